@@ -1,0 +1,24 @@
+# Every dependency is a Debian 12 package installed by scripts/install-deps.sh.
+# Why each was chosen is in docs/architecture.md ("Dependencies").
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+find_package(fmt REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(tomlplusplus REQUIRED)
+find_package(nlohmann_json REQUIRED)
+find_package(Eigen3 REQUIRED NO_MODULE)
+find_package(SUNDIALS REQUIRED COMPONENTS cvode nvecserial)
+find_package(SQLite3 REQUIRED)
+find_package(TBB REQUIRED)
+find_package(GTest REQUIRED)
+find_package(benchmark REQUIRED)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
+pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)
+pkg_check_modules(HDF5 REQUIRED IMPORTED_TARGET hdf5-serial)
+find_package(MPI COMPONENTS CXX)
+
+# Random123 is header-only and ships no CMake or pkg-config file.
+find_path(RANDOM123_INCLUDE_DIR Random123/philox.h REQUIRED)
+add_library(ketapath_random123 INTERFACE)
+target_include_directories(ketapath_random123 SYSTEM INTERFACE ${RANDOM123_INCLUDE_DIR})

@@ -1,0 +1,46 @@
+#include "core/error.h"
+
+#include <gtest/gtest.h>
+
+namespace ketapath::core {
+namespace {
+
+Result<int> parse_positive(int value) {
+  if (value <= 0) {
+    return fail(ErrorCode::InvalidArgument, "parse_positive: value must be > 0 (got {})", value);
+  }
+  return value;
+}
+
+Result<int> doubled(int value) {
+  const int parsed = KETAPATH_TRY(parse_positive(value));
+  return parsed * 2;
+}
+
+TEST(ErrorTest, FailCarriesCodeAndFormattedMessage) {
+  const auto result = parse_positive(-3);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, ErrorCode::InvalidArgument);
+  EXPECT_EQ(result.error().message, "parse_positive: value must be > 0 (got -3)");
+}
+
+TEST(ErrorTest, TryPropagatesErrorsAndUnwrapsValues) {
+  EXPECT_EQ(doubled(4).value(), 8);
+  const auto failed = doubled(0);
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().code, ErrorCode::InvalidArgument);
+}
+
+TEST(ErrorTest, ContextIsPrefixedAndCodeKept) {
+  const Error error = with_context(Error{ErrorCode::NotFound, "no such model"}, "loading x");
+  EXPECT_EQ(error.message, "loading x: no such model");
+  EXPECT_EQ(error.code, ErrorCode::NotFound);
+}
+
+TEST(ErrorTest, EveryCodeHasAName) {
+  EXPECT_EQ(error_code_name(ErrorCode::InvalidData), "invalid data");
+  EXPECT_EQ(error_code_name(ErrorCode::Storage), "storage failure");
+}
+
+}  // namespace
+}  // namespace ketapath::core
