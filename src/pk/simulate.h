@@ -1,0 +1,45 @@
+#pragma once
+// Per-subject simulation: one subject's timeline through one model, exactly (closed form) or to
+// solver tolerance (CVODE), with output at the timeline's observation records and extra times.
+
+#include <cstddef>
+#include <limits>
+#include <optional>
+#include <vector>
+
+#include "core/error.h"
+#include "core/units.h"
+#include "pk/event_timeline.h"
+#include "pk/model.h"
+
+namespace ketapath::pk {
+
+struct SimulationOptions {
+  /// Extra output times (the CLI's --grid), merged with the observation rows in time order; on a
+  /// tie the data row comes first.
+  std::vector<core::Hours> extra_times;
+  /// CVODE tolerances for models without a closed form.
+  double relative_tolerance = 1e-10;
+  double absolute_tolerance = 1e-12;
+};
+
+/// Marks an output row that comes from SimulationOptions::extra_times, not from a record.
+inline constexpr std::size_t kGridRow = std::numeric_limits<std::size_t>::max();
+
+struct OutputRow {
+  core::Hours time{0.0};
+  std::size_t record_index = kGridRow;  ///< index into SubjectTimeline::records, or kGridRow
+  double cp = 0.0;                      ///< central amount / central volume (data units)
+  std::vector<double> amounts;          ///< A1..An in NONMEM numbering
+  std::optional<double> ce;             ///< effect-site concentration when KE0 is given
+};
+
+/// Simulates one subject. Output: one row per Observation record (input order) plus the extra
+/// times. Errors (InvalidArgument, InvalidData, Solver) name the parameter or the record's
+/// source line: "one_cmt: parameter CL must be > 0 (got -1)", "line 7: CMT 3: model two_cmt has
+/// no compartment 3".
+core::Result<std::vector<OutputRow>> simulate(const ModelSpec& model, const ParameterValues& parameters,
+                                              const SubjectTimeline& subject,
+                                              const SimulationOptions& options = {});
+
+}  // namespace ketapath::pk
