@@ -1,0 +1,101 @@
+#include "protocol/schedule.h"
+
+#include <cmath>
+
+namespace ketapath::protocol {
+
+core::Result<Schedule> explicit_schedule(std::vector<core::Hours> times, core::Hours length) {
+  if (times.empty()) {
+    return core::fail(core::ErrorCode::InvalidArgument, "schedule: times must not be empty");
+  }
+  for (std::size_t i = 0; i < times.size(); ++i) {
+    const double t = times[i].value();
+    if (!std::isfinite(t) || t < 0.0) {
+      return core::fail(core::ErrorCode::InvalidArgument,
+                        "schedule: time {} must be finite and >= 0 (got {} h)", i + 1, t);
+    }
+    if (i > 0 && !(times[i] > times[i - 1])) {
+      return core::fail(core::ErrorCode::InvalidArgument,
+                        "schedule: times must strictly increase (got {} h after {} h)", t,
+                        times[i - 1].value());
+    }
+  }
+  if (length.value() < 0.0) {
+    length = times.back();
+  }
+  if (!std::isfinite(length.value()) || length < times.back()) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "schedule: length must be >= the last dose time {} h (got {} h)",
+                      times.back().value(), length.value());
+  }
+  return Schedule{std::move(times), length};
+}
+
+core::Result<Schedule> interval_schedule(core::Hours interval, int count) {
+  if (!(interval.value() > 0.0) || !std::isfinite(interval.value())) {
+    return core::fail(core::ErrorCode::InvalidArgument, "schedule: interval must be > 0 (got {} h)",
+                      interval.value());
+  }
+  if (count < 1) {
+    return core::fail(core::ErrorCode::InvalidArgument, "schedule: count must be >= 1 (got {})",
+                      count);
+  }
+  Schedule schedule;
+  for (int k = 0; k < count; ++k) {
+    schedule.times.push_back(static_cast<double>(k) * interval);
+  }
+  schedule.length = static_cast<double>(count) * interval;
+  return schedule;
+}
+
+std::vector<int> week_days(int per_week) {
+  KETAPATH_ASSERT(per_week >= 1 && per_week <= 7, "week_days needs 1 <= per_week <= 7");
+  std::vector<int> days;
+  for (int k = 0; k < per_week; ++k) {
+    days.push_back(k * 7 / per_week);
+  }
+  return days;
+}
+
+namespace {
+
+core::Status check_per_week(int per_week) {
+  if (per_week < 1 || per_week > 7) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "schedule: doses per week must be 1 to 7 (got {})", per_week);
+  }
+  return {};
+}
+
+}  // namespace
+
+core::Result<Schedule> weekly_schedule(int per_week, int weeks) {
+  KETAPATH_TRY(check_per_week(per_week));
+  if (weeks < 1) {
+    return core::fail(core::ErrorCode::InvalidArgument, "schedule: weeks must be >= 1 (got {})",
+                      weeks);
+  }
+  Schedule schedule;
+  const std::vector<int> days = week_days(per_week);
+  for (int w = 0; w < weeks; ++w) {
+    for (int day : days) {
+      schedule.times.push_back(static_cast<double>(w) * kWeek + static_cast<double>(day) * kDay);
+    }
+  }
+  schedule.length = static_cast<double>(weeks) * kWeek;
+  return schedule;
+}
+
+core::Result<Schedule> loading_schedule(int count, int per_week) {
+  KETAPATH_TRY(check_per_week(per_week));
+  if (count < 1) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "schedule: loading series needs >= 1 dose (got {})", count);
+  }
+  const int weeks = (count + per_week - 1) / per_week;
+  Schedule schedule = KETAPATH_TRY(weekly_schedule(per_week, weeks));
+  schedule.times.resize(static_cast<std::size_t>(count));
+  return schedule;
+}
+
+}  // namespace ketapath::protocol
