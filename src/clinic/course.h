@@ -1,0 +1,58 @@
+#pragma once
+// A treatment course: a protocol template expanded into planned sessions, each later matched with
+// the day it actually happened. Templates are in course_templates.h.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "clinic/drug_library.h"
+#include "clinic/ids.h"
+#include "clinic/time.h"
+#include "core/units.h"
+
+namespace ketapath::clinic {
+
+enum class CourseProtocol {
+  AscendingSc,             ///< Glue 2017: SC 0.25, 0.5, 1 mg/kg at weekly intervals
+  IvLoading,               ///< 6 IV infusions over 2-3 weeks (thrice or twice weekly)
+  MaintenanceWeekly,       ///< once weekly
+  MaintenanceTwiceWeekly,  ///< twice weekly
+  MaintenanceTaper,        ///< twice weekly weeks 1-4, weekly weeks 5-8, fortnightly from week 9
+};
+
+enum class PlannedStatus { Planned, Done, Missed, Cancelled };
+
+struct PlannedSession {
+  int number = 0;  ///< 1-based within the course, unique
+  Date planned_on{};
+  Route route = Route::Iv;
+  core::MilligramsPerKilogram dose{};
+  std::optional<core::Minutes> duration;  ///< IV only
+  PlannedStatus status = PlannedStatus::Planned;
+  std::optional<Date> actual_on;     ///< when it happened (Done)
+  std::optional<SessionId> session;  ///< the recorded session (Done)
+};
+
+enum class CourseStatus { Active, Completed, Stopped };
+
+struct Course {
+  CourseId id{};
+  PatientId patient{};
+  CourseProtocol protocol = CourseProtocol::IvLoading;
+  Date start{};
+  CourseStatus status = CourseStatus::Active;
+  std::vector<PlannedSession> sessions;  ///< ordered by number
+  std::string notes;
+  Timestamp created_at{};
+  std::string created_by;
+};
+
+std::string_view to_string(CourseProtocol protocol);
+std::string_view to_string(PlannedStatus status);
+std::string_view to_string(CourseStatus status);
+core::Result<CourseProtocol> parse_course_protocol(std::string_view text);
+core::Result<PlannedStatus> parse_planned_status(std::string_view text);
+core::Result<CourseStatus> parse_course_status(std::string_view text);
+
+}  // namespace ketapath::clinic

@@ -1,0 +1,222 @@
+// Text forms of the clinic enums: one table per enum, used for both directions so that printing
+// and parsing can never disagree.
+
+#include <array>
+#include <utility>
+
+#include "clinic/alert.h"
+#include "clinic/course.h"
+#include "clinic/dose.h"
+#include "clinic/drug_library.h"
+#include "clinic/patient.h"
+#include "clinic/scales.h"
+#include "clinic/screening.h"
+#include "clinic/session.h"
+
+namespace ketapath::clinic {
+namespace {
+
+template <class E, std::size_t N>
+using Table = std::array<std::pair<E, std::string_view>, N>;
+
+template <class E, std::size_t N>
+std::string_view name_of(const Table<E, N>& table, E value) {
+  for (const auto& [e, name] : table) {
+    if (e == value) {
+      return name;
+    }
+  }
+  return "?";
+}
+
+template <class E, std::size_t N>
+core::Result<E> value_of(const Table<E, N>& table, std::string_view text, std::string_view what) {
+  std::string lowered(text);
+  for (char& c : lowered) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  std::string accepted;
+  for (const auto& [e, name] : table) {
+    if (lowered == name) {
+      return e;
+    }
+    accepted += accepted.empty() ? "" : ", ";
+    accepted += name;
+  }
+  return core::fail(core::ErrorCode::InvalidArgument, "{}: \"{}\" is not one of {}", what, text,
+                    accepted);
+}
+
+constexpr Table<Sex, 3> kSex{{{Sex::Female, "f"}, {Sex::Male, "m"}, {Sex::Other, "x"}}};
+constexpr Table<Disorder, 5> kDisorder{{{Disorder::Gad, "gad"},
+                                        {Disorder::SocialAnxiety, "sad"},
+                                        {Disorder::Panic, "panic"},
+                                        {Disorder::SpecificPhobia, "specific_phobia"},
+                                        {Disorder::Other, "other"}}};
+constexpr Table<TreatmentKind, 3> kKind{{{TreatmentKind::Antidepressant, "antidepressant"},
+                                         {TreatmentKind::OtherMedication, "other_medication"},
+                                         {TreatmentKind::Psychotherapy, "psychotherapy"}}};
+constexpr Table<TrialOutcome, 6> kOutcome{{{TrialOutcome::Remission, "remission"},
+                                           {TrialOutcome::Response, "response"},
+                                           {TrialOutcome::PartialResponse, "partial_response"},
+                                           {TrialOutcome::NonResponse, "non_response"},
+                                           {TrialOutcome::Intolerance, "intolerance"},
+                                           {TrialOutcome::Ongoing, "ongoing"}}};
+constexpr Table<Eligibility, 3> kEligibility{{{Eligibility::Eligible, "eligible"},
+                                              {Eligibility::NotEligible, "not_eligible"},
+                                              {Eligibility::NeedsReview, "needs_review"}}};
+constexpr Table<ResistanceDefinition, 2> kResistance{
+    {{ResistanceDefinition::OneAdequateAntidepressant, "one_adequate_antidepressant"},
+     {ResistanceDefinition::Consensus2024, "consensus_2024"}}};
+constexpr Table<Route, 3> kRoute{{{Route::Iv, "iv"}, {Route::Sc, "sc"}, {Route::Im, "im"}}};
+constexpr Table<LimitLevel, 3> kLimit{
+    {{LimitLevel::None, "none"}, {LimitLevel::Soft, "soft"}, {LimitLevel::Hard, "hard"}}};
+constexpr Table<CourseProtocol, 5> kProtocol{
+    {{CourseProtocol::AscendingSc, "ascending_sc"},
+     {CourseProtocol::IvLoading, "iv_loading"},
+     {CourseProtocol::MaintenanceWeekly, "maintenance_weekly"},
+     {CourseProtocol::MaintenanceTwiceWeekly, "maintenance_twice_weekly"},
+     {CourseProtocol::MaintenanceTaper, "maintenance_taper"}}};
+constexpr Table<PlannedStatus, 4> kPlanned{{{PlannedStatus::Planned, "planned"},
+                                            {PlannedStatus::Done, "done"},
+                                            {PlannedStatus::Missed, "missed"},
+                                            {PlannedStatus::Cancelled, "cancelled"}}};
+constexpr Table<CourseStatus, 3> kCourseStatus{{{CourseStatus::Active, "active"},
+                                                {CourseStatus::Completed, "completed"},
+                                                {CourseStatus::Stopped, "stopped"}}};
+constexpr Table<Scale, 6> kScale{{{Scale::HamA, "ham-a"},
+                                  {Scale::Gad7, "gad-7"},
+                                  {Scale::Fq, "fq"},
+                                  {Scale::Lsas, "lsas"},
+                                  {Scale::Phq9, "phq-9"},
+                                  {Scale::Cadss, "cadss"}}};
+constexpr Table<Phase, 3> kPhase{
+    {{Phase::Before, "before"}, {Phase::During, "during"}, {Phase::After, "after"}}};
+constexpr Table<Severity, 3> kSeverity{
+    {{Severity::Mild, "mild"}, {Severity::Moderate, "moderate"}, {Severity::Severe, "severe"}}};
+constexpr Table<AlertLevel, 3> kAlert{
+    {{AlertLevel::Caution, "caution"}, {AlertLevel::Pause, "pause"}, {AlertLevel::Stop, "stop"}}};
+
+}  // namespace
+
+std::string_view to_string(Sex v) {
+  return v == Sex::Female ? "F" : v == Sex::Male ? "M" : "X";
+}
+
+std::string_view to_string(Disorder v) {
+  return name_of(kDisorder, v);
+}
+
+std::string_view to_string(TreatmentKind v) {
+  return name_of(kKind, v);
+}
+
+std::string_view to_string(TrialOutcome v) {
+  return name_of(kOutcome, v);
+}
+
+std::string_view to_string(Eligibility v) {
+  return name_of(kEligibility, v);
+}
+
+std::string_view to_string(ResistanceDefinition v) {
+  return name_of(kResistance, v);
+}
+
+std::string_view to_string(Route v) {
+  return name_of(kRoute, v);
+}
+
+std::string_view to_string(LimitLevel v) {
+  return name_of(kLimit, v);
+}
+
+std::string_view to_string(CourseProtocol v) {
+  return name_of(kProtocol, v);
+}
+
+std::string_view to_string(PlannedStatus v) {
+  return name_of(kPlanned, v);
+}
+
+std::string_view to_string(CourseStatus v) {
+  return name_of(kCourseStatus, v);
+}
+
+std::string_view to_string(Scale v) {
+  return name_of(kScale, v);
+}
+
+std::string_view to_string(Phase v) {
+  return name_of(kPhase, v);
+}
+
+std::string_view to_string(Severity v) {
+  return name_of(kSeverity, v);
+}
+
+std::string_view to_string(AlertLevel v) {
+  return name_of(kAlert, v);
+}
+
+core::Result<Sex> parse_sex(std::string_view t) {
+  return value_of(kSex, t, "sex");
+}
+
+core::Result<Disorder> parse_disorder(std::string_view t) {
+  return value_of(kDisorder, t, "disorder");
+}
+
+core::Result<TreatmentKind> parse_treatment_kind(std::string_view t) {
+  return value_of(kKind, t, "treatment kind");
+}
+
+core::Result<TrialOutcome> parse_trial_outcome(std::string_view t) {
+  return value_of(kOutcome, t, "trial outcome");
+}
+
+core::Result<Eligibility> parse_eligibility(std::string_view t) {
+  return value_of(kEligibility, t, "eligibility");
+}
+
+core::Result<ResistanceDefinition> parse_resistance_definition(std::string_view t) {
+  return value_of(kResistance, t, "resistance definition");
+}
+
+core::Result<Route> parse_route(std::string_view t) {
+  return value_of(kRoute, t, "route");
+}
+
+core::Result<LimitLevel> parse_limit_level(std::string_view t) {
+  return value_of(kLimit, t, "limit");
+}
+
+core::Result<CourseProtocol> parse_course_protocol(std::string_view t) {
+  return value_of(kProtocol, t, "protocol");
+}
+
+core::Result<PlannedStatus> parse_planned_status(std::string_view t) {
+  return value_of(kPlanned, t, "planned session status");
+}
+
+core::Result<CourseStatus> parse_course_status(std::string_view t) {
+  return value_of(kCourseStatus, t, "course status");
+}
+
+core::Result<Scale> parse_scale(std::string_view t) {
+  return value_of(kScale, t, "scale");
+}
+
+core::Result<Phase> parse_phase(std::string_view t) {
+  return value_of(kPhase, t, "phase");
+}
+
+core::Result<Severity> parse_severity(std::string_view t) {
+  return value_of(kSeverity, t, "severity");
+}
+
+core::Result<AlertLevel> parse_alert_level(std::string_view t) {
+  return value_of(kAlert, t, "alert level");
+}
+
+}  // namespace ketapath::clinic
