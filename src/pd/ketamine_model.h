@@ -216,16 +216,35 @@ struct KetamineModel {
   std::vector<std::pair<ParameterId, ParameterSource>> sources;
 };
 
+/// Standard deviation of an eta on its own scale from the CV written in a model file: log-normal
+/// omega = sqrt(ln(1 + CV^2)); logit-normal omega = CV / (1 - F) (delta method at the typical
+/// F, so the CV of F near the typical value is CV); additive omega = CV (an SD in the unit).
+double eta_sd(const EtaSpec& eta, double typical_value);
+
+/// A correlation between two etas (indices into KetamineModel::etas).
+struct EtaCorrelation {
+  std::size_t first = 0;
+  std::size_t second = 0;
+  double r = 0.0;
+};
+
+/// OMEGA from the etas' SDs and correlations. InvalidArgument if |r| >= 1, an index is out of
+/// range, or the result is not positive definite.
+core::Result<Eigen::MatrixXd> build_omega(const KetamineParameters& typical,
+                                          std::span<const EtaSpec> etas,
+                                          std::span<const EtaCorrelation> correlations);
+
 /// The built-in default: typical values only (no etas), equal to KetamineParameters{}.
 KetamineModel default_ketamine_model();
 
 /// Covariates that act on the parameters.
-enum class Sex : std::uint8_t { Female, Male };
+/// Unspecified = population average (no sex effect on CL; the typical patient of `predict`).
+enum class Sex : std::uint8_t { Female, Male, Unspecified };
 
 struct SubjectCovariates {
   core::Kilograms weight{70.0};
   double age_years = 40.0;
-  Sex sex = Sex::Female;
+  Sex sex = Sex::Unspecified;
   bool hypertension = false;  ///< history of hypertension (larger BP response)
 };
 

@@ -1,0 +1,349 @@
+// Exact per-subject simulation of the ketamine model.
+//
+// The PK part (central, peripheral, norketamine, effect site, one depot per extravascular route
+// in use) is linear with piecewise-constant input, so it is propagated exactly by the matrix
+// exponential (pk::LinearPropagator) between breakpoints (dose starts, infusion ends, output
+// times). The plasticity state S is the only nonlinear state; it is integrated by classical RK4
+// on substeps whose Ce values (start, midpoint, end) come from the same exact propagation, with
+// 1-minute substeps while Ce changes fast (6 h after each dose) and 15-minute substeps elsewhere.
+// Every other PD output is an algebraic function of Ce and the dose history.
+//
+// Convention: outputs at a time equal to a dose time are pre-dose values (like a NONMEM
+// observation record placed before the dose record), so a "pre-dose rating" at the dose time sees
+// neither the new dose nor its session's placebo response.
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <utility>
+#include <vector>
+
+#include "pd/ketamine_model.h"
+#include "pk/linear_system.h"
+
+namespace ketapath::pd {
+namespace {
+
+constexpr Eigen::Index kCentral = 0;
+constexpr Eigen::Index kPeripheral = 1;
+constexpr Eigen::Index kNorketamine = 2;
+constexpr Eigen::Index kEffect = 3;
+constexpr Eigen::Index kFirstDepot = 4;
+
+double hill(double c, double ec50, double gamma) {
+  if (c <= 0.0) {
+    return 0.0;
+  }
+  const double r = std::pow(c / ec50, gamma);
+  return r / (1.0 + r);
+}
+
+// Propagators by step length: the grid and substeps reuse a handful of lengths.
+class PropagatorCache {
+ public:
+  explicit PropagatorCache(const Eigen::MatrixXd& a) : a_(a) {}
+
+  const pk::LinearPropagator& get(double dt) {
+    for (const auto& [length, propagator] : entries_) {
+      if (length == dt) {
+        return propagator;
+      }
+    }
+    if (entries_.size() >= 64) {
+      entries_.clear();
+    }
+    entries_.emplace_back(dt, pk::LinearPropagator(a_, dt));
+    return entries_.back().second;
+  }
+
+ private:
+  Eigen::MatrixXd a_;
+  std::vector<std::pair<double, pk::LinearPropagator>> entries_;
+};
+
+struct Event {
+  double time = 0.0;
+  bool infusion_end = false;
+  std::size_t dose = 0;
+};
+
+}  // namespace
+
+std::vector<core::Hours> time_grid(core::Hours end, core::Hours step) {
+  std::vector<core::Hours> out;
+  if (step.value() <= 0.0 || end.value() < 0.0) {
+    return out;
+  }
+  const auto n = static_cast<long>(std::floor(end.value() / step.value() + 1e-9));
+  out.reserve(static_cast<std::size_t>(n) + 1);
+  for (long i = 0; i <= n; ++i) {
+    out.push_back(core::Hours(static_cast<double>(i) * step.value()));
+  }
+  return out;
+}
+
+core::Result<TimeCourse> simulate_ketamine(const KetamineParameters& p, std::span<const Dose> doses,
+                                           std::span<const core::Hours> times,
+                                           const SimulateOptions& options) {
+  KETAPATH_TRY(validate(p));
+  for (std::size_t i = 0; i < doses.size(); ++i) {
+    const Dose& d = doses[i];
+    if (!(d.time.value() >= 0.0) || !std::isfinite(d.time.value())) {
+      return core::fail(core::ErrorCode::InvalidArgument,
+                        "ketamine simulation: dose {} time must be >= 0 (got {} h)", i + 1,
+                        d.time.value());
+    }
+    if (!(d.amount.value() >= 0.0) || !std::isfinite(d.amount.value())) {
+      return core::fail(core::ErrorCode::InvalidArgument,
+                        "ketamine simulation: dose {} amount must be >= 0 (got {} mg)", i + 1,
+                        d.amount.value());
+    }
+    if (!(d.duration.value() >= 0.0) || !std::isfinite(d.duration.value())) {
+      return core::fail(core::ErrorCode::InvalidArgument,
+                        "ketamine simulation: dose {} duration must be >= 0 (got {} h)", i + 1,
+                        d.duration.value());
+    }
+    if (d.duration.value() > 0.0 && d.route != Route::Iv) {
+      return core::fail(core::ErrorCode::InvalidArgument,
+                        "ketamine simulation: dose {} has an infusion duration on route {} (only "
+                        "iv doses can be infused; got {} h)",
+                        i + 1, route_name(d.route), d.duration.value());
+    }
+    if (!(d.expectancy >= 0.0)) {
+      return core::fail(core::ErrorCode::InvalidArgument,
+                        "ketamine simulation: dose {} expectancy must be >= 0 (got {})", i + 1,
+                        d.expectancy);
+    }
+  }
+  for (std::size_t i = 0; i < times.size(); ++i) {
+    if (!(times[i].value() >= 0.0) || (i > 0 && times[i] < times[i - 1])) {
+      return core::fail(core::ErrorCode::InvalidArgument,
+                        "ketamine simulation: output time {} must be >= 0 and not below the one "
+                        "before (got {} h)",
+                        i + 1, times[i].value());
+    }
+  }
+  const SimulateOptions& o = options;
+  if (!(o.fine_step.value() > 0.0) || !(o.coarse_step.value() > 0.0)) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "ketamine simulation: substeps must be > 0 (got {} h and {} h)",
+                      o.fine_step.value(), o.coarse_step.value());
+  }
+
+  // State layout: the four fixed states, then one depot per extravascular route in use.
+  std::array<Eigen::Index, kRouteCount> depot{};
+  depot.fill(-1);
+  Eigen::Index n = kFirstDepot;
+  for (const Dose& d : doses) {
+    const auto r = static_cast<std::size_t>(d.route);
+    if (d.route != Route::Iv && d.amount.value() > 0.0 && depot[r] < 0) {
+      depot[r] = n++;
+    }
+  }
+  const double v1 = p.v1.value();
+  const double k10 = p.cl.value() / v1;
+  const double k12 = p.q.value() / v1;
+  const double k21 = p.q.value() / p.v2.value();
+  const double knk = p.cl_nk.value() / p.v_nk.value();
+  const double ke0 = p.ke0.value();
+  Eigen::MatrixXd a = Eigen::MatrixXd::Zero(n, n);
+  a(kCentral, kCentral) = -(k10 + k12);
+  a(kCentral, kPeripheral) = k21;
+  a(kPeripheral, kCentral) = k12;
+  a(kPeripheral, kPeripheral) = -k21;
+  a(kNorketamine, kCentral) = p.fm * k10;
+  a(kNorketamine, kNorketamine) = -knk;
+  a(kEffect, kCentral) = ke0 / v1;  // Ce is a concentration state (mg/L)
+  a(kEffect, kEffect) = -ke0;
+  std::array<double, kRouteCount> depot_load{};  // depot amount per mg of dose
+  for (std::size_t r = 0; r < kRouteCount; ++r) {
+    if (depot[r] < 0) {
+      continue;
+    }
+    const Absorption& ab = p.absorption(static_cast<Route>(r));
+    const double to_parent = ab.f;
+    const double to_nk = (1.0 - ab.f) * ab.first_pass_nk;
+    depot_load[r] = to_parent + to_nk;
+    const Eigen::Index i = depot[r];
+    const double ka = ab.ka.value();
+    a(i, i) = -ka;
+    if (depot_load[r] > 0.0) {
+      a(kCentral, i) = ka * to_parent / depot_load[r];
+      a(kNorketamine, i) = ka * to_nk / depot_load[r];
+    }
+  }
+  PropagatorCache cache(a);
+
+  // Events in time order; at equal times infusion ends come before dose starts.
+  std::vector<Event> events;
+  for (std::size_t i = 0; i < doses.size(); ++i) {
+    events.push_back({doses[i].time.value(), false, i});
+    if (doses[i].duration.value() > 0.0 && doses[i].amount.value() > 0.0) {
+      events.push_back({doses[i].time.value() + doses[i].duration.value(), true, i});
+    }
+  }
+  std::stable_sort(events.begin(), events.end(), [](const Event& x, const Event& y) {
+    if (x.time != y.time) {
+      return x.time < y.time;
+    }
+    return x.infusion_end && !y.infusion_end;
+  });
+
+  TimeCourse out;
+  const std::size_t m = times.size();
+  out.time.assign(times.begin(), times.end());
+  out.ketamine.reserve(m);
+  out.norketamine.reserve(m);
+  out.effect_site.reserve(m);
+  out.cadss.reserve(m);
+  out.dsbp.reserve(m);
+  out.ddbp.reserve(m);
+  out.dhr.reserve(m);
+  out.acute.reserve(m);
+  out.sustained.reserve(m);
+  out.drug_reduction.reserve(m);
+  out.placebo.reserve(m);
+  out.total_reduction.reserve(m);
+  out.doses_before.reserve(m);
+
+  Eigen::VectorXd x = Eigen::VectorXd::Zero(n);
+  Eigen::VectorXd b = Eigen::VectorXd::Zero(n);  // infusion input, mg/h
+  double s = std::clamp(o.initial_sustained, 0.0, 1.0);
+  double t = 0.0;
+  double last_change = -1e300;  // last dose start or infusion end (for the fine window)
+  int running_infusions = 0;
+  std::vector<double> drug_dose_times;  // started doses with amount > 0
+  double last_session = -1.0;
+  double last_expectancy = 0.0;
+  const double koff = std::numbers::ln2 / p.s_t12.value();
+  const double kon = p.s_kon.value();
+  const double s_ec50 = p.s_ec50.value();
+
+  const auto plasticity_rate = [&](double state, double ce) {
+    const double g = hill(ce, s_ec50, p.s_gamma);
+    return kon * g * (1.0 - state) - koff * state;
+  };
+
+  // Advances x (exact) and S (RK4 on exact Ce) from t to `until`.
+  const auto advance = [&](double until) {
+    while (t < until) {
+      const bool fine = running_infusions > 0 || t - last_change < o.fine_window.value();
+      double h = fine ? o.fine_step.value() : o.coarse_step.value();
+      if (fine && last_change + o.fine_window.value() > t) {
+        // Do not step over the end of the fine window with a coarse step, nor past `until`.
+        h = std::min(h, last_change + o.fine_window.value() - t);
+      }
+      const bool last = until - t <= h * (1.0 + 1e-9);
+      if (last) {
+        h = until - t;
+      }
+      const auto& half = cache.get(0.5 * h);
+      const double ce0 = x(kEffect);
+      half.advance(x, b);
+      const double ce_mid = x(kEffect);
+      half.advance(x, b);
+      const double ce1 = x(kEffect);
+      const double k1 = plasticity_rate(s, ce0);
+      const double k2 = plasticity_rate(s + 0.5 * h * k1, ce_mid);
+      const double k3 = plasticity_rate(s + 0.5 * h * k2, ce_mid);
+      const double k4 = plasticity_rate(s + h * k3, ce1);
+      s = std::clamp(s + h / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4), 0.0, 1.0);
+      t = last ? until : t + h;
+    }
+    t = until;
+  };
+
+  const auto record = [&](double now) {
+    const double c = std::max(0.0, x(kCentral) / v1);
+    const double cnk = std::max(0.0, x(kNorketamine) / p.v_nk.value());
+    const double ce = std::max(0.0, x(kEffect));
+    // Tolerance: drug doses before the current session, each fading with TOL_T12.
+    double tolerance = 1.0;
+    if (!drug_dose_times.empty()) {
+      const double current = drug_dose_times.back();
+      double effective = 0.0;
+      for (std::size_t i = 0; i + 1 < drug_dose_times.size(); ++i) {
+        effective += std::exp2(-(current - drug_dose_times[i]) / p.tolerance_t12.value());
+      }
+      tolerance =
+          p.tolerance_floor + (1.0 - p.tolerance_floor) * std::exp(-effective / p.tolerance_doses);
+    }
+    const double cadss = std::clamp(
+        p.cadss_emax * tolerance * hill(ce, p.cadss_ec50.value(), p.cadss_gamma), 0.0, 92.0);
+    const double hemo_sbp = hill(ce, p.sbp_ec50.value(), p.hemo_gamma);
+    const double hemo_dbp = hill(ce, p.dbp_ec50.value(), p.hemo_gamma);
+    const double hemo_hr = hill(ce, p.hr_ec50.value(), p.hemo_gamma);
+    const double ra = std::clamp(p.anx_emax * hill(ce, p.anx_ec50.value(), p.anx_gamma), 0.0, 1.0);
+    const double r = 1.0 - (1.0 - ra) * (1.0 - s);
+    double placebo = 0.0;
+    if (last_session >= 0.0) {
+      placebo = std::clamp(p.placebo_max * last_expectancy *
+                               std::exp2(-(now - last_session) / p.placebo_t12.value()),
+                           0.0, 1.0);
+    }
+    out.ketamine.emplace_back(c);
+    out.norketamine.emplace_back(cnk);
+    out.effect_site.emplace_back(ce);
+    out.cadss.push_back(cadss);
+    out.dsbp.emplace_back(p.sbp_emax * hemo_sbp);
+    out.ddbp.emplace_back(p.dbp_emax * hemo_dbp);
+    out.dhr.emplace_back(p.hr_emax * hemo_hr);
+    out.acute.push_back(ra);
+    out.sustained.push_back(s);
+    out.drug_reduction.push_back(r);
+    out.placebo.push_back(placebo);
+    out.total_reduction.push_back(1.0 - (1.0 - r) * (1.0 - placebo));
+    out.doses_before.push_back(static_cast<int>(drug_dose_times.size()));
+  };
+
+  const auto apply = [&](const Event& e) {
+    const Dose& d = doses[e.dose];
+    const double amount = d.amount.value();
+    if (e.infusion_end) {
+      b(kCentral) -= amount / d.duration.value();
+      --running_infusions;
+      if (running_infusions == 0) {
+        b(kCentral) = 0.0;  // no rounding residue after the last infusion
+      }
+      last_change = e.time;
+      return;
+    }
+    last_session = e.time;
+    last_expectancy = d.expectancy;
+    if (amount <= 0.0) {
+      return;
+    }
+    drug_dose_times.push_back(e.time);
+    last_change = e.time;
+    if (d.route == Route::Iv) {
+      if (d.duration.value() > 0.0) {
+        b(kCentral) += amount / d.duration.value();
+        ++running_infusions;
+      } else {
+        x(kCentral) += amount;
+      }
+      return;
+    }
+    const auto r = static_cast<std::size_t>(d.route);
+    x(depot[r]) += amount * depot_load[r];
+  };
+
+  std::size_t next_event = 0;
+  std::size_t next_time = 0;
+  while (next_event < events.size() || next_time < m) {
+    const double te = next_event < events.size() ? events[next_event].time : 1e300;
+    const double to = next_time < m ? times[next_time].value() : 1e300;
+    if (to <= te) {  // outputs at a dose time are pre-dose
+      advance(to);
+      record(to);
+      ++next_time;
+    } else {
+      advance(te);
+      apply(events[next_event]);
+      ++next_event;
+    }
+  }
+  return out;
+}
+
+}  // namespace ketapath::pd

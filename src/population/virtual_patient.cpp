@@ -1,0 +1,201 @@
+// Virtual patients: covariates, diagnosis, baselines, correlated BSV and responder class, each
+// drawn from a fixed slot of a keyed Philox stream.
+
+#include "population/virtual_patient.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "core/random.h"
+
+namespace ketapath::population {
+namespace {
+
+core::Status check_distribution(const TruncatedNormal& d, std::string_view name) {
+  if (!(d.sd > 0.0) || !std::isfinite(d.mean) || !(d.min < d.max)) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "population: {} needs sd > 0 and min < max (got mean {}, sd {}, min {}, "
+                      "max {})",
+                      name, d.mean, d.sd, d.min, d.max);
+  }
+  const double mass =
+      core::normal_cdf((d.max - d.mean) / d.sd) - core::normal_cdf((d.min - d.mean) / d.sd);
+  if (!(mass > 1e-9)) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "population: {} has (almost) no probability in [{}, {}] (got mean {}, sd {})",
+                      name, d.min, d.max, d.mean, d.sd);
+  }
+  return {};
+}
+
+core::Status check_fraction(double v, std::string_view name) {
+  if (!(v >= 0.0 && v <= 1.0)) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "population: {} must be a fraction in [0, 1] (got {})", name, v);
+  }
+  return {};
+}
+
+// The distribution truncated further from below (entry criterion: score > threshold).
+TruncatedNormal above(TruncatedNormal d, double threshold) {
+  d.min = std::max(d.min, threshold);
+  return d;
+}
+
+}  // namespace
+
+core::Status PopulationSpec::validate() const {
+  KETAPATH_TRY(check_distribution(weight_kg, "weight_kg"));
+  if (!(weight_kg.min > 0.0)) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "population: weight_kg minimum must be > 0 (got {} kg)", weight_kg.min);
+  }
+  KETAPATH_TRY(check_distribution(age_years, "age_years"));
+  KETAPATH_TRY(check_fraction(female_fraction, "female_fraction"));
+  KETAPATH_TRY(check_fraction(hypertension_fraction, "hypertension_fraction"));
+  KETAPATH_TRY(check_fraction(p_gad_only, "p_gad_only"));
+  KETAPATH_TRY(check_fraction(p_sad_only, "p_sad_only"));
+  KETAPATH_TRY(check_fraction(p_both, "p_both"));
+  const double total = p_gad_only + p_sad_only + p_both;
+  if (std::abs(total - 1.0) > 1e-9) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "population: diagnosis fractions p_gad_only + p_sad_only + p_both must sum "
+                      "to 1 (got {})",
+                      total);
+  }
+  KETAPATH_TRY(check_distribution(fq, "fq"));
+  KETAPATH_TRY(check_distribution(gad7, "gad7"));
+  KETAPATH_TRY(check_distribution(ham_a, "ham_a"));
+  KETAPATH_TRY(check_distribution(lsas, "lsas"));
+  if (p_gad_only + p_both > 0.0) {
+    KETAPATH_TRY(check_distribution(above(ham_a, ham_a_entry), "ham_a above the entry criterion"));
+  }
+  if (p_sad_only + p_both > 0.0) {
+    KETAPATH_TRY(check_distribution(above(lsas, lsas_entry), "lsas above the entry criterion"));
+  }
+  return {};
+}
+
+double sample_truncated_normal(const TruncatedNormal& d, double u) {
+  // Inverse CDF restricted to [F(min), F(max)]: exact, one uniform, no rejection loop (so the
+  // draw count per patient is fixed).
+  const double lo = core::normal_cdf((d.min - d.mean) / d.sd);
+  const double hi = core::normal_cdf((d.max - d.mean) / d.sd);
+  const double p = std::clamp(lo + u * (hi - lo), 1e-300, 1.0 - 1e-16);
+  return std::clamp(d.mean + d.sd * core::normal_quantile(p), d.min, d.max);
+}
+
+PatientGenerator::PatientGenerator(pd::KetamineModel model, PopulationSpec spec,
+                                   Eigen::MatrixXd cholesky)
+    : model_(std::move(model)), spec_(spec), cholesky_(std::move(cholesky)) {}
+
+core::Result<PatientGenerator> PatientGenerator::create(pd::KetamineModel model,
+                                                        PopulationSpec spec) {
+  KETAPATH_TRY(spec.validate());
+  const auto n = static_cast<Eigen::Index>(model.etas.size());
+  if (model.omega.rows() != n || model.omega.cols() != n) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "population: model {} has {} etas but OMEGA is {}x{}", model.name, n,
+                      model.omega.rows(), model.omega.cols());
+  }
+  Eigen::MatrixXd lower = Eigen::MatrixXd::Zero(n, n);
+  if (n > 0) {
+    if (!model.omega.isApprox(model.omega.transpose(), 1e-12)) {
+      return core::fail(core::ErrorCode::InvalidArgument,
+                        "population: OMEGA of model {} is not symmetric", model.name);
+    }
+    // Etas with zero variance are allowed (CV 0): factor only the others.
+    std::vector<Eigen::Index> active;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      if (model.omega(i, i) > 0.0) {
+        active.push_back(i);
+      }
+    }
+    const auto k = static_cast<Eigen::Index>(active.size());
+    Eigen::MatrixXd sub(k, k);
+    for (Eigen::Index i = 0; i < k; ++i) {
+      for (Eigen::Index j = 0; j < k; ++j) {
+        sub(i, j) = model.omega(active[i], active[j]);
+      }
+    }
+    Eigen::LLT<Eigen::MatrixXd> llt(sub);
+    if (k > 0 && llt.info() != Eigen::Success) {
+      return core::fail(core::ErrorCode::InvalidArgument,
+                        "population: OMEGA of model {} is not positive definite", model.name);
+    }
+    const Eigen::MatrixXd l = k > 0 ? Eigen::MatrixXd(llt.matrixL()) : Eigen::MatrixXd(0, 0);
+    for (Eigen::Index i = 0; i < k; ++i) {
+      for (Eigen::Index j = 0; j < k; ++j) {
+        lower(active[i], active[j]) = l(i, j);
+      }
+    }
+  }
+  return PatientGenerator(std::move(model), spec, std::move(lower));
+}
+
+std::vector<double> PatientGenerator::draw_etas(std::uint64_t seed, std::uint64_t replicate,
+                                                std::uint64_t subject) const {
+  const auto n = cholesky_.rows();
+  core::RandomStream stream(
+      seed, {.replicate = replicate, .subject = subject, .stream = core::Stream::Parameters});
+  Eigen::VectorXd z(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    stream.seek(static_cast<std::uint64_t>(i));
+    z(i) = stream.normal();
+  }
+  const Eigen::VectorXd eta = cholesky_ * z;
+  return {eta.data(), eta.data() + n};
+}
+
+VirtualPatient PatientGenerator::draw(std::uint64_t seed, std::uint64_t replicate,
+                                      std::uint64_t subject) const {
+  VirtualPatient patient;
+  patient.replicate = replicate;
+  patient.subject = subject;
+  core::RandomStream cov(
+      seed, {.replicate = replicate, .subject = subject, .stream = core::Stream::Covariates});
+  const auto uniform_at = [&cov](std::uint64_t slot) {
+    cov.seek(slot);
+    return cov.uniform();
+  };
+  patient.covariates.weight =
+      core::Kilograms(sample_truncated_normal(spec_.weight_kg, uniform_at(slots::kWeight)));
+  patient.covariates.age_years = sample_truncated_normal(spec_.age_years, uniform_at(slots::kAge));
+  patient.covariates.sex =
+      uniform_at(slots::kSex) < spec_.female_fraction ? pd::Sex::Female : pd::Sex::Male;
+  patient.covariates.hypertension = uniform_at(slots::kHypertension) < spec_.hypertension_fraction;
+  const double ud = uniform_at(slots::kDiagnosis);
+  patient.diagnosis = ud < spec_.p_gad_only                      ? Diagnosis::Gad
+                      : ud < spec_.p_gad_only + spec_.p_sad_only ? Diagnosis::Sad
+                                                                 : Diagnosis::Both;
+  const bool gad = patient.diagnosis != Diagnosis::Sad;
+  const bool sad = patient.diagnosis != Diagnosis::Gad;
+  // A qualifying diagnosis has its entry scale drawn above the criterion (strictly: the
+  // truncation point has probability zero).
+  patient.baseline.ham_a = sample_truncated_normal(
+      gad ? above(spec_.ham_a, spec_.ham_a_entry) : spec_.ham_a, uniform_at(slots::kHamA));
+  patient.baseline.fq = sample_truncated_normal(spec_.fq, uniform_at(slots::kFq));
+  patient.baseline.gad7 = sample_truncated_normal(spec_.gad7, uniform_at(slots::kGad7));
+  patient.baseline.lsas = sample_truncated_normal(
+      sad ? above(spec_.lsas, spec_.lsas_entry) : spec_.lsas, uniform_at(slots::kLsas));
+
+  patient.etas = draw_etas(seed, replicate, subject);
+  core::RandomStream response(
+      seed, {.replicate = replicate, .subject = subject, .stream = core::Stream::Response});
+  response.seek(slots::kNonresponder);
+  patient.nonresponder = response.uniform() < model_.typical.nonresponder_fraction;
+  patient.parameters =
+      pd::individualize(model_, patient.covariates, patient.etas, patient.nonresponder);
+  return patient;
+}
+
+VirtualPatient make_virtual_patient(const pd::KetamineModel& model, const PopulationSpec& spec,
+                                    std::uint64_t seed, std::uint64_t replicate,
+                                    std::uint64_t subject) {
+  auto generator = PatientGenerator::create(model, spec);
+  KETAPATH_ASSERT(generator.has_value(), "make_virtual_patient needs a valid model and spec");
+  return generator->draw(seed, replicate, subject);
+}
+
+}  // namespace ketapath::population
