@@ -1,0 +1,300 @@
+#include "clinic/validation.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+namespace ketapath::clinic {
+namespace {
+
+using core::ErrorCode;
+
+bool in_range(double v, double lo, double hi) {
+  return std::isfinite(v) && v >= lo && v <= hi;
+}
+
+bool well_formed_icd10(std::string_view code) {
+  // Letter, two digits (the third character may be a letter in a few chapters), then optionally
+  // a dot and 1-4 alphanumerics.
+  if (code.size() < 3 || std::isupper(static_cast<unsigned char>(code[0])) == 0 ||
+      std::isdigit(static_cast<unsigned char>(code[1])) == 0 ||
+      std::isalnum(static_cast<unsigned char>(code[2])) == 0) {
+    return false;
+  }
+  if (code.size() == 3) {
+    return true;
+  }
+  if (code[3] != '.' || code.size() < 5 || code.size() > 8) {
+    return false;
+  }
+  for (std::size_t i = 4; i < code.size(); ++i) {
+    if (std::isalnum(static_cast<unsigned char>(code[i])) == 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+core::Status validate_weight(const WeightRecord& weight, Date today, const InputLimits& limits,
+                             std::string_view field) {
+  const double kg = weight.weight.value();
+  if (!in_range(kg, limits.min_weight.value(), limits.max_weight.value())) {
+    return core::fail(ErrorCode::Validation, "{}: body weight must be {:g}-{:g} kg (got {:g} kg)",
+                      field, limits.min_weight.value(), limits.max_weight.value(), kg);
+  }
+  if (weight.measured_on > today) {
+    return core::fail(ErrorCode::Validation, "{}: measured_on must not be in the future (got {})",
+                      field, format_date(weight.measured_on));
+  }
+  return {};
+}
+
+core::Status validate_diagnosis(const Diagnosis& d, Date today) {
+  const std::string_view code = d.icd10;
+  const auto mismatch = [&](std::string_view expected) {
+    return core::fail(ErrorCode::Validation,
+                      "diagnosis: ICD-10 code for {} must be {} (got \"{}\")",
+                      to_string(d.disorder), expected, code);
+  };
+  switch (d.disorder) {
+    case Disorder::Gad:
+      if (code != "F41.1") {
+        return mismatch("F41.1");
+      }
+      break;
+    case Disorder::SocialAnxiety:
+      if (code != "F40.10" && code != "F40.11") {
+        return mismatch("F40.10 or F40.11");
+      }
+      break;
+    case Disorder::Panic:
+      if (code != "F41.0") {
+        return mismatch("F41.0");
+      }
+      break;
+    case Disorder::SpecificPhobia: {
+      const bool ok = code.size() >= 6 && code.size() <= 7 && code.substr(0, 5) == "F40.2" &&
+                      std::isdigit(static_cast<unsigned char>(code[5])) != 0 &&
+                      (code.size() == 6 || std::isdigit(static_cast<unsigned char>(code[6])) != 0);
+      if (!ok) {
+        return mismatch("F40.2x (F40.210 ... F40.298)");
+      }
+      break;
+    }
+    case Disorder::Other:
+      if (!well_formed_icd10(code)) {
+        return core::fail(ErrorCode::Validation,
+                          "diagnosis: \"{}\" is not a well-formed ICD-10 code (e.g. F33.1)", code);
+      }
+      break;
+  }
+  if (d.diagnosed_on > today) {
+    return core::fail(ErrorCode::Validation,
+                      "diagnosis {}: diagnosed_on must not be in the future (got {})", code,
+                      format_date(d.diagnosed_on));
+  }
+  return {};
+}
+
+core::Status validate_treatment_trial(const TreatmentTrial& t, Date today, std::string_view field) {
+  if (t.name.empty()) {
+    return core::fail(ErrorCode::Validation, "{}: name must not be empty", field);
+  }
+  if (!in_range(t.duration_weeks, 0.0, 52.0 * 50.0)) {
+    return core::fail(ErrorCode::Validation,
+                      "{} {}: duration must be 0-2600 weeks (got {:g} weeks)", field, t.name,
+                      t.duration_weeks);
+  }
+  if (t.kind == TreatmentKind::Psychotherapy) {
+    if (t.psychotherapy_sessions < 0 || t.psychotherapy_sessions > 1000) {
+      return core::fail(ErrorCode::Validation, "{} {}: sessions must be 0-1000 (got {})", field,
+                        t.name, t.psychotherapy_sessions);
+    }
+  } else {
+    for (const auto& [dose, what] :
+         {std::pair{t.daily_dose, "daily dose"},
+          std::pair{t.min_therapeutic_daily_dose, "minimum therapeutic daily dose"}}) {
+      if (dose && !in_range(dose->value(), 1e-6, 10000.0)) {
+        return core::fail(ErrorCode::Validation,
+                          "{} {}: {} must be > 0 and <= 10000 mg/day (got {:g} mg/day)", field,
+                          t.name, what, dose->value());
+      }
+    }
+  }
+  if (t.started_on && *t.started_on > today) {
+    return core::fail(ErrorCode::Validation, "{} {}: started_on must not be in the future (got {})",
+                      field, t.name, format_date(*t.started_on));
+  }
+  return {};
+}
+
+core::Status validate_patient(const Patient& p, Date today, const InputLimits& limits) {
+  if (p.name.find_first_not_of(" \t") == std::string::npos) {
+    return core::fail(ErrorCode::Validation, "patient: name must not be empty");
+  }
+  if (p.birth_date > today) {
+    return core::fail(ErrorCode::Validation,
+                      "patient: birth date must not be in the future (got {})",
+                      format_date(p.birth_date));
+  }
+  const int age = age_in_years(p.birth_date, today);
+  if (age < limits.min_age_years || age > limits.max_age_years) {
+    return core::fail(ErrorCode::Validation,
+                      "patient: age must be {}-{} years for adult dosing (got {} years, born {})",
+                      limits.min_age_years, limits.max_age_years, age, format_date(p.birth_date));
+  }
+  for (std::size_t i = 0; i < p.weights.size(); ++i) {
+    KETAPATH_TRY(validate_weight(p.weights[i], today, limits, fmt::format("weights[{}]", i)));
+  }
+  for (const Diagnosis& d : p.diagnoses) {
+    KETAPATH_TRY(validate_diagnosis(d, today));
+  }
+  for (std::size_t i = 0; i < p.treatment_history.size(); ++i) {
+    KETAPATH_TRY(validate_treatment_trial(p.treatment_history[i], today,
+                                          fmt::format("treatment_history[{}]", i)));
+  }
+  return {};
+}
+
+core::Status validate_vitals(const VitalSigns& v, const InputLimits& limits,
+                             std::string_view field) {
+  if (!v.systolic && !v.diastolic && !v.heart_rate && !v.spo2_percent) {
+    return core::fail(ErrorCode::Validation, "{}: at least one measure is needed", field);
+  }
+  if (v.systolic.has_value() != v.diastolic.has_value()) {
+    return core::fail(ErrorCode::Validation, "{}: blood pressure needs systolic and diastolic",
+                      field);
+  }
+  if (v.systolic && !in_range(v.systolic->value(), limits.min_systolic, limits.max_systolic)) {
+    return core::fail(ErrorCode::Validation,
+                      "{}: systolic BP must be {:g}-{:g} mmHg (got {:g} mmHg)", field,
+                      limits.min_systolic, limits.max_systolic, v.systolic->value());
+  }
+  if (v.diastolic && !in_range(v.diastolic->value(), limits.min_diastolic, limits.max_diastolic)) {
+    return core::fail(ErrorCode::Validation,
+                      "{}: diastolic BP must be {:g}-{:g} mmHg (got {:g} mmHg)", field,
+                      limits.min_diastolic, limits.max_diastolic, v.diastolic->value());
+  }
+  if (v.systolic && !(*v.systolic > *v.diastolic)) {
+    return core::fail(ErrorCode::Validation,
+                      "{}: systolic BP must exceed diastolic (got {:g}/{:g} mmHg)", field,
+                      v.systolic->value(), v.diastolic->value());
+  }
+  if (v.heart_rate &&
+      !in_range(v.heart_rate->value(), limits.min_heart_rate, limits.max_heart_rate)) {
+    return core::fail(ErrorCode::Validation, "{}: heart rate must be {:g}-{:g} bpm (got {:g} bpm)",
+                      field, limits.min_heart_rate, limits.max_heart_rate, v.heart_rate->value());
+  }
+  if (v.spo2_percent && !in_range(*v.spo2_percent, limits.min_spo2, limits.max_spo2)) {
+    return core::fail(ErrorCode::Validation, "{}: SpO2 must be {:g}-{:g} % (got {:g} %)", field,
+                      limits.min_spo2, limits.max_spo2, *v.spo2_percent);
+  }
+  return {};
+}
+
+core::Result<Session> validate_session(Session s, Timestamp now, const InputLimits& limits) {
+  using std::chrono::hours;
+  if (s.started_at > now) {
+    return core::fail(ErrorCode::Validation,
+                      "session: started_at must not be in the future (got {}, now {})",
+                      format_timestamp(s.started_at), format_timestamp(now));
+  }
+  if (s.ended_at < s.started_at) {
+    return core::fail(ErrorCode::Validation,
+                      "session: ended_at must not precede started_at (got {} < {})",
+                      format_timestamp(s.ended_at), format_timestamp(s.started_at));
+  }
+  if (s.ended_at > now) {
+    return core::fail(ErrorCode::Validation,
+                      "session: ended_at must not be in the future (got {}, now {})",
+                      format_timestamp(s.ended_at), format_timestamp(now));
+  }
+  if (!in_range(s.dose_per_kg.value(), 1e-9, 10.0) || !in_range(s.dose.value(), 1e-9, 1000.0)) {
+    return core::fail(ErrorCode::Validation, "session: dose must be > 0 (got {:g} mg/kg, {:g} mg)",
+                      s.dose_per_kg.value(), s.dose.value());
+  }
+  const Timestamp window_start = s.started_at - hours(2);
+  const auto outside = [&](Timestamp t) {
+    return t < window_start || t > s.ended_at;
+  };
+  for (std::size_t i = 0; i < s.vitals.size(); ++i) {
+    const std::string field = fmt::format("session: vitals[{}]", i);
+    KETAPATH_TRY(validate_vitals(s.vitals[i], limits, field));
+    if (outside(s.vitals[i].measured_at)) {
+      return core::fail(ErrorCode::Validation,
+                        "{}: measured_at must lie in the session window {} .. {} (got {})", field,
+                        format_timestamp(window_start), format_timestamp(s.ended_at),
+                        format_timestamp(s.vitals[i].measured_at));
+    }
+  }
+  for (std::size_t i = 0; i < s.ratings.size(); ++i) {
+    ScaleRating& r = s.ratings[i];
+    auto total = score_items(r.scale, r.items);
+    if (!total) {
+      return std::unexpected(
+          core::with_context(total.error(), fmt::format("session: ratings[{}]", i)));
+    }
+    r.total = *total;
+    if (outside(r.rated_at)) {
+      return core::fail(ErrorCode::Validation,
+                        "session: ratings[{}]: rated_at must lie in the session window {} .. {} "
+                        "(got {})",
+                        i, format_timestamp(window_start), format_timestamp(s.ended_at),
+                        format_timestamp(r.rated_at));
+    }
+  }
+  for (std::size_t i = 0; i < s.adverse_events.size(); ++i) {
+    const AdverseEvent& e = s.adverse_events[i];
+    if (e.description.empty()) {
+      return core::fail(ErrorCode::Validation,
+                        "session: adverse_events[{}]: description must not be empty", i);
+    }
+    if (e.onset_at > now) {
+      return core::fail(ErrorCode::Validation,
+                        "session: adverse_events[{}]: onset_at must not be in the future (got {})",
+                        i, format_timestamp(e.onset_at));
+    }
+  }
+  if (s.discharge) {
+    DischargeReadiness& d = *s.discharge;
+    if (d.assessed_at > now || d.assessed_at < s.started_at) {
+      return core::fail(
+          ErrorCode::Validation,
+          "session: discharge.assessed_at must lie between started_at and now (got {})",
+          format_timestamp(d.assessed_at));
+    }
+    bool unresolved_severe = false;
+    for (const AdverseEvent& e : s.adverse_events) {
+      unresolved_severe = unresolved_severe || (e.severity == Severity::Severe && !e.resolved);
+    }
+    d.ready = d.alert_and_oriented && d.vitals_near_baseline && d.ambulating_steadily &&
+              d.escort_present && !unresolved_severe;
+  }
+  std::stable_sort(s.vitals.begin(), s.vitals.end(),
+                   [](const auto& a, const auto& b) { return a.measured_at < b.measured_at; });
+  std::stable_sort(s.ratings.begin(), s.ratings.end(),
+                   [](const auto& a, const auto& b) { return a.rated_at < b.rated_at; });
+  return s;
+}
+
+std::vector<std::string> weight_warnings(const Patient& patient, const WeightRecord& weight) {
+  std::vector<std::string> warnings;
+  if (weight.estimated) {
+    warnings.push_back(fmt::format("weight {:g} kg on {} is estimated, not measured",
+                                   weight.weight.value(), format_date(weight.measured_on)));
+  }
+  if (const auto previous = latest_weight(patient, weight.measured_on)) {
+    const double change = weight.weight / previous->weight - 1.0;
+    if (std::abs(change) > 0.10) {
+      warnings.push_back(fmt::format(
+          "weight changed by {:+.1f}% since {} ({:g} kg -> {:g} kg): re-weigh to confirm",
+          100.0 * change, format_date(previous->measured_on), previous->weight.value(),
+          weight.weight.value()));
+    }
+  }
+  return warnings;
+}
+
+}  // namespace ketapath::clinic
