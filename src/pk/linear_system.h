@@ -24,6 +24,7 @@ class LinearPropagator {
   void advance(Eigen::VectorXd& x, const Eigen::VectorXd& b) const;
 
   [[nodiscard]] const Eigen::MatrixXd& transition() const { return phi_; }
+
   [[nodiscard]] const Eigen::MatrixXd& input_gain() const { return gamma_; }
 
  private:

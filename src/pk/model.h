@@ -24,8 +24,8 @@ struct CompartmentSpec {
 };
 
 struct ModelSpec {
-  std::string name;         ///< "two_cmt_depot"
-  std::string nonmem;       ///< "ADVAN4 TRANS4"
+  std::string name;    ///< "two_cmt_depot"
+  std::string nonmem;  ///< "ADVAN4 TRANS4"
   std::string description;
   std::vector<ParameterSpec> parameters;      ///< required structural parameters
   std::vector<CompartmentSpec> compartments;  ///< in NONMEM order
