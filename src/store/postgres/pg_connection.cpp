@@ -1,0 +1,249 @@
+#include "store/postgres/pg_connection.h"
+
+#include <libpq-fe.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <string>
+
+namespace ketapath::store::postgres {
+namespace {
+
+using core::ErrorCode;
+
+struct ResultDeleter {
+  void operator()(PGresult* result) const { PQclear(result); }
+};
+
+using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
+
+/// Maps a SQLSTATE to the project's error codes.
+ErrorCode error_code_for(std::string_view sqlstate) {
+  if (sqlstate == "23505") {
+    return ErrorCode::Conflict;  // unique_violation
+  }
+  if (sqlstate == "23514" || sqlstate == "23502" || sqlstate == "23503") {
+    return ErrorCode::Validation;  // check, not null, foreign key
+  }
+  if (sqlstate == "40001" || sqlstate == "40P01") {
+    return ErrorCode::Conflict;  // serialization failure, deadlock: the caller may retry
+  }
+  return ErrorCode::Storage;
+}
+
+std::string first_line(std::string_view sql) {
+  const auto start = sql.find_first_not_of(" \n\t");
+  std::string text(start == std::string_view::npos ? sql : sql.substr(start));
+  if (auto end = text.find('\n'); end != std::string::npos) {
+    text.resize(end);
+  }
+  if (text.size() > 80) {
+    text.resize(77);
+    text += "...";
+  }
+  return text;
+}
+
+std::string trimmed(const char* message) {
+  std::string text = message != nullptr ? message : "";
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
+    text.pop_back();
+  }
+  return text;
+}
+
+std::unexpected<core::Error> result_error(pg_conn* connection, const PGresult* result,
+                                          std::string_view sql) {
+  if (result == nullptr) {
+    return core::fail(ErrorCode::Storage, "postgres: {} in \"{}\"",
+                      trimmed(PQerrorMessage(connection)), first_line(sql));
+  }
+  const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+  const std::string sqlstate = state != nullptr ? state : "";
+  return core::fail(error_code_for(sqlstate), "postgres: {} (SQLSTATE {}) in \"{}\"",
+                    trimmed(PQresultErrorMessage(result)), sqlstate.empty() ? "none" : sqlstate,
+                    first_line(sql));
+}
+
+void ignore_notice(void* /*arg*/, const char* /*message*/) {}
+
+core::Result<sql::Value> read_cell(const PGresult* result, int row, int column, sql::Type type,
+                                   std::string_view sql) {
+  if (PQgetisnull(result, row, column) != 0) {
+    return sql::Value{};
+  }
+  const char* text = PQgetvalue(result, row, column);
+  const std::string_view cell(text, static_cast<std::size_t>(PQgetlength(result, row, column)));
+  switch (type) {
+    case sql::Type::Integer: {
+      std::int64_t value = 0;
+      const auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), value);
+      if (ec != std::errc{} || end != cell.data() + cell.size()) {
+        return core::fail(ErrorCode::Storage,
+                          "postgres: column {} holds \"{}\" where an integer was expected in \"{}\"",
+                          column, cell, first_line(sql));
+      }
+      return sql::Value(value);
+    }
+    case sql::Type::Real: {
+      double value = 0;
+      const auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), value);
+      if (ec != std::errc{} || end != cell.data() + cell.size()) {
+        return core::fail(ErrorCode::Storage,
+                          "postgres: column {} holds \"{}\" where a number was expected in \"{}\"",
+                          column, cell, first_line(sql));
+      }
+      return sql::Value(value);
+    }
+    case sql::Type::Text:
+      return sql::Value(std::string(cell));
+  }
+  return core::fail(ErrorCode::Internal, "postgres: unknown column type");
+}
+
+}  // namespace
+
+std::string redact_url(std::string_view url) {
+  // postgresql://user:password@host/... -> postgresql://user:***@host/...
+  const auto scheme = url.find("://");
+  const auto at = url.find('@');
+  if (scheme == std::string_view::npos || at == std::string_view::npos || at < scheme) {
+    return std::string(url);
+  }
+  const auto colon = url.find(':', scheme + 3);
+  if (colon == std::string_view::npos || colon > at) {
+    return std::string(url);
+  }
+  return std::string(url.substr(0, colon + 1)) + "***" + std::string(url.substr(at));
+}
+
+core::Result<std::unique_ptr<PgConnection>> PgConnection::open(const std::string& url) {
+  pg_conn* raw = PQconnectdb(url.c_str());
+  if (raw == nullptr) {
+    return core::fail(ErrorCode::Storage, "postgres: out of memory connecting to {}",
+                      redact_url(url));
+  }
+  std::unique_ptr<PgConnection> connection(new PgConnection(raw));
+  if (PQstatus(raw) != CONNECTION_OK) {
+    return core::fail(ErrorCode::Storage, "postgres: cannot connect to {}: {}", redact_url(url),
+                      trimmed(PQerrorMessage(raw)));
+  }
+  PQsetNoticeProcessor(raw, ignore_notice, nullptr);
+  KETAPATH_TRY(connection->execute_script(
+      "SET synchronous_commit = on; SET TIME ZONE 'UTC'; SET client_min_messages = warning"));
+  return connection;
+}
+
+PgConnection::~PgConnection() {
+  if (connection_ != nullptr) {
+    PQfinish(connection_);
+  }
+}
+
+core::Result<sql::Rows> PgConnection::run(std::string_view sql,
+                                          const std::vector<sql::Value>& params,
+                                          const std::vector<sql::Type>* columns) {
+  std::vector<std::string> storage(params.size());
+  std::vector<const char*> values(params.size(), nullptr);
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const auto& value = params[i];
+    if (std::holds_alternative<std::monostate>(value)) {
+      continue;
+    }
+    if (const auto* integer = std::get_if<std::int64_t>(&value)) {
+      storage[i] = fmt::format("{}", *integer);
+    } else if (const auto* real = std::get_if<double>(&value)) {
+      storage[i] = fmt::format("{}", *real);  // shortest form that reads back exactly
+    } else {
+      storage[i] = std::get<std::string>(value);
+    }
+    values[i] = storage[i].c_str();
+  }
+  const std::string statement(sql);
+  PgResult result(PQexecParams(connection_, statement.c_str(), static_cast<int>(params.size()),
+                               nullptr, values.data(), nullptr, nullptr, 0));
+  const auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    return result_error(connection_, result.get(), sql);
+  }
+  sql::Rows rows;
+  if (columns == nullptr) {
+    return rows;
+  }
+  const int column_count = PQnfields(result.get());
+  if (static_cast<std::size_t>(column_count) != columns->size()) {
+    return core::fail(ErrorCode::Internal, "postgres: query returns {} columns, caller expects {}",
+                      column_count, columns->size());
+  }
+  const int row_count = PQntuples(result.get());
+  rows.reserve(static_cast<std::size_t>(row_count));
+  for (int r = 0; r < row_count; ++r) {
+    std::vector<sql::Value> cells;
+    cells.reserve(columns->size());
+    for (int c = 0; c < column_count; ++c) {
+      cells.push_back(KETAPATH_TRY(read_cell(result.get(), r, c, (*columns)[c], sql)));
+    }
+    rows.emplace_back(std::move(cells));
+  }
+  return rows;
+}
+
+core::Status PgConnection::execute(std::string_view sql, const std::vector<sql::Value>& params) {
+  KETAPATH_TRY(run(sql, params, nullptr));
+  return {};
+}
+
+core::Result<sql::Rows> PgConnection::query(std::string_view sql,
+                                            const std::vector<sql::Value>& params,
+                                            const std::vector<sql::Type>& columns) {
+  return run(sql, params, &columns);
+}
+
+core::Status PgConnection::execute_script(std::string_view sql) {
+  const std::string script(sql);
+  PgResult result(PQexec(connection_, script.c_str()));
+  const auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    return result_error(connection_, result.get(), sql);
+  }
+  return {};
+}
+
+core::Result<bool> PgConnection::table_exists(std::string_view name) {
+  // to_regclass resolves the name through search_path, as the queries that follow will.
+  auto row = KETAPATH_TRY(query_one("SELECT to_regclass($1)::text", {sql::text(name)},
+                                    {sql::Type::Text}));
+  return row.has_value() && !row->is_null(0);
+}
+
+core::Status PgConnection::begin_write() {
+  return execute_script("BEGIN ISOLATION LEVEL READ COMMITTED");
+}
+
+core::Status PgConnection::begin_read() {
+  return execute_script("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+}
+
+core::Status PgConnection::commit() {
+  // A COMMIT of a transaction that already failed is answered with ROLLBACK, not an error:
+  // check the command tag so a lost write is never reported as committed.
+  PgResult result(PQexec(connection_, "COMMIT"));
+  const auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+  if (status != PGRES_COMMAND_OK) {
+    return result_error(connection_, result.get(), "COMMIT");
+  }
+  if (std::string_view(PQcmdStatus(result.get())) != "COMMIT") {
+    return core::fail(ErrorCode::Storage, "postgres: transaction was rolled back at COMMIT ({})",
+                      PQcmdStatus(result.get()));
+  }
+  return {};
+}
+
+core::Status PgConnection::rollback() {
+  if (PQtransactionStatus(connection_) == PQTRANS_IDLE) {
+    return {};
+  }
+  return execute_script("ROLLBACK");
+}
+
+}  // namespace ketapath::store::postgres

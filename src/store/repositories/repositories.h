@@ -1,0 +1,112 @@
+#pragma once
+// Internal: the SQL implementations of the clinic's repository ports. One set per transaction;
+// each works on the transaction's connection and marks it written on every change.
+
+#include "clinic/ports.h"
+#include "store/repositories/common.h"
+
+namespace ketapath::store::repositories {
+
+class SqlPatients final : public clinic::PatientRepository {
+ public:
+  explicit SqlPatients(TransactionState& state) : state_(state) {}
+  core::Result<clinic::PatientId> add(const clinic::Patient& patient) override;
+  core::Result<clinic::Patient> get(clinic::PatientId id) override;
+  core::Result<std::vector<clinic::Patient>> list() override;
+  core::Status add_weight(clinic::PatientId id, const clinic::WeightRecord& weight) override;
+  core::Status add_diagnosis(clinic::PatientId id, const clinic::Diagnosis& diagnosis) override;
+  core::Status add_treatment_trial(clinic::PatientId id,
+                                   const clinic::TreatmentTrial& trial) override;
+
+ private:
+  core::Result<clinic::Patient> load(const sql::Row& row);
+  TransactionState& state_;
+};
+
+class SqlScreenings final : public clinic::ScreeningRepository {
+ public:
+  explicit SqlScreenings(TransactionState& state) : state_(state) {}
+  core::Result<clinic::ScreeningId> add(const clinic::ScreeningRecord& record) override;
+  core::Result<clinic::ScreeningRecord> get(clinic::ScreeningId id) override;
+  core::Result<std::vector<clinic::ScreeningRecord>> list_for_patient(
+      clinic::PatientId patient) override;
+
+ private:
+  TransactionState& state_;
+};
+
+class SqlDrugs final : public clinic::DrugLibraryRepository {
+ public:
+  explicit SqlDrugs(TransactionState& state) : state_(state) {}
+  core::Result<clinic::DrugId> save(const clinic::DrugEntry& entry) override;
+  core::Result<clinic::DrugEntry> get(clinic::DrugId id) override;
+  core::Result<clinic::DrugEntry> find_by_name(std::string_view name) override;
+  core::Result<std::vector<clinic::DrugEntry>> list() override;
+
+ private:
+  core::Result<clinic::DrugEntry> load(const sql::Row& row);
+  TransactionState& state_;
+};
+
+class SqlDoses final : public clinic::DoseRepository {
+ public:
+  explicit SqlDoses(TransactionState& state) : state_(state) {}
+  core::Result<clinic::DoseRecordId> add(const clinic::DoseRecord& record) override;
+  core::Result<clinic::DoseRecord> get(clinic::DoseRecordId id) override;
+  core::Result<std::vector<clinic::DoseRecord>> list_for_patient(
+      clinic::PatientId patient) override;
+  core::Status link_session(clinic::DoseRecordId dose, clinic::SessionId session) override;
+
+ private:
+  TransactionState& state_;
+};
+
+class SqlCourses final : public clinic::CourseRepository {
+ public:
+  explicit SqlCourses(TransactionState& state) : state_(state) {}
+  core::Result<clinic::CourseId> add(const clinic::Course& course) override;
+  core::Result<clinic::Course> get(clinic::CourseId id) override;
+  core::Result<std::vector<clinic::Course>> list_for_patient(clinic::PatientId patient) override;
+  core::Status update_planned_session(clinic::CourseId course,
+                                      const clinic::PlannedSession& session) override;
+  core::Status set_status(clinic::CourseId course, clinic::CourseStatus status) override;
+
+ private:
+  core::Result<clinic::Course> load(const sql::Row& row);
+  TransactionState& state_;
+};
+
+class SqlSessions final : public clinic::SessionRepository {
+ public:
+  explicit SqlSessions(TransactionState& state) : state_(state) {}
+  core::Result<clinic::SessionId> add(const clinic::Session& session) override;
+  core::Result<clinic::Session> get(clinic::SessionId id) override;
+  core::Result<std::vector<clinic::Session>> list_for_patient(clinic::PatientId patient) override;
+
+ private:
+  core::Result<clinic::Session> load(const sql::Row& row);
+  TransactionState& state_;
+};
+
+class SqlAlerts final : public clinic::AlertRepository {
+ public:
+  explicit SqlAlerts(TransactionState& state) : state_(state) {}
+  core::Result<clinic::AlertId> add(const clinic::Alert& alert) override;
+  core::Result<std::vector<clinic::Alert>> list_for_patient(clinic::PatientId patient) override;
+  core::Status acknowledge(clinic::AlertId id, std::string_view by) override;
+
+ private:
+  TransactionState& state_;
+};
+
+class SqlSettings final : public clinic::SettingsRepository {
+ public:
+  explicit SqlSettings(TransactionState& state) : state_(state) {}
+  core::Result<std::optional<std::string>> get(std::string_view key) override;
+  core::Status put(std::string_view key, std::string_view json) override;
+
+ private:
+  TransactionState& state_;
+};
+
+}  // namespace ketapath::store::repositories

@@ -1,0 +1,247 @@
+#include "store/sql_database.h"
+
+#include "store/audit_chain.h"
+#include "store/migrations.h"
+#include "store/repositories/repositories.h"
+
+namespace ketapath::store {
+namespace {
+
+using core::ErrorCode;
+
+/// One unit of work: a database transaction plus the repositories working inside it.
+class SqlTransaction final : public clinic::Transaction {
+ public:
+  SqlTransaction(SqlDatabase& database, sql::Connection& connection, sql::Transaction transaction)
+      : database_(database),
+        transaction_(std::move(transaction)),
+        state_{&connection},
+        patients_(state_),
+        screenings_(state_),
+        drugs_(state_),
+        doses_(state_),
+        courses_(state_),
+        sessions_(state_),
+        alerts_(state_),
+        settings_(state_) {
+    database_.transaction_open_ = true;
+  }
+
+  ~SqlTransaction() override {
+    transaction_.reset();  // rolls back unless committed
+    database_.transaction_open_ = false;
+  }
+
+  SqlTransaction(const SqlTransaction&) = delete;
+  SqlTransaction& operator=(const SqlTransaction&) = delete;
+
+  clinic::PatientRepository& patients() override { return patients_; }
+  clinic::ScreeningRepository& screenings() override { return screenings_; }
+  clinic::DrugLibraryRepository& drugs() override { return drugs_; }
+  clinic::DoseRepository& doses() override { return doses_; }
+  clinic::CourseRepository& courses() override { return courses_; }
+  clinic::SessionRepository& sessions() override { return sessions_; }
+  clinic::AlertRepository& alerts() override { return alerts_; }
+  clinic::SettingsRepository& settings() override { return settings_; }
+
+  core::Status append_audit(const clinic::AuditRecord& record) override {
+    KETAPATH_TRY(state_.usable());
+    if (record.actor.empty() || record.action.empty() || record.entity.empty()) {
+      return core::fail(ErrorCode::Validation,
+                        "audit: actor, action and entity must not be empty (got actor \"{}\", "
+                        "action \"{}\", entity \"{}\")",
+                        record.actor, record.action, record.entity);
+    }
+    const ClinicKey* key = KETAPATH_TRY(database_.key());
+    KETAPATH_TRY(audit::append(*state_.connection, *key, record));
+    state_.audited = true;
+    return {};
+  }
+
+  core::Status commit() override {
+    KETAPATH_TRY(state_.usable());
+    state_.finished = true;
+    if (state_.wrote && !state_.audited) {
+      transaction_.reset();
+      return core::fail(ErrorCode::Internal,
+                        "store: a clinical write without an audit record was refused and rolled "
+                        "back");
+    }
+    auto committed = transaction_->commit();
+    transaction_.reset();
+    return committed;
+  }
+
+ private:
+  SqlDatabase& database_;
+  std::optional<sql::Transaction> transaction_;
+  repositories::TransactionState state_;
+  repositories::SqlPatients patients_;
+  repositories::SqlScreenings screenings_;
+  repositories::SqlDrugs drugs_;
+  repositories::SqlDoses doses_;
+  repositories::SqlCourses courses_;
+  repositories::SqlSessions sessions_;
+  repositories::SqlAlerts alerts_;
+  repositories::SqlSettings settings_;
+};
+
+core::Result<int> read_schema_version(sql::Connection& connection) {
+  if (!KETAPATH_TRY(connection.table_exists("schema_migrations"))) {
+    return 0;
+  }
+  auto row = KETAPATH_TRY(connection.query_one("SELECT MAX(version) FROM schema_migrations", {},
+                                               {sql::Type::Integer}));
+  return row && !row->is_null(0) ? static_cast<int>(row->integer(0)) : 0;
+}
+
+}  // namespace
+
+int supported_schema_version() { return latest_schema_version(); }
+
+core::Result<std::unique_ptr<SqlDatabase>> SqlDatabase::open(Backend backend, Connector connector,
+                                                             bool connect_now,
+                                                             std::filesystem::path key_file,
+                                                             std::string description) {
+  std::unique_ptr<SqlDatabase> database(new SqlDatabase(backend, std::move(connector),
+                                                        std::move(key_file),
+                                                        std::move(description)));
+  if (connect_now) {
+    KETAPATH_TRY(database->connect(false));
+    const int version = KETAPATH_TRY(read_schema_version(*database->connection_));
+    if (version > latest_schema_version()) {
+      return core::fail(ErrorCode::Storage,
+                        "{}: schema version {} is newer than this Ketapath supports ({}); "
+                        "upgrade Ketapath",
+                        database->description_, version, latest_schema_version());
+    }
+  }
+  return database;
+}
+
+core::Status SqlDatabase::connect(bool create) {
+  if (connection_) {
+    return {};
+  }
+  connection_ = KETAPATH_TRY(connect_(create));
+  return {};
+}
+
+core::Result<int> SqlDatabase::schema_version() {
+  if (!connection_) {
+    return 0;  // a SQLite file that does not exist yet
+  }
+  if (transaction_open_) {
+    return core::fail(ErrorCode::Internal, "store: schema_version() inside a transaction");
+  }
+  return read_schema_version(*connection_);
+}
+
+core::Result<const ClinicKey*> SqlDatabase::key() {
+  if (!key_) {
+    auto loaded = ClinicKey::load(key_file_);
+    if (!loaded) {
+      return std::unexpected(core::with_context(
+          loaded.error(), "the audit log needs the clinic key (docs/storage.md)"));
+    }
+    key_.emplace(*loaded);
+  }
+  return &*key_;
+}
+
+core::Result<sql::Connection*> SqlDatabase::ready_connection() {
+  if (transaction_open_) {
+    return core::fail(ErrorCode::Internal,
+                      "store: a transaction is already open on {} (one at a time per process)",
+                      description_);
+  }
+  if (!connection_) {
+    return core::fail(ErrorCode::Storage, "{}: database does not exist; run `ketapath clinic init`",
+                      description_);
+  }
+  if (!schema_checked_) {
+    const int version = KETAPATH_TRY(read_schema_version(*connection_));
+    if (version != latest_schema_version()) {
+      return core::fail(ErrorCode::Storage,
+                        "{}: database is at schema version {}, this Ketapath needs {}; run "
+                        "`ketapath clinic init`",
+                        description_, version, latest_schema_version());
+    }
+    schema_checked_ = true;
+  }
+  return connection_.get();
+}
+
+core::Result<int> SqlDatabase::initialize() {
+  if (transaction_open_) {
+    return core::fail(ErrorCode::Internal, "store: initialize() inside a transaction");
+  }
+  KETAPATH_TRY(connect(true));
+  auto& connection = *connection_;
+  const int version = KETAPATH_TRY(migrate(connection));
+  auto transaction =
+      KETAPATH_TRY(sql::Transaction::begin(connection, sql::Transaction::Kind::Write));
+  const bool has_head = KETAPATH_TRY(audit::head_exists(connection));
+  if (!key_) {
+    std::error_code ec;
+    if (std::filesystem::exists(key_file_, ec)) {
+      KETAPATH_TRY(key());
+    } else if (has_head) {
+      return core::fail(ErrorCode::NotFound,
+                        "clinic key {} is missing but {} already has an audit log; restore the "
+                        "key file (a new key cannot vouch for the existing log)",
+                        key_file_.string(), description_);
+    } else {
+      key_.emplace(KETAPATH_TRY(ClinicKey::create(key_file_)));
+    }
+  }
+  KETAPATH_TRY(audit::create_head(connection, *key_));
+  KETAPATH_TRY(transaction.commit());
+  schema_checked_ = true;
+  return version;
+}
+
+core::Result<std::unique_ptr<clinic::Transaction>> SqlDatabase::begin() {
+  sql::Connection* connection = KETAPATH_TRY(ready_connection());
+  auto transaction =
+      KETAPATH_TRY(sql::Transaction::begin(*connection, sql::Transaction::Kind::Write));
+  return std::unique_ptr<clinic::Transaction>(
+      new SqlTransaction(*this, *connection, std::move(transaction)));
+}
+
+core::Result<std::vector<clinic::AuditEntry>> SqlAuditLog::entries(std::int64_t from,
+                                                                   std::int64_t limit) {
+  sql::Connection* connection = KETAPATH_TRY(database_.ready_connection());
+  auto transaction =
+      KETAPATH_TRY(sql::Transaction::begin(*connection, sql::Transaction::Kind::Read));
+  auto stored = KETAPATH_TRY(audit::read(*connection, from, limit));
+  std::vector<clinic::AuditEntry> entries;
+  entries.reserve(stored.size());
+  for (auto& s : stored) {
+    auto at = clinic::parse_timestamp(s.at, "audit_log.at");
+    if (!at) {
+      return core::fail(ErrorCode::Storage, "audit entry {}: stored time cannot be read back ({})",
+                        s.sequence, at.error().message);
+    }
+    entries.push_back(clinic::AuditEntry{
+        s.sequence,
+        clinic::AuditRecord{*at, std::move(s.actor), std::move(s.action), std::move(s.entity),
+                            std::move(s.before_json), std::move(s.after_json)},
+        std::move(s.previous_hash), std::move(s.hash)});
+  }
+  KETAPATH_TRY(transaction.commit());
+  return entries;
+}
+
+core::Result<clinic::AuditVerification> SqlAuditLog::verify() {
+  sql::Connection* connection = KETAPATH_TRY(database_.ready_connection());
+  const ClinicKey* key = KETAPATH_TRY(database_.key());
+  // One snapshot for the whole walk, so concurrent appends cannot look like a broken chain.
+  auto transaction =
+      KETAPATH_TRY(sql::Transaction::begin(*connection, sql::Transaction::Kind::Read));
+  auto report = KETAPATH_TRY(audit::verify(*connection, *key));
+  KETAPATH_TRY(transaction.commit());
+  return report;
+}
+
+}  // namespace ketapath::store

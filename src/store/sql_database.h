@@ -1,0 +1,74 @@
+#pragma once
+// Internal: store::Database over an sql::Connection -- one implementation for both backends.
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "store/crypto.h"
+#include "store/database.h"
+#include "store/sql/connection.h"
+
+namespace ketapath::store {
+
+class SqlDatabase;
+
+class SqlAuditLog final : public clinic::AuditLog {
+ public:
+  explicit SqlAuditLog(SqlDatabase& database) : database_(database) {}
+  core::Result<std::vector<clinic::AuditEntry>> entries(std::int64_t from,
+                                                        std::int64_t limit) override;
+  core::Result<clinic::AuditVerification> verify() override;
+
+ private:
+  SqlDatabase& database_;
+};
+
+class SqlDatabase final : public Database {
+ public:
+  /// Connects; `create` is true only from initialize().
+  using Connector = std::function<core::Result<std::unique_ptr<sql::Connection>>(bool create)>;
+
+  /// `connect_now`: connect at once (and check the schema version); false for a SQLite file that
+  /// does not exist yet, which initialize() creates.
+  static core::Result<std::unique_ptr<SqlDatabase>> open(Backend backend, Connector connector,
+                                                         bool connect_now,
+                                                         std::filesystem::path key_file,
+                                                         std::string description);
+
+  [[nodiscard]] Backend backend() const override { return backend_; }
+  core::Result<int> schema_version() override;
+  [[nodiscard]] const std::filesystem::path& key_file() const override { return key_file_; }
+  [[nodiscard]] std::string describe() const override { return description_; }
+
+  core::Result<int> initialize() override;
+  core::Result<std::unique_ptr<clinic::Transaction>> begin() override;
+  clinic::AuditLog& audit() override { return audit_log_; }
+
+  // For SqlTransaction and SqlAuditLog.
+  core::Result<const ClinicKey*> key();
+  core::Result<sql::Connection*> ready_connection();
+  bool transaction_open_ = false;
+
+ private:
+  SqlDatabase(Backend backend, Connector connector, std::filesystem::path key_file,
+              std::string description)
+      : backend_(backend),
+        connect_(std::move(connector)),
+        key_file_(std::move(key_file)),
+        description_(std::move(description)),
+        audit_log_(*this) {}
+
+  core::Status connect(bool create);
+
+  Backend backend_;
+  Connector connect_;
+  std::unique_ptr<sql::Connection> connection_;
+  std::filesystem::path key_file_;
+  std::optional<ClinicKey> key_;
+  std::string description_;
+  bool schema_checked_ = false;
+  SqlAuditLog audit_log_;
+};
+
+}  // namespace ketapath::store
