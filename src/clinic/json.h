@@ -1,0 +1,68 @@
+#pragma once
+// The clinic's JSON forms: canonical text for the audit log (sorted keys, shortest round-trip
+// numbers), `--json` output, settings, and the files the CLI reads (sessions, screenings,
+// treatment history, drug library). Units are in the key names (`dose_mg_per_kg`,
+// `systolic_mmhg`). Readers are strict: an unknown key, a wrong type or a missing required key is
+// an InvalidData error naming the path ("session.json: vitals[2].systolic_mmhg: expected a
+// number"); range checks are left to validation.h (Validation errors).
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "clinic/alert.h"
+#include "clinic/course.h"
+#include "clinic/dose.h"
+#include "clinic/drug_library.h"
+#include "clinic/patient.h"
+#include "clinic/response.h"
+#include "clinic/safety.h"
+#include "clinic/screening.h"
+#include "clinic/session.h"
+
+namespace ketapath::clinic {
+
+using Json = nlohmann::json;
+
+Json to_json(const WeightRecord& v);
+Json to_json(const Diagnosis& v);
+Json to_json(const TreatmentTrial& v);
+Json to_json(const Patient& v);
+Json to_json(const ScreeningInput& v);
+Json to_json(const ScreeningPolicy& v);
+Json to_json(const ScreeningResult& v);
+Json to_json(const ScreeningRecord& v);
+Json to_json(const RouteLimits& v);
+Json to_json(const DrugEntry& v);
+Json to_json(const DosingPolicy& v);
+Json to_json(const DoseCalculation& v);
+Json to_json(const DoseRecord& v);
+Json to_json(const PlannedSession& v);
+Json to_json(const Course& v);
+Json to_json(const VitalSigns& v);
+Json to_json(const ScaleRating& v);
+Json to_json(const AdverseEvent& v);
+Json to_json(const DischargeReadiness& v);
+Json to_json(const Session& v);
+Json to_json(const Alert& v);
+Json to_json(const SafetyThresholds& v);
+Json to_json(const ResponseSummary& v);
+
+/// Canonical text: sorted keys, no spaces, shortest round-trip numbers. What the audit stores.
+std::string canonical(const Json& j);
+
+/// Parses JSON text; InvalidData "<where>: <parser message>" on malformed text.
+core::Result<Json> parse_json(std::string_view text, std::string_view where);
+
+// Readers. `where` prefixes errors (a file name or "settings dosing_policy").
+core::Result<Session> session_from_json(const Json& j, std::string_view where);
+core::Result<ScreeningInput> screening_input_from_json(const Json& j, std::string_view where);
+core::Result<ScreeningPolicy> screening_policy_from_json(const Json& j, std::string_view where);
+core::Result<std::vector<TreatmentTrial>> treatment_history_from_json(const Json& j,
+                                                                      std::string_view where);
+core::Result<DrugEntry> drug_entry_from_json(const Json& j, std::string_view where);
+core::Result<DosingPolicy> dosing_policy_from_json(const Json& j, std::string_view where);
+core::Result<SafetyThresholds> safety_thresholds_from_json(const Json& j, std::string_view where);
+
+}  // namespace ketapath::clinic

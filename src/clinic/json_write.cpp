@@ -1,0 +1,328 @@
+// The JSON forms of the clinic's values (json.h). Keys carry units; optional values are null.
+
+#include "clinic/json.h"
+
+namespace ketapath::clinic {
+namespace {
+
+template <class T, class F>
+Json opt(const std::optional<T>& v, F&& f) {
+  return v ? Json(f(*v)) : Json(nullptr);
+}
+
+template <class T>
+Json list(const std::vector<T>& values) {
+  Json out = Json::array();
+  for (const auto& v : values) {
+    out.push_back(to_json(v));
+  }
+  return out;
+}
+
+Json id_or_null(long long v) {
+  return v > 0 ? Json(v) : Json(nullptr);
+}
+
+}  // namespace
+
+std::string canonical(const Json& j) {
+  return j.dump();
+}
+
+core::Result<Json> parse_json(std::string_view text, std::string_view where) {
+  Json j = Json::parse(text, nullptr, false);
+  if (j.is_discarded()) {
+    // Re-parse with exceptions only to get the parser's position message.
+    try {
+      const Json ignored = Json::parse(text);
+      (void)ignored;
+    } catch (const Json::parse_error& e) {
+      return core::fail(core::ErrorCode::InvalidData, "{}: malformed JSON: {}", where, e.what());
+    }
+    return core::fail(core::ErrorCode::InvalidData, "{}: malformed JSON", where);
+  }
+  return j;
+}
+
+Json to_json(const WeightRecord& v) {
+  return {{"measured_on", format_date(v.measured_on)},
+          {"weight_kg", v.weight.value()},
+          {"estimated", v.estimated}};
+}
+
+Json to_json(const Diagnosis& v) {
+  return {{"disorder", to_string(v.disorder)},
+          {"icd10", v.icd10},
+          {"diagnosed_on", format_date(v.diagnosed_on)},
+          {"primary", v.primary}};
+}
+
+Json to_json(const TreatmentTrial& v) {
+  return {{"kind", to_string(v.kind)},
+          {"name", v.name},
+          {"daily_dose_mg", opt(v.daily_dose, [](auto d) { return d.value(); })},
+          {"min_therapeutic_daily_dose_mg",
+           opt(v.min_therapeutic_daily_dose, [](auto d) { return d.value(); })},
+          {"started_on", opt(v.started_on, [](auto d) { return format_date(d); })},
+          {"duration_weeks", v.duration_weeks},
+          {"psychotherapy_sessions", v.psychotherapy_sessions},
+          {"outcome", to_string(v.outcome)},
+          {"notes", v.notes}};
+}
+
+Json to_json(const Patient& v) {
+  return {{"id", id_or_null(v.id.value())},
+          {"name", v.name},
+          {"birth_date", format_date(v.birth_date)},
+          {"sex", to_string(v.sex)},
+          {"weights", list(v.weights)},
+          {"diagnoses", list(v.diagnoses)},
+          {"treatment_history", list(v.treatment_history)},
+          {"created_at", format_timestamp(v.created_at)}};
+}
+
+Json to_json(const ScreeningPolicy& v) {
+  return {{"resistance", to_string(v.resistance)},
+          {"min_trial_weeks", v.min_trial_weeks},
+          {"min_psychotherapy_sessions", v.min_psychotherapy_sessions},
+          {"exclude_current_depression", v.exclude_current_depression},
+          {"require_gad", v.require_gad},
+          {"min_age_years", v.min_age_years}};
+}
+
+Json to_json(const ScreeningInput& v) {
+  const GadCriteria& g = v.gad;
+  const Contraindications& c = v.contraindications;
+  return {{"gad",
+           {{"worry_duration_months", g.worry_duration_months},
+            {"worry_more_days_than_not", g.worry_more_days_than_not},
+            {"worry_hard_to_control", g.worry_hard_to_control},
+            {"restlessness", g.restlessness},
+            {"easily_fatigued", g.easily_fatigued},
+            {"poor_concentration", g.poor_concentration},
+            {"irritability", g.irritability},
+            {"muscle_tension", g.muscle_tension},
+            {"sleep_disturbance", g.sleep_disturbance},
+            {"distress_or_impairment", g.distress_or_impairment},
+            {"not_better_explained", g.not_better_explained}}},
+          {"contraindications",
+           {{"uncontrolled_hypertension", c.uncontrolled_hypertension},
+            {"aneurysm_or_avm", c.aneurysm_or_avm},
+            {"intracranial_bleed_history", c.intracranial_bleed_history},
+            {"psychosis", c.psychosis},
+            {"pregnancy", c.pregnancy},
+            {"active_substance_use_disorder", c.active_substance_use_disorder},
+            {"current_depression", c.current_depression},
+            {"ischaemic_heart_or_cerebrovascular_disease",
+             c.ischaemic_heart_or_cerebrovascular_disease},
+            {"raised_intracranial_pressure", c.raised_intracranial_pressure},
+            {"severe_hepatic_impairment", c.severe_hepatic_impairment},
+            {"interacting_medication", c.interacting_medication}}},
+          {"policy", to_json(v.policy)}};
+}
+
+Json to_json(const ScreeningResult& v) {
+  return {{"eligibility", to_string(v.eligibility)},
+          {"gad_criteria_met", v.gad_criteria_met},
+          {"gad_symptom_count", v.gad_symptom_count},
+          {"treatment_resistant", v.treatment_resistant},
+          {"failed_adequate_trials", v.failed_adequate_trials},
+          {"failed_adequate_psychotherapy", v.failed_adequate_psychotherapy},
+          {"reasons", v.reasons}};
+}
+
+Json to_json(const ScreeningRecord& v) {
+  return {{"id", id_or_null(v.id.value())},
+          {"patient", v.patient.value()},
+          {"performed_at", format_timestamp(v.performed_at)},
+          {"performed_by", v.performed_by},
+          {"input", to_json(v.input)},
+          {"result", to_json(v.result)}};
+}
+
+Json to_json(const RouteLimits& v) {
+  Json conc = Json::array();
+  for (const auto c : v.concentrations) {
+    conc.push_back(c.value());
+  }
+  return {{"route", to_string(v.route)},
+          {"concentrations_mg_per_ml", conc},
+          {"default_mg_per_kg", v.default_dose.value()},
+          {"min_mg_per_kg", v.min_dose.value()},
+          {"soft_max_mg_per_kg", v.soft_max.value()},
+          {"hard_max_mg_per_kg", v.hard_max.value()},
+          {"absolute_cap_mg", v.absolute_cap.value()},
+          {"default_duration_min", v.default_duration.value()},
+          {"min_duration_min", v.min_duration.value()},
+          {"max_duration_min", v.max_duration.value()}};
+}
+
+Json to_json(const DrugEntry& v) {
+  return {{"id", id_or_null(v.id.value())},
+          {"name", v.name},
+          {"limits", list(v.limits)},
+          {"advisory", v.advisory}};
+}
+
+Json to_json(const DosingPolicy& v) {
+  return {{"max_weight_age_days", v.max_weight_age_days},
+          {"min_weight_kg", v.min_weight.value()},
+          {"max_weight_kg", v.max_weight.value()}};
+}
+
+Json to_json(const DoseCalculation& v) {
+  return {{"weight_kg", v.weight.value()},
+          {"weight_measured_on", format_date(v.weight_measured_on)},
+          {"dose_mg_per_kg", v.dose_per_kg.value()},
+          {"dose_mg", v.dose.value()},
+          {"concentration_mg_per_ml", v.concentration.value()},
+          {"volume_ml", v.volume.value()},
+          {"duration_min", opt(v.duration, [](auto d) { return d.value(); })},
+          {"rate_ml_per_h", opt(v.rate, [](auto d) { return d.value(); })},
+          {"dose_rate_mg_per_kg_per_h", opt(v.dose_rate_mg_per_kg_per_h, [](auto d) { return d; })},
+          {"limit", to_string(v.limit)},
+          {"override_reason", v.override_reason},
+          {"arithmetic", v.arithmetic},
+          {"warnings", v.warnings}};
+}
+
+Json to_json(const DoseRecord& v) {
+  Json j = to_json(v.calculation);
+  j["id"] = id_or_null(v.id.value());
+  j["patient"] = v.patient.value();
+  j["session"] = opt(v.session, [](auto s) { return s.value(); });
+  j["route"] = to_string(v.route);
+  j["drug"] = v.drug;
+  j["calculated_at"] = format_timestamp(v.calculated_at);
+  j["calculated_by"] = v.calculated_by;
+  return j;
+}
+
+Json to_json(const PlannedSession& v) {
+  return {{"number", v.number},
+          {"planned_on", format_date(v.planned_on)},
+          {"route", to_string(v.route)},
+          {"dose_mg_per_kg", v.dose.value()},
+          {"duration_min", opt(v.duration, [](auto d) { return d.value(); })},
+          {"status", to_string(v.status)},
+          {"actual_on", opt(v.actual_on, [](auto d) { return format_date(d); })},
+          {"session", opt(v.session, [](auto s) { return s.value(); })}};
+}
+
+Json to_json(const Course& v) {
+  return {{"id", id_or_null(v.id.value())},
+          {"patient", v.patient.value()},
+          {"protocol", to_string(v.protocol)},
+          {"start", format_date(v.start)},
+          {"status", to_string(v.status)},
+          {"sessions", list(v.sessions)},
+          {"notes", v.notes},
+          {"created_at", format_timestamp(v.created_at)},
+          {"created_by", v.created_by}};
+}
+
+Json to_json(const VitalSigns& v) {
+  return {{"at", format_timestamp(v.measured_at)},
+          {"phase", to_string(v.phase)},
+          {"systolic_mmhg", opt(v.systolic, [](auto x) { return x.value(); })},
+          {"diastolic_mmhg", opt(v.diastolic, [](auto x) { return x.value(); })},
+          {"heart_rate_bpm", opt(v.heart_rate, [](auto x) { return x.value(); })},
+          {"spo2_percent", opt(v.spo2_percent, [](auto x) { return x; })}};
+}
+
+Json to_json(const ScaleRating& v) {
+  return {{"scale", to_string(v.scale)},
+          {"at", format_timestamp(v.rated_at)},
+          {"items", v.items},
+          {"total", v.total},
+          {"rater", v.rater}};
+}
+
+Json to_json(const AdverseEvent& v) {
+  return {{"at", format_timestamp(v.onset_at)},
+          {"description", v.description},
+          {"severity", to_string(v.severity)},
+          {"action", v.action},
+          {"resolved", v.resolved}};
+}
+
+Json to_json(const DischargeReadiness& v) {
+  return {{"at", format_timestamp(v.assessed_at)},
+          {"alert_and_oriented", v.alert_and_oriented},
+          {"vitals_near_baseline", v.vitals_near_baseline},
+          {"ambulating_steadily", v.ambulating_steadily},
+          {"escort_present", v.escort_present},
+          {"ready", v.ready},
+          {"assessed_by", v.assessed_by},
+          {"notes", v.notes}};
+}
+
+Json to_json(const Session& v) {
+  return {{"id", id_or_null(v.id.value())},
+          {"patient", v.patient.value()},
+          {"course", opt(v.course, [](auto c) { return c.value(); })},
+          {"course_session", opt(v.course_session_number, [](auto n) { return n; })},
+          {"dose_record", opt(v.dose_record, [](auto d) { return d.value(); })},
+          {"route", to_string(v.route)},
+          {"dose_mg_per_kg", v.dose_per_kg.value()},
+          {"dose_mg", v.dose.value()},
+          {"started_at", format_timestamp(v.started_at)},
+          {"ended_at", format_timestamp(v.ended_at)},
+          {"vitals", list(v.vitals)},
+          {"ratings", list(v.ratings)},
+          {"adverse_events", list(v.adverse_events)},
+          {"discharge", opt(v.discharge, [](const auto& d) { return to_json(d); })},
+          {"notes", v.notes},
+          {"recorded_by", v.recorded_by},
+          {"recorded_at", format_timestamp(v.recorded_at)}};
+}
+
+Json to_json(const Alert& v) {
+  return {{"id", id_or_null(v.id.value())},
+          {"patient", v.patient.value()},
+          {"session", opt(v.session, [](auto s) { return s.value(); })},
+          {"at", format_timestamp(v.raised_at)},
+          {"level", to_string(v.level)},
+          {"measure", v.measure},
+          {"value", v.value},
+          {"unit", v.unit},
+          {"threshold", v.threshold},
+          {"message", v.message},
+          {"acknowledged", v.acknowledged},
+          {"acknowledged_by", v.acknowledged_by}};
+}
+
+Json to_json(const SafetyThresholds& v) {
+  return {{"pre_dose_systolic_mmhg", v.pre_dose_systolic},
+          {"pre_dose_diastolic_mmhg", v.pre_dose_diastolic},
+          {"pre_dose_heart_rate_bpm", v.pre_dose_heart_rate},
+          {"pause_systolic_mmhg", v.pause_systolic},
+          {"pause_diastolic_mmhg", v.pause_diastolic},
+          {"stop_systolic_mmhg", v.stop_systolic},
+          {"stop_diastolic_mmhg", v.stop_diastolic},
+          {"pause_heart_rate_bpm", v.pause_heart_rate},
+          {"stop_heart_rate_bpm", v.stop_heart_rate},
+          {"pause_spo2_percent", v.pause_spo2},
+          {"stop_spo2_percent", v.stop_spo2}};
+}
+
+Json to_json(const ResponseSummary& v) {
+  Json points = Json::array();
+  for (const auto& p : v.trajectory) {
+    points.push_back({{"at", format_timestamp(p.rated_at)},
+                      {"session_index", p.session_index},
+                      {"total", p.total},
+                      {"change_from_baseline", p.change_from_baseline}});
+  }
+  return {{"scale", to_string(v.scale)},
+          {"baseline", opt(v.baseline, [](int b) { return b; })},
+          {"trajectory", points},
+          {"latest", to_string(v.latest)},
+          {"best", to_string(v.best)},
+          {"best_change", opt(v.best_change, [](double b) { return b; })},
+          {"sessions", v.sessions},
+          {"trend", v.trend},
+          {"suggestion", v.suggestion}};
+}
+
+}  // namespace ketapath::clinic

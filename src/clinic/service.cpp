@@ -1,0 +1,272 @@
+#include "clinic/service.h"
+
+#include "clinic/dose_calculator.h"
+#include "clinic/json.h"
+#include "clinic/screen.h"
+
+namespace ketapath::clinic {
+namespace {
+
+using core::ErrorCode;
+
+constexpr std::string_view kDosingPolicy = "dosing_policy";
+constexpr std::string_view kSafetyThresholds = "safety_thresholds";
+constexpr std::string_view kScreeningPolicy = "screening_policy";
+
+std::string entity(std::string_view kind, std::int64_t id) {
+  return fmt::format("{}/{}", kind, id);
+}
+
+}  // namespace
+
+Timestamp system_now() {
+  return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+ClinicService::ClinicService(ClinicStore& store, std::string actor, Clock clock)
+    : store_(store), actor_(std::move(actor)), clock_(std::move(clock)) {
+  KETAPATH_ASSERT(static_cast<bool>(clock_), "a clock is required");
+}
+
+AuditRecord ClinicService::audit_record(std::string action, std::string what, std::string before,
+                                        std::string after) const {
+  return AuditRecord{clock_(),          actor_,          std::move(action), std::move(what),
+                     std::move(before), std::move(after)};
+}
+
+core::Result<int> ClinicService::initialize() {
+  if (actor_.empty()) {
+    return core::fail(ErrorCode::InvalidArgument, "clinic: the acting user must not be empty");
+  }
+  const int version = KETAPATH_TRY(store_.initialize());
+  auto tx = KETAPATH_TRY(store_.begin());
+  Json seeded = Json::object();
+  auto existing = tx->drugs().find_by_name("ketamine");
+  if (!existing && existing.error().code != ErrorCode::NotFound) {
+    return std::unexpected(existing.error());
+  }
+  if (!existing) {
+    DrugEntry entry = default_ketamine_entry();
+    entry.id = KETAPATH_TRY(tx->drugs().save(entry));
+    seeded["drug"] = to_json(entry);
+  }
+  const std::pair<std::string_view, Json> defaults[] = {
+      {kDosingPolicy, to_json(DosingPolicy{})},
+      {kSafetyThresholds, to_json(SafetyThresholds{})},
+      {kScreeningPolicy, to_json(ScreeningPolicy{})},
+  };
+  for (const auto& [key, value] : defaults) {
+    if (!KETAPATH_TRY(tx->settings().get(key))) {
+      KETAPATH_TRY(tx->settings().put(key, canonical(value)));
+      seeded[std::string(key)] = value;
+    }
+  }
+  if (!seeded.empty()) {
+    KETAPATH_TRY(
+        tx->append_audit(audit_record("clinic.initialize", "clinic", "null", canonical(seeded))));
+    KETAPATH_TRY(tx->commit());
+  }
+  return version;
+}
+
+core::Result<PatientId> ClinicService::add_patient(Patient p) {
+  const Timestamp now = clock_();
+  KETAPATH_TRY(validate_patient(p, day_of(now), limits_));
+  p.created_at = now;
+  auto tx = KETAPATH_TRY(store_.begin());
+  p.id = KETAPATH_TRY(tx->patients().add(p));
+  KETAPATH_TRY(tx->append_audit(
+      audit_record("patient.add", entity("patient", p.id.value()), "null", canonical(to_json(p)))));
+  KETAPATH_TRY(tx->commit());
+  return p.id;
+}
+
+core::Result<Patient> ClinicService::patient(PatientId id) {
+  auto tx = KETAPATH_TRY(store_.begin());
+  return tx->patients().get(id);
+}
+
+core::Result<std::vector<Patient>> ClinicService::patients() {
+  auto tx = KETAPATH_TRY(store_.begin());
+  return tx->patients().list();
+}
+
+core::Result<WeightResult> ClinicService::add_weight(PatientId id, const WeightRecord& weight) {
+  KETAPATH_TRY(validate_weight(weight, day_of(clock_()), limits_));
+  auto tx = KETAPATH_TRY(store_.begin());
+  const Patient before = KETAPATH_TRY(tx->patients().get(id));
+  WeightResult result{weight_warnings(before, weight)};
+  KETAPATH_TRY(tx->patients().add_weight(id, weight));
+  KETAPATH_TRY(tx->append_audit(audit_record("patient.weight", entity("patient", id.value()),
+                                             "null", canonical(to_json(weight)))));
+  KETAPATH_TRY(tx->commit());
+  return result;
+}
+
+core::Status ClinicService::add_diagnosis(PatientId id, const Diagnosis& diagnosis) {
+  KETAPATH_TRY(validate_diagnosis(diagnosis, day_of(clock_())));
+  auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(tx->patients().add_diagnosis(id, diagnosis));
+  KETAPATH_TRY(tx->append_audit(audit_record("patient.diagnosis", entity("patient", id.value()),
+                                             "null", canonical(to_json(diagnosis)))));
+  return tx->commit();
+}
+
+core::Status ClinicService::add_treatment_trials(PatientId id,
+                                                 const std::vector<TreatmentTrial>& trials) {
+  const Date today = day_of(clock_());
+  Json after = Json::array();
+  for (std::size_t i = 0; i < trials.size(); ++i) {
+    KETAPATH_TRY(
+        validate_treatment_trial(trials[i], today, fmt::format("treatment_history[{}]", i)));
+    after.push_back(to_json(trials[i]));
+  }
+  auto tx = KETAPATH_TRY(store_.begin());
+  for (const TreatmentTrial& t : trials) {
+    KETAPATH_TRY(tx->patients().add_treatment_trial(id, t));
+  }
+  KETAPATH_TRY(tx->append_audit(audit_record(
+      "patient.treatment_history", entity("patient", id.value()), "null", canonical(after))));
+  return tx->commit();
+}
+
+core::Result<ScreeningRecord> ClinicService::screen(PatientId id, const ScreeningInput& input) {
+  const Timestamp now = clock_();
+  auto tx = KETAPATH_TRY(store_.begin());
+  const Patient p = KETAPATH_TRY(tx->patients().get(id));
+  ScreeningRecord record;
+  record.patient = id;
+  record.performed_at = now;
+  record.performed_by = actor_;
+  record.input = input;
+  record.result = clinic::screen(p, input, day_of(now));
+  record.id = KETAPATH_TRY(tx->screenings().add(record));
+  KETAPATH_TRY(
+      tx->append_audit(audit_record("screening.add", entity("screening", record.id.value()), "null",
+                                    canonical(to_json(record)))));
+  KETAPATH_TRY(tx->commit());
+  return record;
+}
+
+core::Result<std::vector<ScreeningRecord>> ClinicService::screenings(PatientId id) {
+  auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(tx->patients().get(id));
+  return tx->screenings().list_for_patient(id);
+}
+
+core::Result<DoseRecord> ClinicService::calculate_dose(const DoseOrder& order,
+                                                       std::string_view drug_name) {
+  const Timestamp now = clock_();
+  const DosingPolicy policy = KETAPATH_TRY(dosing_policy());
+  auto tx = KETAPATH_TRY(store_.begin());
+  const Patient p = KETAPATH_TRY(tx->patients().get(order.patient));
+  const DrugEntry drug = KETAPATH_TRY(tx->drugs().find_by_name(drug_name));
+  DoseRecord record;
+  record.patient = order.patient;
+  record.route = order.route;
+  record.drug = drug.name;
+  record.calculation = KETAPATH_TRY(clinic::calculate_dose(p, drug, order, policy));
+  record.calculated_at = now;
+  record.calculated_by = actor_;
+  record.id = KETAPATH_TRY(tx->doses().add(record));
+  KETAPATH_TRY(tx->append_audit(
+      audit_record(record.calculation.limit == LimitLevel::Soft ? "dose.calculate.soft_override"
+                                                                : "dose.calculate",
+                   entity("dose", record.id.value()), "null", canonical(to_json(record)))));
+  KETAPATH_TRY(tx->commit());
+  return record;
+}
+
+core::Result<std::vector<DoseRecord>> ClinicService::doses(PatientId id) {
+  auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(tx->patients().get(id));
+  return tx->doses().list_for_patient(id);
+}
+
+core::Result<std::string> ClinicService::setting(std::string_view key) {
+  auto tx = KETAPATH_TRY(store_.begin());
+  auto value = KETAPATH_TRY(tx->settings().get(key));
+  if (!value) {
+    return core::fail(ErrorCode::Storage,
+                      "clinic setting {} is missing (run `ketapath clinic init`)", key);
+  }
+  return *value;
+}
+
+core::Status ClinicService::put_setting(std::string_view key, const std::string& json,
+                                        std::string action) {
+  auto tx = KETAPATH_TRY(store_.begin());
+  const std::string before = KETAPATH_TRY(tx->settings().get(key)).value_or("null");
+  KETAPATH_TRY(tx->settings().put(key, json));
+  KETAPATH_TRY(tx->append_audit(
+      audit_record(std::move(action), fmt::format("setting/{}", key), before, json)));
+  return tx->commit();
+}
+
+core::Result<DosingPolicy> ClinicService::dosing_policy() {
+  const std::string text = KETAPATH_TRY(setting(kDosingPolicy));
+  const Json j = KETAPATH_TRY(parse_json(text, "setting dosing_policy"));
+  return dosing_policy_from_json(j, "setting dosing_policy");
+}
+
+core::Status ClinicService::set_dosing_policy(const DosingPolicy& policy) {
+  const Json j = to_json(policy);
+  KETAPATH_TRY(dosing_policy_from_json(j, "dosing policy"));  // the same checks as on read
+  return put_setting(kDosingPolicy, canonical(j), "setting.dosing_policy");
+}
+
+core::Result<SafetyThresholds> ClinicService::safety_thresholds() {
+  const std::string text = KETAPATH_TRY(setting(kSafetyThresholds));
+  const Json j = KETAPATH_TRY(parse_json(text, "setting safety_thresholds"));
+  return safety_thresholds_from_json(j, "setting safety_thresholds");
+}
+
+core::Status ClinicService::set_safety_thresholds(const SafetyThresholds& thresholds) {
+  KETAPATH_TRY(validate_thresholds(thresholds));
+  return put_setting(kSafetyThresholds, canonical(to_json(thresholds)),
+                     "setting.safety_thresholds");
+}
+
+core::Result<ScreeningPolicy> ClinicService::screening_policy() {
+  const std::string text = KETAPATH_TRY(setting(kScreeningPolicy));
+  const Json j = KETAPATH_TRY(parse_json(text, "setting screening_policy"));
+  return screening_policy_from_json(j, "setting screening_policy");
+}
+
+core::Status ClinicService::set_screening_policy(const ScreeningPolicy& policy) {
+  const Json j = to_json(policy);
+  KETAPATH_TRY(screening_policy_from_json(j, "screening policy"));
+  return put_setting(kScreeningPolicy, canonical(j), "setting.screening_policy");
+}
+
+core::Result<DrugEntry> ClinicService::drug(std::string_view name) {
+  auto tx = KETAPATH_TRY(store_.begin());
+  return tx->drugs().find_by_name(name);
+}
+
+core::Result<std::vector<DrugEntry>> ClinicService::drugs() {
+  auto tx = KETAPATH_TRY(store_.begin());
+  return tx->drugs().list();
+}
+
+core::Result<DrugId> ClinicService::save_drug(const DrugEntry& entry) {
+  KETAPATH_TRY(validate_drug_entry(entry));
+  auto tx = KETAPATH_TRY(store_.begin());
+  std::string before = "null";
+  DrugEntry stored = entry;
+  if (auto existing = tx->drugs().find_by_name(entry.name)) {
+    before = canonical(to_json(*existing));
+    stored.id = existing->id;
+  }
+  stored.id = KETAPATH_TRY(tx->drugs().save(stored));
+  KETAPATH_TRY(tx->append_audit(audit_record("drug.save", entity("drug", stored.id.value()), before,
+                                             canonical(to_json(stored)))));
+  KETAPATH_TRY(tx->commit());
+  return stored.id;
+}
+
+core::Result<AuditVerification> ClinicService::verify_audit() {
+  return store_.audit().verify();
+}
+
+}  // namespace ketapath::clinic

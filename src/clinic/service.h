@@ -1,0 +1,114 @@
+#pragma once
+// The clinic's use cases over a ClinicStore. Every clinical write validates first (nothing is
+// stored on a refusal), then runs as ONE transaction that also appends its audit record (who =
+// the acting user, when = the service clock, what, before and after as canonical JSON).
+//
+// Example:
+//   MemoryStore store;
+//   ClinicService clinic(store, "dr.lee");
+//   clinic.initialize();
+//   auto id = clinic.add_patient(patient);
+//   auto dose = clinic.calculate_dose({.patient = *id, .route = Route::Iv,
+//                                      .dose = core::MilligramsPerKilogram(0.5), .on = today});
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "clinic/course_templates.h"
+#include "clinic/dose.h"
+#include "clinic/ports.h"
+#include "clinic/response.h"
+#include "clinic/safety.h"
+#include "clinic/validation.h"
+
+namespace ketapath::clinic {
+
+using Clock = std::function<Timestamp()>;
+
+/// The system clock in UTC, to the second.
+Timestamp system_now();
+
+struct WeightResult {
+  std::vector<std::string> warnings;
+};
+
+struct SessionResult {
+  Session session;
+  std::vector<Alert> alerts;
+  std::vector<std::string> warnings;
+};
+
+class ClinicService {
+ public:
+  ClinicService(ClinicStore& store, std::string actor, Clock clock = system_now);
+
+  /// Creates or migrates the schema and seeds the default ketamine library entry and settings
+  /// when absent (audited). Returns the schema version.
+  core::Result<int> initialize();
+
+  // Patients.
+  core::Result<PatientId> add_patient(Patient patient);
+  core::Result<Patient> patient(PatientId id);
+  core::Result<std::vector<Patient>> patients();
+  core::Result<WeightResult> add_weight(PatientId id, const WeightRecord& weight);
+  core::Status add_diagnosis(PatientId id, const Diagnosis& diagnosis);
+  core::Status add_treatment_trials(PatientId id, const std::vector<TreatmentTrial>& trials);
+
+  // Screening. The input's policy is used as given (see screening_policy() for the clinic's).
+  core::Result<ScreeningRecord> screen(PatientId id, const ScreeningInput& input);
+  core::Result<std::vector<ScreeningRecord>> screenings(PatientId id);
+
+  /// Calculates and records a dose (the DoseRecord is the document); refusals store nothing.
+  core::Result<DoseRecord> calculate_dose(const DoseOrder& order,
+                                          std::string_view drug = "ketamine");
+  core::Result<std::vector<DoseRecord>> doses(PatientId id);
+
+  // Courses.
+  core::Result<Course> plan_course(PatientId id, CourseProtocol protocol, Date start,
+                                   const CoursePlanOptions& options, std::string notes = "");
+  core::Result<Course> course(CourseId id);
+  core::Result<std::vector<Course>> courses(PatientId id);
+
+  /// Validates and records a session with its vitals, ratings, adverse events and discharge,
+  /// raises the safety alerts of its vitals, marks the planned course session done and links the
+  /// dose record: all in one transaction. A missing dose_mg is taken from the dose record, else
+  /// from the latest weight; a given dose_mg must match weight x mg/kg within 5%.
+  core::Result<SessionResult> record_session(Session session);
+  core::Result<std::vector<Session>> sessions(PatientId id);
+  core::Result<std::vector<Alert>> alerts(PatientId id);
+  core::Result<ResponseSummary> response(PatientId id, Scale scale);
+
+  // Clinic-editable settings and the drug library.
+  core::Result<DosingPolicy> dosing_policy();
+  core::Status set_dosing_policy(const DosingPolicy& policy);
+  core::Result<SafetyThresholds> safety_thresholds();
+  core::Status set_safety_thresholds(const SafetyThresholds& thresholds);
+  core::Result<ScreeningPolicy> screening_policy();
+  core::Status set_screening_policy(const ScreeningPolicy& policy);
+  core::Result<DrugEntry> drug(std::string_view name);
+  core::Result<std::vector<DrugEntry>> drugs();
+  core::Result<DrugId> save_drug(const DrugEntry& entry);
+
+  core::Result<AuditVerification> verify_audit();
+
+  Timestamp now() const { return clock_(); }
+
+  const std::string& actor() const { return actor_; }
+
+  InputLimits& input_limits() { return limits_; }
+
+ private:
+  AuditRecord audit_record(std::string action, std::string entity, std::string before,
+                           std::string after) const;
+  core::Result<std::string> setting(std::string_view key);
+  core::Status put_setting(std::string_view key, const std::string& json, std::string action);
+
+  ClinicStore& store_;
+  std::string actor_;
+  Clock clock_;
+  InputLimits limits_;
+};
+
+}  // namespace ketapath::clinic
