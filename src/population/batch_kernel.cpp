@@ -1,0 +1,417 @@
+#include "population/batch_kernel.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <vector>
+
+namespace ketapath::population {
+
+const std::array<const char*, kEndpointCount> kEndpointNames = {
+    "cmax_mg_l", "auc_mg_h_l", "ce_max_mg_l", "nk_max_mg_l", "s_max", "s_end"};
+const std::array<const char*, kProfileVariables> kProfileVariableNames = {"c_mg_l", "nk_mg_l",
+                                                                          "ce_mg_l", "s"};
+
+namespace {
+
+constexpr std::size_t L = kLanes;
+constexpr std::size_t kStates = 5;  // DEPOT, CENT, PERI, NKA, CE
+
+enum : std::size_t { kD = 0, kC = 1, kP = 2, kN = 3, kE = 4 };
+
+// The kernel is compiled for several instruction sets; the loader picks the best one at run time.
+// Only plain IEEE operations are used and contraction to FMA is disabled for this file, so every
+// clone gives bit-identical results.
+#if defined(__x86_64__) && !defined(KETAPATH_NO_MULTIVERSION)
+#define KETAPATH_KERNEL_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define KETAPATH_KERNEL_CLONES
+#endif
+#define KETAPATH_INLINE inline __attribute__((always_inline))
+
+struct alignas(64) Mat {
+  double a[kStates][kStates][L];
+};
+
+using Lanes = double[L];
+
+// 3-stage Gauss-Legendre (order 6): nodes, Butcher matrix, weights.
+constexpr double kSqrt15 = 3.87298334620741688518;
+constexpr double kNode[3] = {0.5 - kSqrt15 / 10.0, 0.5, 0.5 + kSqrt15 / 10.0};
+constexpr double kButcher[3][3] = {
+    {5.0 / 36.0, 2.0 / 9.0 - kSqrt15 / 15.0, 5.0 / 36.0 - kSqrt15 / 30.0},
+    {5.0 / 36.0 + kSqrt15 / 24.0, 2.0 / 9.0, 5.0 / 36.0 - kSqrt15 / 24.0},
+    {5.0 / 36.0 + kSqrt15 / 30.0, 2.0 / 9.0 + kSqrt15 / 15.0, 5.0 / 36.0}};
+constexpr double kWeight[3] = {5.0 / 18.0, 4.0 / 9.0, 5.0 / 18.0};
+
+// Taylor degree and the norm bound after scaling: the truncation error is below
+// 0.5^15 / 15! = 2.3e-17 relative to the norm.
+constexpr int kTaylorDegree = 14;
+constexpr double kTaylorNorm = 0.5;
+
+KETAPATH_INLINE void matmul(const Mat& x, const Mat& y, Mat& out) {
+  for (std::size_t i = 0; i < kStates; ++i) {
+    for (std::size_t j = 0; j < kStates; ++j) {
+      double acc[L];
+      for (std::size_t l = 0; l < L; ++l) {
+        acc[l] = x.a[i][0][l] * y.a[0][j][l];
+      }
+      for (std::size_t k = 1; k < kStates; ++k) {
+        for (std::size_t l = 0; l < L; ++l) {
+          acc[l] += x.a[i][k][l] * y.a[k][j][l];
+        }
+      }
+      for (std::size_t l = 0; l < L; ++l) {
+        out.a[i][j][l] = acc[l];
+      }
+    }
+  }
+}
+
+// exp(rate * tau) per lane by scaling and squaring: each lane's own scaling s (so a lane's
+// result never depends on its neighbours), Taylor polynomial by Horner, then s squarings applied
+// under a per-lane mask.
+KETAPATH_INLINE void expm_taylor(const Mat& rate, double tau, Mat& out, std::size_t& squarings) {
+  Mat b;
+  int scale[L];
+  int max_scale = 0;
+  for (std::size_t l = 0; l < L; ++l) {
+    double norm = 0.0;
+    for (std::size_t j = 0; j < kStates; ++j) {
+      double column = 0.0;
+      for (std::size_t i = 0; i < kStates; ++i) {
+        column += std::fabs(rate.a[i][j][l] * tau);
+      }
+      norm = std::max(norm, column);
+    }
+    int s = 0;
+    while (norm > kTaylorNorm) {
+      norm *= 0.5;
+      ++s;
+    }
+    scale[l] = s;
+    max_scale = std::max(max_scale, s);
+  }
+  double factor[L];
+  for (std::size_t l = 0; l < L; ++l) {
+    factor[l] = std::ldexp(tau, -scale[l]);
+  }
+  for (std::size_t i = 0; i < kStates; ++i) {
+    for (std::size_t j = 0; j < kStates; ++j) {
+      for (std::size_t l = 0; l < L; ++l) {
+        b.a[i][j][l] = rate.a[i][j][l] * factor[l];
+      }
+    }
+  }
+  // Horner: T = I + B/m, then T = I + B T / k for k = m-1 .. 1.
+  Mat t;
+  Mat product;
+  for (std::size_t i = 0; i < kStates; ++i) {
+    for (std::size_t j = 0; j < kStates; ++j) {
+      for (std::size_t l = 0; l < L; ++l) {
+        t.a[i][j][l] = b.a[i][j][l] * (1.0 / kTaylorDegree) + (i == j ? 1.0 : 0.0);
+      }
+    }
+  }
+  for (int k = kTaylorDegree - 1; k >= 1; --k) {
+    matmul(b, t, product);
+    const double inverse = 1.0 / k;
+    for (std::size_t i = 0; i < kStates; ++i) {
+      for (std::size_t j = 0; j < kStates; ++j) {
+        for (std::size_t l = 0; l < L; ++l) {
+          t.a[i][j][l] = product.a[i][j][l] * inverse + (i == j ? 1.0 : 0.0);
+        }
+      }
+    }
+  }
+  for (int step = 0; step < max_scale; ++step) {
+    matmul(t, t, product);
+    for (std::size_t i = 0; i < kStates; ++i) {
+      for (std::size_t j = 0; j < kStates; ++j) {
+        for (std::size_t l = 0; l < L; ++l) {
+          t.a[i][j][l] = step < scale[l] ? product.a[i][j][l] : t.a[i][j][l];
+        }
+      }
+    }
+  }
+  squarings += static_cast<std::size_t>(max_scale);
+  out = t;
+}
+
+// The exponentials a schedule needs: for each step length w, exp(A w) and exp(A c_i w) at the
+// Gauss nodes (c_2 w = w / 2). Computed in increasing order; a length whose half is already in
+// the list is one squaring of it, otherwise a Taylor evaluation.
+struct ExponentialPlan {
+  std::vector<double> taus;                          // ascending
+  std::vector<int> half_of;                          // index of tau/2, or -1 for Taylor
+  std::vector<std::size_t> width_at;                 // per width: index of exp(A w)
+  std::vector<std::array<std::size_t, 3>> nodes_at;  // per width: exp(A c_i w)
+};
+
+ExponentialPlan make_plan(const std::vector<double>& widths) {
+  std::map<double, std::size_t> index;
+  for (double w : widths) {
+    index[w];
+    for (double c : kNode) {
+      index[c * w];
+    }
+  }
+  ExponentialPlan plan;
+  for (auto& [tau, position] : index) {
+    position = plan.taus.size();
+    plan.taus.push_back(tau);
+    const auto half = index.find(tau * 0.5);
+    plan.half_of.push_back(half == index.end() ? -1 : static_cast<int>(half->second));
+  }
+  for (double w : widths) {
+    plan.width_at.push_back(index.at(w));
+    plan.nodes_at.push_back(
+        {index.at(kNode[0] * w), index.at(kNode[1] * w), index.at(kNode[2] * w)});
+  }
+  return plan;
+}
+
+// Per step length: the 15 structurally non-zero entries of exp(A w) and the CE rows of
+// exp(A c_i w) over (DEPOT, CENT, PERI, CE).
+struct alignas(64) StepData {
+  double phi[15][L];
+  double row[3][4][L];
+};
+
+struct BlockScratch {
+  std::vector<Mat> exponentials;
+  std::vector<StepData> steps;
+};
+
+KETAPATH_KERNEL_CLONES
+void prepare_steps(const BatchSchedule& schedule, const ExponentialPlan& plan, const Mat& rate,
+                   BlockScratch& scratch) {
+  scratch.exponentials.resize(plan.taus.size());
+  std::size_t squarings = 0;
+  for (std::size_t k = 0; k < plan.taus.size(); ++k) {
+    if (plan.half_of[k] >= 0) {
+      const Mat& half = scratch.exponentials[static_cast<std::size_t>(plan.half_of[k])];
+      matmul(half, half, scratch.exponentials[k]);
+    } else {
+      expm_taylor(rate, plan.taus[k], scratch.exponentials[k], squarings);
+    }
+  }
+  scratch.steps.resize(schedule.widths_h.size());
+  static constexpr std::size_t kPhiEntries[15][2] = {
+      {kD, kD}, {kC, kD}, {kC, kC}, {kC, kP}, {kP, kD}, {kP, kC}, {kP, kP}, {kN, kD},
+      {kN, kC}, {kN, kP}, {kN, kN}, {kE, kD}, {kE, kC}, {kE, kP}, {kE, kE}};
+  static constexpr std::size_t kRowStates[4] = {kD, kC, kP, kE};
+  for (std::size_t w = 0; w < schedule.widths_h.size(); ++w) {
+    StepData& step = scratch.steps[w];
+    const Mat& phi = scratch.exponentials[plan.width_at[w]];
+    for (std::size_t e = 0; e < 15; ++e) {
+      for (std::size_t l = 0; l < L; ++l) {
+        step.phi[e][l] = phi.a[kPhiEntries[e][0]][kPhiEntries[e][1]][l];
+      }
+    }
+    for (std::size_t node = 0; node < 3; ++node) {
+      const Mat& m = scratch.exponentials[plan.nodes_at[w][node]];
+      for (std::size_t s = 0; s < 4; ++s) {
+        for (std::size_t l = 0; l < L; ++l) {
+          step.row[node][s][l] = m.a[kE][kRowStates[s]][l];
+        }
+      }
+    }
+  }
+}
+
+struct LaneParameters {
+  Lanes f, v1, cl, v_nk, ec50_sq, kon, koff, dose_scale;
+};
+
+KETAPATH_KERNEL_CLONES
+void march(const BatchSchedule& schedule, const BlockScratch& scratch, const LaneParameters& p,
+           double (*endpoints)[L], double* profiles) {
+  alignas(64) Lanes d{}, c{}, pe{}, n{}, e{}, s{};
+  alignas(64) Lanes dosed{}, cmax{}, ce_max{}, nk_max{}, s_max{};
+  const auto& doses = schedule.protocol.doses;
+  for (const ScheduleAction& action : schedule.actions) {
+    switch (action.kind) {
+      case ScheduleAction::Kind::Advance: {
+        const StepData& st = scratch.steps[action.index];
+        const double h = schedule.widths_h[action.index];
+        for (std::size_t l = 0; l < L; ++l) {
+          // CE at the Gauss nodes, exactly, from the step's start state.
+          double alpha[3];
+          double beta[3];
+          for (std::size_t j = 0; j < 3; ++j) {
+            const double ce = st.row[j][0][l] * d[l] + st.row[j][1][l] * c[l] +
+                              st.row[j][2][l] * pe[l] + st.row[j][3][l] * e[l];
+            const double ce_sq = ce * ce;
+            const double g = ce_sq / (p.ec50_sq[l] + ce_sq);
+            beta[j] = p.kon[l] * g;
+            alpha[j] = beta[j] + p.koff[l];
+          }
+          // Collocation: (I + h A diag(alpha)) Y = s0 1 + h A beta. The matrix does not depend
+          // on s0, so Y = s0 u + v with u, v from one LU factorisation, and the step is the affine
+          // map s1 = s0 (1 - h w.(alpha u)) + h w.(beta - alpha v): only that last update sits on
+          // the step-to-step dependency chain.
+          double m[3][3];
+          double rv[3];
+          for (std::size_t i = 0; i < 3; ++i) {
+            rv[i] = 0.0;
+            for (std::size_t j = 0; j < 3; ++j) {
+              const double ha = h * kButcher[i][j];
+              m[i][j] = ha * alpha[j] + (i == j ? 1.0 : 0.0);
+              rv[i] += ha * beta[j];
+            }
+          }
+          const double inv00 = 1.0 / m[0][0];
+          const double l10 = m[1][0] * inv00;
+          const double l20 = m[2][0] * inv00;
+          const double m11 = m[1][1] - l10 * m[0][1];
+          const double m12 = m[1][2] - l10 * m[0][2];
+          const double m21 = m[2][1] - l20 * m[0][1];
+          const double m22 = m[2][2] - l20 * m[0][2];
+          const double inv11 = 1.0 / m11;
+          const double l21 = m21 * inv11;
+          const double inv22 = 1.0 / (m22 - l21 * m12);
+          // Forward substitution for the right-hand sides 1 (u) and h A beta (v).
+          const double fu1 = 1.0 - l10;
+          const double fu2 = (1.0 - l20) - l21 * fu1;
+          const double fv1 = rv[1] - l10 * rv[0];
+          const double fv2 = (rv[2] - l20 * rv[0]) - l21 * fv1;
+          const double u2 = fu2 * inv22;
+          const double u1 = (fu1 - m12 * u2) * inv11;
+          const double u0 = (1.0 - m[0][1] * u1 - m[0][2] * u2) * inv00;
+          const double v2 = fv2 * inv22;
+          const double v1 = (fv1 - m12 * v2) * inv11;
+          const double v0 = (rv[0] - m[0][1] * v1 - m[0][2] * v2) * inv00;
+          const double gain = 1.0 - h * (kWeight[0] * alpha[0] * u0 + kWeight[1] * alpha[1] * u1 +
+                                         kWeight[2] * alpha[2] * u2);
+          const double shift =
+              h * (kWeight[0] * (beta[0] - alpha[0] * v0) + kWeight[1] * (beta[1] - alpha[1] * v1) +
+                   kWeight[2] * (beta[2] - alpha[2] * v2));
+          s[l] = gain * s[l] + shift;
+          // Exact linear advance.
+          const double d0 = d[l];
+          const double c0 = c[l];
+          const double p0 = pe[l];
+          d[l] = st.phi[0][l] * d0;
+          c[l] = st.phi[1][l] * d0 + st.phi[2][l] * c0 + st.phi[3][l] * p0;
+          pe[l] = st.phi[4][l] * d0 + st.phi[5][l] * c0 + st.phi[6][l] * p0;
+          n[l] = st.phi[7][l] * d0 + st.phi[8][l] * c0 + st.phi[9][l] * p0 + st.phi[10][l] * n[l];
+          e[l] =
+              st.phi[11][l] * d0 + st.phi[12][l] * c0 + st.phi[13][l] * p0 + st.phi[14][l] * e[l];
+        }
+        break;
+      }
+      case ScheduleAction::Kind::Output: {
+        double* row = profiles == nullptr ? nullptr
+                                          : profiles + static_cast<std::size_t>(action.index) *
+                                                           kProfileVariables * L;
+        for (std::size_t l = 0; l < L; ++l) {
+          const double conc = c[l] / p.v1[l];
+          const double nk = n[l] / p.v_nk[l];
+          cmax[l] = std::max(cmax[l], conc);
+          ce_max[l] = std::max(ce_max[l], e[l]);
+          nk_max[l] = std::max(nk_max[l], nk);
+          s_max[l] = std::max(s_max[l], s[l]);
+          if (row != nullptr) {
+            row[0 * L + l] = conc;
+            row[1 * L + l] = nk;
+            row[2 * L + l] = e[l];
+            row[3 * L + l] = s[l];
+          }
+        }
+        break;
+      }
+      case ScheduleAction::Kind::Dose: {
+        const BatchDose& dose = doses[action.index];
+        for (std::size_t l = 0; l < L; ++l) {
+          const double amount = dose.amount_mg * p.dose_scale[l];
+          if (dose.target == DoseTarget::Depot) {
+            d[l] += p.f[l] * amount;
+            dosed[l] += p.f[l] * amount;
+          } else {
+            c[l] += amount;
+            dosed[l] += amount;
+          }
+        }
+        break;
+      }
+    }
+  }
+  // Mass balance: everything absorbed into the body and no longer in DEPOT, CENT or PERI was
+  // cleared by CL, so AUC = cleared / CL exactly. Doses given at the last output time are in both
+  // `dosed` and the state, so they cancel.
+  for (std::size_t l = 0; l < L; ++l) {
+    endpoints[kCmax][l] = cmax[l];
+    endpoints[kAuc][l] = (dosed[l] - d[l] - c[l] - pe[l]) / p.cl[l];
+    endpoints[kCeMax][l] = ce_max[l];
+    endpoints[kNkMax][l] = nk_max[l];
+    endpoints[kSMax][l] = s_max[l];
+    endpoints[kSEnd][l] = s[l];
+  }
+}
+
+}  // namespace
+
+void simulate_block(const BatchSchedule& schedule, const BatchSubjects& subjects, std::size_t first,
+                    std::size_t count, double* endpoints, double* profiles) {
+  thread_local BlockScratch scratch;
+  thread_local const BatchSchedule* planned_for = nullptr;
+  thread_local std::vector<double> planned_widths;
+  thread_local ExponentialPlan plan;
+  if (planned_for != &schedule || planned_widths != schedule.widths_h) {
+    plan = make_plan(schedule.widths_h);
+    planned_for = &schedule;
+    planned_widths = schedule.widths_h;
+  }
+  Mat rate{};
+  LaneParameters p{};
+  for (std::size_t l = 0; l < L; ++l) {
+    const std::size_t i = first + (l < count ? l : 0);
+    const double ka = subjects.ka[i];
+    const double k10 = subjects.cl[i] / subjects.v1[i];
+    const double k12 = subjects.q[i] / subjects.v1[i];
+    const double k21 = subjects.q[i] / subjects.v2[i];
+    rate.a[kD][kD][l] = -ka;
+    rate.a[kC][kD][l] = ka;
+    rate.a[kC][kC][l] = -(k10 + k12);
+    rate.a[kC][kP][l] = k21;
+    rate.a[kP][kC][l] = k12;
+    rate.a[kP][kP][l] = -k21;
+    rate.a[kN][kC][l] = subjects.fm[i] * k10;
+    rate.a[kN][kN][l] = -subjects.cl_nk[i] / subjects.v_nk[i];
+    rate.a[kE][kC][l] = subjects.ke0[i] / subjects.v1[i];
+    rate.a[kE][kE][l] = -subjects.ke0[i];
+    p.f[l] = subjects.f[i];
+    p.v1[l] = subjects.v1[i];
+    p.cl[l] = subjects.cl[i];
+    p.v_nk[l] = subjects.v_nk[i];
+    p.ec50_sq[l] = subjects.ec50[i] * subjects.ec50[i];
+    p.kon[l] = subjects.kon[i];
+    p.koff[l] = subjects.koff[i];
+    p.dose_scale[l] = subjects.dose_scale[i];
+  }
+  prepare_steps(schedule, plan, rate, scratch);
+  double lane_endpoints[kEndpointCount][L];
+  march(schedule, scratch, p, lane_endpoints, profiles);
+  for (std::size_t l = 0; l < count; ++l) {
+    for (std::size_t k = 0; k < kEndpointCount; ++k) {
+      endpoints[l * kEndpointCount + k] = lane_endpoints[k][l];
+    }
+  }
+}
+
+KernelWork kernel_work(const BatchSchedule& schedule) {
+  const ExponentialPlan plan = make_plan(schedule.widths_h);
+  KernelWork work;
+  for (int half : plan.half_of) {
+    if (half < 0) {
+      ++work.matrix_exponentials;
+    } else {
+      ++work.squarings;
+    }
+  }
+  work.steps = schedule.advance_count;
+  return work;
+}
+
+}  // namespace ketapath::population

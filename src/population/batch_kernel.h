@@ -1,0 +1,65 @@
+#pragma once
+// The batch kernel: advances kLanes subjects at once through a compiled schedule.
+//
+// Linear part (DEPOT, CENT, PERI, NKA, CE): over every step of length w the state is multiplied
+// by Phi(w) = exp(A w), the matrix exponential of the subject's rate matrix, computed once per
+// subject and distinct step length (Taylor series on a scaled matrix, then squaring; a step of
+// twice the length reuses the shorter one by one squaring). This is exact to rounding, with no
+// special cases for coinciding eigenvalues (KA = KE0, KA = lambda1, ...), which a sum-of-
+// exponentials closed form would have to guard.
+// Nonlinear part (S): dS/dt = -(KON g + KOFF) S + KON g is linear in S once CE(t) is known, and
+// CE(t) inside a step is exact (a precomputed row of exp(A c w) applied to the step's start
+// state). Each step solves the 3-stage Gauss-Legendre collocation equations for S exactly (order
+// 6, A-stable), with CE evaluated exactly at the three Gauss nodes.
+//
+// Every lane does the same arithmetic in the same order (no FMA contraction, no data-dependent
+// branches except per-lane masks), so a subject's result does not depend on which block, thread or
+// process computed it, nor on which instruction set (SSE2, AVX2, AVX-512) the dispatcher picked.
+
+#include <array>
+#include <cstddef>
+
+#include "population/batch_model.h"
+
+namespace ketapath::population {
+
+/// Subjects advanced together by one kernel call (the SIMD width the code is written for).
+inline constexpr std::size_t kLanes = 8;
+
+/// Per-subject endpoints, in this order.
+enum Endpoint : std::size_t {
+  kCmax = 0,   ///< highest plasma ketamine at an output time, mg/L
+  kAuc = 1,    ///< exact AUC of plasma ketamine from 0 to the last output time, mg*h/L
+  kCeMax = 2,  ///< highest effect-site concentration at an output time, mg/L
+  kNkMax = 3,  ///< highest plasma norketamine at an output time, mg/L
+  kSMax = 4,   ///< highest plasticity S at an output time, 0..1
+  kSEnd = 5,   ///< S at the last output time, 0..1
+  kEndpointCount = 6,
+};
+
+/// Machine names of the endpoints ("cmax_mg_l", ...), in Endpoint order.
+extern const std::array<const char*, kEndpointCount> kEndpointNames;
+
+/// Output variables of a profile, in this order: C (mg/L), NK (mg/L), CE (mg/L), S.
+inline constexpr std::size_t kProfileVariables = 4;
+extern const std::array<const char*, kProfileVariables> kProfileVariableNames;
+
+/// Simulates subjects [first, first + count) of `subjects` (count in 1..kLanes; missing lanes
+/// repeat subject `first` and are discarded).
+/// endpoints: count x kEndpointCount values, subject-major.
+/// profiles (optional): output_times x kProfileVariables x kLanes values (time-major, then
+/// variable, then lane); lanes >= count are filled but meaningless.
+/// Parameters must be valid (BatchSubjects::validate).
+void simulate_block(const BatchSchedule& schedule, const BatchSubjects& subjects, std::size_t first,
+                    std::size_t count, double* endpoints, double* profiles = nullptr);
+
+/// Cost model counters for the report of how close the engine is to its limit.
+struct KernelWork {
+  std::size_t matrix_exponentials = 0;  ///< per subject: Taylor evaluations
+  std::size_t squarings = 0;            ///< per subject: matrix squarings
+  std::size_t steps = 0;                ///< per subject: collocation + linear steps
+};
+
+KernelWork kernel_work(const BatchSchedule& schedule);
+
+}  // namespace ketapath::population

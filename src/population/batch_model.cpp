@@ -1,0 +1,196 @@
+#include "population/batch_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <string_view>
+
+namespace ketapath::population {
+
+void BatchSubjects::push_back(double ka_, double f_, double v1_, double v2_, double cl_, double q_,
+                              double fm_, double v_nk_, double cl_nk_, double ke0_, double ec50_,
+                              double kon_, double koff_, double dose_scale_) {
+  ka.push_back(ka_);
+  f.push_back(f_);
+  v1.push_back(v1_);
+  v2.push_back(v2_);
+  cl.push_back(cl_);
+  q.push_back(q_);
+  fm.push_back(fm_);
+  v_nk.push_back(v_nk_);
+  cl_nk.push_back(cl_nk_);
+  ke0.push_back(ke0_);
+  ec50.push_back(ec50_);
+  kon.push_back(kon_);
+  koff.push_back(koff_);
+  dose_scale.push_back(dose_scale_);
+}
+
+void BatchSubjects::reserve(std::size_t n) {
+  for (auto* v :
+       {&ka, &f, &v1, &v2, &cl, &q, &fm, &v_nk, &cl_nk, &ke0, &ec50, &kon, &koff, &dose_scale}) {
+    v->reserve(n);
+  }
+}
+
+core::Status BatchSubjects::validate() const {
+  struct Field {
+    const std::vector<double>* values;
+    std::string_view name;
+    std::string_view unit;
+
+    enum { Positive, NonNegative, Fraction } rule;
+  };
+
+  const Field fields[] = {
+      {&ka, "KA", "1/h", Field::Positive},        {&f, "F", "", Field::Fraction},
+      {&v1, "V1", "L", Field::Positive},          {&v2, "V2", "L", Field::Positive},
+      {&cl, "CL", "L/h", Field::Positive},        {&q, "Q", "L/h", Field::Positive},
+      {&fm, "FM", "", Field::Fraction},           {&v_nk, "VNK", "L", Field::Positive},
+      {&cl_nk, "CLNK", "L/h", Field::Positive},   {&ke0, "KE0", "1/h", Field::Positive},
+      {&ec50, "EC50", "mg/L", Field::Positive},   {&kon, "KON", "1/h", Field::NonNegative},
+      {&koff, "KOFF", "1/h", Field::NonNegative}, {&dose_scale, "dose scale", "", Field::Positive},
+  };
+  const std::size_t n = size();
+  for (const Field& field : fields) {
+    if (field.values->size() != n) {
+      return core::fail(core::ErrorCode::InvalidArgument,
+                        "batch subjects: parameter {} has {} values for {} subjects", field.name,
+                        field.values->size(), n);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      const double v = (*field.values)[i];
+      const char* problem = nullptr;
+      if (!std::isfinite(v)) {
+        problem = "must be finite";
+      } else if (field.rule == Field::Positive && !(v > 0.0)) {
+        problem = "must be > 0";
+      } else if (field.rule == Field::NonNegative && v < 0.0) {
+        problem = "must be >= 0";
+      } else if (field.rule == Field::Fraction && (v < 0.0 || v > 1.0)) {
+        problem = "must be in [0, 1]";
+      }
+      if (problem != nullptr) {
+        return core::fail(core::ErrorCode::InvalidArgument,
+                          "batch subject {}: parameter {} {} (got {}{}{})", i, field.name, problem,
+                          v, field.unit.empty() ? "" : " ", field.unit);
+      }
+    }
+  }
+  return {};
+}
+
+std::vector<double> hourly_times(int end_h) {
+  std::vector<double> times;
+  times.reserve(static_cast<std::size_t>(std::max(end_h, 0)) + 1);
+  for (int h = 0; h <= end_h; ++h) {
+    times.push_back(static_cast<double>(h));
+  }
+  return times;
+}
+
+core::Result<BatchSchedule> build_schedule(const BatchProtocol& protocol,
+                                           const StepOptions& options) {
+  const auto& outputs = protocol.output_times_h;
+  if (outputs.empty()) {
+    return core::fail(core::ErrorCode::InvalidArgument, "batch protocol: no output times");
+  }
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    if (!std::isfinite(outputs[i]) || outputs[i] < 0.0 || (i > 0 && outputs[i] <= outputs[i - 1])) {
+      return core::fail(core::ErrorCode::InvalidArgument,
+                        "batch protocol: output time {} must be finite, >= 0 and greater than the "
+                        "previous one (got {} h)",
+                        i, outputs[i]);
+    }
+  }
+  for (std::size_t d = 0; d < protocol.doses.size(); ++d) {
+    const BatchDose& dose = protocol.doses[d];
+    if (!std::isfinite(dose.time_h) || dose.time_h < 0.0) {
+      return core::fail(core::ErrorCode::InvalidArgument,
+                        "batch protocol: dose {} time must be finite and >= 0 (got {} h)", d,
+                        dose.time_h);
+    }
+    if (!std::isfinite(dose.amount_mg) || dose.amount_mg < 0.0) {
+      return core::fail(core::ErrorCode::InvalidArgument,
+                        "batch protocol: dose {} amount must be finite and >= 0 (got {} mg)", d,
+                        dose.amount_mg);
+    }
+  }
+  if (!(options.first_step_h > 0.0) || !(options.fine_step_h >= options.first_step_h) ||
+      !(options.max_step_h >= options.fine_step_h) || !(options.fine_window_h >= 0.0) ||
+      !std::isfinite(options.max_step_h) || !std::isfinite(options.fine_window_h)) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "batch protocol: steps must satisfy 0 < first ({} h) <= fine ({} h) <= max "
+                      "({} h) and a finite fine window >= 0 (got {} h)",
+                      options.first_step_h, options.fine_step_h, options.max_step_h,
+                      options.fine_window_h);
+  }
+
+  const double end = outputs.back();
+  std::vector<double> points{0.0};
+  points.insert(points.end(), outputs.begin(), outputs.end());
+  for (const BatchDose& dose : protocol.doses) {
+    if (dose.time_h > end) {
+      continue;
+    }
+    points.push_back(dose.time_h);
+    // Grading after each dose: geometric up to the fine step, uniform over the fine window, then
+    // geometric again up to the largest step.
+    double offset = options.first_step_h;
+    for (; offset < options.fine_step_h; offset *= 2.0) {
+      points.push_back(dose.time_h + offset);
+    }
+    for (; offset < options.fine_window_h; offset += options.fine_step_h) {
+      points.push_back(dose.time_h + offset);
+    }
+    for (double step = options.fine_step_h * 2.0; step < options.max_step_h; step *= 2.0) {
+      points.push_back(dose.time_h + offset);
+      offset += step;
+    }
+    points.push_back(dose.time_h + offset);
+  }
+  std::sort(points.begin(), points.end());
+  points.erase(std::unique(points.begin(), points.end()), points.end());
+  while (points.back() > end) {
+    points.pop_back();
+  }
+
+  BatchSchedule schedule;
+  schedule.protocol = protocol;
+  std::map<double, std::uint32_t> width_index;
+  auto add_advance = [&](double width) {
+    auto [it, inserted] =
+        width_index.try_emplace(width, static_cast<std::uint32_t>(schedule.widths_h.size()));
+    if (inserted) {
+      schedule.widths_h.push_back(width);
+    }
+    schedule.actions.push_back({ScheduleAction::Kind::Advance, it->second});
+    ++schedule.advance_count;
+  };
+  std::size_t next_output = 0;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const double t = points[i];
+    if (next_output < outputs.size() && outputs[next_output] == t) {
+      schedule.actions.push_back(
+          {ScheduleAction::Kind::Output, static_cast<std::uint32_t>(next_output)});
+      ++next_output;
+    }
+    for (std::size_t d = 0; d < protocol.doses.size(); ++d) {
+      if (protocol.doses[d].time_h == t) {
+        schedule.actions.push_back({ScheduleAction::Kind::Dose, static_cast<std::uint32_t>(d)});
+      }
+    }
+    if (i + 1 < points.size()) {
+      const double gap = points[i + 1] - t;
+      const auto pieces =
+          static_cast<std::size_t>(std::ceil(gap / options.max_step_h * (1.0 - 1e-12)));
+      const double width = gap / static_cast<double>(std::max<std::size_t>(pieces, 1));
+      for (std::size_t k = 0; k < std::max<std::size_t>(pieces, 1); ++k) {
+        add_advance(width);
+      }
+    }
+  }
+  return schedule;
+}
+
+}  // namespace ketapath::population

@@ -1,0 +1,40 @@
+#include "population/benchmark_workload.h"
+
+#include <cmath>
+
+#include "core/random.h"
+
+namespace ketapath::population {
+
+BatchProtocol benchmark_protocol() {
+  BatchProtocol protocol;
+  for (int week = 0; week < 12; ++week) {
+    protocol.doses.push_back(
+        {.time_h = 168.0 * week, .amount_mg = 70.0, .target = DoseTarget::Depot});
+  }
+  protocol.output_times_h = hourly_times(2016);
+  return protocol;
+}
+
+void append_benchmark_subjects(std::size_t first, std::size_t count, std::uint64_t seed,
+                               BatchSubjects& out, const BenchmarkTypical& t) {
+  auto omega = [](double cv) {
+    return std::sqrt(std::log1p(cv * cv));
+  };
+  const double w_cl = omega(t.cv_cl);
+  const double w_v1 = omega(t.cv_v1);
+  const double w_ka = omega(t.cv_ka);
+  const double w_kon = omega(t.cv_kon);
+  for (std::size_t i = first; i < first + count; ++i) {
+    core::RandomStream eta(seed,
+                           {.replicate = 0, .subject = i, .stream = core::Stream::Parameters});
+    const double cl = t.cl * std::exp(w_cl * eta.normal());
+    const double v1 = t.v1 * std::exp(w_v1 * eta.normal());
+    const double ka = t.ka * std::exp(w_ka * eta.normal());
+    const double kon = t.kon * std::exp(w_kon * eta.normal());
+    out.push_back(ka, t.f, v1, t.v2, cl, t.q, t.fm, t.v_nk, t.cl_nk, t.ke0, t.ec50, kon, t.koff,
+                  1.0);
+  }
+}
+
+}  // namespace ketapath::population

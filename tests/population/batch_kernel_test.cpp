@@ -1,0 +1,304 @@
+// The batch kernel against an independent per-subject reference:
+//  - linear states (C, NK, CE) against pk::LinearPropagator (Eigen's Pade matrix exponential) on
+//    the hourly grid: both are exact to rounding, so they must agree to 1e-10 relative;
+//  - S, the exact AUC and every output against CVODE (BDF, rtol 1e-11, atol 1e-14) on the full
+//    six-state ODE, restarted at each dose: the kernel's stated accuracy for S is 1e-7 absolute
+//    (StepOptions defaults), CVODE at these tolerances is two orders of magnitude tighter.
+// Subjects include the benchmark population and corner cases: very fast and very slow absorption,
+// and coinciding eigenvalues (KA = KE0, KA = the fast disposition rate) that break naive closed
+// forms.
+
+#include "population/batch_kernel.h"
+
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+#include <cvode/cvode.h>
+#include <gtest/gtest.h>
+#include <nvector/nvector_serial.h>
+#include <sunlinsol/sunlinsol_dense.h>
+#include <sunmatrix/sunmatrix_dense.h>
+
+#include "pk/linear_system.h"
+#include "population/benchmark_workload.h"
+
+namespace ketapath::population {
+namespace {
+
+struct Subject {
+  double ka, f, v1, v2, cl, q, fm, v_nk, cl_nk, ke0, ec50, kon, koff, scale;
+};
+
+Subject subject_at(const BatchSubjects& s, std::size_t i) {
+  return {s.ka[i],   s.f[i],     s.v1[i],  s.v2[i],   s.cl[i],  s.q[i],    s.fm[i],
+          s.v_nk[i], s.cl_nk[i], s.ke0[i], s.ec50[i], s.kon[i], s.koff[i], s.dose_scale[i]};
+}
+
+Eigen::MatrixXd rate_matrix(const Subject& p) {
+  Eigen::MatrixXd a = Eigen::MatrixXd::Zero(5, 5);
+  const double k10 = p.cl / p.v1, k12 = p.q / p.v1, k21 = p.q / p.v2;
+  a(0, 0) = -p.ka;
+  a(1, 0) = p.ka;
+  a(1, 1) = -(k10 + k12);
+  a(1, 2) = k21;
+  a(2, 1) = k12;
+  a(2, 2) = -k21;
+  a(3, 1) = p.fm * k10;
+  a(3, 3) = -p.cl_nk / p.v_nk;
+  a(4, 1) = p.ke0 / p.v1;
+  a(4, 4) = -p.ke0;
+  return a;
+}
+
+// Rows: per output time C, NK, CE, S and the running AUC.
+struct Reference {
+  std::vector<std::array<double, 5>> rows;
+};
+
+int rhs(sunrealtype /*t*/, N_Vector y, N_Vector dy, void* data) {
+  const auto& p = *static_cast<const Subject*>(data);
+  const double* x = N_VGetArrayPointer(y);
+  double* dx = N_VGetArrayPointer(dy);
+  const double c = x[1] / p.v1;
+  const double g = x[4] * x[4] / (p.ec50 * p.ec50 + x[4] * x[4]);
+  dx[0] = -p.ka * x[0];
+  dx[1] = p.ka * x[0] - (p.cl + p.q) * c + p.q * x[2] / p.v2;
+  dx[2] = p.q * c - p.q * x[2] / p.v2;
+  dx[3] = p.fm * p.cl * c - p.cl_nk * x[3] / p.v_nk;
+  dx[4] = p.ke0 * (c - x[4]);
+  dx[5] = p.kon * g * (1.0 - x[5]) - p.koff * x[5];
+  dx[6] = c;  // AUC
+  return 0;
+}
+
+Reference cvode_reference(const Subject& subject, const BatchProtocol& protocol) {
+  Subject p = subject;
+  SUNContext ctx = nullptr;
+  SUNContext_Create(nullptr, &ctx);
+  N_Vector y = N_VNew_Serial(7, ctx);
+  N_VConst(0.0, y);
+  void* mem = CVodeCreate(CV_BDF, ctx);
+  CVodeInit(mem, rhs, 0.0, y);
+  CVodeSStolerances(mem, 1e-11, 1e-14);
+  CVodeSetUserData(mem, &p);
+  CVodeSetMaxNumSteps(mem, 1000000);
+  CVodeSetMaxHnilWarns(mem, -1);  // the tiny first step after each restart is expected
+  SUNMatrix jac = SUNDenseMatrix(7, 7, ctx);
+  SUNLinearSolver solver = SUNLinSol_Dense(y, jac, ctx);
+  CVodeSetLinearSolver(mem, solver, jac);
+  Reference ref;
+  double t = 0.0;
+  for (double out : protocol.output_times_h) {
+    if (out > t) {
+      CVodeSetStopTime(mem, out);
+      double reached = t;
+      EXPECT_GE(CVode(mem, out, y, &reached, CV_NORMAL), 0);
+      t = out;
+    }
+    const double* x = N_VGetArrayPointer(y);
+    ref.rows.push_back({x[1] / p.v1, x[3] / p.v_nk, x[4], x[5], x[6]});
+    bool dosed = false;
+    for (const BatchDose& dose : protocol.doses) {
+      if (dose.time_h == out) {
+        N_VGetArrayPointer(y)[dose.target == DoseTarget::Depot ? 0 : 1] +=
+            dose.amount_mg * p.scale * (dose.target == DoseTarget::Depot ? p.f : 1.0);
+        dosed = true;
+      }
+    }
+    if (dosed) {
+      CVodeReInit(mem, t, y);
+    }
+  }
+  SUNLinSolFree(solver);
+  SUNMatDestroy(jac);
+  N_VDestroy(y);
+  CVodeFree(&mem);
+  SUNContext_Free(&ctx);
+  return ref;
+}
+
+BatchProtocol short_protocol() {
+  BatchProtocol protocol = benchmark_protocol();
+  protocol.doses.resize(3);  // three weekly doses, outputs to the end of week 3
+  protocol.output_times_h = hourly_times(504);
+  return protocol;
+}
+
+BatchSubjects test_subjects() {
+  BatchSubjects s;
+  append_benchmark_subjects(0, 12, 7, s);
+  const BenchmarkTypical t;
+  const double k10 = t.cl / t.v1, k12 = t.q / t.v1, k21 = t.q / t.v2;
+  const double sum = k10 + k12 + k21;
+  const double lambda1 = 0.5 * (sum + std::sqrt(sum * sum - 4.0 * k10 * k21));
+  for (double ka : {40.0, 0.3, t.ke0, lambda1, 5.0 + 1e-9}) {
+    s.push_back(ka, t.f, t.v1, t.v2, t.cl, t.q, t.fm, t.v_nk, t.cl_nk, t.ke0, t.ec50, 0.9, t.koff,
+                1.0);
+  }
+  // A subject whose KE0 equals the fast disposition rate as well as KA (a triple eigenvalue).
+  s.push_back(lambda1, t.f, t.v1, t.v2, t.cl, t.q, t.fm, t.v_nk, t.cl_nk, lambda1, t.ec50, 0.5,
+              t.koff, 1.3);
+  return s;
+}
+
+struct KernelRun {
+  std::vector<double> endpoints;
+  std::vector<double> profiles;  // per block
+};
+
+// Runs the kernel and returns output rows [subject][time][variable].
+std::vector<std::vector<std::array<double, 4>>> run_kernel(const BatchSchedule& schedule,
+                                                           const BatchSubjects& subjects,
+                                                           std::vector<double>& endpoints) {
+  const std::size_t n = subjects.size();
+  const std::size_t times = schedule.protocol.output_times_h.size();
+  endpoints.assign(n * kEndpointCount, 0.0);
+  std::vector<std::vector<std::array<double, 4>>> rows(n);
+  std::vector<double> block(times * kProfileVariables * kLanes);
+  for (std::size_t first = 0; first < n; first += kLanes) {
+    const std::size_t count = std::min(kLanes, n - first);
+    simulate_block(schedule, subjects, first, count, &endpoints[first * kEndpointCount],
+                   block.data());
+    for (std::size_t l = 0; l < count; ++l) {
+      for (std::size_t k = 0; k < times; ++k) {
+        std::array<double, 4> r{};
+        for (std::size_t v = 0; v < 4; ++v) {
+          r[v] = block[(k * kProfileVariables + v) * kLanes + l];
+        }
+        rows[first + l].push_back(r);
+      }
+    }
+  }
+  return rows;
+}
+
+TEST(BatchKernelTest, LinearStatesMatchMatrixExponentialPropagator) {
+  const BatchProtocol protocol = short_protocol();
+  const BatchSchedule schedule = build_schedule(protocol).value();
+  const BatchSubjects subjects = test_subjects();
+  std::vector<double> endpoints;
+  const auto rows = run_kernel(schedule, subjects, endpoints);
+  for (std::size_t i = 0; i < subjects.size(); ++i) {
+    const Subject p = subject_at(subjects, i);
+    const pk::LinearPropagator hour(rate_matrix(p), 1.0);
+    Eigen::VectorXd x = Eigen::VectorXd::Zero(5);
+    const Eigen::VectorXd no_input = Eigen::VectorXd::Zero(5);
+    double peak = 0.0;
+    std::vector<std::array<double, 3>> expected;
+    for (double t : protocol.output_times_h) {
+      expected.push_back({x(1) / p.v1, x(3) / p.v_nk, x(4)});
+      peak = std::max(peak, x(1) / p.v1);
+      for (const BatchDose& dose : protocol.doses) {
+        if (dose.time_h == t) {
+          x(0) += dose.amount_mg * p.f * p.scale;
+        }
+      }
+      hour.advance(x, no_input);
+    }
+    for (std::size_t k = 0; k < expected.size(); ++k) {
+      for (std::size_t v = 0; v < 3; ++v) {
+        // Relative 1e-10 wherever the value is above 1e-9 of the peak (both sides exact to
+        // rounding; below that only absolute agreement is meaningful).
+        const double tolerance = 1e-10 * std::max(std::fabs(expected[k][v]), 1e-9 * peak);
+        ASSERT_NEAR(rows[i][k][v], expected[k][v], tolerance)
+            << "subject " << i << " KA " << p.ka << " time " << k << " variable " << v;
+      }
+    }
+  }
+}
+
+TEST(BatchKernelTest, PlasticityAndAucMatchTightCvode) {
+  const BatchProtocol protocol = short_protocol();
+  const BatchSchedule schedule = build_schedule(protocol).value();
+  const BatchSubjects subjects = test_subjects();
+  std::vector<double> endpoints;
+  const auto rows = run_kernel(schedule, subjects, endpoints);
+  double worst = 0.0;
+  for (std::size_t i = 0; i < subjects.size(); ++i) {
+    const Reference ref = cvode_reference(subject_at(subjects, i), protocol);
+    double cmax = 0.0, s_max = 0.0;
+    for (std::size_t k = 0; k < ref.rows.size(); ++k) {
+      const double error = std::fabs(rows[i][k][3] - ref.rows[k][3]);
+      worst = std::max(worst, error);
+      ASSERT_LE(error, 1e-7) << "subject " << i << " KA " << subjects.ka[i] << " time " << k;
+      // CVODE's own error on C at these tolerances is ~1e-10 relative.
+      ASSERT_NEAR(rows[i][k][0], ref.rows[k][0], 1e-8 * std::max(ref.rows[k][0], 1e-6));
+      cmax = std::max(cmax, rows[i][k][0]);
+      s_max = std::max(s_max, rows[i][k][3]);
+    }
+    const double* e = &endpoints[i * kEndpointCount];
+    EXPECT_NEAR(e[kAuc], ref.rows.back()[4], 1e-8 * ref.rows.back()[4]) << "subject " << i;
+    EXPECT_EQ(e[kCmax], cmax);
+    EXPECT_EQ(e[kSMax], s_max);
+    EXPECT_EQ(e[kSEnd], rows[i].back()[3]);
+    EXPECT_GT(e[kSEnd], 0.0);
+  }
+  RecordProperty("max_abs_error_S", std::to_string(worst));
+  std::printf("max |S - S_cvode| = %.2e\n", worst);
+}
+
+TEST(BatchKernelTest, BlockPositionDoesNotChangeASubject) {
+  // The same subject in lane 0 of one block and lane 5 of another gives bit-identical results.
+  const BatchSchedule schedule = build_schedule(short_protocol()).value();
+  BatchSubjects subjects;
+  append_benchmark_subjects(0, 16, 3, subjects);
+  std::vector<double> a(kLanes * kEndpointCount), b(kLanes * kEndpointCount);
+  simulate_block(schedule, subjects, 5, 1, a.data());
+  simulate_block(schedule, subjects, 0, kLanes, b.data());
+  for (std::size_t k = 0; k < kEndpointCount; ++k) {
+    EXPECT_EQ(a[k], b[5 * kEndpointCount + k]);
+  }
+}
+
+TEST(BatchScheduleTest, RejectsBadProtocols) {
+  BatchProtocol protocol = short_protocol();
+  protocol.output_times_h = {0.0, 2.0, 1.0};
+  EXPECT_EQ(build_schedule(protocol).error().code, core::ErrorCode::InvalidArgument);
+  protocol.output_times_h = {};
+  EXPECT_FALSE(build_schedule(protocol).has_value());
+  protocol = short_protocol();
+  protocol.doses[1].amount_mg = -1.0;
+  const auto result = build_schedule(protocol);
+  ASSERT_FALSE(result.has_value());
+  EXPECT_NE(result.error().message.find("dose 1"), std::string::npos);
+  EXPECT_FALSE(build_schedule(short_protocol(), StepOptions{.first_step_h = 0.0}).has_value());
+}
+
+TEST(BatchScheduleTest, OutputsComeBeforeDosesAtTheSameTime) {
+  BatchProtocol protocol;
+  protocol.doses = {{.time_h = 1.0, .amount_mg = 10.0, .target = DoseTarget::Central}};
+  protocol.output_times_h = {0.0, 1.0, 2.0};
+  const BatchSchedule schedule = build_schedule(protocol).value();
+  std::size_t output_1 = 0, dose = 0;
+  for (std::size_t i = 0; i < schedule.actions.size(); ++i) {
+    if (schedule.actions[i].kind == ScheduleAction::Kind::Output &&
+        schedule.actions[i].index == 1) {
+      output_1 = i;
+    }
+    if (schedule.actions[i].kind == ScheduleAction::Kind::Dose) {
+      dose = i;
+    }
+  }
+  EXPECT_LT(output_1, dose);
+  BatchSubjects subjects;
+  append_benchmark_subjects(0, 1, 1, subjects);
+  std::vector<double> endpoints(kEndpointCount);
+  std::vector<double> profile(3 * kProfileVariables * kLanes);
+  simulate_block(schedule, subjects, 0, 1, endpoints.data(), profile.data());
+  EXPECT_EQ(profile[(1 * kProfileVariables + 0) * kLanes], 0.0);  // C at 1 h, before the dose
+  EXPECT_GT(profile[(2 * kProfileVariables + 0) * kLanes], 0.0);
+}
+
+TEST(BatchSubjectsTest, ValidateNamesSubjectAndParameter) {
+  BatchSubjects subjects;
+  append_benchmark_subjects(0, 3, 1, subjects);
+  EXPECT_TRUE(subjects.validate().has_value());
+  subjects.cl[2] = -1.0;
+  const auto status = subjects.validate();
+  ASSERT_FALSE(status.has_value());
+  EXPECT_EQ(status.error().message, "batch subject 2: parameter CL must be > 0 (got -1 L/h)");
+}
+
+}  // namespace
+}  // namespace ketapath::population
