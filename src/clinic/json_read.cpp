@@ -106,6 +106,9 @@ core::Result<ScaleRating> rating_from(const Json& j, std::string path) {
     const auto value = item.get<long long>();
     s.items.push_back(value < -1000 ? -1000 : value > 1000 ? 1000 : static_cast<int>(value));
   }
+  if (auto computed = score_items(s.scale, s.items)) {
+    s.total = *computed;
+  }
   if (auto total = KETAPATH_TRY(r.integer("total"))) {
     // Totals are recomputed, never trusted; a disagreeing total means a transcription error.
     if (auto computed = score_items(s.scale, s.items); computed && *computed != *total) {

@@ -18,9 +18,9 @@ Alert make(const VitalSigns& v, AlertLevel level, const char* measure, const cha
   a.unit = unit;
   a.threshold = threshold;
   a.message =
-      fmt::format("{}: {} {} {} {} threshold {} {} ({} dosing at {})", to_string(level), label,
+      fmt::format("{}: {} {} {} {} {} threshold {} {} {} dosing at {}", to_string(level), label,
                   display_number(value, 1), unit, comparison, rule, display_number(threshold, 1),
-                  to_string(v.phase), format_timestamp(v.measured_at));
+                  unit, to_string(v.phase), format_timestamp(v.measured_at));
   return a;
 }
 

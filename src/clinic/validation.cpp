@@ -211,9 +211,14 @@ core::Result<Session> validate_session(Session s, Timestamp now, const InputLimi
                       "session: ended_at must not be in the future (got {}, now {})",
                       format_timestamp(s.ended_at), format_timestamp(now));
   }
-  if (!in_range(s.dose_per_kg.value(), 1e-9, 10.0) || !in_range(s.dose.value(), 1e-9, 1000.0)) {
-    return core::fail(ErrorCode::Validation, "session: dose must be > 0 (got {:g} mg/kg, {:g} mg)",
-                      s.dose_per_kg.value(), s.dose.value());
+  // dose_mg may be 0 (= not given; the service derives it from the weight or the dose record).
+  if (!(std::isfinite(s.dose_per_kg.value()) && s.dose_per_kg.value() > 0.0)) {
+    return core::fail(ErrorCode::Validation, "session: dose_mg_per_kg must be > 0 (got {:g} mg/kg)",
+                      s.dose_per_kg.value());
+  }
+  if (!(std::isfinite(s.dose.value()) && s.dose.value() >= 0.0)) {
+    return core::fail(ErrorCode::Validation, "session: dose_mg must be >= 0 (got {:g} mg)",
+                      s.dose.value());
   }
   const Timestamp window_start = s.started_at - hours(2);
   const auto outside = [&](Timestamp t) {

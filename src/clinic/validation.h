@@ -51,7 +51,8 @@ core::Status validate_vitals(const VitalSigns& vitals, const InputLimits& limits
 
 /// A whole session: started_at not in the future (`now`), ended_at >= started_at and not in the
 /// future, vitals and ratings inside [started_at - 2 h, ended_at], every vitals set valid, every
-/// rating complete and in range (its total recomputed: the input total is overwritten), dose > 0.
+/// rating complete and in range (its total recomputed: the input total is overwritten),
+/// dose_mg_per_kg > 0 and dose_mg >= 0 (0 = not given).
 /// Returns the session with recomputed totals and derived discharge readiness.
 core::Result<Session> validate_session(Session session, Timestamp now, const InputLimits& limits);
 

@@ -1,0 +1,248 @@
+// ClinicService over the in-memory store: one audited transaction per write, nothing stored on a
+// refusal or a failed commit, and the course/session/alert wiring.
+
+#include "clinic/service.h"
+
+#include <gtest/gtest.h>
+
+#include "clinic/json.h"
+#include "clinic/memory_store.h"
+#include "fixtures.h"
+
+namespace ketapath::clinic {
+namespace {
+
+using namespace testing;
+
+class ServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(clinic_.initialize());
+    Patient p = adult_70kg();
+    p.id = PatientId(0);
+    auto id = clinic_.add_patient(p);
+    ASSERT_TRUE(id) << id.error().message;
+    patient_ = *id;
+  }
+
+  std::int64_t audit_count() { return store_.audit().verify()->entries; }
+
+  Session session_at(const char* start, double systolic_during) {
+    Session s;
+    s.patient = patient_;
+    s.route = Route::Iv;
+    s.dose_per_kg = core::MilligramsPerKilogram(0.5);
+    s.started_at = at(start);
+    s.ended_at = s.started_at + std::chrono::hours(2);
+    VitalSigns before;
+    before.measured_at = s.started_at - std::chrono::minutes(10);
+    before.phase = Phase::Before;
+    before.systolic = core::MillimetresOfMercury(125.0);
+    before.diastolic = core::MillimetresOfMercury(80.0);
+    VitalSigns during = before;
+    during.phase = Phase::During;
+    during.measured_at = s.started_at + std::chrono::minutes(30);
+    during.systolic = core::MillimetresOfMercury(systolic_during);
+    s.vitals = {before, during};
+    s.ratings = {{Scale::Gad7, before.measured_at, {2, 2, 2, 2, 2, 2, 2}, 0, "self"}};
+    return s;
+  }
+
+  MemoryStore store_;
+  ClinicService clinic_{store_, "dr.lee", [] {
+                          return kNow;
+                        }};
+  PatientId patient_{};
+};
+
+TEST_F(ServiceTest, AcceptanceDoseIsRecordedAndAudited) {
+  const auto before = audit_count();
+  DoseOrder order;
+  order.patient = patient_;
+  order.route = Route::Iv;
+  order.dose = core::MilligramsPerKilogram(0.5);
+  order.duration = core::Minutes(40.0);
+  order.concentration = core::MilligramsPerMillilitre(1.0);
+  order.on = kToday;
+  const auto d = clinic_.calculate_dose(order);
+  ASSERT_TRUE(d) << d.error().message;
+  EXPECT_EQ(d->calculation.dose.value(), 35.0);
+  EXPECT_EQ(d->calculation.volume.value(), 35.0);
+  EXPECT_DOUBLE_EQ(d->calculation.rate->value(), 52.5);
+  EXPECT_EQ(d->calculated_by, "dr.lee");
+  EXPECT_EQ(audit_count(), before + 1);
+  const auto entries = *store_.audit().entries(before + 1, 1);
+  EXPECT_EQ(entries[0].record.action, "dose.calculate");
+  EXPECT_EQ(entries[0].record.actor, "dr.lee");
+  EXPECT_EQ(entries[0].record.at, kNow);
+  EXPECT_EQ(entries[0].record.before_json, "null");
+  EXPECT_NE(entries[0].record.after_json.find("\"rate_ml_per_h\":52.5"), std::string::npos);
+  EXPECT_EQ(clinic_.doses(patient_)->size(), 1u);
+}
+
+TEST_F(ServiceTest, RefusalsStoreNothing) {
+  const auto before = audit_count();
+  Patient heavy = adult_70kg();
+  heavy.weights = {{kToday, core::Kilograms(700.0), false}};
+  EXPECT_EQ(clinic_.add_patient(heavy).error().code, core::ErrorCode::Validation);
+  EXPECT_FALSE(clinic_.add_weight(patient_, {kToday, core::Kilograms(0.0), false}));
+  DoseOrder order;
+  order.patient = patient_;
+  order.dose = core::MilligramsPerKilogram(35.0);
+  order.on = kToday;
+  EXPECT_EQ(clinic_.calculate_dose(order).error().code, core::ErrorCode::LimitExceeded);
+  Session future = session_at("2026-11-21T09:00:00Z", 130);
+  EXPECT_EQ(clinic_.record_session(future).error().code, core::ErrorCode::Validation);
+  Session bad_bp = session_at("2026-11-20T08:00:00Z", 400);
+  EXPECT_EQ(clinic_.record_session(bad_bp).error().code, core::ErrorCode::Validation);
+  EXPECT_EQ(audit_count(), before);
+  EXPECT_EQ(clinic_.patients()->size(), 1u);
+  EXPECT_EQ(clinic_.patient(patient_)->weights.size(), 1u);
+  EXPECT_TRUE(clinic_.doses(patient_)->empty());
+  EXPECT_TRUE(clinic_.sessions(patient_)->empty());
+}
+
+TEST_F(ServiceTest, FailedCommitLeavesNoTrace) {
+  const auto before = audit_count();
+  store_.fail_next_commit();
+  const auto r = clinic_.add_weight(patient_, {kToday, core::Kilograms(71.0), false});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, core::ErrorCode::Storage);
+  EXPECT_EQ(clinic_.patient(patient_)->weights.size(), 1u);
+  EXPECT_EQ(audit_count(), before);
+}
+
+TEST_F(ServiceTest, UnknownIdsAreNotFound) {
+  EXPECT_EQ(clinic_.patient(PatientId(999)).error().code, core::ErrorCode::NotFound);
+  EXPECT_EQ(clinic_.screen(PatientId(999), {}).error().code, core::ErrorCode::NotFound);
+  EXPECT_EQ(clinic_.course(CourseId(999)).error().code, core::ErrorCode::NotFound);
+}
+
+TEST_F(ServiceTest, ScreeningIsStoredWithInputAndResult) {
+  ScreeningInput in;
+  in.gad = {24, true, true, true, true, true, false, false, false, true, true};
+  const auto r = clinic_.screen(patient_, in);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->result.eligibility, Eligibility::Eligible);
+  const auto stored = clinic_.screenings(patient_);
+  ASSERT_EQ(stored->size(), 1u);
+  EXPECT_EQ(canonical(to_json((*stored)[0])), canonical(to_json(*r)));
+}
+
+TEST_F(ServiceTest, SessionFulfilsPlannedCourseSessionAndRaisesAlerts) {
+  const auto course =
+      clinic_.plan_course(patient_, CourseProtocol::IvLoading, day("2026-11-18"), {});
+  ASSERT_TRUE(course) << course.error().message;
+  ASSERT_EQ(course->sessions.size(), 6u);
+  Session s = session_at("2026-11-18T09:00:00Z", 185);  // pause threshold is 180
+  s.course = course->id;
+  const auto r = clinic_.record_session(s);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->session.dose.value(), 35.0);  // from the weight, 70 kg x 0.5 mg/kg
+  EXPECT_EQ(r->session.ratings[0].total, 14);
+  ASSERT_EQ(r->alerts.size(), 1u);
+  EXPECT_EQ(r->alerts[0].level, AlertLevel::Pause);
+  EXPECT_EQ(clinic_.alerts(patient_)->size(), 1u);
+  const Course after = *clinic_.course(course->id);
+  EXPECT_EQ(after.sessions[0].status, PlannedStatus::Done);
+  EXPECT_EQ(after.sessions[0].actual_on, day("2026-11-18"));
+  EXPECT_EQ(after.sessions[0].session, r->session.id);
+  EXPECT_EQ(after.sessions[1].status, PlannedStatus::Planned);
+  // The same planned session cannot be recorded twice.
+  Session again = session_at("2026-11-20T09:00:00Z", 130);
+  again.course = course->id;
+  again.course_session_number = 1;
+  EXPECT_EQ(clinic_.record_session(again).error().code, core::ErrorCode::Conflict);
+  // Without a number, the next planned one is taken.
+  again.course_session_number.reset();
+  EXPECT_EQ(clinic_.record_session(again)->session.course_session_number, 2);
+}
+
+TEST_F(ServiceTest, SessionDoseMustMatchWeightTimesMgPerKg) {
+  Session s = session_at("2026-11-20T08:00:00Z", 130);
+  s.ended_at = at("2026-11-20T10:00:00Z");
+  s.dose = core::Milligrams(350.0);
+  const auto r = clinic_.record_session(s);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("does not match 70 kg x 0.5 mg/kg = 35 mg (got 350 mg)"),
+            std::string::npos);
+  s.dose_per_kg = core::MilligramsPerKilogram(35.0);
+  s.dose = core::Milligrams(0.0);
+  const auto mg = clinic_.record_session(s);
+  ASSERT_FALSE(mg);
+  EXPECT_NE(mg.error().message.find("did you mean 35 mg?"), std::string::npos);
+}
+
+TEST_F(ServiceTest, PlannedDosesMustRespectTheHardLimit) {
+  CoursePlanOptions o;
+  o.dose = core::MilligramsPerKilogram(2.0);
+  EXPECT_EQ(
+      clinic_.plan_course(patient_, CourseProtocol::MaintenanceWeekly, kToday, o).error().code,
+      core::ErrorCode::LimitExceeded);
+}
+
+TEST_F(ServiceTest, SettingsAreEditableAuditedAndUsed) {
+  DosingPolicy strict;
+  strict.max_weight_age_days = 1;
+  ASSERT_TRUE(clinic_.set_dosing_policy(strict));
+  EXPECT_EQ(clinic_.dosing_policy()->max_weight_age_days, 1);
+  DoseOrder order;
+  order.patient = patient_;
+  order.dose = core::MilligramsPerKilogram(0.5);
+  order.on = kToday;  // weight is 2 days old
+  EXPECT_EQ(clinic_.calculate_dose(order).error().code, core::ErrorCode::Validation);
+  const auto last = store_.audit().entries(audit_count(), 1);
+  ASSERT_TRUE(last);
+  EXPECT_EQ((*last)[0].record.action, "setting.dosing_policy");
+  EXPECT_NE((*last)[0].record.before_json.find("\"max_weight_age_days\":30"), std::string::npos);
+  SafetyThresholds bad;
+  bad.stop_systolic = 100;
+  EXPECT_FALSE(clinic_.set_safety_thresholds(bad));
+}
+
+TEST_F(ServiceTest, DrugLibraryEditsReplaceTheEntry) {
+  DrugEntry e = *clinic_.drug("ketamine");
+  e.limits[0].soft_max = core::MilligramsPerKilogram(1.0);
+  ASSERT_TRUE(clinic_.save_drug(e));
+  EXPECT_EQ(clinic_.drugs()->size(), 1u);
+  EXPECT_EQ(limits_for(*clinic_.drug("ketamine"), Route::Iv)->soft_max.value(), 1.0);
+}
+
+TEST_F(ServiceTest, AuditChainDetectsTampering) {
+  ASSERT_TRUE(clinic_.add_weight(patient_, {kToday, core::Kilograms(71.0), false}));
+  auto v = clinic_.verify_audit();
+  ASSERT_TRUE(v);
+  EXPECT_TRUE(v->intact);
+  store_.tamper_audit(2, "{\"name\":\"someone else\"}");
+  v = clinic_.verify_audit();
+  EXPECT_FALSE(v->intact);
+  EXPECT_FALSE(v->problems.empty());
+}
+
+TEST_F(ServiceTest, ResponseOverRecordedSessions) {
+  for (const char* start : {"2026-11-02T09:00:00Z", "2026-11-09T09:00:00Z"}) {
+    Session s = session_at(start, 130);
+    s.dose = core::Milligrams(35.0);
+    if (std::string(start).starts_with("2026-11-09")) {
+      s.ratings[0].items = {1, 1, 1, 1, 1, 1, 1};
+    }
+    ASSERT_TRUE(clinic_.record_session(s));
+  }
+  const auto r = clinic_.response(patient_, Scale::Gad7);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(*r->baseline, 14);
+  EXPECT_EQ(r->latest, ResponseStatus::Response);
+}
+
+TEST(ServiceInit, UninitialisedStoreIsAStorageError) {
+  MemoryStore store;
+  ClinicService clinic(store, "dr.lee", [] { return kNow; });
+  EXPECT_EQ(clinic.patients().error().code, core::ErrorCode::Storage);
+  ASSERT_TRUE(clinic.initialize());
+  const auto once = store.audit().verify()->entries;
+  ASSERT_TRUE(clinic.initialize());  // idempotent: nothing new to seed, no new entry
+  EXPECT_EQ(store.audit().verify()->entries, once);
+}
+
+}  // namespace
+}  // namespace ketapath::clinic
