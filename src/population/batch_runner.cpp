@@ -1,0 +1,222 @@
+#include "population/batch_runner.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "population/batch_kernel.h"
+
+namespace ketapath::population {
+
+core::Status BatchSink::endpoints(std::size_t, std::size_t, const double*) {
+  return {};
+}
+
+core::Status BatchSink::begin_segment(std::size_t, std::size_t, std::size_t) {
+  return {};
+}
+
+core::Status BatchSink::profiles(std::size_t, std::size_t, const double*) {
+  return {};
+}
+
+core::Status BatchSink::end_segment(std::size_t) {
+  return {};
+}
+
+namespace {
+
+class LocalCluster final : public Cluster {
+ public:
+  [[nodiscard]] int rank() const override { return 0; }
+
+  [[nodiscard]] int size() const override { return 1; }
+
+  core::Status send_segment(std::size_t, const std::vector<double>&) override {
+    return core::fail(core::ErrorCode::Internal, "local cluster: nothing to send to");
+  }
+
+  core::Status receive_segment(std::size_t, int, std::vector<double>&) override {
+    return core::fail(core::ErrorCode::Internal, "local cluster: nothing to receive");
+  }
+};
+
+// Computes one segment on `threads` threads: endpoints into `endpoints`, profiles (optional) to
+// the sink in subject order.
+class SegmentWorker {
+ public:
+  SegmentWorker(const BatchSchedule& schedule, const SubjectSource& source,
+                const RunOptions& options, BatchSink* sink)
+      : schedule_(schedule), source_(source), options_(options), sink_(sink) {}
+
+  core::Status run(std::size_t segment, std::size_t first, std::size_t count,
+                   std::vector<double>& endpoints) {
+    endpoints.assign(count * kEndpointCount, 0.0);
+    first_ = first;
+    count_ = count;
+    endpoints_ = &endpoints;
+    next_chunk_.store(0);
+    next_to_write_ = 0;
+    failed_.store(false);
+    error_.reset();
+    if (options_.profiles && sink_ != nullptr) {
+      KETAPATH_TRY(sink_->begin_segment(segment, first, count));
+    }
+    const std::size_t chunks = (count + kChunkSize - 1) / kChunkSize;
+    const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(options_.threads, chunks));
+    std::vector<std::jthread> pool;
+    for (unsigned t = 1; t < threads; ++t) {
+      pool.emplace_back([this, chunks] { work(chunks); });
+    }
+    work(chunks);
+    pool.clear();  // joins
+    if (error_) {
+      return std::unexpected(*error_);
+    }
+    if (options_.profiles && sink_ != nullptr) {
+      KETAPATH_TRY(sink_->end_segment(segment));
+    }
+    return {};
+  }
+
+ private:
+  void fail(core::Error error) {
+    std::lock_guard lock(mutex_);
+    if (!error_) {
+      error_ = std::move(error);
+    }
+    failed_.store(true);
+    turn_.notify_all();
+  }
+
+  void work(std::size_t chunks) {
+    BatchSubjects subjects;
+    std::vector<double> block_profiles;
+    std::vector<double> chunk_profiles;
+    const std::size_t times = schedule_.protocol.output_times_h.size();
+    if (options_.profiles) {
+      block_profiles.resize(times * kProfileVariables * kLanes);
+      chunk_profiles.resize(kChunkSize * times * kProfileVariables);
+    }
+    for (;;) {
+      const std::size_t chunk = next_chunk_.fetch_add(1);
+      if (chunk >= chunks || failed_.load()) {
+        return;
+      }
+      const std::size_t offset = chunk * kChunkSize;
+      const std::size_t count = std::min(kChunkSize, count_ - offset);
+      subjects = BatchSubjects{};
+      if (auto status = source_(first_ + offset, count, subjects); !status) {
+        fail(status.error());
+        return;
+      }
+      if (auto status = subjects.validate(); !status) {
+        fail(core::Error{status.error().code, "population: subjects from " +
+                                                  std::to_string(first_ + offset) + ": " +
+                                                  status.error().message});
+        return;
+      }
+      for (std::size_t b = 0; b < count; b += kLanes) {
+        const std::size_t lanes = std::min(kLanes, count - b);
+        simulate_block(schedule_, subjects, b, lanes, &(*endpoints_)[(offset + b) * kEndpointCount],
+                       options_.profiles ? block_profiles.data() : nullptr);
+        if (options_.profiles) {
+          for (std::size_t l = 0; l < lanes; ++l) {
+            double* out = &chunk_profiles[(b + l) * times * kProfileVariables];
+            for (std::size_t k = 0; k < times; ++k) {
+              for (std::size_t v = 0; v < kProfileVariables; ++v) {
+                out[k * kProfileVariables + v] =
+                    block_profiles[(k * kProfileVariables + v) * kLanes + l];
+              }
+            }
+          }
+        }
+      }
+      if (options_.profiles && sink_ != nullptr) {
+        // Chunks are taken in increasing order, so waiting for the predecessors cannot deadlock.
+        std::unique_lock lock(mutex_);
+        turn_.wait(lock, [&] { return next_to_write_ == chunk || failed_.load(); });
+        if (failed_.load()) {
+          return;
+        }
+        auto status = sink_->profiles(first_ + offset, count, chunk_profiles.data());
+        ++next_to_write_;
+        lock.unlock();
+        turn_.notify_all();
+        if (!status) {
+          fail(status.error());
+          return;
+        }
+      }
+    }
+  }
+
+  const BatchSchedule& schedule_;
+  const SubjectSource& source_;
+  const RunOptions& options_;
+  BatchSink* sink_;
+  std::size_t first_ = 0;
+  std::size_t count_ = 0;
+  std::vector<double>* endpoints_ = nullptr;
+  std::atomic<std::size_t> next_chunk_{0};
+  std::atomic<bool> failed_{false};
+  std::mutex mutex_;
+  std::condition_variable turn_;
+  std::size_t next_to_write_ = 0;
+  std::optional<core::Error> error_;
+};
+
+}  // namespace
+
+core::Result<RunResult> run_population(const BatchSchedule& schedule, const SubjectSource& source,
+                                       const RunOptions& options, BatchSink* sink,
+                                       Cluster* cluster) {
+  if (options.threads == 0) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "population: --threads must be >= 1 (got 0)");
+  }
+  LocalCluster local;
+  Cluster& processes = cluster != nullptr ? *cluster : local;
+  const int rank = processes.rank();
+  const int size = processes.size();
+  const std::size_t segments = (options.subjects + kSegmentSize - 1) / kSegmentSize;
+  SegmentWorker worker(schedule, source, options, sink);
+  RunResult result;
+  if (rank == 0) {
+    result.summary.emplace(default_endpoint_bins(), options.responder_s_max);
+  }
+  std::vector<double> endpoints;
+  for (std::size_t j = 0; j < segments; ++j) {
+    const int owner = static_cast<int>(j % static_cast<std::size_t>(size));
+    const std::size_t first = j * kSegmentSize;
+    const std::size_t count = std::min(kSegmentSize, options.subjects - first);
+    if (owner == rank) {
+      KETAPATH_TRY(worker.run(j, first, count, endpoints));
+      if (rank != 0) {
+        KETAPATH_TRY(processes.send_segment(j, endpoints));
+        continue;
+      }
+    } else if (rank == 0) {
+      endpoints.assign(count * kEndpointCount, 0.0);
+      KETAPATH_TRY(processes.receive_segment(j, owner, endpoints));
+    } else {
+      continue;
+    }
+    // Process 0: fold in subject order.
+    for (std::size_t i = 0; i < count; ++i) {
+      result.summary->add(&endpoints[i * kEndpointCount]);
+    }
+    if (sink != nullptr) {
+      KETAPATH_TRY(sink->endpoints(first, count, endpoints.data()));
+    }
+    if (options.progress) {
+      options.progress(first + count, options.subjects);
+    }
+  }
+  return result;
+}
+
+}  // namespace ketapath::population
