@@ -82,16 +82,22 @@ core::Result<Eigen::VectorXd> steady_state(const SteadyStateRegimen& regimen,
     for (int i = 0; i < 3; ++i)
       x = KETAPATH_TRY(apply(x));
   }
+  Eigen::MatrixXd jacobian(states, states);
   for (int iteration = 0; iteration < kMaxNewtonIterations; ++iteration) {
     const Eigen::VectorXd mx = KETAPATH_TRY(apply(x));
     const Eigen::VectorXd residual = mx - x;
     const double scale = std::max({mx.cwiseAbs().maxCoeff(), x.cwiseAbs().maxCoeff(), 1e-300});
     if (iteration > 0 && residual.cwiseAbs().maxCoeff() <= options.steady_state_tolerance * scale) {
+      // A steady state exists only where the period map contracts; without elimination able to
+      // keep up (a Michaelis-Menten infusion faster than VM) Newton drifts to ever larger amounts
+      // where M(x) - x is small relative to x but the map's Jacobian is the identity.
+      const double radius = jacobian.eigenvalues().cwiseAbs().maxCoeff();
+      if (!(radius < 1.0 - 1e-9))
+        break;
       return mx;
     }
     // Jacobian of M by differences. M is affine for linear models, so a step of the size of the
     // state gives Phi to rounding; nonlinear models use small relative steps.
-    Eigen::MatrixXd jacobian(states, states);
     for (int j = 0; j < states; ++j) {
       double h = linear ? std::max(1.0, scale)
                         : 1e-6 * std::max(std::abs(x[j]), 1e-3 * std::max(scale, 1e-6));

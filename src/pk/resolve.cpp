@@ -176,10 +176,6 @@ core::Status Resolver::dose(std::size_t index, const Record& r, int epoch) {
   if (!std::isfinite(ii) || ii < 0.0) {
     return std::unexpected(record_error(r, fmt::format("II: must be >= 0 (got {})", ii)));
   }
-  if (d.additional > 0 && ii <= 0.0) {
-    return std::unexpected(
-        record_error(r, fmt::format("II: ADDL={} needs II > 0 (got {})", d.additional, ii)));
-  }
   const double f = dose_modifier(p_, "F", cmt_number).value_or(1.0);
   const double lag = dose_modifier(p_, "ALAG", cmt_number).value_or(0.0);
 
@@ -230,6 +226,10 @@ core::Status Resolver::dose(std::size_t index, const Record& r, int epoch) {
   if (!(amt > 0.0)) {
     return std::unexpected(record_error(
         r, "AMT: a dose needs AMT > 0 unless it is a steady-state constant infusion (got 0)"));
+  }
+  if (d.additional > 0 && ii <= 0.0) {
+    return std::unexpected(
+        record_error(r, fmt::format("II: ADDL={} needs II > 0 (got {})", d.additional, ii)));
   }
 
   const double delivered = f * amt;
