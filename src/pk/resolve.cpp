@@ -312,6 +312,8 @@ void Resolver::emit_doses(std::size_t index, int epoch, int compartment, double 
                           double interval, int additional, double amount, double rate,
                           double duration, bool lagged) {
   constexpr std::size_t kDoseSub = 1000;  // after a steady-state event and its remnant infusions
+  if (!(amount > 0.0))
+    return;  // F = 0: nothing enters, no events
   for (int k = 0; k <= additional; ++k) {
     const double when = start + k * interval;
     const int klass = (k == 0 && !lagged) ? kExplicit : kImplied;
@@ -328,12 +330,11 @@ void Resolver::emit_doses(std::size_t index, int epoch, int compartment, double 
       off.time = when + duration;
       off.rate = -rate;
       push(off, epoch, kImplied, index, sub + 1);
-    } else if (rate == 0.0 && amount > 0.0) {
+    } else {
       e.action = EventAction::Bolus;
       e.amount = amount;
       push(e, epoch, klass, index, sub);
     }
-    // An infusion with F = 0 delivers nothing and has zero duration: no events.
   }
 }
 

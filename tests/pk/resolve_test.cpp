@@ -96,6 +96,19 @@ TEST(CancellationTest, ResetAndDoseWithAdditionalDosesResetsOnlyOnce) {
   EXPECT_NEAR((*rows)[0].cp, 2.0 * std::exp(-1.2) + 2.0, 1e-14);
 }
 
+TEST(BioavailabilityTest, ZeroBioavailabilityDeliversNothingAndLeavesLaterInfusionsIntact) {
+  // F1 = 0 on the depot: the modelled-duration infusion into it delivers nothing; an infusion into
+  // the central compartment running at the same time is unaffected (2 mg/h for 5 h into 50 L).
+  const ParameterValues p{{"KA", 1.0}, {"CL", 5.0}, {"V", 50.0}, {"F1", 0.0}, {"D1", 2.0}};
+  const auto rows = run("one_cmt_depot", p,
+                        {dose(0, 100, {.rate = -2}), dose(0, 10, {.cmt = 2, .rate = 2}),
+                         observation(1), observation(3)});
+  ASSERT_TRUE(rows);
+  EXPECT_EQ((*rows)[0].amounts[0], 0.0);
+  // One-compartment infusion: C = R/CL (1 - e^{-k t}), k = 0.1.
+  EXPECT_NEAR((*rows)[1].cp, 2.0 / 5.0 * (1 - std::exp(-0.3)), 1e-15);
+}
+
 TEST(RecordErrorTest, CompartmentTheModelLacks) {
   EXPECT_EQ(
       error_of("two_cmt", typical_parameters("two_cmt"), {dose(0, 100, {.cmt = 3, .line = 7})}),
