@@ -16,9 +16,9 @@ void field(std::string& out, std::string_view name, std::string_view value) {
   out.push_back('\n');
 }
 
-const std::vector<sql::Type> kEntryColumns = {
-    sql::Type::Integer, sql::Type::Text, sql::Type::Text, sql::Type::Text, sql::Type::Text,
-    sql::Type::Text,    sql::Type::Text, sql::Type::Text, sql::Type::Text};
+const std::vector<sql::Type> kEntryColumns = {sql::Type::Integer, sql::Type::Text, sql::Type::Text,
+                                              sql::Type::Text,    sql::Type::Text, sql::Type::Text,
+                                              sql::Type::Text,    sql::Type::Text, sql::Type::Text};
 
 constexpr std::string_view kSelectEntries =
     "SELECT sequence, at, actor, action, entity, before_json, after_json, previous_hash, hash "
@@ -38,8 +38,8 @@ struct Head {
 core::Result<std::optional<Head>> read_head(sql::Connection& connection, bool lock) {
   const std::string query = fmt::format("SELECT sequence, hash, mac FROM audit_head WHERE id = 1{}",
                                         lock ? connection.lock_rows_suffix() : "");
-  auto row = KETAPATH_TRY(connection.query_one(
-      query, {}, {sql::Type::Integer, sql::Type::Text, sql::Type::Text}));
+  auto row = KETAPATH_TRY(
+      connection.query_one(query, {}, {sql::Type::Integer, sql::Type::Text, sql::Type::Text}));
   if (!row) {
     return std::optional<Head>{};
   }
@@ -78,16 +78,17 @@ core::Status create_head(sql::Connection& connection, const ClinicKey& key) {
   if (head) {
     return {};
   }
-  auto first = KETAPATH_TRY(connection.query_one("SELECT MAX(sequence) FROM audit_log", {},
-                                                 {sql::Type::Integer}));
+  auto first = KETAPATH_TRY(
+      connection.query_one("SELECT MAX(sequence) FROM audit_log", {}, {sql::Type::Integer}));
   if (first && !first->is_null(0)) {
     // Entries without a head: the head was removed. Re-creating it would hide that.
     return core::fail(ErrorCode::Integrity,
                       "audit: the log has {} entries but no head; refusing to create a new head",
                       first->integer(0));
   }
-  return connection.execute("INSERT INTO audit_head (id, sequence, hash, mac) VALUES (1, 0, '', $1)",
-                            {sql::text(key.hmac_hex(head_message(0, "")))});
+  return connection.execute(
+      "INSERT INTO audit_head (id, sequence, hash, mac) VALUES (1, 0, '', $1)",
+      {sql::text(key.hmac_hex(head_message(0, "")))});
 }
 
 core::Result<std::int64_t> append(sql::Connection& connection, const ClinicKey& key,
@@ -96,8 +97,7 @@ core::Result<std::int64_t> append(sql::Connection& connection, const ClinicKey& 
   // database lock), so concurrent writers chain one after another.
   auto head = KETAPATH_TRY(read_head(connection, true));
   if (!head) {
-    return core::fail(ErrorCode::Storage,
-                      "audit: the log has no head; run `ketapath clinic init`");
+    return core::fail(ErrorCode::Storage, "audit: the log has no head; run `ketapath clinic init`");
   }
   if (!key.verify_hex(head_message(head->sequence, head->hash), head->mac)) {
     return core::fail(ErrorCode::Integrity,
@@ -105,9 +105,9 @@ core::Result<std::int64_t> append(sql::Connection& connection, const ClinicKey& 
                       "clinic key is wrong; run `ketapath clinic audit verify`",
                       head->sequence);
   }
-  auto newest = KETAPATH_TRY(connection.query_one(
-      "SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1", {},
-      {sql::Type::Integer, sql::Type::Text}));
+  auto newest = KETAPATH_TRY(
+      connection.query_one("SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1",
+                           {}, {sql::Type::Integer, sql::Type::Text}));
   const std::int64_t newest_sequence = newest ? newest->integer(0) : 0;
   const std::string newest_hash = newest ? newest->text(1) : "";
   if (newest_sequence != head->sequence || newest_hash != head->hash) {
@@ -133,10 +133,10 @@ core::Result<std::int64_t> append(sql::Connection& connection, const ClinicKey& 
       {sql::integer(entry.sequence), sql::text(entry.at), sql::text(entry.actor),
        sql::text(entry.action), sql::text(entry.entity), sql::text(entry.before_json),
        sql::text(entry.after_json), sql::text(entry.previous_hash), sql::text(entry.hash)}));
-  KETAPATH_TRY(connection.execute(
-      "UPDATE audit_head SET sequence = $1, hash = $2, mac = $3 WHERE id = 1",
-      {sql::integer(entry.sequence), sql::text(entry.hash),
-       sql::text(key.hmac_hex(head_message(entry.sequence, entry.hash)))}));
+  KETAPATH_TRY(
+      connection.execute("UPDATE audit_head SET sequence = $1, hash = $2, mac = $3 WHERE id = 1",
+                         {sql::integer(entry.sequence), sql::text(entry.hash),
+                          sql::text(key.hmac_hex(head_message(entry.sequence, entry.hash)))}));
   return entry.sequence;
 }
 
@@ -173,9 +173,8 @@ core::Result<clinic::AuditVerification> verify(sql::Connection& connection, cons
         report.problems.push_back(fmt::format("entry {}: missing (next stored entry is {})",
                                               expected_sequence, entry.sequence));
       } else if (entry.previous_hash != previous_hash) {
-        report.problems.push_back(fmt::format(
-            "entry {}: previous hash does not match entry {}", entry.sequence,
-            entry.sequence - 1));
+        report.problems.push_back(fmt::format("entry {}: previous hash does not match entry {}",
+                                              entry.sequence, entry.sequence - 1));
       } else if (entry_hash(entry) != entry.hash) {
         report.problems.push_back(
             fmt::format("entry {}: hash mismatch (the entry was altered)", entry.sequence));
@@ -198,8 +197,8 @@ core::Result<clinic::AuditVerification> verify(sql::Connection& connection, cons
     report.head_hash = head->hash;
     if (head->sequence != report.entries) {
       report.problems.push_back(fmt::format(
-          "head: points at entry {} but the log ends at entry {} (entries were {})",
-          head->sequence, report.entries, head->sequence > report.entries ? "deleted" : "added"));
+          "head: points at entry {} but the log ends at entry {} (entries were {})", head->sequence,
+          report.entries, head->sequence > report.entries ? "deleted" : "added"));
     } else if (head->hash != previous_hash) {
       report.problems.push_back(fmt::format(
           "head: hash does not match entry {} (the chain was recomputed)", head->sequence));

@@ -1,15 +1,15 @@
 #include "store/crypto.h"
 
-#include <fcntl.h>
-#include <sodium.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <fstream>
 #include <sstream>
+
+#include <fcntl.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace ketapath::store {
 namespace {
@@ -39,11 +39,15 @@ Digest sha256(std::string_view text) {
   return digest;
 }
 
-ClinicKey::~ClinicKey() { sodium_memzero(bytes_.data(), bytes_.size()); }
+ClinicKey::~ClinicKey() {
+  sodium_memzero(bytes_.data(), bytes_.size());
+}
 
 core::Result<ClinicKey> ClinicKey::load(const std::filesystem::path& path) {
   ensure_sodium();
+
   struct stat info {};
+
   if (::stat(path.c_str(), &info) != 0) {
     return core::fail(errno == ENOENT ? ErrorCode::NotFound : ErrorCode::Io,
                       "clinic key {}: cannot read ({})", path.string(), std::strerror(errno));
@@ -92,6 +96,19 @@ core::Result<ClinicKey> ClinicKey::create(const std::filesystem::path& path) {
     return core::fail(ErrorCode::Io, "clinic key {}: cannot write ({})", path.string(),
                       std::strerror(errno));
   }
+  // The directory entry must be durable too: a database whose key vanished in a power cut could
+  // never have its audit log verified again.
+  const auto directory = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  const int dir_fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd < 0 || ::fsync(dir_fd) != 0) {
+    const int error = errno;
+    if (dir_fd >= 0) {
+      ::close(dir_fd);
+    }
+    return core::fail(ErrorCode::Io, "clinic key {}: cannot sync its directory ({})", path.string(),
+                      std::strerror(error));
+  }
+  ::close(dir_fd);
   return key;
 }
 

@@ -16,12 +16,16 @@ using Digest = std::array<unsigned char, 32>;
 /// Lower-case hex of bytes.
 std::string to_hex(const unsigned char* bytes, std::size_t size);
 
-inline std::string to_hex(const Digest& digest) { return to_hex(digest.data(), digest.size()); }
+inline std::string to_hex(const Digest& digest) {
+  return to_hex(digest.data(), digest.size());
+}
 
 /// SHA-256 of text (libsodium crypto_hash_sha256).
 Digest sha256(std::string_view text);
 
-inline std::string sha256_hex(std::string_view text) { return to_hex(sha256(text)); }
+inline std::string sha256_hex(std::string_view text) {
+  return to_hex(sha256(text));
+}
 
 /// A 32-byte HMAC-SHA-256 key (libsodium crypto_auth_hmacsha256). Wiped on destruction.
 class ClinicKey {

@@ -96,9 +96,9 @@ core::Result<int> migrate(sql::Connection& connection) {
       // Serialises concurrent migrators (SQLite's BEGIN IMMEDIATE already does).
       KETAPATH_TRY(connection.execute("LOCK TABLE schema_migrations IN EXCLUSIVE MODE"));
     }
-    auto applied = KETAPATH_TRY(connection.query_one(
-        "SELECT checksum FROM schema_migrations WHERE version = $1",
-        {sql::integer(migration.version)}, {sql::Type::Text}));
+    auto applied = KETAPATH_TRY(
+        connection.query_one("SELECT checksum FROM schema_migrations WHERE version = $1",
+                             {sql::integer(migration.version)}, {sql::Type::Text}));
     if (applied) {
       if (applied->text(0) != migration.checksum) {
         return core::fail(ErrorCode::Storage,
@@ -109,15 +109,15 @@ core::Result<int> migrate(sql::Connection& connection) {
       continue;  // the transaction rolls back: nothing was written
     }
     KETAPATH_TRY(connection.execute_script(migration.sql));
-    KETAPATH_TRY(connection.execute(
-        "INSERT INTO schema_migrations (version, name, checksum, applied_at) "
-        "VALUES ($1, $2, $3, $4)",
-        {sql::integer(migration.version), sql::text(migration.name),
-         sql::text(migration.checksum), sql::text(utc_now_iso8601())}));
+    KETAPATH_TRY(
+        connection.execute("INSERT INTO schema_migrations (version, name, checksum, applied_at) "
+                           "VALUES ($1, $2, $3, $4)",
+                           {sql::integer(migration.version), sql::text(migration.name),
+                            sql::text(migration.checksum), sql::text(utc_now_iso8601())}));
     KETAPATH_TRY(transaction.commit());
   }
-  auto newest = KETAPATH_TRY(connection.query_one("SELECT MAX(version) FROM schema_migrations", {},
-                                                  {sql::Type::Integer}));
+  auto newest = KETAPATH_TRY(
+      connection.query_one("SELECT MAX(version) FROM schema_migrations", {}, {sql::Type::Integer}));
   return newest && !newest->is_null(0) ? static_cast<int>(newest->integer(0)) : 0;
 }
 

@@ -70,9 +70,10 @@ core::Result<std::unique_ptr<Database>> open_database(std::string_view url,
                                                    *explicit_key, postgres::redact_url(url)));
     return std::unique_ptr<Database>(std::move(database));
   }
-  return core::fail(ErrorCode::InvalidArgument,
-                    "--db: expected sqlite:PATH, sqlite:///abs/path or postgresql://... (got \"{}\")",
-                    postgres::redact_url(url));
+  return core::fail(
+      ErrorCode::InvalidArgument,
+      "--db: expected sqlite:PATH, sqlite:///abs/path or postgresql://... (got \"{}\")",
+      postgres::redact_url(url));
 }
 
 }  // namespace ketapath::store

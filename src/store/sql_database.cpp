@@ -36,12 +36,19 @@ class SqlTransaction final : public clinic::Transaction {
   SqlTransaction& operator=(const SqlTransaction&) = delete;
 
   clinic::PatientRepository& patients() override { return patients_; }
+
   clinic::ScreeningRepository& screenings() override { return screenings_; }
+
   clinic::DrugLibraryRepository& drugs() override { return drugs_; }
+
   clinic::DoseRepository& doses() override { return doses_; }
+
   clinic::CourseRepository& courses() override { return courses_; }
+
   clinic::SessionRepository& sessions() override { return sessions_; }
+
   clinic::AlertRepository& alerts() override { return alerts_; }
+
   clinic::SettingsRepository& settings() override { return settings_; }
 
   core::Status append_audit(const clinic::AuditRecord& record) override {
@@ -90,22 +97,23 @@ core::Result<int> read_schema_version(sql::Connection& connection) {
   if (!KETAPATH_TRY(connection.table_exists("schema_migrations"))) {
     return 0;
   }
-  auto row = KETAPATH_TRY(connection.query_one("SELECT MAX(version) FROM schema_migrations", {},
-                                               {sql::Type::Integer}));
+  auto row = KETAPATH_TRY(
+      connection.query_one("SELECT MAX(version) FROM schema_migrations", {}, {sql::Type::Integer}));
   return row && !row->is_null(0) ? static_cast<int>(row->integer(0)) : 0;
 }
 
 }  // namespace
 
-int supported_schema_version() { return latest_schema_version(); }
+int supported_schema_version() {
+  return latest_schema_version();
+}
 
 core::Result<std::unique_ptr<SqlDatabase>> SqlDatabase::open(Backend backend, Connector connector,
                                                              bool connect_now,
                                                              std::filesystem::path key_file,
                                                              std::string description) {
-  std::unique_ptr<SqlDatabase> database(new SqlDatabase(backend, std::move(connector),
-                                                        std::move(key_file),
-                                                        std::move(description)));
+  std::unique_ptr<SqlDatabase> database(
+      new SqlDatabase(backend, std::move(connector), std::move(key_file), std::move(description)));
   if (connect_now) {
     KETAPATH_TRY(database->connect(false));
     const int version = KETAPATH_TRY(read_schema_version(*database->connection_));

@@ -16,6 +16,7 @@ class SqlDatabase;
 class SqlAuditLog final : public clinic::AuditLog {
  public:
   explicit SqlAuditLog(SqlDatabase& database) : database_(database) {}
+
   core::Result<std::vector<clinic::AuditEntry>> entries(std::int64_t from,
                                                         std::int64_t limit) override;
   core::Result<clinic::AuditVerification> verify() override;
@@ -37,12 +38,16 @@ class SqlDatabase final : public Database {
                                                          std::string description);
 
   [[nodiscard]] Backend backend() const override { return backend_; }
+
   core::Result<int> schema_version() override;
+
   [[nodiscard]] const std::filesystem::path& key_file() const override { return key_file_; }
+
   [[nodiscard]] std::string describe() const override { return description_; }
 
   core::Result<int> initialize() override;
   core::Result<std::unique_ptr<clinic::Transaction>> begin() override;
+
   clinic::AuditLog& audit() override { return audit_log_; }
 
   // For SqlTransaction and SqlAuditLog.

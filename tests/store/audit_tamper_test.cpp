@@ -3,9 +3,9 @@
 // clinic key, and using the wrong key. Also: the append-only triggers, and that a write never
 // extends a tampered log.
 
-#include <gtest/gtest.h>
-
 #include <fstream>
+
+#include <gtest/gtest.h>
 
 #include "store/audit_chain.h"
 #include "store/test_databases.h"
@@ -16,8 +16,11 @@ namespace {
 using core::ErrorCode;
 
 clinic::AuditRecord record(int i) {
-  return clinic::AuditRecord{*clinic::parse_timestamp("2026-11-21T10:00:00Z"), "dr.test",
-                             "patient.add", fmt::format("patient/{}", i), "null",
+  return clinic::AuditRecord{*clinic::parse_timestamp("2026-11-21T10:00:00Z"),
+                             "dr.test",
+                             "patient.add",
+                             fmt::format("patient/{}", i),
+                             "null",
                              fmt::format(R"({{"name":"P{}"}})", i)};
 }
 
@@ -33,11 +36,13 @@ core::Status audited_write(clinic::ClinicStore& store, int i) {
 
 struct SqliteKind {
   using Database = SqliteTestDatabase;
+
   static std::unique_ptr<Database> make() { return std::make_unique<Database>(); }
 };
 
 struct PostgresKind {
   using Database = PostgresTestDatabase;
+
   static std::unique_ptr<Database> make() {
     return std::make_unique<Database>(*postgres_test_url());
   }
@@ -135,8 +140,8 @@ TYPED_TEST(AuditTamper, EditedEntryIsFound) {
 
 TYPED_TEST(AuditTamper, EditedActorOrTimeIsFound) {
   this->strip_protection();
-  ASSERT_TRUE(this->raw_->execute(
-      "UPDATE audit_log SET at = '2026-11-21T10:00:01Z' WHERE sequence = 1"));
+  ASSERT_TRUE(
+      this->raw_->execute("UPDATE audit_log SET at = '2026-11-21T10:00:01Z' WHERE sequence = 1"));
   const auto v = this->verify();
   EXPECT_FALSE(v.intact);
   ASSERT_FALSE(v.problems.empty());
@@ -167,8 +172,9 @@ TYPED_TEST(AuditTamper, TruncatedAndRewrittenHeadWithoutKeyIsFound) {
   // Delete the newest entry and move the head back to match: only the HMAC can tell.
   this->strip_protection();
   ASSERT_TRUE(this->raw_->execute("DELETE FROM audit_log WHERE sequence = 5"));
-  ASSERT_TRUE(this->raw_->execute(
-      "UPDATE audit_head SET sequence = 4, hash = (SELECT hash FROM audit_log WHERE sequence = 4)"));
+  ASSERT_TRUE(
+      this->raw_->execute("UPDATE audit_head SET sequence = 4, hash = (SELECT hash FROM audit_log "
+                          "WHERE sequence = 4)"));
   const auto v = this->verify();
   EXPECT_FALSE(v.intact);
   ASSERT_EQ(v.problems.size(), 1u) << this->problems(v);

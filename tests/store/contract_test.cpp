@@ -1,10 +1,10 @@
 // The storage contract of clinic/ports.h, run unchanged against every ClinicStore: the clinic's
 // in-memory fake, SQLite and PostgreSQL. What one store does, all must do.
 
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <cstring>
+
+#include <gtest/gtest.h>
 
 #include "clinic/json.h"
 #include "store/harnesses.h"
@@ -16,9 +16,13 @@ using namespace std::chrono_literals;
 using clinic::PatientId;
 using core::ErrorCode;
 
-clinic::Timestamp at(std::string_view text) { return *clinic::parse_timestamp(text); }
+clinic::Timestamp at(std::string_view text) {
+  return *clinic::parse_timestamp(text);
+}
 
-clinic::Date day(std::string_view text) { return *clinic::parse_date(text); }
+clinic::Date day(std::string_view text) {
+  return *clinic::parse_date(text);
+}
 
 /// Doubles chosen to catch lossy storage: not representable in decimal at 15 digits, tiny, large.
 constexpr double kAwkward = 0.1 + 0.2;  // 0.30000000000000004
@@ -55,13 +59,14 @@ clinic::Patient sample_patient() {
 
 clinic::AuditRecord audit_record(std::string_view action, std::string entity) {
   return clinic::AuditRecord{at("2026-11-21T10:00:00Z"), "dr.test", std::string(action),
-                             std::move(entity), "null", R"({"ok":true})"};
+                             std::move(entity),          "null",    R"({"ok":true})"};
 }
 
 /// Equality through the clinic's canonical JSON, which covers every field of each record.
 template <class T>
 void expect_same(const T& expected, const T& actual) {
-  EXPECT_EQ(clinic::canonical(clinic::to_json(expected)), clinic::canonical(clinic::to_json(actual)));
+  EXPECT_EQ(clinic::canonical(clinic::to_json(expected)),
+            clinic::canonical(clinic::to_json(actual)));
 }
 
 template <class Harness>
@@ -124,8 +129,10 @@ class HarnessNames {
  public:
   template <class T>
   static std::string GetName(int) {
-    if (std::is_same_v<T, MemoryHarness>) return "Memory";
-    if (std::is_same_v<T, SqliteHarness>) return "Sqlite";
+    if (std::is_same_v<T, MemoryHarness>)
+      return "Memory";
+    if (std::is_same_v<T, SqliteHarness>)
+      return "Sqlite";
     return "Postgres";
   }
 };
@@ -198,12 +205,14 @@ TYPED_TEST(StoreContract, AppendsToPatientListsInOrder) {
     return tx.patients().add_weight(id, {day("2026-11-20"), core::Kilograms(68.25), false});
   });
   this->committed([&](clinic::Transaction& tx) {
-    return tx.patients().add_diagnosis(id, {clinic::Disorder::Panic, "F41.0", day("2026-01-01"), false});
+    return tx.patients().add_diagnosis(
+        id, {clinic::Disorder::Panic, "F41.0", day("2026-01-01"), false});
   });
   clinic::TreatmentTrial trial;
   trial.name = "pregabalin";
   trial.kind = clinic::TreatmentKind::OtherMedication;
-  this->committed([&](clinic::Transaction& tx) { return tx.patients().add_treatment_trial(id, trial); });
+  this->committed(
+      [&](clinic::Transaction& tx) { return tx.patients().add_treatment_trial(id, trial); });
   this->reopen();
   auto tx = this->begin();
   auto p = tx->patients().get(id);
@@ -381,8 +390,8 @@ clinic::Session sample_session(PatientId patient) {
   gad7.total = 13;
   gad7.rater = "self";
   s.ratings = {gad7};
-  s.adverse_events = {{at("2026-11-03T10:30:00Z"), "nausea", clinic::Severity::Mild,
-                       "ondansetron 4 mg IV", true}};
+  s.adverse_events = {
+      {at("2026-11-03T10:30:00Z"), "nausea", clinic::Severity::Mild, "ondansetron 4 mg IV", true}};
   clinic::DischargeReadiness discharge;
   discharge.assessed_at = at("2026-11-03T12:00:00Z");
   discharge.alert_and_oriented = true;
@@ -416,7 +425,8 @@ TYPED_TEST(StoreContract, CourseDoseAndSessionRoundTripAndLink) {
     p.duration = core::Minutes(40);
     course.sessions.push_back(p);
   }
-  auto course_id = this->committed([&](clinic::Transaction& tx) { return tx.courses().add(course); });
+  auto course_id =
+      this->committed([&](clinic::Transaction& tx) { return tx.courses().add(course); });
   ASSERT_TRUE(course_id);
   course.id = *course_id;
 

@@ -2,14 +2,14 @@
 // acknowledged (committed) patient id on a pipe; the parent SIGKILLs it mid-stream, reopens the
 // database and checks that every acknowledged write is there in full, that no partial write is,
 // and that the audit chain is intact. Three kills on the same database, so recovery after a kill
-// is itself followed by more writes and another kill.
+// is itself followed by more writes and another kill. Also: concurrent writer processes.
+
+#include <set>
 
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <set>
 
 #include "store/test_databases.h"
 
@@ -48,10 +48,10 @@ clinic::Patient crash_patient(int i) {
     if (!id) {
       _exit(4);
     }
-    auto audited = (*tx)->append_audit(clinic::AuditRecord{
-        *clinic::parse_timestamp("2026-11-21T10:00:00Z"), "crash.test", "patient.add",
-        fmt::format("patient/{}", id->value()), "null",
-        fmt::format(R"({{"name":"crash-{}"}})", i)});
+    auto audited = (*tx)->append_audit(
+        clinic::AuditRecord{*clinic::parse_timestamp("2026-11-21T10:00:00Z"), "crash.test",
+                            "patient.add", fmt::format("patient/{}", id->value()), "null",
+                            fmt::format(R"({{"name":"crash-{}"}})", i)});
     if (!audited || !(*tx)->commit()) {
       _exit(5);
     }
@@ -148,6 +148,58 @@ void crash_rounds(const TestDatabase& database) {
       return;
     }
   }
+}
+
+/// Several processes write at once; the chain must come out as one unbroken sequence.
+void concurrent_writers(const TestDatabase& database) {
+  ASSERT_NE(database.open_initialised(), nullptr);
+  constexpr int kWriters = 3;
+  constexpr int kWritesEach = 30;
+  std::vector<pid_t> children;
+  for (int w = 0; w < kWriters; ++w) {
+    const pid_t child = ::fork();
+    if (child == 0) {
+      auto store = open_database(database.url(), database.options());
+      if (!store) {
+        _exit(2);
+      }
+      for (int i = 0; i < kWritesEach; ++i) {
+        auto tx = (*store)->begin();
+        if (!tx || !(*tx)->patients().add(crash_patient(w * 1000 + i)) ||
+            !(*tx)->append_audit(clinic::AuditRecord{
+                *clinic::parse_timestamp("2026-11-21T10:00:00Z"), fmt::format("writer-{}", w),
+                "patient.add", "patient/?", "null", "{}"}) ||
+            !(*tx)->commit()) {
+          _exit(3);
+        }
+      }
+      _exit(0);
+    }
+    children.push_back(child);
+  }
+  for (const pid_t child : children) {
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        << "a writer failed (exit " << WEXITSTATUS(status) << ")";
+  }
+  auto store = database.open();
+  ASSERT_NE(store, nullptr);
+  auto verdict = store->audit().verify();
+  ASSERT_TRUE(verdict) << verdict.error().message;
+  EXPECT_TRUE(verdict->intact) << (verdict->problems.empty() ? "" : verdict->problems.front());
+  EXPECT_EQ(verdict->entries, kWriters * kWritesEach);
+}
+
+TEST(Concurrency, SqliteWritersChainInOneSequence) {
+  SqliteTestDatabase database;
+  concurrent_writers(database);
+}
+
+TEST(Concurrency, PostgresWritersChainInOneSequence) {
+  KETAPATH_REQUIRE_POSTGRES();
+  PostgresTestDatabase database(*postgres_test_url());
+  concurrent_writers(database);
 }
 
 TEST(CrashSafety, SqliteKeepsEveryAcknowledgedWrite) {

@@ -13,6 +13,7 @@ namespace ketapath::store::testing {
 struct MemoryHarness {
   static constexpr bool kNeedsPostgres = false;
   static constexpr bool kPersistent = false;
+
   std::unique_ptr<clinic::ClinicStore> open() { return std::make_unique<clinic::MemoryStore>(); }
 };
 
@@ -20,6 +21,7 @@ struct SqliteHarness {
   static constexpr bool kNeedsPostgres = false;
   static constexpr bool kPersistent = true;
   SqliteTestDatabase database;
+
   std::unique_ptr<clinic::ClinicStore> open() { return database.open(); }
 };
 
@@ -27,11 +29,13 @@ struct PostgresHarness {
   static constexpr bool kNeedsPostgres = true;
   static constexpr bool kPersistent = true;
   std::optional<PostgresTestDatabase> database;
+
   PostgresHarness() {
     if (auto url = postgres_test_url()) {
       database.emplace(*url);
     }
   }
+
   std::unique_ptr<clinic::ClinicStore> open() { return database->open(); }
 };
 

@@ -1,9 +1,10 @@
 // Numbered migrations: a consistent embedded set per dialect, version checks at open, and an
 // applied migration that no longer matches this build is reported.
 
+#include "store/migrations.h"
+
 #include <gtest/gtest.h>
 
-#include "store/migrations.h"
 #include "store/sqlite/sqlite_connection.h"
 #include "store/test_databases.h"
 
@@ -47,9 +48,9 @@ TEST(Migrations, NewerSchemaIsRefusedAtOpen) {
   SqliteTestDatabase database;
   ASSERT_NE(database.open_initialised(), nullptr);
   auto raw = database.raw();
-  ASSERT_TRUE(raw->execute(
-      "INSERT INTO schema_migrations (version, name, checksum, applied_at) "
-      "VALUES (999, 'future', 'x', '2030-01-01T00:00:00.000Z')"));
+  ASSERT_TRUE(
+      raw->execute("INSERT INTO schema_migrations (version, name, checksum, applied_at) "
+                   "VALUES (999, 'future', 'x', '2030-01-01T00:00:00.000Z')"));
   auto store = open_database(database.url(), database.options());
   ASSERT_FALSE(store);
   EXPECT_EQ(store.error().code, ErrorCode::Storage);
@@ -76,13 +77,17 @@ TEST(Migrations, OlderSchemaNeedsInitWhichMigratesIt) {
     ASSERT_TRUE(connection);
     auto migrations = migrations_for(sql::Dialect::Sqlite);
     ASSERT_TRUE(migrations);
-    ASSERT_TRUE((*connection)->execute_script(
-        "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, "
-        "checksum TEXT NOT NULL, applied_at TEXT NOT NULL)"));
+    ASSERT_TRUE(
+        (*connection)
+            ->execute_script(
+                "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, "
+                "checksum TEXT NOT NULL, applied_at TEXT NOT NULL)"));
     ASSERT_TRUE((*connection)->execute_script(migrations->front().sql));
-    ASSERT_TRUE((*connection)->execute(
-        "INSERT INTO schema_migrations VALUES (1, $1, $2, '2026-01-01T00:00:00.000Z')",
-        {sql::text(migrations->front().name), sql::text(migrations->front().checksum)}));
+    ASSERT_TRUE(
+        (*connection)
+            ->execute(
+                "INSERT INTO schema_migrations VALUES (1, $1, $2, '2026-01-01T00:00:00.000Z')",
+                {sql::text(migrations->front().name), sql::text(migrations->front().checksum)}));
   }
   auto store = database.open();
   ASSERT_NE(store, nullptr);

@@ -1,11 +1,11 @@
 // SQLite specifics: durability settings on disk, opening and URLs, the key file.
 
+#include <cstdlib>
+#include <fstream>
+
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
-
-#include <cstdlib>
-#include <fstream>
 
 #include "store/crypto.h"
 #include "store/sqlite/sqlite_connection.h"
@@ -54,15 +54,14 @@ TEST(SqliteStore, ConnectionRunsWithFullSyncAndForeignKeys) {
   ASSERT_FALSE(orphan);
   EXPECT_EQ(orphan.error().code, ErrorCode::Validation) << orphan.error().message;
   // STRICT tables refuse text in a REAL column instead of storing it.
-  ASSERT_TRUE(raw->execute(
-      "INSERT INTO patients (name, birth_date, sex, created_at) "
-      "VALUES ('x', '2000-01-01', 'F', '2026-01-01T00:00:00Z')"));
+  ASSERT_TRUE(
+      raw->execute("INSERT INTO patients (name, birth_date, sex, created_at) "
+                   "VALUES ('x', '2000-01-01', 'F', '2026-01-01T00:00:00Z')"));
   auto typed = raw->execute(
       "INSERT INTO patient_weights (patient_id, position, measured_on, weight_kg, estimated) "
       "SELECT MAX(id), 1, '2026-01-01', 'heavy', 0 FROM patients");
   ASSERT_FALSE(typed);
-  EXPECT_NE(typed.error().message.find("cannot store TEXT value in REAL column"),
-            std::string::npos)
+  EXPECT_NE(typed.error().message.find("cannot store TEXT value in REAL column"), std::string::npos)
       << typed.error().message;
 }
 
@@ -81,7 +80,9 @@ TEST(SqliteStore, OpeningDoesNotCreateTheFile) {
 TEST(SqliteStore, InitCreatesAPrivateKeyAndNeverReplacesIt) {
   SqliteTestDatabase database;
   ASSERT_NE(database.open_initialised(), nullptr);
+
   struct stat info {};
+
   ASSERT_EQ(::stat(database.key_file().c_str(), &info), 0);
   EXPECT_EQ(info.st_mode & 0777, 0600u);
   std::ifstream in(database.key_file());

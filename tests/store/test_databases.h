@@ -4,12 +4,12 @@
 // $KETAPATH_TEST_POSTGRES_URL. Without that variable PostgreSQL tests skip, unless CI=true, in
 // which case they fail (conventions.md).
 
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
+
+#include <gtest/gtest.h>
 
 #include "store/open.h"
 #include "store/sql/connection.h"
@@ -23,6 +23,7 @@ class TempDir {
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
+
   [[nodiscard]] const std::filesystem::path& path() const { return path_; }
 
  private:
@@ -49,14 +50,18 @@ class TestDatabase {
 class SqliteTestDatabase final : public TestDatabase {
  public:
   SqliteTestDatabase();
+
   [[nodiscard]] std::string url() const override { return "sqlite:" + file().string(); }
+
   [[nodiscard]] OpenOptions options() const override { return {}; }
-  [[nodiscard]] std::filesystem::path key_file() const override {
-    return file().string() + ".key";
-  }
+
+  [[nodiscard]] std::filesystem::path key_file() const override { return file().string() + ".key"; }
+
   std::unique_ptr<sql::Connection> raw() override;
   [[nodiscard]] std::string disable_audit_protection_sql() const override;
+
   [[nodiscard]] std::filesystem::path file() const { return dir_.path() / "clinic.db"; }
+
   [[nodiscard]] const std::filesystem::path& dir() const { return dir_.path(); }
 
  private:
@@ -69,10 +74,13 @@ class PostgresTestDatabase final : public TestDatabase {
   explicit PostgresTestDatabase(std::string server_url);
   ~PostgresTestDatabase() override;
   [[nodiscard]] std::string url() const override;
+
   [[nodiscard]] OpenOptions options() const override { return {.key_file = key_file()}; }
+
   [[nodiscard]] std::filesystem::path key_file() const override {
     return dir_.path() / "clinic.key";
   }
+
   std::unique_ptr<sql::Connection> raw() override;
   [[nodiscard]] std::string disable_audit_protection_sql() const override;
 

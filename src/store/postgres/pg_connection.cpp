@@ -1,10 +1,10 @@
 #include "store/postgres/pg_connection.h"
 
-#include <libpq-fe.h>
-
 #include <charconv>
 #include <cstdlib>
 #include <string>
+
+#include <libpq-fe.h>
 
 namespace ketapath::store::postgres {
 namespace {
@@ -79,9 +79,10 @@ core::Result<sql::Value> read_cell(const PGresult* result, int row, int column, 
       std::int64_t value = 0;
       const auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), value);
       if (ec != std::errc{} || end != cell.data() + cell.size()) {
-        return core::fail(ErrorCode::Storage,
-                          "postgres: column {} holds \"{}\" where an integer was expected in \"{}\"",
-                          column, cell, first_line(sql));
+        return core::fail(
+            ErrorCode::Storage,
+            "postgres: column {} holds \"{}\" where an integer was expected in \"{}\"", column,
+            cell, first_line(sql));
       }
       return sql::Value(value);
     }
@@ -211,8 +212,8 @@ core::Status PgConnection::execute_script(std::string_view sql) {
 
 core::Result<bool> PgConnection::table_exists(std::string_view name) {
   // to_regclass resolves the name through search_path, as the queries that follow will.
-  auto row = KETAPATH_TRY(query_one("SELECT to_regclass($1)::text", {sql::text(name)},
-                                    {sql::Type::Text}));
+  auto row =
+      KETAPATH_TRY(query_one("SELECT to_regclass($1)::text", {sql::text(name)}, {sql::Type::Text}));
   return row.has_value() && !row->is_null(0);
 }
 

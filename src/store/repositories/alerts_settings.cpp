@@ -28,9 +28,9 @@ core::Result<std::vector<clinic::Alert>> SqlAlerts::list_for_patient(clinic::Pat
       "SELECT id, patient_id, session_id, raised_at, level, measure, value, unit, threshold, "
       "message, acknowledged, acknowledged_by FROM alerts WHERE patient_id = $1 ORDER BY id",
       {sql::integer(patient.value())},
-      {sql::Type::Integer, sql::Type::Integer, sql::Type::Integer, sql::Type::Text,
-       sql::Type::Text, sql::Type::Text, sql::Type::Real, sql::Type::Text, sql::Type::Real,
-       sql::Type::Text, sql::Type::Integer, sql::Type::Text}));
+      {sql::Type::Integer, sql::Type::Integer, sql::Type::Integer, sql::Type::Text, sql::Type::Text,
+       sql::Type::Text, sql::Type::Real, sql::Type::Text, sql::Type::Real, sql::Type::Text,
+       sql::Type::Integer, sql::Type::Text}));
   std::vector<clinic::Alert> alerts;
   for (const auto& r : rows) {
     clinic::Alert a;
@@ -63,8 +63,8 @@ core::Status SqlAlerts::acknowledge(clinic::AlertId id, std::string_view by) {
 
 core::Result<std::optional<std::string>> SqlSettings::get(std::string_view key) {
   KETAPATH_TRY(state_.usable());
-  auto row = KETAPATH_TRY(state_.connection->query_one(
-      "SELECT json FROM settings WHERE key = $1", {sql::text(key)}, {sql::Type::Text}));
+  auto row = KETAPATH_TRY(state_.connection->query_one("SELECT json FROM settings WHERE key = $1",
+                                                       {sql::text(key)}, {sql::Type::Text}));
   if (!row) {
     return std::optional<std::string>{};
   }

@@ -17,9 +17,9 @@ core::Status TransactionState::for_write() {
 }
 
 core::Error corrupt(std::string_view where, const core::Error& error) {
-  return core::Error{core::ErrorCode::Storage,
-                     fmt::format("store: {}: stored value cannot be read back ({})", where,
-                                 error.message)};
+  return core::Error{
+      core::ErrorCode::Storage,
+      fmt::format("store: {}: stored value cannot be read back ({})", where, error.message)};
 }
 
 core::Result<clinic::Date> read_date(const sql::Row& row, std::size_t column,
@@ -32,8 +32,8 @@ core::Result<clinic::Date> read_date(const sql::Row& row, std::size_t column,
 }
 
 core::Result<std::optional<clinic::Date>> read_optional_date(const sql::Row& row,
-                                                              std::size_t column,
-                                                              std::string_view where) {
+                                                             std::size_t column,
+                                                             std::string_view where) {
   if (row.is_null(column)) {
     return std::optional<clinic::Date>{};
   }
@@ -52,9 +52,9 @@ core::Result<clinic::Timestamp> read_timestamp(const sql::Row& row, std::size_t 
 
 core::Status require_row(sql::Connection& connection, std::string_view table, std::string_view kind,
                          std::int64_t id) {
-  auto row = KETAPATH_TRY(connection.query_one(
-      fmt::format("SELECT id FROM {} WHERE id = $1", table), {sql::integer(id)},
-      {sql::Type::Integer}));
+  auto row =
+      KETAPATH_TRY(connection.query_one(fmt::format("SELECT id FROM {} WHERE id = $1", table),
+                                        {sql::integer(id)}, {sql::Type::Integer}));
   if (!row) {
     return core::fail(core::ErrorCode::NotFound, "{} {} not found", kind, id);
   }

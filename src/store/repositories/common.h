@@ -23,9 +23,13 @@ struct TransactionState {
   core::Status for_write();
 };
 
-inline sql::Value boolean(bool value) { return sql::integer(value ? 1 : 0); }
+inline sql::Value boolean(bool value) {
+  return sql::integer(value ? 1 : 0);
+}
 
-inline sql::Value date(clinic::Date value) { return sql::text(clinic::format_date(value)); }
+inline sql::Value date(clinic::Date value) {
+  return sql::text(clinic::format_date(value));
+}
 
 inline sql::Value timestamp(clinic::Timestamp value) {
   return sql::text(clinic::format_timestamp(value));
@@ -37,8 +41,8 @@ core::Error corrupt(std::string_view where, const core::Error& error);
 core::Result<clinic::Date> read_date(const sql::Row& row, std::size_t column,
                                      std::string_view where);
 core::Result<std::optional<clinic::Date>> read_optional_date(const sql::Row& row,
-                                                              std::size_t column,
-                                                              std::string_view where);
+                                                             std::size_t column,
+                                                             std::string_view where);
 core::Result<clinic::Timestamp> read_timestamp(const sql::Row& row, std::size_t column,
                                                std::string_view where);
 

@@ -82,13 +82,13 @@ core::Result<clinic::CourseId> SqlCourses::add(const clinic::Course& course) {
   for (const auto& s : course.sessions) {
     KETAPATH_TRY(check_session(c, s));
     auto values = planned_values(s);
-    values.insert(values.begin(), {sql::integer(id), sql::integer(s.number),
-                                   sql::integer(++position)});
-    KETAPATH_TRY(c.execute(
-        "INSERT INTO course_sessions (course_id, number, position, planned_on, route, "
-        "dose_mg_per_kg, duration_min, status, actual_on, session_id) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        values));
+    values.insert(values.begin(),
+                  {sql::integer(id), sql::integer(s.number), sql::integer(++position)});
+    KETAPATH_TRY(
+        c.execute("INSERT INTO course_sessions (course_id, number, position, planned_on, route, "
+                  "dose_mg_per_kg, duration_min, status, actual_on, session_id) "
+                  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                  values));
   }
   return clinic::CourseId(id);
 }
@@ -105,9 +105,9 @@ core::Result<clinic::Course> SqlCourses::get(clinic::CourseId id) {
 
 core::Result<std::vector<clinic::Course>> SqlCourses::list_for_patient(clinic::PatientId patient) {
   KETAPATH_TRY(state_.usable());
-  auto rows = KETAPATH_TRY(state_.connection->query(
-      fmt::format("{} WHERE patient_id = $1 ORDER BY id", kSelect),
-      {sql::integer(patient.value())}, kColumns));
+  auto rows = KETAPATH_TRY(
+      state_.connection->query(fmt::format("{} WHERE patient_id = $1 ORDER BY id", kSelect),
+                               {sql::integer(patient.value())}, kColumns));
   std::vector<clinic::Course> courses;
   for (const auto& row : rows) {
     courses.push_back(KETAPATH_TRY(load(row)));

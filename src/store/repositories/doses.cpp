@@ -23,8 +23,8 @@ core::Result<std::vector<std::string>> read_lines(const std::string& text, std::
   try {
     return json::parse(text).get<std::vector<std::string>>();
   } catch (const json::exception& e) {
-    return core::fail(core::ErrorCode::Storage,
-                      "store: {}: stored value cannot be read back ({})", where, e.what());
+    return core::fail(core::ErrorCode::Storage, "store: {}: stored value cannot be read back ({})",
+                      where, e.what());
   }
 }
 
@@ -51,7 +51,8 @@ core::Result<clinic::DoseRecord> load(const sql::Row& row) {
     calc.rate = core::MillilitresPerHour(*v);
   }
   calc.dose_rate_mg_per_kg_per_h = row.optional_real(13);
-  calc.limit = KETAPATH_TRY(read_enum(row, 14, "dose_records.limit_level", clinic::parse_limit_level));
+  calc.limit =
+      KETAPATH_TRY(read_enum(row, 14, "dose_records.limit_level", clinic::parse_limit_level));
   calc.override_reason = row.text(15);
   calc.arithmetic = KETAPATH_TRY(read_lines(row.text(16), "dose_records.arithmetic_json"));
   calc.warnings = KETAPATH_TRY(read_lines(row.text(17), "dose_records.warnings_json"));
@@ -113,9 +114,9 @@ core::Result<clinic::DoseRecord> SqlDoses::get(clinic::DoseRecordId id) {
 core::Result<std::vector<clinic::DoseRecord>> SqlDoses::list_for_patient(
     clinic::PatientId patient) {
   KETAPATH_TRY(state_.usable());
-  auto rows = KETAPATH_TRY(state_.connection->query(
-      fmt::format("{} WHERE patient_id = $1 ORDER BY id", kSelect),
-      {sql::integer(patient.value())}, kColumns));
+  auto rows = KETAPATH_TRY(
+      state_.connection->query(fmt::format("{} WHERE patient_id = $1 ORDER BY id", kSelect),
+                               {sql::integer(patient.value())}, kColumns));
   std::vector<clinic::DoseRecord> records;
   for (const auto& row : rows) {
     records.push_back(KETAPATH_TRY(load(row)));

@@ -116,8 +116,8 @@ core::Result<clinic::DrugEntry> SqlDrugs::find_by_name(std::string_view name) {
 
 core::Result<std::vector<clinic::DrugEntry>> SqlDrugs::list() {
   KETAPATH_TRY(state_.usable());
-  auto rows = KETAPATH_TRY(
-      state_.connection->query(fmt::format("{} ORDER BY id", kSelect), {}, kColumns));
+  auto rows =
+      KETAPATH_TRY(state_.connection->query(fmt::format("{} ORDER BY id", kSelect), {}, kColumns));
   std::vector<clinic::DrugEntry> entries;
   for (const auto& row : rows) {
     entries.push_back(KETAPATH_TRY(load(row)));

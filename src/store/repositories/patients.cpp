@@ -60,8 +60,8 @@ core::Result<PatientId> SqlPatients::add(const clinic::Patient& patient) {
   auto row = KETAPATH_TRY(c.query_one(
       "INSERT INTO patients (name, birth_date, sex, created_at) VALUES ($1, $2, $3, $4) "
       "RETURNING id",
-      {sql::text(patient.name), date(patient.birth_date),
-       sql::text(clinic::to_string(patient.sex)), timestamp(patient.created_at)},
+      {sql::text(patient.name), date(patient.birth_date), sql::text(clinic::to_string(patient.sex)),
+       timestamp(patient.created_at)},
       {sql::Type::Integer}));
   const std::int64_t id = row->integer(0);
   std::int64_t position = 0;
@@ -89,19 +89,19 @@ core::Result<clinic::Patient> SqlPatients::load(const sql::Row& row) {
   patient.created_at = KETAPATH_TRY(read_timestamp(row, 4, "patients.created_at"));
   const std::vector<sql::Value> key = {sql::integer(patient.id.value())};
 
-  auto weights = KETAPATH_TRY(c.query(
-      "SELECT measured_on, weight_kg, estimated FROM patient_weights WHERE patient_id = $1 "
-      "ORDER BY position",
-      key, {sql::Type::Text, sql::Type::Real, sql::Type::Integer}));
+  auto weights = KETAPATH_TRY(
+      c.query("SELECT measured_on, weight_kg, estimated FROM patient_weights WHERE patient_id = $1 "
+              "ORDER BY position",
+              key, {sql::Type::Text, sql::Type::Real, sql::Type::Integer}));
   for (const auto& w : weights) {
-    patient.weights.push_back(clinic::WeightRecord{
-        KETAPATH_TRY(read_date(w, 0, "patient_weights.measured_on")), core::Kilograms(w.real(1)),
-        w.integer(2) != 0});
+    patient.weights.push_back(
+        clinic::WeightRecord{KETAPATH_TRY(read_date(w, 0, "patient_weights.measured_on")),
+                             core::Kilograms(w.real(1)), w.integer(2) != 0});
   }
-  auto diagnoses = KETAPATH_TRY(c.query(
-      "SELECT disorder, icd10, diagnosed_on, is_primary FROM patient_diagnoses "
-      "WHERE patient_id = $1 ORDER BY position",
-      key, {sql::Type::Text, sql::Type::Text, sql::Type::Text, sql::Type::Integer}));
+  auto diagnoses = KETAPATH_TRY(
+      c.query("SELECT disorder, icd10, diagnosed_on, is_primary FROM patient_diagnoses "
+              "WHERE patient_id = $1 ORDER BY position",
+              key, {sql::Type::Text, sql::Type::Text, sql::Type::Text, sql::Type::Integer}));
   for (const auto& d : diagnoses) {
     patient.diagnoses.push_back(clinic::Diagnosis{
         KETAPATH_TRY(read_enum(d, 0, "patient_diagnoses.disorder", clinic::parse_disorder)),
@@ -117,8 +117,8 @@ core::Result<clinic::Patient> SqlPatients::load(const sql::Row& row) {
        sql::Type::Real, sql::Type::Integer, sql::Type::Text, sql::Type::Text}));
   for (const auto& t : trials) {
     clinic::TreatmentTrial trial;
-    trial.kind =
-        KETAPATH_TRY(read_enum(t, 0, "patient_treatment_trials.kind", clinic::parse_treatment_kind));
+    trial.kind = KETAPATH_TRY(
+        read_enum(t, 0, "patient_treatment_trials.kind", clinic::parse_treatment_kind));
     trial.name = t.text(1);
     if (auto v = t.optional_real(2)) {
       trial.daily_dose = core::Milligrams(*v);

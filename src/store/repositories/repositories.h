@@ -10,6 +10,7 @@ namespace ketapath::store::repositories {
 class SqlPatients final : public clinic::PatientRepository {
  public:
   explicit SqlPatients(TransactionState& state) : state_(state) {}
+
   core::Result<clinic::PatientId> add(const clinic::Patient& patient) override;
   core::Result<clinic::Patient> get(clinic::PatientId id) override;
   core::Result<std::vector<clinic::Patient>> list() override;
@@ -26,6 +27,7 @@ class SqlPatients final : public clinic::PatientRepository {
 class SqlScreenings final : public clinic::ScreeningRepository {
  public:
   explicit SqlScreenings(TransactionState& state) : state_(state) {}
+
   core::Result<clinic::ScreeningId> add(const clinic::ScreeningRecord& record) override;
   core::Result<clinic::ScreeningRecord> get(clinic::ScreeningId id) override;
   core::Result<std::vector<clinic::ScreeningRecord>> list_for_patient(
@@ -38,6 +40,7 @@ class SqlScreenings final : public clinic::ScreeningRepository {
 class SqlDrugs final : public clinic::DrugLibraryRepository {
  public:
   explicit SqlDrugs(TransactionState& state) : state_(state) {}
+
   core::Result<clinic::DrugId> save(const clinic::DrugEntry& entry) override;
   core::Result<clinic::DrugEntry> get(clinic::DrugId id) override;
   core::Result<clinic::DrugEntry> find_by_name(std::string_view name) override;
@@ -51,6 +54,7 @@ class SqlDrugs final : public clinic::DrugLibraryRepository {
 class SqlDoses final : public clinic::DoseRepository {
  public:
   explicit SqlDoses(TransactionState& state) : state_(state) {}
+
   core::Result<clinic::DoseRecordId> add(const clinic::DoseRecord& record) override;
   core::Result<clinic::DoseRecord> get(clinic::DoseRecordId id) override;
   core::Result<std::vector<clinic::DoseRecord>> list_for_patient(
@@ -64,6 +68,7 @@ class SqlDoses final : public clinic::DoseRepository {
 class SqlCourses final : public clinic::CourseRepository {
  public:
   explicit SqlCourses(TransactionState& state) : state_(state) {}
+
   core::Result<clinic::CourseId> add(const clinic::Course& course) override;
   core::Result<clinic::Course> get(clinic::CourseId id) override;
   core::Result<std::vector<clinic::Course>> list_for_patient(clinic::PatientId patient) override;
@@ -79,6 +84,7 @@ class SqlCourses final : public clinic::CourseRepository {
 class SqlSessions final : public clinic::SessionRepository {
  public:
   explicit SqlSessions(TransactionState& state) : state_(state) {}
+
   core::Result<clinic::SessionId> add(const clinic::Session& session) override;
   core::Result<clinic::Session> get(clinic::SessionId id) override;
   core::Result<std::vector<clinic::Session>> list_for_patient(clinic::PatientId patient) override;
@@ -91,6 +97,7 @@ class SqlSessions final : public clinic::SessionRepository {
 class SqlAlerts final : public clinic::AlertRepository {
  public:
   explicit SqlAlerts(TransactionState& state) : state_(state) {}
+
   core::Result<clinic::AlertId> add(const clinic::Alert& alert) override;
   core::Result<std::vector<clinic::Alert>> list_for_patient(clinic::PatientId patient) override;
   core::Status acknowledge(clinic::AlertId id, std::string_view by) override;
@@ -102,6 +109,7 @@ class SqlAlerts final : public clinic::AlertRepository {
 class SqlSettings final : public clinic::SettingsRepository {
  public:
   explicit SqlSettings(TransactionState& state) : state_(state) {}
+
   core::Result<std::optional<std::string>> get(std::string_view key) override;
   core::Status put(std::string_view key, std::string_view json) override;
 

@@ -16,39 +16,38 @@ json input_to_json(const clinic::ScreeningInput& in) {
   const auto& g = in.gad;
   const auto& c = in.contraindications;
   const auto& p = in.policy;
-  return json{
-      {"gad",
-       {{"worry_duration_months", g.worry_duration_months},
-        {"worry_more_days_than_not", g.worry_more_days_than_not},
-        {"worry_hard_to_control", g.worry_hard_to_control},
-        {"restlessness", g.restlessness},
-        {"easily_fatigued", g.easily_fatigued},
-        {"poor_concentration", g.poor_concentration},
-        {"irritability", g.irritability},
-        {"muscle_tension", g.muscle_tension},
-        {"sleep_disturbance", g.sleep_disturbance},
-        {"distress_or_impairment", g.distress_or_impairment},
-        {"not_better_explained", g.not_better_explained}}},
-      {"contraindications",
-       {{"uncontrolled_hypertension", c.uncontrolled_hypertension},
-        {"aneurysm_or_avm", c.aneurysm_or_avm},
-        {"intracranial_bleed_history", c.intracranial_bleed_history},
-        {"psychosis", c.psychosis},
-        {"pregnancy", c.pregnancy},
-        {"active_substance_use_disorder", c.active_substance_use_disorder},
-        {"current_depression", c.current_depression},
-        {"ischaemic_heart_or_cerebrovascular_disease",
-         c.ischaemic_heart_or_cerebrovascular_disease},
-        {"raised_intracranial_pressure", c.raised_intracranial_pressure},
-        {"severe_hepatic_impairment", c.severe_hepatic_impairment},
-        {"interacting_medication", c.interacting_medication}}},
-      {"policy",
-       {{"resistance", clinic::to_string(p.resistance)},
-        {"min_trial_weeks", p.min_trial_weeks},
-        {"min_psychotherapy_sessions", p.min_psychotherapy_sessions},
-        {"exclude_current_depression", p.exclude_current_depression},
-        {"require_gad", p.require_gad},
-        {"min_age_years", p.min_age_years}}}};
+  return json{{"gad",
+               {{"worry_duration_months", g.worry_duration_months},
+                {"worry_more_days_than_not", g.worry_more_days_than_not},
+                {"worry_hard_to_control", g.worry_hard_to_control},
+                {"restlessness", g.restlessness},
+                {"easily_fatigued", g.easily_fatigued},
+                {"poor_concentration", g.poor_concentration},
+                {"irritability", g.irritability},
+                {"muscle_tension", g.muscle_tension},
+                {"sleep_disturbance", g.sleep_disturbance},
+                {"distress_or_impairment", g.distress_or_impairment},
+                {"not_better_explained", g.not_better_explained}}},
+              {"contraindications",
+               {{"uncontrolled_hypertension", c.uncontrolled_hypertension},
+                {"aneurysm_or_avm", c.aneurysm_or_avm},
+                {"intracranial_bleed_history", c.intracranial_bleed_history},
+                {"psychosis", c.psychosis},
+                {"pregnancy", c.pregnancy},
+                {"active_substance_use_disorder", c.active_substance_use_disorder},
+                {"current_depression", c.current_depression},
+                {"ischaemic_heart_or_cerebrovascular_disease",
+                 c.ischaemic_heart_or_cerebrovascular_disease},
+                {"raised_intracranial_pressure", c.raised_intracranial_pressure},
+                {"severe_hepatic_impairment", c.severe_hepatic_impairment},
+                {"interacting_medication", c.interacting_medication}}},
+              {"policy",
+               {{"resistance", clinic::to_string(p.resistance)},
+                {"min_trial_weeks", p.min_trial_weeks},
+                {"min_psychotherapy_sessions", p.min_psychotherapy_sessions},
+                {"exclude_current_depression", p.exclude_current_depression},
+                {"require_gad", p.require_gad},
+                {"min_age_years", p.min_age_years}}}};
 }
 
 json result_to_json(const clinic::ScreeningResult& r) {
@@ -92,8 +91,7 @@ core::Result<clinic::ScreeningInput> input_from_json(const std::string& text) {
     k.severe_hepatic_impairment = c.at("severe_hepatic_impairment").get<bool>();
     k.interacting_medication = c.at("interacting_medication").get<bool>();
     const auto& p = j.at("policy");
-    auto resistance =
-        clinic::parse_resistance_definition(p.at("resistance").get<std::string>());
+    auto resistance = clinic::parse_resistance_definition(p.at("resistance").get<std::string>());
     if (!resistance) {
       return std::unexpected(corrupt("screenings.input_json", resistance.error()));
     }
@@ -188,9 +186,9 @@ core::Result<clinic::ScreeningRecord> SqlScreenings::get(clinic::ScreeningId id)
 core::Result<std::vector<clinic::ScreeningRecord>> SqlScreenings::list_for_patient(
     clinic::PatientId patient) {
   KETAPATH_TRY(state_.usable());
-  auto rows = KETAPATH_TRY(state_.connection->query(
-      fmt::format("{} WHERE patient_id = $1 ORDER BY id", kSelect),
-      {sql::integer(patient.value())}, kColumns));
+  auto rows = KETAPATH_TRY(
+      state_.connection->query(fmt::format("{} WHERE patient_id = $1 ORDER BY id", kSelect),
+                               {sql::integer(patient.value())}, kColumns));
   std::vector<clinic::ScreeningRecord> records;
   for (const auto& row : rows) {
     records.push_back(KETAPATH_TRY(load(row)));

@@ -12,11 +12,11 @@ constexpr std::string_view kSelect =
     "SELECT id, patient_id, course_id, course_session_number, dose_record_id, route, "
     "dose_mg_per_kg, dose_mg, started_at, ended_at, discharge_json, notes, recorded_by, "
     "recorded_at FROM sessions";
-const std::vector<sql::Type> kColumns = {
-    sql::Type::Integer, sql::Type::Integer, sql::Type::Integer, sql::Type::Integer,
-    sql::Type::Integer, sql::Type::Text,    sql::Type::Real,    sql::Type::Real,
-    sql::Type::Text,    sql::Type::Text,    sql::Type::Text,    sql::Type::Text,
-    sql::Type::Text,    sql::Type::Text};
+const std::vector<sql::Type> kColumns = {sql::Type::Integer, sql::Type::Integer, sql::Type::Integer,
+                                         sql::Type::Integer, sql::Type::Integer, sql::Type::Text,
+                                         sql::Type::Real,    sql::Type::Real,    sql::Type::Text,
+                                         sql::Type::Text,    sql::Type::Text,    sql::Type::Text,
+                                         sql::Type::Text,    sql::Type::Text};
 
 json discharge_to_json(const clinic::DischargeReadiness& d) {
   return json{{"assessed_at", clinic::format_timestamp(d.assessed_at)},
@@ -178,7 +178,8 @@ core::Result<clinic::Session> SqlSessions::load(const sql::Row& row) {
   auto ratings = KETAPATH_TRY(c.query(
       "SELECT scale, rated_at, items_json, total, rater FROM session_ratings "
       "WHERE session_id = $1 ORDER BY position",
-      key, {sql::Type::Text, sql::Type::Text, sql::Type::Text, sql::Type::Integer, sql::Type::Text}));
+      key,
+      {sql::Type::Text, sql::Type::Text, sql::Type::Text, sql::Type::Integer, sql::Type::Text}));
   for (const auto& r : ratings) {
     clinic::ScaleRating rating;
     rating.scale = KETAPATH_TRY(read_enum(r, 0, "session_ratings.scale", clinic::parse_scale));
@@ -197,7 +198,8 @@ core::Result<clinic::Session> SqlSessions::load(const sql::Row& row) {
   auto events = KETAPATH_TRY(c.query(
       "SELECT onset_at, description, severity, action, resolved FROM session_adverse_events "
       "WHERE session_id = $1 ORDER BY position",
-      key, {sql::Type::Text, sql::Type::Text, sql::Type::Text, sql::Type::Text, sql::Type::Integer}));
+      key,
+      {sql::Type::Text, sql::Type::Text, sql::Type::Text, sql::Type::Text, sql::Type::Integer}));
   for (const auto& e : events) {
     clinic::AdverseEvent event;
     event.onset_at = KETAPATH_TRY(read_timestamp(e, 0, "session_adverse_events.onset_at"));

@@ -26,13 +26,21 @@ using Value = std::variant<std::monostate, std::int64_t, double, std::string>;
 /// Column types a query asks for.
 enum class Type { Integer, Real, Text };
 
-inline Value null() { return std::monostate{}; }
+inline Value null() {
+  return std::monostate{};
+}
 
-inline Value text(std::string_view s) { return std::string(s); }
+inline Value text(std::string_view s) {
+  return std::string(s);
+}
 
-inline Value integer(std::int64_t v) { return v; }
+inline Value integer(std::int64_t v) {
+  return v;
+}
 
-inline Value real(double v) { return v; }
+inline Value real(double v) {
+  return v;
+}
 
 template <class T>
 Value optional_value(const std::optional<T>& v) {
@@ -96,8 +104,7 @@ class Connection {
   [[nodiscard]] virtual std::string_view lock_rows_suffix() const = 0;
 
   /// A one-row query convenience: NotFound-free, returns std::nullopt when there is no row.
-  core::Result<std::optional<Row>> query_one(std::string_view sql,
-                                             const std::vector<Value>& params,
+  core::Result<std::optional<Row>> query_one(std::string_view sql, const std::vector<Value>& params,
                                              const std::vector<Type>& columns);
 };
 
@@ -119,6 +126,7 @@ class Transaction {
 
  private:
   explicit Transaction(Connection& connection) : connection_(&connection) {}
+
   Connection* connection_;
   bool open_ = true;
 };

@@ -1,10 +1,10 @@
 #include "store/sqlite/sqlite_connection.h"
 
-#include <sqlite3.h>
-
 #include <charconv>
 #include <string>
 #include <system_error>
+
+#include <sqlite3.h>
 
 namespace ketapath::store::sqlite {
 namespace {
@@ -113,8 +113,8 @@ core::Result<sql::Value> read_cell(sqlite3_stmt* statement, int column, sql::Typ
     case sql::Type::Text: {
       const auto* bytes = sqlite3_column_text(statement, column);
       const int size = sqlite3_column_bytes(statement, column);
-      return sql::Value(std::string(reinterpret_cast<const char*>(bytes),
-                                    static_cast<std::size_t>(size)));
+      return sql::Value(
+          std::string(reinterpret_cast<const char*>(bytes), static_cast<std::size_t>(size)));
     }
   }
   return core::fail(ErrorCode::Internal, "sqlite: unknown column type");
@@ -151,6 +151,7 @@ core::Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(
     const char* query;
     std::string expected;
   };
+
   const Setting settings[] = {
       {"PRAGMA journal_mode=WAL", "PRAGMA journal_mode", "wal"},
       {"PRAGMA synchronous=FULL", "PRAGMA synchronous", "2"},
@@ -161,10 +162,10 @@ core::Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(
     KETAPATH_TRY(connection->execute_script(setting.pragma));
     auto rows = KETAPATH_TRY(connection->query(setting.query, {}, {sql::Type::Text}));
     if (rows.size() != 1 || rows[0].is_null(0) || rows[0].text(0) != setting.expected) {
-      return core::fail(ErrorCode::Storage, "sqlite: {} did not take effect on {} (got {})",
-                        setting.pragma, path.string(),
-                        rows.empty() || rows[0].is_null(0) ? std::string("nothing")
-                                                           : rows[0].text(0));
+      return core::fail(
+          ErrorCode::Storage, "sqlite: {} did not take effect on {} (got {})", setting.pragma,
+          path.string(),
+          rows.empty() || rows[0].is_null(0) ? std::string("nothing") : rows[0].text(0));
     }
   }
   return connection;
@@ -183,16 +184,15 @@ core::Result<sql::Rows> SqliteConnection::run(std::string_view sql,
                                               const std::vector<sql::Type>* columns) {
   sqlite3_stmt* raw = nullptr;
   const char* tail = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &raw, &tail) !=
-      SQLITE_OK) {
+  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &raw, &tail) != SQLITE_OK) {
     return sqlite_error(db_, sql);
   }
   Statement statement(raw);
   if (!statement) {
     return core::fail(ErrorCode::Internal, "sqlite: empty statement");
   }
-  if (tail != nullptr && std::string_view(tail).find_first_not_of(" \n\t;") !=
-                             std::string_view::npos) {
+  if (tail != nullptr &&
+      std::string_view(tail).find_first_not_of(" \n\t;") != std::string_view::npos) {
     return core::fail(ErrorCode::Internal, "sqlite: more than one statement in \"{}\"",
                       first_line(sql));
   }
@@ -250,16 +250,23 @@ core::Status SqliteConnection::execute_script(std::string_view sql) {
 }
 
 core::Result<bool> SqliteConnection::table_exists(std::string_view name) {
-  auto row = KETAPATH_TRY(query_one("SELECT name FROM sqlite_schema WHERE type = 'table' AND name = $1",
-                                    {sql::text(name)}, {sql::Type::Text}));
+  auto row =
+      KETAPATH_TRY(query_one("SELECT name FROM sqlite_schema WHERE type = 'table' AND name = $1",
+                             {sql::text(name)}, {sql::Type::Text}));
   return row.has_value();
 }
 
-core::Status SqliteConnection::begin_write() { return execute_script("BEGIN IMMEDIATE"); }
+core::Status SqliteConnection::begin_write() {
+  return execute_script("BEGIN IMMEDIATE");
+}
 
-core::Status SqliteConnection::begin_read() { return execute_script("BEGIN DEFERRED"); }
+core::Status SqliteConnection::begin_read() {
+  return execute_script("BEGIN DEFERRED");
+}
 
-core::Status SqliteConnection::commit() { return execute_script("COMMIT"); }
+core::Status SqliteConnection::commit() {
+  return execute_script("COMMIT");
+}
 
 core::Status SqliteConnection::rollback() {
   if (sqlite3_get_autocommit(db_) != 0) {
