@@ -68,6 +68,51 @@ TEST(OrderingTest, ExtraTimesMergeAfterDataRowsOnTies) {
   EXPECT_EQ((*rows)[0].cp, 2.0);  // the grid row at 0 comes after the dose record at 0
 }
 
+TEST(OrderingTest, ExtraTimesAfterAClockResetGoBeforeTheFirstLaterRecord) {
+  // Records at 0 (dose), 10 (obs), then EVID 4 restarting the clock at 2. The extra time 7 goes
+  // before the first record later than 7 (the observation at 10), i.e. into the first stretch;
+  // 12 goes after the last record, into the second.
+  const auto rows = run("one_cmt", kOneCmt,
+                        {dose(0, 100), observation(10),
+                         dose(2, 50, {.kind = RecordKind::ResetAndDose}), observation(3)},
+                        {7, 12});
+  ASSERT_TRUE(rows);
+  ASSERT_EQ(rows->size(), 4u);
+  EXPECT_NEAR((*rows)[0].cp, 2.0 * std::exp(-0.7), 1e-15);  // t = 7 after the first dose
+  EXPECT_NEAR((*rows)[1].cp, 2.0 * std::exp(-1.0), 1e-15);  // t = 10
+  EXPECT_NEAR((*rows)[2].cp, 1.0 * std::exp(-0.1), 1e-15);  // t = 3 after the reset dose at 2
+  EXPECT_NEAR((*rows)[3].cp, 1.0 * std::exp(-1.0), 1e-15);  // t = 12
+}
+
+TEST(SteadyStateTest, LagEqualToTheIntervalGivesThePostDoseState) {
+  // ALAG = II: the last implied dose enters exactly at the record time (PREDPP clamps the phase
+  // to 0, the steady-state peak, as measured for NONMEM 7.6 in ferx-core #1125).
+  const ParameterValues p{{"CL", 5.0}, {"V", 50.0}, {"ALAG1", 12.0}};
+  const auto rows = run("one_cmt", p, {dose(0, 100, {.ii = 12, .ss = 1}), observation(0)});
+  ASSERT_TRUE(rows);
+  EXPECT_NEAR((*rows)[0].cp, 2.0 / (1 - std::exp(-1.2)), 1e-14);
+}
+
+TEST(SteadyStateTest, SuperposedOverlappingInfusionsAddToTheCurrentState) {
+  // SS=2 with an infusion longer than II (30 h every 12 h) on top of an SS=1 bolus regimen equals
+  // the sum of each regimen at steady state alone.
+  const ParameterValues p = typical_parameters("two_cmt");
+  const auto both =
+      run("two_cmt", p,
+          {dose(0, 100, {.ii = 24, .ss = 1}), dose(6, 300, {.rate = 10, .ii = 12, .ss = 2}),
+           observation(6), observation(20), observation(40)});
+  const auto first =
+      run("two_cmt", p,
+          {dose(0, 100, {.ii = 24, .ss = 1}), observation(6), observation(20), observation(40)});
+  const auto second = run("two_cmt", p,
+                          {dose(6, 300, {.rate = 10, .ii = 12, .ss = 1}), observation(6),
+                           observation(20), observation(40)});
+  ASSERT_TRUE(both && first && second);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_NEAR((*both)[i].cp, (*first)[i].cp + (*second)[i].cp, 1e-12) << i;
+  }
+}
+
 TEST(CancellationTest, ResetCancelsPendingAdditionalDosesAndInfusions) {
   const auto rows = run("one_cmt", kOneCmt,
                         {dose(0, 100, {.ii = 12, .addl = 5}), dose(1, 50, {.rate = 5}), reset(30),
