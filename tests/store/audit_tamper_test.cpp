@@ -148,6 +148,36 @@ TYPED_TEST(AuditTamper, EditedActorOrTimeIsFound) {
   EXPECT_EQ(v.problems.front().rfind("entry 1:", 0), 0u) << this->problems(v);
 }
 
+TYPED_TEST(AuditTamper, RelinkedEntryIsFound) {
+  // Entry 4 made to point somewhere else (its own hash recomputed, so only the link is wrong).
+  this->strip_protection();
+  auto rows = audit::read(*this->raw_, 4, 1);
+  ASSERT_TRUE(rows);
+  auto entry = rows->front();
+  entry.previous_hash = std::string(64, 'f');
+  ASSERT_TRUE(
+      this->raw_->execute("UPDATE audit_log SET previous_hash = $1, hash = $2 WHERE sequence = 4",
+                          {sql::text(entry.previous_hash), sql::text(audit::entry_hash(entry))}));
+  const auto v = this->verify();
+  EXPECT_FALSE(v.intact);
+  ASSERT_FALSE(v.problems.empty());
+  EXPECT_EQ(v.problems.front(), "entry 4: previous hash does not match entry 3")
+      << this->problems(v);
+}
+
+TYPED_TEST(AuditTamper, RemovedHeadIsFound) {
+  this->strip_protection();
+  ASSERT_TRUE(this->raw_->execute("DELETE FROM audit_head"));
+  const auto v = this->verify();
+  EXPECT_FALSE(v.intact);
+  ASSERT_FALSE(v.problems.empty());
+  EXPECT_EQ(v.problems.front().rfind("head: missing", 0), 0u) << this->problems(v);
+  // And init does not paper over it with a fresh head.
+  auto again = this->store_->initialize();
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::Integrity) << again.error().message;
+}
+
 TYPED_TEST(AuditTamper, DeletedNewestEntryIsFound) {
   this->strip_protection();
   ASSERT_TRUE(this->raw_->execute("DELETE FROM audit_log WHERE sequence = 5"));
