@@ -4,7 +4,8 @@
 // (covariates + etas), and the exact per-subject simulation of a dosing history.
 //
 // Structure (docs/model.md has the equations and sources):
-//   PK  racemic ketamine, 2 compartments (CL, V1, Q, V2), one first-order depot per extravascular
+//   PK  racemic ketamine, 2 compartments (CL, V1, Q, V2; optional third Q3, V3), one first-order
+//   depot per extravascular
 //       route (F, KA); norketamine 1 compartment (CLNK, VNK) formed from a fraction FM of systemic
 //       clearance and, for swallowed doses, presystemically (FPNK of the non-bioavailable dose);
 //       effect site (KE0). Allometric scaling to 70 kg: CL, Q, CLNK ^0.75, volumes ^1.
@@ -57,6 +58,7 @@ struct Absorption {
 };
 
 /// Every parameter of the model for one subject (typical or individual), in canonical units.
+/// The defaults equal models/ketamine.toml (tested), so KetamineParameters{} is the default model.
 /// Concentration parameters are mg/L (1 mg/L = 1000 ng/mL); half-lives in h.
 struct KetamineParameters {
   // --- PK, for a 70-kg reference adult before covariates ---
@@ -78,18 +80,18 @@ struct KetamineParameters {
   double allometric_cl = 0.75;  ///< exponent on CL, Q, CLNK
   double allometric_v = 1.0;    ///< exponent on V1, V2, VNK
   double cl_female = 0.20;      ///< fractional CL increase in women
-  double cl_age = 0.0;          ///< fractional CL decrease per year of age above 60
+  double cl_age = 0.0105;       ///< fractional CL decrease per year of age above 60
   // --- CADSS (0..92) ---
-  double cadss_emax = 60.0;                  ///< points
-  core::MilligramsPerLitre cadss_ec50{0.4};  ///< Ce at half-maximal dissociation
-  double cadss_gamma = 1.5;
-  double tolerance_floor = 0.40;      ///< asymptotic fraction of Emax after many doses
+  double cadss_emax = 37.241;                  ///< points
+  core::MilligramsPerLitre cadss_ec50{0.240};  ///< Ce at half-maximal dissociation
+  double cadss_gamma = 2.42378;
+  double tolerance_floor = 0.321913;  ///< asymptotic fraction of Emax after many doses
   double tolerance_doses = 6.0;       ///< dose-count scale of the tolerance decline
   core::Hours tolerance_t12{1440.0};  ///< half-life of the loss of tolerance between doses
   // --- haemodynamics (Emax on Ce, change from pre-dose) ---
-  double sbp_emax = 20.0;  ///< mmHg
+  double sbp_emax = 18.2618;  ///< mmHg
   core::MilligramsPerLitre sbp_ec50{0.175};
-  double dbp_emax = 14.0;  ///< mmHg
+  double dbp_emax = 14.3627;  ///< mmHg
   core::MilligramsPerLitre dbp_ec50{0.175};
   double hr_emax = 12.0;  ///< beats/min
   core::MilligramsPerLitre hr_ec50{0.175};
@@ -97,10 +99,10 @@ struct KetamineParameters {
   double sbp_hypertension = 1.5;  ///< multiplier on SBP/DBP Emax with a history of hypertension
   double sbp_age = 0.01;          ///< fractional SBP/DBP Emax increase per year above 40
   // --- anxiolysis ---
-  double anx_emax = 0.60;  ///< acute maximal fractional reduction
-  core::MilligramsPerLitre anx_ec50{0.120};
+  double anx_emax = 0.982521;  ///< acute maximal fractional reduction
+  core::MilligramsPerLitre anx_ec50{0.20082};
   double anx_gamma = 2.0;
-  core::PerHour s_kon{0.18};  ///< plasticity formation rate at full drive
+  core::PerHour s_kon{0.214812};  ///< plasticity formation rate at full drive
   core::MilligramsPerLitre s_ec50{0.200};
   double s_gamma = 2.0;
   core::Hours s_t12{168.0};   ///< plasticity half-life (KOFF = ln2 / S_T12)
@@ -120,6 +122,9 @@ struct KetamineParameters {
   double nonresponder_fraction = 0.17;  ///< probability of the non-responder class
   double nonresponder_factor = 0.2;     ///< multiplier on ANX_EMAX and S_KON for non-responders
   double ruv_prop = 0.25;               ///< proportional residual error on concentrations (SD)
+  // --- optional second peripheral compartment (3-compartment presets such as Domino) ---
+  core::LitresPerHour q3{0.0};  ///< 0 = two-compartment model
+  core::Litres v3{100.0};
 
   /// The absorption of an extravascular route (Route::Iv has F 1 and no depot).
   [[nodiscard]] const Absorption& absorption(Route route) const;
@@ -153,7 +158,7 @@ struct KetamineParameters {
   X(SENS_LSAS, "1", sens_lsas) X(SD_HAMA, "points", sd_ham_a) X(SD_FQ, "points", sd_fq) \
   X(SD_GAD7, "points", sd_gad7) X(SD_LSAS, "points", sd_lsas) X(SD_CADSS, "points", sd_cadss) \
   X(NONRESP_FRACTION, "1", nonresponder_fraction) X(NONRESP_FACTOR, "1", nonresponder_factor) \
-  X(RUV_PROP, "1", ruv_prop)
+  X(RUV_PROP, "1", ruv_prop) X(Q3, "L/h", q3) X(V3, "L", v3)
 // clang-format on
 
 /// Identifies one parameter of KetamineParameters.
@@ -196,6 +201,13 @@ struct EtaSpec {
   double cv = 0.0;  ///< as written in the model file (log-normal: CV; logit: SD on logit scale)
 };
 
+/// A correlation between two etas (indices into KetamineModel::etas).
+struct EtaCorrelation {
+  std::size_t first = 0;
+  std::size_t second = 0;
+  double r = 0.0;
+};
+
 /// Where a parameter value comes from (model files carry one per parameter).
 struct ParameterSource {
   std::string citation;  ///< "Kamp 2020 Anesthesiology 133:1192, meta-analysis, Table 3"
@@ -212,6 +224,8 @@ struct KetamineModel {
   /// OMEGA: covariance of the etas (same order); diagonal omega^2 with omega = sqrt(ln(1+CV^2))
   /// for log-normal etas, off-diagonals from the file's correlations.
   Eigen::MatrixXd omega;
+  /// Correlations between etas (indices into `etas`), as given in the model file.
+  std::vector<EtaCorrelation> correlations;
   /// Source per parameter, in table order where given (absent for parameters left at defaults).
   std::vector<std::pair<ParameterId, ParameterSource>> sources;
 };
@@ -220,13 +234,6 @@ struct KetamineModel {
 /// omega = sqrt(ln(1 + CV^2)); logit-normal omega = CV / (1 - F) (delta method at the typical
 /// F, so the CV of F near the typical value is CV); additive omega = CV (an SD in the unit).
 double eta_sd(const EtaSpec& eta, double typical_value);
-
-/// A correlation between two etas (indices into KetamineModel::etas).
-struct EtaCorrelation {
-  std::size_t first = 0;
-  std::size_t second = 0;
-  double r = 0.0;
-};
 
 /// OMEGA from the etas' SDs and correlations. InvalidArgument if |r| >= 1, an index is out of
 /// range, or the result is not positive definite.

@@ -23,7 +23,7 @@ void assign(T& member, double value) {
   member = T(value);
 }
 
-constexpr std::array<ParameterInfo, static_cast<std::size_t>(ParameterId::RUV_PROP) + 1> kTable{{
+constexpr std::array<ParameterInfo, static_cast<std::size_t>(ParameterId::V3) + 1> kTable{{
 #define KETAPATH_PARAMETER_INFO(name, unit, member) {ParameterId::name, #name, unit},
     KETAPATH_KETAMINE_PARAMETERS(KETAPATH_PARAMETER_INFO)
 #undef KETAPATH_PARAMETER_INFO
@@ -77,6 +77,7 @@ bool may_be_zero(ParameterId id) {
     case ParameterId::RUV_PROP:
     case ParameterId::ALLO_CL:
     case ParameterId::ALLO_V:
+    case ParameterId::Q3:
       return true;
     default:
       return false;
@@ -176,6 +177,14 @@ core::Status validate(const KetamineParameters& p) {
                         "ketamine model: parameter {} must be a fraction in [0, 1] (got {})",
                         info.name, v);
     }
+    const bool bioavailability = info.name.starts_with("F_");
+    if (bioavailability && v <= 0.0) {
+      return core::fail(core::ErrorCode::InvalidArgument,
+                        "ketamine model: parameter {} must be > 0 (got {})", info.name, v);
+    }
+    if (is_fraction_parameter(info.id)) {
+      continue;  // other fractions may be 0 (an effect switched off)
+    }
     if (may_be_zero(info.id) ? v < 0.0 : v <= 0.0) {
       return core::fail(core::ErrorCode::InvalidArgument,
                         "ketamine model: parameter {} must be {} 0 (got {} {})", info.name,
@@ -260,6 +269,8 @@ KetamineParameters individualize(const KetamineModel& model, const SubjectCovari
   p.cl = p.cl * fcl;
   p.q = p.q * fcl;
   p.cl_nk = p.cl_nk * fcl;
+  p.q3 = p.q3 * fcl;
+  p.v3 = p.v3 * fv;
   p.v1 = p.v1 * fv;
   p.v2 = p.v2 * fv;
   p.v_nk = p.v_nk * fv;

@@ -1,10 +1,10 @@
 // Exact per-subject simulation of the ketamine model.
 //
-// The PK part (central, peripheral, norketamine, effect site, one depot per extravascular route
-// in use) is linear with piecewise-constant input, so it is propagated exactly by the matrix
-// exponential (pk::LinearPropagator) between breakpoints (dose starts, infusion ends, output
-// times). The plasticity state S is the only nonlinear state; it is integrated by classical RK4
-// on substeps whose Ce values (start, midpoint, end) come from the same exact propagation, with
+// The PK part (central, peripheral, norketamine, effect site, second peripheral, one depot per
+// extravascular route in use) is linear with piecewise-constant input, so it is propagated exactly
+// by the matrix exponential (pk::LinearPropagator) between breakpoints (dose starts, infusion ends,
+// output times). The plasticity state S is the only nonlinear state; it is integrated by classical
+// RK4 on substeps whose Ce values (start, midpoint, end) come from the same exact propagation, with
 // 1-minute substeps while Ce changes fast (6 h after each dose) and 15-minute substeps elsewhere.
 // Every other PD output is an algebraic function of Ce and the dose history.
 //
@@ -28,7 +28,8 @@ constexpr Eigen::Index kCentral = 0;
 constexpr Eigen::Index kPeripheral = 1;
 constexpr Eigen::Index kNorketamine = 2;
 constexpr Eigen::Index kEffect = 3;
-constexpr Eigen::Index kFirstDepot = 4;
+constexpr Eigen::Index kPeripheral2 = 4;  // second peripheral (Q3 = 0: inert)
+constexpr Eigen::Index kFirstDepot = 5;
 
 double hill(double c, double ec50, double gamma) {
   if (c <= 0.0) {
@@ -130,7 +131,7 @@ core::Result<TimeCourse> simulate_ketamine(const KetamineParameters& p, std::spa
                       o.fine_step.value(), o.coarse_step.value());
   }
 
-  // State layout: the four fixed states, then one depot per extravascular route in use.
+  // State layout: the five fixed states, then one depot per extravascular route in use.
   std::array<Eigen::Index, kRouteCount> depot{};
   depot.fill(-1);
   Eigen::Index n = kFirstDepot;
@@ -153,6 +154,12 @@ core::Result<TimeCourse> simulate_ketamine(const KetamineParameters& p, std::spa
   a(kPeripheral, kPeripheral) = -k21;
   a(kNorketamine, kCentral) = p.fm * k10;
   a(kNorketamine, kNorketamine) = -knk;
+  const double k13 = p.q3.value() / v1;
+  const double k31 = p.q3.value() / p.v3.value();
+  a(kCentral, kCentral) -= k13;
+  a(kCentral, kPeripheral2) = k31;
+  a(kPeripheral2, kCentral) = k13;
+  a(kPeripheral2, kPeripheral2) = -k31;
   a(kEffect, kCentral) = ke0 / v1;  // Ce is a concentration state (mg/L)
   a(kEffect, kEffect) = -ke0;
   std::array<double, kRouteCount> depot_load{};  // depot amount per mg of dose

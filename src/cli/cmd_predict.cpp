@@ -1,0 +1,163 @@
+// `ketapath predict`: the typical patient's time course after one dose, as CSV.
+//
+//   ketapath predict --route iv --dose 0.5mg/kg --duration-min 40
+//   time_h,ket_ng_ml,norket_ng_ml,ce_ng_ml,cadss,dsbp_mmhg,ddbp_mmhg,dhr_bpm,anxiety_reduction
+//
+// The typical patient has the model's typical values scaled to --weight-kg (allometry) with no
+// sex or age effect. anxiety_reduction is the drug's fractional reduction R = 1-(1-Ra)(1-S)
+// (0..1) without the session's placebo response.
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "cli/command.h"
+#include "core/units.h"
+#include "io/model_file.h"
+#include "pd/ketamine_model.h"
+
+namespace ketapath::cli {
+namespace {
+
+struct Options {
+  std::string route;
+  std::string dose;
+  double duration_min = 0.0;
+  double weight_kg = 70.0;
+  double hours = 24.0;
+  double step_min = 5.0;
+  std::string model = "ketamine";
+  std::string data_dir;
+};
+
+struct ParsedDose {
+  double number = 0.0;
+  bool per_kg = false;
+};
+
+// "0.5mg/kg", "0.5 mg/kg", "35mg", "35 mg".
+core::Result<ParsedDose> parse_dose(std::string_view text) {
+  const char* begin = text.data();
+  const char* end = text.data() + text.size();
+  ParsedDose dose;
+  const auto [ptr, ec] = std::from_chars(begin, end, dose.number);
+  if (ec != std::errc() || ptr == begin) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "--dose: \"{}\" does not start with a number (expected e.g. 0.5mg/kg or "
+                      "35mg)",
+                      text);
+  }
+  std::string_view unit(ptr, static_cast<std::size_t>(end - ptr));
+  while (!unit.empty() && unit.front() == ' ') {
+    unit.remove_prefix(1);
+  }
+  if (unit == "mg/kg") {
+    dose.per_kg = true;
+  } else if (unit != "mg") {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "--dose: unit \"{}\" is not mg/kg or mg (got \"{}\")", unit, text);
+  }
+  if (!std::isfinite(dose.number) || dose.number <= 0.0) {
+    return core::fail(core::ErrorCode::InvalidArgument, "--dose: must be > 0 (got \"{}\")", text);
+  }
+  return dose;
+}
+
+int run(const Options& o) {
+  const auto route = pd::parse_route(o.route);
+  if (!route) {
+    return report_error(
+        {core::ErrorCode::InvalidArgument,
+         fmt::format("--route: \"{}\" is not one of iv, sc, im, in, po, sl", o.route)});
+  }
+  auto dose = parse_dose(o.dose);
+  if (!dose) {
+    return report_error(dose.error());
+  }
+  const auto check_positive = [](double v, std::string_view flag, std::string_view unit,
+                                 bool allow_zero) -> core::Status {
+    if (!std::isfinite(v) || v < 0.0 || (!allow_zero && v == 0.0)) {
+      return core::fail(core::ErrorCode::InvalidArgument, "{}: must be {} 0 (got {} {})", flag,
+                        allow_zero ? ">=" : ">", v, unit);
+    }
+    return {};
+  };
+  for (auto status : {check_positive(o.duration_min, "--duration-min", "min", true),
+                      check_positive(o.weight_kg, "--weight-kg", "kg", false),
+                      check_positive(o.hours, "--hours", "h", false),
+                      check_positive(o.step_min, "--step-min", "min", false)}) {
+    if (!status) {
+      return report_error(status.error());
+    }
+  }
+  if (o.duration_min > 0.0 && *route != pd::Route::Iv) {
+    return report_error({core::ErrorCode::InvalidArgument,
+                         fmt::format("--duration-min: only iv doses can be infused (got route {} "
+                                     "with {} min)",
+                                     o.route, o.duration_min)});
+  }
+  const auto dirs = io::DataDirectories::standard(
+      o.data_dir.empty() ? std::nullopt : std::optional<std::filesystem::path>(o.data_dir),
+      KETAPATH_SOURCE_DATA_DIR);
+  auto model = io::load_model(o.model, dirs);
+  if (!model) {
+    return report_error(model.error());
+  }
+  pd::SubjectCovariates covariates;
+  covariates.weight = core::Kilograms(o.weight_kg);
+  const pd::KetamineParameters p = pd::individualize(*model, covariates);
+  const core::Milligrams amount =
+      dose->per_kg ? core::MilligramsPerKilogram(dose->number) * covariates.weight
+                   : core::Milligrams(dose->number);
+  const pd::Dose d{.time = core::Hours(0.0),
+                   .route = *route,
+                   .amount = amount,
+                   .duration = core::to_hours(core::Minutes(o.duration_min))};
+  const auto times = pd::time_grid(core::Hours(o.hours), core::to_hours(core::Minutes(o.step_min)));
+  auto course = pd::simulate_ketamine(p, std::span(&d, 1), times);
+  if (!course) {
+    return report_error(course.error());
+  }
+  std::string out =
+      "time_h,ket_ng_ml,norket_ng_ml,ce_ng_ml,cadss,dsbp_mmhg,ddbp_mmhg,dhr_bpm,anxiety_"
+      "reduction\n";
+  for (std::size_t i = 0; i < times.size(); ++i) {
+    out += fmt::format("{:.4f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.5f}\n",
+                       times[i].value(), core::to_ng_per_ml(course->ketamine[i]).value(),
+                       core::to_ng_per_ml(course->norketamine[i]).value(),
+                       core::to_ng_per_ml(course->effect_site[i]).value(), course->cadss[i],
+                       course->dsbp[i].value(), course->ddbp[i].value(), course->dhr[i].value(),
+                       course->drug_reduction[i]);
+  }
+  std::fputs(out.c_str(), stdout);
+  return kExitOk;
+}
+
+Runner setup(CLI::App& app) {
+  auto o = std::make_shared<Options>();
+  app.add_option("--route", o->route, "iv, sc, im, in (intranasal), po, sl")->required();
+  app.add_option("--dose", o->dose, "Dose with unit: 0.5mg/kg or 35mg")->required();
+  app.add_option("--duration-min", o->duration_min, "IV infusion duration in minutes (0 = bolus)")
+      ->capture_default_str();
+  app.add_option("--weight-kg", o->weight_kg, "Body weight in kg")->capture_default_str();
+  app.add_option("--hours", o->hours, "Length of the time course in hours")->capture_default_str();
+  app.add_option("--step-min", o->step_min, "Output step in minutes")->capture_default_str();
+  app.add_option("--model", o->model, "Model name (models/<name>.toml) or path to a model file")
+      ->capture_default_str();
+  app.add_option("--data-dir", o->data_dir,
+                 "Folder with models/ and designs/ searched before the bundled ones");
+  return [o] {
+    return run(*o);
+  };
+}
+
+const Registration kRegistration{
+    "predict", "Typical patient's ketamine time course after one dose (CSV)", setup};
+
+}  // namespace
+}  // namespace ketapath::cli
