@@ -1,0 +1,28 @@
+#pragma once
+// Trial design files (TOML, designs/<name>.toml; schema in docs/trial-designs.md) read into a
+// trial::Design. Unknown keys are errors (a misspelt key must not silently keep a default).
+//
+// Errors name the file, the line, the key and the value:
+//   "designs/x.toml:41: endpoints[2].tolerance: must be [low, high] with low <= high (got [3, 1])"
+//
+// Example:
+//   auto path = io::resolve_data_file("glue2017", "designs", dirs);
+//   auto design = io::load_design_file(*path);   // Result<trial::Design>, already validated
+
+#include <filesystem>
+#include <string_view>
+
+#include "core/error.h"
+#include "trial/design.h"
+
+namespace ketapath::io {
+
+/// Parses design text; `origin` names it in messages. The result has passed trial::validate
+/// (its errors come back as InvalidData prefixed with the origin). InvalidData for malformed
+/// TOML, wrong types, unknown keys or values out of range.
+core::Result<trial::Design> parse_design(std::string_view text, std::string_view origin);
+
+/// Reads and parses a design file (Io if unreadable).
+core::Result<trial::Design> load_design_file(const std::filesystem::path& path);
+
+}  // namespace ketapath::io

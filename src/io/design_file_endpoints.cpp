@@ -1,0 +1,244 @@
+// Responder rules, metrics and endpoints of design files (see design_file.h).
+
+#include <fmt/format.h>
+
+#include "io/design_file_reader.h"
+
+namespace ketapath::io::detail {
+namespace {
+
+core::Result<pd::Scale> scale_of(TableReader& r, std::string_view key, const std::string& name) {
+  const auto scale = pd::parse_scale(name);
+  if (!scale || *scale == pd::Scale::Cadss) {
+    return std::unexpected(
+        r.error(key, fmt::format("\"{}\" is not an anxiety scale (ham_a, fq, gad7, lsas)", name)));
+  }
+  return *scale;
+}
+
+}  // namespace
+
+core::Result<std::vector<trial::SessionSelector>> parse_session_list(TableReader& reader) {
+  std::vector<trial::SessionSelector> out;
+  const auto sessions = KETAPATH_TRY(reader.integers("sessions"));
+  const auto weeks = KETAPATH_TRY(reader.integers("weeks"));
+  if (sessions && weeks) {
+    return std::unexpected(reader.error("weeks", "give sessions or weeks, not both"));
+  }
+  const auto& list = sessions ? sessions : weeks;
+  if (list) {
+    for (int n : *list) {
+      if (n < 1) {
+        return std::unexpected(reader.error(sessions ? "sessions" : "weeks",
+                                            fmt::format("numbers start at 1 (got {})", n)));
+      }
+      out.push_back(
+          {sessions ? trial::SessionSelector::Kind::Index : trial::SessionSelector::Kind::Week, n,
+           protocol::Agent::Ketamine});
+    }
+  }
+  return out;
+}
+
+core::Result<trial::ResponderRule> parse_responder(const toml::table& table,
+                                                   std::string_view origin, std::string path) {
+  TableReader r(table, origin, std::move(path));
+  trial::ResponderRule rule;
+  rule.definition = KETAPATH_TRY(r.required_text("definition"));
+  const auto scales = KETAPATH_TRY(r.texts("scales"));
+  if (!scales || scales->empty()) {
+    return std::unexpected(r.error("scales", "is required (a non-empty array of scale names)"));
+  }
+  for (const std::string& name : *scales) {
+    rule.scales.push_back(KETAPATH_TRY(scale_of(r, "scales", name)));
+  }
+  rule.min_reduction = KETAPATH_TRY(r.required_number("min_reduction"));
+  if (!(rule.min_reduction > 0.0 && rule.min_reduction <= 1.0)) {
+    return std::unexpected(r.error(
+        "min_reduction", fmt::format("must be a fraction in (0, 1] (got {})", rule.min_reduction)));
+  }
+  rule.sessions = KETAPATH_TRY(parse_session_list(r));
+  rule.within = core::Hours(KETAPATH_TRY(r.required_number("within_h")));
+  if (!(rule.within.value() > 0.0)) {
+    return std::unexpected(
+        r.error("within_h", fmt::format("must be > 0 (got {})", rule.within.value())));
+  }
+  KETAPATH_TRY(r.finish());
+  return rule;
+}
+
+namespace {
+
+core::Result<trial::Metric::Kind> metric_kind(TableReader& r, const std::string& kind) {
+  using K = trial::Metric::Kind;
+  if (kind == "mean_reduction")
+    return K::MeanReduction;
+  if (kind == "mean_score")
+    return K::MeanScore;
+  if (kind == "mean_value")
+    return K::MeanValue;
+  if (kind == "mean_peak")
+    return K::MeanPeak;
+  if (kind == "responders")
+    return K::Responders;
+  return std::unexpected(
+      r.error("kind", fmt::format("\"{}\" is not one of mean_reduction, mean_score, mean_value, "
+                                  "mean_peak, responders, ordering, ratio",
+                                  kind)));
+}
+
+// The metric keys of `r` (everything but kind): arms, session/week/agent+occurrence, scale,
+// variable, at_h, within_h, responder.
+core::Result<trial::Metric> parse_metric_keys(TableReader& r, trial::Metric::Kind kind) {
+  using K = trial::Metric::Kind;
+  trial::Metric m;
+  m.kind = kind;
+  if (auto arms = KETAPATH_TRY(r.texts("arms"))) {
+    m.arms = std::move(*arms);
+  }
+  const auto session = KETAPATH_TRY(r.integer("session"));
+  const auto week = KETAPATH_TRY(r.integer("week"));
+  const auto agent = KETAPATH_TRY(r.text("agent"));
+  const auto occurrence = KETAPATH_TRY(r.integer("occurrence"));
+  if ((session ? 1 : 0) + (week ? 1 : 0) + (agent ? 1 : 0) > 1) {
+    return std::unexpected(r.error("session", "give one of session, week or agent"));
+  }
+  if (occurrence && !agent) {
+    return std::unexpected(r.error("occurrence", "only applies with agent"));
+  }
+  const int number = session ? *session : week ? *week : occurrence.value_or(1);
+  if (number < 1) {
+    return std::unexpected(r.error(session ? "session"
+                                   : week  ? "week"
+                                           : "occurrence",
+                                   fmt::format("numbers start at 1 (got {})", number)));
+  }
+  if (session) {
+    m.session = trial::SessionSelector{trial::SessionSelector::Kind::Index, number, {}};
+  } else if (week) {
+    m.session = trial::SessionSelector{trial::SessionSelector::Kind::Week, number, {}};
+  } else if (agent) {
+    auto parsed = protocol::parse_agent(*agent);
+    if (!parsed) {
+      return std::unexpected(r.error("agent", parsed.error().message));
+    }
+    m.session = trial::SessionSelector{trial::SessionSelector::Kind::Agent, number, *parsed};
+  }
+  if (kind == K::MeanReduction || kind == K::MeanScore) {
+    const auto scale = KETAPATH_TRY(r.text("scale"));
+    if (!scale) {
+      return std::unexpected(r.error("scale", "is required for this kind"));
+    }
+    m.scale = KETAPATH_TRY(scale_of(r, "scale", *scale));
+  }
+  if (kind == K::MeanValue || kind == K::MeanPeak) {
+    const auto variable = KETAPATH_TRY(r.text("variable"));
+    const auto parsed = variable ? trial::parse_variable(*variable) : std::nullopt;
+    if (!parsed) {
+      return std::unexpected(
+          r.error("variable", fmt::format("must be one of cadss, dsbp, ddbp, dhr, ketamine_ng_ml, "
+                                          "norketamine_ng_ml (got {})",
+                                          variable ? "\"" + *variable + "\"" : "nothing")));
+    }
+    m.variable = *parsed;
+  }
+  if (kind == K::MeanReduction || kind == K::MeanScore || kind == K::MeanValue) {
+    m.at = core::Hours(KETAPATH_TRY(r.required_number("at_h")));
+  }
+  if (kind == K::MeanPeak) {
+    m.within = core::Hours(KETAPATH_TRY(r.required_number("within_h")));
+  }
+  if (kind == K::Responders) {
+    if (const toml::table* rule = KETAPATH_TRY(r.table("responder"))) {
+      m.rule = KETAPATH_TRY(parse_responder(*rule, r.origin(), r.key_path("responder")));
+    }
+  }
+  return m;
+}
+
+core::Result<trial::Metric> parse_metric_table(const toml::table& table, std::string_view origin,
+                                               std::string path) {
+  TableReader r(table, origin, std::move(path));
+  const std::string kind = KETAPATH_TRY(r.required_text("kind"));
+  const trial::Metric::Kind k = KETAPATH_TRY(metric_kind(r, kind));
+  trial::Metric m = KETAPATH_TRY(parse_metric_keys(r, k));
+  KETAPATH_TRY(r.finish());
+  return m;
+}
+
+}  // namespace
+
+core::Result<trial::Endpoint> parse_endpoint(const toml::table& table, std::string_view origin,
+                                             std::string path) {
+  TableReader r(table, origin, std::move(path));
+  trial::Endpoint ep;
+  ep.name = KETAPATH_TRY(r.required_text("name"));
+  ep.definition = KETAPATH_TRY(r.required_text("definition"));
+  ep.unit = KETAPATH_TRY(r.text("unit")).value_or("");
+  const std::string kind = KETAPATH_TRY(r.required_text("kind"));
+  if (kind == "ordering" || kind == "ratio") {
+    ep.kind = kind == "ordering" ? trial::Endpoint::Kind::Ordering : trial::Endpoint::Kind::Ratio;
+    if (ep.kind == trial::Endpoint::Kind::Ordering) {
+      const std::string direction = KETAPATH_TRY(r.text("direction")).value_or("increasing");
+      if (direction != "increasing" && direction != "decreasing") {
+        return std::unexpected(r.error(
+            "direction", fmt::format("must be increasing or decreasing (got \"{}\")", direction)));
+      }
+      ep.increasing = direction == "increasing";
+    }
+    const auto items = KETAPATH_TRY(r.tables("items"));
+    const toml::table* templ = KETAPATH_TRY(r.table("metric"));
+    const auto selectors = KETAPATH_TRY(parse_session_list(r));
+    if (!items.empty() && (templ != nullptr || !selectors.empty())) {
+      return std::unexpected(r.error("items", "give items, or metric with sessions/weeks"));
+    }
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      ep.items.push_back(KETAPATH_TRY(
+          parse_metric_table(*items[i], origin, fmt::format("{}[{}]", r.key_path("items"), i))));
+    }
+    if (templ != nullptr) {
+      const trial::Metric base =
+          KETAPATH_TRY(parse_metric_table(*templ, origin, r.key_path("metric")));
+      if (selectors.empty()) {
+        return std::unexpected(r.error("metric", "needs sessions = [...] or weeks = [...]"));
+      }
+      if (base.session) {
+        return std::unexpected(
+            r.error("metric", "must not name a session (sessions/weeks choose them)"));
+      }
+      for (const trial::SessionSelector& sel : selectors) {
+        trial::Metric m = base;
+        m.session = sel;
+        ep.items.push_back(std::move(m));
+      }
+    }
+    if (items.empty() && templ == nullptr) {
+      return std::unexpected(r.error("items", "an ordering or ratio needs items or metric"));
+    }
+  } else {
+    auto k = metric_kind(r, kind);
+    if (!k) {
+      return std::unexpected(k.error());
+    }
+    ep.items.push_back(KETAPATH_TRY(parse_metric_keys(r, *k)));
+  }
+  if (const toml::node* published = r.node("published")) {
+    if (const auto* s = published->as_string()) {
+      ep.published = trial::Published(s->get());
+    } else {
+      ep.published = trial::Published(KETAPATH_TRY(r.required_number("published")));
+    }
+  }
+  if (const auto tolerance = KETAPATH_TRY(r.numbers("tolerance"))) {
+    if (tolerance->size() != 2 || !((*tolerance)[0] <= (*tolerance)[1])) {
+      return std::unexpected(
+          r.error("tolerance", fmt::format("must be [low, high] with low <= high (got {})",
+                                           describe_node(*table.get("tolerance")))));
+    }
+    ep.tolerance = std::pair((*tolerance)[0], (*tolerance)[1]);
+  }
+  KETAPATH_TRY(r.finish());
+  return ep;
+}
+
+}  // namespace ketapath::io::detail

@@ -1,0 +1,283 @@
+#include "trial/design.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include <fmt/format.h>
+
+namespace ketapath::trial {
+
+std::string describe(const SessionSelector& selector) {
+  switch (selector.kind) {
+    case SessionSelector::Kind::Index:
+      return fmt::format("session {}", selector.number);
+    case SessionSelector::Kind::Week:
+      return fmt::format("week {}", selector.number);
+    case SessionSelector::Kind::Agent:
+      return fmt::format("{} session {}", protocol::agent_name(selector.agent), selector.number);
+  }
+  return "?";
+}
+
+core::Result<std::size_t> resolve_session(const SessionSelector& selector,
+                                          const std::vector<protocol::Administration>& sessions) {
+  int seen = 0;
+  for (std::size_t i = 0; i < sessions.size(); ++i) {
+    switch (selector.kind) {
+      case SessionSelector::Kind::Index:
+        if (static_cast<int>(i) + 1 == selector.number) {
+          return i;
+        }
+        break;
+      case SessionSelector::Kind::Week: {
+        const double start = (selector.number - 1) * 168.0;
+        if (sessions[i].time.value() >= start && sessions[i].time.value() < start + 168.0) {
+          return i;
+        }
+        break;
+      }
+      case SessionSelector::Kind::Agent:
+        if (sessions[i].agent == selector.agent && ++seen == selector.number) {
+          return i;
+        }
+        break;
+    }
+  }
+  return core::fail(core::ErrorCode::NotFound, "no {} (the regimen has {} sessions)",
+                    describe(selector), sessions.size());
+}
+
+std::string_view variable_name(Variable variable) {
+  switch (variable) {
+    case Variable::Cadss:
+      return "cadss";
+    case Variable::Dsbp:
+      return "dsbp";
+    case Variable::Ddbp:
+      return "ddbp";
+    case Variable::Dhr:
+      return "dhr";
+    case Variable::Ketamine:
+      return "ketamine_ng_ml";
+    case Variable::Norketamine:
+      return "norketamine_ng_ml";
+  }
+  return "?";
+}
+
+std::optional<Variable> parse_variable(std::string_view name) {
+  for (Variable v : {Variable::Cadss, Variable::Dsbp, Variable::Ddbp, Variable::Dhr,
+                     Variable::Ketamine, Variable::Norketamine}) {
+    if (name == variable_name(v)) {
+      return v;
+    }
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+bool contains_time(const std::vector<core::Hours>& times, core::Hours t) {
+  return std::ranges::any_of(times,
+                             [t](core::Hours x) { return std::abs((x - t).value()) < 1e-9; });
+}
+
+core::Status check_times(const std::vector<core::Hours>& times, std::string_view what) {
+  for (core::Hours t : times) {
+    if (!std::isfinite(t.value()) || t.value() < 0.0) {
+      return core::fail(core::ErrorCode::InvalidArgument,
+                        "assessments: {} times must be >= 0 (got {} h)", what, t.value());
+    }
+  }
+  return {};
+}
+
+using ArmSessions = std::vector<std::vector<protocol::Administration>>;
+
+core::Status check_rule(const Design& design, const ArmSessions& sessions,
+                        const ResponderRule& rule, const std::vector<std::size_t>& arms,
+                        std::string_view where) {
+  if (rule.scales.empty()) {
+    return core::fail(core::ErrorCode::InvalidArgument, "{}: responder rule lists no scales",
+                      where);
+  }
+  for (pd::Scale s : rule.scales) {
+    if (std::ranges::find(design.assessments.scales, s) == design.assessments.scales.end()) {
+      return core::fail(core::ErrorCode::InvalidArgument,
+                        "{}: responder scale {} is not among the rated scales", where,
+                        pd::scale_name(s));
+    }
+  }
+  if (!(rule.min_reduction > 0.0 && rule.min_reduction <= 1.0)) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "{}: min_reduction must be in (0, 1] (got {})", where, rule.min_reduction);
+  }
+  for (std::size_t a : arms) {
+    for (const SessionSelector& sel : rule.sessions) {
+      auto found = resolve_session(sel, sessions[a]);
+      if (!found) {
+        return core::fail(core::ErrorCode::InvalidArgument, "{}: arm {} has {}", where,
+                          design.arms[a].name, found.error().message);
+      }
+    }
+  }
+  return {};
+}
+
+core::Status check_metric(const Design& design, const ArmSessions& sessions, const Metric& m,
+                          std::string_view where) {
+  std::vector<std::size_t> arms;
+  if (m.arms.empty()) {
+    for (std::size_t a = 0; a < design.arms.size(); ++a) {
+      arms.push_back(a);
+    }
+  }
+  for (const std::string& name : m.arms) {
+    auto it = std::ranges::find(design.arms, name, &Arm::name);
+    if (it == design.arms.end()) {
+      return core::fail(core::ErrorCode::InvalidArgument, "{}: no arm named \"{}\"", where, name);
+    }
+    arms.push_back(static_cast<std::size_t>(it - design.arms.begin()));
+  }
+  if (m.session) {
+    for (std::size_t a : arms) {
+      auto found = resolve_session(*m.session, sessions[a]);
+      if (!found) {
+        return core::fail(core::ErrorCode::InvalidArgument, "{}: arm {} has {}", where,
+                          design.arms[a].name, found.error().message);
+      }
+    }
+  } else if (m.kind != Metric::Kind::Responders) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "{}: needs a session (session, week or agent)", where);
+  }
+  const Assessments& as = design.assessments;
+  switch (m.kind) {
+    case Metric::Kind::MeanReduction:
+    case Metric::Kind::MeanScore:
+      if (std::ranges::find(as.scales, m.scale) == as.scales.end()) {
+        return core::fail(core::ErrorCode::InvalidArgument, "{}: scale {} is not rated", where,
+                          pd::scale_name(m.scale));
+      }
+      if (!contains_time(as.ratings, m.at)) {
+        return core::fail(core::ErrorCode::InvalidArgument,
+                          "{}: at_h {} is not one of the rating times", where, m.at.value());
+      }
+      if (m.kind == Metric::Kind::MeanReduction && !(m.at.value() > 0.0)) {
+        return core::fail(core::ErrorCode::InvalidArgument,
+                          "{}: a reduction needs at_h > 0 (got {})", where, m.at.value());
+      }
+      break;
+    case Metric::Kind::MeanValue: {
+      const auto& times = m.variable == Variable::Cadss ? as.cadss : as.vitals;
+      if (!contains_time(times, m.at)) {
+        return core::fail(core::ErrorCode::InvalidArgument,
+                          "{}: at_h {} is not one of the {} times", where, m.at.value(),
+                          m.variable == Variable::Cadss ? "cadss" : "vitals");
+      }
+      break;
+    }
+    case Metric::Kind::MeanPeak:
+      if (!(m.within.value() > 0.0)) {
+        return core::fail(core::ErrorCode::InvalidArgument, "{}: within_h must be > 0 (got {})",
+                          where, m.within.value());
+      }
+      break;
+    case Metric::Kind::Responders: {
+      const ResponderRule* rule =
+          m.rule ? &*m.rule : (design.responder ? &*design.responder : nullptr);
+      if (rule == nullptr) {
+        return core::fail(core::ErrorCode::InvalidArgument,
+                          "{}: counts responders but the design has no [responder] rule", where);
+      }
+      KETAPATH_TRY(check_rule(design, sessions, *rule, arms, where));
+      break;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+core::Status validate(const Design& design) {
+  if (design.arms.empty()) {
+    return core::fail(core::ErrorCode::InvalidArgument, "design {}: has no arms", design.name);
+  }
+  ArmSessions sessions;
+  std::set<std::string> names;
+  for (const Arm& arm : design.arms) {
+    if (!names.insert(arm.name).second) {
+      return core::fail(core::ErrorCode::InvalidArgument, "design {}: arm name \"{}\" repeats",
+                        design.name, arm.name);
+    }
+    if (arm.subjects < 1) {
+      return core::fail(core::ErrorCode::InvalidArgument, "arm {}: subjects must be >= 1 (got {})",
+                        arm.name, arm.subjects);
+    }
+    auto list = protocol::administrations(arm.regimen);
+    if (!list) {
+      return std::unexpected(core::with_context(list.error(), fmt::format("arm {}", arm.name)));
+    }
+    sessions.push_back(std::move(*list));
+  }
+  KETAPATH_TRY(design.population.validate());
+  KETAPATH_TRY(check_times(design.assessments.ratings, "rating"));
+  KETAPATH_TRY(check_times(design.assessments.cadss, "cadss"));
+  KETAPATH_TRY(check_times(design.assessments.vitals, "vitals"));
+  for (double e :
+       {design.expectancy_ketamine, design.expectancy_placebo, design.expectancy_midazolam}) {
+    if (!(e >= 0.0) || !std::isfinite(e)) {
+      return core::fail(core::ErrorCode::InvalidArgument,
+                        "design {}: expectancy must be >= 0 (got {})", design.name, e);
+    }
+  }
+  std::vector<std::size_t> all_arms;
+  for (std::size_t a = 0; a < design.arms.size(); ++a) {
+    all_arms.push_back(a);
+  }
+  if (design.responder) {
+    KETAPATH_TRY(check_rule(design, sessions, *design.responder, all_arms, "responder"));
+  }
+  if (design.enrichment) {
+    const Enrichment& e = design.enrichment.value();
+    auto run_in = protocol::administrations(e.regimen);
+    if (!run_in) {
+      return std::unexpected(core::with_context(run_in.error(), "enrichment"));
+    }
+    ArmSessions one{*run_in};
+    KETAPATH_TRY(check_rule(design, one, e.rule, {0}, "enrichment"));
+    if (e.max_candidates_per_subject < 1) {
+      return core::fail(core::ErrorCode::InvalidArgument,
+                        "enrichment: max_candidates_per_subject must be >= 1 (got {})",
+                        e.max_candidates_per_subject);
+    }
+  }
+  std::set<std::string> endpoint_names;
+  for (const Endpoint& ep : design.endpoints) {
+    const std::string where = fmt::format("endpoint \"{}\"", ep.name);
+    if (ep.name.empty() || !endpoint_names.insert(ep.name).second) {
+      return core::fail(core::ErrorCode::InvalidArgument, "{}: name is empty or repeats", where);
+    }
+    const std::size_t n = ep.items.size();
+    const bool count_ok = (ep.kind == Endpoint::Kind::Value && n == 1) ||
+                          (ep.kind == Endpoint::Kind::Ordering && n >= 2) ||
+                          (ep.kind == Endpoint::Kind::Ratio && n == 2);
+    if (!count_ok) {
+      return core::fail(core::ErrorCode::InvalidArgument,
+                        "{}: has {} metrics (a value needs 1, an ordering >= 2, a ratio 2)", where,
+                        n);
+    }
+    for (const Metric& m : ep.items) {
+      KETAPATH_TRY(check_metric(design, sessions, m, where));
+    }
+    if (ep.tolerance && !(ep.tolerance->first <= ep.tolerance->second)) {
+      return core::fail(core::ErrorCode::InvalidArgument,
+                        "{}: tolerance needs low <= high (got [{}, {}])", where,
+                        ep.tolerance->first, ep.tolerance->second);
+    }
+  }
+  return {};
+}
+
+}  // namespace ketapath::trial

@@ -1,0 +1,160 @@
+#pragma once
+// A trial design as a value: population, arms with regimens, what is assessed when, the responder
+// rule and the endpoints with their published values and tolerances. Designs are data files
+// (designs/*.toml, read by io/design_file.h; schema in docs/trial-designs.md), so a new trial
+// needs no C++.
+//
+// Endpoint vocabulary. A *metric* is one number per replicate trial, a mean over the subjects of
+// some arms at one session (or a responder count). An *endpoint* is a metric (kind Value), or an
+// ordering of several metrics (1 when strictly monotone in that replicate, else 0), or the ratio
+// of two metrics. Sessions are chosen by index, by week or by agent, so the same endpoint works
+// for every arm of a design.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/error.h"
+#include "core/units.h"
+#include "pd/rating_scales.h"
+#include "population/virtual_patient.h"
+#include "protocol/regimen.h"
+
+namespace ketapath::trial {
+
+/// Which session of an arm's regimen a metric refers to.
+struct SessionSelector {
+  enum class Kind : std::uint8_t {
+    Index,  ///< the number-th session (1-based)
+    Week,   ///< the first session in week `number` (1-based; week w is [(w-1) 168 h, w 168 h))
+    Agent,  ///< the number-th session (1-based occurrence) giving `agent`
+  };
+  Kind kind = Kind::Index;
+  int number = 1;
+  protocol::Agent agent = protocol::Agent::Ketamine;
+
+  bool operator==(const SessionSelector&) const = default;
+};
+
+/// "session 3", "week 14", "placebo session 1".
+std::string describe(const SessionSelector& selector);
+
+/// The 0-based index of the selected session in `sessions`, or NotFound naming the selector.
+core::Result<std::size_t> resolve_session(const SessionSelector& selector,
+                                          const std::vector<protocol::Administration>& sessions);
+
+/// Continuous model outputs assessed at the monitoring times (vitals_h) or CADSS times.
+enum class Variable : std::uint8_t {
+  Cadss,        ///< rated CADSS (model + measurement noise, rounded, 0..92), at cadss_h
+  Dsbp,         ///< change in systolic BP, mmHg, at vitals_h
+  Ddbp,         ///< change in diastolic BP, mmHg
+  Dhr,          ///< change in heart rate, beats/min
+  Ketamine,     ///< plasma ketamine, ng/mL
+  Norketamine,  ///< plasma norketamine, ng/mL
+};
+
+/// "cadss", "dsbp", "ddbp", "dhr", "ketamine_ng_ml", "norketamine_ng_ml".
+std::string_view variable_name(Variable variable);
+std::optional<Variable> parse_variable(std::string_view name);
+
+/// A subject responds when, for any listed scale and any rating after a listed session up to
+/// `within` (inclusive), the reduction from that session's pre-dose rating is >= min_reduction.
+struct ResponderRule {
+  std::string definition;                 ///< the rule in words, as stated in the design file
+  std::vector<pd::Scale> scales;          ///< any of these
+  double min_reduction = 0.5;             ///< fraction of the pre-dose rating
+  std::vector<SessionSelector> sessions;  ///< empty: every session
+  core::Hours within{168.0};
+};
+
+struct Metric {
+  enum class Kind : std::uint8_t {
+    MeanReduction,  ///< mean fractional reduction of `scale` at `at` after the session, from
+                    ///< that session's pre-dose rating (subjects with a 0 pre-dose excluded)
+    MeanScore,      ///< mean rating of `scale` at `at` after the session (0 = pre-dose)
+    MeanValue,      ///< mean of `variable` at `at` after the session
+    MeanPeak,       ///< mean over subjects of the highest `variable` in (0, within] after it
+    Responders,     ///< subjects meeting the responder rule (at `session` only, if given)
+  };
+  Kind kind = Kind::MeanReduction;
+  std::vector<std::string> arms;           ///< empty: all arms, pooled
+  std::optional<SessionSelector> session;  ///< required except for Responders
+  pd::Scale scale = pd::Scale::HamA;
+  Variable variable = Variable::Cadss;
+  core::Hours at{0.0};
+  core::Hours within{2.0};
+  std::optional<ResponderRule> rule;  ///< Responders: overrides the design's rule
+};
+
+/// A published value: a number, or words when the paper gives none ("minor").
+using Published = std::variant<double, std::string>;
+
+struct Endpoint {
+  enum class Kind : std::uint8_t {
+    Value,     ///< items[0]
+    Ordering,  ///< items strictly increasing (or decreasing); the fraction of replicates
+    Ratio,     ///< items[0] / items[1]
+  };
+  std::string name;
+  std::string definition;  ///< how it is computed, in words (required in design files)
+  std::string unit;        ///< "fraction", "subjects", "points", "mmHg", "bpm", "ng/mL", ...
+  Kind kind = Kind::Value;
+  bool increasing = true;  ///< Ordering direction
+  std::vector<Metric> items;
+  std::optional<Published> published;
+  /// [low, high]; absent for report-only endpoints (no verdict).
+  std::optional<std::pair<double, double>> tolerance;
+};
+
+struct Arm {
+  std::string name;
+  int subjects = 0;
+  protocol::Regimen regimen;
+};
+
+/// What is measured, relative to each session's start (0 = immediately before dosing).
+struct Assessments {
+  std::vector<pd::Scale> scales;     ///< anxiety scales rated (first = primary, for plots)
+  std::vector<core::Hours> ratings;  ///< rating times of those scales
+  std::vector<core::Hours> cadss;    ///< CADSS rating times
+  std::vector<core::Hours> vitals;   ///< BP, HR and concentration times
+};
+
+/// Run-in that selects the enrolled population (e.g. responders of an earlier study): candidates
+/// are drawn in subject order, given `regimen` and kept when they meet `rule`, until each arm is
+/// full. The trial regimen then starts without carry-over (after a washout).
+struct Enrichment {
+  std::string definition;
+  protocol::Regimen regimen;
+  ResponderRule rule;
+  int max_candidates_per_subject = 50;  ///< gives up (error) beyond this many candidates
+};
+
+struct Design {
+  std::string name;  ///< "glue2017"
+  std::string title;
+  std::string citation;
+  std::string description;
+  std::string model = "ketamine";  ///< model file name under models/
+  population::PopulationSpec population;
+  std::vector<Arm> arms;
+  Assessments assessments;
+  std::optional<ResponderRule> responder;
+  std::optional<Enrichment> enrichment;
+  /// Expectancy multiplier of a session's placebo response, by agent (pd::Dose::expectancy).
+  double expectancy_ketamine = 1.0;
+  double expectancy_placebo = 1.0;
+  double expectancy_midazolam = 1.0;
+  std::vector<Endpoint> endpoints;
+};
+
+/// Checks consistency that a file's syntax cannot: arms non-empty with valid regimens, unique
+/// names, assessment times >= 0, every metric's arm exists, its session resolves in each arm,
+/// `at` is an assessment time of the right kind, scales are rated, Responders has a rule,
+/// item counts (Value 1, Ordering >= 2, Ratio 2), tolerance low <= high. InvalidArgument naming
+/// the endpoint: "endpoint \"cadss_week14\": arm twice_weekly has no session in week 20".
+core::Status validate(const Design& design);
+
+}  // namespace ketapath::trial

@@ -1,0 +1,446 @@
+#include "trial/run_trial.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "population/virtual_patient.h"
+#include "trial/subject_outcome.h"
+
+namespace ketapath::trial {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// Rating-noise slots of the trial proper start here, so a run-in's ratings of the same subject
+// (slots from 0) are independent of them.
+constexpr std::uint64_t kTrialSlots = std::uint64_t{1} << 40;
+
+std::size_t time_index(const std::vector<core::Hours>& times, core::Hours t) {
+  for (std::size_t i = 0; i < times.size(); ++i) {
+    if (std::abs((times[i] - t).value()) < 1e-9) {
+      return i;
+    }
+  }
+  return times.size();
+}
+
+std::size_t scale_index(const Assessments& as, pd::Scale scale) {
+  return static_cast<std::size_t>(std::ranges::find(as.scales, scale) - as.scales.begin());
+}
+
+// A responder rule with its sessions resolved for one arm.
+struct ResolvedRule {
+  const ResponderRule* rule = nullptr;
+  std::vector<std::size_t> sessions;
+};
+
+struct MetricPlan {
+  const Metric* metric = nullptr;
+  std::vector<std::size_t> arms;
+  std::vector<std::size_t> session;  // per entry of arms (Responders without session: unused)
+  std::vector<ResolvedRule> rules;   // per entry of arms (Responders only)
+  std::size_t scale = 0;
+  std::size_t at = 0;
+};
+
+struct Plan {
+  const Design* design = nullptr;
+  std::vector<std::vector<protocol::Administration>> sessions;  // per arm
+  std::vector<std::vector<MetricPlan>> endpoints;
+  std::vector<protocol::Administration> run_in;
+  ResolvedRule run_in_rule;
+  Expectancy expectancy;
+};
+
+std::vector<std::size_t> all_sessions(std::size_t n) {
+  std::vector<std::size_t> out(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    out[i] = i;
+  }
+  return out;
+}
+
+ResolvedRule resolve_rule(const ResponderRule& rule,
+                          const std::vector<protocol::Administration>& sessions) {
+  ResolvedRule out{&rule, {}};
+  if (rule.sessions.empty()) {
+    out.sessions = all_sessions(sessions.size());
+  }
+  for (const SessionSelector& sel : rule.sessions) {
+    out.sessions.push_back(resolve_session(sel, sessions).value());  // checked by validate()
+  }
+  return out;
+}
+
+Plan make_plan(const Design& design) {
+  Plan plan;
+  plan.design = &design;
+  plan.expectancy = {design.expectancy_ketamine, design.expectancy_placebo,
+                     design.expectancy_midazolam};
+  for (const Arm& arm : design.arms) {
+    plan.sessions.push_back(protocol::administrations(arm.regimen).value());
+  }
+  const Assessments& as = design.assessments;
+  for (const Endpoint& ep : design.endpoints) {
+    std::vector<MetricPlan> items;
+    for (const Metric& m : ep.items) {
+      MetricPlan mp;
+      mp.metric = &m;
+      if (m.arms.empty()) {
+        mp.arms = all_sessions(design.arms.size());
+      }
+      for (const std::string& name : m.arms) {
+        mp.arms.push_back(static_cast<std::size_t>(
+            std::ranges::find(design.arms, name, &Arm::name) - design.arms.begin()));
+      }
+      for (std::size_t a : mp.arms) {
+        const auto& sessions = plan.sessions[a];
+        mp.session.push_back(m.session ? resolve_session(*m.session, sessions).value() : 0);
+        if (m.kind == Metric::Kind::Responders) {
+          ResolvedRule rule = resolve_rule(m.rule ? *m.rule : *design.responder, sessions);
+          if (m.session) {
+            rule.sessions = {mp.session.back()};
+          }
+          mp.rules.push_back(std::move(rule));
+        }
+      }
+      mp.scale = scale_index(as, m.scale);
+      const auto& times =
+          (m.kind == Metric::Kind::MeanReduction || m.kind == Metric::Kind::MeanScore)
+              ? as.ratings
+              : (m.variable == Variable::Cadss ? as.cadss : as.vitals);
+      mp.at = time_index(times, m.at);
+      items.push_back(std::move(mp));
+    }
+    plan.endpoints.push_back(std::move(items));
+  }
+  if (design.enrichment) {
+    plan.run_in = protocol::administrations(design.enrichment->regimen).value();
+    plan.run_in_rule = resolve_rule(design.enrichment->rule, plan.run_in);
+  }
+  return plan;
+}
+
+bool responds(const SubjectOutcome& o, const ResolvedRule& r, const Assessments& as) {
+  for (std::size_t k : r.sessions) {
+    const SessionOutcome& so = o.sessions[k];
+    for (pd::Scale scale : r.rule->scales) {
+      const std::size_t s = scale_index(as, scale);
+      const double pre = so.pre[s];
+      if (!(pre > 0.0)) {
+        continue;
+      }
+      for (std::size_t j = 0; j < as.ratings.size(); ++j) {
+        const double t = as.ratings[j].value();
+        if (t > 0.0 && t <= r.rule->within.value() + 1e-9 &&
+            (pre - so.ratings[s][j]) / pre >= r.rule->min_reduction - 1e-12) {
+          return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
+using Outcomes = std::vector<std::vector<SubjectOutcome>>;  // [arm][subject]
+
+double subject_value(const MetricPlan& mp, const SessionOutcome& so, const Assessments& as) {
+  const Metric& m = *mp.metric;
+  switch (m.kind) {
+    case Metric::Kind::MeanReduction: {
+      const double pre = so.pre[mp.scale];
+      return pre > 0.0 ? (pre - so.ratings[mp.scale][mp.at]) / pre : kNaN;
+    }
+    case Metric::Kind::MeanScore:
+      return so.ratings[mp.scale][mp.at];
+    case Metric::Kind::MeanValue:
+      return m.variable == Variable::Cadss ? so.cadss[mp.at]
+                                           : so.vitals[vitals_index(m.variable)][mp.at];
+    case Metric::Kind::MeanPeak: {
+      const bool cadss = m.variable == Variable::Cadss;
+      const auto& times = cadss ? as.cadss : as.vitals;
+      const auto& values = cadss ? so.cadss : so.vitals[vitals_index(m.variable)];
+      double peak = kNaN;
+      for (std::size_t j = 0; j < times.size(); ++j) {
+        if (times[j].value() > 0.0 && times[j].value() <= m.within.value() + 1e-9) {
+          peak = std::isnan(peak) ? values[j] : std::max(peak, values[j]);
+        }
+      }
+      return peak;
+    }
+    case Metric::Kind::Responders:
+      break;
+  }
+  return kNaN;
+}
+
+double metric_value(const MetricPlan& mp, const Outcomes& outcomes, const Assessments& as) {
+  if (mp.metric->kind == Metric::Kind::Responders) {
+    int count = 0;
+    for (std::size_t i = 0; i < mp.arms.size(); ++i) {
+      for (const SubjectOutcome& o : outcomes[mp.arms[i]]) {
+        count += responds(o, mp.rules[i], as) ? 1 : 0;
+      }
+    }
+    return count;
+  }
+  double sum = 0.0;
+  int n = 0;
+  for (std::size_t i = 0; i < mp.arms.size(); ++i) {
+    for (const SubjectOutcome& o : outcomes[mp.arms[i]]) {
+      const double v = subject_value(mp, o.sessions[mp.session[i]], as);
+      if (std::isfinite(v)) {
+        sum += v;
+        ++n;
+      }
+    }
+  }
+  return n > 0 ? sum / n : kNaN;
+}
+
+double endpoint_value(const Endpoint& ep, const std::vector<MetricPlan>& items,
+                      const Outcomes& outcomes, const Assessments& as) {
+  std::vector<double> v;
+  for (const MetricPlan& mp : items) {
+    v.push_back(metric_value(mp, outcomes, as));
+  }
+  switch (ep.kind) {
+    case Endpoint::Kind::Value:
+      return v[0];
+    case Endpoint::Kind::Ratio:
+      return v[1] != 0.0 ? v[0] / v[1] : kNaN;
+    case Endpoint::Kind::Ordering:
+      for (std::size_t i = 1; i < v.size(); ++i) {
+        if (std::isnan(v[i]) || std::isnan(v[i - 1])) {
+          return kNaN;
+        }
+        if (ep.increasing ? !(v[i] > v[i - 1]) : !(v[i] < v[i - 1])) {
+          return 0.0;
+        }
+      }
+      return 1.0;
+  }
+  return kNaN;
+}
+
+struct ReplicateData {
+  std::vector<double> endpoints;
+  std::vector<double> profile;     // [arm][session][reduction | cadss | dsbp offsets], flattened
+  std::vector<double> responders;  // [arm][session], flattened
+};
+
+double mean_over(const std::vector<SubjectOutcome>& subjects, auto&& value) {
+  double sum = 0.0;
+  int n = 0;
+  for (const SubjectOutcome& o : subjects) {
+    const double v = value(o);
+    if (std::isfinite(v)) {
+      sum += v;
+      ++n;
+    }
+  }
+  return n > 0 ? sum / n : kNaN;
+}
+
+core::Result<population::VirtualPatient> enrol(const Plan& plan,
+                                               const population::PatientGenerator& generator,
+                                               std::uint64_t seed, std::uint64_t replicate,
+                                               std::uint64_t& candidate, std::uint64_t limit) {
+  const Design& d = *plan.design;
+  while (true) {
+    if (candidate >= limit) {
+      return core::fail(core::ErrorCode::Validation,
+                        "design {}: enrichment found too few responders among {} candidates in "
+                        "replicate {} (raise max_candidates_per_subject or relax the rule)",
+                        d.name, limit, replicate + 1);
+    }
+    population::VirtualPatient patient = generator.draw(seed, replicate, candidate++);
+    if (!d.enrichment) {
+      return patient;
+    }
+    const SubjectOutcome run_in = KETAPATH_TRY(
+        simulate_subject(patient, plan.run_in, d.assessments, plan.expectancy, seed, 0));
+    if (responds(run_in, plan.run_in_rule, d.assessments)) {
+      return patient;
+    }
+  }
+}
+
+core::Result<ReplicateData> run_replicate(const Plan& plan,
+                                          const population::PatientGenerator& generator,
+                                          std::uint64_t seed, std::uint64_t replicate) {
+  const Design& d = *plan.design;
+  const Assessments& as = d.assessments;
+  std::uint64_t total = 0;
+  for (const Arm& arm : d.arms) {
+    total += static_cast<std::uint64_t>(arm.subjects);
+  }
+  const std::uint64_t limit =
+      d.enrichment ? total * static_cast<std::uint64_t>(d.enrichment->max_candidates_per_subject)
+                   : total;
+  const std::uint64_t slot_base = d.enrichment ? kTrialSlots : 0;
+  Outcomes outcomes(d.arms.size());
+  std::uint64_t candidate = 0;
+  for (std::size_t a = 0; a < d.arms.size(); ++a) {
+    for (int j = 0; j < d.arms[a].subjects; ++j) {
+      const auto patient = KETAPATH_TRY(enrol(plan, generator, seed, replicate, candidate, limit));
+      outcomes[a].push_back(KETAPATH_TRY(
+          simulate_subject(patient, plan.sessions[a], as, plan.expectancy, seed, slot_base)));
+    }
+  }
+
+  ReplicateData data;
+  for (std::size_t e = 0; e < d.endpoints.size(); ++e) {
+    data.endpoints.push_back(endpoint_value(d.endpoints[e], plan.endpoints[e], outcomes, as));
+  }
+  for (std::size_t a = 0; a < d.arms.size(); ++a) {
+    for (std::size_t k = 0; k < plan.sessions[a].size(); ++k) {
+      for (std::size_t j = 0; j < as.ratings.size(); ++j) {
+        data.profile.push_back(mean_over(outcomes[a], [&](const SubjectOutcome& o) {
+          const SessionOutcome& so = o.sessions[k];
+          return so.pre[0] > 0.0 ? (so.pre[0] - so.ratings[0][j]) / so.pre[0] : kNaN;
+        }));
+      }
+      for (std::size_t j = 0; j < as.cadss.size(); ++j) {
+        data.profile.push_back(mean_over(
+            outcomes[a], [&](const SubjectOutcome& o) { return o.sessions[k].cadss[j]; }));
+      }
+      for (std::size_t j = 0; j < as.vitals.size(); ++j) {
+        data.profile.push_back(mean_over(outcomes[a], [&](const SubjectOutcome& o) {
+          return o.sessions[k].vitals[vitals_index(Variable::Dsbp)][j];
+        }));
+      }
+      if (d.responder) {
+        ResolvedRule rule{&*d.responder, {k}};
+        int count = 0;
+        for (const SubjectOutcome& o : outcomes[a]) {
+          count += responds(o, rule, as) ? 1 : 0;
+        }
+        data.responders.push_back(count);
+      }
+    }
+  }
+  return data;
+}
+
+std::string session_label(const protocol::Administration& a) {
+  if (a.agent == protocol::Agent::Ketamine) {
+    return fmt::format("{} {}", a.dose.describe(), protocol::route_name(a.route));
+  }
+  return fmt::format("{} {}", protocol::agent_name(a.agent), protocol::route_name(a.route));
+}
+
+Band band_of(const std::vector<core::Hours>& times, const std::vector<ReplicateData>& reps,
+             std::size_t& offset) {
+  Band band;
+  std::vector<double> column(reps.size());
+  for (core::Hours t : times) {
+    for (std::size_t r = 0; r < reps.size(); ++r) {
+      column[r] = reps[r].profile[offset];
+    }
+    band.time_h.push_back(t.value());
+    band.values.push_back(summarize(column));
+    ++offset;
+  }
+  return band;
+}
+
+}  // namespace
+
+core::Result<TrialResult> run_trial(const Design& design, const pd::KetamineModel& model,
+                                    const TrialOptions& options) {
+  if (options.replicates < 1) {
+    return core::fail(core::ErrorCode::InvalidArgument, "trial: replicates must be >= 1 (got {})",
+                      options.replicates);
+  }
+  if (options.threads < 1) {
+    return core::fail(core::ErrorCode::InvalidArgument, "trial: threads must be >= 1 (got {})",
+                      options.threads);
+  }
+  KETAPATH_TRY(validate(design));
+  if (design.assessments.scales.empty()) {
+    return core::fail(core::ErrorCode::InvalidArgument, "design {}: rates no anxiety scale",
+                      design.name);
+  }
+  const auto generator =
+      KETAPATH_TRY(population::PatientGenerator::create(model, design.population));
+  const Plan plan = make_plan(design);
+
+  // Fixed mapping: replicate r is computed by worker r % threads into slot r.
+  const auto n = static_cast<std::size_t>(options.replicates);
+  std::vector<std::optional<core::Result<ReplicateData>>> slots(n);
+  const auto work = [&](std::size_t worker, std::size_t workers) {
+    for (std::size_t r = worker; r < n; r += workers) {
+      slots[r] = run_replicate(plan, generator, options.seed, r);
+    }
+  };
+  const auto workers = std::min(static_cast<std::size_t>(options.threads), n);
+  if (workers == 1) {
+    work(0, 1);
+  } else {
+    std::vector<std::jthread> pool;
+    for (std::size_t w = 0; w < workers; ++w) {
+      pool.emplace_back(work, w, workers);
+    }
+  }
+  std::vector<ReplicateData> reps;
+  reps.reserve(n);
+  for (auto& slot : slots) {
+    if (!slot->has_value()) {
+      return std::unexpected(slot->error());
+    }
+    reps.push_back(std::move(**slot));
+  }
+
+  TrialResult result;
+  result.design = design.name;
+  result.replicates = options.replicates;
+  result.seed = options.seed;
+  result.primary_scale = pd::scale_name(design.assessments.scales.front());
+  for (std::size_t e = 0; e < design.endpoints.size(); ++e) {
+    EndpointResult er;
+    er.endpoint = design.endpoints[e];
+    for (const ReplicateData& rep : reps) {
+      er.per_replicate.push_back(rep.endpoints[e]);
+    }
+    er.simulated = er.endpoint.kind == Endpoint::Kind::Ordering
+                       ? summarize_fraction(er.per_replicate)
+                       : summarize(er.per_replicate);
+    if (er.endpoint.tolerance && er.simulated.defined > 0) {
+      er.pass = er.simulated.median >= er.endpoint.tolerance->first &&
+                er.simulated.median <= er.endpoint.tolerance->second;
+    }
+    result.endpoints.push_back(std::move(er));
+  }
+  std::size_t offset = 0;
+  std::size_t responder_offset = 0;
+  const Assessments& as = design.assessments;
+  for (std::size_t a = 0; a < design.arms.size(); ++a) {
+    for (std::size_t k = 0; k < plan.sessions[a].size(); ++k) {
+      SessionProfile profile;
+      profile.arm = design.arms[a].name;
+      profile.session = k;
+      profile.label = session_label(plan.sessions[a][k]);
+      profile.start = plan.sessions[a][k].time;
+      profile.reduction = band_of(as.ratings, reps, offset);
+      profile.cadss = band_of(as.cadss, reps, offset);
+      profile.dsbp = band_of(as.vitals, reps, offset);
+      result.profiles.push_back(std::move(profile));
+      if (design.responder) {
+        std::vector<double> counts;
+        for (const ReplicateData& rep : reps) {
+          counts.push_back(rep.responders[responder_offset]);
+        }
+        ++responder_offset;
+        result.responders.push_back({design.arms[a].name, k, session_label(plan.sessions[a][k]),
+                                     summarize(counts), design.arms[a].subjects});
+      }
+    }
+  }
+  return result;
+}
+
+}  // namespace ketapath::trial

@@ -1,0 +1,82 @@
+#pragma once
+// Replicate trials: every replicate draws its own virtual patients (seed, replicate, subject),
+// runs every arm, records the assessments and evaluates each endpoint; endpoints are then
+// summarised over replicates and judged against their tolerance (conventions.md): a value passes
+// when its median over replicates lies in [low, high]; an ordering's value is the fraction of
+// replicates in which it held.
+//
+// Replicates are independent and each is computed from its indices alone, then combined in index
+// order, so results do not depend on the thread count.
+//
+// Example:
+//   auto result = trial::run_trial(design, model, {.replicates = 200, .seed = 1, .threads = 2});
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "pd/ketamine_model.h"
+#include "trial/design.h"
+#include "trial/statistics.h"
+
+namespace ketapath::trial {
+
+struct TrialOptions {
+  int replicates = 200;
+  std::uint64_t seed = 1;
+  int threads = 1;  ///< worker threads; the result is the same for any count
+};
+
+struct EndpointResult {
+  Endpoint endpoint;  ///< the design's endpoint (name, definition, unit, published, tolerance)
+  Summary simulated;  ///< over replicates (orderings: fraction held and its 90% Wilson interval)
+  std::optional<bool> pass;           ///< nullopt for report-only endpoints or no defined value
+  std::vector<double> per_replicate;  ///< value in each replicate (NaN where undefined)
+};
+
+/// Replicate-mean values at times after a session, summarised over replicates.
+struct Band {
+  std::vector<double> time_h;
+  std::vector<Summary> values;
+};
+
+/// Mean time courses of one arm's session: reduction on the primary scale (fraction), rated
+/// CADSS (points) and dSBP (mmHg).
+struct SessionProfile {
+  std::string arm;
+  std::size_t session = 0;  ///< 0-based
+  std::string label;        ///< "0.5 mg/kg sc" (or "placebo iv")
+  core::Hours start{0.0};   ///< session time from the regimen start
+  Band reduction;
+  Band cadss;
+  Band dsbp;
+};
+
+/// Responders under the design's rule restricted to one session.
+struct ResponderCount {
+  std::string arm;
+  std::size_t session = 0;
+  std::string label;
+  Summary count;
+  int subjects = 0;
+};
+
+struct TrialResult {
+  std::string design;
+  int replicates = 0;
+  std::uint64_t seed = 0;
+  std::string primary_scale;  ///< scale of SessionProfile::reduction
+  std::vector<EndpointResult> endpoints;
+  std::vector<SessionProfile> profiles;
+  std::vector<ResponderCount> responders;  ///< empty without a responder rule
+};
+
+/// Runs the design. Errors: InvalidArgument (invalid design, options out of range: replicates
+/// >= 1, threads >= 1), InvalidArgument from the model (invalid parameters), Validation when
+/// enrichment finds too few responders among its candidates.
+core::Result<TrialResult> run_trial(const Design& design, const pd::KetamineModel& model,
+                                    const TrialOptions& options);
+
+}  // namespace ketapath::trial

@@ -1,0 +1,167 @@
+#include "trial/subject_outcome.h"
+
+#include <algorithm>
+
+#include "core/random.h"
+#include "pd/rating_scales.h"
+
+namespace ketapath::trial {
+
+pd::Route to_model_route(protocol::Route route) {
+  switch (route) {
+    case protocol::Route::Iv:
+      return pd::Route::Iv;
+    case protocol::Route::Sc:
+      return pd::Route::Sc;
+    case protocol::Route::Im:
+      return pd::Route::Im;
+    case protocol::Route::Intranasal:
+      return pd::Route::In;
+    case protocol::Route::Oral:
+      return pd::Route::Po;
+    case protocol::Route::Sublingual:
+      return pd::Route::Sl;
+  }
+  return pd::Route::Iv;
+}
+
+std::vector<pd::Dose> to_model_doses(const std::vector<protocol::Administration>& sessions,
+                                     core::Kilograms weight, const Expectancy& expectancy) {
+  std::vector<pd::Dose> doses;
+  doses.reserve(sessions.size());
+  for (const protocol::Administration& a : sessions) {
+    pd::Dose d;
+    d.time = a.time;
+    d.route = to_model_route(a.route);
+    d.duration = a.infusion_duration;
+    switch (a.agent) {
+      case protocol::Agent::Ketamine:
+        d.amount = a.dose.for_weight(weight);
+        d.expectancy = expectancy.ketamine;
+        break;
+      case protocol::Agent::Placebo:
+        d.expectancy = expectancy.placebo;
+        break;
+      case protocol::Agent::Midazolam:
+        d.expectancy = expectancy.midazolam;
+        break;
+    }
+    doses.push_back(d);
+  }
+  return doses;
+}
+
+double baseline_of(const population::VirtualPatient& patient, pd::Scale scale) {
+  switch (scale) {
+    case pd::Scale::HamA:
+      return patient.baseline.ham_a;
+    case pd::Scale::Fq:
+      return patient.baseline.fq;
+    case pd::Scale::Gad7:
+      return patient.baseline.gad7;
+    case pd::Scale::Lsas:
+      return patient.baseline.lsas;
+    case pd::Scale::Cadss:
+      return 0.0;
+  }
+  return 0.0;
+}
+
+namespace {
+
+constexpr double kSameTime = 1e-9;  // h: assessments closer than this are one assessment
+
+// Index of t in the sorted, de-duplicated `times`.
+std::size_t index_of(const std::vector<core::Hours>& times, core::Hours t) {
+  auto it = std::ranges::lower_bound(times, core::Hours(t.value() - kSameTime));
+  KETAPATH_ASSERT(it != times.end(), "assessment time missing from the output grid");
+  return static_cast<std::size_t>(it - times.begin());
+}
+
+}  // namespace
+
+core::Result<SubjectOutcome> simulate_subject(const population::VirtualPatient& patient,
+                                              const std::vector<protocol::Administration>& sessions,
+                                              const Assessments& assessments,
+                                              const Expectancy& expectancy, std::uint64_t seed,
+                                              std::uint64_t slot_base) {
+  std::vector<core::Hours> times;
+  for (const protocol::Administration& a : sessions) {
+    times.push_back(a.time);
+    for (const auto* offsets : {&assessments.ratings, &assessments.cadss, &assessments.vitals}) {
+      for (core::Hours o : *offsets) {
+        times.push_back(a.time + o);
+      }
+    }
+  }
+  std::ranges::sort(times);
+  std::vector<core::Hours> unique;
+  for (core::Hours t : times) {
+    if (unique.empty() || (t - unique.back()).value() > kSameTime) {
+      unique.push_back(t);
+    }
+  }
+
+  const std::vector<pd::Dose> doses =
+      to_model_doses(sessions, patient.covariates.weight, expectancy);
+  const pd::KetamineParameters& p = patient.parameters;
+  const pd::TimeCourse course = KETAPATH_TRY(pd::simulate_ketamine(p, doses, unique));
+
+  core::RandomStream noise(seed, {.replicate = patient.replicate,
+                                  .subject = patient.subject,
+                                  .stream = core::Stream::Assessment});
+  core::RandomStream residual(seed, {.replicate = patient.replicate,
+                                     .subject = patient.subject,
+                                     .stream = core::Stream::Residual});
+  const auto z_at = [&](core::RandomStream& stream, std::size_t i, pd::Scale s) {
+    stream.seek(slot_base + 8 * i + static_cast<std::uint64_t>(s));
+    return stream.normal();
+  };
+  const auto rate = [&](pd::Scale scale, std::size_t i) {
+    const double expected =
+        pd::expected_score(p, scale, baseline_of(patient, scale), course.total_reduction[i]);
+    return pd::observed_score(p, scale, expected, z_at(noise, i, scale));
+  };
+
+  SubjectOutcome out;
+  out.sessions.resize(sessions.size());
+  const std::size_t n_scales = assessments.scales.size();
+  for (std::size_t k = 0; k < sessions.size(); ++k) {
+    SessionOutcome& so = out.sessions[k];
+    const core::Hours t0 = sessions[k].time;
+    const std::size_t pre = index_of(unique, t0);
+    so.pre.resize(n_scales);
+    so.ratings.assign(n_scales, std::vector<double>(assessments.ratings.size()));
+    for (std::size_t s = 0; s < n_scales; ++s) {
+      so.pre[s] = rate(assessments.scales[s], pre);
+      for (std::size_t j = 0; j < assessments.ratings.size(); ++j) {
+        so.ratings[s][j] =
+            rate(assessments.scales[s], index_of(unique, t0 + assessments.ratings[j]));
+      }
+    }
+    so.cadss.resize(assessments.cadss.size());
+    for (std::size_t j = 0; j < assessments.cadss.size(); ++j) {
+      const std::size_t i = index_of(unique, t0 + assessments.cadss[j]);
+      const double expected = pd::clamp_to_scale(pd::Scale::Cadss, course.cadss[i]);
+      so.cadss[j] =
+          pd::observed_score(p, pd::Scale::Cadss, expected, z_at(noise, i, pd::Scale::Cadss));
+    }
+    so.vitals.assign(kVitalsCount, std::vector<double>(assessments.vitals.size()));
+    for (std::size_t j = 0; j < assessments.vitals.size(); ++j) {
+      const std::size_t i = index_of(unique, t0 + assessments.vitals[j]);
+      so.vitals[vitals_index(Variable::Dsbp)][j] = course.dsbp[i].value();
+      so.vitals[vitals_index(Variable::Ddbp)][j] = course.ddbp[i].value();
+      so.vitals[vitals_index(Variable::Dhr)][j] = course.dhr[i].value();
+      // Two concentration assays per time: ketamine uses the HAM-A slot, norketamine the FQ slot.
+      const auto k_obs =
+          pd::observed_concentration(p, course.ketamine[i], z_at(residual, i, pd::Scale::HamA));
+      const auto nk_obs =
+          pd::observed_concentration(p, course.norketamine[i], z_at(residual, i, pd::Scale::Fq));
+      so.vitals[vitals_index(Variable::Ketamine)][j] = core::to_ng_per_ml(k_obs).value();
+      so.vitals[vitals_index(Variable::Norketamine)][j] = core::to_ng_per_ml(nk_obs).value();
+    }
+  }
+  return out;
+}
+
+}  // namespace ketapath::trial

@@ -1,0 +1,65 @@
+#pragma once
+// One virtual patient through one arm: the model's time course at every assessment, turned into
+// what a trial records (noisy ratings rounded to whole points, vitals, measured concentrations).
+
+#include <cstdint>
+#include <vector>
+
+#include "core/error.h"
+#include "pd/ketamine_model.h"
+#include "population/virtual_patient.h"
+#include "protocol/regimen.h"
+#include "trial/design.h"
+
+namespace ketapath::trial {
+
+/// Number of Variable values measured at the vitals times (Dsbp .. Norketamine).
+inline constexpr std::size_t kVitalsCount = 5;
+
+/// Index of a vitals variable in SessionOutcome::vitals (Variable::Cadss has none).
+constexpr std::size_t vitals_index(Variable v) {
+  return static_cast<std::size_t>(v) - 1;
+}
+
+/// What was recorded in one subject around one session (times relative to the session start).
+struct SessionOutcome {
+  std::vector<double> pre;                   ///< pre-dose rating per rated scale (design order)
+  std::vector<std::vector<double>> ratings;  ///< [scale][rating time], points
+  std::vector<double> cadss;                 ///< [cadss time], rated points
+  /// [vitals_index][vitals time]: dSBP, dDBP mmHg, dHR bpm, ketamine, norketamine ng/mL.
+  std::vector<std::vector<double>> vitals;
+};
+
+struct SubjectOutcome {
+  std::vector<SessionOutcome> sessions;  ///< one per administration, in regimen order
+};
+
+/// Expectancy multipliers of the placebo response by agent (Design::expectancy_*).
+struct Expectancy {
+  double ketamine = 1.0;
+  double placebo = 1.0;
+  double midazolam = 1.0;
+};
+
+/// The model's dose list: ketamine sessions as amount = dose x weight; placebo and midazolam
+/// sessions as amount 0 (a session with expectancy but no drug).
+std::vector<pd::Dose> to_model_doses(const std::vector<protocol::Administration>& sessions,
+                                     core::Kilograms weight, const Expectancy& expectancy);
+
+pd::Route to_model_route(protocol::Route route);
+
+/// Simulates one patient's sessions and records every assessment. Ratings at the same moment
+/// (168 h after one dose and before the next) are one rating. Noise: the standard normal of the
+/// rating of scale s at the i-th distinct assessment time is draw `slot_base + 8 i + s` of
+/// Stream::Assessment; concentrations use the same slots of Stream::Residual. So the record
+/// depends only on (seed, replicate, subject, slot_base). Errors come from the model.
+core::Result<SubjectOutcome> simulate_subject(const population::VirtualPatient& patient,
+                                              const std::vector<protocol::Administration>& sessions,
+                                              const Assessments& assessments,
+                                              const Expectancy& expectancy, std::uint64_t seed,
+                                              std::uint64_t slot_base);
+
+/// The patient's baseline on an anxiety scale (0 for CADSS).
+double baseline_of(const population::VirtualPatient& patient, pd::Scale scale);
+
+}  // namespace ketapath::trial
