@@ -1,0 +1,191 @@
+#include "clinic/demo.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "core/random.h"
+
+namespace ketapath::clinic {
+namespace {
+
+using std::chrono::days;
+using std::chrono::hours;
+using std::chrono::minutes;
+
+constexpr std::array<const char*, 12> kFirst{"Ana", "Ben",  "Chloe", "Dev",  "Eli",  "Fatima",
+                                             "Gus", "Hana", "Ivan",  "Jade", "Kiri", "Liam"};
+constexpr std::array<const char*, 12> kLast{"Arden",   "Brook", "Calder",  "Dunmore",
+                                            "Ellery",  "Fenn",  "Garrow",  "Hale",
+                                            "Iverson", "Jory",  "Kestrel", "Lomax"};
+
+int pick(core::RandomStream& rng, int n) {
+  return std::min(n - 1, static_cast<int>(rng.uniform() * n));
+}
+
+// Spreads `total` over `items` answers of 0..max, as evenly as the draw allows.
+std::vector<int> items_for(core::RandomStream& rng, int total, int items, int max) {
+  std::vector<int> out(static_cast<std::size_t>(items), 0);
+  total = std::clamp(total, 0, items * max);
+  for (int placed = 0; placed < total;) {
+    const auto i = static_cast<std::size_t>(pick(rng, items));
+    if (out[i] < max) {
+      ++out[i];
+      ++placed;
+    }
+  }
+  return out;
+}
+
+VitalSigns vitals_at(Timestamp t, Phase phase, double sys, double dia, double hr, double spo2) {
+  VitalSigns v;
+  v.measured_at = t;
+  v.phase = phase;
+  v.systolic = core::MillimetresOfMercury(std::round(sys));
+  v.diastolic = core::MillimetresOfMercury(std::round(dia));
+  v.heart_rate = core::BeatsPerMinute(std::round(hr));
+  v.spo2_percent = std::round(spo2);
+  return v;
+}
+
+}  // namespace
+
+core::Result<DemoSummary> fill_demo(ClinicService& service, std::uint64_t seed, int patients) {
+  if (patients < 1 || patients > 500) {
+    return core::fail(core::ErrorCode::InvalidArgument, "demo: patients must be 1-500 (got {})",
+                      patients);
+  }
+  DemoSummary summary;
+  const Date today = day_of(service.now());
+  const Date loading_start = today - days(28);
+  for (int i = 0; i < patients; ++i) {
+    core::RandomStream rng(
+        seed,
+        {.replicate = 0, .subject = static_cast<std::uint64_t>(i), .stream = core::Stream::Clinic});
+    Patient p;
+    p.name = fmt::format("{} {} (demo)", kFirst[static_cast<std::size_t>(pick(rng, 12))],
+                         kLast[static_cast<std::size_t>(pick(rng, 12))]);
+    p.birth_date = today - days(365 * (22 + pick(rng, 45)) + pick(rng, 365));
+    p.sex = rng.uniform() < 0.6 ? Sex::Female : Sex::Male;
+    const double weight =
+        std::round(10.0 * (p.sex == Sex::Female ? 66.0 : 80.0) * std::exp(0.15 * rng.normal())) /
+        10.0;
+    p.weights = {{loading_start, core::Kilograms(std::clamp(weight, 45.0, 140.0)), false}};
+    const bool sad = rng.uniform() < 0.35;
+    p.diagnoses = {{Disorder::Gad, "F41.1", today - days(900), true}};
+    if (sad) {
+      p.diagnoses.push_back({Disorder::SocialAnxiety, "F40.10", today - days(700), false});
+    }
+    TreatmentTrial ssri{TreatmentKind::Antidepressant,
+                        "sertraline",
+                        core::Milligrams(150.0),
+                        core::Milligrams(50.0),
+                        today - days(600),
+                        10.0 + pick(rng, 6),
+                        0,
+                        TrialOutcome::NonResponse,
+                        ""};
+    TreatmentTrial snri{TreatmentKind::Antidepressant,
+                        "venlafaxine XR",
+                        core::Milligrams(225.0),
+                        core::Milligrams(75.0),
+                        today - days(300),
+                        8.0 + pick(rng, 6),
+                        0,
+                        TrialOutcome::PartialResponse,
+                        ""};
+    p.treatment_history = {ssri, snri};
+    const PatientId id = KETAPATH_TRY(service.add_patient(p));
+    summary.patients.push_back(id);
+
+    ScreeningInput screening;
+    screening.gad = {24 + pick(rng, 60),  true, true, true, true, rng.uniform() < 0.7, true, true,
+                     rng.uniform() < 0.8, true, true};
+    screening.policy = KETAPATH_TRY(service.screening_policy());
+    KETAPATH_TRY(service.screen(id, screening));
+
+    // Loading then weekly maintenance.
+    const Course loading =
+        KETAPATH_TRY(service.plan_course(id, CourseProtocol::IvLoading, loading_start, {}, "demo"));
+    CoursePlanOptions maintenance_options;
+    maintenance_options.route = Route::Iv;
+    maintenance_options.dose = core::MilligramsPerKilogram(0.5);
+    maintenance_options.duration = core::Minutes(40.0);
+    maintenance_options.weeks = 8;
+    const Course maintenance =
+        KETAPATH_TRY(service.plan_course(id, CourseProtocol::MaintenanceWeekly,
+                                         loading_start + days(14), maintenance_options, "demo"));
+    summary.courses += 2;
+
+    const bool responder = rng.uniform() < 0.65;
+    const double gad_base = 14 + pick(rng, 6);
+    const double hama_base = 20 + pick(rng, 9);
+    const double floor_fraction =
+        responder ? 0.25 + 0.15 * rng.uniform() : 0.75 + 0.15 * rng.uniform();
+    const double sys_base = 118 + 12 * rng.uniform();
+    int index = 0;
+    for (const Course* course : {&loading, &maintenance}) {
+      for (const PlannedSession& planned : course->sessions) {
+        const Timestamp start = std::chrono::sys_days(planned.planned_on) + hours(9);
+        if (start + hours(3) > service.now()) {
+          break;  // not yet due
+        }
+        // Anxiety falls towards floor_fraction of baseline with each session.
+        const double before = std::exp(-0.45 * index);
+        const double fraction = floor_fraction + (1.0 - floor_fraction) * before;
+        const double after_fraction = std::max(floor_fraction * 0.9, fraction - 0.12);
+        Session s;
+        s.patient = id;
+        s.course = course->id;
+        s.course_session_number = planned.number;
+        s.route = planned.route;
+        s.dose_per_kg = planned.dose;
+        s.started_at = start;
+        s.ended_at = start + hours(2) + minutes(10);
+        const double rise = 14 + 10 * rng.uniform() + (rng.uniform() < 0.06 ? 45 : 0);
+        s.vitals = {
+            vitals_at(start - minutes(10), Phase::Before, sys_base + 4 * rng.normal(),
+                      78 + 4 * rng.normal(), 72 + 6 * rng.normal(), 98),
+            vitals_at(start + minutes(20), Phase::During, sys_base + 0.7 * rise,
+                      84 + 4 * rng.normal(), 80 + 6 * rng.normal(), 97),
+            vitals_at(start + minutes(40), Phase::During, sys_base + rise, 88 + 4 * rng.normal(),
+                      84 + 6 * rng.normal(), 97),
+            vitals_at(start + minutes(90), Phase::After, sys_base + 0.3 * rise,
+                      82 + 3 * rng.normal(), 76 + 5 * rng.normal(), 98),
+            vitals_at(start + minutes(125), Phase::After, sys_base + 2 * rng.normal(),
+                      79 + 3 * rng.normal(), 72 + 5 * rng.normal(), 98),
+        };
+        const int gad_pre = static_cast<int>(std::round(gad_base * fraction));
+        const int gad_post = static_cast<int>(std::round(gad_base * after_fraction));
+        const int hama_pre = static_cast<int>(std::round(hama_base * fraction));
+        // CADSS falls with repeated dosing (Glue 2018: ~20 at week 1 to ~9 by week 14).
+        const int cadss = static_cast<int>(
+            std::round(std::max(2.0, 20.0 * std::exp(-0.08 * index) + 3 * rng.normal())));
+        s.ratings = {
+            {Scale::Gad7, start - minutes(15), items_for(rng, gad_pre, 7, 3), 0, "self"},
+            {Scale::HamA, start - minutes(15), items_for(rng, hama_pre, 14, 4), 0,
+             "demo clinician"},
+            {Scale::Cadss, start + minutes(45), items_for(rng, cadss, 23, 4), 0, "demo clinician"},
+            {Scale::Gad7, start + minutes(120), items_for(rng, gad_post, 7, 3), 0, "self"},
+        };
+        if (rng.uniform() < 0.15) {
+          s.adverse_events.push_back({start + minutes(25), "nausea", Severity::Mild,
+                                      "observed; resolved without treatment", true});
+        }
+        DischargeReadiness d;
+        d.assessed_at = start + minutes(128);
+        d.alert_and_oriented = d.vitals_near_baseline = d.ambulating_steadily = true;
+        d.escort_present = true;
+        d.assessed_by = "demo nurse";
+        s.discharge = d;
+        const auto recorded = KETAPATH_TRY(service.record_session(s));
+        summary.alerts += static_cast<int>(recorded.alerts.size());
+        ++summary.sessions;
+        ++index;
+      }
+    }
+  }
+  return summary;
+}
+
+}  // namespace ketapath::clinic
