@@ -324,7 +324,7 @@ void march(const BatchSchedule& schedule, const BlockScratch& scratch, const Lan
       case ScheduleAction::Kind::Dose: {
         const BatchDose& dose = doses[action.index];
         for (std::size_t l = 0; l < L; ++l) {
-          const double amount = dose.amount_mg * p.dose_scale[l];
+          const double amount = dose.scaled ? dose.amount_mg * p.dose_scale[l] : dose.amount_mg;
           if (dose.target == DoseTarget::Depot) {
             d[l] += p.f[l] * amount;
             dosed[l] += p.f[l] * amount;

@@ -48,11 +48,13 @@ enum class DoseTarget : std::uint8_t {
   Central,  ///< intravenous bolus into the central compartment
 };
 
-/// One bolus, given to every subject at the same time (amount times the subject's dose_scale).
+/// One bolus, given to every subject at the same time.
 struct BatchDose {
   double time_h = 0.0;
+  /// mg, or mg per unit of the subject's dose_scale (e.g. mg/kg) when `scaled`.
   double amount_mg = 0.0;
   DoseTarget target = DoseTarget::Depot;
+  bool scaled = true;  ///< multiply by the subject's dose_scale
 };
 
 /// The protocol shared by all subjects: doses and output times (hours, from 0).

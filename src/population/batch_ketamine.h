@@ -1,0 +1,50 @@
+#pragma once
+// The bundled ketamine model on the batch engine: one arm's regimen compiled into a BatchProtocol,
+// and virtual patients (population::PatientGenerator) as the batch kernel's subjects. The kernel
+// covers the model's PK (one depot route, two compartments, norketamine, effect site) and the
+// plasticity state S; CADSS, haemodynamics, acute anxiolysis and rating scales are evaluated by
+// `ketapath trial` (trial::simulate_subject), which needs them per rating, not per population.
+//
+// Supported regimens: ketamine boluses by one route (IV bolus into the central compartment, or one
+// extravascular route into the depot), plus placebo/midazolam sessions (no drug). Refused with
+// InvalidArgument: IV infusions, several extravascular routes in one arm, swallowed routes with
+// presystemic norketamine formation, and S_GAMMA other than 2 (the kernel's g =
+// Ce^2/(EC50^2+Ce^2)).
+//
+// Example:
+//   auto sessions = protocol::administrations(arm.regimen).value();
+//   auto plan = population::plan_ketamine_batch(sessions, {0, 1, 2, 24, 72, 168}, model.typical);
+//   auto source = population::ketamine_subject_source(generator, plan->route, seed);
+
+#include <memory>
+#include <vector>
+
+#include "core/error.h"
+#include "pd/ketamine_model.h"
+#include "population/batch_model.h"
+#include "population/batch_runner.h"
+#include "population/virtual_patient.h"
+#include "protocol/regimen.h"
+
+namespace ketapath::population {
+
+struct KetamineBatchPlan {
+  BatchProtocol protocol;
+  pd::Route route = pd::Route::Iv;  ///< the arm's drug route (its KA and F are used)
+};
+
+/// Compiles sessions into a protocol: one dose per ketamine session (mg/kg doses scale with each
+/// subject's weight), outputs every hour from 0 to the end of the last session's follow-up
+/// (`follow_up_h` after it, at least the largest assessment time) plus each session's
+/// assessment times (`assessment_h`, hours after the session). Checks the supported regimens
+/// above against `typical` (S_GAMMA, first-pass norketamine).
+core::Result<KetamineBatchPlan> plan_ketamine_batch(
+    const std::vector<protocol::Administration>& sessions, const std::vector<double>& assessment_h,
+    const pd::KetamineParameters& typical, double follow_up_h = 168.0);
+
+/// Subjects drawn from `generator` (replicate 0, subject index i) with their individual
+/// parameters for `route`; dose_scale is the body weight (kg). Thread-safe.
+SubjectSource ketamine_subject_source(std::shared_ptr<const PatientGenerator> generator,
+                                      pd::Route route, std::uint64_t seed);
+
+}  // namespace ketapath::population
