@@ -202,6 +202,12 @@ core::Status parse_parameter(Parsed& parsed, std::string_view origin, std::strin
   const auto index = static_cast<std::size_t>(*id);
   pd::set_parameter(parsed.model.typical, *id, *value * *factor);
   parsed.present[index] = true;
+  if (cv && *cv > 0.0 && pd::is_fraction(*id) && transform != pd::EtaTransform::LogitNormal) {
+    return core::fail(core::ErrorCode::InvalidData,
+                      "{}: {}.transform: {} is a fraction, so its variability must be \"logit\" "
+                      "(got cv {} without it)",
+                      origin, where, name, *cv);
+  }
   if (cv) {
     const double scaled = transform == pd::EtaTransform::Additive ? *cv * *factor : *cv;
     parsed.eta_by_parameter[index] = pd::EtaSpec{*id, transform, scaled};

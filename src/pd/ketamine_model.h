@@ -183,6 +183,10 @@ const ParameterInfo& parameter_info(ParameterId id);
 double get_parameter(const KetamineParameters& p, ParameterId id);
 void set_parameter(KetamineParameters& p, ParameterId id, double value);
 
+/// True for parameters that must stay in [0, 1] (bioavailabilities, FM, FPNK_*, TOL_FLOOR,
+/// ANX_EMAX, PLACEBO_MAX, NONRESP_*): their variability must be logit-normal.
+bool is_fraction(ParameterId id);
+
 /// Checks ranges: structural parameters > 0, fractions in [0, 1], exponents finite. Error
 /// (InvalidArgument) names the parameter: "ketamine model: parameter CL must be > 0 (got -1 L/h)".
 core::Status validate(const KetamineParameters& p);

@@ -127,6 +127,10 @@ std::span<const ParameterInfo> parameter_table() {
   return kTable;
 }
 
+bool is_fraction(ParameterId id) {
+  return is_fraction_parameter(id);
+}
+
 std::optional<ParameterId> find_parameter(std::string_view name) {
   for (const auto& info : kTable) {
     if (info.name == name) {

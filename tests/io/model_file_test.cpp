@@ -108,6 +108,10 @@ TEST(ModelFileTest, ErrorsNameFileKeyAndValue) {
   EXPECT_NE(error_of(base + "[[correlations]]\na = \"CL\"\nb = \"V1\"\nr = 1.5\n").find("1.5"),
             std::string::npos);
   EXPECT_NE(error_of(base + "[extra]\n").find("extra"), std::string::npos);
+  EXPECT_NE(error_of(base + "[parameters.F_SC]\nvalue = 0.9\nunit = \"1\"\ncv = 0.1\n"
+                            "source = \"s\"\nevidence = \"verified\"\n")
+                .find("F_SC is a fraction, so its variability must be \"logit\""),
+            std::string::npos);
 }
 
 TEST(ModelFileTest, LookupOrderPrefersTheDataDirectory) {
