@@ -1,0 +1,59 @@
+#pragma once
+// Internal to the `ketapath clinic` command (cmd_clinic*.cpp): the shared options, the opened
+// database and service, and the registration of each group of sub-subcommands. Only
+// cmd_clinic.cpp registers a command; the other cmd_clinic_*.cpp files add sub-subcommands.
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "clinic/service.h"
+#include "core/error.h"
+
+namespace ketapath::cli::clinic_cli {
+
+/// Options of `ketapath clinic` itself, shared by every sub-subcommand.
+struct GlobalOptions {
+  std::string db;
+  std::string user;
+  std::string key_file;
+  bool json = false;
+};
+
+/// An opened database with the service over it.
+struct Clinic {
+  std::unique_ptr<clinic::ClinicStore> store;
+  std::unique_ptr<clinic::ClinicService> service;
+};
+
+/// Opens --db for the acting user (--user, $KETAPATH_USER, the login name).
+core::Result<Clinic> open_clinic(const GlobalOptions& options);
+
+/// The acting user as the conventions define it.
+std::string acting_user(const GlobalOptions& options);
+
+/// Runs one sub-subcommand body: maps an error to its exit code (cli::report_error).
+int run(const std::function<core::Status()>& body);
+
+/// Prints JSON (pretty, with a newline) on stdout.
+void print_json(const nlohmann::json& j);
+
+/// Reads a whole file; Io error naming the path.
+core::Result<std::string> read_text_file(const std::string& path);
+
+/// A list of (subcommand, runner) pairs; cmd_clinic.cpp runs the one that was parsed.
+using Runners = std::vector<std::pair<CLI::App*, std::function<int()>>>;
+
+void add_patient_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
+                          Runners& runners);
+void add_care_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
+                       Runners& runners);  // screen, dose, course, session, drug
+void add_record_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
+                         Runners& runners);  // report, audit, demo
+
+}  // namespace ketapath::cli::clinic_cli

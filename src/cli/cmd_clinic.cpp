@@ -1,0 +1,121 @@
+// `ketapath clinic ...`: the infusion clinic's commands over a SQLite or PostgreSQL database
+// (conventions.md "Clinic CLI contract"; docs/clinic.md walks through them).
+//
+// Exit codes: 0 done, 2 usage or malformed input, 3 refused by validation or a limit, 4 not found,
+// 5 storage failure.
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include "cli/clinic_commands.h"
+#include "cli/command.h"
+#include "store/open.h"
+
+namespace ketapath::cli {
+namespace clinic_cli {
+
+std::string acting_user(const GlobalOptions& options) {
+  if (!options.user.empty()) {
+    return options.user;
+  }
+  if (const char* env = std::getenv("KETAPATH_USER"); env != nullptr && *env != '\0') {
+    return env;
+  }
+  if (const passwd* pw = getpwuid(geteuid()); pw != nullptr && pw->pw_name != nullptr) {
+    return pw->pw_name;
+  }
+  if (const char* env = std::getenv("USER"); env != nullptr && *env != '\0') {
+    return env;
+  }
+  return "unknown";
+}
+
+core::Result<Clinic> open_clinic(const GlobalOptions& options) {
+  if (options.db.empty()) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "clinic: --db is required (sqlite:PATH or postgresql://...)");
+  }
+  store::OpenOptions open_options;
+  if (!options.key_file.empty()) {
+    open_options.key_file = options.key_file;
+  }
+  auto database = KETAPATH_TRY(store::open_database(options.db, open_options));
+  Clinic c;
+  c.store = std::move(database);
+  c.service = std::make_unique<clinic::ClinicService>(*c.store, acting_user(options));
+  return c;
+}
+
+int run(const std::function<core::Status()>& body) {
+  const core::Status status = body();
+  return status ? kExitOk : report_error(status.error());
+}
+
+void print_json(const nlohmann::json& j) {
+  fmt::print("{}\n", j.dump(2));
+}
+
+core::Result<std::string> read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return core::fail(core::ErrorCode::Io, "{}: cannot open the file", path);
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace clinic_cli
+
+namespace {
+
+Runner setup(CLI::App& app) {
+  auto global = std::make_shared<clinic_cli::GlobalOptions>();
+  app.add_option("--db", global->db,
+                 "Database: sqlite:PATH, sqlite:///abs/path or postgresql://...");
+  app.add_option("--user", global->user,
+                 "Acting user for the audit log (default $KETAPATH_USER, then the login name)");
+  app.add_option("--key-file", global->key_file,
+                 "Clinic key file for the audit head (default $KETAPATH_CLINIC_KEY, then PATH.key "
+                 "for SQLite)");
+  app.add_flag("--json", global->json, "Machine-readable JSON output");
+  app.require_subcommand(1);
+  auto runners = std::make_shared<clinic_cli::Runners>();
+  CLI::App* init =
+      app.add_subcommand("init", "Create or migrate the clinic database and seed the drug library");
+  init->fallthrough();
+  runners->emplace_back(init, [global] {
+    return clinic_cli::run([&]() -> core::Status {
+      auto c = KETAPATH_TRY(clinic_cli::open_clinic(*global));
+      const int version = KETAPATH_TRY(c.service->initialize());
+      if (global->json) {
+        clinic_cli::print_json({{"schema_version", version}, {"db", global->db}});
+      } else {
+        fmt::print("clinic database ready at {} (schema version {})\n", global->db, version);
+      }
+      return {};
+    });
+  });
+  clinic_cli::add_patient_commands(app, global, *runners);
+  clinic_cli::add_care_commands(app, global, *runners);
+  clinic_cli::add_record_commands(app, global, *runners);
+  return [runners] {
+    for (const auto& [sub, runner] : *runners) {
+      if (sub->parsed()) {
+        return runner();
+      }
+    }
+    return static_cast<int>(kExitUsage);
+  };
+}
+
+const Registration kRegistration{
+    "clinic", "Clinic records: patients, screening, dosing, courses, sessions, audit", setup};
+
+}  // namespace
+}  // namespace ketapath::cli

@@ -1,0 +1,325 @@
+// `ketapath clinic screen|dose|course plan|course show|session record|drug show|drug set`
+// (registers nothing itself; see cmd_clinic.cpp).
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "cli/clinic_commands.h"
+#include "clinic/dose_calculator.h"
+#include "clinic/json.h"
+
+namespace ketapath::cli::clinic_cli {
+namespace {
+
+using clinic::Json;
+
+struct CareOptions {
+  std::int64_t patient = 0;
+  std::int64_t course = 0;
+  std::string input_file;
+  std::string resistance;
+  bool allow_current_depression = false;
+  std::string route = "iv";
+  std::string dose;
+  double duration_min = std::nan("");
+  double concentration = std::nan("");
+  std::string override_reason;
+  std::string date;
+  std::string protocol;
+  std::string start;
+  int per_week = 3;
+  int weeks = 12;
+  std::string notes;
+};
+
+void print_dose(const clinic::DoseRecord& r) {
+  const auto& c = r.calculation;
+  fmt::print("dose record {} for patient {}: {} {} {} mg/kg\n", r.id.value(), r.patient.value(),
+             r.drug, clinic::to_string(r.route), clinic::display_number(c.dose_per_kg.value(), 3));
+  for (const auto& line : c.arithmetic) {
+    fmt::print("  {}\n", line);
+  }
+  fmt::print("=> {} mg = {} mL at {} mg/mL", clinic::display_number(c.dose.value()),
+             clinic::display_number(c.volume.value()),
+             clinic::display_number(c.concentration.value(), 3));
+  if (c.rate) {
+    fmt::print(", {} mL/h over {} min ({} mg/kg/h)", clinic::display_number(c.rate->value()),
+               clinic::display_number(c.duration->value()),
+               clinic::display_number(*c.dose_rate_mg_per_kg_per_h, 3));
+  }
+  fmt::print("\nlimit: {}{}\n", clinic::to_string(c.limit),
+             c.limit == clinic::LimitLevel::Soft ? " (override: " + c.override_reason + ")" : "");
+  for (const auto& w : c.warnings) {
+    fmt::print("note: {}\n", w);
+  }
+}
+
+void print_course(const clinic::Course& c) {
+  fmt::print("course {} for patient {}: {} from {} ({})\n", c.id.value(), c.patient.value(),
+             clinic::to_string(c.protocol), clinic::format_date(c.start),
+             clinic::to_string(c.status));
+  fmt::print("  {:>3}  {:<10}  {:<5} {:>10}  {:>8}  {:<9}  {}\n", "#", "planned", "route", "dose",
+             "duration", "status", "actual");
+  for (const auto& p : c.sessions) {
+    fmt::print("  {:>3}  {}  {:<5} {:>4} mg/kg  {:>8}  {:<9}  {}\n", p.number,
+               clinic::format_date(p.planned_on), clinic::to_string(p.route),
+               clinic::display_number(p.dose.value(), 3),
+               p.duration ? clinic::display_number(p.duration->value()) + " min" : "-",
+               clinic::to_string(p.status),
+               p.actual_on ? clinic::format_date(*p.actual_on) +
+                                 (p.session ? fmt::format(" (session {})", p.session->value()) : "")
+                           : "");
+  }
+}
+
+}  // namespace
+
+void add_care_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions>& global,
+                       Runners& runners) {
+  auto o = std::make_shared<CareOptions>();
+
+  CLI::App* screen = clinic_app.add_subcommand("screen", "Screen a patient for eligibility");
+  screen->fallthrough();
+  screen->add_option("--patient", o->patient, "Patient id")->required();
+  screen->add_option("--input", o->input_file, "Screening answers JSON (docs/clinic.md)")
+      ->required();
+  screen->add_option("--resistance", o->resistance,
+                     "one_adequate_antidepressant (default) or consensus_2024");
+  screen->add_flag("--allow-current-depression", o->allow_current_depression,
+                   "Do not exclude a current depressive episode");
+  runners.emplace_back(screen, [global, o] {
+    return run([&]() -> core::Status {
+      auto c = KETAPATH_TRY(open_clinic(*global));
+      const std::string text = KETAPATH_TRY(read_text_file(o->input_file));
+      const Json j = KETAPATH_TRY(clinic::parse_json(text, o->input_file));
+      clinic::ScreeningInput input;
+      input.policy = KETAPATH_TRY(c.service->screening_policy());
+      const bool has_policy = j.is_object() && j.contains("policy");
+      const auto parsed = KETAPATH_TRY(clinic::screening_input_from_json(j, o->input_file));
+      input.gad = parsed.gad;
+      input.contraindications = parsed.contraindications;
+      if (has_policy) {
+        input.policy = parsed.policy;
+      }
+      if (!o->resistance.empty()) {
+        input.policy.resistance = KETAPATH_TRY(clinic::parse_resistance_definition(o->resistance));
+      }
+      if (o->allow_current_depression) {
+        input.policy.exclude_current_depression = false;
+      }
+      const auto record = KETAPATH_TRY(c.service->screen(clinic::PatientId(o->patient), input));
+      if (global->json) {
+        print_json(clinic::to_json(record));
+      } else {
+        fmt::print("screening {} for patient {}: {}\n", record.id.value(), o->patient,
+                   clinic::to_string(record.result.eligibility));
+        for (const auto& reason : record.result.reasons) {
+          fmt::print("  - {}\n", reason);
+        }
+      }
+      return {};
+    });
+  });
+
+  CLI::App* dose = clinic_app.add_subcommand("dose", "Calculate and record a weight-based dose");
+  dose->fallthrough();
+  dose->add_option("--patient", o->patient, "Patient id")->required();
+  dose->add_option("--route", o->route, "iv, sc or im")->capture_default_str();
+  dose->add_option("--dose", o->dose, "Weight-based dose, e.g. 0.5mg/kg")->required();
+  dose->add_option("--duration-min", o->duration_min,
+                   "IV infusion time in minutes (library default 40)");
+  dose->add_option("--concentration-mg-per-ml", o->concentration,
+                   "Concentration in mg/mL (library default)");
+  dose->add_option("--override-reason", o->override_reason, "Reason to exceed the soft limit");
+  dose->add_option("--date", o->date, "Treatment day, YYYY-MM-DD (default today)");
+  runners.emplace_back(dose, [global, o] {
+    return run([&]() -> core::Status {
+      clinic::DoseOrder order;
+      order.patient = clinic::PatientId(o->patient);
+      order.route = KETAPATH_TRY(clinic::parse_route(o->route));
+      order.dose = KETAPATH_TRY(clinic::parse_dose_per_kg(o->dose, "--dose"));
+      if (!std::isnan(o->duration_min)) {
+        order.duration = core::Minutes(o->duration_min);
+      }
+      if (!std::isnan(o->concentration)) {
+        order.concentration = core::MilligramsPerMillilitre(o->concentration);
+      }
+      order.override_reason = o->override_reason;
+      auto c = KETAPATH_TRY(open_clinic(*global));
+      order.on = o->date.empty() ? clinic::day_of(c.service->now())
+                                 : KETAPATH_TRY(clinic::parse_date(o->date, "--date"));
+      const auto record = KETAPATH_TRY(c.service->calculate_dose(order));
+      if (global->json) {
+        print_json(clinic::to_json(record));
+      } else {
+        print_dose(record);
+      }
+      return {};
+    });
+  });
+
+  CLI::App* course = clinic_app.add_subcommand("course", "Plan and show treatment courses");
+  course->require_subcommand(1);
+  course->fallthrough();
+  CLI::App* plan = course->add_subcommand("plan", "Plan a course from a protocol template");
+  plan->fallthrough();
+  plan->add_option("--patient", o->patient, "Patient id")->required();
+  plan->add_option("--protocol", o->protocol,
+                   "ascending_sc, iv_loading, maintenance_weekly, maintenance_twice_weekly or "
+                   "maintenance_taper")
+      ->required();
+  plan->add_option("--start", o->start, "First session day, YYYY-MM-DD")->required();
+  plan->add_option("--per-week", o->per_week, "IV loading infusions per week (2 or 3)")
+      ->capture_default_str();
+  plan->add_option("--weeks", o->weeks, "Maintenance length in weeks")->capture_default_str();
+  plan->add_option("--route", o->route, "Override the template route (iv, sc, im)");
+  plan->add_option("--dose", o->dose, "Override the template dose, e.g. 0.5mg/kg");
+  plan->add_option("--duration-min", o->duration_min, "IV infusion time in minutes");
+  plan->add_option("--notes", o->notes, "Free-text notes");
+  runners.emplace_back(plan, [global, o, plan] {
+    return run([&]() -> core::Status {
+      clinic::CoursePlanOptions options;
+      options.loading_per_week = o->per_week;
+      options.weeks = o->weeks;
+      if (plan->count("--route") > 0) {
+        options.route = KETAPATH_TRY(clinic::parse_route(o->route));
+      }
+      if (!o->dose.empty()) {
+        options.dose = KETAPATH_TRY(clinic::parse_dose_per_kg(o->dose, "--dose"));
+      }
+      if (!std::isnan(o->duration_min)) {
+        options.duration = core::Minutes(o->duration_min);
+      }
+      const auto protocol = KETAPATH_TRY(clinic::parse_course_protocol(o->protocol));
+      const auto start = KETAPATH_TRY(clinic::parse_date(o->start, "--start"));
+      auto c = KETAPATH_TRY(open_clinic(*global));
+      const auto planned = KETAPATH_TRY(c.service->plan_course(clinic::PatientId(o->patient),
+                                                               protocol, start, options, o->notes));
+      if (global->json) {
+        print_json(clinic::to_json(planned));
+      } else {
+        print_course(planned);
+      }
+      return {};
+    });
+  });
+  CLI::App* show = course->add_subcommand("show", "Show a course, or all courses of a patient");
+  show->fallthrough();
+  show->add_option("--course", o->course, "Course id");
+  show->add_option("--patient", o->patient, "Patient id (all courses)");
+  runners.emplace_back(show, [global, o] {
+    return run([&]() -> core::Status {
+      if ((o->course == 0) == (o->patient == 0)) {
+        return core::fail(core::ErrorCode::InvalidArgument,
+                          "course show: give exactly one of --course or --patient");
+      }
+      auto c = KETAPATH_TRY(open_clinic(*global));
+      std::vector<clinic::Course> courses;
+      if (o->course != 0) {
+        courses.push_back(KETAPATH_TRY(c.service->course(clinic::CourseId(o->course))));
+      } else {
+        courses = KETAPATH_TRY(c.service->courses(clinic::PatientId(o->patient)));
+      }
+      if (global->json) {
+        Json out = Json::array();
+        for (const auto& course_ : courses) {
+          out.push_back(clinic::to_json(course_));
+        }
+        print_json(o->course != 0 ? out[0] : out);
+      } else {
+        for (const auto& course_ : courses) {
+          print_course(course_);
+        }
+      }
+      return {};
+    });
+  });
+
+  CLI::App* session = clinic_app.add_subcommand("session", "Record treatment sessions");
+  session->require_subcommand(1);
+  session->fallthrough();
+  CLI::App* record = session->add_subcommand("record", "Record a session from a JSON file");
+  record->fallthrough();
+  record->add_option("--file,file", o->input_file, "Session JSON (docs/clinic.md)")->required();
+  runners.emplace_back(record, [global, o] {
+    return run([&]() -> core::Status {
+      const std::string text = KETAPATH_TRY(read_text_file(o->input_file));
+      const Json j = KETAPATH_TRY(clinic::parse_json(text, o->input_file));
+      const auto s = KETAPATH_TRY(clinic::session_from_json(j, o->input_file));
+      auto c = KETAPATH_TRY(open_clinic(*global));
+      const auto r = KETAPATH_TRY(c.service->record_session(s));
+      if (global->json) {
+        Json alerts = Json::array();
+        for (const auto& a : r.alerts) {
+          alerts.push_back(clinic::to_json(a));
+        }
+        print_json({{"session", clinic::to_json(r.session)},
+                    {"alerts", alerts},
+                    {"warnings", r.warnings}});
+        return {};
+      }
+      fmt::print("recorded session {} for patient {} ({} {} mg/kg = {} mg){}\n",
+                 r.session.id.value(), r.session.patient.value(),
+                 clinic::to_string(r.session.route),
+                 clinic::display_number(r.session.dose_per_kg.value(), 3),
+                 clinic::display_number(r.session.dose.value()),
+                 r.session.course ? fmt::format(", course {} session {}", r.session.course->value(),
+                                                r.session.course_session_number.value_or(0))
+                                  : "");
+      for (const auto& rating : r.session.ratings) {
+        fmt::print("  {} at {}: {}\n", clinic::scale_definition(rating.scale).name,
+                   clinic::format_timestamp(rating.rated_at), rating.total);
+      }
+      if (r.session.discharge) {
+        fmt::print("  discharge: {}\n", r.session.discharge->ready ? "ready" : "NOT ready");
+      }
+      for (const auto& a : r.alerts) {
+        fmt::print("ALERT {}\n", a.message);
+      }
+      for (const auto& w : r.warnings) {
+        fmt::print("warning: {}\n", w);
+      }
+      return {};
+    });
+  });
+
+  CLI::App* drug = clinic_app.add_subcommand("drug", "Show or edit the drug library");
+  drug->require_subcommand(1);
+  drug->fallthrough();
+  CLI::App* drug_show = drug->add_subcommand("show", "Print the drug library as JSON");
+  drug_show->fallthrough();
+  runners.emplace_back(drug_show, [global] {
+    return run([&]() -> core::Status {
+      auto c = KETAPATH_TRY(open_clinic(*global));
+      Json out = Json::array();
+      for (const auto& e : KETAPATH_TRY(c.service->drugs())) {
+        out.push_back(clinic::to_json(e));
+      }
+      print_json(out);
+      return {};
+    });
+  });
+  CLI::App* drug_set =
+      drug->add_subcommand("set", "Replace a drug entry from a JSON file (audited)");
+  drug_set->fallthrough();
+  drug_set->add_option("--file", o->input_file, "Drug entry JSON (the form `drug show` prints)")
+      ->required();
+  runners.emplace_back(drug_set, [global, o] {
+    return run([&]() -> core::Status {
+      const std::string text = KETAPATH_TRY(read_text_file(o->input_file));
+      const Json j = KETAPATH_TRY(clinic::parse_json(text, o->input_file));
+      const auto entry = KETAPATH_TRY(clinic::drug_entry_from_json(j, o->input_file));
+      auto c = KETAPATH_TRY(open_clinic(*global));
+      const auto id = KETAPATH_TRY(c.service->save_drug(entry));
+      if (global->json) {
+        print_json({{"id", id.value()}, {"name", entry.name}});
+      } else {
+        fmt::print("saved drug library entry {} ({})\n", entry.name, id.value());
+      }
+      return {};
+    });
+  });
+}
+
+}  // namespace ketapath::cli::clinic_cli

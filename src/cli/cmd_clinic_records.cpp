@@ -1,0 +1,148 @@
+// `ketapath clinic report|audit verify|demo` (registers nothing itself; see cmd_clinic.cpp).
+
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "cli/clinic_commands.h"
+#include "clinic/demo.h"
+#include "clinic/json.h"
+#include "clinic/report.h"
+
+namespace ketapath::cli::clinic_cli {
+namespace {
+
+using clinic::Json;
+
+struct RecordOptions {
+  std::int64_t patient = 0;
+  std::string format = "markdown";
+  std::string output;
+  std::uint64_t seed = 1;
+  int patients = 6;
+};
+
+core::Result<clinic::ReportData> gather(clinic::ClinicService& s, clinic::PatientId id) {
+  clinic::ReportData d;
+  d.patient = KETAPATH_TRY(s.patient(id));
+  d.screenings = KETAPATH_TRY(s.screenings(id));
+  d.courses = KETAPATH_TRY(s.courses(id));
+  d.sessions = KETAPATH_TRY(s.sessions(id));
+  d.doses = KETAPATH_TRY(s.doses(id));
+  d.alerts = KETAPATH_TRY(s.alerts(id));
+  d.generated_at = s.now();
+  d.generated_by = s.actor();
+  return d;
+}
+
+}  // namespace
+
+void add_record_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions>& global,
+                         Runners& runners) {
+  auto o = std::make_shared<RecordOptions>();
+
+  CLI::App* report = clinic_app.add_subcommand(
+      "report", "Patient summary in Markdown or HTML with SVG score charts");
+  report->fallthrough();
+  report->add_option("--patient", o->patient, "Patient id")->required();
+  report->add_option("--format", o->format, "markdown or html")->capture_default_str();
+  report->add_option("--output,-o", o->output, "Write to this file instead of stdout");
+  runners.emplace_back(report, [global, o] {
+    return run([&]() -> core::Status {
+      if (o->format != "markdown" && o->format != "html") {
+        return core::fail(core::ErrorCode::InvalidArgument,
+                          "--format: expected markdown or html (got \"{}\")", o->format);
+      }
+      auto c = KETAPATH_TRY(open_clinic(*global));
+      const clinic::PatientId id(o->patient);
+      const auto data = KETAPATH_TRY(gather(*c.service, id));
+      if (global->json) {
+        Json responses = Json::array();
+        for (const auto scale : {clinic::Scale::Gad7, clinic::Scale::HamA, clinic::Scale::Phq9,
+                                 clinic::Scale::Lsas, clinic::Scale::Fq, clinic::Scale::Cadss}) {
+          const auto r = clinic::analyse_response(data.sessions, scale);
+          if (r.baseline) {
+            responses.push_back(clinic::to_json(r));
+          }
+        }
+        print_json({{"patient", clinic::to_json(data.patient)},
+                    {"responses", responses},
+                    {"sessions", data.sessions.size()},
+                    {"alerts", data.alerts.size()}});
+        return {};
+      }
+      const std::string text = clinic::render_report(
+          data, o->format == "html" ? clinic::ReportFormat::Html : clinic::ReportFormat::Markdown);
+      if (o->output.empty()) {
+        fmt::print("{}", text);
+        return {};
+      }
+      std::ofstream out(o->output, std::ios::binary);
+      out << text;
+      if (!out) {
+        return core::fail(core::ErrorCode::Io, "{}: cannot write the report", o->output);
+      }
+      fmt::print("wrote {}\n", o->output);
+      return {};
+    });
+  });
+
+  CLI::App* audit = clinic_app.add_subcommand("audit", "Audit log");
+  audit->require_subcommand(1);
+  audit->fallthrough();
+  CLI::App* verify = audit->add_subcommand("verify", "Recompute the hash chain and the head HMAC");
+  verify->fallthrough();
+  runners.emplace_back(verify, [global] {
+    return run([&]() -> core::Status {
+      auto c = KETAPATH_TRY(open_clinic(*global));
+      const auto v = KETAPATH_TRY(c.service->verify_audit());
+      if (global->json) {
+        print_json({{"intact", v.intact},
+                    {"entries", v.entries},
+                    {"head_hash", v.head_hash},
+                    {"problems", v.problems}});
+      } else {
+        fmt::print("audit log {}: {} entries, head {}\n", v.intact ? "intact" : "BROKEN", v.entries,
+                   v.head_hash.empty() ? "-" : v.head_hash);
+        for (const auto& problem : v.problems) {
+          fmt::print("  {}\n", problem);
+        }
+      }
+      if (!v.intact) {
+        return core::fail(core::ErrorCode::Integrity, "audit verify: {} problem(s) found",
+                          v.problems.size());
+      }
+      return {};
+    });
+  });
+
+  CLI::App* demo =
+      clinic_app.add_subcommand("demo", "Fill the database with synthetic patients and courses");
+  demo->fallthrough();
+  demo->add_option("--patients", o->patients, "How many patients")->capture_default_str();
+  demo->add_option("--seed", o->seed, "Random seed")->capture_default_str();
+  runners.emplace_back(demo, [global, o] {
+    return run([&]() -> core::Status {
+      auto c = KETAPATH_TRY(open_clinic(*global));
+      KETAPATH_TRY(c.service->initialize());
+      const auto summary = KETAPATH_TRY(clinic::fill_demo(*c.service, o->seed, o->patients));
+      Json ids = Json::array();
+      for (const auto id : summary.patients) {
+        ids.push_back(id.value());
+      }
+      if (global->json) {
+        print_json({{"patients", ids},
+                    {"courses", summary.courses},
+                    {"sessions", summary.sessions},
+                    {"alerts", summary.alerts}});
+      } else {
+        fmt::print("demo: {} patients (ids {}), {} courses, {} sessions, {} alerts\n",
+                   summary.patients.size(), ids.dump(), summary.courses, summary.sessions,
+                   summary.alerts);
+      }
+      return {};
+    });
+  });
+}
+
+}  // namespace ketapath::cli::clinic_cli

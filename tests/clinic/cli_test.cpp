@@ -1,0 +1,178 @@
+// The `ketapath clinic` command end to end on a temporary SQLite database: the acceptance dose
+// through the CLI JSON, the exit codes of refusals, and that a refusal stores nothing.
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+};
+
+class ClinicCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("ketapath-clinic-cli-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    db_ = "sqlite:" + (dir_ / "clinic.db").string();
+    ASSERT_EQ(run("init").exit_code, 0);
+  }
+
+  void TearDown() override { fs::remove_all(dir_); }
+
+  Outcome run(const std::string& args) {
+    const std::string command = std::string(KETAPATH_BINARY_DIR) +
+                                "/src/cli/ketapath clinic --db " + db_ + " --user test.nurse " +
+                                args + " 2>" + (dir_ / "err").string();
+    Outcome o;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    std::array<char, 4096> buffer{};
+    while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) {
+      o.out += buffer.data();
+    }
+    const int status = ::pclose(pipe);
+    o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return o;
+  }
+
+  std::string last_error() {
+    std::ifstream in(dir_ / "err");
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+
+  int add_patient(const std::string& weight = "70") {
+    const auto r =
+        run("patient add --name 'Test Patient' --birth-date 1980-01-02 --sex F "
+            "--weight-kg " +
+            weight + " --json");
+    EXPECT_EQ(r.exit_code, 0) << last_error();
+    return r.exit_code == 0 ? json::parse(r.out).at("id").get<int>() : 0;
+  }
+
+  std::string write(const std::string& name, const json& j) {
+    const fs::path p = dir_ / name;
+    std::ofstream(p) << j.dump();
+    return p.string();
+  }
+
+  int audit_entries() {
+    const auto r = run("audit verify --json");
+    EXPECT_EQ(r.exit_code, 0) << last_error();
+    return json::parse(r.out).at("entries").get<int>();
+  }
+
+  fs::path dir_;
+  std::string db_;
+};
+
+TEST_F(ClinicCli, AcceptanceDoseThroughJson) {
+  const int id = add_patient();
+  const auto r =
+      run("dose --patient " + std::to_string(id) +
+          " --route iv --dose 0.5mg/kg --duration-min 40 --concentration-mg-per-ml 1 --json");
+  ASSERT_EQ(r.exit_code, 0) << last_error();
+  const json j = json::parse(r.out);
+  EXPECT_EQ(j.at("dose_mg").get<double>(), 35.0);
+  EXPECT_EQ(j.at("volume_ml").get<double>(), 35.0);
+  EXPECT_DOUBLE_EQ(j.at("rate_ml_per_h").get<double>(), 52.5);
+  EXPECT_EQ(j.at("limit"), "none");
+  std::string arithmetic;
+  for (const auto& line : j.at("arithmetic")) {
+    arithmetic += line.get<std::string>() + "\n";
+  }
+  EXPECT_NE(arithmetic.find("70 kg x 0.5 mg/kg = 35 mg"), std::string::npos) << arithmetic;
+  EXPECT_NE(arithmetic.find("35 mg / 1 mg/mL = 35 mL"), std::string::npos);
+  EXPECT_NE(arithmetic.find("= 52.5 mL/h"), std::string::npos);
+  EXPECT_EQ(j.at("calculated_by"), "test.nurse");
+}
+
+TEST_F(ClinicCli, RefusalsHaveExitCodesAndStoreNothing) {
+  const int id = add_patient();
+  const int before = audit_entries();
+  const std::string p = " --patient " + std::to_string(id);
+  EXPECT_EQ(run("patient add --name X --birth-date 1980-01-02 --sex F --weight-kg 0").exit_code, 3);
+  EXPECT_NE(last_error().find("got 0 kg"), std::string::npos) << last_error();
+  EXPECT_EQ(run("patient add --name X --birth-date 1980-01-02 --sex F --weight-kg 700").exit_code,
+            3);
+  EXPECT_NE(last_error().find("got 700 kg"), std::string::npos);
+  EXPECT_EQ(run("dose" + p + " --route iv --dose 35mg").exit_code, 3);
+  EXPECT_NE(last_error().find("expected a weight-based dose in mg/kg"), std::string::npos);
+  EXPECT_EQ(run("dose" + p + " --route iv --dose 35mg/kg").exit_code, 3);
+  EXPECT_NE(last_error().find("did you mean 35 mg?"), std::string::npos);
+  EXPECT_EQ(run("dose" + p + " --route iv --dose 1mg/kg").exit_code, 3);  // soft, no reason
+  EXPECT_EQ(run("dose --patient 999 --route iv --dose 0.5mg/kg").exit_code, 4);
+  EXPECT_EQ(run("patient show 999").exit_code, 4);
+  EXPECT_EQ(run("dose" + p).exit_code, 2);  // --dose missing
+
+  std::ifstream example(std::string(KETAPATH_SOURCE_DIR) + "/examples/clinic/session.json");
+  json session = json::parse(example);
+  session["patient"] = id;
+  session.erase("course");
+  session.erase("course_session");
+  json future = session;
+  future["started_at"] = "2099-01-01T09:00:00Z";
+  future["ended_at"] = "2099-01-01T11:00:00Z";
+  EXPECT_EQ(run("session record " + write("future.json", future)).exit_code, 3);
+  EXPECT_NE(last_error().find("must not be in the future"), std::string::npos);
+  json bp = session;
+  bp["vitals"][1]["systolic_mmhg"] = 400;
+  bp["vitals"][1]["diastolic_mmhg"] = 20;
+  EXPECT_EQ(run("session record " + write("bp.json", bp)).exit_code, 3);
+  EXPECT_NE(last_error().find("systolic BP must be 50-300 mmHg (got 400 mmHg)"), std::string::npos);
+  json item = session;
+  item["ratings"][0]["items"][2] = 5;
+  EXPECT_EQ(run("session record " + write("item.json", item)).exit_code, 3);
+  EXPECT_NE(last_error().find("GAD-7: item 3 must be 0-3 (got 5)"), std::string::npos);
+  json typo = session;
+  typo["vitals"][0]["systolc_mmhg"] = 120;
+  EXPECT_EQ(run("session record " + write("typo.json", typo)).exit_code, 2);
+
+  EXPECT_EQ(audit_entries(), before);
+  const auto sessions = run("report --patient " + std::to_string(id) + " --json");
+  ASSERT_EQ(sessions.exit_code, 0);
+  EXPECT_EQ(json::parse(sessions.out).at("sessions"), 0);
+  EXPECT_EQ(json::parse(run("patient list --json").out).size(), 1u);
+}
+
+TEST_F(ClinicCli, ClinicDayEndToEnd) {
+  const int id = add_patient();
+  const std::string p = " --patient " + std::to_string(id);
+  ASSERT_EQ(run("patient history" + p + " --file " + std::string(KETAPATH_SOURCE_DIR) +
+                "/examples/clinic/history.json")
+                .exit_code,
+            0)
+      << last_error();
+  ASSERT_EQ(run("patient diagnose" + p + " --diagnosis gad:F41.1").exit_code, 0) << last_error();
+  const auto screen = run("screen" + p + " --input " + std::string(KETAPATH_SOURCE_DIR) +
+                          "/examples/clinic/screening.json --json");
+  ASSERT_EQ(screen.exit_code, 0) << last_error();
+  EXPECT_EQ(json::parse(screen.out).at("result").at("eligibility"), "eligible");
+  const auto plan = run("course plan" + p + " --protocol iv_loading --start 2026-01-05 --json");
+  ASSERT_EQ(plan.exit_code, 0) << last_error();
+  EXPECT_EQ(json::parse(plan.out).at("sessions").size(), 6u);
+  const auto report = run("report" + p + " --format html");
+  ASSERT_EQ(report.exit_code, 0) << last_error();
+  EXPECT_NE(report.out.find("<!DOCTYPE html>"), std::string::npos);
+  const auto verify = run("audit verify --json");
+  ASSERT_EQ(verify.exit_code, 0) << last_error();
+  EXPECT_TRUE(json::parse(verify.out).at("intact").get<bool>());
+}
+
+}  // namespace

@@ -1,0 +1,61 @@
+// Report and demo: the SVG chart carries the data, and the demo is deterministic and valid.
+
+#include "clinic/report.h"
+
+#include <gtest/gtest.h>
+
+#include "clinic/demo.h"
+#include "clinic/memory_store.h"
+#include "fixtures.h"
+
+namespace ketapath::clinic {
+namespace {
+
+using namespace testing;
+
+TEST(Report, ChartHasOnePointPerRatingAndTheReferenceLines) {
+  ResponseSummary r;
+  r.scale = Scale::Gad7;
+  r.baseline = 16;
+  r.trajectory = {{kNow, 1, 10, -0.375}, {kNow, 2, 6, -0.625}};
+  const std::string svg = score_chart_svg(r);
+  EXPECT_EQ(svg.rfind("<svg", 0), 0u);
+  std::size_t circles = 0;
+  for (auto pos = svg.find("<circle"); pos != std::string::npos;
+       pos = svg.find("<circle", pos + 1)) {
+    ++circles;
+  }
+  EXPECT_EQ(circles, 3u);
+  EXPECT_NE(svg.find("baseline 16"), std::string::npos);
+  EXPECT_NE(svg.find("50% of baseline"), std::string::npos);
+  EXPECT_TRUE(score_chart_svg(ResponseSummary{}).empty());
+}
+
+TEST(Demo, IsDeterministicValidAndAudited) {
+  const auto fill = [](MemoryStore& store) {
+    ClinicService service(store, "demo", [] { return kNow; });
+    EXPECT_TRUE(service.initialize());
+    auto summary = fill_demo(service, 42, 3);
+    EXPECT_TRUE(summary) << summary.error().message;
+    ReportData data;
+    data.patient = *service.patient(summary->patients[0]);
+    data.sessions = *service.sessions(summary->patients[0]);
+    data.courses = *service.courses(summary->patients[0]);
+    data.generated_at = kNow;
+    return std::pair{*summary, render_report(data, ReportFormat::Markdown)};
+  };
+  MemoryStore a;
+  MemoryStore b;
+  const auto [summary_a, report_a] = fill(a);
+  const auto [summary_b, report_b] = fill(b);
+  EXPECT_EQ(summary_a.patients.size(), 3u);
+  EXPECT_EQ(summary_a.courses, 6);
+  EXPECT_GE(summary_a.sessions, 3 * 7);  // 6 loading + at least 1 maintenance session each
+  EXPECT_EQ(summary_a.sessions, summary_b.sessions);
+  EXPECT_EQ(report_a, report_b);
+  EXPECT_NE(report_a.find("<svg"), std::string::npos);
+  EXPECT_TRUE(a.audit().verify()->intact);
+}
+
+}  // namespace
+}  // namespace ketapath::clinic
