@@ -169,19 +169,20 @@ core::Result<clinic::AuditVerification> verify(sql::Connection& connection, cons
   for (;;) {
     auto page = KETAPATH_TRY(read(connection, expected_sequence, kVerifyPage));
     for (const auto& entry : page) {
+      std::string broken;
       if (entry.sequence != expected_sequence) {
-        report.problems.push_back(fmt::format("entry {}: missing (next stored entry is {})",
-                                              expected_sequence, entry.sequence));
+        broken = fmt::format("entry {}: missing (next stored entry is {})", expected_sequence,
+                             entry.sequence);
       } else if (entry.previous_hash != previous_hash) {
-        report.problems.push_back(fmt::format("entry {}: previous hash does not match entry {}",
-                                              entry.sequence, entry.sequence - 1));
+        broken = fmt::format("entry {}: previous hash does not match entry {}", entry.sequence,
+                             entry.sequence - 1);
       } else if (entry_hash(entry) != entry.hash) {
-        report.problems.push_back(
-            fmt::format("entry {}: hash mismatch (the entry was altered)", entry.sequence));
+        broken = fmt::format("entry {}: hash mismatch (the entry was altered)", entry.sequence);
       }
-      if (!report.problems.empty() && report.problems.back().starts_with("entry")) {
-        // The first broken entry is what matters; later ones inherit the break.
-        report.entries = entry.sequence - 1;
+      if (!broken.empty()) {
+        // The first broken entry is what matters: every later one inherits the break. `entries`
+        // counts those verified before it.
+        report.problems.push_back(std::move(broken));
         report.head_hash = head ? head->hash : "";
         return report;
       }

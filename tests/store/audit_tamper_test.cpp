@@ -196,6 +196,7 @@ TYPED_TEST(AuditTamper, DeletedMiddleEntryIsFound) {
   EXPECT_FALSE(v.intact);
   ASSERT_FALSE(v.problems.empty());
   EXPECT_EQ(v.problems.front(), "entry 2: missing (next stored entry is 3)") << this->problems(v);
+  EXPECT_EQ(v.entries, 1);
 }
 
 TYPED_TEST(AuditTamper, TruncatedAndRewrittenHeadWithoutKeyIsFound) {
