@@ -159,7 +159,7 @@ core::Result<const ClinicKey*> SqlDatabase::key() {
 
 core::Result<sql::Connection*> SqlDatabase::ready_connection() {
   if (transaction_open_) {
-    return core::fail(ErrorCode::Internal,
+    return core::fail(ErrorCode::Conflict,
                       "store: a transaction is already open on {} (one at a time per process)",
                       description_);
   }
@@ -219,6 +219,9 @@ core::Result<std::unique_ptr<clinic::Transaction>> SqlDatabase::begin() {
 
 core::Result<std::vector<clinic::AuditEntry>> SqlAuditLog::entries(std::int64_t from,
                                                                    std::int64_t limit) {
+  if (limit <= 0) {
+    return std::vector<clinic::AuditEntry>{};  // SQLite would read LIMIT -1 as "no limit"
+  }
   sql::Connection* connection = KETAPATH_TRY(database_.ready_connection());
   auto transaction =
       KETAPATH_TRY(sql::Transaction::begin(*connection, sql::Transaction::Kind::Read));

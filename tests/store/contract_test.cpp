@@ -578,6 +578,26 @@ TYPED_TEST(StoreContract, AuditEntriesChainAndVerify) {
   EXPECT_TRUE(verdict->problems.empty());
 }
 
+TYPED_TEST(StoreContract, OneTransactionAtATime) {
+  this->initialise();
+  auto first = this->begin();
+  auto second = this->store_->begin();
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, ErrorCode::Conflict) << second.error().message;
+  first.reset();
+  EXPECT_TRUE(this->store_->begin());
+}
+
+TYPED_TEST(StoreContract, AuditEntriesWithNonPositiveLimitAreEmpty) {
+  this->initialise();
+  this->add_patient();
+  for (const std::int64_t limit : {0, -1}) {
+    auto entries = this->store_->audit().entries(1, limit);
+    ASSERT_TRUE(entries) << entries.error().message;
+    EXPECT_TRUE(entries->empty()) << "limit " << limit;
+  }
+}
+
 TYPED_TEST(StoreContract, TransactionIsUnusableAfterCommit) {
   this->initialise();
   auto tx = this->begin();
