@@ -136,9 +136,10 @@ core::Result<trial::Metric> parse_metric_keys(TableReader& r, trial::Metric::Kin
     const auto parsed = variable ? trial::parse_variable(*variable) : std::nullopt;
     if (!parsed) {
       return std::unexpected(
-          r.error("variable", fmt::format("must be one of cadss, dsbp, ddbp, dhr, ketamine_ng_ml, "
-                                          "norketamine_ng_ml (got {})",
-                                          variable ? "\"" + *variable + "\"" : "nothing")));
+          r.error("variable",
+                  fmt::format("must be one of cadss, cadss_model, dsbp, ddbp, dhr, ketamine_ng_ml, "
+                              "norketamine_ng_ml (got {})",
+                              variable ? "\"" + *variable + "\"" : "nothing")));
     }
     m.variable = *parsed;
   }

@@ -52,6 +52,8 @@ std::string_view variable_name(Variable variable) {
   switch (variable) {
     case Variable::Cadss:
       return "cadss";
+    case Variable::CadssModel:
+      return "cadss_model";
     case Variable::Dsbp:
       return "dsbp";
     case Variable::Ddbp:
@@ -67,8 +69,8 @@ std::string_view variable_name(Variable variable) {
 }
 
 std::optional<Variable> parse_variable(std::string_view name) {
-  for (Variable v : {Variable::Cadss, Variable::Dsbp, Variable::Ddbp, Variable::Dhr,
-                     Variable::Ketamine, Variable::Norketamine}) {
+  for (Variable v : {Variable::Cadss, Variable::CadssModel, Variable::Dsbp, Variable::Ddbp,
+                     Variable::Dhr, Variable::Ketamine, Variable::Norketamine}) {
     if (name == variable_name(v)) {
       return v;
     }
@@ -170,11 +172,12 @@ core::Status check_metric(const Design& design, const ArmSessions& sessions, con
       }
       break;
     case Metric::Kind::MeanValue: {
-      const auto& times = m.variable == Variable::Cadss ? as.cadss : as.vitals;
+      const bool cadss = m.variable == Variable::Cadss || m.variable == Variable::CadssModel;
+      const auto& times = cadss ? as.cadss : as.vitals;
       if (!contains_time(times, m.at)) {
         return core::fail(core::ErrorCode::InvalidArgument,
                           "{}: at_h {} is not one of the {} times", where, m.at.value(),
-                          m.variable == Variable::Cadss ? "cadss" : "vitals");
+                          cadss ? "cadss" : "vitals");
       }
       break;
     }

@@ -46,8 +46,11 @@ core::Result<std::size_t> resolve_session(const SessionSelector& selector,
                                           const std::vector<protocol::Administration>& sessions);
 
 /// Continuous model outputs assessed at the monitoring times (vitals_h) or CADSS times.
+/// Rated CADSS has additive noise clamped at 0, so near the floor its mean is biased upwards;
+/// pharmacological targets such as "resolved by 2 h" use CadssModel.
 enum class Variable : std::uint8_t {
   Cadss,        ///< rated CADSS (model + measurement noise, rounded, 0..92), at cadss_h
+  CadssModel,   ///< the model's CADSS without rating noise (0..92), at cadss_h
   Dsbp,         ///< change in systolic BP, mmHg, at vitals_h
   Ddbp,         ///< change in diastolic BP, mmHg
   Dhr,          ///< change in heart rate, beats/min
@@ -55,7 +58,7 @@ enum class Variable : std::uint8_t {
   Norketamine,  ///< plasma norketamine, ng/mL
 };
 
-/// "cadss", "dsbp", "ddbp", "dhr", "ketamine_ng_ml", "norketamine_ng_ml".
+/// "cadss", "cadss_model", "dsbp", "ddbp", "dhr", "ketamine_ng_ml", "norketamine_ng_ml".
 std::string_view variable_name(Variable variable);
 std::optional<Variable> parse_variable(std::string_view name);
 

@@ -27,6 +27,20 @@ std::size_t time_index(const std::vector<core::Hours>& times, core::Hours t) {
   return times.size();
 }
 
+bool is_cadss(Variable v) {
+  return v == Variable::Cadss || v == Variable::CadssModel;
+}
+
+const std::vector<double>& values_of(const SessionOutcome& so, Variable v) {
+  if (v == Variable::Cadss) {
+    return so.cadss;
+  }
+  if (v == Variable::CadssModel) {
+    return so.cadss_model;
+  }
+  return so.vitals[vitals_index(v)];
+}
+
 std::size_t scale_index(const Assessments& as, pd::Scale scale) {
   return static_cast<std::size_t>(std::ranges::find(as.scales, scale) - as.scales.begin());
 }
@@ -111,7 +125,7 @@ Plan make_plan(const Design& design) {
       const auto& times =
           (m.kind == Metric::Kind::MeanReduction || m.kind == Metric::Kind::MeanScore)
               ? as.ratings
-              : (m.variable == Variable::Cadss ? as.cadss : as.vitals);
+              : (is_cadss(m.variable) ? as.cadss : as.vitals);
       mp.at = time_index(times, m.at);
       items.push_back(std::move(mp));
     }
@@ -157,12 +171,10 @@ double subject_value(const MetricPlan& mp, const SessionOutcome& so, const Asses
     case Metric::Kind::MeanScore:
       return so.ratings[mp.scale][mp.at];
     case Metric::Kind::MeanValue:
-      return m.variable == Variable::Cadss ? so.cadss[mp.at]
-                                           : so.vitals[vitals_index(m.variable)][mp.at];
+      return values_of(so, m.variable)[mp.at];
     case Metric::Kind::MeanPeak: {
-      const bool cadss = m.variable == Variable::Cadss;
-      const auto& times = cadss ? as.cadss : as.vitals;
-      const auto& values = cadss ? so.cadss : so.vitals[vitals_index(m.variable)];
+      const auto& times = is_cadss(m.variable) ? as.cadss : as.vitals;
+      const auto& values = values_of(so, m.variable);
       double peak = kNaN;
       for (std::size_t j = 0; j < times.size(); ++j) {
         if (times[j].value() > 0.0 && times[j].value() <= m.within.value() + 1e-9) {

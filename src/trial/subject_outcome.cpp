@@ -140,9 +140,11 @@ core::Result<SubjectOutcome> simulate_subject(const population::VirtualPatient& 
       }
     }
     so.cadss.resize(assessments.cadss.size());
+    so.cadss_model.resize(assessments.cadss.size());
     for (std::size_t j = 0; j < assessments.cadss.size(); ++j) {
       const std::size_t i = index_of(unique, t0 + assessments.cadss[j]);
       const double expected = pd::clamp_to_scale(pd::Scale::Cadss, course.cadss[i]);
+      so.cadss_model[j] = expected;
       so.cadss[j] =
           pd::observed_score(p, pd::Scale::Cadss, expected, z_at(noise, i, pd::Scale::Cadss));
     }

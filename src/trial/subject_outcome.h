@@ -16,9 +16,9 @@ namespace ketapath::trial {
 /// Number of Variable values measured at the vitals times (Dsbp .. Norketamine).
 inline constexpr std::size_t kVitalsCount = 5;
 
-/// Index of a vitals variable in SessionOutcome::vitals (Variable::Cadss has none).
+/// Index of a vitals variable in SessionOutcome::vitals (Cadss and CadssModel have none).
 constexpr std::size_t vitals_index(Variable v) {
-  return static_cast<std::size_t>(v) - 1;
+  return static_cast<std::size_t>(v) - 2;
 }
 
 /// What was recorded in one subject around one session (times relative to the session start).
@@ -26,6 +26,7 @@ struct SessionOutcome {
   std::vector<double> pre;                   ///< pre-dose rating per rated scale (design order)
   std::vector<std::vector<double>> ratings;  ///< [scale][rating time], points
   std::vector<double> cadss;                 ///< [cadss time], rated points
+  std::vector<double> cadss_model;           ///< [cadss time], model CADSS without noise
   /// [vitals_index][vitals time]: dSBP, dDBP mmHg, dHR bpm, ketamine, norketamine ng/mL.
   std::vector<std::vector<double>> vitals;
 };
