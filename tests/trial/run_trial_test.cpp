@@ -1,0 +1,126 @@
+#include "trial/run_trial.h"
+
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+#include "population/virtual_patient.h"
+#include "trial/subject_outcome.h"
+#include "trial_fixture.h"
+
+namespace ketapath::trial {
+namespace {
+
+using testing::two_arm_design;
+
+const EndpointResult& find(const TrialResult& r, std::string_view name) {
+  for (const auto& e : r.endpoints) {
+    if (e.endpoint.name == name) {
+      return e;
+    }
+  }
+  ADD_FAILURE() << "no endpoint " << name;
+  return r.endpoints.front();
+}
+
+TrialResult run(const Design& d, int replicates, std::uint64_t seed, int threads) {
+  auto r = run_trial(d, pd::default_ketamine_model(),
+                     {.replicates = replicates, .seed = seed, .threads = threads});
+  EXPECT_TRUE(r.has_value()) << r.error().message;
+  return *r;
+}
+
+TEST(RunTrial, ThreadCountDoesNotChangeAnyValue) {
+  const Design d = two_arm_design();
+  const TrialResult one = run(d, 6, 7, 1);
+  const TrialResult three = run(d, 6, 7, 3);
+  ASSERT_EQ(one.endpoints.size(), three.endpoints.size());
+  for (std::size_t e = 0; e < one.endpoints.size(); ++e) {
+    EXPECT_EQ(one.endpoints[e].per_replicate, three.endpoints[e].per_replicate)
+        << one.endpoints[e].endpoint.name;
+  }
+  ASSERT_EQ(one.profiles.size(), three.profiles.size());
+  EXPECT_EQ(one.profiles[2].cadss.values[1].median, three.profiles[2].cadss.values[1].median);
+}
+
+TEST(RunTrial, ReplicateDependsOnlyOnItsIndexAndTheSeed) {
+  const Design d = two_arm_design();
+  const TrialResult four = run(d, 4, 11, 1);
+  const TrialResult eight = run(d, 8, 11, 2);
+  const TrialResult other_seed = run(d, 4, 12, 1);
+  const auto& a = find(four, "fq_1h_dose3").per_replicate;
+  const auto& b = find(eight, "fq_1h_dose3").per_replicate;
+  for (std::size_t r = 0; r < 4; ++r) {
+    EXPECT_EQ(a[r], b[r]) << "replicate " << r;
+  }
+  EXPECT_NE(a, find(other_seed, "fq_1h_dose3").per_replicate);
+  EXPECT_NE(a[0], a[1]);  // replicates are different trials
+}
+
+TEST(RunTrial, MeanReductionEqualsTheHandComputedMeanOverSubjects) {
+  // Independent path: draw the six ketamine-arm patients of replicate 0 (subjects 0..5), simulate
+  // each through the arm and average (pre - post) / pre of FQ 1 h after dose 3.
+  const Design d = two_arm_design();
+  const std::uint64_t seed = 5;
+  const TrialResult result = run(d, 1, seed, 1);
+  const auto generator =
+      population::PatientGenerator::create(pd::default_ketamine_model(), d.population).value();
+  const auto sessions = protocol::administrations(d.arms[0].regimen).value();
+  double sum = 0.0;
+  for (std::uint64_t s = 0; s < 6; ++s) {
+    const auto patient = generator.draw(seed, 0, s);
+    const auto outcome =
+        simulate_subject(patient, sessions, d.assessments, Expectancy{}, seed, 0).value();
+    const double pre = outcome.sessions[2].pre[1];
+    sum += (pre - outcome.sessions[2].ratings[1][1]) / pre;
+  }
+  EXPECT_DOUBLE_EQ(find(result, "fq_1h_dose3").per_replicate[0], sum / 6.0);
+}
+
+TEST(RunTrial, PlaceboSessionsHaveNoDrugEffectAndVerdictsFollowTolerance) {
+  const TrialResult r = run(two_arm_design(), 5, 3, 2);
+  const auto& cadss = find(r, "placebo_cadss");
+  for (double v : cadss.per_replicate) {
+    EXPECT_EQ(v, 0.0);
+  }
+  EXPECT_EQ(cadss.pass, std::optional<bool>(true));
+  const auto& sbp = find(r, "placebo_sbp");
+  for (double v : sbp.per_replicate) {
+    EXPECT_EQ(v, 0.0);
+  }
+  EXPECT_EQ(sbp.pass, std::optional<bool>(false));        // tolerance [100, 200] excludes 0
+  EXPECT_FALSE(find(r, "fq_1h_dose3").pass.has_value());  // report only
+  for (double v : find(r, "responders").per_replicate) {
+    EXPECT_GE(v, 0.0);
+    EXPECT_LE(v, 12.0);
+    EXPECT_EQ(v, std::floor(v));
+  }
+}
+
+TEST(RunTrial, ModelDissociationRisesWithDoseInEveryReplicate) {
+  // Without between-subject variability (default model) every subject's Ce, and so its model
+  // CADSS, rises with the mg/kg dose (tolerance lowers Emax by < 20% over 3 doses, the dose
+  // doubles), so the ordering must hold in all replicates.
+  const TrialResult r = run(two_arm_design(), 5, 1, 1);
+  const auto& order = find(r, "cadss_model_increases");
+  EXPECT_DOUBLE_EQ(order.simulated.median, 1.0);
+  EXPECT_EQ(order.simulated.defined, 5);
+  EXPECT_EQ(order.pass, std::optional<bool>(true));
+  ASSERT_EQ(r.responders.size(), 6u);  // 3 sessions x 2 arms
+  EXPECT_EQ(r.profiles.size(), 6u);
+  EXPECT_EQ(r.profiles[0].label, "0.25 mg/kg sc");
+  EXPECT_EQ(r.profiles[3].label, "placebo sc");
+}
+
+TEST(RunTrial, RejectsBadOptionsAndDesigns) {
+  Design d = two_arm_design();
+  EXPECT_FALSE(run_trial(d, pd::default_ketamine_model(), {.replicates = 0}).has_value());
+  EXPECT_FALSE(run_trial(d, pd::default_ketamine_model(), {.threads = 0}).has_value());
+  d.endpoints[1].items[0].arms = {"nobody"};
+  const auto r = run_trial(d, pd::default_ketamine_model(), {.replicates = 1});
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().message, "endpoint \"placebo_cadss\": no arm named \"nobody\"");
+}
+
+}  // namespace
+}  // namespace ketapath::trial
