@@ -31,19 +31,6 @@ ErrorCode error_code_for(std::string_view sqlstate) {
   return ErrorCode::Storage;
 }
 
-std::string first_line(std::string_view sql) {
-  const auto start = sql.find_first_not_of(" \n\t");
-  std::string text(start == std::string_view::npos ? sql : sql.substr(start));
-  if (auto end = text.find('\n'); end != std::string::npos) {
-    text.resize(end);
-  }
-  if (text.size() > 80) {
-    text.resize(77);
-    text += "...";
-  }
-  return text;
-}
-
 std::string trimmed(const char* message) {
   std::string text = message != nullptr ? message : "";
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
@@ -56,13 +43,13 @@ std::unexpected<core::Error> result_error(pg_conn* connection, const PGresult* r
                                           std::string_view sql) {
   if (result == nullptr) {
     return core::fail(ErrorCode::Storage, "postgres: {} in \"{}\"",
-                      trimmed(PQerrorMessage(connection)), first_line(sql));
+                      trimmed(PQerrorMessage(connection)), sql::statement_summary(sql));
   }
   const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
   const std::string sqlstate = state != nullptr ? state : "";
   return core::fail(error_code_for(sqlstate), "postgres: {} (SQLSTATE {}) in \"{}\"",
                     trimmed(PQresultErrorMessage(result)), sqlstate.empty() ? "none" : sqlstate,
-                    first_line(sql));
+                    sql::statement_summary(sql));
 }
 
 void ignore_notice(void* /*arg*/, const char* /*message*/) {}
@@ -82,7 +69,7 @@ core::Result<sql::Value> read_cell(const PGresult* result, int row, int column, 
         return core::fail(
             ErrorCode::Storage,
             "postgres: column {} holds \"{}\" where an integer was expected in \"{}\"", column,
-            cell, first_line(sql));
+            cell, sql::statement_summary(sql));
       }
       return sql::Value(value);
     }
@@ -92,7 +79,7 @@ core::Result<sql::Value> read_cell(const PGresult* result, int row, int column, 
       if (ec != std::errc{} || end != cell.data() + cell.size()) {
         return core::fail(ErrorCode::Storage,
                           "postgres: column {} holds \"{}\" where a number was expected in \"{}\"",
-                          column, cell, first_line(sql));
+                          column, cell, sql::statement_summary(sql));
       }
       return sql::Value(value);
     }

@@ -2,6 +2,19 @@
 
 namespace ketapath::store::sql {
 
+std::string statement_summary(std::string_view sql) {
+  const auto start = sql.find_first_not_of(" \n\t");
+  std::string text(start == std::string_view::npos ? std::string_view{} : sql.substr(start));
+  if (const auto end = text.find('\n'); end != std::string::npos) {
+    text.resize(end);
+  }
+  if (text.size() > 80) {
+    text.resize(77);
+    text += "...";
+  }
+  return text;
+}
+
 bool Row::is_null(std::size_t column) const {
   KETAPATH_ASSERT(column < cells_.size(), "row column index out of range");
   return std::holds_alternative<std::monostate>(cells_[column]);

@@ -50,6 +50,9 @@ Value optional_value(const std::optional<T>& v) {
   return Value(*v);
 }
 
+/// The first line of a statement, at most 80 characters: what error messages quote.
+std::string statement_summary(std::string_view sql);
+
 /// One result row; cells already have the types the query asked for.
 class Row {
  public:

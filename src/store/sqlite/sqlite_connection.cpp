@@ -33,24 +33,10 @@ ErrorCode error_code_for(int extended) {
   }
 }
 
-std::string first_line(std::string_view sql) {
-  auto text = std::string(sql.substr(sql.find_first_not_of(" \n\t") == std::string_view::npos
-                                         ? 0
-                                         : sql.find_first_not_of(" \n\t")));
-  if (auto end = text.find('\n'); end != std::string::npos) {
-    text.resize(end);
-  }
-  if (text.size() > 80) {
-    text.resize(77);
-    text += "...";
-  }
-  return text;
-}
-
 std::unexpected<core::Error> sqlite_error(sqlite3* db, std::string_view sql) {
   const int extended = sqlite3_extended_errcode(db);
   return core::fail(error_code_for(extended), "sqlite: {} (code {}) in \"{}\"", sqlite3_errmsg(db),
-                    extended, first_line(sql));
+                    extended, sql::statement_summary(sql));
 }
 
 core::Status bind(sqlite3* db, sqlite3_stmt* statement, std::string_view sql,
@@ -84,7 +70,7 @@ core::Status bind(sqlite3* db, sqlite3_stmt* statement, std::string_view sql,
   if (used != count) {
     return core::fail(ErrorCode::Internal,
                       "sqlite: statement has {} parameters but {} of {} given were bound in \"{}\"",
-                      count, used, params.size(), first_line(sql));
+                      count, used, params.size(), sql::statement_summary(sql));
   }
   return {};
 }
@@ -100,14 +86,14 @@ core::Result<sql::Value> read_cell(sqlite3_stmt* statement, int column, sql::Typ
       if (stored != SQLITE_INTEGER) {
         return core::fail(ErrorCode::Storage,
                           "sqlite: column {} holds type {} where an integer was expected in \"{}\"",
-                          column, stored, first_line(sql));
+                          column, stored, sql::statement_summary(sql));
       }
       return sql::Value(static_cast<std::int64_t>(sqlite3_column_int64(statement, column)));
     case sql::Type::Real:
       if (stored != SQLITE_FLOAT && stored != SQLITE_INTEGER) {
         return core::fail(ErrorCode::Storage,
                           "sqlite: column {} holds type {} where a number was expected in \"{}\"",
-                          column, stored, first_line(sql));
+                          column, stored, sql::statement_summary(sql));
       }
       return sql::Value(sqlite3_column_double(statement, column));
     case sql::Type::Text: {
@@ -194,7 +180,7 @@ core::Result<sql::Rows> SqliteConnection::run(std::string_view sql,
   if (tail != nullptr &&
       std::string_view(tail).find_first_not_of(" \n\t;") != std::string_view::npos) {
     return core::fail(ErrorCode::Internal, "sqlite: more than one statement in \"{}\"",
-                      first_line(sql));
+                      sql::statement_summary(sql));
   }
   KETAPATH_TRY(bind(db_, statement.get(), sql, params));
 
@@ -244,7 +230,7 @@ core::Status SqliteConnection::execute_script(std::string_view sql) {
     const std::string text = message != nullptr ? message : sqlite3_errmsg(db_);
     sqlite3_free(message);
     return core::fail(error_code_for(sqlite3_extended_errcode(db_)), "sqlite: {} in \"{}\"", text,
-                      first_line(sql));
+                      sql::statement_summary(sql));
   }
   return {};
 }
