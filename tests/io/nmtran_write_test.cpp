@@ -121,3 +121,28 @@ TEST(NmtranWriteTest, EvidMapping) {
 
 }  // namespace
 }  // namespace ketapath::io
+
+namespace ketapath::io {
+namespace {
+
+// Every data set shipped with the project reads, and writing it reads back to the same records.
+TEST(NmtranWriteTest, ShippedDataSetsRoundTrip) {
+  const std::string root = KETAPATH_SOURCE_DIR;
+  for (const std::string name :
+       {"/examples/nmtran/iv_infusion_addl.csv", "/examples/nmtran/sc_depot_lag.csv",
+        "/examples/nmtran/oral_ss_reset.csv", "/tests/data/nmtran/one_cmt_bolus.csv",
+        "/tests/data/nmtran/one_cmt_infusion_addl.csv", "/tests/data/nmtran/one_cmt_depot_lag.csv",
+        "/tests/data/nmtran/one_cmt_ss_bolus.csv",
+        "/tests/data/nmtran/one_cmt_reset_two_ids.csv"}) {
+    const auto original = read_nmtran(root + name);
+    ASSERT_TRUE(original) << original.error().message;
+    const std::string text = format_nmtran(*original);
+    const auto again = parse_nmtran(text, name);
+    ASSERT_TRUE(again) << again.error().message;
+    expect_same_records(*original, *again);
+    EXPECT_EQ(format_nmtran(*again), text) << name;
+  }
+}
+
+}  // namespace
+}  // namespace ketapath::io
