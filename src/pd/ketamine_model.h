@@ -99,10 +99,10 @@ struct KetamineParameters {
   double sbp_hypertension = 1.5;  ///< multiplier on SBP/DBP Emax with a history of hypertension
   double sbp_age = 0.01;          ///< fractional SBP/DBP Emax increase per year above 40
   // --- anxiolysis ---
-  double anx_emax = 0.982521;  ///< acute maximal fractional reduction
-  core::MilligramsPerLitre anx_ec50{0.20082};
+  double anx_emax = 0.727933;  ///< acute maximal fractional reduction
+  core::MilligramsPerLitre anx_ec50{0.14606};
   double anx_gamma = 2.0;
-  core::PerHour s_kon{0.214812};  ///< plasticity formation rate at full drive
+  core::PerHour s_kon{0.304257};  ///< plasticity formation rate at full drive
   core::MilligramsPerLitre s_ec50{0.200};
   double s_gamma = 2.0;
   core::Hours s_t12{168.0};   ///< plasticity half-life (KOFF = ln2 / S_T12)
@@ -114,12 +114,12 @@ struct KetamineParameters {
   double sens_gad7 = 0.9;
   double sens_lsas = 0.8;
   double sd_ham_a = 3.0;
-  double sd_fq = 8.0;
+  double sd_fq = 6.0;
   double sd_gad7 = 1.5;
   double sd_lsas = 6.0;
   double sd_cadss = 4.0;
   // --- responder classes and residual error ---
-  double nonresponder_fraction = 0.17;  ///< probability of the non-responder class
+  double nonresponder_fraction = 0.15;  ///< probability of the non-responder class
   double nonresponder_factor = 0.2;     ///< multiplier on ANX_EMAX and S_KON for non-responders
   double ruv_prop = 0.25;               ///< proportional residual error on concentrations (SD)
   // --- optional second peripheral compartment (3-compartment presets such as Domino) ---
