@@ -59,7 +59,7 @@ void add_record_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptio
       if (global->json) {
         Json responses = Json::array();
         for (const auto scale : {clinic::Scale::Gad7, clinic::Scale::HamA, clinic::Scale::Phq9,
-                                 clinic::Scale::Lsas, clinic::Scale::Fq, clinic::Scale::Cadss}) {
+                                 clinic::Scale::Lsas, clinic::Scale::Fq}) {
           const auto r = clinic::analyse_response(data.sessions, scale);
           if (r.baseline) {
             responses.push_back(clinic::to_json(r));

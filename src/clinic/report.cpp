@@ -151,11 +151,13 @@ std::string score_chart_svg(const ResponseSummary& r) {
       "stroke-dasharray=\"4 3\"/><text x=\"{0:.1f}\" y=\"{3:.1f}\" fill=\"#555\">baseline "
       "{4}</text>\n",
       kLeft + 2, kLeft + plot_w, y(base), y(base) - 3, *r.baseline);
-  svg += fmt::format(
-      "<line x1=\"{0:.1f}\" x2=\"{1:.1f}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\" stroke=\"#2e7d32\" "
-      "stroke-dasharray=\"2 3\"/><text x=\"{0:.1f}\" y=\"{3:.1f}\" fill=\"#2e7d32\">50% of "
-      "baseline (response)</text>\n",
-      kLeft + 2, kLeft + plot_w, y(base / 2.0), y(base / 2.0) - 3);
+  if (r.scale != Scale::Cadss) {
+    svg += fmt::format(
+        "<line x1=\"{0:.1f}\" x2=\"{1:.1f}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\" stroke=\"#2e7d32\" "
+        "stroke-dasharray=\"2 3\"/><text x=\"{0:.1f}\" y=\"{3:.1f}\" fill=\"#2e7d32\">50% of "
+        "baseline (response)</text>\n",
+        kLeft + 2, kLeft + plot_w, y(base / 2.0), y(base / 2.0) - 3);
+  }
   std::string path;
   for (int i = 0; i < n; ++i) {
     path += fmt::format("{}{:.1f},{:.1f}", i == 0 ? "M" : " L", x(i),
@@ -276,17 +278,23 @@ std::string render_report(const ReportData& d, ReportFormat f) {
     }
     any = true;
     out += heading(std::string(scale_definition(scale).name), 3, f);
-    out += paragraph(
-        fmt::format("Baseline {}, latest {}{}; best change {}; status {} (best {}); trend {}. "
-                    "Suggestion: {}.",
-                    *r.baseline, r.trajectory.empty() ? *r.baseline : r.trajectory.back().total,
-                    r.trajectory.empty()
-                        ? ""
-                        : fmt::format(" ({})", severity_band(scale, r.trajectory.back().total)),
-                    r.best_change ? display_number(100.0 * *r.best_change, 0) + "%" : "n/a",
-                    to_string(r.latest), to_string(r.best), r.trend.empty() ? "n/a" : r.trend,
-                    r.suggestion),
-        f);
+    const int latest = r.trajectory.empty() ? *r.baseline : r.trajectory.back().total;
+    const std::string_view band = severity_band(scale, latest);
+    if (scale == Scale::Cadss) {
+      // Dissociation is a safety measure, not an outcome: no response status.
+      out += paragraph(fmt::format("Dissociation (safety measure): first {}, latest {} of 92.",
+                                   *r.baseline, latest),
+                       f);
+    } else {
+      out += paragraph(
+          fmt::format("Baseline {}, latest {}{}; best change {}; status {} (best {}); trend {}. "
+                      "Suggestion: {}.",
+                      *r.baseline, latest, band.empty() ? "" : fmt::format(" ({})", band),
+                      r.best_change ? display_number(100.0 * *r.best_change, 0) + "%" : "n/a",
+                      to_string(r.latest), to_string(r.best), r.trend.empty() ? "n/a" : r.trend,
+                      r.suggestion),
+          f);
+    }
     out += score_chart_svg(r) + "\n";
   }
   if (!any) {
