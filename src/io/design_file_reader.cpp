@@ -17,6 +17,8 @@ std::string describe_node(const toml::node& node) {
       out << (i > 0 ? ", " : "") << describe_node(*a->get(i));
     }
     out << ']';
+  } else if (const auto* f = node.as_floating_point()) {
+    out << fmt::format("{}", f->get());  // shortest round-trip form: 0.1, not 0.10000000000000001
   } else {
     node.visit([&out](const auto& v) {
       if constexpr (toml::is_value<decltype(v)>) {

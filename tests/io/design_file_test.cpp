@@ -1,0 +1,147 @@
+#include "io/design_file.h"
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace ketapath::io {
+namespace {
+
+// A minimal valid design; tests edit one line of it.
+const std::string kMinimal = R"(name = "mini"
+[assessments]
+scales = ["ham_a"]
+ratings_h = [0, 1]
+cadss_h = [0.5]
+vitals_h = [0, 0.5]
+
+[[arms]]
+name = "k"
+subjects = 4
+  [[arms.phases]]
+  route = "sc"
+  doses_mg_per_kg = [0.25, 0.5]
+  schedule = { every_days = 7, count = 2 }
+
+[[endpoints]]
+name = "red"
+definition = "HAM-A reduction at 1 h after dose 2"
+kind = "mean_reduction"
+scale = "ham_a"
+session = 2
+at_h = 1
+published = 0.3
+tolerance = [0.1, 0.5]
+)";
+
+std::string replace(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  return text.replace(at, from.size(), to);
+}
+
+std::string error_of(const std::string& text) {
+  auto d = parse_design(text, "d.toml");
+  if (d) {
+    return "(parsed)";
+  }
+  EXPECT_EQ(d.error().code, core::ErrorCode::InvalidData);
+  return d.error().message;
+}
+
+TEST(DesignFile, ParsesTheMinimalDesign) {
+  const auto d = parse_design(kMinimal, "d.toml");
+  ASSERT_TRUE(d.has_value()) << d.error().message;
+  EXPECT_EQ(d->name, "mini");
+  EXPECT_EQ(d->model, "ketamine");
+  ASSERT_EQ(d->arms.size(), 1u);
+  const auto sessions = protocol::administrations(d->arms[0].regimen).value();
+  ASSERT_EQ(sessions.size(), 2u);
+  EXPECT_DOUBLE_EQ(sessions[1].time.value(), 168.0);
+  EXPECT_EQ(sessions[1].dose.describe(), "0.5 mg/kg");
+  ASSERT_EQ(d->endpoints.size(), 1u);
+  const trial::Endpoint& ep = d->endpoints[0];
+  EXPECT_EQ(std::get<double>(*ep.published), 0.3);
+  EXPECT_EQ(ep.tolerance, std::optional(std::pair(0.1, 0.5)));
+  EXPECT_EQ(ep.items[0].session->number, 2);
+}
+
+TEST(DesignFile, ErrorsNameFileLineKeyAndValue) {
+  EXPECT_EQ(error_of(replace(kMinimal, "tolerance = [0.1, 0.5]", "tolerance = [0.5, 0.1]")),
+            "d.toml:24: endpoints[0].tolerance: must be [low, high] with low <= high (got [0.5, "
+            "0.1])");
+  EXPECT_EQ(error_of(replace(kMinimal, "subjects = 4", "subjects = 4\nsubjetcs = 5")),
+            "d.toml:11: arms[0].subjetcs: unknown key");
+  EXPECT_EQ(error_of(replace(kMinimal, "route = \"sc\"", "route = \"oral\"")),
+            "d.toml:12: arms[0].phases[0].route: route \"oral\" is not one of iv, sc, im, in, po, "
+            "sl");
+  EXPECT_EQ(error_of(replace(kMinimal, "at_h = 1\n", "at_h = \"1 h\"\n")),
+            "d.toml:22: endpoints[0].at_h: must be a finite number (got \"1 h\")");
+  EXPECT_EQ(
+      error_of(replace(kMinimal, "definition = \"HAM-A reduction at 1 h after dose 2\"\n", "")),
+      "d.toml:16: endpoints[0].definition: is required (a non-empty string)");
+  EXPECT_EQ(error_of(replace(kMinimal, "scales = [\"ham_a\"]", "scales = [\"cadss\"]")),
+            "d.toml:3: assessments.scales: \"cadss\" is not an anxiety scale (ham_a, fq, gad7, "
+            "lsas)");
+}
+
+TEST(DesignFile, ScheduleFormsAndTheirErrors) {
+  const auto weekly = parse_design(
+      replace(kMinimal, "doses_mg_per_kg = [0.25, 0.5]\n  schedule = { every_days = 7, count = 2 }",
+              "dose_mg = 35\n  schedule = { per_week = 2, weeks = 2 }"),
+      "d.toml");
+  ASSERT_TRUE(weekly.has_value()) << weekly.error().message;
+  EXPECT_EQ(protocol::administrations(weekly->arms[0].regimen)->size(), 4u);
+  const auto loading = parse_design(replace(kMinimal,
+                                            "route = \"sc\"\n  doses_mg_per_kg = [0.25, 0.5]\n  "
+                                            "schedule = { every_days = 7, count = 2 }",
+                                            "route = \"iv\"\n  infusion_min = 40\n  dose_mg_per_kg "
+                                            "= 0.5\n  schedule = { count = 6, per_week = 3 }"),
+                                    "d.toml");
+  ASSERT_TRUE(loading.has_value()) << loading.error().message;
+  const auto sessions = protocol::administrations(loading->arms[0].regimen).value();
+  ASSERT_EQ(sessions.size(), 6u);
+  EXPECT_DOUBLE_EQ(sessions[5].time.value(), 11 * 24.0);
+  EXPECT_DOUBLE_EQ(sessions[0].infusion_duration.value(), 40.0 / 60.0);
+
+  EXPECT_NE(error_of(replace(kMinimal, "{ every_days = 7, count = 2 }", "{ every_days = 7 }"))
+                .find("arms[0].phases[0].schedule: use one form"),
+            std::string::npos);
+  EXPECT_EQ(
+      error_of(replace(kMinimal, "{ every_days = 7, count = 2 }", "{ per_week = 9, weeks = 2 }")),
+      "d.toml:14: arms[0].phases[0].schedule: schedule: doses per week must be 1 to 7 (got 9)");
+  EXPECT_NE(error_of(replace(kMinimal, "route = \"sc\"", "route = \"sc\"\n  infusion_min = 40"))
+                .find("only iv doses can be infused"),
+            std::string::npos);
+}
+
+TEST(DesignFile, ConsistencyErrorsComeFromValidationWithTheFileName) {
+  EXPECT_EQ(error_of(replace(kMinimal, "session = 2", "session = 3")),
+            "d.toml: endpoint \"red\": arm k has no session 3 (the regimen has 2 sessions)");
+  EXPECT_EQ(error_of(replace(kMinimal, "at_h = 1\npub", "at_h = 2\npub")),
+            "d.toml: endpoint \"red\": at_h 2 is not one of the rating times");
+}
+
+TEST(DesignFile, TomlSyntaxErrorsGiveTheLine) {
+  const std::string message = error_of(replace(kMinimal, "subjects = 4", "subjects = = 4"));
+  EXPECT_EQ(message.rfind("d.toml:10: ", 0), 0u) << message;
+}
+
+TEST(DesignFile, BundledDesignsLoadAndValidate) {
+  for (const char* name : {"glue2017", "glue2018", "clinic_iv", "taylor_sad_iv_placebo"}) {
+    const auto d =
+        load_design_file(std::string(KETAPATH_SOURCE_DIR) + "/designs/" + name + ".toml");
+    ASSERT_TRUE(d.has_value()) << name << ": " << d.error().message;
+    EXPECT_EQ(d->name, name);
+    EXPECT_FALSE(d->endpoints.empty());
+    for (const auto& ep : d->endpoints) {
+      EXPECT_FALSE(ep.definition.empty()) << name << "/" << ep.name;
+    }
+  }
+  const auto missing = load_design_file("/nonexistent/x.toml");
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().code, core::ErrorCode::Io);
+}
+
+}  // namespace
+}  // namespace ketapath::io
