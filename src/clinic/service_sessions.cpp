@@ -108,6 +108,10 @@ core::Result<SessionResult> ClinicService::record_session(Session s) {
                         display_number(d.calculation.dose_per_kg.value(), 3), s.patient.value(),
                         to_string(s.route), display_number(s.dose_per_kg.value(), 3));
     }
+    if (d.session) {
+      return core::fail(ErrorCode::Conflict, "session: dose record {} already documents session {}",
+                        d.id.value(), d.session->value());
+    }
     if (s.dose.value() == 0.0) {
       s.dose = d.calculation.dose;
     }

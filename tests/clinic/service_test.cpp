@@ -234,6 +234,30 @@ TEST_F(ServiceTest, ResponseOverRecordedSessions) {
   EXPECT_EQ(r->latest, ResponseStatus::Response);
 }
 
+TEST_F(ServiceTest, SessionUsesAndLinksItsDoseRecord) {
+  DoseOrder order;
+  order.patient = patient_;
+  order.route = Route::Iv;
+  order.dose = core::MilligramsPerKilogram(0.5);
+  order.on = kToday;
+  const auto dose = clinic_.calculate_dose(order);
+  ASSERT_TRUE(dose);
+  Session s = session_at("2026-11-20T08:00:00Z", 130);
+  s.ended_at = at("2026-11-20T10:00:00Z");
+  s.dose_record = dose->id;
+  const auto r = clinic_.record_session(s);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->session.dose.value(), 35.0);
+  EXPECT_EQ((*clinic_.doses(patient_))[0].session, r->session.id);
+  // A dose record for another route or mg/kg does not document this session.
+  Session other = session_at("2026-11-19T08:00:00Z", 130);
+  other.dose_record = dose->id;
+  other.dose_per_kg = core::MilligramsPerKilogram(0.75);
+  EXPECT_EQ(clinic_.record_session(other).error().code, core::ErrorCode::Validation);
+  other.dose_per_kg = core::MilligramsPerKilogram(0.5);  // matches, but already used
+  EXPECT_EQ(clinic_.record_session(other).error().code, core::ErrorCode::Conflict);
+}
+
 TEST(ServiceInit, UninitialisedStoreIsAStorageError) {
   MemoryStore store;
   ClinicService clinic(store, "dr.lee", [] { return kNow; });
