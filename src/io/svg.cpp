@@ -106,18 +106,24 @@ std::vector<double> nice_ticks(double lo, double hi, int target) {
     return {lo};
   }
   const double raw = (hi - lo) / std::max(1, target);
-  const double mag = std::pow(10.0, std::floor(std::log10(raw)));
-  double step = mag;
+  const int exponent = static_cast<int>(std::floor(std::log10(raw)));
+  // Ticks are k x multiple x 10^exponent, computed from integers so 3 x 0.2 prints as 0.6.
+  const double scale = std::pow(10.0, std::abs(exponent));
+  const auto value = [&](double units) {
+    return exponent >= 0 ? units * scale : units / scale;
+  };
+  double multiple = 1.0;
   for (double m : {1.0, 2.0, 5.0, 10.0}) {
-    step = m * mag;
-    if (step >= raw) {
+    multiple = m;
+    if (value(m) >= raw) {
       break;
     }
   }
+  const double step = value(multiple);
   std::vector<double> ticks;
-  const double first = std::floor(lo / step + 1e-9) * step;
-  for (double t = first; t <= hi + step * (1 - 1e-9); t += step) {
-    ticks.push_back(std::abs(t) < step * 1e-9 ? 0.0 : t);
+  const double first = std::floor(lo / step + 1e-9);
+  for (double k = first; value(k * multiple) <= hi + step * (1 - 1e-9); k += 1.0) {
+    ticks.push_back(value(k * multiple) == 0.0 ? 0.0 : value(k * multiple));
     if (ticks.size() > 100) {
       break;
     }
