@@ -45,8 +45,9 @@ struct OutputRow {
 
 /// Simulates one subject. Output: one row per Observation record (input order) plus the extra
 /// times. Errors (InvalidArgument, InvalidData, Solver) name the parameter or the record's
-/// source line: "one_cmt: parameter CL must be > 0 (got -1)", "line 7: CMT 3: model two_cmt has
-/// no compartment 3".
+/// source line: "one_cmt: parameter CL must be > 0 (got -1)", "line 7: CMT: model two_cmt has no
+/// compartment 3 (got 3)". Extra times go just before the first record whose TIME exceeds them.
+/// Methods, the same-time ordering rule and tolerances: docs/pk-solvers.md.
 core::Result<std::vector<OutputRow>> simulate(const ModelSpec& model,
                                               const ParameterValues& parameters,
                                               const SubjectTimeline& subject,
