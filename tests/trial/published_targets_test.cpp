@@ -8,6 +8,7 @@
 #include <cmath>
 #include <map>
 #include <mutex>
+#include <ostream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -56,6 +57,11 @@ const Target kTargets[] = {
     {"clinic_iv", "sbp_at_2h_first_infusion", "18", 100},
     {"clinic_iv", "cadss_2h_after_end_to_peak", "19", 100},
 };
+
+// Readable parameter in gtest's failure lines.
+void PrintTo(const Target& t, std::ostream* os) {
+  *os << t.design << "/" << t.endpoint << " (section 9 item " << t.reference << ")";
+}
 
 const TrialResult& result_for(const std::string& design, int replicates) {
   static std::mutex mutex;
