@@ -15,9 +15,11 @@ const std::array<const char*, kProfileVariables> kProfileVariableNames = {"c_mg_
 namespace {
 
 constexpr std::size_t L = kLanes;
-constexpr std::size_t kStates = 5;  // DEPOT, CENT, PERI, NKA, CE
+// DEPOT, CENT, PERI, NKA, CE and U, the running infusion rate (mg/h into CENT, constant between
+// events), which makes zero-order input part of the same matrix exponential.
+constexpr std::size_t kStates = 6;
 
-enum : std::size_t { kD = 0, kC = 1, kP = 2, kN = 3, kE = 4 };
+enum : std::size_t { kD = 0, kC = 1, kP = 2, kN = 3, kE = 4, kU = 5 };
 
 // The kernel is compiled for several instruction sets; the loader picks the best one at run time.
 // Only plain IEEE operations are used and contraction to FMA is disabled for this file, so every
@@ -171,11 +173,14 @@ ExponentialPlan make_plan(const std::vector<double>& widths) {
   return plan;
 }
 
-// Per step length: the 15 structurally non-zero entries of exp(A w) and the CE rows of
-// exp(A c_i w) over (DEPOT, CENT, PERI, CE).
+// Per step length: the 19 structurally non-zero entries of exp(A w) and the CE rows of
+// exp(A c_i w) over (DEPOT, CENT, PERI, CE, U).
+constexpr std::size_t kPhiCount = 19;
+constexpr std::size_t kRowCount = 5;
+
 struct alignas(64) StepData {
-  double phi[15][L];
-  double row[3][4][L];
+  double phi[kPhiCount][L];
+  double row[3][kRowCount][L];
 };
 
 struct BlockScratch {
@@ -197,21 +202,22 @@ void prepare_steps(const BatchSchedule& schedule, const ExponentialPlan& plan, c
     }
   }
   scratch.steps.resize(schedule.widths_h.size());
-  static constexpr std::size_t kPhiEntries[15][2] = {
-      {kD, kD}, {kC, kD}, {kC, kC}, {kC, kP}, {kP, kD}, {kP, kC}, {kP, kP}, {kN, kD},
-      {kN, kC}, {kN, kP}, {kN, kN}, {kE, kD}, {kE, kC}, {kE, kP}, {kE, kE}};
-  static constexpr std::size_t kRowStates[4] = {kD, kC, kP, kE};
+  static constexpr std::size_t kPhiEntries[kPhiCount][2] = {
+      {kD, kD}, {kC, kD}, {kC, kC}, {kC, kP}, {kP, kD}, {kP, kC}, {kP, kP},
+      {kN, kD}, {kN, kC}, {kN, kP}, {kN, kN}, {kE, kD}, {kE, kC}, {kE, kP},
+      {kE, kE}, {kC, kU}, {kP, kU}, {kN, kU}, {kE, kU}};
+  static constexpr std::size_t kRowStates[kRowCount] = {kD, kC, kP, kE, kU};
   for (std::size_t w = 0; w < schedule.widths_h.size(); ++w) {
     StepData& step = scratch.steps[w];
     const Mat& phi = scratch.exponentials[plan.width_at[w]];
-    for (std::size_t e = 0; e < 15; ++e) {
+    for (std::size_t e = 0; e < kPhiCount; ++e) {
       for (std::size_t l = 0; l < L; ++l) {
         step.phi[e][l] = phi.a[kPhiEntries[e][0]][kPhiEntries[e][1]][l];
       }
     }
     for (std::size_t node = 0; node < 3; ++node) {
       const Mat& m = scratch.exponentials[plan.nodes_at[w][node]];
-      for (std::size_t s = 0; s < 4; ++s) {
+      for (std::size_t s = 0; s < kRowCount; ++s) {
         for (std::size_t l = 0; l < L; ++l) {
           step.row[node][s][l] = m.a[kE][kRowStates[s]][l];
         }
@@ -227,7 +233,7 @@ struct LaneParameters {
 KETAPATH_KERNEL_CLONES
 void march(const BatchSchedule& schedule, const BlockScratch& scratch, const LaneParameters& p,
            double (*endpoints)[L], double* profiles) {
-  alignas(64) Lanes d{}, c{}, pe{}, n{}, e{}, s{};
+  alignas(64) Lanes d{}, c{}, pe{}, n{}, e{}, u{}, s{};
   alignas(64) Lanes dosed{}, cmax{}, ce_max{}, nk_max{}, s_max{};
   const auto& doses = schedule.protocol.doses;
   for (const ScheduleAction& action : schedule.actions) {
@@ -241,7 +247,8 @@ void march(const BatchSchedule& schedule, const BlockScratch& scratch, const Lan
           double beta[3];
           for (std::size_t j = 0; j < 3; ++j) {
             const double ce = st.row[j][0][l] * d[l] + st.row[j][1][l] * c[l] +
-                              st.row[j][2][l] * pe[l] + st.row[j][3][l] * e[l];
+                              st.row[j][2][l] * pe[l] + st.row[j][3][l] * e[l] +
+                              st.row[j][4][l] * u[l];
             const double ce_sq = ce * ce;
             const double g = ce_sq / (p.ec50_sq[l] + ce_sq);
             beta[j] = p.kon[l] * g;
@@ -292,12 +299,14 @@ void march(const BatchSchedule& schedule, const BlockScratch& scratch, const Lan
           const double d0 = d[l];
           const double c0 = c[l];
           const double p0 = pe[l];
+          const double r0 = u[l];
           d[l] = st.phi[0][l] * d0;
-          c[l] = st.phi[1][l] * d0 + st.phi[2][l] * c0 + st.phi[3][l] * p0;
-          pe[l] = st.phi[4][l] * d0 + st.phi[5][l] * c0 + st.phi[6][l] * p0;
-          n[l] = st.phi[7][l] * d0 + st.phi[8][l] * c0 + st.phi[9][l] * p0 + st.phi[10][l] * n[l];
-          e[l] =
-              st.phi[11][l] * d0 + st.phi[12][l] * c0 + st.phi[13][l] * p0 + st.phi[14][l] * e[l];
+          c[l] = st.phi[1][l] * d0 + st.phi[2][l] * c0 + st.phi[3][l] * p0 + st.phi[15][l] * r0;
+          pe[l] = st.phi[4][l] * d0 + st.phi[5][l] * c0 + st.phi[6][l] * p0 + st.phi[16][l] * r0;
+          n[l] = st.phi[7][l] * d0 + st.phi[8][l] * c0 + st.phi[9][l] * p0 + st.phi[10][l] * n[l] +
+                 st.phi[17][l] * r0;
+          e[l] = st.phi[11][l] * d0 + st.phi[12][l] * c0 + st.phi[13][l] * p0 +
+                 st.phi[14][l] * e[l] + st.phi[18][l] * r0;
         }
         break;
       }
@@ -325,13 +334,25 @@ void march(const BatchSchedule& schedule, const BlockScratch& scratch, const Lan
         const BatchDose& dose = doses[action.index];
         for (std::size_t l = 0; l < L; ++l) {
           const double amount = dose.scaled ? dose.amount_mg * p.dose_scale[l] : dose.amount_mg;
-          if (dose.target == DoseTarget::Depot) {
+          if (dose.duration_h > 0.0) {
+            // Zero-order infusion into CENT; only the part delivered by the last output counts.
+            u[l] += amount / dose.duration_h;
+            dosed[l] += amount * schedule.delivered_fraction[action.index];
+          } else if (dose.target == DoseTarget::Depot) {
             d[l] += p.f[l] * amount;
             dosed[l] += p.f[l] * amount;
           } else {
             c[l] += amount;
             dosed[l] += amount;
           }
+        }
+        break;
+      }
+      case ScheduleAction::Kind::InfusionEnd: {
+        const BatchDose& dose = doses[action.index];
+        for (std::size_t l = 0; l < L; ++l) {
+          const double amount = dose.scaled ? dose.amount_mg * p.dose_scale[l] : dose.amount_mg;
+          u[l] -= amount / dose.duration_h;  // the same rounded rate as at the start
         }
         break;
       }
@@ -381,6 +402,7 @@ void simulate_block(const BatchSchedule& schedule, const BatchSubjects& subjects
     rate.a[kN][kN][l] = -subjects.cl_nk[i] / subjects.v_nk[i];
     rate.a[kE][kC][l] = subjects.ke0[i] / subjects.v1[i];
     rate.a[kE][kE][l] = -subjects.ke0[i];
+    rate.a[kC][kU][l] = 1.0;  // U mg/h flows into CENT
     p.f[l] = subjects.f[i];
     p.v1[l] = subjects.v1[i];
     p.cl[l] = subjects.cl[i];

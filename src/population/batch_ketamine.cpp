@@ -43,12 +43,6 @@ core::Result<KetamineBatchPlan> plan_ketamine_batch(
     if (session.agent != protocol::Agent::Ketamine) {
       continue;  // placebo or midazolam: no drug enters the model
     }
-    if (session.infusion_duration.value() > 0.0) {
-      return core::fail(core::ErrorCode::InvalidArgument,
-                        "population: session {} is an IV infusion ({} h); the batch engine "
-                        "handles boluses only",
-                        session.index + 1, session.infusion_duration.value());
-    }
     const pd::Route r = model_route(session.route);
     if (route && *route != r) {
       return core::fail(core::ErrorCode::InvalidArgument,
@@ -68,7 +62,8 @@ core::Result<KetamineBatchPlan> plan_ketamine_batch(
         {.time_h = session.time.value(),
          .amount_mg = session.dose.number(),
          .target = r == pd::Route::Iv ? DoseTarget::Central : DoseTarget::Depot,
-         .scaled = per_kg});
+         .scaled = per_kg,
+         .duration_h = session.infusion_duration.value()});
   }
   if (!route) {
     return core::fail(core::ErrorCode::InvalidArgument,

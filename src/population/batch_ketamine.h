@@ -5,11 +5,11 @@
 // plasticity state S; CADSS, haemodynamics, acute anxiolysis and rating scales are evaluated by
 // `ketapath trial` (trial::simulate_subject), which needs them per rating, not per population.
 //
-// Supported regimens: ketamine boluses by one route (IV bolus into the central compartment, or one
-// extravascular route into the depot), plus placebo/midazolam sessions (no drug). Refused with
-// InvalidArgument: IV infusions, several extravascular routes in one arm, swallowed routes with
-// presystemic norketamine formation, and S_GAMMA other than 2 (the kernel's g =
-// Ce^2/(EC50^2+Ce^2)).
+// Supported regimens: ketamine by one route per arm (IV bolus or zero-order infusion into the
+// central compartment, or one extravascular route into the depot), plus placebo/midazolam
+// sessions (no drug). Refused with InvalidArgument: several routes in one arm, swallowed routes
+// with presystemic norketamine formation, and S_GAMMA other than 2 (the kernel's
+// g = Ce^2 / (EC50^2 + Ce^2)).
 //
 // Example:
 //   auto sessions = protocol::administrations(arm.regimen).value();

@@ -110,6 +110,13 @@ core::Result<BatchSchedule> build_schedule(const BatchProtocol& protocol,
                         "batch protocol: dose {} time must be finite and >= 0 (got {} h)", d,
                         dose.time_h);
     }
+    if (!std::isfinite(dose.duration_h) || dose.duration_h < 0.0 ||
+        (dose.duration_h > 0.0 && dose.target != DoseTarget::Central)) {
+      return core::fail(core::ErrorCode::InvalidArgument,
+                        "batch protocol: dose {} infusion duration must be finite, >= 0 and only "
+                        "into the central compartment (got {} h)",
+                        d, dose.duration_h);
+    }
     if (!std::isfinite(dose.amount_mg) || dose.amount_mg < 0.0) {
       return core::fail(core::ErrorCode::InvalidArgument,
                         "batch protocol: dose {} amount must be finite and >= 0 (got {} mg)", d,
@@ -129,25 +136,30 @@ core::Result<BatchSchedule> build_schedule(const BatchProtocol& protocol,
   const double end = outputs.back();
   std::vector<double> points{0.0};
   points.insert(points.end(), outputs.begin(), outputs.end());
-  for (const BatchDose& dose : protocol.doses) {
-    if (dose.time_h > end) {
-      continue;
-    }
-    points.push_back(dose.time_h);
-    // Grading after each dose: geometric up to the fine step, uniform over the fine window, then
-    // geometric again up to the largest step.
+  // Grading after each event that changes CE steeply (a dose, the end of an infusion):
+  // geometric up to the fine step, uniform over the fine window, then geometric up to the largest.
+  auto grade_after = [&](double t) {
+    points.push_back(t);
     double offset = options.first_step_h;
     for (; offset < options.fine_step_h; offset *= 2.0) {
-      points.push_back(dose.time_h + offset);
+      points.push_back(t + offset);
     }
     for (; offset < options.fine_window_h; offset += options.fine_step_h) {
-      points.push_back(dose.time_h + offset);
+      points.push_back(t + offset);
     }
     for (double step = options.fine_step_h * 2.0; step < options.max_step_h; step *= 2.0) {
-      points.push_back(dose.time_h + offset);
+      points.push_back(t + offset);
       offset += step;
     }
-    points.push_back(dose.time_h + offset);
+    points.push_back(t + offset);
+  };
+  for (const BatchDose& dose : protocol.doses) {
+    if (dose.time_h <= end) {
+      grade_after(dose.time_h);
+    }
+    if (dose.duration_h > 0.0 && dose.time_h + dose.duration_h <= end) {
+      grade_after(dose.time_h + dose.duration_h);
+    }
   }
   std::sort(points.begin(), points.end());
   points.erase(std::unique(points.begin(), points.end()), points.end());
@@ -157,6 +169,10 @@ core::Result<BatchSchedule> build_schedule(const BatchProtocol& protocol,
 
   BatchSchedule schedule;
   schedule.protocol = protocol;
+  for (const BatchDose& dose : protocol.doses) {
+    schedule.delivered_fraction.push_back(
+        dose.duration_h > 0.0 ? std::clamp((end - dose.time_h) / dose.duration_h, 0.0, 1.0) : 1.0);
+  }
   std::map<double, std::uint32_t> width_index;
   auto add_advance = [&](double width) {
     auto [it, inserted] =
@@ -174,6 +190,13 @@ core::Result<BatchSchedule> build_schedule(const BatchProtocol& protocol,
       schedule.actions.push_back(
           {ScheduleAction::Kind::Output, static_cast<std::uint32_t>(next_output)});
       ++next_output;
+    }
+    for (std::size_t d = 0; d < protocol.doses.size(); ++d) {
+      const BatchDose& dose = protocol.doses[d];
+      if (dose.duration_h > 0.0 && dose.time_h + dose.duration_h == t) {
+        schedule.actions.push_back(
+            {ScheduleAction::Kind::InfusionEnd, static_cast<std::uint32_t>(d)});
+      }
     }
     for (std::size_t d = 0; d < protocol.doses.size(); ++d) {
       if (protocol.doses[d].time_h == t) {

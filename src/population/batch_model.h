@@ -55,6 +55,9 @@ struct BatchDose {
   double amount_mg = 0.0;
   DoseTarget target = DoseTarget::Depot;
   bool scaled = true;  ///< multiply by the subject's dose_scale
+  /// Zero-order infusion into the central compartment over this many hours (target Central);
+  /// 0 for a bolus.
+  double duration_h = 0.0;
 };
 
 /// The protocol shared by all subjects: doses and output times (hours, from 0).
@@ -79,9 +82,10 @@ struct StepOptions {
 
 /// One action of the shared schedule.
 struct ScheduleAction {
-  enum class Kind : std::uint8_t { Advance, Output, Dose };
+  enum class Kind : std::uint8_t { Advance, Output, Dose, InfusionEnd };
   Kind kind = Kind::Advance;
-  std::uint32_t index = 0;  ///< Advance: into widths_h; Output: into output times; Dose: into doses
+  /// Advance: into widths_h; Output: into output times; Dose, InfusionEnd: into doses.
+  std::uint32_t index = 0;
 };
 
 /// The protocol compiled into one sequence of actions, identical for every subject, so the kernel
@@ -91,6 +95,9 @@ struct BatchSchedule {
   std::vector<double> widths_h;  ///< distinct step lengths (the kernel precomputes each)
   std::vector<ScheduleAction> actions;
   std::size_t advance_count = 0;  ///< number of Advance actions (steps per subject)
+  /// Per dose: the fraction delivered by the last output time (1 for boluses; for infusions
+  /// running past the end, the part given so far), for the mass-balance AUC.
+  std::vector<double> delivered_fraction;
 };
 
 /// Compiles a protocol. InvalidArgument if output times are empty, negative, not strictly

@@ -10,6 +10,7 @@
 
 #include "population/batch_kernel.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <vector>
@@ -28,6 +29,7 @@ namespace {
 
 struct Subject {
   double ka, f, v1, v2, cl, q, fm, v_nk, cl_nk, ke0, ec50, kon, koff, scale;
+  double rate = 0.0;  // running infusion rate, mg/h (reference only)
 };
 
 Subject subject_at(const BatchSubjects& s, std::size_t i) {
@@ -63,7 +65,7 @@ int rhs(sunrealtype /*t*/, N_Vector y, N_Vector dy, void* data) {
   const double c = x[1] / p.v1;
   const double g = x[4] * x[4] / (p.ec50 * p.ec50 + x[4] * x[4]);
   dx[0] = -p.ka * x[0];
-  dx[1] = p.ka * x[0] - (p.cl + p.q) * c + p.q * x[2] / p.v2;
+  dx[1] = p.ka * x[0] - (p.cl + p.q) * c + p.q * x[2] / p.v2 + p.rate;
   dx[2] = p.q * c - p.q * x[2] / p.v2;
   dx[3] = p.fm * p.cl * c - p.cl_nk * x[3] / p.v_nk;
   dx[4] = p.ke0 * (c - x[4]);
@@ -88,27 +90,53 @@ Reference cvode_reference(const Subject& subject, const BatchProtocol& protocol)
   SUNLinearSolver solver = SUNLinSol_Dense(y, jac, ctx);
   CVodeSetLinearSolver(mem, solver, jac);
   Reference ref;
-  double t = 0.0;
-  for (double out : protocol.output_times_h) {
-    if (out > t) {
-      CVodeSetStopTime(mem, out);
-      double reached = t;
-      EXPECT_GE(CVode(mem, out, y, &reached, CV_NORMAL), 0);
-      t = out;
+  // Stop at every output, dose and infusion end; record outputs before applying events.
+  std::vector<double> stops = protocol.output_times_h;
+  for (const BatchDose& dose : protocol.doses) {
+    stops.push_back(dose.time_h);
+    if (dose.duration_h > 0.0) {
+      stops.push_back(dose.time_h + dose.duration_h);
     }
-    const double* x = N_VGetArrayPointer(y);
-    ref.rows.push_back({x[1] / p.v1, x[3] / p.v_nk, x[4], x[5], x[6]});
-    bool dosed = false;
+  }
+  std::sort(stops.begin(), stops.end());
+  stops.erase(std::unique(stops.begin(), stops.end()), stops.end());
+  double t = 0.0;
+  std::size_t next_output = 0;
+  for (double stop : stops) {
+    if (stop > protocol.output_times_h.back()) {
+      break;
+    }
+    if (stop > t) {
+      CVodeSetStopTime(mem, stop);
+      double reached = t;
+      EXPECT_GE(CVode(mem, stop, y, &reached, CV_NORMAL), 0);
+      t = stop;
+    }
+    double* x = N_VGetArrayPointer(y);
+    if (next_output < protocol.output_times_h.size() && protocol.output_times_h[next_output] == t) {
+      ref.rows.push_back({x[1] / p.v1, x[3] / p.v_nk, x[4], x[5], x[6]});
+      ++next_output;
+    }
     for (const BatchDose& dose : protocol.doses) {
-      if (dose.time_h == out) {
-        N_VGetArrayPointer(y)[dose.target == DoseTarget::Depot ? 0 : 1] +=
-            dose.amount_mg * p.scale * (dose.target == DoseTarget::Depot ? p.f : 1.0);
-        dosed = true;
+      const double amount = dose.amount_mg * (dose.scaled ? p.scale : 1.0);
+      if (dose.duration_h > 0.0 && dose.time_h + dose.duration_h == t) {
+        p.rate -= amount / dose.duration_h;
       }
     }
-    if (dosed) {
-      CVodeReInit(mem, t, y);
+    for (const BatchDose& dose : protocol.doses) {
+      const double amount = dose.amount_mg * (dose.scaled ? p.scale : 1.0);
+      if (dose.time_h != t) {
+        continue;
+      }
+      if (dose.duration_h > 0.0) {
+        p.rate += amount / dose.duration_h;
+      } else if (dose.target == DoseTarget::Depot) {
+        x[0] += amount * p.f;
+      } else {
+        x[1] += amount;
+      }
     }
+    CVodeReInit(mem, t, y);
   }
   SUNLinSolFree(solver);
   SUNMatDestroy(jac);
@@ -238,6 +266,53 @@ TEST(BatchKernelTest, PlasticityAndAucMatchTightCvode) {
   std::printf("max |S - S_cvode| = %.2e\n", worst);
 }
 
+TEST(BatchKernelTest, InfusionsAndIvBolusesMatchTightCvode) {
+  // 0.5 mg/kg over 40 minutes twice a week (the clinic IV course), a fixed-mg IV bolus, and an
+  // infusion still running at the last output (AUC counts only the delivered part).
+  BatchProtocol protocol;
+  for (double start : {0.0, 72.0, 168.0}) {
+    protocol.doses.push_back({.time_h = start,
+                              .amount_mg = 0.5,
+                              .target = DoseTarget::Central,
+                              .scaled = true,
+                              .duration_h = 2.0 / 3.0});
+  }
+  protocol.doses.push_back(
+      {.time_h = 100.5, .amount_mg = 20.0, .target = DoseTarget::Central, .scaled = false});
+  protocol.doses.push_back({.time_h = 239.0,
+                            .amount_mg = 35.0,
+                            .target = DoseTarget::Central,
+                            .scaled = false,
+                            .duration_h = 2.0});
+  std::vector<double> times = hourly_times(240);
+  for (double extra : {0.25, 0.5, 2.0 / 3.0, 72.5, 100.5 + 1.0 / 6.0}) {
+    times.push_back(extra);
+  }
+  std::sort(times.begin(), times.end());
+  protocol.output_times_h = times;
+  const BatchSchedule schedule = build_schedule(protocol).value();
+  BatchSubjects subjects;
+  append_benchmark_subjects(0, 12, 9, subjects);
+  for (std::size_t i = 0; i < subjects.size(); ++i) {
+    subjects.dose_scale[i] = 50.0 + 5.0 * static_cast<double>(i);  // weight, kg
+  }
+  std::vector<double> endpoints;
+  const auto rows = run_kernel(schedule, subjects, endpoints);
+  for (std::size_t i = 0; i < subjects.size(); ++i) {
+    const Reference ref = cvode_reference(subject_at(subjects, i), protocol);
+    ASSERT_EQ(ref.rows.size(), rows[i].size());
+    for (std::size_t k = 0; k < ref.rows.size(); ++k) {
+      ASSERT_NEAR(rows[i][k][0], ref.rows[k][0], 1e-8 * std::max(ref.rows[k][0], 1e-6))
+          << "subject " << i << " output " << k;
+      ASSERT_NEAR(rows[i][k][2], ref.rows[k][2], 1e-8 * std::max(ref.rows[k][2], 1e-6));
+      ASSERT_LE(std::fabs(rows[i][k][3] - ref.rows[k][3]), 1e-7)
+          << "subject " << i << " output " << k;
+    }
+    EXPECT_NEAR(endpoints[i * kEndpointCount + kAuc], ref.rows.back()[4],
+                1e-8 * ref.rows.back()[4]);
+  }
+}
+
 TEST(BatchKernelTest, BlockPositionDoesNotChangeASubject) {
   // The same subject in lane 0 of one block and lane 5 of another gives bit-identical results.
   const BatchSchedule schedule = build_schedule(short_protocol()).value();
@@ -263,6 +338,9 @@ TEST(BatchScheduleTest, RejectsBadProtocols) {
   ASSERT_FALSE(result.has_value());
   EXPECT_NE(result.error().message.find("dose 1"), std::string::npos);
   EXPECT_FALSE(build_schedule(short_protocol(), StepOptions{.first_step_h = 0.0}).has_value());
+  protocol = short_protocol();
+  protocol.doses[0].duration_h = 0.5;  // an infusion into the depot is meaningless
+  EXPECT_FALSE(build_schedule(protocol).has_value());
 }
 
 TEST(BatchScheduleTest, OutputsComeBeforeDosesAtTheSameTime) {
