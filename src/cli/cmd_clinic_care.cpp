@@ -284,6 +284,60 @@ void add_care_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions
     });
   });
 
+  CLI::App* settings = clinic_app.add_subcommand("settings", "Show or edit the clinic's policies");
+  settings->require_subcommand(1);
+  settings->fallthrough();
+  CLI::App* settings_show = settings->add_subcommand(
+      "show", "Print dosing_policy, safety_thresholds and screening_policy as JSON");
+  settings_show->fallthrough();
+  runners.emplace_back(settings_show, [global] {
+    return run([&]() -> core::Status {
+      auto c = KETAPATH_TRY(open_clinic(*global));
+      print_json(
+          {{"dosing_policy", clinic::to_json(KETAPATH_TRY(c.service->dosing_policy()))},
+           {"safety_thresholds", clinic::to_json(KETAPATH_TRY(c.service->safety_thresholds()))},
+           {"screening_policy", clinic::to_json(KETAPATH_TRY(c.service->screening_policy()))}});
+      return {};
+    });
+  });
+  CLI::App* settings_set =
+      settings->add_subcommand("set", "Replace one policy from a JSON file (audited)");
+  settings_set->fallthrough();
+  settings_set
+      ->add_option("--key", o->protocol, "dosing_policy, safety_thresholds or screening_policy")
+      ->required();
+  settings_set
+      ->add_option("--file", o->input_file, "The policy JSON (the form `settings show` prints)")
+      ->required();
+  runners.emplace_back(settings_set, [global, o] {
+    return run([&]() -> core::Status {
+      const std::string text = KETAPATH_TRY(read_text_file(o->input_file));
+      const Json j = KETAPATH_TRY(clinic::parse_json(text, o->input_file));
+      auto c = KETAPATH_TRY(open_clinic(*global));
+      if (o->protocol == "dosing_policy") {
+        const auto value = KETAPATH_TRY(clinic::dosing_policy_from_json(j, o->input_file));
+        KETAPATH_TRY(c.service->set_dosing_policy(value));
+      } else if (o->protocol == "safety_thresholds") {
+        const auto value = KETAPATH_TRY(clinic::safety_thresholds_from_json(j, o->input_file));
+        KETAPATH_TRY(c.service->set_safety_thresholds(value));
+      } else if (o->protocol == "screening_policy") {
+        const auto value = KETAPATH_TRY(clinic::screening_policy_from_json(j, o->input_file));
+        KETAPATH_TRY(c.service->set_screening_policy(value));
+      } else {
+        return core::fail(
+            core::ErrorCode::InvalidArgument,
+            "--key: expected dosing_policy, safety_thresholds or screening_policy (got \"{}\")",
+            o->protocol);
+      }
+      if (global->json) {
+        print_json({{"saved", o->protocol}});
+      } else {
+        fmt::print("saved {}\n", o->protocol);
+      }
+      return {};
+    });
+  });
+
   CLI::App* drug = clinic_app.add_subcommand("drug", "Show or edit the drug library");
   drug->require_subcommand(1);
   drug->fallthrough();

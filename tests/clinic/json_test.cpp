@@ -107,5 +107,24 @@ TEST(ClinicJson, PoliciesAndLibraryRoundTripAndAreChecked) {
   EXPECT_FALSE(dosing_policy_from_json(policy, "p"));
 }
 
+TEST(ClinicJson, ScreeningInputRangesAndPolicies) {
+  Json j = load("examples/clinic/screening.json");
+  j["gad"]["worry_duration_months"] = -3;
+  auto r = screening_input_from_json(j, "screening");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, core::ErrorCode::Validation);
+  EXPECT_NE(r.error().message.find("got -3 months"), std::string::npos);
+  j = load("examples/clinic/screening.json");
+  j["policy"] = {{"resistance", "consensus_2024"}, {"min_trial_weeks", 8}};
+  r = screening_input_from_json(j, "screening");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->policy.resistance, ResistanceDefinition::Consensus2024);
+  EXPECT_EQ(r->policy.min_trial_weeks, 8.0);
+  j["policy"]["min_age_years"] = 12;
+  EXPECT_FALSE(screening_input_from_json(j, "screening"));
+  j["policy"] = {{"resistance", "two_trials"}};
+  EXPECT_EQ(screening_input_from_json(j, "screening").error().code, core::ErrorCode::InvalidData);
+}
+
 }  // namespace
 }  // namespace ketapath::clinic

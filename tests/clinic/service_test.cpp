@@ -173,6 +173,13 @@ TEST_F(ServiceTest, SessionDoseMustMatchWeightTimesMgPerKg) {
   EXPECT_NE(mg.error().message.find("did you mean 35 mg?"), std::string::npos);
 }
 
+TEST_F(ServiceTest, CourseStartMoreThanAYearAgoIsRefused) {
+  EXPECT_EQ(
+      clinic_.plan_course(patient_, CourseProtocol::IvLoading, day("2025-10-01"), {}).error().code,
+      core::ErrorCode::Validation);
+  EXPECT_TRUE(clinic_.plan_course(patient_, CourseProtocol::IvLoading, day("2026-01-01"), {}));
+}
+
 TEST_F(ServiceTest, PlannedDosesMustRespectTheHardLimit) {
   CoursePlanOptions o;
   o.dose = core::MilligramsPerKilogram(2.0);
