@@ -29,6 +29,8 @@ struct GlobalOptions {
 struct Clinic {
   std::unique_ptr<clinic::ClinicStore> store;
   std::unique_ptr<clinic::ClinicService> service;
+  /// The database for display, without any password (store::Database::describe()).
+  std::string description;
 };
 
 /// Opens --db for the acting user (--user, $KETAPATH_USER, the login name).

@@ -46,6 +46,7 @@ core::Result<Clinic> open_clinic(const GlobalOptions& options) {
   }
   auto database = KETAPATH_TRY(store::open_database(options.db, open_options));
   Clinic c;
+  c.description = database->describe();
   c.store = std::move(database);
   c.service = std::make_unique<clinic::ClinicService>(*c.store, acting_user(options));
   return c;
@@ -94,9 +95,9 @@ Runner setup(CLI::App& app) {
       auto c = KETAPATH_TRY(clinic_cli::open_clinic(*global));
       const int version = KETAPATH_TRY(c.service->initialize());
       if (global->json) {
-        clinic_cli::print_json({{"schema_version", version}, {"db", global->db}});
+        clinic_cli::print_json({{"schema_version", version}, {"db", c.description}});
       } else {
-        fmt::print("clinic database ready at {} (schema version {})\n", global->db, version);
+        fmt::print("clinic database ready at {} (schema version {})\n", c.description, version);
       }
       return {};
     });
