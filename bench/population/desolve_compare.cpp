@@ -181,7 +181,7 @@ int compare(std::uint64_t seed, const std::string& desolve_csv, std::size_t deso
   fmt::print("  max absolute difference of S: {:.2e}\n\n", max_abs_s);
   const double per_subject = ours_profiles / static_cast<double>(n);
   fmt::print(
-      "limit: kernel {:.1f} us per subject ({} steps: exact 5-state advance + 3-node "
+      "limit: kernel {:.1f} us per subject ({} steps: exact 6-state linear advance + 3-node "
       "collocation; {} Taylor exponentials and {} squarings per subject)\n",
       per_subject * 1e6, work.steps, work.matrix_exponentials, work.squarings);
   fmt::print(
