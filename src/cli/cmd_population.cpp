@@ -184,11 +184,19 @@ int run(const Options& o) {
   if (!cluster) {
     return report_error(cluster.error());
   }
+  // Under mpirun a failing rank ends the whole job, or the others would wait for it forever.
+  auto fail = [&cluster](const core::Error& error) {
+    const int code = report_error(error);
+    if (*cluster && (*cluster)->size() > 1) {
+      population::abort_mpi_job(code);
+    }
+    return code;
+  };
   const int rank = *cluster ? (*cluster)->rank() : 0;
   const int processes = *cluster ? (*cluster)->size() : 1;
   auto workloads = load_workloads(o);
   if (!workloads) {
-    return report_error(workloads.error());
+    return fail(workloads.error());
   }
   const unsigned threads =
       o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -202,7 +210,7 @@ int run(const Options& o) {
       auto created = population::FileSink::create(dir, workload.schedule.protocol.output_times_h,
                                                   rank == 0, format);
       if (!created) {
-        return report_error(created.error());
+        return fail(created.error());
       }
       sink = std::move(*created);
     }
@@ -219,11 +227,11 @@ int run(const Options& o) {
                                                   }},
                                              sink.get(), cluster->get());
     if (!result) {
-      return report_error(result.error());
+      return fail(result.error());
     }
     if (sink) {
       if (auto closed = sink->close(); !closed) {
-        return report_error(closed.error());
+        return fail(closed.error());
       }
     }
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();

@@ -85,4 +85,16 @@ core::Result<std::unique_ptr<Cluster>> launch_mpi_cluster_if_requested() {
 #endif
 }
 
+void abort_mpi_job(int exit_code) {
+#if KETAPATH_HAVE_MPI
+  int initialized = 0;
+  MPI_Initialized(&initialized);
+  if (initialized != 0) {
+    MPI_Abort(MPI_COMM_WORLD, exit_code);
+  }
+#else
+  (void)exit_code;
+#endif
+}
+
 }  // namespace ketapath::population

@@ -22,4 +22,8 @@ bool launched_by_mpi();
 /// build has no MPI.
 core::Result<std::unique_ptr<Cluster>> launch_mpi_cluster_if_requested();
 
+/// Ends every process of the job (MPI_Abort) so that a failure on one rank does not leave the
+/// others waiting for its segments. Does nothing without MPI.
+void abort_mpi_job(int exit_code);
+
 }  // namespace ketapath::population
