@@ -4,29 +4,9 @@
 #include <cmath>
 #include <set>
 
+#include "protocol/model_route.h"
+
 namespace ketapath::population {
-
-namespace {
-
-pd::Route model_route(protocol::Route route) {
-  switch (route) {
-    case protocol::Route::Iv:
-      return pd::Route::Iv;
-    case protocol::Route::Sc:
-      return pd::Route::Sc;
-    case protocol::Route::Im:
-      return pd::Route::Im;
-    case protocol::Route::Intranasal:
-      return pd::Route::In;
-    case protocol::Route::Oral:
-      return pd::Route::Po;
-    case protocol::Route::Sublingual:
-      return pd::Route::Sl;
-  }
-  return pd::Route::Iv;
-}
-
-}  // namespace
 
 core::Result<KetamineBatchPlan> plan_ketamine_batch(
     const std::vector<protocol::Administration>& sessions, const std::vector<double>& assessment_h,
@@ -43,7 +23,7 @@ core::Result<KetamineBatchPlan> plan_ketamine_batch(
     if (session.agent != protocol::Agent::Ketamine) {
       continue;  // placebo or midazolam: no drug enters the model
     }
-    const pd::Route r = model_route(session.route);
+    const pd::Route r = protocol::to_model_route(session.route);
     if (route && *route != r) {
       return core::fail(core::ErrorCode::InvalidArgument,
                         "population: session {} uses route {} after {}; the batch engine "

@@ -4,26 +4,9 @@
 
 #include "core/random.h"
 #include "pd/rating_scales.h"
+#include "protocol/model_route.h"
 
 namespace ketapath::trial {
-
-pd::Route to_model_route(protocol::Route route) {
-  switch (route) {
-    case protocol::Route::Iv:
-      return pd::Route::Iv;
-    case protocol::Route::Sc:
-      return pd::Route::Sc;
-    case protocol::Route::Im:
-      return pd::Route::Im;
-    case protocol::Route::Intranasal:
-      return pd::Route::In;
-    case protocol::Route::Oral:
-      return pd::Route::Po;
-    case protocol::Route::Sublingual:
-      return pd::Route::Sl;
-  }
-  return pd::Route::Iv;
-}
 
 std::vector<pd::Dose> to_model_doses(const std::vector<protocol::Administration>& sessions,
                                      core::Kilograms weight, const Expectancy& expectancy) {
@@ -32,7 +15,7 @@ std::vector<pd::Dose> to_model_doses(const std::vector<protocol::Administration>
   for (const protocol::Administration& a : sessions) {
     pd::Dose d;
     d.time = a.time;
-    d.route = to_model_route(a.route);
+    d.route = protocol::to_model_route(a.route);
     d.duration = a.infusion_duration;
     switch (a.agent) {
       case protocol::Agent::Ketamine:

@@ -47,8 +47,6 @@ struct Expectancy {
 std::vector<pd::Dose> to_model_doses(const std::vector<protocol::Administration>& sessions,
                                      core::Kilograms weight, const Expectancy& expectancy);
 
-pd::Route to_model_route(protocol::Route route);
-
 /// Simulates one patient's sessions and records every assessment. Ratings at the same moment
 /// (168 h after one dose and before the next) are one rating. Noise: the standard normal of the
 /// rating of scale s at the i-th distinct assessment time is draw `slot_base + 8 i + s` of
