@@ -6,9 +6,16 @@
 #include <fmt/format.h>
 
 #include "io/svg.h"
+#include "pd/rating_scales.h"
 
 namespace ketapath::io {
 namespace {
+
+/// "HAM-A" for "ham_a"; an unknown name is shown as written.
+std::string scale_label_or_name(const std::string& name) {
+  const auto scale = pd::parse_scale(name);
+  return scale ? std::string(pd::scale_label(*scale)) : name;
+}
 
 constexpr std::size_t kMaxSessionsPerArm = 6;
 
@@ -66,11 +73,11 @@ std::vector<Figure> trial_figures(const trial::TrialResult& result) {
   const std::string caption = fmt::format(
       "{} replicate trials; line: median of the trial mean, band: 90% interval", result.replicates);
 
-  LinePlot reduction{
-      .title = fmt::format("{}: {} reduction after each dose", result.design, result.primary_scale),
-      .x_label = "hours after dose (" + caption + ")",
-      .y_label = "reduction from pre-dose rating, %",
-      .series = {}};
+  LinePlot reduction{.title = fmt::format("{}: {} reduction after each dose", result.design,
+                                          scale_label_or_name(result.primary_scale)),
+                     .x_label = "hours after dose (" + caption + ")",
+                     .y_label = "reduction from pre-dose rating, %",
+                     .series = {}};
   LinePlot cadss{.title = fmt::format("{}: dissociation (CADSS) after each dose", result.design),
                  .x_label = "hours after dose (" + caption + ")",
                  .y_label = "CADSS, points",

@@ -10,6 +10,8 @@ namespace ketapath::pd {
 namespace {
 
 constexpr std::array<std::string_view, 5> kNames{"ham_a", "fq", "gad7", "lsas", "cadss"};
+// The scales' published abbreviations, for people (tables, figures, reports).
+constexpr std::array<std::string_view, 5> kLabels{"HAM-A", "FQ", "GAD-7", "LSAS", "CADSS"};
 // HAM-A 14 items 0-4; FQ total phobia 15 items 0-8; GAD-7 7 items 0-3; LSAS 24 x (0-3 + 0-3);
 // CADSS 23 items 0-4 (reference section 7).
 constexpr std::array<ScaleRange, 5> kRanges{
@@ -23,6 +25,10 @@ ScaleRange scale_range(Scale scale) {
 
 std::string_view scale_name(Scale scale) {
   return kNames[static_cast<std::size_t>(scale)];
+}
+
+std::string_view scale_label(Scale scale) {
+  return kLabels[static_cast<std::size_t>(scale)];
 }
 
 std::optional<Scale> parse_scale(std::string_view name) {

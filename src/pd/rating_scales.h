@@ -33,6 +33,8 @@ struct ScaleRange {
 ScaleRange scale_range(Scale scale);
 /// "ham_a", "fq", "gad7", "lsas", "cadss".
 std::string_view scale_name(Scale scale);
+/// The published abbreviation for people: "HAM-A", "FQ", "GAD-7", "LSAS", "CADSS".
+std::string_view scale_label(Scale scale);
 std::optional<Scale> parse_scale(std::string_view name);
 
 /// Sensitivity of an anxiety scale to the model's reduction (SENS_*); 1 for CADSS.

@@ -181,6 +181,14 @@ TEST(KetaminePdTest, PlaceboSessionGivesOnlyAPlaceboResponse) {
   EXPECT_EQ(c.doses_before[2], 0);
 }
 
+TEST(KetaminePdTest, ScalesHaveMachineNamesAndPublishedLabels) {
+  EXPECT_EQ(scale_name(Scale::HamA), "ham_a");
+  EXPECT_EQ(scale_label(Scale::HamA), "HAM-A");
+  EXPECT_EQ(scale_label(Scale::Gad7), "GAD-7");
+  EXPECT_EQ(parse_scale("lsas"), Scale::Lsas);
+  EXPECT_EQ(parse_scale("HAM-A"), std::nullopt);  // labels are for display, not input
+}
+
 TEST(KetaminePdTest, ScalesClampToTheirRanges) {
   const KetamineParameters p;
   EXPECT_EQ(expected_score(p, Scale::HamA, 30.0, 2.0), 0.0);
