@@ -46,11 +46,11 @@ int report_error(const core::Error& error);
 /// Process exit codes (shared with the clinic CLI contract).
 enum ExitCode : int {
   kExitOk = 0,
-  kExitFailure = 1,     ///< a computation failed (solver, i/o, internal)
-  kExitUsage = 2,       ///< bad command line or unreadable input file
-  kExitRefused = 3,     ///< refused by validation or a limit
-  kExitNotFound = 4,    ///< unknown id, model or design
-  kExitStorage = 5,     ///< storage failure
+  kExitFailure = 1,   ///< a computation failed (solver, i/o, internal)
+  kExitUsage = 2,     ///< bad command line or unreadable input file
+  kExitRefused = 3,   ///< refused by validation or a limit
+  kExitNotFound = 4,  ///< unknown id, model or design
+  kExitStorage = 5,   ///< storage failure
 };
 
 /// The exit code for an error code: the only place this mapping lives.

@@ -9,8 +9,9 @@
 
 int main(int argc, char** argv) {
   using namespace ketapath;
-  CLI::App app{"Ketapath: ketamine PK/PD simulation, trials and clinic support for "
-               "treatment-refractory anxiety"};
+  CLI::App app{
+      "Ketapath: ketamine PK/PD simulation, trials and clinic support for "
+      "treatment-refractory anxiety"};
   app.set_version_flag("--version", "ketapath " KETAPATH_VERSION);
   app.require_subcommand(1);
   cli::Runner chosen;

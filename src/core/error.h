@@ -17,18 +17,18 @@ namespace ketapath::core {
 
 // X-macro: code, short name. Exit codes and HTTP statuses are mapped from these in exactly one
 // place each (cli/exit_code.cpp, server).
-#define KETAPATH_ENUMERATE_ERRORS(X)                                             \
-  X(InvalidArgument, "invalid argument")  /* bad option or parameter value */   \
-  X(InvalidData, "invalid data")          /* a malformed input file or record */ \
-  X(Validation, "validation failed")      /* clinical input out of range */      \
-  X(LimitExceeded, "limit exceeded")      /* dose limit, needs override */       \
-  X(NotFound, "not found")                /* unknown id, model, file */          \
-  X(Conflict, "conflict")                 /* duplicate or stale write */         \
-  X(Storage, "storage failure")           /* database or disk failure */         \
-  X(Solver, "solver failure")             /* ODE solver did not converge */      \
-  X(Io, "i/o failure")                    /* cannot read or write a file */      \
-  X(Integrity, "integrity failure")       /* audit chain or checksum broken */   \
-  X(Unauthorized, "unauthorized")         /* sign-in or role missing */          \
+#define KETAPATH_ENUMERATE_ERRORS(X)                                            \
+  X(InvalidArgument, "invalid argument") /* bad option or parameter value */    \
+  X(InvalidData, "invalid data")         /* a malformed input file or record */ \
+  X(Validation, "validation failed")     /* clinical input out of range */      \
+  X(LimitExceeded, "limit exceeded")     /* dose limit, needs override */       \
+  X(NotFound, "not found")               /* unknown id, model, file */          \
+  X(Conflict, "conflict")                /* duplicate or stale write */         \
+  X(Storage, "storage failure")          /* database or disk failure */         \
+  X(Solver, "solver failure")            /* ODE solver did not converge */      \
+  X(Io, "i/o failure")                   /* cannot read or write a file */      \
+  X(Integrity, "integrity failure")      /* audit chain or checksum broken */   \
+  X(Unauthorized, "unauthorized")        /* sign-in or role missing */          \
   X(Internal, "internal error")
 
 enum class ErrorCode : unsigned char {
@@ -63,25 +63,26 @@ template <class... Args>
 /// Prefixes context to an error's message ("loading glue2017: " + message), keeping its code.
 [[nodiscard]] Error with_context(Error error, std::string_view context);
 
-[[noreturn]] void assertion_failed(const char* condition, const char* why, const char* file, int line);
+[[noreturn]] void assertion_failed(const char* condition, const char* why, const char* file,
+                                   int line);
 
 }  // namespace ketapath::core
 
 /// A programmer error: aborts with the condition and reason. Never triggered by user input.
-#define KETAPATH_ASSERT(condition, why)                                               \
-  do {                                                                                \
-    if (!(condition)) {                                                               \
-      ::ketapath::core::assertion_failed(#condition, why, __FILE__, __LINE__);        \
-    }                                                                                 \
+#define KETAPATH_ASSERT(condition, why)                                        \
+  do {                                                                         \
+    if (!(condition)) {                                                        \
+      ::ketapath::core::assertion_failed(#condition, why, __FILE__, __LINE__); \
+    }                                                                          \
   } while (false)
 
 /// Returns early with the error of a failed Result; otherwise yields its value.
 /// Example: `auto rows = KETAPATH_TRY(read_csv(path));`
-#define KETAPATH_TRY(expression)                                   \
-  __extension__({                                                               \
-    auto&& ketapath_try_result_ = (expression);                    \
-    if (!ketapath_try_result_) {                                   \
+#define KETAPATH_TRY(expression)                                       \
+  __extension__({                                                      \
+    auto&& ketapath_try_result_ = (expression);                        \
+    if (!ketapath_try_result_) {                                       \
       return std::unexpected(std::move(ketapath_try_result_).error()); \
-    }                                                              \
-    std::move(ketapath_try_result_).value();                       \
+    }                                                                  \
+    std::move(ketapath_try_result_).value();                           \
   })

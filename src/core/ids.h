@@ -11,8 +11,11 @@ template <class Tag, class Rep = std::int64_t>
 class StrongId {
  public:
   constexpr StrongId() = default;
+
   constexpr explicit StrongId(Rep value) : value_(value) {}
+
   [[nodiscard]] constexpr Rep value() const { return value_; }
+
   constexpr auto operator<=>(const StrongId&) const = default;
 
  private:

@@ -1,8 +1,8 @@
 #include "core/random.h"
 
-#include <Random123/philox.h>
-
 #include <cmath>
+
+#include <Random123/philox.h>
 
 #include "core/error.h"
 
@@ -33,9 +33,13 @@ double RandomStream::uniform() {
   return (static_cast<double>(bits) + 0.5) * 0x1.0p-53;
 }
 
-double RandomStream::normal() { return normal_quantile(uniform()); }
+double RandomStream::normal() {
+  return normal_quantile(uniform());
+}
 
-double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+double normal_cdf(double x) {
+  return 0.5 * std::erfc(-x / std::sqrt(2.0));
+}
 
 double normal_quantile(double p) {
   KETAPATH_ASSERT(p > 0.0 && p < 1.0, "normal_quantile needs 0 < p < 1");

@@ -4,9 +4,9 @@
 // version, so any subject can be simulated alone, on any thread or process, with the same result.
 //
 // Example:
-//   core::RandomStream eta(seed, {.replicate = r, .subject = i, .stream = core::Stream::Parameters});
-//   double z = eta.normal();    // draw 0
-//   double u = eta.uniform();   // draw 1
+//   core::RandomStream eta(seed, {.replicate = r, .subject = i, .stream =
+//   core::Stream::Parameters}); double z = eta.normal();    // draw 0 double u = eta.uniform(); //
+//   draw 1
 
 #include <array>
 #include <cstdint>
@@ -16,12 +16,12 @@ namespace ketapath::core {
 /// What a stream is for. New purposes are appended; existing values never change (that would
 /// change every seeded result).
 enum class Stream : std::uint32_t {
-  Covariates = 0,     ///< weight, age, sex, diagnosis, baseline severity
-  Parameters = 1,     ///< between-subject variability (etas)
-  Residual = 2,       ///< residual (measurement) error
-  Response = 3,       ///< responder / non-responder class, placebo response
-  Assessment = 4,     ///< rating-scale noise
-  Clinic = 5,         ///< synthetic clinic demo data
+  Covariates = 0,  ///< weight, age, sex, diagnosis, baseline severity
+  Parameters = 1,  ///< between-subject variability (etas)
+  Residual = 2,    ///< residual (measurement) error
+  Response = 3,    ///< responder / non-responder class, placebo response
+  Assessment = 4,  ///< rating-scale noise
+  Clinic = 5,      ///< synthetic clinic demo data
 };
 
 struct StreamKey {
@@ -39,8 +39,10 @@ class RandomStream {
   /// Standard normal by inverse CDF (Acklam's rational approximation refined by one Halley step,
   /// relative error below 1e-15), one uniform per normal, no cached state.
   double normal();
+
   /// Position of the next draw (the draw counter).
   [[nodiscard]] std::uint64_t position() const { return draw_; }
+
   /// Moves to draw `index`, so a caller can give each variable a fixed slot.
   void seek(std::uint64_t index) { draw_ = index; }
 

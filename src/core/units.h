@@ -22,6 +22,7 @@ template <class Tag>
 class Quantity {
  public:
   constexpr Quantity() = default;
+
   constexpr explicit Quantity(double value) : value_(value) {}
 
   /// The number in this kind's unit (for printing, storage and solver state vectors only).
@@ -29,18 +30,30 @@ class Quantity {
 
   constexpr auto operator<=>(const Quantity&) const = default;
 
-  friend constexpr Quantity operator+(Quantity a, Quantity b) { return Quantity(a.value_ + b.value_); }
-  friend constexpr Quantity operator-(Quantity a, Quantity b) { return Quantity(a.value_ - b.value_); }
+  friend constexpr Quantity operator+(Quantity a, Quantity b) {
+    return Quantity(a.value_ + b.value_);
+  }
+
+  friend constexpr Quantity operator-(Quantity a, Quantity b) {
+    return Quantity(a.value_ - b.value_);
+  }
+
   friend constexpr Quantity operator-(Quantity a) { return Quantity(-a.value_); }
+
   friend constexpr Quantity operator*(double k, Quantity q) { return Quantity(k * q.value_); }
+
   friend constexpr Quantity operator*(Quantity q, double k) { return Quantity(q.value_ * k); }
+
   friend constexpr Quantity operator/(Quantity q, double k) { return Quantity(q.value_ / k); }
+
   /// The ratio of two quantities of the same kind is a plain number.
   friend constexpr double operator/(Quantity a, Quantity b) { return a.value_ / b.value_; }
+
   constexpr Quantity& operator+=(Quantity b) {
     value_ += b.value_;
     return *this;
   }
+
   constexpr Quantity& operator-=(Quantity b) {
     value_ -= b.value_;
     return *this;
@@ -51,75 +64,137 @@ class Quantity {
 };
 
 // Canonical engine units.
-using Milligrams = Quantity<struct MilligramsTag>;                       ///< amount, mg
-using Litres = Quantity<struct LitresTag>;                               ///< volume, L
-using Hours = Quantity<struct HoursTag>;                                 ///< time, h
-using Kilograms = Quantity<struct KilogramsTag>;                         ///< body weight, kg
-using MilligramsPerLitre = Quantity<struct MilligramsPerLitreTag>;       ///< concentration, mg/L
-using LitresPerHour = Quantity<struct LitresPerHourTag>;                 ///< clearance, L/h
-using PerHour = Quantity<struct PerHourTag>;                             ///< rate constant, 1/h
-using MilligramsPerKilogram = Quantity<struct MilligramsPerKilogramTag>; ///< weight-based dose
-using MilligramsPerHour = Quantity<struct MilligramsPerHourTag>;         ///< infusion rate, mg/h
-using LitresPerKilogram = Quantity<struct LitresPerKilogramTag>;         ///< weight-normalised V
+using Milligrams = Quantity<struct MilligramsTag>;                        ///< amount, mg
+using Litres = Quantity<struct LitresTag>;                                ///< volume, L
+using Hours = Quantity<struct HoursTag>;                                  ///< time, h
+using Kilograms = Quantity<struct KilogramsTag>;                          ///< body weight, kg
+using MilligramsPerLitre = Quantity<struct MilligramsPerLitreTag>;        ///< concentration, mg/L
+using LitresPerHour = Quantity<struct LitresPerHourTag>;                  ///< clearance, L/h
+using PerHour = Quantity<struct PerHourTag>;                              ///< rate constant, 1/h
+using MilligramsPerKilogram = Quantity<struct MilligramsPerKilogramTag>;  ///< weight-based dose
+using MilligramsPerHour = Quantity<struct MilligramsPerHourTag>;          ///< infusion rate, mg/h
+using LitresPerKilogram = Quantity<struct LitresPerKilogramTag>;          ///< weight-normalised V
 
 // Edge units: parsed and printed at the edges (cli, server, store, file readers).
-using Minutes = Quantity<struct MinutesTag>;                             ///< time, min
-using NanogramsPerMillilitre = Quantity<struct NanogramsPerMillilitreTag>;  ///< ng/mL (= ug/L)
-using Millilitres = Quantity<struct MillilitresTag>;                     ///< volume, mL
-using MillilitresPerHour = Quantity<struct MillilitresPerHourTag>;       ///< pump rate, mL/h
+using Minutes = Quantity<struct MinutesTag>;                                  ///< time, min
+using NanogramsPerMillilitre = Quantity<struct NanogramsPerMillilitreTag>;    ///< ng/mL (= ug/L)
+using Millilitres = Quantity<struct MillilitresTag>;                          ///< volume, mL
+using MillilitresPerHour = Quantity<struct MillilitresPerHourTag>;            ///< pump rate, mL/h
 using MilligramsPerMillilitre = Quantity<struct MilligramsPerMillilitreTag>;  ///< vial strength
-using MillimetresOfMercury = Quantity<struct MillimetresOfMercuryTag>;   ///< blood pressure
-using BeatsPerMinute = Quantity<struct BeatsPerMinuteTag>;               ///< heart rate
+using MillimetresOfMercury = Quantity<struct MillimetresOfMercuryTag>;        ///< blood pressure
+using BeatsPerMinute = Quantity<struct BeatsPerMinuteTag>;                    ///< heart rate
 
 // The physically meaningful cross-kind operators, and no others.
 constexpr MilligramsPerLitre operator/(Milligrams a, Litres v) {
   return MilligramsPerLitre(a.value() / v.value());
 }
-constexpr Milligrams operator*(MilligramsPerLitre c, Litres v) { return Milligrams(c.value() * v.value()); }
-constexpr Milligrams operator*(Litres v, MilligramsPerLitre c) { return c * v; }
+
+constexpr Milligrams operator*(MilligramsPerLitre c, Litres v) {
+  return Milligrams(c.value() * v.value());
+}
+
+constexpr Milligrams operator*(Litres v, MilligramsPerLitre c) {
+  return c * v;
+}
+
 constexpr Milligrams operator*(MilligramsPerKilogram d, Kilograms w) {
   return Milligrams(d.value() * w.value());
 }
-constexpr Milligrams operator*(Kilograms w, MilligramsPerKilogram d) { return d * w; }
+
+constexpr Milligrams operator*(Kilograms w, MilligramsPerKilogram d) {
+  return d * w;
+}
+
 constexpr MilligramsPerKilogram operator/(Milligrams a, Kilograms w) {
   return MilligramsPerKilogram(a.value() / w.value());
 }
-constexpr Litres operator*(LitresPerKilogram v, Kilograms w) { return Litres(v.value() * w.value()); }
-constexpr PerHour operator/(LitresPerHour cl, Litres v) { return PerHour(cl.value() / v.value()); }
-constexpr LitresPerHour operator*(PerHour k, Litres v) { return LitresPerHour(k.value() * v.value()); }
-constexpr LitresPerHour operator*(Litres v, PerHour k) { return k * v; }
+
+constexpr Litres operator*(LitresPerKilogram v, Kilograms w) {
+  return Litres(v.value() * w.value());
+}
+
+constexpr PerHour operator/(LitresPerHour cl, Litres v) {
+  return PerHour(cl.value() / v.value());
+}
+
+constexpr LitresPerHour operator*(PerHour k, Litres v) {
+  return LitresPerHour(k.value() * v.value());
+}
+
+constexpr LitresPerHour operator*(Litres v, PerHour k) {
+  return k * v;
+}
+
 constexpr MilligramsPerHour operator*(LitresPerHour cl, MilligramsPerLitre c) {
   return MilligramsPerHour(cl.value() * c.value());
 }
+
 /// k * t is the dimensionless exponent of exp(-k t).
-constexpr double operator*(PerHour k, Hours t) { return k.value() * t.value(); }
-constexpr double operator*(Hours t, PerHour k) { return k * t; }
-constexpr PerHour operator/(double x, Hours t) { return PerHour(x / t.value()); }
-constexpr Hours operator/(double x, PerHour k) { return Hours(x / k.value()); }
+constexpr double operator*(PerHour k, Hours t) {
+  return k.value() * t.value();
+}
+
+constexpr double operator*(Hours t, PerHour k) {
+  return k * t;
+}
+
+constexpr PerHour operator/(double x, Hours t) {
+  return PerHour(x / t.value());
+}
+
+constexpr Hours operator/(double x, PerHour k) {
+  return Hours(x / k.value());
+}
+
 constexpr MilligramsPerHour operator/(Milligrams a, Hours t) {
   return MilligramsPerHour(a.value() / t.value());
 }
-constexpr Milligrams operator*(MilligramsPerHour r, Hours t) { return Milligrams(r.value() * t.value()); }
-constexpr Milligrams operator*(Hours t, MilligramsPerHour r) { return r * t; }
-constexpr Hours operator/(Milligrams a, MilligramsPerHour r) { return Hours(a.value() / r.value()); }
+
+constexpr Milligrams operator*(MilligramsPerHour r, Hours t) {
+  return Milligrams(r.value() * t.value());
+}
+
+constexpr Milligrams operator*(Hours t, MilligramsPerHour r) {
+  return r * t;
+}
+
+constexpr Hours operator/(Milligrams a, MilligramsPerHour r) {
+  return Hours(a.value() / r.value());
+}
+
 constexpr Millilitres operator/(Milligrams a, MilligramsPerMillilitre c) {
   return Millilitres(a.value() / c.value());
 }
+
 constexpr Milligrams operator*(MilligramsPerMillilitre c, Millilitres v) {
   return Milligrams(c.value() * v.value());
 }
 
 // Conversions between edge units and canonical units: the only place the factors live.
-constexpr Hours to_hours(Minutes m) { return Hours(m.value() / 60.0); }
-constexpr Minutes to_minutes(Hours h) { return Minutes(h.value() * 60.0); }
+constexpr Hours to_hours(Minutes m) {
+  return Hours(m.value() / 60.0);
+}
+
+constexpr Minutes to_minutes(Hours h) {
+  return Minutes(h.value() * 60.0);
+}
+
 constexpr NanogramsPerMillilitre to_ng_per_ml(MilligramsPerLitre c) {
   return NanogramsPerMillilitre(c.value() * 1000.0);
 }
+
 constexpr MilligramsPerLitre to_mg_per_l(NanogramsPerMillilitre c) {
   return MilligramsPerLitre(c.value() / 1000.0);
 }
-constexpr Litres to_litres(Millilitres v) { return Litres(v.value() / 1000.0); }
-constexpr Millilitres to_millilitres(Litres v) { return Millilitres(v.value() * 1000.0); }
+
+constexpr Litres to_litres(Millilitres v) {
+  return Litres(v.value() / 1000.0);
+}
+
+constexpr Millilitres to_millilitres(Litres v) {
+  return Millilitres(v.value() * 1000.0);
+}
+
 /// Pump rate for a volume delivered over a duration in minutes.
 constexpr MillilitresPerHour pump_rate(Millilitres v, Minutes duration) {
   return MillilitresPerHour(v.value() / to_hours(duration).value());
@@ -139,6 +214,7 @@ constexpr LitresPerHour operator""_L_per_h(long double v) { return LitresPerHour
 constexpr PerHour operator""_per_h(long double v) { return PerHour(static_cast<double>(v)); }
 constexpr Millilitres operator""_mL(long double v) { return Millilitres(static_cast<double>(v)); }
 constexpr MilligramsPerMillilitre operator""_mg_per_mL(long double v) { return MilligramsPerMillilitre(static_cast<double>(v)); }
+
 // clang-format on
 }  // namespace literals
 

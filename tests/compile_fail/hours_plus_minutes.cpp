@@ -1,6 +1,7 @@
 #include "core/units.h"
 using namespace ketapath::core;
 using namespace ketapath::core::literals;
+
 // Hours and minutes do not add without an explicit conversion.
 auto f() {
 #ifdef KETAPATH_MISUSE

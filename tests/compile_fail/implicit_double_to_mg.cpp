@@ -1,6 +1,7 @@
 #include "core/units.h"
 using namespace ketapath::core;
 using namespace ketapath::core::literals;
+
 // A bare double never becomes an amount implicitly.
 void f() {
 #ifdef KETAPATH_MISUSE

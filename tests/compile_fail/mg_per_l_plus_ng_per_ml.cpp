@@ -1,6 +1,7 @@
 #include "core/units.h"
 using namespace ketapath::core;
 using namespace ketapath::core::literals;
+
 // mg/L and ng/mL differ by a factor of 1000; they do not mix.
 auto f() {
 #ifdef KETAPATH_MISUSE

@@ -1,6 +1,7 @@
 #include "core/units.h"
 using namespace ketapath::core;
 using namespace ketapath::core::literals;
+
 // mg + mg/kg has no meaning.
 auto f() {
 #ifdef KETAPATH_MISUSE

@@ -1,6 +1,7 @@
 #include "core/units.h"
 using namespace ketapath::core;
 using namespace ketapath::core::literals;
+
 // mg x kg is not a dose; only mg/kg x kg is.
 auto f() {
 #ifdef KETAPATH_MISUSE

@@ -1,8 +1,8 @@
 #include "core/units.h"
 
-#include <gtest/gtest.h>
-
 #include <type_traits>
+
+#include <gtest/gtest.h>
 
 namespace ketapath::core {
 namespace {
