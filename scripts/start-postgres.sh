@@ -1,20 +1,67 @@
 #!/usr/bin/env bash
-# Starts Debian's PostgreSQL 15 cluster (no systemd needed) and makes a test role and database.
-# Prints the connection URL on stdout. Idempotent.
+# Starts Debian's PostgreSQL 15 cluster (no systemd needed), makes a test role and a UTF-8 test
+# database, checks that the role can sign in with the URL it prints, and prints that URL on stdout.
+# Idempotent. Everything else goes to stderr.
+#
+# The URL uses the cluster's Unix socket with password authentication, not TCP: a CI sandbox may
+# have no usable "localhost" (PostgreSQL then listens on no TCP address at all), while the socket
+# directory always exists. The cluster still listens on 127.0.0.1 for people who want TCP.
 set -euo pipefail
 version=15
-if ! pg_lsclusters -h 2>/dev/null | grep -q "^${version} main"; then
-  pg_createcluster "$version" main >/dev/null
+cluster=main
+socket_dir=/var/run/postgresql
+conf_dir="/etc/postgresql/${version}/${cluster}"
+role=ketapath
+database=ketapath_test
+url="postgresql://${role}:${role}@%2Fvar%2Frun%2Fpostgresql/${database}"
+
+as_postgres() { su postgres -c "$1"; }
+
+if ! pg_lsclusters -h 2>/dev/null | grep -q "^${version} ${cluster} "; then
+  LANG=C.UTF-8 pg_createcluster --locale C.UTF-8 "$version" "$cluster" >&2
 fi
-if ! pg_lsclusters -h | grep -q "^${version} main .* online"; then
-  pg_ctlcluster "$version" main start
+
+# An explicit address, so a missing or IPv6-only "localhost" cannot leave the server without TCP.
+# (Debian's postgresql.conf includes conf.d/.)
+echo "listen_addresses = '127.0.0.1'" >"${conf_dir}/conf.d/ketapath.conf"
+# Password sign-in for the test role on the socket, ahead of the default "peer" rule.
+hba_line="local   ${database}   ${role}   scram-sha-256"
+if ! grep -qxF "$hba_line" "${conf_dir}/pg_hba.conf"; then
+  sed -i "1i ${hba_line}" "${conf_dir}/pg_hba.conf"
 fi
-for _ in $(seq 1 30); do
-  if su postgres -c "pg_isready -q" 2>/dev/null; then break; fi
+
+if pg_lsclusters -h | grep -q "^${version} ${cluster} .* online"; then
+  pg_ctlcluster "$version" "$cluster" restart >&2
+else
+  pg_ctlcluster "$version" "$cluster" start >&2
+fi
+for _ in $(seq 1 60); do
+  if as_postgres "pg_isready -q -h ${socket_dir}"; then break; fi
   sleep 0.5
 done
-su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='ketapath'\"" | grep -q 1 ||
-  su postgres -c "psql -qc \"CREATE ROLE ketapath LOGIN PASSWORD 'ketapath' CREATEDB\""
-su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='ketapath_test'\"" | grep -q 1 ||
-  su postgres -c "psql -qc \"CREATE DATABASE ketapath_test OWNER ketapath\""
-echo "postgresql://ketapath:ketapath@127.0.0.1:5432/ketapath_test"
+
+as_postgres "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='${role}'\"" | grep -q 1 ||
+  as_postgres "psql -qc \"CREATE ROLE ${role} LOGIN PASSWORD '${role}' CREATEDB\"" >&2
+as_postgres "psql -qc \"ALTER ROLE ${role} PASSWORD '${role}'\"" >&2
+# The store keeps clinical text in UTF-8; a database made under LANG=C would be SQL_ASCII.
+encoding="$(as_postgres "psql -qtAc \"SELECT pg_encoding_to_char(encoding) FROM pg_database WHERE datname='${database}'\"")"
+if [[ -n "$encoding" && "$encoding" != "UTF8" ]]; then
+  as_postgres "psql -qc \"DROP DATABASE ${database}\"" >&2
+  encoding=""
+fi
+if [[ -z "$encoding" ]]; then
+  as_postgres "psql -qc \"CREATE DATABASE ${database} OWNER ${role} ENCODING 'UTF8' TEMPLATE template0 LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'\"" >&2
+fi
+
+# The check the tests would otherwise make one by one: sign in exactly as they will.
+if ! check="$(psql "$url" -qtAc "SELECT current_user || ' ' || pg_encoding_to_char(encoding) FROM pg_database WHERE datname = current_database()" 2>&1)"; then
+  echo "start-postgres: cannot sign in as ${role} with ${url/:${role}@/:***@}: ${check}" >&2
+  pg_lsclusters >&2 || true
+  tail -n 30 "/var/log/postgresql/postgresql-${version}-${cluster}.log" >&2 || true
+  exit 1
+fi
+if [[ "$check" != "${role} UTF8" ]]; then
+  echo "start-postgres: expected '${role} UTF8', the server answered '${check}'" >&2
+  exit 1
+fi
+echo "$url"
