@@ -4,8 +4,8 @@
 # Idempotent. Everything else goes to stderr.
 #
 # The URL uses the cluster's Unix socket with password authentication, not TCP: a CI sandbox may
-# have no usable "localhost" (PostgreSQL then listens on no TCP address at all), while the socket
-# directory always exists. The cluster still listens on 127.0.0.1 for people who want TCP.
+# resolve "localhost" to ::1 only, or have no loopback the server can reach, while the socket
+# directory always exists. TCP settings are left as Debian made them (listen on "localhost").
 set -euo pipefail
 version=15
 cluster=main
@@ -15,25 +15,26 @@ role=ketapath
 database=ketapath_test
 url="postgresql://${role}:${role}@%2Fvar%2Frun%2Fpostgresql/${database}"
 
-as_postgres() { su postgres -c "$1"; }
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then
+  sudo="sudo"
+fi
+as_postgres() { $sudo su postgres -c "$1"; }
 
 if ! pg_lsclusters -h 2>/dev/null | grep -q "^${version} ${cluster} "; then
-  LANG=C.UTF-8 pg_createcluster --locale C.UTF-8 "$version" "$cluster" >&2
+  $sudo env LANG=C.UTF-8 pg_createcluster --locale C.UTF-8 "$version" "$cluster" >&2
 fi
 
-# An explicit address, so a missing or IPv6-only "localhost" cannot leave the server without TCP.
-# (Debian's postgresql.conf includes conf.d/.)
-echo "listen_addresses = '127.0.0.1'" >"${conf_dir}/conf.d/ketapath.conf"
 # Password sign-in for the test role on the socket, ahead of the default "peer" rule.
 hba_line="local   ${database}   ${role}   scram-sha-256"
 if ! grep -qxF "$hba_line" "${conf_dir}/pg_hba.conf"; then
-  sed -i "1i ${hba_line}" "${conf_dir}/pg_hba.conf"
+  $sudo sed -i "1i ${hba_line}" "${conf_dir}/pg_hba.conf"
 fi
 
 if pg_lsclusters -h | grep -q "^${version} ${cluster} .* online"; then
-  pg_ctlcluster "$version" "$cluster" restart >&2
+  $sudo pg_ctlcluster "$version" "$cluster" restart >&2
 else
-  pg_ctlcluster "$version" "$cluster" start >&2
+  $sudo pg_ctlcluster "$version" "$cluster" start >&2
 fi
 for _ in $(seq 1 60); do
   if as_postgres "pg_isready -q -h ${socket_dir}"; then break; fi
@@ -57,7 +58,7 @@ fi
 if ! check="$(psql "$url" -qtAc "SELECT current_user || ' ' || pg_encoding_to_char(encoding) FROM pg_database WHERE datname = current_database()" 2>&1)"; then
   echo "start-postgres: cannot sign in as ${role} with ${url/:${role}@/:***@}: ${check}" >&2
   pg_lsclusters >&2 || true
-  tail -n 30 "/var/log/postgresql/postgresql-${version}-${cluster}.log" >&2 || true
+  $sudo tail -n 30 "/var/log/postgresql/postgresql-${version}-${cluster}.log" >&2 || true
   exit 1
 fi
 if [[ "$check" != "${role} UTF8" ]]; then

@@ -9,5 +9,14 @@ export KETAPATH_TEST_POSTGRES_URL
 if [[ -f web/package.json ]]; then
   (cd web && npm ci --no-audit --no-fund && npm test)
 fi
-ctest --test-dir build --output-on-failure -j "$(nproc)" -LE slow
-ctest --test-dir build --output-on-failure -j "$(nproc)" -L slow
+# On failure the failing tests run once more, alone, so that their messages end the log (a CI
+# page often shows only its tail). The run still fails.
+run_ctest() {
+  if ! ctest --test-dir build --output-on-failure -j "$(nproc)" "$@"; then
+    echo "=== the failing tests once more, with their output ===" >&2
+    ctest --test-dir build --rerun-failed --output-on-failure 2>&1 | tail -n 200 >&2 || true
+    return 1
+  fi
+}
+run_ctest -LE slow
+run_ctest -L slow
