@@ -27,7 +27,7 @@ fi
 
 # Password sign-in for the test role on the socket, ahead of the default "peer" rule.
 hba_line="local   ${database}   ${role}   scram-sha-256"
-if ! grep -qxF "$hba_line" "${conf_dir}/pg_hba.conf"; then
+if ! $sudo grep -qxF "$hba_line" "${conf_dir}/pg_hba.conf"; then
   $sudo sed -i "1i ${hba_line}" "${conf_dir}/pg_hba.conf"
 fi
 
