@@ -55,6 +55,8 @@ void add_patient_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>
                           Runners& runners);
 void add_care_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
                        Runners& runners);  // screen, dose, course, session, drug
+void add_alert_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
+                        Runners& runners);  // alert list, alert ack
 void add_record_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
                          Runners& runners);  // report, audit, demo
 

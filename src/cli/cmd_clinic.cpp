@@ -104,6 +104,7 @@ Runner setup(CLI::App& app) {
   });
   clinic_cli::add_patient_commands(app, global, *runners);
   clinic_cli::add_care_commands(app, global, *runners);
+  clinic_cli::add_alert_commands(app, global, *runners);
   clinic_cli::add_record_commands(app, global, *runners);
   return [runners] {
     for (const auto& [sub, runner] : *runners) {

@@ -275,7 +275,7 @@ void add_care_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions
         fmt::print("  discharge: {}\n", r.session.discharge->ready ? "ready" : "NOT ready");
       }
       for (const auto& a : r.alerts) {
-        fmt::print("ALERT {}\n", a.message);
+        fmt::print("ALERT {} {}\n", a.id.value(), a.message);
       }
       for (const auto& w : r.warnings) {
         fmt::print("warning: {}\n", w);

@@ -289,7 +289,9 @@ Json to_json(const Alert& v) {
           {"threshold", v.threshold},
           {"message", v.message},
           {"acknowledged", v.acknowledged},
-          {"acknowledged_by", v.acknowledged_by}};
+          {"acknowledged_by", v.acknowledged_by},
+          {"acknowledged_at", opt(v.acknowledged_at, [](auto t) { return format_timestamp(t); })},
+          {"acknowledgement_note", v.acknowledgement_note}};
 }
 
 Json to_json(const SafetyThresholds& v) {

@@ -216,10 +216,28 @@ class Alerts final : public AlertRepository {
     return out;
   }
 
-  core::Status acknowledge(AlertId id, std::string_view by) override {
+  core::Result<std::vector<Alert>> list_open() override {
+    std::vector<Alert> out;
+    for (const auto& [id, a] : c_.s.alerts) {
+      if (!a.acknowledged) {
+        out.push_back(a);
+      }
+    }
+    return out;
+  }
+
+  core::Result<Alert> get(AlertId id) override {
+    const Alert* a = KETAPATH_TRY(find_or_fail(c_.s.alerts, id.value(), "alert"));
+    return *a;
+  }
+
+  core::Status acknowledge(AlertId id, std::string_view by, Timestamp at,
+                           std::string_view note) override {
     Alert* a = KETAPATH_TRY(find_or_fail(c_.s.alerts, id.value(), "alert"));
     a->acknowledged = true;
     a->acknowledged_by = std::string(by);
+    a->acknowledged_at = at;
+    a->acknowledgement_note = std::string(note);
     c_.wrote = true;
     return {};
   }

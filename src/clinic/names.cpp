@@ -94,8 +94,10 @@ constexpr Table<Phase, 3> kPhase{
     {{Phase::Before, "before"}, {Phase::During, "during"}, {Phase::After, "after"}}};
 constexpr Table<Severity, 3> kSeverity{
     {{Severity::Mild, "mild"}, {Severity::Moderate, "moderate"}, {Severity::Severe, "severe"}}};
-constexpr Table<AlertLevel, 3> kAlert{
-    {{AlertLevel::Caution, "caution"}, {AlertLevel::Pause, "pause"}, {AlertLevel::Stop, "stop"}}};
+constexpr Table<AlertLevel, 4> kAlert{{{AlertLevel::Caution, "caution"},
+                                       {AlertLevel::Pause, "pause"},
+                                       {AlertLevel::Stop, "stop"},
+                                       {AlertLevel::Urgent, "urgent"}}};
 
 }  // namespace
 

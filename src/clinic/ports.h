@@ -115,9 +115,16 @@ class AlertRepository {
  public:
   virtual ~AlertRepository() = default;
   virtual core::Result<AlertId> add(const Alert& alert) = 0;
+  /// NotFound for an unknown id.
+  virtual core::Result<Alert> get(AlertId id) = 0;
   /// Ordered by id.
   virtual core::Result<std::vector<Alert>> list_for_patient(PatientId patient) = 0;
-  virtual core::Status acknowledge(AlertId id, std::string_view by) = 0;
+  /// Every unacknowledged alert of every patient, ordered by id.
+  virtual core::Result<std::vector<Alert>> list_open() = 0;
+  /// Marks the alert acknowledged by `by` at `at`, with the clinician's note. NotFound for an
+  /// unknown id. The service refuses a second acknowledgement before it gets here.
+  virtual core::Status acknowledge(AlertId id, std::string_view by, Timestamp at,
+                                   std::string_view note) = 0;
 };
 
 /// Clinic-editable settings as key -> JSON text ("dosing_policy", "safety_thresholds",

@@ -264,9 +264,16 @@ std::string render_report(const ReportData& d, ReportFormat f) {
     out += heading("Safety alerts", 2, f);
     rows.clear();
     for (const Alert& a : d.alerts) {
-      rows.push_back({format_timestamp(a.raised_at), std::string(to_string(a.level)), a.message});
+      std::string handled = "OPEN";
+      if (a.acknowledged) {
+        handled = fmt::format("{} {}: {}", a.acknowledged_by,
+                              a.acknowledged_at ? format_timestamp(*a.acknowledged_at) : "",
+                              a.acknowledgement_note);
+      }
+      rows.push_back(
+          {format_timestamp(a.raised_at), std::string(to_string(a.level)), a.message, handled});
     }
-    out += table({"time", "level", "alert"}, rows, f);
+    out += table({"time", "level", "alert", "acknowledged"}, rows, f);
   }
   out += heading("Response", 2, f);
   bool any = false;

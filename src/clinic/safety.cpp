@@ -97,6 +97,30 @@ std::vector<Alert> evaluate_vitals(const VitalSigns& v, const SafetyThresholds& 
   return alerts;
 }
 
+std::vector<Alert> evaluate_ratings(const Session& session) {
+  constexpr std::size_t kItem9 = 8;  // zero-based index of PHQ-9 item 9
+  std::vector<Alert> all;
+  for (const ScaleRating& r : session.ratings) {
+    if (r.scale != Scale::Phq9 || r.items.size() <= kItem9 || r.items[kItem9] <= 0) {
+      continue;
+    }
+    Alert a;
+    a.patient = session.patient;
+    a.raised_at = r.rated_at;
+    a.level = AlertLevel::Urgent;
+    a.measure = "phq9_item9";
+    a.value = r.items[kItem9];
+    a.unit = "points";
+    a.threshold = 0.0;
+    a.message = fmt::format(
+        "urgent: PHQ-9 item 9 (thoughts of being better off dead or of self-harm) answered {} > 0 "
+        "at {}: assess suicide risk before discharge and inform the primary clinician",
+        r.items[kItem9], format_timestamp(r.rated_at));
+    all.push_back(std::move(a));
+  }
+  return all;
+}
+
 std::vector<Alert> evaluate_session(const Session& session, const SafetyThresholds& t) {
   std::vector<Alert> all;
   for (const VitalSigns& v : session.vitals) {
@@ -104,6 +128,9 @@ std::vector<Alert> evaluate_session(const Session& session, const SafetyThreshol
       a.patient = session.patient;
       all.push_back(std::move(a));
     }
+  }
+  for (Alert& a : evaluate_ratings(session)) {
+    all.push_back(std::move(a));
   }
   std::stable_sort(all.begin(), all.end(),
                    [](const Alert& a, const Alert& b) { return a.raised_at < b.raised_at; });

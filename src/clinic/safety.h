@@ -35,7 +35,13 @@ core::Status validate_thresholds(const SafetyThresholds& t);
 /// carry measured_at as raised_at; patient and session ids are left for the caller to set.
 std::vector<Alert> evaluate_vitals(const VitalSigns& vitals, const SafetyThresholds& thresholds);
 
-/// All alerts of a session's vitals, in time order.
+/// The alerts a session's ratings raise: an Urgent alert for every PHQ-9 whose item 9 (thoughts
+/// of death or self-harm) is above 0, the item-level suicidality routing of clinic-practice.md
+/// section 6 ("PHQ-9 item 9 > 0: immediate SI workflow"). Not configurable: a clinic may not turn
+/// it off. Patient set, session left for the caller.
+std::vector<Alert> evaluate_ratings(const Session& session);
+
+/// All alerts of a session's vitals and ratings, in time order.
 std::vector<Alert> evaluate_session(const Session& session, const SafetyThresholds& thresholds);
 
 }  // namespace ketapath::clinic

@@ -78,6 +78,13 @@ class ClinicService {
   core::Result<SessionResult> record_session(Session session);
   core::Result<std::vector<Session>> sessions(PatientId id);
   core::Result<std::vector<Alert>> alerts(PatientId id);
+  /// Unacknowledged alerts of every patient, oldest first: the clinic's work list.
+  core::Result<std::vector<Alert>> open_alerts();
+  /// Acknowledges an alert with the clinician's note of what was done (required, at most 2,000
+  /// characters), as the acting user at the service clock; audited in the same transaction.
+  /// NotFound for an unknown alert; Conflict when it is already acknowledged (the first
+  /// acknowledgement stands; add to the record with a new session note instead).
+  core::Result<Alert> acknowledge_alert(AlertId id, std::string note);
   core::Result<ResponseSummary> response(PatientId id, Scale scale);
 
   // Clinic-editable settings and the drug library.

@@ -1,5 +1,6 @@
 // ClinicService: courses, sessions, alerts and response (service.h).
 
+#include <algorithm>
 #include <cmath>
 
 #include "clinic/dose_calculator.h"
@@ -189,6 +190,13 @@ core::Result<SessionResult> ClinicService::record_session(Session s) {
     a.id = KETAPATH_TRY(tx->alerts().add(a));
     alerts_json.push_back(to_json(a));
   }
+  const bool urgent = std::any_of(result.alerts.begin(), result.alerts.end(),
+                                  [](const Alert& a) { return a.level == AlertLevel::Urgent; });
+  if (urgent && s.discharge && s.discharge->ready) {
+    result.warnings.push_back(
+        "discharge is marked ready but PHQ-9 item 9 is positive: document the suicide risk "
+        "assessment by acknowledging the urgent alert (ketapath clinic alert ack ID --note ...)");
+  }
   Json after = {{"session", to_json(s)}, {"alerts", alerts_json}};
   if (planned) {
     planned->status = PlannedStatus::Done;
@@ -218,6 +226,44 @@ core::Result<std::vector<Alert>> ClinicService::alerts(PatientId id) {
   auto tx = KETAPATH_TRY(store_.begin());
   KETAPATH_TRY(tx->patients().get(id));
   return tx->alerts().list_for_patient(id);
+}
+
+core::Result<std::vector<Alert>> ClinicService::open_alerts() {
+  auto tx = KETAPATH_TRY(store_.begin());
+  return tx->alerts().list_open();
+}
+
+core::Result<Alert> ClinicService::acknowledge_alert(AlertId id, std::string note) {
+  constexpr std::size_t kMaxNote = 2000;
+  const auto first = note.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) {
+    return core::fail(ErrorCode::Validation,
+                      "alert {}: an acknowledgement needs a note saying what was done", id.value());
+  }
+  if (note.size() > kMaxNote) {
+    return core::fail(ErrorCode::Validation,
+                      "alert {}: the note is {} characters, at most {} are kept", id.value(),
+                      note.size(), kMaxNote);
+  }
+  auto tx = KETAPATH_TRY(store_.begin());
+  Alert alert = KETAPATH_TRY(tx->alerts().get(id));
+  if (alert.acknowledged) {
+    return core::fail(ErrorCode::Conflict, "alert {} was already acknowledged by {} at {}",
+                      id.value(), alert.acknowledged_by,
+                      alert.acknowledged_at ? format_timestamp(*alert.acknowledged_at) : "-");
+  }
+  const Json before = to_json(alert);
+  const Timestamp at = now();
+  KETAPATH_TRY(tx->alerts().acknowledge(id, actor_, at, note));
+  alert.acknowledged = true;
+  alert.acknowledged_by = actor_;
+  alert.acknowledged_at = at;
+  alert.acknowledgement_note = std::move(note);
+  KETAPATH_TRY(
+      tx->append_audit(audit_record("alert.acknowledge", fmt::format("alert/{}", id.value()),
+                                    canonical(before), canonical(to_json(alert)))));
+  KETAPATH_TRY(tx->commit());
+  return alert;
 }
 
 core::Result<ResponseSummary> ClinicService::response(PatientId id, Scale scale) {

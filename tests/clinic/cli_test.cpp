@@ -175,4 +175,59 @@ TEST_F(ClinicCli, ClinicDayEndToEnd) {
   EXPECT_TRUE(json::parse(verify.out).at("intact").get<bool>());
 }
 
+TEST_F(ClinicCli, AlertsAreListedAndAcknowledgedWithANote) {
+  const int id = add_patient();
+  json session = json::parse(
+      std::ifstream(std::string(KETAPATH_SOURCE_DIR) + "/examples/clinic/session.json"));
+  session["patient"] = id;
+  session.erase("course");
+  session.erase("course_session");
+  session["started_at"] = "2026-01-05T09:00:00Z";
+  session["ended_at"] = "2026-01-05T11:10:00Z";
+  session["vitals"] = json::array({{{"at", "2026-01-05T09:20:00Z"},
+                                    {"phase", "during"},
+                                    {"systolic_mmhg", 186},
+                                    {"diastolic_mmhg", 95}}});
+  session["ratings"] = json::array({{{"scale", "phq-9"},
+                                     {"at", "2026-01-05T08:45:00Z"},
+                                     {"items", {1, 1, 1, 1, 0, 1, 1, 0, 2}},
+                                     {"rater", "self"}}});
+  session.erase("discharge");
+  session.erase("adverse_events");
+  const auto recorded = run("session record --file " + write("session.json", session));
+  ASSERT_EQ(recorded.exit_code, 0) << last_error();
+  EXPECT_NE(recorded.out.find("ALERT"), std::string::npos) << recorded.out;
+
+  const auto open = run("alert list --json");
+  ASSERT_EQ(open.exit_code, 0) << last_error();
+  const auto alerts = json::parse(open.out).at("alerts");
+  ASSERT_EQ(alerts.size(), 2u) << open.out;
+  EXPECT_EQ(alerts[0].at("level"), "urgent");  // 08:45 rating, before the 09:20 BP
+  EXPECT_EQ(alerts[1].at("level"), "pause");
+  const std::string urgent = std::to_string(alerts[0].at("id").get<int>());
+
+  const int entries = audit_entries();
+  EXPECT_EQ(run("alert ack " + urgent + " --note ' '").exit_code, 3);  // a note is required
+  EXPECT_EQ(run("alert ack 999 --note 'checked'").exit_code, 4);
+  EXPECT_EQ(audit_entries(), entries);
+  const auto ack = run("alert ack " + urgent +
+                       " --note 'C-SSRS screen: passive ideation, no plan; safety plan "
+                       "given, psychiatrist informed' --json");
+  ASSERT_EQ(ack.exit_code, 0) << last_error();
+  const auto acked = json::parse(ack.out).at("alert");
+  EXPECT_TRUE(acked.at("acknowledged").get<bool>());
+  EXPECT_EQ(acked.at("acknowledged_by"), "test.nurse");
+  EXPECT_NE(acked.at("acknowledgement_note").get<std::string>().find("safety plan"),
+            std::string::npos);
+  EXPECT_EQ(audit_entries(), entries + 1);
+  EXPECT_NE(run("alert ack " + urgent + " --note 'again'").exit_code, 0);
+
+  const auto remaining = run("alert list --json");
+  ASSERT_EQ(json::parse(remaining.out).at("alerts").size(), 1u);
+  const auto all = run("alert list --patient " + std::to_string(id) + " --json");
+  ASSERT_EQ(json::parse(all.out).at("alerts").size(), 2u);
+  const auto text = run("alert list --patient " + std::to_string(id));
+  EXPECT_NE(text.out.find("acknowledged by test.nurse"), std::string::npos) << text.out;
+}
+
 }  // namespace

@@ -86,5 +86,37 @@ TEST(Safety, SessionAlertsAreInTimeOrderWithPatient) {
   EXPECT_EQ(a[1].patient, PatientId(7));
 }
 
+ScaleRating phq9(const char* when, int item9) {
+  return {Scale::Phq9, at(when), {1, 1, 1, 1, 1, 1, 1, 1, item9}, 8 + item9, "self"};
+}
+
+TEST(Safety, PositivePhq9Item9IsUrgentWhateverTheTotal) {
+  Session s;
+  s.patient = PatientId(7);
+  s.ratings = {phq9("2026-11-20T08:45:00Z", 0), phq9("2026-11-20T11:00:00Z", 1)};
+  s.ratings.push_back({Scale::Gad7, at("2026-11-20T08:40:00Z"), {3, 3, 3, 3, 3, 3, 3}, 21, "self"});
+  const auto a = evaluate_ratings(s);
+  ASSERT_EQ(a.size(), 1u);  // item 9 = 0 raises nothing; other scales are not read for item 9
+  EXPECT_EQ(a[0].level, AlertLevel::Urgent);
+  EXPECT_EQ(a[0].measure, "phq9_item9");
+  EXPECT_EQ(a[0].value, 1.0);
+  EXPECT_EQ(a[0].raised_at, at("2026-11-20T11:00:00Z"));
+  EXPECT_EQ(a[0].patient, PatientId(7));
+  EXPECT_NE(a[0].message.find("suicide risk"), std::string::npos) << a[0].message;
+}
+
+TEST(Safety, SessionAlertsIncludeRatingsInTimeOrder) {
+  Session s;
+  s.patient = PatientId(7);
+  auto during = vitals(Phase::During, 190, 90, 80, 98);
+  during.measured_at = at("2026-11-20T09:40:00Z");
+  s.vitals = {during};
+  s.ratings = {phq9("2026-11-20T08:45:00Z", 3)};
+  const auto a = evaluate_session(s, {});
+  ASSERT_EQ(a.size(), 2u);
+  EXPECT_EQ(a[0].level, AlertLevel::Urgent);
+  EXPECT_EQ(a[1].level, AlertLevel::Pause);
+}
+
 }  // namespace
 }  // namespace ketapath::clinic

@@ -265,6 +265,65 @@ TEST_F(ServiceTest, SessionUsesAndLinksItsDoseRecord) {
   EXPECT_EQ(clinic_.record_session(other).error().code, core::ErrorCode::Conflict);
 }
 
+TEST_F(ServiceTest, AlertIsAcknowledgedOnceWithANoteAndAudited) {
+  const auto r = clinic_.record_session(session_at("2026-11-18T09:00:00Z", 185));
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->alerts.size(), 1u);
+  const AlertId id = r->alerts[0].id;
+  ASSERT_EQ(clinic_.open_alerts()->size(), 1u);
+  const auto entries = audit_count();
+
+  // A note is required, and bounded; neither refusal writes anything.
+  EXPECT_EQ(clinic_.acknowledge_alert(id, " \n").error().code, core::ErrorCode::Validation);
+  EXPECT_EQ(clinic_.acknowledge_alert(id, std::string(2001, 'x')).error().code,
+            core::ErrorCode::Validation);
+  EXPECT_EQ(clinic_.acknowledge_alert(AlertId(999), "checked").error().code,
+            core::ErrorCode::NotFound);
+  EXPECT_EQ(audit_count(), entries);
+  EXPECT_FALSE(clinic_.alerts(patient_)->front().acknowledged);
+
+  const auto a = clinic_.acknowledge_alert(id, "BP rechecked 150/90 after 10 min, resumed");
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_TRUE(a->acknowledged);
+  EXPECT_EQ(a->acknowledged_by, "dr.lee");
+  EXPECT_EQ(a->acknowledged_at, kNow);
+  EXPECT_EQ(audit_count(), entries + 1);
+  const auto stored = clinic_.alerts(patient_)->front();
+  EXPECT_EQ(canonical(to_json(stored)), canonical(to_json(*a)));
+  EXPECT_TRUE(clinic_.open_alerts()->empty());
+  const auto log = store_.audit().entries(entries + 1, 1);
+  ASSERT_TRUE(log);
+  ASSERT_EQ(log->size(), 1u);
+  EXPECT_EQ(log->front().record.action, "alert.acknowledge");
+  EXPECT_NE(log->front().record.after_json.find("resumed"), std::string::npos);
+
+  // The first acknowledgement stands.
+  const auto again = clinic_.acknowledge_alert(id, "second look");
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, core::ErrorCode::Conflict);
+  EXPECT_EQ(audit_count(), entries + 1);
+}
+
+TEST_F(ServiceTest, PositivePhq9Item9RaisesAnUrgentAlertAndWarnsAtDischarge) {
+  Session s = session_at("2026-11-18T09:00:00Z", 130);
+  s.ratings.push_back({Scale::Phq9,
+                       s.started_at - std::chrono::minutes(5),
+                       {2, 2, 1, 1, 0, 1, 1, 0, 1},
+                       0,
+                       "self"});
+  DischargeReadiness d;
+  d.assessed_at = s.ended_at;
+  d.alert_and_oriented = d.vitals_near_baseline = d.ambulating_steadily = d.escort_present = true;
+  d.assessed_by = "rn.kim";
+  s.discharge = d;
+  const auto r = clinic_.record_session(s);
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->alerts.size(), 1u);
+  EXPECT_EQ(r->alerts[0].level, AlertLevel::Urgent);
+  ASSERT_EQ(r->warnings.size(), 1u);
+  EXPECT_NE(r->warnings[0].find("PHQ-9 item 9"), std::string::npos) << r->warnings[0];
+}
+
 TEST(ServiceInit, UninitialisedStoreIsAStorageError) {
   MemoryStore store;
   ClinicService clinic(store, "dr.lee", [] { return kNow; });

@@ -256,7 +256,10 @@ TYPED_TEST(StoreContract, UnknownIdsAreNotFound) {
   session.patient = missing;
   expect_not_found(tx->sessions().add(session), "sessions.add");
   expect_not_found(tx->sessions().get(clinic::SessionId(7)), "sessions.get");
-  expect_not_found(tx->alerts().acknowledge(clinic::AlertId(7), "nurse"), "alerts.acknowledge");
+  expect_not_found(
+      tx->alerts().acknowledge(clinic::AlertId(7), "nurse", at("2026-11-03T10:00:00Z"), "checked"),
+      "alerts.acknowledge");
+  expect_not_found(tx->alerts().get(clinic::AlertId(7)), "alerts.get");
   expect_not_found(tx->drugs().get(clinic::DrugId(7)), "drugs.get");
   expect_not_found(tx->drugs().find_by_name("propofol"), "drugs.find_by_name");
   auto screenings = tx->screenings().list_for_patient(missing);
@@ -523,8 +526,27 @@ TYPED_TEST(StoreContract, AlertsAndSettings) {
   alert.message = "systolic BP 185 mmHg > pause threshold 180 mmHg during infusion";
   auto id = this->committed([&](clinic::Transaction& tx) { return tx.alerts().add(alert); });
   ASSERT_TRUE(id);
-  ASSERT_TRUE(this->committed(
-      [&](clinic::Transaction& tx) { return tx.alerts().acknowledge(*id, "nurse.b"); }));
+  clinic::Alert urgent = alert;  // stays open
+  urgent.level = clinic::AlertLevel::Urgent;
+  urgent.measure = "phq9_item9";
+  urgent.value = 1;
+  urgent.unit = "points";
+  urgent.threshold = 0;
+  urgent.message = "urgent: PHQ-9 item 9 answered 1 > 0";
+  auto urgent_id =
+      this->committed([&](clinic::Transaction& tx) { return tx.alerts().add(urgent); });
+  ASSERT_TRUE(urgent_id);
+  {
+    auto tx = this->begin();
+    auto open = tx->alerts().list_open();
+    ASSERT_TRUE(open);
+    ASSERT_EQ(open->size(), 2u);
+    EXPECT_EQ(open->front().id, *id);
+  }
+  ASSERT_TRUE(this->committed([&](clinic::Transaction& tx) {
+    return tx.alerts().acknowledge(*id, "nurse.b", at("2026-11-03T10:31:00Z"),
+                                   "BP rechecked 150/90 after 10 min, infusion resumed");
+  }));
   ASSERT_TRUE(this->committed([&](clinic::Transaction& tx) {
     return tx.settings().put("dosing_policy", R"({"max_weight_age_days":30})");
   }));
@@ -535,11 +557,22 @@ TYPED_TEST(StoreContract, AlertsAndSettings) {
   auto tx = this->begin();
   auto alerts = tx->alerts().list_for_patient(patient);
   ASSERT_TRUE(alerts);
-  ASSERT_EQ(alerts->size(), 1u);
+  ASSERT_EQ(alerts->size(), 2u);
   alert.id = *id;
   alert.acknowledged = true;
   alert.acknowledged_by = "nurse.b";
+  alert.acknowledged_at = at("2026-11-03T10:31:00Z");
+  alert.acknowledgement_note = "BP rechecked 150/90 after 10 min, infusion resumed";
   expect_same(alert, alerts->front());
+  urgent.id = *urgent_id;
+  expect_same(urgent, (*alerts)[1]);
+  auto fetched = tx->alerts().get(*urgent_id);
+  ASSERT_TRUE(fetched);
+  expect_same(urgent, *fetched);
+  auto open = tx->alerts().list_open();
+  ASSERT_TRUE(open);
+  ASSERT_EQ(open->size(), 1u);
+  EXPECT_EQ(open->front().id, *urgent_id);
   auto policy = tx->settings().get("dosing_policy");
   ASSERT_TRUE(policy);
   EXPECT_EQ(policy->value_or(""), R"({"max_weight_age_days":14})");

@@ -102,6 +102,56 @@ TEST(Migrations, OlderSchemaNeedsInitWhichMigratesIt) {
   EXPECT_TRUE(store->begin());
 }
 
+TEST(Migrations, AlertsOfAVersion2DatabaseSurviveTheAcknowledgementMigration) {
+  SqliteTestDatabase database;
+  {
+    auto connection = sqlite::SqliteConnection::open(database.file(), {.create = true});
+    ASSERT_TRUE(connection);
+    auto migrations = migrations_for(sql::Dialect::Sqlite);
+    ASSERT_TRUE(migrations);
+    ASSERT_GE(migrations->size(), 3u);
+    ASSERT_TRUE(
+        (*connection)
+            ->execute_script(
+                "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, "
+                "checksum TEXT NOT NULL, applied_at TEXT NOT NULL)"));
+    for (std::size_t i = 0; i < 2; ++i) {
+      const Migration& m = (*migrations)[i];
+      ASSERT_TRUE((*connection)->execute_script(m.sql));
+      ASSERT_TRUE(
+          (*connection)
+              ->execute("INSERT INTO schema_migrations VALUES ($1, $2, $3, "
+                        "'2026-01-01T00:00:00.000Z')",
+                        {sql::integer(m.version), sql::text(m.name), sql::text(m.checksum)}));
+    }
+    ASSERT_TRUE((*connection)
+                    ->execute_script("INSERT INTO patients (name, birth_date, sex, created_at) "
+                                     "VALUES ('Old Record', '1980-01-02', 'F', "
+                                     "'2026-01-01T00:00:00Z')"));
+    ASSERT_TRUE(
+        (*connection)
+            ->execute_script(
+                "INSERT INTO alerts (patient_id, session_id, raised_at, level, measure, value, "
+                "unit, threshold, message, acknowledged, acknowledged_by) VALUES (1, NULL, "
+                "'2026-01-01T09:30:00Z', 'pause', 'systolic_bp', 185, 'mmHg', 180, 'high', 1, "
+                "'nurse.b')"));
+  }
+  auto store = database.open();
+  ASSERT_NE(store, nullptr);
+  auto migrated = store->initialize();
+  ASSERT_TRUE(migrated) << migrated.error().message;
+  EXPECT_EQ(*migrated, latest_schema_version());
+  auto tx = store->begin();
+  ASSERT_TRUE(tx) << tx.error().message;
+  auto alerts = (*tx)->alerts().list_for_patient(clinic::PatientId(1));
+  ASSERT_TRUE(alerts) << alerts.error().message;
+  ASSERT_EQ(alerts->size(), 1u);
+  EXPECT_TRUE(alerts->front().acknowledged);
+  EXPECT_EQ(alerts->front().acknowledged_by, "nurse.b");
+  EXPECT_FALSE(alerts->front().acknowledged_at.has_value());  // not known for older rows
+  EXPECT_EQ(alerts->front().acknowledgement_note, "");
+}
+
 TEST(Migrations, PostgresInitAndReopen) {
   KETAPATH_REQUIRE_POSTGRES();
   PostgresTestDatabase database(*postgres_test_url());

@@ -99,8 +99,11 @@ class SqlAlerts final : public clinic::AlertRepository {
   explicit SqlAlerts(TransactionState& state) : state_(state) {}
 
   core::Result<clinic::AlertId> add(const clinic::Alert& alert) override;
+  core::Result<clinic::Alert> get(clinic::AlertId id) override;
   core::Result<std::vector<clinic::Alert>> list_for_patient(clinic::PatientId patient) override;
-  core::Status acknowledge(clinic::AlertId id, std::string_view by) override;
+  core::Result<std::vector<clinic::Alert>> list_open() override;
+  core::Status acknowledge(clinic::AlertId id, std::string_view by, clinic::Timestamp at,
+                           std::string_view note) override;
 
  private:
   TransactionState& state_;
