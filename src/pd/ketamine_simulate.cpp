@@ -6,7 +6,8 @@
 // output times). The plasticity state S is the only nonlinear state; it is integrated by classical
 // RK4 on substeps whose Ce values (start, midpoint, end) come from the same exact propagation, with
 // 1-minute substeps while Ce changes fast (6 h after each dose) and 15-minute substeps elsewhere.
-// Every other PD output is an algebraic function of Ce and the dose history.
+// Every other PD output is an algebraic function of Ce, S and the dose history, evaluated by
+// pd::ketamine_outputs (ketamine_outputs.h), which the batch engine's clinical endpoints share.
 //
 // Convention: outputs at a time equal to a dose time are pre-dose values (like a NONMEM
 // observation record placed before the dose record), so a "pre-dose rating" at the dose time sees
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "pd/ketamine_model.h"
+#include "pd/ketamine_outputs.h"
 #include "pk/linear_system.h"
 
 namespace ketapath::pd {
@@ -219,9 +221,6 @@ core::Result<TimeCourse> simulate_ketamine(const KetamineParameters& p, std::spa
   double t = 0.0;
   double last_change = -1e300;  // last dose start or infusion end (for the fine window)
   int running_infusions = 0;
-  std::vector<double> drug_dose_times;  // started doses with amount > 0
-  double last_session = -1.0;
-  double last_expectancy = 0.0;
   const double koff = std::numbers::ln2 / p.s_t12.value();
   const double kon = p.s_kon.value();
   const double s_ec50 = p.s_ec50.value();
@@ -260,47 +259,23 @@ core::Result<TimeCourse> simulate_ketamine(const KetamineParameters& p, std::spa
     t = until;
   };
 
+  const DoseHistory history(doses);
   const auto record = [&](double now) {
-    const double c = std::max(0.0, x(kCentral) / v1);
-    const double cnk = std::max(0.0, x(kNorketamine) / p.v_nk.value());
     const double ce = std::max(0.0, x(kEffect));
-    // Tolerance: drug doses before the current session, each fading with TOL_T12.
-    double tolerance = 1.0;
-    if (!drug_dose_times.empty()) {
-      const double current = drug_dose_times.back();
-      double effective = 0.0;
-      for (std::size_t i = 0; i + 1 < drug_dose_times.size(); ++i) {
-        effective += std::exp2(-(current - drug_dose_times[i]) / p.tolerance_t12.value());
-      }
-      tolerance =
-          p.tolerance_floor + (1.0 - p.tolerance_floor) * std::exp(-effective / p.tolerance_doses);
-    }
-    const double cadss = std::clamp(
-        p.cadss_emax * tolerance * hill(ce, p.cadss_ec50.value(), p.cadss_gamma), 0.0, 92.0);
-    const double hemo_sbp = hill(ce, p.sbp_ec50.value(), p.hemo_gamma);
-    const double hemo_dbp = hill(ce, p.dbp_ec50.value(), p.hemo_gamma);
-    const double hemo_hr = hill(ce, p.hr_ec50.value(), p.hemo_gamma);
-    const double ra = std::clamp(p.anx_emax * hill(ce, p.anx_ec50.value(), p.anx_gamma), 0.0, 1.0);
-    const double r = 1.0 - (1.0 - ra) * (1.0 - s);
-    double placebo = 0.0;
-    if (last_session >= 0.0) {
-      placebo = std::clamp(p.placebo_max * last_expectancy *
-                               std::exp2(-(now - last_session) / p.placebo_t12.value()),
-                           0.0, 1.0);
-    }
-    out.ketamine.emplace_back(c);
-    out.norketamine.emplace_back(cnk);
+    const KetamineOutputs y = ketamine_outputs(p, history, core::Hours(now), ce, s);
+    out.ketamine.emplace_back(std::max(0.0, x(kCentral) / v1));
+    out.norketamine.emplace_back(std::max(0.0, x(kNorketamine) / p.v_nk.value()));
     out.effect_site.emplace_back(ce);
-    out.cadss.push_back(cadss);
-    out.dsbp.emplace_back(p.sbp_emax * hemo_sbp);
-    out.ddbp.emplace_back(p.dbp_emax * hemo_dbp);
-    out.dhr.emplace_back(p.hr_emax * hemo_hr);
-    out.acute.push_back(ra);
+    out.cadss.push_back(y.cadss);
+    out.dsbp.emplace_back(y.dsbp);
+    out.ddbp.emplace_back(y.ddbp);
+    out.dhr.emplace_back(y.dhr);
+    out.acute.push_back(y.acute);
     out.sustained.push_back(s);
-    out.drug_reduction.push_back(r);
-    out.placebo.push_back(placebo);
-    out.total_reduction.push_back(1.0 - (1.0 - r) * (1.0 - placebo));
-    out.doses_before.push_back(static_cast<int>(drug_dose_times.size()));
+    out.drug_reduction.push_back(y.drug_reduction);
+    out.placebo.push_back(y.placebo);
+    out.total_reduction.push_back(y.total_reduction);
+    out.doses_before.push_back(y.doses_before);
   };
 
   const auto apply = [&](const Event& e) {
@@ -315,12 +290,9 @@ core::Result<TimeCourse> simulate_ketamine(const KetamineParameters& p, std::spa
       last_change = e.time;
       return;
     }
-    last_session = e.time;
-    last_expectancy = d.expectancy;
     if (amount <= 0.0) {
       return;
     }
-    drug_dose_times.push_back(e.time);
     last_change = e.time;
     if (d.route == Route::Iv) {
       if (d.duration.value() > 0.0) {
