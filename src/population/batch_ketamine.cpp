@@ -15,6 +15,11 @@ core::Result<KetamineBatchPlan> plan_ketamine_batch(
     return core::fail(core::ErrorCode::InvalidArgument,
                       "population: the batch engine needs S_GAMMA = 2 (got {})", typical.s_gamma);
   }
+  if (typical.q3.value() > 0.0) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "population: the batch engine has two ketamine compartments (got Q3 {} L/h)",
+                      typical.q3.value());
+  }
   KetamineBatchPlan plan;
   std::optional<pd::Route> route;
   double last = 0.0;

@@ -2,14 +2,15 @@
 // The bundled ketamine model on the batch engine: one arm's regimen compiled into a BatchProtocol,
 // and virtual patients (population::PatientGenerator) as the batch kernel's subjects. The kernel
 // covers the model's PK (one depot route, two compartments, norketamine, effect site) and the
-// plasticity state S; CADSS, haemodynamics, acute anxiolysis and rating scales are evaluated by
-// `ketapath trial` (trial::simulate_subject), which needs them per rating, not per population.
+// plasticity state S. CADSS, haemodynamics, acute anxiolysis and rating scales are algebraic in
+// Ce, S and the dose history; trial::BatchOutcomes (trial/batch_outcome.h) evaluates them from the
+// kernel's profiles at the assessment times, which plan_ketamine_batch puts on the output grid.
 //
 // Supported regimens: ketamine by one route per arm (IV bolus or zero-order infusion into the
 // central compartment, or one extravascular route into the depot), plus placebo/midazolam
 // sessions (no drug). Refused with InvalidArgument: several routes in one arm, swallowed routes
-// with presystemic norketamine formation, and S_GAMMA other than 2 (the kernel's
-// g = Ce^2 / (EC50^2 + Ce^2)).
+// with presystemic norketamine formation, a third compartment (Q3 > 0), and S_GAMMA
+// other than 2 (the kernel's g = Ce^2 / (EC50^2 + Ce^2)).
 //
 // Example:
 //   auto sessions = protocol::administrations(arm.regimen).value();

@@ -52,9 +52,10 @@ class SegmentWorker {
                 const RunOptions& options, BatchSink* sink)
       : schedule_(schedule), source_(source), options_(options), sink_(sink) {}
 
+  // `endpoints` receives count x kEndpointCount endpoints, then count x derived values.
   core::Status run(std::size_t segment, std::size_t first, std::size_t count,
                    std::vector<double>& endpoints) {
-    endpoints.assign(count * kEndpointCount, 0.0);
+    endpoints.assign(count * (kEndpointCount + options_.derived.per_subject), 0.0);
     first_ = first;
     count_ = count;
     endpoints_ = &endpoints;
@@ -97,8 +98,12 @@ class SegmentWorker {
     std::vector<double> block_profiles;
     std::vector<double> chunk_profiles;
     const std::size_t times = schedule_.protocol.output_times_h.size();
-    if (options_.profiles) {
+    const std::size_t derived = options_.derived.per_subject;
+    const bool need_profiles = options_.profiles || derived > 0;
+    if (need_profiles) {
       block_profiles.resize(times * kProfileVariables * kLanes);
+    }
+    if (options_.profiles) {
       chunk_profiles.resize(kChunkSize * times * kProfileVariables);
     }
     for (;;) {
@@ -122,7 +127,16 @@ class SegmentWorker {
       for (std::size_t b = 0; b < count; b += kLanes) {
         const std::size_t lanes = std::min(kLanes, count - b);
         simulate_block(schedule_, subjects, b, lanes, &(*endpoints_)[(offset + b) * kEndpointCount],
-                       options_.profiles ? block_profiles.data() : nullptr);
+                       need_profiles ? block_profiles.data() : nullptr);
+        if (derived > 0) {
+          double* out = &(*endpoints_)[count_ * kEndpointCount + (offset + b) * derived];
+          if (auto status =
+                  options_.derived.compute(first_ + offset + b, lanes, block_profiles.data(), out);
+              !status) {
+            fail(status.error());
+            return;
+          }
+        }
         if (options_.profiles) {
           for (std::size_t l = 0; l < lanes; ++l) {
             double* out = &chunk_profiles[(b + l) * times * kProfileVariables];
@@ -178,6 +192,11 @@ core::Result<RunResult> run_population(const BatchSchedule& schedule, const Subj
     return core::fail(core::ErrorCode::InvalidArgument,
                       "population: --threads must be >= 1 (got 0)");
   }
+  if (options.derived.per_subject > 0 && !options.derived.compute) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "population: {} derived values per subject but no function computing them",
+                      options.derived.per_subject);
+  }
   LocalCluster local;
   Cluster& processes = cluster != nullptr ? *cluster : local;
   const int rank = processes.rank();
@@ -200,14 +219,18 @@ core::Result<RunResult> run_population(const BatchSchedule& schedule, const Subj
         continue;
       }
     } else if (rank == 0) {
-      endpoints.assign(count * kEndpointCount, 0.0);
+      endpoints.assign(count * (kEndpointCount + options.derived.per_subject), 0.0);
       KETAPATH_TRY(processes.receive_segment(j, owner, endpoints));
     } else {
       continue;
     }
     // Process 0: fold in subject order.
+    const std::size_t derived = options.derived.per_subject;
     for (std::size_t i = 0; i < count; ++i) {
       result.summary->add(&endpoints[i * kEndpointCount]);
+      if (derived > 0 && options.derived.fold) {
+        options.derived.fold(first + i, &endpoints[count * kEndpointCount + i * derived]);
+      }
     }
     if (sink != nullptr) {
       KETAPATH_TRY(sink->endpoints(first, count, endpoints.data()));

@@ -62,11 +62,28 @@ class Cluster {
                                        std::vector<double>& endpoints) = 0;
 };
 
+/// Per-subject values derived from each subject's time course (e.g. clinical endpoints), computed
+/// on the worker threads next to the kernel and folded on process 0 in subject order, so they
+/// share the runner's bit-identity on any thread or process count and its bounded memory.
+struct DerivedValues {
+  std::size_t per_subject = 0;  ///< values per subject (0: none)
+  /// Values of subjects [first, first + lanes) (lanes <= kLanes) from one kernel block's profiles
+  /// (output_times x kProfileVariables x kLanes, as simulate_block) into `out` (lanes x
+  /// per_subject, subject-major). Called from several threads at once; must depend only on its
+  /// arguments.
+  std::function<core::Status(std::size_t first, std::size_t lanes, const double* profiles,
+                             double* out)>
+      compute;
+  /// Receives one subject's values on process 0, in subject order.
+  std::function<void(std::size_t subject, const double* values)> fold;
+};
+
 struct RunOptions {
   std::size_t subjects = 0;
   unsigned threads = 1;          ///< worker threads on this process (>= 1)
   bool profiles = false;         ///< compute time courses and pass them to the sink
   double responder_s_max = 0.3;  ///< see EndpointSummary
+  DerivedValues derived = {};    ///< optional per-subject values from the profiles
   /// Called on process 0 after each folded segment with (subjects done, total).
   std::function<void(std::size_t, std::size_t)> progress = {};
 };

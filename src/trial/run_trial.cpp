@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "population/virtual_patient.h"
+#include "trial/responder.h"
 #include "trial/subject_outcome.h"
 
 namespace ketapath::trial {
@@ -139,24 +140,7 @@ Plan make_plan(const Design& design) {
 }
 
 bool responds(const SubjectOutcome& o, const ResolvedRule& r, const Assessments& as) {
-  for (std::size_t k : r.sessions) {
-    const SessionOutcome& so = o.sessions[k];
-    for (pd::Scale scale : r.rule->scales) {
-      const std::size_t s = scale_index(as, scale);
-      const double pre = so.pre[s];
-      if (!(pre > 0.0)) {
-        continue;
-      }
-      for (std::size_t j = 0; j < as.ratings.size(); ++j) {
-        const double t = as.ratings[j].value();
-        if (t > 0.0 && t <= r.rule->within.value() + 1e-9 &&
-            (pre - so.ratings[s][j]) / pre >= r.rule->min_reduction - 1e-12) {
-          return true;
-        }
-      }
-    }
-  }
-  return false;
+  return trial::responds(o, *r.rule, r.sessions, as);
 }
 
 using Outcomes = std::vector<std::vector<SubjectOutcome>>;  // [arm][subject]

@@ -63,11 +63,8 @@ std::size_t index_of(const std::vector<core::Hours>& times, core::Hours t) {
 
 }  // namespace
 
-core::Result<SubjectOutcome> simulate_subject(const population::VirtualPatient& patient,
-                                              const std::vector<protocol::Administration>& sessions,
-                                              const Assessments& assessments,
-                                              const Expectancy& expectancy, std::uint64_t seed,
-                                              std::uint64_t slot_base) {
+std::vector<core::Hours> assessment_times(const std::vector<protocol::Administration>& sessions,
+                                          const Assessments& assessments) {
   std::vector<core::Hours> times;
   for (const protocol::Administration& a : sessions) {
     times.push_back(a.time);
@@ -84,11 +81,28 @@ core::Result<SubjectOutcome> simulate_subject(const population::VirtualPatient& 
       unique.push_back(t);
     }
   }
+  return unique;
+}
 
+core::Result<SubjectOutcome> simulate_subject(const population::VirtualPatient& patient,
+                                              const std::vector<protocol::Administration>& sessions,
+                                              const Assessments& assessments,
+                                              const Expectancy& expectancy, std::uint64_t seed,
+                                              std::uint64_t slot_base) {
+  const std::vector<core::Hours> unique = assessment_times(sessions, assessments);
   const std::vector<pd::Dose> doses =
       to_model_doses(sessions, patient.covariates.weight, expectancy);
+  const pd::TimeCourse course =
+      KETAPATH_TRY(pd::simulate_ketamine(patient.parameters, doses, unique));
+  return record_outcome(patient, sessions, assessments, unique, course, seed, slot_base);
+}
+
+SubjectOutcome record_outcome(const population::VirtualPatient& patient,
+                              const std::vector<protocol::Administration>& sessions,
+                              const Assessments& assessments,
+                              const std::vector<core::Hours>& unique, const pd::TimeCourse& course,
+                              std::uint64_t seed, std::uint64_t slot_base) {
   const pd::KetamineParameters& p = patient.parameters;
-  const pd::TimeCourse course = KETAPATH_TRY(pd::simulate_ketamine(p, doses, unique));
 
   core::RandomStream noise(seed, {.replicate = patient.replicate,
                                   .subject = patient.subject,

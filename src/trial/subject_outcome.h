@@ -47,6 +47,21 @@ struct Expectancy {
 std::vector<pd::Dose> to_model_doses(const std::vector<protocol::Administration>& sessions,
                                      core::Kilograms weight, const Expectancy& expectancy);
 
+/// The distinct model times of a regimen's assessments: each session's start (pre-dose rating)
+/// and every rating, CADSS and vitals time after it, sorted, with times closer than 1e-9 h merged.
+/// The i-th time owns noise slots slot_base + 8 i + scale (see simulate_subject).
+std::vector<core::Hours> assessment_times(const std::vector<protocol::Administration>& sessions,
+                                          const Assessments& assessments);
+
+/// What a trial records from the model's noise-free course at `times` (= assessment_times(...)):
+/// ratings with noise, CADSS, vitals and measured concentrations, exactly as simulate_subject.
+/// `course` may come from pd::simulate_ketamine or from the batch engine (trial/batch_outcome.h).
+SubjectOutcome record_outcome(const population::VirtualPatient& patient,
+                              const std::vector<protocol::Administration>& sessions,
+                              const Assessments& assessments, const std::vector<core::Hours>& times,
+                              const pd::TimeCourse& course, std::uint64_t seed,
+                              std::uint64_t slot_base);
+
 /// Simulates one patient's sessions and records every assessment. Ratings at the same moment
 /// (168 h after one dose and before the next) are one rating. Noise: the standard normal of the
 /// rating of scale s at the i-th distinct assessment time is draw `slot_base + 8 i + s` of

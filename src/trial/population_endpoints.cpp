@@ -1,0 +1,143 @@
+#include "trial/population_endpoints.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "trial/responder.h"
+
+namespace ketapath::trial {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+population::BinSpec bins_of(ClinicalItem::Kind kind) {
+  switch (kind) {
+    case ClinicalItem::Kind::Responder:
+    case ClinicalItem::Kind::SessionResponder:
+      return {0.0, 1.0, 2, false};
+    case ClinicalItem::Kind::Reduction:
+      return {-1.0, 1.0, 2000, false};
+    case ClinicalItem::Kind::CadssPeak:
+      return {0.0, 92.0, 920, false};
+    case ClinicalItem::Kind::SbpPeak:
+    case ClinicalItem::Kind::HrPeak:
+      return {0.0, 100.0, 1000, false};
+  }
+  return {};
+}
+
+// Highest value at the times after 0 (NaN when there is none).
+double peak_after_zero(const std::vector<core::Hours>& times, const std::vector<double>& values) {
+  double peak = kNaN;
+  for (std::size_t j = 0; j < times.size(); ++j) {
+    if (times[j].value() > 0.0) {
+      peak = std::isnan(peak) ? values[j] : std::max(peak, values[j]);
+    }
+  }
+  return peak;
+}
+
+}  // namespace
+
+core::Result<ClinicalLayout> ClinicalLayout::create(
+    const Design& design, const std::vector<protocol::Administration>& sessions) {
+  ClinicalLayout layout;
+  layout.assessments_ = design.assessments;
+  const Assessments& as = design.assessments;
+  using Kind = ClinicalItem::Kind;
+  if (design.responder) {
+    layout.rule_ = *design.responder;
+    layout.rule_sessions_ = KETAPATH_TRY(rule_sessions(*design.responder, sessions));
+    layout.items_.push_back({Kind::Responder, 0, 0, 0});
+  }
+  for (std::size_t k = 0; k < sessions.size(); ++k) {
+    if (layout.rule_) {
+      layout.items_.push_back({Kind::SessionResponder, k, 0, 0});
+    }
+    for (std::size_t s = 0; s < as.scales.size(); ++s) {
+      for (std::size_t j = 0; j < as.ratings.size(); ++j) {
+        if (as.ratings[j].value() > 0.0) {
+          layout.items_.push_back({Kind::Reduction, k, s, j});
+        }
+      }
+    }
+    if (std::ranges::any_of(as.cadss, [](core::Hours t) { return t.value() > 0.0; })) {
+      layout.items_.push_back({Kind::CadssPeak, k, 0, 0});
+    }
+    if (std::ranges::any_of(as.vitals, [](core::Hours t) { return t.value() > 0.0; })) {
+      layout.items_.push_back({Kind::SbpPeak, k, 0, 0});
+      layout.items_.push_back({Kind::HrPeak, k, 0, 0});
+    }
+  }
+  return layout;
+}
+
+void ClinicalLayout::values(const SubjectOutcome& outcome, double* out) const {
+  using Kind = ClinicalItem::Kind;
+  for (std::size_t i = 0; i < items_.size(); ++i) {
+    const ClinicalItem& item = items_[i];
+    const SessionOutcome& so = outcome.sessions[item.session];
+    switch (item.kind) {
+      case Kind::Responder:
+        out[i] = responds(outcome, *rule_, rule_sessions_, assessments_) ? 1.0 : 0.0;
+        break;
+      case Kind::SessionResponder: {
+        const std::size_t one[] = {item.session};
+        out[i] = responds(outcome, *rule_, one, assessments_) ? 1.0 : 0.0;
+        break;
+      }
+      case Kind::Reduction: {
+        const double pre = so.pre[item.scale];
+        out[i] = pre > 0.0 ? (pre - so.ratings[item.scale][item.rating]) / pre : kNaN;
+        break;
+      }
+      case Kind::CadssPeak:
+        out[i] = peak_after_zero(assessments_.cadss, so.cadss);
+        break;
+      case Kind::SbpPeak:
+        out[i] = peak_after_zero(assessments_.vitals, so.vitals[vitals_index(Variable::Dsbp)]);
+        break;
+      case Kind::HrPeak:
+        out[i] = peak_after_zero(assessments_.vitals, so.vitals[vitals_index(Variable::Dhr)]);
+        break;
+    }
+  }
+}
+
+ClinicalSummary::ClinicalSummary(const ClinicalLayout& layout)
+    : statistics_(layout.size()), positives_(layout.size(), 0) {
+  histograms_.reserve(layout.size());
+  for (const ClinicalItem& item : layout.items()) {
+    histograms_.emplace_back(bins_of(item.kind));
+  }
+}
+
+void ClinicalSummary::add(const double* values) {
+  ++subjects_;
+  for (std::size_t i = 0; i < statistics_.size(); ++i) {
+    const double v = values[i];
+    if (std::isnan(v)) {
+      continue;
+    }
+    statistics_[i].add(v);
+    histograms_[i].add(v);
+    if (v == 1.0) {
+      ++positives_[i];
+    }
+  }
+}
+
+std::pair<double, double> wilson_interval(std::uint64_t positives, std::uint64_t n) {
+  if (n == 0) {
+    return {kNaN, kNaN};
+  }
+  const double m = static_cast<double>(n);
+  const double p = static_cast<double>(positives) / m;
+  const double z = 1.959963984540054;
+  const double centre = (p + z * z / (2 * m)) / (1 + z * z / m);
+  const double half = z / (1 + z * z / m) * std::sqrt(p * (1 - p) / m + z * z / (4 * m * m));
+  return {centre - half, centre + half};
+}
+
+}  // namespace ketapath::trial
