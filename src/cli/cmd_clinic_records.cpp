@@ -20,6 +20,7 @@ struct RecordOptions {
   std::string output;
   std::uint64_t seed = 1;
   int patients = 6;
+  std::string anchor;
 };
 
 core::Result<clinic::ReportData> gather(clinic::ClinicService& s, clinic::PatientId id) {
@@ -92,18 +93,30 @@ void add_record_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptio
   audit->fallthrough();
   CLI::App* verify = audit->add_subcommand("verify", "Recompute the hash chain and the head HMAC");
   verify->fallthrough();
-  runners.emplace_back(verify, [global] {
+  verify->add_option("--anchor", o->anchor,
+                     "SEQUENCE:HASH printed by an earlier verify and kept outside the database: "
+                     "also check the log still holds that entry unchanged (finds a restored copy)");
+  runners.emplace_back(verify, [global, o] {
     return run([&]() -> core::Status {
+      std::optional<clinic::AuditAnchor> anchor;
+      if (!o->anchor.empty()) {
+        anchor = KETAPATH_TRY(clinic::parse_audit_anchor(o->anchor));
+      }
       auto c = KETAPATH_TRY(open_clinic(*global));
-      const auto v = KETAPATH_TRY(c.service->verify_audit());
+      const auto v = KETAPATH_TRY(c.service->verify_audit(anchor));
       if (global->json) {
         print_json({{"intact", v.intact},
                     {"entries", v.entries},
                     {"head_hash", v.head_hash},
+                    {"anchor", clinic::anchor_text(v)},
                     {"problems", v.problems}});
       } else {
         fmt::print("audit log {}: {} entries, head {}\n", v.intact ? "intact" : "BROKEN", v.entries,
                    v.head_hash.empty() ? "-" : v.head_hash);
+        if (v.intact && v.entries > 0) {
+          fmt::print("anchor {} (keep it outside the database; verify --anchor checks it later)\n",
+                     clinic::anchor_text(v));
+        }
         for (const auto& problem : v.problems) {
           fmt::print("  {}\n", problem);
         }

@@ -5,10 +5,13 @@
 // head hash kept outside the table with an HMAC keyed by the clinic key file).
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "clinic/time.h"
+#include "core/error.h"
 
 namespace ketapath::clinic {
 
@@ -37,5 +40,26 @@ struct AuditVerification {
   std::string head_hash;
   std::vector<std::string> problems;  ///< "entry 17: hash mismatch", "head HMAC mismatch", ...
 };
+
+/// A point of the chain recorded outside the database ("SEQUENCE:HASH", as `audit verify` prints
+/// it): the head HMAC cannot tell a restored old copy of the whole database from the real one,
+/// but an anchor kept elsewhere (the end-of-day report, another system) can. Verifying against
+/// it finds a log that was rolled back before the anchor or rewritten from an entry before it.
+struct AuditAnchor {
+  std::int64_t sequence = 0;  ///< >= 1
+  std::string hash;           ///< lowercase hex (64 digits: SHA-256)
+};
+
+/// Parses "SEQUENCE:HASH". Errors: InvalidArgument naming the part that is wrong.
+core::Result<AuditAnchor> parse_audit_anchor(std::string_view text);
+
+/// "SEQUENCE:HASH" of a verification's head; empty for an empty log.
+std::string anchor_text(const AuditVerification& verification);
+
+/// Adds to `verification` the problems found by comparing it with an anchor: the log ends before
+/// the anchor (rolled back), or its entry at the anchor's sequence has another hash (rewritten).
+/// `entry_hash` is the stored hash at anchor.sequence when the log reaches it.
+void check_anchor(AuditVerification& verification, const AuditAnchor& anchor,
+                  const std::optional<std::string>& entry_hash);
 
 }  // namespace ketapath::clinic

@@ -265,8 +265,18 @@ core::Result<DrugId> ClinicService::save_drug(const DrugEntry& entry) {
   return stored.id;
 }
 
-core::Result<AuditVerification> ClinicService::verify_audit() {
-  return store_.audit().verify();
+core::Result<AuditVerification> ClinicService::verify_audit(
+    const std::optional<AuditAnchor>& anchor) {
+  AuditVerification v = KETAPATH_TRY(store_.audit().verify());
+  if (anchor) {
+    std::optional<std::string> hash;
+    const auto entries = KETAPATH_TRY(store_.audit().entries(anchor->sequence, 1));
+    if (!entries.empty() && entries.front().sequence == anchor->sequence) {
+      hash = entries.front().hash;
+    }
+    check_anchor(v, *anchor, hash);
+  }
+  return v;
 }
 
 }  // namespace ketapath::clinic

@@ -98,7 +98,9 @@ class ClinicService {
   core::Result<std::vector<DrugEntry>> drugs();
   core::Result<DrugId> save_drug(const DrugEntry& entry);
 
-  core::Result<AuditVerification> verify_audit();
+  /// Recomputes the chain and the head HMAC and, given an anchor recorded earlier outside the
+  /// database, checks the log still holds that entry unchanged (audit.h AuditAnchor).
+  core::Result<AuditVerification> verify_audit(const std::optional<AuditAnchor>& anchor = {});
 
   Timestamp now() const { return clock_(); }
 

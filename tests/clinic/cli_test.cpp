@@ -230,4 +230,38 @@ TEST_F(ClinicCli, AlertsAreListedAndAcknowledgedWithANote) {
   EXPECT_NE(text.out.find("acknowledged by test.nurse"), std::string::npos) << text.out;
 }
 
+TEST_F(ClinicCli, AnchorKeptElsewhereFindsARestoredOlderCopy) {
+  add_patient();
+  // Last night's backup: the database file and its key-protected head, copied whole.
+  const fs::path db = dir_ / "clinic.db";
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const fs::path from = db.string() + suffix;
+    if (fs::exists(from)) {
+      fs::copy_file(from, dir_ / (std::string("backup.db") + suffix));
+    }
+  }
+  add_patient("80");
+  const auto today = run("audit verify --json");
+  ASSERT_EQ(today.exit_code, 0) << last_error();
+  const std::string anchor = json::parse(today.out).at("anchor").get<std::string>();
+  ASSERT_FALSE(anchor.empty());
+  EXPECT_EQ(run("audit verify --anchor " + anchor).exit_code, 0) << last_error();
+
+  // Someone restores the backup over today's database: the chain and head are self-consistent.
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    fs::remove(db.string() + suffix);
+    const fs::path from = dir_ / (std::string("backup.db") + suffix);
+    if (fs::exists(from)) {
+      fs::copy_file(from, db.string() + suffix);
+    }
+  }
+  EXPECT_EQ(run("audit verify").exit_code, 0) << last_error();  // undetectable on its own
+  const auto checked = run("audit verify --json --anchor " + anchor);
+  EXPECT_EQ(checked.exit_code, 5) << checked.out << last_error();
+  const auto result = json::parse(checked.out);
+  EXPECT_FALSE(result.at("intact").get<bool>());
+  EXPECT_NE(result.at("problems").dump().find("removed"), std::string::npos) << checked.out;
+  EXPECT_EQ(run("audit verify --anchor 3:xyz").exit_code, 2);
+}
+
 }  // namespace
