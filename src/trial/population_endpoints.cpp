@@ -128,6 +128,27 @@ void ClinicalSummary::add(const double* values) {
   }
 }
 
+population::DerivedValues clinical_values(
+    std::shared_ptr<const population::PatientGenerator> generator,
+    std::shared_ptr<const BatchOutcomes> outcomes, std::shared_ptr<const ClinicalLayout> layout,
+    std::uint64_t seed, ClinicalSummary* summary) {
+  population::DerivedValues derived;
+  derived.per_subject = layout->size();
+  derived.compute = [generator = std::move(generator), outcomes = std::move(outcomes),
+                     layout = layout, seed](std::size_t first, std::size_t lanes,
+                                            const double* profiles, double* out) -> core::Status {
+    for (std::size_t l = 0; l < lanes; ++l) {
+      const population::VirtualPatient patient = generator->draw(seed, 0, first + l);
+      layout->values(outcomes->outcome(patient, profiles, l), out + l * layout->size());
+    }
+    return {};
+  };
+  derived.fold = [summary](std::size_t, const double* values) {
+    summary->add(values);
+  };
+  return derived;
+}
+
 std::pair<double, double> wilson_interval(std::uint64_t positives, std::uint64_t n) {
   if (n == 0) {
     return {kNaN, kNaN};

@@ -21,13 +21,17 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <utility>
 #include <vector>
 
 #include "core/error.h"
+#include "population/batch_runner.h"
 #include "population/batch_statistics.h"
+#include "population/virtual_patient.h"
 #include "protocol/regimen.h"
+#include "trial/batch_outcome.h"
 #include "trial/design.h"
 #include "trial/subject_outcome.h"
 
@@ -106,6 +110,16 @@ class ClinicalSummary {
   std::vector<population::Histogram> histograms_;
   std::vector<std::uint64_t> positives_;
 };
+
+/// The batch runner's per-subject values for one arm: population subject i is
+/// generator.draw(seed, 0, i) (as population::ketamine_subject_source), its record comes from
+/// `outcomes` and is reduced by `layout`; process 0 folds the values into *summary in subject
+/// order (*summary must outlive the run). Uses the kernel's profiles, so the arm's assessment
+/// times must be output times (population::plan_ketamine_batch puts them there).
+population::DerivedValues clinical_values(
+    std::shared_ptr<const population::PatientGenerator> generator,
+    std::shared_ptr<const BatchOutcomes> outcomes, std::shared_ptr<const ClinicalLayout> layout,
+    std::uint64_t seed, ClinicalSummary* summary);
 
 /// Wilson score interval (95%) of a proportion of `positives` in `n` trials, as fractions.
 std::pair<double, double> wilson_interval(std::uint64_t positives, std::uint64_t n);

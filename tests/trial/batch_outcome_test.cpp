@@ -1,0 +1,272 @@
+// Batch-engine trial records (trial::BatchOutcomes) against the per-subject path
+// (trial::simulate_subject), for the bundled glue2017 (SC, 3 doses) and clinic_iv (14 IV
+// infusions) designs. Both read the same virtual patients and noise slots and share the PD
+// algebra (pd::ketamine_outputs) and the recording (trial::record_outcome); only the integrator
+// of the plasticity state S differs (3-stage Gauss collocation vs RK4 substeps; PK is a matrix
+// exponential on both). So:
+//   - model outputs at the assessment times agree to a small relative tolerance (measured
+//     differences are printed; the bound is a little above them);
+//   - ratings are whole points: they are equal, except where the per-subject path's unrounded
+//     noisy score lies within that tolerance of a rounding boundary;
+//   - responder classification is equal except for a subject with such a rating.
+// Also: the population summary of clinical endpoints is bit-identical on 1 and 3 threads.
+
+#include "trial/batch_outcome.h"
+
+#include <algorithm>
+#include <cmath>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "core/random.h"
+#include "io/design_file.h"
+#include "io/model_file.h"
+#include "pd/rating_scales.h"
+#include "population/batch_kernel.h"
+#include "population/batch_ketamine.h"
+#include "population/batch_runner.h"
+#include "trial/population_endpoints.h"
+#include "trial/responder.h"
+#include "trial/subject_outcome.h"
+
+namespace ketapath::trial {
+namespace {
+
+constexpr std::uint64_t kSeed = 7;
+
+// Tolerances a little above the measured differences (printed by the test: glue2017 1.7e-7
+// relative on model outputs, |dS| 1.2e-7, 3.9e-6 points on noise-free scores; clinic_iv 9.3e-8,
+// 3.5e-8, 7.9e-7). Both paths evaluate the same formulas on Ce and S and Ce is exact on both, so
+// the difference is S's integration error.
+constexpr double kModelRelative = 5e-7;  // relative, on outputs above kFloor (measured 1.7e-7)
+constexpr double kFloor = 1e-6;          // absolute floor for values near 0
+constexpr double kScorePoints = 1e-5;    // points (noise-free scores: measured 3.9e-6)
+
+struct Arm {
+  Design design;
+  pd::KetamineModel model;
+  std::shared_ptr<const population::PatientGenerator> generator;
+  std::vector<protocol::Administration> sessions;
+  Expectancy expectancy;
+  population::KetamineBatchPlan plan;
+  population::BatchSchedule schedule;
+};
+
+Arm load_arm(const std::string& name) {
+  const std::string root = KETAPATH_SOURCE_DIR;
+  Arm a;
+  auto design = io::load_design_file(root + "/designs/" + name + ".toml");
+  EXPECT_TRUE(design.has_value()) << design.error().message;
+  a.design = *design;
+  const auto dirs = io::DataDirectories::from(std::nullopt, std::nullopt, std::nullopt, root);
+  auto model = io::load_model(root + "/models/" + a.design.model + ".toml", dirs);
+  EXPECT_TRUE(model.has_value()) << model.error().message;
+  a.model = *model;
+  a.generator = std::make_shared<const population::PatientGenerator>(
+      population::PatientGenerator::create(a.model, a.design.population).value());
+  a.sessions = protocol::administrations(a.design.arms[0].regimen).value();
+  a.expectancy = {a.design.expectancy_ketamine, a.design.expectancy_placebo,
+                  a.design.expectancy_midazolam};
+  std::vector<double> offsets;
+  for (const auto* times :
+       {&a.design.assessments.ratings, &a.design.assessments.cadss, &a.design.assessments.vitals}) {
+    for (core::Hours t : *times) {
+      offsets.push_back(t.value());
+    }
+  }
+  a.plan = population::plan_ketamine_batch(a.sessions, offsets, a.model.typical).value();
+  a.schedule = population::build_schedule(a.plan.protocol).value();
+  return a;
+}
+
+double relative(double x, double reference) {
+  return std::abs(x - reference) / std::max(std::abs(reference), kFloor);
+}
+
+// Distance of x to the nearest rounding boundary (k + 0.5).
+double to_boundary(double x) {
+  return std::abs(x - std::floor(x) - 0.5);
+}
+
+class BatchAgreement : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(BatchAgreement, RecordsEqualPerSubjectPathWithinTolerance) {
+  const Arm a = load_arm(GetParam());
+  const Assessments& as = a.design.assessments;
+  constexpr std::size_t kSubjects = 256;
+  population::BatchSubjects subjects;
+  ASSERT_TRUE(population::ketamine_subject_source(a.generator, a.plan.route, kSeed)(0, kSubjects,
+                                                                                    subjects));
+  const auto batch =
+      BatchOutcomes::create(a.sessions, as, a.expectancy, a.schedule.protocol.output_times_h, kSeed)
+          .value();
+  const std::vector<core::Hours>& times = batch.times();
+  ASSERT_EQ(times, assessment_times(a.sessions, as));
+  const std::vector<std::size_t> rule = rule_sessions(*a.design.responder, a.sessions).value();
+
+  const std::size_t n_times = a.schedule.protocol.output_times_h.size();
+  std::vector<double> profiles(n_times * population::kProfileVariables * population::kLanes);
+  std::vector<double> endpoints(population::kLanes * population::kEndpointCount);
+  double worst_model = 0.0;     // relative, over every model output
+  double worst_s = 0.0;         // absolute, plasticity S
+  double worst_expected = 0.0;  // points, noise-free scores
+  int rating_flips = 0;
+  int responder_flips = 0;
+  std::size_t ratings = 0;
+  for (std::size_t b = 0; b < kSubjects; b += population::kLanes) {
+    population::simulate_block(a.schedule, subjects, b, population::kLanes, endpoints.data(),
+                               profiles.data());
+    for (std::size_t l = 0; l < population::kLanes; ++l) {
+      const population::VirtualPatient patient = a.generator->draw(kSeed, 0, b + l);
+      const pd::KetamineParameters& p = patient.parameters;
+      const pd::TimeCourse fast = batch.course(patient, profiles.data(), l);
+      const auto doses = to_model_doses(a.sessions, patient.covariates.weight, a.expectancy);
+      const pd::TimeCourse exact = pd::simulate_ketamine(p, doses, times).value();
+      for (std::size_t i = 0; i < times.size(); ++i) {
+        ASSERT_EQ(fast.doses_before[i], exact.doses_before[i]);
+        worst_s = std::max(worst_s, std::abs(fast.sustained[i] - exact.sustained[i]));
+        for (auto [x, y] : {std::pair{fast.ketamine[i].value(), exact.ketamine[i].value()},
+                            {fast.norketamine[i].value(), exact.norketamine[i].value()},
+                            {fast.effect_site[i].value(), exact.effect_site[i].value()},
+                            {fast.cadss[i], exact.cadss[i]},
+                            {fast.dsbp[i].value(), exact.dsbp[i].value()},
+                            {fast.dhr[i].value(), exact.dhr[i].value()},
+                            {fast.acute[i], exact.acute[i]},
+                            {fast.placebo[i], exact.placebo[i]},
+                            {fast.total_reduction[i], exact.total_reduction[i]}}) {
+          worst_model = std::max(worst_model, relative(x, y));
+        }
+        for (pd::Scale scale : as.scales) {
+          const double baseline = baseline_of(patient, scale);
+          worst_expected =
+              std::max(worst_expected,
+                       std::abs(pd::expected_score(p, scale, baseline, fast.total_reduction[i]) -
+                                pd::expected_score(p, scale, baseline, exact.total_reduction[i])));
+        }
+      }
+      const SubjectOutcome from_batch = batch.outcome(patient, profiles.data(), l);
+      const SubjectOutcome reference =
+          simulate_subject(patient, a.sessions, as, a.expectancy, kSeed, 0).value();
+      ASSERT_EQ(from_batch.sessions.size(), reference.sessions.size());
+      // A rating may differ only where the reference's unrounded score is at a boundary.
+      core::RandomStream noise(
+          kSeed, {.replicate = 0, .subject = b + l, .stream = core::Stream::Assessment});
+      bool flipped = false;
+      const auto check_rating = [&](double got, double want, pd::Scale scale, core::Hours t) {
+        ++ratings;
+        if (got == want) {
+          return;
+        }
+        const auto it = std::ranges::lower_bound(times, core::Hours(t.value() - 1e-9));
+        const auto i = static_cast<std::size_t>(it - times.begin());
+        noise.seek(8 * i + static_cast<std::uint64_t>(scale));
+        const double z = noise.normal();
+        const double unrounded =
+            pd::expected_score(p, scale, baseline_of(patient, scale), exact.total_reduction[i]) +
+            pd::scale_noise_sd(p, scale) * z;
+        EXPECT_EQ(std::abs(got - want), 1.0);
+        EXPECT_LT(to_boundary(unrounded), kScorePoints)
+            << "subject " << b + l << " rating at " << t.value() << " h: " << got << " vs " << want;
+        ++rating_flips;
+        flipped = true;
+      };
+      for (std::size_t k = 0; k < a.sessions.size(); ++k) {
+        const SessionOutcome& x = from_batch.sessions[k];
+        const SessionOutcome& y = reference.sessions[k];
+        const core::Hours t0 = a.sessions[k].time;
+        for (std::size_t s = 0; s < as.scales.size(); ++s) {
+          check_rating(x.pre[s], y.pre[s], as.scales[s], t0);
+          for (std::size_t j = 0; j < as.ratings.size(); ++j) {
+            check_rating(x.ratings[s][j], y.ratings[s][j], as.scales[s], t0 + as.ratings[j]);
+          }
+        }
+        for (std::size_t j = 0; j < as.cadss.size(); ++j) {
+          EXPECT_LE(relative(x.cadss_model[j], y.cadss_model[j]), kModelRelative);
+          check_rating(x.cadss[j], y.cadss[j], pd::Scale::Cadss, t0 + as.cadss[j]);
+        }
+        for (std::size_t v = 0; v < kVitalsCount; ++v) {
+          for (std::size_t j = 0; j < as.vitals.size(); ++j) {
+            EXPECT_LE(relative(x.vitals[v][j], y.vitals[v][j]), kModelRelative)
+                << "subject " << b + l << " session " << k << " vitals " << v << " time " << j;
+          }
+        }
+      }
+      const bool r1 = responds(from_batch, *a.design.responder, rule, as);
+      const bool r2 = responds(reference, *a.design.responder, rule, as);
+      if (r1 != r2) {
+        ++responder_flips;
+        EXPECT_TRUE(flipped) << "subject " << b + l << " changes class without a boundary rating";
+      }
+    }
+  }
+  std::cout << GetParam() << ": " << kSubjects << " subjects, " << times.size()
+            << " assessment times; max relative difference of model outputs " << worst_model
+            << ", max |dS| " << worst_s << ", max noise-free score difference " << worst_expected
+            << " points; " << rating_flips << " of " << ratings << " ratings and "
+            << responder_flips << " responder classes differ\n";
+  EXPECT_LE(worst_model, kModelRelative);
+  EXPECT_LE(worst_expected, kScorePoints);
+  // Expected flips: ratings x 2 x worst_expected (uniform fractional parts), far below 1 here.
+  EXPECT_LE(rating_flips, 2);
+}
+
+INSTANTIATE_TEST_SUITE_P(BundledDesigns, BatchAgreement,
+                         ::testing::Values("glue2017", "clinic_iv"));
+
+// The clinical summary (and the PK endpoint summary) of a population run does not depend on the
+// number of threads: values are computed per subject and folded in subject order.
+TEST(BatchPopulation, ClinicalSummaryIdenticalOnOneAndThreeThreads) {
+  const Arm a = load_arm("glue2017");
+  const auto outcomes = std::make_shared<const BatchOutcomes>(
+      BatchOutcomes::create(a.sessions, a.design.assessments, a.expectancy,
+                            a.schedule.protocol.output_times_h, kSeed)
+          .value());
+  const auto layout =
+      std::make_shared<const ClinicalLayout>(ClinicalLayout::create(a.design, a.sessions).value());
+  const auto source = population::ketamine_subject_source(a.generator, a.plan.route, kSeed);
+  std::vector<ClinicalSummary> clinical;
+  std::vector<population::EndpointSummary> pk;
+  clinical.emplace_back(*layout);
+  clinical.emplace_back(*layout);
+  std::size_t run = 0;
+  for (unsigned threads : {1u, 3u}) {
+    const auto result = population::run_population(
+        a.schedule, source,
+        {.subjects = 700,
+         .threads = threads,
+         .derived = clinical_values(a.generator, outcomes, layout, kSeed, &clinical[run])},
+        nullptr);
+    ASSERT_TRUE(result.has_value()) << result.error().message;
+    pk.push_back(*result->summary);
+    ++run;
+  }
+  EXPECT_EQ(clinical[0].subjects(), 700u);
+  EXPECT_TRUE(clinical[0] == clinical[1]);
+  EXPECT_TRUE(pk[0] == pk[1]);
+  // The runner's values are those of the records: responder count by the design's rule.
+  ASSERT_TRUE(layout->has_responder_rule());
+  const auto rule = rule_sessions(*a.design.responder, a.sessions).value();
+  std::uint64_t responders = 0;
+  population::BatchSubjects subjects;
+  ASSERT_TRUE(source(0, 700, subjects));
+  std::vector<double> profiles(a.schedule.protocol.output_times_h.size() *
+                               population::kProfileVariables * population::kLanes);
+  std::vector<double> endpoints(population::kLanes * population::kEndpointCount);
+  for (std::size_t b = 0; b < 700; b += population::kLanes) {
+    const std::size_t lanes = std::min<std::size_t>(population::kLanes, 700 - b);
+    population::simulate_block(a.schedule, subjects, b, lanes, endpoints.data(), profiles.data());
+    for (std::size_t l = 0; l < lanes; ++l) {
+      const auto o = outcomes->outcome(a.generator->draw(kSeed, 0, b + l), profiles.data(), l);
+      responders += responds(o, *a.design.responder, rule, a.design.assessments) ? 1 : 0;
+    }
+  }
+  EXPECT_EQ(clinical[0].positives(0), responders);
+  EXPECT_GT(responders, 0u);
+  EXPECT_LT(responders, 700u);
+}
+
+}  // namespace
+}  // namespace ketapath::trial
