@@ -69,26 +69,35 @@ TEST(Migrations, EditedAppliedMigrationIsReported) {
   EXPECT_NE(again.error().message.find("differs"), std::string::npos) << again.error().message;
 }
 
+/// Makes `file` a SQLite database at schema `version`, as an older Ketapath left it, and returns
+/// the open connection for the caller to add rows of that era.
+std::unique_ptr<sql::Connection> database_at_version(const std::string& file, std::size_t version) {
+  auto connection = sqlite::SqliteConnection::open(file, {.create = true});
+  EXPECT_TRUE(connection);
+  auto migrations = migrations_for(sql::Dialect::Sqlite);
+  EXPECT_TRUE(migrations);
+  if (!connection || !migrations || migrations->size() <= version) {
+    ADD_FAILURE() << "no connection, or no migration after version " << version;
+    return nullptr;
+  }
+  EXPECT_TRUE((*connection)
+                  ->execute_script("CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, "
+                                   "name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT "
+                                   "NOT NULL)"));
+  for (std::size_t i = 0; i < version; ++i) {
+    const Migration& m = (*migrations)[i];
+    EXPECT_TRUE((*connection)->execute_script(m.sql));
+    EXPECT_TRUE((*connection)
+                    ->execute("INSERT INTO schema_migrations VALUES ($1, $2, $3, "
+                              "'2026-01-01T00:00:00.000Z')",
+                              {sql::integer(m.version), sql::text(m.name), sql::text(m.checksum)}));
+  }
+  return std::move(*connection);
+}
+
 TEST(Migrations, OlderSchemaNeedsInitWhichMigratesIt) {
   SqliteTestDatabase database;
-  {
-    // A database left at version 1, as an older Ketapath would have made it.
-    auto connection = sqlite::SqliteConnection::open(database.file(), {.create = true});
-    ASSERT_TRUE(connection);
-    auto migrations = migrations_for(sql::Dialect::Sqlite);
-    ASSERT_TRUE(migrations);
-    ASSERT_TRUE(
-        (*connection)
-            ->execute_script(
-                "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, "
-                "checksum TEXT NOT NULL, applied_at TEXT NOT NULL)"));
-    ASSERT_TRUE((*connection)->execute_script(migrations->front().sql));
-    ASSERT_TRUE(
-        (*connection)
-            ->execute(
-                "INSERT INTO schema_migrations VALUES (1, $1, $2, '2026-01-01T00:00:00.000Z')",
-                {sql::text(migrations->front().name), sql::text(migrations->front().checksum)}));
-  }
+  ASSERT_NE(database_at_version(database.file(), 1), nullptr);
   auto store = database.open();
   ASSERT_NE(store, nullptr);
   auto refused = store->begin();
@@ -105,36 +114,17 @@ TEST(Migrations, OlderSchemaNeedsInitWhichMigratesIt) {
 TEST(Migrations, AlertsOfAVersion2DatabaseSurviveTheAcknowledgementMigration) {
   SqliteTestDatabase database;
   {
-    auto connection = sqlite::SqliteConnection::open(database.file(), {.create = true});
-    ASSERT_TRUE(connection);
-    auto migrations = migrations_for(sql::Dialect::Sqlite);
-    ASSERT_TRUE(migrations);
-    ASSERT_GE(migrations->size(), 3u);
+    auto connection = database_at_version(database.file(), 2);
+    ASSERT_NE(connection, nullptr);
     ASSERT_TRUE(
-        (*connection)
-            ->execute_script(
-                "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, "
-                "checksum TEXT NOT NULL, applied_at TEXT NOT NULL)"));
-    for (std::size_t i = 0; i < 2; ++i) {
-      const Migration& m = (*migrations)[i];
-      ASSERT_TRUE((*connection)->execute_script(m.sql));
-      ASSERT_TRUE(
-          (*connection)
-              ->execute("INSERT INTO schema_migrations VALUES ($1, $2, $3, "
-                        "'2026-01-01T00:00:00.000Z')",
-                        {sql::integer(m.version), sql::text(m.name), sql::text(m.checksum)}));
-    }
-    ASSERT_TRUE((*connection)
-                    ->execute_script("INSERT INTO patients (name, birth_date, sex, created_at) "
-                                     "VALUES ('Old Record', '1980-01-02', 'F', "
-                                     "'2026-01-01T00:00:00Z')"));
-    ASSERT_TRUE(
-        (*connection)
-            ->execute_script(
-                "INSERT INTO alerts (patient_id, session_id, raised_at, level, measure, value, "
-                "unit, threshold, message, acknowledged, acknowledged_by) VALUES (1, NULL, "
-                "'2026-01-01T09:30:00Z', 'pause', 'systolic_bp', 185, 'mmHg', 180, 'high', 1, "
-                "'nurse.b')"));
+        connection->execute_script("INSERT INTO patients (name, birth_date, sex, created_at) "
+                                   "VALUES ('Old Record', '1980-01-02', 'F', "
+                                   "'2026-01-01T00:00:00Z')"));
+    ASSERT_TRUE(connection->execute_script(
+        "INSERT INTO alerts (patient_id, session_id, raised_at, level, measure, value, "
+        "unit, threshold, message, acknowledged, acknowledged_by) VALUES (1, NULL, "
+        "'2026-01-01T09:30:00Z', 'pause', 'systolic_bp', 185, 'mmHg', 180, 'high', 1, "
+        "'nurse.b')"));
   }
   auto store = database.open();
   ASSERT_NE(store, nullptr);
