@@ -13,7 +13,8 @@ socket_dir=/var/run/postgresql
 conf_dir="/etc/postgresql/${version}/${cluster}"
 role=ketapath
 database=ketapath_test
-url="postgresql://${role}:${role}@%2Fvar%2Frun%2Fpostgresql/${database}"
+# sslmode=disable: a Unix socket has no TLS, and a PGSSLMODE in the environment must not matter.
+url="postgresql://${role}:${role}@%2Fvar%2Frun%2Fpostgresql/${database}?sslmode=disable"
 
 sudo=""
 if [[ $(id -u) -ne 0 ]]; then
