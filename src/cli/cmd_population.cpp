@@ -2,8 +2,12 @@
 // a population of virtual patients through the batch engine. DESIGN is `benchmark` (the fixed
 // workload of docs/performance.md) or a trial design (bundled name or path) whose arms are
 // simulated one after another with the design's population and the model's variability.
-// Summary on stdout; wall time and subjects/second on stderr; a progress bar on a terminal for
-// runs longer than a second. Under mpirun the subjects are sharded over the ranks; rank 0 prints.
+// Summary on stdout: PK and plasticity endpoints, and for designs the clinical endpoints of each
+// arm (responders by the design's rule with a Wilson 95% interval; reduction on every rated scale
+// at every rating time, CADSS, dSBP and dHR peaks, per session), computed from the batch
+// profiles by trial::BatchOutcomes with the same PD algebra and noise as `ketapath trial`.
+// Wall time and subjects/second on stderr; a progress bar on a terminal for runs longer than a
+// second. Under mpirun the subjects are sharded over the ranks; rank 0 prints.
 
 #include <chrono>
 #include <cmath>
@@ -25,6 +29,8 @@
 #include "population/cluster_mpi.h"
 #include "population/profile_writer.h"
 #include "protocol/regimen.h"
+#include "trial/batch_outcome.h"
+#include "trial/population_endpoints.h"
 
 namespace ketapath::cli {
 namespace {
@@ -43,11 +49,21 @@ struct Options {
   std::string data_dir;
 };
 
+// The clinical side of one design arm: how records are made and reduced, and what to print.
+struct Clinical {
+  std::shared_ptr<const trial::Design> design;
+  std::vector<protocol::Administration> sessions;
+  std::shared_ptr<const population::PatientGenerator> generator;
+  std::shared_ptr<const trial::BatchOutcomes> outcomes;
+  std::shared_ptr<const trial::ClinicalLayout> layout;
+};
+
 // One population to run: a label, the compiled schedule and where subjects come from.
 struct Workload {
   std::string label;
   population::BatchSchedule schedule;
   population::SubjectSource source;
+  std::optional<Clinical> clinical;  // designs only (the benchmark workload has no assessments)
 };
 
 core::Result<std::vector<Workload>> load_workloads(const Options& o) {
@@ -68,7 +84,11 @@ core::Result<std::vector<Workload>> load_workloads(const Options& o) {
       o.data_dir.empty() ? std::nullopt : std::optional<std::filesystem::path>(o.data_dir),
       KETAPATH_SOURCE_DATA_DIR);
   const auto path = KETAPATH_TRY(io::resolve_data_file(o.design, "designs", dirs));
-  const trial::Design design = KETAPATH_TRY(io::load_design_file(path));
+  const auto shared_design =
+      std::make_shared<const trial::Design>(KETAPATH_TRY(io::load_design_file(path)));
+  const trial::Design& design = *shared_design;
+  const trial::Expectancy expectancy{design.expectancy_ketamine, design.expectancy_placebo,
+                                     design.expectancy_midazolam};
   const pd::KetamineModel model = KETAPATH_TRY(io::load_model(design.model, dirs));
   auto generator = std::make_shared<const population::PatientGenerator>(
       KETAPATH_TRY(population::PatientGenerator::create(model, design.population)));
@@ -87,15 +107,106 @@ core::Result<std::vector<Workload>> load_workloads(const Options& o) {
           plan.error(), fmt::format("design {}, arm {}", design.name, arm.name)));
     }
     auto schedule = KETAPATH_TRY(population::build_schedule(plan->protocol));
+    Clinical clinical{shared_design, sessions, generator, nullptr, nullptr};
+    clinical.outcomes =
+        std::make_shared<const trial::BatchOutcomes>(KETAPATH_TRY(trial::BatchOutcomes::create(
+            sessions, design.assessments, expectancy, schedule.protocol.output_times_h, o.seed)));
+    clinical.layout = std::make_shared<const trial::ClinicalLayout>(
+        KETAPATH_TRY(trial::ClinicalLayout::create(design, sessions)));
     workloads.push_back(
         {fmt::format("{}, arm {} ({} ketamine doses, route {})", design.name, arm.name,
                      plan->protocol.doses.size(), pd::route_name(plan->route)),
-         std::move(schedule), population::ketamine_subject_source(generator, plan->route, o.seed)});
+         std::move(schedule), population::ketamine_subject_source(generator, plan->route, o.seed),
+         std::move(clinical)});
   }
   return workloads;
 }
 
-void print_summary(const Workload& w, const population::EndpointSummary& s) {
+std::string percent_interval(std::uint64_t positives, std::uint64_t n) {
+  const auto [low, high] = trial::wilson_interval(positives, n);
+  return fmt::format("{:.2f}% (95% CI {:.2f}-{:.2f}%)",
+                     100.0 * static_cast<double>(positives) / static_cast<double>(n), 100 * low,
+                     100 * high);
+}
+
+std::string session_label(const protocol::Administration& a) {
+  if (a.agent == protocol::Agent::Ketamine) {
+    return fmt::format("{} {}", a.dose.describe(), protocol::route_name(a.route));
+  }
+  return fmt::format("{} {}", protocol::agent_name(a.agent), protocol::route_name(a.route));
+}
+
+// Clinical endpoints of one arm, one row per session and measure.
+void print_clinical(const Clinical& c, const trial::ClinicalSummary& s) {
+  const trial::Design& d = *c.design;
+  const trial::Assessments& as = d.assessments;
+  using Kind = trial::ClinicalItem::Kind;
+  const auto& items = c.layout->items();
+  if (d.enrichment) {
+    fmt::print(
+        "note: the design's enrichment run-in is not simulated; these are unselected "
+        "patients\n");
+  }
+  if (c.layout->has_responder_rule()) {
+    fmt::print("responders (design rule): {} of {} = {}\n  rule: {}\n", s.positives(0),
+               s.subjects(), percent_interval(s.positives(0), s.subjects()),
+               d.responder->definition);
+  }
+  fmt::print("{:>3} {:<18} {:<24} {:>7} {:>9} {:>8} {:>8} {:>8} {:>8} {:>8}\n", "ses", "dose",
+             "measure", "time", "n", "mean", "sd", "p05", "median", "p95");
+  const auto max_time = [](const std::vector<core::Hours>& times) {
+    double m = 0.0;
+    for (core::Hours t : times) {
+      m = std::max(m, t.value());
+    }
+    return m;
+  };
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const trial::ClinicalItem& item = items[i];
+    if (item.kind == Kind::Responder) {
+      continue;
+    }
+    const std::string dose = session_label(c.sessions[item.session]);
+    if (item.kind == Kind::SessionResponder) {
+      fmt::print("{:>3} {:<18} {:<24} {:>7} {:>9} {}\n", item.session + 1, dose,
+                 "responders (rule here)", "", s.statistic(i).count(),
+                 percent_interval(s.positives(i), s.statistic(i).count()));
+      continue;
+    }
+    std::string measure;
+    std::string time;
+    double scale = 1.0;
+    switch (item.kind) {
+      case Kind::Reduction:
+        measure = fmt::format("{} reduction %", pd::scale_label(as.scales[item.scale]));
+        time = fmt::format("{:g} h", as.ratings[item.rating].value());
+        scale = 100.0;
+        break;
+      case Kind::CadssPeak:
+        measure = "CADSS peak (rated)";
+        time = fmt::format("<={:g} h", max_time(as.cadss));
+        break;
+      case Kind::SbpPeak:
+        measure = "dSBP peak mmHg";
+        time = fmt::format("<={:g} h", max_time(as.vitals));
+        break;
+      case Kind::HrPeak:
+        measure = "dHR peak bpm";
+        time = fmt::format("<={:g} h", max_time(as.vitals));
+        break;
+      default:
+        break;
+    }
+    const auto& st = s.statistic(i);
+    fmt::print("{:>3} {:<18} {:<24} {:>7} {:>9} {:>8.2f} {:>8.2f} {:>8.2f} {:>8.2f} {:>8.2f}\n",
+               item.session + 1, dose, measure, time, st.count(), st.mean() * scale,
+               std::sqrt(st.variance()) * scale, s.quantile(i, 0.05) * scale,
+               s.quantile(i, 0.5) * scale, s.quantile(i, 0.95) * scale);
+  }
+}
+
+void print_summary(const Workload& w, const population::EndpointSummary& s,
+                   const trial::ClinicalSummary* clinical) {
   using population::Endpoint;
 
   struct Row {
@@ -123,16 +234,14 @@ void print_summary(const Workload& w, const population::EndpointSummary& s) {
                s.quantile(r.endpoint, 0.5) * r.scale, s.quantile(r.endpoint, 0.05) * r.scale,
                s.quantile(r.endpoint, 0.95) * r.scale);
   }
-  // Wilson score interval for the responder fraction.
-  const double n = static_cast<double>(s.subjects());
-  const double p = static_cast<double>(s.responders()) / n;
-  const double z = 1.959963984540054;
-  const double centre = (p + z * z / (2 * n)) / (1 + z * z / n);
-  const double half = z / (1 + z * z / n) * std::sqrt(p * (1 - p) / n + z * z / (4 * n * n));
-  fmt::print(
-      "plasticity responders (S max >= {:g}): {} of {} = {:.2f}% (95% CI {:.2f}-{:.2f}%)\n\n",
-      s.responder_threshold(), s.responders(), s.subjects(), 100 * p, 100 * (centre - half),
-      100 * (centre + half));
+  if (clinical != nullptr && w.clinical) {
+    print_clinical(*w.clinical, *clinical);
+  } else {
+    // The benchmark workload has no ratings: its responder line is the plasticity surrogate.
+    fmt::print("plasticity responders (S max >= {:g}): {} of {} = {}\n", s.responder_threshold(),
+               s.responders(), s.subjects(), percent_interval(s.responders(), s.subjects()));
+  }
+  fmt::print("\n");
 }
 
 class ProgressBar {
@@ -215,12 +324,20 @@ int run(const Options& o) {
       sink = std::move(*created);
     }
     ProgressBar bar(rank == 0 && isatty(fileno(stderr)) != 0);
+    std::optional<trial::ClinicalSummary> clinical;
+    population::DerivedValues derived;
+    if (workload.clinical) {
+      const Clinical& c = *workload.clinical;
+      clinical.emplace(*c.layout);
+      derived = trial::clinical_values(c.generator, c.outcomes, c.layout, o.seed, &*clinical);
+    }
     const auto start = Clock::now();
     auto result = population::run_population(workload.schedule, workload.source,
                                              {.subjects = o.subjects,
                                               .threads = threads,
                                               .profiles = o.profiles,
                                               .responder_s_max = o.responder_s_max,
+                                              .derived = std::move(derived),
                                               .progress =
                                                   [&bar](std::size_t done, std::size_t total) {
                                                     bar.update(done, total);
@@ -236,7 +353,7 @@ int run(const Options& o) {
     }
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     if (rank == 0) {
-      print_summary(workload, *result->summary);
+      print_summary(workload, *result->summary, clinical ? &*clinical : nullptr);
       std::fflush(stdout);
       std::fprintf(stderr,
                    "population: %zu subjects in %.3f s wall, %.0f subjects/s (%u threads x %d "
@@ -267,7 +384,8 @@ Runner setup(CLI::App& app) {
       ->check(CLI::IsMember({"auto", "csv", "hdf5"}))
       ->default_val("auto");
   app.add_option("--responder-s-max", o->responder_s_max,
-                 "Plasticity responder threshold on S max (fraction)")
+                 "Plasticity responder threshold on S max (fraction; benchmark workload only, "
+                 "designs count responders by their own rule)")
       ->default_val(0.3);
   app.add_option("--data-dir", o->data_dir, "Directory holding models/ and designs/");
   return [o] {
