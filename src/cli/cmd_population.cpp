@@ -5,7 +5,8 @@
 // Summary on stdout: PK and plasticity endpoints, and for designs the clinical endpoints of each
 // arm (responders by the design's rule with a Wilson 95% interval; reduction on every rated scale
 // at every rating time, CADSS, dSBP and dHR peaks, per session), computed from the batch
-// profiles by trial::BatchOutcomes with the same PD algebra and noise as `ketapath trial`.
+// profiles by trial::BatchOutcomes with the same PD algebra and noise as `ketapath trial`
+// (`--pk-only` skips them, and prints the S-max surrogate responder line as the benchmark does).
 // Wall time and subjects/second on stderr; a progress bar on a terminal for runs longer than a
 // second. Under mpirun the subjects are sharded over the ranks; rank 0 prints.
 
@@ -46,6 +47,7 @@ struct Options {
   bool profiles = false;
   std::string profile_format = "auto";
   double responder_s_max = 0.3;
+  bool pk_only = false;
   std::string data_dir;
 };
 
@@ -326,7 +328,7 @@ int run(const Options& o) {
     ProgressBar bar(rank == 0 && isatty(fileno(stderr)) != 0);
     std::optional<trial::ClinicalSummary> clinical;
     population::DerivedValues derived;
-    if (workload.clinical) {
+    if (workload.clinical && !o.pk_only) {
       const Clinical& c = *workload.clinical;
       clinical.emplace(*c.layout);
       derived = trial::clinical_values(c.generator, c.outcomes, c.layout, o.seed, &*clinical);
@@ -384,9 +386,12 @@ Runner setup(CLI::App& app) {
       ->check(CLI::IsMember({"auto", "csv", "hdf5"}))
       ->default_val("auto");
   app.add_option("--responder-s-max", o->responder_s_max,
-                 "Plasticity responder threshold on S max (fraction; benchmark workload only, "
-                 "designs count responders by their own rule)")
+                 "Plasticity responder threshold on S max (fraction; benchmark workload and "
+                 "--pk-only; designs count responders by their own rule)")
       ->default_val(0.3);
+  app.add_flag("--pk-only", o->pk_only,
+               "Designs: PK and plasticity endpoints only, without the clinical endpoints "
+               "(faster; responders are then the S max surrogate)");
   app.add_option("--data-dir", o->data_dir, "Directory holding models/ and designs/");
   return [o] {
     return run(*o);
