@@ -162,6 +162,78 @@ TEST(BatchRunnerTest, TwoRanksGiveTheSameResultAsOne) {
   EXPECT_EQ(sink.endpoint_values, single.endpoints);
 }
 
+// Derived values (RunOptions::derived) come from each block's profiles, travel with the endpoints
+// between ranks and are folded in subject order: here S at the last output (must equal the kSEnd
+// endpoint) and the subject index, on 1 and 3 threads and on 2 in-process ranks.
+DerivedValues last_s_and_index(std::vector<double>& folded, std::size_t times) {
+  return {.per_subject = 2,
+          .compute = [times](std::size_t first, std::size_t lanes, const double* profiles,
+                             double* out) -> core::Status {
+            for (std::size_t l = 0; l < lanes; ++l) {
+              out[2 * l] = profiles[((times - 1) * kProfileVariables + 3) * kLanes + l];
+              out[2 * l + 1] = static_cast<double>(first + l);
+            }
+            return {};
+          },
+          .fold =
+              [&folded](std::size_t subject, const double* values) {
+                EXPECT_EQ(static_cast<double>(subject), values[1]);
+                folded.insert(folded.end(), values, values + 2);
+              }};
+}
+
+TEST(BatchRunnerTest, DerivedValuesFoldedInSubjectOrderOnThreadsAndRanks) {
+  const BatchSchedule schedule = short_schedule();
+  const std::size_t times = schedule.protocol.output_times_h.size();
+  const std::size_t n = 2 * kSegmentSize + 77;  // three segments: ranks 0, 1, 0
+  std::vector<std::vector<double>> folded(3);
+  std::vector<RecordingSink> sinks(3);
+  for (std::size_t run = 0; run < 2; ++run) {
+    RunOptions options{.subjects = n,
+                       .threads = run == 0 ? 1u : 3u,
+                       .derived = last_s_and_index(folded[run], times)};
+    ASSERT_TRUE(run_population(schedule, benchmark_source(11), options, &sinks[run]));
+  }
+  InProcessCluster::Mailbox mailbox;
+  InProcessCluster rank0(0, mailbox), rank1(1, mailbox);
+  std::vector<double> unused;
+  RunOptions other_options{.subjects = n, .threads = 1, .derived = last_s_and_index(unused, times)};
+  std::thread other([&] {
+    EXPECT_TRUE(run_population(schedule, benchmark_source(11), other_options, nullptr, &rank1));
+  });
+  RunOptions options{.subjects = n, .threads = 1, .derived = last_s_and_index(folded[2], times)};
+  ASSERT_TRUE(run_population(schedule, benchmark_source(11), options, &sinks[2], &rank0));
+  other.join();
+  EXPECT_TRUE(unused.empty());  // only rank 0 folds
+  ASSERT_EQ(folded[0].size(), 2 * n);
+  EXPECT_EQ(folded[0], folded[1]);
+  EXPECT_EQ(folded[0], folded[2]);
+  EXPECT_EQ(sinks[0].endpoint_values, sinks[2].endpoint_values);
+  for (std::size_t i = 0; i < n; ++i) {
+    ASSERT_EQ(folded[0][2 * i], sinks[0].endpoint_values[i * kEndpointCount + kSEnd]) << i;
+  }
+}
+
+TEST(BatchRunnerTest, DerivedValuesErrorsAreReported) {
+  const BatchSchedule schedule = short_schedule();
+  RunOptions missing{.subjects = 10, .threads = 1, .derived = {.per_subject = 1}};
+  EXPECT_FALSE(run_population(schedule, benchmark_source(1), missing, nullptr).has_value());
+  RunOptions failing{
+      .subjects = 100,
+      .threads = 2,
+      .derived = {
+          .per_subject = 1,
+          .compute = [](std::size_t first, std::size_t, const double*, double*) -> core::Status {
+            if (first >= 64) {
+              return core::fail(core::ErrorCode::InvalidArgument, "derived: subject {}", first);
+            }
+            return {};
+          }}};
+  auto result = run_population(schedule, benchmark_source(1), failing, nullptr);
+  ASSERT_FALSE(result.has_value());
+  EXPECT_NE(result.error().message.find("derived: subject"), std::string::npos);
+}
+
 TEST(BatchRunnerTest, ErrorsAreReported) {
   const BatchSchedule schedule = short_schedule();
   EXPECT_FALSE(
