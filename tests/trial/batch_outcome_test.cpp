@@ -250,6 +250,17 @@ TEST(BatchPopulation, ClinicalSummaryIdenticalOnOneAndThreeThreads) {
   ASSERT_TRUE(layout->has_responder_rule());
   const auto rule = rule_sessions(*a.design.responder, a.sessions).value();
   std::uint64_t responders = 0;
+  // Item to check against a direct computation: HAM-A reduction 1 h after the third session.
+  std::size_t item = layout->size();
+  for (std::size_t i = 0; i < layout->size(); ++i) {
+    const ClinicalItem& it = layout->items()[i];
+    if (it.kind == ClinicalItem::Kind::Reduction && it.session == 2 && it.scale == 0 &&
+        a.design.assessments.ratings[it.rating] == core::Hours(1.0)) {
+      item = i;
+    }
+  }
+  ASSERT_LT(item, layout->size());
+  std::vector<double> reductions;
   population::BatchSubjects subjects;
   ASSERT_TRUE(source(0, 700, subjects));
   std::vector<double> profiles(a.schedule.protocol.output_times_h.size() *
@@ -261,8 +272,29 @@ TEST(BatchPopulation, ClinicalSummaryIdenticalOnOneAndThreeThreads) {
     for (std::size_t l = 0; l < lanes; ++l) {
       const auto o = outcomes->outcome(a.generator->draw(kSeed, 0, b + l), profiles.data(), l);
       responders += responds(o, *a.design.responder, rule, a.design.assessments) ? 1 : 0;
+      const SessionOutcome& third = o.sessions[2];
+      if (third.pre[0] > 0.0) {
+        reductions.push_back((third.pre[0] - third.ratings[0][layout->items()[item].rating]) /
+                             third.pre[0]);
+      }
     }
   }
+  // Mean by a two-pass sum (Welford in the summary: equal to rounding), median within one bin
+  // (0.001) of the exact type-7 median.
+  const auto& st = clinical[0].statistic(item);
+  ASSERT_EQ(st.count(), reductions.size());
+  double sum = 0.0;
+  for (double r : reductions) {
+    sum += r;
+  }
+  EXPECT_NEAR(st.mean(), sum / static_cast<double>(reductions.size()), 1e-12);
+  std::ranges::sort(reductions);
+  const double h = 0.5 * static_cast<double>(reductions.size() - 1);
+  const auto lo = static_cast<std::size_t>(h);
+  const double median =
+      reductions[lo] + (h - static_cast<double>(lo)) *
+                           (reductions[std::min(lo + 1, reductions.size() - 1)] - reductions[lo]);
+  EXPECT_NEAR(clinical[0].quantile(item, 0.5), median, 0.001);
   EXPECT_EQ(clinical[0].positives(0), responders);
   EXPECT_GT(responders, 0u);
   EXPECT_LT(responders, 700u);
