@@ -65,6 +65,7 @@ core::Result<KetamineBatchPlan> plan_ketamine_batch(
     times.insert(h);
   }
   for (const protocol::Administration& session : sessions) {
+    times.insert(session.time.value());  // the pre-dose assessment (trial::assessment_times)
     for (double a : assessment_h) {
       times.insert(session.time.value() + a);
     }

@@ -36,15 +36,18 @@ struct KetamineBatchPlan {
 
 /// Compiles sessions into a protocol: one dose per ketamine session (mg/kg doses scale with each
 /// subject's weight), outputs every hour from 0 to the end of the last session's follow-up
-/// (`follow_up_h` after it, at least the largest assessment time) plus each session's
-/// assessment times (`assessment_h`, hours after the session). Checks the supported regimens
-/// above against `typical` (S_GAMMA, first-pass norketamine).
+/// (`follow_up_h` after it, at least the largest assessment time) plus each session's start
+/// and assessment times (`assessment_h`, hours after the session), computed as
+/// trial::assessment_times does, so every assessment is an output time. Checks the supported
+/// regimens above against `typical` (S_GAMMA, first-pass norketamine).
 core::Result<KetamineBatchPlan> plan_ketamine_batch(
     const std::vector<protocol::Administration>& sessions, const std::vector<double>& assessment_h,
     const pd::KetamineParameters& typical, double follow_up_h = 168.0);
 
 /// Subjects drawn from `generator` (replicate 0, subject index i) with their individual
-/// parameters for `route`; dose_scale is the body weight (kg). Thread-safe.
+/// parameters for `route`; dose_scale is the body weight (kg). Thread-safe. Subject i is the
+/// patient `ketapath trial` draws as candidate i of replicate 0 (with the same seed), i.e. its
+/// i-th subject when the arm is run alone without enrichment; every arm gets the same patients.
 SubjectSource ketamine_subject_source(std::shared_ptr<const PatientGenerator> generator,
                                       pd::Route route, std::uint64_t seed);
 
