@@ -5,9 +5,11 @@
 //   - subjects are cut into segments of kSegmentSize, segment j belongs to process j % size;
 //   - a segment is cut into chunks of kChunkSize subjects that the process's threads take in
 //     increasing order; every subject's arithmetic is independent of its neighbours;
-//   - process 0 folds the endpoints into the running statistics one subject at a time, in
-//     subject order, receiving other processes' segments in order.
-// Memory is bounded by the segment buffer and one chunk of profiles per thread, whatever N.
+//   - process 0 folds the endpoints (and any derived per-subject values, RunOptions::derived)
+//     into the running statistics one subject at a time, in subject order, receiving other
+//     processes' segments in order.
+// Memory is bounded by the segment buffer (kSegmentSize x (kEndpointCount + derived values)
+// doubles) and one chunk of profiles per thread, whatever N.
 //
 // Example:
 //   population::RunOptions options{.subjects = 100000, .threads = 2};
@@ -49,7 +51,8 @@ class BatchSink {
 };
 
 /// The processes taking part (one process without MPI). Implementations move whole segments of
-/// endpoints between processes; every process calls run_population with the same arguments.
+/// endpoints (followed by the segment's derived values, if any) between processes; every process
+/// calls run_population with the same arguments.
 class Cluster {
  public:
   virtual ~Cluster() = default;
