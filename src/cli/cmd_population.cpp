@@ -318,8 +318,13 @@ int run(const Options& o) {
       const std::filesystem::path dir =
           workloads->size() == 1 ? std::filesystem::path(o.out)
                                  : std::filesystem::path(o.out) / fmt::format("arm{}", w + 1);
+      std::optional<population::DerivedFile> derived_file;
+      if (workload.clinical && !o.pk_only) {
+        derived_file =
+            population::DerivedFile{"clinical.csv", workload.clinical->layout->column_names()};
+      }
       auto created = population::FileSink::create(dir, workload.schedule.protocol.output_times_h,
-                                                  rank == 0, format);
+                                                  rank == 0, format, std::move(derived_file));
       if (!created) {
         return fail(created.error());
       }
@@ -377,8 +382,8 @@ Runner setup(CLI::App& app) {
   app.add_option("--threads", o->threads, "Worker threads per process (default: all cores)");
   app.add_option("--seed", o->seed, "Random seed")->default_val(1);
   app.add_option("--out", o->out,
-                 "Directory for endpoints.csv (one row per subject) and, with --profiles, the "
-                 "time courses");
+                 "Directory for endpoints.csv (one row per subject), for designs clinical.csv "
+                 "(each subject's clinical endpoints) and, with --profiles, the time courses");
   app.add_flag("--profiles", o->profiles,
                "Also write every subject's time course (C, NK, CE, S at each output time)");
   app.add_option("--profile-format", o->profile_format,

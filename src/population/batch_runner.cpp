@@ -15,6 +15,10 @@ core::Status BatchSink::endpoints(std::size_t, std::size_t, const double*) {
   return {};
 }
 
+core::Status BatchSink::derived(std::size_t, std::size_t, std::size_t, const double*) {
+  return {};
+}
+
 core::Status BatchSink::begin_segment(std::size_t, std::size_t, std::size_t) {
   return {};
 }
@@ -234,6 +238,10 @@ core::Result<RunResult> run_population(const BatchSchedule& schedule, const Subj
     }
     if (sink != nullptr) {
       KETAPATH_TRY(sink->endpoints(first, count, endpoints.data()));
+      if (derived > 0) {
+        KETAPATH_TRY(
+            sink->derived(first, count, derived, endpoints.data() + count * kEndpointCount));
+      }
     }
     if (options.progress) {
       options.progress(first + count, options.subjects);

@@ -42,6 +42,10 @@ class BatchSink {
   virtual ~BatchSink() = default;
   /// Endpoints of subjects [first, first + count): count x kEndpointCount values.
   virtual core::Status endpoints(std::size_t first, std::size_t count, const double* values);
+  /// Derived values (RunOptions::derived) of subjects [first, first + count): count x
+  /// per_subject values, on process 0 in subject order, right after endpoints().
+  virtual core::Status derived(std::size_t first, std::size_t count, std::size_t per_subject,
+                               const double* values);
   /// Start of segment `segment` (subjects [first, first + count)) on this process.
   virtual core::Status begin_segment(std::size_t segment, std::size_t first, std::size_t count);
   /// Profiles of subjects [first, first + count): count x times x kProfileVariables values

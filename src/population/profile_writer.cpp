@@ -1,6 +1,7 @@
 #include "population/profile_writer.h"
 
 #include <array>
+#include <cmath>
 #include <iterator>
 #include <system_error>
 
@@ -45,7 +46,8 @@ struct FileSink::Hdf5Segment {
 core::Result<std::unique_ptr<FileSink>> FileSink::create(const std::filesystem::path& dir,
                                                          std::vector<double> times_h,
                                                          bool write_endpoints,
-                                                         std::optional<ProfileFormat> profiles) {
+                                                         std::optional<ProfileFormat> profiles,
+                                                         std::optional<DerivedFile> derived) {
   std::error_code ec;
   std::filesystem::create_directories(profiles ? dir / "profiles" : dir, ec);
   if (ec) {
@@ -69,6 +71,20 @@ core::Result<std::unique_ptr<FileSink>> FileSink::create(const std::filesystem::
     header += "\n";
     std::fputs(header.c_str(), sink->endpoints_);
   }
+  if (write_endpoints && derived) {
+    const auto path = dir / derived->file;
+    sink->derived_ = std::fopen(path.c_str(), "w");
+    if (sink->derived_ == nullptr) {
+      return std::unexpected(io_error(path, "open for writing").error());
+    }
+    std::string header = "subject";
+    for (const std::string& name : derived->columns) {
+      header += fmt::format(",{}", name);
+    }
+    header += "\n";
+    std::fputs(header.c_str(), sink->derived_);
+    sink->derived_file_ = std::move(derived);
+  }
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors come back as values, not printed
   return sink;
 }
@@ -82,6 +98,10 @@ core::Status FileSink::close() {
   if (endpoints_ != nullptr) {
     ok = std::fclose(endpoints_) == 0 && ok;
     endpoints_ = nullptr;
+  }
+  if (derived_ != nullptr) {
+    ok = std::fclose(derived_) == 0 && ok;
+    derived_ = nullptr;
   }
   if (segment_csv_ != nullptr) {
     ok = std::fclose(segment_csv_) == 0 && ok;
@@ -108,6 +128,34 @@ core::Status FileSink::endpoints(std::size_t first, std::size_t count, const dou
   }
   if (std::fwrite(buffer_.data(), 1, buffer_.size(), endpoints_) != buffer_.size()) {
     return io_error(dir_ / "endpoints.csv", "write");
+  }
+  return {};
+}
+
+core::Status FileSink::derived(std::size_t first, std::size_t count, std::size_t per_subject,
+                               const double* values) {
+  if (derived_ == nullptr) {
+    return {};
+  }
+  if (per_subject != derived_file_->columns.size()) {
+    return core::fail(core::ErrorCode::InvalidArgument, "{}: {} values per subject for {} columns",
+                      derived_file_->file, per_subject, derived_file_->columns.size());
+  }
+  buffer_.clear();
+  for (std::size_t i = 0; i < count; ++i) {
+    fmt::format_to(std::back_inserter(buffer_), "{}", first + i);
+    for (std::size_t v = 0; v < per_subject; ++v) {
+      const double x = values[i * per_subject + v];
+      if (std::isnan(x)) {
+        buffer_ += ',';
+      } else {
+        fmt::format_to(std::back_inserter(buffer_), ",{}", x);
+      }
+    }
+    buffer_ += '\n';
+  }
+  if (std::fwrite(buffer_.data(), 1, buffer_.size(), derived_) != buffer_.size()) {
+    return io_error(dir_ / derived_file_->file, "write");
   }
   return {};
 }

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include <fmt/format.h>
+
 #include "trial/responder.h"
 
 namespace ketapath::trial {
@@ -71,6 +73,38 @@ core::Result<ClinicalLayout> ClinicalLayout::create(
     }
   }
   return layout;
+}
+
+std::vector<std::string> ClinicalLayout::column_names() const {
+  using Kind = ClinicalItem::Kind;
+  std::vector<std::string> names;
+  names.reserve(items_.size());
+  for (const ClinicalItem& item : items_) {
+    const std::string s = fmt::format("s{}_", item.session + 1);
+    switch (item.kind) {
+      case Kind::Responder:
+        names.emplace_back("responder");
+        break;
+      case Kind::SessionResponder:
+        names.push_back(s + "responder");
+        break;
+      case Kind::Reduction:
+        names.push_back(fmt::format("{}{}_reduction_{:g}h", s,
+                                    pd::scale_name(assessments_.scales[item.scale]),
+                                    assessments_.ratings[item.rating].value()));
+        break;
+      case Kind::CadssPeak:
+        names.push_back(s + "cadss_peak");
+        break;
+      case Kind::SbpPeak:
+        names.push_back(s + "dsbp_peak_mmhg");
+        break;
+      case Kind::HrPeak:
+        names.push_back(s + "dhr_peak_bpm");
+        break;
+    }
+  }
+  return names;
 }
 
 void ClinicalLayout::values(const SubjectOutcome& outcome, double* out) const {

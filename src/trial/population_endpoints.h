@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -64,6 +65,11 @@ class ClinicalLayout {
   [[nodiscard]] const std::vector<ClinicalItem>& items() const { return items_; }
 
   [[nodiscard]] bool has_responder_rule() const { return rule_.has_value(); }
+
+  /// Machine column names of the items, in order: "responder", "s2_responder",
+  /// "s2_ham_a_reduction_1h", "s2_cadss_peak", "s2_dsbp_peak_mmhg", "s2_dhr_peak_bpm" (sessions
+  /// 1-based).
+  [[nodiscard]] std::vector<std::string> column_names() const;
 
   /// Writes size() values of one subject's record (NaN for undefined reductions) to `out`.
   void values(const SubjectOutcome& outcome, double* out) const;

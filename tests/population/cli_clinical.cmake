@@ -1,23 +1,48 @@
 # `ketapath population glue2017` on 1 and 3 threads: byte-identical summaries, which contain the
-# clinical endpoints (responders by the design's rule, reductions, CADSS and vitals peaks).
+# clinical endpoints (responders by the design's rule, reductions, CADSS and vitals peaks), and
+# byte-identical per-subject clinical.csv (one row per subject; its responder column sums to the
+# printed responder count).
 # Variables: KETAPATH, WORK.
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
 foreach(threads 1 3)
   execute_process(
     COMMAND ${KETAPATH} population glue2017 --subjects 1500 --threads ${threads} --seed 3
+            --out ${WORK}/out${threads}
     OUTPUT_FILE ${WORK}/threads${threads}.txt ERROR_VARIABLE err RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "--threads ${threads} failed (${rc}): ${err}")
   endif()
 endforeach()
-execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${WORK}/threads1.txt
-                        ${WORK}/threads3.txt RESULT_VARIABLE different)
-if(different)
-  message(FATAL_ERROR "1 and 3 threads differ: ${WORK}/threads1.txt vs threads3.txt")
+foreach(pair "threads1.txt;threads3.txt" "out1/clinical.csv;out3/clinical.csv")
+  list(GET pair 0 one)
+  list(GET pair 1 three)
+  execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${WORK}/${one} ${WORK}/${three}
+                  RESULT_VARIABLE different)
+  if(different)
+    message(FATAL_ERROR "1 and 3 threads differ: ${WORK}/${one} vs ${three}")
+  endif()
+endforeach()
+file(STRINGS ${WORK}/out1/clinical.csv rows)
+list(LENGTH rows n)
+if(NOT n EQUAL 1501)
+  message(FATAL_ERROR "clinical.csv has ${n} lines, expected 1501")
 endif()
+list(GET rows 0 header)
+if(NOT header MATCHES "^subject,responder,s1_responder,s1_ham_a_reduction_1h,")
+  message(FATAL_ERROR "clinical.csv header: ${header}")
+endif()
+list(REMOVE_AT rows 0)
+set(count 0)
+foreach(row IN LISTS rows)
+  string(REPLACE "," ";" fields "${row}")
+  list(GET fields 1 responder)
+  if(responder STREQUAL "1")
+    math(EXPR count "${count} + 1")
+  endif()
+endforeach()
 file(READ ${WORK}/threads1.txt summary)
-foreach(expected "responders (design rule): " "HAM-A reduction %" "FQ reduction %"
+foreach(expected "responders (design rule): ${count} of 1500 " "HAM-A reduction %" "FQ reduction %"
                  "CADSS peak (rated)" "dSBP peak mmHg" "dHR peak bpm" "ketamine Cmax")
   string(FIND "${summary}" "${expected}" at)
   if(at EQUAL -1)

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -130,6 +131,66 @@ TEST(ProfileWriterTest, Hdf5ReadsBackExactly) {
     }
   }
   H5Fclose(file);
+  std::filesystem::remove_all(dir);
+}
+
+// Derived per-subject values: the runner hands them to the sink on process 0 in subject order;
+// the file has the given columns, shortest round-trip numbers and empty fields for NaN.
+TEST(ProfileWriterTest, DerivedValuesFileReadsBackExactly) {
+  const auto dir = temp_dir("derived");
+  BatchProtocol protocol = benchmark_protocol();
+  protocol.doses.resize(1);
+  protocol.output_times_h = hourly_times(24);
+  const BatchSchedule schedule = build_schedule(protocol).value();
+  auto sink = FileSink::create(dir, protocol.output_times_h, true, std::nullopt,
+                               DerivedFile{"values.csv", {"s_last", "odd_or_nan"}});
+  ASSERT_TRUE(sink.has_value());
+  const SubjectSource source = [](std::size_t f, std::size_t c, BatchSubjects& o) -> core::Status {
+    append_benchmark_subjects(f, c, 2, o);
+    return {};
+  };
+  const std::size_t times = protocol.output_times_h.size();
+  std::vector<double> expected;
+  DerivedValues derived{
+      .per_subject = 2,
+      .compute = [times](std::size_t first, std::size_t lanes, const double* profiles,
+                         double* out) -> core::Status {
+        for (std::size_t l = 0; l < lanes; ++l) {
+          out[2 * l] = profiles[((times - 1) * kProfileVariables + 3) * kLanes + l];
+          out[2 * l + 1] = (first + l) % 2 == 1 ? 0.1 * static_cast<double>(first + l)
+                                                : std::numeric_limits<double>::quiet_NaN();
+        }
+        return {};
+      },
+      .fold =
+          [&expected](std::size_t, const double* v) {
+            expected.insert(expected.end(), v, v + 2);
+          }};
+  const std::size_t n = 150;
+  ASSERT_TRUE(run_population(schedule, source, {.subjects = n, .threads = 2, .derived = derived},
+                             sink->get())
+                  .has_value());
+  ASSERT_TRUE((*sink)->close().has_value());
+  std::ifstream in(dir / "values.csv");
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, "subject,s_last,odd_or_nan");
+  for (std::size_t i = 0; i < n; ++i) {
+    ASSERT_TRUE(std::getline(in, line)) << "row " << i;
+    std::stringstream row(line);
+    std::string subject, s_last, odd;
+    std::getline(row, subject, ',');
+    std::getline(row, s_last, ',');
+    std::getline(row, odd);
+    EXPECT_EQ(subject, std::to_string(i));
+    EXPECT_EQ(std::stod(s_last), expected[2 * i]);  // shortest round trip: exact
+    if (i % 2 == 1) {
+      EXPECT_EQ(std::stod(odd), expected[2 * i + 1]);
+    } else {
+      EXPECT_EQ(odd, "");
+    }
+  }
+  EXPECT_FALSE(std::getline(in, line));
   std::filesystem::remove_all(dir);
 }
 
