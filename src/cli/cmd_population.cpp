@@ -79,7 +79,8 @@ core::Result<std::vector<Workload>> load_workloads(const Options& o) {
                                 population::BatchSubjects& out) -> core::Status {
                            population::append_benchmark_subjects(first, count, seed, out);
                            return {};
-                         }});
+                         },
+                         std::nullopt});
     return workloads;
   }
   const auto dirs = io::DataDirectories::standard(
