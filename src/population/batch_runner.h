@@ -80,9 +80,9 @@ struct DerivedValues {
   /// arguments.
   std::function<core::Status(std::size_t first, std::size_t lanes, const double* profiles,
                              double* out)>
-      compute;
+      compute = {};
   /// Receives one subject's values on process 0, in subject order.
-  std::function<void(std::size_t subject, const double* values)> fold;
+  std::function<void(std::size_t subject, const double* values)> fold = {};
 };
 
 struct RunOptions {
