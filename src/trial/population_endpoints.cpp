@@ -144,6 +144,8 @@ ClinicalSummary::ClinicalSummary(const ClinicalLayout& layout)
   histograms_.reserve(layout.size());
   for (const ClinicalItem& item : layout.items()) {
     histograms_.emplace_back(bins_of(item.kind));
+    indicator_.push_back(item.kind == ClinicalItem::Kind::Responder ||
+                         item.kind == ClinicalItem::Kind::SessionResponder);
   }
 }
 
@@ -156,7 +158,7 @@ void ClinicalSummary::add(const double* values) {
     }
     statistics_[i].add(v);
     histograms_[i].add(v);
-    if (v == 1.0) {
+    if (indicator_[i] && v == 1.0) {
       ++positives_[i];
     }
   }

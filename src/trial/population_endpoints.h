@@ -98,7 +98,7 @@ class ClinicalSummary {
     return statistics_[i];
   }
 
-  /// Subjects with value 1 of a responder item (exact integer count).
+  /// Subjects with value 1 of a responder item (exact integer count; 0 for other items).
   [[nodiscard]] std::uint64_t positives(std::size_t i) const { return positives_[i]; }
 
   /// p-quantile of item i from its histogram: reductions on [-1, 1] in 0.001 bins (values below
@@ -115,6 +115,7 @@ class ClinicalSummary {
   std::vector<population::RunningStatistic> statistics_;
   std::vector<population::Histogram> histograms_;
   std::vector<std::uint64_t> positives_;
+  std::vector<bool> indicator_;  // responder items (0/1 values)
 };
 
 /// The batch runner's per-subject values for one arm: population subject i is
