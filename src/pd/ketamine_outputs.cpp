@@ -78,4 +78,21 @@ KetamineOutputs ketamine_outputs(const KetamineParameters& p, const DoseHistory&
   return o;
 }
 
+void append_row(TimeCourse& course, double ketamine, double norketamine, double ce, double s,
+                const KetamineOutputs& y) {
+  course.ketamine.emplace_back(ketamine);
+  course.norketamine.emplace_back(norketamine);
+  course.effect_site.emplace_back(ce);
+  course.cadss.push_back(y.cadss);
+  course.dsbp.emplace_back(y.dsbp);
+  course.ddbp.emplace_back(y.ddbp);
+  course.dhr.emplace_back(y.dhr);
+  course.acute.push_back(y.acute);
+  course.sustained.push_back(s);
+  course.drug_reduction.push_back(y.drug_reduction);
+  course.placebo.push_back(y.placebo);
+  course.total_reduction.push_back(y.total_reduction);
+  course.doses_before.push_back(y.doses_before);
+}
+
 }  // namespace ketapath::pd

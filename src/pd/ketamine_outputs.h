@@ -66,4 +66,9 @@ struct KetamineOutputs {
 KetamineOutputs ketamine_outputs(const KetamineParameters& p, const DoseHistory& history,
                                  core::Hours t, double ce, double s);
 
+/// Appends one time's row to `course`: the state's concentrations (mg/L), Ce and S as given, and
+/// the algebraic outputs `y`. The time itself is the caller's to append.
+void append_row(TimeCourse& course, double ketamine, double norketamine, double ce, double s,
+                const KetamineOutputs& y);
+
 }  // namespace ketapath::pd

@@ -263,19 +263,8 @@ core::Result<TimeCourse> simulate_ketamine(const KetamineParameters& p, std::spa
   const auto record = [&](double now) {
     const double ce = std::max(0.0, x(kEffect));
     const KetamineOutputs y = ketamine_outputs(p, history, core::Hours(now), ce, s);
-    out.ketamine.emplace_back(std::max(0.0, x(kCentral) / v1));
-    out.norketamine.emplace_back(std::max(0.0, x(kNorketamine) / p.v_nk.value()));
-    out.effect_site.emplace_back(ce);
-    out.cadss.push_back(y.cadss);
-    out.dsbp.emplace_back(y.dsbp);
-    out.ddbp.emplace_back(y.ddbp);
-    out.dhr.emplace_back(y.dhr);
-    out.acute.push_back(y.acute);
-    out.sustained.push_back(s);
-    out.drug_reduction.push_back(y.drug_reduction);
-    out.placebo.push_back(y.placebo);
-    out.total_reduction.push_back(y.total_reduction);
-    out.doses_before.push_back(y.doses_before);
+    append_row(out, std::max(0.0, x(kCentral) / v1),
+               std::max(0.0, x(kNorketamine) / p.v_nk.value()), ce, s, y);
   };
 
   const auto apply = [&](const Event& e) {

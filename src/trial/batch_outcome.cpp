@@ -81,19 +81,7 @@ pd::TimeCourse BatchOutcomes::course(const population::VirtualPatient& patient,
     const double ce = std::max(0.0, row[kCe * kLanes]);
     const double s = std::clamp(row[kS * kLanes], 0.0, 1.0);
     const pd::KetamineOutputs y = pd::ketamine_outputs(p, history_, times_[i], ce, s);
-    c.ketamine.emplace_back(std::max(0.0, row[kC * kLanes]));
-    c.norketamine.emplace_back(std::max(0.0, row[kNk * kLanes]));
-    c.effect_site.emplace_back(ce);
-    c.cadss.push_back(y.cadss);
-    c.dsbp.emplace_back(y.dsbp);
-    c.ddbp.emplace_back(y.ddbp);
-    c.dhr.emplace_back(y.dhr);
-    c.acute.push_back(y.acute);
-    c.sustained.push_back(s);
-    c.drug_reduction.push_back(y.drug_reduction);
-    c.placebo.push_back(y.placebo);
-    c.total_reduction.push_back(y.total_reduction);
-    c.doses_before.push_back(y.doses_before);
+    pd::append_row(c, std::max(0.0, row[kC * kLanes]), std::max(0.0, row[kNk * kLanes]), ce, s, y);
   }
   return c;
 }
