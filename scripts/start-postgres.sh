@@ -26,10 +26,17 @@ if ! pg_lsclusters -h 2>/dev/null | grep -q "^${version} ${cluster} "; then
   $sudo env LANG=C.UTF-8 pg_createcluster --locale C.UTF-8 "$version" "$cluster" >&2
 fi
 
-# Password sign-in for the test role on the socket, ahead of the default "peer" rule.
-hba_line="local   ${database}   ${role}   scram-sha-256"
-if ! $sudo grep -qxF "$hba_line" "${conf_dir}/pg_hba.conf"; then
-  $sudo sed -i "1i ${hba_line}" "${conf_dir}/pg_hba.conf"
+# Password sign-in on the socket for every role of the test database (the role-separation test
+# signs in as an application role it creates): after the postgres superuser's own "peer" line,
+# ahead of the catch-all "peer" rule.
+hba_line="local   ${database}   all   scram-sha-256"
+hba="${conf_dir}/pg_hba.conf"
+if ! $sudo grep -qxF "$hba_line" "$hba"; then
+  if $sudo grep -qE '^local +all +postgres +peer' "$hba"; then
+    $sudo sed -i -E "0,/^local +all +postgres +peer/s//&\n${hba_line}/" "$hba"
+  else
+    $sudo sed -i "1i ${hba_line}" "$hba"
+  fi
 fi
 
 if pg_lsclusters -h | grep -q "^${version} ${cluster} .* online"; then
@@ -44,7 +51,8 @@ done
 
 as_postgres "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='${role}'\"" | grep -q 1 ||
   as_postgres "psql -qc \"CREATE ROLE ${role} LOGIN PASSWORD '${role}' CREATEDB\"" >&2
-as_postgres "psql -qc \"ALTER ROLE ${role} PASSWORD '${role}'\"" >&2
+# CREATEROLE: the role-separation test makes (and drops) an application role of its own.
+as_postgres "psql -qc \"ALTER ROLE ${role} PASSWORD '${role}' CREATEROLE\"" >&2
 # The store keeps clinical text in UTF-8; a database made under LANG=C would be SQL_ASCII.
 encoding="$(as_postgres "psql -qtAc \"SELECT pg_encoding_to_char(encoding) FROM pg_database WHERE datname='${database}'\"")"
 if [[ -n "$encoding" && "$encoding" != "UTF8" ]]; then

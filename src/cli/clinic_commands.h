@@ -14,6 +14,7 @@
 
 #include "clinic/service.h"
 #include "core/error.h"
+#include "store/database.h"
 
 namespace ketapath::cli::clinic_cli {
 
@@ -27,7 +28,7 @@ struct GlobalOptions {
 
 /// An opened database with the service over it.
 struct Clinic {
-  std::unique_ptr<clinic::ClinicStore> store;
+  std::unique_ptr<store::Database> store;
   std::unique_ptr<clinic::ClinicService> service;
   /// The database for display, without any password (store::Database::describe()).
   std::string description;

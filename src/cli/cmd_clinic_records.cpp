@@ -21,6 +21,7 @@ struct RecordOptions {
   std::uint64_t seed = 1;
   int patients = 6;
   std::string anchor;
+  std::string role;
 };
 
 core::Result<clinic::ReportData> gather(clinic::ClinicService& s, clinic::PatientId id) {
@@ -125,6 +126,34 @@ void add_record_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptio
         return core::fail(core::ErrorCode::Integrity, "audit verify: {} problem(s) found",
                           v.problems.size());
       }
+      return {};
+    });
+  });
+
+  CLI::App* grant = clinic_app.add_subcommand(
+      "grant", "PostgreSQL: give an application role what the clinic needs and no more (owner)");
+  grant->fallthrough();
+  grant->add_option("--role", o->role, "Existing login role the clinic application signs in as")
+      ->required();
+  runners.emplace_back(grant, [global, o] {
+    return run([&]() -> core::Status {
+      auto c = KETAPATH_TRY(open_clinic(*global));
+      const auto granted = KETAPATH_TRY(
+          c.store->grant_application_role(o->role, c.service->actor(), c.service->now()));
+      if (global->json) {
+        Json tables = Json::object();
+        for (const auto& [table, privileges] : granted) {
+          tables[table] = privileges;
+        }
+        print_json({{"role", o->role}, {"privileges", tables}});
+        return {};
+      }
+      fmt::print("granted to {} on {} (audited):\n", o->role, c.description);
+      for (const auto& [table, privileges] : granted) {
+        fmt::print("  {:<22} {}\n", table, privileges);
+      }
+      fmt::print("sign the clinic in as {}; keep the owner role for `clinic init` and upgrades\n",
+                 o->role);
       return {};
     });
   });

@@ -5,6 +5,9 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "clinic/ports.h"
 
@@ -24,6 +27,19 @@ class Database : public clinic::ClinicStore {
 
   /// The database location for messages (a PostgreSQL password is replaced by ***).
   [[nodiscard]] virtual std::string describe() const = 0;
+
+  /// PostgreSQL role separation (docs/storage.md "Roles"): gives an existing login role exactly
+  /// what the clinic application needs in this schema, and nothing that could rewrite history:
+  /// SELECT and INSERT on audit_log, SELECT and UPDATE on audit_head (its trigger allows one step
+  /// at a time), SELECT on schema_migrations, SELECT, INSERT and UPDATE on the clinical tables
+  /// (DELETE only on drug_route_limits, which a library edit replaces). Not being the owner, the
+  /// role cannot disable the append-only triggers, truncate, alter or drop. Run by the owner after
+  /// `clinic init`; one transaction with an audit entry ("security.grant" by `actor` at `at`).
+  /// Returns the privileges granted, table by table. Errors: InvalidArgument for SQLite (no
+  /// roles: protect the file and key with file permissions) or a malformed role name; NotFound
+  /// for a role that does not exist; Storage when the server refuses (not the owner).
+  virtual core::Result<std::vector<std::pair<std::string, std::string>>> grant_application_role(
+      std::string_view role, std::string_view actor, clinic::Timestamp at) = 0;
 };
 
 /// The newest schema version this build writes.

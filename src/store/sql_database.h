@@ -50,6 +50,9 @@ class SqlDatabase final : public Database {
 
   clinic::AuditLog& audit() override { return audit_log_; }
 
+  core::Result<std::vector<std::pair<std::string, std::string>>> grant_application_role(
+      std::string_view role, std::string_view actor, clinic::Timestamp at) override;
+
   // For SqlTransaction and SqlAuditLog.
   core::Result<const ClinicKey*> key();
   core::Result<sql::Connection*> ready_connection();

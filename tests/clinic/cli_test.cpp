@@ -264,4 +264,11 @@ TEST_F(ClinicCli, AnchorKeptElsewhereFindsARestoredOlderCopy) {
   EXPECT_EQ(run("audit verify --anchor 3:xyz").exit_code, 2);
 }
 
+TEST_F(ClinicCli, GrantIsForPostgresOnly) {
+  const int entries = audit_entries();
+  EXPECT_EQ(run("grant --role clinic_app").exit_code, 2);
+  EXPECT_NE(last_error().find("no database roles"), std::string::npos) << last_error();
+  EXPECT_EQ(audit_entries(), entries);
+}
+
 }  // namespace
