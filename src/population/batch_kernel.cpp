@@ -322,10 +322,10 @@ void march(const BatchSchedule& schedule, const BlockScratch& scratch, const Lan
           nk_max[l] = std::max(nk_max[l], nk);
           s_max[l] = std::max(s_max[l], s[l]);
           if (row != nullptr) {
-            row[0 * L + l] = conc;
-            row[1 * L + l] = nk;
-            row[2 * L + l] = e[l];
-            row[3 * L + l] = s[l];
+            row[kProfileC * L + l] = conc;
+            row[kProfileNk * L + l] = nk;
+            row[kProfileCe * L + l] = e[l];
+            row[kProfileS * L + l] = s[l];
           }
         }
         break;

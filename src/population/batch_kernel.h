@@ -41,6 +41,8 @@ enum Endpoint : std::size_t {
 extern const std::array<const char*, kEndpointCount> kEndpointNames;
 
 /// Output variables of a profile, in this order: C (mg/L), NK (mg/L), CE (mg/L), S.
+enum ProfileVariable : std::size_t { kProfileC = 0, kProfileNk = 1, kProfileCe = 2, kProfileS = 3 };
+
 inline constexpr std::size_t kProfileVariables = 4;
 extern const std::array<const char*, kProfileVariables> kProfileVariableNames;
 

@@ -9,12 +9,10 @@
 namespace ketapath::trial {
 namespace {
 
-// Kernel profile variables (population::kProfileVariableNames): C, NK, CE, S.
-constexpr std::size_t kC = 0;
-constexpr std::size_t kNk = 1;
-constexpr std::size_t kCe = 2;
-constexpr std::size_t kS = 3;
-constexpr double kSameTime = 1e-9;  // h, as subject_outcome.cpp
+using population::kProfileC;
+using population::kProfileCe;
+using population::kProfileNk;
+using population::kProfileS;
 
 }  // namespace
 
@@ -38,8 +36,8 @@ core::Result<BatchOutcomes> BatchOutcomes::create(
   std::vector<std::size_t> rows;
   rows.reserve(times.size());
   for (core::Hours t : times) {
-    const auto it = std::ranges::lower_bound(output_times_h, t.value() - kSameTime);
-    if (it == output_times_h.end() || std::abs(*it - t.value()) > kSameTime) {
+    const auto it = std::ranges::lower_bound(output_times_h, t.value() - kSameAssessmentTime);
+    if (it == output_times_h.end() || std::abs(*it - t.value()) > kSameAssessmentTime) {
       return core::fail(core::ErrorCode::InvalidArgument,
                         "batch outcomes: assessment time {} h is not an output time of the batch "
                         "schedule",
@@ -78,10 +76,11 @@ pd::TimeCourse BatchOutcomes::course(const population::VirtualPatient& patient,
   for (std::size_t i = 0; i < m; ++i) {
     const double* row = profiles + rows_[i] * kVars * kLanes + lane;
     // Same clamps as simulate_ketamine: rounding residue below 0, S inside [0, 1].
-    const double ce = std::max(0.0, row[kCe * kLanes]);
-    const double s = std::clamp(row[kS * kLanes], 0.0, 1.0);
+    const double ce = std::max(0.0, row[kProfileCe * kLanes]);
+    const double s = std::clamp(row[kProfileS * kLanes], 0.0, 1.0);
     const pd::KetamineOutputs y = pd::ketamine_outputs(p, history_, times_[i], ce, s);
-    pd::append_row(c, std::max(0.0, row[kC * kLanes]), std::max(0.0, row[kNk * kLanes]), ce, s, y);
+    pd::append_row(c, std::max(0.0, row[kProfileC * kLanes]),
+                   std::max(0.0, row[kProfileNk * kLanes]), ce, s, y);
   }
   return c;
 }

@@ -52,11 +52,9 @@ double baseline_of(const population::VirtualPatient& patient, pd::Scale scale) {
 
 namespace {
 
-constexpr double kSameTime = 1e-9;  // h: assessments closer than this are one assessment
-
 // Index of t in the sorted, de-duplicated `times`.
 std::size_t index_of(const std::vector<core::Hours>& times, core::Hours t) {
-  auto it = std::ranges::lower_bound(times, core::Hours(t.value() - kSameTime));
+  auto it = std::ranges::lower_bound(times, core::Hours(t.value() - kSameAssessmentTime));
   KETAPATH_ASSERT(it != times.end(), "assessment time missing from the output grid");
   return static_cast<std::size_t>(it - times.begin());
 }
@@ -77,7 +75,7 @@ std::vector<core::Hours> assessment_times(const std::vector<protocol::Administra
   std::ranges::sort(times);
   std::vector<core::Hours> unique;
   for (core::Hours t : times) {
-    if (unique.empty() || (t - unique.back()).value() > kSameTime) {
+    if (unique.empty() || (t - unique.back()).value() > kSameAssessmentTime) {
       unique.push_back(t);
     }
   }

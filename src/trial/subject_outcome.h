@@ -16,6 +16,10 @@ namespace ketapath::trial {
 /// Number of Variable values measured at the vitals times (Dsbp .. Norketamine).
 inline constexpr std::size_t kVitalsCount = 5;
 
+/// Assessment times closer than this (h) are one assessment, in both the per-subject and the
+/// batch path.
+inline constexpr double kSameAssessmentTime = 1e-9;
+
 /// Index of a vitals variable in SessionOutcome::vitals (Cadss and CadssModel have none).
 constexpr std::size_t vitals_index(Variable v) {
   return static_cast<std::size_t>(v) - 2;
