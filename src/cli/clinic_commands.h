@@ -60,5 +60,7 @@ void add_alert_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& 
                         Runners& runners);  // alert list, alert ack
 void add_record_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
                          Runners& runners);  // report, audit, demo
+void add_user_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
+                       Runners& runners);  // user add, disable, enable, list
 
 }  // namespace ketapath::cli::clinic_cli

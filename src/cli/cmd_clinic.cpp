@@ -80,7 +80,7 @@ Runner setup(CLI::App& app) {
   app.add_option("--db", global->db,
                  "Database: sqlite:PATH, sqlite:///abs/path or postgresql://...");
   app.add_option("--user", global->user,
-                 "Acting user for the audit log (default $KETAPATH_USER, then the login name)");
+                 "Acting user: an enabled clinic user (default $KETAPATH_USER, then the login name)");
   app.add_option("--key-file", global->key_file,
                  "Clinic key file for the audit head (default $KETAPATH_CLINIC_KEY, then PATH.key "
                  "for SQLite)");
@@ -106,6 +106,7 @@ Runner setup(CLI::App& app) {
   clinic_cli::add_care_commands(app, global, *runners);
   clinic_cli::add_alert_commands(app, global, *runners);
   clinic_cli::add_record_commands(app, global, *runners);
+  clinic_cli::add_user_commands(app, global, *runners);
   return [runners] {
     for (const auto& [sub, runner] : *runners) {
       if (sub->parsed()) {

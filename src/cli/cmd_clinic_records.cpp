@@ -138,6 +138,7 @@ void add_record_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptio
   runners.emplace_back(grant, [global, o] {
     return run([&]() -> core::Status {
       auto c = KETAPATH_TRY(open_clinic(*global));
+      KETAPATH_TRY(c.service->authorize(clinic::Permission::Configure));
       const auto granted = KETAPATH_TRY(
           c.store->grant_application_role(o->role, c.service->actor(), c.service->now()));
       if (global->json) {

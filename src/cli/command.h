@@ -50,7 +50,8 @@ enum ExitCode : int {
   kExitUsage = 2,     ///< bad command line or unreadable input file
   kExitRefused = 3,   ///< refused by validation or a limit
   kExitNotFound = 4,  ///< unknown id, model or design
-  kExitStorage = 5,   ///< storage failure
+  kExitStorage = 5,   ///< storage failure or broken audit chain
+  kExitConflict = 6,  ///< conflict: already done (second acknowledgement, duplicate user, ...)
 };
 
 /// The exit code for an error code: the only place this mapping lives.

@@ -15,6 +15,7 @@ int exit_code_for(core::ErrorCode code) {
     case ErrorCode::NotFound:
       return kExitNotFound;
     case ErrorCode::Conflict:
+      return kExitConflict;
     case ErrorCode::Storage:
     case ErrorCode::Integrity:
       return kExitStorage;

@@ -48,13 +48,35 @@ VitalSigns vitals_at(Timestamp t, Phase phase, double sys, double dia, double hr
   return v;
 }
 
+// The demo's staff: the acting user becomes the first admin of an empty database (or must be an
+// admin already), and adds a prescriber and a nurse who do the clinical work.
+core::Status ensure_demo_users(ClinicService& admin) {
+  auto existing = admin.users();
+  if (!existing && existing.error().code == core::ErrorCode::Unauthorized) {
+    KETAPATH_TRY(admin.add_user(admin.actor(), {Role::Admin}));  // only when there are no users
+    existing = admin.users();
+  }
+  const std::vector<User> users = KETAPATH_TRY(std::move(existing));
+  const std::pair<const char*, Role> staff[] = {{kDemoPrescriber, Role::Prescriber},
+                                                {kDemoNurse, Role::Nurse}};
+  for (const auto& [name, role] : staff) {
+    if (std::none_of(users.begin(), users.end(), [&](const User& u) { return u.name == name; })) {
+      KETAPATH_TRY(admin.add_user(name, {role}));
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
-core::Result<DemoSummary> fill_demo(ClinicService& service, std::uint64_t seed, int patients) {
+core::Result<DemoSummary> fill_demo(ClinicService& admin, std::uint64_t seed, int patients) {
   if (patients < 1 || patients > 500) {
     return core::fail(core::ErrorCode::InvalidArgument, "demo: patients must be 1-500 (got {})",
                       patients);
   }
+  KETAPATH_TRY(ensure_demo_users(admin));
+  ClinicService service = admin.acting_as(kDemoPrescriber);
+  ClinicService nurse = admin.acting_as(kDemoNurse);
   DemoSummary summary;
   const Date today = day_of(service.now());
   const Date loading_start = today - days(28);
@@ -178,7 +200,7 @@ core::Result<DemoSummary> fill_demo(ClinicService& service, std::uint64_t seed, 
         d.escort_present = true;
         d.assessed_by = "demo nurse";
         s.discharge = d;
-        const auto recorded = KETAPATH_TRY(service.record_session(s));
+        const auto recorded = KETAPATH_TRY(nurse.record_session(s));
         summary.alerts += static_cast<int>(recorded.alerts.size());
         ++summary.sessions;
         ++index;

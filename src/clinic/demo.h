@@ -12,6 +12,10 @@
 
 namespace ketapath::clinic {
 
+/// The demo's staff, created by fill_demo when absent.
+inline constexpr const char* kDemoPrescriber = "demo.prescriber";
+inline constexpr const char* kDemoNurse = "demo.nurse";
+
 struct DemoSummary {
   std::vector<PatientId> patients;
   int courses = 0;
@@ -19,9 +23,10 @@ struct DemoSummary {
   int alerts = 0;
 };
 
-/// Fills the (initialised) database behind `service` with `patients` synthetic patients whose
+/// Creates the demo's users when absent (the acting user of `admin` becomes the first admin of a
+/// database without users, else must be an admin), then fills the (initialised) database with `patients` synthetic patients whose
 /// courses started 4 weeks before the service clock's today. Errors: any refusal from the service
 /// (none expected), InvalidArgument for patients outside 1-500.
-core::Result<DemoSummary> fill_demo(ClinicService& service, std::uint64_t seed, int patients);
+core::Result<DemoSummary> fill_demo(ClinicService& admin, std::uint64_t seed, int patients);
 
 }  // namespace ketapath::clinic

@@ -20,6 +20,7 @@
 #include "clinic/safety.h"
 #include "clinic/screening.h"
 #include "clinic/session.h"
+#include "clinic/user.h"
 
 namespace ketapath::clinic {
 
@@ -48,6 +49,7 @@ Json to_json(const Session& v);
 Json to_json(const Alert& v);
 Json to_json(const SafetyThresholds& v);
 Json to_json(const ResponseSummary& v);
+Json to_json(const User& v);
 
 /// Canonical text: sorted keys, no spaces, shortest round-trip numbers. What the audit stores.
 std::string canonical(const Json& j);

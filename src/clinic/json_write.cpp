@@ -294,6 +294,18 @@ Json to_json(const Alert& v) {
           {"acknowledgement_note", v.acknowledgement_note}};
 }
 
+Json to_json(const User& v) {
+  Json roles = Json::array();
+  for (const Role r : v.roles) {
+    roles.push_back(to_string(r));
+  }
+  return {{"name", v.name},
+          {"roles", roles},
+          {"enabled", v.enabled},
+          {"created_at", format_timestamp(v.created_at)},
+          {"created_by", v.created_by}};
+}
+
 Json to_json(const SafetyThresholds& v) {
   return {{"pre_dose_systolic_mmhg", v.pre_dose_systolic},
           {"pre_dose_diastolic_mmhg", v.pre_dose_diastolic},

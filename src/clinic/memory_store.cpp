@@ -13,6 +13,7 @@ struct MemoryStore::State {
   std::map<std::int64_t, Session> sessions;
   std::map<std::int64_t, Alert> alerts;
   std::map<std::string, std::string, std::less<>> settings;
+  std::map<std::string, User, std::less<>> users;
   std::vector<AuditEntry> audit;
   std::int64_t next_id = 1;  // one counter is enough: ids only need to be unique per kind
 };
@@ -314,6 +315,50 @@ class Settings final : public SettingsRepository {
   Context& c_;
 };
 
+class Users final : public UserRepository {
+ public:
+  explicit Users(Context& c) : c_(c) {}
+
+  core::Status add(const User& user) override {
+    if (c_.s.users.contains(user.name)) {
+      return core::fail(ErrorCode::Conflict, "user {} already exists", user.name);
+    }
+    c_.s.users[user.name] = user;
+    c_.wrote = true;
+    return {};
+  }
+
+  core::Result<User> get(std::string_view name) override {
+    const auto it = c_.s.users.find(name);
+    if (it == c_.s.users.end()) {
+      return core::fail(ErrorCode::NotFound, "user {} not found", name);
+    }
+    return it->second;
+  }
+
+  core::Result<std::vector<User>> list() override {
+    std::vector<User> out;
+    for (const auto& [name, u] : c_.s.users) {
+      out.push_back(u);
+    }
+    return out;
+  }
+
+  core::Status update(const User& user) override {
+    const auto it = c_.s.users.find(user.name);
+    if (it == c_.s.users.end()) {
+      return core::fail(ErrorCode::NotFound, "user {} not found", user.name);
+    }
+    it->second.roles = user.roles;
+    it->second.enabled = user.enabled;
+    c_.wrote = true;
+    return {};
+  }
+
+ private:
+  Context& c_;
+};
+
 }  // namespace
 
 class MemoryTransaction final : public Transaction {
@@ -329,7 +374,8 @@ class MemoryTransaction final : public Transaction {
         courses_(context_, working_.courses, "course"),
         sessions_(context_, working_.sessions, "session"),
         alerts_(context_),
-        settings_(context_) {}
+        settings_(context_),
+        users_(context_) {}
 
   ~MemoryTransaction() override { store_.open_ = false; }
 
@@ -348,6 +394,8 @@ class MemoryTransaction final : public Transaction {
   AlertRepository& alerts() override { return alerts_; }
 
   SettingsRepository& settings() override { return settings_; }
+
+  UserRepository& users() override { return users_; }
 
   core::Status append_audit(const AuditRecord& record) override {
     AuditEntry e;
@@ -389,6 +437,7 @@ class MemoryTransaction final : public Transaction {
   Sessions sessions_;
   Alerts alerts_;
   Settings settings_;
+  Users users_;
   bool audited_ = false;
   bool done_ = false;
 };

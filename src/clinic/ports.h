@@ -33,6 +33,7 @@
 #include "clinic/patient.h"
 #include "clinic/screening.h"
 #include "clinic/session.h"
+#include "clinic/user.h"
 #include "core/error.h"
 
 namespace ketapath::clinic {
@@ -137,6 +138,20 @@ class SettingsRepository {
   virtual core::Status put(std::string_view key, std::string_view json) = 0;
 };
 
+/// The clinic's people (user.h). Names are unique; users are disabled, never deleted.
+class UserRepository {
+ public:
+  virtual ~UserRepository() = default;
+  /// Conflict when the name is taken.
+  virtual core::Status add(const User& user) = 0;
+  /// NotFound for an unknown name.
+  virtual core::Result<User> get(std::string_view name) = 0;
+  /// Ordered by name.
+  virtual core::Result<std::vector<User>> list() = 0;
+  /// Replaces roles and enabled of an existing user. NotFound for an unknown name.
+  virtual core::Status update(const User& user) = 0;
+};
+
 /// One unit of work over all repositories (one database transaction).
 class Transaction {
  public:
@@ -149,6 +164,7 @@ class Transaction {
   virtual SessionRepository& sessions() = 0;
   virtual AlertRepository& alerts() = 0;
   virtual SettingsRepository& settings() = 0;
+  virtual UserRepository& users() = 0;
   /// Appends an audit entry inside this transaction (chained at commit or immediately; either
   /// way it becomes visible only with the commit).
   virtual core::Status append_audit(const AuditRecord& record) = 0;

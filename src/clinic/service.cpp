@@ -40,6 +40,9 @@ core::Result<int> ClinicService::initialize() {
   }
   const int version = KETAPATH_TRY(store_.initialize());
   auto tx = KETAPATH_TRY(store_.begin());
+  if (!KETAPATH_TRY(tx->users().list()).empty()) {
+    KETAPATH_TRY(authorize(*tx, Permission::Configure));
+  }
   Json seeded = Json::object();
   auto existing = tx->drugs().find_by_name("ketamine");
   if (!existing && existing.error().code != ErrorCode::NotFound) {
@@ -74,6 +77,7 @@ core::Result<PatientId> ClinicService::add_patient(Patient p) {
   KETAPATH_TRY(validate_patient(p, day_of(now), limits_));
   p.created_at = now;
   auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(authorize(*tx, Permission::RegisterPatient));
   p.id = KETAPATH_TRY(tx->patients().add(p));
   KETAPATH_TRY(tx->append_audit(
       audit_record("patient.add", entity("patient", p.id.value()), "null", canonical(to_json(p)))));
@@ -83,17 +87,20 @@ core::Result<PatientId> ClinicService::add_patient(Patient p) {
 
 core::Result<Patient> ClinicService::patient(PatientId id) {
   auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(authorize(*tx, Permission::Read));
   return tx->patients().get(id);
 }
 
 core::Result<std::vector<Patient>> ClinicService::patients() {
   auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(authorize(*tx, Permission::Read));
   return tx->patients().list();
 }
 
 core::Result<WeightResult> ClinicService::add_weight(PatientId id, const WeightRecord& weight) {
   KETAPATH_TRY(validate_weight(weight, day_of(clock_()), limits_));
   auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(authorize(*tx, Permission::RecordObservation));
   const Patient before = KETAPATH_TRY(tx->patients().get(id));
   WeightResult result{weight_warnings(before, weight)};
   KETAPATH_TRY(tx->patients().add_weight(id, weight));
@@ -106,6 +113,7 @@ core::Result<WeightResult> ClinicService::add_weight(PatientId id, const WeightR
 core::Status ClinicService::add_diagnosis(PatientId id, const Diagnosis& diagnosis) {
   KETAPATH_TRY(validate_diagnosis(diagnosis, day_of(clock_())));
   auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(authorize(*tx, Permission::Diagnose));
   KETAPATH_TRY(tx->patients().add_diagnosis(id, diagnosis));
   KETAPATH_TRY(tx->append_audit(audit_record("patient.diagnosis", entity("patient", id.value()),
                                              "null", canonical(to_json(diagnosis)))));
@@ -122,6 +130,7 @@ core::Status ClinicService::add_treatment_trials(PatientId id,
     after.push_back(to_json(trials[i]));
   }
   auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(authorize(*tx, Permission::RecordObservation));
   for (const TreatmentTrial& t : trials) {
     KETAPATH_TRY(tx->patients().add_treatment_trial(id, t));
   }
@@ -133,6 +142,7 @@ core::Status ClinicService::add_treatment_trials(PatientId id,
 core::Result<ScreeningRecord> ClinicService::screen(PatientId id, const ScreeningInput& input) {
   const Timestamp now = clock_();
   auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(authorize(*tx, Permission::RecordObservation));
   const Patient p = KETAPATH_TRY(tx->patients().get(id));
   ScreeningRecord record;
   record.patient = id;
@@ -150,6 +160,7 @@ core::Result<ScreeningRecord> ClinicService::screen(PatientId id, const Screenin
 
 core::Result<std::vector<ScreeningRecord>> ClinicService::screenings(PatientId id) {
   auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(authorize(*tx, Permission::Read));
   KETAPATH_TRY(tx->patients().get(id));
   return tx->screenings().list_for_patient(id);
 }
@@ -159,6 +170,7 @@ core::Result<DoseRecord> ClinicService::calculate_dose(const DoseOrder& order,
   const Timestamp now = clock_();
   const DosingPolicy policy = KETAPATH_TRY(dosing_policy());
   auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(authorize(*tx, Permission::OrderDose));
   const Patient p = KETAPATH_TRY(tx->patients().get(order.patient));
   const DrugEntry drug = KETAPATH_TRY(tx->drugs().find_by_name(drug_name));
   DoseRecord record;
@@ -179,12 +191,14 @@ core::Result<DoseRecord> ClinicService::calculate_dose(const DoseOrder& order,
 
 core::Result<std::vector<DoseRecord>> ClinicService::doses(PatientId id) {
   auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(authorize(*tx, Permission::Read));
   KETAPATH_TRY(tx->patients().get(id));
   return tx->doses().list_for_patient(id);
 }
 
 core::Result<std::string> ClinicService::setting(std::string_view key) {
   auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(authorize(*tx, Permission::Read));
   auto value = KETAPATH_TRY(tx->settings().get(key));
   if (!value) {
     return core::fail(ErrorCode::Storage,
@@ -196,6 +210,7 @@ core::Result<std::string> ClinicService::setting(std::string_view key) {
 core::Status ClinicService::put_setting(std::string_view key, const std::string& json,
                                         std::string action) {
   auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(authorize(*tx, Permission::Configure));
   const std::string before = KETAPATH_TRY(tx->settings().get(key)).value_or("null");
   KETAPATH_TRY(tx->settings().put(key, json));
   KETAPATH_TRY(tx->append_audit(
@@ -241,17 +256,20 @@ core::Status ClinicService::set_screening_policy(const ScreeningPolicy& policy) 
 
 core::Result<DrugEntry> ClinicService::drug(std::string_view name) {
   auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(authorize(*tx, Permission::Read));
   return tx->drugs().find_by_name(name);
 }
 
 core::Result<std::vector<DrugEntry>> ClinicService::drugs() {
   auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(authorize(*tx, Permission::Read));
   return tx->drugs().list();
 }
 
 core::Result<DrugId> ClinicService::save_drug(const DrugEntry& entry) {
   KETAPATH_TRY(validate_drug_entry(entry));
   auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(authorize(*tx, Permission::Configure));
   std::string before = "null";
   DrugEntry stored = entry;
   if (auto existing = tx->drugs().find_by_name(entry.name)) {
@@ -267,6 +285,7 @@ core::Result<DrugId> ClinicService::save_drug(const DrugEntry& entry) {
 
 core::Result<AuditVerification> ClinicService::verify_audit(
     const std::optional<AuditAnchor>& anchor) {
+  KETAPATH_TRY(authorize(Permission::VerifyAudit));
   AuditVerification v = KETAPATH_TRY(store_.audit().verify());
   if (anchor) {
     std::optional<std::string> hash;

@@ -21,6 +21,7 @@
 #include "clinic/ports.h"
 #include "clinic/response.h"
 #include "clinic/safety.h"
+#include "clinic/user.h"
 #include "clinic/validation.h"
 
 namespace ketapath::clinic {
@@ -45,8 +46,22 @@ class ClinicService {
   ClinicService(ClinicStore& store, std::string actor, Clock clock = system_now);
 
   /// Creates or migrates the schema and seeds the default ketamine library entry and settings
-  /// when absent (audited). Returns the schema version.
+  /// when absent (audited). Returns the schema version. Once users exist, only an admin may.
   core::Result<int> initialize();
+
+  /// The same store and clock acting as another user (e.g. the demo's nurse and prescriber).
+  ClinicService acting_as(std::string actor) const;
+
+  // People and roles (user.h). Every use case below checks the acting user first: it must be an
+  // existing, enabled user holding the permission (Unauthorized otherwise, nothing stored). The
+  // first user of a database can be added by anyone, and must be given the admin role.
+  core::Result<User> add_user(std::string name, std::vector<Role> roles);
+  /// Enables or disables a user (admin). Conflict when already so; refusing to disable the last
+  /// enabled admin.
+  core::Result<User> set_user_enabled(std::string_view name, bool enabled);
+  core::Result<std::vector<User>> users();
+  /// The acting user, checked for the permission (for work outside the service, e.g. `grant`).
+  core::Result<User> authorize(Permission permission);
 
   // Patients.
   core::Result<PatientId> add_patient(Patient patient);
@@ -109,6 +124,7 @@ class ClinicService {
   InputLimits& input_limits() { return limits_; }
 
  private:
+  core::Result<User> authorize(Transaction& tx, Permission permission);
   AuditRecord audit_record(std::string action, std::string entity, std::string before,
                            std::string after) const;
   core::Result<std::string> setting(std::string_view key);

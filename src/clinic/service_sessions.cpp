@@ -34,6 +34,7 @@ core::Result<Course> ClinicService::plan_course(PatientId id, CourseProtocol pro
   c.created_at = now;
   c.created_by = actor_;
   auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(authorize(*tx, Permission::OrderDose));
   KETAPATH_TRY(tx->patients().get(id));
   // Every planned dose must be within the library's hard limit for its route.
   const DrugEntry drug = KETAPATH_TRY(tx->drugs().find_by_name("ketamine"));
@@ -60,11 +61,13 @@ core::Result<Course> ClinicService::plan_course(PatientId id, CourseProtocol pro
 
 core::Result<Course> ClinicService::course(CourseId id) {
   auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(authorize(*tx, Permission::Read));
   return tx->courses().get(id);
 }
 
 core::Result<std::vector<Course>> ClinicService::courses(PatientId id) {
   auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(authorize(*tx, Permission::Read));
   KETAPATH_TRY(tx->patients().get(id));
   return tx->courses().list_for_patient(id);
 }
@@ -79,6 +82,7 @@ core::Result<SessionResult> ClinicService::record_session(Session s) {
   const DosingPolicy dosing = KETAPATH_TRY(dosing_policy());
 
   auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(authorize(*tx, Permission::RecordSession));
   const Patient patient = KETAPATH_TRY(tx->patients().get(s.patient));
   const DrugEntry drug = KETAPATH_TRY(tx->drugs().find_by_name("ketamine"));
   const auto limits = limits_for(drug, s.route);
@@ -218,18 +222,21 @@ core::Result<SessionResult> ClinicService::record_session(Session s) {
 
 core::Result<std::vector<Session>> ClinicService::sessions(PatientId id) {
   auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(authorize(*tx, Permission::Read));
   KETAPATH_TRY(tx->patients().get(id));
   return tx->sessions().list_for_patient(id);
 }
 
 core::Result<std::vector<Alert>> ClinicService::alerts(PatientId id) {
   auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(authorize(*tx, Permission::Read));
   KETAPATH_TRY(tx->patients().get(id));
   return tx->alerts().list_for_patient(id);
 }
 
 core::Result<std::vector<Alert>> ClinicService::open_alerts() {
   auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(authorize(*tx, Permission::Read));
   return tx->alerts().list_open();
 }
 
@@ -246,6 +253,7 @@ core::Result<Alert> ClinicService::acknowledge_alert(AlertId id, std::string not
                       note.size(), kMaxNote);
   }
   auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(authorize(*tx, Permission::RecordSession));
   Alert alert = KETAPATH_TRY(tx->alerts().get(id));
   if (alert.acknowledged) {
     return core::fail(ErrorCode::Conflict, "alert {} was already acknowledged by {} at {}",

@@ -23,7 +23,8 @@ class SqlTransaction final : public clinic::Transaction {
         courses_(state_),
         sessions_(state_),
         alerts_(state_),
-        settings_(state_) {
+        settings_(state_),
+        users_(state_) {
     database_.transaction_open_ = true;
   }
 
@@ -50,6 +51,8 @@ class SqlTransaction final : public clinic::Transaction {
   clinic::AlertRepository& alerts() override { return alerts_; }
 
   clinic::SettingsRepository& settings() override { return settings_; }
+
+  clinic::UserRepository& users() override { return users_; }
 
   core::Status append_audit(const clinic::AuditRecord& record) override {
     KETAPATH_TRY(state_.usable());
@@ -91,6 +94,7 @@ class SqlTransaction final : public clinic::Transaction {
   repositories::SqlSessions sessions_;
   repositories::SqlAlerts alerts_;
   repositories::SqlSettings settings_;
+  repositories::SqlUsers users_;
 };
 
 core::Result<int> read_schema_version(sql::Connection& connection) {

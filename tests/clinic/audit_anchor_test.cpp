@@ -37,6 +37,7 @@ struct Clinic {
 
   explicit Clinic(int patients) {
     EXPECT_TRUE(service.initialize());
+    add_staff(service);
     for (int i = 0; i < patients; ++i) {
       Patient p = adult_70kg();
       p.id = PatientId(0);

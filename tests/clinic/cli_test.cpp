@@ -31,14 +31,22 @@ class ClinicCli : public ::testing::Test {
     fs::create_directories(dir_);
     db_ = "sqlite:" + (dir_ / "clinic.db").string();
     ASSERT_EQ(run("init").exit_code, 0);
+    ASSERT_EQ(run("user add test.nurse --role admin --role prescriber --role nurse").exit_code, 0)
+        << last_error();
   }
 
   void TearDown() override { fs::remove_all(dir_); }
 
-  Outcome run(const std::string& args) {
-    const std::string command = std::string(KETAPATH_BINARY_DIR) +
-                                "/src/cli/ketapath clinic --db " + db_ + " --user test.nurse " +
-                                args + " 2>" + (dir_ / "err").string();
+  Outcome run(const std::string& args) { return run_as("test.nurse", args); }
+
+  Outcome run_as(const std::string& user, const std::string& args) {
+    return run_raw("clinic --db " + db_ + " --user " + user + " " + args);
+  }
+
+  /// `ketapath ARGS`, stdout captured, stderr in last_error().
+  Outcome run_raw(const std::string& args) {
+    const std::string command = std::string(KETAPATH_BINARY_DIR) + "/src/cli/ketapath " + args +
+                                " 2>" + (dir_ / "err").string();
     Outcome o;
     FILE* pipe = ::popen(command.c_str(), "r");
     std::array<char, 4096> buffer{};
@@ -220,7 +228,11 @@ TEST_F(ClinicCli, AlertsAreListedAndAcknowledgedWithANote) {
   EXPECT_NE(acked.at("acknowledgement_note").get<std::string>().find("safety plan"),
             std::string::npos);
   EXPECT_EQ(audit_entries(), entries + 1);
-  EXPECT_NE(run("alert ack " + urgent + " --note 'again'").exit_code, 0);
+  // Issue 9 finding 8: a second acknowledgement is a conflict (6), not a storage failure (5).
+  EXPECT_EQ(run("alert ack " + urgent + " --note 'again'").exit_code, 6);
+  EXPECT_NE(last_error().find("already acknowledged by test.nurse"), std::string::npos)
+      << last_error();
+  EXPECT_EQ(audit_entries(), entries + 1);
 
   const auto remaining = run("alert list --json");
   ASSERT_EQ(json::parse(remaining.out).at("alerts").size(), 1u);
@@ -269,6 +281,62 @@ TEST_F(ClinicCli, GrantIsForPostgresOnly) {
   EXPECT_EQ(run("grant --role clinic_app").exit_code, 2);
   EXPECT_NE(last_error().find("no database roles"), std::string::npos) << last_error();
   EXPECT_EQ(audit_entries(), entries);
+}
+
+TEST_F(ClinicCli, UsersAndRolesThroughTheCli) {
+  EXPECT_EQ(run("user add nurse.kim --role nurse").exit_code, 0) << last_error();
+  EXPECT_EQ(run("user add nurse.kim --role nurse").exit_code, 6);  // conflict: exists
+  EXPECT_EQ(run("user add desk.bo --role doctor").exit_code, 2);
+  EXPECT_NE(last_error().find("\"doctor\" is not one of admin, prescriber, nurse"),
+            std::string::npos)
+      << last_error();
+  const auto list = run("user list --json");
+  ASSERT_EQ(list.exit_code, 0) << last_error();
+  const auto users = json::parse(list.out).at("users");
+  ASSERT_EQ(users.size(), 2u);
+  EXPECT_EQ(users[0].at("name"), "nurse.kim");
+  EXPECT_EQ(users[0].at("roles"), json::array({"nurse"}));
+
+  const int id = add_patient();
+  const int before = audit_entries();
+  const std::string p = " --patient " + std::to_string(id);
+  EXPECT_EQ(run_as("nurse.kim", "dose" + p + " --route iv --dose 0.5mg/kg").exit_code, 3);
+  EXPECT_NE(last_error().find("nurse.kim (nurse) may not order doses"), std::string::npos)
+      << last_error();
+  EXPECT_EQ(run_as("mallory", "patient list").exit_code, 3);
+  EXPECT_NE(last_error().find("mallory is not a clinic user"), std::string::npos) << last_error();
+  EXPECT_EQ(run_as("nurse.kim", "user add eve --role admin").exit_code, 3);
+  EXPECT_EQ(audit_entries(), before);
+
+  EXPECT_EQ(run("user disable nurse.kim").exit_code, 0) << last_error();
+  EXPECT_EQ(run("user disable nurse.kim").exit_code, 6);
+  EXPECT_EQ(run_as("nurse.kim", "patient list").exit_code, 3);
+  EXPECT_NE(last_error().find("nurse.kim is disabled"), std::string::npos) << last_error();
+  EXPECT_EQ(audit_entries(), before + 1);  // only the disable was stored
+}
+
+TEST_F(ClinicCli, NewDatabaseStartsWithAnAdmin) {
+  db_ = "sqlite:" + (dir_ / "fresh.db").string();
+  ASSERT_EQ(run("init").exit_code, 0) << last_error();
+  EXPECT_EQ(run("patient list").exit_code, 3);
+  EXPECT_NE(last_error().find("no users yet"), std::string::npos) << last_error();
+  EXPECT_EQ(run("user add test.nurse --role nurse").exit_code, 3);  // the first must be an admin
+  EXPECT_EQ(run("user add test.nurse --role admin").exit_code, 0) << last_error();
+  EXPECT_EQ(run("patient list").exit_code, 0) << last_error();
+}
+
+// Issue 9 finding 8: an unknown command is named, at every level.
+TEST_F(ClinicCli, UnknownCommandsAreNamed) {
+  EXPECT_EQ(run("frobnicate --patient 1").exit_code, 2);
+  EXPECT_NE(last_error().find("unknown command \"frobnicate\""), std::string::npos) << last_error();
+  EXPECT_EQ(last_error().find("A subcommand is required"), std::string::npos) << last_error();
+  EXPECT_EQ(run("alert frobnicate").exit_code, 2);
+  EXPECT_NE(last_error().find("ketapath clinic alert: error: unknown command \"frobnicate\""),
+            std::string::npos)
+      << last_error();
+  EXPECT_EQ(run_raw("serve --port 8080").exit_code, 2);
+  EXPECT_NE(last_error().find("unknown command \"serve\""), std::string::npos) << last_error();
+  EXPECT_EQ(run_raw("clinic").exit_code, 2);  // nothing to name: CLI11's own message
 }
 
 }  // namespace

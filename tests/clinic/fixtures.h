@@ -1,7 +1,10 @@
 #pragma once
 // Shared test data: a fixed "now" and a 70 kg adult with a failed adequate sertraline trial.
 
+#include <gtest/gtest.h>
+
 #include "clinic/patient.h"
+#include "clinic/service.h"
 #include "clinic/time.h"
 
 namespace ketapath::clinic::testing {
@@ -34,6 +37,13 @@ inline Patient adult_70kg() {
   sertraline.outcome = TrialOutcome::NonResponse;
   p.treatment_history = {sertraline};
   return p;
+}
+
+/// Makes the service's acting user the first user of its (initialised, user-less) database, with
+/// the admin, prescriber and nurse roles, so a test can do every clinical step as one person.
+inline void add_staff(ClinicService& clinic) {
+  const auto user = clinic.add_user(clinic.actor(), {Role::Admin, Role::Prescriber, Role::Nurse});
+  ASSERT_TRUE(user) << user.error().message;
 }
 
 }  // namespace ketapath::clinic::testing

@@ -18,6 +18,7 @@ class ServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(clinic_.initialize());
+    add_staff(clinic_);
     Patient p = adult_70kg();
     p.id = PatientId(0);
     auto id = clinic_.add_patient(p);
@@ -329,6 +330,7 @@ TEST(ServiceInit, UninitialisedStoreIsAStorageError) {
   ClinicService clinic(store, "dr.lee", [] { return kNow; });
   EXPECT_EQ(clinic.patients().error().code, core::ErrorCode::Storage);
   ASSERT_TRUE(clinic.initialize());
+  add_staff(clinic);
   const auto once = store.audit().verify()->entries;
   ASSERT_TRUE(clinic.initialize());  // idempotent: nothing new to seed, no new entry
   EXPECT_EQ(store.audit().verify()->entries, once);

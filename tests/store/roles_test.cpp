@@ -112,6 +112,11 @@ TEST(Roles, PostgresApplicationRoleWritesButCannotRewriteHistory) {
   ASSERT_TRUE(entries && entries->size() == 1u);
   EXPECT_EQ(entries->front().record.action, "security.grant");
   EXPECT_EQ(entries->front().record.actor, "dba");
+  {  // the clinic's first user (clinic/user.h), added by the owner
+    clinic::ClinicService admin(*owner, "dr.lee", [&] { return when; });
+    const auto user = admin.add_user("dr.lee", {clinic::Role::Admin, clinic::Role::Nurse});
+    ASSERT_TRUE(user) << user.error().message;
+  }
   owner.reset();
 
   // The application, signed in as the role, does a clinical write with its audit entry.

@@ -120,4 +120,17 @@ class SqlSettings final : public clinic::SettingsRepository {
   TransactionState& state_;
 };
 
+class SqlUsers final : public clinic::UserRepository {
+ public:
+  explicit SqlUsers(TransactionState& state) : state_(state) {}
+
+  core::Status add(const clinic::User& user) override;
+  core::Result<clinic::User> get(std::string_view name) override;
+  core::Result<std::vector<clinic::User>> list() override;
+  core::Status update(const clinic::User& user) override;
+
+ private:
+  TransactionState& state_;
+};
+
 }  // namespace ketapath::store::repositories

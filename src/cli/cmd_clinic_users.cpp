@@ -1,0 +1,108 @@
+// `ketapath clinic user add|disable|enable|list` (registers nothing itself; see cmd_clinic.cpp):
+// the clinic's people and their roles (clinic/user.h; docs/clinic.md "People and roles").
+
+#include <fmt/format.h>
+
+#include "cli/clinic_commands.h"
+#include "clinic/json.h"
+
+namespace ketapath::cli::clinic_cli {
+namespace {
+
+using clinic::Json;
+
+struct UserOptions {
+  std::string name;
+  std::vector<std::string> roles;
+};
+
+std::string roles_text(const clinic::User& u) {
+  std::string out;
+  for (const auto r : u.roles) {
+    out += out.empty() ? "" : ",";
+    out += clinic::to_string(r);
+  }
+  return out;
+}
+
+void print_user(const clinic::User& u) {
+  fmt::print("{:<24} {:<32} {:<8} added {} by {}\n", u.name, roles_text(u),
+             u.enabled ? "enabled" : "DISABLED", clinic::format_timestamp(u.created_at),
+             u.created_by);
+}
+
+}  // namespace
+
+void add_user_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions>& global,
+                       Runners& runners) {
+  auto o = std::make_shared<UserOptions>();
+  CLI::App* user = clinic_app.add_subcommand("user", "People and roles: add, disable, list");
+  user->require_subcommand(1);
+  user->fallthrough();
+
+  CLI::App* add = user->add_subcommand(
+      "add", "Add a user with one or more roles (admin; the first user must be an admin)");
+  add->fallthrough();
+  add->add_option("name", o->name, "Login name, e.g. dr.lee")->required();
+  add->add_option("--role", o->roles, "admin, prescriber, nurse, front_desk or auditor (repeat)")
+      ->required();
+  runners.emplace_back(add, [global, o] {
+    return run([&]() -> core::Status {
+      std::vector<clinic::Role> roles;
+      for (const auto& text : o->roles) {
+        roles.push_back(KETAPATH_TRY(clinic::parse_role(text)));
+      }
+      auto c = KETAPATH_TRY(open_clinic(*global));
+      const auto u = KETAPATH_TRY(c.service->add_user(o->name, std::move(roles)));
+      if (global->json) {
+        print_json({{"user", clinic::to_json(u)}});
+      } else {
+        fmt::print("added user {} ({})\n", u.name, roles_text(u));
+      }
+      return {};
+    });
+  });
+
+  for (const bool enable : {false, true}) {
+    CLI::App* sub = user->add_subcommand(enable ? "enable" : "disable",
+                                         enable ? "Enable a disabled user (admin)"
+                                                : "Disable a user: they can no longer act (admin)");
+    sub->fallthrough();
+    sub->add_option("name", o->name, "Login name")->required();
+    runners.emplace_back(sub, [global, o, enable] {
+      return run([&]() -> core::Status {
+        auto c = KETAPATH_TRY(open_clinic(*global));
+        const auto u = KETAPATH_TRY(c.service->set_user_enabled(o->name, enable));
+        if (global->json) {
+          print_json({{"user", clinic::to_json(u)}});
+        } else {
+          fmt::print("user {} {}\n", u.name, enable ? "enabled" : "disabled");
+        }
+        return {};
+      });
+    });
+  }
+
+  CLI::App* list = user->add_subcommand("list", "Every user with roles and status");
+  list->fallthrough();
+  runners.emplace_back(list, [global] {
+    return run([&]() -> core::Status {
+      auto c = KETAPATH_TRY(open_clinic(*global));
+      const auto users = KETAPATH_TRY(c.service->users());
+      if (global->json) {
+        Json out = Json::array();
+        for (const auto& u : users) {
+          out.push_back(clinic::to_json(u));
+        }
+        print_json({{"users", out}});
+        return {};
+      }
+      for (const auto& u : users) {
+        print_user(u);
+      }
+      return {};
+    });
+  });
+}
+
+}  // namespace ketapath::cli::clinic_cli
