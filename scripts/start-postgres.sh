@@ -1,77 +1,148 @@
 #!/usr/bin/env bash
-# Starts Debian's PostgreSQL 15 cluster (no systemd needed), makes a test role and a UTF-8 test
-# database, checks that the role can sign in with the URL it prints, and prints that URL on stdout.
-# Idempotent. Everything else goes to stderr.
+# Starts a throw-away PostgreSQL cluster for the tests and prints its URL on stdout; everything
+# else goes to stderr. The machine's own cluster is neither needed nor touched.
 #
-# The URL uses the cluster's Unix socket with password authentication, not TCP: a CI sandbox may
-# resolve "localhost" to ::1 only, or have no loopback the server can reach, while the socket
-# directory always exists. TCP settings are left as Debian made them (listen on "localhost").
+#   export KETAPATH_TEST_POSTGRES_URL="$(scripts/start-postgres.sh)"
+#   ... tests ...
+#   scripts/stop-postgres.sh "$KETAPATH_TEST_POSTGRES_URL"
+#
+# Each call makes a new cluster: `initdb` (as the `postgres` user, since initdb refuses root) into
+# a fresh temporary folder that user owns, with its own Unix socket directory and a free port, so
+# any number of runs can go on at once without colliding. The server listens on its socket only
+# (no TCP: a CI sandbox may lack a usable localhost). A role `ketapath` (password-checked) owns a
+# UTF-8 database `ketapath_test`; the script signs in exactly as the tests will before printing.
+#
+# The cluster is stopped and its folder removed by scripts/stop-postgres.sh, and in any case when
+# the owner process ends: by default the process that called this script (the shell running
+# `$(scripts/start-postgres.sh)`), or `--owner PID`; `--owner none` keeps it until stopped.
 set -euo pipefail
-version=15
-cluster=main
-socket_dir=/var/run/postgresql
-conf_dir="/etc/postgresql/${version}/${cluster}"
-role=ketapath
-database=ketapath_test
-# sslmode=disable: a Unix socket has no TLS, and a PGSSLMODE in the environment must not matter.
-url="postgresql://${role}:${role}@%2Fvar%2Frun%2Fpostgresql/${database}?sslmode=disable"
+here="$(cd "$(dirname "$0")" && pwd)"
 
-sudo=""
-if [[ $(id -u) -ne 0 ]]; then
-  sudo="sudo"
-fi
-as_postgres() { $sudo su postgres -c "$1"; }
-
-if ! pg_lsclusters -h 2>/dev/null | grep -q "^${version} ${cluster} "; then
-  $sudo env LANG=C.UTF-8 pg_createcluster --locale C.UTF-8 "$version" "$cluster" >&2
-fi
-
-# Password sign-in on the socket for every role of the test database (the role-separation test
-# signs in as an application role it creates): after the postgres superuser's own "peer" line,
-# ahead of the catch-all "peer" rule.
-hba_line="local   ${database}   all   scram-sha-256"
-hba="${conf_dir}/pg_hba.conf"
-if ! $sudo grep -qxF "$hba_line" "$hba"; then
-  if $sudo grep -qE '^local +all +postgres +peer' "$hba"; then
-    $sudo sed -i -E "0,/^local +all +postgres +peer/s//&\n${hba_line}/" "$hba"
-  else
-    $sudo sed -i "1i ${hba_line}" "$hba"
+# The default owner is the calling shell. `$(...)` may run this script from a forked copy of that
+# shell which ends at once; a fork has its parent's command line, so walk up past such copies.
+owner="$PPID"
+while [[ -r "/proc/$owner/cmdline" ]]; do
+  parent="$(awk '{print $4}' "/proc/$owner/stat" 2>/dev/null || true)"
+  if [[ -z "$parent" || "$parent" -le 1 ]] ||
+    ! cmp -s "/proc/$owner/cmdline" "/proc/$parent/cmdline"; then
+    break
   fi
-fi
-
-if pg_lsclusters -h | grep -q "^${version} ${cluster} .* online"; then
-  $sudo pg_ctlcluster "$version" "$cluster" restart >&2
-else
-  $sudo pg_ctlcluster "$version" "$cluster" start >&2
-fi
-for _ in $(seq 1 60); do
-  if as_postgres "pg_isready -q -h ${socket_dir}"; then break; fi
-  sleep 0.5
+  owner="$parent"
+done
+while (($# > 0)); do
+  case "$1" in
+  --owner)
+    owner="${2:?--owner needs a PID or none}"
+    shift 2
+    ;;
+  *)
+    echo "start-postgres: unknown argument '$1' (usage: start-postgres.sh [--owner PID|none])" >&2
+    exit 2
+    ;;
+  esac
 done
 
-as_postgres "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='${role}'\"" | grep -q 1 ||
-  as_postgres "psql -qc \"CREATE ROLE ${role} LOGIN PASSWORD '${role}' CREATEDB\"" >&2
-# CREATEROLE: the role-separation test makes (and drops) an application role of its own.
-as_postgres "psql -qc \"ALTER ROLE ${role} PASSWORD '${role}' CREATEROLE\"" >&2
-# The store keeps clinical text in UTF-8; a database made under LANG=C would be SQL_ASCII.
-encoding="$(as_postgres "psql -qtAc \"SELECT pg_encoding_to_char(encoding) FROM pg_database WHERE datname='${database}'\"")"
-if [[ -n "$encoding" && "$encoding" != "UTF8" ]]; then
-  as_postgres "psql -qc \"DROP DATABASE ${database}\"" >&2
-  encoding=""
+bindir="${KETAPATH_PG_BINDIR:-/usr/lib/postgresql/15/bin}"
+if [[ ! -x "$bindir/initdb" ]]; then
+  bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
 fi
-if [[ -z "$encoding" ]]; then
-  as_postgres "psql -qc \"CREATE DATABASE ${database} OWNER ${role} ENCODING 'UTF8' TEMPLATE template0 LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'\"" >&2
+if [[ -z "$bindir" || ! -x "$bindir/initdb" ]]; then
+  echo "start-postgres: no PostgreSQL server binaries (initdb) under /usr/lib/postgresql/*/bin;" \
+    "run scripts/install-deps.sh" >&2
+  exit 1
 fi
 
+# Commands run as the postgres user (initdb refuses root).
+as_postgres() {
+  if [[ "$(id -un)" == postgres ]]; then
+    "$@"
+  elif [[ $(id -u) -eq 0 ]]; then
+    runuser -u postgres -- "$@"
+  else
+    sudo -u postgres -- "$@"
+  fi
+}
+as_root() {
+  if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
+}
+
+base="$(mktemp -d "${TMPDIR:-/tmp}/ketapath-pg.XXXXXXXX")"
+# A marker so that stop-postgres.sh only ever removes a folder this script made.
+touch "$base/ketapath-test-cluster"
+chmod 0755 "$base"
+mkdir -m 0755 "$base/socket"
+as_root chown -R postgres:postgres "$base"
+
+fail() {
+  echo "start-postgres: $1" >&2
+  if [[ -f "$base/server.log" ]]; then tail -n 30 "$base/server.log" >&2 || true; fi
+  "$here/stop-postgres.sh" "$base" >&2 || true
+  exit 1
+}
+
+# A port no one listens on (TCP is off, so it only names the socket file; still, keep it free).
+port=""
+for _ in $(seq 1 50); do
+  candidate=$((20000 + RANDOM % 40000))
+  if ! ss -Hltn "sport = :$candidate" 2>/dev/null | grep -q .; then
+    port="$candidate"
+    break
+  fi
+done
+[[ -n "$port" ]] || fail "no free port found"
+
+as_postgres "$bindir/initdb" -D "$base/data" -U postgres -E UTF8 --locale=C.UTF-8 \
+  --auth-local=peer --auth-host=reject >"$base/initdb.log" 2>&1 ||
+  { cat "$base/initdb.log" >&2; fail "initdb failed"; }
+
+# The postgres superuser signs in by peer (this script); every other role by password.
+as_postgres tee "$base/data/pg_hba.conf" >/dev/null <<'EOF'
+local   all   postgres   peer
+local   all   all        scram-sha-256
+EOF
+# A test cluster: no TCP, its own socket directory, and no fsync (the tests kill clients, not
+# the server, so they need atomic commits but not power-loss durability).
+as_postgres tee -a "$base/data/postgresql.conf" >/dev/null <<EOF
+listen_addresses = ''
+port = $port
+unix_socket_directories = '$base/socket'
+fsync = off
+full_page_writes = off
+max_connections = 100
+EOF
+
+as_postgres "$bindir/pg_ctl" -D "$base/data" -l "$base/server.log" -w -t 60 start >&2 ||
+  fail "the server did not start"
+
+psql_admin() {
+  as_postgres "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h "$base/socket" -p "$port" -d postgres "$@"
+}
+# CREATEROLE: the role-separation test makes (and drops) an application role of its own.
+psql_admin -c "CREATE ROLE ketapath LOGIN PASSWORD 'ketapath' CREATEDB CREATEROLE" >&2 ||
+  fail "cannot create the role"
+# The store keeps clinical text in UTF-8.
+psql_admin -c "CREATE DATABASE ketapath_test OWNER ketapath ENCODING 'UTF8' TEMPLATE template0 LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'" >&2 ||
+  fail "cannot create the database"
+
+# Stop the cluster when its owner ends, even if nobody calls stop-postgres.sh (a killed run).
+if [[ "$owner" != none ]]; then
+  setsid bash -c 'while kill -0 "$1" 2>/dev/null && [[ -d "$2" ]]; do sleep 2; done
+                  "$3/stop-postgres.sh" "$2"' ketapath-pg-watch "$owner" "$base" "$here" \
+    </dev/null >/dev/null 2>&1 &
+fi
+
+encoded_socket="${base}/socket"
+encoded_socket="${encoded_socket//%/%25}"
+encoded_socket="${encoded_socket//\//%2F}"
+# sslmode=disable: a Unix socket has no TLS, and a PGSSLMODE in the environment must not matter.
+url="postgresql://ketapath:ketapath@${encoded_socket}:${port}/ketapath_test?sslmode=disable"
+
 # The check the tests would otherwise make one by one: sign in exactly as they will.
-if ! check="$(psql "$url" -qtAc "SELECT current_user || ' ' || pg_encoding_to_char(encoding) FROM pg_database WHERE datname = current_database()" 2>&1)"; then
-  echo "start-postgres: cannot sign in as ${role} with ${url/:${role}@/:***@}: ${check}" >&2
-  pg_lsclusters >&2 || true
-  $sudo tail -n 30 "/var/log/postgresql/postgresql-${version}-${cluster}.log" >&2 || true
-  exit 1
+if ! check="$("$bindir/psql" "$url" -X -qtAc "SELECT current_user || ' ' || pg_encoding_to_char(encoding) FROM pg_database WHERE datname = current_database()" 2>&1)"; then
+  fail "cannot sign in as ketapath on ${base}/socket port ${port}: ${check}"
 fi
-if [[ "$check" != "${role} UTF8" ]]; then
-  echo "start-postgres: expected '${role} UTF8', the server answered '${check}'" >&2
-  exit 1
+if [[ "$check" != "ketapath UTF8" ]]; then
+  fail "expected 'ketapath UTF8', the server answered '${check}'"
 fi
+echo "start-postgres: cluster in ${base} (socket ${base}/socket, port ${port})" >&2
 echo "$url"

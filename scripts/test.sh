@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Builds everything and runs every test: the fast suite first, then the suites labelled "slow"
-# (statistical trial targets, MPI, crash tests). Brings PostgreSQL up for the storage contract.
+# (statistical trial targets, MPI, crash tests). Starts a throw-away PostgreSQL cluster of its own
+# for the storage tests (scripts/start-postgres.sh) and stops it at the end, also on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh
-KETAPATH_TEST_POSTGRES_URL="$(scripts/start-postgres.sh)"
+KETAPATH_TEST_POSTGRES_URL="$(scripts/start-postgres.sh --owner $$)"
 export KETAPATH_TEST_POSTGRES_URL
+trap 'scripts/stop-postgres.sh "$KETAPATH_TEST_POSTGRES_URL"' EXIT
 if [[ -f web/package.json ]]; then
   (cd web && npm ci --no-audit --no-fund && npm test)
 fi
