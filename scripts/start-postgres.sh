@@ -13,26 +13,21 @@
 # UTF-8 database `ketapath_test`; the script signs in exactly as the tests will before printing.
 #
 # The cluster is stopped and its folder removed by scripts/stop-postgres.sh, and in any case when
-# the owner process ends: by default the process that called this script (the shell running
+# its owner ends: by default the caller's process group (the command line or script that ran
 # `$(scripts/start-postgres.sh)`), or `--owner PID`; `--owner none` keeps it until stopped.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 
-# The default owner is the calling shell. `$(...)` may run this script from a forked copy of that
-# shell which ends at once; a fork has its parent's command line, so walk up past such copies.
-owner="$PPID"
-while [[ -r "/proc/$owner/cmdline" ]]; do
-  parent="$(awk '{print $4}' "/proc/$owner/stat" 2>/dev/null || true)"
-  if [[ -z "$parent" || "$parent" -le 1 ]] ||
-    ! cmp -s "/proc/$owner/cmdline" "/proc/$parent/cmdline"; then
-    break
-  fi
-  owner="$parent"
-done
+# The default owner is the calling shell's process group (the job that ran the command): it
+# outlives the `$(...)` subshell this script may run in, and ends with the command line, a
+# script or a bash-tool call; the server itself runs in a session of its own.
+owner_group="$(ps -o pgid= -p "$PPID" | tr -d ' ')"
+owner=""
 while (($# > 0)); do
   case "$1" in
   --owner)
     owner="${2:?--owner needs a PID or none}"
+    owner_group=""
     shift 2
     ;;
   *)
@@ -126,8 +121,9 @@ psql_admin -c "CREATE DATABASE ketapath_test OWNER ketapath ENCODING 'UTF8' TEMP
 
 # Stop the cluster when its owner ends, even if nobody calls stop-postgres.sh (a killed run).
 if [[ "$owner" != none ]]; then
-  setsid bash -c 'while kill -0 "$1" 2>/dev/null && [[ -d "$2" ]]; do sleep 2; done
-                  "$3/stop-postgres.sh" "$2"' ketapath-pg-watch "$owner" "$base" "$here" \
+  target="${owner:--$owner_group}" # a PID, or -PGID for a whole process group
+  setsid bash -c 'while kill -0 -- "$1" 2>/dev/null && [[ -d "$2" ]]; do sleep 2; done
+                  "$3/stop-postgres.sh" "$2"' ketapath-pg-watch "$target" "$base" "$here" \
     </dev/null >/dev/null 2>&1 &
 fi
 
