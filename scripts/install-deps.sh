@@ -4,11 +4,11 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config ccache git ca-certificates
+  build-essential cmake ninja-build pkg-config ccache git ca-certificates python3
   libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
   libeigen3-dev libboost-dev libsundials-dev librandom123-dev libnlopt-dev
-  libtbb-dev libhdf5-dev libopenmpi-dev openmpi-bin
-  libsqlite3-dev sqlite3 libsodium-dev libpq-dev libpqxx-dev postgresql
+  libhdf5-dev libopenmpi-dev openmpi-bin
+  libsqlite3-dev sqlite3 libsodium-dev libpq-dev postgresql
   libgtest-dev libgmock-dev libbenchmark-dev
   r-base-core r-cran-desolve
 )

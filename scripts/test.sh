@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh
+scripts/check-boundaries.sh
 KETAPATH_TEST_POSTGRES_URL="$(scripts/start-postgres.sh --owner $$)"
 export KETAPATH_TEST_POSTGRES_URL
 trap 'scripts/stop-postgres.sh "$KETAPATH_TEST_POSTGRES_URL"' EXIT

@@ -6,15 +6,16 @@
 #include "clinic/patient.h"
 #include "clinic/service.h"
 #include "clinic/time.h"
+#include "support/must.h"
 
 namespace ketapath::clinic::testing {
 
 inline Date day(const char* text) {
-  return *parse_date(text);
+  return ketapath::testing::must(parse_date(text));
 }
 
 inline Timestamp at(const char* text) {
-  return *parse_timestamp(text);
+  return ketapath::testing::must(parse_timestamp(text));
 }
 
 inline const Timestamp kNow = at("2026-11-20T12:00:00Z");

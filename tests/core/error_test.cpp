@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/must.h"
+
 namespace ketapath::core {
 namespace {
 
@@ -44,3 +46,29 @@ TEST(ErrorTest, EveryCodeHasAName) {
 
 }  // namespace
 }  // namespace ketapath::core
+
+namespace ketapath::testing {
+namespace {
+
+TEST(MustTest, ReturnsTheValueOfAResult) {
+  EXPECT_EQ(must(core::Result<int>(7)), 7);
+  EXPECT_NO_THROW(must(core::Status{}));
+}
+
+TEST(MustTest, AFailedResultThrowsItsCodeAndMessageInsteadOfCrashing) {
+  const core::Result<int> failed =
+      core::fail(core::ErrorCode::NotFound, "patient {} does not exist", 42);
+  try {
+    (void)must(failed);
+    FAIL() << "must() returned for a failed Result";
+  } catch (const FailedResult& error) {
+    const std::string text = error.what();
+    EXPECT_NE(text.find("error_test.cpp:"), std::string::npos) << text;
+    EXPECT_NE(text.find("not found: patient 42 does not exist"), std::string::npos) << text;
+  }
+  const core::Status broken = core::fail(core::ErrorCode::Storage, "disk full");
+  EXPECT_THROW(must(broken), FailedResult);
+}
+
+}  // namespace
+}  // namespace ketapath::testing

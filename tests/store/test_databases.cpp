@@ -5,6 +5,7 @@
 
 #include "store/postgres/pg_connection.h"
 #include "store/sqlite/sqlite_connection.h"
+#include "support/must.h"
 
 namespace ketapath::store::testing {
 namespace {
@@ -14,13 +15,7 @@ std::string random_suffix() {
   return fmt::format("{:08x}{:08x}", device(), device());
 }
 
-std::unique_ptr<sql::Connection> must(core::Result<std::unique_ptr<sql::Connection>> result) {
-  if (!result) {
-    ADD_FAILURE() << result.error().message;
-    return nullptr;
-  }
-  return std::move(*result);
-}
+using ketapath::testing::must;
 
 }  // namespace
 
@@ -36,35 +31,19 @@ TempDir::~TempDir() {
 }
 
 std::unique_ptr<Database> TestDatabase::open() const {
-  auto database = open_database(url(), options());
-  if (!database) {
-    ADD_FAILURE() << "open " << url() << ": " << database.error().message;
-    return nullptr;
-  }
-  return std::move(*database);
+  return must(open_database(url(), options()));
 }
 
 std::unique_ptr<Database> TestDatabase::open_initialised() const {
   auto database = open();
-  if (!database) {
-    return nullptr;
-  }
-  auto version = database->initialize();
-  if (!version) {
-    ADD_FAILURE() << "initialize " << url() << ": " << version.error().message;
-    return nullptr;
-  }
+  (void)must(database->initialize());
   return database;
 }
 
 SqliteTestDatabase::SqliteTestDatabase() = default;
 
 std::unique_ptr<sql::Connection> SqliteTestDatabase::raw() {
-  auto connection = sqlite::SqliteConnection::open(file(), {});
-  if (!connection) {
-    return must(std::unexpected(connection.error()));
-  }
-  return std::move(*connection);
+  return must(sqlite::SqliteConnection::open(file(), {}));
 }
 
 std::string SqliteTestDatabase::disable_audit_protection_sql() const {
@@ -100,11 +79,7 @@ std::string PostgresTestDatabase::url() const {
 }
 
 std::unique_ptr<sql::Connection> PostgresTestDatabase::raw() {
-  auto connection = postgres::PgConnection::open(url());
-  if (!connection) {
-    return must(std::unexpected(connection.error()));
-  }
-  return std::move(*connection);
+  return must(postgres::PgConnection::open(url()));
 }
 
 std::string PostgresTestDatabase::disable_audit_protection_sql() const {

@@ -2,6 +2,7 @@
 // A small two-arm design built in code (ketamine ascending SC vs placebo sessions) for the trial
 // unit tests, independent of the bundled design files.
 
+#include "support/must.h"
 #include "trial/design.h"
 
 namespace ketapath::trial::testing {
@@ -29,7 +30,7 @@ inline Design two_arm_design() {
   ketamine.doses = {protocol::DoseAmount::per_kg(core::MilligramsPerKilogram(0.25)),
                     protocol::DoseAmount::per_kg(core::MilligramsPerKilogram(0.5)),
                     protocol::DoseAmount::per_kg(core::MilligramsPerKilogram(1.0))};
-  ketamine.schedule = protocol::interval_schedule(protocol::kWeek, 3).value();
+  ketamine.schedule = ketapath::testing::must(protocol::interval_schedule(protocol::kWeek, 3));
   protocol::Phase placebo = ketamine;
   placebo.agent = protocol::Agent::Placebo;
   placebo.doses = {protocol::DoseAmount::fixed(core::Milligrams(0.0))};

@@ -1,0 +1,95 @@
+"""The module-boundary check fails on a deliberately wrong include and passes a clean tree.
+
+Each case writes a small source tree and the graphviz file CMake would write for it, then runs
+scripts/check-boundaries.py on them, as scripts/test.sh does on the real tree.
+"""
+import pathlib
+import subprocess
+import sys
+import tempfile
+import unittest
+
+SCRIPT = pathlib.Path(__file__).resolve().parents[2] / "scripts" / "check-boundaries.py"
+
+# ketapath_clinic links core publicly; ketapath_store links clinic publicly and sqlite privately;
+# ketapath_trial links pd privately, pd links core publicly; the CLI links everything.
+GRAPH = """digraph "ketapath" {
+    "node0" [ label = "ketapath_core", shape = octagon ];
+    "node1" [ label = "ketapath_clinic", shape = octagon ];
+    "node2" [ label = "ketapath_store", shape = octagon ];
+    "node3" [ label = "SQLite::SQLite3", shape = octagon ];
+    "node4" [ label = "ketapath_pd", shape = octagon ];
+    "node5" [ label = "ketapath_trial", shape = octagon ];
+    "node6" [ label = "ketapath", shape = egg ];
+    "node1" -> "node0"  // ketapath_clinic -> ketapath_core
+    "node2" -> "node1"  // ketapath_store -> ketapath_clinic
+    "node2" -> "node3" [ style = dotted ] // ketapath_store -> SQLite::SQLite3
+    "node4" -> "node0"  // ketapath_pd -> ketapath_core
+    "node5" -> "node4" [ style = dotted ] // ketapath_trial -> ketapath_pd
+    "node6" -> "node2" [ style = dotted ] // ketapath -> ketapath_store
+    "node6" -> "node5" [ style = dotted ] // ketapath -> ketapath_trial
+}
+"""
+
+CLEAN = {
+    "core/units.h": "#pragma once\n#include <cmath>\n",
+    "clinic/patient.h": '#include "core/units.h"\n',
+    "store/open.cpp": '#include "clinic/patient.h"\n#include "core/units.h"\n#include <sqlite3.h>\n',
+    "pd/model.h": '#include "core/units.h"\n',
+    "trial/run.cpp": '#include "pd/model.h"\n#include "core/units.h"\n',
+    "cli/main.cpp": '#include "store/open.h"\n#include "trial/run.h"\n#include "clinic/patient.h"\n',
+}
+
+
+def run(files: dict[str, str]) -> subprocess.CompletedProcess:
+    with tempfile.TemporaryDirectory() as folder:
+        root = pathlib.Path(folder)
+        for name, text in files.items():
+            path = root / "src" / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+        (root / "deps.dot").write_text(GRAPH)
+        return subprocess.run([sys.executable, str(SCRIPT), "--src", str(root / "src"), "--graph",
+                               str(root / "deps.dot")], capture_output=True, text=True)
+
+
+class CheckBoundaries(unittest.TestCase):
+    def test_clean_tree_passes(self):
+        result = run(CLEAN)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+
+    def test_include_of_a_module_not_linked_fails(self):
+        files = dict(CLEAN, **{"pd/model.h": '#include "clinic/patient.h"\n'})
+        result = run(files)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("pd/model.h:1: 'pd' includes \"clinic/patient.h\" but does not link "
+                      "ketapath_clinic", result.stdout)
+
+    def test_private_link_of_a_dependency_does_not_reach(self):
+        # The CLI links trial, which links pd only privately: the CLI may not include pd.
+        files = dict(CLEAN, **{"cli/main.cpp": '#include "pd/model.h"\n'})
+        result = run(files)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("'cli' includes \"pd/model.h\" but does not link ketapath_pd", result.stdout)
+
+    def test_public_chain_reaches(self):
+        files = dict(CLEAN, **{"store/open.cpp": '#include "core/units.h"\n'})
+        self.assertEqual(run(files).returncode, 0)
+
+    def test_engine_includes_no_sql_header(self):
+        files = dict(CLEAN, **{"pd/model.h": "#include <sqlite3.h>\n"})
+        result = run(files)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("the engine module 'pd' includes the storage, server or SQL header "
+                      "<sqlite3.h>", result.stdout)
+
+    def test_nothing_includes_upward(self):
+        files = dict(CLEAN, **{"cli/command.h": "#pragma once\n",
+                               "clinic/patient.h": '#include "cli/command.h"\n'})
+        result = run(files)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("'clinic' includes the front end header \"cli/command.h\"", result.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()
