@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs every Debian 12 package Ketapath needs to build, test and benchmark. Idempotent: it
-# installs only what is missing, so a second run costs a few dpkg queries.
+# Installs every Debian 12 package Ketapath needs to build, test, fuzz (clang-16 with libFuzzer:
+# the `fuzz` preset, tests/fuzz) and benchmark. Idempotent: it installs only what is missing, so a
+# second run costs a few dpkg queries.
 set -euo pipefail
 
 packages=(
@@ -11,6 +12,7 @@ packages=(
   libsqlite3-dev sqlite3 libsodium-dev libpq-dev postgresql
   libgtest-dev libgmock-dev libbenchmark-dev
   r-base-core r-cran-desolve
+  clang-16 libclang-rt-16-dev libomp-16-dev
 )
 
 missing=()
