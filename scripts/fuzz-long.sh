@@ -9,6 +9,7 @@
 #   scripts/fuzz-long.sh                      # every harness, 10 minutes each, one at a time
 #   scripts/fuzz-long.sh -m 1 -j 2 nmtran     # one minute of nmtran, two at a time
 #   scripts/fuzz-long.sh -k -m 2              # keep going after a finding (libFuzzer fork mode)
+#   scripts/fuzz-long.sh -n ...                # use build-fuzz/ as it is (no rebuild)
 #
 # A hang is an input that takes longer than 5 s (-timeout=5); memory is capped at 2 GB per input.
 set -euo pipefail
@@ -18,13 +19,15 @@ minutes=10
 parallel=1
 update=0
 keep_going=0
-while getopts "m:j:uk" option; do
+build=1
+while getopts "m:j:ukn" option; do
   case "$option" in
     m) minutes="$OPTARG" ;;
     j) parallel="$OPTARG" ;;
     u) update=1 ;;
     k) keep_going=1 ;;
-    *) echo "usage: $0 [-m MINUTES] [-j PARALLEL] [-u] [-k] [HARNESS...]" >&2; exit 2 ;;
+    n) build=0 ;;
+    *) echo "usage: $0 [-m MINUTES] [-j PARALLEL] [-u] [-k] [-n] [HARNESS...]" >&2; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
@@ -36,8 +39,19 @@ if ((${#harnesses[@]} == 0)); then
   done
 fi
 
-cmake --preset fuzz >/dev/null
-nice -n 19 cmake --build --preset fuzz -j 2 >/dev/null
+if ((build)); then
+  cmake --preset fuzz >/dev/null
+  nice -n 19 cmake --build --preset fuzz -j 2 >/dev/null
+fi
+# Readable stack traces when an LLVM symbolizer is installed (the `llvm` package); optional.
+if [[ -z "${ASAN_SYMBOLIZER_PATH:-}" ]]; then
+  for symbolizer in llvm-symbolizer-16 llvm-symbolizer; do
+    if command -v "$symbolizer" >/dev/null; then
+      export ASAN_SYMBOLIZER_PATH="$(command -v "$symbolizer")"
+      break
+    fi
+  done
+fi
 
 out=out/fuzz
 mkdir -p "$out"
