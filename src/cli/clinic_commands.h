@@ -49,6 +49,11 @@ void print_json(const nlohmann::json& j);
 /// Reads a whole file; Io error naming the path.
 core::Result<std::string> read_text_file(const std::string& path);
 
+/// Prints a course with its planned sessions, notes and Course::messages (cmd_clinic_care.cpp).
+void print_course(const clinic::Course& course);
+/// The course's JSON with its messages (what planning or rescheduling moved).
+nlohmann::json course_json(const clinic::Course& course);
+
 /// A list of (subcommand, runner) pairs; cmd_clinic.cpp runs the one that was parsed.
 using Runners = std::vector<std::pair<CLI::App*, std::function<int()>>>;
 
@@ -58,6 +63,8 @@ void add_care_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& g
                        Runners& runners);  // screen, dose, course, session, drug
 void add_alert_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
                         Runners& runners);  // alert list, alert ack
+void add_followup_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
+                           Runners& runners);  // assessment, course lifecycle, response
 void add_record_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
                          Runners& runners);  // report, audit, demo
 void add_user_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,

@@ -105,6 +105,7 @@ Runner setup(CLI::App& app) {
   clinic_cli::add_patient_commands(app, global, *runners);
   clinic_cli::add_care_commands(app, global, *runners);
   clinic_cli::add_alert_commands(app, global, *runners);
+  clinic_cli::add_followup_commands(app, global, *runners);
   clinic_cli::add_record_commands(app, global, *runners);
   clinic_cli::add_user_commands(app, global, *runners);
   return [runners] {

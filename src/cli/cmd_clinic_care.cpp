@@ -31,6 +31,7 @@ struct CareOptions {
   int per_week = 3;
   int weeks = 12;
   std::string notes;
+  std::string allow_overlap;
 };
 
 void print_dose(const clinic::DoseRecord& r) {
@@ -55,10 +56,15 @@ void print_dose(const clinic::DoseRecord& r) {
   }
 }
 
+}  // namespace
+
 void print_course(const clinic::Course& c) {
-  fmt::print("course {} for patient {}: {} from {} ({})\n", c.id.value(), c.patient.value(),
+  fmt::print("course {} for patient {}: {} from {} ({}{})\n", c.id.value(), c.patient.value(),
              clinic::to_string(c.protocol), clinic::format_date(c.start),
-             clinic::to_string(c.status));
+             clinic::to_string(c.status), c.status_reason.empty() ? "" : ": " + c.status_reason);
+  if (!c.overlap_reason.empty()) {
+    fmt::print("  runs beside another active course: {}\n", c.overlap_reason);
+  }
   fmt::print("  {:>3}  {:<10}  {:<5} {:>10}  {:>8}  {:<9}  {}\n", "#", "planned", "route", "dose",
              "duration", "status", "actual");
   for (const auto& p : c.sessions) {
@@ -69,11 +75,18 @@ void print_course(const clinic::Course& c) {
                clinic::to_string(p.status),
                p.actual_on ? clinic::format_date(*p.actual_on) +
                                  (p.session ? fmt::format(" (session {})", p.session->value()) : "")
-                           : "");
+                           : p.note);
+  }
+  for (const auto& m : c.messages) {
+    fmt::print("note: {}\n", m);
   }
 }
 
-}  // namespace
+Json course_json(const clinic::Course& c) {
+  Json j = clinic::to_json(c);
+  j["messages"] = c.messages;
+  return j;
+}
 
 void add_care_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions>& global,
                        Runners& runners) {
@@ -177,11 +190,14 @@ void add_care_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions
   plan->add_option("--dose", o->dose, "Override the template dose, e.g. 0.5mg/kg");
   plan->add_option("--duration-min", o->duration_min, "IV infusion time in minutes");
   plan->add_option("--notes", o->notes, "Free-text notes");
+  plan->add_option("--allow-overlap", o->allow_overlap,
+                   "Why this course may run beside the patient's active course (recorded)");
   runners.emplace_back(plan, [global, o, plan] {
     return run([&]() -> core::Status {
       clinic::CoursePlanOptions options;
       options.loading_per_week = o->per_week;
       options.weeks = o->weeks;
+      options.allow_overlap_reason = o->allow_overlap;
       if (plan->count("--route") > 0) {
         options.route = KETAPATH_TRY(clinic::parse_route(o->route));
       }
@@ -197,7 +213,7 @@ void add_care_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions
       const auto planned = KETAPATH_TRY(c.service->plan_course(clinic::PatientId(o->patient),
                                                                protocol, start, options, o->notes));
       if (global->json) {
-        print_json(clinic::to_json(planned));
+        print_json(course_json(planned));
       } else {
         print_course(planned);
       }
@@ -273,6 +289,9 @@ void add_care_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions
       }
       if (r.session.discharge) {
         fmt::print("  discharge: {}\n", r.session.discharge->ready ? "ready" : "NOT ready");
+        for (const auto& reason : r.session.discharge->not_ready_reasons) {
+          fmt::print("    - {}\n", reason);
+        }
       }
       for (const auto& a : r.alerts) {
         fmt::print("ALERT {} {}\n", a.id.value(), a.message);
@@ -287,8 +306,8 @@ void add_care_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions
   CLI::App* settings = clinic_app.add_subcommand("settings", "Show or edit the clinic's policies");
   settings->require_subcommand(1);
   settings->fallthrough();
-  CLI::App* settings_show = settings->add_subcommand(
-      "show", "Print dosing_policy, safety_thresholds and screening_policy as JSON");
+  CLI::App* settings_show =
+      settings->add_subcommand("show", "Print the clinic's policies (every settings key) as JSON");
   settings_show->fallthrough();
   runners.emplace_back(settings_show, [global] {
     return run([&]() -> core::Status {
@@ -296,7 +315,9 @@ void add_care_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions
       print_json(
           {{"dosing_policy", clinic::to_json(KETAPATH_TRY(c.service->dosing_policy()))},
            {"safety_thresholds", clinic::to_json(KETAPATH_TRY(c.service->safety_thresholds()))},
-           {"screening_policy", clinic::to_json(KETAPATH_TRY(c.service->screening_policy()))}});
+           {"screening_policy", clinic::to_json(KETAPATH_TRY(c.service->screening_policy()))},
+           {"clinic_calendar", clinic::to_json(KETAPATH_TRY(c.service->clinic_calendar()))},
+           {"response_policy", clinic::to_json(KETAPATH_TRY(c.service->response_policy()))}});
       return {};
     });
   });
@@ -304,7 +325,9 @@ void add_care_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions
       settings->add_subcommand("set", "Replace one policy from a JSON file (audited)");
   settings_set->fallthrough();
   settings_set
-      ->add_option("--key", o->protocol, "dosing_policy, safety_thresholds or screening_policy")
+      ->add_option("--key", o->protocol,
+                   "dosing_policy, safety_thresholds, screening_policy, clinic_calendar or "
+                   "response_policy")
       ->required();
   settings_set
       ->add_option("--file", o->input_file, "The policy JSON (the form `settings show` prints)")
@@ -323,11 +346,17 @@ void add_care_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions
       } else if (o->protocol == "screening_policy") {
         const auto value = KETAPATH_TRY(clinic::screening_policy_from_json(j, o->input_file));
         KETAPATH_TRY(c.service->set_screening_policy(value));
+      } else if (o->protocol == "clinic_calendar") {
+        const auto value = KETAPATH_TRY(clinic::clinic_calendar_from_json(j, o->input_file));
+        KETAPATH_TRY(c.service->set_clinic_calendar(value));
+      } else if (o->protocol == "response_policy") {
+        const auto value = KETAPATH_TRY(clinic::response_policy_from_json(j, o->input_file));
+        KETAPATH_TRY(c.service->set_response_policy(value));
       } else {
-        return core::fail(
-            core::ErrorCode::InvalidArgument,
-            "--key: expected dosing_policy, safety_thresholds or screening_policy (got \"{}\")",
-            o->protocol);
+        return core::fail(core::ErrorCode::InvalidArgument,
+                          "--key: expected dosing_policy, safety_thresholds, screening_policy, "
+                          "clinic_calendar or response_policy (got \"{}\")",
+                          o->protocol);
       }
       if (global->json) {
         print_json({{"saved", o->protocol}});

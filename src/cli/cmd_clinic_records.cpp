@@ -32,6 +32,8 @@ core::Result<clinic::ReportData> gather(clinic::ClinicService& s, clinic::Patien
   d.sessions = KETAPATH_TRY(s.sessions(id));
   d.doses = KETAPATH_TRY(s.doses(id));
   d.alerts = KETAPATH_TRY(s.alerts(id));
+  d.care_team = KETAPATH_TRY(s.care_team(id));
+  d.plan = KETAPATH_TRY(s.response_plan(id));
   d.generated_at = s.now();
   d.generated_by = s.actor();
   return d;
@@ -60,15 +62,18 @@ void add_record_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptio
       const auto data = KETAPATH_TRY(gather(*c.service, id));
       if (global->json) {
         Json responses = Json::array();
-        for (const auto scale : {clinic::Scale::Gad7, clinic::Scale::HamA, clinic::Scale::Phq9,
-                                 clinic::Scale::Lsas, clinic::Scale::Fq}) {
-          const auto r = clinic::analyse_response(data.sessions, scale);
-          if (r.baseline) {
-            responses.push_back(clinic::to_json(r));
-          }
+        for (const auto& r : data.plan.scales) {
+          responses.push_back(clinic::to_json(r));
+        }
+        Json team = Json::array();
+        for (const auto& m : data.care_team) {
+          team.push_back(clinic::to_json(m));
         }
         print_json({{"patient", clinic::to_json(data.patient)},
+                    {"care_team", team},
                     {"responses", responses},
+                    {"plan", clinic::to_json(data.plan)},
+                    {"signed_by", data.generated_by},
                     {"sessions", data.sessions.size()},
                     {"alerts", data.alerts.size()}});
         return {};
@@ -176,12 +181,20 @@ void add_record_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptio
       if (global->json) {
         print_json({{"patients", ids},
                     {"courses", summary.courses},
+                    {"maintenance_courses", summary.maintenance},
                     {"sessions", summary.sessions},
-                    {"alerts", summary.alerts}});
+                    {"assessments", summary.assessments},
+                    {"alerts", summary.alerts},
+                    {"stories", summary.stories}});
       } else {
-        fmt::print("demo: {} patients (ids {}), {} courses, {} sessions, {} alerts\n",
-                   summary.patients.size(), ids.dump(), summary.courses, summary.sessions,
-                   summary.alerts);
+        fmt::print(
+            "demo: {} patients (ids {}), {} courses ({} maintenance), {} sessions, {} follow-up "
+            "assessments, {} alerts\n",
+            summary.patients.size(), ids.dump(), summary.courses, summary.maintenance,
+            summary.sessions, summary.assessments, summary.alerts);
+        for (const auto& story : summary.stories) {
+          fmt::print("  {}\n", story);
+        }
       }
       return {};
     });

@@ -15,7 +15,8 @@ enum class AlertLevel {
   Caution,  ///< pre-dose value above the start threshold: assess before dosing
   Pause,    ///< pause the infusion and recheck
   Stop,     ///< stop the infusion and treat
-  Urgent,   ///< same-day clinician assessment before discharge (suicide risk); not a pump action
+  Urgent,   ///< same-day clinician assessment before discharge (suicide risk, a severe or serious
+            ///< adverse event, an early or unstable discharge); not a pump action
 };
 
 struct Alert {
@@ -24,7 +25,9 @@ struct Alert {
   std::optional<SessionId> session;
   Timestamp raised_at{};  ///< the time of the triggering measurement
   AlertLevel level = AlertLevel::Caution;
-  std::string measure;  ///< "systolic_bp", "diastolic_bp", "heart_rate", "spo2", "phq9_item9"
+  /// "systolic_bp", "diastolic_bp", "heart_rate", "spo2", "phq9_item9", "cadss",
+  /// "adverse_event", "adverse_event_unresolved", "early_discharge", "discharge_vitals"
+  std::string measure;
   double value = 0.0;
   std::string unit;  ///< "mmHg", "bpm", "%", "points"
   double threshold = 0.0;

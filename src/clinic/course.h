@@ -21,7 +21,9 @@ enum class CourseProtocol {
   MaintenanceTaper,        ///< twice weekly weeks 1-4, weekly weeks 5-8, fortnightly from week 9
 };
 
-enum class PlannedStatus { Planned, Done, Missed, Cancelled };
+/// Skipped: this one session left out on purpose (reason in note); Cancelled: the course was
+/// cancelled before it.
+enum class PlannedStatus { Planned, Done, Missed, Cancelled, Skipped };
 
 struct PlannedSession {
   int number = 0;  ///< 1-based within the course, unique
@@ -32,9 +34,12 @@ struct PlannedSession {
   PlannedStatus status = PlannedStatus::Planned;
   std::optional<Date> actual_on;     ///< when it happened (Done)
   std::optional<SessionId> session;  ///< the recorded session (Done)
+  std::string note;                  ///< why it was skipped or rescheduled ("" when neither)
 };
 
-enum class CourseStatus { Active, Completed, Stopped };
+/// Completed: every planned session done or skipped (automatic) or completed by a clinician;
+/// Cancelled: ended early with a reason; Stopped: the pre-schema-7 name for an ended course.
+enum class CourseStatus { Active, Completed, Stopped, Cancelled };
 
 struct Course {
   CourseId id{};
@@ -46,6 +51,10 @@ struct Course {
   std::string notes;
   Timestamp created_at{};
   std::string created_by;
+  std::string status_reason;   ///< why it was cancelled or completed early ("" otherwise)
+  std::string overlap_reason;  ///< why it may run beside another active course ("" = it may not)
+  /// Not stored: what planning or rescheduling changed (dates moved to clinic days), for display.
+  std::vector<std::string> messages;
 };
 
 std::string_view to_string(CourseProtocol protocol);

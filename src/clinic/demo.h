@@ -1,11 +1,17 @@
 #pragma once
 // Synthetic demo data: patients with weights, diagnoses and failed antidepressant trials, a
-// screening, an IV loading course and a weekly maintenance course, and the sessions already due
-// (vitals, GAD-7, HAM-A, CADSS, occasional adverse events), all written through ClinicService so
-// every record is validated and audited. Deterministic: core::RandomStream keyed by (seed,
-// patient index, Stream::Clinic). Names are invented.
+// screening, an IV loading course, the sessions already due (vitals, pre-dose GAD-7 and HAM-A,
+// CADSS, a post-dose HAM-A, occasional adverse events), follow-up GAD-7s 24 h and 7 days after the
+// last loading infusion, and, for patients whose response the clinic's rule supports, a weekly
+// maintenance course after the loading course completed. The stories a clinic must handle are
+// included: patient 2 has a severe adverse event (alerts raised and acknowledged), patient 3 does
+// not respond and is not put on maintenance, patient 4 answers PHQ-9 item 9 above 0 at a
+// follow-up (urgent alert, acknowledged with the suicide risk assessment). All written through
+// ClinicService, so every record is validated and audited. Deterministic: core::RandomStream
+// keyed by (seed, patient index, Stream::Clinic). Names are invented.
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "clinic/service.h"
@@ -21,6 +27,9 @@ struct DemoSummary {
   int courses = 0;
   int sessions = 0;
   int alerts = 0;
+  int assessments = 0;
+  int maintenance = 0;               ///< maintenance courses planned after a supported response
+  std::vector<std::string> stories;  ///< one line per notable event, for the CLI
 };
 
 /// Creates the demo's users when absent (the acting user of `admin` becomes the first admin of a

@@ -14,5 +14,7 @@ using DoseRecordId = core::StrongId<struct DoseRecordIdTag>;
 using CourseId = core::StrongId<struct CourseIdTag>;
 using SessionId = core::StrongId<struct SessionIdTag>;
 using AlertId = core::StrongId<struct AlertIdTag>;
+using AssessmentId = core::StrongId<struct AssessmentIdTag>;
+using CareTeamId = core::StrongId<struct CareTeamIdTag>;
 
 }  // namespace ketapath::clinic

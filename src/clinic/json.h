@@ -12,6 +12,9 @@
 #include <nlohmann/json.hpp>
 
 #include "clinic/alert.h"
+#include "clinic/assessment.h"
+#include "clinic/calendar.h"
+#include "clinic/care_team.h"
 #include "clinic/course.h"
 #include "clinic/dose.h"
 #include "clinic/drug_library.h"
@@ -50,6 +53,11 @@ Json to_json(const Alert& v);
 Json to_json(const SafetyThresholds& v);
 Json to_json(const ResponseSummary& v);
 Json to_json(const User& v);
+Json to_json(const ResponsePlan& v);
+Json to_json(const Assessment& v);
+Json to_json(const ClinicCalendar& v);
+Json to_json(const CareTeamMember& v);
+Json to_json(const ResponsePolicy& v);
 
 /// Canonical text: sorted keys, no spaces, shortest round-trip numbers. What the audit stores.
 std::string canonical(const Json& j);
@@ -66,5 +74,10 @@ core::Result<std::vector<TreatmentTrial>> treatment_history_from_json(const Json
 core::Result<DrugEntry> drug_entry_from_json(const Json& j, std::string_view where);
 core::Result<DosingPolicy> dosing_policy_from_json(const Json& j, std::string_view where);
 core::Result<SafetyThresholds> safety_thresholds_from_json(const Json& j, std::string_view where);
+/// {"time_zone": "Europe/Berlin", "clinic_days": ["mon", ...]}; validated (calendar.h).
+core::Result<ClinicCalendar> clinic_calendar_from_json(const Json& j, std::string_view where);
+/// {"responder_reduction", "partial_reduction", "loading_sessions", "sustained_ratings"};
+/// validated (response.h validate_response_policy).
+core::Result<ResponsePolicy> response_policy_from_json(const Json& j, std::string_view where);
 
 }  // namespace ketapath::clinic

@@ -130,6 +130,8 @@ core::Result<AdverseEvent> event_from(const Json& j, std::string path) {
       KETAPATH_TRY(enum_field<Severity>(r, "severity", parse_severity)).value_or(Severity::Mild);
   e.action = KETAPATH_TRY(r.string("action")).value_or("");
   KETAPATH_TRY(read_bool(r, "resolved", e.resolved));
+  KETAPATH_TRY(read_bool(r, "serious", e.serious));
+  e.outcome = KETAPATH_TRY(r.string("outcome")).value_or("");
   KETAPATH_TRY(r.finish());
   return e;
 }
@@ -142,7 +144,8 @@ core::Result<DischargeReadiness> discharge_from(const Json& j, std::string path)
   KETAPATH_TRY(read_bool(r, "vitals_near_baseline", d.vitals_near_baseline));
   KETAPATH_TRY(read_bool(r, "ambulating_steadily", d.ambulating_steadily));
   KETAPATH_TRY(read_bool(r, "escort_present", d.escort_present));
-  (void)r.child("ready");  // derived, recomputed by validation
+  (void)r.child("ready");  // derived, recomputed by validation and assess_discharge
+  (void)r.child("not_ready_reasons");
   d.assessed_by = KETAPATH_TRY(r.string("assessed_by")).value_or("");
   d.notes = KETAPATH_TRY(r.string("notes")).value_or("");
   KETAPATH_TRY(r.finish());
@@ -173,6 +176,7 @@ core::Result<Session> session_from_json(const Json& j, std::string_view where) {
   s.dose = core::Milligrams(KETAPATH_TRY(r.number("dose_mg")).value_or(0.0));
   s.started_at = KETAPATH_TRY(r.required(r.timestamp("started_at"), "started_at"));
   s.ended_at = KETAPATH_TRY(r.required(r.timestamp("ended_at"), "ended_at"));
+  s.dose_ended_at = KETAPATH_TRY(r.timestamp("dose_ended_at"));
   const auto read_vitals = [&](const Json& e, std::string p) -> core::Status {
     s.vitals.push_back(KETAPATH_TRY(vitals_from(e, std::move(p))));
     return {};
@@ -376,9 +380,54 @@ core::Result<SafetyThresholds> safety_thresholds_from_json(const Json& j, std::s
   KETAPATH_TRY(read_double(r, "stop_heart_rate_bpm", t.stop_heart_rate));
   KETAPATH_TRY(read_double(r, "pause_spo2_percent", t.pause_spo2));
   KETAPATH_TRY(read_double(r, "stop_spo2_percent", t.stop_spo2));
+  KETAPATH_TRY(read_double(r, "cadss_alert_total", t.cadss_alert_total));
+  KETAPATH_TRY(read_double(r, "min_observation_minutes", t.min_observation_minutes));
+  KETAPATH_TRY(read_double(r, "discharge_systolic_band_mmhg", t.discharge_systolic_band));
+  KETAPATH_TRY(read_double(r, "discharge_diastolic_band_mmhg", t.discharge_diastolic_band));
+  KETAPATH_TRY(read_double(r, "discharge_heart_rate_band_bpm", t.discharge_heart_rate_band));
   KETAPATH_TRY(r.finish());
   KETAPATH_TRY(validate_thresholds(t));
   return t;
+}
+
+core::Result<ClinicCalendar> clinic_calendar_from_json(const Json& j, std::string_view where) {
+  auto r = KETAPATH_TRY(JsonReader::open(j, std::string(where)));
+  ClinicCalendar c;
+  c.time_zone = KETAPATH_TRY(r.string("time_zone")).value_or(c.time_zone);
+  if (const Json* days = r.child("clinic_days")) {
+    if (!days->is_array()) {
+      return core::fail(ErrorCode::InvalidData,
+                        "{}: expected an array of day names such as "
+                        "[\"mon\", \"tue\"]",
+                        r.at("clinic_days"));
+    }
+    std::vector<std::string> names;
+    for (const Json& d : *days) {
+      if (!d.is_string()) {
+        return core::fail(ErrorCode::InvalidData, "{}: expected day names (got {})",
+                          r.at("clinic_days"), d.dump());
+      }
+      names.push_back(d.get<std::string>());
+    }
+    c.open_days = KETAPATH_TRY(parse_open_days(names, where));
+  }
+  KETAPATH_TRY(r.finish());
+  KETAPATH_TRY(validate_calendar(c));
+  return c;
+}
+
+core::Result<ResponsePolicy> response_policy_from_json(const Json& j, std::string_view where) {
+  auto r = KETAPATH_TRY(JsonReader::open(j, std::string(where)));
+  ResponsePolicy p;
+  KETAPATH_TRY(read_double(r, "responder_reduction", p.responder_reduction));
+  KETAPATH_TRY(read_double(r, "partial_reduction", p.partial_reduction));
+  KETAPATH_TRY(read_int(r, "loading_sessions", p.loading_sessions));
+  KETAPATH_TRY(read_int(r, "sustained_ratings", p.stable_ratings));
+  KETAPATH_TRY(r.finish());
+  if (auto valid = validate_response_policy(p); !valid) {
+    return std::unexpected(core::with_context(valid.error(), where));
+  }
+  return p;
 }
 
 }  // namespace ketapath::clinic

@@ -206,7 +206,8 @@ Json to_json(const PlannedSession& v) {
           {"duration_min", opt(v.duration, [](auto d) { return d.value(); })},
           {"status", to_string(v.status)},
           {"actual_on", opt(v.actual_on, [](auto d) { return format_date(d); })},
-          {"session", opt(v.session, [](auto s) { return s.value(); })}};
+          {"session", opt(v.session, [](auto s) { return s.value(); })},
+          {"note", v.note}};
 }
 
 Json to_json(const Course& v) {
@@ -218,7 +219,9 @@ Json to_json(const Course& v) {
           {"sessions", list(v.sessions)},
           {"notes", v.notes},
           {"created_at", format_timestamp(v.created_at)},
-          {"created_by", v.created_by}};
+          {"created_by", v.created_by},
+          {"status_reason", v.status_reason},
+          {"overlap_reason", v.overlap_reason}};
 }
 
 Json to_json(const VitalSigns& v) {
@@ -243,7 +246,9 @@ Json to_json(const AdverseEvent& v) {
           {"description", v.description},
           {"severity", to_string(v.severity)},
           {"action", v.action},
-          {"resolved", v.resolved}};
+          {"resolved", v.resolved},
+          {"serious", v.serious},
+          {"outcome", v.outcome}};
 }
 
 Json to_json(const DischargeReadiness& v) {
@@ -253,6 +258,7 @@ Json to_json(const DischargeReadiness& v) {
           {"ambulating_steadily", v.ambulating_steadily},
           {"escort_present", v.escort_present},
           {"ready", v.ready},
+          {"not_ready_reasons", v.not_ready_reasons},
           {"assessed_by", v.assessed_by},
           {"notes", v.notes}};
 }
@@ -268,6 +274,7 @@ Json to_json(const Session& v) {
           {"dose_mg", v.dose.value()},
           {"started_at", format_timestamp(v.started_at)},
           {"ended_at", format_timestamp(v.ended_at)},
+          {"dose_ended_at", opt(v.dose_ended_at, [](auto t) { return format_timestamp(t); })},
           {"vitals", list(v.vitals)},
           {"ratings", list(v.ratings)},
           {"adverse_events", list(v.adverse_events)},
@@ -317,26 +324,99 @@ Json to_json(const SafetyThresholds& v) {
           {"pause_heart_rate_bpm", v.pause_heart_rate},
           {"stop_heart_rate_bpm", v.stop_heart_rate},
           {"pause_spo2_percent", v.pause_spo2},
-          {"stop_spo2_percent", v.stop_spo2}};
+          {"stop_spo2_percent", v.stop_spo2},
+          {"cadss_alert_total", v.cadss_alert_total},
+          {"min_observation_minutes", v.min_observation_minutes},
+          {"discharge_systolic_band_mmhg", v.discharge_systolic_band},
+          {"discharge_diastolic_band_mmhg", v.discharge_diastolic_band},
+          {"discharge_heart_rate_band_bpm", v.discharge_heart_rate_band}};
 }
 
-Json to_json(const ResponseSummary& v) {
-  Json points = Json::array();
-  for (const auto& p : v.trajectory) {
-    points.push_back({{"at", format_timestamp(p.rated_at)},
-                      {"session_index", p.session_index},
-                      {"total", p.total},
-                      {"change_from_baseline", p.change_from_baseline}});
+namespace {
+
+Json points_json(const std::vector<TrajectoryPoint>& points) {
+  Json out = Json::array();
+  for (const auto& p : points) {
+    out.push_back({{"at", format_timestamp(p.rated_at)},
+                   {"session_index", p.session_index},
+                   {"infusion", p.infusion},
+                   {"hours_since_dose", opt(p.hours_since_dose, [](double h) { return h; })},
+                   {"timing", to_string(p.timing)},
+                   {"total", p.total},
+                   {"change_from_baseline", p.change_from_baseline}});
   }
-  return {{"scale", to_string(v.scale)},
-          {"baseline", opt(v.baseline, [](int b) { return b; })},
-          {"trajectory", points},
-          {"latest", to_string(v.latest)},
-          {"best", to_string(v.best)},
-          {"best_change", opt(v.best_change, [](double b) { return b; })},
-          {"sessions", v.sessions},
-          {"trend", v.trend},
-          {"suggestion", v.suggestion}};
+  return out;
+}
+
+}  // namespace
+
+Json to_json(const ResponseSummary& v) {
+  return {
+      {"scale", to_string(v.scale)},
+      {"baseline", opt(v.baseline, [](int b) { return b; })},
+      {"baseline_at", opt(v.baseline_at, [](auto t) { return format_timestamp(t); })},
+      {"trajectory", points_json(v.trajectory)},
+      {"acute", points_json(v.acute)},
+      {"latest", to_string(v.latest)},
+      {"best", to_string(v.best)},
+      {"best_change", opt(v.best_change, [](double b) { return b; })},
+      {"sessions", v.sessions},
+      {"consecutive_response", v.consecutive_response},
+      {"consecutive_remission", v.consecutive_remission},
+      {"sustained", v.sustained},
+      {"first_response_infusion", opt(v.first_response_infusion, [](int n) { return n; })},
+      {"first_response_at", opt(v.first_response_at, [](auto t) { return format_timestamp(t); })},
+      {"trend", v.trend},
+      {"recommendation", to_string(v.recommendation)},
+      {"suggestion", v.suggestion}};
+}
+
+Json to_json(const ResponsePlan& v) {
+  Json dates = Json::array();
+  for (const Date d : v.proposed_dates) {
+    dates.push_back(format_date(d));
+  }
+  return {{"scales", list(v.scales)},
+          {"recommendation", to_string(v.recommendation)},
+          {"decided_by", opt(v.decided_by, [](Scale s) { return std::string(to_string(s)); })},
+          {"rule", v.rule},
+          {"proposed_dates", dates},
+          {"dates_basis", v.dates_basis}};
+}
+
+Json to_json(const Assessment& v) {
+  return {{"id", id_or_null(v.id.value())},
+          {"patient", v.patient.value()},
+          {"rating", to_json(v.rating)},
+          {"last_dose_session", opt(v.last_dose_session, [](auto s) { return s.value(); })},
+          {"hours_since_dose", opt(v.hours_since_dose, [](double h) { return h; })},
+          {"timing", to_string(v.timing)},
+          {"flags", v.flags},
+          {"notes", v.notes},
+          {"recorded_by", v.recorded_by},
+          {"recorded_at", format_timestamp(v.recorded_at)}};
+}
+
+Json to_json(const ClinicCalendar& v) {
+  return {{"time_zone", v.time_zone}, {"clinic_days", open_day_names(v)}};
+}
+
+Json to_json(const ResponsePolicy& v) {
+  return {{"responder_reduction", v.responder_reduction},
+          {"partial_reduction", v.partial_reduction},
+          {"loading_sessions", v.loading_sessions},
+          {"sustained_ratings", v.stable_ratings}};
+}
+
+Json to_json(const CareTeamMember& v) {
+  return {{"id", id_or_null(v.id.value())},
+          {"patient", v.patient.value()},
+          {"role", to_string(v.role)},
+          {"name", v.name},
+          {"practice", v.practice},
+          {"contact", v.contact},
+          {"added_at", format_timestamp(v.added_at)},
+          {"added_by", v.added_by}};
 }
 
 }  // namespace ketapath::clinic

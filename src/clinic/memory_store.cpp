@@ -12,6 +12,8 @@ struct MemoryStore::State {
   std::map<std::int64_t, Course> courses;
   std::map<std::int64_t, Session> sessions;
   std::map<std::int64_t, Alert> alerts;
+  std::map<std::int64_t, Assessment> assessments;
+  std::map<std::int64_t, CareTeamMember> care_team;
   std::map<std::string, std::string, std::less<>> settings;
   std::map<std::string, User, std::less<>> users;
   std::vector<AuditEntry> audit;
@@ -167,8 +169,10 @@ class Courses final : public PerPatient<Course, CourseId, CourseRepository> {
                       p.number);
   }
 
-  core::Status set_status(CourseId course, CourseStatus status) override {
-    KETAPATH_TRY(find_or_fail(map_, course.value(), "course"))->status = status;
+  core::Status set_status(CourseId course, CourseStatus status, std::string_view reason) override {
+    Course* c = KETAPATH_TRY(find_or_fail(map_, course.value(), "course"));
+    c->status = status;
+    c->status_reason = std::string(reason);
     c_.wrote = true;
     return {};
   }
@@ -192,6 +196,53 @@ class Sessions final : public PerPatient<Session, SessionId, SessionRepository> 
     });
     return out;
   }
+};
+
+class Assessments final : public PerPatient<Assessment, AssessmentId, AssessmentRepository> {
+ public:
+  using PerPatient::PerPatient;
+
+  core::Result<AssessmentId> add(const Assessment& a) override {
+    if (a.last_dose_session) {
+      KETAPATH_TRY(find_or_fail(c_.s.sessions, a.last_dose_session->value(), "session"));
+    }
+    return PerPatient::add(a);
+  }
+
+  core::Result<std::vector<Assessment>> list_for_patient(PatientId patient) override {
+    auto out = KETAPATH_TRY(PerPatient::list_for_patient(patient));
+    std::stable_sort(out.begin(), out.end(), [](const Assessment& a, const Assessment& b) {
+      return a.rating.rated_at < b.rating.rated_at;
+    });
+    return out;
+  }
+};
+
+class CareTeam final : public CareTeamRepository {
+ public:
+  CareTeam(Context& c) : c_(c) {}
+
+  core::Result<CareTeamId> add(const CareTeamMember& m) override {
+    KETAPATH_TRY(find_or_fail(c_.s.patients, m.patient.value(), "patient"));
+    CareTeamMember copy = m;
+    copy.id = CareTeamId(c_.s.next_id++);
+    c_.s.care_team[copy.id.value()] = copy;
+    c_.wrote = true;
+    return copy.id;
+  }
+
+  core::Result<std::vector<CareTeamMember>> list_for_patient(PatientId patient) override {
+    std::vector<CareTeamMember> out;
+    for (const auto& [id, m] : c_.s.care_team) {
+      if (m.patient == patient) {
+        out.push_back(m);
+      }
+    }
+    return out;
+  }
+
+ private:
+  Context& c_;
 };
 
 class Alerts final : public AlertRepository {
@@ -374,6 +425,8 @@ class MemoryTransaction final : public Transaction {
         courses_(context_, working_.courses, "course"),
         sessions_(context_, working_.sessions, "session"),
         alerts_(context_),
+        assessments_(context_, working_.assessments, "assessment"),
+        care_team_(context_),
         settings_(context_),
         users_(context_) {}
 
@@ -392,6 +445,10 @@ class MemoryTransaction final : public Transaction {
   SessionRepository& sessions() override { return sessions_; }
 
   AlertRepository& alerts() override { return alerts_; }
+
+  AssessmentRepository& assessments() override { return assessments_; }
+
+  CareTeamRepository& care_team() override { return care_team_; }
 
   SettingsRepository& settings() override { return settings_; }
 
@@ -436,6 +493,8 @@ class MemoryTransaction final : public Transaction {
   Courses courses_;
   Sessions sessions_;
   Alerts alerts_;
+  Assessments assessments_;
+  CareTeam care_team_;
   Settings settings_;
   Users users_;
   bool audited_ = false;

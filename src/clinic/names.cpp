@@ -5,6 +5,8 @@
 #include <utility>
 
 #include "clinic/alert.h"
+#include "clinic/assessment.h"
+#include "clinic/care_team.h"
 #include "clinic/course.h"
 #include "clinic/dose.h"
 #include "clinic/drug_library.h"
@@ -77,13 +79,15 @@ constexpr Table<CourseProtocol, 5> kProtocol{
      {CourseProtocol::MaintenanceWeekly, "maintenance_weekly"},
      {CourseProtocol::MaintenanceTwiceWeekly, "maintenance_twice_weekly"},
      {CourseProtocol::MaintenanceTaper, "maintenance_taper"}}};
-constexpr Table<PlannedStatus, 4> kPlanned{{{PlannedStatus::Planned, "planned"},
+constexpr Table<PlannedStatus, 5> kPlanned{{{PlannedStatus::Planned, "planned"},
                                             {PlannedStatus::Done, "done"},
                                             {PlannedStatus::Missed, "missed"},
-                                            {PlannedStatus::Cancelled, "cancelled"}}};
-constexpr Table<CourseStatus, 3> kCourseStatus{{{CourseStatus::Active, "active"},
+                                            {PlannedStatus::Cancelled, "cancelled"},
+                                            {PlannedStatus::Skipped, "skipped"}}};
+constexpr Table<CourseStatus, 4> kCourseStatus{{{CourseStatus::Active, "active"},
                                                 {CourseStatus::Completed, "completed"},
-                                                {CourseStatus::Stopped, "stopped"}}};
+                                                {CourseStatus::Stopped, "stopped"},
+                                                {CourseStatus::Cancelled, "cancelled"}}};
 constexpr Table<Scale, 6> kScale{{{Scale::HamA, "ham-a"},
                                   {Scale::Gad7, "gad-7"},
                                   {Scale::Fq, "fq"},
@@ -98,6 +102,15 @@ constexpr Table<AlertLevel, 4> kAlert{{{AlertLevel::Caution, "caution"},
                                        {AlertLevel::Pause, "pause"},
                                        {AlertLevel::Stop, "stop"},
                                        {AlertLevel::Urgent, "urgent"}}};
+
+constexpr Table<CareRole, 2> kCareRole{{
+    {CareRole::Psychiatrist, "psychiatrist"},
+    {CareRole::Pcp, "pcp"},
+}};
+constexpr Table<RatingTiming, 2> kTiming{{
+    {RatingTiming::Trough, "trough"},
+    {RatingTiming::Acute, "acute"},
+}};
 
 }  // namespace
 
@@ -215,6 +228,22 @@ core::Result<Phase> parse_phase(std::string_view t) {
 
 core::Result<Severity> parse_severity(std::string_view t) {
   return value_of(kSeverity, t, "severity");
+}
+
+std::string_view to_string(CareRole v) {
+  return name_of(kCareRole, v);
+}
+
+core::Result<CareRole> parse_care_role(std::string_view t) {
+  return value_of(kCareRole, t, "care team role");
+}
+
+std::string_view to_string(RatingTiming v) {
+  return name_of(kTiming, v);
+}
+
+core::Result<RatingTiming> parse_rating_timing(std::string_view t) {
+  return value_of(kTiming, t, "rating timing");
 }
 
 core::Result<AlertLevel> parse_alert_level(std::string_view t) {

@@ -25,7 +25,9 @@
 #include <vector>
 
 #include "clinic/alert.h"
+#include "clinic/assessment.h"
 #include "clinic/audit.h"
+#include "clinic/care_team.h"
 #include "clinic/course.h"
 #include "clinic/dose.h"
 #include "clinic/drug_library.h"
@@ -98,7 +100,9 @@ class CourseRepository {
   virtual core::Result<std::vector<Course>> list_for_patient(PatientId patient) = 0;
   /// Replaces the planned session with the same number. NotFound for an unknown course or number.
   virtual core::Status update_planned_session(CourseId course, const PlannedSession& session) = 0;
-  virtual core::Status set_status(CourseId course, CourseStatus status) = 0;
+  /// Sets the course's status and status_reason ("" when none).
+  virtual core::Status set_status(CourseId course, CourseStatus status,
+                                  std::string_view reason = "") = 0;
 };
 
 class SessionRepository {
@@ -126,6 +130,28 @@ class AlertRepository {
   /// unknown id. The service refuses a second acknowledgement before it gets here.
   virtual core::Status acknowledge(AlertId id, std::string_view by, Timestamp at,
                                    std::string_view note) = 0;
+};
+
+/// Ratings outside sessions (follow-ups).
+class AssessmentRepository {
+ public:
+  virtual ~AssessmentRepository() = default;
+  /// NotFound when the patient (or last_dose_session, when set) does not exist.
+  virtual core::Result<AssessmentId> add(const Assessment& assessment) = 0;
+  /// NotFound for an unknown id.
+  virtual core::Result<Assessment> get(AssessmentId id) = 0;
+  /// Ordered by rated_at, then id.
+  virtual core::Result<std::vector<Assessment>> list_for_patient(PatientId patient) = 0;
+};
+
+/// The patient's psychiatrist and PCP.
+class CareTeamRepository {
+ public:
+  virtual ~CareTeamRepository() = default;
+  /// NotFound when the patient does not exist.
+  virtual core::Result<CareTeamId> add(const CareTeamMember& member) = 0;
+  /// Ordered by id.
+  virtual core::Result<std::vector<CareTeamMember>> list_for_patient(PatientId patient) = 0;
 };
 
 /// Clinic-editable settings as key -> JSON text ("dosing_policy", "safety_thresholds",
@@ -163,6 +189,8 @@ class Transaction {
   virtual CourseRepository& courses() = 0;
   virtual SessionRepository& sessions() = 0;
   virtual AlertRepository& alerts() = 0;
+  virtual AssessmentRepository& assessments() = 0;
+  virtual CareTeamRepository& care_team() = 0;
   virtual SettingsRepository& settings() = 0;
   virtual UserRepository& users() = 0;
   /// Appends an audit entry inside this transaction (chained at commit or immediately; either

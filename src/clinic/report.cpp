@@ -195,6 +195,29 @@ std::string render_report(const ReportData& d, ReportFormat f) {
         escape(p.name));
   }
   out += heading(fmt::format("Clinic report: {} (patient {})", p.name, p.id.value()), 1, f);
+  {
+    std::vector<const CareTeamMember*> to;
+    for (const CareRole role : {CareRole::Psychiatrist, CareRole::Pcp}) {
+      for (const CareTeamMember& m : d.care_team) {
+        if (m.role == role) {
+          to.push_back(&m);
+        }
+      }
+    }
+    if (to.empty()) {
+      out += paragraph(
+          "To: the patient's psychiatrist or PCP (no care team recorded: ketapath clinic "
+          "care-team add).",
+          f);
+    }
+    for (const CareTeamMember* m : to) {
+      out += paragraph(
+          fmt::format("To: {} ({}){}{}", m->name, m->role == CareRole::Pcp ? "PCP" : "psychiatrist",
+                      m->practice.empty() ? "" : ", " + m->practice,
+                      m->contact.empty() ? "" : ", " + m->contact),
+          f);
+    }
+  }
   const auto w = latest_weight(p, today);
   out += paragraph(
       fmt::format("Born {} ({} years), sex {}; latest weight {}. Generated {} by {}.",
@@ -238,27 +261,54 @@ std::string render_report(const ReportData& d, ReportFormat f) {
     out += table({"#", "planned", "dose", "status", "actual"}, rows, f);
   }
   if (!d.sessions.empty()) {
-    out += heading("Sessions", 2, f);
+    out += heading("Dose history", 2, f);
     rows.clear();
+    int infusion = 0;
     for (const Session& s : d.sessions) {
       double peak_sys = 0.0;
       for (const auto& v : s.vitals) {
         peak_sys = std::max(peak_sys, v.systolic ? v.systolic->value() : 0.0);
       }
-      std::string scores;
-      for (const auto& r : s.ratings) {
-        scores += fmt::format("{}{} {}", scores.empty() ? "" : ", ", scale_definition(r.scale).name,
-                              r.total);
+      std::string discharge = "-";
+      if (s.discharge) {
+        discharge = s.discharge->ready ? "ready" : "NOT ready";
+        for (const auto& reason : s.discharge->not_ready_reasons) {
+          discharge += "; " + reason;
+        }
       }
       rows.push_back(
-          {std::to_string(s.id.value()), format_timestamp(s.started_at),
+          {std::to_string(++infusion), format_timestamp(s.started_at),
            fmt::format("{} {} mg/kg = {} mg", to_string(s.route),
                        display_number(s.dose_per_kg.value(), 3), display_number(s.dose.value())),
-           peak_sys > 0 ? display_number(peak_sys, 0) + " mmHg" : "-", scores,
-           std::to_string(s.adverse_events.size()),
-           s.discharge ? (s.discharge->ready ? "ready" : "not ready") : "-"});
+           s.dose_ended_at ? format_timestamp(*s.dose_ended_at) : "-",
+           s.course ? fmt::format("course {} #{}", s.course->value(),
+                                  s.course_session_number.value_or(0))
+                    : "-",
+           peak_sys > 0 ? display_number(peak_sys, 0) + " mmHg" : "-",
+           std::to_string(s.adverse_events.size()), discharge});
     }
-    out += table({"session", "start", "dose", "peak SBP", "scores", "AEs", "discharge"}, rows, f);
+    out += table(
+        {"infusion", "start", "dose", "dosing ended", "course", "peak SBP", "AEs", "discharge"},
+        rows, f);
+    rows.clear();
+    infusion = 0;
+    for (const Session& s : d.sessions) {
+      ++infusion;
+      for (const AdverseEvent& e : s.adverse_events) {
+        rows.push_back({fmt::format("{} (session {})", infusion, s.id.value()),
+                        format_timestamp(e.onset_at), e.description,
+                        std::string(to_string(e.severity)) + (e.serious ? ", serious" : ""),
+                        e.action.empty() ? "-" : e.action,
+                        std::string(e.resolved ? "resolved" : "UNRESOLVED") +
+                            (e.outcome.empty() ? "" : ": " + e.outcome)});
+      }
+    }
+    out += heading("Adverse events", 2, f);
+    if (rows.empty()) {
+      out += paragraph("None recorded.", f);
+    } else {
+      out += table({"infusion", "onset", "event", "severity", "action", "outcome"}, rows, f);
+    }
   }
   if (!d.alerts.empty()) {
     out += heading("Safety alerts", 2, f);
@@ -277,40 +327,81 @@ std::string render_report(const ReportData& d, ReportFormat f) {
   }
   out += heading("Response", 2, f);
   bool any = false;
-  for (const Scale scale :
-       {Scale::Gad7, Scale::HamA, Scale::Phq9, Scale::Lsas, Scale::Fq, Scale::Cadss}) {
-    const ResponseSummary r = analyse_response(d.sessions, scale);
-    if (!r.baseline) {
+  const auto points = [](const std::vector<TrajectoryPoint>& list) {
+    std::string text;
+    for (const TrajectoryPoint& t : list) {
+      text +=
+          fmt::format("{}{} ({}{}) {}", text.empty() ? "" : "; ", format_date(day_of(t.rated_at)),
+                      t.infusion == 0 ? "before infusion 1" : "after infusion ",
+                      t.infusion == 0 ? "" : std::to_string(t.infusion), t.total);
+    }
+    return text.empty() ? std::string("none") : text;
+  };
+  for (const ResponseSummary& r : d.plan.scales) {
+    if (!r.baseline && r.acute.empty()) {
       continue;
     }
     any = true;
-    out += heading(std::string(scale_definition(scale).name), 3, f);
-    const int latest = r.trajectory.empty() ? *r.baseline : r.trajectory.back().total;
-    const std::string_view band = severity_band(scale, latest);
-    if (scale == Scale::Cadss) {
-      // Dissociation is a safety measure, not an outcome: no response status.
-      out += paragraph(fmt::format("Dissociation (safety measure): first {}, latest {} of 92.",
-                                   *r.baseline, latest),
-                       f);
-    } else {
-      out += paragraph(
-          fmt::format("Baseline {}, latest {}{}; best change {}; status {} (best {}); trend {}. "
-                      "Suggestion: {}.",
-                      *r.baseline, latest, band.empty() ? "" : fmt::format(" ({})", band),
-                      r.best_change ? display_number(100.0 * *r.best_change, 0) + "%" : "n/a",
-                      to_string(r.latest), to_string(r.best), r.trend.empty() ? "n/a" : r.trend,
-                      r.suggestion),
-          f);
-    }
+    out += heading(std::string(scale_definition(r.scale).name), 3, f);
+    const int latest = r.trajectory.empty() ? r.baseline.value_or(0) : r.trajectory.back().total;
+    const std::string_view band = severity_band(r.scale, latest);
+    out += paragraph(
+        fmt::format("Baseline {}; latest trough {}{}; best trough change {}; trough status {} "
+                    "(best {}); trend {}; {}.",
+                    r.baseline ? std::to_string(*r.baseline) : "none", latest,
+                    band.empty() ? "" : fmt::format(" ({})", band),
+                    r.best_change ? display_number(100.0 * *r.best_change, 0) + "%" : "n/a",
+                    to_string(r.latest), to_string(r.best), r.trend.empty() ? "n/a" : r.trend,
+                    r.suggestion),
+        f);
+    out += paragraph("Trough (before a dose or >= 24 h after one): " + points(r.trajectory), f);
+    out += paragraph("Acute (< 24 h after a dose): " + points(r.acute), f);
     out += score_chart_svg(r) + "\n";
+  }
+  {
+    // Dissociation is a safety measure, not an outcome: its values by infusion, no response.
+    std::string values;
+    int infusion = 0;
+    for (const Session& s : d.sessions) {
+      ++infusion;
+      for (const ScaleRating& rating : s.ratings) {
+        if (rating.scale == Scale::Cadss) {
+          values += fmt::format("{}{} (infusion {}) {}", values.empty() ? "" : "; ",
+                                format_date(day_of(rating.rated_at)), infusion, rating.total);
+        }
+      }
+    }
+    if (!values.empty()) {
+      any = true;
+      out += heading("CADSS", 3, f);
+      out += paragraph("Dissociation (safety measure, 0-92): " + values + ".", f);
+    }
   }
   if (!any) {
     out += paragraph("No ratings recorded yet.", f);
   }
+  out += heading("Plan", 2, f);
+  std::string dates;
+  for (const Date day : d.plan.proposed_dates) {
+    dates += (dates.empty() ? "" : ", ") + format_date(day);
+  }
+  out += paragraph(
+      fmt::format("Recommendation: {}{}. Rule: {}.", to_string(d.plan.recommendation),
+                  d.plan.decided_by
+                      ? fmt::format(" (decided by {})", scale_definition(*d.plan.decided_by).name)
+                      : "",
+                  d.plan.rule),
+      f);
+  out += paragraph(
+      fmt::format("Proposed dates: {} ({}).", dates.empty() ? "none" : dates, d.plan.dates_basis),
+      f);
   out += paragraph(
       "Calculations and suggestions are reviewable derivations for the treating clinician, not "
       "instructions.",
       f);
+  out += paragraph(fmt::format("Signed: {}, acting clinician, {}.", d.generated_by,
+                               format_timestamp(d.generated_at)),
+                   f);
   if (f == ReportFormat::Html) {
     out += "</body></html>\n";
   }

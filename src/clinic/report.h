@@ -1,13 +1,17 @@
 #pragma once
-// A patient summary for the psychiatrist or GP: demographics, latest screening, courses with
-// planned and actual dates, sessions with scores, alerts, and the response on each scale with an
-// SVG score chart (severity bands, baseline and 50%-of-baseline lines). Pure text rendering: the
-// caller gathers the data and writes the file.
+// The letter to the patient's psychiatrist or PCP (the care team): demographics, latest
+// screening, courses with planned and actual dates, the dose history, every adverse event with
+// severity, action and outcome, every alert with its acknowledgement, trough and acute
+// trajectories per scale on separate lines (with an SVG chart of the trough trajectory: severity
+// bands, baseline and 50%-of-baseline lines), the plan (the combined recommendation with its rule
+// and proposed dates), signed by the acting clinician. Pure text rendering: the caller gathers
+// the data and writes the file.
 
 #include <string>
 #include <vector>
 
 #include "clinic/alert.h"
+#include "clinic/care_team.h"
 #include "clinic/course.h"
 #include "clinic/dose.h"
 #include "clinic/patient.h"
@@ -24,8 +28,10 @@ struct ReportData {
   std::vector<Session> sessions;
   std::vector<DoseRecord> doses;
   std::vector<Alert> alerts;
+  std::vector<CareTeamMember> care_team;
+  ResponsePlan plan;  ///< ClinicService::response_plan
   Timestamp generated_at{};
-  std::string generated_by;
+  std::string generated_by;  ///< the acting clinician, who signs the letter
 };
 
 enum class ReportFormat { Markdown, Html };

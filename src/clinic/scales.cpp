@@ -6,14 +6,16 @@ namespace ketapath::clinic {
 namespace {
 
 // LOINC total-score codes per clinic-practice.md section 2.3 (HAM-A has none; FQ, LSAS and CADSS
-// were not verified, so local codes are used by exporters).
+// were not verified, so local codes are used by exporters). Recall periods: GAD-7 and PHQ-9 ask
+// about the last two weeks, LSAS about the past week; HAM-A is rated as the patient is now (the
+// clinic's acute instrument), FQ and CADSS describe the present state.
 constexpr std::array<ScaleDefinition, 6> kScales{{
-    {Scale::HamA, "HAM-A", 14, 0, 4, 56, ""},
-    {Scale::Gad7, "GAD-7", 7, 0, 3, 21, "70274-6"},
-    {Scale::Fq, "FQ", 15, 0, 8, 120, ""},
-    {Scale::Lsas, "LSAS", 48, 0, 3, 144, ""},
-    {Scale::Phq9, "PHQ-9", 9, 0, 3, 27, "44261-6"},
-    {Scale::Cadss, "CADSS", 23, 0, 4, 92, ""},
+    {Scale::HamA, "HAM-A", 14, 0, 4, 56, "", 0},
+    {Scale::Gad7, "GAD-7", 7, 0, 3, 21, "70274-6", 14},
+    {Scale::Fq, "FQ", 15, 0, 8, 120, "", 0},
+    {Scale::Lsas, "LSAS", 48, 0, 3, 144, "", 7},
+    {Scale::Phq9, "PHQ-9", 9, 0, 3, 27, "44261-6", 14},
+    {Scale::Cadss, "CADSS", 23, 0, 4, 92, "", 0},
 }};
 
 }  // namespace

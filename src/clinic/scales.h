@@ -30,6 +30,10 @@ struct ScaleDefinition {
   int item_max;
   int total_max;
   std::string_view loinc_total;  ///< "" when no LOINC code exists
+  /// Days the questions look back over (GAD-7, PHQ-9: 14; LSAS: 7); 0 = rated as the patient is
+  /// now. A scale with a recall period of days measures trough response only: rated less than
+  /// 24 h after a dose it is accepted but flagged (response.h recall_period_warnings).
+  int recall_days = 0;
 };
 
 const ScaleDefinition& scale_definition(Scale scale);

@@ -12,6 +12,8 @@ using core::ErrorCode;
 constexpr std::string_view kDosingPolicy = "dosing_policy";
 constexpr std::string_view kSafetyThresholds = "safety_thresholds";
 constexpr std::string_view kScreeningPolicy = "screening_policy";
+constexpr std::string_view kClinicCalendar = "clinic_calendar";
+constexpr std::string_view kResponsePolicy = "response_policy";
 
 std::string entity(std::string_view kind, std::int64_t id) {
   return fmt::format("{}/{}", kind, id);
@@ -57,6 +59,8 @@ core::Result<int> ClinicService::initialize() {
       {kDosingPolicy, to_json(DosingPolicy{})},
       {kSafetyThresholds, to_json(SafetyThresholds{})},
       {kScreeningPolicy, to_json(ScreeningPolicy{})},
+      {kClinicCalendar, to_json(ClinicCalendar{})},
+      {kResponsePolicy, to_json(ResponsePolicy{})},
   };
   for (const auto& [key, value] : defaults) {
     if (!KETAPATH_TRY(tx->settings().get(key))) {
@@ -252,6 +256,32 @@ core::Status ClinicService::set_screening_policy(const ScreeningPolicy& policy) 
   const Json j = to_json(policy);
   KETAPATH_TRY(screening_policy_from_json(j, "screening policy"));
   return put_setting(kScreeningPolicy, canonical(j), "setting.screening_policy");
+}
+
+core::Result<ClinicCalendar> ClinicService::clinic_calendar() {
+  const std::string text = KETAPATH_TRY(setting(kClinicCalendar));
+  const Json j = KETAPATH_TRY(parse_json(text, "setting clinic_calendar"));
+  return clinic_calendar_from_json(j, "setting clinic_calendar");
+}
+
+core::Status ClinicService::set_clinic_calendar(const ClinicCalendar& calendar) {
+  KETAPATH_TRY(validate_calendar(calendar));
+  return put_setting(kClinicCalendar, canonical(to_json(calendar)), "setting.clinic_calendar");
+}
+
+core::Result<ResponsePolicy> ClinicService::response_policy() {
+  const std::string text = KETAPATH_TRY(setting(kResponsePolicy));
+  const Json j = KETAPATH_TRY(parse_json(text, "setting response_policy"));
+  return response_policy_from_json(j, "setting response_policy");
+}
+
+core::Status ClinicService::set_response_policy(const ResponsePolicy& policy) {
+  KETAPATH_TRY(validate_response_policy(policy));
+  return put_setting(kResponsePolicy, canonical(to_json(policy)), "setting.response_policy");
+}
+
+core::Result<Date> ClinicService::clinic_day(Timestamp at) {
+  return local_day(at, KETAPATH_TRY(clinic_calendar()));
 }
 
 core::Result<DrugEntry> ClinicService::drug(std::string_view name) {

@@ -35,6 +35,12 @@ struct WeightResult {
   std::vector<std::string> warnings;
 };
 
+struct AssessmentResult {
+  Assessment assessment;
+  std::vector<Alert> alerts;          ///< PHQ-9 item 9
+  std::vector<std::string> warnings;  ///< the recall-period flag, also kept in assessment.flags
+};
+
 struct SessionResult {
   Session session;
   std::vector<Alert> alerts;
@@ -80,11 +86,25 @@ class ClinicService {
                                           std::string_view drug = "ketamine");
   core::Result<std::vector<DoseRecord>> doses(PatientId id);
 
-  // Courses.
+  // Courses. Planned days are the clinic's days (setting clinic_calendar): a template day on
+  // which the clinic is closed moves to the next clinic day, and Course::messages says so. One
+  // active course per patient: another is a Conflict unless options.allow_overlap_reason.
   core::Result<Course> plan_course(PatientId id, CourseProtocol protocol, Date start,
                                    const CoursePlanOptions& options, std::string notes = "");
   core::Result<Course> course(CourseId id);
   core::Result<std::vector<Course>> courses(PatientId id);
+  /// Ends an active course. Without a reason, every planned session must be done, skipped or
+  /// missed (Validation naming the ones still planned); with a reason, the still-planned ones
+  /// are cancelled ("completed early: REASON"). Conflict unless the course is active.
+  core::Result<Course> complete_course(CourseId id, std::string reason = "");
+  /// Cancels an active course (reason required): its planned sessions become cancelled.
+  core::Result<Course> cancel_course(CourseId id, std::string reason);
+  /// Moves one planned session to `to` (not in the past; the next clinic day when the clinic is
+  /// closed that day, said in Course::messages); reason required.
+  core::Result<Course> reschedule_session(CourseId id, int number, Date to, std::string reason);
+  /// Leaves one planned session out (reason required); the course completes when nothing
+  /// planned remains.
+  core::Result<Course> skip_session(CourseId id, int number, std::string reason);
 
   /// Validates and records a session with its vitals, ratings, adverse events and discharge,
   /// raises the safety alerts of its vitals, marks the planned course session done and links the
@@ -92,6 +112,19 @@ class ClinicService {
   /// from the latest weight; a given dose_mg must match weight x mg/kg within 5%.
   core::Result<SessionResult> record_session(Session session);
   core::Result<std::vector<Session>> sessions(PatientId id);
+
+  /// Records a rating outside a session (a follow-up) with the same validation as a session
+  /// rating (all items, in range; total recomputed), rated_at not in the future; links it to the
+  /// latest session started at or before it (hours since that dose), classifies it trough or
+  /// acute, flags a GAD-7/PHQ-9/LSAS rated < 24 h after a dose, and raises the PHQ-9 item 9
+  /// alert: one audited transaction ("assessment.record").
+  core::Result<AssessmentResult> record_assessment(Assessment assessment);
+  core::Result<std::vector<Assessment>> assessments(PatientId id);
+
+  /// Adds the patient's psychiatrist or PCP (validated; audited "care_team.add").
+  core::Result<CareTeamMember> add_care_team_member(CareTeamMember member);
+  core::Result<std::vector<CareTeamMember>> care_team(PatientId id);
+
   core::Result<std::vector<Alert>> alerts(PatientId id);
   /// Unacknowledged alerts of every patient, oldest first: the clinic's work list.
   core::Result<std::vector<Alert>> open_alerts();
@@ -101,6 +134,9 @@ class ClinicService {
   /// acknowledgement stands; add to the record with a new session note instead).
   core::Result<Alert> acknowledge_alert(AlertId id, std::string note);
   core::Result<ResponseSummary> response(PatientId id, Scale scale);
+  /// Every outcome scale's trough and acute response (sessions and follow-ups) and the one
+  /// combined recommendation with proposed dates (response.h plan_response).
+  core::Result<ResponsePlan> response_plan(PatientId id);
 
   // Clinic-editable settings and the drug library.
   core::Result<DosingPolicy> dosing_policy();
@@ -109,6 +145,12 @@ class ClinicService {
   core::Status set_safety_thresholds(const SafetyThresholds& thresholds);
   core::Result<ScreeningPolicy> screening_policy();
   core::Status set_screening_policy(const ScreeningPolicy& policy);
+  core::Result<ClinicCalendar> clinic_calendar();
+  core::Status set_clinic_calendar(const ClinicCalendar& calendar);
+  core::Result<ResponsePolicy> response_policy();
+  core::Status set_response_policy(const ResponsePolicy& policy);
+  /// The clinic's local day of an instant (clinic_calendar's time zone).
+  core::Result<Date> clinic_day(Timestamp at);
   core::Result<DrugEntry> drug(std::string_view name);
   core::Result<std::vector<DrugEntry>> drugs();
   core::Result<DrugId> save_drug(const DrugEntry& entry);

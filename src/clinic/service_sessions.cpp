@@ -21,7 +21,8 @@ core::Result<Course> ClinicService::plan_course(PatientId id, CourseProtocol pro
                                                 const CoursePlanOptions& options,
                                                 std::string notes) {
   const Timestamp now = clock_();
-  if (start < day_of(now) - std::chrono::days(365)) {
+  const ClinicCalendar calendar = KETAPATH_TRY(clinic_calendar());
+  if (start < local_day(now, calendar) - std::chrono::days(365)) {
     return core::fail(ErrorCode::Validation,
                       "course plan: start {} is more than a year in the past", format_date(start));
   }
@@ -30,12 +31,28 @@ core::Result<Course> ClinicService::plan_course(PatientId id, CourseProtocol pro
   c.protocol = protocol;
   c.start = start;
   c.sessions = KETAPATH_TRY(plan_sessions(protocol, start, options));
+  c.messages = fit_to_clinic_days(c.sessions, calendar);
+  if (!c.sessions.empty()) {
+    c.start = c.sessions.front().planned_on;
+  }
   c.notes = std::move(notes);
   c.created_at = now;
   c.created_by = actor_;
+  c.overlap_reason = options.allow_overlap_reason;
   auto tx = KETAPATH_TRY(store_.begin());
   KETAPATH_TRY(authorize(*tx, Permission::OrderDose));
   KETAPATH_TRY(tx->patients().get(id));
+  // One active course per patient, unless the prescriber says why two may run together.
+  for (const Course& other : KETAPATH_TRY(tx->courses().list_for_patient(id))) {
+    if (other.status == CourseStatus::Active && c.overlap_reason.empty()) {
+      return core::fail(ErrorCode::Conflict,
+                        "course plan: patient {} already has active course {} ({} from {}); "
+                        "complete or cancel it first, or give a reason to run both "
+                        "(--allow-overlap REASON)",
+                        id.value(), other.id.value(), to_string(other.protocol),
+                        format_date(other.start));
+    }
+  }
   // Every planned dose must be within the library's hard limit for its route.
   const DrugEntry drug = KETAPATH_TRY(tx->drugs().find_by_name("ketamine"));
   for (const PlannedSession& p : c.sessions) {
@@ -72,6 +89,164 @@ core::Result<std::vector<Course>> ClinicService::courses(PatientId id) {
   return tx->courses().list_for_patient(id);
 }
 
+namespace {
+
+core::Status require_reason(const std::string& reason, std::string_view what) {
+  constexpr std::size_t kMax = 2000;
+  if (reason.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return core::fail(ErrorCode::Validation, "{}: a reason is required", what);
+  }
+  if (reason.size() > kMax) {
+    return core::fail(ErrorCode::Validation, "{}: the reason is {} characters, at most {} are kept",
+                      what, reason.size(), kMax);
+  }
+  return {};
+}
+
+core::Status require_active(const Course& c, std::string_view what) {
+  if (c.status != CourseStatus::Active) {
+    return core::fail(ErrorCode::Conflict, "{}: course {} is {}, not active", what, c.id.value(),
+                      to_string(c.status));
+  }
+  return {};
+}
+
+core::Result<PlannedSession*> planned_session(Course& c, int number, std::string_view what) {
+  for (PlannedSession& p : c.sessions) {
+    if (p.number == number) {
+      if (p.status != PlannedStatus::Planned) {
+        return core::fail(ErrorCode::Conflict, "{}: session {} of course {} is {}, not planned",
+                          what, number, c.id.value(), to_string(p.status));
+      }
+      return &p;
+    }
+  }
+  return core::fail(ErrorCode::NotFound, "{}: course {} has no planned session {}", what,
+                    c.id.value(), number);
+}
+
+bool nothing_planned(const Course& c) {
+  return std::none_of(c.sessions.begin(), c.sessions.end(),
+                      [](const PlannedSession& p) { return p.status == PlannedStatus::Planned; });
+}
+
+}  // namespace
+
+core::Result<Course> ClinicService::complete_course(CourseId id, std::string reason) {
+  auto tx = KETAPATH_TRY(store_.begin());
+  Course c = KETAPATH_TRY(tx->courses().get(id));
+  KETAPATH_TRY(require_active(c, "course complete"));
+  const Json before = to_json(c);
+  std::string still;
+  for (PlannedSession& p : c.sessions) {
+    if (p.status == PlannedStatus::Planned) {
+      still +=
+          fmt::format("{}{} ({})", still.empty() ? "" : ", ", p.number, format_date(p.planned_on));
+    }
+  }
+  if (!still.empty()) {
+    if (reason.empty()) {
+      return core::fail(ErrorCode::Validation,
+                        "course complete: course {} still has planned sessions {}: record, skip "
+                        "or cancel them, or complete early with --reason",
+                        id.value(), still);
+    }
+    KETAPATH_TRY(require_reason(reason, "course complete"));
+    for (PlannedSession& p : c.sessions) {
+      if (p.status == PlannedStatus::Planned) {
+        p.status = PlannedStatus::Cancelled;
+        p.note = "course completed early";
+        KETAPATH_TRY(tx->courses().update_planned_session(id, p));
+      }
+    }
+    reason = "completed early: " + reason;
+  }
+  c.status = CourseStatus::Completed;
+  c.status_reason = reason;
+  KETAPATH_TRY(tx->courses().set_status(id, c.status, c.status_reason));
+  KETAPATH_TRY(
+      tx->append_audit(audit_record("course.complete", fmt::format("course/{}", id.value()),
+                                    canonical(before), canonical(to_json(c)))));
+  KETAPATH_TRY(tx->commit());
+  return c;
+}
+
+core::Result<Course> ClinicService::cancel_course(CourseId id, std::string reason) {
+  KETAPATH_TRY(require_reason(reason, "course cancel"));
+  auto tx = KETAPATH_TRY(store_.begin());
+  Course c = KETAPATH_TRY(tx->courses().get(id));
+  KETAPATH_TRY(require_active(c, "course cancel"));
+  const Json before = to_json(c);
+  for (PlannedSession& p : c.sessions) {
+    if (p.status == PlannedStatus::Planned) {
+      p.status = PlannedStatus::Cancelled;
+      p.note = "course cancelled";
+      KETAPATH_TRY(tx->courses().update_planned_session(id, p));
+    }
+  }
+  c.status = CourseStatus::Cancelled;
+  c.status_reason = std::move(reason);
+  KETAPATH_TRY(tx->courses().set_status(id, c.status, c.status_reason));
+  KETAPATH_TRY(tx->append_audit(audit_record("course.cancel", fmt::format("course/{}", id.value()),
+                                             canonical(before), canonical(to_json(c)))));
+  KETAPATH_TRY(tx->commit());
+  return c;
+}
+
+core::Result<Course> ClinicService::reschedule_session(CourseId id, int number, Date to,
+                                                       std::string reason) {
+  KETAPATH_TRY(require_reason(reason, "course reschedule"));
+  const ClinicCalendar calendar = KETAPATH_TRY(clinic_calendar());
+  const Date today = local_day(clock_(), calendar);
+  if (to < today) {
+    return core::fail(ErrorCode::Validation,
+                      "course reschedule: the new day {} is in the past (today is {})",
+                      format_date(to), format_date(today));
+  }
+  auto tx = KETAPATH_TRY(store_.begin());
+  Course c = KETAPATH_TRY(tx->courses().get(id));
+  KETAPATH_TRY(require_active(c, "course reschedule"));
+  const Json before = to_json(c);
+  PlannedSession* p = KETAPATH_TRY(planned_session(c, number, "course reschedule"));
+  const Date from = p->planned_on;
+  const Date open = next_clinic_day(to, calendar);
+  if (open != to) {
+    c.messages.push_back(fmt::format("session {}: {} {} is not a clinic day: moved to {} {}",
+                                     number, weekday_name(to), format_date(to), weekday_name(open),
+                                     format_date(open)));
+  }
+  p->planned_on = open;
+  p->note = fmt::format("rescheduled from {}: {}", format_date(from), reason);
+  KETAPATH_TRY(tx->courses().update_planned_session(id, *p));
+  KETAPATH_TRY(
+      tx->append_audit(audit_record("course.reschedule", fmt::format("course/{}", id.value()),
+                                    canonical(before), canonical(to_json(c)))));
+  KETAPATH_TRY(tx->commit());
+  return c;
+}
+
+core::Result<Course> ClinicService::skip_session(CourseId id, int number, std::string reason) {
+  KETAPATH_TRY(require_reason(reason, "course skip"));
+  auto tx = KETAPATH_TRY(store_.begin());
+  Course c = KETAPATH_TRY(tx->courses().get(id));
+  KETAPATH_TRY(require_active(c, "course skip"));
+  const Json before = to_json(c);
+  PlannedSession* p = KETAPATH_TRY(planned_session(c, number, "course skip"));
+  p->status = PlannedStatus::Skipped;
+  p->note = std::move(reason);
+  KETAPATH_TRY(tx->courses().update_planned_session(id, *p));
+  if (nothing_planned(c)) {
+    c.status = CourseStatus::Completed;
+    KETAPATH_TRY(tx->courses().set_status(id, c.status, ""));
+    c.messages.push_back(
+        fmt::format("course {} completed: no planned session remains", id.value()));
+  }
+  KETAPATH_TRY(tx->append_audit(audit_record("course.skip", fmt::format("course/{}", id.value()),
+                                             canonical(before), canonical(to_json(c)))));
+  KETAPATH_TRY(tx->commit());
+  return c;
+}
+
 core::Result<SessionResult> ClinicService::record_session(Session s) {
   const Timestamp now = clock_();
   SessionResult result;
@@ -80,6 +255,7 @@ core::Result<SessionResult> ClinicService::record_session(Session s) {
   s.recorded_at = now;
   const SafetyThresholds thresholds = KETAPATH_TRY(safety_thresholds());
   const DosingPolicy dosing = KETAPATH_TRY(dosing_policy());
+  const ClinicCalendar calendar = KETAPATH_TRY(clinic_calendar());
 
   auto tx = KETAPATH_TRY(store_.begin());
   KETAPATH_TRY(authorize(*tx, Permission::RecordSession));
@@ -101,9 +277,15 @@ core::Result<SessionResult> ClinicService::record_session(Session s) {
                                         display_number(s.dose_per_kg.value()))
                           : "");
   }
+  // The infusion time, when the session does not say when dosing ended: the dose record's, else
+  // the planned session's, else the library default (bolus routes end when they start).
+  std::optional<core::Minutes> infusion = limits->default_duration;
   // The dose in mg: from the dose record, or checked against the weight.
   if (s.dose_record) {
     const DoseRecord d = KETAPATH_TRY(tx->doses().get(*s.dose_record));
+    if (d.calculation.duration) {
+      infusion = d.calculation.duration;
+    }
     if (d.patient != s.patient || d.route != s.route ||
         std::abs(d.calculation.dose_per_kg.value() - s.dose_per_kg.value()) > 1e-9) {
       return core::fail(ErrorCode::Validation,
@@ -182,12 +364,38 @@ core::Result<SessionResult> ClinicService::record_session(Session s) {
     }
     s.course_session_number = number;
     before = {{"planned_session", to_json(*planned)}};
+    if (planned->duration && !s.dose_record) {
+      infusion = planned->duration;
+    }
   } else if (s.course_session_number) {
     return core::fail(ErrorCode::Validation, "session: course_session needs a course");
   }
 
+  if (!s.dose_ended_at) {
+    const bool bolus = s.route != Route::Iv || !infusion;
+    s.dose_ended_at =
+        bolus
+            ? s.started_at
+            : s.started_at + std::chrono::round<std::chrono::seconds>(
+                                 std::chrono::duration<double, std::ratio<60>>(infusion->value()));
+    if (*s.dose_ended_at > s.ended_at) {
+      return core::fail(ErrorCode::Validation,
+                        "session: the infusion ({} min from started_at {}) ends after ended_at {}; "
+                        "give dose_ended_at",
+                        display_number(infusion->value()), format_timestamp(s.started_at),
+                        format_timestamp(s.ended_at));
+    }
+  }
+  for (std::string& w : recall_period_warnings(s.ratings, {s.started_at})) {
+    result.warnings.push_back(std::move(w));
+  }
+  std::vector<Alert> discharge_alerts = assess_discharge(s, thresholds);
   s.id = KETAPATH_TRY(tx->sessions().add(s));
   result.alerts = evaluate_session(s, thresholds);
+  for (Alert& a : discharge_alerts) {
+    a.patient = s.patient;
+    result.alerts.push_back(std::move(a));
+  }
   Json alerts_json = Json::array();
   for (Alert& a : result.alerts) {
     a.session = s.id;
@@ -204,10 +412,18 @@ core::Result<SessionResult> ClinicService::record_session(Session s) {
   Json after = {{"session", to_json(s)}, {"alerts", alerts_json}};
   if (planned) {
     planned->status = PlannedStatus::Done;
-    planned->actual_on = day_of(s.started_at);
+    planned->actual_on = local_day(s.started_at, calendar);
     planned->session = s.id;
     KETAPATH_TRY(tx->courses().update_planned_session(*s.course, *planned));
     after["planned_session"] = to_json(*planned);
+    // The course completes when its last planned session is done.
+    const Course c = KETAPATH_TRY(tx->courses().get(*s.course));
+    if (c.status == CourseStatus::Active &&
+        std::none_of(c.sessions.begin(), c.sessions.end(),
+                     [](const PlannedSession& p) { return p.status == PlannedStatus::Planned; })) {
+      KETAPATH_TRY(tx->courses().set_status(*s.course, CourseStatus::Completed, ""));
+      after["course_status"] = to_string(CourseStatus::Completed);
+    }
   }
   if (s.dose_record) {
     KETAPATH_TRY(tx->doses().link_session(*s.dose_record, s.id));
@@ -225,6 +441,90 @@ core::Result<std::vector<Session>> ClinicService::sessions(PatientId id) {
   KETAPATH_TRY(authorize(*tx, Permission::Read));
   KETAPATH_TRY(tx->patients().get(id));
   return tx->sessions().list_for_patient(id);
+}
+
+core::Result<AssessmentResult> ClinicService::record_assessment(Assessment a) {
+  constexpr std::size_t kMaxNotes = 2000;
+  const Timestamp now = clock_();
+  ScaleRating& r = a.rating;
+  auto total = score_items(r.scale, r.items);
+  if (!total) {
+    return std::unexpected(core::with_context(total.error(), "assessment"));
+  }
+  r.total = *total;
+  if (r.rated_at > now) {
+    return core::fail(ErrorCode::Validation,
+                      "assessment: rated_at must not be in the future (got {}, now {})",
+                      format_timestamp(r.rated_at), format_timestamp(now));
+  }
+  if (a.notes.size() > kMaxNotes || r.rater.size() > kMaxNotes) {
+    return core::fail(ErrorCode::Validation,
+                      "assessment: notes and rater are kept up to {} characters (got {} and {})",
+                      kMaxNotes, a.notes.size(), r.rater.size());
+  }
+  a.recorded_by = actor_;
+  a.recorded_at = now;
+  a.flags.clear();
+  auto tx = KETAPATH_TRY(store_.begin());
+  const Patient patient = KETAPATH_TRY(tx->patients().get(a.patient));
+  if (day_of(r.rated_at) < patient.birth_date) {
+    return core::fail(ErrorCode::Validation, "assessment: rated_at {} precedes the birth date {}",
+                      format_timestamp(r.rated_at), format_date(patient.birth_date));
+  }
+  std::vector<Timestamp> dose_starts;
+  a.last_dose_session.reset();
+  Timestamp last{};
+  for (const Session& s : KETAPATH_TRY(tx->sessions().list_for_patient(a.patient))) {
+    dose_starts.push_back(s.started_at);
+    if (s.started_at < r.rated_at && (!a.last_dose_session || s.started_at >= last)) {
+      a.last_dose_session = s.id;
+      last = s.started_at;
+    }
+  }
+  a.hours_since_dose = hours_since_last_dose(r.rated_at, dose_starts);
+  a.timing = rating_timing(r.rated_at, dose_starts);
+  if (auto flag = recall_period_flag(r, dose_starts)) {
+    a.flags.push_back(*flag);
+  }
+  a.id = KETAPATH_TRY(tx->assessments().add(a));
+  AssessmentResult result;
+  result.alerts = evaluate_ratings(a.patient, {r});
+  Json alerts_json = Json::array();
+  for (Alert& alert : result.alerts) {
+    alert.id = KETAPATH_TRY(tx->alerts().add(alert));
+    alerts_json.push_back(to_json(alert));
+  }
+  KETAPATH_TRY(tx->append_audit(
+      audit_record("assessment.record", fmt::format("assessment/{}", a.id.value()), "null",
+                   canonical(Json{{"assessment", to_json(a)}, {"alerts", alerts_json}}))));
+  KETAPATH_TRY(tx->commit());
+  result.warnings = a.flags;
+  result.assessment = std::move(a);
+  return result;
+}
+
+core::Result<std::vector<Assessment>> ClinicService::assessments(PatientId id) {
+  auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(tx->patients().get(id));
+  return tx->assessments().list_for_patient(id);
+}
+
+core::Result<CareTeamMember> ClinicService::add_care_team_member(CareTeamMember m) {
+  KETAPATH_TRY(validate_care_team_member(m));
+  m.added_at = clock_();
+  m.added_by = actor_;
+  auto tx = KETAPATH_TRY(store_.begin());
+  m.id = KETAPATH_TRY(tx->care_team().add(m));
+  KETAPATH_TRY(tx->append_audit(audit_record(
+      "care_team.add", fmt::format("care_team/{}", m.id.value()), "null", canonical(to_json(m)))));
+  KETAPATH_TRY(tx->commit());
+  return m;
+}
+
+core::Result<std::vector<CareTeamMember>> ClinicService::care_team(PatientId id) {
+  auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(tx->patients().get(id));
+  return tx->care_team().list_for_patient(id);
 }
 
 core::Result<std::vector<Alert>> ClinicService::alerts(PatientId id) {
@@ -276,7 +576,30 @@ core::Result<Alert> ClinicService::acknowledge_alert(AlertId id, std::string not
 
 core::Result<ResponseSummary> ClinicService::response(PatientId id, Scale scale) {
   const auto all = KETAPATH_TRY(sessions(id));
-  return analyse_response(all, scale);
+  std::vector<ScaleRating> followups;
+  for (const Assessment& a : KETAPATH_TRY(assessments(id))) {
+    followups.push_back(a.rating);
+  }
+  return analyse_response(all, followups, scale, KETAPATH_TRY(response_policy()));
+}
+
+core::Result<ResponsePlan> ClinicService::response_plan(PatientId id) {
+  const auto all = KETAPATH_TRY(sessions(id));
+  std::vector<ScaleRating> followups;
+  for (const Assessment& a : KETAPATH_TRY(assessments(id))) {
+    followups.push_back(a.rating);
+  }
+  const ResponsePolicy policy = KETAPATH_TRY(response_policy());
+  const ClinicCalendar calendar = KETAPATH_TRY(clinic_calendar());
+  std::vector<ResponseSummary> scales;
+  for (const Scale scale : outcome_scales()) {
+    ResponseSummary r = analyse_response(all, followups, scale, policy);
+    if (r.baseline || !r.acute.empty()) {
+      scales.push_back(std::move(r));
+    }
+  }
+  return plan_response(std::move(scales), KETAPATH_TRY(courses(id)), all, calendar,
+                       local_day(clock_(), calendar));
 }
 
 }  // namespace ketapath::clinic

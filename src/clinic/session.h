@@ -34,6 +34,10 @@ struct AdverseEvent {
   Severity severity = Severity::Mild;
   std::string action;  ///< "ondansetron 4 mg IV", "infusion paused"
   bool resolved = true;
+  /// Serious in the regulatory sense (ICH E2A: death, life-threatening, hospitalisation,
+  /// disability, or an important medical event), independent of severity.
+  bool serious = false;
+  std::string outcome;  ///< "resolved after 20 min", "referred to ED"; "" when not given
 };
 
 /// The discharge check after the observation period.
@@ -43,7 +47,11 @@ struct DischargeReadiness {
   bool vitals_near_baseline = false;
   bool ambulating_steadily = false;
   bool escort_present = false;
-  bool ready = false;  ///< derived: all four criteria, and no unresolved severe adverse event
+  /// Derived: the four criteria above and what the record shows (safety.h assess_discharge:
+  /// the minimum observation time after the dose, vitals back within the band of baseline,
+  /// SpO2, no unresolved adverse event). Never taken from input.
+  bool ready = false;
+  std::vector<std::string> not_ready_reasons;  ///< derived: why ready is false
   std::string assessed_by;
   std::string notes;
 };
@@ -57,7 +65,10 @@ struct Session {
   Route route = Route::Iv;
   core::MilligramsPerKilogram dose_per_kg{};
   core::Milligrams dose{};
-  Timestamp started_at{};            ///< dosing start
+  Timestamp started_at{};  ///< dosing start
+  /// End of dosing (end of the infusion; the injection time for SC/IM). When not given, derived
+  /// by record_session from the infusion duration (dose record, planned session, library default).
+  std::optional<Timestamp> dose_ended_at;
   Timestamp ended_at{};              ///< end of observation
   std::vector<VitalSigns> vitals;    ///< ordered by time
   std::vector<ScaleRating> ratings;  ///< ordered by time

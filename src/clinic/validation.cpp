@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cmath>
 
+#include "clinic/care_team.h"
+
 namespace ketapath::clinic {
 namespace {
 
@@ -220,6 +222,13 @@ core::Result<Session> validate_session(Session s, Timestamp now, const InputLimi
     return core::fail(ErrorCode::Validation, "session: dose_mg must be >= 0 (got {:g} mg)",
                       s.dose.value());
   }
+  if (s.dose_ended_at && (*s.dose_ended_at < s.started_at || *s.dose_ended_at > s.ended_at)) {
+    return core::fail(ErrorCode::Validation,
+                      "session: dose_ended_at must lie between started_at and ended_at {} .. {} "
+                      "(got {})",
+                      format_timestamp(s.started_at), format_timestamp(s.ended_at),
+                      format_timestamp(*s.dose_ended_at));
+  }
   const Timestamp window_start = s.started_at - hours(2);
   const auto outside = [&](Timestamp t) {
     return t < window_start || t > s.ended_at;
@@ -300,6 +309,23 @@ std::vector<std::string> weight_warnings(const Patient& patient, const WeightRec
     }
   }
   return warnings;
+}
+
+core::Status validate_care_team_member(const CareTeamMember& m) {
+  constexpr std::size_t kMax = 200;
+  if (m.name.find_first_not_of(" \t") == std::string::npos) {
+    return core::fail(ErrorCode::Validation, "care team: name must not be empty");
+  }
+  const std::pair<const char*, const std::string*> fields[] = {
+      {"name", &m.name}, {"practice", &m.practice}, {"contact", &m.contact}};
+  for (const auto& [field, value] : fields) {
+    if (value->size() > kMax) {
+      return core::fail(ErrorCode::Validation,
+                        "care team: {} is {} characters, at most {} are kept", field, value->size(),
+                        kMax);
+    }
+  }
+  return {};
 }
 
 }  // namespace ketapath::clinic

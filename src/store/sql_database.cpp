@@ -23,6 +23,8 @@ class SqlTransaction final : public clinic::Transaction {
         courses_(state_),
         sessions_(state_),
         alerts_(state_),
+        assessments_(state_),
+        care_team_(state_),
         settings_(state_),
         users_(state_) {
     database_.transaction_open_ = true;
@@ -49,6 +51,10 @@ class SqlTransaction final : public clinic::Transaction {
   clinic::SessionRepository& sessions() override { return sessions_; }
 
   clinic::AlertRepository& alerts() override { return alerts_; }
+
+  clinic::AssessmentRepository& assessments() override { return assessments_; }
+
+  clinic::CareTeamRepository& care_team() override { return care_team_; }
 
   clinic::SettingsRepository& settings() override { return settings_; }
 
@@ -93,6 +99,8 @@ class SqlTransaction final : public clinic::Transaction {
   repositories::SqlCourses courses_;
   repositories::SqlSessions sessions_;
   repositories::SqlAlerts alerts_;
+  repositories::SqlAssessments assessments_;
+  repositories::SqlCareTeam care_team_;
   repositories::SqlSettings settings_;
   repositories::SqlUsers users_;
 };

@@ -5,10 +5,11 @@ namespace ketapath::store::repositories {
 namespace {
 
 constexpr std::string_view kSelect =
-    "SELECT id, patient_id, protocol, start_on, status, notes, created_at, created_by FROM courses";
-const std::vector<sql::Type> kColumns = {sql::Type::Integer, sql::Type::Integer, sql::Type::Text,
-                                         sql::Type::Text,    sql::Type::Text,    sql::Type::Text,
-                                         sql::Type::Text,    sql::Type::Text};
+    "SELECT id, patient_id, protocol, start_on, status, notes, created_at, created_by, "
+    "status_reason, overlap_reason FROM courses";
+const std::vector<sql::Type> kColumns = {
+    sql::Type::Integer, sql::Type::Integer, sql::Type::Text, sql::Type::Text, sql::Type::Text,
+    sql::Type::Text,    sql::Type::Text,    sql::Type::Text, sql::Type::Text, sql::Type::Text};
 
 std::vector<sql::Value> planned_values(const clinic::PlannedSession& s) {
   return {sql::text(clinic::format_date(s.planned_on)),
@@ -17,7 +18,8 @@ std::vector<sql::Value> planned_values(const clinic::PlannedSession& s) {
           s.duration ? sql::real(s.duration->value()) : sql::null(),
           sql::text(clinic::to_string(s.status)),
           s.actual_on ? date(*s.actual_on) : sql::null(),
-          s.session ? sql::integer(s.session->value()) : sql::null()};
+          s.session ? sql::integer(s.session->value()) : sql::null(),
+          sql::text(s.note)};
 }
 
 core::Status check_session(sql::Connection& c, const clinic::PlannedSession& s) {
@@ -40,12 +42,14 @@ core::Result<clinic::Course> SqlCourses::load(const sql::Row& row) {
   course.notes = row.text(5);
   course.created_at = KETAPATH_TRY(read_timestamp(row, 6, "courses.created_at"));
   course.created_by = row.text(7);
+  course.status_reason = row.text(8);
+  course.overlap_reason = row.text(9);
   auto planned = KETAPATH_TRY(state_.connection->query(
       "SELECT number, planned_on, route, dose_mg_per_kg, duration_min, status, actual_on, "
-      "session_id FROM course_sessions WHERE course_id = $1 ORDER BY position",
+      "session_id, note FROM course_sessions WHERE course_id = $1 ORDER BY position",
       {sql::integer(course.id.value())},
       {sql::Type::Integer, sql::Type::Text, sql::Type::Text, sql::Type::Real, sql::Type::Real,
-       sql::Type::Text, sql::Type::Text, sql::Type::Integer}));
+       sql::Type::Text, sql::Type::Text, sql::Type::Integer, sql::Type::Text}));
   for (const auto& p : planned) {
     clinic::PlannedSession s;
     s.number = static_cast<int>(p.integer(0));
@@ -61,6 +65,7 @@ core::Result<clinic::Course> SqlCourses::load(const sql::Row& row) {
     if (auto v = p.optional_integer(7)) {
       s.session = clinic::SessionId(*v);
     }
+    s.note = p.text(8);
     course.sessions.push_back(s);
   }
   return course;
@@ -72,10 +77,12 @@ core::Result<clinic::CourseId> SqlCourses::add(const clinic::Course& course) {
   KETAPATH_TRY(require_row(c, "patients", "patient", course.patient.value()));
   auto row = KETAPATH_TRY(c.query_one(
       "INSERT INTO courses (patient_id, protocol, start_on, status, notes, created_at, "
-      "created_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+      "created_by, status_reason, overlap_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+      "RETURNING id",
       {sql::integer(course.patient.value()), sql::text(clinic::to_string(course.protocol)),
        date(course.start), sql::text(clinic::to_string(course.status)), sql::text(course.notes),
-       timestamp(course.created_at), sql::text(course.created_by)},
+       timestamp(course.created_at), sql::text(course.created_by), sql::text(course.status_reason),
+       sql::text(course.overlap_reason)},
       {sql::Type::Integer}));
   const std::int64_t id = row->integer(0);
   std::int64_t position = 0;
@@ -86,8 +93,8 @@ core::Result<clinic::CourseId> SqlCourses::add(const clinic::Course& course) {
                   {sql::integer(id), sql::integer(s.number), sql::integer(++position)});
     KETAPATH_TRY(
         c.execute("INSERT INTO course_sessions (course_id, number, position, planned_on, route, "
-                  "dose_mg_per_kg, duration_min, status, actual_on, session_id) "
-                  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                  "dose_mg_per_kg, duration_min, status, actual_on, session_id, note) "
+                  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                   values));
   }
   return clinic::CourseId(id);
@@ -133,17 +140,19 @@ core::Status SqlCourses::update_planned_session(clinic::CourseId course,
   values.push_back(sql::integer(session.number));
   return c.execute(
       "UPDATE course_sessions SET planned_on = $1, route = $2, dose_mg_per_kg = $3, "
-      "duration_min = $4, status = $5, actual_on = $6, session_id = $7 "
-      "WHERE course_id = $8 AND number = $9",
+      "duration_min = $4, status = $5, actual_on = $6, session_id = $7, note = $8 "
+      "WHERE course_id = $9 AND number = $10",
       values);
 }
 
-core::Status SqlCourses::set_status(clinic::CourseId course, clinic::CourseStatus status) {
+core::Status SqlCourses::set_status(clinic::CourseId course, clinic::CourseStatus status,
+                                    std::string_view reason) {
   KETAPATH_TRY(state_.for_write());
   auto& c = *state_.connection;
   KETAPATH_TRY(require_row(c, "courses", "course", course.value()));
-  return c.execute("UPDATE courses SET status = $1 WHERE id = $2",
-                   {sql::text(clinic::to_string(status)), sql::integer(course.value())});
+  return c.execute(
+      "UPDATE courses SET status = $1, status_reason = $2 WHERE id = $3",
+      {sql::text(clinic::to_string(status)), sql::text(reason), sql::integer(course.value())});
 }
 
 }  // namespace ketapath::store::repositories

@@ -74,7 +74,8 @@ class SqlCourses final : public clinic::CourseRepository {
   core::Result<std::vector<clinic::Course>> list_for_patient(clinic::PatientId patient) override;
   core::Status update_planned_session(clinic::CourseId course,
                                       const clinic::PlannedSession& session) override;
-  core::Status set_status(clinic::CourseId course, clinic::CourseStatus status) override;
+  core::Status set_status(clinic::CourseId course, clinic::CourseStatus status,
+                          std::string_view reason) override;
 
  private:
   core::Result<clinic::Course> load(const sql::Row& row);
@@ -104,6 +105,32 @@ class SqlAlerts final : public clinic::AlertRepository {
   core::Result<std::vector<clinic::Alert>> list_open() override;
   core::Status acknowledge(clinic::AlertId id, std::string_view by, clinic::Timestamp at,
                            std::string_view note) override;
+
+ private:
+  TransactionState& state_;
+};
+
+class SqlAssessments final : public clinic::AssessmentRepository {
+ public:
+  explicit SqlAssessments(TransactionState& state) : state_(state) {}
+
+  core::Result<clinic::AssessmentId> add(const clinic::Assessment& assessment) override;
+  core::Result<clinic::Assessment> get(clinic::AssessmentId id) override;
+  core::Result<std::vector<clinic::Assessment>> list_for_patient(
+      clinic::PatientId patient) override;
+
+ private:
+  core::Result<clinic::Assessment> load(const sql::Row& row);
+  TransactionState& state_;
+};
+
+class SqlCareTeam final : public clinic::CareTeamRepository {
+ public:
+  explicit SqlCareTeam(TransactionState& state) : state_(state) {}
+
+  core::Result<clinic::CareTeamId> add(const clinic::CareTeamMember& member) override;
+  core::Result<std::vector<clinic::CareTeamMember>> list_for_patient(
+      clinic::PatientId patient) override;
 
  private:
   TransactionState& state_;

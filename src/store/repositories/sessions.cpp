@@ -11,12 +11,12 @@ using nlohmann::json;
 constexpr std::string_view kSelect =
     "SELECT id, patient_id, course_id, course_session_number, dose_record_id, route, "
     "dose_mg_per_kg, dose_mg, started_at, ended_at, discharge_json, notes, recorded_by, "
-    "recorded_at FROM sessions";
+    "recorded_at, dose_ended_at FROM sessions";
 const std::vector<sql::Type> kColumns = {sql::Type::Integer, sql::Type::Integer, sql::Type::Integer,
                                          sql::Type::Integer, sql::Type::Integer, sql::Type::Text,
                                          sql::Type::Real,    sql::Type::Real,    sql::Type::Text,
                                          sql::Type::Text,    sql::Type::Text,    sql::Type::Text,
-                                         sql::Type::Text,    sql::Type::Text};
+                                         sql::Type::Text,    sql::Type::Text,    sql::Type::Text};
 
 json discharge_to_json(const clinic::DischargeReadiness& d) {
   return json{{"assessed_at", clinic::format_timestamp(d.assessed_at)},
@@ -25,6 +25,7 @@ json discharge_to_json(const clinic::DischargeReadiness& d) {
               {"ambulating_steadily", d.ambulating_steadily},
               {"escort_present", d.escort_present},
               {"ready", d.ready},
+              {"not_ready_reasons", d.not_ready_reasons},
               {"assessed_by", d.assessed_by},
               {"notes", d.notes}};
 }
@@ -42,6 +43,9 @@ core::Result<clinic::DischargeReadiness> discharge_from_json(const std::string& 
     d.ready = j.at("ready").get<bool>();
     d.assessed_by = j.at("assessed_by").get<std::string>();
     d.notes = j.at("notes").get<std::string>();
+    if (j.contains("not_ready_reasons")) {  // absent before schema version 5
+      d.not_ready_reasons = j.at("not_ready_reasons").get<std::vector<std::string>>();
+    }
   } catch (const json::exception& e) {
     return core::fail(core::ErrorCode::Storage,
                       "store: sessions.discharge_json: stored value cannot be read back ({})",
@@ -84,14 +88,16 @@ core::Result<clinic::SessionId> SqlSessions::add(const clinic::Session& s) {
   auto row = KETAPATH_TRY(c.query_one(
       "INSERT INTO sessions (patient_id, course_id, course_session_number, dose_record_id, route, "
       "dose_mg_per_kg, dose_mg, started_at, ended_at, discharge_json, notes, recorded_by, "
-      "recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+      "recorded_at, dose_ended_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+      "$13, $14) RETURNING id",
       {sql::integer(s.patient.value()), s.course ? sql::integer(s.course->value()) : sql::null(),
        s.course_session_number ? sql::integer(*s.course_session_number) : sql::null(),
        s.dose_record ? sql::integer(s.dose_record->value()) : sql::null(),
        sql::text(clinic::to_string(s.route)), sql::real(s.dose_per_kg.value()),
        sql::real(s.dose.value()), timestamp(s.started_at), timestamp(s.ended_at),
        discharge ? sql::text(*discharge) : sql::null(), sql::text(s.notes),
-       sql::text(s.recorded_by), timestamp(s.recorded_at)},
+       sql::text(s.recorded_by), timestamp(s.recorded_at),
+       s.dose_ended_at ? timestamp(*s.dose_ended_at) : sql::null()},
       {sql::Type::Integer}));
   const std::int64_t id = row->integer(0);
 
@@ -118,10 +124,11 @@ core::Result<clinic::SessionId> SqlSessions::add(const clinic::Session& s) {
   for (const auto& e : s.adverse_events) {
     KETAPATH_TRY(c.execute(
         "INSERT INTO session_adverse_events (session_id, position, onset_at, description, "
-        "severity, action, resolved) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "severity, action, resolved, serious, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+        "$9)",
         {sql::integer(id), sql::integer(++position), timestamp(e.onset_at),
          sql::text(e.description), sql::text(clinic::to_string(e.severity)), sql::text(e.action),
-         boolean(e.resolved)}));
+         boolean(e.resolved), boolean(e.serious), sql::text(e.outcome)}));
   }
   return clinic::SessionId(id);
 }
@@ -151,6 +158,9 @@ core::Result<clinic::Session> SqlSessions::load(const sql::Row& row) {
   s.notes = row.text(11);
   s.recorded_by = row.text(12);
   s.recorded_at = KETAPATH_TRY(read_timestamp(row, 13, "sessions.recorded_at"));
+  if (!row.is_null(14)) {
+    s.dose_ended_at = KETAPATH_TRY(read_timestamp(row, 14, "sessions.dose_ended_at"));
+  }
   const std::vector<sql::Value> key = {sql::integer(s.id.value())};
 
   auto vitals = KETAPATH_TRY(c.query(
@@ -195,11 +205,12 @@ core::Result<clinic::Session> SqlSessions::load(const sql::Row& row) {
     rating.rater = r.text(4);
     s.ratings.push_back(std::move(rating));
   }
-  auto events = KETAPATH_TRY(c.query(
-      "SELECT onset_at, description, severity, action, resolved FROM session_adverse_events "
-      "WHERE session_id = $1 ORDER BY position",
-      key,
-      {sql::Type::Text, sql::Type::Text, sql::Type::Text, sql::Type::Text, sql::Type::Integer}));
+  auto events = KETAPATH_TRY(
+      c.query("SELECT onset_at, description, severity, action, resolved, serious, outcome "
+              "FROM session_adverse_events WHERE session_id = $1 ORDER BY position",
+              key,
+              {sql::Type::Text, sql::Type::Text, sql::Type::Text, sql::Type::Text,
+               sql::Type::Integer, sql::Type::Integer, sql::Type::Text}));
   for (const auto& e : events) {
     clinic::AdverseEvent event;
     event.onset_at = KETAPATH_TRY(read_timestamp(e, 0, "session_adverse_events.onset_at"));
@@ -208,6 +219,8 @@ core::Result<clinic::Session> SqlSessions::load(const sql::Row& row) {
         KETAPATH_TRY(read_enum(e, 2, "session_adverse_events.severity", clinic::parse_severity));
     event.action = e.text(3);
     event.resolved = e.integer(4) != 0;
+    event.serious = e.integer(5) != 0;
+    event.outcome = e.text(6);
     s.adverse_events.push_back(std::move(event));
   }
   return s;

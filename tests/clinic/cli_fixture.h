@@ -1,0 +1,129 @@
+#pragma once
+// The `ketapath clinic` command run end to end on a temporary SQLite database, for the CLI tests
+// of the clinic's workflow (alerts, follow-ups, courses, response, the letter).
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace ketapath::test {
+
+struct CliOutcome {
+  int exit_code = -1;
+  std::string out;
+};
+
+class ClinicCliFixture : public ::testing::Test {
+ protected:
+  using json = nlohmann::json;
+
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("ketapath-clinic-flow-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    db_ = "sqlite:" + (dir_ / "clinic.db").string();
+    ASSERT_EQ(run("init").exit_code, 0) << last_error();
+  }
+
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  /// Runs `ketapath clinic --db DB --user USER ARGS`; stderr goes to last_error().
+  CliOutcome run(const std::string& args, const std::string& user = "test.nurse") {
+    const std::string command = std::string(KETAPATH_BINARY_DIR) +
+                                "/src/cli/ketapath clinic --db " + db_ + " --user " + user + " " +
+                                args + " 2>" + (dir_ / "err").string();
+    CliOutcome o;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    std::array<char, 4096> buffer{};
+    while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) {
+      o.out += buffer.data();
+    }
+    const int status = ::pclose(pipe);
+    o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return o;
+  }
+
+  std::string last_error() const {
+    std::ifstream in(dir_ / "err");
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+
+  std::string write(const std::string& name, const json& j) const {
+    const auto p = dir_ / name;
+    std::ofstream(p) << j.dump();
+    return p.string();
+  }
+
+  static std::string example(const std::string& name) {
+    return std::string(KETAPATH_SOURCE_DIR) + "/examples/clinic/" + name;
+  }
+
+  /// A 70 kg patient with a GAD diagnosis and history, screened eligible with the example
+  /// answers (what the clearance gate needs).
+  int add_cleared_patient(const std::string& weight_date = "2026-01-02") {
+    const auto r = run(
+        "patient add --name 'Test Patient' --birth-date 1980-01-02 --sex F --weight-kg 70 "
+        "--weight-date " +
+        weight_date + " --diagnosis gad:F41.1 --history " + example("history.json") + " --json");
+    EXPECT_EQ(r.exit_code, 0) << last_error();
+    if (r.exit_code != 0) {
+      return 0;
+    }
+    const int id = json::parse(r.out).at("id").get<int>();
+    const auto s = run("screen --patient " + std::to_string(id) + " --input " +
+                       example("screening.json") + " --json");
+    EXPECT_EQ(s.exit_code, 0) << last_error();
+    return id;
+  }
+
+  /// The example session for `patient`, moved to `day` (YYYY-MM-DD), without course links.
+  static json session_on(int patient, const std::string& day) {
+    json s = json::parse(std::ifstream(example("session.json")));
+    s["patient"] = patient;
+    s.erase("course");
+    s.erase("course_session");
+    const auto move = [&](json& v) {
+      std::string t = v.get<std::string>();
+      v = day + t.substr(10);
+    };
+    for (const char* k : {"started_at", "ended_at", "dose_ended_at"}) {
+      move(s[k]);
+    }
+    for (auto* list : {&s["vitals"], &s["ratings"], &s["adverse_events"]}) {
+      for (auto& e : *list) {
+        move(e["at"]);
+      }
+    }
+    move(s["discharge"]["at"]);
+    return s;
+  }
+
+  json alerts(int patient) {
+    const auto r = run("alert list --patient " + std::to_string(patient) + " --json");
+    EXPECT_EQ(r.exit_code, 0) << last_error();
+    return r.exit_code == 0 ? json::parse(r.out).at("alerts") : json::array();
+  }
+
+  int audit_entries() {
+    const auto r = run("audit verify --json");
+    EXPECT_EQ(r.exit_code, 0) << last_error();
+    return r.exit_code == 0 ? json::parse(r.out).at("entries").get<int>() : -1;
+  }
+
+  std::filesystem::path dir_;
+  std::string db_;
+};
+
+}  // namespace ketapath::test
