@@ -115,7 +115,7 @@ std::vector<std::string> fit_to_clinic_days(std::vector<PlannedSession>& session
     }
     const Date open = next_clinic_day(day, c);
     if (open != day && why.empty()) {
-      why = fmt::format("{} is not a clinic day (clinic days {})", weekday_name(day), days_text(c));
+      why = fmt::format("is not a clinic day (clinic days {})", days_text(c));
     }
     if (open != p.planned_on) {
       moves.push_back(fmt::format("session {}: {} {} {}: moved to {} {}", p.number,

@@ -339,8 +339,8 @@ ResponseSummary analyse_response(const std::vector<Session>& input,
   } else if (qualifies(r.best)) {
     r.recommendation = Recommendation::LostResponse;
     r.suggestion = fmt::format(
-        "rule lost-response: best {}% below baseline, now {}%{}: shorten the interval or repeat "
-        "a loading series; review",
+        "rule lost-response: lost response (best {}% below baseline, now {}%){}: shorten the "
+        "interval or repeat a loading series; review",
         display_number(-100.0 * r.best_change.value_or(0.0), 0), latest_pct, first);
   } else if (r.sessions >= p.loading_sessions) {
     r.recommendation = Recommendation::NoMaintenance;
@@ -407,17 +407,23 @@ ResponsePlan plan_response(std::vector<ResponseSummary> scales, const std::vecto
   plan.recommendation = winner->recommendation;
   plan.decided_by = winner->scale;
   std::string others;
+  std::string agree;
   for (const ResponseSummary& r : plan.scales) {
-    if (&r != winner && r.recommendation != Recommendation::Insufficient) {
+    if (&r == winner || r.recommendation == Recommendation::Insufficient) {
+      continue;
+    }
+    if (r.recommendation == winner->recommendation) {
+      agree += fmt::format("{}{}", agree.empty() ? "" : ", ", scale_definition(r.scale).name);
+    } else {
       others += fmt::format("{}{} says {}", others.empty() ? "" : ", ",
                             scale_definition(r.scale).name, to_string(r.recommendation));
     }
   }
-  plan.rule = fmt::format("{} ({}){}", winner->suggestion, scale_definition(winner->scale).name,
-                          others.empty() ? ""
-                                         : fmt::format("; the more conservative recommendation "
-                                                       "wins over {}",
-                                                       others));
+  plan.rule = fmt::format(
+      "{} ({}){}{}", winner->suggestion, scale_definition(winner->scale).name,
+      agree.empty() ? "" : fmt::format("; {} agrees", agree),
+      others.empty() ? ""
+                     : fmt::format("; the more conservative recommendation wins over {}", others));
 
   const Course* active = nullptr;
   for (const Course& c : courses) {

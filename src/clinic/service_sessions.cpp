@@ -134,6 +134,7 @@ bool nothing_planned(const Course& c) {
 
 core::Result<Course> ClinicService::complete_course(CourseId id, std::string reason) {
   auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(authorize(*tx, Permission::OrderDose));
   Course c = KETAPATH_TRY(tx->courses().get(id));
   KETAPATH_TRY(require_active(c, "course complete"));
   const Json before = to_json(c);
@@ -174,6 +175,7 @@ core::Result<Course> ClinicService::complete_course(CourseId id, std::string rea
 core::Result<Course> ClinicService::cancel_course(CourseId id, std::string reason) {
   KETAPATH_TRY(require_reason(reason, "course cancel"));
   auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(authorize(*tx, Permission::OrderDose));
   Course c = KETAPATH_TRY(tx->courses().get(id));
   KETAPATH_TRY(require_active(c, "course cancel"));
   const Json before = to_json(c);
@@ -204,6 +206,7 @@ core::Result<Course> ClinicService::reschedule_session(CourseId id, int number, 
                       format_date(to), format_date(today));
   }
   auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(authorize(*tx, Permission::OrderDose));
   Course c = KETAPATH_TRY(tx->courses().get(id));
   KETAPATH_TRY(require_active(c, "course reschedule"));
   const Json before = to_json(c);
@@ -214,6 +217,21 @@ core::Result<Course> ClinicService::reschedule_session(CourseId id, int number, 
     c.messages.push_back(fmt::format("session {}: {} {} is not a clinic day: moved to {} {}",
                                      number, weekday_name(to), format_date(to), weekday_name(open),
                                      format_date(open)));
+  }
+  // Keep the order of the course: after the session before, before the session after.
+  for (const PlannedSession& other : c.sessions) {
+    const Date day = other.actual_on.value_or(other.planned_on);
+    const bool skipped =
+        other.status == PlannedStatus::Skipped || other.status == PlannedStatus::Cancelled;
+    if (skipped || other.number == number) {
+      continue;
+    }
+    if ((other.number < number && day >= open) || (other.number > number && day <= open)) {
+      return core::fail(ErrorCode::Validation,
+                        "course reschedule: session {} on {} would not keep its place: session {} "
+                        "is on {} (reschedule that one too, or skip one)",
+                        number, format_date(open), other.number, format_date(day));
+    }
   }
   p->planned_on = open;
   p->note = fmt::format("rescheduled from {}: {}", format_date(from), reason);
@@ -228,6 +246,7 @@ core::Result<Course> ClinicService::reschedule_session(CourseId id, int number, 
 core::Result<Course> ClinicService::skip_session(CourseId id, int number, std::string reason) {
   KETAPATH_TRY(require_reason(reason, "course skip"));
   auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(authorize(*tx, Permission::OrderDose));
   Course c = KETAPATH_TRY(tx->courses().get(id));
   KETAPATH_TRY(require_active(c, "course skip"));
   const Json before = to_json(c);
@@ -466,6 +485,7 @@ core::Result<AssessmentResult> ClinicService::record_assessment(Assessment a) {
   a.recorded_at = now;
   a.flags.clear();
   auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(authorize(*tx, Permission::RecordSession));
   const Patient patient = KETAPATH_TRY(tx->patients().get(a.patient));
   if (day_of(r.rated_at) < patient.birth_date) {
     return core::fail(ErrorCode::Validation, "assessment: rated_at {} precedes the birth date {}",
@@ -505,6 +525,7 @@ core::Result<AssessmentResult> ClinicService::record_assessment(Assessment a) {
 
 core::Result<std::vector<Assessment>> ClinicService::assessments(PatientId id) {
   auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(authorize(*tx, Permission::Read));
   KETAPATH_TRY(tx->patients().get(id));
   return tx->assessments().list_for_patient(id);
 }
@@ -514,6 +535,7 @@ core::Result<CareTeamMember> ClinicService::add_care_team_member(CareTeamMember 
   m.added_at = clock_();
   m.added_by = actor_;
   auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(authorize(*tx, Permission::RecordObservation));
   m.id = KETAPATH_TRY(tx->care_team().add(m));
   KETAPATH_TRY(tx->append_audit(audit_record(
       "care_team.add", fmt::format("care_team/{}", m.id.value()), "null", canonical(to_json(m)))));
@@ -523,6 +545,7 @@ core::Result<CareTeamMember> ClinicService::add_care_team_member(CareTeamMember 
 
 core::Result<std::vector<CareTeamMember>> ClinicService::care_team(PatientId id) {
   auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(authorize(*tx, Permission::Read));
   KETAPATH_TRY(tx->patients().get(id));
   return tx->care_team().list_for_patient(id);
 }

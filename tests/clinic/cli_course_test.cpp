@@ -123,14 +123,19 @@ TEST_F(ClinicCourseCli, CancelSkipRescheduleAndComplete) {
             3);
   EXPECT_EQ(audit_entries(), entries);
 
-  // Reschedule onto a Saturday: moved to the Monday, and said so.
+  // Onto a Saturday: the Monday is session 3's day, so the order would break.
+  EXPECT_EQ(run("course reschedule" + course + " --session 2 --to 2026-12-05 --reason x").exit_code,
+            3);
+  EXPECT_NE(last_error().find("session 3 is on 2026-12-07"), std::string::npos) << last_error();
+  EXPECT_EQ(audit_entries(), entries);
+  // Session 3 onto a Saturday: moved to the Monday, and said so.
   const auto moved = run("course reschedule" + course +
-                         " --session 2 --to 2026-12-05 --reason 'patient travelling' --json");
+                         " --session 3 --to 2026-12-12 --reason 'patient travelling' --json");
   ASSERT_EQ(moved.exit_code, 0) << last_error();
   const json m = json::parse(moved.out);
-  EXPECT_EQ(m.at("sessions")[1].at("planned_on"), "2026-12-07");
-  EXPECT_EQ(m.at("sessions")[1].at("note"), "rescheduled from 2026-11-30: patient travelling");
-  EXPECT_NE(m.at("messages").dump().find("Saturday 2026-12-05 is not a clinic day"),
+  EXPECT_EQ(m.at("sessions")[2].at("planned_on"), "2026-12-14");
+  EXPECT_EQ(m.at("sessions")[2].at("note"), "rescheduled from 2026-12-07: patient travelling");
+  EXPECT_NE(m.at("messages").dump().find("Saturday 2026-12-12 is not a clinic day"),
             std::string::npos);
 
   // Skip two, record none: the course completes when nothing is planned.

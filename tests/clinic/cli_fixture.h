@@ -33,6 +33,10 @@ class ClinicCliFixture : public ::testing::Test {
     std::filesystem::create_directories(dir_);
     db_ = "sqlite:" + (dir_ / "clinic.db").string();
     ASSERT_EQ(run("init").exit_code, 0) << last_error();
+    // The acting users: test.nurse may do everything (as in cli_test.cpp), dr.lee signs letters.
+    ASSERT_EQ(run("user add test.nurse --role admin --role prescriber --role nurse").exit_code, 0)
+        << last_error();
+    ASSERT_EQ(run("user add dr.lee --role prescriber").exit_code, 0) << last_error();
   }
 
   void TearDown() override { std::filesystem::remove_all(dir_); }

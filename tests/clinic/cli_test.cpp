@@ -192,6 +192,7 @@ TEST_F(ClinicCli, AlertsAreListedAndAcknowledgedWithANote) {
   session.erase("course_session");
   session["started_at"] = "2026-01-05T09:00:00Z";
   session["ended_at"] = "2026-01-05T11:10:00Z";
+  session.erase("dose_ended_at");  // derived: the 40-min infusion
   session["vitals"] = json::array({{{"at", "2026-01-05T09:20:00Z"},
                                     {"phase", "during"},
                                     {"systolic_mmhg", 186},

@@ -73,11 +73,11 @@ TEST(ClinicJson, UnknownKeysWrongTypesAndMissingKeysNameThePath) {
 
 TEST(ClinicJson, DisagreeingTotalIsRefused) {
   Json j = load("examples/clinic/session.json");
-  j["ratings"][3]["total"] = 7;  // items sum to 6
+  j["ratings"][3]["total"] = 10;  // the post-dose HAM-A's items sum to 9
   const auto r = session_from_json(j, "s.json");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, core::ErrorCode::Validation);
-  EXPECT_NE(r.error().message.find("total 7 does not match the sum of the items (6)"),
+  EXPECT_NE(r.error().message.find("total 10 does not match the sum of the items (9)"),
             std::string::npos);
 }
 

@@ -17,7 +17,8 @@ TEST(Report, ChartHasOnePointPerRatingAndTheReferenceLines) {
   ResponseSummary r;
   r.scale = Scale::Gad7;
   r.baseline = 16;
-  r.trajectory = {{kNow, 1, 10, -0.375}, {kNow, 2, 6, -0.625}};
+  r.trajectory = {{kNow, 1, 10, -0.375, 1, 48.0, RatingTiming::Trough},
+                  {kNow, 2, 6, -0.625, 2, 48.0, RatingTiming::Trough}};
   const std::string svg = score_chart_svg(r);
   EXPECT_EQ(svg.rfind("<svg", 0), 0u);
   std::size_t circles = 0;
@@ -41,6 +42,7 @@ TEST(Demo, IsDeterministicValidAndAudited) {
     data.patient = *service.patient(summary->patients[0]);
     data.sessions = *service.sessions(summary->patients[0]);
     data.courses = *service.courses(summary->patients[0]);
+    data.plan = *service.response_plan(summary->patients[0]);
     data.generated_at = kNow;
     return std::pair{*summary, render_report(data, ReportFormat::Markdown)};
   };

@@ -312,13 +312,20 @@ TEST_F(ServiceTest, PositivePhq9Item9RaisesAnUrgentAlertAndWarnsAtDischarge) {
                        {2, 2, 1, 1, 0, 1, 1, 0, 1},
                        0,
                        "self"});
+  // A discharge the record supports: 2 h 10 min after the 40-min infusion, vitals at baseline.
+  s.ended_at = s.started_at + std::chrono::hours(3);
+  VitalSigns after = s.vitals.front();
+  after.phase = Phase::After;
+  after.measured_at = s.started_at + std::chrono::minutes(165);
+  s.vitals.push_back(after);
   DischargeReadiness d;
-  d.assessed_at = s.ended_at;
+  d.assessed_at = s.started_at + std::chrono::minutes(170);
   d.alert_and_oriented = d.vitals_near_baseline = d.ambulating_steadily = d.escort_present = true;
   d.assessed_by = "rn.kim";
   s.discharge = d;
   const auto r = clinic_.record_session(s);
   ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r->session.discharge->ready);
   ASSERT_EQ(r->alerts.size(), 1u);
   EXPECT_EQ(r->alerts[0].level, AlertLevel::Urgent);
   ASSERT_EQ(r->warnings.size(), 1u);

@@ -221,7 +221,7 @@ TEST(SessionRule, ZeroDoseAndEmptyAdverseEvent) {
   s.dose_per_kg = core::MilligramsPerKilogram(0.0);
   EXPECT_FALSE(validate_session(s, kNow, {}));
   s = valid_session();
-  s.adverse_events.push_back({at("2026-11-20T09:20:00Z"), "", Severity::Mild, "", true});
+  s.adverse_events.push_back({at("2026-11-20T09:20:00Z"), "", Severity::Mild, "", true, false, ""});
   EXPECT_FALSE(validate_session(s, kNow, {}));
 }
 
@@ -233,8 +233,8 @@ TEST(SessionRule, DischargeReadinessIsDerived) {
   d.ready = false;
   s.discharge = d;
   EXPECT_TRUE(validate_session(s, kNow, {})->discharge->ready);
-  s.adverse_events.push_back(
-      {at("2026-11-20T09:20:00Z"), "hypertension 190/110", Severity::Severe, "stopped", false});
+  s.adverse_events.push_back({at("2026-11-20T09:20:00Z"), "hypertension 190/110", Severity::Severe,
+                              "stopped", false, false, ""});
   EXPECT_FALSE(validate_session(s, kNow, {})->discharge->ready);
   s.adverse_events.clear();
   s.discharge->escort_present = false;
