@@ -109,3 +109,43 @@ TEST_F(ClinicFollowupCli, Phq9Item9OutsideASessionRaisesTheUrgentAlert) {
 }
 
 }  // namespace
+
+namespace {
+
+using ketapath::test::ClinicCliFixture;
+
+class ClinicWorkflowRolesCli : public ClinicCliFixture {};
+
+// The new write paths check roles like the others: ratings by a nurse or prescriber, course
+// changes by a prescriber; a refusal stores nothing.
+TEST_F(ClinicWorkflowRolesCli, NewWritePathsCheckRoles) {
+  const int id = add_cleared_patient();
+  const std::string p = " --patient " + std::to_string(id);
+  ASSERT_EQ(run("user add desk.amy --role front_desk").exit_code, 0) << last_error();
+  ASSERT_EQ(run("user add nurse.kim --role nurse").exit_code, 0) << last_error();
+  const auto c = run("course plan" + p + " --protocol iv_loading --start 2026-01-05 --json");
+  ASSERT_EQ(c.exit_code, 0) << last_error();
+  const std::string course =
+      " --course " + std::to_string(nlohmann::json::parse(c.out).at("id").get<int>());
+  const int entries = audit_entries();
+  EXPECT_EQ(run("assessment record" + p +
+                    " --scale gad-7 --items 1,1,1,1,1,0,1 --at "
+                    "2026-01-06T09:00Z",
+                "desk.amy")
+                .exit_code,
+            3);
+  EXPECT_EQ(run("course cancel" + course + " --reason x", "nurse.kim").exit_code, 3);
+  EXPECT_EQ(run("course skip" + course + " --session 1 --reason x", "desk.amy").exit_code, 3);
+  EXPECT_EQ(audit_entries(), entries);
+  EXPECT_EQ(run("assessment record" + p +
+                    " --scale gad-7 --items 1,1,1,1,1,0,1 --at "
+                    "2026-01-06T09:00Z",
+                "nurse.kim")
+                .exit_code,
+            0)
+      << last_error();
+  EXPECT_EQ(run("course cancel" + course + " --reason 'patient moved'", "dr.lee").exit_code, 0)
+      << last_error();
+}
+
+}  // namespace
