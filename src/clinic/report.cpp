@@ -310,7 +310,9 @@ std::string render_report(const ReportData& d, ReportFormat f) {
       out += table({"infusion", "onset", "event", "severity", "action", "outcome"}, rows, f);
     }
   }
-  if (!d.alerts.empty()) {
+  if (d.alerts.empty()) {
+    out += heading("Safety alerts", 2, f) + paragraph("None raised.", f);
+  } else {
     out += heading("Safety alerts", 2, f);
     rows.clear();
     for (const Alert& a : d.alerts) {

@@ -477,6 +477,13 @@ ResponsePlan plan_response(std::vector<ResponseSummary> scales, const std::vecto
           remaining.empty()
               ? "no planned session remains: plan the next course (course plan)"
               : fmt::format("the remaining planned sessions of course {}", active->id.value());
+      if (const auto overdue = std::count_if(remaining.begin(), remaining.end(),
+                                             [&](Date d) { return d < today; });
+          overdue > 0) {
+        plan.dates_basis += fmt::format(
+            "; {} of them before today {}: reschedule them (course reschedule)", overdue,
+            format_date(today));
+      }
       break;
     case Recommendation::Taper:
       stepped(longer_step(current), "one step longer");
