@@ -1,25 +1,74 @@
 #!/usr/bin/env bash
-# Builds everything and runs every test: the fast suite first, then the suites labelled "slow"
-# (statistical trial targets, MPI, crash tests). Starts a throw-away PostgreSQL cluster of its own
-# for the storage tests (scripts/start-postgres.sh) and stops it at the end, also on failure.
+# Builds everything and runs every test: the fast suite first (including the replay of the
+# committed fuzz corpora, label "fuzz"), then the suites labelled "slow" (statistical trial
+# targets, MPI, crash tests), then the AddressSanitizer + UBSan build (preset `sanitize`) with the
+# fast suite and the fuzz corpora under it. Starts a throw-away PostgreSQL cluster of its own for
+# the storage tests (scripts/start-postgres.sh) and stops it at the end, also on failure. Prints
+# each stage's wall time at the end (docs/ci.md keeps the measured table).
+# KETAPATH_SKIP_SANITIZE=1 skips the sanitizer stages (a quicker local run; CI runs them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/build.sh
-scripts/check-boundaries.sh
+
+stage_names=()
+stage_seconds=()
+print_stages() {
+  local total=0
+  echo "=== stage times (wall clock) ===" >&2
+  for i in "${!stage_names[@]}"; do
+    printf '  %-28s %4d:%02d\n' "${stage_names[$i]}" $((stage_seconds[i] / 60)) \
+      $((stage_seconds[i] % 60)) >&2
+    total=$((total + stage_seconds[i]))
+  done
+  printf '  %-28s %4d:%02d\n' "total" $((total / 60)) $((total % 60)) >&2
+}
+on_exit() {
+  if [[ -n "${KETAPATH_TEST_POSTGRES_URL:-}" ]]; then
+    scripts/stop-postgres.sh "$KETAPATH_TEST_POSTGRES_URL" || true
+  fi
+  print_stages
+}
+trap on_exit EXIT
+# stage NAME COMMAND...: runs the command and records its wall time (also when it fails).
+stage() {
+  local name="$1" start=$SECONDS status=0
+  shift
+  echo "=== stage: $name ===" >&2
+  "$@" || status=$?
+  stage_names+=("$name")
+  stage_seconds+=($((SECONDS - start)))
+  return "$status"
+}
+
+stage build scripts/build.sh
+stage "module boundaries" scripts/check-boundaries.sh
 KETAPATH_TEST_POSTGRES_URL="$(scripts/start-postgres.sh --owner $$)"
 export KETAPATH_TEST_POSTGRES_URL
-trap 'scripts/stop-postgres.sh "$KETAPATH_TEST_POSTGRES_URL"' EXIT
 if [[ -f web/package.json ]]; then
-  (cd web && npm ci --no-audit --no-fund && npm test)
+  stage "web tests" bash -c 'cd web && npm ci --no-audit --no-fund && npm test'
 fi
 # On failure the failing tests run once more, alone, so that their messages end the log (a CI
 # page often shows only its tail). The run still fails.
 run_ctest() {
-  if ! ctest --test-dir build --output-on-failure -j "$(nproc)" "$@"; then
+  local dir="$1"
+  shift
+  if ! ctest --test-dir "$dir" --output-on-failure -j "$(nproc)" "$@"; then
     echo "=== the failing tests once more, with their output ===" >&2
-    ctest --test-dir build --rerun-failed --output-on-failure 2>&1 | tail -n 200 >&2 || true
+    ctest --test-dir "$dir" --rerun-failed --output-on-failure 2>&1 | tail -n 200 >&2 || true
     return 1
   fi
 }
-run_ctest -LE slow
-run_ctest -L slow
+stage "fast tests + fuzz replay" run_ctest build -LE slow
+stage "slow tests" run_ctest build -L slow
+
+if [[ "${KETAPATH_SKIP_SANITIZE:-0}" != 1 ]]; then
+  sanitize_build() {
+    cmake --preset sanitize >/dev/null
+    cmake --build --preset sanitize -j "$(nproc)"
+  }
+  stage "sanitizer build" sanitize_build
+  # ASan aborts on the first error; UBSan too (-fno-sanitize-recover); LeakSanitizer is on.
+  export ASAN_OPTIONS="abort_on_error=1:detect_leaks=1:strict_string_checks=1"
+  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+  stage "sanitizer fast tests" run_ctest build-sanitize -LE 'slow|fuzz'
+  stage "sanitizer fuzz replay" run_ctest build-sanitize -L fuzz
+fi
