@@ -3,8 +3,8 @@
 # (clang-16, libFuzzer, ASan + UBSan), runs each harness for MINUTES under `nice -n 19` starting
 # from its committed corpus, and writes a results table (executions, coverage, corpus size,
 # findings) to out/fuzz/results.md. Findings (crash-*, timeout-*, oom-*, leak-*) are kept in
-# out/fuzz/<harness>/. With -u the committed corpora are replaced by the minimised union of the
-# committed and the new inputs (libFuzzer -merge=1), ready to commit.
+# out/fuzz/<harness>/. With -u the new inputs that reach new coverage are added to the committed
+# corpora (libFuzzer -merge=1 into a copy of them), ready to commit.
 #
 #   scripts/fuzz-long.sh                      # every harness, 10 minutes each, one at a time
 #   scripts/fuzz-long.sh -m 1 -j 2 nmtran     # one minute of nmtran, two at a time
@@ -99,9 +99,10 @@ cat "$out/results.md"
 if ((update)); then
   for name in "${harnesses[@]}"; do
     merged="$out/$name/merged"
-    rm -rf "$merged" && mkdir -p "$merged"
+    # The committed inputs stay; only new inputs that add coverage are copied in.
+    rm -rf "$merged" && cp -r "tests/fuzz/corpus/$name" "$merged"
     nice -n 19 "build-fuzz/tests/fuzz/fuzz_$name" -merge=1 -timeout=5 -rss_limit_mb=2048 \
-      -max_len=8192 "$merged" "tests/fuzz/corpus/$name" "$out/$name/corpus" >"$out/$name/merge.log" 2>&1
+      -max_len=8192 "$merged" "$out/$name/corpus" >"$out/$name/merge.log" 2>&1
     rm -rf "tests/fuzz/corpus/$name"
     mv "$merged" "tests/fuzz/corpus/$name"
     echo "fuzz-long: tests/fuzz/corpus/$name now holds $(find "tests/fuzz/corpus/$name" -type f | wc -l) inputs" >&2
