@@ -188,7 +188,9 @@ core::Result<DoseRecord> ClinicService::dose_order(const DoseOrder& order, bool 
   const Timestamp now = clock_();
   auto tx = KETAPATH_TRY(store_.begin());
   const User user = KETAPATH_TRY(authorize(*tx, store ? Permission::OrderDose : Permission::Read));
-  const DoseCheck check = KETAPATH_TRY(check_dose(*tx, user, {.use_case = "dose", .order = order}));
+  DoseRequest request;
+  request.order = order;
+  const DoseCheck check = KETAPATH_TRY(check_dose(*tx, user, request));
   DoseRecord record;
   record.patient = order.patient;
   record.route = order.route;

@@ -73,14 +73,20 @@ TEST(DoseLimits, DifferentNumbersLookDifferent) {
   EXPECT_EQ(distinct_numbers(1.5, 1.5), (std::pair<std::string, std::string>{"1.5", "1.5"}));
 }
 
+DoseOrder make_order(PatientId patient, Route route, double mg_per_kg) {
+  DoseOrder o;
+  o.patient = patient;
+  o.route = route;
+  o.dose = core::MilligramsPerKilogram(mg_per_kg);
+  o.on = kToday;
+  return o;
+}
+
 TEST(DoseLimits, VolumeAndAdvisoryFitTheRoute) {
   Patient p = adult_70kg();
   const DrugEntry drug = default_ketamine_entry();
-  DoseOrder sc{.patient = p.id,
-               .route = Route::Sc,
-               .dose = core::MilligramsPerKilogram(1.0),
-               .concentration = core::MilligramsPerMillilitre(10.0),
-               .on = kToday};
+  DoseOrder sc = make_order(p.id, Route::Sc, 1.0);
+  sc.concentration = core::MilligramsPerMillilitre(10.0);
   const auto c = calculate_dose(p, drug, sc, DosingPolicy{});
   ASSERT_TRUE(c) << c.error().message;
   ASSERT_EQ(c->warnings.size(), 1u);
@@ -89,8 +95,7 @@ TEST(DoseLimits, VolumeAndAdvisoryFitTheRoute) {
       << c->warnings[0];
   sc.concentration = core::MilligramsPerMillilitre(100.0);  // 0.7 mL: no warning, no IV advice
   EXPECT_TRUE(calculate_dose(p, drug, sc, DosingPolicy{})->warnings.empty());
-  DoseOrder iv{
-      .patient = p.id, .route = Route::Iv, .dose = core::MilligramsPerKilogram(0.5), .on = kToday};
+  DoseOrder iv = make_order(p.id, Route::Iv, 0.5);
   EXPECT_EQ(calculate_dose(p, drug, iv, DosingPolicy{})->warnings.size(), 1u);  // the advisory
   iv.dose = core::MilligramsPerKilogram(1.0);
   iv.override_reason = " \n\t ";
@@ -136,12 +141,7 @@ class GateService : public ::testing::Test {
 
   std::int64_t audit_count() { return store_.audit().verify()->entries; }
 
-  DoseOrder order(double mg_per_kg = 0.5) {
-    return {.patient = patient_,
-            .route = Route::Iv,
-            .dose = core::MilligramsPerKilogram(mg_per_kg),
-            .on = kToday};
-  }
+  DoseOrder order(double mg_per_kg = 0.5) { return make_order(patient_, Route::Iv, mg_per_kg); }
 
   MemoryStore store_;
   ClinicService clinic_{store_, "dr.lee", [] {
