@@ -79,8 +79,9 @@ Runner setup(CLI::App& app) {
   auto global = std::make_shared<clinic_cli::GlobalOptions>();
   app.add_option("--db", global->db,
                  "Database: sqlite:PATH, sqlite:///abs/path or postgresql://...");
-  app.add_option("--user", global->user,
-                 "Acting user: an enabled clinic user (default $KETAPATH_USER, then the login name)");
+  app.add_option(
+      "--user", global->user,
+      "Acting user: an enabled clinic user (default $KETAPATH_USER, then the login name)");
   app.add_option("--key-file", global->key_file,
                  "Clinic key file for the audit head (default $KETAPATH_CLINIC_KEY, then PATH.key "
                  "for SQLite)");
@@ -108,6 +109,7 @@ Runner setup(CLI::App& app) {
   clinic_cli::add_followup_commands(app, global, *runners);
   clinic_cli::add_record_commands(app, global, *runners);
   clinic_cli::add_user_commands(app, global, *runners);
+  clinic_cli::add_gate_commands(app, global, *runners);
   return [runners] {
     for (const auto& [sub, runner] : *runners) {
       if (sub->parsed()) {

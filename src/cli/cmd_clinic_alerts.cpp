@@ -55,13 +55,20 @@ void add_alert_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOption
       } else {
         alerts = KETAPATH_TRY(c.service->open_alerts());
       }
+      // The work list also warns of clearances that lapse before the next planned session.
+      const std::vector<std::string> warnings = o->patient == 0
+                                                    ? KETAPATH_TRY(c.service->clearance_warnings())
+                                                    : std::vector<std::string>{};
       if (global->json) {
         Json out = Json::array();
         for (const auto& a : alerts) {
           out.push_back(clinic::to_json(a));
         }
-        print_json({{"alerts", out}});
+        print_json({{"alerts", out}, {"warnings", warnings}});
         return {};
+      }
+      for (const auto& w : warnings) {
+        fmt::print("WARNING {}\n", w);
       }
       if (alerts.empty()) {
         fmt::print("no {}alerts\n", o->patient == 0 || o->open_only ? "open " : "");

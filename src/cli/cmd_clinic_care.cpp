@@ -32,11 +32,13 @@ struct CareOptions {
   int weeks = 12;
   std::string notes;
   std::string allow_overlap;
+  bool preview = false;
 };
 
 void print_dose(const clinic::DoseRecord& r) {
   const auto& c = r.calculation;
-  fmt::print("dose record {} for patient {}: {} {} {} mg/kg\n", r.id.value(), r.patient.value(),
+  fmt::print("dose record {} for patient {}: {} {} {} mg/kg\n",
+             r.id.value() == 0 ? std::string("-") : std::to_string(r.id.value()), r.patient.value(),
              r.drug, clinic::to_string(r.route), clinic::display_number(c.dose_per_kg.value(), 3));
   for (const auto& line : c.arithmetic) {
     fmt::print("  {}\n", line);
@@ -100,28 +102,24 @@ void add_care_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions
   screen->add_option("--resistance", o->resistance,
                      "one_adequate_antidepressant (default) or consensus_2024");
   screen->add_flag("--allow-current-depression", o->allow_current_depression,
-                   "Do not exclude a current depressive episode");
+                   "Do not exclude a current depressive episode (a prescriber's choice)");
+  screen->add_option("--date", o->date, "Day of the screening visit, YYYY-MM-DD (default today)");
   runners.emplace_back(screen, [global, o] {
     return run([&]() -> core::Status {
-      auto c = KETAPATH_TRY(open_clinic(*global));
       const std::string text = KETAPATH_TRY(read_text_file(o->input_file));
       const Json j = KETAPATH_TRY(clinic::parse_json(text, o->input_file));
-      clinic::ScreeningInput input;
-      input.policy = KETAPATH_TRY(c.service->screening_policy());
-      const bool has_policy = j.is_object() && j.contains("policy");
-      const auto parsed = KETAPATH_TRY(clinic::screening_input_from_json(j, o->input_file));
-      input.gad = parsed.gad;
-      input.contraindications = parsed.contraindications;
-      if (has_policy) {
-        input.policy = parsed.policy;
-      }
+      const auto input = KETAPATH_TRY(clinic::screening_answers_from_json(j, o->input_file));
+      clinic::ScreeningChoices choices;
       if (!o->resistance.empty()) {
-        input.policy.resistance = KETAPATH_TRY(clinic::parse_resistance_definition(o->resistance));
+        choices.resistance = KETAPATH_TRY(clinic::parse_resistance_definition(o->resistance));
       }
-      if (o->allow_current_depression) {
-        input.policy.exclude_current_depression = false;
+      choices.allow_current_depression = o->allow_current_depression;
+      if (!o->date.empty()) {
+        choices.screened_on = KETAPATH_TRY(clinic::parse_date(o->date, "--date"));
       }
-      const auto record = KETAPATH_TRY(c.service->screen(clinic::PatientId(o->patient), input));
+      auto c = KETAPATH_TRY(open_clinic(*global));
+      const auto record =
+          KETAPATH_TRY(c.service->screen(clinic::PatientId(o->patient), input, choices));
       if (global->json) {
         print_json(clinic::to_json(record));
       } else {
@@ -146,6 +144,8 @@ void add_care_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions
                    "Concentration in mg/mL (library default)");
   dose->add_option("--override-reason", o->override_reason, "Reason to exceed the soft limit");
   dose->add_option("--date", o->date, "Treatment day, YYYY-MM-DD (default today)");
+  dose->add_flag("--preview", o->preview,
+                 "Calculate and check exactly as for the record, but store nothing");
   runners.emplace_back(dose, [global, o] {
     return run([&]() -> core::Status {
       clinic::DoseOrder order;
@@ -162,10 +162,16 @@ void add_care_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions
       auto c = KETAPATH_TRY(open_clinic(*global));
       order.on = o->date.empty() ? clinic::day_of(c.service->now())
                                  : KETAPATH_TRY(clinic::parse_date(o->date, "--date"));
-      const auto record = KETAPATH_TRY(c.service->calculate_dose(order));
+      const auto record = KETAPATH_TRY(o->preview ? c.service->preview_dose(order)
+                                                  : c.service->calculate_dose(order));
       if (global->json) {
-        print_json(clinic::to_json(record));
+        Json j = clinic::to_json(record);
+        j["preview"] = o->preview;
+        print_json(j);
       } else {
+        if (o->preview) {
+          fmt::print("PREVIEW (not stored)\n");
+        }
         print_dose(record);
       }
       return {};

@@ -127,8 +127,24 @@ core::Result<DemoSummary> fill_demo(ClinicService& admin, std::uint64_t seed, in
     ScreeningInput screening;
     screening.gad = {24 + pick(rng, 60),  true, true, true, true, rng.uniform() < 0.7, true, true,
                      rng.uniform() < 0.8, true, true};
-    screening.policy = KETAPATH_TRY(service.screening_policy());
-    KETAPATH_TRY(service.screen(id, screening));
+    Contraindications& ci = screening.contraindications;  // every answer given: no
+    ci.uncontrolled_hypertension = false;
+    ci.aneurysm_or_avm = false;
+    ci.intracranial_bleed_history = false;
+    ci.psychosis = false;
+    ci.pregnancy = false;
+    ci.active_substance_use_disorder = false;
+    ci.current_depression = false;
+    ci.ischaemic_heart_or_cerebrovascular_disease = false;
+    ci.raised_intracranial_pressure = false;
+    ci.severe_hepatic_impairment = false;
+    ci.interacting_medication = false;
+    // The gate: consent and a screening before the first infusion.
+    KETAPATH_TRY(
+        service.record_consent(id, loading_start - days(3), "ketamine-iv v1 (demo)", kDemoNurse));
+    ScreeningChoices intake;
+    intake.screened_on = loading_start - days(2);
+    KETAPATH_TRY(service.screen(id, screening, intake));
 
     const Course loading =
         KETAPATH_TRY(service.plan_course(id, CourseProtocol::IvLoading, loading_start, {}, "demo"));

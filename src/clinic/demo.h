@@ -33,9 +33,10 @@ struct DemoSummary {
 };
 
 /// Creates the demo's users when absent (the acting user of `admin` becomes the first admin of a
-/// database without users, else must be an admin), then fills the (initialised) database with `patients` synthetic patients whose
-/// courses started 4 weeks before the service clock's today. Errors: any refusal from the service
-/// (none expected), InvalidArgument for patients outside 1-500.
+/// database without users, else must be an admin), then fills the (initialised) database with
+/// `patients` synthetic patients whose courses started 4 weeks before the service clock's today.
+/// Errors: any refusal from the service (none expected), InvalidArgument for patients outside
+/// 1-500.
 core::Result<DemoSummary> fill_demo(ClinicService& admin, std::uint64_t seed, int patients);
 
 }  // namespace ketapath::clinic

@@ -29,11 +29,17 @@ struct DoseOrder {
   Date on{};                    ///< the treatment day (weight recency is measured to it)
 };
 
-/// The clinic's dosing policy (clinic-configurable).
+/// The clinic's dosing policy (clinic-configurable by an admin, within the absolute bounds of
+/// docs/clinic.md "Settings and their bounds").
 struct DosingPolicy {
   int max_weight_age_days = 30;      ///< a weight older than this on the treatment day is refused
   core::Kilograms min_weight{20.0};  ///< adult range (conventions.md)
   core::Kilograms max_weight{300.0};
+  int screening_validity_days = 90;      ///< a screening counts this many days after it was done
+  int screening_warning_days = 14;       ///< the work list warns this long before one expires
+  int min_dose_interval_hours = 20;      ///< between two administrations (sessions with a dose)
+  core::Millilitres max_sc_volume{2.0};  ///< one subcutaneous injection; above: warning
+  core::Millilitres max_im_volume{5.0};  ///< one intramuscular injection; above: warning
 };
 
 /// A calculated dose with its derivation.

@@ -25,7 +25,23 @@ std::string join_numbers(const std::vector<core::MilligramsPerMillilitre>& value
   return out;
 }
 
+// An override reason of only whitespace is no reason.
+bool blank(std::string_view text) {
+  return text.find_first_not_of(" \t\r\n\v\f") == std::string_view::npos;
+}
+
 }  // namespace
+
+std::pair<std::string, std::string> distinct_numbers(double value, double limit, int decimals) {
+  for (int d = decimals; d <= 9; ++d) {
+    std::string a = display_number(value, d);
+    std::string b = display_number(limit, d);
+    if (a != b || value == limit) {
+      return {std::move(a), std::move(b)};
+    }
+  }
+  return {fmt::format("{}", value), fmt::format("{}", limit)};
+}
 
 std::string display_number(double value, int decimals) {
   std::string s = fmt::format("{:.{}f}", value, decimals);
@@ -87,11 +103,11 @@ core::Result<DoseCalculation> calculate_dose(const Patient& patient, const DrugE
         per_kg >= kLooksLikeMilligrams
             ? fmt::format("; did you mean {} mg? Enter the dose in mg/kg", display_number(per_kg))
             : "";
+    const auto [shown, limit] = distinct_numbers(per_kg, limits->hard_max.value());
     return core::fail(ErrorCode::LimitExceeded,
                       "{}: {} mg/kg exceeds the hard limit of {} mg/kg, which cannot be "
                       "overridden (got {} mg/kg){}",
-                      where, display_number(per_kg, 3), display_number(limits->hard_max.value(), 3),
-                      display_number(per_kg, 3), hint);
+                      where, shown, limit, shown, hint);
   }
   if (order.dose < limits->min_dose) {
     return core::fail(ErrorCode::Validation,
@@ -109,12 +125,13 @@ core::Result<DoseCalculation> calculate_dose(const Patient& patient, const DrugE
                       display_number(c.dose.value()));
   }
   if (order.dose > limits->soft_max) {
-    if (order.override_reason.find_first_not_of(" \t") == std::string::npos) {
+    if (blank(order.override_reason)) {
+      const auto [shown, limit] = distinct_numbers(per_kg, limits->soft_max.value());
       return core::fail(ErrorCode::LimitExceeded,
                         "{}: {} mg/kg exceeds the soft limit of {} mg/kg; an override needs a "
-                        "reason (got {} mg/kg, no reason)",
-                        where, display_number(per_kg, 3),
-                        display_number(limits->soft_max.value(), 3), display_number(per_kg, 3));
+                        "reason (got {} mg/kg, {})",
+                        where, shown, limit, shown,
+                        order.override_reason.empty() ? "no reason" : "a blank reason");
     }
     c.limit = LimitLevel::Soft;
     c.override_reason = order.override_reason;
@@ -131,6 +148,20 @@ core::Result<DoseCalculation> calculate_dose(const Patient& patient, const DrugE
                       display_number(c.concentration.value(), 3));
   }
   c.volume = c.dose / c.concentration;
+  // One injection's volume (SC, IM): above the policy's maximum, warn (split it or use a
+  // stronger concentration). IV volumes are diluted infusions: no such limit.
+  if (order.route != Route::Iv) {
+    const core::Millilitres max =
+        order.route == Route::Sc ? policy.max_sc_volume : policy.max_im_volume;
+    if (c.volume > max) {
+      c.warnings.push_back(fmt::format(
+          "volume: {} mL is more than {} mL for one {} injection: split it between sites or use "
+          "a higher concentration ({} mg/mL)",
+          display_number(c.volume.value()), display_number(max.value()),
+          order.route == Route::Sc ? "subcutaneous" : "intramuscular",
+          join_numbers(limits->concentrations)));
+    }
+  }
 
   c.arithmetic.push_back(fmt::format(
       "weight: {} kg (measured {}, {} days before {})", display_number(c.weight.value()),
@@ -174,8 +205,8 @@ core::Result<DoseCalculation> calculate_dose(const Patient& patient, const DrugE
       display_number(limits->absolute_cap.value()),
       c.limit == LimitLevel::Soft ? "soft limit exceeded, overridden: " + c.override_reason
                                   : std::string("within limits")));
-  if (!drug.advisory.empty()) {
-    c.warnings.push_back(drug.advisory);
+  if (!drug.advisory.empty() && order.route == Route::Iv) {
+    c.warnings.push_back(drug.advisory);  // the infusion advisory (dilution, pump): IV only
   }
   return c;
 }

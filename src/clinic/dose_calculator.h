@@ -6,7 +6,9 @@
 //   "dose: 70 kg x 0.5 mg/kg = 35 mg", "volume: 35 mg / 1 mg/mL = 35 mL",
 //   "rate: 35 mL / (40 min / 60 min/h) = 52.5 mL/h"
 
+#include <string>
 #include <string_view>
+#include <utility>
 
 #include "clinic/dose.h"
 #include "clinic/drug_library.h"
@@ -35,5 +37,10 @@ core::Result<core::MilligramsPerKilogram> parse_dose_per_kg(std::string_view tex
 
 /// A number for display: at most `decimals` decimals, no trailing zeros ("35", "52.5", "0.75").
 std::string display_number(double value, int decimals = 2);
+
+/// A value and the limit it is compared with, shown with as many decimals (from `decimals`, up to
+/// 9) as it takes for different numbers to look different: 1.5004 against 1.5 gives "1.5004" and
+/// "1.5", never "1.5 exceeds 1.5".
+std::pair<std::string, std::string> distinct_numbers(double value, double limit, int decimals = 3);
 
 }  // namespace ketapath::clinic

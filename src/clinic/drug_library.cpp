@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "clinic/bounds.h"
+
 namespace ketapath::clinic {
 
 std::optional<RouteLimits> limits_for(const DrugEntry& entry, Route route) {
@@ -27,6 +29,7 @@ core::Status validate_drug_entry(const DrugEntry& entry) {
     if (l.concentrations.empty()) {
       return core::fail(ErrorCode::Validation, "{}: needs at least one concentration", where);
     }
+    KETAPATH_TRY(check_library_bounds(where, l));
     for (const auto c : l.concentrations) {
       if (!(c.value() > 0.0) || c.value() > 100.0) {
         return core::fail(ErrorCode::Validation,

@@ -15,6 +15,7 @@
 #include "clinic/assessment.h"
 #include "clinic/calendar.h"
 #include "clinic/care_team.h"
+#include "clinic/clearance.h"
 #include "clinic/course.h"
 #include "clinic/dose.h"
 #include "clinic/drug_library.h"
@@ -58,6 +59,9 @@ Json to_json(const Assessment& v);
 Json to_json(const ClinicCalendar& v);
 Json to_json(const CareTeamMember& v);
 Json to_json(const ResponsePolicy& v);
+Json to_json(const Consent& v);
+Json to_json(const Clearance& v);
+Json to_json(const ClearanceBasis& v);
 
 /// Canonical text: sorted keys, no spaces, shortest round-trip numbers. What the audit stores.
 std::string canonical(const Json& j);
@@ -68,6 +72,9 @@ core::Result<Json> parse_json(std::string_view text, std::string_view where);
 // Readers. `where` prefixes errors (a file name or "settings dosing_policy").
 core::Result<Session> session_from_json(const Json& j, std::string_view where);
 core::Result<ScreeningInput> screening_input_from_json(const Json& j, std::string_view where);
+/// A screening file from a clinician: the answers only. A `policy` key is refused (InvalidData):
+/// the clinic's screening_policy setting applies, with a prescriber's choices (ScreeningChoices).
+core::Result<ScreeningInput> screening_answers_from_json(const Json& j, std::string_view where);
 core::Result<ScreeningPolicy> screening_policy_from_json(const Json& j, std::string_view where);
 core::Result<std::vector<TreatmentTrial>> treatment_history_from_json(const Json& j,
                                                                       std::string_view where);

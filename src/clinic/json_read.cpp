@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "clinic/bounds.h"
 #include "clinic/json.h"
 #include "clinic/json_reader.h"
 #include "clinic/validation.h"
@@ -223,6 +224,17 @@ core::Result<ScreeningPolicy> screening_policy_from_json(const Json& j, std::str
   return p;
 }
 
+core::Result<ScreeningInput> screening_answers_from_json(const Json& j, std::string_view where) {
+  if (j.is_object() && j.contains("policy")) {
+    return core::fail(ErrorCode::InvalidData,
+                      "{}: policy: a screening file cannot carry its own policy; the clinic's "
+                      "screening_policy setting applies (an admin changes it with settings set), "
+                      "and --resistance / --allow-current-depression are a prescriber's choice",
+                      where);
+  }
+  return screening_input_from_json(j, where);
+}
+
 core::Result<ScreeningInput> screening_input_from_json(const Json& j, std::string_view where) {
   auto r = KETAPATH_TRY(JsonReader::open(j, std::string(where)));
   ScreeningInput in;
@@ -354,15 +366,23 @@ core::Result<DosingPolicy> dosing_policy_from_json(const Json& j, std::string_vi
   double hi = p.max_weight.value();
   KETAPATH_TRY(read_double(r, "min_weight_kg", lo));
   KETAPATH_TRY(read_double(r, "max_weight_kg", hi));
+  // Keys added with schema version 7; a policy stored before keeps their defaults.
+  KETAPATH_TRY(read_int(r, "screening_validity_days", p.screening_validity_days));
+  KETAPATH_TRY(read_int(r, "screening_warning_days", p.screening_warning_days));
+  KETAPATH_TRY(read_int(r, "min_dose_interval_hours", p.min_dose_interval_hours));
+  double sc = p.max_sc_volume.value();
+  double im = p.max_im_volume.value();
+  KETAPATH_TRY(read_double(r, "max_sc_volume_ml", sc));
+  KETAPATH_TRY(read_double(r, "max_im_volume_ml", im));
   KETAPATH_TRY(r.finish());
-  if (p.max_weight_age_days < 0 || p.max_weight_age_days > 365 || !(lo > 0.0 && lo < hi)) {
-    return core::fail(ErrorCode::Validation,
-                      "{}: max_weight_age_days must be 0-365 and 0 < min_weight_kg < "
-                      "max_weight_kg (got {} days, {}-{} kg)",
-                      where, p.max_weight_age_days, lo, hi);
-  }
   p.min_weight = core::Kilograms(lo);
   p.max_weight = core::Kilograms(hi);
+  p.max_sc_volume = core::Millilitres(sc);
+  p.max_im_volume = core::Millilitres(im);
+  auto valid = validate_dosing_policy(p);
+  if (!valid) {
+    return std::unexpected(core::with_context(valid.error(), where));
+  }
   return p;
 }
 

@@ -135,6 +135,7 @@ Json to_json(const ScreeningRecord& v) {
   return {{"id", id_or_null(v.id.value())},
           {"patient", v.patient.value()},
           {"performed_at", format_timestamp(v.performed_at)},
+          {"screened_on", format_date(screening_day(v))},
           {"performed_by", v.performed_by},
           {"input", to_json(v.input)},
           {"result", to_json(v.result)}};
@@ -167,7 +168,12 @@ Json to_json(const DrugEntry& v) {
 Json to_json(const DosingPolicy& v) {
   return {{"max_weight_age_days", v.max_weight_age_days},
           {"min_weight_kg", v.min_weight.value()},
-          {"max_weight_kg", v.max_weight.value()}};
+          {"max_weight_kg", v.max_weight.value()},
+          {"screening_validity_days", v.screening_validity_days},
+          {"screening_warning_days", v.screening_warning_days},
+          {"min_dose_interval_hours", v.min_dose_interval_hours},
+          {"max_sc_volume_ml", v.max_sc_volume.value()},
+          {"max_im_volume_ml", v.max_im_volume.value()}};
 }
 
 Json to_json(const DoseCalculation& v) {
@@ -299,6 +305,34 @@ Json to_json(const Alert& v) {
           {"acknowledged_by", v.acknowledged_by},
           {"acknowledged_at", opt(v.acknowledged_at, [](auto t) { return format_timestamp(t); })},
           {"acknowledgement_note", v.acknowledgement_note}};
+}
+
+Json to_json(const Consent& v) {
+  return {{"id", id_or_null(v.id.value())},
+          {"patient", v.patient.value()},
+          {"consented_on", format_date(v.consented_on)},
+          {"form_version", v.form_version},
+          {"witness", v.witness},
+          {"recorded_at", format_timestamp(v.recorded_at)},
+          {"recorded_by", v.recorded_by}};
+}
+
+Json to_json(const Clearance& v) {
+  return {{"id", id_or_null(v.id.value())},
+          {"patient", v.patient.value()},
+          {"screening", v.screening.value()},
+          {"reason", v.reason},
+          {"cleared_at", format_timestamp(v.cleared_at)},
+          {"cleared_by", v.cleared_by}};
+}
+
+Json to_json(const ClearanceBasis& v) {
+  return {{"consent", v.consent.value()},
+          {"screening", v.screening.value()},
+          {"screened_on", format_date(v.screened_on)},
+          {"valid_until", format_date(v.valid_until)},
+          {"eligibility", to_string(v.eligibility)},
+          {"clearance", opt(v.clearance, [](auto c) { return c.value(); })}};
 }
 
 Json to_json(const User& v) {

@@ -16,6 +16,8 @@ struct MemoryStore::State {
   std::map<std::int64_t, CareTeamMember> care_team;
   std::map<std::string, std::string, std::less<>> settings;
   std::map<std::string, User, std::less<>> users;
+  std::map<std::int64_t, Consent> consents;
+  std::map<std::int64_t, Clearance> clearances;
   std::vector<AuditEntry> audit;
   std::int64_t next_id = 1;  // one counter is enough: ids only need to be unique per kind
 };
@@ -410,6 +412,53 @@ class Users final : public UserRepository {
   Context& c_;
 };
 
+class Clearances final : public ClearanceRepository {
+ public:
+  explicit Clearances(Context& c) : c_(c) {}
+
+  core::Result<ConsentId> add_consent(const Consent& consent) override {
+    KETAPATH_TRY(find_or_fail(c_.s.patients, consent.patient.value(), "patient"));
+    Consent copy = consent;
+    copy.id = ConsentId(c_.s.next_id++);
+    c_.s.consents[copy.id.value()] = copy;
+    c_.wrote = true;
+    return copy.id;
+  }
+
+  core::Result<std::vector<Consent>> consents(PatientId patient) override {
+    std::vector<Consent> out;
+    for (const auto& [id, c] : c_.s.consents) {
+      if (c.patient == patient) {
+        out.push_back(c);
+      }
+    }
+    return out;
+  }
+
+  core::Result<ClearanceId> add_clearance(const Clearance& clearance) override {
+    KETAPATH_TRY(find_or_fail(c_.s.patients, clearance.patient.value(), "patient"));
+    KETAPATH_TRY(find_or_fail(c_.s.screenings, clearance.screening.value(), "screening"));
+    Clearance copy = clearance;
+    copy.id = ClearanceId(c_.s.next_id++);
+    c_.s.clearances[copy.id.value()] = copy;
+    c_.wrote = true;
+    return copy.id;
+  }
+
+  core::Result<std::vector<Clearance>> clearances(PatientId patient) override {
+    std::vector<Clearance> out;
+    for (const auto& [id, c] : c_.s.clearances) {
+      if (c.patient == patient) {
+        out.push_back(c);
+      }
+    }
+    return out;
+  }
+
+ private:
+  Context& c_;
+};
+
 }  // namespace
 
 class MemoryTransaction final : public Transaction {
@@ -428,7 +477,8 @@ class MemoryTransaction final : public Transaction {
         assessments_(context_, working_.assessments, "assessment"),
         care_team_(context_),
         settings_(context_),
-        users_(context_) {}
+        users_(context_),
+        clearances_(context_) {}
 
   ~MemoryTransaction() override { store_.open_ = false; }
 
@@ -453,6 +503,8 @@ class MemoryTransaction final : public Transaction {
   SettingsRepository& settings() override { return settings_; }
 
   UserRepository& users() override { return users_; }
+
+  ClearanceRepository& clearances() override { return clearances_; }
 
   core::Status append_audit(const AuditRecord& record) override {
     AuditEntry e;
@@ -497,6 +549,7 @@ class MemoryTransaction final : public Transaction {
   CareTeam care_team_;
   Settings settings_;
   Users users_;
+  Clearances clearances_;
   bool audited_ = false;
   bool done_ = false;
 };

@@ -28,6 +28,7 @@
 #include "clinic/assessment.h"
 #include "clinic/audit.h"
 #include "clinic/care_team.h"
+#include "clinic/clearance.h"
 #include "clinic/course.h"
 #include "clinic/dose.h"
 #include "clinic/drug_library.h"
@@ -164,6 +165,20 @@ class SettingsRepository {
   virtual core::Status put(std::string_view key, std::string_view json) = 0;
 };
 
+/// The clearance gate's records (clearance.h): informed consent and prescribers' clearances.
+class ClearanceRepository {
+ public:
+  virtual ~ClearanceRepository() = default;
+  /// NotFound when the patient does not exist.
+  virtual core::Result<ConsentId> add_consent(const Consent& consent) = 0;
+  /// Ordered by id (empty for an unknown patient).
+  virtual core::Result<std::vector<Consent>> consents(PatientId patient) = 0;
+  /// NotFound when the patient or the screening does not exist.
+  virtual core::Result<ClearanceId> add_clearance(const Clearance& clearance) = 0;
+  /// Ordered by id (empty for an unknown patient).
+  virtual core::Result<std::vector<Clearance>> clearances(PatientId patient) = 0;
+};
+
 /// The clinic's people (user.h). Names are unique; users are disabled, never deleted.
 class UserRepository {
  public:
@@ -193,6 +208,7 @@ class Transaction {
   virtual CareTeamRepository& care_team() = 0;
   virtual SettingsRepository& settings() = 0;
   virtual UserRepository& users() = 0;
+  virtual ClearanceRepository& clearances() = 0;
   /// Appends an audit entry inside this transaction (chained at commit or immediately; either
   /// way it becomes visible only with the commit).
   virtual core::Status append_audit(const AuditRecord& record) = 0;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "clinic/bounds.h"
 #include "clinic/dose_calculator.h"
 
 namespace ketapath::clinic {
@@ -28,6 +29,7 @@ Alert make(const VitalSigns& v, AlertLevel level, const char* measure, const cha
 }  // namespace
 
 core::Status validate_thresholds(const SafetyThresholds& t) {
+  KETAPATH_TRY(check_threshold_bounds(t));
   const auto bad = [](const char* what, double a, double b) {
     return core::fail(core::ErrorCode::Validation,
                       "safety thresholds: {} must be ordered (got {} and {})", what, a, b);

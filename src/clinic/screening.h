@@ -3,6 +3,7 @@
 // treatment resistance (two definitions), contraindications. The decision is eligible, not
 // eligible or needs review, always with its reasons. Evaluation is in screen() (screen.h).
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -87,7 +88,8 @@ struct ScreeningResult {
 struct ScreeningRecord {
   ScreeningId id{};
   PatientId patient{};
-  Timestamp performed_at{};
+  Timestamp performed_at{};         ///< when it was recorded
+  std::optional<Date> screened_on;  ///< the day of the screening visit (absent: performed_at's)
   std::string performed_by;
   ScreeningInput input;
   ScreeningResult result;

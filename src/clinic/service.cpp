@@ -143,21 +143,59 @@ core::Status ClinicService::add_treatment_trials(PatientId id,
   return tx->commit();
 }
 
-core::Result<ScreeningRecord> ClinicService::screen(PatientId id, const ScreeningInput& input) {
+core::Result<ScreeningRecord> ClinicService::screen(PatientId id, const ScreeningInput& input,
+                                                    const ScreeningChoices& choices) {
   const Timestamp now = clock_();
+  const Date today = day_of(now);
+  const Date on = choices.screened_on.value_or(today);
+  if (on > today || on < today - std::chrono::days(365)) {
+    return core::fail(ErrorCode::Validation,
+                      "screening: the visit day must lie within the last year, not in the future "
+                      "(got {}, today is {})",
+                      format_date(on), format_date(today));
+  }
+  const ScreeningPolicy clinic_policy = KETAPATH_TRY(screening_policy());
   auto tx = KETAPATH_TRY(store_.begin());
-  KETAPATH_TRY(authorize(*tx, Permission::RecordObservation));
+  const User user = KETAPATH_TRY(authorize(*tx, Permission::RecordObservation));
+  const bool choices_made = choices.resistance.has_value() || choices.allow_current_depression;
+  if (choices_made) {
+    auto allowed = check_permission(user, Permission::Diagnose);
+    if (!allowed) {
+      return core::fail(ErrorCode::Unauthorized,
+                        "screening: --resistance and --allow-current-depression are a "
+                        "prescriber's choice ({})",
+                        allowed.error().message);
+    }
+  }
   const Patient p = KETAPATH_TRY(tx->patients().get(id));
+  if (on < p.birth_date) {
+    return core::fail(ErrorCode::Validation, "screening: the visit day {} is before birth ({})",
+                      format_date(on), format_date(p.birth_date));
+  }
   ScreeningRecord record;
   record.patient = id;
   record.performed_at = now;
+  record.screened_on = on;
   record.performed_by = actor_;
   record.input = input;
-  record.result = clinic::screen(p, input, day_of(now));
+  record.input.policy = clinic_policy;  // never the file's own
+  if (choices.resistance) {
+    record.input.policy.resistance = *choices.resistance;
+  }
+  if (choices.allow_current_depression) {
+    record.input.policy.exclude_current_depression = false;
+  }
+  record.result = clinic::screen(p, record.input, on);
   record.id = KETAPATH_TRY(tx->screenings().add(record));
-  KETAPATH_TRY(
-      tx->append_audit(audit_record("screening.add", entity("screening", record.id.value()), "null",
-                                    canonical(to_json(record)))));
+  Json after = to_json(record);
+  if (choices_made) {
+    after["prescriber_choices"] = {
+        {"resistance", choices.resistance ? Json(to_string(*choices.resistance)) : Json(nullptr)},
+        {"allow_current_depression", choices.allow_current_depression}};
+  }
+  KETAPATH_TRY(tx->append_audit(
+      audit_record(choices_made ? "screening.add.prescriber_choices" : "screening.add",
+                   entity("screening", record.id.value()), "null", canonical(after))));
   KETAPATH_TRY(tx->commit());
   return record;
 }
@@ -167,30 +205,6 @@ core::Result<std::vector<ScreeningRecord>> ClinicService::screenings(PatientId i
   KETAPATH_TRY(authorize(*tx, Permission::Read));
   KETAPATH_TRY(tx->patients().get(id));
   return tx->screenings().list_for_patient(id);
-}
-
-core::Result<DoseRecord> ClinicService::calculate_dose(const DoseOrder& order,
-                                                       std::string_view drug_name) {
-  const Timestamp now = clock_();
-  const DosingPolicy policy = KETAPATH_TRY(dosing_policy());
-  auto tx = KETAPATH_TRY(store_.begin());
-  KETAPATH_TRY(authorize(*tx, Permission::OrderDose));
-  const Patient p = KETAPATH_TRY(tx->patients().get(order.patient));
-  const DrugEntry drug = KETAPATH_TRY(tx->drugs().find_by_name(drug_name));
-  DoseRecord record;
-  record.patient = order.patient;
-  record.route = order.route;
-  record.drug = drug.name;
-  record.calculation = KETAPATH_TRY(clinic::calculate_dose(p, drug, order, policy));
-  record.calculated_at = now;
-  record.calculated_by = actor_;
-  record.id = KETAPATH_TRY(tx->doses().add(record));
-  KETAPATH_TRY(tx->append_audit(
-      audit_record(record.calculation.limit == LimitLevel::Soft ? "dose.calculate.soft_override"
-                                                                : "dose.calculate",
-                   entity("dose", record.id.value()), "null", canonical(to_json(record)))));
-  KETAPATH_TRY(tx->commit());
-  return record;
 }
 
 core::Result<std::vector<DoseRecord>> ClinicService::doses(PatientId id) {

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "clinic/clearance.h"
 #include "clinic/course_templates.h"
 #include "clinic/dose.h"
 #include "clinic/ports.h"
@@ -47,6 +48,37 @@ struct SessionResult {
   std::vector<std::string> warnings;
 };
 
+/// A screening's choices beyond the clinic's screening policy. `resistance` and
+/// `allow_current_depression` are a prescriber's choice (audited with the screening).
+struct ScreeningChoices {
+  std::optional<ResistanceDefinition> resistance;
+  bool allow_current_depression = false;
+  std::optional<Date> screened_on;  ///< the visit day when entered later (default today)
+};
+
+/// One dose through the dose check (ClinicService::check_dose): the order, and for a recorded
+/// session when it was given (counted against the minimum interval).
+struct DoseRequest {
+  std::string_view use_case = "dose";  ///< prefixes refusals: "dose", "session"
+  DoseOrder order;
+  std::optional<Timestamp> administered_at;
+  bool override_ordered = false;  ///< the soft-limit override comes from a prescriber's dose record
+};
+
+/// What the dose check established.
+struct DoseCheck {
+  Patient patient;
+  DrugEntry drug;
+  DosingPolicy policy;
+  ClearanceBasis clearance;
+  DoseCalculation calculation;
+};
+
+/// Every use case that plans or writes a ketamine dose. Each goes through check_dose (course plan:
+/// the clearance part); tests/clinic/cli_test.cpp tries each with each violation, so a new path
+/// is covered by adding its name here and its command there.
+const std::vector<std::string_view>& dose_writing_use_cases();
+
 class ClinicService {
  public:
   ClinicService(ClinicStore& store, std::string actor, Clock clock = system_now);
@@ -77,13 +109,31 @@ class ClinicService {
   core::Status add_diagnosis(PatientId id, const Diagnosis& diagnosis);
   core::Status add_treatment_trials(PatientId id, const std::vector<TreatmentTrial>& trials);
 
-  // Screening. The input's policy is used as given (see screening_policy() for the clinic's).
-  core::Result<ScreeningRecord> screen(PatientId id, const ScreeningInput& input);
+  // Screening, always under the clinic's screening policy (an admin's setting) plus the
+  // prescriber's choices; the input's own policy is ignored.
+  core::Result<ScreeningRecord> screen(PatientId id, const ScreeningInput& input,
+                                       const ScreeningChoices& choices = {});
   core::Result<std::vector<ScreeningRecord>> screenings(PatientId id);
 
-  /// Calculates and records a dose (the DoseRecord is the document); refusals store nothing.
-  core::Result<DoseRecord> calculate_dose(const DoseOrder& order,
-                                          std::string_view drug = "ketamine");
+  // The clearance gate (clearance.h): consent and a prescriber's clearance, both audited.
+  core::Result<Consent> record_consent(PatientId id, Date consented_on, std::string form_version,
+                                       std::string witness);
+  core::Result<std::vector<Consent>> consents(PatientId id);
+  /// A prescriber clears a needs_review screening (reason required). Refused for eligible
+  /// (Conflict), not_eligible or any unknown answer (Validation); a second clearance: Conflict.
+  core::Result<Clearance> clear_screening(ScreeningId id, std::string reason);
+  /// Whether the patient may be given ketamine on `day`, and why (Validation naming the reason).
+  core::Result<ClearanceBasis> clearance(PatientId id, Date day);
+  /// The work list's warnings: patients with a session planned whose clearance has lapsed or
+  /// expires within the policy's warning days.
+  core::Result<std::vector<std::string>> clearance_warnings();
+
+  /// Checks and records a ketamine dose order (the DoseRecord is the document): clearance, the
+  /// drug library, weight recency, volume and the minimum interval (check_dose); refusals store
+  /// nothing. A prescriber's use case.
+  core::Result<DoseRecord> calculate_dose(const DoseOrder& order);
+  /// The same calculation and checks, not stored (id 0): for forms and `dose --preview`.
+  core::Result<DoseRecord> preview_dose(const DoseOrder& order);
   core::Result<std::vector<DoseRecord>> doses(PatientId id);
 
   // Courses. Planned days are the clinic's days (setting clinic_calendar): a template day on
@@ -167,6 +217,11 @@ class ClinicService {
 
  private:
   core::Result<User> authorize(Transaction& tx, Permission permission);
+  /// The one dose check of every dose path (dose_writing_use_cases()).
+  core::Result<DoseCheck> check_dose(Transaction& tx, const User& user, const DoseRequest& request);
+  core::Result<DoseRecord> dose_order(const DoseOrder& order, bool store);
+  core::Result<DosingPolicy> dosing_policy_in(Transaction& tx);
+  core::Result<ClearanceRecords> clearance_records(Transaction& tx, PatientId id);
   AuditRecord audit_record(std::string action, std::string entity, std::string before,
                            std::string after) const;
   core::Result<std::string> setting(std::string_view key);

@@ -53,6 +53,11 @@ core::Result<Course> ClinicService::plan_course(PatientId id, CourseProtocol pro
                         format_date(other.start));
     }
   }
+  {  // the clearance gate on the first day of the course
+    const DosingPolicy policy = KETAPATH_TRY(dosing_policy_in(*tx));
+    const ClearanceRecords records = KETAPATH_TRY(clearance_records(*tx, id));
+    KETAPATH_TRY(check_clearance(records, start, policy.screening_validity_days, "course plan"));
+  }
   // Every planned dose must be within the library's hard limit for its route.
   const DrugEntry drug = KETAPATH_TRY(tx->drugs().find_by_name("ketamine"));
   for (const PlannedSession& p : c.sessions) {
@@ -61,12 +66,27 @@ core::Result<Course> ClinicService::plan_course(PatientId id, CourseProtocol pro
       return core::fail(ErrorCode::NotFound, "course plan: the drug library has no {} limits",
                         to_string(p.route));
     }
-    if (p.dose > limits->hard_max || p.dose < limits->min_dose) {
+    if (p.dose > limits->hard_max) {
+      const auto [shown, limit] = distinct_numbers(p.dose.value(), limits->hard_max.value());
+      return core::fail(ErrorCode::LimitExceeded,
+                        "course plan: session {} dose {} mg/kg exceeds the {} hard limit of {} "
+                        "mg/kg, which cannot be overridden",
+                        p.number, shown, to_string(p.route), limit);
+    }
+    if (p.dose < limits->min_dose) {
       return core::fail(ErrorCode::LimitExceeded,
                         "course plan: session {} dose must be {}-{} mg/kg for {} (got {} mg/kg)",
                         p.number, display_number(limits->min_dose.value(), 3),
                         display_number(limits->hard_max.value(), 3), to_string(p.route),
                         display_number(p.dose.value(), 3));
+    }
+    if (p.dose > limits->soft_max) {
+      const auto [shown, limit] = distinct_numbers(p.dose.value(), limits->soft_max.value());
+      return core::fail(ErrorCode::LimitExceeded,
+                        "course plan: session {} dose {} mg/kg is above the {} soft limit of {} "
+                        "mg/kg; plan within it (a single dose above it is a prescriber's "
+                        "override at dose time, with a reason)",
+                        p.number, shown, to_string(p.route), limit);
     }
   }
   c.id = KETAPATH_TRY(tx->courses().add(c));
@@ -273,35 +293,32 @@ core::Result<SessionResult> ClinicService::record_session(Session s) {
   s.recorded_by = actor_;
   s.recorded_at = now;
   const SafetyThresholds thresholds = KETAPATH_TRY(safety_thresholds());
-  const DosingPolicy dosing = KETAPATH_TRY(dosing_policy());
   const ClinicCalendar calendar = KETAPATH_TRY(clinic_calendar());
 
   auto tx = KETAPATH_TRY(store_.begin());
-  KETAPATH_TRY(authorize(*tx, Permission::RecordSession));
-  const Patient patient = KETAPATH_TRY(tx->patients().get(s.patient));
+  const User user = KETAPATH_TRY(authorize(*tx, Permission::RecordSession));
+  // The dose given goes through the same check as an order: clearance, library limits, weight,
+  // interval. A prescriber's dose record supplies the concentration, duration and any override.
+  DoseRequest request;
+  request.use_case = "session";
+  request.administered_at = s.started_at;
+  request.order.patient = s.patient;
+  request.order.route = s.route;
+  request.order.dose = s.dose_per_kg;
+  request.order.on = day_of(s.started_at);
   const DrugEntry drug = KETAPATH_TRY(tx->drugs().find_by_name("ketamine"));
-  const auto limits = limits_for(drug, s.route);
-  if (!limits) {
+  const auto route_limits = limits_for(drug, s.route);
+  if (!route_limits) {
     return core::fail(ErrorCode::NotFound, "session: the drug library has no {} limits",
                       to_string(s.route));
   }
-  if (s.dose_per_kg > limits->hard_max) {
-    return core::fail(ErrorCode::Validation,
-                      "session: dose_mg_per_kg exceeds the hard limit of {} mg/kg (got {} "
-                      "mg/kg){}",
-                      display_number(limits->hard_max.value(), 3),
-                      display_number(s.dose_per_kg.value(), 3),
-                      s.dose_per_kg.value() >= 5.0
-                          ? fmt::format("; did you mean {} mg? Give the total as dose_mg",
-                                        display_number(s.dose_per_kg.value()))
-                          : "");
-  }
   // The infusion time, when the session does not say when dosing ended: the dose record's, else
   // the planned session's, else the library default (bolus routes end when they start).
-  std::optional<core::Minutes> infusion = limits->default_duration;
-  // The dose in mg: from the dose record, or checked against the weight.
+  std::optional<core::Minutes> infusion = route_limits->default_duration;
+  std::optional<DoseRecord> ordered;
   if (s.dose_record) {
-    const DoseRecord d = KETAPATH_TRY(tx->doses().get(*s.dose_record));
+    ordered = KETAPATH_TRY(tx->doses().get(*s.dose_record));
+    const DoseRecord& d = *ordered;
     if (d.calculation.duration) {
       infusion = d.calculation.duration;
     }
@@ -318,35 +335,33 @@ core::Result<SessionResult> ClinicService::record_session(Session s) {
       return core::fail(ErrorCode::Conflict, "session: dose record {} already documents session {}",
                         d.id.value(), d.session->value());
     }
-    if (s.dose.value() == 0.0) {
-      s.dose = d.calculation.dose;
-    }
+    request.order.concentration = d.calculation.concentration;
+    request.order.duration = d.calculation.duration;
+    request.order.override_reason = d.calculation.override_reason;
+    request.override_ordered = d.calculation.limit == LimitLevel::Soft;
   }
-  const auto weight = latest_weight(patient, day_of(s.started_at));
-  if (weight &&
-      (day_of(s.started_at) - weight->measured_on).count() <= dosing.max_weight_age_days) {
-    const core::Milligrams expected = weight->weight * s.dose_per_kg;
-    if (s.dose.value() == 0.0) {
-      s.dose = expected;
-    } else if (std::abs(s.dose / expected - 1.0) > kDoseMismatchTolerance) {
-      return core::fail(ErrorCode::Validation,
-                        "session: dose_mg does not match {} kg x {} mg/kg = {} mg (got {} mg)",
-                        display_number(weight->weight.value()),
-                        display_number(s.dose_per_kg.value(), 3), display_number(expected.value()),
-                        display_number(s.dose.value()));
-    }
-  } else if (s.dose.value() == 0.0) {
+  const DoseCheck check = KETAPATH_TRY(check_dose(*tx, user, request));
+  // The dose in mg: from the dose record or weight x mg/kg; a given dose_mg must agree.
+  const core::Milligrams expected = check.calculation.dose;
+  if (s.dose.value() == 0.0) {
+    s.dose = ordered ? ordered->calculation.dose : expected;
+  } else if (std::abs(s.dose / expected - 1.0) > kDoseMismatchTolerance) {
     return core::fail(ErrorCode::Validation,
-                      "session: dose_mg is required when no weight within {} days of {} is "
-                      "recorded",
-                      dosing.max_weight_age_days, format_date(day_of(s.started_at)));
-  } else {
-    result.warnings.push_back("no recent weight: dose_mg could not be checked against mg/kg");
+                      "session: dose_mg does not match {} kg x {} mg/kg = {} mg (got {} mg)",
+                      display_number(check.calculation.weight.value()),
+                      display_number(s.dose_per_kg.value(), 3), display_number(expected.value()),
+                      display_number(s.dose.value()));
   }
-  if (s.dose > limits->absolute_cap) {
-    return core::fail(ErrorCode::Validation,
+  const auto limits = limits_for(check.drug, s.route);
+  if (limits && s.dose > limits->absolute_cap) {
+    return core::fail(ErrorCode::LimitExceeded,
                       "session: dose_mg exceeds the absolute cap of {} mg (got {} mg)",
                       display_number(limits->absolute_cap.value()), display_number(s.dose.value()));
+  }
+  for (const auto& w : check.calculation.warnings) {
+    if (w != check.drug.advisory) {  // advice for preparing the dose, not for its record
+      result.warnings.push_back(w);
+    }
   }
 
   // The planned course session this fulfils.

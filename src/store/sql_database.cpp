@@ -26,7 +26,8 @@ class SqlTransaction final : public clinic::Transaction {
         assessments_(state_),
         care_team_(state_),
         settings_(state_),
-        users_(state_) {
+        users_(state_),
+        clearances_(state_) {
     database_.transaction_open_ = true;
   }
 
@@ -59,6 +60,8 @@ class SqlTransaction final : public clinic::Transaction {
   clinic::SettingsRepository& settings() override { return settings_; }
 
   clinic::UserRepository& users() override { return users_; }
+
+  clinic::ClearanceRepository& clearances() override { return clearances_; }
 
   core::Status append_audit(const clinic::AuditRecord& record) override {
     KETAPATH_TRY(state_.usable());
@@ -103,6 +106,7 @@ class SqlTransaction final : public clinic::Transaction {
   repositories::SqlCareTeam care_team_;
   repositories::SqlSettings settings_;
   repositories::SqlUsers users_;
+  repositories::SqlClearances clearances_;
 };
 
 core::Result<int> read_schema_version(sql::Connection& connection) {

@@ -2,19 +2,75 @@
 // through the CLI JSON, the exit codes of refusals, and that a refusal stores nothing.
 
 #include <array>
+#include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <map>
+#include <set>
 #include <sstream>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <sys/wait.h>
 
+#include "clinic/service.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+
+// Dates relative to the real clock (the CLI uses it): today + offset days, "YYYY-MM-DD".
+std::string day(int offset) {
+  const auto t = std::chrono::system_clock::now() + std::chrono::days(offset);
+  const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buffer[16];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &tm);
+  return buffer;
+}
+
+std::time_t hours_ago(int hours) {
+  return std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() -
+                                              std::chrono::hours(hours));
+}
+
+std::string fmt_dose(double mg_per_kg) {
+  std::ostringstream s;
+  s << mg_per_kg << "mg/kg";
+  return s.str();
+}
+
+// Every answer of a screening given: GAD criteria met, no contraindication.
+json eligible_answers() {
+  return json::parse(R"({
+    "gad": {"worry_duration_months": 36, "worry_more_days_than_not": true,
+            "worry_hard_to_control": true, "restlessness": true, "easily_fatigued": true,
+            "poor_concentration": false, "irritability": true, "muscle_tension": true,
+            "sleep_disturbance": true, "distress_or_impairment": true,
+            "not_better_explained": true},
+    "contraindications": {"uncontrolled_hypertension": false, "aneurysm_or_avm": false,
+            "intracranial_bleed_history": false, "psychosis": false, "pregnancy": false,
+            "active_substance_use_disorder": false, "current_depression": false,
+            "ischaemic_heart_or_cerebrovascular_disease": false,
+            "raised_intracranial_pressure": false, "severe_hepatic_impairment": false,
+            "interacting_medication": false}})");
+}
+
+struct Counts {
+  int audit = 0;
+  int sessions = 0;
+  int courses = 0;
+  bool operator==(const Counts&) const = default;
+};
+
+std::ostream& operator<<(std::ostream& out, const Counts& c) {
+  return out << "audit " << c.audit << ", sessions " << c.sessions << ", courses " << c.courses;
+}
 
 struct Outcome {
   int exit_code = -1;
@@ -65,13 +121,80 @@ class ClinicCli : public ::testing::Test {
     return s.str();
   }
 
-  int add_patient(const std::string& weight = "70") {
+  /// A GAD patient with a failed adequate antidepressant trial, weighed `weight_date` (default
+  /// 5 days ago).
+  int add_patient(const std::string& weight = "70", const std::string& weight_date = "") {
     const auto r =
         run("patient add --name 'Test Patient' --birth-date 1980-01-02 --sex F "
-            "--weight-kg " +
-            weight + " --json");
+            "--diagnosis gad:F41.1 --history " +
+            std::string(KETAPATH_SOURCE_DIR) + "/examples/clinic/history.json " + "--weight-kg " +
+            weight + " --weight-date " + (weight_date.empty() ? day(-5) : weight_date) + " --json");
     EXPECT_EQ(r.exit_code, 0) << last_error();
     return r.exit_code == 0 ? json::parse(r.out).at("id").get<int>() : 0;
+  }
+
+  /// Consent 4 days ago and an eligible screening 3 days ago: the patient passes the gate.
+  void clear(int id) {
+    const std::string p = " --patient " + std::to_string(id);
+    ASSERT_EQ(run("consent record" + p + " --date " + day(-4) +
+                  " --version 'ketamine v1' "
+                  "--witness 'nurse Kim'")
+                  .exit_code,
+              0)
+        << last_error();
+    const auto s = run("screen" + p + " --date " + day(-3) + " --json --input " +
+                       write("eligible.json", eligible_answers()));
+    ASSERT_EQ(s.exit_code, 0) << last_error();
+    ASSERT_EQ(json::parse(s.out).at("result").at("eligibility"), "eligible") << s.out;
+  }
+
+  /// The example session for patient `id`, moved to start at `start` (every time shifted alike),
+  /// without its course.
+  json session_at(int id, std::time_t start) {
+    json s = json::parse(
+        std::ifstream(std::string(KETAPATH_SOURCE_DIR) + "/examples/clinic/session.json"));
+    s["patient"] = id;
+    s.erase("course");
+    s.erase("course_session");
+    const auto parse = [](const std::string& text) {
+      std::tm tm{};
+      strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+      return timegm(&tm);
+    };
+    const std::time_t shift = start - parse(s.at("started_at").get<std::string>());
+    std::function<void(json&)> move = [&](json& j) {
+      if (j.is_object() || j.is_array()) {
+        for (auto& v : j) {
+          move(v);
+        }
+      } else if (j.is_string() && j.get<std::string>().size() == 20 &&
+                 j.get<std::string>()[10] == 'T') {
+        const std::time_t t = parse(j.get<std::string>()) + shift;
+        std::tm tm{};
+        gmtime_r(&t, &tm);
+        char buffer[32];
+        std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        j = buffer;
+      }
+    };
+    move(s);
+    return s;
+  }
+
+  /// What a refusal must leave unchanged: the audit log's length, the patient's sessions and
+  /// courses (every stored dose record is an audited write, so the audit length covers them).
+  Counts counts(int id) {
+    Counts c;
+    c.audit = audit_entries();
+    const auto report = run("report --patient " + std::to_string(id) + " --json");
+    EXPECT_EQ(report.exit_code, 0) << last_error();
+    c.sessions = json::parse(report.out).at("sessions").get<int>();
+    const auto courses = run("course show --patient " + std::to_string(id) + " --json");
+    EXPECT_EQ(courses.exit_code, 0) << last_error();
+    const json cj = json::parse(courses.out);
+    c.courses =
+        static_cast<int>(cj.is_array() ? cj.size() : cj.value("courses", json::array()).size());
+    return c;
   }
 
   std::string write(const std::string& name, const json& j) {
@@ -92,6 +215,7 @@ class ClinicCli : public ::testing::Test {
 
 TEST_F(ClinicCli, AcceptanceDoseThroughJson) {
   const int id = add_patient();
+  clear(id);
   const auto r =
       run("dose --patient " + std::to_string(id) +
           " --route iv --dose 0.5mg/kg --duration-min 40 --concentration-mg-per-ml 1 --json");
@@ -113,6 +237,7 @@ TEST_F(ClinicCli, AcceptanceDoseThroughJson) {
 
 TEST_F(ClinicCli, RefusalsHaveExitCodesAndStoreNothing) {
   const int id = add_patient();
+  clear(id);
   const int before = audit_entries();
   const std::string p = " --patient " + std::to_string(id);
   EXPECT_EQ(run("patient add --name X --birth-date 1980-01-02 --sex F --weight-kg 0").exit_code, 3);
@@ -172,7 +297,10 @@ TEST_F(ClinicCli, ClinicDayEndToEnd) {
                           "/examples/clinic/screening.json --json");
   ASSERT_EQ(screen.exit_code, 0) << last_error();
   EXPECT_EQ(json::parse(screen.out).at("result").at("eligibility"), "eligible");
-  const auto plan = run("course plan" + p + " --protocol iv_loading --start 2026-01-05 --json");
+  ASSERT_EQ(run("consent record" + p + " --date " + day(0) + " --version v1 --witness W").exit_code,
+            0)
+      << last_error();
+  const auto plan = run("course plan" + p + " --protocol iv_loading --start " + day(1) + " --json");
   ASSERT_EQ(plan.exit_code, 0) << last_error();
   EXPECT_EQ(json::parse(plan.out).at("sessions").size(), 6u);
   const auto report = run("report" + p + " --format html");
@@ -185,20 +313,17 @@ TEST_F(ClinicCli, ClinicDayEndToEnd) {
 
 TEST_F(ClinicCli, AlertsAreListedAndAcknowledgedWithANote) {
   const int id = add_patient();
-  json session = json::parse(
-      std::ifstream(std::string(KETAPATH_SOURCE_DIR) + "/examples/clinic/session.json"));
-  session["patient"] = id;
-  session.erase("course");
-  session.erase("course_session");
-  session["started_at"] = "2026-01-05T09:00:00Z";
-  session["ended_at"] = "2026-01-05T11:10:00Z";
+  clear(id);
+  json session = session_at(id, hours_ago(30));
+  json during = session["vitals"][2];  // 20 min into the infusion
+  during["systolic_mmhg"] = 186;
+  during["diastolic_mmhg"] = 95;
+  during.erase("heart_rate_bpm");
+  during.erase("spo2_percent");
+  session["vitals"] = json::array({during});
   session.erase("dose_ended_at");  // derived: the 40-min infusion
-  session["vitals"] = json::array({{{"at", "2026-01-05T09:20:00Z"},
-                                    {"phase", "during"},
-                                    {"systolic_mmhg", 186},
-                                    {"diastolic_mmhg", 95}}});
   session["ratings"] = json::array({{{"scale", "phq-9"},
-                                     {"at", "2026-01-05T08:45:00Z"},
+                                     {"at", session["ratings"][0]["at"]},  // before the dose
                                      {"items", {1, 1, 1, 1, 0, 1, 1, 0, 2}},
                                      {"rater", "self"}}});
   session.erase("discharge");
@@ -338,6 +463,338 @@ TEST_F(ClinicCli, UnknownCommandsAreNamed) {
   EXPECT_EQ(run_raw("serve --port 8080").exit_code, 2);
   EXPECT_NE(last_error().find("unknown command \"serve\""), std::string::npos) << last_error();
   EXPECT_EQ(run_raw("clinic").exit_code, 2);  // nothing to name: CLI11's own message
+}
+
+// ---- Issue 9: the clearance gate and the one dose check, through the CLI ----
+
+// Issue 9 finding 1: never screened, or screened not_eligible: no course, dose or session.
+TEST_F(ClinicCli, NoKetamineWithoutClearance) {
+  for (const bool screened : {false, true}) {
+    const int id = add_patient();
+    const std::string p = " --patient " + std::to_string(id);
+    if (screened) {
+      ASSERT_EQ(
+          run("consent record" + p + " --date " + day(-4) + " --version v1 --witness W").exit_code,
+          0)
+          << last_error();
+      json answers = eligible_answers();
+      answers["contraindications"]["uncontrolled_hypertension"] = true;
+      answers["contraindications"]["active_substance_use_disorder"] = true;
+      const auto s =
+          run("screen" + p + " --date " + day(-3) + " --json --input " + write("ne.json", answers));
+      ASSERT_EQ(s.exit_code, 0) << last_error();
+      ASSERT_EQ(json::parse(s.out).at("result").at("eligibility"), "not_eligible");
+    }
+    const Counts before = counts(id);
+    EXPECT_EQ(run("course plan" + p + " --protocol iv_loading --start " + day(1)).exit_code, 3);
+    EXPECT_NE(last_error().find(screened ? "is not_eligible" : "no informed consent"),
+              std::string::npos)
+        << last_error();
+    EXPECT_EQ(run("dose" + p + " --route iv --dose 0.5mg/kg").exit_code, 3);
+    EXPECT_EQ(run("session record " + write("s.json", session_at(id, hours_ago(30)))).exit_code, 3);
+    EXPECT_EQ(counts(id), before);
+    // A prescriber cannot clear it either: nothing turns not_eligible into a dose.
+    if (screened) {
+      EXPECT_EQ(run("clear --screening 1 --reason 'BP fine today'").exit_code, 3);
+      EXPECT_NE(last_error().find("an exclusion cannot be cleared"), std::string::npos)
+          << last_error();
+    }
+  }
+}
+
+// needs_review: only a prescriber clears it, with a reason; then the dose goes ahead.
+TEST_F(ClinicCli, NeedsReviewIsClearedByAPrescriberOnly) {
+  ASSERT_EQ(run("user add nurse.kim --role nurse").exit_code, 0);
+  const int id = add_patient();
+  const std::string p = " --patient " + std::to_string(id);
+  ASSERT_EQ(
+      run("consent record" + p + " --date " + day(-4) + " --version v1 --witness W").exit_code, 0);
+  json answers = eligible_answers();
+  answers["contraindications"]["interacting_medication"] = true;
+  const auto s =
+      run("screen" + p + " --date " + day(-3) + " --json --input " + write("nr.json", answers));
+  ASSERT_EQ(s.exit_code, 0) << last_error();
+  ASSERT_EQ(json::parse(s.out).at("result").at("eligibility"), "needs_review");
+  const std::string screening = std::to_string(json::parse(s.out).at("id").get<int>());
+  EXPECT_EQ(run("dose" + p + " --route iv --dose 0.5mg/kg").exit_code, 3);
+  EXPECT_NE(last_error().find("needs review"), std::string::npos) << last_error();
+  const int before = audit_entries();
+  EXPECT_EQ(run_as("nurse.kim", "clear --screening " + screening + " --reason ok").exit_code, 3);
+  EXPECT_EQ(run("clear --screening " + screening + " --reason '  \t '").exit_code, 3);
+  EXPECT_EQ(audit_entries(), before);
+  ASSERT_EQ(
+      run("clear --screening " + screening + " --reason 'sertraline only; no CYP3A4 inhibitor'")
+          .exit_code,
+      0)
+      << last_error();
+  EXPECT_EQ(run("clear --screening " + screening + " --reason again").exit_code, 6);
+  EXPECT_EQ(run("dose" + p + " --route iv --dose 0.5mg/kg").exit_code, 0) << last_error();
+}
+
+// Issue 9 finding 2: session record obeys the soft limit like dose does.
+TEST_F(ClinicCli, SessionAboveTheSoftLimitNeedsAPrescribersOrder) {
+  const int id = add_patient();
+  clear(id);
+  json s = session_at(id, hours_ago(30));
+  s["dose_mg_per_kg"] = 1.4;
+  s.erase("dose_mg");
+  const Counts before = counts(id);
+  EXPECT_EQ(run("session record " + write("s.json", s)).exit_code, 3);
+  EXPECT_NE(last_error().find("exceeds the soft limit of 0.75 mg/kg"), std::string::npos)
+      << last_error();
+  EXPECT_EQ(counts(id), before);
+  // The prescriber's order with its reason, cited by the session, is the override.
+  const auto d =
+      run("dose --patient " + std::to_string(id) + " --route iv --dose 1.4mg/kg --date " + day(-1) +
+          " --override-reason 'partial response at 0.75' --json");
+  ASSERT_EQ(d.exit_code, 0) << last_error();
+  s["dose_record"] = json::parse(d.out).at("id");
+  const auto r = run("session record " + write("s2.json", s) + " --json");
+  ASSERT_EQ(r.exit_code, 0) << last_error();
+}
+
+// Issue 9 finding 9: SC volume warning, and the IV dilution advisory for IV only.
+TEST_F(ClinicCli, RouteAppropriateVolumeAdvice) {
+  const int id = add_patient();
+  clear(id);
+  const std::string p = " --patient " + std::to_string(id);
+  const auto sc = run("dose" + p + " --route sc --dose 1mg/kg --concentration-mg-per-ml 10 --json");
+  ASSERT_EQ(sc.exit_code, 0) << last_error();
+  const std::string w = json::parse(sc.out).at("warnings").dump();
+  EXPECT_NE(w.find("volume: 7 mL is more than 2 mL for one subcutaneous injection"),
+            std::string::npos)
+      << w;
+  EXPECT_EQ(w.find("undiluted"), std::string::npos) << w;
+  const auto iv = run("dose" + p + " --route iv --dose 0.5mg/kg --preview --json");
+  ASSERT_EQ(iv.exit_code, 0) << last_error();
+  EXPECT_NE(json::parse(iv.out).at("warnings").dump().find("undiluted"), std::string::npos);
+}
+
+TEST_F(ClinicCli, PreviewComputesAndStoresNothing) {
+  const int id = add_patient();
+  clear(id);
+  const int before = audit_entries();
+  const auto r =
+      run("dose --patient " + std::to_string(id) + " --route iv --dose 0.5mg/kg --preview");
+  ASSERT_EQ(r.exit_code, 0) << last_error();
+  EXPECT_NE(r.out.find("PREVIEW (not stored)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("70 kg x 0.5 mg/kg = 35 mg"), std::string::npos) << r.out;
+  EXPECT_EQ(audit_entries(), before);
+  EXPECT_EQ(run("dose --patient " + std::to_string(id) + " --route iv --dose 1.6mg/kg --preview")
+                .exit_code,
+            3);
+}
+
+// Issue 10 item 10: blank reasons, and a limit message that never reads "1.5 exceeds 1.5".
+TEST_F(ClinicCli, OverrideReasonsAndLimitMessages) {
+  const int id = add_patient();
+  clear(id);
+  const std::string p = " --patient " + std::to_string(id);
+  const int before = audit_entries();
+  EXPECT_EQ(run("dose" + p + " --route iv --dose 1mg/kg --override-reason '   '").exit_code, 3);
+  EXPECT_NE(last_error().find("a blank reason"), std::string::npos) << last_error();
+  EXPECT_EQ(run("dose" + p + " --route iv --dose 1.5004mg/kg --override-reason x").exit_code, 3);
+  EXPECT_NE(last_error().find("1.5004 mg/kg exceeds the hard limit of 1.5 mg/kg"),
+            std::string::npos)
+      << last_error();
+  EXPECT_EQ(audit_entries(), before);
+}
+
+// Issue 10 item 6: bounded settings, changed by an admin only; the clinic's screening policy.
+TEST_F(ClinicCli, SettingsAreBoundedAndAdminOnly) {
+  ASSERT_EQ(run("user add nurse.kim --role nurse").exit_code, 0);
+  ASSERT_EQ(run("user add dr.ng --role prescriber").exit_code, 0);
+  const int before = audit_entries();
+  json drug = json::parse(run("drug show --json").out);
+  json& entry = drug.is_array() ? drug[0] : drug;
+  json huge = entry;
+  for (auto& limits : huge.at("limits")) {
+    limits["hard_max_mg_per_kg"] = 10;
+  }
+  EXPECT_EQ(run("drug set --file " + write("drug.json", huge)).exit_code, 3);
+  EXPECT_NE(last_error().find("hard_max_mg_per_kg must be 0.05-2 mg/kg (got 10 mg/kg)"),
+            std::string::npos)
+      << last_error();
+  json thresholds = json::parse(run("settings show --json").out).at("safety_thresholds");
+  thresholds["pause_systolic_mmhg"] = 280;
+  thresholds["stop_systolic_mmhg"] = 290;
+  thresholds["pause_diastolic_mmhg"] = 180;
+  thresholds["stop_diastolic_mmhg"] = 190;
+  EXPECT_EQ(
+      run("settings set --key safety_thresholds --file " + write("t.json", thresholds)).exit_code,
+      3);
+  EXPECT_NE(last_error().find("pause_systolic_mmhg must be 140-200 mmHg (got 280 mmHg)"),
+            std::string::npos)
+      << last_error();
+  EXPECT_EQ(run_as("nurse.kim", "drug set --file " + write("same.json", entry)).exit_code, 3);
+  EXPECT_EQ(audit_entries(), before);
+
+  const int id = add_patient();
+  json answers = eligible_answers();
+  answers["policy"] = {{"exclude_current_depression", false}};
+  EXPECT_EQ(run("screen --patient " + std::to_string(id) + " --input " +
+                write("own_policy.json", answers))
+                .exit_code,
+            2);
+  EXPECT_NE(last_error().find("cannot carry its own policy"), std::string::npos) << last_error();
+  answers.erase("policy");
+  const std::string file = write("answers.json", answers);
+  EXPECT_EQ(run_as("nurse.kim", "screen --patient " + std::to_string(id) + " --input " + file +
+                                    " --allow-current-depression")
+                .exit_code,
+            3);
+  EXPECT_NE(last_error().find("a prescriber's choice"), std::string::npos) << last_error();
+  const int mid = audit_entries();
+  EXPECT_EQ(run_as("dr.ng", "screen --patient " + std::to_string(id) + " --input " + file +
+                                " --allow-current-depression")
+                .exit_code,
+            0)
+      << last_error();
+  const auto entries = json::parse(run("audit verify --json").out);
+  EXPECT_EQ(entries.at("entries").get<int>(), mid + 1);
+}
+
+// The minimum interval counts administrations, not calculations.
+TEST_F(ClinicCli, MinimumIntervalBetweenDoses) {
+  const int id = add_patient();
+  clear(id);
+  const std::string p = " --patient " + std::to_string(id);
+  ASSERT_EQ(run("dose" + p + " --route iv --dose 0.5mg/kg").exit_code, 0) << last_error();
+  ASSERT_EQ(run("dose" + p + " --route iv --dose 0.5mg/kg").exit_code, 0) << last_error();
+  ASSERT_EQ(run("session record " + write("a.json", session_at(id, hours_ago(10)))).exit_code, 0)
+      << last_error();
+  const Counts before = counts(id);
+  EXPECT_EQ(run("session record " + write("b.json", session_at(id, hours_ago(4)))).exit_code, 3);
+  EXPECT_NE(last_error().find("the minimum interval between two doses is 20 h"), std::string::npos)
+      << last_error();
+  EXPECT_EQ(run("dose" + p + " --route iv --dose 0.5mg/kg").exit_code, 3);
+  EXPECT_EQ(counts(id), before);
+}
+
+// A screening that lapses during a course blocks the next dose; the work list warns ahead.
+TEST_F(ClinicCli, ExpiringScreeningIsWarnedAndThenBlocks) {
+  const int id = add_patient();
+  const std::string p = " --patient " + std::to_string(id);
+  ASSERT_EQ(
+      run("consent record" + p + " --date " + day(-100) + " --version v1 --witness W").exit_code,
+      0);
+  ASSERT_EQ(
+      run("screen" + p + " --date " + day(-85) + " --input " + write("a.json", eligible_answers()))
+          .exit_code,
+      0)
+      << last_error();
+  ASSERT_EQ(run("course plan" + p +
+                " --protocol maintenance_weekly --weeks 4 --route iv --dose "
+                "0.5mg/kg --duration-min 40 --start " +
+                day(0))
+                .exit_code,
+            0)
+      << last_error();
+  const auto list = run("alert list --json");
+  ASSERT_EQ(list.exit_code, 0) << last_error();
+  EXPECT_NE(json::parse(list.out).at("warnings").dump().find("expires on " + day(5)),
+            std::string::npos)
+      << list.out;
+  EXPECT_EQ(run("dose" + p + " --route iv --dose 0.5mg/kg --date " + day(6)).exit_code, 3);
+  EXPECT_NE(last_error().find("expired on " + day(5)), std::string::npos) << last_error();
+}
+
+// Every use case that writes a dose (clinic::dose_writing_use_cases) with every violation: exit 3
+// and nothing stored. A new dose path is covered by adding its command to `paths`.
+TEST_F(ClinicCli, EveryDosePathRefusesEveryViolation) {
+  ASSERT_EQ(run("user add desk.bo --role front_desk").exit_code, 0);
+  ASSERT_EQ(run("user add nurse.kim --role nurse").exit_code, 0);
+
+  struct Case {
+    std::string violation;
+    std::string says;  // what the refusal must name
+    std::string user = "test.nurse";
+    double mg_per_kg = 0.5;
+    bool consent = true;
+    std::string eligibility = "eligible";
+    int weight_age_days = 5;
+    bool earlier_session = false;
+  };
+
+  const std::vector<Case> cases = {
+      {.violation = "no clearance", .says = "no informed consent", .consent = false},
+      {.violation = "not_eligible", .says = "is not_eligible", .eligibility = "not_eligible"},
+      {.violation = "above the soft limit without a reason",
+       .says = "soft limit",
+       .mg_per_kg = 1.0},
+      {.violation = "above the hard limit", .says = "hard limit", .mg_per_kg = 1.6},
+      {.violation = "interval too short", .says = "minimum interval", .earlier_session = true},
+      {.violation = "stale weight", .says = "40 days old", .weight_age_days = 40},
+      {.violation = "wrong role", .says = "desk.bo (front_desk) may not", .user = "desk.bo"},
+      {.violation = "none"},  // the control: the same path without a violation goes through
+  };
+  // The command of each path for patient `id` at `mg_per_kg`; which violations it can meet
+  // (a course plan neither gives a dose nor uses the weight).
+  using Command = std::function<std::string(int, double)>;
+  const std::map<std::string, std::pair<Command, std::set<std::string>>> paths = {
+      {"dose",
+       {[](int id, double x) {
+          return "dose --patient " + std::to_string(id) + " --route iv --dose " + fmt_dose(x) +
+                 " --date " + day(0);
+        },
+        {}}},
+      {"session record",
+       {[this](int id, double x) {
+          json s = session_at(id, hours_ago(3));
+          s["dose_mg_per_kg"] = x;
+          s.erase("dose_mg");
+          return "session record " + write("path.json", s);
+        },
+        {}}},
+      {"course plan",
+       {[](int id, double x) {
+          return "course plan --patient " + std::to_string(id) + " --protocol iv_loading --start " +
+                 day(1) + " --dose " + fmt_dose(x);
+        },
+        {"interval too short", "stale weight"}}},
+  };
+  for (const auto use_case : ketapath::clinic::dose_writing_use_cases()) {
+    ASSERT_TRUE(paths.contains(std::string(use_case)))
+        << use_case << " has no command in this test";
+  }
+  for (const auto& [name, path] : paths) {
+    for (const Case& c : cases) {
+      if (path.second.contains(c.violation)) {
+        continue;
+      }
+      const int id = add_patient("70", day(-c.weight_age_days));
+      if (c.consent) {
+        ASSERT_EQ(run("consent record --patient " + std::to_string(id) + " --date " + day(-4) +
+                      " --version v1 --witness W")
+                      .exit_code,
+                  0);
+      }
+      json answers = eligible_answers();
+      if (c.eligibility == "not_eligible") {
+        answers["contraindications"]["psychosis"] = true;
+      }
+      ASSERT_EQ(run("screen --patient " + std::to_string(id) + " --date " + day(-3) + " --input " +
+                    write("s.json", answers))
+                    .exit_code,
+                0);
+      if (c.earlier_session) {
+        ASSERT_EQ(run("session record " + write("e.json", session_at(id, hours_ago(12)))).exit_code,
+                  0)
+            << last_error();
+      }
+      const Counts before = counts(id);
+      const auto r = run_as(c.user, path.first(id, c.mg_per_kg));
+      if (c.violation == "none") {
+        EXPECT_EQ(r.exit_code, 0) << name << ": " << last_error();
+        EXPECT_NE(counts(id), before) << name;
+        continue;
+      }
+      EXPECT_EQ(r.exit_code, 3) << name << " / " << c.violation << ": " << last_error();
+      EXPECT_NE(last_error().find(c.says), std::string::npos)
+          << name << " / " << c.violation << ": " << last_error();
+      EXPECT_EQ(counts(id), before) << name << " / " << c.violation;
+    }
+  }
 }
 
 }  // namespace

@@ -47,4 +47,50 @@ inline void add_staff(ClinicService& clinic) {
   ASSERT_TRUE(user) << user.error().message;
 }
 
+/// Every screening answer given: DSM-5 GAD met, no contraindication (eligible for adult_70kg()).
+inline ScreeningInput eligible_answers() {
+  ScreeningInput in;
+  GadCriteria& g = in.gad;
+  g.worry_duration_months = 36;
+  g.worry_more_days_than_not = true;
+  g.worry_hard_to_control = true;
+  g.restlessness = true;
+  g.easily_fatigued = true;
+  g.poor_concentration = true;
+  g.irritability = false;
+  g.muscle_tension = true;
+  g.sleep_disturbance = true;
+  g.distress_or_impairment = true;
+  g.not_better_explained = true;
+  Contraindications& c = in.contraindications;
+  c.uncontrolled_hypertension = false;
+  c.aneurysm_or_avm = false;
+  c.intracranial_bleed_history = false;
+  c.psychosis = false;
+  c.pregnancy = false;
+  c.active_substance_use_disorder = false;
+  c.current_depression = false;
+  c.ischaemic_heart_or_cerebrovascular_disease = false;
+  c.raised_intracranial_pressure = false;
+  c.severe_hepatic_impairment = false;
+  c.interacting_medication = false;
+  return in;
+}
+
+/// Consent and eligible screenings 330 and 30 days before kToday: the patient passes the gate on
+/// any day from 330 days ago (with a 90-day gap in the middle) until 60 days ahead.
+inline void clear_for_treatment(ClinicService& clinic, PatientId id) {
+  const auto consent =
+      clinic.record_consent(id, kToday - std::chrono::days(340), "ketamine v1", "nurse.witness");
+  ASSERT_TRUE(consent) << consent.error().message;
+  for (const int days_ago : {330, 30}) {
+    ScreeningChoices choices;
+    choices.screened_on = kToday - std::chrono::days(days_ago);
+    const auto screening = clinic.screen(id, eligible_answers(), choices);
+    ASSERT_TRUE(screening) << screening.error().message;
+    ASSERT_EQ(screening->result.eligibility, Eligibility::Eligible)
+        << screening->result.reasons.front();
+  }
+}
+
 }  // namespace ketapath::clinic::testing

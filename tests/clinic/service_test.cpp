@@ -24,6 +24,7 @@ class ServiceTest : public ::testing::Test {
     auto id = clinic_.add_patient(p);
     ASSERT_TRUE(id) << id.error().message;
     patient_ = *id;
+    clear_for_treatment(clinic_, patient_);
   }
 
   std::int64_t audit_count() { return store_.audit().verify()->entries; }
@@ -126,8 +127,9 @@ TEST_F(ServiceTest, ScreeningIsStoredWithInputAndResult) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->result.eligibility, Eligibility::Eligible);
   const auto stored = clinic_.screenings(patient_);
-  ASSERT_EQ(stored->size(), 1u);
-  EXPECT_EQ(canonical(to_json((*stored)[0])), canonical(to_json(*r)));
+  ASSERT_EQ(stored->size(), 3u);  // the two of clear_for_treatment, then this one
+  EXPECT_EQ(canonical(to_json(stored->back())), canonical(to_json(*r)));
+  EXPECT_EQ(stored->back().screened_on, kToday);
 }
 
 TEST_F(ServiceTest, SessionFulfilsPlannedCourseSessionAndRaisesAlerts) {
@@ -228,6 +230,7 @@ TEST_F(ServiceTest, AuditChainDetectsTampering) {
 }
 
 TEST_F(ServiceTest, ResponseOverRecordedSessions) {
+  ASSERT_TRUE(clinic_.add_weight(patient_, {day("2026-10-30"), core::Kilograms(70.0), false}));
   for (const char* start : {"2026-11-02T09:00:00Z", "2026-11-09T09:00:00Z"}) {
     Session s = session_at(start, 130);
     s.dose = core::Milligrams(35.0);

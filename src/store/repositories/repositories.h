@@ -147,6 +147,19 @@ class SqlSettings final : public clinic::SettingsRepository {
   TransactionState& state_;
 };
 
+class SqlClearances final : public clinic::ClearanceRepository {
+ public:
+  explicit SqlClearances(TransactionState& state) : state_(state) {}
+
+  core::Result<clinic::ConsentId> add_consent(const clinic::Consent& consent) override;
+  core::Result<std::vector<clinic::Consent>> consents(clinic::PatientId patient) override;
+  core::Result<clinic::ClearanceId> add_clearance(const clinic::Clearance& clearance) override;
+  core::Result<std::vector<clinic::Clearance>> clearances(clinic::PatientId patient) override;
+
+ private:
+  TransactionState& state_;
+};
+
 class SqlUsers final : public clinic::UserRepository {
  public:
   explicit SqlUsers(TransactionState& state) : state_(state) {}

@@ -51,9 +51,11 @@ core::Result<clinic::ScreeningResult> result_from_json(const std::string& text) 
 }
 
 constexpr std::string_view kSelect =
-    "SELECT id, patient_id, performed_at, performed_by, input_json, result_json FROM screenings";
+    "SELECT id, patient_id, performed_at, performed_by, input_json, result_json, screened_on FROM "
+    "screenings";
 const std::vector<sql::Type> kColumns = {sql::Type::Integer, sql::Type::Integer, sql::Type::Text,
-                                         sql::Type::Text,    sql::Type::Text,    sql::Type::Text};
+                                         sql::Type::Text,    sql::Type::Text,    sql::Type::Text,
+                                         sql::Type::Text};
 
 core::Result<clinic::ScreeningRecord> load(const sql::Row& row) {
   clinic::ScreeningRecord record;
@@ -63,6 +65,7 @@ core::Result<clinic::ScreeningRecord> load(const sql::Row& row) {
   record.performed_by = row.text(3);
   record.input = KETAPATH_TRY(input_from_json(row.text(4)));
   record.result = KETAPATH_TRY(result_from_json(row.text(5)));
+  record.screened_on = KETAPATH_TRY(read_optional_date(row, 6, "screenings.screened_on"));
   return record;
 }
 
@@ -83,10 +86,11 @@ core::Result<clinic::ScreeningId> SqlScreenings::add(const clinic::ScreeningReco
   }
   auto row = KETAPATH_TRY(c.query_one(
       "INSERT INTO screenings (patient_id, performed_at, performed_by, eligibility, input_json, "
-      "result_json) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+      "result_json, screened_on) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
       {sql::integer(record.patient.value()), timestamp(record.performed_at),
        sql::text(record.performed_by), sql::text(clinic::to_string(record.result.eligibility)),
-       sql::text(input_json), sql::text(result_json)},
+       sql::text(input_json), sql::text(result_json),
+       record.screened_on ? date(*record.screened_on) : sql::null()},
       {sql::Type::Integer}));
   return clinic::ScreeningId(row->integer(0));
 }
