@@ -366,6 +366,7 @@ TEST_F(ClinicCli, UnknownCommandsAreNamed) {
   EXPECT_EQ(run_raw("serve --port 8080").exit_code, 2);
   EXPECT_NE(last_error().find("unknown command \"serve\""), std::string::npos) << last_error();
   EXPECT_EQ(run_raw("clinic").exit_code, 2);  // nothing to name: CLI11's own message
+}
 
 // Issue 9 finding 5: raw SQL on the clinical tables is found by `audit verify`, table and row
 // named.
@@ -493,8 +494,8 @@ TEST_F(ClinicCli, PostgresPasswordsAreNeverPrinted) {
   const std::string rest = base.substr(base.find('@') + 1);  // host:port/db?sslmode=disable
   const std::string role = "cli_secret_" + std::to_string(::getpid());
   const std::string secret = "Zq7x-" + std::to_string(::getpid()) + "-pw";
-  ASSERT_EQ(psql(base, "CREATE ROLE " + role + " LOGIN PASSWORD '" + secret + "'; CREATE SCHEMA " +
-                           role + " AUTHORIZATION " + role),
+  ASSERT_EQ(psql(base, "CREATE ROLE " + role + " LOGIN PASSWORD '" + secret + "'; GRANT " + role +
+                           " TO CURRENT_USER; CREATE SCHEMA " + role + " AUTHORIZATION " + role),
             0);
 
   struct Cleanup {

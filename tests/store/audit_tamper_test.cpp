@@ -183,10 +183,13 @@ TYPED_TEST(AuditTamper, DeletedNewestEntryIsFound) {
   ASSERT_TRUE(this->raw_->execute("DELETE FROM audit_log WHERE sequence = 5"));
   const auto v = this->verify();
   EXPECT_FALSE(v.intact);
-  ASSERT_EQ(v.problems.size(), 1u) << this->problems(v);
+  // The head, and the row the deleted entry recorded, which no entry vouches for any more.
+  ASSERT_EQ(v.problems.size(), 2u) << this->problems(v);
   EXPECT_NE(v.problems.front().find("points at entry 5 but the log ends at entry 4"),
             std::string::npos)
       << this->problems(v);
+  EXPECT_EQ(v.problems[1],
+            "patients row id=5: inserted outside Ketapath (no audit entry records it)");
 }
 
 TYPED_TEST(AuditTamper, DeletedMiddleEntryIsFound) {
@@ -208,8 +211,10 @@ TYPED_TEST(AuditTamper, TruncatedAndRewrittenHeadWithoutKeyIsFound) {
                           "WHERE sequence = 4)"));
   const auto v = this->verify();
   EXPECT_FALSE(v.intact);
-  ASSERT_EQ(v.problems.size(), 1u) << this->problems(v);
+  ASSERT_EQ(v.problems.size(), 2u) << this->problems(v);
   EXPECT_EQ(v.problems.front().rfind("head: HMAC mismatch", 0), 0u) << this->problems(v);
+  EXPECT_EQ(v.problems[1].rfind("patients row id=5: inserted outside Ketapath", 0), 0u)
+      << this->problems(v);
 }
 
 TYPED_TEST(AuditTamper, RecomputedChainWithoutKeyIsFound) {
