@@ -20,7 +20,8 @@ namespace ketapath::cli::clinic_cli {
 
 /// Options of `ketapath clinic` itself, shared by every sub-subcommand.
 struct GlobalOptions {
-  std::string db;
+  std::string db;             ///< --db, else $KETAPATH_DB
+  std::string password_file;  ///< --password-file (PostgreSQL)
   std::string user;
   std::string key_file;
   bool json = false;

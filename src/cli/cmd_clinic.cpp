@@ -14,6 +14,7 @@
 
 #include "cli/clinic_commands.h"
 #include "cli/command.h"
+#include "core/private_file.h"
 #include "store/open.h"
 
 namespace ketapath::cli {
@@ -36,15 +37,31 @@ std::string acting_user(const GlobalOptions& options) {
 }
 
 core::Result<Clinic> open_clinic(const GlobalOptions& options) {
-  if (options.db.empty()) {
-    return core::fail(core::ErrorCode::InvalidArgument,
-                      "clinic: --db is required (sqlite:PATH or postgresql://...)");
+  std::string db = options.db;
+  if (db.empty()) {
+    if (const char* env = std::getenv("KETAPATH_DB"); env != nullptr && *env != '\0') {
+      db = env;
+    } else {
+      return core::fail(core::ErrorCode::InvalidArgument,
+                        "clinic: --db is required (sqlite:PATH or postgresql://...), or set "
+                        "$KETAPATH_DB");
+    }
+  } else if (store::url_has_password(db)) {
+    // Still works, but the command line is visible to every user of the machine (ps, /proc).
+    fmt::print(stderr,
+               "warning: the --db URL contains a password, which other users of this machine can "
+               "read in the process list; pass it with --password-file FILE or a PGPASSFILE "
+               "(~/.pgpass), or give the whole URL in $KETAPATH_DB instead\n");
   }
   store::OpenOptions open_options;
   if (!options.key_file.empty()) {
     open_options.key_file = options.key_file;
   }
-  auto database = KETAPATH_TRY(store::open_database(options.db, open_options));
+  if (!options.password_file.empty()) {
+    open_options.password =
+        KETAPATH_TRY(core::read_secret_file(options.password_file, "password file"));
+  }
+  auto database = KETAPATH_TRY(store::open_database(db, open_options));
   Clinic c;
   c.description = database->describe();
   c.store = std::move(database);
@@ -78,10 +95,12 @@ namespace {
 Runner setup(CLI::App& app) {
   auto global = std::make_shared<clinic_cli::GlobalOptions>();
   app.add_option("--db", global->db,
-                 "Database: sqlite:PATH, sqlite:///abs/path or postgresql://...");
-  app.add_option(
-      "--user", global->user,
-      "Acting user: an enabled clinic user (default $KETAPATH_USER, then the login name)");
+                 "Database: sqlite:PATH, sqlite:///abs/path or postgresql://... (default "
+                 "$KETAPATH_DB; keep passwords out of it: --password-file or PGPASSFILE)");
+  app.add_option("--password-file", global->password_file,
+                 "PostgreSQL: a file (mode 600) whose first line is the password");
+  app.add_option("--user", global->user,
+                 "Acting user: an enabled clinic user (default $KETAPATH_USER, then the login name)");
   app.add_option("--key-file", global->key_file,
                  "Clinic key file for the audit head (default $KETAPATH_CLINIC_KEY, then PATH.key "
                  "for SQLite)");

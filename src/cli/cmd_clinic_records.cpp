@@ -8,6 +8,7 @@
 #include "clinic/demo.h"
 #include "clinic/json.h"
 #include "clinic/report.h"
+#include "core/private_file.h"
 
 namespace ketapath::cli::clinic_cli {
 namespace {
@@ -84,11 +85,8 @@ void add_record_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptio
         fmt::print("{}", text);
         return {};
       }
-      std::ofstream out(o->output, std::ios::binary);
-      out << text;
-      if (!out) {
-        return core::fail(core::ErrorCode::Io, "{}: cannot write the report", o->output);
-      }
+      // Patient data: readable by its owner only (0600), even when it replaces a file.
+      KETAPATH_TRY(core::write_private_file(o->output, text));
       fmt::print("wrote {}\n", o->output);
       return {};
     });

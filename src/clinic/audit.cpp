@@ -1,5 +1,6 @@
 #include "clinic/audit.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include <fmt/format.h>
@@ -43,11 +44,19 @@ std::string anchor_text(const AuditVerification& verification) {
 
 void check_anchor(AuditVerification& verification, const AuditAnchor& anchor,
                   const std::optional<std::string>& entry_hash) {
-  if (anchor.sequence > verification.entries || !entry_hash) {
+  const std::int64_t last = std::max(verification.last_sequence, verification.entries);
+  if (anchor.sequence > last) {
     verification.problems.push_back(fmt::format(
         "anchor {}: the log ends at entry {}, before the anchor recorded earlier: later entries "
         "were removed (an older copy restored?)",
-        anchor.sequence, verification.entries));
+        anchor.sequence, last));
+    verification.intact = false;
+    return;
+  }
+  if (!entry_hash) {
+    verification.problems.push_back(fmt::format(
+        "anchor {}: entry {} is missing although the log goes on to entry {}: it was deleted",
+        anchor.sequence, anchor.sequence, last));
     verification.intact = false;
     return;
   }

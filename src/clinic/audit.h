@@ -36,7 +36,9 @@ struct AuditEntry {
 /// The outcome of checking the chain end to end.
 struct AuditVerification {
   bool intact = false;
-  std::int64_t entries = 0;
+  std::int64_t entries = 0;        ///< entries verified (before the first broken one)
+  std::int64_t last_sequence = 0;  ///< the highest sequence stored, verified or not
+  std::int64_t rows_checked = 0;   ///< clinical rows compared with the log (SQL stores)
   std::string head_hash;
   std::vector<std::string> problems;  ///< "entry 17: hash mismatch", "head HMAC mismatch", ...
 };

@@ -580,6 +580,7 @@ class MemoryAuditLog final : public AuditLog {
         v.problems.push_back(fmt::format("entry {}: hash mismatch", e.sequence));
       }
       previous = e.hash;
+      v.last_sequence = e.sequence;
       ++expected;
       ++v.entries;
     }

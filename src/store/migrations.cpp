@@ -70,8 +70,14 @@ int latest_schema_version() {
   return latest;
 }
 
-core::Result<int> migrate(sql::Connection& connection) {
+core::Result<int> migrate(sql::Connection& connection, const MigrationStep& after_step) {
   const auto migrations = KETAPATH_TRY(migrations_for(connection.dialect()));
+  return migrate(connection, migrations, after_step);
+}
+
+core::Result<int> migrate(sql::Connection& connection, const std::vector<Migration>& migrations,
+                          const MigrationStep& after_step) {
+  const int latest = migrations.empty() ? 0 : migrations.back().version;
   {
     auto transaction =
         KETAPATH_TRY(sql::Transaction::begin(connection, sql::Transaction::Kind::Write));
@@ -79,11 +85,11 @@ core::Result<int> migrate(sql::Connection& connection) {
     auto newest = KETAPATH_TRY(connection.query_one("SELECT MAX(version) FROM schema_migrations",
                                                     {}, {sql::Type::Integer}));
     const int version = newest && !newest->is_null(0) ? static_cast<int>(newest->integer(0)) : 0;
-    if (version > latest_schema_version()) {
+    if (version > latest) {
       return core::fail(ErrorCode::Storage,
                         "migrations: database schema version {} is newer than this Ketapath "
                         "supports ({}); upgrade Ketapath",
-                        version, latest_schema_version());
+                        version, latest);
     }
     KETAPATH_TRY(transaction.commit());
   }
@@ -114,6 +120,9 @@ core::Result<int> migrate(sql::Connection& connection) {
                            "VALUES ($1, $2, $3, $4)",
                            {sql::integer(migration.version), sql::text(migration.name),
                             sql::text(migration.checksum), sql::text(utc_now_iso8601())}));
+    if (after_step) {
+      KETAPATH_TRY(after_step(migration));
+    }
     KETAPATH_TRY(transaction.commit());
   }
   auto newest = KETAPATH_TRY(

@@ -7,6 +7,7 @@
 // that was already applied is reported instead of silently diverging.
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -46,6 +47,13 @@ int latest_schema_version();
 /// version row), after checking the applied ones. Fails with Storage when the database was written
 /// by a newer Ketapath (its version is higher than latest_schema_version()) or an applied
 /// migration's checksum differs. Returns the schema version afterwards.
-core::Result<int> migrate(sql::Connection& connection);
+/// `after_step`, when given, runs inside each applied step's transaction after its SQL (the row
+/// evidence re-base, audit::rebase); its failure rolls the step back.
+using MigrationStep = std::function<core::Status(const Migration&)>;
+core::Result<int> migrate(sql::Connection& connection, const MigrationStep& after_step = {});
+
+/// The same over an explicit list of steps (tests: a later migration that changes a table).
+core::Result<int> migrate(sql::Connection& connection, const std::vector<Migration>& migrations,
+                          const MigrationStep& after_step);
 
 }  // namespace ketapath::store

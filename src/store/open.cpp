@@ -39,6 +39,10 @@ core::Result<std::unique_ptr<Database>> open_database(std::string_view url,
                                                       const OpenOptions& options) {
   const auto explicit_key = options.key_file ? options.key_file : key_from_environment();
   if (url.starts_with("sqlite:")) {
+    if (options.password) {
+      return core::fail(ErrorCode::InvalidArgument,
+                        "--password-file is for PostgreSQL; a SQLite file has no password");
+    }
     const auto path = KETAPATH_TRY(sqlite_path(url));
     std::filesystem::path key_file = explicit_key ? *explicit_key : path;
     if (!explicit_key) {
@@ -62,8 +66,9 @@ core::Result<std::unique_ptr<Database>> open_database(std::string_view url,
                         postgres::redact_url(url));
     }
     const std::string target(url);
-    auto connector = [target](bool) -> core::Result<std::unique_ptr<sql::Connection>> {
-      auto connection = KETAPATH_TRY(postgres::PgConnection::open(target));
+    auto connector = [target, password = options.password](
+                         bool) -> core::Result<std::unique_ptr<sql::Connection>> {
+      auto connection = KETAPATH_TRY(postgres::PgConnection::open(target, password));
       return std::unique_ptr<sql::Connection>(std::move(connection));
     };
     auto database = KETAPATH_TRY(SqlDatabase::open(Backend::Postgres, connector, true,
@@ -74,6 +79,14 @@ core::Result<std::unique_ptr<Database>> open_database(std::string_view url,
       ErrorCode::InvalidArgument,
       "--db: expected sqlite:PATH, sqlite:///abs/path or postgresql://... (got \"{}\")",
       postgres::redact_url(url));
+}
+
+bool url_has_password(std::string_view url) {
+  return postgres::has_password(url);
+}
+
+std::string redacted_url(std::string_view url) {
+  return postgres::redact_url(url);
 }
 
 }  // namespace ketapath::store

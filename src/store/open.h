@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "store/database.h"
@@ -24,6 +25,9 @@ namespace ketapath::store {
 struct OpenOptions {
   /// Overrides $KETAPATH_CLINIC_KEY and the SQLite default PATH.key.
   std::optional<std::filesystem::path> key_file;
+  /// PostgreSQL: the password (CLI --password-file), overriding one in the URL. Without it libpq
+  /// uses $PGPASSWORD or the password file ($PGPASSFILE, ~/.pgpass). Refused for SQLite.
+  std::optional<std::string> password;
 };
 
 /// Opens (connects to) the database at `url`. Errors: InvalidArgument for a malformed URL;
@@ -31,5 +35,12 @@ struct OpenOptions {
 /// than this build; InvalidArgument when a PostgreSQL URL comes without a key file.
 core::Result<std::unique_ptr<Database>> open_database(std::string_view url,
                                                       const OpenOptions& options = {});
+
+/// Whether a database URL carries a password (the CLI warns when one was typed on its command
+/// line, where other users can read it).
+bool url_has_password(std::string_view url);
+
+/// The URL with any password replaced by "***".
+std::string redacted_url(std::string_view url);
 
 }  // namespace ketapath::store

@@ -3,6 +3,7 @@
 #include "store/audit_chain.h"
 #include "store/migrations.h"
 #include "store/repositories/repositories.h"
+#include "store/row_evidence.h"
 
 namespace ketapath::store {
 namespace {
@@ -14,8 +15,10 @@ class SqlTransaction final : public clinic::Transaction {
  public:
   SqlTransaction(SqlDatabase& database, sql::Connection& connection, sql::Transaction transaction)
       : database_(database),
+        connection_(connection),
         transaction_(std::move(transaction)),
-        state_{&connection},
+        tracker_(connection),
+        state_{&tracker_},
         patients_(state_),
         screenings_(state_),
         drugs_(state_),
@@ -72,7 +75,10 @@ class SqlTransaction final : public clinic::Transaction {
                         record.actor, record.action, record.entity);
     }
     const ClinicKey* key = KETAPATH_TRY(database_.key());
-    KETAPATH_TRY(audit::append(*state_.connection, *key, record));
+    // The rows written since the previous entry, as they stand now, go into this entry.
+    const auto states = KETAPATH_TRY(tracker_.states(tracker_.take()));
+    KETAPATH_TRY(audit::append(connection_, *key, record, evidence::encode(states),
+                               database_.verified_head_));
     state_.audited = true;
     return {};
   }
@@ -86,6 +92,12 @@ class SqlTransaction final : public clinic::Transaction {
                         "store: a clinical write without an audit record was refused and rolled "
                         "back");
     }
+    if (tracker_.pending()) {
+      transaction_.reset();
+      return core::fail(ErrorCode::Internal,
+                        "store: rows were written after the last audit entry (their state would "
+                        "be recorded nowhere); refused and rolled back");
+    }
     auto committed = transaction_->commit();
     transaction_.reset();
     return committed;
@@ -93,7 +105,9 @@ class SqlTransaction final : public clinic::Transaction {
 
  private:
   SqlDatabase& database_;
+  sql::Connection& connection_;
   std::optional<sql::Transaction> transaction_;
+  evidence::RowTracker tracker_;
   repositories::TransactionState state_;
   repositories::SqlPatients patients_;
   repositories::SqlScreenings screenings_;
@@ -202,24 +216,60 @@ core::Result<int> SqlDatabase::initialize() {
   }
   KETAPATH_TRY(connect(true));
   auto& connection = *connection_;
-  const int version = KETAPATH_TRY(migrate(connection));
-  auto transaction =
-      KETAPATH_TRY(sql::Transaction::begin(connection, sql::Transaction::Kind::Write));
-  const bool has_head = KETAPATH_TRY(audit::head_exists(connection));
-  if (!key_) {
+  verified_head_ = {};
+  bool has_head = false;
+  if (KETAPATH_TRY(connection.table_exists("audit_head"))) {
+    auto read = KETAPATH_TRY(sql::Transaction::begin(connection, sql::Transaction::Kind::Read));
+    has_head = KETAPATH_TRY(audit::head_exists(connection));
+    KETAPATH_TRY(read.commit());
+  }
+  if (has_head && !key_) {
     std::error_code ec;
-    if (std::filesystem::exists(key_file_, ec)) {
-      KETAPATH_TRY(key());
-    } else if (has_head) {
+    if (!std::filesystem::exists(key_file_, ec)) {
       return core::fail(ErrorCode::NotFound,
                         "clinic key {} is missing but {} already has an audit log; restore the "
                         "key file (a new key cannot vouch for the existing log)",
                         key_file_.string(), description_);
+    }
+    KETAPATH_TRY(key());
+  }
+  const int before = KETAPATH_TRY(read_schema_version(connection));
+  MigrationStep rebase;
+  if (has_head && before < latest_schema_version()) {
+    // A migration re-bases the row evidence on what it finds, so it must first find a database
+    // that verifies: otherwise it would bless changes made outside Ketapath.
+    auto read = KETAPATH_TRY(sql::Transaction::begin(connection, sql::Transaction::Kind::Read));
+    const auto report = KETAPATH_TRY(audit::verify(connection, *key_));
+    KETAPATH_TRY(read.commit());
+    if (!report.intact) {
+      return core::fail(ErrorCode::Integrity,
+                        "{}: refusing to migrate from schema version {}: the database does not "
+                        "verify ({}{}); run `ketapath clinic audit verify`",
+                        description_, before, report.problems.front(),
+                        report.problems.size() > 1
+                            ? fmt::format(", and {} more", report.problems.size() - 1)
+                            : "");
+    }
+    rebase = [this, &connection](const Migration& step) -> core::Status {
+      return audit::rebase(connection, *key_, step.version, step.name, verified_head_);
+    };
+  }
+  const int version = KETAPATH_TRY(migrate(connection, rebase));
+  auto transaction =
+      KETAPATH_TRY(sql::Transaction::begin(connection, sql::Transaction::Kind::Write));
+  if (!key_) {
+    std::error_code ec;
+    if (std::filesystem::exists(key_file_, ec)) {
+      KETAPATH_TRY(key());
     } else {
       key_.emplace(KETAPATH_TRY(ClinicKey::create(key_file_)));
     }
   }
   KETAPATH_TRY(audit::create_head(connection, *key_));
+  if (!has_head) {
+    // A new log: rows the migrations themselves seeded are recorded as its first entry.
+    KETAPATH_TRY(audit::rebase(connection, *key_, version, "initial", verified_head_));
+  }
   KETAPATH_TRY(transaction.commit());
   schema_checked_ = true;
   return version;

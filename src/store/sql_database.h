@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 
+#include "store/audit_chain.h"
 #include "store/crypto.h"
 #include "store/database.h"
 #include "store/sql/connection.h"
@@ -57,6 +58,7 @@ class SqlDatabase final : public Database {
   core::Result<const ClinicKey*> key();
   core::Result<sql::Connection*> ready_connection();
   bool transaction_open_ = false;
+  audit::VerifiedHead verified_head_;  ///< see audit::append
 
  private:
   SqlDatabase(Backend backend, Connector connector, std::filesystem::path key_file,

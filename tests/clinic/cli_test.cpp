@@ -14,7 +14,9 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "clinic/service.h"
 
@@ -96,13 +98,14 @@ class ClinicCli : public ::testing::Test {
   Outcome run(const std::string& args) { return run_as("test.nurse", args); }
 
   Outcome run_as(const std::string& user, const std::string& args) {
-    return run_raw("clinic --db " + db_ + " --user " + user + " " + args);
+    return run_raw("clinic " + (db_.empty() ? std::string() : "--db '" + db_ + "' ") + "--user " +
+                   user + " " + args);
   }
 
-  /// `ketapath ARGS`, stdout captured, stderr in last_error().
+  /// `ketapath ARGS` (after the env_ prefixes), stdout captured, stderr in last_error().
   Outcome run_raw(const std::string& args) {
-    const std::string command = std::string(KETAPATH_BINARY_DIR) + "/src/cli/ketapath " + args +
-                                " 2>" + (dir_ / "err").string();
+    const std::string command = env_ + std::string(KETAPATH_BINARY_DIR) + "/src/cli/ketapath " +
+                                args + " 2>" + (dir_ / "err").string();
     Outcome o;
     FILE* pipe = ::popen(command.c_str(), "r");
     std::array<char, 4096> buffer{};
@@ -209,9 +212,34 @@ class ClinicCli : public ::testing::Test {
     return json::parse(r.out).at("entries").get<int>();
   }
 
+  /// Runs sqlite3 on the test's database file (raw SQL, bypassing Ketapath); returns stdout.
+  std::string sqlite(const std::string& sql) {
+    const std::string command =
+        "sqlite3 '" + (dir_ / "clinic.db").string() + "' \"" + sql + "\" 2>&1";
+    std::string out;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    std::array<char, 4096> buffer{};
+    while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) {
+      out += buffer.data();
+    }
+    EXPECT_EQ(::pclose(pipe), 0) << sql << ": " << out;
+    while (!out.empty() && out.back() == '\n') {
+      out.pop_back();
+    }
+    return out;
+  }
+
   fs::path dir_;
   std::string db_;
+  std::string env_;  ///< "VAR=value " prefixes for the next run()
 };
+
+int mode_of(const fs::path& path) {
+  struct stat info {};
+
+  EXPECT_EQ(::stat(path.c_str(), &info), 0) << path;
+  return static_cast<int>(info.st_mode & 0777);
+}
 
 TEST_F(ClinicCli, AcceptanceDoseThroughJson) {
   const int id = add_patient();
@@ -795,6 +823,224 @@ TEST_F(ClinicCli, EveryDosePathRefusesEveryViolation) {
       EXPECT_EQ(counts(id), before) << name << " / " << c.violation;
     }
   }
+
+// Issue 9 finding 5: raw SQL on the clinical tables is found by `audit verify`, table and row
+// named.
+TEST_F(ClinicCli, RawSqlChangesToClinicalRowsAreFound) {
+  ASSERT_EQ(run("demo --patients 4").exit_code, 0) << last_error();
+  ASSERT_EQ(run("audit verify").exit_code, 0) << last_error();
+  const std::string alert = sqlite("SELECT MAX(id) FROM alerts");
+  ASSERT_FALSE(alert.empty());
+  ASSERT_NE(sqlite("SELECT COUNT(*) FROM sessions WHERE id = 1"), "0");
+  sqlite("update sessions set dose_mg=350 where id=1; delete from alerts where id=" + alert + ";");
+  const auto broken = run("audit verify");
+  EXPECT_EQ(broken.exit_code, 5);
+  EXPECT_NE(broken.out.find("BROKEN"), std::string::npos) << broken.out;
+  EXPECT_NE(broken.out.find("sessions row id=1: changed outside Ketapath"), std::string::npos)
+      << broken.out;
+  EXPECT_NE(broken.out.find("alerts row id=" + alert + ": deleted outside Ketapath"),
+            std::string::npos)
+      << broken.out;
+  sqlite("insert into settings (key, json) values ('forged', '1')");
+  const auto json_out = run("audit verify --json");
+  EXPECT_EQ(json_out.exit_code, 5);
+  const auto problems = json::parse(json_out.out).at("problems").dump();
+  EXPECT_NE(problems.find("settings row key=forged: inserted outside Ketapath"), std::string::npos)
+      << problems;
+}
+
+// Issue 10 item 9: a write refuses to extend a log that does not verify; --anchor names a middle
+// deletion as a deletion.
+TEST_F(ClinicCli, WritesRefuseALogWithADeletedMiddleEntryAndTheAnchorNamesIt) {
+  add_patient();
+  add_patient();
+  add_patient();
+  const int entries = audit_entries();
+  ASSERT_GE(entries, 4);
+  const std::string hash2 = sqlite("SELECT hash FROM audit_log WHERE sequence = 2");
+  const std::string head = json::parse(run("audit verify --json").out).at("anchor");
+  sqlite("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE sequence = 2;");
+  const std::string patients = sqlite("SELECT COUNT(*) FROM patients");
+  const auto refused =
+      run("patient add --name 'Late Patient' --birth-date 1980-01-02 --sex F "
+          "--weight-kg 70");
+  EXPECT_EQ(refused.exit_code, 5);
+  EXPECT_NE(last_error().find("refusing to extend it"), std::string::npos) << last_error();
+  EXPECT_EQ(sqlite("SELECT COUNT(*) FROM patients"), patients);
+
+  const auto at_deleted = run("audit verify --json --anchor 2:" + hash2);
+  EXPECT_EQ(at_deleted.exit_code, 5);
+  const auto problems = json::parse(at_deleted.out).at("problems").dump();
+  EXPECT_NE(problems.find("entry 2: missing (next stored entry is 3)"), std::string::npos)
+      << problems;
+  EXPECT_NE(problems.find("anchor 2: entry 2 is missing although the log goes on to entry " +
+                          std::to_string(entries) + ": it was deleted"),
+            std::string::npos)
+      << problems;
+  EXPECT_EQ(problems.find("removed"), std::string::npos) << problems;
+  // The head's anchor still matches its entry: only the chain's own break is reported.
+  const auto at_head = run("audit verify --json --anchor " + head);
+  EXPECT_EQ(at_head.exit_code, 5);
+  const auto head_problems = json::parse(at_head.out).at("problems");
+  EXPECT_EQ(head_problems.size(), 1u) << head_problems.dump();
+  EXPECT_EQ(head_problems.dump().find("removed"), std::string::npos) << head_problems.dump();
+}
+
+TEST_F(ClinicCli, WritesRefuseALogWithAnEditedEntry) {
+  add_patient();
+  add_patient();
+  const std::string patients = sqlite("SELECT COUNT(*) FROM patients");
+  sqlite(
+      "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'mallory' WHERE "
+      "sequence = 2;");
+  const auto refused =
+      run("patient add --name 'Late Patient' --birth-date 1980-01-02 --sex F "
+          "--weight-kg 70");
+  EXPECT_EQ(refused.exit_code, 5);
+  EXPECT_NE(last_error().find("does not verify (entry 2: hash mismatch"), std::string::npos)
+      << last_error();
+  EXPECT_EQ(sqlite("SELECT COUNT(*) FROM patients"), patients);
+}
+
+// Issue 10 item 8: patient data files are private.
+TEST_F(ClinicCli, DatabaseKeyAndReportFilesArePrivate) {
+  EXPECT_EQ(mode_of(dir_ / "clinic.db"), 0600);
+  EXPECT_EQ(mode_of(dir_ / "clinic.db.key"), 0600);
+  const int id = add_patient();
+  const fs::path replaced = dir_ / "report.md";
+  std::ofstream(replaced) << "an older, world-readable file";
+  fs::permissions(replaced, fs::perms(0644));
+  ASSERT_EQ(
+      run("report --patient " + std::to_string(id) + " --output " + replaced.string()).exit_code, 0)
+      << last_error();
+  EXPECT_EQ(mode_of(replaced), 0600);
+  const fs::path fresh = dir_ / "report.html";
+  ASSERT_EQ(
+      run("report --patient " + std::to_string(id) + " --format html --output " + fresh.string())
+          .exit_code,
+      0)
+      << last_error();
+  EXPECT_EQ(mode_of(fresh), 0600);
+  // A folder Ketapath makes for a new database is private too.
+  db_ = "sqlite:" + (dir_ / "new" / "site" / "clinic.db").string();
+  ASSERT_EQ(run("init").exit_code, 0) << last_error();
+  EXPECT_EQ(mode_of(dir_ / "new"), 0700);
+  EXPECT_EQ(mode_of(dir_ / "new" / "site"), 0700);
+  EXPECT_EQ(mode_of(dir_ / "new" / "site" / "clinic.db"), 0600);
+}
+
+/// Runs psql on the test server; returns its exit status.
+int psql(const std::string& url, const std::string& sql) {
+  const std::string command = "psql '" + url + "' -X -q -v ON_ERROR_STOP=1 -c \"" + sql + "\" 2>&1";
+  return ::system(command.c_str());
+}
+
+// Issue 10 item 8: a PostgreSQL password is never printed, however it is given; a password typed
+// in --db still works but warns; PGPASSFILE, $KETAPATH_DB and --password-file need no warning.
+TEST_F(ClinicCli, PostgresPasswordsAreNeverPrinted) {
+  const char* server = std::getenv("KETAPATH_TEST_POSTGRES_URL");
+  if (server == nullptr || *server == '\0') {
+    const char* ci = std::getenv("CI");
+    if (ci != nullptr && std::string(ci) == "true") {
+      FAIL() << "CI=true but KETAPATH_TEST_POSTGRES_URL is not set";
+    }
+    GTEST_SKIP() << "KETAPATH_TEST_POSTGRES_URL is not set (scripts/start-postgres.sh)";
+  }
+  const std::string base(server);
+  const std::string rest = base.substr(base.find('@') + 1);  // host:port/db?sslmode=disable
+  const std::string role = "cli_secret_" + std::to_string(::getpid());
+  const std::string secret = "Zq7x-" + std::to_string(::getpid()) + "-pw";
+  ASSERT_EQ(psql(base, "CREATE ROLE " + role + " LOGIN PASSWORD '" + secret + "'; GRANT " + role +
+                           " TO CURRENT_USER; CREATE SCHEMA " + role + " AUTHORIZATION " + role),
+            0);
+
+  struct Cleanup {
+    std::string base, role;
+
+    ~Cleanup() { psql(base, "DROP SCHEMA " + role + " CASCADE; DROP ROLE " + role); }
+  } cleanup{base, role};
+
+  const std::string tail = rest + "&options=-csearch_path%3D" + role;
+  const std::string plain = "postgresql://" + role + "@" + tail;
+  const std::string in_userinfo = "postgresql://" + role + ":" + secret + "@" + tail;
+  const std::string in_query = plain + "&password=" + secret;
+  const std::string key = " --key-file " + (dir_ / "pg.key").string() + " ";
+  const auto clean = [&](const Outcome& o, const std::string& what) {
+    EXPECT_EQ(o.out.find(secret), std::string::npos) << what << ": " << o.out;
+    EXPECT_EQ(last_error().find(secret), std::string::npos) << what << ": " << last_error();
+  };
+  const auto warned = [&] {
+    return last_error().find("warning: the --db URL contains a password") != std::string::npos;
+  };
+
+  db_ = in_userinfo;
+  auto r = run(key + "init");
+  EXPECT_EQ(r.exit_code, 0) << last_error();
+  clean(r, "init");
+  EXPECT_TRUE(warned()) << last_error();
+  r = run(key + "user add test.nurse --role admin --role prescriber --role nurse");
+  EXPECT_EQ(r.exit_code, 0) << last_error();
+  clean(r, "user add");
+  r = run(key + "init --json");
+  EXPECT_EQ(r.exit_code, 0) << last_error();
+  clean(r, "init --json");
+  EXPECT_NE(r.out.find(":***@"), std::string::npos) << r.out;
+  db_ = in_query;
+  r = run(key + "init --json");
+  EXPECT_EQ(r.exit_code, 0) << last_error();
+  clean(r, "init --json, ?password=");
+  EXPECT_TRUE(warned());
+  r = run(key + "audit verify");
+  EXPECT_EQ(r.exit_code, 0) << last_error();
+  clean(r, "audit verify");
+
+  // Connection errors: a wrong password, an unreachable server, a malformed URL, a keyword/value
+  // string (not a --db form).
+  db_ = "postgresql://" + role + ":" + secret + "-wrong@" + tail;
+  r = run(key + "init");
+  EXPECT_EQ(r.exit_code, 5) << last_error();
+  clean(r, "wrong password");
+  db_ = "postgresql://" + role + ":" + secret + "@%2Fnonexistent:1/db?password=" + secret;
+  r = run(key + "init --json");
+  EXPECT_EQ(r.exit_code, 5) << last_error();
+  clean(r, "unreachable");
+  db_ = "postgresql://" + role + ":" + secret + "%zz@" + tail;
+  r = run(key + "init");
+  EXPECT_NE(r.exit_code, 0);
+  clean(r, "malformed");
+  db_ = "host=/tmp dbname=x user=" + role + " password=" + secret;
+  r = run(key + "init --json");
+  EXPECT_EQ(r.exit_code, 2) << last_error();
+  clean(r, "keyword/value");
+
+  // Without the password on the command line: no warning.
+  const fs::path password_file = dir_ / "pg.password";
+  std::ofstream(password_file) << secret << "\n";
+  fs::permissions(password_file, fs::perms(0600));
+  db_ = plain;
+  r = run(key + "--password-file " + password_file.string() + " audit verify");
+  EXPECT_EQ(r.exit_code, 0) << last_error();
+  EXPECT_FALSE(warned()) << last_error();
+  fs::permissions(password_file, fs::perms(0644));
+  r = run(key + "--password-file " + password_file.string() + " audit verify");
+  EXPECT_EQ(r.exit_code, 3) << last_error();
+  EXPECT_NE(last_error().find("chmod 600"), std::string::npos) << last_error();
+  clean(r, "password file readable by others");
+
+  const fs::path passfile = dir_ / "pgpass";
+  std::ofstream(passfile) << "*:*:*:" << role << ":" << secret << "\n";
+  fs::permissions(passfile, fs::perms(0600));
+  env_ = "PGPASSFILE='" + passfile.string() + "' ";
+  r = run(key + "audit verify");
+  EXPECT_EQ(r.exit_code, 0) << last_error();
+  EXPECT_FALSE(warned());
+
+  env_ = "KETAPATH_DB='" + in_userinfo + "' ";
+  db_.clear();
+  r = run(key + "audit verify --json");
+  EXPECT_EQ(r.exit_code, 0) << last_error();
+  EXPECT_FALSE(warned());
+  clean(r, "KETAPATH_DB");
 }
 
 }  // namespace

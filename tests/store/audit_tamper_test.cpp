@@ -183,10 +183,13 @@ TYPED_TEST(AuditTamper, DeletedNewestEntryIsFound) {
   ASSERT_TRUE(this->raw_->execute("DELETE FROM audit_log WHERE sequence = 5"));
   const auto v = this->verify();
   EXPECT_FALSE(v.intact);
-  ASSERT_EQ(v.problems.size(), 1u) << this->problems(v);
+  // The head, and the row the deleted entry recorded, which no entry vouches for any more.
+  ASSERT_EQ(v.problems.size(), 2u) << this->problems(v);
   EXPECT_NE(v.problems.front().find("points at entry 5 but the log ends at entry 4"),
             std::string::npos)
       << this->problems(v);
+  EXPECT_EQ(v.problems[1],
+            "patients row id=5: inserted outside Ketapath (no audit entry records it)");
 }
 
 TYPED_TEST(AuditTamper, DeletedMiddleEntryIsFound) {
@@ -208,8 +211,10 @@ TYPED_TEST(AuditTamper, TruncatedAndRewrittenHeadWithoutKeyIsFound) {
                           "WHERE sequence = 4)"));
   const auto v = this->verify();
   EXPECT_FALSE(v.intact);
-  ASSERT_EQ(v.problems.size(), 1u) << this->problems(v);
+  ASSERT_EQ(v.problems.size(), 2u) << this->problems(v);
   EXPECT_EQ(v.problems.front().rfind("head: HMAC mismatch", 0), 0u) << this->problems(v);
+  EXPECT_EQ(v.problems[1].rfind("patients row id=5: inserted outside Ketapath", 0), 0u)
+      << this->problems(v);
 }
 
 TYPED_TEST(AuditTamper, RecomputedChainWithoutKeyIsFound) {
@@ -266,9 +271,59 @@ TYPED_TEST(AuditTamper, WritesRefuseToExtendATamperedLog) {
   EXPECT_EQ(patients->size(), static_cast<std::size_t>(this->kEntries));
 }
 
+// Issue 10 item 9: a deleted middle entry or an edited entry also stops writes (not only a
+// deleted newest entry), and nothing of the refused write is kept.
+TYPED_TEST(AuditTamper, WritesRefuseALogWithADeletedMiddleEntry) {
+  this->strip_protection();
+  ASSERT_TRUE(this->raw_->execute("DELETE FROM audit_log WHERE sequence = 2"));
+  // The same process that wrote the log (its last verified head is the head): the count check.
+  auto written = audited_write(*this->store_, 6);
+  ASSERT_FALSE(written);
+  EXPECT_EQ(written.error().code, ErrorCode::Integrity) << written.error().message;
+  EXPECT_NE(written.error().message.find("refusing to extend it"), std::string::npos)
+      << written.error().message;
+  const auto v = this->verify();
+  EXPECT_EQ(v.last_sequence, 5);  // nothing appended
+}
+
+TYPED_TEST(AuditTamper, WritesRefuseALogWithAnEditedEntry) {
+  this->strip_protection();
+  ASSERT_TRUE(this->raw_->execute(
+      "UPDATE audit_log SET after_json = '{\"name\":\"someone else\"}' WHERE sequence = 3"));
+  // A new process (each CLI command is one) walks the chain before its first write.
+  this->store_ = this->database_->open();
+  ASSERT_NE(this->store_, nullptr);
+  auto written = audited_write(*this->store_, 6);
+  ASSERT_FALSE(written);
+  EXPECT_EQ(written.error().code, ErrorCode::Integrity) << written.error().message;
+  EXPECT_NE(written.error().message.find("entry 3: hash mismatch"), std::string::npos)
+      << written.error().message;
+  auto tx = this->store_->begin();
+  ASSERT_TRUE(tx);
+  auto patients = (*tx)->patients().list();
+  ASSERT_TRUE(patients);
+  EXPECT_EQ(patients->size(), static_cast<std::size_t>(this->kEntries));
+}
+
+TYPED_TEST(AuditTamper, LaterWritesOfAProcessCheckWhatOthersAppended) {
+  // Another process appends entry 6; this process's next write walks only entry 6 and accepts it.
+  auto other = this->database_->open();
+  ASSERT_NE(other, nullptr);
+  ASSERT_TRUE(audited_write(*other, 6));
+  ASSERT_TRUE(audited_write(*this->store_, 7));
+  // Entry 7 edited behind both: the other process has not verified entry 7 yet.
+  this->strip_protection();
+  ASSERT_TRUE(this->raw_->execute("UPDATE audit_log SET actor = 'mallory' WHERE sequence = 7"));
+  auto refused = audited_write(*other, 8);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("entry 7: hash mismatch"), std::string::npos)
+      << refused.error().message;
+}
+
 TEST(AuditCanonical, FieldBoundariesCannotBeShifted) {
   // Moving bytes between adjacent fields must change the canonical form (length prefixes).
-  audit::StoredEntry a{1, "2026-11-21T10:00:00Z", "ab", "c", "patient/1", "null", "{}", "", ""};
+  audit::StoredEntry a{1, "2026-11-21T10:00:00Z", "ab", "c", "patient/1", "null", "{}", "", "", 2,
+                       ""};
   audit::StoredEntry b = a;
   b.actor = "a";
   b.action = "bc";
@@ -279,7 +334,7 @@ TEST(AuditCanonical, FieldBoundariesCannotBeShifted) {
 }
 
 TEST(AuditCanonical, EntryHashChainsThePreviousHash) {
-  audit::StoredEntry a{2, "2026-11-21T10:00:00Z", "x", "y", "z", "null", "{}", "", ""};
+  audit::StoredEntry a{2, "2026-11-21T10:00:00Z", "x", "y", "z", "null", "{}", "", "", 2, ""};
   audit::StoredEntry b = a;
   b.previous_hash = std::string(64, '0');
   EXPECT_NE(audit::entry_hash(a), audit::entry_hash(b));

@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -123,7 +125,7 @@ TEST(SqliteStore, MissingKeyForAnExistingLogIsNotRecreated) {
 TEST(SqliteStore, ExplicitKeyFileWins) {
   SqliteTestDatabase database;
   const auto key = database.dir() / "elsewhere.key";
-  auto store = open_database(database.url(), {.key_file = key});
+  auto store = open_database(database.url(), {.key_file = key, .password = {}});
   ASSERT_TRUE(store);
   ASSERT_TRUE((*store)->initialize());
   EXPECT_TRUE(std::filesystem::exists(key));
@@ -155,12 +157,83 @@ TEST(OpenDatabase, PostgresNeedsAKeyAndHidesThePassword) {
   EXPECT_EQ(refused.error().code, ErrorCode::InvalidArgument);
   EXPECT_EQ(refused.error().message.find("secret"), std::string::npos) << refused.error().message;
   TempDir dir;
-  auto unreachable =
-      open_database("postgresql://u:secret@127.0.0.1:1/db", {.key_file = dir.path() / "k"});
+  auto unreachable = open_database("postgresql://u:secret@127.0.0.1:1/db",
+                                   {.key_file = dir.path() / "k", .password = {}});
   ASSERT_FALSE(unreachable);
   EXPECT_EQ(unreachable.error().code, ErrorCode::Storage);
   EXPECT_EQ(unreachable.error().message.find("secret"), std::string::npos)
       << unreachable.error().message;
+}
+
+int mode_of(const std::filesystem::path& path) {
+  struct stat info {};
+
+  EXPECT_EQ(::stat(path.c_str(), &info), 0) << path;
+  return static_cast<int>(info.st_mode & 0777);
+}
+
+TEST(SqliteStore, DatabaseWalShmAndNewFoldersArePrivate) {
+  TempDir dir;
+  const auto folder = dir.path() / "new" / "site";
+  const auto file = folder / "clinic.db";
+  auto store = open_database("sqlite:" + file.string());
+  ASSERT_TRUE(store) << store.error().message;
+  ASSERT_TRUE((*store)->initialize());
+  // A write, with the connection still open, so the -wal and -shm files exist.
+  auto tx = (*store)->begin();
+  ASSERT_TRUE(tx);
+  clinic::Patient patient;
+  patient.name = "P";
+  ASSERT_TRUE((*tx)->patients().add(patient));
+  ASSERT_TRUE(
+      (*tx)->append_audit(clinic::AuditRecord{*clinic::parse_timestamp("2026-11-21T10:00:00Z", "t"),
+                                              "dr", "patient.add", "patient/1", "null", "{}"}));
+  ASSERT_TRUE((*tx)->commit());
+  for (const char* suffix : {"", "-wal", "-shm", ".key"}) {
+    const std::filesystem::path path = file.string() + suffix;
+    ASSERT_TRUE(std::filesystem::exists(path)) << path;
+    EXPECT_EQ(mode_of(path), 0600) << path;
+  }
+  EXPECT_EQ(mode_of(dir.path() / "new"), 0700);
+  EXPECT_EQ(mode_of(folder), 0700);
+}
+
+TEST(OpenDatabase, PasswordsInEveryFormAreRedacted) {
+  for (const auto& [url, redacted] : std::vector<std::pair<std::string, std::string>>{
+           {"postgresql://u:s3cret@h/db", "postgresql://u:***@h/db"},
+           {"postgresql://u@h/db?sslmode=disable&password=s3cret",
+            "postgresql://u@h/db?sslmode=disable&password=***"},
+           {"postgres://h/db?PASSWORD=s3cret&user=u", "postgres://h/db?PASSWORD=***&user=u"},
+           {"host=/tmp dbname=x password=s3cret user=u", "host=/tmp dbname=x password=*** user=u"},
+           {"host=/tmp password = 's3 cret\\' x' dbname=x", "host=/tmp password = *** dbname=x"},
+           {"mysql://u:s3cret@h/db", "mysql://u:***@h/db"},
+       }) {
+    EXPECT_EQ(redacted_url(url), redacted) << url;
+    EXPECT_TRUE(url_has_password(url)) << url;
+  }
+  EXPECT_FALSE(url_has_password("postgresql://u@h/db?sslmode=disable"));
+  EXPECT_FALSE(url_has_password("host=/tmp dbname=x"));
+  TempDir dir;
+  // A keyword/value string is not a --db form: refused, without the password.
+  auto refused = open_database("host=/tmp dbname=x password=s3cret",
+                               {.key_file = dir.path() / "k", .password = {}});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message.find("s3cret"), std::string::npos) << refused.error().message;
+  // libpq echoes a malformed URI's token; the message must not.
+  auto malformed = open_database("postgresql://u:s3cret%zz@h/db",
+                                 {.key_file = dir.path() / "k", .password = {}});
+  ASSERT_FALSE(malformed);
+  EXPECT_EQ(malformed.error().message.find("s3cret"), std::string::npos)
+      << malformed.error().message;
+  auto query = open_database("postgresql://u@127.0.0.1:1/db?password=s3cret",
+                             {.key_file = dir.path() / "k", .password = {}});
+  ASSERT_FALSE(query);
+  EXPECT_EQ(query.error().message.find("s3cret"), std::string::npos) << query.error().message;
+  // --password-file is for PostgreSQL only.
+  auto sqlite =
+      open_database("sqlite:" + (dir.path() / "x.db").string(), {.key_file = {}, .password = "x"});
+  ASSERT_FALSE(sqlite);
+  EXPECT_EQ(sqlite.error().code, ErrorCode::InvalidArgument);
 }
 
 }  // namespace

@@ -75,7 +75,9 @@ class PostgresTestDatabase final : public TestDatabase {
   ~PostgresTestDatabase() override;
   [[nodiscard]] std::string url() const override;
 
-  [[nodiscard]] OpenOptions options() const override { return {.key_file = key_file()}; }
+  [[nodiscard]] OpenOptions options() const override {
+    return {.key_file = key_file(), .password = {}};
+  }
 
   [[nodiscard]] std::filesystem::path key_file() const override {
     return dir_.path() / "clinic.key";

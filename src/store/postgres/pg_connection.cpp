@@ -1,8 +1,11 @@
 #include "store/postgres/pg_connection.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include <libpq-fe.h>
 
@@ -91,22 +94,167 @@ core::Result<sql::Value> read_cell(const PGresult* result, int row, int column, 
 
 }  // namespace
 
-std::string redact_url(std::string_view url) {
-  // postgresql://user:password@host/... -> postgresql://user:***@host/...
-  const auto scheme = url.find("://");
-  const auto at = url.find('@');
-  if (scheme == std::string_view::npos || at == std::string_view::npos || at < scheme) {
-    return std::string(url);
+namespace {
+
+struct Span {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+};
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
-  const auto colon = url.find(':', scheme + 3);
-  if (colon == std::string_view::npos || colon > at) {
-    return std::string(url);
-  }
-  return std::string(url.substr(0, colon + 1)) + "***" + std::string(url.substr(at));
+  return out;
 }
 
-core::Result<std::unique_ptr<PgConnection>> PgConnection::open(const std::string& url) {
-  pg_conn* raw = PQconnectdb(url.c_str());
+/// Where the passwords are written in a libpq connection string: a URI's user info and its
+/// `password=` query parameters, or a keyword/value string's `password = value` (quoted or not).
+std::vector<Span> password_spans(std::string_view url) {
+  std::vector<Span> spans;
+  const auto scheme = url.find("://");
+  const auto first_equals = url.find('=');
+  if (scheme != std::string_view::npos &&
+      (first_equals == std::string_view::npos || scheme < first_equals)) {
+    // A URI (postgresql://, or anything else shaped like one).
+    const std::size_t start = scheme + 3;
+    const std::size_t query = std::min(url.find('?', start), url.size());
+    const auto at = url.rfind('@', query);
+    if (at != std::string_view::npos && at >= start) {
+      const auto colon = url.find(':', start);
+      if (colon != std::string_view::npos && colon < at) {
+        spans.push_back({colon + 1, at});
+      }
+    }
+    std::size_t from = query;
+    while (from < url.size()) {
+      const std::size_t begin = from + 1;
+      const std::size_t end = std::min(url.find_first_of("&#", begin), url.size());
+      const auto param = url.substr(begin, end - begin);
+      const auto eq = param.find('=');
+      if (eq != std::string_view::npos && lower(param.substr(0, eq)) == "password") {
+        spans.push_back({begin + eq + 1, end});
+      }
+      if (end >= url.size() || url[end] == '#') {
+        break;
+      }
+      from = end;
+    }
+    return spans;
+  }
+  // keyword = value pairs; values may be single-quoted with backslash escapes.
+  std::size_t i = 0;
+  const auto space = [&] {
+    while (i < url.size() && std::isspace(static_cast<unsigned char>(url[i])) != 0) {
+      ++i;
+    }
+  };
+  while (i < url.size()) {
+    space();
+    const std::size_t key_begin = i;
+    while (i < url.size() && url[i] != '=' &&
+           std::isspace(static_cast<unsigned char>(url[i])) == 0) {
+      ++i;
+    }
+    const auto key = lower(url.substr(key_begin, i - key_begin));
+    space();
+    if (i >= url.size() || url[i] != '=') {
+      // Not keyword/value: anything after a "password" word is treated as secret.
+      if (key.find("password") != std::string::npos) {
+        spans.push_back({i, url.size()});
+      }
+      break;
+    }
+    ++i;
+    space();
+    const std::size_t value_begin = i;
+    if (i < url.size() && url[i] == '\'') {
+      ++i;
+      while (i < url.size() && url[i] != '\'') {
+        i += url[i] == '\\' ? 2 : 1;
+      }
+      i = std::min(i + 1, url.size());
+    } else {
+      while (i < url.size() && std::isspace(static_cast<unsigned char>(url[i])) == 0) {
+        ++i;
+      }
+    }
+    if (key == "password") {
+      spans.push_back({value_begin, i});
+    }
+  }
+  return spans;
+}
+
+std::string percent_decoded(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size()) {
+      unsigned value = 0;
+      const auto [end, ec] = std::from_chars(text.data() + i + 1, text.data() + i + 3, value, 16);
+      if (ec == std::errc{} && end == text.data() + i + 3) {
+        out.push_back(static_cast<char>(value));
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(text[i]);
+  }
+  return out;
+}
+
+void replace_all(std::string& text, std::string_view secret) {
+  if (secret.empty()) {
+    return;
+  }
+  for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 3)) {
+    text.replace(at, secret.size(), "***");
+  }
+}
+
+}  // namespace
+
+std::string redact_url(std::string_view url) {
+  std::string out(url);
+  auto spans = password_spans(url);
+  for (auto it = spans.rbegin(); it != spans.rend(); ++it) {
+    if (it->end > it->begin) {
+      out.replace(it->begin, it->end - it->begin, "***");
+    }
+  }
+  return out;
+}
+
+bool has_password(std::string_view url) {
+  const auto spans = password_spans(url);
+  return std::any_of(spans.begin(), spans.end(), [](const Span& s) { return s.end > s.begin; });
+}
+
+std::string redact_secrets(std::string_view message, std::string_view url,
+                           const std::optional<std::string>& password) {
+  std::string out(message);
+  for (const auto& span : password_spans(url)) {
+    const auto secret = url.substr(span.begin, span.end - span.begin);
+    replace_all(out, secret);
+    replace_all(out, percent_decoded(secret));
+    if (secret.size() >= 2 && secret.front() == '\'' && secret.back() == '\'') {
+      replace_all(out, secret.substr(1, secret.size() - 2));
+    }
+  }
+  if (password) {
+    replace_all(out, *password);
+  }
+  return out;
+}
+
+core::Result<std::unique_ptr<PgConnection>> PgConnection::open(
+    const std::string& url, const std::optional<std::string>& password) {
+  // The URL (or keyword/value string) is expanded as "dbname"; a password given apart (from
+  // --password-file) comes after it and wins. Without one libpq uses PGPASSWORD or PGPASSFILE.
+  const char* keywords[] = {"dbname", password ? "password" : nullptr, nullptr};
+  const char* values[] = {url.c_str(), password ? password->c_str() : nullptr, nullptr};
+  pg_conn* raw = PQconnectdbParams(keywords, values, 1);
   if (raw == nullptr) {
     return core::fail(ErrorCode::Storage, "postgres: out of memory connecting to {}",
                       redact_url(url));
@@ -114,7 +262,7 @@ core::Result<std::unique_ptr<PgConnection>> PgConnection::open(const std::string
   std::unique_ptr<PgConnection> connection(new PgConnection(raw));
   if (PQstatus(raw) != CONNECTION_OK) {
     return core::fail(ErrorCode::Storage, "postgres: cannot connect to {}: {}", redact_url(url),
-                      trimmed(PQerrorMessage(raw)));
+                      redact_secrets(trimmed(PQerrorMessage(raw)), url, password));
   }
   PQsetNoticeProcessor(raw, ignore_notice, nullptr);
   KETAPATH_TRY(connection->execute_script(

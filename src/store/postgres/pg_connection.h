@@ -5,6 +5,7 @@
 // flushed, whatever the server default), TimeZone=UTC and NOTICE messages suppressed.
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "store/sql/connection.h"
@@ -15,8 +16,11 @@ namespace ketapath::store::postgres {
 
 class PgConnection final : public sql::Connection {
  public:
-  /// Connects with a libpq URI ("postgresql://user:pass@host:port/db?options=...").
-  static core::Result<std::unique_ptr<PgConnection>> open(const std::string& url);
+  /// Connects with a libpq URI ("postgresql://user@host:port/db?options=...") or keyword/value
+  /// string; `password`, when given (--password-file), overrides any in the URL. Errors never
+  /// carry a password (redact_url, redact_secrets).
+  static core::Result<std::unique_ptr<PgConnection>> open(
+      const std::string& url, const std::optional<std::string>& password = std::nullopt);
 
   ~PgConnection() override;
   PgConnection(const PgConnection&) = delete;
@@ -45,7 +49,16 @@ class PgConnection final : public sql::Connection {
   pg_conn* connection_;
 };
 
-/// The URL with any password replaced by "***", for error messages and logs.
+/// The URL with every password replaced by "***" (user info, `?password=`, keyword/value
+/// `password=`), for messages and logs.
 std::string redact_url(std::string_view url);
+
+/// Whether the URL (or keyword/value string) carries a password.
+bool has_password(std::string_view url);
+
+/// `message` with any password of `url` (as written, percent-decoded or unquoted) and `password`
+/// replaced by "***": libpq may echo parts of a malformed URL.
+std::string redact_secrets(std::string_view message, std::string_view url,
+                           const std::optional<std::string>& password);
 
 }  // namespace ketapath::store::postgres

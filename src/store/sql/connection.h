@@ -69,6 +69,9 @@ class Row {
   [[nodiscard]] std::optional<double> optional_real(std::size_t column) const;
   [[nodiscard]] std::optional<std::string> optional_text(std::size_t column) const;
 
+  /// Every cell, in column order.
+  [[nodiscard]] const std::vector<Value>& cells() const { return cells_; }
+
  private:
   std::vector<Value> cells_;
 };

@@ -6,6 +6,8 @@
 
 #include <sqlite3.h>
 
+#include "core/private_file.h"
+
 namespace ketapath::store::sqlite {
 namespace {
 
@@ -115,6 +117,12 @@ core::Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(
     return core::fail(ErrorCode::NotFound,
                       "sqlite: database file {} does not exist (run `ketapath clinic init`)",
                       path.string());
+  }
+  if (options.create) {
+    // Patient data: the file is made 0600 (and any folder Ketapath makes, 0700) before SQLite
+    // opens it, and SQLite gives its -wal and -shm files the database file's mode.
+    KETAPATH_TRY(core::create_private_directories(path.parent_path()));
+    KETAPATH_TRY(core::create_private_file(path));
   }
   sqlite3* raw = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0) |
