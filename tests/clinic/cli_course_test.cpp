@@ -21,7 +21,7 @@ class ClinicCourseCli : public ClinicCliFixture {
 
 // Finding 7: the loading series was planned on Sundays, and courses overlapped.
 TEST_F(ClinicCourseCli, LoadingSeriesIsPlannedOnClinicDaysAndSaysWhatMoved) {
-  const int id = add_cleared_patient();
+  const int id = add_cleared_patient("2026-11-20");
   // Friday 2026-11-20: template days 0 2 4 7 9 11 fall on Fri Sun Tue Fri Sun Tue.
   const json c = plan(id, "--protocol iv_loading --start 2026-11-20");
   std::vector<std::string> days;
@@ -35,7 +35,7 @@ TEST_F(ClinicCourseCli, LoadingSeriesIsPlannedOnClinicDaysAndSaysWhatMoved) {
             "session 2: Sunday 2026-11-22 is not a clinic day (clinic days mon,tue,wed,thu,fri): "
             "moved to Monday 2026-11-23");
   // The text output says it too.
-  const auto other = add_cleared_patient();
+  const auto other = add_cleared_patient("2026-11-20");
   const auto text = run("course plan --patient " + std::to_string(other) +
                         " --protocol ascending_sc --start 2026-11-21");
   ASSERT_EQ(text.exit_code, 0) << last_error();
@@ -86,7 +86,7 @@ TEST_F(ClinicCourseCli, ClinicDaysAndTimeZoneAreSettings) {
 }
 
 TEST_F(ClinicCourseCli, OneActiveCourseUnlessExplicitlyAllowed) {
-  const int id = add_cleared_patient();
+  const int id = add_cleared_patient("2026-11-20");
   const std::string p = " --patient " + std::to_string(id);
   const json first = plan(id, "--protocol iv_loading --start 2026-11-23");
   const int entries = audit_entries();
@@ -106,7 +106,7 @@ TEST_F(ClinicCourseCli, OneActiveCourseUnlessExplicitlyAllowed) {
 }
 
 TEST_F(ClinicCourseCli, CancelSkipRescheduleAndComplete) {
-  const int id = add_cleared_patient();
+  const int id = add_cleared_patient("2026-11-20");
   const json c = plan(id, "--protocol ascending_sc --start 2026-11-23");
   const std::string course = " --course " + std::to_string(c.at("id").get<int>());
   const int entries = audit_entries();
@@ -170,7 +170,7 @@ TEST_F(ClinicCourseCli, CancelSkipRescheduleAndComplete) {
 }
 
 TEST_F(ClinicCourseCli, CourseCompletesWhenItsLastSessionIsRecorded) {
-  const int id = add_cleared_patient();
+  const int id = add_cleared_patient();  // weighed, consented and screened 2026-01-02
   const json c = plan(id,
                       "--protocol maintenance_weekly --weeks 1 --route iv --dose 0.5mg/kg "
                       "--duration-min 40 --start 2026-01-05");

@@ -86,8 +86,12 @@ class ClinicCliFixture : public ::testing::Test {
       return 0;
     }
     const int id = json::parse(r.out).at("id").get<int>();
-    const auto s = run("screen --patient " + std::to_string(id) + " --input " +
-                       example("screening.json") + " --json");
+    // The clearance gate: consent, and an eligible screening on the weighing day (valid 90 days).
+    const auto c = run("consent record --patient " + std::to_string(id) + " --date " + weight_date +
+                       " --version v1 --witness 'W. Itness'");
+    EXPECT_EQ(c.exit_code, 0) << last_error();
+    const auto s = run("screen --patient " + std::to_string(id) + " --date " + weight_date +
+                       " --input " + example("screening.json") + " --json");
     EXPECT_EQ(s.exit_code, 0) << last_error();
     return id;
   }

@@ -823,6 +823,7 @@ TEST_F(ClinicCli, EveryDosePathRefusesEveryViolation) {
       EXPECT_EQ(counts(id), before) << name << " / " << c.violation;
     }
   }
+}
 
 // Issue 9 finding 5: raw SQL on the clinical tables is found by `audit verify`, table and row
 // named.
