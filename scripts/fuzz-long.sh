@@ -81,13 +81,13 @@ printf '%s\n' "${harnesses[@]}" | xargs -P "$parallel" -I{} bash -c 'run_one "$@
   echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
   for name in "${harnesses[@]}"; do
     dir="$out/$name"
-    executions=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$dir/log" | tail -1 | awk '{print $2}')
+    executions=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$dir/log" | tail -1 | awk '{print $2}' || true)
     if [[ -z "$executions" ]]; then  # fork mode prints no final stats: its last status line
-      executions=$(grep -o '^#[0-9]*' "$dir/log" | tail -1 | tr -d '#')
+      executions=$(grep -o '^#[0-9]*' "$dir/log" | tail -1 | tr -d '#' || true)
     fi
-    rate=$(grep -o 'stat::average_exec_per_sec: [0-9]*' "$dir/log" | tail -1 | awk '{print $2}')
-    cov=$(grep -o 'cov: [0-9]*' "$dir/log" | tail -1 | awk '{print $2}')
-    ft=$(grep -o 'ft: [0-9]*' "$dir/log" | tail -1 | awk '{print $2}')
+    rate=$(grep -o 'stat::average_exec_per_sec: [0-9]*' "$dir/log" | tail -1 | awk '{print $2}' || true)
+    cov=$(grep -o 'cov: [0-9]*' "$dir/log" | tail -1 | awk '{print $2}' || true)
+    ft=$(grep -o 'ft: [0-9]*' "$dir/log" | tail -1 | awk '{print $2}' || true)
     committed=$(find "tests/fuzz/corpus/$name" -type f | wc -l)
     new=$(find "$dir/corpus" -type f | wc -l)
     findings=$(find "$dir" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' -o -name 'leak-*' -o -name 'slow-unit-*' \) | wc -l)
