@@ -88,6 +88,8 @@ core::Result<DemoSummary> fill_demo(ClinicService& admin, std::uint64_t seed, in
     const bool adverse_story = i == 1;
     const bool non_responder_story = i == 2;
     const bool item9_story = i == 3;
+    // Patient 5 (index 4, with --patients 5 or more): screened not_eligible and refused.
+    const bool ineligible_story = i == 4;
     Patient p;
     p.name = fmt::format("{} {} (demo)", kFirst[static_cast<std::size_t>(pick(rng, 12))],
                          kLast[static_cast<std::size_t>(pick(rng, 12))]);
@@ -128,7 +130,7 @@ core::Result<DemoSummary> fill_demo(ClinicService& admin, std::uint64_t seed, in
     screening.gad = {24 + pick(rng, 60),  true, true, true, true, rng.uniform() < 0.7, true, true,
                      rng.uniform() < 0.8, true, true};
     Contraindications& ci = screening.contraindications;  // every answer given: no
-    ci.uncontrolled_hypertension = false;
+    ci.uncontrolled_hypertension = ineligible_story;
     ci.aneurysm_or_avm = false;
     ci.intracranial_bleed_history = false;
     ci.psychosis = false;
@@ -145,6 +147,21 @@ core::Result<DemoSummary> fill_demo(ClinicService& admin, std::uint64_t seed, in
     ScreeningChoices intake;
     intake.screened_on = loading_start - days(2);
     KETAPATH_TRY(service.screen(id, screening, intake));
+    if (ineligible_story) {
+      // The clearance gate must refuse: nothing is planned, and the refusal is the story.
+      const auto refused =
+          service.plan_course(id, CourseProtocol::IvLoading, loading_start, {}, "demo");
+      if (refused) {
+        return core::fail(core::ErrorCode::Internal,
+                          "demo: a not_eligible patient was given a course ({})",
+                          refused->id.value());
+      }
+      summary.stories.push_back(fmt::format(
+          "patient {}: screened not_eligible (uncontrolled hypertension): no course, the "
+          "clearance gate refused it: {}",
+          id.value(), refused.error().message));
+      continue;
+    }
 
     const Course loading =
         KETAPATH_TRY(service.plan_course(id, CourseProtocol::IvLoading, loading_start, {}, "demo"));

@@ -68,5 +68,28 @@ TEST(Demo, IsDeterministicValidAndAudited) {
   EXPECT_TRUE(a.audit().verify()->intact);
 }
 
+// Issue 9 Deliver 10: the demo's fifth patient is screened not_eligible and the clearance gate
+// refuses the course; nothing is planned or given for that patient.
+TEST(Demo, TheIneligiblePatientIsRefusedAndGetsNothing) {
+  MemoryStore store;
+  ClinicService service(store, "demo", [] { return kNow; });
+  ASSERT_TRUE(service.initialize());
+  const auto summary = fill_demo(service, 42, 5);
+  ASSERT_TRUE(summary) << summary.error().message;
+  ASSERT_EQ(summary->patients.size(), 5u);
+  const PatientId ineligible = summary->patients[4];
+  std::string told;
+  for (const auto& story : summary->stories) {
+    if (story.starts_with(fmt::format("patient {}:", ineligible.value()))) {
+      told = story;
+    }
+  }
+  EXPECT_NE(told.find("not_eligible"), std::string::npos) << told;
+  EXPECT_NE(told.find("refused"), std::string::npos) << told;
+  EXPECT_TRUE(service.courses(ineligible)->empty());
+  EXPECT_TRUE(service.sessions(ineligible)->empty());
+  EXPECT_TRUE(store.audit().verify()->intact);
+}
+
 }  // namespace
 }  // namespace ketapath::clinic
