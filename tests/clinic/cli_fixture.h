@@ -14,12 +14,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "support/shell.h"
+
 namespace ketapath::test {
 
-struct CliOutcome {
-  int exit_code = -1;
-  std::string out;
-};
+using CliOutcome = ketapath::testing::ShellOutcome;
 
 class ClinicCliFixture : public ::testing::Test {
  protected:
@@ -46,15 +45,7 @@ class ClinicCliFixture : public ::testing::Test {
     const std::string command = std::string(KETAPATH_BINARY_DIR) +
                                 "/src/cli/ketapath clinic --db " + db_ + " --user " + user + " " +
                                 args + " 2>" + (dir_ / "err").string();
-    CliOutcome o;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    std::array<char, 4096> buffer{};
-    while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) {
-      o.out += buffer.data();
-    }
-    const int status = ::pclose(pipe);
-    o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return o;
+    return ketapath::testing::run_shell(command);
   }
 
   std::string last_error() const {

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "clinic/service.h"
+#include "support/shell.h"
 
 namespace {
 
@@ -74,10 +75,7 @@ std::ostream& operator<<(std::ostream& out, const Counts& c) {
   return out << "audit " << c.audit << ", sessions " << c.sessions << ", courses " << c.courses;
 }
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-};
+using Outcome = ketapath::testing::ShellOutcome;
 
 class ClinicCli : public ::testing::Test {
  protected:
@@ -106,15 +104,7 @@ class ClinicCli : public ::testing::Test {
   Outcome run_raw(const std::string& args) {
     const std::string command = env_ + std::string(KETAPATH_BINARY_DIR) + "/src/cli/ketapath " +
                                 args + " 2>" + (dir_ / "err").string();
-    Outcome o;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    std::array<char, 4096> buffer{};
-    while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) {
-      o.out += buffer.data();
-    }
-    const int status = ::pclose(pipe);
-    o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return o;
+    return ketapath::testing::run_shell(command);
   }
 
   std::string last_error() {
@@ -216,13 +206,8 @@ class ClinicCli : public ::testing::Test {
   std::string sqlite(const std::string& sql) {
     const std::string command =
         "sqlite3 '" + (dir_ / "clinic.db").string() + "' \"" + sql + "\" 2>&1";
-    std::string out;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    std::array<char, 4096> buffer{};
-    while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) {
-      out += buffer.data();
-    }
-    EXPECT_EQ(::pclose(pipe), 0) << sql << ": " << out;
+    auto [exit_code, out] = ketapath::testing::run_shell(command);
+    EXPECT_EQ(exit_code, 0) << sql << ": " << out;
     while (!out.empty() && out.back() == '\n') {
       out.pop_back();
     }
