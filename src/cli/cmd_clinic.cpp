@@ -5,8 +5,6 @@
 // 5 storage failure.
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <pwd.h>
@@ -76,16 +74,6 @@ int run(const std::function<core::Status()>& body) {
 
 void print_json(const nlohmann::json& j) {
   fmt::print("{}\n", j.dump(2));
-}
-
-core::Result<std::string> read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return core::fail(core::ErrorCode::Io, "{}: cannot open the file", path);
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 }  // namespace clinic_cli

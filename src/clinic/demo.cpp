@@ -127,6 +127,9 @@ core::Result<DemoSummary> fill_demo(ClinicService& admin, std::uint64_t seed, in
     ScreeningInput screening;
     screening.gad = {24 + pick(rng, 60),  true, true, true, true, rng.uniform() < 0.7, true, true,
                      rng.uniform() < 0.8, true, true};
+    // Every contraindication answered "no" (an unanswered one would be unknown: needs review).
+    screening.contraindications = {false, false, false, false, false, false,
+                                   false, false, false, false, false};
     screening.policy = KETAPATH_TRY(service.screening_policy());
     KETAPATH_TRY(service.screen(id, screening));
 

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "core/check.h"
+#include "core/limits.h"
 #include "population/virtual_patient.h"
 #include "trial/responder.h"
 #include "trial/subject_outcome.h"
@@ -356,7 +358,26 @@ core::Result<TrialResult> run_trial(const Design& design, const pd::KetamineMode
     return core::fail(core::ErrorCode::InvalidArgument, "trial: threads must be >= 1 (got {})",
                       options.threads);
   }
+  KETAPATH_TRY(core::check_count("trial: replicates", options.replicates, "", 1,
+                                 core::limits::kMaxReplicates, core::ErrorCode::LimitExceeded));
+  KETAPATH_TRY(core::check_count("trial: threads", options.threads, "", 1,
+                                 core::limits::kMaxThreads, core::ErrorCode::LimitExceeded));
   KETAPATH_TRY(validate(design));
+  {
+    // The work, bounded before any of it starts: subject simulations over all replicates.
+    double runs = 0.0;
+    for (const Arm& arm : design.arms) {
+      runs += static_cast<double>(arm.subjects);
+    }
+    if (design.enrichment) {
+      runs *= static_cast<double>(design.enrichment->max_candidates_per_subject);
+    }
+    runs *= static_cast<double>(options.replicates);
+    KETAPATH_TRY(core::check_range(
+        "trial: subject simulations (replicates x subjects x enrichment candidates)", runs, "",
+        {.high = static_cast<double>(core::limits::kMaxTrialSubjectRuns)},
+        core::ErrorCode::LimitExceeded));
+  }
   if (design.assessments.scales.empty()) {
     return core::fail(core::ErrorCode::InvalidArgument, "design {}: rates no anxiety scale",
                       design.name);

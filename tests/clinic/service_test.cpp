@@ -122,6 +122,8 @@ TEST_F(ServiceTest, UnknownIdsAreNotFound) {
 TEST_F(ServiceTest, ScreeningIsStoredWithInputAndResult) {
   ScreeningInput in;
   in.gad = {24, true, true, true, true, true, false, false, false, true, true};
+  in.contraindications = {false, false, false, false, false, false,
+                          false, false, false, false, false};
   const auto r = clinic_.screen(patient_, in);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->result.eligibility, Eligibility::Eligible);
