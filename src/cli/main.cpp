@@ -62,7 +62,8 @@ bool report_unknown_command(CLI::App& app, int argc, char** argv) {
         known += sub->get_name();
       }
       std::fprintf(stderr, "%s: error: unknown command \"%s\" (commands: %s; see %s --help)\n",
-                   path.c_str(), token.c_str(), known.c_str(), path.c_str());
+                   path.c_str(), ketapath::core::excerpt(token).c_str(), known.c_str(),
+                   path.c_str());
       return true;
     }
     current = next;

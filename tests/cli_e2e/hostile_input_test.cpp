@@ -79,6 +79,7 @@ class HostileDesign : public ::testing::Test {
     text << in.rdbuf();
     base_ = text.str();
   }
+
   void TearDown() override { fs::remove_all(dir_); }
 
   // The bundled clinic_iv design with one substring replaced, written to a file.
@@ -104,12 +105,14 @@ TEST_F(HostileDesign, ScheduleSizesAreBounded) {
   expect_refused(
       {"trial", mutate(interval, "schedule = { every_h = 1e-9, count = 4 }"), "--replicates", "1"},
       3, "schedule: interval must be >= 1 min (got 6");
-  expect_refused({"trial", mutate("schedule = { per_week = 1, weeks = 4 }",
-                                  "schedule = { per_week = 1, weeks = 1000000000 }"),
+  expect_refused({"trial",
+                  mutate("schedule = { per_week = 1, weeks = 4 }",
+                         "schedule = { per_week = 1, weeks = 1000000000 }"),
                   "--replicates", "1"},
                  3, "schedule: weeks must be 1-520 weeks");
-  expect_refused({"trial", mutate("schedule = { count = 6, per_week = 3 }",
-                                  "schedule = { count = 1000000000, per_week = 3 }"),
+  expect_refused({"trial",
+                  mutate("schedule = { count = 6, per_week = 3 }",
+                         "schedule = { count = 1000000000, per_week = 3 }"),
                   "--replicates", "1"},
                  3, "schedule: count must be 1-10000 doses");
 }
@@ -127,11 +130,11 @@ TEST_F(HostileDesign, SubjectsAndInfusionsAreBounded) {
 TEST_F(HostileDesign, NmtranAddlIsBounded) {
   const fs::path path = dir_ / "addl.csv";
   std::ofstream(path) << "ID,TIME,AMT,II,ADDL,EVID\n1,0,100,1,999999999,1\n1,1,.,.,.,0\n";
-  expect_refused({"simulate", "--model", "one_cmt", "--param", "CL=2,V=10", "--data",
-                  path.string()},
-                 3,
-                 path.string() + ":2: ADDL: \"999999999\" must be at most 100000 additional "
-                                 "doses on one record (a limit of docs/limits.md)");
+  expect_refused(
+      {"simulate", "--model", "one_cmt", "--param", "CL=2,V=10", "--data", path.string()}, 3,
+      path.string() +
+          ":2: ADDL: \"999999999\" must be at most 100000 additional "
+          "doses on one record (a limit of docs/limits.md)");
 }
 
 }  // namespace

@@ -33,6 +33,8 @@ class HostileClinicCli : public ::testing::Test {
     fs::create_directories(dir_);
     db_ = "sqlite:" + (dir_ / "clinic.db").string();
     ASSERT_EQ(run("init").exit_code, 0) << last_error();
+    ASSERT_EQ(run("user add test.nurse --role admin --role prescriber --role nurse").exit_code, 0)
+        << last_error();
   }
 
   void TearDown() override { fs::remove_all(dir_); }
@@ -158,9 +160,9 @@ TEST_F(HostileClinicCli, NonFiniteFlagsAreRefusedAndStoreNothing) {
   const std::string p = " --patient " + std::to_string(id);
   // Issue reproducer: inf mg/mL used to store 35 mg = 0 mL at 0 mL/h.
   for (const char* bad : {"inf", "nan", "0x1p0", "1e309"}) {
-    EXPECT_EQ(run("dose" + p + " --route iv --dose 0.5mg/kg --concentration-mg-per-ml " + bad)
-                  .exit_code,
-              2)
+    EXPECT_EQ(
+        run("dose" + p + " --route iv --dose 0.5mg/kg --concentration-mg-per-ml " + bad).exit_code,
+        2)
         << bad;
     EXPECT_NE(last_error().find("--concentration-mg-per-ml"), std::string::npos) << last_error();
     EXPECT_NE(last_error().find("is not a finite decimal number"), std::string::npos)
@@ -179,10 +181,10 @@ TEST_F(HostileClinicCli, NonFiniteFlagsAreRefusedAndStoreNothing) {
 }
 
 TEST_F(HostileClinicCli, ArgumentsMustBeUtf8) {
-  EXPECT_EQ(
-      run(R"(patient add --name "$(printf '\377\376')" --birth-date 1980-01-02 --sex F --weight-kg 70)")
-          .exit_code,
-      2);
+  EXPECT_EQ(run(R"(patient add --name "$(printf '\377\376')" --birth - date 1980 - 01 -
+                02 --sex F-- weight - kg 70) ")
+                .exit_code,
+            2);
   EXPECT_NE(last_error().find("is not valid UTF-8"), std::string::npos) << last_error();
 }
 

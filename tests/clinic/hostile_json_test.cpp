@@ -76,7 +76,8 @@ TEST(HostileJson, WrongTypeMessagesNeverDumpTheInput) {
   session["dose_mg_per_kg"] = Json::array({nested, std::string(100'000, 'B')});
   r = session_from_json(session, "s.json");
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().message, "s.json.dose_mg_per_kg: expected a number (got an array of 2 values)");
+  EXPECT_EQ(r.error().message,
+            "s.json.dose_mg_per_kg: expected a number (got an array of 2 values)");
 }
 
 TEST(HostileJson, HugeWholeNumbersDoNotWrap) {
@@ -90,8 +91,8 @@ TEST(HostileJson, HugeWholeNumbersDoNotWrap) {
 }
 
 TEST(HostileJson, FilesAreBoundedBeforeReading) {
-  const fs::path path = fs::temp_directory_path() / ("ketapath-big-" + std::to_string(getpid()) +
-                                                     ".json");
+  const fs::path path =
+      fs::temp_directory_path() / ("ketapath-big-" + std::to_string(getpid()) + ".json");
   {
     std::ofstream out(path);
     out << "[\"";

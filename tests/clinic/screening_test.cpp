@@ -143,11 +143,11 @@ TEST(Resistance, Consensus2024NeedsTwoPharmacologicalFailuresOrOnePsychotherapy)
 
 TEST(Contraindications, EachExclusionMakesThePatientNotEligible) {
   Answer Contraindications::*fields[] = {&Contraindications::uncontrolled_hypertension,
-                                       &Contraindications::aneurysm_or_avm,
-                                       &Contraindications::intracranial_bleed_history,
-                                       &Contraindications::psychosis,
-                                       &Contraindications::pregnancy,
-                                       &Contraindications::active_substance_use_disorder};
+                                         &Contraindications::aneurysm_or_avm,
+                                         &Contraindications::intracranial_bleed_history,
+                                         &Contraindications::psychosis,
+                                         &Contraindications::pregnancy,
+                                         &Contraindications::active_substance_use_disorder};
   for (auto field : fields) {
     ScreeningInput in = full_gad();
     in.contraindications.*field = true;

@@ -23,20 +23,20 @@ TEST(CheckRange, OpenBoundsAndOneSidedRanges) {
   EXPECT_EQ(check_range("--step-min", 0.0, "min", positive()).error().message,
             "--step-min must be > 0 min (got 0 min)");
   EXPECT_EQ(check_range("x", -1.0, "", non_negative()).error().message, "x must be >= 0 (got -1)");
-  EXPECT_EQ(check_range("f", 1.0, "", {.low = 0.0, .high = 1.0, .low_open = true,
-                                       .high_open = true})
-                .error()
-                .message,
-            "f must be > 0 and < 1 (got 1)");
+  EXPECT_EQ(
+      check_range("f", 1.0, "", {.low = 0.0, .high = 1.0, .low_open = true, .high_open = true})
+          .error()
+          .message,
+      "f must be > 0 and < 1 (got 1)");
   EXPECT_EQ(check_range("t", -20.0, "C", {.low = -10.0, .high = 10.0}).error().message,
             "t must be -10 to 10 C (got -20 C)");
 }
 
 TEST(CheckRange, NonFiniteAlwaysFails) {
   const Range anything{};
-  for (double v : {std::numeric_limits<double>::infinity(),
-                   -std::numeric_limits<double>::infinity(),
-                   std::numeric_limits<double>::quiet_NaN()}) {
+  for (double v :
+       {std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
+        std::numeric_limits<double>::quiet_NaN()}) {
     EXPECT_FALSE(check_range("v", v, "mg", anything)) << v;
     EXPECT_FALSE(check_range("v", v, "mg", positive())) << v;
   }
