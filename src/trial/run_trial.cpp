@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -161,13 +162,13 @@ double subject_value(const MetricPlan& mp, const SessionOutcome& so, const Asses
     case Metric::Kind::MeanPeak: {
       const auto& times = is_cadss(m.variable) ? as.cadss : as.vitals;
       const auto& values = values_of(so, m.variable);
-      double peak = kNaN;
+      std::optional<double> peak;  // none yet (NaN is not a sentinel)
       for (std::size_t j = 0; j < times.size(); ++j) {
         if (times[j].value() > 0.0 && times[j].value() <= m.within.value() + 1e-9) {
-          peak = std::isnan(peak) ? values[j] : std::max(peak, values[j]);
+          peak = peak && !std::isnan(*peak) ? std::max(*peak, values[j]) : values[j];
         }
       }
-      return peak;
+      return peak.value_or(kNaN);  // NaN: undefined (no assessment in the window)
     }
     case Metric::Kind::Responders:
       break;
