@@ -308,7 +308,11 @@ core::Result<trial::Design> parse_design(std::string_view text, std::string_view
   }
   trial::Design design = KETAPATH_TRY(parse_root(root, origin));
   if (auto ok = trial::validate(design); !ok) {
-    return core::fail(core::ErrorCode::InvalidData, "{}: {}", origin, ok.error().message);
+    // Malformed (exit 2), unless a size limit refused it (exit 3).
+    const auto code = ok.error().code == core::ErrorCode::LimitExceeded
+                          ? core::ErrorCode::LimitExceeded
+                          : core::ErrorCode::InvalidData;
+    return core::fail(code, "{}: {}", origin, ok.error().message);
   }
   return design;
 }
