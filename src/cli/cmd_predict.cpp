@@ -62,10 +62,12 @@ core::Result<ParsedDose> parse_dose(std::string_view text) {
     dose.per_kg = true;
   } else if (unit != "mg") {
     return core::fail(core::ErrorCode::InvalidArgument,
-                      "--dose: unit \"{}\" is not mg/kg or mg (got \"{}\")", unit, text);
+                      "--dose: unit \"{}\" is not mg/kg or mg (got \"{}\")", core::excerpt(unit),
+                      core::excerpt(text));
   }
   if (!std::isfinite(dose.number) || dose.number <= 0.0) {
-    return core::fail(core::ErrorCode::InvalidArgument, "--dose: must be > 0 (got \"{}\")", text);
+    return core::fail(core::ErrorCode::InvalidArgument, "--dose: must be > 0 (got \"{}\")",
+                      core::excerpt(text));
   }
   return dose;
 }
@@ -73,9 +75,9 @@ core::Result<ParsedDose> parse_dose(std::string_view text) {
 int run(const Options& o) {
   const auto route = pd::parse_route(o.route);
   if (!route) {
-    return report_error(
-        {core::ErrorCode::InvalidArgument,
-         fmt::format("--route: \"{}\" is not one of iv, sc, im, in, po, sl", o.route)});
+    return report_error({core::ErrorCode::InvalidArgument,
+                         fmt::format("--route: \"{}\" is not one of iv, sc, im, in, po, sl",
+                                     core::excerpt(o.route))});
   }
   auto dose = parse_dose(o.dose);
   if (!dose) {
