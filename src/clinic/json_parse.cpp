@@ -19,8 +19,8 @@ using core::ErrorCode;
 // replace the base's.
 class BoundedDomParser : public nlohmann::detail::json_sax_dom_parser<Json> {
  public:
-  explicit BoundedDomParser(Json& root)
-      : nlohmann::detail::json_sax_dom_parser<Json>(root, false) {}
+  explicit BoundedDomParser(Json& result)
+      : nlohmann::detail::json_sax_dom_parser<Json>(result, false) {}
 
   bool start_object(std::size_t n) {
     return descend() && nlohmann::detail::json_sax_dom_parser<Json>::start_object(n);
