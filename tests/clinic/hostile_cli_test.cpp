@@ -181,8 +181,8 @@ TEST_F(HostileClinicCli, NonFiniteFlagsAreRefusedAndStoreNothing) {
 }
 
 TEST_F(HostileClinicCli, ArgumentsMustBeUtf8) {
-  EXPECT_EQ(run(R"(patient add --name "$(printf '\377\376')" --birth - date 1980 - 01 -
-                02 --sex F-- weight - kg 70) ")
+  const std::string name = "\"$(printf '\\377\\376')\"";  // two bytes that are not UTF-8
+  EXPECT_EQ(run("patient add --name " + name + " --birth-date 1980-01-02 --sex F --weight-kg 70")
                 .exit_code,
             2);
   EXPECT_NE(last_error().find("is not valid UTF-8"), std::string::npos) << last_error();
