@@ -75,9 +75,13 @@ TEST(Screening, RecordedGadWithUnmetCriteriaNeedsReview) {
 TEST(Screening, SocialAnxietyQualifiesWithoutGad) {
   Patient p = adult_70kg();
   p.diagnoses = {{Disorder::SocialAnxiety, "F40.10", day("2023-01-01"), true}};
-  EXPECT_EQ(screen(p, ScreeningInput{}, kToday).eligibility, Eligibility::Eligible);
-  ScreeningInput strict;
-  strict.policy.require_gad = true;
+  ScreeningInput no_gad;  // GAD answers left unknown: they do not decide for a SAD patient
+  no_gad.contraindications = full_gad().contraindications;
+  EXPECT_EQ(screen(p, no_gad, kToday).eligibility, Eligibility::Eligible);
+  ScreeningInput strict = no_gad;
+  strict.policy.require_gad = true;  // now they decide: unknown is a review, never eligible
+  EXPECT_EQ(screen(p, strict, kToday).eligibility, Eligibility::NeedsReview);
+  strict.gad.worry_duration_months = 2;  // known unmet: excluded
   EXPECT_EQ(screen(p, strict, kToday).eligibility, Eligibility::NotEligible);
 }
 
@@ -246,9 +250,13 @@ TEST(UnknownAnswers, UnknownGadAnswersLeaveTheCriteriaUndetermined) {
   r = screen(adult_70kg(), in, kToday);
   EXPECT_EQ(r.eligibility, Eligibility::NeedsReview);
   EXPECT_TRUE(has_reason(r, "gad.sleep_disturbance"));
-  // A criterion known unmet decides, whatever else is unknown.
+  // A criterion known unmet decides, whatever else is unknown: the recorded GAD is then a
+  // review for unmet criteria, not for unknown answers.
   in.gad.worry_duration_months = 2;
-  EXPECT_EQ(screen(adult_70kg(), in, kToday).eligibility, Eligibility::NotEligible);
+  r = screen(adult_70kg(), in, kToday);
+  EXPECT_EQ(r.eligibility, Eligibility::NeedsReview);
+  EXPECT_TRUE(r.unknown_answers.empty());
+  EXPECT_TRUE(has_reason(r, "criteria are not met"));
 }
 
 TEST(Screening, ReasonsAreNeverEmpty) {
