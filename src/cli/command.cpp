@@ -66,7 +66,9 @@ std::string check_uint(const std::string& text) {
 
 void harden_number_options(CLI::App& app) {
   for (CLI::Option* option : app.get_options()) {
-    const std::string type = option->get_type_name();
+    // "INT:POSITIVE" when a validator is attached: the type is the part before the colon.
+    const std::string full = option->get_type_name();
+    const std::string type = full.substr(0, full.find(':'));
     if (type == "FLOAT") {
       option->check(check_float);
     } else if (type == "INT") {
