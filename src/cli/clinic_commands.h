@@ -47,9 +47,6 @@ int run(const std::function<core::Status()>& body);
 /// Prints JSON (pretty, with a newline) on stdout.
 void print_json(const nlohmann::json& j);
 
-/// Reads a whole file; Io error naming the path.
-core::Result<std::string> read_text_file(const std::string& path);
-
 /// Prints a course with its planned sessions, notes and Course::messages (cmd_clinic_care.cpp).
 void print_course(const clinic::Course& course);
 /// The course's JSON with its messages (what planning or rescheduling moved).

@@ -5,8 +5,6 @@
 // 5 storage failure.
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <pwd.h>
@@ -78,16 +76,6 @@ void print_json(const nlohmann::json& j) {
   fmt::print("{}\n", j.dump(2));
 }
 
-core::Result<std::string> read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return core::fail(core::ErrorCode::Io, "{}: cannot open the file", path);
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 }  // namespace clinic_cli
 
 namespace {
@@ -99,8 +87,9 @@ Runner setup(CLI::App& app) {
                  "$KETAPATH_DB; keep passwords out of it: --password-file or PGPASSFILE)");
   app.add_option("--password-file", global->password_file,
                  "PostgreSQL: a file (mode 600) whose first line is the password");
-  app.add_option("--user", global->user,
-                 "Acting user: an enabled clinic user (default $KETAPATH_USER, then the login name)");
+  app.add_option(
+      "--user", global->user,
+      "Acting user: an enabled clinic user (default $KETAPATH_USER, then the login name)");
   app.add_option("--key-file", global->key_file,
                  "Clinic key file for the audit head (default $KETAPATH_CLINIC_KEY, then PATH.key "
                  "for SQLite)");

@@ -22,8 +22,8 @@ struct CareOptions {
   bool allow_current_depression = false;
   std::string route = "iv";
   std::string dose;
-  double duration_min = std::nan("");
-  double concentration = std::nan("");
+  double duration_min = 0.0;   ///< read only when the flag is given (count > 0)
+  double concentration = 0.0;  ///< read only when the flag is given
   std::string override_reason;
   std::string date;
   std::string protocol;
@@ -106,8 +106,7 @@ void add_care_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions
   screen->add_option("--date", o->date, "Day of the screening visit, YYYY-MM-DD (default today)");
   runners.emplace_back(screen, [global, o] {
     return run([&]() -> core::Status {
-      const std::string text = KETAPATH_TRY(read_text_file(o->input_file));
-      const Json j = KETAPATH_TRY(clinic::parse_json(text, o->input_file));
+      const Json j = KETAPATH_TRY(clinic::read_json_file(o->input_file));
       const auto input = KETAPATH_TRY(clinic::screening_answers_from_json(j, o->input_file));
       clinic::ScreeningChoices choices;
       if (!o->resistance.empty()) {
@@ -146,22 +145,23 @@ void add_care_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions
   dose->add_option("--date", o->date, "Treatment day, YYYY-MM-DD (default today)");
   dose->add_flag("--preview", o->preview,
                  "Calculate and check exactly as for the record, but store nothing");
-  runners.emplace_back(dose, [global, o] {
+  runners.emplace_back(dose, [global, o, dose] {
     return run([&]() -> core::Status {
       clinic::DoseOrder order;
       order.patient = clinic::PatientId(o->patient);
       order.route = KETAPATH_TRY(clinic::parse_route(o->route));
       order.dose = KETAPATH_TRY(clinic::parse_dose_per_kg(o->dose, "--dose"));
-      if (!std::isnan(o->duration_min)) {
+      if (dose->count("--duration-min") > 0) {
         order.duration = core::Minutes(o->duration_min);
       }
-      if (!std::isnan(o->concentration)) {
+      if (dose->count("--concentration-mg-per-ml") > 0) {
         order.concentration = core::MilligramsPerMillilitre(o->concentration);
       }
       order.override_reason = o->override_reason;
       auto c = KETAPATH_TRY(open_clinic(*global));
-      order.on = o->date.empty() ? clinic::day_of(c.service->now())
-                                 : KETAPATH_TRY(clinic::parse_date(o->date, "--date"));
+      // Only an absent flag means today: `--date ""` is not a date.
+      order.on = dose->count("--date") == 0 ? clinic::day_of(c.service->now())
+                                            : KETAPATH_TRY(clinic::parse_date(o->date, "--date"));
       const auto record = KETAPATH_TRY(o->preview ? c.service->preview_dose(order)
                                                   : c.service->calculate_dose(order));
       if (global->json) {
@@ -210,7 +210,7 @@ void add_care_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions
       if (!o->dose.empty()) {
         options.dose = KETAPATH_TRY(clinic::parse_dose_per_kg(o->dose, "--dose"));
       }
-      if (!std::isnan(o->duration_min)) {
+      if (plan->count("--duration-min") > 0) {
         options.duration = core::Minutes(o->duration_min);
       }
       const auto protocol = KETAPATH_TRY(clinic::parse_course_protocol(o->protocol));
@@ -266,8 +266,7 @@ void add_care_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions
   record->add_option("--file,file", o->input_file, "Session JSON (docs/clinic.md)")->required();
   runners.emplace_back(record, [global, o] {
     return run([&]() -> core::Status {
-      const std::string text = KETAPATH_TRY(read_text_file(o->input_file));
-      const Json j = KETAPATH_TRY(clinic::parse_json(text, o->input_file));
+      const Json j = KETAPATH_TRY(clinic::read_json_file(o->input_file));
       const auto s = KETAPATH_TRY(clinic::session_from_json(j, o->input_file));
       auto c = KETAPATH_TRY(open_clinic(*global));
       const auto r = KETAPATH_TRY(c.service->record_session(s));
@@ -340,8 +339,7 @@ void add_care_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions
       ->required();
   runners.emplace_back(settings_set, [global, o] {
     return run([&]() -> core::Status {
-      const std::string text = KETAPATH_TRY(read_text_file(o->input_file));
-      const Json j = KETAPATH_TRY(clinic::parse_json(text, o->input_file));
+      const Json j = KETAPATH_TRY(clinic::read_json_file(o->input_file));
       auto c = KETAPATH_TRY(open_clinic(*global));
       if (o->protocol == "dosing_policy") {
         const auto value = KETAPATH_TRY(clinic::dosing_policy_from_json(j, o->input_file));
@@ -396,8 +394,7 @@ void add_care_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions
       ->required();
   runners.emplace_back(drug_set, [global, o] {
     return run([&]() -> core::Status {
-      const std::string text = KETAPATH_TRY(read_text_file(o->input_file));
-      const Json j = KETAPATH_TRY(clinic::parse_json(text, o->input_file));
+      const Json j = KETAPATH_TRY(clinic::read_json_file(o->input_file));
       const auto entry = KETAPATH_TRY(clinic::drug_entry_from_json(j, o->input_file));
       auto c = KETAPATH_TRY(open_clinic(*global));
       const auto id = KETAPATH_TRY(c.service->save_drug(entry));

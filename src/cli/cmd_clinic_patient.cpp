@@ -112,7 +112,7 @@ void add_patient_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOpti
   add->add_option("--diagnosis", o->diagnoses,
                   "DISORDER:ICD10[:DATE], e.g. gad:F41.1 or sad:F40.10 (repeatable)");
   add->add_option("--history", o->history_file, "Treatment history JSON file (docs/clinic.md)");
-  runners.emplace_back(add, [global, o] {
+  runners.emplace_back(add, [global, o, add] {
     return run([&]() -> core::Status {
       auto c = KETAPATH_TRY(open_clinic(*global));
       const clinic::Date today = clinic::day_of(c.service->now());
@@ -122,7 +122,8 @@ void add_patient_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOpti
       p.sex = KETAPATH_TRY(clinic::parse_sex(o->sex));
       clinic::WeightRecord w;
       w.weight = core::Kilograms(o->weight_kg);
-      w.measured_on = o->weight_date.empty()
+      // Only an absent flag means today: `--weight-date ""` is not a date.
+      w.measured_on = add->count("--weight-date") == 0
                           ? today
                           : KETAPATH_TRY(clinic::parse_date(o->weight_date, "--weight-date"));
       w.estimated = o->estimated;
@@ -134,8 +135,7 @@ void add_patient_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOpti
         p.diagnoses.front().primary = true;
       }
       if (!o->history_file.empty()) {
-        const std::string text = KETAPATH_TRY(read_text_file(o->history_file));
-        const Json j = KETAPATH_TRY(clinic::parse_json(text, o->history_file));
+        const Json j = KETAPATH_TRY(clinic::read_json_file(o->history_file));
         p.treatment_history = KETAPATH_TRY(clinic::treatment_history_from_json(j, o->history_file));
       }
       const clinic::PatientId id = KETAPATH_TRY(c.service->add_patient(p));
@@ -154,12 +154,12 @@ void add_patient_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOpti
   weigh->add_option("--weight-kg", o->weight_kg, "Body weight in kg")->required();
   weigh->add_option("--date", o->weight_date, "Date measured, YYYY-MM-DD (default today)");
   weigh->add_flag("--estimated", o->estimated, "The weight is estimated or patient-stated");
-  runners.emplace_back(weigh, [global, o] {
+  runners.emplace_back(weigh, [global, o, weigh] {
     return run([&]() -> core::Status {
       auto c = KETAPATH_TRY(open_clinic(*global));
       clinic::WeightRecord w;
       w.weight = core::Kilograms(o->weight_kg);
-      w.measured_on = o->weight_date.empty()
+      w.measured_on = weigh->count("--date") == 0
                           ? clinic::day_of(c.service->now())
                           : KETAPATH_TRY(clinic::parse_date(o->weight_date, "--date"));
       w.estimated = o->estimated;
@@ -205,8 +205,7 @@ void add_patient_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOpti
   runners.emplace_back(history, [global, o] {
     return run([&]() -> core::Status {
       auto c = KETAPATH_TRY(open_clinic(*global));
-      const std::string text = KETAPATH_TRY(read_text_file(o->history_file));
-      const Json j = KETAPATH_TRY(clinic::parse_json(text, o->history_file));
+      const Json j = KETAPATH_TRY(clinic::read_json_file(o->history_file));
       const auto trials = KETAPATH_TRY(clinic::treatment_history_from_json(j, o->history_file));
       KETAPATH_TRY(c.service->add_treatment_trials(clinic::PatientId(o->patient), trials));
       if (global->json) {

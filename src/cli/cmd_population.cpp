@@ -22,6 +22,8 @@
 #include <unistd.h>
 
 #include "cli/command.h"
+#include "core/check.h"
+#include "core/limits.h"
 #include "io/design_file.h"
 #include "io/model_file.h"
 #include "population/batch_ketamine.h"
@@ -281,6 +283,17 @@ int run(const Options& o) {
   if (o.subjects == 0) {
     return report_error(
         {core::ErrorCode::InvalidArgument, "population: --subjects must be >= 1 (got 0)"});
+  }
+  for (auto ok :
+       {core::check_count(
+            "population: --subjects",
+            static_cast<long long>(std::min<std::size_t>(o.subjects, std::size_t{1} << 62)), "", 1,
+            core::limits::kMaxPopulationSubjects, core::ErrorCode::LimitExceeded),
+        core::check_count("population: --threads", o.threads, "", 0, core::limits::kMaxThreads,
+                          core::ErrorCode::LimitExceeded)}) {
+    if (!ok) {
+      return report_error(ok.error());
+    }
   }
   std::optional<population::ProfileFormat> format;
   if (o.profiles) {

@@ -17,6 +17,8 @@
 #include <fmt/format.h>
 
 #include "cli/command.h"
+#include "core/check.h"
+#include "core/limits.h"
 #include "core/units.h"
 #include "io/model_file.h"
 #include "pd/ketamine_model.h"
@@ -60,10 +62,12 @@ core::Result<ParsedDose> parse_dose(std::string_view text) {
     dose.per_kg = true;
   } else if (unit != "mg") {
     return core::fail(core::ErrorCode::InvalidArgument,
-                      "--dose: unit \"{}\" is not mg/kg or mg (got \"{}\")", unit, text);
+                      "--dose: unit \"{}\" is not mg/kg or mg (got \"{}\")", core::excerpt(unit),
+                      core::excerpt(text));
   }
   if (!std::isfinite(dose.number) || dose.number <= 0.0) {
-    return core::fail(core::ErrorCode::InvalidArgument, "--dose: must be > 0 (got \"{}\")", text);
+    return core::fail(core::ErrorCode::InvalidArgument, "--dose: must be > 0 (got \"{}\")",
+                      core::excerpt(text));
   }
   return dose;
 }
@@ -71,29 +75,43 @@ core::Result<ParsedDose> parse_dose(std::string_view text) {
 int run(const Options& o) {
   const auto route = pd::parse_route(o.route);
   if (!route) {
-    return report_error(
-        {core::ErrorCode::InvalidArgument,
-         fmt::format("--route: \"{}\" is not one of iv, sc, im, in, po, sl", o.route)});
+    return report_error({core::ErrorCode::InvalidArgument,
+                         fmt::format("--route: \"{}\" is not one of iv, sc, im, in, po, sl",
+                                     core::excerpt(o.route))});
   }
   auto dose = parse_dose(o.dose);
   if (!dose) {
     return report_error(dose.error());
   }
-  const auto check_positive = [](double v, std::string_view flag, std::string_view unit,
-                                 bool allow_zero) -> core::Status {
-    if (!std::isfinite(v) || v < 0.0 || (!allow_zero && v == 0.0)) {
-      return core::fail(core::ErrorCode::InvalidArgument, "{}: must be {} 0 (got {} {})", flag,
-                        allow_zero ? ">=" : ">", v, unit);
-    }
-    return {};
-  };
-  for (auto status : {check_positive(o.duration_min, "--duration-min", "min", true),
-                      check_positive(o.weight_kg, "--weight-kg", "kg", false),
-                      check_positive(o.hours, "--hours", "h", false),
-                      check_positive(o.step_min, "--step-min", "min", false)}) {
+  // Every size is bounded before the time grid is allocated (core/limits.h, docs/limits.md):
+  // a value that makes no sense is malformed (exit 2), one beyond a limit refused (exit 3).
+  namespace limits = core::limits;
+  using core::ErrorCode;
+  const core::Range at_most_hours{.high = limits::kMaxSimulatedHours};
+  const core::Range at_most_infusion{.high = limits::kMaxInfusionMinutes};
+  for (auto status : {
+           core::check_range("--duration-min", o.duration_min, "min", core::non_negative(),
+                             ErrorCode::InvalidArgument),
+           core::check_range("--duration-min", o.duration_min, "min", at_most_infusion,
+                             ErrorCode::LimitExceeded),
+           core::check_range("--weight-kg", o.weight_kg, "kg",
+                             {.low = 0.0, .high = 500.0, .low_open = true},
+                             ErrorCode::InvalidArgument),
+           core::check_range("--hours", o.hours, "h", core::positive(), ErrorCode::InvalidArgument),
+           core::check_range("--hours", o.hours, "h", at_most_hours, ErrorCode::LimitExceeded),
+           core::check_range("--step-min", o.step_min, "min", core::positive(),
+                             ErrorCode::InvalidArgument),
+       }) {
     if (!status) {
       return report_error(status.error());
     }
+  }
+  const double points = std::floor(o.hours * 60.0 / o.step_min) + 1.0;
+  if (auto ok = core::check_range("--hours/--step-min: output points", points, "",
+                                  {.high = static_cast<double>(limits::kMaxOutputPoints)},
+                                  ErrorCode::LimitExceeded);
+      !ok) {
+    return report_error(ok.error());
   }
   if (o.duration_min > 0.0 && *route != pd::Route::Iv) {
     return report_error({core::ErrorCode::InvalidArgument,

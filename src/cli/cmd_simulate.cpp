@@ -17,14 +17,14 @@
 #include <fmt/ranges.h>
 
 #include "cli/command.h"
+#include "core/check.h"
+#include "core/limits.h"
 #include "io/nmtran.h"
 #include "pk/model.h"
 #include "pk/simulate.h"
 
 namespace ketapath::cli {
 namespace {
-
-constexpr std::size_t kMaxGridPoints = 1'000'000;  // a typo in STEP should not exhaust memory
 
 struct Options {
   std::string model;
@@ -36,18 +36,9 @@ struct Options {
 
 core::Result<double> parse_double(std::string_view text, std::string_view what) {
   double value = 0.0;
-  std::string_view digits = text;
-  if (digits.starts_with('+')) {
-    digits.remove_prefix(1);
-  }
-  const char* end = digits.data() + digits.size();
-  const auto [ptr, ec] = std::from_chars(digits.data(), end, value);
-  if (digits.empty() || ec != std::errc{} || ptr != end) {
-    return core::fail(core::ErrorCode::InvalidArgument, "{}: \"{}\" is not a number", what, text);
-  }
-  if (!std::isfinite(value)) {
-    return core::fail(core::ErrorCode::InvalidArgument, "{}: \"{}\" is not a finite number", what,
-                      text);
+  if (!core::parse_decimal(text, value)) {
+    return core::fail(core::ErrorCode::InvalidArgument, "{}: \"{}\" is not a number", what,
+                      core::excerpt(text));
   }
   return value;
 }
@@ -103,11 +94,9 @@ core::Result<std::vector<core::Hours>> parse_grid(const std::string& text) {
   // Points START + i*STEP (computed, not accumulated, so 0:24:0.1 ends exactly on 24 when it
   // lands there within a relative 1e-9 of a step).
   const double count = std::floor((end - start) / step + 1e-9) + 1.0;
-  if (count > static_cast<double>(kMaxGridPoints)) {
-    return core::fail(core::ErrorCode::InvalidArgument,
-                      "--grid: \"{}\" gives {} times, more than the limit of {}", text, count,
-                      kMaxGridPoints);
-  }
+  KETAPATH_TRY(core::check_range("--grid: output points per subject", count, "",
+                                 {.high = static_cast<double>(core::limits::kMaxOutputPoints)},
+                                 core::ErrorCode::LimitExceeded));
   std::vector<core::Hours> times;
   times.reserve(static_cast<std::size_t>(count));
   for (std::size_t i = 0; i < static_cast<std::size_t>(count); ++i) {

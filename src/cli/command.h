@@ -54,6 +54,16 @@ enum ExitCode : int {
   kExitConflict = 6,  ///< conflict: already done (second acknowledgement, duplicate user, ...)
 };
 
+/// Makes every number option of `app` and its subcommands strict (command.cpp): a FLOAT option
+/// takes only a finite decimal (no nan, inf, hex floats or 1e309), an INT option only
+/// [-]digits, a UINT option only digits (CLI11 alone reads "-1" as 18446744073709551615 and
+/// "0x10" as 16). A refused value is a usage error (exit 2) naming the flag and the value.
+void harden_number_options(CLI::App& app);
+
+/// Empty when every argument is valid UTF-8, else a message naming the first bad one (text
+/// from the command line is stored and audited as JSON, which must be UTF-8).
+std::string check_arguments_utf8(int argc, char** argv);
+
 /// The exit code for an error code: the only place this mapping lives.
 int exit_code_for(core::ErrorCode code);
 

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/command.h"
+#include "core/check.h"
 
 namespace {
 
@@ -61,7 +62,8 @@ bool report_unknown_command(CLI::App& app, int argc, char** argv) {
         known += sub->get_name();
       }
       std::fprintf(stderr, "%s: error: unknown command \"%s\" (commands: %s; see %s --help)\n",
-                   path.c_str(), token.c_str(), known.c_str(), path.c_str());
+                   path.c_str(), ketapath::core::excerpt(token).c_str(), known.c_str(),
+                   path.c_str());
       return true;
     }
     current = next;
@@ -85,6 +87,11 @@ int main(int argc, char** argv) {
     cli::Runner runner = command.setup(*sub);
     sub->callback([&chosen, runner] { chosen = runner; });
   }
+  cli::harden_number_options(app);
+  if (const std::string bad = cli::check_arguments_utf8(argc, argv); !bad.empty()) {
+    std::fprintf(stderr, "ketapath: error: %s\n", bad.c_str());
+    return cli::kExitUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -96,8 +103,13 @@ int main(int argc, char** argv) {
   try {
     return chosen ? chosen() : cli::kExitUsage;
   } catch (const std::exception& e) {
-    // Library exceptions that escaped an adapter: report, never crash silently.
-    std::fprintf(stderr, "ketapath: error: %s\n", e.what());
+    // Last resort: input is validated before it reaches a library, so an exception here is a
+    // bug. Say so (exit 1), never crash silently; the text is bounded, it may quote input.
+    std::fprintf(stderr, "ketapath: internal error: %s (please report this)\n",
+                 core::excerpt(e.what(), 200).c_str());
+    return cli::kExitFailure;
+  } catch (...) {
+    std::fprintf(stderr, "ketapath: internal error: unknown exception (please report this)\n");
     return cli::kExitFailure;
   }
 }

@@ -19,23 +19,22 @@ std::string joined(const std::vector<std::string>& reasons, std::string_view pre
 }
 
 // Unknown answers block a clearance: a review judges known findings, it cannot stand in for an
-// answer nobody gave (an exclusion left unknown, or GAD criteria that cannot be judged).
+// answer nobody gave (an exclusion left unknown, or GAD criteria that cannot be judged). The
+// screening itself lists them (ScreeningResult::unknown_answers, input keys).
 core::Status check_known_answers(const ScreeningRecord& s) {
+  if (s.result.unknown_answers.empty()) {
+    return {};
+  }
   std::string unknown;
-  for (const auto& r : s.result.reasons) {
-    if (r.starts_with("review: ") && (r.find(" is unknown (") != std::string::npos ||
-                                      r.find("unknown answers:") != std::string::npos)) {
-      unknown += unknown.empty() ? "" : "; ";
-      unknown += r.substr(8);
-    }
+  for (const auto& key : s.result.unknown_answers) {
+    unknown += unknown.empty() ? "" : ", ";
+    unknown += key;
   }
-  if (!unknown.empty()) {
-    return core::fail(ErrorCode::Validation,
-                      "clear: screening {} has unanswered items ({}); answer them at a new "
-                      "screening, a clearance cannot stand in for them",
-                      s.id.value(), unknown);
-  }
-  return {};
+  const bool exclusion = !s.result.unknown_exclusions.empty();
+  return core::fail(ErrorCode::Validation,
+                    "clear: screening {} has unanswered items ({}){}; answer them at a new "
+                    "screening, a clearance cannot stand in for them",
+                    s.id.value(), unknown, exclusion ? ", among them exclusions" : "");
 }
 
 }  // namespace

@@ -13,7 +13,9 @@ using core::ErrorCode;
 constexpr double kLooksLikeMilligrams = 5.0;
 
 bool same(double a, double b) {
-  return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(b));
+  // Finite first: |inf - b| <= 1e-9 * inf would hold and let "inf mg/mL" match a listed one.
+  return std::isfinite(a) && std::isfinite(b) &&
+         std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(b));
 }
 
 std::string join_numbers(const std::vector<core::MilligramsPerMillilitre>& values) {

@@ -66,8 +66,19 @@ Json to_json(const ClearanceBasis& v);
 /// Canonical text: sorted keys, no spaces, shortest round-trip numbers. What the audit stores.
 std::string canonical(const Json& j);
 
-/// Parses JSON text; InvalidData "<where>: <parser message>" on malformed text.
+/// The one entry point for JSON text from outside (json_parse.cpp). Refuses malformed text
+/// (InvalidData "<where>:<line>:<column>: malformed JSON: ..."), text over
+/// limits::kMaxJsonFileBytes and nesting deeper than limits::kMaxJsonDepth (LimitExceeded),
+/// before building anything.
 core::Result<Json> parse_json(std::string_view text, std::string_view where);
+
+/// Reads and parses a JSON file through parse_json, reading no more than the size limit.
+/// NotFound when there is no such file, Io when it cannot be read.
+core::Result<Json> read_json_file(const std::string& path);
+
+/// A value for an error message, bounded and never recursive: "an object of 3 keys",
+/// "an array of 2 values", a string as a short excerpt, a number or boolean as written.
+std::string describe_json(const Json& j);
 
 // Readers. `where` prefixes errors (a file name or "settings dosing_policy").
 core::Result<Session> session_from_json(const Json& j, std::string_view where);

@@ -6,6 +6,7 @@
 #include "clinic/json.h"
 #include "clinic/json_reader.h"
 #include "clinic/validation.h"
+#include "core/check.h"
 
 namespace ketapath::clinic {
 namespace {
@@ -48,6 +49,12 @@ core::Status read_bool(JsonReader& r, std::string_view key, bool& out) {
   if (auto v = KETAPATH_TRY(r.boolean(key))) {
     out = *v;
   }
+  return {};
+}
+
+// A clinical yes/no: absent or null stays unknown (nullopt), never "no".
+core::Status read_answer(JsonReader& r, std::string_view key, Answer& out) {
+  out = KETAPATH_TRY(r.boolean(key));
   return {};
 }
 
@@ -102,7 +109,7 @@ core::Result<ScaleRating> rating_from(const Json& j, std::string path) {
     const Json& item = (*items)[i];
     if (!item.is_number_integer()) {
       return core::fail(ErrorCode::InvalidData, "{}[{}]: expected a whole number (got {})",
-                        r.at("items"), i, item.dump());
+                        r.at("items"), i, describe_json(item));
     }
     const auto value = item.get<long long>();
     s.items.push_back(value < -1000 ? -1000 : value > 1000 ? 1000 : static_cast<int>(value));
@@ -241,39 +248,37 @@ core::Result<ScreeningInput> screening_input_from_json(const Json& j, std::strin
   if (const Json* g = r.child("gad")) {
     auto gr = KETAPATH_TRY(JsonReader::open(*g, r.at("gad")));
     GadCriteria& x = in.gad;
-    KETAPATH_TRY(read_int(gr, "worry_duration_months", x.worry_duration_months));
-    KETAPATH_TRY(read_bool(gr, "worry_more_days_than_not", x.worry_more_days_than_not));
-    KETAPATH_TRY(read_bool(gr, "worry_hard_to_control", x.worry_hard_to_control));
-    KETAPATH_TRY(read_bool(gr, "restlessness", x.restlessness));
-    KETAPATH_TRY(read_bool(gr, "easily_fatigued", x.easily_fatigued));
-    KETAPATH_TRY(read_bool(gr, "poor_concentration", x.poor_concentration));
-    KETAPATH_TRY(read_bool(gr, "irritability", x.irritability));
-    KETAPATH_TRY(read_bool(gr, "muscle_tension", x.muscle_tension));
-    KETAPATH_TRY(read_bool(gr, "sleep_disturbance", x.sleep_disturbance));
-    KETAPATH_TRY(read_bool(gr, "distress_or_impairment", x.distress_or_impairment));
-    KETAPATH_TRY(read_bool(gr, "not_better_explained", x.not_better_explained));
-    KETAPATH_TRY(gr.finish());
-    if (x.worry_duration_months < 0 || x.worry_duration_months > 1200) {
-      return core::fail(ErrorCode::Validation,
-                        "{}: worry_duration_months must be 0-1200 months (got {} months)",
-                        gr.path(), x.worry_duration_months);
+    if (auto months = KETAPATH_TRY(gr.integer("worry_duration_months"))) {
+      KETAPATH_TRY(core::check_count(gr.at("worry_duration_months"), *months, "months", 0, 1200));
+      x.worry_duration_months = static_cast<int>(*months);
     }
+    KETAPATH_TRY(read_answer(gr, "worry_more_days_than_not", x.worry_more_days_than_not));
+    KETAPATH_TRY(read_answer(gr, "worry_hard_to_control", x.worry_hard_to_control));
+    KETAPATH_TRY(read_answer(gr, "restlessness", x.restlessness));
+    KETAPATH_TRY(read_answer(gr, "easily_fatigued", x.easily_fatigued));
+    KETAPATH_TRY(read_answer(gr, "poor_concentration", x.poor_concentration));
+    KETAPATH_TRY(read_answer(gr, "irritability", x.irritability));
+    KETAPATH_TRY(read_answer(gr, "muscle_tension", x.muscle_tension));
+    KETAPATH_TRY(read_answer(gr, "sleep_disturbance", x.sleep_disturbance));
+    KETAPATH_TRY(read_answer(gr, "distress_or_impairment", x.distress_or_impairment));
+    KETAPATH_TRY(read_answer(gr, "not_better_explained", x.not_better_explained));
+    KETAPATH_TRY(gr.finish());
   }
   if (const Json* c = r.child("contraindications")) {
     auto cr = KETAPATH_TRY(JsonReader::open(*c, r.at("contraindications")));
     Contraindications& x = in.contraindications;
-    KETAPATH_TRY(read_bool(cr, "uncontrolled_hypertension", x.uncontrolled_hypertension));
-    KETAPATH_TRY(read_bool(cr, "aneurysm_or_avm", x.aneurysm_or_avm));
-    KETAPATH_TRY(read_bool(cr, "intracranial_bleed_history", x.intracranial_bleed_history));
-    KETAPATH_TRY(read_bool(cr, "psychosis", x.psychosis));
-    KETAPATH_TRY(read_bool(cr, "pregnancy", x.pregnancy));
-    KETAPATH_TRY(read_bool(cr, "active_substance_use_disorder", x.active_substance_use_disorder));
-    KETAPATH_TRY(read_bool(cr, "current_depression", x.current_depression));
-    KETAPATH_TRY(read_bool(cr, "ischaemic_heart_or_cerebrovascular_disease",
-                           x.ischaemic_heart_or_cerebrovascular_disease));
-    KETAPATH_TRY(read_bool(cr, "raised_intracranial_pressure", x.raised_intracranial_pressure));
-    KETAPATH_TRY(read_bool(cr, "severe_hepatic_impairment", x.severe_hepatic_impairment));
-    KETAPATH_TRY(read_bool(cr, "interacting_medication", x.interacting_medication));
+    KETAPATH_TRY(read_answer(cr, "uncontrolled_hypertension", x.uncontrolled_hypertension));
+    KETAPATH_TRY(read_answer(cr, "aneurysm_or_avm", x.aneurysm_or_avm));
+    KETAPATH_TRY(read_answer(cr, "intracranial_bleed_history", x.intracranial_bleed_history));
+    KETAPATH_TRY(read_answer(cr, "psychosis", x.psychosis));
+    KETAPATH_TRY(read_answer(cr, "pregnancy", x.pregnancy));
+    KETAPATH_TRY(read_answer(cr, "active_substance_use_disorder", x.active_substance_use_disorder));
+    KETAPATH_TRY(read_answer(cr, "current_depression", x.current_depression));
+    KETAPATH_TRY(read_answer(cr, "ischaemic_heart_or_cerebrovascular_disease",
+                             x.ischaemic_heart_or_cerebrovascular_disease));
+    KETAPATH_TRY(read_answer(cr, "raised_intracranial_pressure", x.raised_intracranial_pressure));
+    KETAPATH_TRY(read_answer(cr, "severe_hepatic_impairment", x.severe_hepatic_impairment));
+    KETAPATH_TRY(read_answer(cr, "interacting_medication", x.interacting_medication));
     KETAPATH_TRY(cr.finish());
   }
   if (const Json* p = r.child("policy")) {
@@ -333,7 +338,7 @@ core::Result<DrugEntry> drug_entry_from_json(const Json& j, std::string_view whe
     for (const Json& c : *conc) {
       if (!c.is_number()) {
         return core::fail(ErrorCode::InvalidData, "{}: expected numbers (got {})",
-                          lr.at("concentrations_mg_per_ml"), c.dump());
+                          lr.at("concentrations_mg_per_ml"), describe_json(c));
       }
       l.concentrations.emplace_back(c.get<double>());
     }

@@ -1,6 +1,9 @@
 #include "clinic/json_reader.h"
 
 #include <cmath>
+#include <limits>
+
+#include "clinic/json.h"
 
 namespace ketapath::clinic::detail {
 
@@ -8,7 +11,8 @@ using core::ErrorCode;
 
 core::Result<JsonReader> JsonReader::open(const nlohmann::json& j, std::string path) {
   if (!j.is_object()) {
-    return core::fail(ErrorCode::InvalidData, "{}: expected an object (got {})", path, j.dump());
+    return core::fail(ErrorCode::InvalidData, "{}: expected an object (got {})", path,
+                      describe_json(j));
   }
   return JsonReader(j, std::move(path));
 }
@@ -36,7 +40,8 @@ core::Result<std::optional<double>> JsonReader::number(std::string_view key) {
     return std::optional<double>{};
   }
   if (!v->is_number()) {
-    return core::fail(ErrorCode::InvalidData, "{}: expected a number (got {})", at(key), v->dump());
+    return core::fail(ErrorCode::InvalidData, "{}: expected a number (got {})", at(key),
+                      describe_json(*v));
   }
   const double d = v->get<double>();
   if (!std::isfinite(d)) {
@@ -52,7 +57,12 @@ core::Result<std::optional<long long>> JsonReader::integer(std::string_view key)
   }
   if (!v->is_number_integer()) {
     return core::fail(ErrorCode::InvalidData, "{}: expected a whole number (got {})", at(key),
-                      v->dump());
+                      describe_json(*v));
+  }
+  if (v->is_number_unsigned() &&
+      v->get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<long long>::max())) {
+    return core::fail(ErrorCode::InvalidData, "{}: whole number {} is out of range", at(key),
+                      describe_json(*v));
   }
   return std::optional<long long>(v->get<long long>());
 }
@@ -63,7 +73,8 @@ core::Result<std::optional<std::string>> JsonReader::string(std::string_view key
     return std::optional<std::string>{};
   }
   if (!v->is_string()) {
-    return core::fail(ErrorCode::InvalidData, "{}: expected a string (got {})", at(key), v->dump());
+    return core::fail(ErrorCode::InvalidData, "{}: expected a string (got {})", at(key),
+                      describe_json(*v));
   }
   return std::optional<std::string>(v->get<std::string>());
 }
@@ -75,7 +86,7 @@ core::Result<std::optional<bool>> JsonReader::boolean(std::string_view key) {
   }
   if (!v->is_boolean()) {
     return core::fail(ErrorCode::InvalidData, "{}: expected true or false (got {})", at(key),
-                      v->dump());
+                      describe_json(*v));
   }
   return std::optional<bool>(v->get<bool>());
 }

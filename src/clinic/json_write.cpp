@@ -19,6 +19,10 @@ Json list(const std::vector<T>& values) {
   return out;
 }
 
+Json answer(const std::optional<bool>& v) {
+  return v ? Json(*v) : Json(nullptr);  // unknown is null, never false
+}
+
 Json id_or_null(long long v) {
   return v > 0 ? Json(v) : Json(nullptr);
 }
@@ -27,21 +31,6 @@ Json id_or_null(long long v) {
 
 std::string canonical(const Json& j) {
   return j.dump();
-}
-
-core::Result<Json> parse_json(std::string_view text, std::string_view where) {
-  Json j = Json::parse(text, nullptr, false);
-  if (j.is_discarded()) {
-    // Re-parse with exceptions only to get the parser's position message.
-    try {
-      const Json ignored = Json::parse(text);
-      (void)ignored;
-    } catch (const Json::parse_error& e) {
-      return core::fail(core::ErrorCode::InvalidData, "{}: malformed JSON: {}", where, e.what());
-    }
-    return core::fail(core::ErrorCode::InvalidData, "{}: malformed JSON", where);
-  }
-  return j;
 }
 
 Json to_json(const WeightRecord& v) {
@@ -94,41 +83,47 @@ Json to_json(const ScreeningInput& v) {
   const GadCriteria& g = v.gad;
   const Contraindications& c = v.contraindications;
   return {{"gad",
-           {{"worry_duration_months", g.worry_duration_months},
-            {"worry_more_days_than_not", g.worry_more_days_than_not},
-            {"worry_hard_to_control", g.worry_hard_to_control},
-            {"restlessness", g.restlessness},
-            {"easily_fatigued", g.easily_fatigued},
-            {"poor_concentration", g.poor_concentration},
-            {"irritability", g.irritability},
-            {"muscle_tension", g.muscle_tension},
-            {"sleep_disturbance", g.sleep_disturbance},
-            {"distress_or_impairment", g.distress_or_impairment},
-            {"not_better_explained", g.not_better_explained}}},
+           {{"worry_duration_months", opt(g.worry_duration_months, [](int m) { return m; })},
+            {"worry_more_days_than_not", answer(g.worry_more_days_than_not)},
+            {"worry_hard_to_control", answer(g.worry_hard_to_control)},
+            {"restlessness", answer(g.restlessness)},
+            {"easily_fatigued", answer(g.easily_fatigued)},
+            {"poor_concentration", answer(g.poor_concentration)},
+            {"irritability", answer(g.irritability)},
+            {"muscle_tension", answer(g.muscle_tension)},
+            {"sleep_disturbance", answer(g.sleep_disturbance)},
+            {"distress_or_impairment", answer(g.distress_or_impairment)},
+            {"not_better_explained", answer(g.not_better_explained)}}},
           {"contraindications",
-           {{"uncontrolled_hypertension", c.uncontrolled_hypertension},
-            {"aneurysm_or_avm", c.aneurysm_or_avm},
-            {"intracranial_bleed_history", c.intracranial_bleed_history},
-            {"psychosis", c.psychosis},
-            {"pregnancy", c.pregnancy},
-            {"active_substance_use_disorder", c.active_substance_use_disorder},
-            {"current_depression", c.current_depression},
+           {{"uncontrolled_hypertension", answer(c.uncontrolled_hypertension)},
+            {"aneurysm_or_avm", answer(c.aneurysm_or_avm)},
+            {"intracranial_bleed_history", answer(c.intracranial_bleed_history)},
+            {"psychosis", answer(c.psychosis)},
+            {"pregnancy", answer(c.pregnancy)},
+            {"active_substance_use_disorder", answer(c.active_substance_use_disorder)},
+            {"current_depression", answer(c.current_depression)},
             {"ischaemic_heart_or_cerebrovascular_disease",
-             c.ischaemic_heart_or_cerebrovascular_disease},
-            {"raised_intracranial_pressure", c.raised_intracranial_pressure},
-            {"severe_hepatic_impairment", c.severe_hepatic_impairment},
-            {"interacting_medication", c.interacting_medication}}},
+             answer(c.ischaemic_heart_or_cerebrovascular_disease)},
+            {"raised_intracranial_pressure", answer(c.raised_intracranial_pressure)},
+            {"severe_hepatic_impairment", answer(c.severe_hepatic_impairment)},
+            {"interacting_medication", answer(c.interacting_medication)}}},
           {"policy", to_json(v.policy)}};
 }
 
 Json to_json(const ScreeningResult& v) {
-  return {{"eligibility", to_string(v.eligibility)},
-          {"gad_criteria_met", v.gad_criteria_met},
-          {"gad_symptom_count", v.gad_symptom_count},
-          {"treatment_resistant", v.treatment_resistant},
-          {"failed_adequate_trials", v.failed_adequate_trials},
-          {"failed_adequate_psychotherapy", v.failed_adequate_psychotherapy},
-          {"reasons", v.reasons}};
+  Json j = {{"eligibility", to_string(v.eligibility)},
+            {"gad_criteria_met", v.gad_criteria_met},
+            {"gad_symptom_count", v.gad_symptom_count},
+            {"treatment_resistant", v.treatment_resistant},
+            {"failed_adequate_trials", v.failed_adequate_trials},
+            {"failed_adequate_psychotherapy", v.failed_adequate_psychotherapy},
+            {"reasons", v.reasons}};
+  // Present only when some answer was unknown, so a complete screening's JSON is unchanged.
+  if (!v.unknown_answers.empty()) {
+    j["unknown_answers"] = v.unknown_answers;
+    j["unknown_exclusions"] = v.unknown_exclusions;
+  }
+  return j;
 }
 
 Json to_json(const ScreeningRecord& v) {

@@ -25,9 +25,12 @@ std::string describe(const TreatmentTrial& t) {
 }  // namespace
 
 int gad_symptom_count(const GadCriteria& g) {
-  return static_cast<int>(g.restlessness) + static_cast<int>(g.easily_fatigued) +
-         static_cast<int>(g.poor_concentration) + static_cast<int>(g.irritability) +
-         static_cast<int>(g.muscle_tension) + static_cast<int>(g.sleep_disturbance);
+  int count = 0;
+  for (const Answer& a : {g.restlessness, g.easily_fatigued, g.poor_concentration, g.irritability,
+                          g.muscle_tension, g.sleep_disturbance}) {
+    count += a.value_or(false) ? 1 : 0;  // counts the symptoms known present
+  }
+  return count;
 }
 
 std::optional<bool> failed_adequate_trial(const TreatmentTrial& t, const ScreeningPolicy& policy) {
@@ -63,29 +66,55 @@ ScreeningResult screen(const Patient& patient, const ScreeningInput& input, Date
                                      policy.min_age_years));
   }
 
-  // DSM-5 GAD.
+  // DSM-5 GAD. A criterion known unmet makes the criteria unmet; otherwise an unknown answer
+  // leaves them undetermined (never met).
   const GadCriteria& g = input.gad;
   r.gad_symptom_count = gad_symptom_count(g);
   std::vector<std::string> unmet;
-  if (g.worry_duration_months < 6) {
-    unmet.push_back(fmt::format("A: worry for {} months (needs >= 6)", g.worry_duration_months));
+  std::vector<std::string> gad_unknown;  // input keys
+  const auto need = [&](const Answer& a, const char* key, const char* text) {
+    if (!a) {
+      gad_unknown.push_back(fmt::format("gad.{}", key));
+    } else if (!*a) {
+      unmet.emplace_back(text);
+    }
+  };
+  if (!g.worry_duration_months) {
+    gad_unknown.emplace_back("gad.worry_duration_months");
+  } else if (*g.worry_duration_months < 6) {
+    unmet.push_back(fmt::format("A: worry for {} months (needs >= 6)", *g.worry_duration_months));
   }
-  if (!g.worry_more_days_than_not) {
-    unmet.push_back("A: worry not present more days than not");
+  need(g.worry_more_days_than_not, "worry_more_days_than_not",
+       "A: worry not present more days than not");
+  need(g.worry_hard_to_control, "worry_hard_to_control", "B: worry not difficult to control");
+  {
+    const std::pair<const Answer&, const char*> symptoms[] = {
+        {g.restlessness, "restlessness"},
+        {g.easily_fatigued, "easily_fatigued"},
+        {g.poor_concentration, "poor_concentration"},
+        {g.irritability, "irritability"},
+        {g.muscle_tension, "muscle_tension"},
+        {g.sleep_disturbance, "sleep_disturbance"}};
+    std::vector<std::string> unknown_symptoms;
+    for (const auto& [answer, key] : symptoms) {
+      if (!answer) {
+        unknown_symptoms.push_back(fmt::format("gad.{}", key));
+      }
+    }
+    if (r.gad_symptom_count < 3) {
+      if (r.gad_symptom_count + static_cast<int>(unknown_symptoms.size()) >= 3) {
+        gad_unknown.insert(gad_unknown.end(), unknown_symptoms.begin(), unknown_symptoms.end());
+      } else {
+        unmet.push_back(fmt::format("C: {} of 6 symptoms (needs >= 3)", r.gad_symptom_count));
+      }
+    }
   }
-  if (!g.worry_hard_to_control) {
-    unmet.push_back("B: worry not difficult to control");
-  }
-  if (r.gad_symptom_count < 3) {
-    unmet.push_back(fmt::format("C: {} of 6 symptoms (needs >= 3)", r.gad_symptom_count));
-  }
-  if (!g.distress_or_impairment) {
-    unmet.push_back("D: no clinically significant distress or impairment");
-  }
-  if (!g.not_better_explained) {
-    unmet.push_back("E/F: better explained by a substance, medical condition or other disorder");
-  }
-  r.gad_criteria_met = unmet.empty();
+  need(g.distress_or_impairment, "distress_or_impairment",
+       "D: no clinically significant distress or impairment");
+  need(g.not_better_explained, "not_better_explained",
+       "E/F: better explained by a substance, medical condition or other disorder");
+  const bool gad_undetermined = unmet.empty() && !gad_unknown.empty();
+  r.gad_criteria_met = unmet.empty() && gad_unknown.empty();
   bool other_anxiety_diagnosis = false;
   bool gad_diagnosis = false;
   for (const Diagnosis& d : patient.diagnoses) {
@@ -98,9 +127,23 @@ ScreeningResult screen(const Patient& patient, const ScreeningInput& input, Date
   for (const auto& u : unmet) {
     unmet_text += (unmet_text.empty() ? "" : "; ") + u;
   }
+  const auto join = [](const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& i : items) {
+      out += (out.empty() ? "" : ", ") + i;
+    }
+    return out;
+  };
   if (r.gad_criteria_met) {
     notes.push_back(fmt::format("DSM-5 GAD criteria met ({} of 6 symptoms, worry for {} months)",
-                                r.gad_symptom_count, g.worry_duration_months));
+                                r.gad_symptom_count, g.worry_duration_months.value_or(0)));
+  } else if (gad_undetermined && !policy.require_gad && other_anxiety_diagnosis) {
+    notes.push_back("DSM-5 GAD criteria not determined (unknown: " + join(gad_unknown) +
+                    "); qualifies through another recorded anxiety disorder");
+  } else if (gad_undetermined) {
+    // The decision rests on answers nobody gave: review, never eligible.
+    r.unknown_answers.insert(r.unknown_answers.end(), gad_unknown.begin(), gad_unknown.end());
+    reviews.push_back("DSM-5 GAD criteria cannot be judged: unknown answers: " + join(gad_unknown));
   } else if (policy.require_gad) {
     exclusions.push_back("DSM-5 GAD criteria not met, and the protocol requires GAD: " +
                          unmet_text);
@@ -187,40 +230,76 @@ ScreeningResult screen(const Patient& patient, const ScreeningInput& input, Date
     }
   }
 
-  // Contraindications.
+  // Contraindications. Unknown is never "absent": an unknown exclusion is a review that can
+  // never be cleared (unknown_exclusions), an unknown precaution a review.
   const Contraindications& c = input.contraindications;
-  const std::pair<bool, const char*> excluded[] = {
-      {c.uncontrolled_hypertension, "uncontrolled hypertension (contraindicated)"},
-      {c.aneurysm_or_avm,
-       "aneurysmal vascular disease or arteriovenous malformation (contraindicated)"},
-      {c.intracranial_bleed_history, "history of intracerebral haemorrhage (contraindicated)"},
-      {c.psychosis, "current or past psychosis (excluded)"},
-      {c.pregnancy, "pregnancy or breastfeeding (excluded)"},
-      {c.active_substance_use_disorder, "active substance use disorder (excluded)"},
+  const auto unknown_exclusion = [&](const char* key, const char* text) {
+    const std::string k = fmt::format("contraindications.{}", key);
+    r.unknown_answers.push_back(k);
+    r.unknown_exclusions.push_back(k);
+    reviews.push_back(
+        fmt::format("{} is unknown ({}): an exclusion must be answered, a review "
+                    "cannot clear it",
+                    k, text));
   };
-  for (const auto& [present, text] : excluded) {
-    if (present) {
-      exclusions.emplace_back(text);
+
+  struct Item {
+    const Answer& answer;
+    const char* key;
+    const char* text;
+  };
+
+  const Item excluded[] = {
+      {c.uncontrolled_hypertension, "uncontrolled_hypertension",
+       "uncontrolled hypertension (contraindicated)"},
+      {c.aneurysm_or_avm, "aneurysm_or_avm",
+       "aneurysmal vascular disease or arteriovenous malformation (contraindicated)"},
+      {c.intracranial_bleed_history, "intracranial_bleed_history",
+       "history of intracerebral haemorrhage (contraindicated)"},
+      {c.psychosis, "psychosis", "current or past psychosis (excluded)"},
+      {c.pregnancy, "pregnancy", "pregnancy or breastfeeding (excluded)"},
+      {c.active_substance_use_disorder, "active_substance_use_disorder",
+       "active substance use disorder (excluded)"},
+  };
+  for (const Item& item : excluded) {
+    if (!item.answer) {
+      unknown_exclusion(item.key, item.text);
+    } else if (*item.answer) {
+      exclusions.emplace_back(item.text);
     }
   }
-  if (c.current_depression) {
+  if (!c.current_depression) {
+    if (policy.exclude_current_depression) {
+      unknown_exclusion("current_depression",
+                        "current depressive episode (this protocol excludes it)");
+    } else {
+      notes.emplace_back(
+          "current depressive episode unknown (this protocol allows it, so it does not decide)");
+    }
+  } else if (*c.current_depression) {
     if (policy.exclude_current_depression) {
       exclusions.emplace_back("current depressive episode (this protocol excludes it)");
     } else {
       notes.emplace_back("current depressive episode noted (this protocol allows it)");
     }
   }
-  const std::pair<bool, const char*> precautions[] = {
-      {c.ischaemic_heart_or_cerebrovascular_disease,
+  const Item precautions[] = {
+      {c.ischaemic_heart_or_cerebrovascular_disease, "ischaemic_heart_or_cerebrovascular_disease",
        "ischaemic heart or cerebrovascular disease: cardiology review"},
-      {c.raised_intracranial_pressure, "raised intracranial pressure: specialist review"},
-      {c.severe_hepatic_impairment, "severe hepatic impairment: review dosing"},
-      {c.interacting_medication,
+      {c.raised_intracranial_pressure, "raised_intracranial_pressure",
+       "raised intracranial pressure: specialist review"},
+      {c.severe_hepatic_impairment, "severe_hepatic_impairment",
+       "severe hepatic impairment: review dosing"},
+      {c.interacting_medication, "interacting_medication",
        "interacting medication (CYP3A4 inhibitor, MAOI, stimulant or benzodiazepine): review"},
   };
-  for (const auto& [present, text] : precautions) {
-    if (present) {
-      reviews.emplace_back(text);
+  for (const Item& item : precautions) {
+    if (!item.answer) {
+      const std::string k = fmt::format("contraindications.{}", item.key);
+      r.unknown_answers.push_back(k);
+      reviews.push_back(fmt::format("{} is unknown: {}", k, item.text));
+    } else if (*item.answer) {
+      reviews.emplace_back(item.text);
     }
   }
 

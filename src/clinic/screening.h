@@ -12,37 +12,44 @@
 
 namespace ketapath::clinic {
 
+/// A clinical yes/no as answered: true, false, or unknown (nullopt: missing or null in the
+/// input). Unknown is never read as "no": an unknown answer the decision rests on makes the
+/// screening needs_review at best, and an unknown exclusion can never be cleared by review
+/// (ScreeningResult::unknown_exclusions): it has to be answered in a new screening.
+using Answer = std::optional<bool>;
+
 /// DSM-5 GAD criteria A-D as answered by the assessing clinician (E and F are clinical judgement
-/// captured by `not_better_explained`).
+/// captured by `not_better_explained`). Every answer starts unknown.
 struct GadCriteria {
-  int worry_duration_months = 0;          ///< A: how long excessive worry has been present
-  bool worry_more_days_than_not = false;  ///< A
-  bool worry_hard_to_control = false;     ///< B
+  std::optional<int> worry_duration_months;  ///< A: how long excessive worry has been present
+  Answer worry_more_days_than_not;           ///< A
+  Answer worry_hard_to_control;              ///< B
   // C: the six symptoms; at least 3 needed in adults.
-  bool restlessness = false;
-  bool easily_fatigued = false;
-  bool poor_concentration = false;
-  bool irritability = false;
-  bool muscle_tension = false;
-  bool sleep_disturbance = false;
-  bool distress_or_impairment = false;  ///< D
-  bool not_better_explained = true;  ///< E/F: not a substance, medical condition or other disorder
+  Answer restlessness;
+  Answer easily_fatigued;
+  Answer poor_concentration;
+  Answer irritability;
+  Answer muscle_tension;
+  Answer sleep_disturbance;
+  Answer distress_or_impairment;  ///< D
+  Answer not_better_explained;    ///< E/F: not a substance, medical condition or other disorder
 };
 
-/// Conditions that exclude or need review. All answered by the clinician at screening.
+/// Conditions that exclude or need review. All answered by the clinician at screening; every
+/// answer starts unknown.
 struct Contraindications {
-  bool uncontrolled_hypertension = false;      ///< exclusion
-  bool aneurysm_or_avm = false;                ///< exclusion (esketamine/ketamine labels)
-  bool intracranial_bleed_history = false;     ///< exclusion
-  bool psychosis = false;                      ///< current or past psychosis: exclusion
-  bool pregnancy = false;                      ///< pregnancy or breastfeeding: exclusion
-  bool active_substance_use_disorder = false;  ///< exclusion
-  bool current_depression = false;             ///< excluded when the protocol says so, else noted
+  Answer uncontrolled_hypertension;      ///< exclusion
+  Answer aneurysm_or_avm;                ///< exclusion (esketamine/ketamine labels)
+  Answer intracranial_bleed_history;     ///< exclusion
+  Answer psychosis;                      ///< current or past psychosis: exclusion
+  Answer pregnancy;                      ///< pregnancy or breastfeeding: exclusion
+  Answer active_substance_use_disorder;  ///< exclusion
+  Answer current_depression;             ///< excluded when the protocol says so, else noted
   // Precautions: each sends the decision to review rather than excluding.
-  bool ischaemic_heart_or_cerebrovascular_disease = false;
-  bool raised_intracranial_pressure = false;
-  bool severe_hepatic_impairment = false;
-  bool interacting_medication = false;  ///< CYP3A4 inhibitors, MAOIs, stimulants, benzodiazepines
+  Answer ischaemic_heart_or_cerebrovascular_disease;
+  Answer raised_intracranial_pressure;
+  Answer severe_hepatic_impairment;
+  Answer interacting_medication;  ///< CYP3A4 inhibitors, MAOIs, stimulants, benzodiazepines
 };
 
 /// Which definition of treatment resistance to apply.
@@ -82,6 +89,13 @@ struct ScreeningResult {
   int failed_adequate_trials = 0;  ///< pharmacological (per the chosen definition)
   int failed_adequate_psychotherapy = 0;
   std::vector<std::string> reasons;  ///< why; never empty
+  /// Input keys of the answers the decision needed but were unknown, e.g.
+  /// "contraindications.pregnancy", "gad.restlessness" (each also named in `reasons`).
+  std::vector<std::string> unknown_answers;
+  /// The subset of unknown_answers that are exclusions ("contraindications.psychosis"): while
+  /// any is unknown the patient can never be cleared by a review; only a new screening that
+  /// answers them can make the patient eligible.
+  std::vector<std::string> unknown_exclusions;
 };
 
 /// A stored screening: who screened whom, when, with what input and result.

@@ -106,6 +106,8 @@ core::Result<WeightResult> ClinicService::add_weight(PatientId id, const WeightR
   auto tx = KETAPATH_TRY(store_.begin());
   KETAPATH_TRY(authorize(*tx, Permission::RecordObservation));
   const Patient before = KETAPATH_TRY(tx->patients().get(id));
+  KETAPATH_TRY(check_date("weight: measured_on", weight.measured_on, before.birth_date,
+                          day_of(clock_()), "not before birth, not in the future"));
   WeightResult result{weight_warnings(before, weight)};
   KETAPATH_TRY(tx->patients().add_weight(id, weight));
   KETAPATH_TRY(tx->append_audit(audit_record("patient.weight", entity("patient", id.value()),
@@ -118,6 +120,10 @@ core::Status ClinicService::add_diagnosis(PatientId id, const Diagnosis& diagnos
   KETAPATH_TRY(validate_diagnosis(diagnosis, day_of(clock_())));
   auto tx = KETAPATH_TRY(store_.begin());
   KETAPATH_TRY(authorize(*tx, Permission::Diagnose));
+  const Patient patient = KETAPATH_TRY(tx->patients().get(id));
+  KETAPATH_TRY(check_date(fmt::format("diagnosis {}: diagnosed_on", diagnosis.icd10),
+                          diagnosis.diagnosed_on, patient.birth_date, day_of(clock_()),
+                          "not before birth, not in the future"));
   KETAPATH_TRY(tx->patients().add_diagnosis(id, diagnosis));
   KETAPATH_TRY(tx->append_audit(audit_record("patient.diagnosis", entity("patient", id.value()),
                                              "null", canonical(to_json(diagnosis)))));
@@ -135,6 +141,14 @@ core::Status ClinicService::add_treatment_trials(PatientId id,
   }
   auto tx = KETAPATH_TRY(store_.begin());
   KETAPATH_TRY(authorize(*tx, Permission::RecordObservation));
+  const Patient patient = KETAPATH_TRY(tx->patients().get(id));
+  for (std::size_t i = 0; i < trials.size(); ++i) {
+    if (trials[i].started_on) {
+      KETAPATH_TRY(check_date(fmt::format("treatment_history[{}]: started_on", i),
+                              *trials[i].started_on, patient.birth_date, today,
+                              "not before birth, not in the future"));
+    }
+  }
   for (const TreatmentTrial& t : trials) {
     KETAPATH_TRY(tx->patients().add_treatment_trial(id, t));
   }

@@ -186,6 +186,10 @@ core::Result<DoseCheck> ClinicService::check_dose(Transaction& tx, const User& u
 
 core::Result<DoseRecord> ClinicService::dose_order(const DoseOrder& order, bool store) {
   const Timestamp now = clock_();
+  const DateLimits dates;
+  KETAPATH_TRY(check_date(
+      "dose: treatment day", order.on, day_of(now) - std::chrono::days(dates.dose_days_before),
+      day_of(now) + std::chrono::days(dates.dose_days_after), "within 30 days of today"));
   auto tx = KETAPATH_TRY(store_.begin());
   const User user = KETAPATH_TRY(authorize(*tx, store ? Permission::OrderDose : Permission::Read));
   DoseRequest request;

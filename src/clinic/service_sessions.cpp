@@ -22,10 +22,10 @@ core::Result<Course> ClinicService::plan_course(PatientId id, CourseProtocol pro
                                                 std::string notes) {
   const Timestamp now = clock_();
   const ClinicCalendar calendar = KETAPATH_TRY(clinic_calendar());
-  if (start < local_day(now, calendar) - std::chrono::days(365)) {
-    return core::fail(ErrorCode::Validation,
-                      "course plan: start {} is more than a year in the past", format_date(start));
-  }
+  const Date today = local_day(now, calendar);
+  KETAPATH_TRY(check_date("course plan: start", start, today - std::chrono::days(365),
+                          today + std::chrono::days(DateLimits{}.course_days_after),
+                          "within a year of today"));
   Course c;
   c.patient = id;
   c.protocol = protocol;

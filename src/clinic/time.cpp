@@ -3,6 +3,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "core/check.h"
+
 namespace ketapath::clinic {
 namespace {
 
@@ -55,7 +57,7 @@ core::Result<Date> parse_date(std::string_view text, std::string_view field) {
   year_month_day ymd{};
   if (!parse_ymd(text, ymd)) {
     return core::fail(core::ErrorCode::InvalidArgument,
-                      "{}: \"{}\" is not a date (expected YYYY-MM-DD)", field, text);
+                      "{}: \"{}\" is not a date (expected YYYY-MM-DD)", field, core::excerpt(text));
   }
   return Date{ymd};
 }
@@ -64,7 +66,7 @@ core::Result<Timestamp> parse_timestamp(std::string_view text, std::string_view 
   auto bad = [&] {
     return core::fail(core::ErrorCode::InvalidArgument,
                       "{}: \"{}\" is not a time (expected YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM])", field,
-                      text);
+                      core::excerpt(text));
   };
   year_month_day ymd{};
   if (text.size() < 16 || !parse_ymd(text.substr(0, 10), ymd) ||

@@ -5,15 +5,12 @@
 #include <cmath>
 
 #include "clinic/care_team.h"
+#include "core/check.h"
 
 namespace ketapath::clinic {
 namespace {
 
 using core::ErrorCode;
-
-bool in_range(double v, double lo, double hi) {
-  return std::isfinite(v) && v >= lo && v <= hi;
-}
 
 bool well_formed_icd10(std::string_view code) {
   // Letter, two digits (the third character may be a letter in a few chapters), then optionally
@@ -39,13 +36,19 @@ bool well_formed_icd10(std::string_view code) {
 
 }  // namespace
 
+core::Status check_date(std::string_view field, Date date, Date earliest, Date latest,
+                        std::string_view why) {
+  if (date >= earliest && date <= latest) {
+    return {};
+  }
+  return core::fail(ErrorCode::Validation, "{} must be between {} and {} ({}) (got {})", field,
+                    format_date(earliest), format_date(latest), why, format_date(date));
+}
+
 core::Status validate_weight(const WeightRecord& weight, Date today, const InputLimits& limits,
                              std::string_view field) {
-  const double kg = weight.weight.value();
-  if (!in_range(kg, limits.min_weight.value(), limits.max_weight.value())) {
-    return core::fail(ErrorCode::Validation, "{}: body weight must be {:g}-{:g} kg (got {:g} kg)",
-                      field, limits.min_weight.value(), limits.max_weight.value(), kg);
-  }
+  KETAPATH_TRY(core::check_range(fmt::format("{}: body weight", field), weight.weight.value(), "kg",
+                                 {limits.min_weight.value(), limits.max_weight.value()}));
   if (weight.measured_on > today) {
     return core::fail(ErrorCode::Validation, "{}: measured_on must not be in the future (got {})",
                       field, format_date(weight.measured_on));
@@ -104,24 +107,18 @@ core::Status validate_treatment_trial(const TreatmentTrial& t, Date today, std::
   if (t.name.empty()) {
     return core::fail(ErrorCode::Validation, "{}: name must not be empty", field);
   }
-  if (!in_range(t.duration_weeks, 0.0, 52.0 * 50.0)) {
-    return core::fail(ErrorCode::Validation,
-                      "{} {}: duration must be 0-2600 weeks (got {:g} weeks)", field, t.name,
-                      t.duration_weeks);
-  }
+  KETAPATH_TRY(core::check_range(fmt::format("{} {}: duration", field, t.name), t.duration_weeks,
+                                 "weeks", {0.0, 52.0 * 50.0}));
   if (t.kind == TreatmentKind::Psychotherapy) {
-    if (t.psychotherapy_sessions < 0 || t.psychotherapy_sessions > 1000) {
-      return core::fail(ErrorCode::Validation, "{} {}: sessions must be 0-1000 (got {})", field,
-                        t.name, t.psychotherapy_sessions);
-    }
+    KETAPATH_TRY(core::check_count(fmt::format("{} {}: sessions", field, t.name),
+                                   t.psychotherapy_sessions, "", 0, 1000));
   } else {
     for (const auto& [dose, what] :
          {std::pair{t.daily_dose, "daily dose"},
           std::pair{t.min_therapeutic_daily_dose, "minimum therapeutic daily dose"}}) {
-      if (dose && !in_range(dose->value(), 1e-6, 10000.0)) {
-        return core::fail(ErrorCode::Validation,
-                          "{} {}: {} must be > 0 and <= 10000 mg/day (got {:g} mg/day)", field,
-                          t.name, what, dose->value());
+      if (dose) {
+        KETAPATH_TRY(core::check_range(fmt::format("{} {}: {}", field, t.name, what), dose->value(),
+                                       "mg/day", {.low = 0.0, .high = 10000.0, .low_open = true}));
       }
     }
   }
@@ -148,14 +145,23 @@ core::Status validate_patient(const Patient& p, Date today, const InputLimits& l
                       limits.min_age_years, limits.max_age_years, age, format_date(p.birth_date));
   }
   for (std::size_t i = 0; i < p.weights.size(); ++i) {
-    KETAPATH_TRY(validate_weight(p.weights[i], today, limits, fmt::format("weights[{}]", i)));
+    const std::string field = fmt::format("weights[{}]", i);
+    KETAPATH_TRY(validate_weight(p.weights[i], today, limits, field));
+    KETAPATH_TRY(check_date(field + ": measured_on", p.weights[i].measured_on, p.birth_date, today,
+                            "not before birth, not in the future"));
   }
   for (const Diagnosis& d : p.diagnoses) {
     KETAPATH_TRY(validate_diagnosis(d, today));
+    KETAPATH_TRY(check_date(fmt::format("diagnosis {}: diagnosed_on", d.icd10), d.diagnosed_on,
+                            p.birth_date, today, "not before birth, not in the future"));
   }
   for (std::size_t i = 0; i < p.treatment_history.size(); ++i) {
-    KETAPATH_TRY(validate_treatment_trial(p.treatment_history[i], today,
-                                          fmt::format("treatment_history[{}]", i)));
+    const TreatmentTrial& t = p.treatment_history[i];
+    KETAPATH_TRY(validate_treatment_trial(t, today, fmt::format("treatment_history[{}]", i)));
+    if (t.started_on) {
+      KETAPATH_TRY(check_date(fmt::format("treatment_history[{}]: started_on", i), *t.started_on,
+                              p.birth_date, today, "not before birth, not in the future"));
+    }
   }
   return {};
 }
@@ -169,29 +175,26 @@ core::Status validate_vitals(const VitalSigns& v, const InputLimits& limits,
     return core::fail(ErrorCode::Validation, "{}: blood pressure needs systolic and diastolic",
                       field);
   }
-  if (v.systolic && !in_range(v.systolic->value(), limits.min_systolic, limits.max_systolic)) {
-    return core::fail(ErrorCode::Validation,
-                      "{}: systolic BP must be {:g}-{:g} mmHg (got {:g} mmHg)", field,
-                      limits.min_systolic, limits.max_systolic, v.systolic->value());
+  if (v.systolic) {
+    KETAPATH_TRY(core::check_range(fmt::format("{}: systolic BP", field), v.systolic->value(),
+                                   "mmHg", {limits.min_systolic, limits.max_systolic}));
   }
-  if (v.diastolic && !in_range(v.diastolic->value(), limits.min_diastolic, limits.max_diastolic)) {
-    return core::fail(ErrorCode::Validation,
-                      "{}: diastolic BP must be {:g}-{:g} mmHg (got {:g} mmHg)", field,
-                      limits.min_diastolic, limits.max_diastolic, v.diastolic->value());
+  if (v.diastolic) {
+    KETAPATH_TRY(core::check_range(fmt::format("{}: diastolic BP", field), v.diastolic->value(),
+                                   "mmHg", {limits.min_diastolic, limits.max_diastolic}));
   }
   if (v.systolic && !(*v.systolic > *v.diastolic)) {
     return core::fail(ErrorCode::Validation,
                       "{}: systolic BP must exceed diastolic (got {:g}/{:g} mmHg)", field,
                       v.systolic->value(), v.diastolic->value());
   }
-  if (v.heart_rate &&
-      !in_range(v.heart_rate->value(), limits.min_heart_rate, limits.max_heart_rate)) {
-    return core::fail(ErrorCode::Validation, "{}: heart rate must be {:g}-{:g} bpm (got {:g} bpm)",
-                      field, limits.min_heart_rate, limits.max_heart_rate, v.heart_rate->value());
+  if (v.heart_rate) {
+    KETAPATH_TRY(core::check_range(fmt::format("{}: heart rate", field), v.heart_rate->value(),
+                                   "bpm", {limits.min_heart_rate, limits.max_heart_rate}));
   }
-  if (v.spo2_percent && !in_range(*v.spo2_percent, limits.min_spo2, limits.max_spo2)) {
-    return core::fail(ErrorCode::Validation, "{}: SpO2 must be {:g}-{:g} % (got {:g} %)", field,
-                      limits.min_spo2, limits.max_spo2, *v.spo2_percent);
+  if (v.spo2_percent) {
+    KETAPATH_TRY(core::check_range(fmt::format("{}: SpO2", field), *v.spo2_percent, "%",
+                                   {limits.min_spo2, limits.max_spo2}));
   }
   return {};
 }
@@ -203,6 +206,9 @@ core::Result<Session> validate_session(Session s, Timestamp now, const InputLimi
                       "session: started_at must not be in the future (got {}, now {})",
                       format_timestamp(s.started_at), format_timestamp(now));
   }
+  KETAPATH_TRY(check_date("session: started_at", day_of(s.started_at),
+                          day_of(now) - std::chrono::days(DateLimits{}.session_days_before),
+                          day_of(now), "a session is recorded within a year, never ahead"));
   if (s.ended_at < s.started_at) {
     return core::fail(ErrorCode::Validation,
                       "session: ended_at must not precede started_at (got {} < {})",
@@ -214,14 +220,9 @@ core::Result<Session> validate_session(Session s, Timestamp now, const InputLimi
                       format_timestamp(s.ended_at), format_timestamp(now));
   }
   // dose_mg may be 0 (= not given; the service derives it from the weight or the dose record).
-  if (!(std::isfinite(s.dose_per_kg.value()) && s.dose_per_kg.value() > 0.0)) {
-    return core::fail(ErrorCode::Validation, "session: dose_mg_per_kg must be > 0 (got {:g} mg/kg)",
-                      s.dose_per_kg.value());
-  }
-  if (!(std::isfinite(s.dose.value()) && s.dose.value() >= 0.0)) {
-    return core::fail(ErrorCode::Validation, "session: dose_mg must be >= 0 (got {:g} mg)",
-                      s.dose.value());
-  }
+  KETAPATH_TRY(core::check_range("session: dose_mg_per_kg", s.dose_per_kg.value(), "mg/kg",
+                                 core::positive()));
+  KETAPATH_TRY(core::check_range("session: dose_mg", s.dose.value(), "mg", core::non_negative()));
   if (s.dose_ended_at && (*s.dose_ended_at < s.started_at || *s.dose_ended_at > s.ended_at)) {
     return core::fail(ErrorCode::Validation,
                       "session: dose_ended_at must lie between started_at and ended_at {} .. {} "

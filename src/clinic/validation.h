@@ -28,6 +28,20 @@ struct InputLimits {
   int max_age_years = 110;
 };
 
+/// Plausible ranges of the dates the clinic records (docs/clinic.md "Dates"), in days around
+/// today unless said otherwise.
+struct DateLimits {
+  int dose_days_before = 30;  ///< a dose's treatment day (`dose --date`): today +- 30 days
+  int dose_days_after = 30;
+  int course_days_after = 365;    ///< a course starts at most a year ahead (and a year back)
+  int session_days_before = 366;  ///< a session is recorded within a year of taking place
+};
+
+/// Refuses `date` outside [earliest, latest] with Validation
+/// "<field> must be between <earliest> and <latest> (<why>) (got <date>)".
+core::Status check_date(std::string_view field, Date date, Date earliest, Date latest,
+                        std::string_view why);
+
 /// A weight on a day: 20-300 kg, finite, not in the future. `field` names it in errors.
 core::Status validate_weight(const WeightRecord& weight, Date today, const InputLimits& limits,
                              std::string_view field = "weight");

@@ -6,6 +6,9 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "core/check.h"
+#include "core/limits.h"
+#include "core/text_file.h"
 #include "io/design_file_reader.h"
 #include "protocol/schedule.h"
 
@@ -138,7 +141,11 @@ core::Result<protocol::Schedule> parse_schedule(TableReader& phase) {
     schedule = protocol::loading_schedule(*count, *per_week);
   }
   if (!schedule) {
-    return std::unexpected(phase.error("schedule", schedule.error().message));
+    core::Error e = phase.error("schedule", schedule.error().message);
+    if (schedule.error().code == core::ErrorCode::LimitExceeded) {
+      e.code = core::ErrorCode::LimitExceeded;  // refused by a size limit (exit 3), not malformed
+    }
+    return std::unexpected(std::move(e));
   }
   return schedule;
 }
@@ -212,7 +219,11 @@ core::Result<protocol::Regimen> parse_regimen(TableReader& r) {
         parse_phase(*phases[i], r.origin(), fmt::format("{}[{}]", r.key_path("phases"), i))));
   }
   if (auto ok = protocol::validate(regimen); !ok) {
-    return std::unexpected(r.error("phases", ok.error().message));
+    core::Error e = r.error("phases", ok.error().message);
+    if (ok.error().code == core::ErrorCode::LimitExceeded) {
+      e.code = core::ErrorCode::LimitExceeded;
+    }
+    return std::unexpected(std::move(e));
   }
   return regimen;
 }
@@ -264,6 +275,13 @@ core::Result<trial::Design> parse_root(const toml::table& root, std::string_view
     if (!subjects || *subjects < 1) {
       return std::unexpected(ar.error("subjects", "is required (an integer >= 1)"));
     }
+    if (auto ok = core::check_count("subjects", *subjects, "", 1, core::limits::kMaxSubjectsPerArm,
+                                    core::ErrorCode::LimitExceeded);
+        !ok) {
+      core::Error e = ar.error("subjects", ok.error().message);
+      e.code = core::ErrorCode::LimitExceeded;
+      return std::unexpected(std::move(e));
+    }
     arm.subjects = *subjects;
     arm.regimen = KETAPATH_TRY(parse_regimen(ar));
     KETAPATH_TRY(ar.finish());
@@ -290,19 +308,19 @@ core::Result<trial::Design> parse_design(std::string_view text, std::string_view
   }
   trial::Design design = KETAPATH_TRY(parse_root(root, origin));
   if (auto ok = trial::validate(design); !ok) {
-    return core::fail(core::ErrorCode::InvalidData, "{}: {}", origin, ok.error().message);
+    // Malformed (exit 2), unless a size limit refused it (exit 3).
+    const auto code = ok.error().code == core::ErrorCode::LimitExceeded
+                          ? core::ErrorCode::LimitExceeded
+                          : core::ErrorCode::InvalidData;
+    return core::fail(code, "{}: {}", origin, ok.error().message);
   }
   return design;
 }
 
 core::Result<trial::Design> load_design_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return core::fail(core::ErrorCode::Io, "{}: cannot read the design file", path.string());
-  }
-  std::ostringstream content;
-  content << in.rdbuf();
-  return parse_design(content.str(), path.string());
+  const std::string content =
+      KETAPATH_TRY(core::read_text_file(path, core::limits::kMaxTomlFileBytes, "a design file"));
+  return parse_design(content, path.string());
 }
 
 }  // namespace ketapath::io

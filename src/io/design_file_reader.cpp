@@ -5,15 +5,23 @@
 
 #include <fmt/format.h>
 
+#include "core/check.h"
+
 namespace ketapath::io::detail {
 
 std::string describe_node(const toml::node& node) {
+  // Bounded: a message quotes a short excerpt of the input, never all of it.
+  constexpr std::size_t kMaxShown = 80;
   std::ostringstream out;
   if (const auto* s = node.as_string()) {
-    out << '"' << s->get() << '"';
+    out << '"' << core::excerpt(s->get()) << '"';
   } else if (const auto* a = node.as_array()) {
     out << '[';
     for (std::size_t i = 0; i < a->size(); ++i) {
+      if (out.tellp() > static_cast<std::streamoff>(kMaxShown)) {
+        out << ", ... (" << a->size() << " values)";
+        break;
+      }
       out << (i > 0 ? ", " : "") << describe_node(*a->get(i));
     }
     out << ']';

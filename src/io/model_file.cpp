@@ -10,6 +10,9 @@
 
 #include <toml++/toml.h>
 
+#include "core/limits.h"
+#include "core/text_file.h"
+
 namespace ketapath::io {
 namespace {
 
@@ -98,13 +101,9 @@ core::Result<Parsed> parse_parsed(std::string_view text_in, std::string_view ori
                                   const DataDirectories& dirs, int depth);
 
 core::Result<Parsed> load_parsed(const fs::path& path, const DataDirectories& dirs, int depth) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return core::fail(core::ErrorCode::Io, "{}: cannot read the model file", path.string());
-  }
-  std::ostringstream content;
-  content << in.rdbuf();
-  return parse_parsed(content.str(), path.string(), dirs, depth);
+  const std::string content =
+      KETAPATH_TRY(core::read_text_file(path, core::limits::kMaxTomlFileBytes, "a model file"));
+  return parse_parsed(content, path.string(), dirs, depth);
 }
 
 core::Status parse_parameter(Parsed& parsed, std::string_view origin, std::string_view name,

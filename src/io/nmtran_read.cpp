@@ -13,6 +13,8 @@
 
 #include <fmt/ranges.h>
 
+#include "core/limits.h"
+#include "core/text_file.h"
 #include "io/nmtran.h"
 #include "io/nmtran_detail.h"
 
@@ -380,6 +382,13 @@ core::Result<ParsedRecord> parse_record(const Row& row, double time) {
     return std::unexpected(
         row.error(Item::Addl, "must not be negative (empirical steady state is not supported)"));
   }
+  if (addl > core::limits::kMaxAddl) {
+    core::Error e = row.error(Item::Addl, fmt::format("must be at most {} additional doses on one "
+                                                      "record (a limit of docs/limits.md)",
+                                                      core::limits::kMaxAddl));
+    e.code = core::ErrorCode::LimitExceeded;
+    return std::unexpected(std::move(e));
+  }
   const bool constant_infusion = ss == 1 && *amt == 0.0 && rate > 0.0 && ii == 0.0;
   if (constant_infusion && addl != 0) {
     return std::unexpected(row.error(
@@ -465,6 +474,7 @@ core::Result<NmtranData> parse_nmtran(std::string_view text, std::string_view so
   std::vector<std::string> fields;
   double previous_time = 0.0;
   std::size_t previous_line = 0;
+  long long implied_doses = 0;  // ADDL-implied doses of the current ID
   while (next_line(line)) {
     const std::string_view content = trim(line);
     if (content.empty() || content.front() == '#') {
@@ -507,6 +517,7 @@ core::Result<NmtranData> parse_nmtran(std::string_view text, std::string_view so
                       data.subjects[found->second].records.front().source_line)));
     }
     if (new_subject) {
+      implied_doses = 0;
       subject_of_id.emplace(*id, data.subjects.size());
       pk::SubjectTimeline subject;
       subject.id = std::string(row.text(Item::Id));
@@ -524,6 +535,15 @@ core::Result<NmtranData> parse_nmtran(std::string_view text, std::string_view so
                         previous_time, previous_line)));
       }
     }
+    implied_doses += parsed.record.dose.additional;
+    if (implied_doses > core::limits::kMaxImpliedDosesPerSubject) {
+      core::Error e = row.error(
+          Item::Addl, fmt::format("brings this ID's ADDL-implied doses to {}, more than the {} "
+                                  "allowed for one ID (a limit of docs/limits.md)",
+                                  implied_doses, core::limits::kMaxImpliedDosesPerSubject));
+      e.code = core::ErrorCode::LimitExceeded;
+      return std::unexpected(std::move(e));
+    }
     previous_time = *time;
     previous_line = line_number;
     data.subjects.back().records.push_back(std::move(parsed.record));
@@ -537,24 +557,9 @@ core::Result<NmtranData> parse_nmtran(std::string_view text, std::string_view so
 }
 
 core::Result<NmtranData> read_nmtran(const std::filesystem::path& path) {
-  const std::string name = path.string();
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
-    return core::fail(core::ErrorCode::NotFound, "{}: no such file", name);
-  }
-  if (std::filesystem::is_directory(path, ec)) {
-    return core::fail(core::ErrorCode::Io, "{}: is a directory, not a data file", name);
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return core::fail(core::ErrorCode::Io, "{}: cannot open for reading", name);
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) {
-    return core::fail(core::ErrorCode::Io, "{}: read failed", name);
-  }
-  return parse_nmtran(buffer.str(), name);
+  const std::string text = KETAPATH_TRY(
+      core::read_text_file(path, core::limits::kMaxNmtranFileBytes, "an NM-TRAN data set"));
+  return parse_nmtran(text, path.string());
 }
 
 }  // namespace ketapath::io

@@ -5,6 +5,9 @@
 
 #include <fmt/format.h>
 
+#include "core/check.h"
+#include "core/limits.h"
+
 namespace ketapath::protocol {
 
 core::Milligrams DoseAmount::for_weight(core::Kilograms weight) const {
@@ -50,20 +53,22 @@ core::Status validate_phase(const Regimen& regimen, std::size_t p) {
     }
   }
   const double duration = phase.infusion_duration.value();
-  if (!std::isfinite(duration) || duration < 0.0) {
-    return core::fail(core::ErrorCode::InvalidArgument,
-                      "{}: infusion duration must be >= 0 (got {} h)", where, duration);
-  }
+  KETAPATH_TRY(core::check_range(where + ": infusion duration", duration, "h", core::non_negative(),
+                                 core::ErrorCode::InvalidArgument));
+  KETAPATH_TRY(core::check_range(where + ": infusion duration", duration * 60.0, "min",
+                                 {.high = core::limits::kMaxInfusionMinutes},
+                                 core::ErrorCode::LimitExceeded));
   if (duration > 0.0 && phase.route != Route::Iv) {
     return core::fail(core::ErrorCode::InvalidArgument,
                       "{}: only iv doses can be infused (got route {} with duration {} h)", where,
                       route_name(phase.route), duration);
   }
   const double delay = phase.delay.value();
-  if (!std::isfinite(delay) || delay < 0.0) {
-    return core::fail(core::ErrorCode::InvalidArgument, "{}: delay must be >= 0 (got {} h)", where,
-                      delay);
-  }
+  KETAPATH_TRY(core::check_range(where + ": delay", delay, "h", core::non_negative(),
+                                 core::ErrorCode::InvalidArgument));
+  KETAPATH_TRY(core::check_range(where + ": delay", delay, "h",
+                                 {.high = core::limits::kMaxScheduleHours},
+                                 core::ErrorCode::LimitExceeded));
   if (phase.schedule.length < phase.schedule.times.back()) {
     return core::fail(core::ErrorCode::InvalidArgument,
                       "{}: schedule length {} h is before its last dose at {} h", where,
@@ -104,7 +109,17 @@ core::Status validate(const Regimen& regimen) {
   for (std::size_t p = 0; p < regimen.phases.size(); ++p) {
     KETAPATH_TRY(validate_phase(regimen, p));
   }
+  long long doses = 0;
+  for (const Phase& phase : regimen.phases) {
+    doses += static_cast<long long>(phase.schedule.times.size());
+  }
+  KETAPATH_TRY(core::check_count("regimen: doses over all phases", doses, "doses", 1,
+                                 core::limits::kMaxDosesPerRegimen,
+                                 core::ErrorCode::LimitExceeded));
   const std::vector<Administration> sessions = unchecked_administrations(regimen);
+  KETAPATH_TRY(core::check_range("regimen: last session", sessions.back().time.value(), "h",
+                                 {.high = core::limits::kMaxSimulatedHours},
+                                 core::ErrorCode::LimitExceeded));
   for (std::size_t i = 1; i < sessions.size(); ++i) {
     if (!(sessions[i].time > sessions[i - 1].time)) {
       return core::fail(core::ErrorCode::InvalidArgument,

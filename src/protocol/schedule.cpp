@@ -2,12 +2,33 @@
 
 #include <cmath>
 
+#include "core/check.h"
+#include "core/limits.h"
+
 namespace ketapath::protocol {
+namespace {
+
+namespace limits = core::limits;
+using core::ErrorCode;
+
+// Sizes are bounded before anything is allocated (core/limits.h).
+core::Status check_dose_count(std::string_view field, long long count) {
+  return core::check_count(field, count, "doses", 1, limits::kMaxDosesPerPhase,
+                           ErrorCode::LimitExceeded);
+}
+
+core::Status check_span(std::string_view field, double hours) {
+  return core::check_range(field, hours, "h", {.high = limits::kMaxScheduleHours},
+                           ErrorCode::LimitExceeded);
+}
+
+}  // namespace
 
 core::Result<Schedule> explicit_schedule(std::vector<core::Hours> times, core::Hours length) {
   if (times.empty()) {
     return core::fail(core::ErrorCode::InvalidArgument, "schedule: times must not be empty");
   }
+  KETAPATH_TRY(check_dose_count("schedule: times", static_cast<long long>(times.size())));
   for (std::size_t i = 0; i < times.size(); ++i) {
     const double t = times[i].value();
     if (!std::isfinite(t) || t < 0.0) {
@@ -28,18 +49,23 @@ core::Result<Schedule> explicit_schedule(std::vector<core::Hours> times, core::H
                       "schedule: length must be >= the last dose time {} h (got {} h)",
                       times.back().value(), length.value());
   }
+  KETAPATH_TRY(check_span("schedule: length", length.value()));
   return Schedule{std::move(times), length};
 }
 
 core::Result<Schedule> interval_schedule(core::Hours interval, int count) {
-  if (!(interval.value() > 0.0) || !std::isfinite(interval.value())) {
-    return core::fail(core::ErrorCode::InvalidArgument, "schedule: interval must be > 0 (got {} h)",
-                      interval.value());
-  }
+  KETAPATH_TRY(core::check_range("schedule: interval", interval.value(), "h", core::positive(),
+                                 ErrorCode::InvalidArgument));
   if (count < 1) {
     return core::fail(core::ErrorCode::InvalidArgument, "schedule: count must be >= 1 (got {})",
                       count);
   }
+  KETAPATH_TRY(core::check_range("schedule: interval", interval.value() * 60.0, "min",
+                                 {.low = limits::kMinDoseIntervalMinutes},
+                                 ErrorCode::LimitExceeded));
+  KETAPATH_TRY(check_dose_count("schedule: count", count));
+  KETAPATH_TRY(
+      check_span("schedule: count x interval", static_cast<double>(count) * interval.value()));
   Schedule schedule;
   for (int k = 0; k < count; ++k) {
     schedule.times.push_back(static_cast<double>(k) * interval);
@@ -75,6 +101,8 @@ core::Result<Schedule> weekly_schedule(int per_week, int weeks) {
     return core::fail(core::ErrorCode::InvalidArgument, "schedule: weeks must be >= 1 (got {})",
                       weeks);
   }
+  KETAPATH_TRY(core::check_count("schedule: weeks", weeks, "weeks", 1, limits::kMaxScheduleWeeks,
+                                 ErrorCode::LimitExceeded));
   Schedule schedule;
   const std::vector<int> days = week_days(per_week);
   for (int w = 0; w < weeks; ++w) {
@@ -92,6 +120,7 @@ core::Result<Schedule> loading_schedule(int count, int per_week) {
     return core::fail(core::ErrorCode::InvalidArgument,
                       "schedule: loading series needs >= 1 dose (got {})", count);
   }
+  KETAPATH_TRY(check_dose_count("schedule: count", count));
   const int weeks = (count + per_week - 1) / per_week;
   Schedule schedule = KETAPATH_TRY(weekly_schedule(per_week, weeks));
   schedule.times.resize(static_cast<std::size_t>(count));

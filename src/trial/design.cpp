@@ -6,6 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "core/check.h"
+#include "core/limits.h"
+
 namespace ketapath::trial {
 
 std::string describe(const SessionSelector& selector) {
@@ -255,6 +258,9 @@ core::Status validate(const Design& design) {
                         "enrichment: max_candidates_per_subject must be >= 1 (got {})",
                         e.max_candidates_per_subject);
     }
+    KETAPATH_TRY(core::check_count(
+        "enrichment: max_candidates_per_subject", e.max_candidates_per_subject, "", 1,
+        core::limits::kMaxEnrichmentCandidates, core::ErrorCode::LimitExceeded));
   }
   std::set<std::string> endpoint_names;
   for (const Endpoint& ep : design.endpoints) {

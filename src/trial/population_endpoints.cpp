@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -31,13 +32,13 @@ population::BinSpec bins_of(ClinicalItem::Kind kind) {
 
 // Highest value at the times after 0 (NaN when there is none).
 double peak_after_zero(const std::vector<core::Hours>& times, const std::vector<double>& values) {
-  double peak = kNaN;
+  std::optional<double> peak;  // none yet (NaN is not a sentinel)
   for (std::size_t j = 0; j < times.size(); ++j) {
     if (times[j].value() > 0.0) {
-      peak = std::isnan(peak) ? values[j] : std::max(peak, values[j]);
+      peak = peak && !std::isnan(*peak) ? std::max(*peak, values[j]) : values[j];
     }
   }
-  return peak;
+  return peak.value_or(kNaN);
 }
 
 }  // namespace

@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
 
+#include "core/check.h"
+#include "core/limits.h"
 #include "population/virtual_patient.h"
 #include "trial/responder.h"
 #include "trial/subject_outcome.h"
@@ -159,13 +162,13 @@ double subject_value(const MetricPlan& mp, const SessionOutcome& so, const Asses
     case Metric::Kind::MeanPeak: {
       const auto& times = is_cadss(m.variable) ? as.cadss : as.vitals;
       const auto& values = values_of(so, m.variable);
-      double peak = kNaN;
+      std::optional<double> peak;  // none yet (NaN is not a sentinel)
       for (std::size_t j = 0; j < times.size(); ++j) {
         if (times[j].value() > 0.0 && times[j].value() <= m.within.value() + 1e-9) {
-          peak = std::isnan(peak) ? values[j] : std::max(peak, values[j]);
+          peak = peak && !std::isnan(*peak) ? std::max(*peak, values[j]) : values[j];
         }
       }
-      return peak;
+      return peak.value_or(kNaN);  // NaN: undefined (no assessment in the window)
     }
     case Metric::Kind::Responders:
       break;
@@ -356,7 +359,26 @@ core::Result<TrialResult> run_trial(const Design& design, const pd::KetamineMode
     return core::fail(core::ErrorCode::InvalidArgument, "trial: threads must be >= 1 (got {})",
                       options.threads);
   }
+  KETAPATH_TRY(core::check_count("trial: replicates", options.replicates, "", 1,
+                                 core::limits::kMaxReplicates, core::ErrorCode::LimitExceeded));
+  KETAPATH_TRY(core::check_count("trial: threads", options.threads, "", 1,
+                                 core::limits::kMaxThreads, core::ErrorCode::LimitExceeded));
   KETAPATH_TRY(validate(design));
+  {
+    // The work, bounded before any of it starts: subject simulations over all replicates.
+    double runs = 0.0;
+    for (const Arm& arm : design.arms) {
+      runs += static_cast<double>(arm.subjects);
+    }
+    if (design.enrichment) {
+      runs *= static_cast<double>(design.enrichment->max_candidates_per_subject);
+    }
+    runs *= static_cast<double>(options.replicates);
+    KETAPATH_TRY(core::check_range(
+        "trial: subject simulations (replicates x subjects x enrichment candidates)", runs, "",
+        {.high = static_cast<double>(core::limits::kMaxTrialSubjectRuns)},
+        core::ErrorCode::LimitExceeded));
+  }
   if (design.assessments.scales.empty()) {
     return core::fail(core::ErrorCode::InvalidArgument, "design {}: rates no anxiety scale",
                       design.name);

@@ -60,7 +60,11 @@ TEST(ClearanceGate, NamesWhatIsMissing) {
   ScreeningRecord unknown = screening(4, "2026-11-12", Eligibility::NeedsReview,
                                       {"review: contraindications.pregnancy is unknown (pregnancy "
                                        "or breastfeeding): an exclusion must be answered"});
-  EXPECT_NE(check_clearable(unknown).error().message.find("unanswered items"), std::string::npos);
+  unknown.result.unknown_answers = {"contraindications.pregnancy"};
+  unknown.result.unknown_exclusions = {"contraindications.pregnancy"};
+  EXPECT_NE(check_clearable(unknown).error().message.find(
+                "unanswered items (contraindications.pregnancy), among them exclusions"),
+            std::string::npos);
   r.clearances.push_back(
       {ClearanceId(1), PatientId(1), ScreeningId(3), "checked", at("2026-11-13T10:00:00Z"), "dr"});
   EXPECT_EQ(message("2026-11-20"), "cleared");

@@ -16,7 +16,12 @@ ScreeningInput full_gad() {
   in.gad.worry_more_days_than_not = true;
   in.gad.worry_hard_to_control = true;
   in.gad.restlessness = in.gad.muscle_tension = in.gad.sleep_disturbance = true;
+  in.gad.easily_fatigued = in.gad.poor_concentration = in.gad.irritability = false;
   in.gad.distress_or_impairment = true;
+  in.gad.not_better_explained = true;
+  // Every contraindication answered "no": an unanswered one is unknown, never "no".
+  in.contraindications = {false, false, false, false, false, false,
+                          false, false, false, false, false};
   return in;
 }
 
@@ -70,9 +75,13 @@ TEST(Screening, RecordedGadWithUnmetCriteriaNeedsReview) {
 TEST(Screening, SocialAnxietyQualifiesWithoutGad) {
   Patient p = adult_70kg();
   p.diagnoses = {{Disorder::SocialAnxiety, "F40.10", day("2023-01-01"), true}};
-  EXPECT_EQ(screen(p, ScreeningInput{}, kToday).eligibility, Eligibility::Eligible);
-  ScreeningInput strict;
-  strict.policy.require_gad = true;
+  ScreeningInput no_gad;  // GAD answers left unknown: they do not decide for a SAD patient
+  no_gad.contraindications = full_gad().contraindications;
+  EXPECT_EQ(screen(p, no_gad, kToday).eligibility, Eligibility::Eligible);
+  ScreeningInput strict = no_gad;
+  strict.policy.require_gad = true;  // now they decide: unknown is a review, never eligible
+  EXPECT_EQ(screen(p, strict, kToday).eligibility, Eligibility::NeedsReview);
+  strict.gad.worry_duration_months = 2;  // known unmet: excluded
   EXPECT_EQ(screen(p, strict, kToday).eligibility, Eligibility::NotEligible);
 }
 
@@ -137,12 +146,12 @@ TEST(Resistance, Consensus2024NeedsTwoPharmacologicalFailuresOrOnePsychotherapy)
 }
 
 TEST(Contraindications, EachExclusionMakesThePatientNotEligible) {
-  bool Contraindications::*fields[] = {&Contraindications::uncontrolled_hypertension,
-                                       &Contraindications::aneurysm_or_avm,
-                                       &Contraindications::intracranial_bleed_history,
-                                       &Contraindications::psychosis,
-                                       &Contraindications::pregnancy,
-                                       &Contraindications::active_substance_use_disorder};
+  Answer Contraindications::*fields[] = {&Contraindications::uncontrolled_hypertension,
+                                         &Contraindications::aneurysm_or_avm,
+                                         &Contraindications::intracranial_bleed_history,
+                                         &Contraindications::psychosis,
+                                         &Contraindications::pregnancy,
+                                         &Contraindications::active_substance_use_disorder};
   for (auto field : fields) {
     ScreeningInput in = full_gad();
     in.contraindications.*field = true;
@@ -168,6 +177,86 @@ TEST(Contraindications, PrecautionsNeedReview) {
   EXPECT_EQ(screen(adult_70kg(), in, kToday).eligibility, Eligibility::NeedsReview);
   in.contraindications.pregnancy = true;  // an exclusion wins over a review
   EXPECT_EQ(screen(adult_70kg(), in, kToday).eligibility, Eligibility::NotEligible);
+}
+
+// Issue 10 item 4: absent is unknown, and unknown is never safe.
+TEST(UnknownAnswers, MissingContraindicationsAreNeverEligible) {
+  ScreeningInput in = full_gad();
+  in.contraindications = {};  // the whole block absent
+  const auto r = screen(adult_70kg(), in, kToday);
+  EXPECT_EQ(r.eligibility, Eligibility::NeedsReview);
+  EXPECT_EQ(r.unknown_exclusions.size(), 7u);  // six exclusions + current_depression (excluded)
+  EXPECT_EQ(r.unknown_answers.size(), 11u);
+  for (const char* key : {"contraindications.pregnancy", "contraindications.psychosis",
+                          "contraindications.interacting_medication"}) {
+    EXPECT_TRUE(has_reason(r, key)) << key;
+  }
+  EXPECT_TRUE(has_reason(r, "a review cannot clear it"));
+}
+
+TEST(UnknownAnswers, EachUnknownAnswerAloneBlocksEligibility) {
+  Answer Contraindications::*fields[] = {
+      &Contraindications::uncontrolled_hypertension,
+      &Contraindications::aneurysm_or_avm,
+      &Contraindications::intracranial_bleed_history,
+      &Contraindications::psychosis,
+      &Contraindications::pregnancy,
+      &Contraindications::active_substance_use_disorder,
+      &Contraindications::current_depression,
+      &Contraindications::ischaemic_heart_or_cerebrovascular_disease,
+      &Contraindications::raised_intracranial_pressure,
+      &Contraindications::severe_hepatic_impairment,
+      &Contraindications::interacting_medication};
+  for (std::size_t i = 0; i < std::size(fields); ++i) {
+    ScreeningInput in = full_gad();
+    in.contraindications.*fields[i] = std::nullopt;
+    const auto r = screen(adult_70kg(), in, kToday);
+    EXPECT_EQ(r.eligibility, Eligibility::NeedsReview) << i;
+    EXPECT_EQ(r.unknown_answers.size(), 1u) << i;
+    EXPECT_EQ(r.unknown_exclusions.size(), i < 7 ? 1u : 0u) << i;
+  }
+}
+
+TEST(UnknownAnswers, AKnownExclusionStillExcludes) {
+  ScreeningInput in = full_gad();
+  in.contraindications = {};
+  in.contraindications.pregnancy = true;
+  EXPECT_EQ(screen(adult_70kg(), in, kToday).eligibility, Eligibility::NotEligible);
+}
+
+TEST(UnknownAnswers, CurrentDepressionUnknownMattersOnlyWhenTheProtocolExcludesIt) {
+  ScreeningInput in = full_gad();
+  in.contraindications.current_depression = std::nullopt;
+  EXPECT_EQ(screen(adult_70kg(), in, kToday).eligibility, Eligibility::NeedsReview);
+  in.policy.exclude_current_depression = false;
+  const auto r = screen(adult_70kg(), in, kToday);
+  EXPECT_EQ(r.eligibility, Eligibility::Eligible);
+  EXPECT_TRUE(r.unknown_answers.empty());
+}
+
+TEST(UnknownAnswers, UnknownGadAnswersLeaveTheCriteriaUndetermined) {
+  ScreeningInput in = full_gad();
+  in.gad.not_better_explained = std::nullopt;  // E/F unknown: the criteria cannot be met
+  auto r = screen(adult_70kg(), in, kToday);
+  EXPECT_FALSE(r.gad_criteria_met);
+  EXPECT_EQ(r.eligibility, Eligibility::NeedsReview);
+  EXPECT_TRUE(has_reason(r, "gad.not_better_explained"));
+  // 3 symptoms known present: the other three may stay unknown.
+  in = full_gad();
+  in.gad.easily_fatigued = in.gad.poor_concentration = in.gad.irritability = std::nullopt;
+  EXPECT_EQ(screen(adult_70kg(), in, kToday).eligibility, Eligibility::Eligible);
+  // 2 present and 1 unknown: undetermined, named.
+  in.gad.sleep_disturbance = std::nullopt;
+  r = screen(adult_70kg(), in, kToday);
+  EXPECT_EQ(r.eligibility, Eligibility::NeedsReview);
+  EXPECT_TRUE(has_reason(r, "gad.sleep_disturbance"));
+  // A criterion known unmet decides, whatever else is unknown: the recorded GAD is then a
+  // review for unmet criteria, not for unknown answers.
+  in.gad.worry_duration_months = 2;
+  r = screen(adult_70kg(), in, kToday);
+  EXPECT_EQ(r.eligibility, Eligibility::NeedsReview);
+  EXPECT_TRUE(r.unknown_answers.empty());
+  EXPECT_TRUE(has_reason(r, "criteria are not met"));
 }
 
 TEST(Screening, ReasonsAreNeverEmpty) {

@@ -82,6 +82,28 @@ TEST_F(ServiceTest, AcceptanceDoseIsRecordedAndAudited) {
   EXPECT_EQ(clinic_.doses(patient_)->size(), 1u);
 }
 
+// Issue 10 item 7: a treatment day far from today (a typo'd year) is refused on every dose path
+// that takes one, and stores nothing; the preview refuses it the same way.
+TEST_F(ServiceTest, DoseDaysFarFromTodayAreRefused) {
+  const auto before = audit_count();
+  DoseOrder order;
+  order.patient = patient_;
+  order.route = Route::Iv;
+  order.dose = core::MilligramsPerKilogram(0.5);
+  order.on = kToday + std::chrono::days(31);
+  const auto late = clinic_.calculate_dose(order);
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().code, core::ErrorCode::Validation);
+  EXPECT_NE(late.error().message.find("dose: treatment day must be between"), std::string::npos)
+      << late.error().message;
+  order.on = kToday - std::chrono::days(31);
+  EXPECT_EQ(clinic_.preview_dose(order).error().code, core::ErrorCode::Validation);
+  order.on = kToday + std::chrono::days(30);  // the edge passes the date rule (weight is older)
+  const auto edge = clinic_.preview_dose(order);
+  EXPECT_TRUE(!edge || edge.error().message.find("treatment day") == std::string::npos);
+  EXPECT_EQ(audit_count(), before);
+}
+
 TEST_F(ServiceTest, RefusalsStoreNothing) {
   const auto before = audit_count();
   Patient heavy = adult_70kg();
@@ -123,6 +145,8 @@ TEST_F(ServiceTest, UnknownIdsAreNotFound) {
 TEST_F(ServiceTest, ScreeningIsStoredWithInputAndResult) {
   ScreeningInput in;
   in.gad = {24, true, true, true, true, true, false, false, false, true, true};
+  in.contraindications = {false, false, false, false, false, false,
+                          false, false, false, false, false};
   const auto r = clinic_.screen(patient_, in);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->result.eligibility, Eligibility::Eligible);

@@ -140,7 +140,7 @@ TEST(DesignFile, BundledDesignsLoadAndValidate) {
   }
   const auto missing = load_design_file("/nonexistent/x.toml");
   ASSERT_FALSE(missing.has_value());
-  EXPECT_EQ(missing.error().code, core::ErrorCode::Io);
+  EXPECT_EQ(missing.error().code, core::ErrorCode::NotFound);  // exit 4, like a missing data set
 }
 
 }  // namespace

@@ -42,6 +42,9 @@ core::Result<clinic::ScreeningResult> result_from_json(const std::string& text) 
     r.failed_adequate_trials = j.at("failed_adequate_trials").get<int>();
     r.failed_adequate_psychotherapy = j.at("failed_adequate_psychotherapy").get<int>();
     r.reasons = j.at("reasons").get<std::vector<std::string>>();
+    // Written only when some answer was unknown (clinic/json_write.cpp).
+    r.unknown_answers = j.value("unknown_answers", std::vector<std::string>{});
+    r.unknown_exclusions = j.value("unknown_exclusions", std::vector<std::string>{});
   } catch (const json::exception& e) {
     return core::fail(core::ErrorCode::Storage,
                       "store: screenings.result_json: stored value cannot be read back ({})",
