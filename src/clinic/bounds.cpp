@@ -51,6 +51,11 @@ core::Status check_threshold_bounds(const SafetyThresholds& t) {
       {"stop_heart_rate_bpm", t.stop_heart_rate, kStopHeartRate},
       {"pause_spo2_percent", t.pause_spo2, kPauseSpo2},
       {"stop_spo2_percent", t.stop_spo2, kStopSpo2},
+      {"cadss_alert_total", t.cadss_alert_total, kCadssAlertTotal},
+      {"min_observation_minutes", t.min_observation_minutes, kMinObservationMin},
+      {"discharge_systolic_band_mmhg", t.discharge_systolic_band, kDischargeBloodPressureBand},
+      {"discharge_diastolic_band_mmhg", t.discharge_diastolic_band, kDischargeBloodPressureBand},
+      {"discharge_heart_rate_band_bpm", t.discharge_heart_rate_band, kDischargeHeartRateBand},
   };
   for (const auto& [key, value, bound] : checks) {
     KETAPATH_TRY(check_bound(kWhere, key, value, bound));

@@ -50,6 +50,10 @@ inline constexpr Bound kPauseHeartRate{90, 150, "bpm"};
 inline constexpr Bound kStopHeartRate{100, 180, "bpm"};
 inline constexpr Bound kPauseSpo2{88, 96, "%"};
 inline constexpr Bound kStopSpo2{85, 94, "%"};
+inline constexpr Bound kCadssAlertTotal{1, 92, "points"};
+inline constexpr Bound kMinObservationMin{30, 480, "min"};
+inline constexpr Bound kDischargeBloodPressureBand{5, 60, "mmHg"};
+inline constexpr Bound kDischargeHeartRateBand{5, 60, "bpm"};
 
 /// Every dosing policy value within its bound (and min weight below max weight).
 core::Status validate_dosing_policy(const DosingPolicy& policy);

@@ -46,20 +46,6 @@ core::Status validate_thresholds(const SafetyThresholds& t) {
   if (!(t.stop_spo2 < t.pause_spo2 && t.pause_spo2 <= 100.0 && t.stop_spo2 >= 50.0)) {
     return bad("SpO2 50 <= stop < pause <= 100", t.stop_spo2, t.pause_spo2);
   }
-  const auto within = [](const char* field, double value, double lo, double hi,
-                         const char* unit) -> core::Status {
-    if (!(value >= lo && value <= hi)) {
-      return core::fail(core::ErrorCode::Validation,
-                        "safety thresholds: {} must be {}-{} {} (got {})", field, lo, hi, unit,
-                        value);
-    }
-    return {};
-  };
-  KETAPATH_TRY(within("cadss_alert_total", t.cadss_alert_total, 1, 92, "points"));
-  KETAPATH_TRY(within("min_observation_minutes", t.min_observation_minutes, 30, 480, "min"));
-  KETAPATH_TRY(within("discharge_systolic_band_mmhg", t.discharge_systolic_band, 5, 60, "mmHg"));
-  KETAPATH_TRY(within("discharge_diastolic_band_mmhg", t.discharge_diastolic_band, 5, 60, "mmHg"));
-  KETAPATH_TRY(within("discharge_heart_rate_band_bpm", t.discharge_heart_rate_band, 5, 60, "bpm"));
   return {};
 }
 

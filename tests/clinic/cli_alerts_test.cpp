@@ -149,7 +149,7 @@ TEST_F(ClinicAlertsCli, ThresholdsAreSettingsWithBounds) {
   const int entries = audit_entries();
   t["cadss_alert_total"] = 0;
   EXPECT_EQ(run("settings set --key safety_thresholds --file " + write("t.json", t)).exit_code, 3);
-  EXPECT_NE(last_error().find("cadss_alert_total must be 1-92 points (got 0)"), std::string::npos)
+  EXPECT_NE(last_error().find("cadss_alert_total must be 1-92 points (got 0 points)"), std::string::npos)
       << last_error();
   t["cadss_alert_total"] = 40;
   t["min_observation_minutes"] = 20;
