@@ -82,12 +82,21 @@ SubjectSource ketamine_subject_source(std::shared_ptr<const PatientGenerator> ge
     for (std::size_t i = first; i < first + count; ++i) {
       const VirtualPatient patient = generator->draw(seed, 0, i);
       const pd::KetamineParameters& p = patient.parameters;
-      const double ka = route == pd::Route::Iv ? 1.0 : p.absorption(route).ka.value();
-      const double f = route == pd::Route::Iv ? 1.0 : p.absorption(route).f;
-      out.push_back(ka, f, p.v1.value(), p.v2.value(), p.cl.value(), p.q.value(), p.fm,
-                    p.v_nk.value(), p.cl_nk.value(), p.ke0.value(), p.s_ec50.value(),
-                    p.s_kon.value(), std::log(2.0) / p.s_t12.value(),
-                    patient.covariates.weight.value());
+      const bool iv = route == pd::Route::Iv;
+      out.push_back({.ka = iv ? core::PerHour(1.0) : p.absorption(route).ka,
+                     .f = iv ? 1.0 : p.absorption(route).f,
+                     .v1 = p.v1,
+                     .v2 = p.v2,
+                     .cl = p.cl,
+                     .q = p.q,
+                     .fm = p.fm,
+                     .v_nk = p.v_nk,
+                     .cl_nk = p.cl_nk,
+                     .ke0 = p.ke0,
+                     .ec50 = p.s_ec50,
+                     .kon = p.s_kon,
+                     .koff = std::log(2.0) / p.s_t12,
+                     .dose_scale = patient.covariates.weight.value()});
     }
     return {};
   };

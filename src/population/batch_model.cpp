@@ -7,23 +7,38 @@
 
 namespace ketapath::population {
 
-void BatchSubjects::push_back(double ka_, double f_, double v1_, double v2_, double cl_, double q_,
-                              double fm_, double v_nk_, double cl_nk_, double ke0_, double ec50_,
-                              double kon_, double koff_, double dose_scale_) {
-  ka.push_back(ka_);
-  f.push_back(f_);
-  v1.push_back(v1_);
-  v2.push_back(v2_);
-  cl.push_back(cl_);
-  q.push_back(q_);
-  fm.push_back(fm_);
-  v_nk.push_back(v_nk_);
-  cl_nk.push_back(cl_nk_);
-  ke0.push_back(ke0_);
-  ec50.push_back(ec50_);
-  kon.push_back(kon_);
-  koff.push_back(koff_);
-  dose_scale.push_back(dose_scale_);
+void BatchSubjects::push_back(const BatchSubject& s) {
+  ka.push_back(s.ka.value());
+  f.push_back(s.f);
+  v1.push_back(s.v1.value());
+  v2.push_back(s.v2.value());
+  cl.push_back(s.cl.value());
+  q.push_back(s.q.value());
+  fm.push_back(s.fm);
+  v_nk.push_back(s.v_nk.value());
+  cl_nk.push_back(s.cl_nk.value());
+  ke0.push_back(s.ke0.value());
+  ec50.push_back(s.ec50.value());
+  kon.push_back(s.kon.value());
+  koff.push_back(s.koff.value());
+  dose_scale.push_back(s.dose_scale);
+}
+
+BatchSubject BatchSubjects::at(std::size_t i) const {
+  return {.ka = core::PerHour(ka.at(i)),
+          .f = f.at(i),
+          .v1 = core::Litres(v1.at(i)),
+          .v2 = core::Litres(v2.at(i)),
+          .cl = core::LitresPerHour(cl.at(i)),
+          .q = core::LitresPerHour(q.at(i)),
+          .fm = fm.at(i),
+          .v_nk = core::Litres(v_nk.at(i)),
+          .cl_nk = core::LitresPerHour(cl_nk.at(i)),
+          .ke0 = core::PerHour(ke0.at(i)),
+          .ec50 = core::MilligramsPerLitre(ec50.at(i)),
+          .kon = core::PerHour(kon.at(i)),
+          .koff = core::PerHour(koff.at(i)),
+          .dose_scale = dose_scale.at(i)};
 }
 
 void BatchSubjects::reserve(std::size_t n) {

@@ -20,21 +20,42 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/units.h"
 
 namespace ketapath::population {
 
-/// Per-subject parameters, one array per parameter (all arrays have the same length).
-/// Units: KA, KE0, KON, KOFF 1/h; V1, V2, VNK L; CL, Q, CLNK L/h; EC50 mg/L; F, FM fractions;
-/// dose_scale multiplies every dose amount (1 for fixed mg doses, the weight in kg for mg/kg).
+/// One subject's parameters, named and in their units: the boundary every producer of batch
+/// subjects (virtual patients, the benchmark workload, tests) fills by name.
+struct BatchSubject {
+  core::PerHour ka{1.0};               ///< absorption rate constant (1 for IV, unused)
+  double f = 1.0;                      ///< bioavailability of a depot dose, fraction
+  core::Litres v1{1.0};                ///< central volume
+  core::Litres v2{1.0};                ///< peripheral volume
+  core::LitresPerHour cl{1.0};         ///< ketamine clearance
+  core::LitresPerHour q{1.0};          ///< inter-compartmental clearance
+  double fm = 0.0;                     ///< fraction of CL forming norketamine
+  core::Litres v_nk{1.0};              ///< norketamine volume
+  core::LitresPerHour cl_nk{1.0};      ///< norketamine clearance
+  core::PerHour ke0{1.0};              ///< effect-site equilibration rate constant
+  core::MilligramsPerLitre ec50{1.0};  ///< Ce giving half-maximal plasticity drive
+  core::PerHour kon{0.0};              ///< plasticity on-rate
+  core::PerHour koff{0.0};             ///< plasticity off-rate
+  /// Multiplies every scaled dose amount: 1 for fixed mg doses, the weight in kg for mg/kg.
+  double dose_scale = 1.0;
+};
+
+/// Per-subject parameters, one array per parameter (all arrays have the same length), the
+/// kernel's structure-of-arrays form of BatchSubject. Units: KA, KE0, KON, KOFF 1/h; V1, V2, VNK
+/// L; CL, Q, CLNK L/h; EC50 mg/L; F, FM fractions; dose_scale as in BatchSubject.
 struct BatchSubjects {
   std::vector<double> ka, f, v1, v2, cl, q, fm, v_nk, cl_nk, ke0, ec50, kon, koff, dose_scale;
 
   [[nodiscard]] std::size_t size() const { return ka.size(); }
 
-  /// Appends one subject (all fields in the units above).
-  void push_back(double ka_, double f_, double v1_, double v2_, double cl_, double q_, double fm_,
-                 double v_nk_, double cl_nk_, double ke0_, double ec50_, double kon_, double koff_,
-                 double dose_scale_);
+  /// Appends one subject.
+  void push_back(const BatchSubject& subject);
+  /// Subject i, named and typed again (i < size()).
+  [[nodiscard]] BatchSubject at(std::size_t i) const;
   void reserve(std::size_t n);
   /// Checks every value: rates, volumes, clearances, EC50 and dose_scale > 0 and finite, KOFF
   /// >= 0, KON >= 0, F and FM in [0, 1]. InvalidArgument names the subject and parameter:

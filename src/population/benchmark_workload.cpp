@@ -32,8 +32,20 @@ void append_benchmark_subjects(std::size_t first, std::size_t count, std::uint64
     const double v1 = t.v1 * std::exp(w_v1 * eta.normal());
     const double ka = t.ka * std::exp(w_ka * eta.normal());
     const double kon = t.kon * std::exp(w_kon * eta.normal());
-    out.push_back(ka, t.f, v1, t.v2, cl, t.q, t.fm, t.v_nk, t.cl_nk, t.ke0, t.ec50, kon, t.koff,
-                  1.0);
+    out.push_back({.ka = core::PerHour(ka),
+                   .f = t.f,
+                   .v1 = core::Litres(v1),
+                   .v2 = core::Litres(t.v2),
+                   .cl = core::LitresPerHour(cl),
+                   .q = core::LitresPerHour(t.q),
+                   .fm = t.fm,
+                   .v_nk = core::Litres(t.v_nk),
+                   .cl_nk = core::LitresPerHour(t.cl_nk),
+                   .ke0 = core::PerHour(t.ke0),
+                   .ec50 = core::MilligramsPerLitre(t.ec50),
+                   .kon = core::PerHour(kon),
+                   .koff = core::PerHour(t.koff),
+                   .dose_scale = 1.0});
   }
 }
 

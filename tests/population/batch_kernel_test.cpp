@@ -153,6 +153,23 @@ BatchProtocol short_protocol() {
   return protocol;
 }
 
+BatchSubject typical_subject(const BenchmarkTypical& t) {
+  return {.ka = core::PerHour(t.ka),
+          .f = t.f,
+          .v1 = core::Litres(t.v1),
+          .v2 = core::Litres(t.v2),
+          .cl = core::LitresPerHour(t.cl),
+          .q = core::LitresPerHour(t.q),
+          .fm = t.fm,
+          .v_nk = core::Litres(t.v_nk),
+          .cl_nk = core::LitresPerHour(t.cl_nk),
+          .ke0 = core::PerHour(t.ke0),
+          .ec50 = core::MilligramsPerLitre(t.ec50),
+          .kon = core::PerHour(t.kon),
+          .koff = core::PerHour(t.koff),
+          .dose_scale = 1.0};
+}
+
 BatchSubjects test_subjects() {
   BatchSubjects s;
   append_benchmark_subjects(0, 12, 7, s);
@@ -161,12 +178,18 @@ BatchSubjects test_subjects() {
   const double sum = k10 + k12 + k21;
   const double lambda1 = 0.5 * (sum + std::sqrt(sum * sum - 4.0 * k10 * k21));
   for (double ka : {40.0, 0.3, t.ke0, lambda1, 5.0 + 1e-9}) {
-    s.push_back(ka, t.f, t.v1, t.v2, t.cl, t.q, t.fm, t.v_nk, t.cl_nk, t.ke0, t.ec50, 0.9, t.koff,
-                1.0);
+    BatchSubject subject = typical_subject(t);
+    subject.ka = core::PerHour(ka);
+    subject.kon = core::PerHour(0.9);
+    s.push_back(subject);
   }
   // A subject whose KE0 equals the fast disposition rate as well as KA (a triple eigenvalue).
-  s.push_back(lambda1, t.f, t.v1, t.v2, t.cl, t.q, t.fm, t.v_nk, t.cl_nk, lambda1, t.ec50, 0.5,
-              t.koff, 1.3);
+  BatchSubject triple = typical_subject(t);
+  triple.ka = core::PerHour(lambda1);
+  triple.ke0 = core::PerHour(lambda1);
+  triple.kon = core::PerHour(0.5);
+  triple.dose_scale = 1.3;
+  s.push_back(triple);
   return s;
 }
 

@@ -218,6 +218,38 @@ INSTANTIATE_TEST_SUITE_P(BundledDesigns, BatchAgreement,
 
 // The clinical summary (and the PK endpoint summary) of a population run does not depend on the
 // number of threads: values are computed per subject and folded in subject order.
+// The batch subject is filled by name: each of a virtual patient's parameters lands in the field
+// of the same name and unit (clearance in CL, not in whatever comes fifth).
+TEST(BatchPopulation, SubjectSourceCarriesEachParameterByName) {
+  const Arm a = load_arm("glue2017");
+  ASSERT_NE(a.plan.route, pd::Route::Iv);
+  population::BatchSubjects subjects;
+  ASSERT_TRUE(
+      population::ketamine_subject_source(a.generator, a.plan.route, kSeed)(3, 2, subjects));
+  ASSERT_EQ(subjects.size(), 2U);
+  for (std::size_t k = 0; k < 2; ++k) {
+    const population::VirtualPatient patient = a.generator->draw(kSeed, 0, 3 + k);
+    const pd::KetamineParameters& p = patient.parameters;
+    const population::BatchSubject s = subjects.at(k);
+    EXPECT_EQ(s.ka, p.absorption(a.plan.route).ka);
+    EXPECT_EQ(s.f, p.absorption(a.plan.route).f);
+    EXPECT_EQ(s.v1, p.v1);
+    EXPECT_EQ(s.v2, p.v2);
+    EXPECT_EQ(s.cl, p.cl);
+    EXPECT_EQ(s.q, p.q);
+    EXPECT_EQ(s.fm, p.fm);
+    EXPECT_EQ(s.v_nk, p.v_nk);
+    EXPECT_EQ(s.cl_nk, p.cl_nk);
+    EXPECT_EQ(s.ke0, p.ke0);
+    EXPECT_EQ(s.ec50, p.s_ec50);
+    EXPECT_EQ(s.kon, p.s_kon);
+    EXPECT_DOUBLE_EQ(s.koff.value() * p.s_t12.value(), std::log(2.0));
+    EXPECT_EQ(s.dose_scale, patient.covariates.weight.value());
+    EXPECT_EQ(subjects.cl[k], p.cl.value());  // the kernel's array holds the same value
+  }
+  EXPECT_NE(subjects.at(0).cl, subjects.at(1).cl);  // two different patients
+}
+
 TEST(BatchPopulation, ClinicalSummaryIdenticalOnOneAndThreeThreads) {
   const Arm a = load_arm("glue2017");
   const auto outcomes = std::make_shared<const BatchOutcomes>(
