@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "cli/command.h"
+#include "core/dose_text.h"
 #include "core/check.h"
 #include "core/limits.h"
 #include "core/units.h"
@@ -37,41 +38,6 @@ struct Options {
   std::string data_dir;
 };
 
-struct ParsedDose {
-  double number = 0.0;
-  bool per_kg = false;
-};
-
-// "0.5mg/kg", "0.5 mg/kg", "35mg", "35 mg".
-core::Result<ParsedDose> parse_dose(std::string_view text) {
-  const char* begin = text.data();
-  const char* end = text.data() + text.size();
-  ParsedDose dose;
-  const auto [ptr, ec] = std::from_chars(begin, end, dose.number);
-  if (ec != std::errc() || ptr == begin) {
-    return core::fail(core::ErrorCode::InvalidArgument,
-                      "--dose: \"{}\" does not start with a number (expected e.g. 0.5mg/kg or "
-                      "35mg)",
-                      text);
-  }
-  std::string_view unit(ptr, static_cast<std::size_t>(end - ptr));
-  while (!unit.empty() && unit.front() == ' ') {
-    unit.remove_prefix(1);
-  }
-  if (unit == "mg/kg") {
-    dose.per_kg = true;
-  } else if (unit != "mg") {
-    return core::fail(core::ErrorCode::InvalidArgument,
-                      "--dose: unit \"{}\" is not mg/kg or mg (got \"{}\")", core::excerpt(unit),
-                      core::excerpt(text));
-  }
-  if (!std::isfinite(dose.number) || dose.number <= 0.0) {
-    return core::fail(core::ErrorCode::InvalidArgument, "--dose: must be > 0 (got \"{}\")",
-                      core::excerpt(text));
-  }
-  return dose;
-}
-
 int run(const Options& o) {
   const auto route = pd::parse_route(o.route);
   if (!route) {
@@ -79,7 +45,7 @@ int run(const Options& o) {
                          fmt::format("--route: \"{}\" is not one of iv, sc, im, in, po, sl",
                                      core::excerpt(o.route))});
   }
-  auto dose = parse_dose(o.dose);
+  const auto dose = core::parse_dose_quantity(o.dose, "--dose");
   if (!dose) {
     return report_error(dose.error());
   }
@@ -130,8 +96,15 @@ int run(const Options& o) {
   covariates.weight = core::Kilograms(o.weight_kg);
   const pd::KetamineParameters p = pd::individualize(*model, covariates);
   const core::Milligrams amount =
-      dose->per_kg ? core::MilligramsPerKilogram(dose->number) * covariates.weight
-                   : core::Milligrams(dose->number);
+      std::holds_alternative<core::MilligramsPerKilogram>(*dose)
+          ? std::get<core::MilligramsPerKilogram>(*dose) * covariates.weight
+          : std::get<core::Milligrams>(*dose);
+  if (auto ok = core::check_range("--dose", amount.value(), "mg",
+                                  {.low = 0.0, .high = core::limits::kMaxModelDoseMg},
+                                  core::ErrorCode::LimitExceeded);
+      !ok) {
+    return report_error(ok.error());
+  }
   const pd::Dose d{.time = core::Hours(0.0),
                    .route = *route,
                    .amount = amount,

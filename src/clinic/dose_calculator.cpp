@@ -1,5 +1,7 @@
 #include "clinic/dose_calculator.h"
 
+#include "core/dose_text.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -215,44 +217,14 @@ core::Result<DoseCalculation> calculate_dose(const Patient& patient, const DrugE
 
 core::Result<core::MilligramsPerKilogram> parse_dose_per_kg(std::string_view text,
                                                             std::string_view field) {
-  std::string compact;
-  for (char ch : text) {
-    if (ch != ' ') {
-      compact += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    }
-  }
-  if (!compact.empty() && compact.front() == '.') {
-    return core::fail(ErrorCode::Validation, "{}: write a leading zero, e.g. 0{} (got \"{}\")",
-                      field, compact, text);
-  }
-  double value = 0.0;
-  const char* begin = compact.data();
-  const char* end = compact.data() + compact.size();
-  const auto [ptr, ec] = std::from_chars(begin, end, value);
-  if (ec != std::errc() || ptr == begin) {
-    return core::fail(ErrorCode::Validation, "{}: \"{}\" is not a dose (expected e.g. 0.5mg/kg)",
-                      field, text);
-  }
-  const std::string_view unit(ptr, static_cast<std::size_t>(end - ptr));
-  if (unit == "mg/kg") {
-    if (!std::isfinite(value) || value <= 0.0) {
-      return core::fail(ErrorCode::Validation, "{}: must be > 0 mg/kg (got {} mg/kg)", field,
-                        display_number(value, 3));
-    }
-    return core::MilligramsPerKilogram(value);
-  }
-  if (unit.empty()) {
+  const core::DoseQuantity dose = KETAPATH_TRY(core::parse_dose_quantity(text, field));
+  if (const auto* total = std::get_if<core::Milligrams>(&dose)) {
     return core::fail(ErrorCode::Validation,
-                      "{}: give the unit, a weight-based dose in mg/kg (got \"{}\"; write {}mg/kg)",
-                      field, text, display_number(value, 3));
-  }
-  if (unit == "mg" || unit == "g" || unit == "mcg" || unit == "ug") {
-    return core::fail(ErrorCode::Validation,
-                      "{}: expected a weight-based dose in mg/kg, not a total amount (got {} {}); "
+                      "{}: expected a weight-based dose in mg/kg, not a total amount (got {} mg); "
                       "the total in mg is calculated from the weight",
-                      field, display_number(value, 3), unit);
+                      field, display_number(total->value(), 3));
   }
-  return core::fail(ErrorCode::Validation, "{}: expected the unit mg/kg (got \"{}\")", field, text);
+  return std::get<core::MilligramsPerKilogram>(dose);
 }
 
 }  // namespace ketapath::clinic

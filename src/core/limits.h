@@ -35,6 +35,10 @@ inline constexpr long long kMaxOutputPoints = 1'000'000;
 inline constexpr double kMaxSimulatedHours = 87'600.0;
 /// An IV infusion: 7 days.
 inline constexpr double kMaxInfusionMinutes = 10'080.0;
+/// The largest dose a model simulation takes (a design, `predict`): far above any clinical dose,
+/// low enough that every concentration stays a finite number.
+inline constexpr double kMaxModelDoseMg = 100'000.0;
+inline constexpr double kMaxModelDoseMgPerKg = 1'000.0;
 
 // ---- Trial designs ----
 /// Doses in one phase of a regimen (`count`, a times list; daily for 10 years fits).

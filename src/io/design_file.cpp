@@ -61,13 +61,27 @@ core::Result<population::PopulationSpec> parse_population(TableReader& root) {
   return spec;
 }
 
+// A value beyond a documented limit (core/limits.h) is refused (exit 3), a negative one malformed.
+core::Status bounded(TableReader& r, std::string_view key, double value, std::string_view unit,
+                     double limit) {
+  if (!(value >= 0.0)) {
+    return std::unexpected(
+        r.error(key, core::range_message("value", value, unit, core::non_negative())));
+  }
+  if (value > limit) {
+    core::Error e = r.error(key, core::range_message("value", value, unit, {.low = 0.0,
+                                                                              .high = limit}));
+    e.code = core::ErrorCode::LimitExceeded;
+    return std::unexpected(e);
+  }
+  return {};
+}
+
 core::Result<std::vector<core::Hours>> hours_list(TableReader& r, std::string_view key) {
   std::vector<core::Hours> out;
   if (const auto values = KETAPATH_TRY(r.numbers(key))) {
     for (double v : *values) {
-      if (v < 0.0) {
-        return std::unexpected(r.error(key, fmt::format("times must be >= 0 (got {})", v)));
-      }
+      KETAPATH_TRY(bounded(r, key, v, "h", core::limits::kMaxSimulatedHours));
       out.emplace_back(v);
     }
   }
@@ -169,17 +183,22 @@ core::Result<protocol::Phase> parse_phase(const toml::table& table, std::string_
   }
   phase.route = *parsed_route;
   int forms = 0;
+  const double per_kg_limit = core::limits::kMaxModelDoseMgPerKg;
+  const double mg_limit = core::limits::kMaxModelDoseMg;
   if (const auto v = KETAPATH_TRY(r.number("dose_mg_per_kg"))) {
+    KETAPATH_TRY(bounded(r, "dose_mg_per_kg", *v, "mg/kg", per_kg_limit));
     phase.doses = {protocol::DoseAmount::per_kg(core::MilligramsPerKilogram(*v))};
     ++forms;
   }
   if (const auto v = KETAPATH_TRY(r.number("dose_mg"))) {
+    KETAPATH_TRY(bounded(r, "dose_mg", *v, "mg", mg_limit));
     phase.doses = {protocol::DoseAmount::fixed(core::Milligrams(*v))};
     ++forms;
   }
   if (const auto v = KETAPATH_TRY(r.numbers("doses_mg_per_kg"))) {
     phase.doses.clear();
     for (double x : *v) {
+      KETAPATH_TRY(bounded(r, "doses_mg_per_kg", x, "mg/kg", per_kg_limit));
       phase.doses.push_back(protocol::DoseAmount::per_kg(core::MilligramsPerKilogram(x)));
     }
     ++forms;
@@ -187,6 +206,7 @@ core::Result<protocol::Phase> parse_phase(const toml::table& table, std::string_
   if (const auto v = KETAPATH_TRY(r.numbers("doses_mg"))) {
     phase.doses.clear();
     for (double x : *v) {
+      KETAPATH_TRY(bounded(r, "doses_mg", x, "mg", mg_limit));
       phase.doses.push_back(protocol::DoseAmount::fixed(core::Milligrams(x)));
     }
     ++forms;

@@ -504,7 +504,7 @@ core::Result<NmtranData> parse_nmtran(std::string_view text, std::string_view so
       const std::size_t column = header.covariate_columns[c];
       const std::optional<double> value =
           KETAPATH_TRY(row.number_in(header.names[column], fields[column]));
-      parsed.record.covariates.push_back(value.value_or(std::nan("")));
+      parsed.record.covariates.push_back(value);
     }
 
     const auto found = subject_of_id.find(*id);

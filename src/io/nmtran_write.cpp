@@ -109,9 +109,9 @@ std::string format_nmtran(const NmtranData& data) {
                          dose ? d.compartment : record.observed_compartment, evid, extras.mdv,
                          optional_number(extras.dv), dose ? number(d.interval.value()) : "0",
                          dose ? d.additional : 0, dose ? ss_item(d.steady_state) : 0);
-      for (const double value : record.covariates) {
+      for (const std::optional<double>& value : record.covariates) {
         out += ',';
-        out += std::isnan(value) ? std::string(".") : number(value);
+        out += value ? number(*value) : std::string(".");
       }
       out += '\n';
     }
@@ -162,7 +162,7 @@ std::optional<double> covariate_at(const pk::SubjectTimeline& subject, std::size
         (record.kind == pk::RecordKind::Reset || record.kind == pk::RecordKind::ResetAndDose)) {
       break;  // the next epoch has its own clock
     }
-    if (column >= record.covariates.size() || std::isnan(record.covariates[column])) {
+    if (column >= record.covariates.size() || !record.covariates[column]) {
       continue;
     }
     if (record.time >= time) {

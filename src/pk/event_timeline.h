@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -65,8 +66,9 @@ struct Record {
   int observed_compartment = 0;
   /// Position of the record in its source (a file's physical line, header = 1), for messages.
   std::size_t source_line = 0;
-  /// Values of the timeline's covariate columns on this record (NaN where missing).
-  std::vector<double> covariates;
+  /// Values of the timeline's covariate columns on this record (empty where the data set has
+  /// "." or nothing: missing is never a number).
+  std::vector<std::optional<double>> covariates;
 
   bool operator==(const Record&) const = default;
 };

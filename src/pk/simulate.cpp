@@ -1,6 +1,9 @@
 #include "pk/simulate.h"
 
+#include <cmath>
 #include <memory>
+
+#include <fmt/format.h>
 
 #include "pk/closed_form.h"
 #include "pk/engine.h"
@@ -53,6 +56,22 @@ core::Result<std::vector<OutputRow>> simulate(const ModelSpec& model,
     row.amounts.assign(s.state.data(), s.state.data() + structure.compartments);
     if (structure.ke0)
       row.ce = s.state[structure.compartments];
+    // Finite inputs can still overflow (CL = 1e308, V = 1e-308): a result that is not a number
+    // is a failed computation, never an output.
+    bool finite = std::isfinite(row.cp) && (!row.ce || std::isfinite(*row.ce));
+    for (const double a : row.amounts) {
+      finite = finite && std::isfinite(a);
+    }
+    if (!finite) {
+      const std::string where =
+          s.record_index < subject.records.size() && subject.records[s.record_index].source_line > 0
+              ? fmt::format("line {}: ", subject.records[s.record_index].source_line)
+              : std::string();
+      return core::fail(core::ErrorCode::Solver,
+                        "{}ID {} at TIME {}: the model's amounts or concentration are not finite "
+                        "numbers (they overflowed); check the scale of the doses and parameter values",
+                        where, subject.id, s.time);
+    }
     rows.push_back(std::move(row));
   }
   return rows;

@@ -127,6 +127,28 @@ TEST_F(HostileDesign, SubjectsAndInfusionsAreBounded) {
                  2, "infusion_min: must be a finite number");
 }
 
+// Found by review: assessment times and doses had no ceiling, so 1e308 hung (ratings) or
+// overflowed to an "inf mg" message without the file (doses).
+TEST_F(HostileDesign, AssessmentTimesAndDosesAreBounded) {
+  for (const char* key : {"ratings_h = [0, 3, 24, 72, ", "cadss_h = [", "vitals_h = ["}) {
+    expect_refused(
+        {"trial", mutate(key, std::string(key) + "1e308, "), "--replicates", "1"}, 3,
+        "must be 0-87600 h (got 1e+308 h)");
+  }
+  expect_refused({"trial", mutate("dose_mg_per_kg = 0.5", "dose_mg_per_kg = 1e308"),
+                  "--replicates", "1"},
+                 3, "dose_mg_per_kg: value must be 0-1000 mg/kg (got 1e+308 mg/kg)");
+  expect_refused({"trial", mutate("dose_mg_per_kg = 0.5", "dose_mg_per_kg = -0.5"),
+                  "--replicates", "1"},
+                 2, "dose_mg_per_kg: value must be >= 0 mg/kg (got -0.5 mg/kg)");
+}
+
+TEST(HostileInput, FiniteInputThatOverflowsIsRefusedNotPrinted) {
+  expect_refused({"predict", "--route", "iv", "--dose", "1e308mg"}, 3,
+                 "--dose must be 0-100000 mg (got 1e+308 mg)");
+  expect_refused({"predict", "--route", "iv", "--dose", "1e300mg/kg"}, 3, "--dose must be 0-100000");
+}
+
 TEST_F(HostileDesign, NmtranAddlIsBounded) {
   const fs::path path = dir_ / "addl.csv";
   std::ofstream(path) << "ID,TIME,AMT,II,ADDL,EVID\n1,0,100,1,999999999,1\n1,1,.,.,.,0\n";
@@ -135,6 +157,19 @@ TEST_F(HostileDesign, NmtranAddlIsBounded) {
       path.string() +
           ":2: ADDL: \"999999999\" must be at most 100000 additional "
           "doses on one record (a limit of docs/limits.md)");
+}
+
+TEST_F(HostileDesign, SimulationThatOverflowsIsAFailureNotOutput) {
+  const fs::path path = dir_ / "dose.csv";
+  std::ofstream(path) << "ID,TIME,AMT,EVID\n1,0,1e308,1\n1,1,.,0\n";
+  const RunResult r = run_ketapath(
+      {"simulate", "--model", "one_cmt", "--param", "CL=1e308,V=1e-308", "--data", path.string()});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find(path.string() + ":3: ID 1 at TIME 1: the model's amounts or concentration "
+                                       "are not finite numbers"),
+            std::string::npos)
+      << r.err;
 }
 
 }  // namespace
