@@ -53,50 +53,85 @@ std::string fmt_tick(double v) {
   return fmt::format("{:g}", v);
 }
 
-std::string header(std::string_view title) {
-  return fmt::format(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} "
-      "{1}\" font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" "
-      "fill=\"white\"/>\n<text x=\"{2}\" y=\"24\" font-size=\"15\" "
-      "font-weight=\"bold\">{3}</text>\n",
-      kWidth, kHeight, kLeft, xml_escape(title));
+core::SvgElement mark(std::string tag, std::vector<core::SvgAttribute> attributes,
+                      std::string text = "") {
+  return {.tag = std::move(tag),
+          .attributes = std::move(attributes),
+          .text = std::move(text),
+          .children = {},
+          .line_break = true};
 }
 
-// Axes, grid and labels; returns the SVG and sets the tick-extended ranges.
-std::string axes(Range& x, Range& y, std::string_view x_label, std::string_view y_label,
-                 bool x_ticks) {
+std::string px(double v) {
+  return core::svg_pixel(v);
+}
+
+std::string num(double v) {
+  return core::svg_number(v);
+}
+
+core::Chart canvas(std::string_view title) {
+  core::Chart chart{.width = kWidth,
+                    .height = kHeight,
+                    .attributes = {{"font-family", "sans-serif"}, {"font-size", "12"}},
+                    .marks = {}};
+  chart.marks.push_back(mark("rect", {{"width", "100%"}, {"height", "100%"}, {"fill", "white"}}));
+  chart.marks.push_back(
+      mark("text", {{"x", num(kLeft)}, {"y", "24"}, {"font-size", "15"}, {"font-weight", "bold"}},
+           std::string(title)));
+  return chart;
+}
+
+// Axes, grid and labels; appends the marks and sets the tick-extended ranges.
+void axes(core::Chart& chart, Range& x, Range& y, std::string_view x_label,
+          std::string_view y_label, bool x_ticks) {
   const double plot_w = kWidth - kLeft - kRight;
   const double plot_h = kHeight - kTop - kBottom;
-  std::string out;
+  auto& out = chart.marks;
   const auto yt = nice_ticks(y.lo, y.hi);
   y.lo = std::min(y.lo, yt.front());
   y.hi = std::max(y.hi, yt.back());
   for (double t : yt) {
     const double py = kTop + plot_h * (1.0 - (t - y.lo) / (y.hi - y.lo));
-    out += fmt::format(
-        "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#e0e0e0\"/>\n"
-        "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n",
-        kLeft, py, kLeft + plot_w, py, kLeft - 6, py + 4, fmt_tick(t));
+    out.push_back(mark("line", {{"x1", px(kLeft)},
+                                {"y1", px(py)},
+                                {"x2", px(kLeft + plot_w)},
+                                {"y2", px(py)},
+                                {"stroke", "#e0e0e0"}}));
+    out.push_back(mark("text", {{"x", px(kLeft - 6)}, {"y", px(py + 4)}, {"text-anchor", "end"}},
+                       fmt_tick(t)));
   }
   if (x_ticks) {
     const auto xt = nice_ticks(x.lo, x.hi);
     x.lo = std::min(x.lo, xt.front());
     x.hi = std::max(x.hi, xt.back());
     for (double t : xt) {
-      const double px = kLeft + plot_w * (t - x.lo) / (x.hi - x.lo);
-      out += fmt::format(
-          "<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"#e0e0e0\"/>\n"
-          "<text x=\"{0:.1f}\" y=\"{3:.1f}\" text-anchor=\"middle\">{4}</text>\n",
-          px, kTop, kTop + plot_h, kTop + plot_h + 16, fmt_tick(t));
+      const double p = kLeft + plot_w * (t - x.lo) / (x.hi - x.lo);
+      out.push_back(mark("line", {{"x1", px(p)},
+                                  {"y1", px(kTop)},
+                                  {"x2", px(p)},
+                                  {"y2", px(kTop + plot_h)},
+                                  {"stroke", "#e0e0e0"}}));
+      out.push_back(mark("text",
+                         {{"x", px(p)}, {"y", px(kTop + plot_h + 16)}, {"text-anchor", "middle"}},
+                         fmt_tick(t)));
     }
   }
-  out += fmt::format(
-      "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#333\"/>\n"
-      "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n"
-      "<text x=\"16\" y=\"{}\" text-anchor=\"middle\" transform=\"rotate(-90 16 {})\">{}</text>\n",
-      kLeft, kTop, plot_w, plot_h, kLeft + plot_w / 2, kHeight - 18, xml_escape(x_label),
-      kTop + plot_h / 2, kTop + plot_h / 2, xml_escape(y_label));
-  return out;
+  out.push_back(mark("rect", {{"x", num(kLeft)},
+                              {"y", num(kTop)},
+                              {"width", num(plot_w)},
+                              {"height", num(plot_h)},
+                              {"fill", "none"},
+                              {"stroke", "#333"}}));
+  out.push_back(mark(
+      "text", {{"x", num(kLeft + plot_w / 2)}, {"y", num(kHeight - 18)}, {"text-anchor", "middle"}},
+      std::string(x_label)));
+  out.push_back(mark("text",
+                     {{"x", "16"},
+                      {"y", num(kTop + plot_h / 2)},
+                      {"text-anchor", "middle"},
+                      {"transform", fmt::format("rotate(-90 16 {})", kTop + plot_h / 2)}},
+                     std::string(y_label)));
 }
 
 }  // namespace
@@ -131,33 +166,7 @@ std::vector<double> nice_ticks(double lo, double hi, int target) {
   return ticks;
 }
 
-std::string xml_escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-std::string render_svg(const LinePlot& plot) {
+core::Chart chart_of(const LinePlot& plot) {
   Range x;
   Range y;
   for (const Series& s : plot.series) {
@@ -170,14 +179,15 @@ std::string render_svg(const LinePlot& plot) {
   }
   x.settle();
   y.settle();
-  std::string out = header(plot.title);
-  out += axes(x, y, plot.x_label, plot.y_label, true);
+  core::Chart chart = canvas(plot.title);
+  axes(chart, x, y, plot.x_label, plot.y_label, true);
+  auto& out = chart.marks;
   const double plot_w = kWidth - kLeft - kRight;
   const double plot_h = kHeight - kTop - kBottom;
-  const auto px = [&](double v) {
+  const auto sx = [&](double v) {
     return kLeft + plot_w * (v - x.lo) / (x.hi - x.lo);
   };
-  const auto py = [&](double v) {
+  const auto sy = [&](double v) {
     return kTop + plot_h * (1.0 - (v - y.lo) / (y.hi - y.lo));
   };
   for (std::size_t i = 0; i < plot.series.size(); ++i) {
@@ -186,15 +196,15 @@ std::string render_svg(const LinePlot& plot) {
       std::string points;
       for (std::size_t j = 0; j < s.x.size(); ++j) {
         if (std::isfinite(s.hi[j]))
-          points += fmt::format("{:.1f},{:.1f} ", px(s.x[j]), py(s.hi[j]));
+          points += fmt::format("{:.1f},{:.1f} ", sx(s.x[j]), sy(s.hi[j]));
       }
       for (std::size_t j = s.x.size(); j-- > 0;) {
         if (std::isfinite(s.lo[j]))
-          points += fmt::format("{:.1f},{:.1f} ", px(s.x[j]), py(s.lo[j]));
+          points += fmt::format("{:.1f},{:.1f} ", sx(s.x[j]), sy(s.lo[j]));
       }
-      out += fmt::format(
-          "<polygon points=\"{}\" fill=\"{}\" fill-opacity=\"0.18\" stroke=\"none\"/>\n", points,
-          colour(i));
+      out.push_back(mark(
+          "polygon",
+          {{"points", points}, {"fill", colour(i)}, {"fill-opacity", "0.18"}, {"stroke", "none"}}));
     }
     std::string path;
     bool pen_down = false;
@@ -203,63 +213,83 @@ std::string render_svg(const LinePlot& plot) {
         pen_down = false;
         continue;
       }
-      path += fmt::format("{}{:.1f},{:.1f} ", pen_down ? "L" : "M", px(s.x[j]), py(s.y[j]));
+      path += fmt::format("{}{:.1f},{:.1f} ", pen_down ? "L" : "M", sx(s.x[j]), sy(s.y[j]));
       pen_down = true;
-      out += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"2.5\" fill=\"{}\"/>\n",
-                         px(s.x[j]), py(s.y[j]), colour(i));
+      out.push_back(mark(
+          "circle",
+          {{"cx", px(sx(s.x[j]))}, {"cy", px(sy(s.y[j]))}, {"r", "2.5"}, {"fill", colour(i)}}));
     }
-    out += fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"/>\n", path,
-                       colour(i));
+    out.push_back(mark(
+        "path", {{"d", path}, {"fill", "none"}, {"stroke", colour(i)}, {"stroke-width", "2"}}));
     const double ly = kTop + 10 + 18.0 * static_cast<double>(i);
-    out += fmt::format(
-        "<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{2:.1f}\" y2=\"{1:.1f}\" stroke=\"{3}\" "
-        "stroke-width=\"3\"/>\n<text x=\"{4:.1f}\" y=\"{5:.1f}\">{6}</text>\n",
-        kWidth - kRight + 12, ly, kWidth - kRight + 32, colour(i), kWidth - kRight + 38, ly + 4,
-        xml_escape(s.name));
+    out.push_back(mark("line", {{"x1", px(kWidth - kRight + 12)},
+                                {"y1", px(ly)},
+                                {"x2", px(kWidth - kRight + 32)},
+                                {"y2", px(ly)},
+                                {"stroke", colour(i)},
+                                {"stroke-width", "3"}}));
+    out.push_back(mark("text", {{"x", px(kWidth - kRight + 38)}, {"y", px(ly + 4)}}, s.name));
   }
-  return out + "</svg>\n";
+  return chart;
 }
 
-std::string render_svg(const BarChart& chart) {
+core::Chart chart_of(const BarChart& bars) {
   Range x{0.0, 1.0};
   Range y;
   y.add(0.0);
-  for (const Bar& b : chart.bars) {
+  for (const Bar& b : bars.bars) {
     y.add(b.value);
     y.add(b.lo);
     y.add(b.hi);
   }
   y.settle();
-  std::string out = header(chart.title);
-  out += axes(x, y, "", chart.y_label, false);
+  core::Chart chart = canvas(bars.title);
+  axes(chart, x, y, "", bars.y_label, false);
+  auto& out = chart.marks;
   const double plot_w = kWidth - kLeft - kRight;
   const double plot_h = kHeight - kTop - kBottom;
-  const auto py = [&](double v) {
+  const auto sy = [&](double v) {
     return kTop + plot_h * (1.0 - (v - y.lo) / (y.hi - y.lo));
   };
-  const double slot = plot_w / static_cast<double>(std::max<std::size_t>(1, chart.bars.size()));
-  for (std::size_t i = 0; i < chart.bars.size(); ++i) {
-    const Bar& b = chart.bars[i];
+  const double slot = plot_w / static_cast<double>(std::max<std::size_t>(1, bars.bars.size()));
+  for (std::size_t i = 0; i < bars.bars.size(); ++i) {
+    const Bar& b = bars.bars[i];
     const double cx = kLeft + slot * (static_cast<double>(i) + 0.5);
     const double w = slot * 0.6;
     if (std::isfinite(b.value)) {
-      const double top = py(std::max(0.0, b.value));
-      const double bottom = py(std::min(0.0, b.value));
-      out += fmt::format(
-          "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\"/>\n",
-          cx - w / 2, top, w, bottom - top, colour(0));
+      const double top = sy(std::max(0.0, b.value));
+      const double bottom = sy(std::min(0.0, b.value));
+      out.push_back(mark("rect", {{"x", px(cx - w / 2)},
+                                  {"y", px(top)},
+                                  {"width", px(w)},
+                                  {"height", px(bottom - top)},
+                                  {"fill", colour(0)}}));
     }
     if (std::isfinite(b.lo) && std::isfinite(b.hi)) {
-      out += fmt::format(
-          "<path d=\"M{0:.1f},{1:.1f} L{0:.1f},{2:.1f} M{3:.1f},{1:.1f} L{4:.1f},{1:.1f} "
-          "M{3:.1f},{2:.1f} L{4:.1f},{2:.1f}\" stroke=\"#333\" stroke-width=\"1.5\"/>\n",
-          cx, py(b.lo), py(b.hi), cx - w / 5, cx + w / 5);
+      out.push_back(mark(
+          "path",
+          {{"d", fmt::format("M{0:.1f},{1:.1f} L{0:.1f},{2:.1f} M{3:.1f},{1:.1f} L{4:.1f},{1:.1f} "
+                             "M{3:.1f},{2:.1f} L{4:.1f},{2:.1f}",
+                             cx, sy(b.lo), sy(b.hi), cx - w / 5, cx + w / 5)},
+           {"stroke", "#333"},
+           {"stroke-width", "1.5"}}));
     }
-    out += fmt::format(
-        "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" font-size=\"10\">{}</text>\n", cx,
-        kHeight - kBottom + 16, xml_escape(b.label));
+    out.push_back(mark("text",
+                       {{"x", px(cx)},
+                        {"y", px(kHeight - kBottom + 16)},
+                        {"text-anchor", "middle"},
+                        {"font-size", "10"}},
+                       b.label));
   }
-  return out + "</svg>\n";
+  return chart;
+}
+
+std::string render_svg(const LinePlot& plot) {
+  return core::render_svg(chart_of(plot));
+}
+
+std::string render_svg(const BarChart& chart) {
+  return core::render_svg(chart_of(chart));
 }
 
 }  // namespace ketapath::io

@@ -1,6 +1,7 @@
 #pragma once
-// A small SVG plot writer with no dependencies: line plots with shaded interval bands, and bar
-// charts with interval whiskers. Output is a complete standalone SVG document (UTF-8).
+// Trial figures: line plots with shaded interval bands, and bar charts with interval whiskers,
+// laid out as a core::Chart (the one chart description) and written by core::render_svg (the one
+// SVG writer). Output is a complete standalone SVG document (UTF-8).
 //
 // Example:
 //   io::LinePlot plot{.title = "Reduction", .x_label = "h", .y_label = "fraction"};
@@ -10,6 +11,8 @@
 
 #include <string>
 #include <vector>
+
+#include "core/svg.h"
 
 namespace ketapath::io {
 
@@ -44,9 +47,12 @@ struct BarChart {
 /// Axis ticks at 1, 2 or 5 x 10^k covering [lo, hi] with about `target` intervals.
 std::vector<double> nice_ticks(double lo, double hi, int target = 5);
 
-/// Escapes &, <, >, " and ' for SVG text and attributes.
-std::string xml_escape(std::string_view text);
+/// The chart descriptions (core::Chart) of a line plot and a bar chart: the layout lives here,
+/// the writing in core::render_svg.
+core::Chart chart_of(const LinePlot& plot);
+core::Chart chart_of(const BarChart& chart);
 
+/// core::render_svg(chart_of(...)).
 std::string render_svg(const LinePlot& plot);
 std::string render_svg(const BarChart& chart);
 

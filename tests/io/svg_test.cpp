@@ -23,7 +23,7 @@ TEST(Svg, NiceTicksAreOneTwoFiveSteps) {
 }
 
 TEST(Svg, EscapesMarkup) {
-  EXPECT_EQ(xml_escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+  EXPECT_EQ(core::xml_escape("a<b & \"c\" 'd'"), "a&lt;b &amp; &quot;c&quot; 'd'");
 }
 
 TEST(Svg, LinePlotDrawsOneBandAndLinePerSeriesAndBreaksAtNaN) {
