@@ -12,7 +12,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "clinic/service.h"
+#include "clinic/service/service.h"
 #include "core/error.h"
 #include "store/database.h"
 

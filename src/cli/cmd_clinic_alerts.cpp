@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include "cli/clinic_commands.h"
-#include "clinic/json.h"
+#include "clinic/json/json.h"
 
 namespace ketapath::cli::clinic_cli {
 namespace {

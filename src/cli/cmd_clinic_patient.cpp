@@ -4,9 +4,9 @@
 #include <fmt/format.h>
 
 #include "cli/clinic_commands.h"
-#include "clinic/dose_calculator.h"
-#include "clinic/json.h"
-#include "clinic/scales.h"
+#include "clinic/domain/dose_calculator.h"
+#include "clinic/json/json.h"
+#include "clinic/domain/scales.h"
 
 namespace ketapath::cli::clinic_cli {
 namespace {

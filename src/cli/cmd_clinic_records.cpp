@@ -5,9 +5,9 @@
 #include <fmt/format.h>
 
 #include "cli/clinic_commands.h"
-#include "clinic/demo.h"
-#include "clinic/json.h"
-#include "clinic/report.h"
+#include "clinic/service/demo.h"
+#include "clinic/json/json.h"
+#include "clinic/service/report.h"
 #include "core/private_file.h"
 
 namespace ketapath::cli::clinic_cli {

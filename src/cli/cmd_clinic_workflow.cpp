@@ -8,8 +8,8 @@
 #include <fmt/format.h>
 
 #include "cli/clinic_commands.h"
-#include "clinic/dose_calculator.h"
-#include "clinic/json.h"
+#include "clinic/domain/dose_calculator.h"
+#include "clinic/json/json.h"
 
 namespace ketapath::cli::clinic_cli {
 namespace {

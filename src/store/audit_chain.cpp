@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
-#include "clinic/time.h"
+#include "clinic/domain/time.h"
 #include "store/row_evidence.h"
 
 namespace ketapath::store::audit {

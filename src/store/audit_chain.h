@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "clinic/audit.h"
+#include "clinic/domain/audit.h"
 #include "store/crypto.h"
 #include "store/sql/connection.h"
 

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "clinic/ports.h"
+#include "clinic/service/ports.h"
 
 namespace ketapath::store {
 

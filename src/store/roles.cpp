@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include "clinic/json.h"
+#include "clinic/json/json.h"
 #include "store/sql_database.h"
 
 namespace ketapath::store {

@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include "clinic/memory_store.h"
-#include "clinic/service.h"
+#include "store/memory/memory_store.h"
+#include "clinic/service/service.h"
 #include "fixtures.h"
 
 namespace ketapath::clinic {

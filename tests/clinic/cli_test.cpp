@@ -18,7 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "clinic/service.h"
+#include "clinic/service/service.h"
 #include "support/shell.h"
 
 namespace {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "clinic/course_templates.h"
+#include "clinic/domain/course_templates.h"
 #include "fixtures.h"
 
 namespace ketapath::clinic {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "clinic/dose_calculator.h"
+#include "clinic/domain/dose_calculator.h"
 #include "fixtures.h"
 
 namespace ketapath::clinic {

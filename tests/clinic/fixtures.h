@@ -3,9 +3,9 @@
 
 #include <gtest/gtest.h>
 
-#include "clinic/patient.h"
-#include "clinic/service.h"
-#include "clinic/time.h"
+#include "clinic/domain/patient.h"
+#include "clinic/service/service.h"
+#include "clinic/domain/time.h"
 #include "support/must.h"
 
 namespace ketapath::clinic::testing {

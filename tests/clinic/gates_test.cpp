@@ -3,11 +3,11 @@
 
 #include <gtest/gtest.h>
 
-#include "clinic/bounds.h"
-#include "clinic/clearance.h"
-#include "clinic/dose_calculator.h"
-#include "clinic/memory_store.h"
-#include "clinic/service.h"
+#include "clinic/domain/bounds.h"
+#include "clinic/domain/clearance.h"
+#include "clinic/domain/dose_calculator.h"
+#include "store/memory/memory_store.h"
+#include "clinic/service/service.h"
 #include "fixtures.h"
 
 namespace ketapath::clinic {

@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-#include "clinic/json.h"
+#include "clinic/json/json.h"
 #include "core/limits.h"
 
 namespace ketapath::clinic {

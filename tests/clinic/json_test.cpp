@@ -1,6 +1,6 @@
 // JSON forms: the example files read, round trips, and strict errors naming the path.
 
-#include "clinic/json.h"
+#include "clinic/json/json.h"
 
 #include <fstream>
 #include <sstream>

@@ -1,11 +1,11 @@
 // Report and demo: the SVG chart carries the data, and the demo is deterministic and valid.
 
-#include "clinic/report.h"
+#include "clinic/service/report.h"
 
 #include <gtest/gtest.h>
 
-#include "clinic/demo.h"
-#include "clinic/memory_store.h"
+#include "clinic/service/demo.h"
+#include "store/memory/memory_store.h"
 #include "fixtures.h"
 
 namespace ketapath::clinic {

@@ -1,6 +1,6 @@
 // Response: baseline, responder (>= 50%), remission bands, trend and the maintenance suggestion.
 
-#include "clinic/response.h"
+#include "clinic/domain/response.h"
 
 #include <gtest/gtest.h>
 

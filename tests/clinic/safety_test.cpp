@@ -1,6 +1,6 @@
 // Safety thresholds: caution before dosing, pause and stop during and after, SpO2 in any phase.
 
-#include "clinic/safety.h"
+#include "clinic/domain/safety.h"
 
 #include <gtest/gtest.h>
 

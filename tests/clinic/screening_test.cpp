@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "clinic/screen.h"
+#include "clinic/domain/screen.h"
 #include "fixtures.h"
 
 namespace ketapath::clinic {

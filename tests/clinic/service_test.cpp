@@ -1,12 +1,12 @@
 // ClinicService over the in-memory store: one audited transaction per write, nothing stored on a
 // refusal or a failed commit, and the course/session/alert wiring.
 
-#include "clinic/service.h"
+#include "clinic/service/service.h"
 
 #include <gtest/gtest.h>
 
-#include "clinic/json.h"
-#include "clinic/memory_store.h"
+#include "clinic/json/json.h"
+#include "store/memory/memory_store.h"
 #include "fixtures.h"
 
 namespace ketapath::clinic {

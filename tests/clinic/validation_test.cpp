@@ -1,10 +1,10 @@
 // Every input rule of validation.h and scales.h, each with the field, value and unit in the error.
 
-#include "clinic/validation.h"
+#include "clinic/domain/validation.h"
 
 #include <gtest/gtest.h>
 
-#include "clinic/scales.h"
+#include "clinic/domain/scales.h"
 #include "fixtures.h"
 
 namespace ketapath::clinic {

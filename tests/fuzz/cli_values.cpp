@@ -3,17 +3,17 @@
 // the whole input as its value.
 #include <string>
 
-#include "clinic/alert.h"
-#include "clinic/audit.h"
-#include "clinic/course.h"
-#include "clinic/dose.h"
-#include "clinic/dose_calculator.h"
-#include "clinic/drug_library.h"
-#include "clinic/patient.h"
-#include "clinic/scales.h"
-#include "clinic/screening.h"
-#include "clinic/session.h"
-#include "clinic/time.h"
+#include "clinic/domain/alert.h"
+#include "clinic/domain/audit.h"
+#include "clinic/domain/course.h"
+#include "clinic/domain/dose.h"
+#include "clinic/domain/dose_calculator.h"
+#include "clinic/domain/drug_library.h"
+#include "clinic/domain/patient.h"
+#include "clinic/domain/scales.h"
+#include "clinic/domain/screening.h"
+#include "clinic/domain/session.h"
+#include "clinic/domain/time.h"
 #include "fuzz/fuzz_support.h"
 
 namespace {

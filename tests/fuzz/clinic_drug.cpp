@@ -1,6 +1,6 @@
 // Drug library entry JSON (`clinic drug set FILE`): parse, read, validate.
-#include "clinic/drug_library.h"
-#include "clinic/json.h"
+#include "clinic/domain/drug_library.h"
+#include "clinic/json/json.h"
 #include "fuzz/fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "clinic/json.h"
-#include "clinic/validation.h"
+#include "clinic/json/json.h"
+#include "clinic/domain/validation.h"
 #include "fuzz/fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -2,8 +2,8 @@
 // patient with a primary GAD diagnosis against the answers.
 #include <chrono>
 
-#include "clinic/json.h"
-#include "clinic/screen.h"
+#include "clinic/json/json.h"
+#include "clinic/domain/screen.h"
 #include "fuzz/fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

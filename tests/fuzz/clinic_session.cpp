@@ -2,8 +2,8 @@
 // before it stores a session.
 #include <chrono>
 
-#include "clinic/json.h"
-#include "clinic/validation.h"
+#include "clinic/json/json.h"
+#include "clinic/domain/validation.h"
 #include "fuzz/fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -1,6 +1,6 @@
 // Settings JSON (`clinic settings set dosing_policy|safety_thresholds|screening_policy FILE`, and
 // the same text when the service reads a stored setting back): each reader on the same input.
-#include "clinic/json.h"
+#include "clinic/json/json.h"
 #include "fuzz/fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

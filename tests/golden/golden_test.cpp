@@ -21,10 +21,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include "clinic/demo.h"
-#include "clinic/report.h"
-#include "clinic/service.h"
-#include "clinic/time.h"
+#include "clinic/service/demo.h"
+#include "clinic/service/report.h"
+#include "clinic/service/service.h"
+#include "clinic/domain/time.h"
 #include "store/open.h"
 #include "support/must.h"
 #include "support/shell.h"

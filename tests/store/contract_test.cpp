@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "clinic/json.h"
+#include "clinic/json/json.h"
 #include "store/harnesses.h"
 
 namespace ketapath::store::testing {

@@ -5,7 +5,7 @@
 #include <memory>
 #include <optional>
 
-#include "clinic/memory_store.h"
+#include "store/memory/memory_store.h"
 #include "store/test_databases.h"
 
 namespace ketapath::store::testing {

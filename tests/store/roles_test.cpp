@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "clinic/service.h"
+#include "clinic/service/service.h"
 #include "store/postgres/pg_connection.h"
 #include "store/test_databases.h"
 

@@ -1,4 +1,4 @@
-#include "clinic/alert.h"
+#include "clinic/domain/alert.h"
 #include "store/repositories/repositories.h"
 
 namespace ketapath::store::repositories {

@@ -1,4 +1,4 @@
-#include "clinic/clearance.h"
+#include "clinic/domain/clearance.h"
 #include "store/repositories/repositories.h"
 
 namespace ketapath::store::repositories {

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "clinic/time.h"
+#include "clinic/domain/time.h"
 #include "store/sql/connection.h"
 
 namespace ketapath::store::repositories {

@@ -1,4 +1,4 @@
-#include "clinic/course.h"
+#include "clinic/domain/course.h"
 #include "store/repositories/repositories.h"
 
 namespace ketapath::store::repositories {

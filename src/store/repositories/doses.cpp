@@ -1,6 +1,6 @@
 #include <nlohmann/json.hpp>
 
-#include "clinic/dose.h"
+#include "clinic/domain/dose.h"
 #include "store/repositories/repositories.h"
 
 namespace ketapath::store::repositories {

@@ -1,6 +1,6 @@
 #include <nlohmann/json.hpp>
 
-#include "clinic/drug_library.h"
+#include "clinic/domain/drug_library.h"
 #include "store/repositories/repositories.h"
 
 namespace ketapath::store::repositories {

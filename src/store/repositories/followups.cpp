@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "clinic/assessment.h"
+#include "clinic/domain/assessment.h"
 #include "store/repositories/repositories.h"
 
 namespace ketapath::store::repositories {

@@ -1,4 +1,4 @@
-#include "clinic/patient.h"
+#include "clinic/domain/patient.h"
 #include "store/repositories/repositories.h"
 
 namespace ketapath::store::repositories {

@@ -2,7 +2,7 @@
 // Internal: the SQL implementations of the clinic's repository ports. One set per transaction;
 // each works on the transaction's connection and marks it written on every change.
 
-#include "clinic/ports.h"
+#include "clinic/service/ports.h"
 #include "store/repositories/common.h"
 
 namespace ketapath::store::repositories {

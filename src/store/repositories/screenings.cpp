@@ -1,7 +1,7 @@
 #include <nlohmann/json.hpp>
 
-#include "clinic/json.h"
-#include "clinic/screening.h"
+#include "clinic/json/json.h"
+#include "clinic/domain/screening.h"
 #include "store/repositories/repositories.h"
 
 namespace ketapath::store::repositories {

@@ -1,6 +1,6 @@
 #include <nlohmann/json.hpp>
 
-#include "clinic/session.h"
+#include "clinic/domain/session.h"
 #include "store/repositories/repositories.h"
 
 namespace ketapath::store::repositories {

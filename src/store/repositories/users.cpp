@@ -1,4 +1,4 @@
-#include "clinic/user.h"
+#include "clinic/domain/user.h"
 #include "store/repositories/repositories.h"
 
 namespace ketapath::store::repositories {

@@ -1,0 +1,413 @@
+#include "clinic/service/report.h"
+
+#include <algorithm>
+#include <array>
+
+#include "clinic/domain/dose_calculator.h"
+
+namespace ketapath::clinic {
+namespace {
+
+std::string escape(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+struct Band {
+  int upper;  // inclusive
+  const char* colour;
+};
+
+// Severity bands to shade (clinic-practice.md section 5), light to dark.
+std::vector<Band> bands_for(Scale scale) {
+  switch (scale) {
+    case Scale::Gad7:
+      return {{4, "#e8f5e9"}, {9, "#fffde7"}, {14, "#fff3e0"}, {21, "#ffebee"}};
+    case Scale::Phq9:
+      return {{4, "#e8f5e9"}, {9, "#fffde7"}, {14, "#fff3e0"}, {19, "#fbe9e7"}, {27, "#ffebee"}};
+    case Scale::HamA:
+      return {{7, "#e8f5e9"}, {14, "#fffde7"}, {23, "#fff3e0"}, {56, "#ffebee"}};
+    case Scale::Lsas:
+      return {{29, "#e8f5e9"}, {54, "#fffde7"}, {79, "#fff3e0"}, {144, "#ffebee"}};
+    case Scale::Fq:
+    case Scale::Cadss:
+      return {};
+  }
+  return {};
+}
+
+// A table row in Markdown or HTML.
+std::string row(const std::vector<std::string>& cells, ReportFormat f, bool header = false) {
+  std::string out;
+  if (f == ReportFormat::Markdown) {
+    out = "|";
+    for (const auto& c : cells) {
+      out += " " + c + " |";
+    }
+    out += "\n";
+    if (header) {
+      out += "|";
+      for (std::size_t i = 0; i < cells.size(); ++i) {
+        out += " --- |";
+      }
+      out += "\n";
+    }
+    return out;
+  }
+  out = "<tr>";
+  for (const auto& c : cells) {
+    out += fmt::format("<{0}>{1}</{0}>", header ? "th" : "td", escape(c));
+  }
+  return out + "</tr>\n";
+}
+
+std::string heading(const std::string& text, int level, ReportFormat f) {
+  if (f == ReportFormat::Markdown) {
+    return fmt::format("\n{} {}\n\n", std::string(static_cast<std::size_t>(level), '#'), text);
+  }
+  return fmt::format("<h{0}>{1}</h{0}>\n", level, escape(text));
+}
+
+std::string paragraph(const std::string& text, ReportFormat f) {
+  return f == ReportFormat::Markdown ? text + "\n\n" : "<p>" + escape(text) + "</p>\n";
+}
+
+std::string table(const std::vector<std::string>& header,
+                  const std::vector<std::vector<std::string>>& rows, ReportFormat f) {
+  std::string out = f == ReportFormat::Html ? "<table>\n" : "";
+  out += row(header, f, true);
+  for (const auto& r : rows) {
+    out += row(r, f);
+  }
+  return out + (f == ReportFormat::Html ? "</table>\n" : "\n");
+}
+
+}  // namespace
+
+std::string score_chart_svg(const ResponseSummary& r) {
+  if (!r.baseline) {
+    return "";
+  }
+  const ScaleDefinition& def = scale_definition(r.scale);
+  constexpr double kW = 560, kH = 240, kLeft = 44, kRight = 16, kTop = 24, kBottom = 36;
+  const double plot_w = kW - kLeft - kRight;
+  const double plot_h = kH - kTop - kBottom;
+  std::vector<int> totals{*r.baseline};
+  for (const auto& p : r.trajectory) {
+    totals.push_back(p.total);
+  }
+  const int n = static_cast<int>(totals.size());
+  const double ymax = def.total_max;
+  const auto x = [&](int i) {
+    return kLeft + (n == 1 ? plot_w / 2 : plot_w * i / (n - 1));
+  };
+  const auto y = [&](double v) {
+    return kTop + plot_h * (1.0 - v / ymax);
+  };
+  std::string svg = fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} "
+      "{1}\" font-family=\"sans-serif\" font-size=\"11\" role=\"img\" aria-label=\"{2} scores\">\n",
+      kW, kH, def.name);
+  int lower = 0;
+  for (const Band& b : bands_for(r.scale)) {
+    svg += fmt::format(
+        "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\"/>\n", kLeft,
+        y(b.upper), plot_w, y(lower) - y(b.upper), b.colour);
+    svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" fill=\"#888\">{}</text>\n",
+                       kLeft + plot_w - 4 - 60, y(b.upper) + 11,
+                       escape(severity_band(r.scale, b.upper)));
+    lower = b.upper + 1;
+  }
+  svg += fmt::format(
+      "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"none\" "
+      "stroke=\"#999\"/>\n",
+      kLeft, kTop, plot_w, plot_h);
+  for (int t = 0; t <= 4; ++t) {
+    const double v = ymax * t / 4.0;
+    svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n", kLeft - 4,
+                       y(v) + 4, display_number(v, 0));
+  }
+  const double base = *r.baseline;
+  svg += fmt::format(
+      "<line x1=\"{0:.1f}\" x2=\"{1:.1f}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\" stroke=\"#555\" "
+      "stroke-dasharray=\"4 3\"/><text x=\"{0:.1f}\" y=\"{3:.1f}\" fill=\"#555\">baseline "
+      "{4}</text>\n",
+      kLeft + 2, kLeft + plot_w, y(base), y(base) - 3, *r.baseline);
+  if (r.scale != Scale::Cadss) {
+    svg += fmt::format(
+        "<line x1=\"{0:.1f}\" x2=\"{1:.1f}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\" stroke=\"#2e7d32\" "
+        "stroke-dasharray=\"2 3\"/><text x=\"{0:.1f}\" y=\"{3:.1f}\" fill=\"#2e7d32\">50% of "
+        "baseline (response)</text>\n",
+        kLeft + 2, kLeft + plot_w, y(base / 2.0), y(base / 2.0) - 3);
+  }
+  std::string path;
+  for (int i = 0; i < n; ++i) {
+    path += fmt::format("{}{:.1f},{:.1f}", i == 0 ? "M" : " L", x(i),
+                        y(totals[static_cast<std::size_t>(i)]));
+  }
+  svg +=
+      fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"#1565c0\" stroke-width=\"2\"/>\n", path);
+  for (int i = 0; i < n; ++i) {
+    const int total = totals[static_cast<std::size_t>(i)];
+    svg += fmt::format(
+        "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3.5\" fill=\"#1565c0\"><title>{}: "
+        "{}</title></circle>\n",
+        x(i), y(total), i == 0 ? "baseline" : "rating " + std::to_string(i), total);
+    svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", x(i),
+                       kH - kBottom + 14, i == 0 ? "BL" : std::to_string(i));
+  }
+  svg += fmt::format(
+      "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">rating (BL = baseline)</text>\n",
+      kLeft + plot_w / 2, kH - 6);
+  svg += fmt::format("<text x=\"{:.1f}\" y=\"14\" font-weight=\"bold\">{} total (0-{})</text>\n",
+                     kLeft, def.name, def.total_max);
+  return svg + "</svg>\n";
+}
+
+std::string render_report(const ReportData& d, ReportFormat f) {
+  const Patient& p = d.patient;
+  const Date today = day_of(d.generated_at);
+  std::string out;
+  if (f == ReportFormat::Html) {
+    out += fmt::format(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Ketapath clinic "
+        "report: {}</title>\n<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;}}"
+        "table{{border-collapse:collapse;margin-bottom:1em}}td,th{{border:1px solid #ccc;padding:"
+        "2px 6px;text-align:left}}</style></head><body>\n",
+        escape(p.name));
+  }
+  out += heading(fmt::format("Clinic report: {} (patient {})", p.name, p.id.value()), 1, f);
+  {
+    std::vector<const CareTeamMember*> to;
+    for (const CareRole role : {CareRole::Psychiatrist, CareRole::Pcp}) {
+      for (const CareTeamMember& m : d.care_team) {
+        if (m.role == role) {
+          to.push_back(&m);
+        }
+      }
+    }
+    if (to.empty()) {
+      out += paragraph(
+          "To: the patient's psychiatrist or PCP (no care team recorded: ketapath clinic "
+          "care-team add).",
+          f);
+    }
+    for (const CareTeamMember* m : to) {
+      out += paragraph(
+          fmt::format("To: {} ({}){}{}", m->name, m->role == CareRole::Pcp ? "PCP" : "psychiatrist",
+                      m->practice.empty() ? "" : ", " + m->practice,
+                      m->contact.empty() ? "" : ", " + m->contact),
+          f);
+    }
+  }
+  const auto w = latest_weight(p, today);
+  out += paragraph(
+      fmt::format("Born {} ({} years), sex {}; latest weight {}. Generated {} by {}.",
+                  format_date(p.birth_date), age_in_years(p.birth_date, today), to_string(p.sex),
+                  w ? fmt::format("{} kg on {}", display_number(w->weight.value(), 1),
+                                  format_date(w->measured_on))
+                    : "none",
+                  format_timestamp(d.generated_at), d.generated_by),
+      f);
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& dx : p.diagnoses) {
+    rows.push_back({dx.icd10, std::string(to_string(dx.disorder)), format_date(dx.diagnosed_on)});
+  }
+  if (!rows.empty()) {
+    out += heading("Diagnoses", 2, f) + table({"ICD-10", "disorder", "since"}, rows, f);
+  }
+  if (!d.screenings.empty()) {
+    const ScreeningRecord& s = d.screenings.back();
+    out += heading("Latest screening", 2, f);
+    out += paragraph(fmt::format("{} on {} by {}: {}.", "Screening " + std::to_string(s.id.value()),
+                                 format_timestamp(s.performed_at), s.performed_by,
+                                 to_string(s.result.eligibility)),
+                     f);
+    rows.clear();
+    for (const auto& reason : s.result.reasons) {
+      rows.push_back({reason});
+    }
+    out += table({"reasons"}, rows, f);
+  }
+  for (const Course& c : d.courses) {
+    out += heading(fmt::format("Course {}: {} from {} ({})", c.id.value(), to_string(c.protocol),
+                               format_date(c.start), to_string(c.status)),
+                   2, f);
+    rows.clear();
+    for (const auto& s : c.sessions) {
+      rows.push_back(
+          {std::to_string(s.number), format_date(s.planned_on),
+           fmt::format("{} {} mg/kg", to_string(s.route), display_number(s.dose.value(), 3)),
+           std::string(to_string(s.status)), s.actual_on ? format_date(*s.actual_on) : ""});
+    }
+    out += table({"#", "planned", "dose", "status", "actual"}, rows, f);
+  }
+  if (!d.sessions.empty()) {
+    out += heading("Dose history", 2, f);
+    rows.clear();
+    int infusion = 0;
+    for (const Session& s : d.sessions) {
+      double peak_sys = 0.0;
+      for (const auto& v : s.vitals) {
+        peak_sys = std::max(peak_sys, v.systolic ? v.systolic->value() : 0.0);
+      }
+      std::string discharge = "-";
+      if (s.discharge) {
+        discharge = s.discharge->ready ? "ready" : "NOT ready";
+        for (const auto& reason : s.discharge->not_ready_reasons) {
+          discharge += "; " + reason;
+        }
+      }
+      rows.push_back(
+          {std::to_string(++infusion), format_timestamp(s.started_at),
+           fmt::format("{} {} mg/kg = {} mg", to_string(s.route),
+                       display_number(s.dose_per_kg.value(), 3), display_number(s.dose.value())),
+           s.dose_ended_at ? format_timestamp(*s.dose_ended_at) : "-",
+           s.course ? fmt::format("course {} #{}", s.course->value(),
+                                  s.course_session_number.value_or(0))
+                    : "-",
+           peak_sys > 0 ? display_number(peak_sys, 0) + " mmHg" : "-",
+           std::to_string(s.adverse_events.size()), discharge});
+    }
+    out += table(
+        {"infusion", "start", "dose", "dosing ended", "course", "peak SBP", "AEs", "discharge"},
+        rows, f);
+    rows.clear();
+    infusion = 0;
+    for (const Session& s : d.sessions) {
+      ++infusion;
+      for (const AdverseEvent& e : s.adverse_events) {
+        rows.push_back({fmt::format("{} (session {})", infusion, s.id.value()),
+                        format_timestamp(e.onset_at), e.description,
+                        std::string(to_string(e.severity)) + (e.serious ? ", serious" : ""),
+                        e.action.empty() ? "-" : e.action,
+                        std::string(e.resolved ? "resolved" : "UNRESOLVED") +
+                            (e.outcome.empty() ? "" : ": " + e.outcome)});
+      }
+    }
+    out += heading("Adverse events", 2, f);
+    if (rows.empty()) {
+      out += paragraph("None recorded.", f);
+    } else {
+      out += table({"infusion", "onset", "event", "severity", "action", "outcome"}, rows, f);
+    }
+  }
+  if (d.alerts.empty()) {
+    out += heading("Safety alerts", 2, f) + paragraph("None raised.", f);
+  } else {
+    out += heading("Safety alerts", 2, f);
+    rows.clear();
+    for (const Alert& a : d.alerts) {
+      std::string handled = "OPEN";
+      if (a.acknowledged) {
+        handled = fmt::format("{} {}: {}", a.acknowledged_by,
+                              a.acknowledged_at ? format_timestamp(*a.acknowledged_at) : "",
+                              a.acknowledgement_note);
+      }
+      rows.push_back(
+          {format_timestamp(a.raised_at), std::string(to_string(a.level)), a.message, handled});
+    }
+    out += table({"time", "level", "alert", "acknowledged"}, rows, f);
+  }
+  out += heading("Response", 2, f);
+  bool any = false;
+  const auto points = [](const std::vector<TrajectoryPoint>& list) {
+    std::string text;
+    for (const TrajectoryPoint& t : list) {
+      text +=
+          fmt::format("{}{} ({}{}) {}", text.empty() ? "" : "; ", format_date(day_of(t.rated_at)),
+                      t.infusion == 0 ? "before infusion 1" : "after infusion ",
+                      t.infusion == 0 ? "" : std::to_string(t.infusion), t.total);
+    }
+    return text.empty() ? std::string("none") : text;
+  };
+  for (const ResponseSummary& r : d.plan.scales) {
+    if (!r.baseline && r.acute.empty()) {
+      continue;
+    }
+    any = true;
+    out += heading(std::string(scale_definition(r.scale).name), 3, f);
+    const int latest = r.trajectory.empty() ? r.baseline.value_or(0) : r.trajectory.back().total;
+    const std::string_view band = severity_band(r.scale, latest);
+    out += paragraph(
+        fmt::format("Baseline {}; latest trough {}{}; best trough change {}; trough status {} "
+                    "(best {}); trend {}; {}.",
+                    r.baseline ? std::to_string(*r.baseline) : "none", latest,
+                    band.empty() ? "" : fmt::format(" ({})", band),
+                    r.best_change ? display_number(100.0 * *r.best_change, 0) + "%" : "n/a",
+                    to_string(r.latest), to_string(r.best), r.trend.empty() ? "n/a" : r.trend,
+                    r.suggestion),
+        f);
+    out += paragraph("Trough (before a dose or >= 24 h after one): " + points(r.trajectory), f);
+    out += paragraph("Acute (< 24 h after a dose): " + points(r.acute), f);
+    out += score_chart_svg(r) + "\n";
+  }
+  {
+    // Dissociation is a safety measure, not an outcome: its values by infusion, no response.
+    std::string values;
+    int infusion = 0;
+    for (const Session& s : d.sessions) {
+      ++infusion;
+      for (const ScaleRating& rating : s.ratings) {
+        if (rating.scale == Scale::Cadss) {
+          values += fmt::format("{}{} (infusion {}) {}", values.empty() ? "" : "; ",
+                                format_date(day_of(rating.rated_at)), infusion, rating.total);
+        }
+      }
+    }
+    if (!values.empty()) {
+      any = true;
+      out += heading("CADSS", 3, f);
+      out += paragraph("Dissociation (safety measure, 0-92): " + values + ".", f);
+    }
+  }
+  if (!any) {
+    out += paragraph("No ratings recorded yet.", f);
+  }
+  out += heading("Plan", 2, f);
+  std::string dates;
+  for (const Date day : d.plan.proposed_dates) {
+    dates += (dates.empty() ? "" : ", ") + format_date(day);
+  }
+  out += paragraph(
+      fmt::format("Recommendation: {}{}. Rule: {}.", to_string(d.plan.recommendation),
+                  d.plan.decided_by
+                      ? fmt::format(" (decided by {})", scale_definition(*d.plan.decided_by).name)
+                      : "",
+                  d.plan.rule),
+      f);
+  out += paragraph(
+      fmt::format("Proposed dates: {} ({}).", dates.empty() ? "none" : dates, d.plan.dates_basis),
+      f);
+  out += paragraph(
+      "Calculations and suggestions are reviewable derivations for the treating clinician, not "
+      "instructions.",
+      f);
+  out += paragraph(fmt::format("Signed: {}, acting clinician, {}.", d.generated_by,
+                               format_timestamp(d.generated_at)),
+                   f);
+  if (f == ReportFormat::Html) {
+    out += "</body></html>\n";
+  }
+  return out;
+}
+
+}  // namespace ketapath::clinic

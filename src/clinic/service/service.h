@@ -1,0 +1,236 @@
+#pragma once
+// The clinic's use cases over a ClinicStore. Every clinical write validates first (nothing is
+// stored on a refusal), then runs as ONE transaction that also appends its audit record (who =
+// the acting user, when = the service clock, what, before and after as canonical JSON).
+//
+// Example:
+//   MemoryStore store;
+//   ClinicService clinic(store, "dr.lee");
+//   clinic.initialize();
+//   auto id = clinic.add_patient(patient);
+//   auto dose = clinic.calculate_dose({.patient = *id, .route = Route::Iv,
+//                                      .dose = core::MilligramsPerKilogram(0.5), .on = today});
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "clinic/domain/clearance.h"
+#include "clinic/domain/course_templates.h"
+#include "clinic/domain/dose.h"
+#include "clinic/service/ports.h"
+#include "clinic/domain/response.h"
+#include "clinic/domain/safety.h"
+#include "clinic/domain/user.h"
+#include "clinic/domain/validation.h"
+
+namespace ketapath::clinic {
+
+using Clock = std::function<Timestamp()>;
+
+/// The system clock in UTC, to the second.
+Timestamp system_now();
+
+struct WeightResult {
+  std::vector<std::string> warnings;
+};
+
+struct AssessmentResult {
+  Assessment assessment;
+  std::vector<Alert> alerts;          ///< PHQ-9 item 9
+  std::vector<std::string> warnings;  ///< the recall-period flag, also kept in assessment.flags
+};
+
+struct SessionResult {
+  Session session;
+  std::vector<Alert> alerts;
+  std::vector<std::string> warnings;
+};
+
+/// A screening's choices beyond the clinic's screening policy. `resistance` and
+/// `allow_current_depression` are a prescriber's choice (audited with the screening).
+struct ScreeningChoices {
+  std::optional<ResistanceDefinition> resistance;
+  bool allow_current_depression = false;
+  std::optional<Date> screened_on;  ///< the visit day when entered later (default today)
+};
+
+/// One dose through the dose check (ClinicService::check_dose): the order, and for a recorded
+/// session when it was given (counted against the minimum interval).
+struct DoseRequest {
+  std::string_view use_case = "dose";  ///< prefixes refusals: "dose", "session"
+  DoseOrder order;
+  std::optional<Timestamp> administered_at;
+  bool override_ordered = false;  ///< the soft-limit override comes from a prescriber's dose record
+};
+
+/// What the dose check established.
+struct DoseCheck {
+  Patient patient;
+  DrugEntry drug;
+  DosingPolicy policy;
+  ClearanceBasis clearance;
+  DoseCalculation calculation;
+};
+
+/// Every use case that plans or writes a ketamine dose. Each goes through check_dose (course plan:
+/// the clearance part); tests/clinic/cli_test.cpp tries each with each violation, so a new path
+/// is covered by adding its name here and its command there.
+const std::vector<std::string_view>& dose_writing_use_cases();
+
+class ClinicService {
+ public:
+  ClinicService(ClinicStore& store, std::string actor, Clock clock = system_now);
+
+  /// Creates or migrates the schema and seeds the default ketamine library entry and settings
+  /// when absent (audited). Returns the schema version. Once users exist, only an admin may.
+  core::Result<int> initialize();
+
+  /// The same store and clock acting as another user (e.g. the demo's nurse and prescriber).
+  ClinicService acting_as(std::string actor) const;
+
+  // People and roles (user.h). Every use case below checks the acting user first: it must be an
+  // existing, enabled user holding the permission (Unauthorized otherwise, nothing stored). The
+  // first user of a database can be added by anyone, and must be given the admin role.
+  core::Result<User> add_user(std::string name, std::vector<Role> roles);
+  /// Enables or disables a user (admin). Conflict when already so; refusing to disable the last
+  /// enabled admin.
+  core::Result<User> set_user_enabled(std::string_view name, bool enabled);
+  core::Result<std::vector<User>> users();
+  /// The acting user, checked for the permission (for work outside the service, e.g. `grant`).
+  core::Result<User> authorize(Permission permission);
+
+  // Patients.
+  core::Result<PatientId> add_patient(Patient patient);
+  core::Result<Patient> patient(PatientId id);
+  core::Result<std::vector<Patient>> patients();
+  core::Result<WeightResult> add_weight(PatientId id, const WeightRecord& weight);
+  core::Status add_diagnosis(PatientId id, const Diagnosis& diagnosis);
+  core::Status add_treatment_trials(PatientId id, const std::vector<TreatmentTrial>& trials);
+
+  // Screening, always under the clinic's screening policy (an admin's setting) plus the
+  // prescriber's choices; the input's own policy is ignored.
+  core::Result<ScreeningRecord> screen(PatientId id, const ScreeningInput& input,
+                                       const ScreeningChoices& choices = {});
+  core::Result<std::vector<ScreeningRecord>> screenings(PatientId id);
+
+  // The clearance gate (clearance.h): consent and a prescriber's clearance, both audited.
+  core::Result<Consent> record_consent(PatientId id, Date consented_on, std::string form_version,
+                                       std::string witness);
+  core::Result<std::vector<Consent>> consents(PatientId id);
+  /// A prescriber clears a needs_review screening (reason required). Refused for eligible
+  /// (Conflict), not_eligible or any unknown answer (Validation); a second clearance: Conflict.
+  core::Result<Clearance> clear_screening(ScreeningId id, std::string reason);
+  /// Whether the patient may be given ketamine on `day`, and why (Validation naming the reason).
+  core::Result<ClearanceBasis> clearance(PatientId id, Date day);
+  /// The work list's warnings: patients with a session planned whose clearance has lapsed or
+  /// expires within the policy's warning days.
+  core::Result<std::vector<std::string>> clearance_warnings();
+
+  /// Checks and records a ketamine dose order (the DoseRecord is the document): clearance, the
+  /// drug library, weight recency, volume and the minimum interval (check_dose); refusals store
+  /// nothing. A prescriber's use case.
+  core::Result<DoseRecord> calculate_dose(const DoseOrder& order);
+  /// The same calculation and checks, not stored (id 0): for forms and `dose --preview`.
+  core::Result<DoseRecord> preview_dose(const DoseOrder& order);
+  core::Result<std::vector<DoseRecord>> doses(PatientId id);
+
+  // Courses. Planned days are the clinic's days (setting clinic_calendar): a template day on
+  // which the clinic is closed moves to the next clinic day, and Course::messages says so. One
+  // active course per patient: another is a Conflict unless options.allow_overlap_reason.
+  core::Result<Course> plan_course(PatientId id, CourseProtocol protocol, Date start,
+                                   const CoursePlanOptions& options, std::string notes = "");
+  core::Result<Course> course(CourseId id);
+  core::Result<std::vector<Course>> courses(PatientId id);
+  /// Ends an active course. Without a reason, every planned session must be done, skipped or
+  /// missed (Validation naming the ones still planned); with a reason, the still-planned ones
+  /// are cancelled ("completed early: REASON"). Conflict unless the course is active.
+  core::Result<Course> complete_course(CourseId id, std::string reason = "");
+  /// Cancels an active course (reason required): its planned sessions become cancelled.
+  core::Result<Course> cancel_course(CourseId id, std::string reason);
+  /// Moves one planned session to `to` (not in the past; the next clinic day when the clinic is
+  /// closed that day, said in Course::messages); reason required.
+  core::Result<Course> reschedule_session(CourseId id, int number, Date to, std::string reason);
+  /// Leaves one planned session out (reason required); the course completes when nothing
+  /// planned remains.
+  core::Result<Course> skip_session(CourseId id, int number, std::string reason);
+
+  /// Validates and records a session with its vitals, ratings, adverse events and discharge,
+  /// raises the safety alerts of its vitals, marks the planned course session done and links the
+  /// dose record: all in one transaction. A missing dose_mg is taken from the dose record, else
+  /// from the latest weight; a given dose_mg must match weight x mg/kg within 5%.
+  core::Result<SessionResult> record_session(Session session);
+  core::Result<std::vector<Session>> sessions(PatientId id);
+
+  /// Records a rating outside a session (a follow-up) with the same validation as a session
+  /// rating (all items, in range; total recomputed), rated_at not in the future; links it to the
+  /// latest session started at or before it (hours since that dose), classifies it trough or
+  /// acute, flags a GAD-7/PHQ-9/LSAS rated < 24 h after a dose, and raises the PHQ-9 item 9
+  /// alert: one audited transaction ("assessment.record").
+  core::Result<AssessmentResult> record_assessment(Assessment assessment);
+  core::Result<std::vector<Assessment>> assessments(PatientId id);
+
+  /// Adds the patient's psychiatrist or PCP (validated; audited "care_team.add").
+  core::Result<CareTeamMember> add_care_team_member(CareTeamMember member);
+  core::Result<std::vector<CareTeamMember>> care_team(PatientId id);
+
+  core::Result<std::vector<Alert>> alerts(PatientId id);
+  /// Unacknowledged alerts of every patient, oldest first: the clinic's work list.
+  core::Result<std::vector<Alert>> open_alerts();
+  /// Acknowledges an alert with the clinician's note of what was done (required, at most 2,000
+  /// characters), as the acting user at the service clock; audited in the same transaction.
+  /// NotFound for an unknown alert; Conflict when it is already acknowledged (the first
+  /// acknowledgement stands; add to the record with a new session note instead).
+  core::Result<Alert> acknowledge_alert(AlertId id, std::string note);
+  core::Result<ResponseSummary> response(PatientId id, Scale scale);
+  /// Every outcome scale's trough and acute response (sessions and follow-ups) and the one
+  /// combined recommendation with proposed dates (response.h plan_response).
+  core::Result<ResponsePlan> response_plan(PatientId id);
+
+  // Clinic-editable settings and the drug library.
+  core::Result<DosingPolicy> dosing_policy();
+  core::Status set_dosing_policy(const DosingPolicy& policy);
+  core::Result<SafetyThresholds> safety_thresholds();
+  core::Status set_safety_thresholds(const SafetyThresholds& thresholds);
+  core::Result<ScreeningPolicy> screening_policy();
+  core::Status set_screening_policy(const ScreeningPolicy& policy);
+  core::Result<ClinicCalendar> clinic_calendar();
+  core::Status set_clinic_calendar(const ClinicCalendar& calendar);
+  core::Result<ResponsePolicy> response_policy();
+  core::Status set_response_policy(const ResponsePolicy& policy);
+  /// The clinic's local day of an instant (clinic_calendar's time zone).
+  core::Result<Date> clinic_day(Timestamp at);
+  core::Result<DrugEntry> drug(std::string_view name);
+  core::Result<std::vector<DrugEntry>> drugs();
+  core::Result<DrugId> save_drug(const DrugEntry& entry);
+
+  /// Recomputes the chain and the head HMAC and, given an anchor recorded earlier outside the
+  /// database, checks the log still holds that entry unchanged (audit.h AuditAnchor).
+  core::Result<AuditVerification> verify_audit(const std::optional<AuditAnchor>& anchor = {});
+
+  Timestamp now() const { return clock_(); }
+
+  const std::string& actor() const { return actor_; }
+
+  InputLimits& input_limits() { return limits_; }
+
+ private:
+  core::Result<User> authorize(Transaction& tx, Permission permission);
+  /// The one dose check of every dose path (dose_writing_use_cases()).
+  core::Result<DoseCheck> check_dose(Transaction& tx, const User& user, const DoseRequest& request);
+  core::Result<DoseRecord> dose_order(const DoseOrder& order, bool store);
+  core::Result<DosingPolicy> dosing_policy_in(Transaction& tx);
+  core::Result<ClearanceRecords> clearance_records(Transaction& tx, PatientId id);
+  AuditRecord audit_record(std::string action, std::string entity, std::string before,
+                           std::string after) const;
+  core::Result<std::string> setting(std::string_view key);
+  core::Status put_setting(std::string_view key, const std::string& json, std::string action);
+
+  ClinicStore& store_;
+  std::string actor_;
+  Clock clock_;
+  InputLimits limits_;
+};
+
+}  // namespace ketapath::clinic

@@ -1,0 +1,630 @@
+#include "store/memory/memory_store.h"
+
+#include <algorithm>
+
+namespace ketapath::clinic {
+
+struct MemoryStore::State {
+  std::map<std::int64_t, Patient> patients;
+  std::map<std::int64_t, ScreeningRecord> screenings;
+  std::map<std::int64_t, DrugEntry> drugs;
+  std::map<std::int64_t, DoseRecord> doses;
+  std::map<std::int64_t, Course> courses;
+  std::map<std::int64_t, Session> sessions;
+  std::map<std::int64_t, Alert> alerts;
+  std::map<std::int64_t, Assessment> assessments;
+  std::map<std::int64_t, CareTeamMember> care_team;
+  std::map<std::string, std::string, std::less<>> settings;
+  std::map<std::string, User, std::less<>> users;
+  std::map<std::int64_t, Consent> consents;
+  std::map<std::int64_t, Clearance> clearances;
+  std::vector<AuditEntry> audit;
+  std::int64_t next_id = 1;  // one counter is enough: ids only need to be unique per kind
+};
+
+namespace {
+
+using core::ErrorCode;
+using State = MemoryStore::State;
+
+template <class Map>
+auto find_or_fail(Map& map, std::int64_t id, const char* what)
+    -> core::Result<typename Map::mapped_type*> {
+  const auto it = map.find(id);
+  if (it == map.end()) {
+    return core::fail(ErrorCode::NotFound, "{} {} not found", what, id);
+  }
+  return &it->second;
+}
+
+std::string fnv1a(std::string_view data) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (const unsigned char c : data) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return fmt::format("{:016x}", h);
+}
+
+std::string entry_hash(const std::string& previous, const AuditRecord& r) {
+  return fnv1a(fmt::format("{}|{}|{}|{}|{}|{}|{}", previous, format_timestamp(r.at), r.actor,
+                           r.action, r.entity, r.before_json, r.after_json));
+}
+
+struct Context {
+  State& s;
+  bool wrote = false;
+};
+
+class Patients final : public PatientRepository {
+ public:
+  explicit Patients(Context& c) : c_(c) {}
+
+  core::Result<PatientId> add(const Patient& p) override {
+    Patient copy = p;
+    copy.id = PatientId(c_.s.next_id++);
+    c_.s.patients[copy.id.value()] = copy;
+    c_.wrote = true;
+    return copy.id;
+  }
+
+  core::Result<Patient> get(PatientId id) override {
+    return *KETAPATH_TRY(find_or_fail(c_.s.patients, id.value(), "patient"));
+  }
+
+  core::Result<std::vector<Patient>> list() override {
+    std::vector<Patient> out;
+    for (const auto& [id, p] : c_.s.patients) {
+      out.push_back(p);
+    }
+    return out;
+  }
+
+  core::Status add_weight(PatientId id, const WeightRecord& w) override {
+    KETAPATH_TRY(find_or_fail(c_.s.patients, id.value(), "patient"))->weights.push_back(w);
+    c_.wrote = true;
+    return {};
+  }
+
+  core::Status add_diagnosis(PatientId id, const Diagnosis& d) override {
+    KETAPATH_TRY(find_or_fail(c_.s.patients, id.value(), "patient"))->diagnoses.push_back(d);
+    c_.wrote = true;
+    return {};
+  }
+
+  core::Status add_treatment_trial(PatientId id, const TreatmentTrial& t) override {
+    KETAPATH_TRY(find_or_fail(c_.s.patients, id.value(), "patient"))
+        ->treatment_history.push_back(t);
+    c_.wrote = true;
+    return {};
+  }
+
+ private:
+  Context& c_;
+};
+
+// Shared shape of the per-patient record repositories.
+template <class Record, class Id, class Base>
+class PerPatient : public Base {
+ public:
+  PerPatient(Context& c, std::map<std::int64_t, Record>& map, const char* what)
+      : c_(c), map_(map), what_(what) {}
+
+  core::Result<Id> add(const Record& r) override {
+    KETAPATH_TRY(find_or_fail(c_.s.patients, r.patient.value(), "patient"));
+    Record copy = r;
+    copy.id = Id(c_.s.next_id++);
+    map_[copy.id.value()] = copy;
+    c_.wrote = true;
+    return copy.id;
+  }
+
+  core::Result<Record> get(Id id) override {
+    return *KETAPATH_TRY(find_or_fail(map_, id.value(), what_));
+  }
+
+  core::Result<std::vector<Record>> list_for_patient(PatientId patient) override {
+    std::vector<Record> out;
+    for (const auto& [id, r] : map_) {
+      if (r.patient == patient) {
+        out.push_back(r);
+      }
+    }
+    return out;
+  }
+
+ protected:
+  Context& c_;
+  std::map<std::int64_t, Record>& map_;
+  const char* what_;
+};
+
+using Screenings = PerPatient<ScreeningRecord, ScreeningId, ScreeningRepository>;
+
+class Doses final : public PerPatient<DoseRecord, DoseRecordId, DoseRepository> {
+ public:
+  using PerPatient::PerPatient;
+
+  core::Status link_session(DoseRecordId dose, SessionId session) override {
+    DoseRecord* d = KETAPATH_TRY(find_or_fail(map_, dose.value(), "dose record"));
+    KETAPATH_TRY(find_or_fail(c_.s.sessions, session.value(), "session"));
+    d->session = session;
+    c_.wrote = true;
+    return {};
+  }
+};
+
+class Courses final : public PerPatient<Course, CourseId, CourseRepository> {
+ public:
+  using PerPatient::PerPatient;
+
+  core::Status update_planned_session(CourseId course, const PlannedSession& p) override {
+    Course* c = KETAPATH_TRY(find_or_fail(map_, course.value(), "course"));
+    for (PlannedSession& existing : c->sessions) {
+      if (existing.number == p.number) {
+        existing = p;
+        c_.wrote = true;
+        return {};
+      }
+    }
+    return core::fail(ErrorCode::NotFound, "course {} has no planned session {}", course.value(),
+                      p.number);
+  }
+
+  core::Status set_status(CourseId course, CourseStatus status, std::string_view reason) override {
+    Course* c = KETAPATH_TRY(find_or_fail(map_, course.value(), "course"));
+    c->status = status;
+    c->status_reason = std::string(reason);
+    c_.wrote = true;
+    return {};
+  }
+};
+
+class Sessions final : public PerPatient<Session, SessionId, SessionRepository> {
+ public:
+  using PerPatient::PerPatient;
+
+  core::Result<SessionId> add(const Session& s) override {
+    if (s.course) {
+      KETAPATH_TRY(find_or_fail(c_.s.courses, s.course->value(), "course"));
+    }
+    return PerPatient::add(s);
+  }
+
+  core::Result<std::vector<Session>> list_for_patient(PatientId patient) override {
+    auto out = KETAPATH_TRY(PerPatient::list_for_patient(patient));
+    std::stable_sort(out.begin(), out.end(), [](const Session& a, const Session& b) {
+      return a.started_at < b.started_at;
+    });
+    return out;
+  }
+};
+
+class Assessments final : public PerPatient<Assessment, AssessmentId, AssessmentRepository> {
+ public:
+  using PerPatient::PerPatient;
+
+  core::Result<AssessmentId> add(const Assessment& a) override {
+    if (a.last_dose_session) {
+      KETAPATH_TRY(find_or_fail(c_.s.sessions, a.last_dose_session->value(), "session"));
+    }
+    return PerPatient::add(a);
+  }
+
+  core::Result<std::vector<Assessment>> list_for_patient(PatientId patient) override {
+    auto out = KETAPATH_TRY(PerPatient::list_for_patient(patient));
+    std::stable_sort(out.begin(), out.end(), [](const Assessment& a, const Assessment& b) {
+      return a.rating.rated_at < b.rating.rated_at;
+    });
+    return out;
+  }
+};
+
+class CareTeam final : public CareTeamRepository {
+ public:
+  CareTeam(Context& c) : c_(c) {}
+
+  core::Result<CareTeamId> add(const CareTeamMember& m) override {
+    KETAPATH_TRY(find_or_fail(c_.s.patients, m.patient.value(), "patient"));
+    CareTeamMember copy = m;
+    copy.id = CareTeamId(c_.s.next_id++);
+    c_.s.care_team[copy.id.value()] = copy;
+    c_.wrote = true;
+    return copy.id;
+  }
+
+  core::Result<std::vector<CareTeamMember>> list_for_patient(PatientId patient) override {
+    std::vector<CareTeamMember> out;
+    for (const auto& [id, m] : c_.s.care_team) {
+      if (m.patient == patient) {
+        out.push_back(m);
+      }
+    }
+    return out;
+  }
+
+ private:
+  Context& c_;
+};
+
+class Alerts final : public AlertRepository {
+ public:
+  explicit Alerts(Context& c) : c_(c) {}
+
+  core::Result<AlertId> add(const Alert& a) override {
+    KETAPATH_TRY(find_or_fail(c_.s.patients, a.patient.value(), "patient"));
+    Alert copy = a;
+    copy.id = AlertId(c_.s.next_id++);
+    c_.s.alerts[copy.id.value()] = copy;
+    c_.wrote = true;
+    return copy.id;
+  }
+
+  core::Result<std::vector<Alert>> list_for_patient(PatientId patient) override {
+    std::vector<Alert> out;
+    for (const auto& [id, a] : c_.s.alerts) {
+      if (a.patient == patient) {
+        out.push_back(a);
+      }
+    }
+    return out;
+  }
+
+  core::Result<std::vector<Alert>> list_open() override {
+    std::vector<Alert> out;
+    for (const auto& [id, a] : c_.s.alerts) {
+      if (!a.acknowledged) {
+        out.push_back(a);
+      }
+    }
+    return out;
+  }
+
+  core::Result<Alert> get(AlertId id) override {
+    const Alert* a = KETAPATH_TRY(find_or_fail(c_.s.alerts, id.value(), "alert"));
+    return *a;
+  }
+
+  core::Status acknowledge(AlertId id, std::string_view by, Timestamp at,
+                           std::string_view note) override {
+    Alert* a = KETAPATH_TRY(find_or_fail(c_.s.alerts, id.value(), "alert"));
+    a->acknowledged = true;
+    a->acknowledged_by = std::string(by);
+    a->acknowledged_at = at;
+    a->acknowledgement_note = std::string(note);
+    c_.wrote = true;
+    return {};
+  }
+
+ private:
+  Context& c_;
+};
+
+class Drugs final : public DrugLibraryRepository {
+ public:
+  explicit Drugs(Context& c) : c_(c) {}
+
+  core::Result<DrugId> save(const DrugEntry& e) override {
+    for (const auto& [id, other] : c_.s.drugs) {
+      if (other.name == e.name && id != e.id.value()) {
+        return core::fail(ErrorCode::Conflict, "drug library: an entry named {} exists", e.name);
+      }
+    }
+    DrugEntry copy = e;
+    if (e.id.value() == 0) {
+      copy.id = DrugId(c_.s.next_id++);
+    } else {
+      KETAPATH_TRY(find_or_fail(c_.s.drugs, e.id.value(), "drug"));
+    }
+    c_.s.drugs[copy.id.value()] = copy;
+    c_.wrote = true;
+    return copy.id;
+  }
+
+  core::Result<DrugEntry> get(DrugId id) override {
+    return *KETAPATH_TRY(find_or_fail(c_.s.drugs, id.value(), "drug"));
+  }
+
+  core::Result<DrugEntry> find_by_name(std::string_view name) override {
+    for (const auto& [id, e] : c_.s.drugs) {
+      if (e.name == name) {
+        return e;
+      }
+    }
+    return core::fail(ErrorCode::NotFound, "drug {} not found in the drug library", name);
+  }
+
+  core::Result<std::vector<DrugEntry>> list() override {
+    std::vector<DrugEntry> out;
+    for (const auto& [id, e] : c_.s.drugs) {
+      out.push_back(e);
+    }
+    return out;
+  }
+
+ private:
+  Context& c_;
+};
+
+class Settings final : public SettingsRepository {
+ public:
+  explicit Settings(Context& c) : c_(c) {}
+
+  core::Result<std::optional<std::string>> get(std::string_view key) override {
+    const auto it = c_.s.settings.find(key);
+    if (it == c_.s.settings.end()) {
+      return std::optional<std::string>{};
+    }
+    return std::optional<std::string>(it->second);
+  }
+
+  core::Status put(std::string_view key, std::string_view json) override {
+    c_.s.settings[std::string(key)] = std::string(json);
+    c_.wrote = true;
+    return {};
+  }
+
+ private:
+  Context& c_;
+};
+
+class Users final : public UserRepository {
+ public:
+  explicit Users(Context& c) : c_(c) {}
+
+  core::Status add(const User& user) override {
+    if (c_.s.users.contains(user.name)) {
+      return core::fail(ErrorCode::Conflict, "user {} already exists", user.name);
+    }
+    c_.s.users[user.name] = user;
+    c_.wrote = true;
+    return {};
+  }
+
+  core::Result<User> get(std::string_view name) override {
+    const auto it = c_.s.users.find(name);
+    if (it == c_.s.users.end()) {
+      return core::fail(ErrorCode::NotFound, "user {} not found", name);
+    }
+    return it->second;
+  }
+
+  core::Result<std::vector<User>> list() override {
+    std::vector<User> out;
+    for (const auto& [name, u] : c_.s.users) {
+      out.push_back(u);
+    }
+    return out;
+  }
+
+  core::Status update(const User& user) override {
+    const auto it = c_.s.users.find(user.name);
+    if (it == c_.s.users.end()) {
+      return core::fail(ErrorCode::NotFound, "user {} not found", user.name);
+    }
+    it->second.roles = user.roles;
+    it->second.enabled = user.enabled;
+    c_.wrote = true;
+    return {};
+  }
+
+ private:
+  Context& c_;
+};
+
+class Clearances final : public ClearanceRepository {
+ public:
+  explicit Clearances(Context& c) : c_(c) {}
+
+  core::Result<ConsentId> add_consent(const Consent& consent) override {
+    KETAPATH_TRY(find_or_fail(c_.s.patients, consent.patient.value(), "patient"));
+    Consent copy = consent;
+    copy.id = ConsentId(c_.s.next_id++);
+    c_.s.consents[copy.id.value()] = copy;
+    c_.wrote = true;
+    return copy.id;
+  }
+
+  core::Result<std::vector<Consent>> consents(PatientId patient) override {
+    std::vector<Consent> out;
+    for (const auto& [id, c] : c_.s.consents) {
+      if (c.patient == patient) {
+        out.push_back(c);
+      }
+    }
+    return out;
+  }
+
+  core::Result<ClearanceId> add_clearance(const Clearance& clearance) override {
+    KETAPATH_TRY(find_or_fail(c_.s.patients, clearance.patient.value(), "patient"));
+    KETAPATH_TRY(find_or_fail(c_.s.screenings, clearance.screening.value(), "screening"));
+    Clearance copy = clearance;
+    copy.id = ClearanceId(c_.s.next_id++);
+    c_.s.clearances[copy.id.value()] = copy;
+    c_.wrote = true;
+    return copy.id;
+  }
+
+  core::Result<std::vector<Clearance>> clearances(PatientId patient) override {
+    std::vector<Clearance> out;
+    for (const auto& [id, c] : c_.s.clearances) {
+      if (c.patient == patient) {
+        out.push_back(c);
+      }
+    }
+    return out;
+  }
+
+ private:
+  Context& c_;
+};
+
+}  // namespace
+
+class MemoryTransaction final : public Transaction {
+ public:
+  MemoryTransaction(MemoryStore& store)
+      : store_(store),
+        working_(*store.state_),
+        context_{working_},
+        patients_(context_),
+        screenings_(context_, working_.screenings, "screening"),
+        drugs_(context_),
+        doses_(context_, working_.doses, "dose record"),
+        courses_(context_, working_.courses, "course"),
+        sessions_(context_, working_.sessions, "session"),
+        alerts_(context_),
+        assessments_(context_, working_.assessments, "assessment"),
+        care_team_(context_),
+        settings_(context_),
+        users_(context_),
+        clearances_(context_) {}
+
+  ~MemoryTransaction() override { store_.open_ = false; }
+
+  PatientRepository& patients() override { return patients_; }
+
+  ScreeningRepository& screenings() override { return screenings_; }
+
+  DrugLibraryRepository& drugs() override { return drugs_; }
+
+  DoseRepository& doses() override { return doses_; }
+
+  CourseRepository& courses() override { return courses_; }
+
+  SessionRepository& sessions() override { return sessions_; }
+
+  AlertRepository& alerts() override { return alerts_; }
+
+  AssessmentRepository& assessments() override { return assessments_; }
+
+  CareTeamRepository& care_team() override { return care_team_; }
+
+  SettingsRepository& settings() override { return settings_; }
+
+  UserRepository& users() override { return users_; }
+
+  ClearanceRepository& clearances() override { return clearances_; }
+
+  core::Status append_audit(const AuditRecord& record) override {
+    AuditEntry e;
+    e.sequence = static_cast<std::int64_t>(working_.audit.size()) + 1;
+    e.record = record;
+    e.previous_hash = working_.audit.empty() ? "" : working_.audit.back().hash;
+    e.hash = entry_hash(e.previous_hash, record);
+    working_.audit.push_back(std::move(e));
+    audited_ = true;
+    return {};
+  }
+
+  core::Status commit() override {
+    if (done_) {
+      return core::fail(ErrorCode::Internal, "transaction: already committed or failed");
+    }
+    done_ = true;
+    if (context_.wrote && !audited_) {
+      return core::fail(ErrorCode::Internal,
+                        "transaction: a clinical write without an audit record is refused");
+    }
+    if (store_.fail_next_commit_) {
+      store_.fail_next_commit_ = false;
+      return core::fail(ErrorCode::Storage, "memory store: injected commit failure");
+    }
+    *store_.state_ = std::move(working_);
+    return {};
+  }
+
+ private:
+  MemoryStore& store_;
+  State working_;
+  Context context_;
+  Patients patients_;
+  Screenings screenings_;
+  Drugs drugs_;
+  Doses doses_;
+  Courses courses_;
+  Sessions sessions_;
+  Alerts alerts_;
+  Assessments assessments_;
+  CareTeam care_team_;
+  Settings settings_;
+  Users users_;
+  Clearances clearances_;
+  bool audited_ = false;
+  bool done_ = false;
+};
+
+class MemoryAuditLog final : public AuditLog {
+ public:
+  explicit MemoryAuditLog(MemoryStore& store) : store_(store) {}
+
+  core::Result<std::vector<AuditEntry>> entries(std::int64_t from, std::int64_t limit) override {
+    std::vector<AuditEntry> out;
+    for (const AuditEntry& e : store_.state_->audit) {
+      if (e.sequence >= from && static_cast<std::int64_t>(out.size()) < limit) {
+        out.push_back(e);
+      }
+    }
+    return out;
+  }
+
+  core::Result<AuditVerification> verify() override {
+    AuditVerification v;
+    std::string previous;
+    std::int64_t expected = 1;
+    for (const AuditEntry& e : store_.state_->audit) {
+      if (e.sequence != expected) {
+        v.problems.push_back(fmt::format("entry {}: expected sequence {}", e.sequence, expected));
+      }
+      if (e.previous_hash != previous || e.hash != entry_hash(previous, e.record)) {
+        v.problems.push_back(fmt::format("entry {}: hash mismatch", e.sequence));
+      }
+      previous = e.hash;
+      v.last_sequence = e.sequence;
+      ++expected;
+      ++v.entries;
+    }
+    v.head_hash = previous;
+    v.intact = v.problems.empty();
+    return v;
+  }
+
+ private:
+  MemoryStore& store_;
+};
+
+MemoryStore::MemoryStore()
+    : state_(std::make_unique<State>()), audit_(std::make_unique<MemoryAuditLog>(*this)) {}
+
+MemoryStore::~MemoryStore() = default;
+
+core::Result<int> MemoryStore::initialize() {
+  initialized_ = true;
+  return 1;
+}
+
+core::Result<std::unique_ptr<Transaction>> MemoryStore::begin() {
+  if (!initialized_) {
+    return core::fail(ErrorCode::Storage,
+                      "memory store: database not initialised (run `ketapath clinic init`)");
+  }
+  if (open_) {
+    return core::fail(ErrorCode::Conflict, "memory store: another transaction is open");
+  }
+  open_ = true;
+  return std::unique_ptr<Transaction>(std::make_unique<MemoryTransaction>(*this));
+}
+
+AuditLog& MemoryStore::audit() {
+  return *audit_;
+}
+
+void MemoryStore::tamper_audit(std::int64_t sequence, std::string after_json) {
+  for (AuditEntry& e : state_->audit) {
+    if (e.sequence == sequence) {
+      e.record.after_json = std::move(after_json);
+    }
+  }
+}
+
+}  // namespace ketapath::clinic
