@@ -11,6 +11,10 @@ src/<module>/ and checks it against that graph and a few never-rules:
     header (store/, server/, sqlite3.h, libpq-fe.h, pqxx, httplib.h);
   * nothing includes the front ends (cli/, server/) except the front ends themselves.
 
+A folder src/M/L with its own CMakeLists.txt is a layer of M with its own target ketapath_M_L
+(src/clinic/domain, src/clinic/json, src/clinic/service, src/store/memory): it is checked as a unit
+of its own, so clinic/domain may not include clinic/service even though both are "clinic".
+
 Usage: check-boundaries.py --src SRC_DIR --graph DEPS.dot
 Exit 0 when clean, 1 with one line per violation (file:line: what and why) otherwise, 2 on usage.
 """
@@ -28,7 +32,8 @@ EDGE = re.compile(r'^\s*"(node\d+)"\s*->\s*"(node\d+)"(.*)$')
 
 
 def module_of_target(target: str, modules: set[str]) -> str | None:
-    """ketapath_population_output -> population; ketapath (the CLI binary) -> cli."""
+    """ketapath_population_output -> population; ketapath_clinic_domain -> clinic/domain (a layer
+    with its own folder); ketapath (the CLI binary) -> cli."""
     if target == "ketapath":
         return "cli"
     if not target.startswith("ketapath_"):
@@ -36,10 +41,31 @@ def module_of_target(target: str, modules: set[str]) -> str | None:
     rest = target[len("ketapath_"):]
     best = None
     for module in modules:
-        if rest == module or rest.startswith(module + "_"):
-            if best is None or len(module) > len(best):
+        name = module.replace("/", "_")
+        if rest == name or rest.startswith(name + "_"):
+            if best is None or len(name) > len(best.replace("/", "_")):
                 best = module
     return best
+
+
+def find_modules(src: pathlib.Path) -> set[str]:
+    """Every folder of src is a module; a sub-folder with its own CMakeLists.txt is a layer."""
+    modules = set()
+    for top in src.iterdir():
+        if not top.is_dir():
+            continue
+        modules.add(top.name)
+        for sub in top.iterdir():
+            if sub.is_dir() and (sub / "CMakeLists.txt").is_file():
+                modules.add(f"{top.name}/{sub.name}")
+    return modules
+
+
+def module_of_path(parts: tuple[str, ...], modules: set[str]) -> str:
+    """The layer "M/L" when the path lies in one, else the module "M"."""
+    if len(parts) >= 3 and f"{parts[0]}/{parts[1]}" in modules:
+        return f"{parts[0]}/{parts[1]}"
+    return parts[0]
 
 
 def read_graph(path: pathlib.Path):
@@ -79,33 +105,35 @@ def allowed_modules(links, modules: set[str]) -> dict[str, set[str]]:
 
 
 def check(src: pathlib.Path, graph: pathlib.Path) -> list[str]:
-    modules = {p.name for p in src.iterdir() if p.is_dir()}
+    modules = find_modules(src)
     allowed = allowed_modules(read_graph(graph), modules)
     problems = []
     for path in sorted(src.rglob("*")):
         if path.suffix not in {".h", ".hpp", ".cpp", ".cc"}:
             continue
-        module = path.relative_to(src).parts[0]
+        module = module_of_path(path.relative_to(src).parts, modules)
+        top = module.split("/")[0]
         for number, line in enumerate(path.read_text(errors="replace").splitlines(), start=1):
             m = INCLUDE.match(line)
             if not m:
                 continue
             header = m.group(2)
             where = f"{path}:{number}"
-            if module in ENGINE and (SQL_HEADERS.match(header) or header.split("/")[0] in
-                                     {"store", "server"}):
+            if top in ENGINE and (SQL_HEADERS.match(header) or header.split("/")[0] in
+                                  {"store", "server"}):
                 problems.append(f"{where}: the engine module '{module}' includes the storage, "
                                 f"server or SQL header <{header}>")
                 continue
-            target_module = header.split("/")[0] if "/" in header else None
+            target_module = (module_of_path(tuple(header.split("/")), modules)
+                             if "/" in header else None)
             if m.group(1) != '"' or target_module not in modules or target_module == module:
                 continue
-            if target_module in FRONT_ENDS and module not in FRONT_ENDS:
+            if target_module.split("/")[0] in FRONT_ENDS and top not in FRONT_ENDS:
                 problems.append(f"{where}: '{module}' includes the front end header "
                                 f"\"{header}\" (nothing includes upward)")
             elif target_module not in allowed.get(module, {module}):
                 problems.append(f"{where}: '{module}' includes \"{header}\" but does not link "
-                                f"ketapath_{target_module} (add the link in "
+                                f"ketapath_{target_module.replace('/', '_')} (add the link in "
                                 f"src/{module}/CMakeLists.txt if the layering allows it)")
     return problems
 

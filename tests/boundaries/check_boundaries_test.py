@@ -41,14 +41,14 @@ CLEAN = {
 }
 
 
-def run(files: dict[str, str]) -> subprocess.CompletedProcess:
+def run(files: dict[str, str], graph: str = GRAPH) -> subprocess.CompletedProcess:
     with tempfile.TemporaryDirectory() as folder:
         root = pathlib.Path(folder)
         for name, text in files.items():
             path = root / "src" / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text)
-        (root / "deps.dot").write_text(GRAPH)
+        (root / "deps.dot").write_text(graph)
         return subprocess.run([sys.executable, str(SCRIPT), "--src", str(root / "src"), "--graph",
                                str(root / "deps.dot")], capture_output=True, text=True)
 
@@ -89,6 +89,54 @@ class CheckBoundaries(unittest.TestCase):
         result = run(files)
         self.assertEqual(result.returncode, 1)
         self.assertIn("'clinic' includes the front end header \"cli/command.h\"", result.stdout)
+
+
+# The clinic in layers: each folder with its own CMakeLists.txt is its own target.
+LAYER_GRAPH = """digraph "ketapath" {
+    "node0" [ label = "ketapath_core", shape = octagon ];
+    "node1" [ label = "ketapath_clinic_domain", shape = octagon ];
+    "node2" [ label = "ketapath_clinic_json", shape = octagon ];
+    "node3" [ label = "ketapath_clinic_service", shape = octagon ];
+    "node4" [ label = "ketapath_store_memory", shape = octagon ];
+    "node1" -> "node0"  // ketapath_clinic_domain -> ketapath_core
+    "node2" -> "node1"  // ketapath_clinic_json -> ketapath_clinic_domain
+    "node3" -> "node1"  // ketapath_clinic_service -> ketapath_clinic_domain
+    "node3" -> "node2"  // ketapath_clinic_service -> ketapath_clinic_json
+    "node4" -> "node3"  // ketapath_store_memory -> ketapath_clinic_service
+}
+"""
+
+LAYERS = {
+    "core/units.h": "#pragma once\n",
+    "clinic/CMakeLists.txt": "add_subdirectory(domain)\n",
+    "clinic/domain/CMakeLists.txt": "\n",
+    "clinic/json/CMakeLists.txt": "\n",
+    "clinic/service/CMakeLists.txt": "\n",
+    "store/memory/CMakeLists.txt": "\n",
+    "clinic/domain/patient.h": '#include "core/units.h"\n',
+    "clinic/json/json.h": '#include "clinic/domain/patient.h"\n',
+    "clinic/service/ports.h": '#include "clinic/domain/patient.h"\n#include "clinic/json/json.h"\n',
+    "store/memory/memory_store.h": '#include "clinic/service/ports.h"\n',
+}
+
+
+class CheckLayers(unittest.TestCase):
+    def test_layers_that_link_downward_pass(self):
+        result = run(LAYERS, LAYER_GRAPH)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+
+    def test_domain_including_the_service_layer_fails(self):
+        files = dict(LAYERS, **{"clinic/domain/patient.h": '#include "clinic/service/ports.h"\n'})
+        result = run(files, LAYER_GRAPH)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("'clinic/domain' includes \"clinic/service/ports.h\" but does not link "
+                      "ketapath_clinic_service", result.stdout)
+
+    def test_json_including_the_service_layer_fails(self):
+        files = dict(LAYERS, **{"clinic/json/json.h": '#include "clinic/service/ports.h"\n'})
+        result = run(files, LAYER_GRAPH)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("'clinic/json' includes \"clinic/service/ports.h\"", result.stdout)
 
 
 if __name__ == "__main__":
