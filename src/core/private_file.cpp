@@ -31,6 +31,14 @@ Status create_private_file(const std::filesystem::path& path) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
     if (errno == EEXIST) {
+      // An existing file that others may read is about to hold patient data: make it private.
+      struct stat st {};
+
+      if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) != 0 &&
+          ::chmod(path.c_str(), 0600) != 0) {
+        return fail(ErrorCode::Io, "{}: others may read it and it cannot be made private ({})",
+                    path.string(), std::strerror(errno));
+      }
       return {};
     }
     return fail(ErrorCode::Io, "{}: cannot create ({})", path.string(), std::strerror(errno));

@@ -14,7 +14,8 @@ namespace ketapath::core {
 /// Io error naming the folder.
 Status create_private_directories(const std::filesystem::path& directory);
 
-/// Creates `path` empty with mode 0600 unless it exists (then nothing changes). Io error.
+/// Creates `path` empty with mode 0600. An existing regular file is kept, but made 0600 when group
+/// or others had any access (it is about to hold patient data). Io error.
 Status create_private_file(const std::filesystem::path& path);
 
 /// Writes `content` to `path` (replacing it), with mode 0600 whether or not it existed. Io error.

@@ -16,7 +16,7 @@ Result<std::string> read_text_file(const std::filesystem::path& path, std::uintm
     return fail(ErrorCode::NotFound, "{}: no such file", name);
   }
   if (std::filesystem::is_directory(status)) {
-    return fail(ErrorCode::Io, "{}: is a directory, not {}", name, what);
+    return fail(ErrorCode::InvalidArgument, "{}: is a directory, not {}", name, what);
   }
   const auto too_large = [&](std::string_view size) {
     return fail(ErrorCode::LimitExceeded,

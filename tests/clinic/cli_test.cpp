@@ -913,6 +913,13 @@ TEST_F(ClinicCli, DatabaseKeyAndReportFilesArePrivate) {
   EXPECT_EQ(mode_of(dir_ / "new"), 0700);
   EXPECT_EQ(mode_of(dir_ / "new" / "site"), 0700);
   EXPECT_EQ(mode_of(dir_ / "new" / "site" / "clinic.db"), 0600);
+  // A database file made beforehand, readable by others, is made private by init (review find).
+  const fs::path made = dir_ / "made-before.db";
+  std::ofstream(made).flush();
+  fs::permissions(made, fs::perms(0644));
+  db_ = "sqlite:" + made.string();
+  ASSERT_EQ(run("init").exit_code, 0) << last_error();
+  EXPECT_EQ(mode_of(made), 0600);
 }
 
 /// Runs psql on the test server; returns its exit status.

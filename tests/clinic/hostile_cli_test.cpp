@@ -148,4 +148,17 @@ TEST_F(HostileClinicCli, ArgumentsMustBeUtf8) {
   EXPECT_NE(last_error().find("is not valid UTF-8"), std::string::npos) << last_error();
 }
 
+// Review find: a folder given where a JSON file belongs was exit 1 (internal); it is a usage error.
+TEST_F(HostileClinicCli, AFolderInsteadOfAFileIsAUsageError) {
+  const int id = add_patient();
+  for (const std::string& command :
+       {"session record " + dir_.string(),
+        "screen --patient " + std::to_string(id) + " --input " + dir_.string()}) {
+    EXPECT_EQ(run(command).exit_code, 2) << command;
+    EXPECT_NE(last_error().find(dir_.string() + ": is a directory, not a JSON file"),
+              std::string::npos)
+        << last_error();
+  }
+}
+
 }  // namespace

@@ -118,12 +118,13 @@ core::Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(
                       "sqlite: database file {} does not exist (run `ketapath clinic init`)",
                       path.string());
   }
+  // Patient data: the file is made 0600 (and any folder Ketapath makes, 0700) before SQLite
+  // opens it, and SQLite gives its -wal and -shm files the database file's mode. A file that
+  // already exists with access for group or others (made by hand, copied) is made 0600 too.
   if (options.create) {
-    // Patient data: the file is made 0600 (and any folder Ketapath makes, 0700) before SQLite
-    // opens it, and SQLite gives its -wal and -shm files the database file's mode.
     KETAPATH_TRY(core::create_private_directories(path.parent_path()));
-    KETAPATH_TRY(core::create_private_file(path));
   }
+  KETAPATH_TRY(core::create_private_file(path));
   sqlite3* raw = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0) |
                     SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
