@@ -24,16 +24,8 @@
 #include "cli/command.h"
 #include "core/check.h"
 #include "core/limits.h"
-#include "io/design_file.h"
-#include "io/model_file.h"
-#include "population/batch_ketamine.h"
-#include "population/batch_runner.h"
-#include "population/benchmark_workload.h"
+#include "jobs/population_job.h"
 #include "population/cluster_mpi.h"
-#include "population/profile_writer.h"
-#include "protocol/regimen.h"
-#include "trial/batch_outcome.h"
-#include "trial/population_endpoints.h"
 
 namespace ketapath::cli {
 namespace {
@@ -53,80 +45,6 @@ struct Options {
   std::string data_dir;
 };
 
-// The clinical side of one design arm: how records are made and reduced, and what to print.
-struct Clinical {
-  std::shared_ptr<const trial::Design> design;
-  std::vector<protocol::Administration> sessions;
-  std::shared_ptr<const population::PatientGenerator> generator;
-  std::shared_ptr<const trial::BatchOutcomes> outcomes;
-  std::shared_ptr<const trial::ClinicalLayout> layout;
-};
-
-// One population to run: a label, the compiled schedule and where subjects come from.
-struct Workload {
-  std::string label;
-  population::BatchSchedule schedule;
-  population::SubjectSource source;
-  std::optional<Clinical> clinical;  // designs only (the benchmark workload has no assessments)
-};
-
-core::Result<std::vector<Workload>> load_workloads(const Options& o) {
-  std::vector<Workload> workloads;
-  if (o.design == "benchmark") {
-    auto schedule = KETAPATH_TRY(population::build_schedule(population::benchmark_protocol()));
-    const std::uint64_t seed = o.seed;
-    workloads.push_back({"benchmark workload (12 weekly 70 mg SC, hourly to 2016 h)",
-                         std::move(schedule),
-                         [seed](std::size_t first, std::size_t count,
-                                population::BatchSubjects& out) -> core::Status {
-                           population::append_benchmark_subjects(first, count, seed, out);
-                           return {};
-                         },
-                         std::nullopt});
-    return workloads;
-  }
-  const auto dirs = io::DataDirectories::standard(
-      o.data_dir.empty() ? std::nullopt : std::optional<std::filesystem::path>(o.data_dir),
-      KETAPATH_SOURCE_DATA_DIR);
-  const auto path = KETAPATH_TRY(io::resolve_data_file(o.design, "designs", dirs));
-  const auto shared_design =
-      std::make_shared<const trial::Design>(KETAPATH_TRY(io::load_design_file(path)));
-  const trial::Design& design = *shared_design;
-  const trial::Expectancy expectancy{design.expectancy_ketamine, design.expectancy_placebo,
-                                     design.expectancy_midazolam};
-  const pd::KetamineModel model = KETAPATH_TRY(io::load_model(design.model, dirs));
-  auto generator = std::make_shared<const population::PatientGenerator>(
-      KETAPATH_TRY(population::PatientGenerator::create(model, design.population)));
-  std::vector<double> assessments;
-  for (const auto* times :
-       {&design.assessments.ratings, &design.assessments.cadss, &design.assessments.vitals}) {
-    for (core::Hours t : *times) {
-      assessments.push_back(t.value());
-    }
-  }
-  for (const trial::Arm& arm : design.arms) {
-    const auto sessions = KETAPATH_TRY(protocol::administrations(arm.regimen));
-    auto plan = population::plan_ketamine_batch(sessions, assessments, model.typical);
-    if (!plan) {
-      return std::unexpected(core::with_context(
-          plan.error(), fmt::format("design {}, arm {}", design.name, arm.name)));
-    }
-    auto schedule = KETAPATH_TRY(population::build_schedule(plan->protocol));
-    Clinical clinical{shared_design, sessions, generator, nullptr, nullptr};
-    clinical.outcomes =
-        std::make_shared<const trial::BatchOutcomes>(KETAPATH_TRY(trial::BatchOutcomes::create(
-            sessions, design.assessments, expectancy, schedule.protocol.output_times_h, o.seed)));
-    clinical.layout = std::make_shared<const trial::ClinicalLayout>(
-        KETAPATH_TRY(trial::ClinicalLayout::create(design, sessions)));
-    workloads.push_back(
-        {fmt::format("{}, arm {} ({} ketamine doses, route {})", design.name, arm.name,
-                     plan->protocol.doses.size(), pd::route_name(plan->route)),
-         std::move(schedule), population::ketamine_subject_source(generator, plan->route, o.seed),
-         std::move(clinical)});
-  }
-  return workloads;
-}
-
 std::string percent_interval(std::uint64_t positives, std::uint64_t n) {
   const auto [low, high] = trial::wilson_interval(positives, n);
   return fmt::format("{:.2f}% (95% CI {:.2f}-{:.2f}%)",
@@ -142,7 +60,7 @@ std::string session_label(const protocol::Administration& a) {
 }
 
 // Clinical endpoints of one arm, one row per session and measure.
-void print_clinical(const Clinical& c, const trial::ClinicalSummary& s) {
+void print_clinical(const jobs::ArmClinical& c, const trial::ClinicalSummary& s) {
   const trial::Design& d = *c.design;
   const trial::Assessments& as = d.assessments;
   using Kind = trial::ClinicalItem::Kind;
@@ -210,7 +128,7 @@ void print_clinical(const Clinical& c, const trial::ClinicalSummary& s) {
   }
 }
 
-void print_summary(const Workload& w, const population::EndpointSummary& s,
+void print_summary(const jobs::Workload& w, const population::EndpointSummary& s,
                    const trial::ClinicalSummary* clinical) {
   using population::Endpoint;
 
@@ -279,109 +197,80 @@ class ProgressBar {
   bool shown_ = false;
 };
 
-int run(const Options& o) {
+// The command's own checks, naming its options (the service checks its request again).
+core::Status check_options(const Options& o) {
   if (o.subjects == 0) {
-    return report_error(
-        {core::ErrorCode::InvalidArgument, "population: --subjects must be >= 1 (got 0)"});
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "population: --subjects must be >= 1 (got 0)");
   }
-  for (auto ok :
-       {core::check_count(
-            "population: --subjects",
-            static_cast<long long>(std::min<std::size_t>(o.subjects, std::size_t{1} << 62)), "", 1,
-            core::limits::kMaxPopulationSubjects, core::ErrorCode::LimitExceeded),
-        core::check_count("population: --threads", o.threads, "", 0, core::limits::kMaxThreads,
-                          core::ErrorCode::LimitExceeded)}) {
-    if (!ok) {
-      return report_error(ok.error());
-    }
+  KETAPATH_TRY(core::check_count(
+      "population: --subjects",
+      static_cast<long long>(std::min<std::size_t>(o.subjects, std::size_t{1} << 62)), "", 1,
+      core::limits::kMaxPopulationSubjects, core::ErrorCode::LimitExceeded));
+  KETAPATH_TRY(core::check_count("population: --threads", o.threads, "", 0,
+                                 core::limits::kMaxThreads, core::ErrorCode::LimitExceeded));
+  if (o.profiles && o.out.empty()) {
+    return core::fail(core::ErrorCode::InvalidArgument, "population: --profiles needs --out DIR");
   }
+  return {};
+}
+
+jobs::PopulationRequest request_of(const Options& o) {
   std::optional<population::ProfileFormat> format;
   if (o.profiles) {
-    if (o.out.empty()) {
-      return report_error(
-          {core::ErrorCode::InvalidArgument, "population: --profiles needs --out DIR"});
-    }
     format = o.profile_format == "csv" || (o.profile_format == "auto" && o.subjects <= 1000)
                  ? population::ProfileFormat::Csv
                  : population::ProfileFormat::Hdf5;
+  }
+  return {.design = o.design,
+          .subjects = o.subjects,
+          .threads = o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency()),
+          .seed = o.seed,
+          .out = o.out,
+          .profiles = format,
+          .responder_s_max = o.responder_s_max,
+          .pk_only = o.pk_only,
+          .dirs = io::DataDirectories::standard(
+              o.data_dir.empty() ? std::nullopt : std::optional<std::filesystem::path>(o.data_dir),
+              KETAPATH_SOURCE_DATA_DIR)};
+}
+
+int run(const Options& o) {
+  if (auto ok = check_options(o); !ok) {
+    return report_error(ok.error());
   }
   auto cluster = population::launch_mpi_cluster_if_requested();
   if (!cluster) {
     return report_error(cluster.error());
   }
-  // Under mpirun a failing rank ends the whole job, or the others would wait for it forever.
-  auto fail = [&cluster](const core::Error& error) {
-    const int code = report_error(error);
+  const int rank = *cluster ? (*cluster)->rank() : 0;
+  const int processes = *cluster ? (*cluster)->size() : 1;
+  const jobs::PopulationRequest request = request_of(o);
+  auto bar = std::make_unique<ProgressBar>(rank == 0 && isatty(fileno(stderr)) != 0);
+  const auto done = [&](const jobs::ArmRun& arm) {
+    bar = std::make_unique<ProgressBar>(rank == 0 && isatty(fileno(stderr)) != 0);
+    if (rank != 0) {
+      return;
+    }
+    print_summary(*arm.workload, *arm.summary, arm.clinical ? &*arm.clinical : nullptr);
+    std::fflush(stdout);
+    std::fprintf(stderr,
+                 "population: %zu subjects in %.3f s wall, %.0f subjects/s (%u threads x %d "
+                 "processes)\n",
+                 request.subjects, arm.seconds, static_cast<double>(request.subjects) / arm.seconds,
+                 request.threads, processes);
+  };
+  const auto result = jobs::run_population_job(
+      request, {.cluster = cluster->get(),
+                .progress = [&bar](std::size_t n, std::size_t total) { bar->update(n, total); },
+                .arm_done = done});
+  if (!result) {
+    // Under mpirun a failing rank ends the whole job, or the others would wait for it forever.
+    const int code = report_error(result.error());
     if (*cluster && (*cluster)->size() > 1) {
       population::abort_mpi_job(code);
     }
     return code;
-  };
-  const int rank = *cluster ? (*cluster)->rank() : 0;
-  const int processes = *cluster ? (*cluster)->size() : 1;
-  auto workloads = load_workloads(o);
-  if (!workloads) {
-    return fail(workloads.error());
-  }
-  const unsigned threads =
-      o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
-  for (std::size_t w = 0; w < workloads->size(); ++w) {
-    const Workload& workload = (*workloads)[w];
-    std::unique_ptr<population::FileSink> sink;
-    if (!o.out.empty()) {
-      const std::filesystem::path dir =
-          workloads->size() == 1 ? std::filesystem::path(o.out)
-                                 : std::filesystem::path(o.out) / fmt::format("arm{}", w + 1);
-      std::optional<population::DerivedFile> derived_file;
-      if (workload.clinical && !o.pk_only) {
-        derived_file =
-            population::DerivedFile{"clinical.csv", workload.clinical->layout->column_names()};
-      }
-      auto created = population::FileSink::create(dir, workload.schedule.protocol.output_times_h,
-                                                  rank == 0, format, std::move(derived_file));
-      if (!created) {
-        return fail(created.error());
-      }
-      sink = std::move(*created);
-    }
-    ProgressBar bar(rank == 0 && isatty(fileno(stderr)) != 0);
-    std::optional<trial::ClinicalSummary> clinical;
-    population::DerivedValues derived;
-    if (workload.clinical && !o.pk_only) {
-      const Clinical& c = *workload.clinical;
-      clinical.emplace(*c.layout);
-      derived = trial::clinical_values(c.generator, c.outcomes, c.layout, o.seed, &*clinical);
-    }
-    const auto start = Clock::now();
-    auto result = population::run_population(workload.schedule, workload.source,
-                                             {.subjects = o.subjects,
-                                              .threads = threads,
-                                              .profiles = o.profiles,
-                                              .responder_s_max = o.responder_s_max,
-                                              .derived = std::move(derived),
-                                              .progress =
-                                                  [&bar](std::size_t done, std::size_t total) {
-                                                    bar.update(done, total);
-                                                  }},
-                                             sink.get(), cluster->get());
-    if (!result) {
-      return fail(result.error());
-    }
-    if (sink) {
-      if (auto closed = sink->close(); !closed) {
-        return fail(closed.error());
-      }
-    }
-    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    if (rank == 0) {
-      print_summary(workload, *result->summary, clinical ? &*clinical : nullptr);
-      std::fflush(stdout);
-      std::fprintf(stderr,
-                   "population: %zu subjects in %.3f s wall, %.0f subjects/s (%u threads x %d "
-                   "processes)\n",
-                   o.subjects, seconds, static_cast<double>(o.subjects) / seconds, threads,
-                   processes);
-    }
   }
   return kExitOk;
 }

@@ -17,12 +17,11 @@
 #include <fmt/format.h>
 
 #include "cli/command.h"
-#include "core/dose_text.h"
 #include "core/check.h"
+#include "core/dose_text.h"
 #include "core/limits.h"
 #include "core/units.h"
-#include "io/model_file.h"
-#include "pd/ketamine_model.h"
+#include "jobs/predict_job.h"
 
 namespace ketapath::cli {
 namespace {
@@ -38,6 +37,44 @@ struct Options {
   std::string data_dir;
 };
 
+// The options' own checks, naming them: every size is bounded before the time grid is allocated
+// (core/limits.h, docs/limits.md): a value that makes no sense is malformed (exit 2), one beyond
+// a limit refused (exit 3). predict_typical checks its request again for other callers.
+core::Status check_options(const Options& o, pd::Route route, const core::DoseQuantity& dose) {
+  namespace limits = core::limits;
+  using core::ErrorCode;
+  const core::Range at_most_hours{.high = limits::kMaxSimulatedHours};
+  const core::Range at_most_infusion{.high = limits::kMaxInfusionMinutes};
+  KETAPATH_TRY(core::check_range("--duration-min", o.duration_min, "min", core::non_negative(),
+                                 ErrorCode::InvalidArgument));
+  KETAPATH_TRY(core::check_range("--duration-min", o.duration_min, "min", at_most_infusion,
+                                 ErrorCode::LimitExceeded));
+  KETAPATH_TRY(core::check_range("--weight-kg", o.weight_kg, "kg",
+                                 {.low = 0.0, .high = 500.0, .low_open = true},
+                                 ErrorCode::InvalidArgument));
+  KETAPATH_TRY(
+      core::check_range("--hours", o.hours, "h", core::positive(), ErrorCode::InvalidArgument));
+  KETAPATH_TRY(core::check_range("--hours", o.hours, "h", at_most_hours, ErrorCode::LimitExceeded));
+  KETAPATH_TRY(core::check_range("--step-min", o.step_min, "min", core::positive(),
+                                 ErrorCode::InvalidArgument));
+  const double points = std::floor(o.hours * 60.0 / o.step_min) + 1.0;
+  KETAPATH_TRY(core::check_range("--hours/--step-min: output points", points, "",
+                                 {.high = static_cast<double>(limits::kMaxOutputPoints)},
+                                 ErrorCode::LimitExceeded));
+  if (o.duration_min > 0.0 && route != pd::Route::Iv) {
+    return core::fail(ErrorCode::InvalidArgument,
+                      "--duration-min: only iv doses can be infused (got route {} with {} min)",
+                      o.route, o.duration_min);
+  }
+  const core::Milligrams amount =
+      std::holds_alternative<core::MilligramsPerKilogram>(dose)
+          ? std::get<core::MilligramsPerKilogram>(dose) * core::Kilograms(o.weight_kg)
+          : std::get<core::Milligrams>(dose);
+  return core::check_range("--dose", amount.value(), "mg",
+                           {.low = 0.0, .high = core::limits::kMaxModelDoseMg},
+                           core::ErrorCode::LimitExceeded);
+}
+
 int run(const Options& o) {
   const auto route = pd::parse_route(o.route);
   if (!route) {
@@ -49,77 +86,29 @@ int run(const Options& o) {
   if (!dose) {
     return report_error(dose.error());
   }
-  // Every size is bounded before the time grid is allocated (core/limits.h, docs/limits.md):
-  // a value that makes no sense is malformed (exit 2), one beyond a limit refused (exit 3).
-  namespace limits = core::limits;
-  using core::ErrorCode;
-  const core::Range at_most_hours{.high = limits::kMaxSimulatedHours};
-  const core::Range at_most_infusion{.high = limits::kMaxInfusionMinutes};
-  for (auto status : {
-           core::check_range("--duration-min", o.duration_min, "min", core::non_negative(),
-                             ErrorCode::InvalidArgument),
-           core::check_range("--duration-min", o.duration_min, "min", at_most_infusion,
-                             ErrorCode::LimitExceeded),
-           core::check_range("--weight-kg", o.weight_kg, "kg",
-                             {.low = 0.0, .high = 500.0, .low_open = true},
-                             ErrorCode::InvalidArgument),
-           core::check_range("--hours", o.hours, "h", core::positive(), ErrorCode::InvalidArgument),
-           core::check_range("--hours", o.hours, "h", at_most_hours, ErrorCode::LimitExceeded),
-           core::check_range("--step-min", o.step_min, "min", core::positive(),
-                             ErrorCode::InvalidArgument),
-       }) {
-    if (!status) {
-      return report_error(status.error());
-    }
-  }
-  const double points = std::floor(o.hours * 60.0 / o.step_min) + 1.0;
-  if (auto ok = core::check_range("--hours/--step-min: output points", points, "",
-                                  {.high = static_cast<double>(limits::kMaxOutputPoints)},
-                                  ErrorCode::LimitExceeded);
-      !ok) {
+  if (auto ok = check_options(o, *route, *dose); !ok) {
     return report_error(ok.error());
   }
-  if (o.duration_min > 0.0 && *route != pd::Route::Iv) {
-    return report_error({core::ErrorCode::InvalidArgument,
-                         fmt::format("--duration-min: only iv doses can be infused (got route {} "
-                                     "with {} min)",
-                                     o.route, o.duration_min)});
-  }
-  const auto dirs = io::DataDirectories::standard(
-      o.data_dir.empty() ? std::nullopt : std::optional<std::filesystem::path>(o.data_dir),
-      KETAPATH_SOURCE_DATA_DIR);
-  auto model = io::load_model(o.model, dirs);
-  if (!model) {
-    return report_error(model.error());
-  }
-  pd::SubjectCovariates covariates;
-  covariates.weight = core::Kilograms(o.weight_kg);
-  const pd::KetamineParameters p = pd::individualize(*model, covariates);
-  const core::Milligrams amount =
-      std::holds_alternative<core::MilligramsPerKilogram>(*dose)
-          ? std::get<core::MilligramsPerKilogram>(*dose) * covariates.weight
-          : std::get<core::Milligrams>(*dose);
-  if (auto ok = core::check_range("--dose", amount.value(), "mg",
-                                  {.low = 0.0, .high = core::limits::kMaxModelDoseMg},
-                                  core::ErrorCode::LimitExceeded);
-      !ok) {
-    return report_error(ok.error());
-  }
-  const pd::Dose d{.time = core::Hours(0.0),
-                   .route = *route,
-                   .amount = amount,
-                   .duration = core::to_hours(core::Minutes(o.duration_min))};
-  const auto times = pd::time_grid(core::Hours(o.hours), core::to_hours(core::Minutes(o.step_min)));
-  auto course = pd::simulate_ketamine(p, std::span(&d, 1), times);
+  const auto course = jobs::predict_typical(
+      {.route = *route,
+       .dose = *dose,
+       .duration = core::Minutes(o.duration_min),
+       .weight = core::Kilograms(o.weight_kg),
+       .end = core::Hours(o.hours),
+       .step = core::Minutes(o.step_min),
+       .model = o.model,
+       .dirs = io::DataDirectories::standard(
+           o.data_dir.empty() ? std::nullopt : std::optional<std::filesystem::path>(o.data_dir),
+           KETAPATH_SOURCE_DATA_DIR)});
   if (!course) {
     return report_error(course.error());
   }
   std::string out =
       "time_h,ket_ng_ml,norket_ng_ml,ce_ng_ml,cadss,dsbp_mmhg,ddbp_mmhg,dhr_bpm,anxiety_"
       "reduction\n";
-  for (std::size_t i = 0; i < times.size(); ++i) {
+  for (std::size_t i = 0; i < course->time.size(); ++i) {
     out += fmt::format("{:.4f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.5f}\n",
-                       times[i].value(), core::to_ng_per_ml(course->ketamine[i]).value(),
+                       course->time[i].value(), core::to_ng_per_ml(course->ketamine[i]).value(),
                        core::to_ng_per_ml(course->norketamine[i]).value(),
                        core::to_ng_per_ml(course->effect_site[i]).value(), course->cadss[i],
                        course->dsbp[i].value(), course->ddbp[i].value(), course->dhr[i].value(),

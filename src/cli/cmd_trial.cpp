@@ -19,10 +19,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
-#include "io/design_file.h"
-#include "io/model_file.h"
 #include "io/svg_trial.h"
-#include "trial/run_trial.h"
+#include "jobs/trial_job.h"
 
 namespace ketapath::cli {
 namespace {
@@ -121,45 +119,6 @@ void print_table(const trial::Design& design, const trial::TrialResult& result,
   std::fputs(out.c_str(), stdout);
 }
 
-nlohmann::json finite_or_null(double v) {
-  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
-}
-
-void print_json(const trial::TrialResult& result) {
-  nlohmann::json endpoints = nlohmann::json::array();
-  for (const trial::EndpointResult& r : result.endpoints) {
-    nlohmann::json e;
-    e["name"] = r.endpoint.name;
-    e["simulated"] = {{"median", finite_or_null(r.simulated.median)},
-                      {"p05", finite_or_null(r.simulated.p05)},
-                      {"p95", finite_or_null(r.simulated.p95)}};
-    if (!r.endpoint.published) {
-      e["published"] = nullptr;
-    } else if (const auto* d = std::get_if<double>(&*r.endpoint.published)) {
-      e["published"] = *d;
-    } else {
-      e["published"] = std::get<std::string>(*r.endpoint.published);
-    }
-    e["tolerance"] =
-        r.endpoint.tolerance
-            ? nlohmann::json::array({r.endpoint.tolerance->first, r.endpoint.tolerance->second})
-            : nlohmann::json(nullptr);
-    e["pass"] = r.pass ? nlohmann::json(*r.pass) : nlohmann::json(nullptr);
-    e["kind"] = r.endpoint.kind == trial::Endpoint::Kind::Value      ? "value"
-                : r.endpoint.kind == trial::Endpoint::Kind::Ordering ? "ordering"
-                                                                     : "ratio";
-    e["unit"] = r.endpoint.unit;
-    e["definition"] = r.endpoint.definition;
-    e["replicates_defined"] = r.simulated.defined;
-    endpoints.push_back(std::move(e));
-  }
-  const nlohmann::json doc = {{"design", result.design},
-                              {"replicates", result.replicates},
-                              {"seed", result.seed},
-                              {"endpoints", std::move(endpoints)}};
-  std::fputs((doc.dump(2) + "\n").c_str(), stdout);
-}
-
 core::Status write_plots(const trial::TrialResult& result, const std::filesystem::path& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -179,45 +138,29 @@ core::Status write_plots(const trial::TrialResult& result, const std::filesystem
 }
 
 int run(const Options& o) {
-  const auto dirs = io::DataDirectories::standard(
-      o.data_dir.empty() ? std::nullopt : std::optional<std::filesystem::path>(o.data_dir),
-      KETAPATH_SOURCE_DATA_DIR);
-  const auto path = io::resolve_data_file(o.design, "designs", dirs);
-  if (!path) {
-    return report_error(path.error());
-  }
-  const auto design = io::load_design_file(*path);
-  if (!design) {
-    return report_error(design.error());
-  }
-  const std::string model_name = o.model.empty() ? design->model : o.model;
-  const auto model = io::load_model(model_name, dirs);
-  if (!model) {
-    return report_error(model.error());
-  }
-  const auto result = trial::run_trial(
-      *design, *model, {.replicates = o.replicates, .seed = o.seed, .threads = o.threads});
-  if (!result) {
-    return report_error(result.error());
+  const auto run = jobs::run_trial_job(
+      {.design = o.design,
+       .model = o.model,
+       .replicates = o.replicates,
+       .seed = o.seed,
+       .threads = o.threads,
+       .dirs = io::DataDirectories::standard(
+           o.data_dir.empty() ? std::nullopt : std::optional<std::filesystem::path>(o.data_dir),
+           KETAPATH_SOURCE_DATA_DIR)});
+  if (!run) {
+    return report_error(run.error());
   }
   if (o.format == "json") {
-    print_json(*result);
+    std::fputs((jobs::trial_result_json(run->result).dump(2) + "\n").c_str(), stdout);
   } else {
-    print_table(*design, *result, model_name);
+    print_table(run->design, run->result, run->model);
   }
   if (!o.plot_dir.empty()) {
-    if (auto ok = write_plots(*result, o.plot_dir); !ok) {
+    if (auto ok = write_plots(run->result, o.plot_dir); !ok) {
       return report_error(ok.error());
     }
   }
-  if (o.strict) {
-    for (const trial::EndpointResult& r : result->endpoints) {
-      if (r.endpoint.tolerance && !r.pass.value_or(false)) {
-        return kExitFailure;
-      }
-    }
-  }
-  return kExitOk;
+  return o.strict && jobs::any_endpoint_failed(run->result) ? kExitFailure : kExitOk;
 }
 
 Runner setup(CLI::App& app) {

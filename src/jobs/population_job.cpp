@@ -1,0 +1,167 @@
+#include "jobs/population_job.h"
+
+#include <chrono>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "core/check.h"
+#include "core/limits.h"
+#include "io/design_file.h"
+#include "population/benchmark_workload.h"
+
+namespace ketapath::jobs {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+Workload benchmark_workload(population::BatchSchedule schedule, std::uint64_t seed) {
+  return {
+      "benchmark workload (12 weekly 70 mg SC, hourly to 2016 h)", std::move(schedule),
+      [seed](std::size_t first, std::size_t count, population::BatchSubjects& out) -> core::Status {
+        population::append_benchmark_subjects(first, count, seed, out);
+        return {};
+      },
+      std::nullopt};
+}
+
+std::vector<double> assessment_times(const trial::Design& design) {
+  std::vector<double> assessments;
+  for (const auto* times :
+       {&design.assessments.ratings, &design.assessments.cadss, &design.assessments.vitals}) {
+    for (core::Hours t : *times) {
+      assessments.push_back(t.value());
+    }
+  }
+  return assessments;
+}
+
+// One arm of a design: the batch plan of its sessions and the clinical reduction of its records.
+core::Result<Workload> arm_workload(
+    const std::shared_ptr<const trial::Design>& shared_design, const trial::Arm& arm,
+    const pd::KetamineModel& model,
+    const std::shared_ptr<const population::PatientGenerator>& generator, std::uint64_t seed) {
+  const trial::Design& design = *shared_design;
+  const trial::Expectancy expectancy{design.expectancy_ketamine, design.expectancy_placebo,
+                                     design.expectancy_midazolam};
+  const auto sessions = KETAPATH_TRY(protocol::administrations(arm.regimen));
+  auto plan = population::plan_ketamine_batch(sessions, assessment_times(design), model.typical);
+  if (!plan) {
+    return std::unexpected(
+        core::with_context(plan.error(), fmt::format("design {}, arm {}", design.name, arm.name)));
+  }
+  auto schedule = KETAPATH_TRY(population::build_schedule(plan->protocol));
+  ArmClinical clinical{shared_design, sessions, generator, nullptr, nullptr};
+  clinical.outcomes =
+      std::make_shared<const trial::BatchOutcomes>(KETAPATH_TRY(trial::BatchOutcomes::create(
+          sessions, design.assessments, expectancy, schedule.protocol.output_times_h, seed)));
+  clinical.layout = std::make_shared<const trial::ClinicalLayout>(
+      KETAPATH_TRY(trial::ClinicalLayout::create(design, sessions)));
+  return Workload{fmt::format("{}, arm {} ({} ketamine doses, route {})", design.name, arm.name,
+                              plan->protocol.doses.size(), pd::route_name(plan->route)),
+                  std::move(schedule),
+                  population::ketamine_subject_source(generator, plan->route, seed),
+                  std::move(clinical)};
+}
+
+core::Status check_request(const PopulationRequest& r) {
+  KETAPATH_TRY(core::check_count(
+      "population: subjects",
+      static_cast<long long>(std::min<std::size_t>(r.subjects, std::size_t{1} << 62)), "", 1,
+      core::limits::kMaxPopulationSubjects, core::ErrorCode::LimitExceeded));
+  KETAPATH_TRY(core::check_count("population: threads", r.threads, "", 1, core::limits::kMaxThreads,
+                                 core::ErrorCode::LimitExceeded));
+  if (r.profiles && r.out.empty()) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "population: profiles need an output folder");
+  }
+  return {};
+}
+
+// The sink of workload `index` of `count`: none without an output folder.
+core::Result<std::unique_ptr<population::FileSink>> open_sink(const PopulationRequest& r,
+                                                              const Workload& workload,
+                                                              std::size_t index, std::size_t count,
+                                                              bool write_endpoints) {
+  if (r.out.empty()) {
+    return nullptr;
+  }
+  const std::filesystem::path dir = count == 1 ? r.out : r.out / fmt::format("arm{}", index + 1);
+  std::optional<population::DerivedFile> derived_file;
+  if (workload.clinical && !r.pk_only) {
+    derived_file =
+        population::DerivedFile{"clinical.csv", workload.clinical->layout->column_names()};
+  }
+  return population::FileSink::create(dir, workload.schedule.protocol.output_times_h,
+                                      write_endpoints, r.profiles, std::move(derived_file));
+}
+
+core::Status run_arm(const PopulationRequest& r, const PopulationHooks& hooks,
+                     const Workload& workload, std::size_t index, std::size_t count, ArmRun& arm) {
+  const int rank = hooks.cluster != nullptr ? hooks.cluster->rank() : 0;
+  auto sink = KETAPATH_TRY(open_sink(r, workload, index, count, rank == 0));
+  arm.workload = &workload;
+  population::DerivedValues derived;
+  if (workload.clinical && !r.pk_only) {
+    const ArmClinical& c = *workload.clinical;
+    arm.clinical.emplace(*c.layout);
+    derived = trial::clinical_values(c.generator, c.outcomes, c.layout, r.seed, &*arm.clinical);
+  }
+  const auto start = Clock::now();
+  auto result = KETAPATH_TRY(population::run_population(workload.schedule, workload.source,
+                                                        {.subjects = r.subjects,
+                                                         .threads = r.threads,
+                                                         .profiles = r.profiles.has_value(),
+                                                         .responder_s_max = r.responder_s_max,
+                                                         .derived = std::move(derived),
+                                                         .progress = hooks.progress},
+                                                        sink.get(), hooks.cluster));
+  if (sink) {
+    KETAPATH_TRY(sink->close());
+  }
+  arm.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  arm.summary = std::move(result.summary);
+  return {};
+}
+
+}  // namespace
+
+core::Result<std::vector<Workload>> load_workloads(const std::string& design_name,
+                                                   const io::DataDirectories& dirs,
+                                                   std::uint64_t seed) {
+  std::vector<Workload> workloads;
+  if (design_name == "benchmark") {
+    workloads.push_back(benchmark_workload(
+        KETAPATH_TRY(population::build_schedule(population::benchmark_protocol())), seed));
+    return workloads;
+  }
+  const auto path = KETAPATH_TRY(io::resolve_data_file(design_name, "designs", dirs));
+  const auto design =
+      std::make_shared<const trial::Design>(KETAPATH_TRY(io::load_design_file(path)));
+  const pd::KetamineModel model = KETAPATH_TRY(io::load_model(design->model, dirs));
+  auto generator = std::make_shared<const population::PatientGenerator>(
+      KETAPATH_TRY(population::PatientGenerator::create(model, design->population)));
+  for (const trial::Arm& arm : design->arms) {
+    workloads.push_back(KETAPATH_TRY(arm_workload(design, arm, model, generator, seed)));
+  }
+  return workloads;
+}
+
+core::Result<std::unique_ptr<PopulationRun>> run_population_job(const PopulationRequest& request,
+                                                                const PopulationHooks& hooks) {
+  KETAPATH_TRY(check_request(request));
+  auto run = std::make_unique<PopulationRun>();
+  run->workloads = KETAPATH_TRY(load_workloads(request.design, request.dirs, request.seed));
+  // ArmRun holds a ClinicalSummary folded in place during the run: reserve so it never moves.
+  run->arms.reserve(run->workloads.size());
+  for (std::size_t w = 0; w < run->workloads.size(); ++w) {
+    ArmRun& arm = run->arms.emplace_back();
+    KETAPATH_TRY(run_arm(request, hooks, run->workloads[w], w, run->workloads.size(), arm));
+    if (hooks.arm_done) {
+      hooks.arm_done(arm);
+    }
+  }
+  return run;
+}
+
+}  // namespace ketapath::jobs

@@ -1,0 +1,77 @@
+#include "jobs/trial_job.h"
+
+#include <cmath>
+#include <utility>
+
+#include "io/design_file.h"
+
+namespace ketapath::jobs {
+namespace {
+
+nlohmann::json finite_or_null(double v) {
+  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
+
+nlohmann::json endpoint_json(const trial::EndpointResult& r) {
+  nlohmann::json e;
+  e["name"] = r.endpoint.name;
+  e["simulated"] = {{"median", finite_or_null(r.simulated.median)},
+                    {"p05", finite_or_null(r.simulated.p05)},
+                    {"p95", finite_or_null(r.simulated.p95)}};
+  if (!r.endpoint.published) {
+    e["published"] = nullptr;
+  } else if (const auto* d = std::get_if<double>(&*r.endpoint.published)) {
+    e["published"] = *d;
+  } else {
+    e["published"] = std::get<std::string>(*r.endpoint.published);
+  }
+  e["tolerance"] =
+      r.endpoint.tolerance
+          ? nlohmann::json::array({r.endpoint.tolerance->first, r.endpoint.tolerance->second})
+          : nlohmann::json(nullptr);
+  e["pass"] = r.pass ? nlohmann::json(*r.pass) : nlohmann::json(nullptr);
+  e["kind"] = r.endpoint.kind == trial::Endpoint::Kind::Value      ? "value"
+              : r.endpoint.kind == trial::Endpoint::Kind::Ordering ? "ordering"
+                                                                   : "ratio";
+  e["unit"] = r.endpoint.unit;
+  e["definition"] = r.endpoint.definition;
+  e["replicates_defined"] = r.simulated.defined;
+  return e;
+}
+
+}  // namespace
+
+core::Result<TrialRun> run_trial_job(const TrialRequest& request) {
+  const auto path = KETAPATH_TRY(io::resolve_data_file(request.design, "designs", request.dirs));
+  TrialRun run{KETAPATH_TRY(io::load_design_file(path)), request.model, {}};
+  if (run.model.empty()) {
+    run.model = run.design.model;
+  }
+  const auto model = KETAPATH_TRY(io::load_model(run.model, request.dirs));
+  run.result = KETAPATH_TRY(trial::run_trial(
+      run.design, model,
+      {.replicates = request.replicates, .seed = request.seed, .threads = request.threads}));
+  return run;
+}
+
+nlohmann::json trial_result_json(const trial::TrialResult& result) {
+  nlohmann::json endpoints = nlohmann::json::array();
+  for (const trial::EndpointResult& r : result.endpoints) {
+    endpoints.push_back(endpoint_json(r));
+  }
+  return {{"design", result.design},
+          {"replicates", result.replicates},
+          {"seed", result.seed},
+          {"endpoints", std::move(endpoints)}};
+}
+
+bool any_endpoint_failed(const trial::TrialResult& result) {
+  for (const trial::EndpointResult& r : result.endpoints) {
+    if (r.endpoint.tolerance && !r.pass.value_or(false)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace ketapath::jobs
