@@ -41,6 +41,7 @@ stage() {
 
 stage build scripts/build.sh
 stage "module boundaries" scripts/check-boundaries.sh
+stage "cli function length" scripts/check-function-length.py --max 80 src/cli
 KETAPATH_TEST_POSTGRES_URL="$(scripts/start-postgres.sh --owner $$)"
 export KETAPATH_TEST_POSTGRES_URL
 if [[ -f web/package.json ]]; then

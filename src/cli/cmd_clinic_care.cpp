@@ -58,43 +58,9 @@ void print_dose(const clinic::DoseRecord& r) {
   }
 }
 
-}  // namespace
-
-void print_course(const clinic::Course& c) {
-  fmt::print("course {} for patient {}: {} from {} ({}{})\n", c.id.value(), c.patient.value(),
-             clinic::to_string(c.protocol), clinic::format_date(c.start),
-             clinic::to_string(c.status), c.status_reason.empty() ? "" : ": " + c.status_reason);
-  if (!c.overlap_reason.empty()) {
-    fmt::print("  runs beside another active course: {}\n", c.overlap_reason);
-  }
-  fmt::print("  {:>3}  {:<10}  {:<5} {:>10}  {:>8}  {:<9}  {}\n", "#", "planned", "route", "dose",
-             "duration", "status", "actual");
-  for (const auto& p : c.sessions) {
-    fmt::print("  {:>3}  {}  {:<5} {:>4} mg/kg  {:>8}  {:<9}  {}\n", p.number,
-               clinic::format_date(p.planned_on), clinic::to_string(p.route),
-               clinic::display_number(p.dose.value(), 3),
-               p.duration ? clinic::display_number(p.duration->value()) + " min" : "-",
-               clinic::to_string(p.status),
-               p.actual_on ? clinic::format_date(*p.actual_on) +
-                                 (p.session ? fmt::format(" (session {})", p.session->value()) : "")
-                           : p.note);
-  }
-  for (const auto& m : c.messages) {
-    fmt::print("note: {}\n", m);
-  }
-}
-
-Json course_json(const clinic::Course& c) {
-  Json j = clinic::to_json(c);
-  j["messages"] = c.messages;
-  return j;
-}
-
-void add_care_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions>& global,
-                       Runners& runners) {
-  auto o = std::make_shared<CareOptions>();
-
-  CLI::App* screen = clinic_app.add_subcommand("screen", "Screen a patient for eligibility");
+void add_screen_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& global,
+                        const std::shared_ptr<CareOptions>& o, Runners& runners) {
+  CLI::App* screen = parent.add_subcommand("screen", "Screen a patient for eligibility");
   screen->fallthrough();
   screen->add_option("--patient", o->patient, "Patient id")->required();
   screen->add_option("--input", o->input_file, "Screening answers JSON (docs/clinic.md)")
@@ -131,8 +97,11 @@ void add_care_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions
       return {};
     });
   });
+}
 
-  CLI::App* dose = clinic_app.add_subcommand("dose", "Calculate and record a weight-based dose");
+void add_dose_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& global,
+                      const std::shared_ptr<CareOptions>& o, Runners& runners) {
+  CLI::App* dose = parent.add_subcommand("dose", "Calculate and record a weight-based dose");
   dose->fallthrough();
   dose->add_option("--patient", o->patient, "Patient id")->required();
   dose->add_option("--route", o->route, "iv, sc or im")->capture_default_str();
@@ -177,11 +146,11 @@ void add_care_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions
       return {};
     });
   });
+}
 
-  CLI::App* course = clinic_app.add_subcommand("course", "Plan and show treatment courses");
-  course->require_subcommand(1);
-  course->fallthrough();
-  CLI::App* plan = course->add_subcommand("plan", "Plan a course from a protocol template");
+void add_course_plan_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& global,
+                             const std::shared_ptr<CareOptions>& o, Runners& runners) {
+  CLI::App* plan = parent.add_subcommand("plan", "Plan a course from a protocol template");
   plan->fallthrough();
   plan->add_option("--patient", o->patient, "Patient id")->required();
   plan->add_option("--protocol", o->protocol,
@@ -226,7 +195,11 @@ void add_care_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions
       return {};
     });
   });
-  CLI::App* show = course->add_subcommand("show", "Show a course, or all courses of a patient");
+}
+
+void add_course_show_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& global,
+                             const std::shared_ptr<CareOptions>& o, Runners& runners) {
+  CLI::App* show = parent.add_subcommand("show", "Show a course, or all courses of a patient");
   show->fallthrough();
   show->add_option("--course", o->course, "Course id");
   show->add_option("--patient", o->patient, "Patient id (all courses)");
@@ -257,11 +230,11 @@ void add_care_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions
       return {};
     });
   });
+}
 
-  CLI::App* session = clinic_app.add_subcommand("session", "Record treatment sessions");
-  session->require_subcommand(1);
-  session->fallthrough();
-  CLI::App* record = session->add_subcommand("record", "Record a session from a JSON file");
+void add_session_record_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& global,
+                                const std::shared_ptr<CareOptions>& o, Runners& runners) {
+  CLI::App* record = parent.add_subcommand("record", "Record a session from a JSON file");
   record->fallthrough();
   record->add_option("--file,file", o->input_file, "Session JSON (docs/clinic.md)")->required();
   runners.emplace_back(record, [global, o] {
@@ -307,12 +280,12 @@ void add_care_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions
       return {};
     });
   });
+}
 
-  CLI::App* settings = clinic_app.add_subcommand("settings", "Show or edit the clinic's policies");
-  settings->require_subcommand(1);
-  settings->fallthrough();
+void add_settings_show_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& global,
+                               Runners& runners) {
   CLI::App* settings_show =
-      settings->add_subcommand("show", "Print the clinic's policies (every settings key) as JSON");
+      parent.add_subcommand("show", "Print the clinic's policies (every settings key) as JSON");
   settings_show->fallthrough();
   runners.emplace_back(settings_show, [global] {
     return run([&]() -> core::Status {
@@ -326,8 +299,12 @@ void add_care_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions
       return {};
     });
   });
+}
+
+void add_settings_set_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& global,
+                              const std::shared_ptr<CareOptions>& o, Runners& runners) {
   CLI::App* settings_set =
-      settings->add_subcommand("set", "Replace one policy from a JSON file (audited)");
+      parent.add_subcommand("set", "Replace one policy from a JSON file (audited)");
   settings_set->fallthrough();
   settings_set
       ->add_option("--key", o->protocol,
@@ -370,11 +347,11 @@ void add_care_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions
       return {};
     });
   });
+}
 
-  CLI::App* drug = clinic_app.add_subcommand("drug", "Show or edit the drug library");
-  drug->require_subcommand(1);
-  drug->fallthrough();
-  CLI::App* drug_show = drug->add_subcommand("show", "Print the drug library as JSON");
+void add_drug_show_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& global,
+                           Runners& runners) {
+  CLI::App* drug_show = parent.add_subcommand("show", "Print the drug library as JSON");
   drug_show->fallthrough();
   runners.emplace_back(drug_show, [global] {
     return run([&]() -> core::Status {
@@ -387,8 +364,12 @@ void add_care_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions
       return {};
     });
   });
+}
+
+void add_drug_set_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& global,
+                          const std::shared_ptr<CareOptions>& o, Runners& runners) {
   CLI::App* drug_set =
-      drug->add_subcommand("set", "Replace a drug entry from a JSON file (audited)");
+      parent.add_subcommand("set", "Replace a drug entry from a JSON file (audited)");
   drug_set->fallthrough();
   drug_set->add_option("--file", o->input_file, "Drug entry JSON (the form `drug show` prints)")
       ->required();
@@ -406,6 +387,70 @@ void add_care_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions
       return {};
     });
   });
+}
+
+}  // namespace
+
+void print_course(const clinic::Course& c) {
+  fmt::print("course {} for patient {}: {} from {} ({}{})\n", c.id.value(), c.patient.value(),
+             clinic::to_string(c.protocol), clinic::format_date(c.start),
+             clinic::to_string(c.status), c.status_reason.empty() ? "" : ": " + c.status_reason);
+  if (!c.overlap_reason.empty()) {
+    fmt::print("  runs beside another active course: {}\n", c.overlap_reason);
+  }
+  fmt::print("  {:>3}  {:<10}  {:<5} {:>10}  {:>8}  {:<9}  {}\n", "#", "planned", "route", "dose",
+             "duration", "status", "actual");
+  for (const auto& p : c.sessions) {
+    fmt::print("  {:>3}  {}  {:<5} {:>4} mg/kg  {:>8}  {:<9}  {}\n", p.number,
+               clinic::format_date(p.planned_on), clinic::to_string(p.route),
+               clinic::display_number(p.dose.value(), 3),
+               p.duration ? clinic::display_number(p.duration->value()) + " min" : "-",
+               clinic::to_string(p.status),
+               p.actual_on ? clinic::format_date(*p.actual_on) +
+                                 (p.session ? fmt::format(" (session {})", p.session->value()) : "")
+                           : p.note);
+  }
+  for (const auto& m : c.messages) {
+    fmt::print("note: {}\n", m);
+  }
+}
+
+Json course_json(const clinic::Course& c) {
+  Json j = clinic::to_json(c);
+  j["messages"] = c.messages;
+  return j;
+}
+
+void add_care_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions>& global,
+                       Runners& runners) {
+  auto o = std::make_shared<CareOptions>();
+
+  add_screen_command(clinic_app, global, o, runners);
+
+  add_dose_command(clinic_app, global, o, runners);
+
+  CLI::App* course = clinic_app.add_subcommand("course", "Plan and show treatment courses");
+  course->require_subcommand(1);
+  course->fallthrough();
+  add_course_plan_command(*course, global, o, runners);
+  add_course_show_command(*course, global, o, runners);
+
+  CLI::App* session = clinic_app.add_subcommand("session", "Record treatment sessions");
+  session->require_subcommand(1);
+  session->fallthrough();
+  add_session_record_command(*session, global, o, runners);
+
+  CLI::App* settings = clinic_app.add_subcommand("settings", "Show or edit the clinic's policies");
+  settings->require_subcommand(1);
+  settings->fallthrough();
+  add_settings_show_command(*settings, global, runners);
+  add_settings_set_command(*settings, global, o, runners);
+
+  CLI::App* drug = clinic_app.add_subcommand("drug", "Show or edit the drug library");
+  drug->require_subcommand(1);
+  drug->fallthrough();
+  add_drug_show_command(*drug, global, runners);
+  add_drug_set_command(*drug, global, o, runners);
 }
 
 }  // namespace ketapath::cli::clinic_cli

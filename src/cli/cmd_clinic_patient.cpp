@@ -5,8 +5,8 @@
 
 #include "cli/clinic_commands.h"
 #include "clinic/domain/dose_calculator.h"
-#include "clinic/json/json.h"
 #include "clinic/domain/scales.h"
+#include "clinic/json/json.h"
 
 namespace ketapath::cli::clinic_cli {
 namespace {
@@ -90,16 +90,9 @@ void print_patient(const clinic::Patient& p, clinic::Date today) {
   }
 }
 
-}  // namespace
-
-void add_patient_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions>& global,
-                          Runners& runners) {
-  CLI::App* patient = clinic_app.add_subcommand("patient", "Add, show and list patients");
-  patient->require_subcommand(1);
-  patient->fallthrough();
-  auto o = std::make_shared<PatientOptions>();
-
-  CLI::App* add = patient->add_subcommand("add", "Add a patient with a first weight");
+void add_patient_add_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& global,
+                             const std::shared_ptr<PatientOptions>& o, Runners& runners) {
+  CLI::App* add = parent.add_subcommand("add", "Add a patient with a first weight");
   add->fallthrough();
   add->add_option("--name", o->name, "Full name")->required();
   add->add_option("--birth-date", o->birth_date, "Date of birth, YYYY-MM-DD")->required();
@@ -147,8 +140,11 @@ void add_patient_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOpti
       return {};
     });
   });
+}
 
-  CLI::App* weigh = patient->add_subcommand("weigh", "Record a new weight");
+void add_patient_weigh_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& global,
+                               const std::shared_ptr<PatientOptions>& o, Runners& runners) {
+  CLI::App* weigh = parent.add_subcommand("weigh", "Record a new weight");
   weigh->fallthrough();
   weigh->add_option("--patient", o->patient, "Patient id")->required();
   weigh->add_option("--weight-kg", o->weight_kg, "Body weight in kg")->required();
@@ -177,8 +173,11 @@ void add_patient_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOpti
       return {};
     });
   });
+}
 
-  CLI::App* diagnose = patient->add_subcommand("diagnose", "Add a diagnosis");
+void add_patient_diagnose_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& global,
+                                  const std::shared_ptr<PatientOptions>& o, Runners& runners) {
+  CLI::App* diagnose = parent.add_subcommand("diagnose", "Add a diagnosis");
   diagnose->fallthrough();
   diagnose->add_option("--patient", o->patient, "Patient id")->required();
   diagnose->add_option("--diagnosis", o->diagnoses, "DISORDER:ICD10[:DATE]")->required();
@@ -197,8 +196,11 @@ void add_patient_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOpti
       return {};
     });
   });
+}
 
-  CLI::App* history = patient->add_subcommand("history", "Add treatment trials from a JSON file");
+void add_patient_history_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& global,
+                                 const std::shared_ptr<PatientOptions>& o, Runners& runners) {
+  CLI::App* history = parent.add_subcommand("history", "Add treatment trials from a JSON file");
   history->fallthrough();
   history->add_option("--patient", o->patient, "Patient id")->required();
   history->add_option("--file", o->history_file, "Treatment history JSON file")->required();
@@ -216,8 +218,11 @@ void add_patient_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOpti
       return {};
     });
   });
+}
 
-  CLI::App* show = patient->add_subcommand("show", "Show one patient");
+void add_patient_show_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& global,
+                              const std::shared_ptr<PatientOptions>& o, Runners& runners) {
+  CLI::App* show = parent.add_subcommand("show", "Show one patient");
   show->fallthrough();
   show->add_option("--patient,id", o->patient, "Patient id")->required();
   runners.emplace_back(show, [global, o] {
@@ -232,8 +237,11 @@ void add_patient_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOpti
       return {};
     });
   });
+}
 
-  CLI::App* list = patient->add_subcommand("list", "List patients");
+void add_patient_list_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& global,
+                              Runners& runners) {
+  CLI::App* list = parent.add_subcommand("list", "List patients");
   list->fallthrough();
   runners.emplace_back(list, [global] {
     return run([&]() -> core::Status {
@@ -256,6 +264,28 @@ void add_patient_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOpti
       return {};
     });
   });
+}
+
+}  // namespace
+
+void add_patient_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions>& global,
+                          Runners& runners) {
+  CLI::App* patient = clinic_app.add_subcommand("patient", "Add, show and list patients");
+  patient->require_subcommand(1);
+  patient->fallthrough();
+  auto o = std::make_shared<PatientOptions>();
+
+  add_patient_add_command(*patient, global, o, runners);
+
+  add_patient_weigh_command(*patient, global, o, runners);
+
+  add_patient_diagnose_command(*patient, global, o, runners);
+
+  add_patient_history_command(*patient, global, o, runners);
+
+  add_patient_show_command(*patient, global, o, runners);
+
+  add_patient_list_command(*patient, global, runners);
 }
 
 }  // namespace ketapath::cli::clinic_cli

@@ -5,8 +5,8 @@
 #include <fmt/format.h>
 
 #include "cli/clinic_commands.h"
-#include "clinic/service/demo.h"
 #include "clinic/json/json.h"
+#include "clinic/service/demo.h"
 #include "clinic/service/report.h"
 #include "core/private_file.h"
 
@@ -40,14 +40,10 @@ core::Result<clinic::ReportData> gather(clinic::ClinicService& s, clinic::Patien
   return d;
 }
 
-}  // namespace
-
-void add_record_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions>& global,
-                         Runners& runners) {
-  auto o = std::make_shared<RecordOptions>();
-
-  CLI::App* report = clinic_app.add_subcommand(
-      "report", "Patient summary in Markdown or HTML with SVG score charts");
+void add_report_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& global,
+                        const std::shared_ptr<RecordOptions>& o, Runners& runners) {
+  CLI::App* report =
+      parent.add_subcommand("report", "Patient summary in Markdown or HTML with SVG score charts");
   report->fallthrough();
   report->add_option("--patient", o->patient, "Patient id")->required();
   report->add_option("--format", o->format, "markdown or html")->capture_default_str();
@@ -91,11 +87,11 @@ void add_record_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptio
       return {};
     });
   });
+}
 
-  CLI::App* audit = clinic_app.add_subcommand("audit", "Audit log");
-  audit->require_subcommand(1);
-  audit->fallthrough();
-  CLI::App* verify = audit->add_subcommand("verify", "Recompute the hash chain and the head HMAC");
+void add_audit_verify_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& global,
+                              const std::shared_ptr<RecordOptions>& o, Runners& runners) {
+  CLI::App* verify = parent.add_subcommand("verify", "Recompute the hash chain and the head HMAC");
   verify->fallthrough();
   verify->add_option("--anchor", o->anchor,
                      "SEQUENCE:HASH printed by an earlier verify and kept outside the database: "
@@ -132,8 +128,11 @@ void add_record_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptio
       return {};
     });
   });
+}
 
-  CLI::App* grant = clinic_app.add_subcommand(
+void add_grant_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& global,
+                       const std::shared_ptr<RecordOptions>& o, Runners& runners) {
+  CLI::App* grant = parent.add_subcommand(
       "grant", "PostgreSQL: give an application role what the clinic needs and no more (owner)");
   grant->fallthrough();
   grant->add_option("--role", o->role, "Existing login role the clinic application signs in as")
@@ -161,9 +160,12 @@ void add_record_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptio
       return {};
     });
   });
+}
 
+void add_demo_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& global,
+                      const std::shared_ptr<RecordOptions>& o, Runners& runners) {
   CLI::App* demo =
-      clinic_app.add_subcommand("demo", "Fill the database with synthetic patients and courses");
+      parent.add_subcommand("demo", "Fill the database with synthetic patients and courses");
   demo->fallthrough();
   demo->add_option("--patients", o->patients, "How many patients")->capture_default_str();
   demo->add_option("--seed", o->seed, "Random seed")->capture_default_str();
@@ -197,6 +199,24 @@ void add_record_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptio
       return {};
     });
   });
+}
+
+}  // namespace
+
+void add_record_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions>& global,
+                         Runners& runners) {
+  auto o = std::make_shared<RecordOptions>();
+
+  add_report_command(clinic_app, global, o, runners);
+
+  CLI::App* audit = clinic_app.add_subcommand("audit", "Audit log");
+  audit->require_subcommand(1);
+  audit->fallthrough();
+  add_audit_verify_command(*audit, global, o, runners);
+
+  add_grant_command(clinic_app, global, o, runners);
+
+  add_demo_command(clinic_app, global, o, runners);
 }
 
 }  // namespace ketapath::cli::clinic_cli

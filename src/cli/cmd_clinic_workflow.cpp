@@ -107,17 +107,9 @@ void print_plan(const clinic::ResponsePlan& plan) {
   fmt::print("  ({})\n", plan.dates_basis);
 }
 
-}  // namespace
-
-void add_followup_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions>& global,
-                           Runners& runners) {
-  auto o = std::make_shared<FollowupOptions>();
-  CLI::App* assessment = clinic_app.add_subcommand(
-      "assessment", "Ratings outside sessions (follow-ups, e.g. GAD-7 at 24 h and 7 days)");
-  assessment->require_subcommand(1);
-  assessment->fallthrough();
-
-  CLI::App* record = assessment->add_subcommand("record", "Record a rating (audited)");
+void add_assessment_record_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& global,
+                                   const std::shared_ptr<FollowupOptions>& o, Runners& runners) {
+  CLI::App* record = parent.add_subcommand("record", "Record a rating (audited)");
   record->fallthrough();
   record->add_option("--patient", o->patient, "Patient id")->required();
   record->add_option("--scale", o->scale, "gad-7, ham-a, phq-9, lsas, fq or cadss")->required();
@@ -158,8 +150,11 @@ void add_followup_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOpt
       return {};
     });
   });
+}
 
-  CLI::App* list = assessment->add_subcommand("list", "A patient's ratings outside sessions");
+void add_assessment_list_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& global,
+                                 const std::shared_ptr<FollowupOptions>& o, Runners& runners) {
+  CLI::App* list = parent.add_subcommand("list", "A patient's ratings outside sessions");
   list->fallthrough();
   list->add_option("--patient", o->patient, "Patient id")->required();
   runners.emplace_back(list, [global, o] {
@@ -186,6 +181,102 @@ void add_followup_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOpt
       return {};
     });
   });
+}
+
+void add_response_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& global,
+                          const std::shared_ptr<FollowupOptions>& o, Runners& runners) {
+  CLI::App* response = parent.add_subcommand(
+      "response", "Trough and acute response per scale and one recommendation with dates");
+  response->fallthrough();
+  response->add_option("--patient", o->patient, "Patient id")->required();
+  runners.emplace_back(response, [global, o] {
+    return run([&]() -> core::Status {
+      auto c = KETAPATH_TRY(open_clinic(*global));
+      const auto plan = KETAPATH_TRY(c.service->response_plan(clinic::PatientId(o->patient)));
+      if (global->json) {
+        print_json(clinic::to_json(plan));
+      } else {
+        print_plan(plan);
+      }
+      return {};
+    });
+  });
+}
+
+void add_team_add_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& global,
+                          const std::shared_ptr<FollowupOptions>& o, Runners& runners) {
+  CLI::App* team_add = parent.add_subcommand("add", "Add a psychiatrist or PCP (audited)");
+  team_add->fallthrough();
+  team_add->add_option("--patient", o->patient, "Patient id")->required();
+  team_add->add_option("--role", o->role, "psychiatrist or pcp")->required();
+  team_add->add_option("--name", o->name, "\"Dr Maria Weber\"")->required();
+  team_add->add_option("--practice", o->practice, "Practice or hospital");
+  team_add->add_option("--contact", o->contact, "Phone, secure e-mail or fax");
+  runners.emplace_back(team_add, [global, o] {
+    return run([&]() -> core::Status {
+      clinic::CareTeamMember m;
+      m.patient = clinic::PatientId(o->patient);
+      m.role = KETAPATH_TRY(clinic::parse_care_role(o->role));
+      m.name = o->name;
+      m.practice = o->practice;
+      m.contact = o->contact;
+      auto c = KETAPATH_TRY(open_clinic(*global));
+      const auto added = KETAPATH_TRY(c.service->add_care_team_member(m));
+      if (global->json) {
+        print_json(clinic::to_json(added));
+      } else {
+        fmt::print("care team {} for patient {}: {} {}{}\n", added.id.value(),
+                   added.patient.value(), clinic::to_string(added.role), added.name,
+                   added.practice.empty() ? "" : ", " + added.practice);
+      }
+      return {};
+    });
+  });
+}
+
+void add_team_list_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& global,
+                           const std::shared_ptr<FollowupOptions>& o, Runners& runners) {
+  CLI::App* team_list = parent.add_subcommand("list", "The patient's care team");
+  team_list->fallthrough();
+  team_list->add_option("--patient", o->patient, "Patient id")->required();
+  runners.emplace_back(team_list, [global, o] {
+    return run([&]() -> core::Status {
+      auto c = KETAPATH_TRY(open_clinic(*global));
+      const auto team_ = KETAPATH_TRY(c.service->care_team(clinic::PatientId(o->patient)));
+      if (global->json) {
+        Json out = Json::array();
+        for (const auto& m : team_) {
+          out.push_back(clinic::to_json(m));
+        }
+        print_json({{"care_team", out}});
+        return {};
+      }
+      if (team_.empty()) {
+        fmt::print("no care team recorded\n");
+      }
+      for (const auto& m : team_) {
+        fmt::print("{:>4}  {:<12} {}{}{}\n", m.id.value(), clinic::to_string(m.role), m.name,
+                   m.practice.empty() ? "" : ", " + m.practice,
+                   m.contact.empty() ? "" : " (" + m.contact + ")");
+      }
+      return {};
+    });
+  });
+}
+
+}  // namespace
+
+void add_followup_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions>& global,
+                           Runners& runners) {
+  auto o = std::make_shared<FollowupOptions>();
+  CLI::App* assessment = clinic_app.add_subcommand(
+      "assessment", "Ratings outside sessions (follow-ups, e.g. GAD-7 at 24 h and 7 days)");
+  assessment->require_subcommand(1);
+  assessment->fallthrough();
+
+  add_assessment_record_command(*assessment, global, o, runners);
+
+  add_assessment_list_command(*assessment, global, o, runners);
 
   CLI::App* course = clinic_app.get_subcommand("course");
   const auto lifecycle = [&](const char* name, const char* help, bool numbered, bool needs_to,
@@ -234,80 +325,14 @@ void add_followup_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOpt
               return s.skip_session(clinic::CourseId(x.course), x.session, x.reason);
             });
 
-  CLI::App* response = clinic_app.add_subcommand(
-      "response", "Trough and acute response per scale and one recommendation with dates");
-  response->fallthrough();
-  response->add_option("--patient", o->patient, "Patient id")->required();
-  runners.emplace_back(response, [global, o] {
-    return run([&]() -> core::Status {
-      auto c = KETAPATH_TRY(open_clinic(*global));
-      const auto plan = KETAPATH_TRY(c.service->response_plan(clinic::PatientId(o->patient)));
-      if (global->json) {
-        print_json(clinic::to_json(plan));
-      } else {
-        print_plan(plan);
-      }
-      return {};
-    });
-  });
+  add_response_command(clinic_app, global, o, runners);
 
   CLI::App* team = clinic_app.add_subcommand(
       "care-team", "The patient's psychiatrist and PCP (the report is addressed to them)");
   team->require_subcommand(1);
   team->fallthrough();
-  CLI::App* team_add = team->add_subcommand("add", "Add a psychiatrist or PCP (audited)");
-  team_add->fallthrough();
-  team_add->add_option("--patient", o->patient, "Patient id")->required();
-  team_add->add_option("--role", o->role, "psychiatrist or pcp")->required();
-  team_add->add_option("--name", o->name, "\"Dr Maria Weber\"")->required();
-  team_add->add_option("--practice", o->practice, "Practice or hospital");
-  team_add->add_option("--contact", o->contact, "Phone, secure e-mail or fax");
-  runners.emplace_back(team_add, [global, o] {
-    return run([&]() -> core::Status {
-      clinic::CareTeamMember m;
-      m.patient = clinic::PatientId(o->patient);
-      m.role = KETAPATH_TRY(clinic::parse_care_role(o->role));
-      m.name = o->name;
-      m.practice = o->practice;
-      m.contact = o->contact;
-      auto c = KETAPATH_TRY(open_clinic(*global));
-      const auto added = KETAPATH_TRY(c.service->add_care_team_member(m));
-      if (global->json) {
-        print_json(clinic::to_json(added));
-      } else {
-        fmt::print("care team {} for patient {}: {} {}{}\n", added.id.value(),
-                   added.patient.value(), clinic::to_string(added.role), added.name,
-                   added.practice.empty() ? "" : ", " + added.practice);
-      }
-      return {};
-    });
-  });
-  CLI::App* team_list = team->add_subcommand("list", "The patient's care team");
-  team_list->fallthrough();
-  team_list->add_option("--patient", o->patient, "Patient id")->required();
-  runners.emplace_back(team_list, [global, o] {
-    return run([&]() -> core::Status {
-      auto c = KETAPATH_TRY(open_clinic(*global));
-      const auto team_ = KETAPATH_TRY(c.service->care_team(clinic::PatientId(o->patient)));
-      if (global->json) {
-        Json out = Json::array();
-        for (const auto& m : team_) {
-          out.push_back(clinic::to_json(m));
-        }
-        print_json({{"care_team", out}});
-        return {};
-      }
-      if (team_.empty()) {
-        fmt::print("no care team recorded\n");
-      }
-      for (const auto& m : team_) {
-        fmt::print("{:>4}  {:<12} {}{}{}\n", m.id.value(), clinic::to_string(m.role), m.name,
-                   m.practice.empty() ? "" : ", " + m.practice,
-                   m.contact.empty() ? "" : " (" + m.contact + ")");
-      }
-      return {};
-    });
-  });
+  add_team_add_command(*team, global, o, runners);
+  add_team_list_command(*team, global, o, runners);
 }
 
 }  // namespace ketapath::cli::clinic_cli
