@@ -19,7 +19,7 @@
 #include "cli/command.h"
 #include "core/check.h"
 #include "core/limits.h"
-#include "io/nmtran.h"
+#include "jobs/simulate_job.h"
 #include "pk/model.h"
 #include "pk/simulate.h"
 
@@ -105,21 +105,6 @@ core::Result<std::vector<core::Hours>> parse_grid(const std::string& text) {
   return times;
 }
 
-/// pk names records as "line N: ..."; the user knows them as "FILE:N: ...".
-core::Error locate(core::Error error, std::string_view file) {
-  const std::string& m = error.message;
-  if (m.starts_with("line ")) {
-    std::size_t i = 5;
-    while (i < m.size() && m[i] >= '0' && m[i] <= '9') {
-      ++i;
-    }
-    if (i > 5 && i < m.size() && m[i] == ':') {
-      error.message = fmt::format("{}:{}", file, m.substr(5));
-    }
-  }
-  return error;
-}
-
 std::string header_line(const pk::ModelSpec& model, bool effect_site) {
   std::string header = "ID,TIME,CP";
   for (const pk::CompartmentSpec& compartment : model.compartments) {
@@ -195,32 +180,22 @@ core::Status simulate(const Options& options) {
     return core::fail(core::ErrorCode::NotFound, "--model: \"{}\" is not a model (known: {})",
                       options.model, fmt::join(names, ", "));
   }
-  const pk::ParameterValues parameters = KETAPATH_TRY(parse_parameters(options.params));
-  pk::SimulationOptions simulation;
+  jobs::SimulateRequest request{.model = model,
+                                .parameters = KETAPATH_TRY(parse_parameters(options.params)),
+                                .data = options.data};
   if (!options.grid.empty()) {
-    simulation.extra_times = KETAPATH_TRY(parse_grid(options.grid));
+    request.extra_times = KETAPATH_TRY(parse_grid(options.grid));
   }
-  // Missing, unknown or out-of-range parameters are reported before the data are read: an empty
-  // timeline runs the model's own parameter checks and nothing else.
-  KETAPATH_TRY(pk::simulate(*model, parameters, pk::SubjectTimeline{}));
-
-  const io::NmtranData data = KETAPATH_TRY(io::read_nmtran(options.data));
-  KETAPATH_TRY(io::validate_against(*model, parameters, data));
-
-  const bool effect_site = parameters.contains("KE0");
+  const jobs::SimulateRun run = KETAPATH_TRY(jobs::simulate_dataset(request));
   // Everything is simulated before anything is written, so an error leaves no partial output.
-  std::string text = header_line(*model, effect_site);
-  for (const pk::SubjectTimeline& subject : data.subjects) {
-    auto rows = pk::simulate(*model, parameters, subject, simulation);
-    if (!rows) {
-      return std::unexpected(locate(std::move(rows).error(), data.source));
-    }
-    for (const pk::OutputRow& row : *rows) {
+  std::string text = header_line(*model, run.effect_site);
+  for (const jobs::SubjectRows& subject : run.subjects) {
+    for (const pk::OutputRow& row : subject.rows) {
       fmt::format_to(std::back_inserter(text), "{},{},{}", subject.id, row.time.value(), row.cp);
       for (const double amount : row.amounts) {
         fmt::format_to(std::back_inserter(text), ",{}", amount);
       }
-      if (effect_site) {
+      if (run.effect_site) {
         fmt::format_to(std::back_inserter(text), ",{}", row.ce.value_or(std::nan("")));
       }
       text += '\n';

@@ -8,8 +8,10 @@
 #include <gtest/gtest.h>
 
 #include "core/limits.h"
+#include "io/nmtran.h"
 #include "jobs/population_job.h"
 #include "jobs/predict_job.h"
+#include "jobs/simulate_job.h"
 #include "jobs/trial_job.h"
 #include "support/must.h"
 
@@ -42,8 +44,8 @@ TEST(PopulationJob, RunsEveryArmOfADesignAndReportsEachAsItFinishes) {
 }
 
 TEST(PopulationJob, TheSameRequestGivesTheSameSummaryOnAnyThreadCount) {
-  const PopulationRequest one{.design = "benchmark", .subjects = 200, .threads = 1, .seed = 5,
-                              .dirs = source_tree()};
+  const PopulationRequest one{
+      .design = "benchmark", .subjects = 200, .threads = 1, .seed = 5, .dirs = source_tree()};
   PopulationRequest two = one;
   two.threads = 2;
   const auto a = must(run_population_job(one, {}));
@@ -71,8 +73,8 @@ TEST(PopulationJob, RefusesRequestsOutsideTheLimitsWithoutTheCliChecks) {
   ASSERT_FALSE(no_folder);
   EXPECT_EQ(no_folder.error().code, core::ErrorCode::InvalidArgument);
 
-  const auto unknown = run_population_job(
-      {.design = "no_such_design", .subjects = 8, .dirs = source_tree()}, {});
+  const auto unknown =
+      run_population_job({.design = "no_such_design", .subjects = 8, .dirs = source_tree()}, {});
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.error().code, core::ErrorCode::NotFound);
 }
@@ -140,6 +142,36 @@ TEST(PredictJob, RefusesAGridBeyondTheLimitAndANonPositiveStep) {
   request = {.dose = core::Milligrams(1e12), .dirs = source_tree()};
   ASSERT_FALSE(predict_typical(request));
   EXPECT_EQ(predict_typical(request).error().code, core::ErrorCode::LimitExceeded);
+}
+
+TEST(SimulateJob, SimulatesEverySubjectOfTheDataSetAsPkDoes) {
+  const pk::ModelSpec* model = pk::find_model("one_cmt");
+  ASSERT_NE(model, nullptr);
+  const std::filesystem::path data =
+      std::filesystem::path(KETAPATH_SOURCE_DIR) / "tests/data/nmtran/one_cmt_reset_two_ids.csv";
+  const pk::ParameterValues parameters{{"CL", 2.0}, {"V", 10.0}};
+  const auto run = must(simulate_dataset({.model = model, .parameters = parameters, .data = data}));
+  EXPECT_FALSE(run.effect_site);
+  const auto read = must(io::read_nmtran(data));
+  ASSERT_EQ(run.subjects.size(), read.subjects.size());
+  ASSERT_GE(run.subjects.size(), 2u);
+  for (std::size_t i = 0; i < read.subjects.size(); ++i) {
+    const auto direct = must(pk::simulate(*model, parameters, read.subjects[i]));
+    EXPECT_EQ(run.subjects[i].id, read.subjects[i].id);
+    ASSERT_EQ(run.subjects[i].rows.size(), direct.size());
+    for (std::size_t r = 0; r < direct.size(); ++r) {
+      EXPECT_EQ(run.subjects[i].rows[r].cp, direct[r].cp);
+    }
+  }
+}
+
+TEST(SimulateJob, ChecksTheParametersBeforeReadingTheData) {
+  const auto run = simulate_dataset({.model = pk::find_model("one_cmt"),
+                                     .parameters = {{"CL", 2.0}},  // V missing
+                                     .data = "/no/such/file.csv"});
+  ASSERT_FALSE(run);
+  EXPECT_NE(run.error().code, core::ErrorCode::NotFound) << run.error().message;
+  EXPECT_NE(run.error().message.find("V"), std::string::npos) << run.error().message;
 }
 
 }  // namespace
