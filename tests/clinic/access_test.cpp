@@ -3,9 +3,9 @@
 
 #include <gtest/gtest.h>
 
-#include "store/memory/memory_store.h"
 #include "clinic/service/service.h"
 #include "fixtures.h"
+#include "store/memory/memory_store.h"
 
 namespace ketapath::clinic {
 namespace {
@@ -81,8 +81,21 @@ TEST_F(AccessTest, EachRoleDoesOnlyItsPart) {
   EXPECT_EQ(as("audit.cy").add_patient(p).error().code, ErrorCode::Unauthorized);
   EXPECT_EQ(as("admin.ann").add_patient(p).error().code, ErrorCode::Unauthorized);
   EXPECT_EQ(audit_count(), before);
-  const auto id = as("desk.bo").add_patient(p);
+  // Front desk registers demographics, but not what decides eligibility (review find): a
+  // diagnosis needs a prescriber, a treatment history a nurse or prescriber; nothing is stored.
+  const auto with_diagnosis = as("desk.bo").add_patient(p);
+  ASSERT_FALSE(with_diagnosis);
+  EXPECT_EQ(with_diagnosis.error().code, ErrorCode::Unauthorized);
+  EXPECT_NE(with_diagnosis.error().message.find("patient add: a diagnosis"), std::string::npos);
+  Patient history_only = p;
+  history_only.diagnoses.clear();
+  EXPECT_EQ(as("desk.bo").add_patient(history_only).error().code, ErrorCode::Unauthorized);
+  EXPECT_EQ(audit_count(), before);
+  Patient demographics = history_only;
+  demographics.treatment_history.clear();
+  const auto id = as("desk.bo").add_patient(demographics);
   ASSERT_TRUE(id) << id.error().message;
+  EXPECT_TRUE(as("dr.lee").add_patient(p));  // a prescriber may give everything at once
   EXPECT_TRUE(as("audit.cy").patient(*id));  // reading is everyone's
   EXPECT_TRUE(as("audit.cy").verify_audit());
   EXPECT_EQ(as("desk.bo").add_weight(*id, {kToday, core::Kilograms(71.0), false}).error().code,

@@ -1,5 +1,6 @@
 #include "clinic/domain/dose_calculator.h"
 
+#include "core/text.h"
 #include "core/dose_text.h"
 
 #include <algorithm>
@@ -29,9 +30,9 @@ std::string join_numbers(const std::vector<core::MilligramsPerMillilitre>& value
   return out;
 }
 
-// An override reason of only whitespace is no reason.
+// An override reason of only (Unicode) white space is no reason.
 bool blank(std::string_view text) {
-  return text.find_first_not_of(" \t\r\n\v\f") == std::string_view::npos;
+  return core::is_blank(text);
 }
 
 }  // namespace

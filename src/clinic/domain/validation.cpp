@@ -6,6 +6,7 @@
 
 #include "clinic/domain/care_team.h"
 #include "core/check.h"
+#include "core/text.h"
 
 namespace ketapath::clinic {
 namespace {
@@ -126,13 +127,23 @@ core::Status validate_treatment_trial(const TreatmentTrial& t, Date today, std::
     return core::fail(ErrorCode::Validation, "{} {}: started_on must not be in the future (got {})",
                       field, t.name, format_date(*t.started_on));
   }
+  if (t.started_on) {
+    // A trial is history: it cannot count as adequate (or failed) before it has ended.
+    const auto days = static_cast<int>(std::lround(t.duration_weeks * 7.0));
+    const Date ends = *t.started_on + std::chrono::days(days);
+    if (ends > today) {
+      return core::fail(ErrorCode::Validation,
+                        "{} {}: started {} and lasting {} weeks it would end on {}, after today "
+                        "({}); record the weeks taken so far",
+                        field, t.name, format_date(*t.started_on), t.duration_weeks,
+                        format_date(ends), format_date(today));
+    }
+  }
   return {};
 }
 
 core::Status validate_patient(const Patient& p, Date today, const InputLimits& limits) {
-  if (p.name.find_first_not_of(" \t") == std::string::npos) {
-    return core::fail(ErrorCode::Validation, "patient: name must not be empty");
-  }
+  KETAPATH_TRY(core::check_required_text("patient: name", p.name, 200, false));
   if (p.birth_date > today) {
     return core::fail(ErrorCode::Validation,
                       "patient: birth date must not be in the future (got {})",

@@ -1,8 +1,8 @@
 #include "clinic/service/service.h"
 
 #include "clinic/domain/dose_calculator.h"
-#include "clinic/json/json.h"
 #include "clinic/domain/screen.h"
+#include "clinic/json/json.h"
 
 namespace ketapath::clinic {
 namespace {
@@ -81,7 +81,19 @@ core::Result<PatientId> ClinicService::add_patient(Patient p) {
   KETAPATH_TRY(validate_patient(p, day_of(now), limits_));
   p.created_at = now;
   auto tx = KETAPATH_TRY(store_.begin());
-  KETAPATH_TRY(authorize(*tx, Permission::RegisterPatient));
+  const User user = KETAPATH_TRY(authorize(*tx, Permission::RegisterPatient));
+  // Registering is front-desk work, but a diagnosis and a treatment history decide eligibility:
+  // given with the registration, they need the roles that record them on their own.
+  if (!p.diagnoses.empty()) {
+    if (auto ok = check_permission(user, Permission::Diagnose); !ok) {
+      return std::unexpected(core::with_context(ok.error(), "patient add: a diagnosis"));
+    }
+  }
+  if (!p.treatment_history.empty()) {
+    if (auto ok = check_permission(user, Permission::RecordObservation); !ok) {
+      return std::unexpected(core::with_context(ok.error(), "patient add: a treatment history"));
+    }
+  }
   p.id = KETAPATH_TRY(tx->patients().add(p));
   KETAPATH_TRY(tx->append_audit(
       audit_record("patient.add", entity("patient", p.id.value()), "null", canonical(to_json(p)))));

@@ -9,27 +9,15 @@
 #include "clinic/domain/dose_calculator.h"
 #include "clinic/json/json.h"
 #include "clinic/service/service.h"
+#include "core/text.h"
 
 namespace ketapath::clinic {
 namespace {
 
 using core::ErrorCode;
 
-constexpr std::size_t kMaxText = 2000;
-
-bool blank(std::string_view text) {
-  return text.find_first_not_of(" \t\r\n\v\f") == std::string_view::npos;
-}
-
 core::Status required_text(std::string_view text, std::string_view field) {
-  if (blank(text)) {
-    return core::fail(ErrorCode::Validation, "{}: must not be empty or only spaces", field);
-  }
-  if (text.size() > kMaxText) {
-    return core::fail(ErrorCode::Validation, "{}: at most {} characters (got {})", field, kMaxText,
-                      text.size());
-  }
-  return {};
+  return core::check_required_text(field, text);
 }
 
 std::string hours_text(std::chrono::seconds s) {

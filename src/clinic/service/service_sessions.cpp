@@ -6,6 +6,7 @@
 #include "clinic/domain/dose_calculator.h"
 #include "clinic/json/json.h"
 #include "clinic/service/service.h"
+#include "core/text.h"
 
 namespace ketapath::clinic {
 namespace {
@@ -39,6 +40,10 @@ core::Result<Course> ClinicService::plan_course(PatientId id, CourseProtocol pro
   c.created_at = now;
   c.created_by = actor_;
   c.overlap_reason = options.allow_overlap_reason;
+  if (!c.overlap_reason.empty()) {  // asked to overlap: the reason must say something
+    KETAPATH_TRY(
+        core::check_required_text("course plan: --allow-overlap reason", c.overlap_reason));
+  }
   auto tx = KETAPATH_TRY(store_.begin());
   KETAPATH_TRY(authorize(*tx, Permission::OrderDose));
   KETAPATH_TRY(tx->patients().get(id));
@@ -80,6 +85,21 @@ core::Result<Course> ClinicService::plan_course(PatientId id, CourseProtocol pro
                         display_number(limits->hard_max.value(), 3), to_string(p.route),
                         display_number(p.dose.value(), 3));
     }
+    if (p.duration &&
+        !(*p.duration >= limits->min_duration && *p.duration <= limits->max_duration)) {
+      // The planned duration becomes the session's end of dosing when a nurse records none, and
+      // so the start of the observation time: it must be one the library allows (review find).
+      const std::string shown =
+          distinct_numbers(p.duration->value(), *p.duration < limits->min_duration
+                                                    ? limits->min_duration.value()
+                                                    : limits->max_duration.value())
+              .first;
+      return core::fail(ErrorCode::Validation,
+                        "course plan: session {} {} infusion duration must be {}-{} min (got {} "
+                        "min)",
+                        p.number, to_string(p.route), display_number(limits->min_duration.value()),
+                        display_number(limits->max_duration.value()), shown);
+    }
     if (p.dose > limits->soft_max) {
       const auto [shown, limit] = distinct_numbers(p.dose.value(), limits->soft_max.value());
       return core::fail(ErrorCode::LimitExceeded,
@@ -112,15 +132,10 @@ core::Result<std::vector<Course>> ClinicService::courses(PatientId id) {
 namespace {
 
 core::Status require_reason(const std::string& reason, std::string_view what) {
-  constexpr std::size_t kMax = 2000;
-  if (reason.find_first_not_of(" \t\r\n") == std::string::npos) {
+  if (core::is_blank(reason)) {
     return core::fail(ErrorCode::Validation, "{}: a reason is required", what);
   }
-  if (reason.size() > kMax) {
-    return core::fail(ErrorCode::Validation, "{}: the reason is {} characters, at most {} are kept",
-                      what, reason.size(), kMax);
-  }
-  return {};
+  return core::check_required_text(fmt::format("{}: reason", what), reason);
 }
 
 core::Status require_active(const Course& c, std::string_view what) {
@@ -225,6 +240,10 @@ core::Result<Course> ClinicService::reschedule_session(CourseId id, int number, 
                       "course reschedule: the new day {} is in the past (today is {})",
                       format_date(to), format_date(today));
   }
+  const DateLimits dates;  // as far ahead as a course may start
+  KETAPATH_TRY(check_date("course reschedule: the new day", to, today,
+                          today + std::chrono::days(dates.course_days_after),
+                          "within a year from today"));
   auto tx = KETAPATH_TRY(store_.begin());
   KETAPATH_TRY(authorize(*tx, Permission::OrderDose));
   Course c = KETAPATH_TRY(tx->courses().get(id));
@@ -490,6 +509,12 @@ core::Result<AssessmentResult> ClinicService::record_assessment(Assessment a) {
     return core::fail(ErrorCode::Validation,
                       "assessment: rated_at must not be in the future (got {}, now {})",
                       format_timestamp(r.rated_at), format_timestamp(now));
+  }
+  {  // a rating is entered within a year of being taken, like a session
+    const DateLimits dates;
+    KETAPATH_TRY(check_date("assessment: rated_at", day_of(r.rated_at),
+                            day_of(now) - std::chrono::days(dates.session_days_before), day_of(now),
+                            "within the last year"));
   }
   if (a.notes.size() > kMaxNotes || r.rater.size() > kMaxNotes) {
     return core::fail(ErrorCode::Validation,

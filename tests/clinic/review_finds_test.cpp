@@ -1,0 +1,137 @@
+// Found by an independent review of issues 9 and 10 through the CLI (session 4): each find is
+// held here through the service, the one path every front end takes.
+
+#include <chrono>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "clinic/service/service.h"
+#include "core/text.h"
+#include "fixtures.h"
+#include "store/memory/memory_store.h"
+
+namespace ketapath::clinic {
+namespace {
+
+using namespace testing;
+using core::ErrorCode;
+using ketapath::testing::must;
+
+class ReviewFinds : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(clinic_.initialize());
+    add_staff(clinic_);
+    Patient p = adult_70kg();
+    p.id = PatientId(0);
+    patient_ = must(clinic_.add_patient(p));
+    clear_for_treatment(clinic_, patient_);
+  }
+
+  std::int64_t audit_count() { return store_.audit().verify()->entries; }
+
+  MemoryStore store_;
+  ClinicService clinic_{store_, "dr.lee", [] {
+                          return kNow;
+                        }};
+  PatientId patient_{};
+};
+
+// The most severe find: a planned IV duration of 1e-300 min was stored, and as the end of dosing
+// of a session recorded without one it silenced the early-discharge alert.
+TEST_F(ReviewFinds, PlannedInfusionDurationsAreTheLibrarysOnly) {
+  const auto before = audit_count();
+  for (const double minutes : {1e-300, 14.9, 120.01, 100000.0}) {
+    CoursePlanOptions options;
+    options.duration = core::Minutes(minutes);
+    const auto planned = clinic_.plan_course(patient_, CourseProtocol::IvLoading, kToday, options);
+    ASSERT_FALSE(planned) << minutes;
+    EXPECT_EQ(planned.error().code, ErrorCode::Validation);
+    EXPECT_NE(planned.error().message.find("infusion duration must be 15-120 min"),
+              std::string::npos)
+        << planned.error().message;
+  }
+  EXPECT_NE(clinic_
+                .plan_course(patient_, CourseProtocol::IvLoading, kToday,
+                             {.duration = core::Minutes(120.01)})
+                .error()
+                .message.find("(got 120.01 min)"),
+            std::string::npos);
+  EXPECT_EQ(audit_count(), before);
+  CoursePlanOptions edge;
+  edge.duration = core::Minutes(120.0);
+  EXPECT_TRUE(clinic_.plan_course(patient_, CourseProtocol::IvLoading, kToday, edge));
+}
+
+// A treatment trial that has not ended cannot be a failed adequate trial.
+TEST_F(ReviewFinds, ATrialThatWouldEndInTheFutureIsRefused) {
+  TreatmentTrial t = adult_70kg().treatment_history.front();
+  t.started_on = kToday - std::chrono::days(30);
+  t.duration_weeks = 12.0;
+  const auto refused = clinic_.add_treatment_trials(patient_, {t});
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("lasting 12 weeks it would end on 2027-01-13, after "
+                                         "today (2026-11-20)"),
+            std::string::npos)
+      << refused.error().message;
+  t.duration_weeks = 4.0;  // ended 2 days ago
+  EXPECT_TRUE(clinic_.add_treatment_trials(patient_, {t}));
+}
+
+// A reason of only invisible characters is no reason, on every path that asks for one.
+TEST_F(ReviewFinds, InvisibleReasonsAreNoReasons) {
+  for (const std::string blank :
+       {std::string("\u00a0"), std::string("\u200b"), std::string(" \u2003\ufeff\t")}) {
+    EXPECT_TRUE(core::is_blank(blank));
+    DoseOrder order;
+    order.patient = patient_;
+    order.route = Route::Iv;
+    order.dose = core::MilligramsPerKilogram(0.76);  // above the 0.75 soft limit
+    order.on = kToday;
+    order.override_reason = blank;
+    EXPECT_EQ(clinic_.calculate_dose(order).error().code, ErrorCode::LimitExceeded);
+    CoursePlanOptions overlap;
+    overlap.allow_overlap_reason = blank;
+    EXPECT_EQ(
+        clinic_.plan_course(patient_, CourseProtocol::IvLoading, kToday, overlap).error().code,
+        ErrorCode::Validation);
+  }
+  EXPECT_FALSE(core::is_blank("a\u00a0reason"));
+  const Course course = must(clinic_.plan_course(patient_, CourseProtocol::IvLoading, kToday, {}));
+  EXPECT_EQ(clinic_.cancel_course(course.id, "\u00a0\u00a0").error().code, ErrorCode::Validation);
+}
+
+TEST_F(ReviewFinds, DatesHaveAPlausibleRange) {
+  const Course course = must(clinic_.plan_course(patient_, CourseProtocol::IvLoading, kToday, {}));
+  const auto far = clinic_.reschedule_session(course.id, 2, day("9999-12-19"), "typo");
+  ASSERT_FALSE(far);
+  EXPECT_NE(far.error().message.find("course reschedule: the new day must be between"),
+            std::string::npos)
+      << far.error().message;
+  Assessment a;
+  a.patient = patient_;
+  a.rating = {Scale::Gad7, at("1990-01-01T00:00:00Z"), {1, 1, 1, 1, 1, 1, 1}, 0, "self"};
+  const auto old = clinic_.record_assessment(a);
+  ASSERT_FALSE(old);
+  EXPECT_NE(old.error().message.find("assessment: rated_at must be between"), std::string::npos)
+      << old.error().message;
+  a.rating.rated_at = kNow - std::chrono::hours(24);
+  EXPECT_TRUE(clinic_.record_assessment(a));
+}
+
+TEST_F(ReviewFinds, PatientNamesAreBoundedAndCarryNoTerminalEscapes) {
+  Patient p = adult_70kg();
+  p.id = PatientId(0);
+  for (const std::string bad :
+       {std::string("Eve\x1b[31m"), std::string(201, 'x'), std::string("\u00a0"),
+        std::string("line\nbreak"), std::string("\xff\xfe")}) {
+    p.name = bad;
+    EXPECT_EQ(clinic_.add_patient(p).error().code, ErrorCode::Validation) << bad.size();
+  }
+  p.name = "Zoë Ångström-O'Neil";
+  EXPECT_TRUE(clinic_.add_patient(p));
+}
+
+}  // namespace
+}  // namespace ketapath::clinic
