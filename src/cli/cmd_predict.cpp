@@ -76,7 +76,7 @@ core::Status check_options(const Options& o, pd::Route route, const core::DoseQu
 }
 
 int run(const Options& o) {
-  const auto route = pd::parse_route(o.route);
+  const auto route = pd::parse_route(o.route);  // case is ignored, as in design files
   if (!route) {
     return report_error({core::ErrorCode::InvalidArgument,
                          fmt::format("--route: \"{}\" is not one of iv, sc, im, in, po, sl",

@@ -30,24 +30,9 @@
 
 #include "core/error.h"
 #include "core/units.h"
+#include "pd/route.h"
 
 namespace ketapath::pd {
-
-/// Administration routes of `ketapath predict` and trial designs.
-enum class Route : std::uint8_t {
-  Iv,  ///< intravenous: bolus, or infusion when Dose::duration > 0
-  Sc,  ///< subcutaneous
-  Im,  ///< intramuscular
-  In,  ///< intranasal
-  Po,  ///< oral (swallowed)
-  Sl,  ///< sublingual
-};
-inline constexpr std::size_t kRouteCount = 6;
-
-/// "iv", "sc", "im", "in", "po", "sl".
-std::string_view route_name(Route route);
-/// The route called `name` (case-sensitive, as route_name), or nullopt.
-std::optional<Route> parse_route(std::string_view name);
 
 /// Absorption of one extravascular route.
 struct Absorption {

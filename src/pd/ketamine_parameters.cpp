@@ -29,8 +29,6 @@ constexpr std::array<ParameterInfo, static_cast<std::size_t>(ParameterId::V3) + 
 #undef KETAPATH_PARAMETER_INFO
 }};
 
-constexpr std::array<std::string_view, kRouteCount> kRouteNames{"iv", "sc", "im", "in", "po", "sl"};
-
 bool is_fraction_parameter(ParameterId id) {
   switch (id) {
     case ParameterId::FM:
@@ -85,19 +83,6 @@ bool may_be_zero(ParameterId id) {
 }
 
 }  // namespace
-
-std::string_view route_name(Route route) {
-  return kRouteNames[static_cast<std::size_t>(route)];
-}
-
-std::optional<Route> parse_route(std::string_view name) {
-  for (std::size_t i = 0; i < kRouteCount; ++i) {
-    if (kRouteNames[i] == name) {
-      return static_cast<Route>(i);
-    }
-  }
-  return std::nullopt;
-}
 
 const Absorption& KetamineParameters::absorption(Route route) const {
   switch (route) {

@@ -4,8 +4,6 @@
 #include <cmath>
 #include <set>
 
-#include "protocol/model_route.h"
-
 namespace ketapath::population {
 
 core::Result<KetamineBatchPlan> plan_ketamine_batch(
@@ -28,7 +26,7 @@ core::Result<KetamineBatchPlan> plan_ketamine_batch(
     if (session.agent != protocol::Agent::Ketamine) {
       continue;  // placebo or midazolam: no drug enters the model
     }
-    const pd::Route r = protocol::to_model_route(session.route);
+    const pd::Route r = session.route;
     if (route && *route != r) {
       return core::fail(core::ErrorCode::InvalidArgument,
                         "population: session {} uses route {} after {}; the batch engine "

@@ -16,35 +16,6 @@ std::string lower(std::string_view text) {
 
 }  // namespace
 
-std::string_view route_name(Route route) {
-  switch (route) {
-    case Route::Iv:
-      return "iv";
-    case Route::Sc:
-      return "sc";
-    case Route::Im:
-      return "im";
-    case Route::Intranasal:
-      return "in";
-    case Route::Oral:
-      return "po";
-    case Route::Sublingual:
-      return "sl";
-  }
-  return "?";
-}
-
-core::Result<Route> parse_route(std::string_view text) {
-  const std::string key = lower(text);
-  for (Route route : kAllRoutes) {
-    if (key == route_name(route)) {
-      return route;
-    }
-  }
-  return core::fail(core::ErrorCode::InvalidArgument,
-                    "route \"{}\" is not one of iv, sc, im, in, po, sl", text);
-}
-
 std::string_view agent_name(Agent agent) {
   switch (agent) {
     case Agent::Ketamine:

@@ -1,31 +1,19 @@
 #pragma once
-// Routes of administration and what is given. Names are the CLI's and the design files' spelling
-// (conventions.md): iv, sc, im, in (intranasal), po, sl.
+// Routes of administration (the one definition is pd/route.h) and what is given.
 
 #include <array>
 #include <string_view>
 
 #include "core/error.h"
+#include "pd/route.h"
 
 namespace ketapath::protocol {
 
-enum class Route : unsigned char {
-  Iv,          ///< intravenous: bolus, or an infusion when a duration is given
-  Sc,          ///< subcutaneous
-  Im,          ///< intramuscular
-  Intranasal,  ///< intranasal ("in")
-  Oral,        ///< swallowed ("po")
-  Sublingual,  ///< sublingual ("sl")
-};
-
-inline constexpr std::array<Route, 6> kAllRoutes = {
-    Route::Iv, Route::Sc, Route::Im, Route::Intranasal, Route::Oral, Route::Sublingual};
-
-/// The short name: "iv", "sc", "im", "in", "po", "sl".
-std::string_view route_name(Route route);
-
-/// Parses a short name (case-insensitive). InvalidArgument names the accepted values.
-core::Result<Route> parse_route(std::string_view text);
+/// The one route type (pd/route.h), under the protocol's name.
+using pd::kAllRoutes;
+using pd::parse_route;
+using pd::Route;
+using pd::route_name;
 
 /// What a session gives. Placebo and midazolam sessions add no ketamine to the timeline but are
 /// sessions (expectancy, the active placebo's brief effects) that a model may respond to.

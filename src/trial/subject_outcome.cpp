@@ -4,7 +4,6 @@
 
 #include "core/random.h"
 #include "pd/rating_scales.h"
-#include "protocol/model_route.h"
 
 namespace ketapath::trial {
 
@@ -15,7 +14,7 @@ std::vector<pd::Dose> to_model_doses(const std::vector<protocol::Administration>
   for (const protocol::Administration& a : sessions) {
     pd::Dose d;
     d.time = a.time;
-    d.route = protocol::to_model_route(a.route);
+    d.route = a.route;
     d.duration = a.infusion_duration;
     switch (a.agent) {
       case protocol::Agent::Ketamine:

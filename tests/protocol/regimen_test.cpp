@@ -168,7 +168,7 @@ TEST(Regimen, RejectsInvalidRegimens) {
 
 TEST(Route, ParsesNamesCaseInsensitively) {
   EXPECT_EQ(parse_route("IV").value(), Route::Iv);
-  EXPECT_EQ(parse_route("in").value(), Route::Intranasal);
+  EXPECT_EQ(parse_route("in").value(), Route::In);
   for (Route r : kAllRoutes) {
     EXPECT_EQ(parse_route(route_name(r)).value(), r);
   }

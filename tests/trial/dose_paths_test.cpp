@@ -24,7 +24,6 @@
 #include "pd/ketamine_model.h"
 #include "pk/model.h"
 #include "pk/simulate.h"
-#include "protocol/model_route.h"
 #include "protocol/regimen.h"
 #include "trial/subject_outcome.h"
 
@@ -45,8 +44,8 @@ struct Case {
 const Case kCases[] = {
     {"iv_infusion", protocol::Route::Iv, 40.0}, {"iv_bolus", protocol::Route::Iv, 0.0},
     {"sc", protocol::Route::Sc, 0.0},           {"im", protocol::Route::Im, 0.0},
-    {"in", protocol::Route::Intranasal, 0.0},   {"po", protocol::Route::Oral, 0.0},
-    {"sl", protocol::Route::Sublingual, 0.0},
+    {"in", protocol::Route::In, 0.0},           {"po", protocol::Route::Po, 0.0},
+    {"sl", protocol::Route::Sl, 0.0},
 };
 
 std::vector<core::Hours> observation_times() {
@@ -88,7 +87,7 @@ std::vector<double> model_path(const pd::KetamineParameters& p,
 pk::ParameterValues pk_parameters(const pd::KetamineParameters& p, protocol::Route route) {
   pk::ParameterValues v{{"CL", p.cl.value()}, {"V2", p.v1.value()}, {"Q", p.q.value()},
                         {"V3", p.v2.value()}, {"KA", 1.0},          {"F1", 1.0}};
-  const pd::Route r = protocol::to_model_route(route);
+  const pd::Route r = route;
   if (r != pd::Route::Iv) {
     v["KA"] = p.absorption(r).ka.value();
     v["F1"] = p.absorption(r).f;

@@ -24,9 +24,9 @@ std::optional<Route> clinic_route(protocol::Route route) {
       return Route::Sc;
     case protocol::Route::Im:
       return Route::Im;
-    case protocol::Route::Intranasal:
-    case protocol::Route::Oral:
-    case protocol::Route::Sublingual:
+    case protocol::Route::In:
+    case protocol::Route::Po:
+    case protocol::Route::Sl:
       return std::nullopt;
   }
   return std::nullopt;
