@@ -4,31 +4,13 @@
 #include <array>
 
 #include "clinic/domain/dose_calculator.h"
+#include "core/svg.h"
 
 namespace ketapath::clinic {
 namespace {
 
 std::string escape(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return core::xml_escape(text);
 }
 
 struct Band {
@@ -102,9 +84,9 @@ std::string table(const std::vector<std::string>& header,
 
 }  // namespace
 
-std::string score_chart_svg(const ResponseSummary& r) {
+std::optional<core::Chart> score_chart(const ResponseSummary& r) {
   if (!r.baseline) {
-    return "";
+    return std::nullopt;
   }
   const ScaleDefinition& def = scale_definition(r.scale);
   constexpr double kW = 560, kH = 240, kLeft = 44, kRight = 16, kTop = 24, kBottom = 36;
@@ -122,64 +104,96 @@ std::string score_chart_svg(const ResponseSummary& r) {
   const auto y = [&](double v) {
     return kTop + plot_h * (1.0 - v / ymax);
   };
-  std::string svg = fmt::format(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} "
-      "{1}\" font-family=\"sans-serif\" font-size=\"11\" role=\"img\" aria-label=\"{2} scores\">\n",
-      kW, kH, def.name);
+  const auto px = [](double v) {
+    return core::svg_pixel(v);
+  };
+  const auto mark = [](std::string tag, std::vector<core::SvgAttribute> attributes,
+                       std::string text = "", bool line_break = true) {
+    return core::SvgElement{.tag = std::move(tag),
+                            .attributes = std::move(attributes),
+                            .text = std::move(text),
+                            .children = {},
+                            .line_break = line_break};
+  };
+  core::Chart chart{.width = kW,
+                    .height = kH,
+                    .attributes = {{"font-family", "sans-serif"},
+                                   {"font-size", "11"},
+                                   {"role", "img"},
+                                   {"aria-label", fmt::format("{} scores", def.name)}},
+                    .marks = {}};
+  auto& out = chart.marks;
   int lower = 0;
   for (const Band& b : bands_for(r.scale)) {
-    svg += fmt::format(
-        "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\"/>\n", kLeft,
-        y(b.upper), plot_w, y(lower) - y(b.upper), b.colour);
-    svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" fill=\"#888\">{}</text>\n",
-                       kLeft + plot_w - 4 - 60, y(b.upper) + 11,
-                       escape(severity_band(r.scale, b.upper)));
+    out.push_back(mark("rect", {{"x", px(kLeft)},
+                                {"y", px(y(b.upper))},
+                                {"width", px(plot_w)},
+                                {"height", px(y(lower) - y(b.upper))},
+                                {"fill", b.colour}}));
+    out.push_back(mark(
+        "text", {{"x", px(kLeft + plot_w - 4 - 60)}, {"y", px(y(b.upper) + 11)}, {"fill", "#888"}},
+        std::string(severity_band(r.scale, b.upper))));
     lower = b.upper + 1;
   }
-  svg += fmt::format(
-      "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"none\" "
-      "stroke=\"#999\"/>\n",
-      kLeft, kTop, plot_w, plot_h);
+  out.push_back(mark("rect", {{"x", px(kLeft)},
+                              {"y", px(kTop)},
+                              {"width", px(plot_w)},
+                              {"height", px(plot_h)},
+                              {"fill", "none"},
+                              {"stroke", "#999"}}));
   for (int t = 0; t <= 4; ++t) {
     const double v = ymax * t / 4.0;
-    svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n", kLeft - 4,
-                       y(v) + 4, display_number(v, 0));
+    out.push_back(mark("text", {{"x", px(kLeft - 4)}, {"y", px(y(v) + 4)}, {"text-anchor", "end"}},
+                       display_number(v, 0)));
   }
   const double base = *r.baseline;
-  svg += fmt::format(
-      "<line x1=\"{0:.1f}\" x2=\"{1:.1f}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\" stroke=\"#555\" "
-      "stroke-dasharray=\"4 3\"/><text x=\"{0:.1f}\" y=\"{3:.1f}\" fill=\"#555\">baseline "
-      "{4}</text>\n",
-      kLeft + 2, kLeft + plot_w, y(base), y(base) - 3, *r.baseline);
+  const auto reference = [&](double level, const char* colour, const char* dash,
+                             std::string label) {
+    out.push_back(mark("line",
+                       {{"x1", px(kLeft + 2)},
+                        {"x2", px(kLeft + plot_w)},
+                        {"y1", px(y(level))},
+                        {"y2", px(y(level))},
+                        {"stroke", colour},
+                        {"stroke-dasharray", dash}},
+                       "", false));
+    out.push_back(mark("text", {{"x", px(kLeft + 2)}, {"y", px(y(level) - 3)}, {"fill", colour}},
+                       std::move(label)));
+  };
+  reference(base, "#555", "4 3", fmt::format("baseline {}", *r.baseline));
   if (r.scale != Scale::Cadss) {
-    svg += fmt::format(
-        "<line x1=\"{0:.1f}\" x2=\"{1:.1f}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\" stroke=\"#2e7d32\" "
-        "stroke-dasharray=\"2 3\"/><text x=\"{0:.1f}\" y=\"{3:.1f}\" fill=\"#2e7d32\">50% of "
-        "baseline (response)</text>\n",
-        kLeft + 2, kLeft + plot_w, y(base / 2.0), y(base / 2.0) - 3);
+    reference(base / 2.0, "#2e7d32", "2 3", "50% of baseline (response)");
   }
   std::string path;
   for (int i = 0; i < n; ++i) {
     path += fmt::format("{}{:.1f},{:.1f}", i == 0 ? "M" : " L", x(i),
                         y(totals[static_cast<std::size_t>(i)]));
   }
-  svg +=
-      fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"#1565c0\" stroke-width=\"2\"/>\n", path);
+  out.push_back(
+      mark("path", {{"d", path}, {"fill", "none"}, {"stroke", "#1565c0"}, {"stroke-width", "2"}}));
   for (int i = 0; i < n; ++i) {
     const int total = totals[static_cast<std::size_t>(i)];
-    svg += fmt::format(
-        "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3.5\" fill=\"#1565c0\"><title>{}: "
-        "{}</title></circle>\n",
-        x(i), y(total), i == 0 ? "baseline" : "rating " + std::to_string(i), total);
-    svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", x(i),
-                       kH - kBottom + 14, i == 0 ? "BL" : std::to_string(i));
+    core::SvgElement point =
+        mark("circle", {{"cx", px(x(i))}, {"cy", px(y(total))}, {"r", "3.5"}, {"fill", "#1565c0"}});
+    point.children.push_back(mark(
+        "title", {},
+        fmt::format("{}: {}", i == 0 ? "baseline" : "rating " + std::to_string(i), total), false));
+    out.push_back(std::move(point));
+    out.push_back(mark("text",
+                       {{"x", px(x(i))}, {"y", px(kH - kBottom + 14)}, {"text-anchor", "middle"}},
+                       i == 0 ? "BL" : std::to_string(i)));
   }
-  svg += fmt::format(
-      "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">rating (BL = baseline)</text>\n",
-      kLeft + plot_w / 2, kH - 6);
-  svg += fmt::format("<text x=\"{:.1f}\" y=\"14\" font-weight=\"bold\">{} total (0-{})</text>\n",
-                     kLeft, def.name, def.total_max);
-  return svg + "</svg>\n";
+  out.push_back(mark("text",
+                     {{"x", px(kLeft + plot_w / 2)}, {"y", px(kH - 6)}, {"text-anchor", "middle"}},
+                     "rating (BL = baseline)"));
+  out.push_back(mark("text", {{"x", px(kLeft)}, {"y", "14"}, {"font-weight", "bold"}},
+                     fmt::format("{} total (0-{})", def.name, def.total_max)));
+  return chart;
+}
+
+std::string score_chart_svg(const ResponseSummary& r) {
+  const std::optional<core::Chart> chart = score_chart(r);
+  return chart ? core::render_svg(*chart) : "";
 }
 
 std::string render_report(const ReportData& d, ReportFormat f) {

@@ -7,6 +7,7 @@
 // and proposed dates), signed by the acting clinician. Pure text rendering: the caller gathers
 // the data and writes the file.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "clinic/domain/response.h"
 #include "clinic/domain/screening.h"
 #include "clinic/domain/session.h"
+#include "core/svg.h"
 
 namespace ketapath::clinic {
 
@@ -40,7 +42,11 @@ enum class ReportFormat { Markdown, Html };
 /// most viewers); HTML is a standalone page.
 std::string render_report(const ReportData& data, ReportFormat format);
 
-/// The SVG score chart of one scale's response (empty string when there is no rating).
+/// The score chart of one scale's response as a chart description (core::Chart: severity bands,
+/// baseline and 50% lines, the totals), or nullopt when there is no baseline rating.
+std::optional<core::Chart> score_chart(const ResponseSummary& response);
+
+/// core::render_svg of score_chart (empty string when there is no rating).
 std::string score_chart_svg(const ResponseSummary& response);
 
 }  // namespace ketapath::clinic
