@@ -8,6 +8,7 @@
 #include "cli/clinic_commands.h"
 #include "clinic/domain/dose_calculator.h"
 #include "clinic/json/json.h"
+#include "core/number_text.h"
 
 namespace ketapath::cli::clinic_cli {
 namespace {
@@ -39,17 +40,17 @@ void print_dose(const clinic::DoseRecord& r) {
   const auto& c = r.calculation;
   fmt::print("dose record {} for patient {}: {} {} {} mg/kg\n",
              r.id.value() == 0 ? std::string("-") : std::to_string(r.id.value()), r.patient.value(),
-             r.drug, clinic::to_string(r.route), clinic::display_number(c.dose_per_kg.value(), 3));
+             r.drug, clinic::to_string(r.route), core::display_number(c.dose_per_kg.value(), 3));
   for (const auto& line : c.arithmetic) {
     fmt::print("  {}\n", line);
   }
-  fmt::print("=> {} mg = {} mL at {} mg/mL", clinic::display_number(c.dose.value()),
-             clinic::display_number(c.volume.value()),
-             clinic::display_number(c.concentration.value(), 3));
+  fmt::print("=> {} mg = {} mL at {} mg/mL", core::display_number(c.dose.value()),
+             core::display_number(c.volume.value()),
+             core::display_number(c.concentration.value(), 3));
   if (c.rate) {
-    fmt::print(", {} mL/h over {} min ({} mg/kg/h)", clinic::display_number(c.rate->value()),
-               clinic::display_number(c.duration->value()),
-               clinic::display_number(*c.dose_rate_mg_per_kg_per_h, 3));
+    fmt::print(", {} mL/h over {} min ({} mg/kg/h)", core::display_number(c.rate->value()),
+               core::display_number(c.duration->value()),
+               core::display_number(*c.dose_rate_mg_per_kg_per_h, 3));
   }
   fmt::print("\nlimit: {}{}\n", clinic::to_string(c.limit),
              c.limit == clinic::LimitLevel::Soft ? " (override: " + c.override_reason + ")" : "");
@@ -256,8 +257,8 @@ void add_session_record_command(CLI::App& parent, const std::shared_ptr<GlobalOp
       fmt::print("recorded session {} for patient {} ({} {} mg/kg = {} mg){}\n",
                  r.session.id.value(), r.session.patient.value(),
                  clinic::to_string(r.session.route),
-                 clinic::display_number(r.session.dose_per_kg.value(), 3),
-                 clinic::display_number(r.session.dose.value()),
+                 core::display_number(r.session.dose_per_kg.value(), 3),
+                 core::display_number(r.session.dose.value()),
                  r.session.course ? fmt::format(", course {} session {}", r.session.course->value(),
                                                 r.session.course_session_number.value_or(0))
                                   : "");
@@ -403,8 +404,8 @@ void print_course(const clinic::Course& c) {
   for (const auto& p : c.sessions) {
     fmt::print("  {:>3}  {}  {:<5} {:>4} mg/kg  {:>8}  {:<9}  {}\n", p.number,
                clinic::format_date(p.planned_on), clinic::to_string(p.route),
-               clinic::display_number(p.dose.value(), 3),
-               p.duration ? clinic::display_number(p.duration->value()) + " min" : "-",
+               core::display_number(p.dose.value(), 3),
+               p.duration ? core::display_number(p.duration->value()) + " min" : "-",
                clinic::to_string(p.status),
                p.actual_on ? clinic::format_date(*p.actual_on) +
                                  (p.session ? fmt::format(" (session {})", p.session->value()) : "")

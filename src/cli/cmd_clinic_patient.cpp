@@ -7,6 +7,7 @@
 #include "clinic/domain/dose_calculator.h"
 #include "clinic/domain/scales.h"
 #include "clinic/json/json.h"
+#include "core/number_text.h"
 
 namespace ketapath::cli::clinic_cli {
 namespace {
@@ -54,7 +55,7 @@ std::string summary_line(const clinic::Patient& p, clinic::Date today) {
   return fmt::format("{:>5}  {:<24} {}  {}  {:>3} y  {:>9}  {}", p.id.value(), p.name,
                      clinic::format_date(p.birth_date), clinic::to_string(p.sex),
                      clinic::age_in_years(p.birth_date, today),
-                     w ? clinic::display_number(w->weight.value(), 1) + " kg" : "-",
+                     w ? core::display_number(w->weight.value(), 1) + " kg" : "-",
                      dx.empty() ? "-" : dx);
 }
 
@@ -65,7 +66,7 @@ void print_patient(const clinic::Patient& p, clinic::Date today) {
   fmt::print("weights:\n");
   for (const auto& w : p.weights) {
     fmt::print("  {}  {} kg{}\n", clinic::format_date(w.measured_on),
-               clinic::display_number(w.weight.value(), 1), w.estimated ? " (estimated)" : "");
+               core::display_number(w.weight.value(), 1), w.estimated ? " (estimated)" : "");
   }
   fmt::print("diagnoses:\n");
   for (const auto& d : p.diagnoses) {
@@ -76,16 +77,16 @@ void print_patient(const clinic::Patient& p, clinic::Date today) {
   for (const auto& t : p.treatment_history) {
     if (t.kind == clinic::TreatmentKind::Psychotherapy) {
       fmt::print("  {} ({}): {} sessions over {} weeks, {}\n", t.name, clinic::to_string(t.kind),
-                 t.psychotherapy_sessions, clinic::display_number(t.duration_weeks, 1),
+                 t.psychotherapy_sessions, core::display_number(t.duration_weeks, 1),
                  clinic::to_string(t.outcome));
     } else {
       fmt::print("  {} ({}): {} mg/day (minimum therapeutic {} mg/day) for {} weeks, {}\n", t.name,
                  clinic::to_string(t.kind),
-                 t.daily_dose ? clinic::display_number(t.daily_dose->value()) : "?",
+                 t.daily_dose ? core::display_number(t.daily_dose->value()) : "?",
                  t.min_therapeutic_daily_dose
-                     ? clinic::display_number(t.min_therapeutic_daily_dose->value())
+                     ? core::display_number(t.min_therapeutic_daily_dose->value())
                      : "?",
-                 clinic::display_number(t.duration_weeks, 1), clinic::to_string(t.outcome));
+                 core::display_number(t.duration_weeks, 1), clinic::to_string(t.outcome));
     }
   }
 }
@@ -164,7 +165,7 @@ void add_patient_weigh_command(CLI::App& parent, const std::shared_ptr<GlobalOpt
         print_json(
             {{"patient", o->patient}, {"weight", clinic::to_json(w)}, {"warnings", r.warnings}});
       } else {
-        fmt::print("recorded {} kg on {} for patient {}\n", clinic::display_number(o->weight_kg, 1),
+        fmt::print("recorded {} kg on {} for patient {}\n", core::display_number(o->weight_kg, 1),
                    clinic::format_date(w.measured_on), o->patient);
         for (const auto& warning : r.warnings) {
           fmt::print("warning: {}\n", warning);

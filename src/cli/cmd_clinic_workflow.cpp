@@ -10,6 +10,7 @@
 #include "cli/clinic_commands.h"
 #include "clinic/domain/dose_calculator.h"
 #include "clinic/json/json.h"
+#include "core/number_text.h"
 
 namespace ketapath::cli::clinic_cli {
 namespace {
@@ -59,8 +60,7 @@ void print_assessment(const clinic::Assessment& a) {
              clinic::scale_definition(a.rating.scale).name, a.rating.total,
              clinic::format_timestamp(a.rating.rated_at), clinic::to_string(a.timing));
   if (a.hours_since_dose) {
-    fmt::print(", {} h after the dose of session {}",
-               clinic::display_number(*a.hours_since_dose, 1),
+    fmt::print(", {} h after the dose of session {}", core::display_number(*a.hours_since_dose, 1),
                a.last_dose_session ? a.last_dose_session->value() : 0);
   } else {
     fmt::print(", before the first dose");

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "clinic/domain/dose_calculator.h"
+#include "core/number_text.h"
 #include "fixtures.h"
 
 namespace ketapath::clinic {
@@ -223,10 +224,10 @@ TEST(DoseText, RefusesMilligramsMissingUnitsRatesAndNakedDecimals) {
 }
 
 TEST(DisplayNumber, NoTrailingZerosAndALeadingZero) {
-  EXPECT_EQ(display_number(35.0), "35");
-  EXPECT_EQ(display_number(52.5), "52.5");
-  EXPECT_EQ(display_number(0.75), "0.75");
-  EXPECT_EQ(display_number(2.0 / 3.0, 4), "0.6667");
+  EXPECT_EQ(core::display_number(35.0), "35");
+  EXPECT_EQ(core::display_number(52.5), "52.5");
+  EXPECT_EQ(core::display_number(0.75), "0.75");
+  EXPECT_EQ(core::display_number(2.0 / 3.0, 4), "0.6667");
 }
 
 TEST(DrugLibrary, DefaultEntryIsConsistentAndBadEntriesAreRefused) {

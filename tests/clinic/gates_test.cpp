@@ -6,9 +6,10 @@
 #include "clinic/domain/bounds.h"
 #include "clinic/domain/clearance.h"
 #include "clinic/domain/dose_calculator.h"
-#include "store/memory/memory_store.h"
 #include "clinic/service/service.h"
+#include "core/number_text.h"
 #include "fixtures.h"
+#include "store/memory/memory_store.h"
 
 namespace ketapath::clinic {
 namespace {
@@ -72,9 +73,10 @@ TEST(ClearanceGate, NamesWhatIsMissing) {
 }
 
 TEST(DoseLimits, DifferentNumbersLookDifferent) {
-  EXPECT_EQ(distinct_numbers(1.5004, 1.5), (std::pair<std::string, std::string>{"1.5004", "1.5"}));
-  EXPECT_EQ(distinct_numbers(1.6, 1.5), (std::pair<std::string, std::string>{"1.6", "1.5"}));
-  EXPECT_EQ(distinct_numbers(1.5, 1.5), (std::pair<std::string, std::string>{"1.5", "1.5"}));
+  EXPECT_EQ(core::distinct_numbers(1.5004, 1.5),
+            (std::pair<std::string, std::string>{"1.5004", "1.5"}));
+  EXPECT_EQ(core::distinct_numbers(1.6, 1.5), (std::pair<std::string, std::string>{"1.6", "1.5"}));
+  EXPECT_EQ(core::distinct_numbers(1.5, 1.5), (std::pair<std::string, std::string>{"1.5", "1.5"}));
 }
 
 DoseOrder make_order(PatientId patient, Route route, double mg_per_kg) {

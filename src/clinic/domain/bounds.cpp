@@ -3,15 +3,17 @@
 #include <cmath>
 
 #include "clinic/domain/dose_calculator.h"
+#include "core/number_text.h"
 
 namespace ketapath::clinic {
 
 core::Status check_bound(std::string_view where, std::string_view key, double value,
                          const Bound& bound) {
   if (!std::isfinite(value) || value < bound.low || value > bound.high) {
-    return core::fail(core::ErrorCode::Validation, "{}: {} must be {}-{} {} (got {} {})", where,
-                      key, display_number(bound.low, 3), display_number(bound.high, 3), bound.unit,
-                      std::isfinite(value) ? display_number(value, 6) : "not a number", bound.unit);
+    return core::fail(
+        core::ErrorCode::Validation, "{}: {} must be {}-{} {} (got {} {})", where, key,
+        core::display_number(bound.low, 3), core::display_number(bound.high, 3), bound.unit,
+        std::isfinite(value) ? core::display_number(value, 6) : "not a number", bound.unit);
   }
   return {};
 }
@@ -24,7 +26,8 @@ core::Status validate_dosing_policy(const DosingPolicy& p) {
   if (!(p.min_weight < p.max_weight)) {
     return core::fail(core::ErrorCode::Validation,
                       "{}: min_weight_kg must be below max_weight_kg (got {}-{} kg)", kWhere,
-                      display_number(p.min_weight.value()), display_number(p.max_weight.value()));
+                      core::display_number(p.min_weight.value()),
+                      core::display_number(p.max_weight.value()));
   }
   KETAPATH_TRY(check_bound(kWhere, "screening_validity_days", p.screening_validity_days,
                            kScreeningValidityDays));

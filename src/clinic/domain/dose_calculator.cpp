@@ -1,11 +1,12 @@
 #include "clinic/domain/dose_calculator.h"
 
-#include "core/text.h"
-#include "core/dose_text.h"
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+
+#include "core/dose_text.h"
+#include "core/number_text.h"
+#include "core/text.h"
 
 namespace ketapath::clinic {
 namespace {
@@ -25,7 +26,7 @@ std::string join_numbers(const std::vector<core::MilligramsPerMillilitre>& value
   std::string out;
   for (const auto v : values) {
     out += out.empty() ? "" : ", ";
-    out += display_number(v.value(), 3);
+    out += core::display_number(v.value(), 3);
   }
   return out;
 }
@@ -36,30 +37,6 @@ bool blank(std::string_view text) {
 }
 
 }  // namespace
-
-std::pair<std::string, std::string> distinct_numbers(double value, double limit, int decimals) {
-  for (int d = decimals; d <= 9; ++d) {
-    std::string a = display_number(value, d);
-    std::string b = display_number(limit, d);
-    if (a != b || value == limit) {
-      return {std::move(a), std::move(b)};
-    }
-  }
-  return {fmt::format("{}", value), fmt::format("{}", limit)};
-}
-
-std::string display_number(double value, int decimals) {
-  std::string s = fmt::format("{:.{}f}", value, decimals);
-  if (s.find('.') != std::string::npos) {
-    while (!s.empty() && s.back() == '0') {
-      s.pop_back();
-    }
-    if (!s.empty() && s.back() == '.') {
-      s.pop_back();
-    }
-  }
-  return s == "-0" ? "0" : s;
-}
 
 core::Result<DoseCalculation> calculate_dose(const Patient& patient, const DrugEntry& drug,
                                              const DoseOrder& order, const DosingPolicy& policy) {
@@ -81,14 +58,15 @@ core::Result<DoseCalculation> calculate_dose(const Patient& patient, const DrugE
     return core::fail(ErrorCode::Validation,
                       "dose: weight {} kg from {} is {} days old on {}; it must be at most {} days "
                       "old (re-weigh the patient)",
-                      display_number(weight->weight.value()), format_date(weight->measured_on),
-                      age_days, format_date(order.on), policy.max_weight_age_days);
+                      core::display_number(weight->weight.value()),
+                      format_date(weight->measured_on), age_days, format_date(order.on),
+                      policy.max_weight_age_days);
   }
   if (!(weight->weight >= policy.min_weight && weight->weight <= policy.max_weight)) {
     return core::fail(ErrorCode::Validation, "dose: weight must be {}-{} kg (got {} kg)",
-                      display_number(policy.min_weight.value()),
-                      display_number(policy.max_weight.value()),
-                      display_number(weight->weight.value()));
+                      core::display_number(policy.min_weight.value()),
+                      core::display_number(policy.max_weight.value()),
+                      core::display_number(weight->weight.value()));
   }
   c.weight = weight->weight;
   c.weight_measured_on = weight->measured_on;
@@ -104,20 +82,20 @@ core::Result<DoseCalculation> calculate_dose(const Patient& patient, const DrugE
                       per_kg);
   }
   if (order.dose > limits->hard_max) {
-    const std::string hint =
-        per_kg >= kLooksLikeMilligrams
-            ? fmt::format("; did you mean {} mg? Enter the dose in mg/kg", display_number(per_kg))
-            : "";
-    const auto [shown, limit] = distinct_numbers(per_kg, limits->hard_max.value());
+    const std::string hint = per_kg >= kLooksLikeMilligrams
+                                 ? fmt::format("; did you mean {} mg? Enter the dose in mg/kg",
+                                               core::display_number(per_kg))
+                                 : "";
+    const auto [shown, limit] = core::distinct_numbers(per_kg, limits->hard_max.value());
     return core::fail(ErrorCode::LimitExceeded,
                       "{}: {} mg/kg exceeds the hard limit of {} mg/kg, which cannot be "
                       "overridden (got {} mg/kg){}",
                       where, shown, limit, shown, hint);
   }
   if (order.dose < limits->min_dose) {
-    return core::fail(ErrorCode::Validation,
-                      "{}: dose is below the library minimum of {} mg/kg (got {} mg/kg)", where,
-                      display_number(limits->min_dose.value(), 3), display_number(per_kg, 3));
+    return core::fail(
+        ErrorCode::Validation, "{}: dose is below the library minimum of {} mg/kg (got {} mg/kg)",
+        where, core::display_number(limits->min_dose.value(), 3), core::display_number(per_kg, 3));
   }
   c.dose_per_kg = order.dose;
   c.dose = c.weight * c.dose_per_kg;
@@ -125,13 +103,14 @@ core::Result<DoseCalculation> calculate_dose(const Patient& patient, const DrugE
     return core::fail(ErrorCode::LimitExceeded,
                       "{}: {} kg x {} mg/kg = {} mg exceeds the absolute cap of {} mg, which "
                       "cannot be overridden (got {} mg)",
-                      where, display_number(c.weight.value()), display_number(per_kg, 3),
-                      display_number(c.dose.value()), display_number(limits->absolute_cap.value()),
-                      display_number(c.dose.value()));
+                      where, core::display_number(c.weight.value()),
+                      core::display_number(per_kg, 3), core::display_number(c.dose.value()),
+                      core::display_number(limits->absolute_cap.value()),
+                      core::display_number(c.dose.value()));
   }
   if (order.dose > limits->soft_max) {
     if (blank(order.override_reason)) {
-      const auto [shown, limit] = distinct_numbers(per_kg, limits->soft_max.value());
+      const auto [shown, limit] = core::distinct_numbers(per_kg, limits->soft_max.value());
       return core::fail(ErrorCode::LimitExceeded,
                         "{}: {} mg/kg exceeds the soft limit of {} mg/kg; an override needs a "
                         "reason (got {} mg/kg, {})",
@@ -150,7 +129,7 @@ core::Result<DoseCalculation> calculate_dose(const Patient& patient, const DrugE
     return core::fail(ErrorCode::Validation,
                       "{}: concentration must be one of the library's {} mg/mL (got {} mg/mL)",
                       where, join_numbers(limits->concentrations),
-                      display_number(c.concentration.value(), 3));
+                      core::display_number(c.concentration.value(), 3));
   }
   c.volume = c.dose / c.concentration;
   // One injection's volume (SC, IM): above the policy's maximum, warn (split it or use a
@@ -162,30 +141,30 @@ core::Result<DoseCalculation> calculate_dose(const Patient& patient, const DrugE
       c.warnings.push_back(fmt::format(
           "volume: {} mL is more than {} mL for one {} injection: split it between sites or use "
           "a higher concentration ({} mg/mL)",
-          display_number(c.volume.value()), display_number(max.value()),
+          core::display_number(c.volume.value()), core::display_number(max.value()),
           order.route == Route::Sc ? "subcutaneous" : "intramuscular",
           join_numbers(limits->concentrations)));
     }
   }
 
   c.arithmetic.push_back(fmt::format(
-      "weight: {} kg (measured {}, {} days before {})", display_number(c.weight.value()),
+      "weight: {} kg (measured {}, {} days before {})", core::display_number(c.weight.value()),
       format_date(c.weight_measured_on), age_days, format_date(order.on)));
-  c.arithmetic.push_back(fmt::format("dose: {} kg x {} mg/kg = {} mg",
-                                     display_number(c.weight.value()), display_number(per_kg, 3),
-                                     display_number(c.dose.value())));
   c.arithmetic.push_back(
-      fmt::format("volume: {} mg / {} mg/mL = {} mL", display_number(c.dose.value()),
-                  display_number(c.concentration.value(), 3), display_number(c.volume.value())));
+      fmt::format("dose: {} kg x {} mg/kg = {} mg", core::display_number(c.weight.value()),
+                  core::display_number(per_kg, 3), core::display_number(c.dose.value())));
+  c.arithmetic.push_back(fmt::format(
+      "volume: {} mg / {} mg/mL = {} mL", core::display_number(c.dose.value()),
+      core::display_number(c.concentration.value(), 3), core::display_number(c.volume.value())));
 
   // 4. Infusion rate (IV only).
   if (order.route == Route::Iv) {
     const core::Minutes duration = order.duration.value_or(limits->default_duration);
     if (!(duration >= limits->min_duration && duration <= limits->max_duration)) {
       return core::fail(ErrorCode::Validation, "{}: duration must be {}-{} min (got {} min)", where,
-                        display_number(limits->min_duration.value()),
-                        display_number(limits->max_duration.value()),
-                        display_number(duration.value()));
+                        core::display_number(limits->min_duration.value()),
+                        core::display_number(limits->max_duration.value()),
+                        core::display_number(duration.value()));
     }
     c.duration = duration;
     c.rate = core::pump_rate(c.volume, duration);
@@ -193,21 +172,23 @@ core::Result<DoseCalculation> calculate_dose(const Patient& patient, const DrugE
     c.dose_rate_mg_per_kg_per_h = per_kg / hours.value();
     c.arithmetic.push_back(
         fmt::format("rate: {} mL / ({} min / 60 min/h) = {} mL / {} h = {} mL/h",
-                    display_number(c.volume.value()), display_number(duration.value()),
-                    display_number(c.volume.value()), display_number(hours.value(), 4),
-                    display_number(c.rate->value())));
+                    core::display_number(c.volume.value()), core::display_number(duration.value()),
+                    core::display_number(c.volume.value()), core::display_number(hours.value(), 4),
+                    core::display_number(c.rate->value())));
     c.arithmetic.push_back(fmt::format("dose rate: {} mg/kg / {} h = {} mg/kg/h",
-                                       display_number(per_kg, 3), display_number(hours.value(), 4),
-                                       display_number(*c.dose_rate_mg_per_kg_per_h, 3)));
+                                       core::display_number(per_kg, 3),
+                                       core::display_number(hours.value(), 4),
+                                       core::display_number(*c.dose_rate_mg_per_kg_per_h, 3)));
   } else if (order.duration) {
     return core::fail(ErrorCode::Validation,
                       "{}: a duration applies to IV infusions only (got {} min for route {})",
-                      where, display_number(order.duration->value()), to_string(order.route));
+                      where, core::display_number(order.duration->value()), to_string(order.route));
   }
   c.arithmetic.push_back(fmt::format(
       "limits ({}): soft {} mg/kg, hard {} mg/kg, cap {} mg: {}", to_string(order.route),
-      display_number(limits->soft_max.value(), 3), display_number(limits->hard_max.value(), 3),
-      display_number(limits->absolute_cap.value()),
+      core::display_number(limits->soft_max.value(), 3),
+      core::display_number(limits->hard_max.value(), 3),
+      core::display_number(limits->absolute_cap.value()),
       c.limit == LimitLevel::Soft ? "soft limit exceeded, overridden: " + c.override_reason
                                   : std::string("within limits")));
   if (!drug.advisory.empty() && order.route == Route::Iv) {
@@ -223,7 +204,7 @@ core::Result<core::MilligramsPerKilogram> parse_dose_per_kg(std::string_view tex
     return core::fail(ErrorCode::Validation,
                       "{}: expected a weight-based dose in mg/kg, not a total amount (got {} mg); "
                       "the total in mg is calculated from the weight",
-                      field, display_number(total->value(), 3));
+                      field, core::display_number(total->value(), 3));
   }
   return std::get<core::MilligramsPerKilogram>(dose);
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "clinic/domain/dose_calculator.h"
+#include "core/number_text.h"
 
 namespace ketapath::clinic {
 namespace {
@@ -67,7 +68,7 @@ std::optional<std::string> recall_period_flag(const ScaleRating& r,
       "{} at {} was rated {} h after a dose: it asks about the last {} days, so it is valid as a "
       "trough rating only (>= 24 h after a dose); kept, flagged and counted as acute",
       def.name, format_timestamp(r.rated_at),
-      display_number(hours_since_last_dose(r.rated_at, dose_starts).value_or(0.0), 1),
+      core::display_number(hours_since_last_dose(r.rated_at, dose_starts).value_or(0.0), 1),
       def.recall_days);
 }
 
@@ -301,8 +302,9 @@ ResponseSummary analyse_response(const std::vector<Session>& input,
     r.trend = last < earlier - step ? "improving" : last > earlier + step ? "worsening" : "stable";
   }
   const std::string latest_pct =
-      r.trajectory.empty() ? ""
-                           : display_number(-100.0 * r.trajectory.back().change_from_baseline, 0);
+      r.trajectory.empty()
+          ? ""
+          : core::display_number(-100.0 * r.trajectory.back().change_from_baseline, 0);
   const std::string first = r.first_response_infusion
                                 ? fmt::format("; response first reached after the {} infusion",
                                               ordinal(*r.first_response_infusion))
@@ -341,13 +343,13 @@ ResponseSummary analyse_response(const std::vector<Session>& input,
     r.suggestion = fmt::format(
         "rule lost-response: lost response (best {}% below baseline, now {}%){}: shorten the "
         "interval or repeat a loading series; review",
-        display_number(-100.0 * r.best_change.value_or(0.0), 0), latest_pct, first);
+        core::display_number(-100.0 * r.best_change.value_or(0.0), 0), latest_pct, first);
   } else if (r.sessions >= p.loading_sessions) {
     r.recommendation = Recommendation::NoMaintenance;
     r.suggestion = fmt::format(
         "rule non-responder: no trough response after {} doses ({} {}% below baseline; {} "
         "needed): maintenance not suggested; review diagnosis and alternatives",
-        r.sessions, name, latest_pct, display_number(100.0 * p.responder_reduction, 0));
+        r.sessions, name, latest_pct, core::display_number(100.0 * p.responder_reduction, 0));
   } else {
     r.recommendation = Recommendation::CompleteLoading;
     r.suggestion = fmt::format(
@@ -477,12 +479,12 @@ ResponsePlan plan_response(std::vector<ResponseSummary> scales, const std::vecto
           remaining.empty()
               ? "no planned session remains: plan the next course (course plan)"
               : fmt::format("the remaining planned sessions of course {}", active->id.value());
-      if (const auto overdue = std::count_if(remaining.begin(), remaining.end(),
-                                             [&](Date d) { return d < today; });
+      if (const auto overdue =
+              std::count_if(remaining.begin(), remaining.end(), [&](Date d) { return d < today; });
           overdue > 0) {
-        plan.dates_basis += fmt::format(
-            "; {} of them before today {}: reschedule them (course reschedule)", overdue,
-            format_date(today));
+        plan.dates_basis +=
+            fmt::format("; {} of them before today {}: reschedule them (course reschedule)",
+                        overdue, format_date(today));
       }
       break;
     case Recommendation::Taper:

@@ -5,6 +5,7 @@
 
 #include "clinic/domain/bounds.h"
 #include "clinic/domain/dose_calculator.h"
+#include "core/number_text.h"
 
 namespace ketapath::clinic {
 namespace {
@@ -19,10 +20,10 @@ Alert make(const VitalSigns& v, AlertLevel level, const char* measure, const cha
   a.value = value;
   a.unit = unit;
   a.threshold = threshold;
-  a.message =
-      fmt::format("{}: {} {} {} {} {} threshold {} {} {} dosing at {}", to_string(level), label,
-                  display_number(value, 1), unit, comparison, rule, display_number(threshold, 1),
-                  unit, to_string(v.phase), format_timestamp(v.measured_at));
+  a.message = fmt::format("{}: {} {} {} {} {} threshold {} {} {} dosing at {}", to_string(level),
+                          label, core::display_number(value, 1), unit, comparison, rule,
+                          core::display_number(threshold, 1), unit, to_string(v.phase),
+                          format_timestamp(v.measured_at));
   return a;
 }
 
@@ -188,7 +189,7 @@ std::vector<Alert> evaluate_dissociation(const Session& session, const SafetyThr
         session, r.rated_at, AlertLevel::Pause, "cadss", r.total, "points", t.cadss_alert_total,
         fmt::format("pause: CADSS {} points > alert threshold {} points at {}: high dissociation, "
                     "pause or slow the infusion, observe until it settles",
-                    r.total, display_number(t.cadss_alert_total, 1),
+                    r.total, core::display_number(t.cadss_alert_total, 1),
                     format_timestamp(r.rated_at))));
   }
   return all;
@@ -230,8 +231,8 @@ std::vector<Alert> assess_discharge(Session& s, const SafetyThresholds& t) {
   } else if (observed_min < t.min_observation_minutes) {
     const std::string text =
         fmt::format("discharge at {} only {} min after the end of dosing at {} (minimum {} min)",
-                    format_timestamp(d.assessed_at), display_number(observed_min, 0),
-                    format_timestamp(dose_end), display_number(t.min_observation_minutes, 0));
+                    format_timestamp(d.assessed_at), core::display_number(observed_min, 0),
+                    format_timestamp(dose_end), core::display_number(t.min_observation_minutes, 0));
     reasons.push_back(text);
     alerts.push_back(session_alert(s, d.assessed_at, AlertLevel::Urgent, "early_discharge",
                                    observed_min, "min", t.min_observation_minutes,
@@ -285,17 +286,17 @@ std::vector<Alert> assess_discharge(Session& s, const SafetyThresholds& t) {
       const double diff = *b.now - *b.base;
       if (std::abs(diff) > b.band) {
         worst_excess = std::max(worst_excess, std::abs(diff));
-        vitals_problems.push_back(
-            fmt::format("{} {} {} at {} is {}{} from baseline {} (band +/-{} {})", b.label,
-                        display_number(*b.now, 1), b.unit, format_timestamp(last->measured_at),
-                        diff > 0 ? "+" : "", display_number(diff, 1), display_number(*b.base, 1),
-                        display_number(b.band, 1), b.unit));
+        vitals_problems.push_back(fmt::format(
+            "{} {} {} at {} is {}{} from baseline {} (band +/-{} {})", b.label,
+            core::display_number(*b.now, 1), b.unit, format_timestamp(last->measured_at),
+            diff > 0 ? "+" : "", core::display_number(diff, 1), core::display_number(*b.base, 1),
+            core::display_number(b.band, 1), b.unit));
       }
     }
     if (last->spo2_percent && *last->spo2_percent < t.pause_spo2) {
       vitals_problems.push_back(
-          fmt::format("SpO2 {} % < {} % at {}", display_number(*last->spo2_percent, 1),
-                      display_number(t.pause_spo2, 1), format_timestamp(last->measured_at)));
+          fmt::format("SpO2 {} % < {} % at {}", core::display_number(*last->spo2_percent, 1),
+                      core::display_number(t.pause_spo2, 1), format_timestamp(last->measured_at)));
     }
   }
   if (!vitals_problems.empty()) {

@@ -1,6 +1,7 @@
 #include "clinic/domain/screen.h"
 
 #include "clinic/domain/dose_calculator.h"
+#include "core/number_text.h"
 
 namespace ketapath::clinic {
 namespace {
@@ -12,14 +13,15 @@ bool failed(TrialOutcome o) {
 std::string describe(const TreatmentTrial& t) {
   if (t.kind == TreatmentKind::Psychotherapy) {
     return fmt::format("{} ({} sessions over {} weeks, {})", t.name, t.psychotherapy_sessions,
-                       display_number(t.duration_weeks, 1), to_string(t.outcome));
+                       core::display_number(t.duration_weeks, 1), to_string(t.outcome));
   }
-  return fmt::format(
-      "{} ({} mg/day for {} weeks, minimum therapeutic {} mg/day, {})", t.name,
-      t.daily_dose ? display_number(t.daily_dose->value()) : "?",
-      display_number(t.duration_weeks, 1),
-      t.min_therapeutic_daily_dose ? display_number(t.min_therapeutic_daily_dose->value()) : "?",
-      to_string(t.outcome));
+  return fmt::format("{} ({} mg/day for {} weeks, minimum therapeutic {} mg/day, {})", t.name,
+                     t.daily_dose ? core::display_number(t.daily_dose->value()) : "?",
+                     core::display_number(t.duration_weeks, 1),
+                     t.min_therapeutic_daily_dose
+                         ? core::display_number(t.min_therapeutic_daily_dose->value())
+                         : "?",
+                     to_string(t.outcome));
 }
 
 }  // namespace
@@ -195,7 +197,7 @@ ScreeningResult screen(const Patient& patient, const ScreeningInput& input, Date
       notes.push_back(fmt::format(
           "treatment resistant: {} failed adequate antidepressant trial(s) (>= {} weeks at or "
           "above the minimum therapeutic dose): {}",
-          r.failed_adequate_trials, display_number(policy.min_trial_weeks, 1), failed_text));
+          r.failed_adequate_trials, core::display_number(policy.min_trial_weeks, 1), failed_text));
     }
   } else {
     r.treatment_resistant = r.failed_adequate_trials >= 2 || r.failed_adequate_psychotherapy >= 1;
@@ -212,11 +214,12 @@ ScreeningResult screen(const Patient& patient, const ScreeningInput& input, Date
             ? fmt::format(
                   ">= 1 failed adequate antidepressant trial (>= {} weeks at or above the "
                   "minimum therapeutic dose)",
-                  display_number(policy.min_trial_weeks, 1))
+                  core::display_number(policy.min_trial_weeks, 1))
             : fmt::format(
                   ">= 2 failed adequate pharmacological monotherapies (>= {} weeks) or "
                   ">= 1 failed psychotherapy (>= {} sessions)",
-                  display_number(policy.min_trial_weeks, 1), policy.min_psychotherapy_sessions);
+                  core::display_number(policy.min_trial_weeks, 1),
+                  policy.min_psychotherapy_sessions);
     if (!undecidable.empty()) {
       std::string list;
       for (const auto& u : undecidable) {

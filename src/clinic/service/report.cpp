@@ -4,6 +4,7 @@
 #include <array>
 
 #include "clinic/domain/dose_calculator.h"
+#include "core/number_text.h"
 #include "core/svg.h"
 
 namespace ketapath::clinic {
@@ -144,7 +145,7 @@ std::optional<core::Chart> score_chart(const ResponseSummary& r) {
   for (int t = 0; t <= 4; ++t) {
     const double v = ymax * t / 4.0;
     out.push_back(mark("text", {{"x", px(kLeft - 4)}, {"y", px(y(v) + 4)}, {"text-anchor", "end"}},
-                       display_number(v, 0)));
+                       core::display_number(v, 0)));
   }
   const double base = *r.baseline;
   const auto reference = [&](double level, const char* colour, const char* dash,
@@ -236,7 +237,7 @@ std::string render_report(const ReportData& d, ReportFormat f) {
   out += paragraph(
       fmt::format("Born {} ({} years), sex {}; latest weight {}. Generated {} by {}.",
                   format_date(p.birth_date), age_in_years(p.birth_date, today), to_string(p.sex),
-                  w ? fmt::format("{} kg on {}", display_number(w->weight.value(), 1),
+                  w ? fmt::format("{} kg on {}", core::display_number(w->weight.value(), 1),
                                   format_date(w->measured_on))
                     : "none",
                   format_timestamp(d.generated_at), d.generated_by),
@@ -269,7 +270,7 @@ std::string render_report(const ReportData& d, ReportFormat f) {
     for (const auto& s : c.sessions) {
       rows.push_back(
           {std::to_string(s.number), format_date(s.planned_on),
-           fmt::format("{} {} mg/kg", to_string(s.route), display_number(s.dose.value(), 3)),
+           fmt::format("{} {} mg/kg", to_string(s.route), core::display_number(s.dose.value(), 3)),
            std::string(to_string(s.status)), s.actual_on ? format_date(*s.actual_on) : ""});
     }
     out += table({"#", "planned", "dose", "status", "actual"}, rows, f);
@@ -290,16 +291,16 @@ std::string render_report(const ReportData& d, ReportFormat f) {
           discharge += "; " + reason;
         }
       }
-      rows.push_back(
-          {std::to_string(++infusion), format_timestamp(s.started_at),
-           fmt::format("{} {} mg/kg = {} mg", to_string(s.route),
-                       display_number(s.dose_per_kg.value(), 3), display_number(s.dose.value())),
-           s.dose_ended_at ? format_timestamp(*s.dose_ended_at) : "-",
-           s.course ? fmt::format("course {} #{}", s.course->value(),
-                                  s.course_session_number.value_or(0))
-                    : "-",
-           peak_sys > 0 ? display_number(peak_sys, 0) + " mmHg" : "-",
-           std::to_string(s.adverse_events.size()), discharge});
+      rows.push_back({std::to_string(++infusion), format_timestamp(s.started_at),
+                      fmt::format("{} {} mg/kg = {} mg", to_string(s.route),
+                                  core::display_number(s.dose_per_kg.value(), 3),
+                                  core::display_number(s.dose.value())),
+                      s.dose_ended_at ? format_timestamp(*s.dose_ended_at) : "-",
+                      s.course ? fmt::format("course {} #{}", s.course->value(),
+                                             s.course_session_number.value_or(0))
+                               : "-",
+                      peak_sys > 0 ? core::display_number(peak_sys, 0) + " mmHg" : "-",
+                      std::to_string(s.adverse_events.size()), discharge});
     }
     out += table(
         {"infusion", "start", "dose", "dosing ended", "course", "peak SBP", "AEs", "discharge"},
@@ -366,7 +367,7 @@ std::string render_report(const ReportData& d, ReportFormat f) {
                     "(best {}); trend {}; {}.",
                     r.baseline ? std::to_string(*r.baseline) : "none", latest,
                     band.empty() ? "" : fmt::format(" ({})", band),
-                    r.best_change ? display_number(100.0 * *r.best_change, 0) + "%" : "n/a",
+                    r.best_change ? core::display_number(100.0 * *r.best_change, 0) + "%" : "n/a",
                     to_string(r.latest), to_string(r.best), r.trend.empty() ? "n/a" : r.trend,
                     r.suggestion),
         f);

@@ -9,6 +9,7 @@
 #include "clinic/domain/dose_calculator.h"
 #include "clinic/json/json.h"
 #include "clinic/service/service.h"
+#include "core/number_text.h"
 #include "core/text.h"
 
 namespace ketapath::clinic {
@@ -21,7 +22,7 @@ core::Status required_text(std::string_view text, std::string_view field) {
 }
 
 std::string hours_text(std::chrono::seconds s) {
-  return display_number(static_cast<double>(s.count()) / 3600.0, 1);
+  return core::display_number(static_cast<double>(s.count()) / 3600.0, 1);
 }
 
 }  // namespace
@@ -148,7 +149,7 @@ core::Result<DoseCheck> ClinicService::check_dose(Transaction& tx, const User& u
       return core::fail(ErrorCode::Unauthorized,
                         "{}: {} mg/kg is above the soft limit; only a prescriber may override it "
                         "({}); cite a prescriber's dose record instead",
-                        what, display_number(order.dose.value(), 3), allowed.error().message);
+                        what, core::display_number(order.dose.value(), 3), allowed.error().message);
     }
   }
 

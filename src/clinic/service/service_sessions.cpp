@@ -6,6 +6,7 @@
 #include "clinic/domain/dose_calculator.h"
 #include "clinic/json/json.h"
 #include "clinic/service/service.h"
+#include "core/number_text.h"
 #include "core/text.h"
 
 namespace ketapath::clinic {
@@ -72,7 +73,7 @@ core::Result<Course> ClinicService::plan_course(PatientId id, CourseProtocol pro
                         to_string(p.route));
     }
     if (p.dose > limits->hard_max) {
-      const auto [shown, limit] = distinct_numbers(p.dose.value(), limits->hard_max.value());
+      const auto [shown, limit] = core::distinct_numbers(p.dose.value(), limits->hard_max.value());
       return core::fail(ErrorCode::LimitExceeded,
                         "course plan: session {} dose {} mg/kg exceeds the {} hard limit of {} "
                         "mg/kg, which cannot be overridden",
@@ -81,27 +82,28 @@ core::Result<Course> ClinicService::plan_course(PatientId id, CourseProtocol pro
     if (p.dose < limits->min_dose) {
       return core::fail(ErrorCode::LimitExceeded,
                         "course plan: session {} dose must be {}-{} mg/kg for {} (got {} mg/kg)",
-                        p.number, display_number(limits->min_dose.value(), 3),
-                        display_number(limits->hard_max.value(), 3), to_string(p.route),
-                        display_number(p.dose.value(), 3));
+                        p.number, core::display_number(limits->min_dose.value(), 3),
+                        core::display_number(limits->hard_max.value(), 3), to_string(p.route),
+                        core::display_number(p.dose.value(), 3));
     }
     if (p.duration &&
         !(*p.duration >= limits->min_duration && *p.duration <= limits->max_duration)) {
       // The planned duration becomes the session's end of dosing when a nurse records none, and
       // so the start of the observation time: it must be one the library allows (review find).
       const std::string shown =
-          distinct_numbers(p.duration->value(), *p.duration < limits->min_duration
-                                                    ? limits->min_duration.value()
-                                                    : limits->max_duration.value())
+          core::distinct_numbers(p.duration->value(), *p.duration < limits->min_duration
+                                                          ? limits->min_duration.value()
+                                                          : limits->max_duration.value())
               .first;
       return core::fail(ErrorCode::Validation,
                         "course plan: session {} {} infusion duration must be {}-{} min (got {} "
                         "min)",
-                        p.number, to_string(p.route), display_number(limits->min_duration.value()),
-                        display_number(limits->max_duration.value()), shown);
+                        p.number, to_string(p.route),
+                        core::display_number(limits->min_duration.value()),
+                        core::display_number(limits->max_duration.value()), shown);
     }
     if (p.dose > limits->soft_max) {
-      const auto [shown, limit] = distinct_numbers(p.dose.value(), limits->soft_max.value());
+      const auto [shown, limit] = core::distinct_numbers(p.dose.value(), limits->soft_max.value());
       return core::fail(ErrorCode::LimitExceeded,
                         "course plan: session {} dose {} mg/kg is above the {} soft limit of {} "
                         "mg/kg; plan within it (a single dose above it is a prescriber's "
@@ -347,8 +349,9 @@ core::Result<SessionResult> ClinicService::record_session(Session s) {
                         "session: dose record {} is for patient {}, {} {} mg/kg; the session says "
                         "patient {}, {} {} mg/kg",
                         d.id.value(), d.patient.value(), to_string(d.route),
-                        display_number(d.calculation.dose_per_kg.value(), 3), s.patient.value(),
-                        to_string(s.route), display_number(s.dose_per_kg.value(), 3));
+                        core::display_number(d.calculation.dose_per_kg.value(), 3),
+                        s.patient.value(), to_string(s.route),
+                        core::display_number(s.dose_per_kg.value(), 3));
     }
     if (d.session) {
       return core::fail(ErrorCode::Conflict, "session: dose record {} already documents session {}",
@@ -367,15 +370,15 @@ core::Result<SessionResult> ClinicService::record_session(Session s) {
   } else if (std::abs(s.dose / expected - 1.0) > kDoseMismatchTolerance) {
     return core::fail(ErrorCode::Validation,
                       "session: dose_mg does not match {} kg x {} mg/kg = {} mg (got {} mg)",
-                      display_number(check.calculation.weight.value()),
-                      display_number(s.dose_per_kg.value(), 3), display_number(expected.value()),
-                      display_number(s.dose.value()));
+                      core::display_number(check.calculation.weight.value()),
+                      core::display_number(s.dose_per_kg.value(), 3),
+                      core::display_number(expected.value()), core::display_number(s.dose.value()));
   }
   const auto limits = limits_for(check.drug, s.route);
   if (limits && s.dose > limits->absolute_cap) {
-    return core::fail(ErrorCode::LimitExceeded,
-                      "session: dose_mg exceeds the absolute cap of {} mg (got {} mg)",
-                      display_number(limits->absolute_cap.value()), display_number(s.dose.value()));
+    return core::fail(
+        ErrorCode::LimitExceeded, "session: dose_mg exceeds the absolute cap of {} mg (got {} mg)",
+        core::display_number(limits->absolute_cap.value()), core::display_number(s.dose.value()));
   }
   for (const auto& w : check.calculation.warnings) {
     if (w != check.drug.advisory) {  // advice for preparing the dose, not for its record
@@ -435,7 +438,7 @@ core::Result<SessionResult> ClinicService::record_session(Session s) {
       return core::fail(ErrorCode::Validation,
                         "session: the infusion ({} min from started_at {}) ends after ended_at {}; "
                         "give dose_ended_at",
-                        display_number(infusion->value()), format_timestamp(s.started_at),
+                        core::display_number(infusion->value()), format_timestamp(s.started_at),
                         format_timestamp(s.ended_at));
     }
   }
