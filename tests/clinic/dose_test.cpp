@@ -91,6 +91,27 @@ TEST(DoseCalculation, DurationOnBolusRouteIsRefused) {
   EXPECT_EQ(c.error().code, core::ErrorCode::Validation);
 }
 
+// Review find: refusals showed "got 120 min" for 120.0001 and "got 0.1 mg/kg" for 0.0999.
+TEST(DoseCalculation, RefusedValuesNeverLookLikeTheLimit) {
+  DoseOrder long_infusion = iv_order(0.5);
+  long_infusion.duration = core::Minutes(120.0001);
+  const auto d = calculate_dose(adult_70kg(), default_ketamine_entry(), long_infusion, {});
+  ASSERT_FALSE(d);
+  EXPECT_NE(d.error().message.find("duration must be 15-120 min (got 120.0001 min)"),
+            std::string::npos)
+      << d.error().message;
+  const auto low = calculate_dose(adult_70kg(), default_ketamine_entry(), iv_order(0.0999), {});
+  ASSERT_FALSE(low);
+  EXPECT_NE(low.error().message.find("minimum of 0.1 mg/kg (got 0.0999 mg/kg)"), std::string::npos)
+      << low.error().message;
+  DoseOrder odd = iv_order(0.5);
+  odd.concentration = core::MilligramsPerMillilitre(1.00001);
+  const auto c = calculate_dose(adult_70kg(), default_ketamine_entry(), odd, {});
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("(got 1.00001 mg/mL)"), std::string::npos)
+      << c.error().message;
+}
+
 TEST(DoseCalculation, SoftLimitNeedsAReasonAndRecordsIt) {
   const auto refused = calculate_dose(adult_70kg(), default_ketamine_entry(), iv_order(1.0), {});
   ASSERT_FALSE(refused);

@@ -104,11 +104,16 @@ core::Result<ClearanceBasis> check_clearance(const ClearanceRecords& records, Da
       return basis;
     }
   }
+  // The way forward depends on why: unanswered items need a new screening, never a clearance.
+  const std::string next =
+      latest->result.unknown_answers.empty()
+          ? fmt::format("ketapath clinic clear --screening {} --reason TEXT", latest->id.value())
+          : "answer the unknown items at a new screening: ketapath clinic screen";
   return core::fail(ErrorCode::Validation,
                     "{}: screening {} of {} needs review ({}) and no prescriber has cleared it "
-                    "(ketapath clinic clear --screening {} --reason TEXT)",
+                    "({})",
                     what, latest->id.value(), format_date(basis.screened_on),
-                    joined(latest->result.reasons, "review: "), latest->id.value());
+                    joined(latest->result.reasons, "review: "), next);
 }
 
 core::Status check_clearable(const ScreeningRecord& s) {

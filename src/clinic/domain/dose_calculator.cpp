@@ -93,9 +93,10 @@ core::Result<DoseCalculation> calculate_dose(const Patient& patient, const DrugE
                       where, shown, limit, shown, hint);
   }
   if (order.dose < limits->min_dose) {
-    return core::fail(
-        ErrorCode::Validation, "{}: dose is below the library minimum of {} mg/kg (got {} mg/kg)",
-        where, core::display_number(limits->min_dose.value(), 3), core::display_number(per_kg, 3));
+    const auto [shown, limit] = core::distinct_numbers(per_kg, limits->min_dose.value());
+    return core::fail(ErrorCode::Validation,
+                      "{}: dose is below the library minimum of {} mg/kg (got {} mg/kg)", where,
+                      limit, shown);
   }
   c.dose_per_kg = order.dose;
   c.dose = c.weight * c.dose_per_kg;
@@ -126,10 +127,17 @@ core::Result<DoseCalculation> calculate_dose(const Patient& patient, const DrugE
   const bool listed = std::any_of(limits->concentrations.begin(), limits->concentrations.end(),
                                   [&](auto v) { return same(v.value(), c.concentration.value()); });
   if (!listed) {
+    double nearest_listed = limits->concentrations.front().value();
+    for (const auto v : limits->concentrations) {
+      if (std::abs(v.value() - c.concentration.value()) <
+          std::abs(nearest_listed - c.concentration.value())) {
+        nearest_listed = v.value();
+      }
+    }
     return core::fail(ErrorCode::Validation,
                       "{}: concentration must be one of the library's {} mg/mL (got {} mg/mL)",
                       where, join_numbers(limits->concentrations),
-                      core::display_number(c.concentration.value(), 3));
+                      core::distinct_numbers(c.concentration.value(), nearest_listed, 3).first);
   }
   c.volume = c.dose / c.concentration;
   // One injection's volume (SC, IM): above the policy's maximum, warn (split it or use a
@@ -161,10 +169,12 @@ core::Result<DoseCalculation> calculate_dose(const Patient& patient, const DrugE
   if (order.route == Route::Iv) {
     const core::Minutes duration = order.duration.value_or(limits->default_duration);
     if (!(duration >= limits->min_duration && duration <= limits->max_duration)) {
+      const double nearest = duration < limits->min_duration ? limits->min_duration.value()
+                                                             : limits->max_duration.value();
       return core::fail(ErrorCode::Validation, "{}: duration must be {}-{} min (got {} min)", where,
                         core::display_number(limits->min_duration.value()),
                         core::display_number(limits->max_duration.value()),
-                        core::display_number(duration.value()));
+                        core::distinct_numbers(duration.value(), nearest).first);
     }
     c.duration = duration;
     c.rate = core::pump_rate(c.volume, duration);
