@@ -15,6 +15,10 @@ find_package(NLopt REQUIRED)
 find_package(date REQUIRED)  # libhowardhinnant-date-dev: the clinic time zone (tzdata)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)
+# libcpp-httplib-dev 0.11 (compiled library + header) for `ketapath serve`; its header calls
+# OpenSSL directly (TLS), so the server links OpenSSL too.
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+find_package(OpenSSL REQUIRED)
 pkg_check_modules(HDF5 REQUIRED IMPORTED_TARGET hdf5-serial)
 find_package(MPI COMPONENTS CXX)
 

@@ -10,6 +10,7 @@ packages=(
   libeigen3-dev libboost-dev libsundials-dev librandom123-dev libnlopt-dev
   libhdf5-dev libopenmpi-dev openmpi-bin
   libsqlite3-dev sqlite3 libsodium-dev libpq-dev postgresql
+  libcpp-httplib-dev libssl-dev wrk
   libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
   r-base-core r-cran-desolve

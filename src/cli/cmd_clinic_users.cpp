@@ -1,5 +1,6 @@
-// `ketapath clinic user add|disable|enable|list` (registers nothing itself; see cmd_clinic.cpp):
-// the clinic's people and their roles (clinic/user.h; docs/clinic.md "People and roles").
+// `ketapath clinic user add|disable|enable|list|reset-password` (registers nothing itself; see
+// cmd_clinic.cpp): the clinic's people and their roles (clinic/user.h; docs/clinic.md "People and
+// roles").
 
 #include <fmt/format.h>
 
@@ -82,6 +83,30 @@ void add_user_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions
       });
     });
   }
+
+  CLI::App* reset = user->add_subcommand(
+      "reset-password",
+      "Print a one-time setup token with which the user chooses a new password (admin; the "
+      "first admin's token needs no admin). No password is ever printed.");
+  reset->fallthrough();
+  reset->add_option("name", o->name, "Login name")->required();
+  runners.emplace_back(reset, [global, o] {
+    return run([&]() -> core::Status {
+      auto c = KETAPATH_TRY(open_clinic(*global));
+      const std::string token = KETAPATH_TRY(c.service->issue_setup_token(o->name));
+      const auto valid = std::chrono::duration_cast<std::chrono::minutes>(
+          c.service->sign_in_policy().setup_token_valid);
+      if (global->json) {
+        print_json({{"user", o->name}, {"setup_token", token}, {"valid_minutes", valid.count()}});
+      } else {
+        fmt::print(
+            "one-time setup token for {} (valid {} minutes, single use, shown only now):\n  {}\n"
+            "with it, {} chooses a password: POST /api/v1/auth/setup {{\"token\", \"password\"}}\n",
+            o->name, valid.count(), token, o->name);
+      }
+      return {};
+    });
+  });
 
   CLI::App* list = user->add_subcommand("list", "Every user with roles and status");
   list->fallthrough();

@@ -30,7 +30,8 @@ class SqlTransaction final : public clinic::Transaction {
         care_team_(state_),
         settings_(state_),
         users_(state_),
-        clearances_(state_) {
+        clearances_(state_),
+        sign_ins_(state_) {
     database_.transaction_open_ = true;
   }
 
@@ -65,6 +66,8 @@ class SqlTransaction final : public clinic::Transaction {
   clinic::UserRepository& users() override { return users_; }
 
   clinic::ClearanceRepository& clearances() override { return clearances_; }
+
+  clinic::SignInRepository& sign_ins() override { return sign_ins_; }
 
   core::Status append_audit(const clinic::AuditRecord& record) override {
     KETAPATH_TRY(state_.usable());
@@ -121,6 +124,7 @@ class SqlTransaction final : public clinic::Transaction {
   repositories::SqlSettings settings_;
   repositories::SqlUsers users_;
   repositories::SqlClearances clearances_;
+  repositories::SqlSignIns sign_ins_;
 };
 
 core::Result<int> read_schema_version(sql::Connection& connection) {

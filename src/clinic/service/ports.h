@@ -36,6 +36,7 @@
 #include "clinic/domain/patient.h"
 #include "clinic/domain/screening.h"
 #include "clinic/domain/session.h"
+#include "clinic/service/sign_in.h"
 #include "clinic/domain/user.h"
 #include "core/error.h"
 
@@ -209,6 +210,8 @@ class Transaction {
   virtual SettingsRepository& settings() = 0;
   virtual UserRepository& users() = 0;
   virtual ClearanceRepository& clearances() = 0;
+  /// Passwords, sign-in sessions and setup tokens (sign_in.h).
+  virtual SignInRepository& sign_ins() = 0;
   /// Appends an audit entry inside this transaction (chained at commit or immediately; either
   /// way it becomes visible only with the commit).
   virtual core::Status append_audit(const AuditRecord& record) = 0;

@@ -22,6 +22,7 @@
 #include "clinic/service/ports.h"
 #include "clinic/domain/response.h"
 #include "clinic/domain/safety.h"
+#include "clinic/service/sign_in.h"
 #include "clinic/domain/user.h"
 #include "clinic/domain/validation.h"
 
@@ -100,6 +101,26 @@ class ClinicService {
   core::Result<std::vector<User>> users();
   /// The acting user, checked for the permission (for work outside the service, e.g. `grant`).
   core::Result<User> authorize(Permission permission);
+
+  // Sign-in (sign_in.h), for the HTTP server. Secrets are returned once and stored as hashes.
+  /// A one-time token with which `user` chooses a password (printed once by the CLI, valid for
+  /// SignInPolicy::setup_token_valid). An admin's use case, except while no user has a password
+  /// yet: then anyone with the database may issue the first admin's token (the bootstrap).
+  core::Result<std::string> issue_setup_token(std::string_view user);
+  /// Spends the token and sets its user's password (password_problem() rules: Validation);
+  /// Unauthorized for an unknown, used or expired token. Audited under the token's user.
+  core::Result<User> redeem_setup_token(std::string_view token, std::string_view password);
+  /// Checks the password (Unauthorized with one message for every refusal), counts failures
+  /// (slow-down and lockout, audited) and opens a session (audited "auth.sign_in").
+  core::Result<SignIn> sign_in(std::string_view user, std::string_view password,
+                               std::string_view client);
+  /// The signed-in user of a session id; Unauthorized when unknown, signed out, idle too long,
+  /// past its absolute expiry, or the user is disabled. Writes last-seen at most once a minute.
+  core::Result<User> resume(std::string_view session_id);
+  /// Revokes the session server-side (audited "auth.sign_out").
+  core::Status sign_out(std::string_view session_id);
+
+  SignInPolicy& sign_in_policy() { return sign_in_policy_; }
 
   // Patients.
   core::Result<PatientId> add_patient(Patient patient);
@@ -231,6 +252,7 @@ class ClinicService {
   std::string actor_;
   Clock clock_;
   InputLimits limits_;
+  SignInPolicy sign_in_policy_;
 };
 
 }  // namespace ketapath::clinic

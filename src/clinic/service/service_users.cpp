@@ -20,6 +20,7 @@ std::size_t enabled_admins(const std::vector<User>& users) {
 ClinicService ClinicService::acting_as(std::string actor) const {
   ClinicService other(store_, std::move(actor), clock_);
   other.limits_ = limits_;
+  other.sign_in_policy_ = sign_in_policy_;
   return other;
 }
 

@@ -18,6 +18,9 @@ struct MemoryStore::State {
   std::map<std::string, User, std::less<>> users;
   std::map<std::int64_t, Consent> consents;
   std::map<std::int64_t, Clearance> clearances;
+  std::map<std::string, Credential, std::less<>> credentials;
+  std::map<std::string, SignInSession, std::less<>> sign_in_sessions;
+  std::map<std::string, SetupToken, std::less<>> setup_tokens;
   std::vector<AuditEntry> audit;
   std::int64_t next_id = 1;  // one counter is enough: ids only need to be unique per kind
 };
@@ -459,6 +462,82 @@ class Clearances final : public ClearanceRepository {
   Context& c_;
 };
 
+class SignIns final : public SignInRepository {
+ public:
+  explicit SignIns(Context& c) : c_(c) {}
+
+  core::Result<std::optional<Credential>> credential(std::string_view user) override {
+    return find(c_.s.credentials, user);
+  }
+
+  core::Status put_credential(const Credential& credential) override {
+    c_.s.credentials[credential.user] = credential;
+    c_.wrote = true;
+    return {};
+  }
+
+  core::Result<bool> any_password() override {
+    return std::any_of(c_.s.credentials.begin(), c_.s.credentials.end(),
+                       [](const auto& kv) { return !kv.second.password_hash.empty(); });
+  }
+
+  core::Status add_session(const SignInSession& session) override {
+    if (c_.s.sign_in_sessions.contains(session.id_hash)) {
+      return core::fail(ErrorCode::Conflict, "sign-in session already exists");
+    }
+    c_.s.sign_in_sessions[session.id_hash] = session;
+    c_.wrote = true;
+    return {};
+  }
+
+  core::Result<std::optional<SignInSession>> session(std::string_view id_hash) override {
+    return find(c_.s.sign_in_sessions, id_hash);
+  }
+
+  core::Status update_session(const SignInSession& session) override {
+    const auto it = c_.s.sign_in_sessions.find(session.id_hash);
+    if (it == c_.s.sign_in_sessions.end()) {
+      return core::fail(ErrorCode::NotFound, "sign-in session not found");
+    }
+    it->second.last_seen_at = session.last_seen_at;
+    it->second.revoked_at = session.revoked_at;
+    c_.wrote = true;
+    return {};
+  }
+
+  core::Status add_setup_token(const SetupToken& token) override {
+    c_.s.setup_tokens[token.token_hash] = token;
+    c_.wrote = true;
+    return {};
+  }
+
+  core::Result<std::optional<SetupToken>> setup_token(std::string_view token_hash) override {
+    return find(c_.s.setup_tokens, token_hash);
+  }
+
+  core::Status update_setup_token(const SetupToken& token) override {
+    const auto it = c_.s.setup_tokens.find(token.token_hash);
+    if (it == c_.s.setup_tokens.end()) {
+      return core::fail(ErrorCode::NotFound, "setup token not found");
+    }
+    it->second.used_at = token.used_at;
+    c_.wrote = true;
+    return {};
+  }
+
+ private:
+  template <class Map>
+  static std::optional<typename Map::mapped_type> find(const Map& map, std::string_view key) {
+    const auto it = map.find(key);
+    if (it == map.end()) {
+      return std::nullopt;
+    }
+    return it->second;
+  }
+
+  Context& c_;
+};
+
 }  // namespace
 
 class MemoryTransaction final : public Transaction {
@@ -478,7 +557,8 @@ class MemoryTransaction final : public Transaction {
         care_team_(context_),
         settings_(context_),
         users_(context_),
-        clearances_(context_) {}
+        clearances_(context_),
+        sign_ins_(context_) {}
 
   ~MemoryTransaction() override { store_.open_ = false; }
 
@@ -505,6 +585,8 @@ class MemoryTransaction final : public Transaction {
   UserRepository& users() override { return users_; }
 
   ClearanceRepository& clearances() override { return clearances_; }
+
+  SignInRepository& sign_ins() override { return sign_ins_; }
 
   core::Status append_audit(const AuditRecord& record) override {
     AuditEntry e;
@@ -550,6 +632,7 @@ class MemoryTransaction final : public Transaction {
   Settings settings_;
   Users users_;
   Clearances clearances_;
+  SignIns sign_ins_;
   bool audited_ = false;
   bool done_ = false;
 };

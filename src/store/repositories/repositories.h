@@ -173,4 +173,23 @@ class SqlUsers final : public clinic::UserRepository {
   TransactionState& state_;
 };
 
+class SqlSignIns final : public clinic::SignInRepository {
+ public:
+  explicit SqlSignIns(TransactionState& state) : state_(state) {}
+
+  core::Result<std::optional<clinic::Credential>> credential(std::string_view user) override;
+  core::Status put_credential(const clinic::Credential& credential) override;
+  core::Result<bool> any_password() override;
+  core::Status add_session(const clinic::SignInSession& session) override;
+  core::Result<std::optional<clinic::SignInSession>> session(std::string_view id_hash) override;
+  core::Status update_session(const clinic::SignInSession& session) override;
+  core::Status add_setup_token(const clinic::SetupToken& token) override;
+  core::Result<std::optional<clinic::SetupToken>> setup_token(
+      std::string_view token_hash) override;
+  core::Status update_setup_token(const clinic::SetupToken& token) override;
+
+ private:
+  TransactionState& state_;
+};
+
 }  // namespace ketapath::store::repositories

@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Writes src/server/openapi.json from the route table in src/server/routes.cpp (method, path,
+audience, roles, summary). The authorization test checks the document and the registered routes
+list the same set and the same roles; run this after changing the table.
+Usage: scripts/gen-openapi.py [--check]"""
+import json, re, sys, pathlib
+
+root = pathlib.Path(__file__).resolve().parent.parent
+source = (root / "src/server/routes.cpp").read_text()
+role_names = {"Admin": "admin", "Prescriber": "prescriber", "Nurse": "nurse",
+              "FrontDesk": "front_desk", "Auditor": "auditor"}
+role_sets = {}
+for name, body in re.findall(r"const std::vector<Role> (k\w+) = \{([^}]*)\};", source, re.S):
+    role_sets[name] = [role_names[r] for r in re.findall(r"Role::(\w+)", body)]
+table = source[source.index("static const std::vector<Route> table = {"):]
+entries = re.findall(r'\{(Get|Post|Put),\s*"([^"]+)",\s*(Public|SignedIn|Roles),\s*(\{\}|k\w+),\s*"([^"]+)"', table)
+error = {"$ref": "#/components/responses/Error"}
+paths = {}
+for method, path, audience, roles, summary in entries:
+    op = {"summary": summary, "x-audience": audience.lower(),
+          "x-roles": role_sets.get(roles, []),
+          "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}},
+                        "400": error, "404": error, "413": error, "422": error, "429": error, "500": error}}
+    if method != "Get":
+        op["responses"]["201"] = {"description": "Created", "content": {"application/json": {"schema": {"type": "object"}}}}
+        op["responses"]["409"] = error
+        op["requestBody"] = {"required": False, "content": {"application/json": {"schema": {"type": "object"}}}}
+    if audience == "Public":
+        op["security"] = []
+    else:
+        op["responses"]["401"] = error
+        op["responses"]["403"] = error
+        if method != "Get":
+            op["parameters"] = [{"name": "X-CSRF-Token", "in": "header", "required": True,
+                                 "schema": {"type": "string"}}]
+    params = []
+    for p in re.findall(r"\{(\w+)\}", path):
+        schema = {"type": "string", "pattern": "^[a-z0-9._-]{1,64}$"} if p in ("name", "key") else {"type": "integer", "minimum": 1}
+        params.append({"name": p, "in": "path", "required": True, "schema": schema})
+    if params:
+        op["parameters"] = op.get("parameters", []) + params
+    paths.setdefault(path, {})[method.lower()] = op
+doc = {
+    "openapi": "3.0.3",
+    "info": {"title": "Ketapath clinic API", "version": "1",
+             "description": "Generated from src/server/routes.cpp by scripts/gen-openapi.py. "
+                            "x-roles: the roles a signed-in user needs (empty: any signed-in user, or public). "
+                            "State-changing requests carry the X-CSRF-Token header of sign-in."},
+    "components": {
+        "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "ketapath_session"}},
+        "schemas": {"Error": {"type": "object", "required": ["error"], "properties": {"error": {
+            "type": "object", "required": ["code", "field", "message"], "properties": {
+                "code": {"type": "string", "enum": ["usage", "refused", "not_found", "conflict", "storage",
+                                                    "internal", "unauthenticated", "forbidden", "too_large",
+                                                    "rate_limited"]},
+                "field": {"type": "string", "nullable": True},
+                "message": {"type": "string"}}}}}},
+        "responses": {"Error": {"description": "An error", "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/Error"}}}}}},
+    "security": [{"session": []}],
+    "paths": paths,
+}
+text = json.dumps(doc, indent=1, sort_keys=True) + "\n"
+out = root / "src/server/openapi.json"
+if "--check" in sys.argv:
+    sys.exit(0 if out.read_text() == text else "openapi.json is stale: run scripts/gen-openapi.py")
+out.write_text(text)
+print(f"wrote {out} ({len(entries)} operations)")

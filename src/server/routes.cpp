@@ -1,0 +1,732 @@
+// The route table and its handlers (routes.h). Each handler reads the request into domain values,
+// calls ClinicService once, and writes the clinic's one JSON form (clinic/json.h).
+
+#include "server/routes.h"
+
+#include <charconv>
+
+#include "clinic/json/json.h"
+#include "clinic/json/json_reader.h"
+#include "server/http_error.h"
+#include "server/server_state.h"
+
+namespace ketapath::server {
+namespace {
+
+using clinic::Role;
+using clinic::detail::JsonReader;
+using core::ErrorCode;
+
+// Who may do what over HTTP (issue 11 "Roles"). Clinical detail is for the clinical roles and
+// the auditor; the front desk sees demographics and the consultation queue only.
+const std::vector<Role> kClinicalReaders = {Role::Admin, Role::Prescriber, Role::Nurse,
+                                            Role::Auditor};
+const std::vector<Role> kRegistrars = {Role::Prescriber, Role::Nurse, Role::FrontDesk};
+const std::vector<Role> kDemographicsReaders = {Role::Admin, Role::Prescriber, Role::Nurse,
+                                                Role::FrontDesk, Role::Auditor};
+const std::vector<Role> kCarers = {Role::Prescriber, Role::Nurse};
+const std::vector<Role> kPrescribers = {Role::Prescriber};
+const std::vector<Role> kAdmins = {Role::Admin};
+const std::vector<Role> kOverseers = {Role::Admin, Role::Auditor};
+
+core::Result<std::int64_t> id_param(const Request& r, std::size_t index, std::string_view what) {
+  const std::string& text = r.params.at(index);
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value <= 0) {
+    return core::fail(ErrorCode::NotFound, "{} {} not found", what, text.substr(0, 24));
+  }
+  return value;
+}
+
+core::Result<clinic::PatientId> patient_param(const Request& r) {
+  return clinic::PatientId(KETAPATH_TRY(id_param(r, 0, "patient")));
+}
+
+template <class Parse>
+auto parse_field(JsonReader& in, std::string_view key, Parse parse)
+    -> decltype(parse(std::string_view{})) {
+  const std::string text = KETAPATH_TRY(in.required(in.string(key), key));
+  auto value = parse(text);
+  if (!value) {
+    return std::unexpected(core::with_context(value.error(), in.at(key)));
+  }
+  return value;
+}
+
+core::Result<JsonReader> body(const Request& r) {
+  return JsonReader::open(r.body, "body");
+}
+
+template <class T>
+Json array_of(const std::vector<T>& items) {
+  Json out = Json::array();
+  for (const auto& item : items) {
+    out.push_back(clinic::to_json(item));
+  }
+  return out;
+}
+
+Reply ok(Json body, int status = 200) {
+  Reply r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+core::Result<clinic::Date> date_or_today(Request& r, JsonReader& in, std::string_view key) {
+  if (auto d = KETAPATH_TRY(in.date(key))) {
+    return *d;
+  }
+  return clinic::day_of(r.clinic.now());
+}
+
+std::string cookie(std::string_view value, bool tls, std::int64_t max_age) {
+  return fmt::format("{}={}; Path=/api/; HttpOnly; SameSite=Strict; Max-Age={}{}", kSessionCookie,
+                     value, max_age, tls ? "; Secure" : "");
+}
+
+Json user_json(const clinic::User& u, std::string_view session_id) {
+  Json j = clinic::to_json(u);
+  if (!session_id.empty()) {
+    j["csrf_token"] = clinic::csrf_token_for(session_id);
+  }
+  return j;
+}
+
+// --- sign-in -----------------------------------------------------------------------------------
+
+core::Result<Reply> sign_in(Request& r) {
+  auto in = KETAPATH_TRY(body(r));
+  const std::string user = KETAPATH_TRY(in.required(in.string("user"), "user"));
+  const std::string password = KETAPATH_TRY(in.required(in.string("password"), "password"));
+  KETAPATH_TRY(in.finish());
+  if (const auto wait = r.state->sign_in_wait(r.client)) {
+    Reply reply;
+    reply.status = 429;
+    reply.body = error_body(rate_limited(fmt::format(
+        "sign-in: too many failed attempts from this address; wait {} s", wait->count())));
+    return reply;
+  }
+  auto signed_in = r.clinic.sign_in(user, password, r.client);
+  if (!signed_in) {
+    if (signed_in.error().code == ErrorCode::Unauthorized) {
+      r.state->sign_in_failed(r.client);
+      Reply reply;
+      reply.status = 401;
+      reply.body = error_body(unauthenticated(signed_in.error().message));
+      return reply;
+    }
+    return std::unexpected(signed_in.error());
+  }
+  r.state->sign_in_succeeded(r.client);
+  const auto acting = r.clinic.acting_as(signed_in->user);
+  Reply reply;
+  reply.body = {{"user", signed_in->user},
+                {"csrf_token", signed_in->csrf_token},
+                {"expires_at", clinic::format_timestamp(signed_in->expires_at)}};
+  reply.set_cookies.push_back(
+      cookie(signed_in->session_id, r.tls,
+             std::chrono::duration_cast<std::chrono::seconds>(r.clinic.sign_in_policy().absolute)
+                 .count()));
+  return reply;
+}
+
+core::Result<Reply> setup(Request& r) {
+  auto in = KETAPATH_TRY(body(r));
+  const std::string token = KETAPATH_TRY(in.required(in.string("token"), "token"));
+  const std::string password = KETAPATH_TRY(in.required(in.string("password"), "password"));
+  KETAPATH_TRY(in.finish());
+  if (const auto wait = r.state->sign_in_wait(r.client)) {
+    Reply reply;
+    reply.status = 429;
+    reply.body = error_body(rate_limited(fmt::format(
+        "setup: too many failed attempts from this address; wait {} s", wait->count())));
+    return reply;
+  }
+  auto user = r.clinic.redeem_setup_token(token, password);
+  if (!user && user.error().code == ErrorCode::Unauthorized) {
+    r.state->sign_in_failed(r.client);
+    Reply reply;
+    reply.status = 401;
+    reply.body = error_body(unauthenticated(user.error().message));
+    return reply;
+  }
+  if (!user) {
+    return std::unexpected(user.error());
+  }
+  return ok({{"user", user->name}, {"password_set", true}});
+}
+
+core::Result<Reply> sign_out(Request& r) {
+  KETAPATH_TRY(r.clinic.sign_out(r.session_id));
+  Reply reply = ok({{"signed_out", true}});
+  reply.set_cookies.push_back(cookie("", r.tls, 0));
+  return reply;
+}
+
+core::Result<Reply> me(Request& r) {
+  auto users = r.clinic.users();
+  for (const auto& u : users.value_or(std::vector<clinic::User>{})) {
+    if (u.name == r.clinic.actor()) {
+      return ok(user_json(u, r.session_id));
+    }
+  }
+  return core::fail(ErrorCode::NotFound, "user {} not found", r.clinic.actor());
+}
+
+core::Result<Reply> health(Request& /*r*/) {
+  return ok({{"status", "ok"}});
+}
+
+core::Result<Reply> openapi(Request& r) {
+  Reply reply;
+  reply.text = std::string(r.state->openapi());
+  return reply;
+}
+
+// --- patients ----------------------------------------------------------------------------------
+
+core::Result<Reply> list_patients(Request& r) {
+  Json out = Json::array();
+  for (const auto& p : KETAPATH_TRY(r.clinic.patients())) {
+    // Demographics only: the list is also the front desk's.
+    out.push_back({{"id", p.id.value()},
+                   {"name", p.name},
+                   {"birth_date", clinic::format_date(p.birth_date)},
+                   {"sex", clinic::to_string(p.sex)}});
+  }
+  return ok({{"patients", out}});
+}
+
+core::Result<Reply> add_patient(Request& r) {
+  auto in = KETAPATH_TRY(body(r));
+  clinic::Patient p;
+  p.name = KETAPATH_TRY(in.required(in.string("name"), "name"));
+  p.birth_date = KETAPATH_TRY(in.required(in.date("birth_date"), "birth_date"));
+  p.sex = KETAPATH_TRY(parse_field(in, "sex", clinic::parse_sex));
+  if (const auto kg = KETAPATH_TRY(in.number("weight_kg"))) {
+    clinic::WeightRecord w;
+    w.weight = core::Kilograms(*kg);
+    w.measured_on = KETAPATH_TRY(date_or_today(r, in, "weighed_on"));
+    w.estimated = KETAPATH_TRY(in.boolean("weight_estimated")).value_or(false);
+    p.weights.push_back(w);
+  }
+  KETAPATH_TRY(in.finish());
+  const auto id = KETAPATH_TRY(r.clinic.add_patient(p));
+  return ok({{"id", id.value()}}, 201);
+}
+
+core::Result<Reply> get_patient(Request& r) {
+  const auto id = KETAPATH_TRY(patient_param(r));
+  return ok(clinic::to_json(KETAPATH_TRY(r.clinic.patient(id))));
+}
+
+core::Result<Reply> add_weight(Request& r) {
+  const auto id = KETAPATH_TRY(patient_param(r));
+  auto in = KETAPATH_TRY(body(r));
+  clinic::WeightRecord w;
+  w.weight = core::Kilograms(KETAPATH_TRY(in.required(in.number("weight_kg"), "weight_kg")));
+  w.measured_on = KETAPATH_TRY(date_or_today(r, in, "measured_on"));
+  w.estimated = KETAPATH_TRY(in.boolean("estimated")).value_or(false);
+  KETAPATH_TRY(in.finish());
+  const auto result = KETAPATH_TRY(r.clinic.add_weight(id, w));
+  return ok({{"weight", clinic::to_json(w)}, {"warnings", result.warnings}}, 201);
+}
+
+// --- consent, screening, clearance --------------------------------------------------------------
+
+core::Result<Reply> list_consents(Request& r) {
+  const auto id = KETAPATH_TRY(patient_param(r));
+  return ok({{"consents", array_of(KETAPATH_TRY(r.clinic.consents(id)))}});
+}
+
+core::Result<Reply> add_consent(Request& r) {
+  const auto id = KETAPATH_TRY(patient_param(r));
+  auto in = KETAPATH_TRY(body(r));
+  const auto on = KETAPATH_TRY(date_or_today(r, in, "consented_on"));
+  const std::string version = KETAPATH_TRY(in.required(in.string("form_version"), "form_version"));
+  const std::string witness = KETAPATH_TRY(in.required(in.string("witness"), "witness"));
+  KETAPATH_TRY(in.finish());
+  return ok(clinic::to_json(KETAPATH_TRY(r.clinic.record_consent(id, on, version, witness))), 201);
+}
+
+core::Result<Reply> list_screenings(Request& r) {
+  const auto id = KETAPATH_TRY(patient_param(r));
+  return ok({{"screenings", array_of(KETAPATH_TRY(r.clinic.screenings(id)))}});
+}
+
+core::Result<Reply> add_screening(Request& r) {
+  const auto id = KETAPATH_TRY(patient_param(r));
+  const auto input = KETAPATH_TRY(clinic::screening_answers_from_json(r.body, "body"));
+  clinic::ScreeningChoices choices;
+  if (const auto on = r.query("screened_on")) {
+    choices.screened_on = KETAPATH_TRY(clinic::parse_date(*on, "screened_on"));
+  }
+  return ok(clinic::to_json(KETAPATH_TRY(r.clinic.screen(id, input, choices))), 201);
+}
+
+core::Result<Reply> clear_screening(Request& r) {
+  const auto id = clinic::ScreeningId(KETAPATH_TRY(id_param(r, 0, "screening")));
+  auto in = KETAPATH_TRY(body(r));
+  const std::string reason = KETAPATH_TRY(in.required(in.string("reason"), "reason"));
+  KETAPATH_TRY(in.finish());
+  return ok(clinic::to_json(KETAPATH_TRY(r.clinic.clear_screening(id, reason))), 201);
+}
+
+core::Result<Reply> get_clearance(Request& r) {
+  const auto id = KETAPATH_TRY(patient_param(r));
+  clinic::Date day = clinic::day_of(r.clinic.now());
+  if (const auto on = r.query("date")) {
+    day = KETAPATH_TRY(clinic::parse_date(*on, "date"));
+  }
+  auto basis = r.clinic.clearance(id, day);
+  if (!basis && basis.error().code == ErrorCode::Validation) {
+    return ok({{"cleared", false}, {"reason", basis.error().message}});
+  }
+  Json j = clinic::to_json(KETAPATH_TRY(std::move(basis)));
+  return ok({{"cleared", true}, {"basis", j}});
+}
+
+// --- doses -------------------------------------------------------------------------------------
+
+core::Result<clinic::DoseOrder> dose_order(Request& r) {
+  clinic::DoseOrder order;
+  order.patient = KETAPATH_TRY(patient_param(r));
+  auto in = KETAPATH_TRY(body(r));
+  order.route = KETAPATH_TRY(parse_field(in, "route", clinic::parse_route));
+  order.dose = core::MilligramsPerKilogram(
+      KETAPATH_TRY(in.required(in.number("dose_mg_per_kg"), "dose_mg_per_kg")));
+  if (const auto m = KETAPATH_TRY(in.number("duration_min"))) {
+    order.duration = core::Minutes(*m);
+  }
+  if (const auto c = KETAPATH_TRY(in.number("concentration_mg_per_ml"))) {
+    order.concentration = core::MilligramsPerMillilitre(*c);
+  }
+  order.override_reason = KETAPATH_TRY(in.string("override_reason")).value_or("");
+  order.on = KETAPATH_TRY(date_or_today(r, in, "date"));
+  KETAPATH_TRY(in.finish());
+  return order;
+}
+
+core::Result<Reply> preview_dose(Request& r) {
+  const auto order = KETAPATH_TRY(dose_order(r));
+  return ok(clinic::to_json(KETAPATH_TRY(r.clinic.preview_dose(order))));
+}
+
+core::Result<Reply> order_dose(Request& r) {
+  const auto order = KETAPATH_TRY(dose_order(r));
+  return ok(clinic::to_json(KETAPATH_TRY(r.clinic.calculate_dose(order))), 201);
+}
+
+core::Result<Reply> list_doses(Request& r) {
+  const auto id = KETAPATH_TRY(patient_param(r));
+  return ok({{"doses", array_of(KETAPATH_TRY(r.clinic.doses(id)))}});
+}
+
+// --- courses -----------------------------------------------------------------------------------
+
+Json course_json(const clinic::Course& c) {
+  Json j = clinic::to_json(c);
+  j["messages"] = c.messages;
+  return j;
+}
+
+core::Result<Reply> list_courses(Request& r) {
+  Json out = Json::array();
+  const auto id = KETAPATH_TRY(patient_param(r));
+  for (const auto& c : KETAPATH_TRY(r.clinic.courses(id))) {
+    out.push_back(course_json(c));
+  }
+  return ok({{"courses", out}});
+}
+
+core::Result<Reply> plan_course(Request& r) {
+  const auto id = KETAPATH_TRY(patient_param(r));
+  auto in = KETAPATH_TRY(body(r));
+  const auto protocol = KETAPATH_TRY(parse_field(in, "protocol", clinic::parse_course_protocol));
+  const auto start = KETAPATH_TRY(in.required(in.date("start"), "start"));
+  clinic::CoursePlanOptions options;
+  if (const auto route = KETAPATH_TRY(in.string("route"))) {
+    options.route = KETAPATH_TRY(clinic::parse_route(*route));
+  }
+  if (const auto d = KETAPATH_TRY(in.number("dose_mg_per_kg"))) {
+    options.dose = core::MilligramsPerKilogram(*d);
+  }
+  if (const auto m = KETAPATH_TRY(in.number("duration_min"))) {
+    options.duration = core::Minutes(*m);
+  }
+  if (const auto n = KETAPATH_TRY(in.integer("loading_per_week"))) {
+    options.loading_per_week = static_cast<int>(*n);
+  }
+  if (const auto n = KETAPATH_TRY(in.integer("weeks"))) {
+    options.weeks = static_cast<int>(*n);
+  }
+  options.allow_overlap_reason = KETAPATH_TRY(in.string("allow_overlap_reason")).value_or("");
+  const std::string notes = KETAPATH_TRY(in.string("notes")).value_or("");
+  KETAPATH_TRY(in.finish());
+  return ok(course_json(KETAPATH_TRY(r.clinic.plan_course(id, protocol, start, options, notes))),
+            201);
+}
+
+core::Result<Reply> get_course(Request& r) {
+  const auto id = clinic::CourseId(KETAPATH_TRY(id_param(r, 0, "course")));
+  return ok(course_json(KETAPATH_TRY(r.clinic.course(id))));
+}
+
+core::Result<std::string> reason(Request& r, bool required) {
+  auto in = KETAPATH_TRY(body(r));
+  auto text = KETAPATH_TRY(in.string("reason"));
+  KETAPATH_TRY(in.finish());
+  if (required && !text) {
+    return core::fail(ErrorCode::InvalidData, "body.reason: is required");
+  }
+  return text.value_or("");
+}
+
+core::Result<Reply> complete_course(Request& r) {
+  const auto id = clinic::CourseId(KETAPATH_TRY(id_param(r, 0, "course")));
+  const std::string why = KETAPATH_TRY(reason(r, false));
+  return ok(course_json(KETAPATH_TRY(r.clinic.complete_course(id, why))));
+}
+
+core::Result<Reply> cancel_course(Request& r) {
+  const auto id = clinic::CourseId(KETAPATH_TRY(id_param(r, 0, "course")));
+  const std::string why = KETAPATH_TRY(reason(r, true));
+  return ok(course_json(KETAPATH_TRY(r.clinic.cancel_course(id, why))));
+}
+
+core::Result<Reply> reschedule(Request& r) {
+  const auto id = clinic::CourseId(KETAPATH_TRY(id_param(r, 0, "course")));
+  const auto number = KETAPATH_TRY(id_param(r, 1, "planned session"));
+  auto in = KETAPATH_TRY(body(r));
+  const auto to = KETAPATH_TRY(in.required(in.date("to"), "to"));
+  const std::string why = KETAPATH_TRY(in.required(in.string("reason"), "reason"));
+  KETAPATH_TRY(in.finish());
+  return ok(course_json(
+      KETAPATH_TRY(r.clinic.reschedule_session(id, static_cast<int>(number), to, why))));
+}
+
+core::Result<Reply> skip(Request& r) {
+  const auto id = clinic::CourseId(KETAPATH_TRY(id_param(r, 0, "course")));
+  const auto number = KETAPATH_TRY(id_param(r, 1, "planned session"));
+  const std::string why = KETAPATH_TRY(reason(r, true));
+  return ok(course_json(KETAPATH_TRY(r.clinic.skip_session(id, static_cast<int>(number), why))));
+}
+
+// --- sessions, assessments, alerts, response --------------------------------------------------
+
+core::Result<Reply> list_sessions(Request& r) {
+  const auto id = KETAPATH_TRY(patient_param(r));
+  return ok({{"sessions", array_of(KETAPATH_TRY(r.clinic.sessions(id)))}});
+}
+
+core::Result<Reply> record_session(Request& r) {
+  auto session = KETAPATH_TRY(clinic::session_from_json(r.body, "body"));
+  const auto result = KETAPATH_TRY(r.clinic.record_session(std::move(session)));
+  return ok({{"session", clinic::to_json(result.session)},
+             {"alerts", array_of(result.alerts)},
+             {"warnings", result.warnings}},
+            201);
+}
+
+core::Result<Reply> list_assessments(Request& r) {
+  const auto id = KETAPATH_TRY(patient_param(r));
+  return ok({{"assessments", array_of(KETAPATH_TRY(r.clinic.assessments(id)))}});
+}
+
+core::Result<Reply> record_assessment(Request& r) {
+  clinic::Assessment a;
+  a.patient = KETAPATH_TRY(patient_param(r));
+  auto in = KETAPATH_TRY(body(r));
+  a.rating.scale = KETAPATH_TRY(parse_field(in, "scale", clinic::parse_scale));
+  const Json* items = in.child("items");
+  if (items == nullptr || !items->is_array()) {
+    return core::fail(ErrorCode::InvalidData, "body.items: must be an array of integers");
+  }
+  for (std::size_t i = 0; i < items->size() && i < 200; ++i) {
+    if (!(*items)[i].is_number_integer()) {
+      return core::fail(ErrorCode::InvalidData, "body.items[{}]: must be an integer", i);
+    }
+    a.rating.items.push_back((*items)[i].get<int>());
+  }
+  a.rating.rater = KETAPATH_TRY(in.string("rater")).value_or("self");
+  a.rating.rated_at = KETAPATH_TRY(in.timestamp("rated_at")).value_or(r.clinic.now());
+  a.notes = KETAPATH_TRY(in.string("notes")).value_or("");
+  KETAPATH_TRY(in.finish());
+  const auto result = KETAPATH_TRY(r.clinic.record_assessment(a));
+  return ok({{"assessment", clinic::to_json(result.assessment)},
+             {"alerts", array_of(result.alerts)},
+             {"warnings", result.warnings}},
+            201);
+}
+
+core::Result<Reply> open_alerts(Request& r) {
+  return ok({{"alerts", array_of(KETAPATH_TRY(r.clinic.open_alerts()))}});
+}
+
+core::Result<Reply> patient_alerts(Request& r) {
+  const auto id = KETAPATH_TRY(patient_param(r));
+  return ok({{"alerts", array_of(KETAPATH_TRY(r.clinic.alerts(id)))}});
+}
+
+core::Result<Reply> acknowledge(Request& r) {
+  const auto id = clinic::AlertId(KETAPATH_TRY(id_param(r, 0, "alert")));
+  auto in = KETAPATH_TRY(body(r));
+  const std::string note = KETAPATH_TRY(in.required(in.string("note"), "note"));
+  KETAPATH_TRY(in.finish());
+  return ok(clinic::to_json(KETAPATH_TRY(r.clinic.acknowledge_alert(id, note))));
+}
+
+core::Result<Reply> response(Request& r) {
+  const auto id = KETAPATH_TRY(patient_param(r));
+  return ok(clinic::to_json(KETAPATH_TRY(r.clinic.response_plan(id))));
+}
+
+core::Result<Reply> list_care_team(Request& r) {
+  const auto id = KETAPATH_TRY(patient_param(r));
+  return ok({{"care_team", array_of(KETAPATH_TRY(r.clinic.care_team(id)))}});
+}
+
+core::Result<Reply> add_care_team(Request& r) {
+  clinic::CareTeamMember m;
+  m.patient = KETAPATH_TRY(patient_param(r));
+  auto in = KETAPATH_TRY(body(r));
+  m.role = KETAPATH_TRY(parse_field(in, "role", clinic::parse_care_role));
+  m.name = KETAPATH_TRY(in.required(in.string("name"), "name"));
+  m.practice = KETAPATH_TRY(in.string("practice")).value_or("");
+  m.contact = KETAPATH_TRY(in.string("contact")).value_or("");
+  KETAPATH_TRY(in.finish());
+  return ok(clinic::to_json(KETAPATH_TRY(r.clinic.add_care_team_member(m))), 201);
+}
+
+// --- settings, drug library, users, audit ------------------------------------------------------
+
+core::Result<Reply> get_setting(Request& r) {
+  const std::string& key = r.params.at(0);
+  if (key == "dosing_policy")
+    return ok(clinic::to_json(KETAPATH_TRY(r.clinic.dosing_policy())));
+  if (key == "safety_thresholds")
+    return ok(clinic::to_json(KETAPATH_TRY(r.clinic.safety_thresholds())));
+  if (key == "screening_policy")
+    return ok(clinic::to_json(KETAPATH_TRY(r.clinic.screening_policy())));
+  if (key == "clinic_calendar")
+    return ok(clinic::to_json(KETAPATH_TRY(r.clinic.clinic_calendar())));
+  if (key == "response_policy")
+    return ok(clinic::to_json(KETAPATH_TRY(r.clinic.response_policy())));
+  return core::fail(ErrorCode::NotFound, "setting {} not found", key.substr(0, 40));
+}
+
+template <class T, class Parse, class Set>
+core::Result<Reply> put_one(Request& r, Parse parse, Set set) {
+  const T value = KETAPATH_TRY(parse(r.body, "body"));
+  KETAPATH_TRY(set(value));
+  return ok(clinic::to_json(value));
+}
+
+core::Result<Reply> put_setting(Request& r) {
+  const std::string& key = r.params.at(0);
+  auto& c = r.clinic;
+  if (key == "dosing_policy") {
+    return put_one<clinic::DosingPolicy>(r, clinic::dosing_policy_from_json,
+                                         [&](const auto& v) { return c.set_dosing_policy(v); });
+  }
+  if (key == "safety_thresholds") {
+    return put_one<clinic::SafetyThresholds>(
+        r, clinic::safety_thresholds_from_json,
+        [&](const auto& v) { return c.set_safety_thresholds(v); });
+  }
+  if (key == "screening_policy") {
+    return put_one<clinic::ScreeningPolicy>(
+        r, clinic::screening_policy_from_json,
+        [&](const auto& v) { return c.set_screening_policy(v); });
+  }
+  if (key == "clinic_calendar") {
+    return put_one<clinic::ClinicCalendar>(r, clinic::clinic_calendar_from_json,
+                                           [&](const auto& v) { return c.set_clinic_calendar(v); });
+  }
+  if (key == "response_policy") {
+    return put_one<clinic::ResponsePolicy>(r, clinic::response_policy_from_json,
+                                           [&](const auto& v) { return c.set_response_policy(v); });
+  }
+  return core::fail(ErrorCode::NotFound, "setting {} not found", key.substr(0, 40));
+}
+
+core::Result<Reply> list_drugs(Request& r) {
+  return ok({{"drugs", array_of(KETAPATH_TRY(r.clinic.drugs()))}});
+}
+
+core::Result<Reply> save_drug(Request& r) {
+  const auto entry = KETAPATH_TRY(clinic::drug_entry_from_json(r.body, "body"));
+  KETAPATH_TRY(r.clinic.save_drug(entry));
+  return ok(clinic::to_json(KETAPATH_TRY(r.clinic.drug(entry.name))));
+}
+
+core::Result<Reply> list_users(Request& r) {
+  return ok({{"users", array_of(KETAPATH_TRY(r.clinic.users()))}});
+}
+
+core::Result<Reply> add_user(Request& r) {
+  auto in = KETAPATH_TRY(body(r));
+  const std::string name = KETAPATH_TRY(in.required(in.string("name"), "name"));
+  const Json* roles_json = in.child("roles");
+  KETAPATH_TRY(in.finish());
+  if (roles_json == nullptr || !roles_json->is_array() || roles_json->size() > 5) {
+    return core::fail(ErrorCode::InvalidData, "body.roles: must be an array of 1-5 role names");
+  }
+  std::vector<Role> roles;
+  for (const auto& role : *roles_json) {
+    if (!role.is_string()) {
+      return core::fail(ErrorCode::InvalidData, "body.roles: must hold role names");
+    }
+    roles.push_back(KETAPATH_TRY(clinic::parse_role(role.get<std::string>())));
+  }
+  return ok(clinic::to_json(KETAPATH_TRY(r.clinic.add_user(name, roles))), 201);
+}
+
+core::Result<Reply> set_enabled(Request& r, bool enabled) {
+  auto in = KETAPATH_TRY(body(r));
+  KETAPATH_TRY(in.finish());
+  return ok(clinic::to_json(KETAPATH_TRY(r.clinic.set_user_enabled(r.params.at(0), enabled))));
+}
+
+core::Result<Reply> issue_setup_token(Request& r) {
+  const std::string token = KETAPATH_TRY(r.clinic.issue_setup_token(r.params.at(0)));
+  return ok({{"user", r.params.at(0)}, {"setup_token", token}}, 201);
+}
+
+core::Result<Reply> verify_audit(Request& r) {
+  const auto v = KETAPATH_TRY(r.clinic.verify_audit());
+  return ok({{"intact", v.intact},
+             {"entries", v.entries},
+             {"last_sequence", v.last_sequence},
+             {"rows_checked", v.rows_checked},
+             {"head_hash", v.head_hash},
+             {"anchor", clinic::anchor_text(v)},
+             {"problems", v.problems}});
+}
+
+}  // namespace
+
+std::string_view to_string(Method method) {
+  switch (method) {
+    case Method::Get:
+      return "GET";
+    case Method::Post:
+      return "POST";
+    case Method::Put:
+      return "PUT";
+  }
+  return "GET";
+}
+
+std::string path_regex(std::string_view pattern) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < pattern.size()) {
+    if (pattern[i] == '{') {
+      const std::size_t close = pattern.find('}', i);
+      const std::string_view name = pattern.substr(i + 1, close - i - 1);
+      out += (name == "name" || name == "key") ? "([a-z0-9._-]{1,64})" : "([0-9]{1,18})";
+      i = close + 1;
+    } else {
+      const char c = pattern[i++];
+      if (c == '.' || c == '-') {
+        out += '\\';
+      }
+      out += c;
+    }
+  }
+  return out;
+}
+
+const std::vector<Route>& route_table() {
+  using enum Method;
+  using enum Audience;
+  static const std::vector<Route> table = {
+      // Public.
+      {Get, "/api/v1/health", Public, {}, "Liveness", health},
+      {Get, "/api/v1/openapi.json", Public, {}, "This API's OpenAPI 3 document", openapi},
+      {Post, "/api/v1/auth/sign-in", Public, {}, "Sign in; sets the session cookie", sign_in},
+      {Post,
+       "/api/v1/auth/setup",
+       Public,
+       {},
+       "Choose a password with a one-time setup token",
+       setup},
+      // Any signed-in user.
+      {Post, "/api/v1/auth/sign-out", SignedIn, {}, "Sign out (revokes the session)", sign_out},
+      {Get, "/api/v1/auth/me", SignedIn, {}, "The signed-in user and the CSRF token", me},
+      // Patients.
+      {Get, "/api/v1/patients", Roles, kDemographicsReaders, "Patients (demographics)",
+       list_patients},
+      {Post, "/api/v1/patients", Roles, kRegistrars, "Register a patient", add_patient},
+      {Get, "/api/v1/patients/{id}", Roles, kClinicalReaders, "A patient's chart", get_patient},
+      {Post, "/api/v1/patients/{id}/weights", Roles, kCarers, "Record a weight", add_weight},
+      {Get, "/api/v1/patients/{id}/consents", Roles, kClinicalReaders, "Consents", list_consents},
+      {Post, "/api/v1/patients/{id}/consents", Roles, kCarers, "Record informed consent",
+       add_consent},
+      {Get, "/api/v1/patients/{id}/screenings", Roles, kClinicalReaders, "Screenings",
+       list_screenings},
+      {Post, "/api/v1/patients/{id}/screenings", Roles, kCarers, "Screen for eligibility",
+       add_screening},
+      {Post, "/api/v1/screenings/{id}/clearance", Roles, kPrescribers,
+       "Clear a needs_review screening", clear_screening},
+      {Get, "/api/v1/patients/{id}/clearance", Roles, kClinicalReaders,
+       "Whether the patient may be dosed", get_clearance},
+      {Post, "/api/v1/patients/{id}/doses/preview", Roles, kPrescribers,
+       "Calculate a dose without storing it", preview_dose},
+      {Post, "/api/v1/patients/{id}/doses", Roles, kPrescribers,
+       "Order a dose (checked and stored)", order_dose},
+      {Get, "/api/v1/patients/{id}/doses", Roles, kClinicalReaders, "Dose records", list_doses},
+      {Get, "/api/v1/patients/{id}/courses", Roles, kClinicalReaders, "Courses", list_courses},
+      {Post, "/api/v1/patients/{id}/courses", Roles, kPrescribers, "Plan a course", plan_course},
+      {Get, "/api/v1/courses/{id}", Roles, kClinicalReaders, "A course", get_course},
+      {Post, "/api/v1/courses/{id}/complete", Roles, kPrescribers, "Complete a course",
+       complete_course},
+      {Post, "/api/v1/courses/{id}/cancel", Roles, kPrescribers, "Cancel a course", cancel_course},
+      {Post, "/api/v1/courses/{id}/sessions/{number}/reschedule", Roles, kPrescribers,
+       "Reschedule a planned session", reschedule},
+      {Post, "/api/v1/courses/{id}/sessions/{number}/skip", Roles, kPrescribers,
+       "Skip a planned session", skip},
+      {Get, "/api/v1/patients/{id}/sessions", Roles, kClinicalReaders, "Sessions", list_sessions},
+      {Post, "/api/v1/sessions", Roles, kCarers, "Record a session", record_session},
+      {Get, "/api/v1/patients/{id}/assessments", Roles, kClinicalReaders, "Follow-up ratings",
+       list_assessments},
+      {Post, "/api/v1/patients/{id}/assessments", Roles, kCarers, "Record a follow-up rating",
+       record_assessment},
+      {Get, "/api/v1/alerts", Roles, kClinicalReaders, "Open alerts (the work list)", open_alerts},
+      {Get, "/api/v1/patients/{id}/alerts", Roles, kClinicalReaders, "A patient's alerts",
+       patient_alerts},
+      {Post, "/api/v1/alerts/{id}/acknowledge", Roles, kCarers, "Acknowledge an alert with a note",
+       acknowledge},
+      {Get, "/api/v1/patients/{id}/response", Roles, kClinicalReaders,
+       "Response and recommendation", response},
+      {Get, "/api/v1/patients/{id}/care-team", Roles, kClinicalReaders, "Care team",
+       list_care_team},
+      {Post, "/api/v1/patients/{id}/care-team", Roles, kCarers, "Add a psychiatrist or PCP",
+       add_care_team},
+      // Administration.
+      {Get, "/api/v1/settings/{key}", Roles, kClinicalReaders, "A clinic setting", get_setting},
+      {Put, "/api/v1/settings/{key}", Roles, kAdmins, "Change a clinic setting", put_setting},
+      {Get, "/api/v1/drugs", Roles, kClinicalReaders, "The drug library", list_drugs},
+      {Put, "/api/v1/drugs", Roles, kAdmins, "Add or replace a drug library entry", save_drug},
+      {Get, "/api/v1/users", Roles, kOverseers, "Users and roles", list_users},
+      {Post, "/api/v1/users", Roles, kAdmins, "Add a user", add_user},
+      {Post, "/api/v1/users/{name}/disable", Roles, kAdmins, "Disable a user",
+       [](Request& r) {
+         return set_enabled(r, false);
+       }},
+      {Post, "/api/v1/users/{name}/enable", Roles, kAdmins, "Enable a user",
+       [](Request& r) {
+         return set_enabled(r, true);
+       }},
+      {Post, "/api/v1/users/{name}/setup-token", Roles, kAdmins,
+       "Issue a one-time password setup token", issue_setup_token},
+      {Get, "/api/v1/audit/verify", Roles, kOverseers,
+       "Verify the audit log (200 with intact false when broken)", verify_audit},
+  };
+  return table;
+}
+
+}  // namespace ketapath::server

@@ -1,0 +1,45 @@
+#pragma once
+// Per-process state the handlers share: the sign-in throttle per client address (in memory: a
+// second server process keeps its own; the per-account lockout lives in the database) and the
+// embedded OpenAPI document.
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ketapath::server {
+
+class ServerState {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  /// Failures from one address before it must wait; the wait doubles with each further failure
+  /// up to kMaxWait. A success from the address clears its count; an address that stays quiet for
+  /// kForget is forgotten.
+  static constexpr int kFreeFailures = 5;
+  static constexpr std::chrono::seconds kMaxWait{std::chrono::minutes(15)};
+  static constexpr std::chrono::seconds kForget{std::chrono::minutes(30)};
+  static constexpr std::size_t kMaxAddresses = 100000;
+
+  /// How long the address must still wait before its next sign-in attempt, if at all.
+  std::optional<std::chrono::seconds> sign_in_wait(std::string_view address);
+  void sign_in_failed(std::string_view address);
+  void sign_in_succeeded(std::string_view address);
+
+  std::string_view openapi() const;
+
+ private:
+  struct Failures {
+    int count = 0;
+    Clock::time_point last{};
+    Clock::time_point blocked_until{};
+  };
+
+  std::mutex mutex_;
+  std::map<std::string, Failures, std::less<>> failures_;
+};
+
+}  // namespace ketapath::server
