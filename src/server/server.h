@@ -29,7 +29,7 @@ struct ServerOptions {
   int keep_alive_timeout_s = 5;
   bool access_log = true;                    ///< one line per request on stderr
   clinic::Clock clock = clinic::system_now;  ///< the service clock (tests move it)
-  clinic::SignInPolicy sign_in_policy;       ///< session expiry, lockout (clinic/sign_in.h)
+  clinic::SignInPolicy sign_in_policy;       ///< session expiry, lockout (clinic/service/sign_in.h)
 };
 
 /// Parses "HOST:PORT" ("127.0.0.1:8080", "[::1]:8443", "0.0.0.0:80"). InvalidArgument otherwise.

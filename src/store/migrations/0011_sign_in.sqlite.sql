@@ -1,4 +1,4 @@
--- Passwords, sign-in sessions and one-time setup tokens (clinic/sign_in.h). No secret is stored:
+-- Passwords, sign-in sessions and one-time setup tokens (clinic/service/sign_in.h). No secret is stored:
 -- password_hash is an Argon2id string (libsodium crypto_pwhash_str), id_hash and token_hash are
 -- the hex SHA-256 of the session id and the setup token. Every write is audited ("auth.*").
 CREATE TABLE user_credentials (

@@ -1,4 +1,4 @@
-// Passwords, sign-in sessions and setup tokens (clinic/sign_in.h; migration 0011_sign_in).
+// Passwords, sign-in sessions and setup tokens (clinic/service/sign_in.h; migration 0011_sign_in).
 
 #include "store/repositories/repositories.h"
 
