@@ -32,6 +32,33 @@ void print_user(const clinic::User& u) {
              u.created_by);
 }
 
+void add_reset_password_command(CLI::App& user, const std::shared_ptr<GlobalOptions>& global,
+                                std::string& name, Runners& runners) {
+  CLI::App* reset = user.add_subcommand(
+      "reset-password",
+      "Print a one-time setup token with which the user chooses a new password (admin; the "
+      "first admin's token needs no admin). No password is ever printed.");
+  reset->fallthrough();
+  reset->add_option("name", name, "Login name")->required();
+  runners.emplace_back(reset, [global, &name] {
+    return run([&]() -> core::Status {
+      auto c = KETAPATH_TRY(open_clinic(*global));
+      const std::string token = KETAPATH_TRY(c.service->issue_setup_token(name));
+      const auto valid = std::chrono::duration_cast<std::chrono::minutes>(
+          c.service->sign_in_policy().setup_token_valid);
+      if (global->json) {
+        print_json({{"user", name}, {"setup_token", token}, {"valid_minutes", valid.count()}});
+      } else {
+        fmt::print(
+            "one-time setup token for {} (valid {} minutes, single use, shown only now):\n  {}\n"
+            "with it, {} chooses a password: POST /api/v1/auth/setup {{\"token\", \"password\"}}\n",
+            name, valid.count(), token, name);
+      }
+      return {};
+    });
+  });
+}
+
 }  // namespace
 
 void add_user_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions>& global,
@@ -84,29 +111,7 @@ void add_user_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions
     });
   }
 
-  CLI::App* reset = user->add_subcommand(
-      "reset-password",
-      "Print a one-time setup token with which the user chooses a new password (admin; the "
-      "first admin's token needs no admin). No password is ever printed.");
-  reset->fallthrough();
-  reset->add_option("name", o->name, "Login name")->required();
-  runners.emplace_back(reset, [global, o] {
-    return run([&]() -> core::Status {
-      auto c = KETAPATH_TRY(open_clinic(*global));
-      const std::string token = KETAPATH_TRY(c.service->issue_setup_token(o->name));
-      const auto valid = std::chrono::duration_cast<std::chrono::minutes>(
-          c.service->sign_in_policy().setup_token_valid);
-      if (global->json) {
-        print_json({{"user", o->name}, {"setup_token", token}, {"valid_minutes", valid.count()}});
-      } else {
-        fmt::print(
-            "one-time setup token for {} (valid {} minutes, single use, shown only now):\n  {}\n"
-            "with it, {} chooses a password: POST /api/v1/auth/setup {{\"token\", \"password\"}}\n",
-            o->name, valid.count(), token, o->name);
-      }
-      return {};
-    });
-  });
+  add_reset_password_command(*user, global, o->name, runners);
 
   CLI::App* list = user->add_subcommand("list", "Every user with roles and status");
   list->fallthrough();
