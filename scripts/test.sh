@@ -61,11 +61,10 @@ run_ctest() {
 stage "fast tests + fuzz replay" run_ctest build -LE slow
 stage "slow tests" run_ctest build -L slow
 
-# The sanitizer stages cover core, io and clinic with their tests, and every fuzz corpus (the
-# issue allows a subset when the whole tree does not fit CI's budget; docs/ci.md). store_tests is
-# left out until the UBSan report in tests/store/contract_test.cpp:109 is fixed (docs/fuzzing.md).
+# The sanitizer stages cover core, io, clinic and store with their tests, and every fuzz corpus
+# (the issue allows a subset when the whole tree does not fit CI's budget; docs/ci.md).
 sanitize_tests=(tests/core/core_tests tests/io/io_nmtran_tests tests/io/io_model_file_tests
-  tests/io/io_design_file_tests tests/clinic/clinic_tests)
+  tests/io/io_design_file_tests tests/clinic/clinic_tests tests/store/store_tests)
 if [[ "${KETAPATH_SANITIZE:-1}" == 1 ]]; then
   sanitize_build() {
     cmake --preset sanitize >/dev/null
