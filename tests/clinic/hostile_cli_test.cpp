@@ -161,4 +161,15 @@ TEST_F(HostileClinicCli, AFolderInsteadOfAFileIsAUsageError) {
   }
 }
 
+// Issue 10 item 7: an empty date is not "today".
+TEST_F(HostileClinicCli, AnEmptyDateIsNotToday) {
+  const int id = add_cleared_patient(today());
+  const int before = audit_entries();
+  EXPECT_EQ(run("dose --patient " + std::to_string(id) + " --route iv --dose 0.5mg/kg --date ''")
+                .exit_code,
+            2);
+  EXPECT_NE(last_error().find("--date"), std::string::npos) << last_error();
+  EXPECT_EQ(audit_entries(), before);
+}
+
 }  // namespace

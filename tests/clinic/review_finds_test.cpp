@@ -120,6 +120,34 @@ TEST_F(ReviewFinds, DatesHaveAPlausibleRange) {
   EXPECT_TRUE(clinic_.record_assessment(a));
 }
 
+// Issue 10 item 7's reproducers: weights dated before birth, courses in year 9999 and sessions in
+// 1970 are refused naming the field and the range, and nothing is stored.
+TEST_F(ReviewFinds, Issue10ImplausibleDatesAreRefused) {
+  const auto before = audit_count();
+  const auto weight =
+      clinic_.add_weight(patient_, {day("1980-01-01"), core::Kilograms(70.0), false});
+  ASSERT_FALSE(weight);  // adult_70kg() was born 1985-03-14
+  EXPECT_NE(weight.error().message.find("weight: measured_on must be between 1985-03-14"),
+            std::string::npos)
+      << weight.error().message;
+  const auto course =
+      clinic_.plan_course(patient_, CourseProtocol::IvLoading, day("9999-01-04"), {});
+  ASSERT_FALSE(course);
+  EXPECT_NE(course.error().message.find("course plan: start must be between"), std::string::npos)
+      << course.error().message;
+  Session s;
+  s.patient = patient_;
+  s.route = Route::Iv;
+  s.dose_per_kg = core::MilligramsPerKilogram(0.5);
+  s.started_at = at("1970-01-02T09:00:00Z");
+  s.ended_at = s.started_at + std::chrono::hours(2);
+  const auto session = clinic_.record_session(s);
+  ASSERT_FALSE(session);
+  EXPECT_NE(session.error().message.find("session: started_at must be between"), std::string::npos)
+      << session.error().message;
+  EXPECT_EQ(audit_count(), before);
+}
+
 TEST_F(ReviewFinds, PatientNamesAreBoundedAndCarryNoTerminalEscapes) {
   Patient p = adult_70kg();
   p.id = PatientId(0);
