@@ -321,18 +321,23 @@ void add_settings_set_command(CLI::App& parent, const std::shared_ptr<GlobalOpti
       auto c = KETAPATH_TRY(open_clinic(*global));
       if (o->protocol == "dosing_policy") {
         const auto value = KETAPATH_TRY(clinic::dosing_policy_from_json(j, o->input_file));
+        KETAPATH_TRY(clinic::check_complete_setting(j, clinic::to_json(value), o->input_file));
         KETAPATH_TRY(c.service->set_dosing_policy(value));
       } else if (o->protocol == "safety_thresholds") {
         const auto value = KETAPATH_TRY(clinic::safety_thresholds_from_json(j, o->input_file));
+        KETAPATH_TRY(clinic::check_complete_setting(j, clinic::to_json(value), o->input_file));
         KETAPATH_TRY(c.service->set_safety_thresholds(value));
       } else if (o->protocol == "screening_policy") {
         const auto value = KETAPATH_TRY(clinic::screening_policy_from_json(j, o->input_file));
+        KETAPATH_TRY(clinic::check_complete_setting(j, clinic::to_json(value), o->input_file));
         KETAPATH_TRY(c.service->set_screening_policy(value));
       } else if (o->protocol == "clinic_calendar") {
         const auto value = KETAPATH_TRY(clinic::clinic_calendar_from_json(j, o->input_file));
+        KETAPATH_TRY(clinic::check_complete_setting(j, clinic::to_json(value), o->input_file));
         KETAPATH_TRY(c.service->set_clinic_calendar(value));
       } else if (o->protocol == "response_policy") {
         const auto value = KETAPATH_TRY(clinic::response_policy_from_json(j, o->input_file));
+        KETAPATH_TRY(clinic::check_complete_setting(j, clinic::to_json(value), o->input_file));
         KETAPATH_TRY(c.service->set_response_policy(value));
       } else {
         return core::fail(core::ErrorCode::InvalidArgument,

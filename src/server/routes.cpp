@@ -520,6 +520,7 @@ core::Result<Reply> get_setting(Request& r) {
 template <class T, class Parse, class Set>
 core::Result<Reply> put_one(Request& r, Parse parse, Set set) {
   const T value = KETAPATH_TRY(parse(r.body, "body"));
+  KETAPATH_TRY(clinic::check_complete_setting(r.body, clinic::to_json(value), "body"));
   KETAPATH_TRY(set(value));
   return ok(clinic::to_json(value));
 }

@@ -149,13 +149,27 @@ TEST_F(ClinicAlertsCli, ThresholdsAreSettingsWithBounds) {
   const int entries = audit_entries();
   t["cadss_alert_total"] = 0;
   EXPECT_EQ(run("settings set --key safety_thresholds --file " + write("t.json", t)).exit_code, 3);
-  EXPECT_NE(last_error().find("cadss_alert_total must be 1-92 points (got 0 points)"), std::string::npos)
+  EXPECT_NE(last_error().find("cadss_alert_total must be 1-92 points (got 0 points)"),
+            std::string::npos)
       << last_error();
   t["cadss_alert_total"] = 40;
   t["min_observation_minutes"] = 20;
   EXPECT_EQ(run("settings set --key safety_thresholds --file " + write("t.json", t)).exit_code, 3);
   EXPECT_EQ(audit_entries(), entries);
   t["min_observation_minutes"] = 60;
+  // A partial file is refused, never completed with defaults that could loosen the clinic's
+  // values (review find, issue 10): every key is stated.
+  json partial = t;
+  partial.erase("stop_systolic_mmhg");
+  EXPECT_EQ(
+      run("settings set --key safety_thresholds --file " + write("p.json", partial)).exit_code, 2);
+  EXPECT_NE(last_error().find("a setting states every value; missing: stop_systolic_mmhg"),
+            std::string::npos)
+      << last_error();
+  EXPECT_EQ(run("settings set --key safety_thresholds --file " + write("e.json", json::object()))
+                .exit_code,
+            2);
+  EXPECT_EQ(audit_entries(), entries);
   ASSERT_EQ(run("settings set --key safety_thresholds --file " + write("t.json", t)).exit_code, 0)
       << last_error();
 

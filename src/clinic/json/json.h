@@ -91,6 +91,11 @@ core::Result<std::vector<TreatmentTrial>> treatment_history_from_json(const Json
                                                                       std::string_view where);
 core::Result<DrugEntry> drug_entry_from_json(const Json& j, std::string_view where);
 core::Result<DosingPolicy> dosing_policy_from_json(const Json& j, std::string_view where);
+/// A setting given by an administrator (a file, a request body) states every key of the setting's
+/// full form (`complete`, its to_json): a key left out is refused, never read as its default, which
+/// could loosen a stricter value of the clinic (InvalidData naming the missing keys).
+core::Status check_complete_setting(const Json& input, const Json& complete,
+                                    std::string_view where);
 core::Result<SafetyThresholds> safety_thresholds_from_json(const Json& j, std::string_view where);
 /// {"time_zone": "Europe/Berlin", "clinic_days": ["mon", ...]}; validated (calendar.h).
 core::Result<ClinicCalendar> clinic_calendar_from_json(const Json& j, std::string_view where);

@@ -3,9 +3,9 @@
 #include <algorithm>
 
 #include "clinic/domain/bounds.h"
+#include "clinic/domain/validation.h"
 #include "clinic/json/json.h"
 #include "clinic/json/json_reader.h"
-#include "clinic/domain/validation.h"
 #include "core/check.h"
 
 namespace ketapath::clinic {
@@ -361,6 +361,27 @@ core::Result<DrugEntry> drug_entry_from_json(const Json& j, std::string_view whe
   KETAPATH_TRY(r.finish());
   KETAPATH_TRY(validate_drug_entry(e));
   return e;
+}
+
+core::Status check_complete_setting(const Json& input, const Json& complete,
+                                    std::string_view where) {
+  if (!input.is_object() || !complete.is_object()) {
+    return {};  // the setting's reader has refused a non-object already
+  }
+  std::string missing;
+  for (const auto& [key, value] : complete.items()) {
+    if (!input.contains(key)) {
+      missing += missing.empty() ? "" : ", ";
+      missing += key;
+    }
+  }
+  if (!missing.empty()) {
+    return core::fail(ErrorCode::InvalidData,
+                      "{}: a setting states every value; missing: {} (start from the form "
+                      "`ketapath clinic settings show` prints)",
+                      where, missing);
+  }
+  return {};
 }
 
 core::Result<DosingPolicy> dosing_policy_from_json(const Json& j, std::string_view where) {
