@@ -31,11 +31,6 @@ std::string join_numbers(const std::vector<core::MilligramsPerMillilitre>& value
   return out;
 }
 
-// An override reason of only (Unicode) white space is no reason.
-bool blank(std::string_view text) {
-  return core::is_blank(text);
-}
-
 }  // namespace
 
 core::Result<DoseCalculation> calculate_dose(const Patient& patient, const DrugEntry& drug,
@@ -110,7 +105,7 @@ core::Result<DoseCalculation> calculate_dose(const Patient& patient, const DrugE
                       core::display_number(c.dose.value()));
   }
   if (order.dose > limits->soft_max) {
-    if (blank(order.override_reason)) {
+    if (core::is_blank(order.override_reason)) {  // Unicode blanks are no reason
       const auto [shown, limit] = core::distinct_numbers(per_kg, limits->soft_max.value());
       return core::fail(ErrorCode::LimitExceeded,
                         "{}: {} mg/kg exceeds the soft limit of {} mg/kg; an override needs a "

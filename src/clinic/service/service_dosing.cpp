@@ -17,10 +17,6 @@ namespace {
 
 using core::ErrorCode;
 
-core::Status required_text(std::string_view text, std::string_view field) {
-  return core::check_required_text(field, text);
-}
-
 std::string hours_text(std::chrono::seconds s) {
   return core::display_number(static_cast<double>(s.count()) / 3600.0, 1);
 }
@@ -53,8 +49,8 @@ core::Result<ClearanceRecords> ClinicService::clearance_records(Transaction& tx,
 core::Result<Consent> ClinicService::record_consent(PatientId id, Date consented_on,
                                                     std::string form_version, std::string witness) {
   const Timestamp now = clock_();
-  KETAPATH_TRY(required_text(form_version, "consent: version"));
-  KETAPATH_TRY(required_text(witness, "consent: witness"));
+  KETAPATH_TRY(core::check_required_text("consent: version", form_version));
+  KETAPATH_TRY(core::check_required_text("consent: witness", witness));
   if (consented_on > day_of(now)) {
     return core::fail(ErrorCode::Validation, "consent: date {} is in the future (today is {})",
                       format_date(consented_on), format_date(day_of(now)));
@@ -88,7 +84,7 @@ core::Result<std::vector<Consent>> ClinicService::consents(PatientId id) {
 }
 
 core::Result<Clearance> ClinicService::clear_screening(ScreeningId id, std::string reason) {
-  KETAPATH_TRY(required_text(reason, "clear: reason"));
+  KETAPATH_TRY(core::check_required_text("clear: reason", reason));
   auto tx = KETAPATH_TRY(store_.begin());
   KETAPATH_TRY(authorize(*tx, Permission::Clear));
   const ScreeningRecord s = KETAPATH_TRY(tx->screenings().get(id));
