@@ -25,21 +25,6 @@ struct RecordOptions {
   std::string role;
 };
 
-core::Result<clinic::ReportData> gather(clinic::ClinicService& s, clinic::PatientId id) {
-  clinic::ReportData d;
-  d.patient = KETAPATH_TRY(s.patient(id));
-  d.screenings = KETAPATH_TRY(s.screenings(id));
-  d.courses = KETAPATH_TRY(s.courses(id));
-  d.sessions = KETAPATH_TRY(s.sessions(id));
-  d.doses = KETAPATH_TRY(s.doses(id));
-  d.alerts = KETAPATH_TRY(s.alerts(id));
-  d.care_team = KETAPATH_TRY(s.care_team(id));
-  d.plan = KETAPATH_TRY(s.response_plan(id));
-  d.generated_at = s.now();
-  d.generated_by = s.actor();
-  return d;
-}
-
 void add_report_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& global,
                         const std::shared_ptr<RecordOptions>& o, Runners& runners) {
   CLI::App* report =
@@ -56,7 +41,7 @@ void add_report_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& 
       }
       auto c = KETAPATH_TRY(open_clinic(*global));
       const clinic::PatientId id(o->patient);
-      const auto data = KETAPATH_TRY(gather(*c.service, id));
+      const auto data = KETAPATH_TRY(c.service->report_data(id));
       if (global->json) {
         Json responses = Json::array();
         for (const auto& r : data.plan.scales) {

@@ -91,5 +91,28 @@ TEST(Demo, TheIneligiblePatientIsRefusedAndGetsNothing) {
   EXPECT_TRUE(store.audit().verify()->intact);
 }
 
+// The letter's data is one service call, so the CLI and the server gather the same thing.
+TEST(Report, ReportDataGathersEveryRecordSignedByTheActingUser) {
+  MemoryStore store;
+  ClinicService service(store, "demo", [] { return kNow; });
+  ASSERT_TRUE(service.initialize());
+  const auto summary = fill_demo(service, 42, 3);
+  ASSERT_TRUE(summary) << summary.error().message;
+  const PatientId id = summary->patients[0];
+  const auto data = service.report_data(id);
+  ASSERT_TRUE(data) << data.error().message;
+  EXPECT_EQ(data->patient.id, id);
+  EXPECT_EQ(data->sessions.size(), service.sessions(id)->size());
+  EXPECT_EQ(data->courses.size(), service.courses(id)->size());
+  EXPECT_EQ(data->doses.size(), service.doses(id)->size());
+  EXPECT_EQ(data->alerts.size(), service.alerts(id)->size());
+  EXPECT_FALSE(data->sessions.empty());
+  EXPECT_EQ(data->generated_by, "demo");
+  EXPECT_EQ(data->generated_at, kNow);
+  const auto unknown = service.report_data(PatientId(999999));
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, core::ErrorCode::NotFound);
+}
+
 }  // namespace
 }  // namespace ketapath::clinic

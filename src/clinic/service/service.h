@@ -20,6 +20,7 @@
 #include "clinic/domain/course_templates.h"
 #include "clinic/domain/dose.h"
 #include "clinic/service/ports.h"
+#include "clinic/service/report.h"
 #include "clinic/domain/response.h"
 #include "clinic/domain/safety.h"
 #include "clinic/service/sign_in.h"
@@ -208,6 +209,9 @@ class ClinicService {
   /// Every outcome scale's trough and acute response (sessions and follow-ups) and the one
   /// combined recommendation with proposed dates (response.h plan_response).
   core::Result<ResponsePlan> response_plan(PatientId id);
+  /// Everything the letter to the care team shows (report.h render_report), read as the acting
+  /// user, who signs it, at the service clock.
+  core::Result<ReportData> report_data(PatientId id);
 
   // Clinic-editable settings and the drug library.
   core::Result<DosingPolicy> dosing_policy();
