@@ -43,6 +43,7 @@ struct Options {
   double responder_s_max = 0.3;
   bool pk_only = false;
   std::string data_dir;
+  std::string subjects_file;
 };
 
 std::string percent_interval(std::uint64_t positives, std::uint64_t n) {
@@ -224,6 +225,7 @@ jobs::PopulationRequest request_of(const Options& o) {
   }
   return {.design = o.design,
           .subjects = o.subjects,
+          .subjects_file = o.subjects_file,
           .threads = o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency()),
           .seed = o.seed,
           .out = o.out,
@@ -257,7 +259,7 @@ int run(const Options& o) {
     std::fprintf(stderr,
                  "population: %zu subjects in %.3f s wall, %.0f subjects/s (%u threads x %d "
                  "processes)\n",
-                 request.subjects, arm.seconds, static_cast<double>(request.subjects) / arm.seconds,
+                 arm.subjects, arm.seconds, static_cast<double>(arm.subjects) / arm.seconds,
                  request.threads, processes);
   };
   const auto result = jobs::run_population_job(
@@ -280,8 +282,13 @@ Runner setup(CLI::App& app) {
   app.add_option("design", o->design,
                  "Trial design (bundled name such as glue2017, or a path), or `benchmark`")
       ->required();
-  app.add_option("--subjects", o->subjects, "Number of virtual patients (per arm)")
-      ->default_val(1000);
+  auto* subjects = app.add_option("--subjects", o->subjects, "Number of virtual patients (per arm)")
+                       ->default_val(1000);
+  app.add_option("--subjects-file", o->subjects_file,
+                 "CSV of your own subjects, one row each: ID and individual parameters in the "
+                 "model's names (KA,CL,V1,... for benchmark; CL,V1,KA_SC,S_EC50,WT,... for a "
+                 "design, which then needs --pk-only); omitted parameters take typical values")
+      ->excludes(subjects);
   app.add_option("--threads", o->threads, "Worker threads per process (default: all cores)");
   app.add_option("--seed", o->seed, "Random seed")->default_val(1);
   app.add_option("--out", o->out,

@@ -182,6 +182,7 @@ core::Status simulate(const Options& options) {
   }
   jobs::SimulateRequest request{.model = model,
                                 .parameters = KETAPATH_TRY(parse_parameters(options.params)),
+                                .extra_times = {},
                                 .data = options.data};
   if (!options.grid.empty()) {
     request.extra_times = KETAPATH_TRY(parse_grid(options.grid));

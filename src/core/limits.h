@@ -63,5 +63,9 @@ inline constexpr long long kMaxReplicates = 100'000;
 inline constexpr long long kMaxTrialSubjectRuns = 100'000'000;
 /// `population --subjects` (per arm).
 inline constexpr long long kMaxPopulationSubjects = 100'000'000;
+/// `population --subjects-file`: the file is read whole (10 million rows of 15 columns is about
+/// 1.5 GB of text and 1.2 GB of parameters).
+inline constexpr std::uintmax_t kMaxSubjectsFileBytes = std::uintmax_t{2} << 30;  // 2 GiB
+inline constexpr long long kMaxSubjectsFileRows = 10'000'000;
 
 }  // namespace ketapath::core::limits

@@ -7,8 +7,11 @@
 
 #include "core/check.h"
 #include "core/limits.h"
+#include "core/text_file.h"
 #include "io/design_file.h"
+#include "io/subjects_file.h"
 #include "population/benchmark_workload.h"
+#include "population/subject_columns.h"
 
 namespace ketapath::jobs {
 namespace {
@@ -22,7 +25,36 @@ Workload benchmark_workload(population::BatchSchedule schedule, std::uint64_t se
         population::append_benchmark_subjects(first, count, seed, out);
         return {};
       },
-      std::nullopt};
+      std::nullopt, nullptr};
+}
+
+// Subjects [first, first + count) taken from the rows of a subjects file.
+population::SubjectSource table_source(std::shared_ptr<const io::SubjectsTable> table) {
+  return [table = std::move(table)](std::size_t first, std::size_t count,
+                                    population::BatchSubjects& out) -> core::Status {
+    out.reserve(count);
+    for (std::size_t i = first; i < first + count; ++i) {
+      out.push_back(table->subjects.at(i));
+    }
+    return {};
+  };
+}
+
+// The subjects file read once (its text), parsed per workload in that workload's names.
+struct SubjectsText {
+  std::string text;
+  std::string source;
+};
+
+core::Status use_subjects_file(Workload& workload, const SubjectsText& file,
+                               std::span<const population::SubjectColumn> columns,
+                               const population::BatchSubject& typical) {
+  auto table = std::make_shared<const io::SubjectsTable>(
+      KETAPATH_TRY(io::parse_subjects_csv(file.text, file.source, columns, typical)));
+  workload.ids = std::make_shared<const std::vector<std::int64_t>>(table->ids);
+  workload.label += fmt::format(", subjects from {} ({} rows)", file.source, table->ids.size());
+  workload.source = table_source(std::move(table));
+  return {};
 }
 
 std::vector<double> assessment_times(const trial::Design& design) {
@@ -40,7 +72,8 @@ std::vector<double> assessment_times(const trial::Design& design) {
 core::Result<Workload> arm_workload(
     const std::shared_ptr<const trial::Design>& shared_design, const trial::Arm& arm,
     const pd::KetamineModel& model,
-    const std::shared_ptr<const population::PatientGenerator>& generator, std::uint64_t seed) {
+    const std::shared_ptr<const population::PatientGenerator>& generator, std::uint64_t seed,
+    const SubjectsText* subjects_file) {
   const trial::Design& design = *shared_design;
   const trial::Expectancy expectancy{design.expectancy_ketamine, design.expectancy_placebo,
                                      design.expectancy_midazolam};
@@ -57,11 +90,22 @@ core::Result<Workload> arm_workload(
           sessions, design.assessments, expectancy, schedule.protocol.output_times_h, seed)));
   clinical.layout = std::make_shared<const trial::ClinicalLayout>(
       KETAPATH_TRY(trial::ClinicalLayout::create(design, sessions)));
-  return Workload{fmt::format("{}, arm {} ({} ketamine doses, route {})", design.name, arm.name,
-                              plan->protocol.doses.size(), pd::route_name(plan->route)),
-                  std::move(schedule),
-                  population::ketamine_subject_source(generator, plan->route, seed),
-                  std::move(clinical)};
+  Workload workload{fmt::format("{}, arm {} ({} ketamine doses, route {})", design.name, arm.name,
+                                plan->protocol.doses.size(), pd::route_name(plan->route)),
+                    std::move(schedule),
+                    population::ketamine_subject_source(generator, plan->route, seed),
+                    std::move(clinical), nullptr};
+  if (subjects_file != nullptr) {
+    const auto typical = population::ketamine_batch_subject(model.typical, plan->route,
+                                                            model.typical.reference_weight);
+    const auto status = use_subjects_file(
+        workload, *subjects_file, population::ketamine_subject_columns(plan->route), typical);
+    if (!status) {
+      return std::unexpected(core::with_context(
+          status.error(), fmt::format("design {}, arm {}", design.name, arm.name)));
+    }
+  }
+  return workload;
 }
 
 core::Status check_request(const PopulationRequest& r) {
@@ -74,6 +118,12 @@ core::Status check_request(const PopulationRequest& r) {
   if (r.profiles && r.out.empty()) {
     return core::fail(core::ErrorCode::InvalidArgument,
                       "population: profiles need an output folder");
+  }
+  if (!r.subjects_file.empty() && r.design != "benchmark" && !r.pk_only) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "population: a subjects file gives PK and plasticity parameters only, and a "
+                      "design's clinical endpoints need whole virtual patients (covariates, "
+                      "responder class, baseline scores): add --pk-only");
   }
   return {};
 }
@@ -93,7 +143,8 @@ core::Result<std::unique_ptr<population::FileSink>> open_sink(const PopulationRe
         population::DerivedFile{"clinical.csv", workload.clinical->layout->column_names()};
   }
   return population::FileSink::create(dir, workload.schedule.protocol.output_times_h,
-                                      write_endpoints, r.profiles, std::move(derived_file));
+                                      write_endpoints, r.profiles, std::move(derived_file),
+                                      workload.ids);
 }
 
 core::Status run_arm(const PopulationRequest& r, const PopulationHooks& hooks,
@@ -107,9 +158,10 @@ core::Status run_arm(const PopulationRequest& r, const PopulationHooks& hooks,
     arm.clinical.emplace(*c.layout);
     derived = trial::clinical_values(c.generator, c.outcomes, c.layout, r.seed, &*arm.clinical);
   }
+  arm.subjects = workload.ids ? workload.ids->size() : r.subjects;
   const auto start = Clock::now();
   auto result = KETAPATH_TRY(population::run_population(workload.schedule, workload.source,
-                                                        {.subjects = r.subjects,
+                                                        {.subjects = arm.subjects,
                                                          .threads = r.threads,
                                                          .profiles = r.profiles.has_value(),
                                                          .responder_s_max = r.responder_s_max,
@@ -128,11 +180,23 @@ core::Status run_arm(const PopulationRequest& r, const PopulationHooks& hooks,
 
 core::Result<std::vector<Workload>> load_workloads(const std::string& design_name,
                                                    const io::DataDirectories& dirs,
-                                                   std::uint64_t seed) {
+                                                   std::uint64_t seed,
+                                                   const std::filesystem::path& subjects_file) {
+  std::optional<SubjectsText> file;
+  if (!subjects_file.empty()) {
+    file = SubjectsText{KETAPATH_TRY(core::read_text_file(
+                            subjects_file, core::limits::kMaxSubjectsFileBytes, "a subjects file")),
+                        subjects_file.string()};
+  }
   std::vector<Workload> workloads;
   if (design_name == "benchmark") {
     workloads.push_back(benchmark_workload(
         KETAPATH_TRY(population::build_schedule(population::benchmark_protocol())), seed));
+    if (file) {
+      KETAPATH_TRY(use_subjects_file(workloads.back(), *file,
+                                     population::benchmark_subject_columns(),
+                                     population::benchmark_typical_subject()));
+    }
     return workloads;
   }
   const auto path = KETAPATH_TRY(io::resolve_data_file(design_name, "designs", dirs));
@@ -142,7 +206,8 @@ core::Result<std::vector<Workload>> load_workloads(const std::string& design_nam
   auto generator = std::make_shared<const population::PatientGenerator>(
       KETAPATH_TRY(population::PatientGenerator::create(model, design->population)));
   for (const trial::Arm& arm : design->arms) {
-    workloads.push_back(KETAPATH_TRY(arm_workload(design, arm, model, generator, seed)));
+    workloads.push_back(
+        KETAPATH_TRY(arm_workload(design, arm, model, generator, seed, file ? &*file : nullptr)));
   }
   return workloads;
 }
@@ -151,7 +216,8 @@ core::Result<std::unique_ptr<PopulationRun>> run_population_job(const Population
                                                                 const PopulationHooks& hooks) {
   KETAPATH_TRY(check_request(request));
   auto run = std::make_unique<PopulationRun>();
-  run->workloads = KETAPATH_TRY(load_workloads(request.design, request.dirs, request.seed));
+  run->workloads = KETAPATH_TRY(
+      load_workloads(request.design, request.dirs, request.seed, request.subjects_file));
   // ArmRun holds a ClinicalSummary folded in place during the run: reserve so it never moves.
   run->arms.reserve(run->workloads.size());
   for (std::size_t w = 0; w < run->workloads.size(); ++w) {

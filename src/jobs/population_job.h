@@ -42,19 +42,30 @@ struct Workload {
   population::BatchSchedule schedule;
   population::SubjectSource source;
   std::optional<ArmClinical> clinical;  ///< designs only (the benchmark has no assessments)
+  /// The rows' IDs when the subjects come from a subjects file (their count is the number of
+  /// subjects); nullptr for drawn subjects.
+  population::SubjectIds ids;
 };
 
 /// `design` is "benchmark" (docs/performance.md's fixed workload) or a design name or path
-/// resolved in `dirs`: one workload per arm. Errors: NotFound (design, model), InvalidArgument
-/// (malformed design), each naming the design and arm.
+/// resolved in `dirs`: one workload per arm. With a `subjects_file` (io/subjects_file.h) every
+/// workload takes its subjects from the file's rows, in each workload's own parameter names
+/// (population/subject_columns.h); parameters the file omits take the typical value (for a
+/// design: the model's typical values and WT_REF). Errors: NotFound (design, model, file),
+/// InvalidArgument (malformed design), InvalidData (malformed subjects file), each naming the
+/// design and arm or the file, line and column.
 core::Result<std::vector<Workload>> load_workloads(const std::string& design,
                                                    const io::DataDirectories& dirs,
-                                                   std::uint64_t seed);
+                                                   std::uint64_t seed,
+                                                   const std::filesystem::path& subjects_file = {});
 
 struct PopulationRequest {
   std::string design;           ///< "benchmark", a bundled design name or a path
   std::size_t subjects = 1000;  ///< per arm, 1..core::limits::kMaxPopulationSubjects
-  unsigned threads = 1;         ///< worker threads on this process (>= 1)
+  /// Subjects file (io/subjects_file.h) instead of drawn subjects; `subjects` is then unused.
+  /// A design's clinical endpoints need whole virtual patients, so a design needs pk_only.
+  std::filesystem::path subjects_file;
+  unsigned threads = 1;  ///< worker threads on this process (>= 1)
   std::uint64_t seed = 1;
   std::filesystem::path out;  ///< empty: no files; else endpoints.csv (+ clinical.csv, profiles)
   std::optional<population::ProfileFormat> profiles;  ///< write time courses in this format
@@ -66,6 +77,7 @@ struct PopulationRequest {
 /// One arm's result. `summary` is present on process 0 only (see population::RunResult).
 struct ArmRun {
   const Workload* workload = nullptr;  ///< into PopulationRun::workloads
+  std::size_t subjects = 0;            ///< subjects simulated
   std::optional<population::EndpointSummary> summary;
   std::optional<trial::ClinicalSummary> clinical;  ///< designs without pk_only
   double seconds = 0.0;                            ///< wall time of the arm

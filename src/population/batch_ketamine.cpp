@@ -4,6 +4,8 @@
 #include <cmath>
 #include <set>
 
+#include "population/subject_columns.h"
+
 namespace ketapath::population {
 
 core::Result<KetamineBatchPlan> plan_ketamine_batch(
@@ -79,22 +81,7 @@ SubjectSource ketamine_subject_source(std::shared_ptr<const PatientGenerator> ge
     out.reserve(count);
     for (std::size_t i = first; i < first + count; ++i) {
       const VirtualPatient patient = generator->draw(seed, 0, i);
-      const pd::KetamineParameters& p = patient.parameters;
-      const bool iv = route == pd::Route::Iv;
-      out.push_back({.ka = iv ? core::PerHour(1.0) : p.absorption(route).ka,
-                     .f = iv ? 1.0 : p.absorption(route).f,
-                     .v1 = p.v1,
-                     .v2 = p.v2,
-                     .cl = p.cl,
-                     .q = p.q,
-                     .fm = p.fm,
-                     .v_nk = p.v_nk,
-                     .cl_nk = p.cl_nk,
-                     .ke0 = p.ke0,
-                     .ec50 = p.s_ec50,
-                     .kon = p.s_kon,
-                     .koff = std::log(2.0) / p.s_t12,
-                     .dose_scale = patient.covariates.weight.value()});
+      out.push_back(ketamine_batch_subject(patient.parameters, route, patient.covariates.weight));
     }
     return {};
   };

@@ -43,11 +43,9 @@ struct FileSink::Hdf5Segment {
   }
 };
 
-core::Result<std::unique_ptr<FileSink>> FileSink::create(const std::filesystem::path& dir,
-                                                         std::vector<double> times_h,
-                                                         bool write_endpoints,
-                                                         std::optional<ProfileFormat> profiles,
-                                                         std::optional<DerivedFile> derived) {
+core::Result<std::unique_ptr<FileSink>> FileSink::create(
+    const std::filesystem::path& dir, std::vector<double> times_h, bool write_endpoints,
+    std::optional<ProfileFormat> profiles, std::optional<DerivedFile> derived, SubjectIds ids) {
   std::error_code ec;
   std::filesystem::create_directories(profiles ? dir / "profiles" : dir, ec);
   if (ec) {
@@ -58,13 +56,14 @@ core::Result<std::unique_ptr<FileSink>> FileSink::create(const std::filesystem::
   sink->dir_ = dir;
   sink->times_ = std::move(times_h);
   sink->format_ = profiles;
+  sink->ids_ = std::move(ids);
   if (write_endpoints) {
     const auto path = dir / "endpoints.csv";
     sink->endpoints_ = std::fopen(path.c_str(), "w");
     if (sink->endpoints_ == nullptr) {
       return std::unexpected(io_error(path, "open for writing").error());
     }
-    std::string header = "subject";
+    std::string header = sink->label_column();
     for (const char* name : kEndpointNames) {
       header += fmt::format(",{}", name);
     }
@@ -77,7 +76,7 @@ core::Result<std::unique_ptr<FileSink>> FileSink::create(const std::filesystem::
     if (sink->derived_ == nullptr) {
       return std::unexpected(io_error(path, "open for writing").error());
     }
-    std::string header = "subject";
+    std::string header = sink->label_column();
     for (const std::string& name : derived->columns) {
       header += fmt::format(",{}", name);
     }
@@ -120,7 +119,7 @@ core::Status FileSink::endpoints(std::size_t first, std::size_t count, const dou
   }
   buffer_.clear();
   for (std::size_t i = 0; i < count; ++i) {
-    fmt::format_to(std::back_inserter(buffer_), "{}", first + i);
+    fmt::format_to(std::back_inserter(buffer_), "{}", label(first + i));
     for (std::size_t e = 0; e < kEndpointCount; ++e) {
       fmt::format_to(std::back_inserter(buffer_), ",{}", values[i * kEndpointCount + e]);
     }
@@ -143,7 +142,7 @@ core::Status FileSink::derived(std::size_t first, std::size_t count, std::size_t
   }
   buffer_.clear();
   for (std::size_t i = 0; i < count; ++i) {
-    fmt::format_to(std::back_inserter(buffer_), "{}", first + i);
+    fmt::format_to(std::back_inserter(buffer_), "{}", label(first + i));
     for (std::size_t v = 0; v < per_subject; ++v) {
       const double x = values[i * per_subject + v];
       if (std::isnan(x)) {
@@ -172,7 +171,7 @@ core::Status FileSink::begin_segment(std::size_t /*segment*/, std::size_t first,
     if (segment_csv_ == nullptr) {
       return io_error(segment_path_, "open for writing");
     }
-    std::string header = "subject,time_h";
+    std::string header = std::string(label_column()) + ",time_h";
     for (const char* name : kProfileVariableNames) {
       header += fmt::format(",{}", name);
     }
@@ -235,8 +234,8 @@ core::Status FileSink::profiles(std::size_t first, std::size_t count, const doub
     for (std::size_t i = 0; i < count; ++i) {
       for (std::size_t k = 0; k < times; ++k) {
         const double* row = &values[(i * times + k) * kProfileVariables];
-        fmt::format_to(std::back_inserter(buffer_), "{},{},{},{},{},{}\n", first + i, times_[k],
-                       row[0], row[1], row[2], row[3]);
+        fmt::format_to(std::back_inserter(buffer_), "{},{},{},{},{},{}\n", label(first + i),
+                       times_[k], row[0], row[1], row[2], row[3]);
       }
     }
     if (std::fwrite(buffer_.data(), 1, buffer_.size(), segment_csv_) != buffer_.size()) {

@@ -14,6 +14,7 @@
 // This is an I/O adapter: it lives in its own library (ketapath_population_output), so the batch
 // engine itself never touches files.
 
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -34,6 +35,11 @@ struct DerivedFile {
   std::vector<std::string> columns;
 };
 
+/// The subjects' own IDs (from a subjects file), by subject index; nullptr: subjects are named
+/// by their index in a column "subject", else by their ID in a column "ID" (CSV files; HDF5
+/// profiles stay indexed by subject, with first_subject).
+using SubjectIds = std::shared_ptr<const std::vector<std::int64_t>>;
+
 /// A sink writing endpoints.csv (on process 0) and, when `profiles` is set, the profile files.
 /// create() makes DIR and DIR/profiles (Io error naming the path if it cannot).
 class FileSink final : public BatchSink {
@@ -42,7 +48,8 @@ class FileSink final : public BatchSink {
                                                         std::vector<double> times_h,
                                                         bool write_endpoints,
                                                         std::optional<ProfileFormat> profiles,
-                                                        std::optional<DerivedFile> derived = {});
+                                                        std::optional<DerivedFile> derived = {},
+                                                        SubjectIds ids = nullptr);
   ~FileSink() override;
   FileSink(const FileSink&) = delete;
   FileSink& operator=(const FileSink&) = delete;
@@ -71,6 +78,14 @@ class FileSink final : public BatchSink {
   std::unique_ptr<Hdf5Segment> hdf5_;
   std::size_t segment_first_ = 0;
   std::string buffer_;
+  SubjectIds ids_;
+
+  /// What names subject i in the files: its ID, or its index.
+  [[nodiscard]] std::int64_t label(std::size_t i) const {
+    return ids_ ? (*ids_)[i] : static_cast<std::int64_t>(i);
+  }
+
+  [[nodiscard]] const char* label_column() const { return ids_ ? "ID" : "subject"; }
 };
 
 }  // namespace ketapath::population

@@ -3,9 +3,15 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <span>
+#include <sstream>
+#include <string>
+#include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "core/limits.h"
 #include "io/nmtran.h"
@@ -13,6 +19,7 @@
 #include "jobs/predict_job.h"
 #include "jobs/simulate_job.h"
 #include "jobs/trial_job.h"
+#include "population/subject_columns.h"
 #include "support/must.h"
 
 namespace ketapath::jobs {
@@ -55,6 +62,169 @@ TEST(PopulationJob, TheSameRequestGivesTheSameSummaryOnAnyThreadCount) {
   for (population::Endpoint e : {population::kCmax, population::kAuc, population::kSMax}) {
     EXPECT_EQ(a->arms[0].summary->statistic(e).mean(), b->arms[0].summary->statistic(e).mean());
   }
+}
+
+// A folder of its own under the system's temporary folder, removed at the end.
+class ScratchDir {
+ public:
+  explicit ScratchDir(const std::string& name)
+      : path_(std::filesystem::temp_directory_path() /
+              fmt::format("ketapath-{}-{}", name, ::getpid())) {
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+
+  ~ScratchDir() { std::filesystem::remove_all(path_); }
+
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+
+  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+std::vector<std::string> lines_of(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) {
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+std::string after_first_field(const std::string& line) {
+  return line.substr(line.find(','));
+}
+
+// The drawn subjects of a workload, as BatchSubjects (what the kernel gets).
+population::BatchSubjects drawn(const Workload& workload, std::size_t count) {
+  population::BatchSubjects subjects;
+  must(workload.source(0, count, subjects));
+  return subjects;
+}
+
+TEST(PopulationJob, ASubjectsFileOfTheDrawnSubjectsGivesTheSameEndpointsBitForBit) {
+  ScratchDir dir("subjects-benchmark");
+  const auto workloads = must(load_workloads("benchmark", source_tree(), 11));
+  const auto subjects = drawn(workloads.at(0), 40);
+  std::ofstream file(dir.path() / "pop.csv");
+  file << "ID,KA,F,V1,V2,CL,Q,FM,VNK,CLNK,KE0,EC50,KON,KOFF\n";
+  for (std::size_t i = 0; i < subjects.size(); ++i) {
+    const population::BatchSubject s = subjects.at(i);
+    file << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", 101 + i, s.ka.value(), s.f,
+                        s.v1.value(), s.v2.value(), s.cl.value(), s.q.value(), s.fm, s.v_nk.value(),
+                        s.cl_nk.value(), s.ke0.value(), s.ec50.value(), s.kon.value(),
+                        s.koff.value());
+  }
+  file.close();
+  must(run_population_job({.design = "benchmark",
+                           .subjects = 40,
+                           .threads = 2,
+                           .seed = 11,
+                           .out = dir.path() / "drawn",
+                           .dirs = source_tree()},
+                          {}));
+  const auto from_file = must(run_population_job({.design = "benchmark",
+                                                  .subjects_file = dir.path() / "pop.csv",
+                                                  .threads = 1,
+                                                  .out = dir.path() / "file",
+                                                  .dirs = source_tree()},
+                                                 {}));
+  EXPECT_EQ(from_file->arms.at(0).subjects, 40u);
+  const auto a = lines_of(dir.path() / "drawn" / "endpoints.csv");
+  const auto b = lines_of(dir.path() / "file" / "endpoints.csv");
+  ASSERT_EQ(a.size(), 41u);
+  ASSERT_EQ(b.size(), 41u);
+  EXPECT_EQ(b[0].substr(0, 3), "ID,");
+  EXPECT_EQ(after_first_field(a[0]), after_first_field(b[0]));
+  for (std::size_t i = 1; i < a.size(); ++i) {
+    EXPECT_EQ(b[i].substr(0, b[i].find(',')), std::to_string(100 + i));  // the file's IDs
+    EXPECT_EQ(after_first_field(a[i]), after_first_field(b[i])) << "subject " << i - 1;
+  }
+}
+
+TEST(PopulationJob, ASubjectsFileMatchesTheClosedFormAucOfEachSubject) {
+  // Independent reference: with linear PK, AUC(0-inf) of ketamine = F * dose / CL. The benchmark
+  // gives 12 x 70 mg SC and follows 168 h after the last dose (t1/2 about 2.5 h here), so the
+  // profile's AUC to the end is the closed form within 1e-6 relative.
+  ScratchDir dir("subjects-auc");
+  std::ofstream(dir.path() / "pop.csv") << "ID,CL,F\n1,79,0.9\n2,40,0.5\n3,150,1\n";
+  const double cl[] = {79.0, 40.0, 150.0};
+  const double f[] = {0.9, 0.5, 1.0};
+  must(run_population_job({.design = "benchmark",
+                           .subjects_file = dir.path() / "pop.csv",
+                           .out = dir.path() / "out",
+                           .dirs = source_tree()},
+                          {}));
+  const auto rows = lines_of(dir.path() / "out" / "endpoints.csv");
+  ASSERT_EQ(rows.size(), 4u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    std::istringstream row(rows[i + 1]);
+    std::string id, cmax, auc;
+    std::getline(row, id, ',');
+    std::getline(row, cmax, ',');
+    std::getline(row, auc, ',');
+    const double expected = f[i] * 12 * 70.0 / cl[i];
+    EXPECT_NEAR(std::stod(auc), expected, 1e-6 * expected) << "ID " << id;
+  }
+}
+
+TEST(PopulationJob, ADesignArmTakesItsSubjectsInTheModelsNamesAndUnits) {
+  // The drawn virtual patients of glue2017's SC arm written in models/ketamine.toml's names
+  // (S_EC50 in ng/mL, S_T12 in days) give the drawn run's PK endpoints within 1e-12 relative
+  // (S_T12 -> KOFF is a division, not an exact round trip).
+  ScratchDir dir("subjects-design");
+  const auto workloads = must(load_workloads("glue2017", source_tree(), 4));
+  const Workload& arm = workloads.at(0);
+  const auto subjects = drawn(arm, 30);
+  std::ofstream file(dir.path() / "pop.csv");
+  file << "ID,CL,V1,Q,V2,FM,CLNK,VNK,KE0,KA_SC,F_SC,S_EC50[ng/mL],S_KON,S_T12[d],WT\n";
+  for (std::size_t i = 0; i < subjects.size(); ++i) {
+    const population::BatchSubject s = subjects.at(i);
+    file << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", i + 1, s.cl.value(),
+                        s.v1.value(), s.q.value(), s.v2.value(), s.fm, s.cl_nk.value(),
+                        s.v_nk.value(), s.ke0.value(), s.ka.value(), s.f, s.ec50.value() * 1000.0,
+                        s.kon.value(), std::log(2.0) / s.koff.value() / 24.0, s.dose_scale);
+  }
+  file.close();
+  ASSERT_NE(arm.label.find("route sc"), std::string::npos) << arm.label;
+  const auto a = must(run_population_job(
+      {.design = "glue2017", .subjects = 30, .seed = 4, .pk_only = true, .dirs = source_tree()},
+      {}));
+  const auto b = must(run_population_job({.design = "glue2017",
+                                          .subjects_file = dir.path() / "pop.csv",
+                                          .seed = 4,
+                                          .pk_only = true,
+                                          .dirs = source_tree()},
+                                         {}));
+  ASSERT_EQ(a->arms.size(), b->arms.size());
+  for (population::Endpoint e : {population::kCmax, population::kAuc, population::kCeMax,
+                                 population::kNkMax, population::kSMax, population::kSEnd}) {
+    const double x = a->arms[0].summary->statistic(e).mean();
+    const double y = b->arms[0].summary->statistic(e).mean();
+    EXPECT_NEAR(y, x, 1e-12 * std::abs(x)) << "endpoint " << static_cast<int>(e);
+  }
+}
+
+TEST(PopulationJob, ASubjectsFileWithADesignNeedsPkOnlyAndBadFilesNameTheirLine) {
+  ScratchDir dir("subjects-refused");
+  std::ofstream(dir.path() / "pop.csv") << "ID,CL\n1,79\n";
+  const auto clinical = run_population_job(
+      {.design = "glue2017", .subjects_file = dir.path() / "pop.csv", .dirs = source_tree()}, {});
+  ASSERT_FALSE(clinical);
+  EXPECT_EQ(clinical.error().code, core::ErrorCode::InvalidArgument);
+  EXPECT_NE(clinical.error().message.find("--pk-only"), std::string::npos);
+
+  std::ofstream(dir.path() / "bad.csv") << "ID,CL\n1,79\n2,-1\n";
+  const auto bad = run_population_job(
+      {.design = "benchmark", .subjects_file = dir.path() / "bad.csv", .dirs = source_tree()}, {});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, core::ErrorCode::InvalidData);
+  EXPECT_NE(bad.error().message.find("bad.csv:3: CL must be > 0 L/h (got -1 L/h)"),
+            std::string::npos)
+      << bad.error().message;
 }
 
 TEST(PopulationJob, RefusesRequestsOutsideTheLimitsWithoutTheCliChecks) {
