@@ -10,7 +10,6 @@
 // Wall time and subjects/second on stderr; a progress bar on a terminal for runs longer than a
 // second. Under mpirun the subjects are sharded over the ranks; rank 0 prints.
 
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -19,9 +18,9 @@
 #include <thread>
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include "cli/command.h"
+#include "cli/progress_bar.h"
 #include "core/check.h"
 #include "core/limits.h"
 #include "jobs/population_job.h"
@@ -30,7 +29,6 @@
 namespace ketapath::cli {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 
 struct Options {
   std::string design;
@@ -168,36 +166,6 @@ void print_summary(const jobs::Workload& w, const population::EndpointSummary& s
   fmt::print("\n");
 }
 
-class ProgressBar {
- public:
-  explicit ProgressBar(bool enabled) : enabled_(enabled), start_(Clock::now()) {}
-
-  void update(std::size_t done, std::size_t total) {
-    const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
-    if (!enabled_ || elapsed < 1.0) {
-      return;
-    }
-    constexpr int kWidth = 30;
-    const double fraction = static_cast<double>(done) / static_cast<double>(total);
-    const int filled = static_cast<int>(fraction * kWidth);
-    std::fprintf(stderr, "\r[%s%s] %3.0f%% %zu/%zu subjects, %.0f/s",
-                 std::string(filled, '#').c_str(), std::string(kWidth - filled, ' ').c_str(),
-                 100 * fraction, done, total, static_cast<double>(done) / elapsed);
-    shown_ = true;
-  }
-
-  ~ProgressBar() {
-    if (shown_) {
-      std::fprintf(stderr, "\r%80s\r", "");
-    }
-  }
-
- private:
-  bool enabled_;
-  Clock::time_point start_;
-  bool shown_ = false;
-};
-
 // The command's own checks, naming its options (the service checks its request again).
 core::Status check_options(const Options& o) {
   if (o.subjects == 0) {
@@ -248,9 +216,9 @@ int run(const Options& o) {
   const int rank = *cluster ? (*cluster)->rank() : 0;
   const int processes = *cluster ? (*cluster)->size() : 1;
   const jobs::PopulationRequest request = request_of(o);
-  auto bar = std::make_unique<ProgressBar>(rank == 0 && isatty(fileno(stderr)) != 0);
+  auto bar = std::make_unique<ProgressBar>(rank == 0 && ProgressBar::wanted(true), "subjects");
   const auto done = [&](const jobs::ArmRun& arm) {
-    bar = std::make_unique<ProgressBar>(rank == 0 && isatty(fileno(stderr)) != 0);
+    bar = std::make_unique<ProgressBar>(rank == 0 && ProgressBar::wanted(true), "subjects");
     if (rank != 0) {
       return;
     }

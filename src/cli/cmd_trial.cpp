@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "cli/progress_bar.h"
 #include "io/svg_trial.h"
 #include "jobs/trial_job.h"
 
@@ -138,6 +139,7 @@ core::Status write_plots(const trial::TrialResult& result, const std::filesystem
 }
 
 int run(const Options& o) {
+  ProgressBar bar(ProgressBar::wanted(o.format != "json"), "replicate trials");
   const auto run = jobs::run_trial_job(
       {.design = o.design,
        .model = o.model,
@@ -146,7 +148,10 @@ int run(const Options& o) {
        .threads = o.threads,
        .dirs = io::DataDirectories::standard(
            o.data_dir.empty() ? std::nullopt : std::optional<std::filesystem::path>(o.data_dir),
-           KETAPATH_SOURCE_DATA_DIR)});
+           KETAPATH_SOURCE_DATA_DIR),
+       .progress = [&bar](std::size_t done, std::size_t total) {
+         bar.update(done, total);
+       }});
   if (!run) {
     return report_error(run.error());
   }

@@ -48,9 +48,11 @@ core::Result<TrialRun> run_trial_job(const TrialRequest& request) {
     run.model = run.design.model;
   }
   const auto model = KETAPATH_TRY(io::load_model(run.model, request.dirs));
-  run.result = KETAPATH_TRY(trial::run_trial(
-      run.design, model,
-      {.replicates = request.replicates, .seed = request.seed, .threads = request.threads}));
+  run.result = KETAPATH_TRY(trial::run_trial(run.design, model,
+                                             {.replicates = request.replicates,
+                                              .seed = request.seed,
+                                              .threads = request.threads,
+                                              .progress = request.progress}));
   return run;
 }
 

@@ -3,6 +3,7 @@
 // the result's JSON form (docs/trial-designs.md). `ketapath trial` prints it; a server sends it.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -21,6 +22,8 @@ struct TrialRequest {
   std::uint64_t seed = 1;
   int threads = 1;  ///< results do not depend on it
   io::DataDirectories dirs;
+  /// (replicates done, total), one call at a time; display only.
+  std::function<void(std::size_t, std::size_t)> progress;
 };
 
 struct TrialRun {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -390,9 +391,15 @@ core::Result<TrialResult> run_trial(const Design& design, const pd::KetamineMode
   // Fixed mapping: replicate r is computed by worker r % threads into slot r.
   const auto n = static_cast<std::size_t>(options.replicates);
   std::vector<std::optional<core::Result<ReplicateData>>> slots(n);
+  std::mutex progress_mutex;
+  std::size_t done = 0;
   const auto work = [&](std::size_t worker, std::size_t workers) {
     for (std::size_t r = worker; r < n; r += workers) {
       slots[r] = run_replicate(plan, generator, options.seed, r);
+      if (options.progress) {
+        const std::lock_guard lock(progress_mutex);
+        options.progress(++done, n);
+      }
     }
   };
   const auto workers = std::min(static_cast<std::size_t>(options.threads), n);

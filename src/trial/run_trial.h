@@ -12,6 +12,7 @@
 //   auto result = trial::run_trial(design, model, {.replicates = 200, .seed = 1, .threads = 2});
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,9 @@ struct TrialOptions {
   int replicates = 200;
   std::uint64_t seed = 1;
   int threads = 1;  ///< worker threads; the result is the same for any count
+  /// Called after each replicate with (replicates done, total), one call at a time (from any
+  /// worker thread); for progress display only, it cannot change the result.
+  std::function<void(std::size_t, std::size_t)> progress;
 };
 
 struct EndpointResult {

@@ -1,6 +1,7 @@
 #include "trial/run_trial.h"
 
 #include <cmath>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -41,6 +42,27 @@ TEST(RunTrial, ThreadCountDoesNotChangeAnyValue) {
   }
   ASSERT_EQ(one.profiles.size(), three.profiles.size());
   EXPECT_EQ(one.profiles[2].cadss.values[1].median, three.profiles[2].cadss.values[1].median);
+}
+
+TEST(RunTrial, ProgressCountsEveryReplicateOnceAndDoesNotChangeTheResult) {
+  const Design d = two_arm_design();
+  std::vector<std::size_t> seen;
+  std::size_t last_total = 0;
+  const auto with = run_trial(d, pd::default_ketamine_model(),
+                              {.replicates = 7,
+                               .seed = 7,
+                               .threads = 3,
+                               .progress = [&](std::size_t done, std::size_t total) {
+                                 seen.push_back(done);
+                                 last_total = total;
+                               }});
+  ASSERT_TRUE(with.has_value());
+  EXPECT_EQ(seen, (std::vector<std::size_t>{1, 2, 3, 4, 5, 6, 7}));  // one call at a time
+  EXPECT_EQ(last_total, 7u);
+  const TrialResult without = run(d, 7, 7, 1);
+  for (std::size_t e = 0; e < without.endpoints.size(); ++e) {
+    EXPECT_EQ(with->endpoints[e].per_replicate, without.endpoints[e].per_replicate);
+  }
 }
 
 TEST(RunTrial, ReplicateDependsOnlyOnItsIndexAndTheSeed) {
