@@ -22,6 +22,8 @@ enum class Stream : std::uint32_t {
   Response = 3,    ///< responder / non-responder class, placebo response
   Assessment = 4,  ///< rating-scale noise
   Clinic = 5,      ///< synthetic clinic demo data
+  Estimation = 6,  ///< posterior sampling of an individual fit (estimation module)
+  Forecast = 7,    ///< predictive draws of a forecast (rating noise of future ratings)
 };
 
 struct StreamKey {

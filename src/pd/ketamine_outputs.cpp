@@ -78,6 +78,10 @@ KetamineOutputs ketamine_outputs(const KetamineParameters& p, const DoseHistory&
   return o;
 }
 
+double plasticity_drive(const KetamineParameters& p, double ce) {
+  return hill(ce, p.s_ec50.value(), p.s_gamma);
+}
+
 void append_row(TimeCourse& course, double ketamine, double norketamine, double ce, double s,
                 const KetamineOutputs& y) {
   course.ketamine.emplace_back(ketamine);

@@ -66,6 +66,10 @@ struct KetamineOutputs {
 KetamineOutputs ketamine_outputs(const KetamineParameters& p, const DoseHistory& history,
                                  core::Hours t, double ce, double s);
 
+/// The drive of the plasticity state at effect-site concentration `ce` (mg/L):
+/// g = Ce^S_GAMMA / (S_EC50^S_GAMMA + Ce^S_GAMMA), so dS/dt = S_KON g (1 - S) - ln2/S_T12 S.
+double plasticity_drive(const KetamineParameters& p, double ce);
+
 /// Appends one time's row to `course`: the state's concentrations (mg/L), Ce and S as given, and
 /// the algebraic outputs `y`. The time itself is the caller's to append.
 void append_row(TimeCourse& course, double ketamine, double norketamine, double ce, double s,

@@ -33,14 +33,6 @@ constexpr Eigen::Index kEffect = 3;
 constexpr Eigen::Index kPeripheral2 = 4;  // second peripheral (Q3 = 0: inert)
 constexpr Eigen::Index kFirstDepot = 5;
 
-double hill(double c, double ec50, double gamma) {
-  if (c <= 0.0) {
-    return 0.0;
-  }
-  const double r = std::pow(c / ec50, gamma);
-  return r / (1.0 + r);
-}
-
 // Propagators by step length: the grid and substeps reuse a handful of lengths.
 class PropagatorCache {
  public:
@@ -223,10 +215,9 @@ core::Result<TimeCourse> simulate_ketamine(const KetamineParameters& p, std::spa
   int running_infusions = 0;
   const double koff = std::numbers::ln2 / p.s_t12.value();
   const double kon = p.s_kon.value();
-  const double s_ec50 = p.s_ec50.value();
 
   const auto plasticity_rate = [&](double state, double ce) {
-    const double g = hill(ce, s_ec50, p.s_gamma);
+    const double g = plasticity_drive(p, ce);
     return kon * g * (1.0 - state) - koff * state;
   };
 
