@@ -67,6 +67,8 @@ void add_record_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>&
                          Runners& runners);  // report, audit, demo
 void add_gate_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
                        Runners& runners);  // consent record, consent list, clear
+void add_forecast_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
+                           Runners& runners);  // forecast (model-informed maintenance)
 void add_user_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
                        Runners& runners);  // user add, disable, enable, list
 

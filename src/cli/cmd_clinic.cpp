@@ -116,6 +116,7 @@ Runner setup(CLI::App& app) {
   clinic_cli::add_alert_commands(app, global, *runners);
   clinic_cli::add_followup_commands(app, global, *runners);
   clinic_cli::add_record_commands(app, global, *runners);
+  clinic_cli::add_forecast_commands(app, global, *runners);
   clinic_cli::add_user_commands(app, global, *runners);
   clinic_cli::add_gate_commands(app, global, *runners);
   return [runners] {

@@ -45,27 +45,13 @@ struct Scores {
 core::Result<Scores> scores(const KetamineIndividual& individual,
                             std::span<const WeightedDraw> draws, std::span<const pd::Dose> doses,
                             std::span<const double> times, const ForecastOptions& options) {
-  const auto index = individual.baseline_index(options.scale);
-  if (!index) {
-    return core::fail(core::ErrorCode::InvalidArgument,
-                      "forecast: scale {} has no rating for this patient",
-                      pd::scale_label(options.scale));
-  }
-  if (draws.empty()) {
-    return core::fail(core::ErrorCode::InvalidArgument, "forecast: no posterior draws");
-  }
-  const auto reductions = KETAPATH_TRY(individual.reductions(draws, doses, times));
-  const pd::KetamineParameters typical = individual.parameters({}, 0);
   Scores out;
-  out.sd = pd::scale_noise_sd(typical, options.scale);
-  for (std::size_t j = 0; j < draws.size(); ++j) {
-    const double baseline = draws[j].theta(static_cast<Eigen::Index>(*index));
-    out.threshold.push_back((1.0 - options.responder_reduction) * baseline);
-    std::vector<double> row(times.size());
-    for (std::size_t i = 0; i < times.size(); ++i) {
-      row[i] = pd::expected_score(typical, options.scale, baseline, reductions[j][i]);
-    }
-    out.expected.push_back(std::move(row));
+  out.expected = KETAPATH_TRY(expected_scores(individual, draws, doses, times, options.scale));
+  const auto index = individual.baseline_index(options.scale);
+  out.sd = pd::scale_noise_sd(individual.parameters({}, 0), options.scale);
+  for (const WeightedDraw& w : draws) {
+    out.threshold.push_back((1.0 - options.responder_reduction) *
+                            w.theta(static_cast<Eigen::Index>(*index)));
   }
   return out;
 }
@@ -123,6 +109,34 @@ core::Status check_request(const KetamineIndividual& individual, double now, dou
 }
 
 }  // namespace
+
+core::Result<std::vector<std::vector<double>>> expected_scores(const KetamineIndividual& individual,
+                                                               std::span<const WeightedDraw> draws,
+                                                               std::span<const pd::Dose> doses,
+                                                               std::span<const double> times,
+                                                               pd::Scale scale) {
+  const auto index = individual.baseline_index(scale);
+  if (!index) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "forecast: scale {} has no rating for this patient", pd::scale_label(scale));
+  }
+  if (draws.empty()) {
+    return core::fail(core::ErrorCode::InvalidArgument, "forecast: no posterior draws");
+  }
+  const auto reductions = KETAPATH_TRY(individual.reductions(draws, doses, times));
+  const pd::KetamineParameters typical = individual.parameters({}, 0);
+  std::vector<std::vector<double>> out;
+  out.reserve(draws.size());
+  for (std::size_t j = 0; j < draws.size(); ++j) {
+    const double baseline = draws[j].theta(static_cast<Eigen::Index>(*index));
+    std::vector<double> row(times.size());
+    for (std::size_t i = 0; i < times.size(); ++i) {
+      row[i] = pd::expected_score(typical, scale, baseline, reductions[j][i]);
+    }
+    out.push_back(std::move(row));
+  }
+  return out;
+}
 
 Interval prediction_interval(std::span<const double> expected, double sd, pd::Scale scale,
                              double level) {

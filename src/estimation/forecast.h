@@ -86,6 +86,14 @@ core::Result<Forecast> forecast(const KetamineIndividual& individual,
                                 std::span<const WeightedDraw> draws, const ForecastRequest& request,
                                 const ForecastOptions& options);
 
+/// Noise-free expected scores of `scale` at `times` under `doses` for each draw: [draw][time]
+/// (the draw's baseline and parameters). InvalidArgument when the scale is not rated.
+core::Result<std::vector<std::vector<double>>> expected_scores(const KetamineIndividual& individual,
+                                                               std::span<const WeightedDraw> draws,
+                                                               std::span<const pd::Dose> doses,
+                                                               std::span<const double> times,
+                                                               pd::Scale scale);
+
 /// The central `level` interval of one integer rating from expected scores `expected` (one per
 /// equally weighted draw) with noise SD `sd` on `scale` (exact mixture of discretised normals).
 Interval prediction_interval(std::span<const double> expected, double sd, pd::Scale scale,

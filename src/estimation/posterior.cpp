@@ -265,7 +265,8 @@ core::Result<Posterior> fit_laplace(const Model& model, const FitOptions& option
       if (f.error) {
         return std::unexpected(*f.error);
       }
-      if (status > 0 && std::isfinite(best) && best < 1e299) {
+      // NLOPT_ROUNDOFF_LIMITED still leaves the best point found in x.
+      if ((status > 0 || status == NLOPT_ROUNDOFF_LIMITED) && std::isfinite(best) && best < 1e299) {
         optima.emplace_back(best, std::move(x));
       }
     }

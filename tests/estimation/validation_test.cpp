@@ -1,0 +1,46 @@
+// The validation harness (issue 13) gives the same result on any thread count; the 100-patient
+// validation is validation_slow_test.cpp.
+
+#include "estimation/validation.h"
+
+#include <gtest/gtest.h>
+
+#include "io/model_file.h"
+#include "support/must.h"
+
+namespace ketapath::estimation {
+namespace {
+
+using testing::must;
+
+const pd::KetamineModel& ketamine() {
+  static const pd::KetamineModel model = must(io::load_model(
+      "ketamine",
+      io::DataDirectories::from(std::nullopt, std::nullopt, std::nullopt, KETAPATH_SOURCE_DIR)));
+  return model;
+}
+
+TEST(Validation, SameSeedSameResultOnAnyThreadCount) {
+  const ValidationOptions base{.patients = 3,
+                               .seed = 4,
+                               .threads = 1,
+                               .recovery_k = {6},
+                               .calibration_k = 12,
+                               .draws = 200,
+                               .forecast_draws = 50,
+                               .truth = {}};
+  ValidationOptions three = base;
+  three.threads = 3;
+  const ValidationResult a = must(validate(ketamine(), base));
+  const ValidationResult b = must(validate(ketamine(), three));
+  ASSERT_EQ(a.recovery.size(), b.recovery.size());
+  for (std::size_t i = 0; i < a.recovery.size(); ++i) {
+    EXPECT_EQ(a.recovery[i].bias, b.recovery[i].bias) << a.recovery[i].name;
+    EXPECT_EQ(a.recovery[i].rmse, b.recovery[i].rmse) << a.recovery[i].name;
+  }
+  EXPECT_EQ(a.coverage80, b.coverage80);
+  EXPECT_EQ(a.held_out, 3 * 7);  // 19 loading ratings, 12 fitted
+}
+
+}  // namespace
+}  // namespace ketapath::estimation
