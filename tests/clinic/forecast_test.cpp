@@ -55,9 +55,11 @@ class ForecastTest : public ::testing::Test {
       etas[e] = id == pd::ParameterId::ANX_EC50 ? -1.0 : id == pd::ParameterId::S_KON ? 1.0 : 0.0;
     }
     const auto truth = pd::individualize(ketamine(), {.weight = core::Kilograms(70.0)}, etas);
-    std::vector<pd::Dose> doses;
+    std::vector<pd::Dose> doses;  // SC 1 mg/kg, as recorded below
     for (const double d : {0.0, 4.0, 7.0, 11.0, 14.0, 18.0}) {
-      doses.push_back(estimation::maintenance_dose(core::Kilograms(70.0), d * 24.0 + 1.0));
+      doses.push_back({.time = core::Hours(d * 24.0 + 1.0),
+                       .route = pd::Route::Sc,
+                       .amount = core::Milligrams(70.0)});
     }
     const auto rated = must(estimation::rate(truth, pd::Scale::HamA, 26.0, doses, hours, 5, 0, 0));
     std::vector<int> out;
@@ -67,7 +69,7 @@ class ForecastTest : public ::testing::Test {
     return out;
   }
 
-  // `n` loading sessions from 2026-10-22 09:00 (days 0 4 7 11 14 18), HAM-A before and 2 h after
+  // `n` SC sessions from 2026-10-22 09:00 (days 0 4 7 11 14 18), HAM-A before and 2 h after
   // each, a follow-up 24 h after each, and one 7 days after the last.
   void record_loading(int n) {
     const Timestamp origin = at("2026-10-22T08:00:00Z");  // 1 h before the first dose
@@ -85,10 +87,11 @@ class ForecastTest : public ::testing::Test {
     for (int k = 0; k < n; ++k) {
       Session s;
       s.patient = patient_;
-      s.route = Route::Iv;
-      s.dose_per_kg = core::MilligramsPerKilogram(0.5);
+      // SC injections (IV sessions need a second user's double check, issue 15).
+      s.route = Route::Sc;
+      s.dose_per_kg = core::MilligramsPerKilogram(1.0);
       s.started_at = when(days[static_cast<std::size_t>(k)] * 24.0 + 1.0);
-      s.dose_ended_at = s.started_at + std::chrono::minutes(40);
+      s.dose_ended_at = s.started_at;
       s.ended_at = s.started_at + std::chrono::minutes(150);
       VitalSigns before;
       before.measured_at = s.started_at - std::chrono::minutes(15);

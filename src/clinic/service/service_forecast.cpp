@@ -171,6 +171,8 @@ core::Result<ClinicForecast> forecast(ClinicService& clinic, PatientId id,
   const std::optional<WeightRecord> weight = latest_weight(patient, today);
   if (weight) {
     data.covariates.weight = weight->weight;
+  } else {
+    out.data_notes.push_back("no weight on record: the model's reference weight (70 kg) is used");
   }
   data.covariates.age_years = age_in_years(patient.birth_date, today);
   data.covariates.sex = patient.sex == Sex::Female ? pd::Sex::Female
