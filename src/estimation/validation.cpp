@@ -178,7 +178,8 @@ core::Status run_strategies(const pd::KetamineModel& model,
     std::vector<pd::Dose> doses = loading;
     std::vector<Rating> ratings = std::move(loading_ratings);
     RuleState rule;
-    double t_plan = kMaintenanceStart + 8.0;  // decision at 08:00 on day 24
+    // Decision at 09:00 on day 24, with the 7-day follow-up rating of the loading series.
+    double t_plan = kMaintenanceStart + 9.0;
     double next_dose = first_dose;
     while (t_plan < end) {
       const double block_end = std::min(end, t_plan + 28.0 * kDay);
