@@ -266,6 +266,36 @@ core::Result<Reply> add_screening(Request& r) {
   return ok(clinic::to_json(KETAPATH_TRY(r.clinic.screen(id, input, choices))), 201);
 }
 
+core::Result<Reply> preview_screening(Request& r) {
+  const auto id = KETAPATH_TRY(patient_param(r));
+  const auto input = KETAPATH_TRY(clinic::screening_answers_from_json(r.body, "body"));
+  clinic::ScreeningChoices choices;
+  if (const auto on = r.query("screened_on")) {
+    choices.screened_on = KETAPATH_TRY(clinic::parse_date(*on, "screened_on"));
+  }
+  return ok(clinic::to_json(KETAPATH_TRY(r.clinic.preview_screening(id, input, choices))));
+}
+
+core::Result<Reply> add_diagnosis(Request& r) {
+  const auto id = KETAPATH_TRY(patient_param(r));
+  auto in = KETAPATH_TRY(body(r));
+  clinic::Diagnosis d;
+  d.disorder = KETAPATH_TRY(parse_field(in, "disorder", clinic::parse_disorder));
+  d.icd10 = KETAPATH_TRY(in.required(in.string("icd10"), "icd10"));
+  d.diagnosed_on = KETAPATH_TRY(date_or_today(r, in, "diagnosed_on"));
+  d.primary = KETAPATH_TRY(in.boolean("primary")).value_or(false);
+  KETAPATH_TRY(in.finish());
+  KETAPATH_TRY(r.clinic.add_diagnosis(id, d));
+  return ok(clinic::to_json(d), 201);
+}
+
+core::Result<Reply> add_treatment_history(Request& r) {
+  const auto id = KETAPATH_TRY(patient_param(r));
+  const auto trials = KETAPATH_TRY(clinic::treatment_history_from_json(r.body, "body"));
+  KETAPATH_TRY(r.clinic.add_treatment_trials(id, trials));
+  return ok({{"treatment_history", array_of(trials)}}, 201);
+}
+
 core::Result<Reply> clear_screening(Request& r) {
   const auto id = clinic::ScreeningId(KETAPATH_TRY(id_param(r, 0, "screening")));
   auto in = KETAPATH_TRY(body(r));
@@ -428,6 +458,14 @@ core::Result<Reply> record_session(Request& r) {
              {"alerts", array_of(result.alerts)},
              {"warnings", result.warnings}},
             201);
+}
+
+core::Result<Reply> preview_session(Request& r) {
+  auto session = KETAPATH_TRY(clinic::session_from_json(r.body, "body"));
+  const auto result = KETAPATH_TRY(r.clinic.preview_session(std::move(session)));
+  return ok({{"session", clinic::to_json(result.session)},
+             {"alerts", array_of(result.alerts)},
+             {"warnings", result.warnings}});
 }
 
 core::Result<Reply> list_assessments(Request& r) {
@@ -671,6 +709,13 @@ const std::vector<Route>& route_table() {
        list_screenings},
       {Post, "/api/v1/patients/{id}/screenings", Roles, kCarers, "Screen for eligibility",
        add_screening},
+      {Post, "/api/v1/patients/{id}/screenings/preview", Roles, kCarers,
+       "Evaluate screening answers without storing them (the form's live result)",
+       preview_screening},
+      {Post, "/api/v1/patients/{id}/diagnoses", Roles, kPrescribers, "Record a diagnosis",
+       add_diagnosis},
+      {Post, "/api/v1/patients/{id}/treatment-history", Roles, kCarers,
+       "Record earlier treatment trials (an array)", add_treatment_history},
       {Post, "/api/v1/screenings/{id}/clearance", Roles, kPrescribers,
        "Clear a needs_review screening", clear_screening},
       {Get, "/api/v1/patients/{id}/clearance", Roles, kClinicalReaders,
@@ -692,6 +737,8 @@ const std::vector<Route>& route_table() {
        "Skip a planned session", skip},
       {Get, "/api/v1/patients/{id}/sessions", Roles, kClinicalReaders, "Sessions", list_sessions},
       {Post, "/api/v1/sessions", Roles, kCarers, "Record a session", record_session},
+      {Post, "/api/v1/sessions/preview", Roles, kCarers,
+       "Check a session and evaluate its alerts without storing it", preview_session},
       {Get, "/api/v1/patients/{id}/assessments", Roles, kClinicalReaders, "Follow-up ratings",
        list_assessments},
       {Post, "/api/v1/patients/{id}/assessments", Roles, kCarers, "Record a follow-up rating",

@@ -171,6 +171,18 @@ core::Status ClinicService::add_treatment_trials(PatientId id,
 
 core::Result<ScreeningRecord> ClinicService::screen(PatientId id, const ScreeningInput& input,
                                                     const ScreeningChoices& choices) {
+  return screening_of(id, input, choices, true);
+}
+
+core::Result<ScreeningRecord> ClinicService::preview_screening(PatientId id,
+                                                               const ScreeningInput& input,
+                                                               const ScreeningChoices& choices) {
+  return screening_of(id, input, choices, false);
+}
+
+core::Result<ScreeningRecord> ClinicService::screening_of(PatientId id, const ScreeningInput& input,
+                                                          const ScreeningChoices& choices,
+                                                          bool store) {
   const Timestamp now = clock_();
   const Date today = day_of(now);
   const Date on = choices.screened_on.value_or(today);
@@ -212,6 +224,9 @@ core::Result<ScreeningRecord> ClinicService::screen(PatientId id, const Screenin
     record.input.policy.exclude_current_depression = false;
   }
   record.result = clinic::screen(p, record.input, on);
+  if (!store) {
+    return record;  // a preview: evaluated exactly as stored, nothing written (id 0)
+  }
   record.id = KETAPATH_TRY(tx->screenings().add(record));
   Json after = to_json(record);
   if (choices_made) {

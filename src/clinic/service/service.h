@@ -135,6 +135,9 @@ class ClinicService {
   // prescriber's choices; the input's own policy is ignored.
   core::Result<ScreeningRecord> screen(PatientId id, const ScreeningInput& input,
                                        const ScreeningChoices& choices = {});
+  /// The same evaluation under the same policy and choices, not stored (id 0): for forms.
+  core::Result<ScreeningRecord> preview_screening(PatientId id, const ScreeningInput& input,
+                                                  const ScreeningChoices& choices = {});
   core::Result<std::vector<ScreeningRecord>> screenings(PatientId id);
 
   // The clearance gate (clearance.h): consent and a prescriber's clearance, both audited.
@@ -183,6 +186,8 @@ class ClinicService {
   /// dose record: all in one transaction. A missing dose_mg is taken from the dose record, else
   /// from the latest weight; a given dose_mg must match weight x mg/kg within 5%.
   core::Result<SessionResult> record_session(Session session);
+  /// The same validation, dose check and alert evaluation, not stored (ids 0): for forms.
+  core::Result<SessionResult> preview_session(Session session);
   core::Result<std::vector<Session>> sessions(PatientId id);
 
   /// Records a rating outside a session (a follow-up) with the same validation as a session
@@ -245,6 +250,9 @@ class ClinicService {
   /// The one dose check of every dose path (dose_writing_use_cases()).
   core::Result<DoseCheck> check_dose(Transaction& tx, const User& user, const DoseRequest& request);
   core::Result<DoseRecord> dose_order(const DoseOrder& order, bool store);
+  core::Result<ScreeningRecord> screening_of(PatientId id, const ScreeningInput& input,
+                                             const ScreeningChoices& choices, bool store);
+  core::Result<SessionResult> session_of(Session s, bool store);
   core::Result<DosingPolicy> dosing_policy_in(Transaction& tx);
   core::Result<ClearanceRecords> clearance_records(Transaction& tx, PatientId id);
   AuditRecord audit_record(std::string action, std::string entity, std::string before,

@@ -308,6 +308,14 @@ core::Result<Course> ClinicService::skip_session(CourseId id, int number, std::s
 }
 
 core::Result<SessionResult> ClinicService::record_session(Session s) {
+  return session_of(std::move(s), true);
+}
+
+core::Result<SessionResult> ClinicService::preview_session(Session s) {
+  return session_of(std::move(s), false);
+}
+
+core::Result<SessionResult> ClinicService::session_of(Session s, bool store) {
   const Timestamp now = clock_();
   SessionResult result;
   s = KETAPATH_TRY(validate_session(std::move(s), now, limits_));
@@ -446,7 +454,9 @@ core::Result<SessionResult> ClinicService::record_session(Session s) {
     result.warnings.push_back(std::move(w));
   }
   std::vector<Alert> discharge_alerts = assess_discharge(s, thresholds);
-  s.id = KETAPATH_TRY(tx->sessions().add(s));
+  if (store) {
+    s.id = KETAPATH_TRY(tx->sessions().add(s));
+  }
   result.alerts = evaluate_session(s, thresholds);
   for (Alert& a : discharge_alerts) {
     a.patient = s.patient;
@@ -454,8 +464,10 @@ core::Result<SessionResult> ClinicService::record_session(Session s) {
   }
   Json alerts_json = Json::array();
   for (Alert& a : result.alerts) {
-    a.session = s.id;
-    a.id = KETAPATH_TRY(tx->alerts().add(a));
+    if (store) {
+      a.session = s.id;
+      a.id = KETAPATH_TRY(tx->alerts().add(a));
+    }
     alerts_json.push_back(to_json(a));
   }
   const bool urgent = std::any_of(result.alerts.begin(), result.alerts.end(),
@@ -464,6 +476,10 @@ core::Result<SessionResult> ClinicService::record_session(Session s) {
     result.warnings.push_back(
         "discharge is marked ready but PHQ-9 item 9 is positive: document the suicide risk "
         "assessment by acknowledging the urgent alert (ketapath clinic alert ack ID --note ...)");
+  }
+  if (!store) {  // a preview: checked and evaluated exactly as stored, nothing written (id 0)
+    result.session = std::move(s);
+    return result;
   }
   Json after = {{"session", to_json(s)}, {"alerts", alerts_json}};
   if (planned) {
