@@ -14,6 +14,7 @@ packages=(
   libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
   r-base-core r-cran-desolve
+  chromium
   clang-16 libclang-rt-16-dev libomp-16-dev
 )
 

@@ -5,10 +5,13 @@
 // the database has no users yet): the token, not a password, is printed once; the admin chooses
 // a password with POST /api/v1/auth/setup.
 
+#include <filesystem>
+
 #include <fmt/format.h>
 
 #include "cli/clinic_commands.h"
 #include "cli/command.h"
+#include "io/model_file.h"
 #include "server/server.h"
 
 namespace ketapath::cli {
@@ -19,11 +22,33 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   server::ServerOptions server;
   std::string setup_admin;
+  std::string web;
 };
+
+// The built front end: --web DIR, else web/dist under the data directories ($KETAPATH_DATA,
+// <prefix>/share/ketapath where it is installed, the source tree); "" when none is built.
+core::Result<std::string> web_root(const std::string& given) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!given.empty()) {
+    if (!fs::is_regular_file(fs::path(given) / "index.html", ec)) {
+      return core::fail(core::ErrorCode::InvalidArgument, "--web {}: no index.html in it", given);
+    }
+    return given;
+  }
+  const auto dirs = io::DataDirectories::standard(std::nullopt, KETAPATH_SOURCE_DATA_DIR);
+  for (const auto& dir : dirs.directories) {
+    if (fs::is_regular_file(dir / "web" / "dist" / "index.html", ec)) {
+      return (dir / "web" / "dist").string();
+    }
+  }
+  return std::string();
+}
 
 core::Status run_serve(ServeOptions& o) {
   KETAPATH_TRY(server::parse_listen(o.listen, o.server));
   KETAPATH_TRY(server::check_options(o.server));
+  o.server.web_root = KETAPATH_TRY(web_root(o.web));
   auto c = KETAPATH_TRY(clinic_cli::open_clinic(o.global));
   if (!o.setup_admin.empty()) {
     auto service = c.service->acting_as(o.setup_admin);
@@ -46,8 +71,9 @@ core::Status run_serve(ServeOptions& o) {
   }
   const bool tls = !o.server.tls_cert.empty();
   return server::serve(*c.store, o.server, [&](int port) {
-    fmt::print("ketapath serve: listening on {}://{}:{} ({})\n", tls ? "https" : "http",
-               o.server.host, port, c.description);
+    fmt::print("ketapath serve: listening on {}://{}:{} ({}; front end: {})\n",
+               tls ? "https" : "http", o.server.host, port, c.description,
+               o.server.web_root.empty() ? "not built" : o.server.web_root);
     std::fflush(stdout);
   });
 }
@@ -65,6 +91,9 @@ Runner setup(CLI::App& app) {
   app.add_option("--threads", o->server.threads, "Worker threads")->capture_default_str();
   app.add_option("--max-body-bytes", o->server.max_body, "Request body limit (413 above)")
       ->capture_default_str();
+  app.add_option("--web", o->web,
+                 "The built front end to serve at / (default: web/dist found "
+                 "under the data directories)");
   app.add_option("--setup-admin", o->setup_admin,
                  "Print a one-time password setup token for this admin (created if the database "
                  "has no users)");

@@ -150,6 +150,11 @@ void Server::Impl::configure() {
           res.status, res.body.size());
     });
   }
+  if (!options.web_root.empty()) {
+    // The built front end (web/dist): GET and HEAD only, httplib refuses ".." and paths outside
+    // the folder; an API path that is no file falls through to the route table.
+    http->set_mount_point("/", options.web_root);
+  }
   for (const Route& route : route_table()) {
     const std::string pattern = path_regex(route.path);
     auto handler = [this, &route](const httplib::Request& req, httplib::Response& res) {

@@ -30,6 +30,7 @@ struct ServerOptions {
   bool access_log = true;                    ///< one line per request on stderr
   clinic::Clock clock = clinic::system_now;  ///< the service clock (tests move it)
   clinic::SignInPolicy sign_in_policy;       ///< session expiry, lockout (clinic/service/sign_in.h)
+  std::string web_root;  ///< the built front end (web/dist) served at "/"; "" serves no files
 };
 
 /// Parses "HOST:PORT" ("127.0.0.1:8080", "[::1]:8443", "0.0.0.0:80"). InvalidArgument otherwise.

@@ -1,0 +1,539 @@
+// The end-to-end scripts (run.mjs runs them in order against one server). Clicking and typing
+// only, as a user would; API calls appear only to check what the server stored.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+
+// --- helpers -------------------------------------------------------------------------------------
+
+export async function newPage(ctx, viewport = { width: 1280, height: 900 }) {
+  const context = await ctx.browser.newContext({ viewport, baseURL: ctx.server.base });
+  const page = await context.newPage();
+  page.problems = [];
+  page.on("console", (m) => {
+    if (m.type() === "error" && /Content Security Policy|Refused to/i.test(m.text())) page.problems.push(m.text());
+  });
+  page.on("pageerror", (e) => page.problems.push(`page error: ${e.message}`));
+  page.setDefaultTimeout(20000);
+  ctx.pages.push(page);
+  return page;
+}
+
+export function noProblems(page) {
+  assert.deepEqual(page.problems, [], "the page logged CSP violations or script errors");
+}
+
+export async function signIn(page, user, password) {
+  await page.goto("/");
+  await page.getByLabel("User name").fill(user);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign out" }).waitFor();
+}
+
+export async function signOut(page) {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByLabel("User name").waitFor();
+}
+
+/** axe-core on the current screen: no serious or critical violation. */
+export async function axe(ctx, page, screen) {
+  await page.evaluate(ctx.axeSource);
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) }));
+  });
+  ctx.axeReport.push({ screen, violations: result });
+  const bad = result.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.deepEqual(bad, [], `axe: serious/critical violations on ${screen}`);
+}
+
+export async function shot(ctx, page, name) {
+  await page.screenshot({ path: join(ctx.out, `${name}.png`), fullPage: true });
+}
+
+/** A datetime-local value ("YYYY-MM-DDTHH:MM", the browser's zone = the test's zone) `minutes` from now, on 5 min. */
+export function localAt(minutesFromNow) {
+  const d = new Date(Date.now() + minutesFromNow * 60000);
+  d.setMinutes(d.getMinutes() - (d.getMinutes() % 5), 0, 0);
+  const p = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+export const dayOf = (local) => local.slice(0, 10);
+
+/** Fills a form field by its label and moves on (Tab), as a user typing would. */
+async function type(page, label, value, exact = true) {
+  const f = page.getByLabel(label, { exact });
+  await f.fill(value);
+}
+
+/** Answers every GAD question yes (worry `months`) and every contraindication `ci` (yes/no). */
+async function answerScreening(page, months, ci = "no") {
+  await type(page, "Duration of the worry (months)", String(months));
+  const groups = page.locator("fieldset.yesno");
+  const n = await groups.count();
+  for (let i = 0; i < n; i++) {
+    const g = groups.nth(i);
+    const isGad = i < 10;
+    await g.getByLabel(isGad ? "yes" : ci, { exact: true }).check();
+  }
+}
+
+/** Presses Tab (at most `max` times) until the focused element matches `selector`. */
+async function tabTo(page, selector, max = 400) {
+  for (let i = 0; i < max; i++) {
+    if (await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector)) return;
+    await page.keyboard.press("Tab");
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
+/** Tabs to the field and types, replacing what it held (select all + type): keyboard only. */
+async function keyIn(page, selector, text) {
+  await tabTo(page, selector);
+  await page.keyboard.press("Control+A");
+  await page.keyboard.type(text);
+}
+
+// --- scripts -------------------------------------------------------------------------------------
+
+export const scripts = [
+  {
+    name: "register-and-chart",
+    async run(ctx) {
+      const page = await newPage(ctx);
+      await page.goto("/");
+      await axe(ctx, page, "sign-in");
+      await shot(ctx, page, "sign-in");
+      await signIn(page, "desk", ctx.PASSWORD);
+      await page.getByRole("link", { name: "Patients" }).click();
+      await page.getByRole("button", { name: "New patient…" }).click();
+      await page.getByLabel("Full name").fill("Ada Example");
+      await page.getByLabel("Birth date", { exact: true }).fill("1985-04-12");
+      await page.getByLabel("Sex").selectOption("f");
+      await page.getByRole("button", { name: "Register patient" }).click();
+      await page.getByText(/Registered patient \d+/).waitFor();
+      await page.getByRole("cell", { name: "Ada Example" }).waitFor();
+      await axe(ctx, page, "patients (front desk)");
+      await shot(ctx, page, "patients-front-desk");
+      // The front desk sees no chart link and no clinical screen.
+      assert.equal(await page.getByRole("link", { name: "Ada Example" }).count(), 0);
+      await signOut(page);
+      noProblems(page);
+
+      await signIn(page, "nurse", ctx.PASSWORD);
+      await axe(ctx, page, "today");
+      await shot(ctx, page, "today");
+      await page.getByRole("link", { name: "Patients" }).click();
+      await page.getByLabel(/Search by name/).fill("ada exa");
+      await page.getByRole("link", { name: "Ada Example" }).click();
+      await page.getByRole("heading", { level: 1, name: "Ada Example" }).waitFor();
+      await page.getByText("Born 1985-04-12").waitFor();
+      await page.getByText(/Not cleared for treatment/).waitFor();
+      await axe(ctx, page, "chart (new patient)");
+      noProblems(page);
+    },
+  },
+  {
+    name: "clinic-day",
+    timeout: 120,
+    async run(ctx) {
+      // The infusion was yesterday (so that the 24-h follow-up can be entered today): consent,
+      // weight, screening visit, course start and dose date are yesterday's.
+      const start = localAt(-27 * 60);
+      const yesterday = dayOf(start);
+      const page = await newPage(ctx);
+      // Front desk registers.
+      await signIn(page, "desk", ctx.PASSWORD);
+      await page.getByRole("link", { name: "Patients" }).click();
+      await page.getByRole("button", { name: "New patient…" }).click();
+      await type(page, "Full name", "Ben Trial");
+      await type(page, "Birth date", "1979-06-30");
+      await page.getByLabel("Sex").selectOption("m");
+      await page.getByRole("button", { name: "Register patient" }).click();
+      await page.getByText(/Registered patient \d+/).waitFor();
+      await signOut(page);
+
+      // Nurse: weight, consent, treatment trials, screening.
+      await signIn(page, "nurse", ctx.PASSWORD);
+      await page.getByRole("link", { name: "Patients" }).click();
+      await page.getByLabel(/Search by name/).fill("Ben Trial");
+      await page.getByRole("link", { name: "Ben Trial" }).click();
+      await page.getByRole("heading", { level: 1, name: "Ben Trial" }).waitFor();
+      const chartUrl = page.url();
+      await type(page, "Weight (kg)", "72");
+      await type(page, "Measured on", yesterday);
+      await page.getByRole("button", { name: "Record weight" }).click();
+      await page.getByRole("cell", { name: "72" }).waitFor();
+      await page.getByRole("link", { name: "Screen" }).click();
+      await page.getByRole("heading", { level: 1, name: /Screening/ }).waitFor();
+      await type(page, "Consented on", yesterday);
+      await type(page, "Consent form version", "v3");
+      await type(page, "Witness", "RN Patel");
+      await page.getByRole("button", { name: "Record consent" }).click();
+      await page.getByText(/Consent recorded on/).waitFor();
+      for (const [name, dose, min, weeks, outcome] of [["sertraline", "150", "50", "12", "non_response"], ["venlafaxine XR", "225", "75", "10", "partial_response"]]) {
+        const details = page.locator("details", { hasText: "Add a trial" });
+        if ((await details.getAttribute("open")) === null) await details.locator("summary").click();
+        await type(page, "Name", name);
+        await type(page, "Daily dose (mg)", dose);
+        await type(page, "Minimum therapeutic daily dose (mg)", min);
+        await type(page, "Duration (weeks)", weeks);
+        await page.getByLabel("Outcome").selectOption(outcome);
+        await page.getByRole("button", { name: "Add trial" }).click();
+        await page.getByText(new RegExp(`${name} \\(antidepressant\\)`)).waitFor();
+      }
+      await type(page, "Visit day", yesterday);
+      await answerScreening(page, 24, "no");
+      // The server's live result (nothing stored yet).
+      await page.locator(".eligibility.eligible").waitFor();
+      await axe(ctx, page, "screening form");
+      await shot(ctx, page, "screening");
+      await page.getByRole("button", { name: "Save screening" }).click();
+      await page.getByText(/Screening \d+ saved: eligible/).waitFor();
+      await signOut(page);
+
+      // Prescriber: plan a loading series, calculate and order the dose.
+      await signIn(page, "dr.lee", ctx.PASSWORD);
+      await page.goto(chartUrl);
+      await page.getByText(/Cleared for treatment/).waitFor();
+      await page.getByRole("link", { name: "Plan course" }).click();
+      await page.getByLabel("Protocol").selectOption("iv_loading");
+      await type(page, "First session", yesterday);
+      await page.getByRole("button", { name: "Plan course" }).click();
+      await page.getByRole("heading", { name: /Course \d+ planned/ }).waitFor();
+      await axe(ctx, page, "course plan");
+      await page.getByRole("link", { name: "Open the chart" }).click();
+      await page.getByRole("link", { name: "Dose calculator" }).click();
+      await type(page, "Dose (mg/kg)", "0.5");
+      await type(page, "Infusion time (min)", "40");
+      await type(page, "Dose date", yesterday);
+      await page.getByRole("list", { name: "Arithmetic" }).waitFor();
+      assert.match(await page.getByRole("list", { name: "Arithmetic" }).innerText(), /72/);
+      await axe(ctx, page, "dose calculator");
+      await shot(ctx, page, "dose");
+      await page.getByRole("button", { name: "Order this dose" }).click();
+      await page.getByText(/Dose \d+ ordered: 36 mg/).waitFor();
+      await signOut(page);
+
+      // Nurse documents the session: a blood pressure above the pause threshold raises an alert.
+      await signIn(page, "nurse", ctx.PASSWORD);
+      await page.goto(chartUrl);
+      await page.getByRole("link", { name: "Document session" }).click();
+      await page.getByLabel("Planned session").waitFor();
+      await page.getByLabel("Dose order").selectOption({ index: 1 });
+      await type(page, "Dosing started", start);
+      await page.getByRole("button", { name: "Set every time from the dosing start" }).click();
+      const vitals = [["128", "82", "74", "98"], ["138", "86", "80", "98"], ["186", "96", "88", "97"], ["150", "90", "84", "97"],
+        ["140", "88", "82", "98"], ["132", "84", "78", "98"], ["128", "82", "74", "98"]];
+      const rows = page.locator("table.vitals tbody tr");
+      for (let i = 0; i < vitals.length; i++) {
+        const inputs = rows.nth(i).locator("input[inputmode=numeric]");
+        for (let j = 0; j < 4; j++) await inputs.nth(j).fill(vitals[i][j]);
+      }
+      const gad = page.locator("fieldset.scale").nth(0).locator(".items input");
+      for (const [i, v] of [2, 3, 2, 2, 2, 1, 2].entries()) await gad.nth(i).fill(String(v));
+      await page.locator("fieldset.scale").nth(0).getByText("Total 14 (7 of 7").waitFor();
+      const cadss = page.locator("fieldset.scale").nth(1).locator(".items input");
+      for (let i = 0; i < 23; i++) await cadss.nth(i).fill(i % 3 === 0 ? "1" : "0");
+      await page.getByRole("button", { name: "Add an adverse event" }).click();
+      await type(page, "Description", "mild nausea");
+      await type(page, "Action taken", "observed");
+      for (const box of ["Alert and oriented", "Vital signs near baseline", "Walking steadily", "Escort present (no driving today)"]) {
+        await page.getByLabel(box).check();
+      }
+      // The server's check shows the pause alert before saving.
+      await page.locator("#session-check li.level-pause").waitFor();
+      await axe(ctx, page, "session form");
+      await shot(ctx, page, "session-form");
+      await page.getByRole("button", { name: "Save session" }).click();
+      await page.getByRole("heading", { name: "Session saved" }).waitFor();
+      await page.locator("li.level-pause").first().waitFor();
+
+      // Acknowledge the alert on the chart.
+      await page.getByRole("link", { name: "Open the chart" }).click();
+      const ack = page.getByLabel("Acknowledgement note").first();
+      await ack.fill("BP rechecked after 10 min pause: 150/90; infusion resumed");
+      await page.getByRole("button", { name: "Acknowledge" }).first().click();
+      await page.getByText(/Acknowledged by nurse/).first().waitFor();
+
+      // 24-h follow-up rating.
+      await page.getByRole("link", { name: "Follow-up rating" }).click();
+      await page.getByLabel("Scale").selectOption("gad-7");
+      await type(page, "Rated at", localAt(0));
+      const items = page.locator("fieldset.scale .items input");
+      for (const [i, v] of [1, 1, 1, 1, 0, 1, 1].entries()) await items.nth(i).fill(String(v));
+      await page.getByText("Total 6 (7 of 7 answered)").waitFor();
+      await axe(ctx, page, "follow-up");
+      await page.getByRole("button", { name: "Save rating" }).click();
+      await page.getByText(/Rating saved: GAD-7 total 6, trough/).waitFor();
+      await page.goto(chartUrl);
+      await page.getByRole("heading", { level: 1, name: "Ben Trial" }).waitFor();
+      await page.locator("svg.chart").first().waitFor();
+      await axe(ctx, page, "chart (after a session)");
+      await shot(ctx, page, "chart");
+
+      // The letter.
+      await page.getByRole("link", { name: "Letter" }).click();
+      await page.getByRole("button", { name: "Print" }).waitFor();
+      if (ctx.shared.reportRoute) {
+        const letter = page.getByRole("article", { name: "Letter preview" });
+        await letter.getByText("Ben Trial").first().waitFor();
+        await axe(ctx, page, "letter");
+        await page.emulateMedia({ media: "print" });
+        await shot(ctx, page, "letter-print");
+        await page.emulateMedia({ media: "screen" });
+      } else {
+        await page.getByText(/no letter route yet/).waitFor();
+      }
+      noProblems(page);
+
+      // What the server stored: one session with its dose, the alert acknowledged.
+      const patients = (await ctx.server.admin.get("/api/v1/patients")).patients;
+      const ben = patients.find((p) => p.name === "Ben Trial");
+      const sessions = (await ctx.server.admin.get(`/api/v1/patients/${ben.id}/sessions`)).sessions;
+      assert.equal(sessions.length, 1);
+      assert.equal(sessions[0].dose_mg, 36);
+      assert.equal(sessions[0].recorded_by, "nurse");
+      const alerts = (await ctx.server.admin.get(`/api/v1/patients/${ben.id}/alerts`)).alerts;
+      assert.ok(alerts.some((a) => a.level === "pause" && a.acknowledged && a.acknowledged_by === "nurse"));
+      ctx.shared.ben = ben.id;
+      ctx.shared.chartUrl = chartUrl;
+    },
+  },
+  {
+    name: "dose-above-hard-limit-refused",
+    async run(ctx) {
+      assert.ok(ctx.shared.ben, "needs the clinic-day patient");
+      const before = (await ctx.server.admin.get(`/api/v1/patients/${ctx.shared.ben}/doses`)).doses.length;
+      const page = await newPage(ctx);
+      await signIn(page, "dr.lee", ctx.PASSWORD);
+      await page.goto(`/#/patients/${ctx.shared.ben}/dose`);
+      await type(page, "Dose (mg/kg)", "5");
+      const refusal = page.locator("#dose-mgkg-err");
+      await refusal.waitFor();
+      assert.match(await refusal.innerText(), /hard limit/);
+      assert.equal(await page.getByLabel("Dose (mg/kg)").getAttribute("aria-invalid"), "true");
+      assert.ok(await page.getByRole("button", { name: "Order this dose" }).isDisabled());
+      await axe(ctx, page, "dose calculator (refused)");
+      await shot(ctx, page, "dose-refused");
+      // Above the soft limit only: the override reason appears for the prescriber.
+      await type(page, "Dose (mg/kg)", "0.9");
+      await page.getByLabel("Override reason (above the soft limit)").waitFor();
+      const after = (await ctx.server.admin.get(`/api/v1/patients/${ctx.shared.ben}/doses`)).doses.length;
+      assert.equal(after, before, "a refused or previewed dose stored nothing");
+      noProblems(page);
+    },
+  },
+  {
+    name: "ineligible-patient-refused",
+    async run(ctx) {
+      const page = await newPage(ctx);
+      await signIn(page, "nurse", ctx.PASSWORD);
+      await page.getByRole("link", { name: "Patients" }).click();
+      await page.getByRole("button", { name: "New patient…" }).click();
+      await type(page, "Full name", "Cleo Excluded");
+      await type(page, "Birth date", "1990-01-15");
+      await page.getByLabel("Sex").selectOption("f");
+      await type(page, "Weight (kg)", "60");
+      await page.getByRole("button", { name: "Register patient" }).click();
+      await page.getByRole("heading", { level: 1, name: "Cleo Excluded" }).waitFor();
+      const chartUrl = page.url();
+      await page.getByRole("link", { name: "Screen" }).click();
+      await type(page, "Consented on", dayOf(localAt(0)));
+      await type(page, "Consent form version", "v3");
+      await type(page, "Witness", "RN Patel");
+      await page.getByRole("button", { name: "Record consent" }).click();
+      await page.getByText(/Consent recorded on/).waitFor();
+      await answerScreening(page, 24, "no");
+      await page.locator("fieldset.yesno", { hasText: "Psychosis" }).getByLabel("yes", { exact: true }).check();
+      await page.locator(".reasons").getByText(/exclusion: .*psychosis/i).waitFor();
+      assert.ok(await page.locator(".eligibility.not_eligible").isVisible());
+      await page.getByRole("button", { name: "Save screening" }).click();
+      await page.getByText(/saved: not eligible/).waitFor();
+      await signOut(page);
+      await signIn(page, "dr.lee", ctx.PASSWORD);
+      await page.goto(chartUrl);
+      await page.getByText(/Not cleared for treatment/).waitFor();
+      await page.getByRole("link", { name: "Plan course" }).click();
+      await page.getByRole("button", { name: "Plan course" }).click();
+      await page.getByRole("alert").filter({ hasText: /not|screening|eligible/i }).waitFor();
+      await page.goto(chartUrl.replace(/$/, "/dose"));
+      await page.locator("#dose-mgkg-err, p.error").first().waitFor();
+      const id = Number(/patients\/(\d+)/.exec(chartUrl)[1]);
+      assert.equal((await ctx.server.admin.get(`/api/v1/patients/${id}/courses`)).courses.length, 0);
+      assert.equal((await ctx.server.admin.get(`/api/v1/patients/${id}/doses`)).doses.length, 0);
+      noProblems(page);
+    },
+  },
+  {
+    name: "roles-refused",
+    async run(ctx) {
+      assert.ok(ctx.shared.ben, "needs the clinic-day patient");
+      const page = await newPage(ctx);
+      // The front desk: no chart link, and a typed chart address is refused by the server.
+      await signIn(page, "desk", ctx.PASSWORD);
+      assert.equal(await page.getByRole("link", { name: "Admin" }).count(), 0);
+      await page.goto(`/#/patients/${ctx.shared.ben}`);
+      await page.getByRole("alert").filter({ hasText: /role|not allowed|forbidden|may not/i }).waitFor();
+      await signOut(page);
+      // The nurse may not order a dose nor open the administration.
+      await signIn(page, "nurse", ctx.PASSWORD);
+      await page.goto(`/#/patients/${ctx.shared.ben}`);
+      await page.getByRole("heading", { level: 1, name: "Ben Trial" }).waitFor();
+      assert.equal(await page.getByRole("link", { name: "Dose calculator" }).count(), 0);
+      assert.equal(await page.getByRole("link", { name: "Plan course" }).count(), 0);
+      const before = (await ctx.server.admin.get(`/api/v1/patients/${ctx.shared.ben}/doses`)).doses.length;
+      await page.goto(`/#/patients/${ctx.shared.ben}/dose`);
+      await type(page, "Dose (mg/kg)", "0.5");
+      await page.getByText(/role|not allowed|forbidden|may not/i).first().waitFor();
+      await page.goto("/#/admin");
+      await page.getByText("Only an administrator may open this screen.").waitFor();
+      await signOut(page);
+      // The auditor reads the chart but is offered no action.
+      await signIn(page, "audrey", ctx.PASSWORD);
+      await page.goto(`/#/patients/${ctx.shared.ben}`);
+      await page.getByRole("heading", { level: 1, name: "Ben Trial" }).waitFor();
+      assert.equal(await page.getByRole("button", { name: "Acknowledge" }).count(), 0);
+      assert.equal(await page.getByRole("link", { name: "Document session" }).count(), 0);
+      await axe(ctx, page, "chart (auditor)");
+      const after = (await ctx.server.admin.get(`/api/v1/patients/${ctx.shared.ben}/doses`)).doses.length;
+      assert.equal(after, before);
+      noProblems(page);
+    },
+  },
+  {
+    name: "admin-screens",
+    async run(ctx) {
+      const page = await newPage(ctx);
+      await signIn(page, "admin", ctx.PASSWORD);
+      await page.getByRole("link", { name: "Admin" }).click();
+      await page.getByRole("heading", { name: "Users and roles" }).waitFor();
+      await page.getByRole("heading", { name: "Safety thresholds" }).waitFor();
+      await page.getByLabel("Pause systolic mmhg").waitFor();
+      await type(page, "New user name", "sam.locum");
+      await page.getByLabel("Nurse", { exact: true }).check();
+      await page.getByRole("button", { name: "Add user" }).click();
+      await page.getByRole("cell", { name: "sam.locum", exact: true }).waitFor();
+      // A threshold out of order is refused by the server and nothing changes.
+      await page.getByLabel("Pause systolic mmhg").fill("250");
+      await page.getByRole("button", { name: "Save safety thresholds" }).click();
+      await page.getByRole("alert").filter({ hasText: /systolic/ }).waitFor();
+      const t = await ctx.server.admin.get("/api/v1/settings/safety_thresholds");
+      assert.equal(t.pause_systolic_mmhg, 180);
+      await axe(ctx, page, "admin");
+      await shot(ctx, page, "admin");
+      noProblems(page);
+    },
+  },
+  {
+    name: "public-request-phone",
+    async run(ctx) {
+      const page = await newPage(ctx, { width: 390, height: 844 });
+      await page.goto("/request.html");
+      await page.getByRole("heading", { name: /consultation/ }).waitFor();
+      // Nothing wider than the phone: no horizontal scrolling.
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 390, `page is ${width} px wide`);
+      await axe(ctx, page, "public request (390 px)");
+      await type(page, "Your name", "Dana Public");
+      await type(page, "Phone number or e-mail", "dana@example.org");
+      await type(page, "When can we reach you?", "weekday mornings");
+      await type(page, "What would you like to talk about?", "Constant worry for years; medication has not helped.");
+      await shot(ctx, page, "public-request-phone");
+      await page.getByRole("button", { name: "Send request" }).click();
+      const outcome = await Promise.race([
+        page.locator(".reference").waitFor().then(() => "stored"),
+        page.getByRole("alert").waitFor().then(() => "refused"),
+      ]);
+      if (ctx.shared.publicRoute !== false) {
+        assert.equal(outcome, "stored", await page.locator("main").innerText());
+        assert.match(await page.locator(".reference").innerText(), /\S+/);
+        await axe(ctx, page, "public request sent");
+        await shot(ctx, page, "public-request-sent");
+      }
+      noProblems(page);
+    },
+  },
+  {
+    name: "session-expiry-keeps-the-form",
+    async run(ctx) {
+      assert.ok(ctx.shared.ben, "needs the clinic-day patient");
+      const page = await newPage(ctx);
+      await signIn(page, "nurse", ctx.PASSWORD);
+      await page.goto(`/#/patients/${ctx.shared.ben}/followup`);
+      await page.getByLabel("Scale").selectOption("gad-7");
+      const items = page.locator("fieldset.scale .items input");
+      for (const [i, v] of [2, 2, 1, 1, 1, 0, 1].entries()) await items.nth(i).fill(String(v));
+      // The session ends on the server (as after 30 idle minutes): revoke it behind the page's back.
+      const cookies = await page.context().cookies();
+      const session = cookies.find((c) => c.name === "ketapath_session");
+      assert.ok(session);
+      const res = await fetch(`${ctx.server.base}/api/v1/auth/sign-out`, {
+        method: "POST", headers: { Cookie: `ketapath_session=${session.value}`, "X-CSRF-Token": await page.evaluate(async () => (await (await fetch("/api/v1/auth/me")).json()).csrf_token), "Content-Type": "application/json" }, body: "{}",
+      });
+      assert.equal(res.status, 200);
+      await page.getByRole("button", { name: "Save rating" }).click();
+      const dialog = page.getByRole("dialog", { name: "Your session has expired" });
+      await dialog.waitFor();
+      await axe(ctx, page, "re-authentication dialog");
+      await shot(ctx, page, "reauth");
+      await dialog.getByLabel("Password").fill(ctx.PASSWORD);
+      await dialog.getByRole("button", { name: "Sign in and continue" }).click();
+      // The same request went through after signing in again; the typed items were not lost.
+      await page.getByText(/Rating saved: GAD-7 total 8/).waitFor();
+      const stored = (await ctx.server.admin.get(`/api/v1/patients/${ctx.shared.ben}/assessments`)).assessments;
+      assert.ok(stored.some((a) => a.rating.total === 8 && a.recorded_by === "nurse"));
+      // Nothing of the patient was written to the browser's storage.
+      const storage = await page.evaluate(() => [localStorage.length, sessionStorage.length]);
+      assert.deepEqual(storage, [0, 0]);
+      noProblems(page);
+    },
+  },
+  {
+    name: "session-form-keyboard-only",
+    timeout: 90,
+    async run(ctx) {
+      assert.ok(ctx.shared.ben, "needs the clinic-day patient");
+      const page = await newPage(ctx);
+      await page.goto("/");
+      await page.keyboard.press("Tab");
+      await keyIn(page, "#signin-user", "nurse");
+      await keyIn(page, "#signin-password", ctx.PASSWORD);
+      await page.keyboard.press("Enter");
+      await page.getByRole("button", { name: "Sign out" }).waitFor();
+      await page.goto(`/#/patients/${ctx.shared.ben}/session`);
+      await page.getByLabel("Planned session").waitFor();
+      await page.locator("#session-check").getByText(/No alert would be raised|Refused|urgent|pause|stop|caution/i).first().waitFor();
+      // Start from the top of the page and use only Tab, typing, Space and Enter.
+      await page.locator("h1").click({ trial: true });
+      await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
+      const vitals = [["126", "80", "72", "98"], ["134", "84", "78", "98"], ["140", "86", "80", "97"], ["138", "86", "80", "98"],
+        ["134", "84", "78", "98"], ["128", "82", "74", "98"], ["126", "80", "72", "98"]];
+      const keys = ["systolic", "diastolic", "hr", "spo2"];
+      for (let i = 0; i < vitals.length; i++) {
+        for (let j = 0; j < 4; j++) await keyIn(page, `#v-${i}-${keys[j]}`, vitals[i][j]);
+      }
+      for (const [i, v] of [1, 2, 1, 1, 1, 1, 1].entries()) await keyIn(page, `#r-0-i-${i}`, String(v));
+      for (let i = 0; i < 23; i++) await keyIn(page, `#r-1-i-${i}`, i < 5 ? "1" : "0");
+      for (const id of ["#d-oriented", "#d-vitals", "#d-ambulating", "#d-escort"]) {
+        await tabTo(page, id);
+        await page.keyboard.press("Space");
+      }
+      await keyIn(page, "#s-notes", "second loading infusion, keyboard-only entry");
+      await page.locator("#session-check").getByText("No alert would be raised.").waitFor();
+      await tabTo(page, "button[type=submit]:not([disabled])");
+      assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Save session");
+      await page.keyboard.press("Enter");
+      await page.getByRole("heading", { name: "Session saved" }).waitFor();
+      const sessions = (await ctx.server.admin.get(`/api/v1/patients/${ctx.shared.ben}/sessions`)).sessions;
+      const last = sessions[sessions.length - 1];
+      assert.equal(sessions.length, 2);
+      assert.equal(last.notes, "second loading infusion, keyboard-only entry");
+      assert.equal(last.vitals.length, 7);
+      assert.equal(last.ratings.find((r) => r.scale === "cadss").total, 5);
+      assert.equal(last.discharge.ready, true);
+      noProblems(page);
+    },
+  },
+];

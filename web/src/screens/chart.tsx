@@ -1,0 +1,307 @@
+// The chart: everything recorded for one patient, read-only except acknowledging alerts.
+import { useState } from "preact/hooks";
+import { get, hasRole, post } from "../api";
+import { ageOn, shortTime, todayIso } from "../format";
+import { plotScores } from "../logic";
+import type {
+  Alert, Assessment, CareTeamMember, Consent, Course, DoseRecord, Patient, ResponsePlan, ResponseSummary,
+  ScreeningRecord, Session,
+} from "../types";
+import { ErrorLine, Section, messageOf, useLoad } from "../ui";
+
+interface ChartData {
+  patient: Patient;
+  consents: Consent[];
+  screenings: ScreeningRecord[];
+  clearance: { cleared: boolean; reason?: string; basis?: { valid_until: string; eligibility: string } };
+  courses: Course[];
+  sessions: Session[];
+  doses: DoseRecord[];
+  alerts: Alert[];
+  careTeam: CareTeamMember[];
+  assessments: Assessment[];
+  response: ResponsePlan | null;
+}
+
+async function loadChart(id: number): Promise<ChartData> {
+  const base = `/patients/${id}`;
+  const [patient, consents, screenings, clearance, courses, sessions, doses, alerts, careTeam, assessments, response] =
+    await Promise.all([
+      get<Patient>(base),
+      get<{ consents: Consent[] }>(`${base}/consents`),
+      get<{ screenings: ScreeningRecord[] }>(`${base}/screenings`),
+      get<ChartData["clearance"]>(`${base}/clearance`),
+      get<{ courses: Course[] }>(`${base}/courses`),
+      get<{ sessions: Session[] }>(`${base}/sessions`),
+      get<{ doses: DoseRecord[] }>(`${base}/doses`),
+      get<{ alerts: Alert[] }>(`${base}/alerts`),
+      get<{ care_team: CareTeamMember[] }>(`${base}/care-team`),
+      get<{ assessments: Assessment[] }>(`${base}/assessments`),
+      get<ResponsePlan>(`${base}/response`).catch(() => null),
+    ]);
+  return {
+    patient, consents: consents.consents, screenings: screenings.screenings, clearance, courses: courses.courses,
+    sessions: sessions.sessions, doses: doses.doses, alerts: alerts.alerts, careTeam: careTeam.care_team,
+    assessments: assessments.assessments, response,
+  };
+}
+
+function Acknowledge({ alert, onDone }: { alert: Alert; onDone: () => void }) {
+  const [note, setNote] = useState("");
+  const [error, setError] = useState("");
+  const id = `ack-${alert.id}`;
+  return (
+    <form class="inline" onSubmit={async (e) => {
+      e.preventDefault();
+      try {
+        await post(`/alerts/${alert.id}/acknowledge`, { note });
+        onDone();
+      } catch (err) {
+        setError(messageOf(err));
+      }
+    }}>
+      <label for={id}>Acknowledgement note</label>
+      <input id={id} value={note} required onInput={(e) => setNote((e.target as HTMLInputElement).value)} />
+      <button type="submit">Acknowledge</button>
+      <ErrorLine text={error} />
+    </form>
+  );
+}
+
+function WeightForm({ patient, onDone }: { patient: number; onDone: () => void }) {
+  const [kg, setKg] = useState("");
+  const [on, setOn] = useState(todayIso());
+  const [error, setError] = useState("");
+  return (
+    <form class="inline" aria-label="Record a weight" onSubmit={async (e) => {
+      e.preventDefault();
+      try {
+        await post(`/patients/${patient}/weights`, { weight_kg: Number(kg), measured_on: on });
+        setKg("");
+        setError("");
+        onDone();
+      } catch (err) {
+        setError(messageOf(err));
+      }
+    }}>
+      <label for="w-kg">Weight (kg)</label>
+      <input id="w-kg" inputMode="decimal" value={kg} required onInput={(e) => setKg((e.target as HTMLInputElement).value)} />
+      <label for="w-on">Measured on</label>
+      <input id="w-on" type="date" value={on} required onInput={(e) => setOn((e.target as HTMLInputElement).value)} />
+      <button type="submit">Record weight</button>
+      <ErrorLine text={error} />
+    </form>
+  );
+}
+
+function DiagnosisForm({ patient, onDone }: { patient: number; onDone: () => void }) {
+  const [disorder, setDisorder] = useState("gad");
+  const [icd, setIcd] = useState("F41.1");
+  const [on, setOn] = useState(todayIso());
+  const [error, setError] = useState("");
+  return (
+    <form class="inline" aria-label="Record a diagnosis" onSubmit={async (e) => {
+      e.preventDefault();
+      try {
+        await post(`/patients/${patient}/diagnoses`, { disorder, icd10: icd, diagnosed_on: on, primary: true });
+        setError("");
+        onDone();
+      } catch (err) {
+        setError(messageOf(err));
+      }
+    }}>
+      <label for="dx-disorder">Disorder</label>
+      <select id="dx-disorder" value={disorder} onChange={(e) => setDisorder((e.target as HTMLSelectElement).value)}>
+        <option value="gad">Generalised anxiety disorder</option><option value="sad">Social anxiety disorder</option>
+        <option value="panic">Panic disorder</option><option value="specific_phobia">Specific phobia</option><option value="other">Other</option>
+      </select>
+      <label for="dx-icd">ICD-10</label>
+      <input id="dx-icd" value={icd} required onInput={(e) => setIcd((e.target as HTMLInputElement).value)} />
+      <label for="dx-on">Diagnosed on</label>
+      <input id="dx-on" type="date" value={on} required onInput={(e) => setOn((e.target as HTMLInputElement).value)} />
+      <button type="submit">Record diagnosis</button>
+      <ErrorLine text={error} />
+    </form>
+  );
+}
+
+export function ResponseChart({ summary }: { summary: ResponseSummary }) {
+  const w = 560;
+  const h = 200;
+  if (summary.trajectory.length + summary.acute.length === 0) return <p>No {summary.scale.toUpperCase()} ratings after the baseline yet.</p>;
+  const lines: Array<{ value: number; label: string; cls: string }> = [];
+  if (summary.baseline != null) lines.push({ value: summary.baseline, label: "baseline", cls: "baseline" });
+  if (summary.responder_total != null) lines.push({ value: summary.responder_total, label: "response", cls: "responder" });
+  if (summary.remission_total != null) lines.push({ value: summary.remission_total, label: "remission", cls: "remission" });
+  const plot = plotScores(summary.trajectory, summary.acute, w, h, lines.map((l) => l.value));
+  const trough = plot.points.filter((p) => p.kind === "trough");
+  const title = `${summary.scale.toUpperCase()} totals over time`;
+  return (
+    <figure>
+      <svg class="chart" viewBox={`-40 -10 ${w + 110} ${h + 40}`} role="img" aria-label={title}>
+        <title>{title}</title>
+        {plot.yTicks.map((t) => (
+          <g key={t.value}>
+            <line x1={0} x2={w} y1={t.y} y2={t.y} class="grid" />
+            <text x={-6} y={t.y + 4} text-anchor="end" class="tick">{t.value}</text>
+          </g>
+        ))}
+        {plot.xTicks.map((t) => <text key={t.label} x={t.x} y={h + 18} text-anchor="middle" class="tick">{t.label}</text>)}
+        {lines.map((l) => (
+          <g key={l.cls}>
+            <line x1={0} x2={w} y1={plot.line(l.value)} y2={plot.line(l.value)} class={`ref ${l.cls}`} />
+            <text x={w + 4} y={plot.line(l.value) + 4} class={`tick ${l.cls}`}>{l.label} {l.value}</text>
+          </g>
+        ))}
+        <polyline class="trough" fill="none" points={trough.map((p) => `${p.x},${p.y}`).join(" ")} />
+        {plot.points.map((p) => (
+          <circle key={`${p.kind}-${p.at}`} cx={p.x} cy={p.y} r={4} class={p.kind}>
+            <title>{`${p.kind} ${shortTime(p.at)}, infusion ${p.infusion}: ${p.total}`}</title>
+          </circle>
+        ))}
+      </svg>
+      <figcaption>
+        Filled: trough ratings (response is judged on these); open: acute ratings (&lt; 24 h after a dose).
+        Latest: {summary.latest.replace(/_/g, " ")}. {summary.suggestion}
+      </figcaption>
+    </figure>
+  );
+}
+
+export function Chart({ patient }: { patient: number }) {
+  const { data, error, reload } = useLoad(() => loadChart(patient), `chart-${patient}`);
+  if (error) return <main id="main"><h1>Patient {patient}</h1><ErrorLine text={error} /></main>;
+  if (!data) return <main id="main"><p aria-live="polite">Loading…</p></main>;
+  const p = data.patient;
+  const carer = hasRole("nurse", "prescriber");
+  const prescriber = hasRole("prescriber");
+  return (
+    <main id="main" class="chart-page">
+      <h1>{p.name}</h1>
+      <p class="subtitle">
+        Born {p.birth_date} ({ageOn(p.birth_date, todayIso())} y), sex {p.sex.toUpperCase()}, patient {p.id}
+      </p>
+      <nav aria-label="Patient actions" class="actions">
+        {carer && <a class="button" href={`#/patients/${p.id}/screening`}>Screen</a>}
+        {prescriber && <a class="button" href={`#/patients/${p.id}/course`}>Plan course</a>}
+        {prescriber && <a class="button" href={`#/patients/${p.id}/dose`}>Dose calculator</a>}
+        {carer && <a class="button" href={`#/patients/${p.id}/session`}>Document session</a>}
+        {carer && <a class="button" href={`#/patients/${p.id}/followup`}>Follow-up rating</a>}
+        <a class="button" href={`#/patients/${p.id}/report`}>Letter</a>
+      </nav>
+      <p class={`clearance ${data.clearance.cleared ? "ok" : "not-ok"}`} role="status">
+        {data.clearance.cleared
+          ? `Cleared for treatment (screening ${data.clearance.basis?.eligibility?.replace(/_/g, " ")}, valid until ${data.clearance.basis?.valid_until}).`
+          : `Not cleared for treatment: ${data.clearance.reason}`}
+      </p>
+      <div class="columns">
+        <Section title="Weights">
+          {p.weights.length === 0 ? <p>None recorded.</p> : (
+            <table><thead><tr><th scope="col">Date</th><th scope="col">kg</th></tr></thead>
+              <tbody>{p.weights.map((w) => <tr key={w.measured_on + w.weight_kg}><td>{w.measured_on}</td><td>{w.weight_kg}{w.estimated ? " (estimated)" : ""}</td></tr>)}</tbody>
+            </table>
+          )}
+          {carer && <WeightForm patient={p.id} onDone={reload} />}
+        </Section>
+        <Section title="Diagnoses">
+          {p.diagnoses.length === 0 ? <p>None recorded.</p> : (
+            <ul>{p.diagnoses.map((d) => <li key={d.icd10 + d.diagnosed_on}>{d.disorder.replace(/_/g, " ")} ({d.icd10}), {d.diagnosed_on}{d.primary ? ", primary" : ""}</li>)}</ul>
+          )}
+          {prescriber && <details><summary>Record a diagnosis</summary><DiagnosisForm patient={p.id} onDone={reload} /></details>}
+        </Section>
+        <Section title="Treatment history">
+          {p.treatment_history.length === 0 ? <p>None recorded.</p> : (
+            <ul>{p.treatment_history.map((t, i) => <li key={i}>{t.name} ({t.kind.replace(/_/g, " ")}): {t.daily_dose_mg ?? "–"} mg/day, {t.duration_weeks} weeks, {t.outcome.replace(/_/g, " ")}</li>)}</ul>
+          )}
+        </Section>
+        <Section title="Care team">
+          {data.careTeam.length === 0 ? <p>None recorded.</p> : (
+            <ul>{data.careTeam.map((m) => <li key={m.id}>{m.role === "pcp" ? "PCP" : "Psychiatrist"}: {m.name}{m.practice ? `, ${m.practice}` : ""}{m.contact ? ` (${m.contact})` : ""}</li>)}</ul>
+          )}
+        </Section>
+        <Section title="Consent">
+          {data.consents.length === 0 ? <p>No consent recorded.</p> : (
+            <ul>{data.consents.map((c) => <li key={c.id}>{c.consented_on}, form {c.form_version}, witness {c.witness}</li>)}</ul>
+          )}
+        </Section>
+      </div>
+      <Section title="Screenings">
+        {data.screenings.length === 0 ? <p>No screening yet.</p> : data.screenings.map((s) => (
+          <div key={s.id} class={`screening ${s.result.eligibility}`}>
+            <h3>{s.screened_on}: {s.result.eligibility.replace(/_/g, " ")} <span class="by">by {s.performed_by}</span></h3>
+            <ul>{s.result.reasons.map((r, i) => <li key={i}>{r}</li>)}</ul>
+          </div>
+        ))}
+      </Section>
+      <Section title="Courses">
+        {data.courses.length === 0 ? <p>No course planned.</p> : data.courses.map((c) => (
+          <div key={c.id} class="course">
+            <h3>Course {c.id}: {c.protocol.replace(/_/g, " ")}, from {c.start} ({c.status})</h3>
+            <ol class="timeline">
+              {c.sessions.map((s) => (
+                <li key={s.number} class={`planned ${s.status}`}>
+                  <span class="n">#{s.number}</span> {s.planned_on} {s.route.toUpperCase()} {s.dose_mg_per_kg} mg/kg
+                  <span class="status"> {s.status}</span>
+                </li>
+              ))}
+            </ol>
+          </div>
+        ))}
+      </Section>
+      <Section title="Doses">
+        {data.doses.length === 0 ? <p>No dose calculated.</p> : (
+          <table>
+            <thead><tr><th scope="col">Calculated</th><th scope="col">Route</th><th scope="col">mg/kg</th><th scope="col">mg</th><th scope="col">mL</th><th scope="col">Limit</th><th scope="col">By</th></tr></thead>
+            <tbody>{data.doses.map((d) => (
+              <tr key={d.id}><td>{shortTime(d.calculated_at)}</td><td>{d.route.toUpperCase()}</td><td>{d.dose_mg_per_kg}</td><td>{d.dose_mg}</td><td>{d.volume_ml}</td><td>{d.limit}{d.override_reason ? `: ${d.override_reason}` : ""}</td><td>{d.calculated_by}</td></tr>
+            ))}</tbody>
+          </table>
+        )}
+      </Section>
+      <Section title="Sessions and adverse events">
+        {data.sessions.length === 0 ? <p>No session documented.</p> : (
+          <ul class="sessions">{data.sessions.map((s) => (
+            <li key={s.id}>
+              <strong>{shortTime(s.started_at)}</strong>: {s.route.toUpperCase()} {s.dose_mg_per_kg} mg/kg = {s.dose_mg} mg
+              {s.course ? `, course ${s.course} #${s.course_session}` : ""}; discharge {s.discharge ? (s.discharge.ready ? "ready" : `not ready (${s.discharge.not_ready_reasons.join("; ")})`) : "not documented"}
+              {s.adverse_events.length > 0 && (
+                <ul>{s.adverse_events.map((a, i) => <li key={i}>Adverse event: {a.description} ({a.severity}{a.serious ? ", serious" : ""}){a.resolved ? ", resolved" : ", unresolved"}</li>)}</ul>
+              )}
+            </li>
+          ))}</ul>
+        )}
+      </Section>
+      <Section title="Alerts">
+        {data.alerts.length === 0 ? <p>No alerts.</p> : (
+          <ul class="alerts">{data.alerts.map((a) => (
+            <li key={a.id} class={`alert level-${a.level}`}>
+              <span class="badge">{a.level}</span> {shortTime(a.at)}: {a.message}
+              {a.acknowledged
+                ? <p class="ack">Acknowledged by {a.acknowledged_by} at {shortTime(a.acknowledged_at)}: {a.acknowledgement_note}</p>
+                : carer ? <Acknowledge alert={a} onDone={reload} /> : <p class="ack">Not acknowledged.</p>}
+            </li>
+          ))}</ul>
+        )}
+      </Section>
+      <Section title="Follow-up ratings">
+        {data.assessments.length === 0 ? <p>None recorded.</p> : (
+          <table>
+            <thead><tr><th scope="col">Rated</th><th scope="col">Scale</th><th scope="col">Total</th><th scope="col">Timing</th><th scope="col">By</th></tr></thead>
+            <tbody>{data.assessments.map((a) => (
+              <tr key={a.id}><td>{shortTime(a.rating.at)}</td><td>{a.rating.scale.toUpperCase()}</td><td>{a.rating.total}</td><td>{a.timing}{a.hours_since_dose != null ? ` (${Math.round(a.hours_since_dose)} h after dose)` : ""}</td><td>{a.recorded_by}</td></tr>
+            ))}</tbody>
+          </table>
+        )}
+      </Section>
+      <Section title="Response">
+        {!data.response ? <p>No response yet.</p> : (
+          <>
+            <p><strong>Recommendation:</strong> {data.response.recommendation.replace(/_/g, " ")}. {data.response.rule}</p>
+            {data.response.proposed_dates.length > 0 && <p>Proposed dates: {data.response.proposed_dates.join(", ")} ({data.response.dates_basis})</p>}
+            {data.response.scales.map((s) => <ResponseChart key={s.scale} summary={s} />)}
+          </>
+        )}
+      </Section>
+    </main>
+  );
+}

@@ -1,0 +1,125 @@
+// Today: the day's planned sessions, open alerts by severity, new consultation requests.
+import { get, hasRole, ApiError } from "../api";
+import { todayIso } from "../format";
+import type { Alert, Course, PatientSummary } from "../types";
+import { ErrorLine, Section, useLoad } from "../ui";
+import { alertOrder } from "../logic";
+
+interface Due {
+  patient: PatientSummary;
+  course: Course;
+  number: number;
+  dose: number;
+  route: string;
+}
+
+async function loadToday(): Promise<{ due: Due[]; alerts: Alert[]; names: Map<number, string>; requests: ConsultRequest[] | null }> {
+  const { patients } = await get<{ patients: PatientSummary[] }>("/patients");
+  const names = new Map(patients.map((p) => [p.id, p.name]));
+  const clinical = hasRole("admin", "prescriber", "nurse", "auditor");
+  const today = todayIso();
+  const due: Due[] = [];
+  let alerts: Alert[] = [];
+  if (clinical) {
+    const lists = await Promise.all(
+      patients.map((p) => get<{ courses: Course[] }>(`/patients/${p.id}/courses`).then((c) => ({ p, c: c.courses }))),
+    );
+    for (const { p, c } of lists) {
+      for (const course of c) {
+        if (course.status !== "active") continue;
+        for (const s of course.sessions) {
+          if (s.status === "planned" && s.planned_on === today) {
+            due.push({ patient: p, course, number: s.number, dose: s.dose_mg_per_kg, route: s.route });
+          }
+        }
+      }
+    }
+    alerts = (await get<{ alerts: Alert[] }>("/alerts")).alerts.sort(alertOrder);
+  }
+  let requests: ConsultRequest[] | null = null;
+  if (hasRole("front_desk", "admin")) {
+    try {
+      const r = await get<{ requests: ConsultRequest[] }>("/consultation-requests?status=new");
+      requests = r.requests;
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 404)) throw e;
+    }
+  }
+  return { due, alerts, names, requests };
+}
+
+interface ConsultRequest {
+  id: number;
+  reference?: string;
+  name: string;
+  reason?: string;
+  received_at?: string;
+  status?: string;
+}
+
+export function Today() {
+  const { data, error, loading } = useLoad(loadToday, "today");
+  return (
+    <main id="main">
+      <h1>Today, {todayIso()}</h1>
+      <ErrorLine text={error} />
+      {loading && <p aria-live="polite">Loading…</p>}
+      {data && hasRole("admin", "prescriber", "nurse", "auditor") && (
+        <>
+          <Section title="Sessions due today">
+            {data.due.length === 0 ? (
+              <p>No infusion is planned for today.</p>
+            ) : (
+              <table>
+                <thead>
+                  <tr><th scope="col">Patient</th><th scope="col">Course</th><th scope="col">Infusion</th><th scope="col">Dose due</th><th scope="col"></th></tr>
+                </thead>
+                <tbody>
+                  {data.due.map((d) => (
+                    <tr key={`${d.course.id}-${d.number}`}>
+                      <td><a href={`#/patients/${d.patient.id}`}>{d.patient.name}</a></td>
+                      <td>{d.course.protocol.replace(/_/g, " ")} #{d.course.id}</td>
+                      <td>{d.number} of {d.course.sessions.length}</td>
+                      <td>{d.dose} mg/kg {d.route.toUpperCase()}</td>
+                      <td><a href={`#/patients/${d.patient.id}/session`}>Document</a></td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </Section>
+          <Section title="Open alerts">
+            {data.alerts.length === 0 ? (
+              <p>No open alerts.</p>
+            ) : (
+              <ul class="alerts">
+                {data.alerts.map((a) => (
+                  <li key={a.id} class={`alert level-${a.level}`}>
+                    <span class="badge">{a.level}</span>{" "}
+                    <a href={`#/patients/${a.patient}`}>{data.names.get(a.patient) ?? `patient ${a.patient}`}</a>: {a.message}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Section>
+        </>
+      )}
+      {data && data.requests && (
+        <Section title="New consultation requests">
+          {data.requests.length === 0 ? (
+            <p>No new requests.</p>
+          ) : (
+            <ul>
+              {data.requests.map((r) => (
+                <li key={r.id}>{r.reference ?? r.id}: {r.name} {r.reason ? `— ${r.reason}` : ""}</li>
+              ))}
+            </ul>
+          )}
+        </Section>
+      )}
+      {data && hasRole("front_desk") && !hasRole("admin", "prescriber", "nurse") && (
+        <p><a href="#/patients">Find or register a patient</a></p>
+      )}
+    </main>
+  );
+}

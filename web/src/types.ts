@@ -1,0 +1,199 @@
+// The shapes of the server's JSON (src/clinic/json/json_write.cpp), as far as the screens read them.
+
+export interface PatientSummary {
+  id: number;
+  name: string;
+  birth_date: string;
+  sex: string;
+}
+export interface Weight {
+  measured_on: string;
+  weight_kg: number;
+  estimated: boolean;
+}
+export interface Diagnosis {
+  disorder: string;
+  icd10: string;
+  diagnosed_on: string;
+  primary: boolean;
+}
+export interface Trial {
+  kind: string;
+  name: string;
+  daily_dose_mg: number | null;
+  min_therapeutic_daily_dose_mg: number | null;
+  started_on: string | null;
+  duration_weeks: number;
+  psychotherapy_sessions: number;
+  outcome: string;
+  notes: string;
+}
+export interface Patient extends PatientSummary {
+  weights: Weight[];
+  diagnoses: Diagnosis[];
+  treatment_history: Trial[];
+  created_at: string;
+}
+export interface PlannedSession {
+  number: number;
+  planned_on: string;
+  route: string;
+  dose_mg_per_kg: number;
+  duration_min: number | null;
+  status: string;
+  actual_on: string | null;
+  session: number | null;
+  note: string;
+}
+export interface Course {
+  id: number;
+  patient: number;
+  protocol: string;
+  start: string;
+  status: string;
+  sessions: PlannedSession[];
+  notes: string;
+  created_by: string;
+  status_reason: string;
+  messages?: string[];
+}
+export interface Alert {
+  id: number;
+  patient: number;
+  session: number | null;
+  at: string;
+  level: "caution" | "pause" | "stop" | "urgent";
+  measure: string;
+  value: number;
+  unit: string;
+  threshold: number;
+  message: string;
+  acknowledged: boolean;
+  acknowledged_by: string;
+  acknowledged_at: string | null;
+  acknowledgement_note: string;
+}
+export interface ScreeningResult {
+  eligibility: "eligible" | "not_eligible" | "needs_review";
+  gad_criteria_met: boolean;
+  gad_symptom_count: number;
+  treatment_resistant: boolean;
+  failed_adequate_trials: number;
+  reasons: string[];
+  unknown_answers?: string[];
+  unknown_exclusions?: string[];
+}
+export interface ScreeningRecord {
+  id: number | null;
+  patient: number;
+  performed_at: string;
+  screened_on: string;
+  performed_by: string;
+  result: ScreeningResult;
+}
+export interface Consent {
+  id: number;
+  consented_on: string;
+  form_version: string;
+  witness: string;
+  recorded_by: string;
+}
+export interface CareTeamMember {
+  id: number;
+  role: string;
+  name: string;
+  practice: string;
+  contact: string;
+}
+export interface DoseCalculation {
+  weight_kg: number;
+  weight_measured_on: string;
+  dose_mg_per_kg: number;
+  dose_mg: number;
+  concentration_mg_per_ml: number;
+  volume_ml: number;
+  duration_min: number | null;
+  rate_ml_per_h: number | null;
+  limit: string;
+  override_reason: string;
+  arithmetic: string[];
+  warnings: string[];
+}
+export interface DoseRecord extends DoseCalculation {
+  id: number | null;
+  patient: number;
+  session: number | null;
+  route: string;
+  drug: string;
+  calculated_at: string;
+  calculated_by: string;
+}
+export interface Rating {
+  scale: string;
+  at: string;
+  items: number[];
+  total: number;
+  rater: string;
+}
+export interface AdverseEvent {
+  at: string;
+  description: string;
+  severity: string;
+  action: string;
+  resolved: boolean;
+  serious: boolean;
+  outcome: string;
+}
+export interface Session {
+  id: number | null;
+  patient: number;
+  course: number | null;
+  course_session: number | null;
+  route: string;
+  dose_mg_per_kg: number;
+  dose_mg: number;
+  started_at: string;
+  ended_at: string;
+  ratings: Rating[];
+  adverse_events: AdverseEvent[];
+  discharge: { ready: boolean; not_ready_reasons: string[]; at: string } | null;
+  recorded_by: string;
+}
+export interface Assessment {
+  id: number;
+  rating: Rating;
+  timing: string;
+  hours_since_dose: number | null;
+  flags: string[];
+  recorded_by: string;
+}
+export interface TrajectoryPoint {
+  at: string;
+  session_index: number;
+  infusion: number;
+  hours_since_dose: number | null;
+  timing: string;
+  total: number;
+  change_from_baseline: number;
+}
+export interface ResponseSummary {
+  scale: string;
+  baseline: number | null;
+  baseline_at: string | null;
+  trajectory: TrajectoryPoint[];
+  acute: TrajectoryPoint[];
+  latest: string;
+  best: string;
+  recommendation: string;
+  suggestion: string;
+  responder_total?: number | null;
+  remission_total?: number | null;
+}
+export interface ResponsePlan {
+  scales: ResponseSummary[];
+  recommendation: string;
+  decided_by: string | null;
+  rule: string;
+  proposed_dates: string[];
+  dates_basis: string;
+}
