@@ -198,22 +198,24 @@ export const scripts = [
       await page.goto(chartUrl);
       await page.getByText(/Cleared for treatment/).waitFor();
       await page.getByRole("link", { name: "Plan course" }).click();
-      await page.getByLabel("Protocol").selectOption("iv_loading");
+      // A loading series by the SC route (Glue 2017's ascending weekly doses): an SC dose needs no
+      // second-person double check, so one nurse documents it.
+      await page.getByLabel("Protocol").selectOption("ascending_sc");
       await type(page, "First session", yesterday);
       await page.getByRole("button", { name: "Plan course" }).click();
       await page.getByRole("heading", { name: /Course \d+ planned/ }).waitFor();
       await axe(ctx, page, "course plan");
       await page.getByRole("link", { name: "Open the chart" }).click();
       await page.getByRole("link", { name: "Dose calculator" }).click();
-      await type(page, "Dose (mg/kg)", "0.5");
-      await type(page, "Infusion time (min)", "40");
+      await page.getByLabel("Route").selectOption("sc");
+      await type(page, "Dose (mg/kg)", "0.25");
       await type(page, "Dose date", yesterday);
       await page.getByRole("list", { name: "Arithmetic" }).waitFor();
       assert.match(await page.getByRole("list", { name: "Arithmetic" }).innerText(), /72/);
       await axe(ctx, page, "dose calculator");
       await shot(ctx, page, "dose");
       await page.getByRole("button", { name: "Order this dose" }).click();
-      await page.getByText(/Dose \d+ ordered: 36 mg/).waitFor();
+      await page.getByText(/Dose \d+ ordered: 18 mg/).waitFor();
       await signOut(page);
 
       // Nurse documents the session: a blood pressure above the pause threshold raises an alert.
@@ -293,7 +295,7 @@ export const scripts = [
       const ben = patients.find((p) => p.name === "Ben Trial");
       const sessions = (await ctx.server.admin.get(`/api/v1/patients/${ben.id}/sessions`)).sessions;
       assert.equal(sessions.length, 1);
-      assert.equal(sessions[0].dose_mg, 36);
+      assert.equal(sessions[0].dose_mg, 18);
       assert.equal(sessions[0].recorded_by, "nurse");
       const alerts = (await ctx.server.admin.get(`/api/v1/patients/${ben.id}/alerts`)).alerts;
       assert.ok(alerts.some((a) => a.level === "pause" && a.acknowledged && a.acknowledged_by === "nurse"));
@@ -319,7 +321,9 @@ export const scripts = [
       await shot(ctx, page, "dose-refused");
       // Above the soft limit only: the override reason appears for the prescriber.
       await type(page, "Dose (mg/kg)", "0.9");
-      await page.getByLabel("Override reason (above the soft limit)").waitFor();
+      await type(page, "Override reason (above the soft limit)", "partial response at 0.75 mg/kg; tolerated well");
+      await page.getByText("above the soft limit (overridden)").waitFor();
+      assert.match(await page.getByRole("list", { name: "Arithmetic" }).innerText(), /overridden/);
       const after = (await ctx.server.admin.get(`/api/v1/patients/${ctx.shared.ben}/doses`)).doses.length;
       assert.equal(after, before, "a refused or previewed dose stored nothing");
       noProblems(page);
@@ -386,7 +390,18 @@ export const scripts = [
       const before = (await ctx.server.admin.get(`/api/v1/patients/${ctx.shared.ben}/doses`)).doses.length;
       await page.goto(`/#/patients/${ctx.shared.ben}/dose`);
       await type(page, "Dose (mg/kg)", "0.5");
-      await page.getByText(/role|not allowed|forbidden|may not/i).first().waitFor();
+      await page.getByText(/Only a prescriber may order a dose|role|not allowed|forbidden|may not/i).first().waitFor();
+      assert.equal(await page.getByRole("button", { name: "Order this dose" }).count(), 0);
+      // Trying anyway from the nurse's signed-in browser: the server refuses and stores nothing.
+      const status = await page.evaluate(async (id) => {
+        const me = await (await fetch("/api/v1/auth/me")).json();
+        const res = await fetch(`/api/v1/patients/${id}/doses`, {
+          method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": me.csrf_token },
+          body: JSON.stringify({ route: "sc", dose_mg_per_kg: 0.25 }),
+        });
+        return res.status;
+      }, ctx.shared.ben);
+      assert.equal(status, 403);
       await page.goto("/#/admin");
       await page.getByText("Only an administrator may open this screen.").waitFor();
       await signOut(page);
@@ -437,7 +452,7 @@ export const scripts = [
       assert.ok(width <= 390, `page is ${width} px wide`);
       await axe(ctx, page, "public request (390 px)");
       await type(page, "Your name", "Dana Public");
-      await type(page, "Phone number or e-mail", "dana@example.org");
+      await type(page, "E-mail address", "dana@example.org");
       await type(page, "When can we reach you?", "weekday mornings");
       await type(page, "What would you like to talk about?", "Constant worry for years; medication has not helped.");
       await shot(ctx, page, "public-request-phone");
@@ -448,7 +463,10 @@ export const scripts = [
       ]);
       if (ctx.shared.publicRoute !== false) {
         assert.equal(outcome, "stored", await page.locator("main").innerText());
-        assert.match(await page.locator(".reference").innerText(), /\S+/);
+        const reference = (await page.locator(".reference").innerText()).trim();
+        assert.match(reference, /\S+/);
+        const queue = await ctx.server.admin.get("/api/v1/consultation-requests");
+        assert.ok(queue.consultation_requests.some((r) => r.reference === reference && r.name === "Dana Public"));
         await axe(ctx, page, "public request sent");
         await shot(ctx, page, "public-request-sent");
       }

@@ -3,10 +3,12 @@ import { render } from "preact";
 import { useState } from "preact/hooks";
 import { errorOf } from "./api";
 import { messageOf } from "./ui";
+import { refusalField } from "./logic";
 
 function RequestForm() {
   const [name, setName] = useState("");
-  const [contact, setContact] = useState("");
+  const [phone, setPhone] = useState("");
+  const [email, setEmail] = useState("");
   const [times, setTimes] = useState("");
   const [reason, setReason] = useState("");
   const [error, setError] = useState<{ field: string; message: string } | null>(null);
@@ -20,11 +22,11 @@ function RequestForm() {
       const res = await fetch("/api/v1/public/consultation-requests", {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json" },
-        body: JSON.stringify({ name, contact, preferred_times: times, reason }),
+        body: JSON.stringify({ name, phone, email, preferred_times: times, reason }),
       });
       if (!res.ok) {
         const err = await errorOf(res);
-        setError({ field: err.field, message: err.message });
+        setError({ field: refusalField(err.field, err.message, ["name", "phone", "email", "preferred_times", "reason"]), message: err.message });
         return;
       }
       const j = await res.json();
@@ -47,15 +49,16 @@ function RequestForm() {
     );
   }
   const refusal = (f: string) => (error && error.field === f ? error.message : "");
-  const field = (id: string, label: string, value: string, set: (v: string) => void, hint: string, multiline = false) => (
+  const field = (id: string, label: string, value: string, set: (v: string) => void, hint: string, multiline = false, kind = "text") => (
     <div class={`field${refusal(id) ? " refused" : ""}`}>
       <label for={id}>{label}</label>
-      <span class="hint" id={`${id}-hint`}>{hint}</span>
+      {hint && <span class="hint" id={`${id}-hint`}>{hint}</span>}
       {multiline ? (
         <textarea id={id} name={id} rows={4} maxLength={1000} value={value} required aria-describedby={`${id}-hint`}
           onInput={(e) => set((e.target as HTMLTextAreaElement).value)} />
       ) : (
-        <input id={id} name={id} value={value} required={id !== "preferred_times"} maxLength={200} aria-describedby={`${id}-hint`}
+        <input id={id} name={id} type={kind} value={value} required={id === "name" || id === "preferred_times"} maxLength={200}
+          aria-describedby={hint ? `${id}-hint` : undefined} autoComplete={id === "name" ? "name" : kind === "tel" ? "tel" : kind === "email" ? "email" : "off"}
           onInput={(e) => set((e.target as HTMLInputElement).value)} />
       )}
       {refusal(id) && <span class="refusal" role="alert">{refusal(id)}</span>}
@@ -71,11 +74,12 @@ function RequestForm() {
       <p class="urgent">If you are in crisis or thinking about harming yourself, call your local emergency number now.</p>
       <form onSubmit={submit} aria-label="Consultation request">
         {field("name", "Your name", name, setName, "The name we should ask for.")}
-        {field("contact", "Phone number or e-mail", contact, setContact, "We use this only to contact you about this request.")}
-        {field("preferred_times", "When can we reach you?", times, setTimes, "For example: weekday mornings. Optional.")}
+        {field("phone", "Phone number", phone, setPhone, "A phone number or an e-mail address (or both); we use them only to contact you about this request.", false, "tel")}
+        {field("email", "E-mail address", email, setEmail, "", false, "email")}
+        {field("preferred_times", "When can we reach you?", times, setTimes, "For example: weekday mornings.")}
         {field("reason", "What would you like to talk about?", reason, setReason, "One or two sentences are enough.", true)}
         {error && !error.field && <p class="error" role="alert">{error.message}</p>}
-        {error && error.field && !["name", "contact", "preferred_times", "reason"].includes(error.field) && (
+        {error && error.field && !["name", "phone", "email", "preferred_times", "reason"].includes(error.field) && (
           <p class="error" role="alert">{error.message}</p>
         )}
         <button type="submit" disabled={busy}>Send request</button>

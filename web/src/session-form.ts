@@ -76,7 +76,7 @@ export function retime(s: SessionFormState): SessionFormState {
   const planned = plannedVitals(s.startedAt);
   return {
     ...s,
-    doseEndedAt: t(40),
+    doseEndedAt: s.route === "iv" ? t(40) : "", // SC/IM: a bolus; the server takes the start
     endedAt: t(170),
     vitals: s.vitals.map((v, i) => ({ ...v, at: planned[i]?.at ?? v.at })),
     ratings: s.ratings.map((r, i) => ({ ...r, at: t(i === 0 ? -15 : 45) })),

@@ -133,7 +133,8 @@ export function ResponseChart({ summary }: { summary: ResponseSummary }) {
   if (summary.baseline != null) lines.push({ value: summary.baseline, label: "baseline", cls: "baseline" });
   if (summary.responder_total != null) lines.push({ value: summary.responder_total, label: "response", cls: "responder" });
   if (summary.remission_total != null) lines.push({ value: summary.remission_total, label: "remission", cls: "remission" });
-  const plot = plotScores(summary.trajectory, summary.acute, w, h, lines.map((l) => l.value));
+  const baseline = summary.baseline != null && summary.baseline_at ? [{ at: summary.baseline_at, total: summary.baseline, infusion: 0 }] : [];
+  const plot = plotScores([...baseline, ...summary.trajectory], summary.acute, w, h, lines.map((l) => l.value));
   const trough = plot.points.filter((p) => p.kind === "trough");
   const title = `${summary.scale.toUpperCase()} totals over time`;
   return (
@@ -156,7 +157,7 @@ export function ResponseChart({ summary }: { summary: ResponseSummary }) {
         <polyline class="trough" fill="none" points={trough.map((p) => `${p.x},${p.y}`).join(" ")} />
         {plot.points.map((p) => (
           <circle key={`${p.kind}-${p.at}`} cx={p.x} cy={p.y} r={4} class={p.kind}>
-            <title>{`${p.kind} ${shortTime(p.at)}, infusion ${p.infusion}: ${p.total}`}</title>
+            <title>{`${p.kind} ${shortTime(p.at)}, ${p.infusion === 0 ? "baseline" : `after infusion ${p.infusion}`}: ${p.total}`}</title>
           </circle>
         ))}
       </svg>
@@ -253,7 +254,7 @@ export function Chart({ patient }: { patient: number }) {
           <table>
             <thead><tr><th scope="col">Calculated</th><th scope="col">Route</th><th scope="col">mg/kg</th><th scope="col">mg</th><th scope="col">mL</th><th scope="col">Limit</th><th scope="col">By</th></tr></thead>
             <tbody>{data.doses.map((d) => (
-              <tr key={d.id}><td>{shortTime(d.calculated_at)}</td><td>{d.route.toUpperCase()}</td><td>{d.dose_mg_per_kg}</td><td>{d.dose_mg}</td><td>{d.volume_ml}</td><td>{d.limit}{d.override_reason ? `: ${d.override_reason}` : ""}</td><td>{d.calculated_by}</td></tr>
+              <tr key={d.id}><td>{shortTime(d.calculated_at)}</td><td>{d.route.toUpperCase()}</td><td>{d.dose_mg_per_kg}</td><td>{d.dose_mg}</td><td>{d.volume_ml}</td><td>{d.limit === "none" ? "within limits" : d.limit}{d.override_reason ? `: ${d.override_reason}` : ""}</td><td>{d.calculated_by}</td></tr>
             ))}</tbody>
           </table>
         )}

@@ -113,7 +113,9 @@ export function DoseCalculator({ patient }: { patient: number }) {
           <ErrorLine text={refusal.message} />
         )}
         <div class="actions">
-          <button type="submit" disabled={!preview}>Order this dose</button>
+          {hasRole("prescriber")
+            ? <button type="submit" disabled={!preview}>Order this dose</button>
+            : <p class="hint">Only a prescriber may order a dose; this calculation is for checking.</p>}
         </div>
       </form>
       {preview && (

@@ -71,6 +71,7 @@ export function SessionForm({ patient }: { patient: number }) {
       course: course ? String(course.id) : "",
       courseSession: next ? String(next.number) : "",
       route: dose?.route ?? next?.route ?? old.route,
+      doseEndedAt: (dose?.route ?? next?.route ?? old.route) === "iv" ? old.doseEndedAt : "",
       dosePerKg: String(dose?.dose_mg_per_kg ?? next?.dose_mg_per_kg ?? ""),
       doseRecord: dose?.id ? String(dose.id) : "",
     }));
@@ -160,12 +161,13 @@ export function SessionForm({ patient }: { patient: number }) {
               <Select id="s-dose-record" label="Dose order" value={s.doseRecord} onChange={(v) => up({ doseRecord: v })} refusal={refusalFor("dose_record")}
                 options={[["", "None"], ...info.data.doses.map((d) => [String(d.id), `Order ${d.id}: ${d.dose_mg_per_kg} mg/kg = ${d.dose_mg} mg ${d.route.toUpperCase()}`] as [string, string])]} />
             )}
-            <Select id="s-route" label="Route" value={s.route} onChange={(v) => up({ route: v })} refusal={refusalFor("route")}
+            <Select id="s-route" label="Route" value={s.route} onChange={(v) => up({ route: v, doseEndedAt: v === "iv" ? addMinutes(s.startedAt, 40) : "" })} refusal={refusalFor("route")}
               options={[["iv", "IV"], ["sc", "SC"], ["im", "IM"]]} />
             <Field id="s-dose" label="Dose given (mg/kg)" value={s.dosePerKg} onInput={(v) => up({ dosePerKg: v })} inputMode="decimal" refusal={refusalFor("dose_mg_per_kg")} />
             <Field id="s-dose-mg" label="Dose given (mg)" value={s.doseMg} onInput={(v) => up({ doseMg: v })} inputMode="decimal" hint="Empty: weight × mg/kg" refusal={refusalFor("dose_mg")} />
             <Field id="s-start" label="Dosing started" type="datetime-local" value={s.startedAt} onInput={(v) => up({ startedAt: v })} refusal={refusalFor("started_at")} />
-            <Field id="s-dose-end" label="Dosing ended" type="datetime-local" value={s.doseEndedAt} onInput={(v) => up({ doseEndedAt: v })} refusal={refusalFor("dose_ended_at")} />
+            <Field id="s-dose-end" label="Dosing ended" type="datetime-local" value={s.doseEndedAt} onInput={(v) => up({ doseEndedAt: v })} refusal={refusalFor("dose_ended_at")}
+              hint={s.route === "iv" ? "End of the infusion" : "Empty for an injection: dosing ends as it starts"} />
             <Field id="s-end" label="Observation ended" type="datetime-local" value={s.endedAt} onInput={(v) => up({ endedAt: v })} refusal={refusalFor("ended_at")} />
           </div>
           <p><button type="button" class="secondary" onClick={() => setS((old) => retime(old))}>Set every time from the dosing start</button></p>

@@ -1,8 +1,9 @@
 // Today: the day's planned sessions, open alerts by severity, new consultation requests.
-import { get, hasRole, ApiError } from "../api";
+import { useState } from "preact/hooks";
+import { get, hasRole, post, ApiError } from "../api";
 import { todayIso } from "../format";
 import type { Alert, Course, PatientSummary } from "../types";
-import { ErrorLine, Section, useLoad } from "../ui";
+import { ErrorLine, Field, Section, Select, messageOf, useLoad } from "../ui";
 import { alertOrder } from "../logic";
 
 interface Due {
@@ -37,10 +38,10 @@ async function loadToday(): Promise<{ due: Due[]; alerts: Alert[]; names: Map<nu
     alerts = (await get<{ alerts: Alert[] }>("/alerts")).alerts.sort(alertOrder);
   }
   let requests: ConsultRequest[] | null = null;
-  if (hasRole("front_desk", "admin")) {
+  if (hasRole("front_desk", "admin", "prescriber", "nurse", "auditor")) {
     try {
-      const r = await get<{ requests: ConsultRequest[] }>("/consultation-requests?status=new");
-      requests = r.requests;
+      const r = await get<{ consultation_requests: ConsultRequest[] }>("/consultation-requests?status=new");
+      requests = r.consultation_requests;
     } catch (e) {
       if (!(e instanceof ApiError && e.status === 404)) throw e;
     }
@@ -53,12 +54,54 @@ interface ConsultRequest {
   reference?: string;
   name: string;
   reason?: string;
+  preferred_times?: string;
   received_at?: string;
   status?: string;
 }
 
+/** The front desk's handling of one request: its status, or a patient record made from it. */
+function RequestActions({ request, onDone }: { request: ConsultRequest; onDone: () => void }) {
+  const [registering, setRegistering] = useState(false);
+  const [birth, setBirth] = useState("");
+  const [sex, setSex] = useState("f");
+  const [error, setError] = useState("");
+  const act = async (f: () => Promise<unknown>) => {
+    try {
+      await f();
+      setError("");
+      onDone();
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  };
+  if (!hasRole("front_desk", "nurse", "prescriber")) return null;
+  return (
+    <div class="actions">
+      {(["contacted", "scheduled", "declined"] as const).map((status) => (
+        <button key={status} type="button" class="secondary" onClick={() => act(() => post(`/consultation-requests/${request.id}/status`, { status }))}>
+          Mark {request.reference ?? request.id} {status}
+        </button>
+      ))}
+      {registering ? (
+        <form class="inline" aria-label={`Register ${request.name}`} onSubmit={(e) => {
+          e.preventDefault();
+          act(() => post(`/consultation-requests/${request.id}/patient`, { name: request.name, birth_date: birth, sex }));
+        }}>
+          <Field id={`cr-${request.id}-birth`} label="Birth date" type="date" value={birth} onInput={setBirth} required />
+          <Select id={`cr-${request.id}-sex`} label="Sex" value={sex} onChange={setSex} options={[["f", "Female"], ["m", "Male"], ["x", "Other / not stated"]]} />
+          <button type="submit">Register as a patient</button>
+        </form>
+      ) : (
+        <button type="button" class="secondary" onClick={() => setRegistering(true)}>Register {request.name} as a patient…</button>
+      )}
+      <ErrorLine text={error} />
+    </div>
+  );
+}
+
 export function Today() {
-  const { data, error, loading } = useLoad(loadToday, "today");
+  const [tick, setTick] = useState(0);
+  const { data, error, loading } = useLoad(loadToday, `today-${tick}`);
   return (
     <main id="main">
       <h1>Today, {todayIso()}</h1>
@@ -111,7 +154,10 @@ export function Today() {
           ) : (
             <ul>
               {data.requests.map((r) => (
-                <li key={r.id}>{r.reference ?? r.id}: {r.name} {r.reason ? `— ${r.reason}` : ""}</li>
+                <li key={r.id}>
+                  <strong>{r.reference ?? r.id}</strong>: {r.name}{r.preferred_times ? ` (${r.preferred_times})` : ""}{r.reason ? ` — ${r.reason}` : ""}
+                  <RequestActions request={r} onDone={() => setTick((t) => t + 1)} />
+                </li>
               ))}
             </ul>
           )}
