@@ -1,10 +1,14 @@
 // `ketapath calibrate`: re-runs the fit of the model's estimated parameters to the published
 // targets (pd/calibration.h, docs/model.md) and prints the fitted values next to the model
-// file's, with every target's achieved and published value.
+// file's, with every target's achieved and published value. The anxiolysis problem fits the
+// evidence table (models/anxiolysis_evidence.csv, or --evidence PATH) with inverse-variance
+// weights and also prints each parameter's relative SE (Laplace) and the share of its information
+// that comes from data rather than priors.
 //
 //   ketapath calibrate                       # all problems, on models/ketamine.toml
 //   ketapath calibrate --problem cadss --toml # TOML lines to paste into a model file
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -14,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "cli/command.h"
+#include "io/evidence_file.h"
 #include "io/model_file.h"
 #include "pd/calibration.h"
 
@@ -24,6 +29,7 @@ struct Options {
   std::string model = "ketamine";
   std::string problem;
   std::string data_dir;
+  std::string evidence;
   bool toml = false;
 };
 
@@ -36,6 +42,84 @@ std::pair<double, std::string_view> file_units(pd::ParameterId id, double value)
   return {value, unit};
 }
 
+core::Result<std::vector<pd::AnxiolysisObservation>> load_evidence(
+    const Options& o, const io::DataDirectories& dirs) {
+  const auto path = o.evidence.empty() ? KETAPATH_TRY(io::find_evidence_table(dirs))
+                                       : std::filesystem::path(o.evidence);
+  const auto rows = KETAPATH_TRY(io::read_evidence_table(path));
+  return io::anxiolysis_observations(rows);
+}
+
+// Typical-patient endpoints of the sensitivity table: rating reduction (mean HAM-A/FQ sensitivity)
+// t h after a first SC dose.
+std::vector<pd::AnxiolysisObservation> sensitivity_endpoints() {
+  std::vector<pd::AnxiolysisObservation> e;
+  const std::pair<double, double> points[] = {{0.25, 1.0}, {1.0, 1.0},   {1.0, 24.0},
+                                              {1.0, 72.0}, {1.0, 168.0}, {1.0, 336.0}};
+  for (const auto& [dose, t] : points) {
+    pd::AnxiolysisObservation o;
+    o.id = fmt::format("R {:g} mg/kg {:g} h", dose, t);
+    o.dose_mg_per_kg = dose;
+    o.time_h = t;
+    o.scales = {pd::Scale::HamA, pd::Scale::Fq};
+    e.push_back(std::move(o));
+  }
+  return e;
+}
+
+// Each free parameter at exp(-SE) and exp(+SE) of its fit -> each endpoint (docs/model.md).
+std::string sensitivity_lines(const pd::CalibrationProblem& problem,
+                              const pd::CalibrationResult& fit, const pd::FitUncertainty& u) {
+  const auto endpoints = sensitivity_endpoints();
+  std::string out = fmt::format("  {:<30}", "sensitivity");
+  for (const auto& e : endpoints) {
+    out += fmt::format(" {:>17}", e.id);
+  }
+  out += "\n";
+  auto row = [&](const std::string& label, const pd::KetamineParameters& p) {
+    std::string line = fmt::format("  {:<30}", label);
+    for (const auto& e : endpoints) {
+      const auto v = pd::observed_reduction(p, e);
+      line += v ? fmt::format(" {:>17.3f}", *v) : fmt::format(" {:>17}", "error");
+    }
+    return line + "\n";
+  };
+  out += row("fit", fit.fitted);
+  for (std::size_t i = 0; i < problem.free.size(); ++i) {
+    const auto id = problem.free[i].id;
+    for (const double sign : {-1.0, 1.0}) {
+      // a log-scale SE can step past a bounded parameter's range (ANX_EMAX <= 1): clamp to the
+      // calibration bounds and say so
+      const auto& f = problem.free[i];
+      const double raw = fit.values[i] * std::exp(sign * u.relative_se[i]);
+      const double value = std::clamp(raw, f.lower, f.upper);
+      pd::KetamineParameters p = fit.fitted;
+      pd::set_parameter(p, id, value);
+      out += row(fmt::format("{} x exp({:+.2f}){}", pd::parameter_info(id).name,
+                             sign * u.relative_se[i], value != raw ? " [bound]" : ""),
+                 p);
+    }
+  }
+  return out;
+}
+
+// Relative SE (Laplace) of each free parameter and the share of its information from data.
+std::string uncertainty_lines(const pd::CalibrationProblem& problem,
+                              const pd::CalibrationResult& fit) {
+  const auto u = pd::laplace_uncertainty(fit.fitted, problem);
+  if (!u) {
+    return fmt::format("  uncertainty: {}\n", u.error().message);
+  }
+  std::string out = fmt::format("  {:<14} {:>12} {:>14}  (Laplace, log scale)\n", "parameter",
+                                "relative SE", "data share");
+  for (std::size_t i = 0; i < problem.free.size(); ++i) {
+    out +=
+        fmt::format("  {:<14} {:>12.3f} {:>14.3f}\n", pd::parameter_info(problem.free[i].id).name,
+                    u->relative_se[i], u->data_information[i]);
+  }
+  return out + sensitivity_lines(problem, fit, *u);
+}
+
 int run(const Options& o) {
   const auto dirs = io::DataDirectories::standard(
       o.data_dir.empty() ? std::nullopt : std::optional<std::filesystem::path>(o.data_dir),
@@ -44,7 +128,11 @@ int run(const Options& o) {
   if (!model) {
     return report_error(model.error());
   }
-  const auto problems = pd::default_calibration();
+  const auto evidence = load_evidence(o, dirs);
+  if (!evidence) {
+    return report_error(evidence.error());
+  }
+  const auto problems = pd::default_calibration(*evidence);
   bool found = o.problem.empty();
   pd::KetamineParameters current = model->typical;
   std::string out;
@@ -83,6 +171,9 @@ int run(const Options& o) {
         out += fmt::format("  {:<40} {:>10.4g} {:>10.4g}  {}\n", t.name, fit->achieved[i], t.value,
                            t.source);
       }
+      if (problem.inverse_variance) {
+        out += uncertainty_lines(problem, *fit);
+      }
       out += "\n";
     }
     current = fit->fitted;  // later problems use earlier fits (docs/model.md)
@@ -106,6 +197,8 @@ Runner setup(CLI::App& app) {
   app.add_option("--problem", o->problem,
                  "Only this problem: cadss, tolerance, haemodynamics, anxiolysis");
   app.add_option("--data-dir", o->data_dir, "Folder with models/ searched first");
+  app.add_option("--evidence", o->evidence,
+                 "Anxiolysis evidence table (default: models/anxiolysis_evidence.csv)");
   app.add_flag("--toml", o->toml, "Print the fitted values as model-file TOML");
   return [o] {
     return run(*o);

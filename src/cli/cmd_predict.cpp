@@ -1,11 +1,14 @@
 // `ketapath predict`: the typical patient's time course after one dose, as CSV.
 //
 //   ketapath predict --route iv --dose 0.5mg/kg --duration-min 40
-//   time_h,ket_ng_ml,norket_ng_ml,ce_ng_ml,cadss,dsbp_mmhg,ddbp_mmhg,dhr_bpm,anxiety_reduction
+//   time_h,ket_ng_ml,norket_ng_ml,ce_ng_ml,cadss,dsbp_mmhg,ddbp_mmhg,dhr_bpm,anxiety_reduction,
+//   acute_reduction,sustained_reduction
 //
 // The typical patient has the model's typical values scaled to --weight-kg (allometry) with no
 // sex or age effect. anxiety_reduction is the drug's fractional reduction R = 1-(1-Ra)(1-S)
-// (0..1) without the session's placebo response.
+// (0..1) without the session's placebo response; acute_reduction (Ra, the concentration-driven
+// component) and sustained_reduction (S, the plasticity state) are its two mechanisms, appended
+// after the original columns so that existing readers keep their column positions.
 
 #include <charconv>
 #include <cmath>
@@ -105,14 +108,15 @@ int run(const Options& o) {
   }
   std::string out =
       "time_h,ket_ng_ml,norket_ng_ml,ce_ng_ml,cadss,dsbp_mmhg,ddbp_mmhg,dhr_bpm,anxiety_"
-      "reduction\n";
+      "reduction,acute_reduction,sustained_reduction\n";
   for (std::size_t i = 0; i < course->time.size(); ++i) {
-    out += fmt::format("{:.4f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.5f}\n",
-                       course->time[i].value(), core::to_ng_per_ml(course->ketamine[i]).value(),
-                       core::to_ng_per_ml(course->norketamine[i]).value(),
-                       core::to_ng_per_ml(course->effect_site[i]).value(), course->cadss[i],
-                       course->dsbp[i].value(), course->ddbp[i].value(), course->dhr[i].value(),
-                       course->drug_reduction[i]);
+    out += fmt::format(
+        "{:.4f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.5f},{:.5f},{:.5f}\n",
+        course->time[i].value(), core::to_ng_per_ml(course->ketamine[i]).value(),
+        core::to_ng_per_ml(course->norketamine[i]).value(),
+        core::to_ng_per_ml(course->effect_site[i]).value(), course->cadss[i],
+        course->dsbp[i].value(), course->ddbp[i].value(), course->dhr[i].value(),
+        course->drug_reduction[i], course->acute[i], course->sustained[i]);
   }
   std::fputs(out.c_str(), stdout);
   return kExitOk;

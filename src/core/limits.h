@@ -19,6 +19,8 @@ inline constexpr std::uintmax_t kMaxJsonFileBytes = 16u << 20;  // 16 MiB
 inline constexpr std::size_t kMaxJsonDepth = 64;
 /// A model or design TOML file.
 inline constexpr std::uintmax_t kMaxTomlFileBytes = 4u << 20;  // 4 MiB
+/// The anxiolysis evidence table (models/anxiolysis_evidence.csv, io/evidence_file.h).
+inline constexpr std::uintmax_t kMaxEvidenceFileBytes = 1u << 20;  // 1 MiB
 /// An NM-TRAN data set (read whole: about 3 times its size in memory).
 inline constexpr std::uintmax_t kMaxNmtranFileBytes = std::uintmax_t{2} << 30;  // 2 GiB
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include <nlopt.h>
 
@@ -13,8 +15,6 @@ namespace {
 
 constexpr double kWeightKg = 70.0;
 constexpr double kMinute = 1.0 / 60.0;
-// Mean sensitivity of HAM-A and FQ: Glue 2018 reports both falling by about half.
-constexpr double kRatingSensitivity = 0.9;
 
 Dose sc_dose(double mg_per_kg, double time_h) {
   return {.time = core::Hours(time_h),
@@ -49,13 +49,14 @@ core::Result<double> session_cadss(const KetamineParameters& p, const std::vecto
   return *std::max_element(course.cadss.begin(), course.cadss.end());
 }
 
-// Reduction of a rating from the pre-dose rating at `session_h` to `session_h + after_h`.
+// Reduction of a rating of sensitivity `sensitivity` from the pre-dose rating at `session_h` to
+// `session_h + after_h`.
 core::Result<double> rating_reduction(const KetamineParameters& p, const std::vector<Dose>& doses,
-                                      double session_h, double after_h) {
+                                      double session_h, double after_h, double sensitivity) {
   const std::vector<core::Hours> t{core::Hours(session_h), core::Hours(session_h + after_h)};
   const auto course = KETAPATH_TRY(run(p, doses, t));
-  const double before = 1.0 - kRatingSensitivity * course.total_reduction[0];
-  const double after = 1.0 - kRatingSensitivity * course.total_reduction[1];
+  const double before = 1.0 - sensitivity * course.total_reduction[0];
+  const double after = 1.0 - sensitivity * course.total_reduction[1];
   return 1.0 - after / before;
 }
 
@@ -79,7 +80,29 @@ core::Result<double> tolerance_ratio(const KetamineParameters& p, int per_week) 
 
 }  // namespace
 
-std::vector<CalibrationProblem> default_calibration() {
+core::Result<double> observed_reduction(const KetamineParameters& p,
+                                        const AnxiolysisObservation& o) {
+  if (o.session < 1 || o.scales.empty()) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "evidence {}: needs a session >= 1 and at least one scale", o.id);
+  }
+  double sensitivity = 0.0;
+  for (const Scale s : o.scales) {
+    sensitivity += scale_sensitivity(p, s);
+  }
+  sensitivity /= static_cast<double>(o.scales.size());
+  std::vector<Dose> doses;
+  for (int i = 0; i < o.session; ++i) {
+    doses.push_back({.time = core::Hours(i * o.interval_h),
+                     .route = o.route,
+                     .amount = core::Milligrams(o.dose_mg_per_kg * kWeightKg),
+                     .duration = core::Hours(o.infusion_min / 60.0)});
+  }
+  return rating_reduction(p, doses, (o.session - 1) * o.interval_h, o.time_h, sensitivity);
+}
+
+std::vector<CalibrationProblem> default_calibration(
+    const std::vector<AnxiolysisObservation>& evidence) {
   std::vector<CalibrationProblem> problems;
 
   CalibrationProblem cadss{
@@ -88,6 +111,8 @@ std::vector<CalibrationProblem> default_calibration() {
       {{ParameterId::CADSS_EMAX, 20.0, 92.0},
        {ParameterId::CADSS_EC50, 0.05, 1.5},
        {ParameterId::CADSS_GAMMA, 1.0, 6.0}},
+      {},
+      false,
       {}};
   cadss.targets.push_back({"cadss_peak_sc_1mgkg",
                            "Glue 2018 J Psychopharmacol 32:663: CADSS 20 at week 1 (1 mg/kg SC)",
@@ -117,6 +142,8 @@ std::vector<CalibrationProblem> default_calibration() {
       "tolerance",
       "Tolerance to dissociation over repeated doses; TOL_DOSES and TOL_T12 fixed",
       {{ParameterId::TOL_FLOOR, 0.01, 0.99}},
+      {},
+      false,
       {}};
   tolerance.targets.push_back(
       {"cadss_week14_over_week1",
@@ -135,6 +162,8 @@ std::vector<CalibrationProblem> default_calibration() {
       "similar-sized SBP targets cannot identify an EC50 without making the response flat in "
       "dose, which Glue 2017's dose-response forbids)",
       {{ParameterId::SBP_EMAX, 5.0, 60.0}, {ParameterId::DBP_EMAX, 3.0, 40.0}},
+      {},
+      false,
       {}};
   haemo.targets.push_back(
       {"dsbp_30min_sc_1mgkg", "Glue 2018: SBP about +10 mmHg at 30 min after 1 mg/kg SC", 10.0, 1.0,
@@ -165,38 +194,34 @@ std::vector<CalibrationProblem> default_calibration() {
 
   CalibrationProblem anx{
       "anxiolysis",
-      "Acute sigmoid Emax and plasticity formation (S_EC50, S_T12 fixed); ANX_GAMMA held near "
-      "the reference's 2 by a weak prior",
+      "Acute sigmoid Emax and plasticity formation fitted jointly to the evidence table "
+      "(models/anxiolysis_evidence.csv) with inverse-variance weights; S_EC50, S_GAMMA and S_T12 "
+      "fixed at their priors (not identified); ANX_GAMMA carries a prior",
       {{ParameterId::ANX_EMAX, 0.2, 0.99},
        {ParameterId::ANX_EC50, 0.02, 1.5},
        {ParameterId::ANX_GAMMA, 1.0, 5.0},
        {ParameterId::S_KON, 0.005, 3.0}},
+      {},
+      true,
       {}};
-  anx.targets.push_back(
-      {"reduction_1h_sc_1mgkg_maintenance",
-       "Glue 2018: FQ and HAM-A fell by about 50% 1 h after 1 mg/kg SC (from pre-dose; weekly "
-       "maintenance, dose 5)",
-       0.50, 1.0, [](const KetamineParameters& p) {
-         return rating_reduction(p, repeated_sc(1.0, 5, 168.0), 4 * 168.0, 1.0);
-       }});
-  anx.targets.push_back(
-      {"reduction_1h_sc_025mgkg",
-       "Glue 2017: 'minor changes at 0.25 mg/kg' (reference s9 #2: mean 1-h reduction <= 20%); "
-       "target 14%",
-       0.14, 1.0, [](const KetamineParameters& p) {
-         return rating_reduction(p, {sc_dose(0.25, 0.0)}, 0.0, 1.0);
-       }});
-  anx.targets.push_back(
-      {"reduction_7d_sc_1mgkg",
-       "Glue 2017: reduced anxiety persisted up to 7 days, more durable at higher doses; "
-       "Hartland 2023: the 7-14 d effect is similar to the 24-h effect; 16% on the ratings",
-       0.16, 1.0, [](const KetamineParameters& p) {
-         return rating_reduction(p, {sc_dose(1.0, 0.0)}, 0.0, 168.0);
-       }});
-  anx.targets.push_back({"anx_gamma_prior", "Reference s8.2 proposal gamma 2 (weak prior)", 2.0,
-                         0.02, [](const KetamineParameters& p) -> core::Result<double> {
+  for (const auto& o : evidence) {
+    // weight v^2 / se^2 turns the relative error into (s - v)^2 / se^2
+    anx.targets.push_back({o.id, o.source, o.value, (o.value * o.value) / (o.se * o.se),
+                           [o](const KetamineParameters& p) {
+                             return observed_reduction(p, o);
+                           }});
+    anx.is_prior.push_back(o.prior);
+  }
+  constexpr double kGammaPrior = 2.0;
+  constexpr double kGammaPriorSd = 1.0;
+  anx.targets.push_back({"anx_gamma_prior",
+                         "Reference s8.2 proposal gamma 2 (prior, SD 1): no time-course point "
+                         "separates the steepness from EC50",
+                         kGammaPrior, (kGammaPrior * kGammaPrior) / (kGammaPriorSd * kGammaPriorSd),
+                         [](const KetamineParameters& p) -> core::Result<double> {
                            return p.anx_gamma;
                          }});
+  anx.is_prior.push_back(true);
   problems.push_back(std::move(anx));
   return problems;
 }
@@ -302,6 +327,127 @@ core::Result<CalibrationResult> calibrate(const KetamineParameters& start,
   result.objective = best;
   result.evaluations = context.evaluations;
   return result;
+}
+
+namespace {
+
+// Weighted residuals sqrt(w) (s / v - 1) of every target at log-parameters x.
+core::Result<std::vector<double>> residuals(const KetamineParameters& base,
+                                            const CalibrationProblem& problem,
+                                            const std::vector<double>& x) {
+  KetamineParameters p = base;
+  for (std::size_t i = 0; i < problem.free.size(); ++i) {
+    set_parameter(p, problem.free[i].id, std::exp(x[i]));
+  }
+  std::vector<double> r;
+  r.reserve(problem.targets.size());
+  for (const auto& t : problem.targets) {
+    const double s = KETAPATH_TRY(t.statistic(p));
+    r.push_back(std::sqrt(t.weight) * (s / t.value - 1.0));
+  }
+  return r;
+}
+
+// Inverse of a symmetric positive definite matrix by Gauss-Jordan with partial pivoting; nullopt
+// when a pivot is negligible against the largest diagonal (singular: something not identified).
+std::optional<std::vector<std::vector<double>>> invert(std::vector<std::vector<double>> a) {
+  const std::size_t n = a.size();
+  double scale = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    scale = std::max(scale, std::abs(a[i][i]));
+  }
+  std::vector<std::vector<double>> inv(n, std::vector<double>(n, 0.0));
+  for (std::size_t i = 0; i < n; ++i) {
+    inv[i][i] = 1.0;
+  }
+  for (std::size_t c = 0; c < n; ++c) {
+    std::size_t pivot = c;
+    for (std::size_t r = c + 1; r < n; ++r) {
+      if (std::abs(a[r][c]) > std::abs(a[pivot][c])) {
+        pivot = r;
+      }
+    }
+    if (!(std::abs(a[pivot][c]) > 1e-12 * scale)) {
+      return std::nullopt;
+    }
+    std::swap(a[c], a[pivot]);
+    std::swap(inv[c], inv[pivot]);
+    const double d = a[c][c];
+    for (std::size_t k = 0; k < n; ++k) {
+      a[c][k] /= d;
+      inv[c][k] /= d;
+    }
+    for (std::size_t r = 0; r < n; ++r) {
+      if (r == c) {
+        continue;
+      }
+      const double f = a[r][c];
+      for (std::size_t k = 0; k < n; ++k) {
+        a[r][k] -= f * a[c][k];
+        inv[r][k] -= f * inv[c][k];
+      }
+    }
+  }
+  return inv;
+}
+
+}  // namespace
+
+core::Result<FitUncertainty> laplace_uncertainty(const KetamineParameters& fitted,
+                                                 const CalibrationProblem& problem,
+                                                 double log_step) {
+  if (!problem.inverse_variance) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "calibration {}: its weights are not inverse variances, so its curvature "
+                      "is no covariance",
+                      problem.name);
+  }
+  const std::size_t n = problem.free.size();
+  const std::size_t m = problem.targets.size();
+  std::vector<double> x(n);
+  for (std::size_t j = 0; j < n; ++j) {
+    x[j] = std::log(get_parameter(fitted, problem.free[j].id));
+  }
+  // J[i][j] = d r_i / d x_j by central differences
+  std::vector<std::vector<double>> jac(m, std::vector<double>(n, 0.0));
+  for (std::size_t j = 0; j < n; ++j) {
+    auto up = x;
+    auto down = x;
+    up[j] += log_step;
+    down[j] -= log_step;
+    const auto r_up = KETAPATH_TRY(residuals(fitted, problem, up));
+    const auto r_down = KETAPATH_TRY(residuals(fitted, problem, down));
+    for (std::size_t i = 0; i < m; ++i) {
+      jac[i][j] = (r_up[i] - r_down[i]) / (2.0 * log_step);
+    }
+  }
+  std::vector<std::vector<double>> information(n, std::vector<double>(n, 0.0));
+  std::vector<double> from_data(n, 0.0);
+  for (std::size_t i = 0; i < m; ++i) {
+    const bool prior = i < problem.is_prior.size() && problem.is_prior[i];
+    for (std::size_t a = 0; a < n; ++a) {
+      for (std::size_t b = 0; b < n; ++b) {
+        information[a][b] += jac[i][a] * jac[i][b];
+      }
+      if (!prior) {
+        from_data[a] += jac[i][a] * jac[i][a];
+      }
+    }
+  }
+  auto covariance = invert(information);
+  if (!covariance) {
+    return core::fail(core::ErrorCode::Solver,
+                      "calibration {}: the information matrix is singular (a free parameter is "
+                      "identified by no target or prior)",
+                      problem.name);
+  }
+  FitUncertainty u;
+  for (std::size_t j = 0; j < n; ++j) {
+    u.relative_se.push_back(std::sqrt(std::max(0.0, (*covariance)[j][j])));
+    u.data_information.push_back(information[j][j] > 0.0 ? from_data[j] / information[j][j] : 0.0);
+  }
+  u.log_covariance = std::move(*covariance);
+  return u;
 }
 
 }  // namespace ketapath::pd

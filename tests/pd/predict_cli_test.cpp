@@ -54,17 +54,26 @@ TEST(PredictCliTest, Iv05MgPerKgOver40MinutesMeetsTheAcceptance) {
   const auto rows = parse_rows(out.text, &header);
   EXPECT_EQ(header,
             "time_h,ket_ng_ml,norket_ng_ml,ce_ng_ml,cadss,dsbp_mmhg,ddbp_mmhg,dhr_bpm,"
-            "anxiety_reduction");
+            "anxiety_reduction,acute_reduction,sustained_reduction");
   ASSERT_EQ(rows.size(), 24u * 12u + 1u);  // 24 h at 5 min, both ends
   double cmax = 0.0;
   double cadss_peak = 0.0;
   for (const auto& r : rows) {
-    ASSERT_EQ(r.size(), 9u);
+    ASSERT_EQ(r.size(), 11u);
     cmax = std::max(cmax, r[1]);
     cadss_peak = std::max(cadss_peak, r[4]);
     EXPECT_GE(r[8], 0.0);
     EXPECT_LE(r[8], 1.0);
+    // The two mechanisms combine to the drug reduction: R = 1 - (1 - Ra)(1 - S), to the 5
+    // printed decimals of each column.
+    EXPECT_NEAR(r[8], 1.0 - (1.0 - r[9]) * (1.0 - r[10]), 2e-5) << "t = " << r[0];
+    EXPECT_GE(r[9], 0.0);
+    EXPECT_GE(r[10], 0.0);
   }
+  // The acute part follows the concentration and is gone by 24 h; the sustained part has built.
+  EXPECT_GT(rows[12][9], 0.05);      // 1 h
+  EXPECT_LT(rows.back()[9], 1e-3);   // 24 h
+  EXPECT_GT(rows.back()[10], 0.01);  // 24 h
   EXPECT_GE(cmax, 150.0);
   EXPECT_LE(cmax, 230.0);
   for (const auto& r : rows) {
