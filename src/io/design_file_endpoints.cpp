@@ -75,6 +75,8 @@ core::Result<trial::Metric::Kind> metric_kind(TableReader& r, const std::string&
     return K::MeanReduction;
   if (kind == "mean_score")
     return K::MeanScore;
+  if (kind == "mean_change")
+    return K::MeanChange;
   if (kind == "mean_value")
     return K::MeanValue;
   if (kind == "mean_peak")
@@ -82,8 +84,9 @@ core::Result<trial::Metric::Kind> metric_kind(TableReader& r, const std::string&
   if (kind == "responders")
     return K::Responders;
   return std::unexpected(
-      r.error("kind", fmt::format("\"{}\" is not one of mean_reduction, mean_score, mean_value, "
-                                  "mean_peak, responders, ordering, ratio",
+      r.error("kind", fmt::format("\"{}\" is not one of mean_reduction, mean_score, mean_change, "
+                                  "mean_value, mean_peak, responders, ordering, ratio, "
+                                  "mean_difference, hedges_g, odds_ratio, risk_difference",
                                   kind)));
 }
 
@@ -124,7 +127,7 @@ core::Result<trial::Metric> parse_metric_keys(TableReader& r, trial::Metric::Kin
     }
     m.session = trial::SessionSelector{trial::SessionSelector::Kind::Agent, number, *parsed};
   }
-  if (kind == K::MeanReduction || kind == K::MeanScore) {
+  if (kind == K::MeanReduction || kind == K::MeanScore || kind == K::MeanChange) {
     const auto scale = KETAPATH_TRY(r.text("scale"));
     if (!scale) {
       return std::unexpected(r.error("scale", "is required for this kind"));
@@ -143,7 +146,8 @@ core::Result<trial::Metric> parse_metric_keys(TableReader& r, trial::Metric::Kin
     }
     m.variable = *parsed;
   }
-  if (kind == K::MeanReduction || kind == K::MeanScore || kind == K::MeanValue) {
+  if (kind == K::MeanReduction || kind == K::MeanScore || kind == K::MeanChange ||
+      kind == K::MeanValue) {
     m.at = core::Hours(KETAPATH_TRY(r.required_number("at_h")));
   }
   if (kind == K::MeanPeak) {
@@ -167,6 +171,24 @@ core::Result<trial::Metric> parse_metric_table(const toml::table& table, std::st
   return m;
 }
 
+// Endpoint kinds built from several metrics (items or a metric template with sessions).
+std::optional<trial::Endpoint::Kind> multi_metric_kind(std::string_view kind) {
+  using K = trial::Endpoint::Kind;
+  if (kind == "ordering")
+    return K::Ordering;
+  if (kind == "ratio")
+    return K::Ratio;
+  if (kind == "mean_difference")
+    return K::MeanDifference;
+  if (kind == "hedges_g")
+    return K::HedgesG;
+  if (kind == "odds_ratio")
+    return K::OddsRatio;
+  if (kind == "risk_difference")
+    return K::RiskDifference;
+  return std::nullopt;
+}
+
 }  // namespace
 
 core::Result<trial::Endpoint> parse_endpoint(const toml::table& table, std::string_view origin,
@@ -177,8 +199,12 @@ core::Result<trial::Endpoint> parse_endpoint(const toml::table& table, std::stri
   ep.definition = KETAPATH_TRY(r.required_text("definition"));
   ep.unit = KETAPATH_TRY(r.text("unit")).value_or("");
   const std::string kind = KETAPATH_TRY(r.required_text("kind"));
-  if (kind == "ordering" || kind == "ratio") {
-    ep.kind = kind == "ordering" ? trial::Endpoint::Kind::Ordering : trial::Endpoint::Kind::Ratio;
+  const auto multi = multi_metric_kind(kind);
+  if (multi) {
+    ep.kind = *multi;
+    if (trial::is_comparison(ep)) {
+      ep.confidence = KETAPATH_TRY(r.number("confidence")).value_or(0.95);
+    }
     if (ep.kind == trial::Endpoint::Kind::Ordering) {
       const std::string direction = KETAPATH_TRY(r.text("direction")).value_or("increasing");
       if (direction != "increasing" && direction != "decreasing") {
@@ -214,7 +240,8 @@ core::Result<trial::Endpoint> parse_endpoint(const toml::table& table, std::stri
       }
     }
     if (items.empty() && templ == nullptr) {
-      return std::unexpected(r.error("items", "an ordering or ratio needs items or metric"));
+      return std::unexpected(
+          r.error("items", "an ordering, ratio or comparison needs items or metric"));
     }
   } else {
     auto k = metric_kind(r, kind);

@@ -12,6 +12,26 @@ nlohmann::json finite_or_null(double v) {
   return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
 }
 
+const char* endpoint_kind_name(trial::Endpoint::Kind kind) {
+  switch (kind) {
+    case trial::Endpoint::Kind::Value:
+      return "value";
+    case trial::Endpoint::Kind::Ordering:
+      return "ordering";
+    case trial::Endpoint::Kind::Ratio:
+      return "ratio";
+    case trial::Endpoint::Kind::MeanDifference:
+      return "mean_difference";
+    case trial::Endpoint::Kind::HedgesG:
+      return "hedges_g";
+    case trial::Endpoint::Kind::OddsRatio:
+      return "odds_ratio";
+    case trial::Endpoint::Kind::RiskDifference:
+      return "risk_difference";
+  }
+  return "value";
+}
+
 nlohmann::json endpoint_json(const trial::EndpointResult& r) {
   nlohmann::json e;
   e["name"] = r.endpoint.name;
@@ -30,9 +50,18 @@ nlohmann::json endpoint_json(const trial::EndpointResult& r) {
           ? nlohmann::json::array({r.endpoint.tolerance->first, r.endpoint.tolerance->second})
           : nlohmann::json(nullptr);
   e["pass"] = r.pass ? nlohmann::json(*r.pass) : nlohmann::json(nullptr);
-  e["kind"] = r.endpoint.kind == trial::Endpoint::Kind::Value      ? "value"
-              : r.endpoint.kind == trial::Endpoint::Kind::Ordering ? "ordering"
-                                                                   : "ratio";
+  e["kind"] = endpoint_kind_name(r.endpoint.kind);
+  if (trial::is_comparison(r.endpoint)) {
+    // the per-replicate estimates with the interval each trial would report
+    nlohmann::json reps = nlohmann::json::array();
+    for (std::size_t i = 0; i < r.per_replicate.size(); ++i) {
+      reps.push_back({{"estimate", finite_or_null(r.per_replicate[i])},
+                      {"ci_low", finite_or_null(r.per_replicate_interval[i][0])},
+                      {"ci_high", finite_or_null(r.per_replicate_interval[i][1])}});
+    }
+    e["per_replicate"] = std::move(reps);
+    e["confidence"] = r.endpoint.confidence;
+  }
   e["unit"] = r.endpoint.unit;
   e["definition"] = r.endpoint.definition;
   e["replicates_defined"] = r.simulated.defined;

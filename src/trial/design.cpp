@@ -130,6 +130,31 @@ core::Status check_rule(const Design& design, const ArmSessions& sessions,
   return {};
 }
 
+// A comparison's two metrics: per-subject values (not counts) for mean differences and Hedges' g,
+// responder counts for odds ratios and risk differences; a level in (0, 1).
+core::Status check_comparison(const Endpoint& ep, std::string_view where) {
+  if (!is_comparison(ep)) {
+    return {};
+  }
+  if (!(ep.confidence > 0.0 && ep.confidence < 1.0)) {
+    return core::fail(core::ErrorCode::InvalidArgument, "{}: confidence must be in (0, 1) (got {})",
+                      where, ep.confidence);
+  }
+  const bool counts =
+      ep.kind == Endpoint::Kind::OddsRatio || ep.kind == Endpoint::Kind::RiskDifference;
+  for (const Metric& m : ep.items) {
+    if ((m.kind == Metric::Kind::Responders) != counts) {
+      return core::fail(core::ErrorCode::InvalidArgument, "{}: {}", where,
+                        counts ? "an odds ratio or risk difference compares two responders "
+                                 "metrics"
+                               : "a mean difference or Hedges' g compares two per-subject "
+                                 "metrics (mean_change, mean_reduction, mean_score, mean_value, "
+                                 "mean_peak), not responders");
+    }
+  }
+  return {};
+}
+
 core::Status check_metric(const Design& design, const ArmSessions& sessions, const Metric& m,
                           std::string_view where) {
   std::vector<std::size_t> arms;
@@ -161,6 +186,7 @@ core::Status check_metric(const Design& design, const ArmSessions& sessions, con
   switch (m.kind) {
     case Metric::Kind::MeanReduction:
     case Metric::Kind::MeanScore:
+    case Metric::Kind::MeanChange:
       if (std::ranges::find(as.scales, m.scale) == as.scales.end()) {
         return core::fail(core::ErrorCode::InvalidArgument, "{}: scale {} is not rated", where,
                           pd::scale_name(m.scale));
@@ -169,9 +195,9 @@ core::Status check_metric(const Design& design, const ArmSessions& sessions, con
         return core::fail(core::ErrorCode::InvalidArgument,
                           "{}: at_h {} is not one of the rating times", where, m.at.value());
       }
-      if (m.kind == Metric::Kind::MeanReduction && !(m.at.value() > 0.0)) {
+      if (m.kind != Metric::Kind::MeanScore && !(m.at.value() > 0.0)) {
         return core::fail(core::ErrorCode::InvalidArgument,
-                          "{}: a reduction needs at_h > 0 (got {})", where, m.at.value());
+                          "{}: a reduction or change needs at_h > 0 (got {})", where, m.at.value());
       }
       break;
     case Metric::Kind::MeanValue: {
@@ -271,12 +297,14 @@ core::Status validate(const Design& design) {
     const std::size_t n = ep.items.size();
     const bool count_ok = (ep.kind == Endpoint::Kind::Value && n == 1) ||
                           (ep.kind == Endpoint::Kind::Ordering && n >= 2) ||
-                          (ep.kind == Endpoint::Kind::Ratio && n == 2);
+                          ((ep.kind == Endpoint::Kind::Ratio || is_comparison(ep)) && n == 2);
     if (!count_ok) {
       return core::fail(core::ErrorCode::InvalidArgument,
-                        "{}: has {} metrics (a value needs 1, an ordering >= 2, a ratio 2)", where,
-                        n);
+                        "{}: has {} metrics (a value needs 1, an ordering >= 2, a ratio or a "
+                        "comparison 2)",
+                        where, n);
     }
+    KETAPATH_TRY(check_comparison(ep, where));
     for (const Metric& m : ep.items) {
       KETAPATH_TRY(check_metric(design, sessions, m, where));
     }
@@ -287,6 +315,21 @@ core::Status validate(const Design& design) {
     }
   }
   return {};
+}
+
+bool is_comparison(const Endpoint& endpoint) {
+  switch (endpoint.kind) {
+    case Endpoint::Kind::MeanDifference:
+    case Endpoint::Kind::HedgesG:
+    case Endpoint::Kind::OddsRatio:
+    case Endpoint::Kind::RiskDifference:
+      return true;
+    case Endpoint::Kind::Value:
+    case Endpoint::Kind::Ordering:
+    case Endpoint::Kind::Ratio:
+      break;
+  }
+  return false;
 }
 
 }  // namespace ketapath::trial

@@ -62,6 +62,10 @@ enum class Variable : std::uint8_t {
 std::string_view variable_name(Variable variable);
 std::optional<Variable> parse_variable(std::string_view name);
 
+struct Endpoint;
+/// True for MeanDifference, HedgesG, OddsRatio and RiskDifference.
+bool is_comparison(const Endpoint& endpoint);
+
 /// A subject responds when, for any listed scale and any rating after a listed session up to
 /// `within` (inclusive), the reduction from that session's pre-dose rating is >= min_reduction.
 struct ResponderRule {
@@ -77,6 +81,7 @@ struct Metric {
     MeanReduction,  ///< mean fractional reduction of `scale` at `at` after the session, from
                     ///< that session's pre-dose rating (subjects with a 0 pre-dose excluded)
     MeanScore,      ///< mean rating of `scale` at `at` after the session (0 = pre-dose)
+    MeanChange,     ///< mean of (rating at `at` - that session's pre-dose rating), points
     MeanValue,      ///< mean of `variable` at `at` after the session
     MeanPeak,       ///< mean over subjects of the highest `variable` in (0, within] after it
     Responders,     ///< subjects meeting the responder rule (at `session` only, if given)
@@ -99,12 +104,19 @@ struct Endpoint {
     Value,     ///< items[0]
     Ordering,  ///< items strictly increasing (or decreasing); the fraction of replicates
     Ratio,     ///< items[0] / items[1]
+    // Between-arm comparisons of items[0] (treatment) against items[1] (control), each with its
+    // confidence interval per replicate (trial/statistics.h), as papers report them:
+    MeanDifference,  ///< difference of the per-subject means, Welch t interval
+    HedgesG,         ///< standardised mean difference (Hedges' g), normal interval
+    OddsRatio,       ///< responders' odds ratio, Woolf interval (0.5 added to empty cells)
+    RiskDifference,  ///< responders' risk difference, Wald interval
   };
   std::string name;
   std::string definition;  ///< how it is computed, in words (required in design files)
   std::string unit;        ///< "fraction", "subjects", "points", "mmHg", "bpm", "ng/mL", ...
   Kind kind = Kind::Value;
-  bool increasing = true;  ///< Ordering direction
+  bool increasing = true;    ///< Ordering direction
+  double confidence = 0.95;  ///< comparisons: two-sided level of the per-replicate interval
   std::vector<Metric> items;
   std::optional<Published> published;
   /// [low, high]; absent for report-only endpoints (no verdict).

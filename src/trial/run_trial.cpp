@@ -127,10 +127,10 @@ Plan make_plan(const Design& design) {
         }
       }
       mp.scale = scale_index(as, m.scale);
-      const auto& times =
-          (m.kind == Metric::Kind::MeanReduction || m.kind == Metric::Kind::MeanScore)
-              ? as.ratings
-              : (is_cadss(m.variable) ? as.cadss : as.vitals);
+      const auto& times = (m.kind == Metric::Kind::MeanReduction ||
+                           m.kind == Metric::Kind::MeanScore || m.kind == Metric::Kind::MeanChange)
+                              ? as.ratings
+                              : (is_cadss(m.variable) ? as.cadss : as.vitals);
       mp.at = time_index(times, m.at);
       items.push_back(std::move(mp));
     }
@@ -158,6 +158,8 @@ double subject_value(const MetricPlan& mp, const SessionOutcome& so, const Asses
     }
     case Metric::Kind::MeanScore:
       return so.ratings[mp.scale][mp.at];
+    case Metric::Kind::MeanChange:
+      return so.ratings[mp.scale][mp.at] - so.pre[mp.scale];
     case Metric::Kind::MeanValue:
       return values_of(so, m.variable)[mp.at];
     case Metric::Kind::MeanPeak: {
@@ -201,6 +203,70 @@ double metric_value(const MetricPlan& mp, const Outcomes& outcomes, const Assess
   return n > 0 ? sum / n : kNaN;
 }
 
+// The subjects' values of a metric in one replicate: mean, sample SD and count of the defined
+// values, or for responders the count of responders among n subjects.
+struct MetricSample {
+  double mean = kNaN;
+  double sd = kNaN;
+  double n = 0.0;
+  double responders = 0.0;
+};
+
+MetricSample metric_sample(const MetricPlan& mp, const Outcomes& outcomes, const Assessments& as) {
+  MetricSample s;
+  if (mp.metric->kind == Metric::Kind::Responders) {
+    for (std::size_t i = 0; i < mp.arms.size(); ++i) {
+      for (const SubjectOutcome& o : outcomes[mp.arms[i]]) {
+        s.responders += responds(o, mp.rules[i], as) ? 1.0 : 0.0;
+        s.n += 1.0;
+      }
+    }
+    return s;
+  }
+  double mean = 0.0;
+  double m2 = 0.0;  // Welford
+  for (std::size_t i = 0; i < mp.arms.size(); ++i) {
+    for (const SubjectOutcome& o : outcomes[mp.arms[i]]) {
+      const double v = subject_value(mp, o.sessions[mp.session[i]], as);
+      if (std::isfinite(v)) {
+        s.n += 1.0;
+        const double delta = v - mean;
+        mean += delta / s.n;
+        m2 += delta * (v - mean);
+      }
+    }
+  }
+  if (s.n > 0.0) {
+    s.mean = mean;
+  }
+  if (s.n > 1.0) {
+    s.sd = std::sqrt(m2 / (s.n - 1.0));
+  }
+  return s;
+}
+
+// A comparison endpoint of one replicate: items[0] against items[1].
+Comparison comparison_value(const Endpoint& ep, const std::vector<MetricPlan>& items,
+                            const Outcomes& outcomes, const Assessments& as) {
+  const MetricSample a = metric_sample(items[0], outcomes, as);
+  const MetricSample b = metric_sample(items[1], outcomes, as);
+  switch (ep.kind) {
+    case Endpoint::Kind::MeanDifference:
+      return mean_difference(a.mean, a.sd, a.n, b.mean, b.sd, b.n, ep.confidence);
+    case Endpoint::Kind::HedgesG:
+      return hedges_g(a.mean, a.sd, a.n, b.mean, b.sd, b.n, ep.confidence);
+    case Endpoint::Kind::OddsRatio:
+      return odds_ratio(a.responders, a.n, b.responders, b.n, ep.confidence);
+    case Endpoint::Kind::RiskDifference:
+      return risk_difference(a.responders, a.n, b.responders, b.n, ep.confidence);
+    case Endpoint::Kind::Value:
+    case Endpoint::Kind::Ordering:
+    case Endpoint::Kind::Ratio:
+      break;
+  }
+  return {kNaN, kNaN, kNaN};
+}
+
 double endpoint_value(const Endpoint& ep, const std::vector<MetricPlan>& items,
                       const Outcomes& outcomes, const Assessments& as) {
   std::vector<double> v;
@@ -222,12 +288,18 @@ double endpoint_value(const Endpoint& ep, const std::vector<MetricPlan>& items,
         }
       }
       return 1.0;
+    case Endpoint::Kind::MeanDifference:
+    case Endpoint::Kind::HedgesG:
+    case Endpoint::Kind::OddsRatio:
+    case Endpoint::Kind::RiskDifference:
+      break;  // comparison_value
   }
   return kNaN;
 }
 
 struct ReplicateData {
   std::vector<double> endpoints;
+  std::vector<Comparison> comparisons;  // per endpoint (NaN for non-comparisons)
   std::vector<double> profile;     // [arm][session][reduction | cadss | dsbp offsets], flattened
   std::vector<double> responders;  // [arm][session], flattened
 };
@@ -294,7 +366,14 @@ core::Result<ReplicateData> run_replicate(const Plan& plan,
 
   ReplicateData data;
   for (std::size_t e = 0; e < d.endpoints.size(); ++e) {
-    data.endpoints.push_back(endpoint_value(d.endpoints[e], plan.endpoints[e], outcomes, as));
+    if (is_comparison(d.endpoints[e])) {
+      const Comparison c = comparison_value(d.endpoints[e], plan.endpoints[e], outcomes, as);
+      data.endpoints.push_back(c.estimate);
+      data.comparisons.push_back(c);
+    } else {
+      data.endpoints.push_back(endpoint_value(d.endpoints[e], plan.endpoints[e], outcomes, as));
+      data.comparisons.push_back({kNaN, kNaN, kNaN});
+    }
   }
   for (std::size_t a = 0; a < d.arms.size(); ++a) {
     for (std::size_t k = 0; k < plan.sessions[a].size(); ++k) {
@@ -430,6 +509,9 @@ core::Result<TrialResult> run_trial(const Design& design, const pd::KetamineMode
     er.endpoint = design.endpoints[e];
     for (const ReplicateData& rep : reps) {
       er.per_replicate.push_back(rep.endpoints[e]);
+      if (is_comparison(er.endpoint)) {
+        er.per_replicate_interval.push_back({rep.comparisons[e].low, rep.comparisons[e].high});
+      }
     }
     er.simulated = er.endpoint.kind == Endpoint::Kind::Ordering
                        ? summarize_fraction(er.per_replicate)

@@ -11,6 +11,7 @@
 // Example:
 //   auto result = trial::run_trial(design, model, {.replicates = 200, .seed = 1, .threads = 2});
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -38,6 +39,9 @@ struct EndpointResult {
   Summary simulated;  ///< over replicates (orderings: fraction held and its 90% Wilson interval)
   std::optional<bool> pass;           ///< nullopt for report-only endpoints or no defined value
   std::vector<double> per_replicate;  ///< value in each replicate (NaN where undefined)
+  /// Comparisons only: each replicate's confidence interval [low, high] of per_replicate (the
+  /// interval the trial's paper would report; NaN where undefined).
+  std::vector<std::array<double, 2>> per_replicate_interval;
 };
 
 /// Replicate-mean values at times after a session, summarised over replicates.
