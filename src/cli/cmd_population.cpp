@@ -85,8 +85,8 @@ void print_clinical(const jobs::ArmClinical& c, const trial::ClinicalSummary& s)
   };
   for (std::size_t i = 0; i < items.size(); ++i) {
     const trial::ClinicalItem& item = items[i];
-    if (item.kind == Kind::Responder) {
-      continue;
+    if (item.kind == Kind::Responder || item.kind == Kind::Acute || item.kind == Kind::Sustained) {
+      continue;  // the mechanisms are in clinical.csv (--out), not in this summary
     }
     const std::string dose = session_label(c.sessions[item.session]);
     if (item.kind == Kind::SessionResponder) {

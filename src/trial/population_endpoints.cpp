@@ -26,6 +26,9 @@ population::BinSpec bins_of(ClinicalItem::Kind kind) {
     case ClinicalItem::Kind::SbpPeak:
     case ClinicalItem::Kind::HrPeak:
       return {0.0, 100.0, 1000, false};
+    case ClinicalItem::Kind::Acute:
+    case ClinicalItem::Kind::Sustained:
+      return {0.0, 1.0, 1000, false};
   }
   return {};
 }
@@ -73,6 +76,13 @@ core::Result<ClinicalLayout> ClinicalLayout::create(
       layout.items_.push_back({Kind::HrPeak, k, 0, 0});
     }
   }
+  // The two mechanisms, appended after the recorded endpoints (issue 16 item 3).
+  for (std::size_t k = 0; k < sessions.size(); ++k) {
+    for (std::size_t j = 0; j < as.ratings.size(); ++j) {
+      layout.items_.push_back({Kind::Acute, k, 0, j});
+      layout.items_.push_back({Kind::Sustained, k, 0, j});
+    }
+  }
   return layout;
 }
 
@@ -102,6 +112,12 @@ std::vector<std::string> ClinicalLayout::column_names() const {
         break;
       case Kind::HrPeak:
         names.push_back(s + "dhr_peak_bpm");
+        break;
+      case Kind::Acute:
+      case Kind::Sustained:
+        names.push_back(fmt::format("{}{}_reduction_{:g}h", s,
+                                    item.kind == Kind::Acute ? "acute" : "sustained",
+                                    assessments_.ratings[item.rating].value()));
         break;
     }
   }
@@ -135,6 +151,12 @@ void ClinicalLayout::values(const SubjectOutcome& outcome, double* out) const {
         break;
       case Kind::HrPeak:
         out[i] = peak_after_zero(assessments_.vitals, so.vitals[vitals_index(Variable::Dhr)]);
+        break;
+      case Kind::Acute:
+        out[i] = so.acute[item.rating];
+        break;
+      case Kind::Sustained:
+        out[i] = so.sustained[item.rating];
         break;
     }
   }

@@ -10,7 +10,9 @@
 //   then per session k: responder by the rule applied to session k alone (0/1; with a rule),
 //   the fractional reduction of every rated scale at every rating time after 0 from that
 //   session's pre-dose rating (undefined, and skipped, when the pre-dose rating is 0),
-//   the highest rated CADSS and the highest dSBP and dHR at the assessment times after 0.
+//   the highest rated CADSS and the highest dSBP and dHR at the assessment times after 0;
+// then, after every session's items (appended so the columns above keep their positions), per
+// session k and rating time (0 included): the model's acute Ra and sustained S, noise-free.
 //
 // Example:
 //   auto layout = trial::ClinicalLayout::create(design, sessions).value();
@@ -46,6 +48,8 @@ struct ClinicalItem {
     CadssPeak,         ///< highest rated CADSS after `session`, points
     SbpPeak,           ///< highest dSBP at the vitals times after `session`, mmHg
     HrPeak,            ///< highest dHR at the vitals times after `session`, beats/min
+    Acute,             ///< the model's acute anxiolysis Ra at `rating` after `session`, fraction
+    Sustained,         ///< the model's sustained state S at `rating` after `session`, fraction
   };
   Kind kind = Kind::Responder;
   std::size_t session = 0;  ///< 0-based index into the arm's sessions
@@ -68,7 +72,7 @@ class ClinicalLayout {
 
   /// Machine column names of the items, in order: "responder", "s2_responder",
   /// "s2_ham_a_reduction_1h", "s2_cadss_peak", "s2_dsbp_peak_mmhg", "s2_dhr_peak_bpm" (sessions
-  /// 1-based).
+  /// 1-based), then "s2_acute_reduction_1h", "s2_sustained_reduction_1h".
   [[nodiscard]] std::vector<std::string> column_names() const;
 
   /// Writes size() values of one subject's record (NaN for undefined reductions) to `out`.

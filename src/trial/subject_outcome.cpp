@@ -133,6 +133,13 @@ SubjectOutcome record_outcome(const population::VirtualPatient& patient,
             rate(assessments.scales[s], index_of(unique, t0 + assessments.ratings[j]));
       }
     }
+    so.acute.resize(assessments.ratings.size());
+    so.sustained.resize(assessments.ratings.size());
+    for (std::size_t j = 0; j < assessments.ratings.size(); ++j) {
+      const std::size_t i = index_of(unique, t0 + assessments.ratings[j]);
+      so.acute[j] = course.acute[i];
+      so.sustained[j] = course.sustained[i];
+    }
     so.cadss.resize(assessments.cadss.size());
     so.cadss_model.resize(assessments.cadss.size());
     for (std::size_t j = 0; j < assessments.cadss.size(); ++j) {

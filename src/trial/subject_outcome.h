@@ -29,8 +29,12 @@ constexpr std::size_t vitals_index(Variable v) {
 struct SessionOutcome {
   std::vector<double> pre;                   ///< pre-dose rating per rated scale (design order)
   std::vector<std::vector<double>> ratings;  ///< [scale][rating time], points
-  std::vector<double> cadss;                 ///< [cadss time], rated points
-  std::vector<double> cadss_model;           ///< [cadss time], model CADSS without noise
+  /// [rating time]: the model's two anxiolysis mechanisms without noise (fractions 0..1): the
+  /// acute, concentration-driven Ra and the sustained plasticity state S (pd/ketamine_model.h).
+  std::vector<double> acute;
+  std::vector<double> sustained;
+  std::vector<double> cadss;        ///< [cadss time], rated points
+  std::vector<double> cadss_model;  ///< [cadss time], model CADSS without noise
   /// [vitals_index][vitals time]: dSBP, dDBP mmHg, dHR bpm, ketamine, norketamine ng/mL.
   std::vector<std::vector<double>> vitals;
 };

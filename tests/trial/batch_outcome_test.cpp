@@ -183,6 +183,17 @@ TEST_P(BatchAgreement, RecordsEqualPerSubjectPathWithinTolerance) {
             check_rating(x.ratings[s][j], y.ratings[s][j], as.scales[s], t0 + as.ratings[j]);
           }
         }
+        for (std::size_t j = 0; j < as.ratings.size(); ++j) {
+          // the two mechanisms recorded for clinical.csv: equal on both paths, and equal to the
+          // model's Ra and S at that rating time
+          const auto it = std::ranges::lower_bound(
+              times, core::Hours(t0.value() + as.ratings[j].value() - 1e-9));
+          const auto i = static_cast<std::size_t>(it - times.begin());
+          EXPECT_DOUBLE_EQ(y.acute[j], exact.acute[i]);
+          EXPECT_DOUBLE_EQ(y.sustained[j], exact.sustained[i]);
+          EXPECT_LE(std::abs(x.acute[j] - y.acute[j]), kModelRelative * std::max(1.0, y.acute[j]));
+          EXPECT_LE(std::abs(x.sustained[j] - y.sustained[j]), 1e-6);
+        }
         for (std::size_t j = 0; j < as.cadss.size(); ++j) {
           EXPECT_LE(relative(x.cadss_model[j], y.cadss_model[j]), kModelRelative);
           check_rating(x.cadss[j], y.cadss[j], pd::Scale::Cadss, t0 + as.cadss[j]);
@@ -248,6 +259,30 @@ TEST(BatchPopulation, SubjectSourceCarriesEachParameterByName) {
     EXPECT_EQ(subjects.cl[k], p.cl.value());  // the kernel's array holds the same value
   }
   EXPECT_NE(subjects.at(0).cl, subjects.at(1).cl);  // two different patients
+}
+
+TEST(BatchPopulation, ClinicalColumnsAppendAcuteAndSustainedAfterTheRecordedOnes) {
+  const Arm a = load_arm("glue2017");
+  const auto layout = ClinicalLayout::create(a.design, a.sessions).value();
+  const auto names = layout.column_names();
+  const std::size_t mechanisms = 2 * a.sessions.size() * a.design.assessments.ratings.size();
+  ASSERT_GT(names.size(), mechanisms);
+  // the recorded endpoints keep their positions; the mechanisms follow them
+  EXPECT_EQ(names.front(), "responder");
+  const std::size_t first = names.size() - mechanisms;
+  EXPECT_EQ(names[first - 1], "s3_dhr_peak_bpm");
+  EXPECT_EQ(names[first], "s1_acute_reduction_0h");
+  EXPECT_EQ(names[first + 1], "s1_sustained_reduction_0h");
+  EXPECT_EQ(names.back(), "s3_sustained_reduction_168h");
+  // values: the subject's recorded Ra and S
+  const population::VirtualPatient patient = a.generator->draw(kSeed, 0, 0);
+  const SubjectOutcome o =
+      simulate_subject(patient, a.sessions, a.design.assessments, a.expectancy, kSeed, 0).value();
+  std::vector<double> v(layout.size());
+  layout.values(o, v.data());
+  EXPECT_DOUBLE_EQ(v[first], o.sessions[0].acute[0]);
+  EXPECT_DOUBLE_EQ(v.back(), o.sessions[2].sustained.back());
+  EXPECT_GT(o.sessions[2].sustained[1], 0.0);  // built by the earlier doses
 }
 
 TEST(BatchPopulation, ClinicalSummaryIdenticalOnOneAndThreeThreads) {
