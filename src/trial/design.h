@@ -116,11 +116,11 @@ struct Endpoint {
   std::string unit;        ///< "fraction", "subjects", "points", "mmHg", "bpm", "ng/mL", ...
   Kind kind = Kind::Value;
   bool increasing = true;    ///< Ordering direction
-  double confidence = 0.95;  ///< comparisons: two-sided level of the per-replicate interval
   std::vector<Metric> items;
   std::optional<Published> published;
   /// [low, high]; absent for report-only endpoints (no verdict).
   std::optional<std::pair<double, double>> tolerance;
+  double confidence = 0.95;  ///< comparisons: two-sided level of the per-replicate interval
 };
 
 struct Arm {

@@ -61,7 +61,8 @@ inline Design two_arm_design() {
                          true,
                          {placebo_cadss},
                          std::nullopt,
-                         std::pair(-0.5, 0.5)});
+                         std::pair(-0.5, 0.5),
+                         0.95});
   Metric placebo_sbp = metric(Metric::Kind::MeanValue, "placebo", 2);
   placebo_sbp.variable = Variable::Dsbp;
   placebo_sbp.at = Hours(0.5);
@@ -72,7 +73,8 @@ inline Design two_arm_design() {
                          true,
                          {placebo_sbp},
                          std::nullopt,
-                         std::pair(100.0, 200.0)});
+                         std::pair(100.0, 200.0),
+                         0.95});
   Metric fq = metric(Metric::Kind::MeanReduction, "ketamine", 3);
   fq.scale = pd::Scale::Fq;
   fq.at = Hours(1.0);
@@ -83,7 +85,8 @@ inline Design two_arm_design() {
                          true,
                          {fq},
                          std::nullopt,
-                         std::nullopt});
+                         std::nullopt,
+                         0.95});
   Metric responders;
   responders.kind = Metric::Kind::Responders;
   d.endpoints.push_back({"responders",
@@ -93,7 +96,8 @@ inline Design two_arm_design() {
                          true,
                          {responders},
                          std::nullopt,
-                         std::nullopt});
+                         std::nullopt,
+                         0.95});
   return d;
 }
 
