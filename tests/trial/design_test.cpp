@@ -69,7 +69,7 @@ TEST(DesignValidate, NamesTheEndpointAndTheProblem) {
   d.endpoints[0].items.resize(1);
   EXPECT_EQ(message(d),
             "endpoint \"cadss_model_increases\": has 1 metrics (a value needs 1, an ordering >= 2, "
-            "a ratio 2)");
+            "a ratio or a comparison 2)");
 
   d = two_arm_design();
   d.endpoints[0].tolerance = std::pair(1.0, 0.0);
