@@ -19,6 +19,9 @@ pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)
 # OpenSSL directly (TLS), so the server links OpenSSL too.
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 find_package(OpenSSL REQUIRED)
+# libcairo2-dev + libpango1.0-dev: the clinic letter as PDF (src/clinic/pdf); pangocairo brings
+# cairo, pango and fontconfig.
+pkg_check_modules(PANGOCAIRO REQUIRED IMPORTED_TARGET pangocairo cairo-pdf)
 pkg_check_modules(HDF5 REQUIRED IMPORTED_TARGET hdf5-serial)
 find_package(MPI COMPONENTS CXX)
 

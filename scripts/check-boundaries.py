@@ -9,7 +9,9 @@ src/<module>/ and checks it against that graph and a few never-rules:
     dependency does not reach M);
   * the engine (core, pk, pd, protocol, population, trial, estimation, io) includes no storage, server or SQL
     header (store/, server/, sqlite3.h, libpq-fe.h, pqxx, httplib.h);
-  * nothing includes the front ends (cli/, server/) except the front ends themselves.
+  * nothing includes the front ends (cli/, server/) except the front ends themselves;
+  * the PDF renderer stays in its layer: only src/clinic/pdf includes Cairo or Pango headers, and
+    only the front ends (cli, server) link ketapath_clinic_pdf.
 
 A folder src/M/L with its own CMakeLists.txt is a layer of M with its own target ketapath_M_L
 (src/clinic/domain, src/clinic/json, src/clinic/service, src/store/memory): it is checked as a unit
@@ -28,6 +30,8 @@ FRONT_ENDS = {"cli", "server"}
 SQL_HEADERS = re.compile(r"^(sqlite3\.h|libpq-fe\.h|pqxx/.*|httplib\.h|boost/beast.*)$")
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 NODE = re.compile(r'^\s*"(node\d+)"\s*\[\s*label\s*=\s*"([^"]+)"')
+PDF_HEADERS = re.compile(r"^(cairo.*\.h|pango/.*|pangocairo.*)$")
+PDF_LAYER = "clinic/pdf"
 EDGE = re.compile(r'^\s*"(node\d+)"\s*->\s*"(node\d+)"(.*)$')
 
 
@@ -104,10 +108,25 @@ def allowed_modules(links, modules: set[str]) -> dict[str, set[str]]:
     return allowed
 
 
+def pdf_linkers(links, modules: set[str]) -> list[str]:
+    """Targets of modules other than the front ends that link the PDF layer."""
+    pdf_target = "ketapath_" + PDF_LAYER.replace("/", "_")
+    problems = []
+    for target, deps in sorted(links.items()):
+        owner = module_of_target(target, modules)
+        if owner is None or owner in FRONT_ENDS or owner == PDF_LAYER:
+            continue
+        if any(dep == pdf_target for dep, _ in deps):
+            problems.append(f"{target}: links {pdf_target}, which only the front ends "
+                            f"({', '.join(sorted(FRONT_ENDS))}) may link")
+    return problems
+
+
 def check(src: pathlib.Path, graph: pathlib.Path) -> list[str]:
     modules = find_modules(src)
-    allowed = allowed_modules(read_graph(graph), modules)
-    problems = []
+    links = read_graph(graph)
+    allowed = allowed_modules(links, modules)
+    problems = pdf_linkers(links, modules)
     for path in sorted(src.rglob("*")):
         if path.suffix not in {".h", ".hpp", ".cpp", ".cc"}:
             continue
@@ -123,6 +142,10 @@ def check(src: pathlib.Path, graph: pathlib.Path) -> list[str]:
                                   {"store", "server"}):
                 problems.append(f"{where}: the engine module '{module}' includes the storage, "
                                 f"server or SQL header <{header}>")
+                continue
+            if PDF_HEADERS.match(header) and module != PDF_LAYER:
+                problems.append(f"{where}: '{module}' includes the PDF renderer's header "
+                                f"<{header}> (Cairo and Pango stay in src/{PDF_LAYER})")
                 continue
             target_module = (module_of_path(tuple(header.split("/")), modules)
                              if "/" in header else None)

@@ -11,6 +11,7 @@ packages=(
   libhdf5-dev libopenmpi-dev openmpi-bin
   libsqlite3-dev sqlite3 libsodium-dev libpq-dev postgresql
   libcpp-httplib-dev libssl-dev wrk
+  libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
   libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
   r-base-core r-cran-desolve

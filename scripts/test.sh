@@ -47,6 +47,9 @@ export KETAPATH_TEST_POSTGRES_URL
 if [[ -f web/package.json ]]; then
   stage "web tests" bash -c 'cd web && npm ci --no-audit --no-fund && npm test'
 fi
+# The FHIR validator (official R4 JSON schema + FHIRPath, tests/fhir): its own self-test here;
+# the clinic CLI tests then run it on real exports, so it is installed before them.
+stage "fhir validator" bash -c 'cd tests/fhir && npm ci --no-audit --no-fund && npm test'
 # On failure the failing tests run once more, alone, so that their messages end the log (a CI
 # page often shows only its tail). The run still fails.
 run_ctest() {

@@ -69,6 +69,8 @@ void add_gate_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& g
                        Runners& runners);  // consent record, consent list, clear
 void add_forecast_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
                            Runners& runners);  // forecast (model-informed maintenance)
+void add_exchange_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
+                           Runners& runners);  // export (FHIR)
 void add_user_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
                        Runners& runners);  // user add, disable, enable, list
 

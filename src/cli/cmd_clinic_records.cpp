@@ -6,6 +6,7 @@
 
 #include "cli/clinic_commands.h"
 #include "clinic/json/json.h"
+#include "clinic/pdf/letter_pdf.h"
 #include "clinic/service/demo.h"
 #include "clinic/service/report.h"
 #include "core/private_file.h"
@@ -28,16 +29,22 @@ struct RecordOptions {
 void add_report_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& global,
                         const std::shared_ptr<RecordOptions>& o, Runners& runners) {
   CLI::App* report =
-      parent.add_subcommand("report", "Patient summary in Markdown or HTML with SVG score charts");
+      parent.add_subcommand("report", "The letter to the care team: Markdown, HTML or PDF");
   report->fallthrough();
   report->add_option("--patient", o->patient, "Patient id")->required();
-  report->add_option("--format", o->format, "markdown or html")->capture_default_str();
+  report->add_option("--format", o->format, "markdown, html or pdf (pdf needs --output)")
+      ->capture_default_str();
   report->add_option("--output,-o", o->output, "Write to this file instead of stdout");
   runners.emplace_back(report, [global, o] {
     return run([&]() -> core::Status {
-      if (o->format != "markdown" && o->format != "html") {
+      if (o->format != "markdown" && o->format != "html" && o->format != "pdf") {
         return core::fail(core::ErrorCode::InvalidArgument,
-                          "--format: expected markdown or html (got \"{}\")", o->format);
+                          "--format: expected markdown, html or pdf (got \"{}\")", o->format);
+      }
+      if (o->format == "pdf" && o->output.empty() && !global->json) {
+        return core::fail(
+            core::ErrorCode::InvalidArgument,
+            "--format pdf: give --output FILE (a PDF is not written to the terminal)");
       }
       auto c = KETAPATH_TRY(open_clinic(*global));
       const clinic::PatientId id(o->patient);
@@ -60,8 +67,11 @@ void add_report_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& 
                     {"alerts", data.alerts.size()}});
         return {};
       }
-      const std::string text = clinic::render_report(
-          data, o->format == "html" ? clinic::ReportFormat::Html : clinic::ReportFormat::Markdown);
+      const std::string text =
+          o->format == "pdf"
+              ? KETAPATH_TRY(clinic::render_report_pdf(data))
+              : clinic::render_report(data, o->format == "html" ? clinic::ReportFormat::Html
+                                                                : clinic::ReportFormat::Markdown);
       if (o->output.empty()) {
         fmt::print("{}", text);
         return {};

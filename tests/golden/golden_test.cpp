@@ -120,12 +120,8 @@ TEST(Golden, ClinicDayIsByteIdentical) {
                          e.record.after_json, e.hash, e.previous_hash);
     }
     for (const clinic::PatientId id : summary.patients) {
-      clinic::ReportData data;
-      data.patient = must(admin.patient(id));
-      data.sessions = must(admin.sessions(id));
-      data.courses = must(admin.courses(id));
-      data.plan = must(admin.response_plan(id));
-      data.generated_at = now;
+      // The letter's data as the CLI and the server gather it (ClinicService::report_data).
+      const clinic::ReportData data = must(admin.report_data(id));
       out += fmt::format("===== letter for patient {}\n", id.value());
       out += clinic::render_report(data, clinic::ReportFormat::Markdown);
     }

@@ -62,19 +62,19 @@ std::string row(const std::vector<std::string>& cells, ReportFormat f, bool head
   return out + "</tr>\n";
 }
 
-std::string heading(const std::string& text, int level, ReportFormat f) {
+std::string heading_text(const std::string& text, int level, ReportFormat f) {
   if (f == ReportFormat::Markdown) {
     return fmt::format("\n{} {}\n\n", std::string(static_cast<std::size_t>(level), '#'), text);
   }
   return fmt::format("<h{0}>{1}</h{0}>\n", level, escape(text));
 }
 
-std::string paragraph(const std::string& text, ReportFormat f) {
+std::string paragraph_text(const std::string& text, ReportFormat f) {
   return f == ReportFormat::Markdown ? text + "\n\n" : "<p>" + escape(text) + "</p>\n";
 }
 
-std::string table(const std::vector<std::string>& header,
-                  const std::vector<std::vector<std::string>>& rows, ReportFormat f) {
+std::string table_text(const std::vector<std::string>& header,
+                       const std::vector<std::vector<std::string>>& rows, ReportFormat f) {
   std::string out = f == ReportFormat::Html ? "<table>\n" : "";
   out += row(header, f, true);
   for (const auto& r : rows) {
@@ -90,7 +90,7 @@ std::optional<core::Chart> score_chart(const ResponseSummary& r) {
     return std::nullopt;
   }
   const ScaleDefinition& def = scale_definition(r.scale);
-  constexpr double kW = 560, kH = 240, kLeft = 44, kRight = 16, kTop = 24, kBottom = 36;
+  constexpr double kW = 560, kH = 252, kLeft = 44, kRight = 16, kTop = 24, kBottom = 48;
   const double plot_w = kW - kLeft - kRight;
   const double plot_h = kH - kTop - kBottom;
   std::vector<int> totals{*r.baseline};
@@ -172,21 +172,44 @@ std::optional<core::Chart> score_chart(const ResponseSummary& r) {
   }
   out.push_back(
       mark("path", {{"d", path}, {"fill", "none"}, {"stroke", "#1565c0"}, {"stroke-width", "2"}}));
+  // Each point is labelled by its date (month-day) and the infusions given before it.
+  const auto point_day = [&](int i) -> std::optional<Date> {
+    if (i == 0) {
+      return r.baseline_at ? std::optional<Date>(day_of(*r.baseline_at)) : std::nullopt;
+    }
+    return day_of(r.trajectory[static_cast<std::size_t>(i - 1)].rated_at);
+  };
+  const auto point_infusions = [&](int i) {
+    return i == 0 ? 0 : r.trajectory[static_cast<std::size_t>(i - 1)].infusion;
+  };
+  // With many points, every label would overlap: label about 12 of them, always the last.
+  const int step = std::max(1, (n + 11) / 12);
   for (int i = 0; i < n; ++i) {
     const int total = totals[static_cast<std::size_t>(i)];
+    const std::optional<Date> day = point_day(i);
+    const std::string date = day ? format_date(*day) : "";
     core::SvgElement point =
         mark("circle", {{"cx", px(x(i))}, {"cy", px(y(total))}, {"r", "3.5"}, {"fill", "#1565c0"}});
-    point.children.push_back(mark(
-        "title", {},
-        fmt::format("{}: {}", i == 0 ? "baseline" : "rating " + std::to_string(i), total), false));
+    point.children.push_back(
+        mark("title", {},
+             fmt::format("{}{}: {} (after {} infusion(s))",
+                         i == 0 ? "baseline" : "rating " + std::to_string(i),
+                         date.empty() ? "" : " on " + date, total, point_infusions(i)),
+             false));
     out.push_back(std::move(point));
+    if (i % step != 0 && i != n - 1) {
+      continue;
+    }
     out.push_back(mark("text",
-                       {{"x", px(x(i))}, {"y", px(kH - kBottom + 14)}, {"text-anchor", "middle"}},
-                       i == 0 ? "BL" : std::to_string(i)));
+                       {{"x", px(x(i))}, {"y", px(kH - kBottom + 13)}, {"text-anchor", "middle"}},
+                       date.size() == 10 ? date.substr(5) : (i == 0 ? "BL" : std::to_string(i))));
+    out.push_back(mark("text",
+                       {{"x", px(x(i))}, {"y", px(kH - kBottom + 25)}, {"text-anchor", "middle"}},
+                       i == 0 ? "BL" : fmt::format("inf {}", point_infusions(i))));
   }
-  out.push_back(mark("text",
-                     {{"x", px(kLeft + plot_w / 2)}, {"y", px(kH - 6)}, {"text-anchor", "middle"}},
-                     "rating (BL = baseline)"));
+  out.push_back(
+      mark("text", {{"x", px(kLeft + plot_w / 2)}, {"y", px(kH - 3)}, {"text-anchor", "middle"}},
+           "trough ratings by date (month-day) and infusions given before (BL = baseline)"));
   out.push_back(mark("text", {{"x", px(kLeft)}, {"y", "14"}, {"font-weight", "bold"}},
                      fmt::format("{} total (0-{})", def.name, def.total_max)));
   return chart;
@@ -197,19 +220,36 @@ std::string score_chart_svg(const ResponseSummary& r) {
   return chart ? core::render_svg(*chart) : "";
 }
 
-std::string render_report(const ReportData& d, ReportFormat f) {
+Letter letter_of(const ReportData& d) {
   const Patient& p = d.patient;
   const Date today = day_of(d.generated_at);
-  std::string out;
-  if (f == ReportFormat::Html) {
-    out += fmt::format(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Ketapath clinic "
-        "report: {}</title>\n<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;}}"
-        "table{{border-collapse:collapse;margin-bottom:1em}}td,th{{border:1px solid #ccc;padding:"
-        "2px 6px;text-align:left}}</style></head><body>\n",
-        escape(p.name));
-  }
-  out += heading(fmt::format("Clinic report: {} (patient {})", p.name, p.id.value()), 1, f);
+  Letter letter{.title = p.name, .blocks = {}};
+  const auto heading = [&letter](std::string text, int level) {
+    letter.blocks.push_back({.kind = LetterBlock::Kind::Heading,
+                             .level = level,
+                             .text = std::move(text),
+                             .header = {},
+                             .rows = {},
+                             .chart = {}});
+  };
+  const auto paragraph = [&letter](std::string text) {
+    letter.blocks.push_back({.kind = LetterBlock::Kind::Paragraph,
+                             .level = 0,
+                             .text = std::move(text),
+                             .header = {},
+                             .rows = {},
+                             .chart = {}});
+  };
+  const auto table = [&letter](std::vector<std::string> header,
+                               std::vector<std::vector<std::string>> rows) {
+    letter.blocks.push_back({.kind = LetterBlock::Kind::Table,
+                             .level = 0,
+                             .text = {},
+                             .header = std::move(header),
+                             .rows = std::move(rows),
+                             .chart = {}});
+  };
+  heading(fmt::format("Clinic report: {} (patient {})", p.name, p.id.value()), 1);
   {
     std::vector<const CareTeamMember*> to;
     for (const CareRole role : {CareRole::Psychiatrist, CareRole::Pcp}) {
@@ -220,52 +260,73 @@ std::string render_report(const ReportData& d, ReportFormat f) {
       }
     }
     if (to.empty()) {
-      out += paragraph(
+      paragraph(
           "To: the patient's psychiatrist or PCP (no care team recorded: ketapath clinic "
-          "care-team add).",
-          f);
+          "care-team add).");
     }
     for (const CareTeamMember* m : to) {
-      out += paragraph(
-          fmt::format("To: {} ({}){}{}", m->name, m->role == CareRole::Pcp ? "PCP" : "psychiatrist",
-                      m->practice.empty() ? "" : ", " + m->practice,
-                      m->contact.empty() ? "" : ", " + m->contact),
-          f);
+      paragraph(fmt::format("To: {} ({}){}{}", m->name,
+                            m->role == CareRole::Pcp ? "PCP" : "psychiatrist",
+                            m->practice.empty() ? "" : ", " + m->practice,
+                            m->contact.empty() ? "" : ", " + m->contact));
     }
   }
+  paragraph(fmt::format("From: {}, treating clinician, ketamine infusion clinic (Ketapath).",
+                        d.generated_by));
+  {
+    // The summary a reader needs before the tables: how many infusions, when, what went wrong.
+    std::size_t events = 0;
+    std::size_t unresolved = 0;
+    for (const Session& s : d.sessions) {
+      events += s.adverse_events.size();
+      for (const AdverseEvent& e : s.adverse_events) {
+        unresolved += e.resolved ? 0 : 1;
+      }
+    }
+    const auto open = static_cast<std::size_t>(std::count_if(
+        d.alerts.begin(), d.alerts.end(), [](const Alert& a) { return !a.acknowledged; }));
+    paragraph(fmt::format(
+        "Summary: {} infusion(s){}; {} adverse event(s) ({} unresolved); {} safety alert(s) ({} "
+        "open); recommendation: {}.",
+        d.sessions.size(),
+        d.sessions.empty()
+            ? std::string()
+            : fmt::format(" from {} to {}", format_date(day_of(d.sessions.front().started_at)),
+                          format_date(day_of(d.sessions.back().started_at))),
+        events, unresolved, d.alerts.size(), open, to_string(d.plan.recommendation)));
+  }
   const auto w = latest_weight(p, today);
-  out += paragraph(
-      fmt::format("Born {} ({} years), sex {}; latest weight {}. Generated {} by {}.",
-                  format_date(p.birth_date), age_in_years(p.birth_date, today), to_string(p.sex),
-                  w ? fmt::format("{} kg on {}", core::display_number(w->weight.value(), 1),
-                                  format_date(w->measured_on))
-                    : "none",
-                  format_timestamp(d.generated_at), d.generated_by),
-      f);
+  paragraph(fmt::format("Born {} ({} years), sex {}; latest weight {}. Generated {} by {}.",
+                        format_date(p.birth_date), age_in_years(p.birth_date, today),
+                        to_string(p.sex),
+                        w ? fmt::format("{} kg on {}", core::display_number(w->weight.value(), 1),
+                                        format_date(w->measured_on))
+                          : "none",
+                        format_timestamp(d.generated_at), d.generated_by));
   std::vector<std::vector<std::string>> rows;
   for (const auto& dx : p.diagnoses) {
     rows.push_back({dx.icd10, std::string(to_string(dx.disorder)), format_date(dx.diagnosed_on)});
   }
   if (!rows.empty()) {
-    out += heading("Diagnoses", 2, f) + table({"ICD-10", "disorder", "since"}, rows, f);
+    heading("Diagnoses", 2);
+    table({"ICD-10", "disorder", "since"}, rows);
   }
   if (!d.screenings.empty()) {
     const ScreeningRecord& s = d.screenings.back();
-    out += heading("Latest screening", 2, f);
-    out += paragraph(fmt::format("{} on {} by {}: {}.", "Screening " + std::to_string(s.id.value()),
-                                 format_timestamp(s.performed_at), s.performed_by,
-                                 to_string(s.result.eligibility)),
-                     f);
+    heading("Latest screening", 2);
+    paragraph(fmt::format("{} on {} by {}: {}.", "Screening " + std::to_string(s.id.value()),
+                          format_timestamp(s.performed_at), s.performed_by,
+                          to_string(s.result.eligibility)));
     rows.clear();
     for (const auto& reason : s.result.reasons) {
       rows.push_back({reason});
     }
-    out += table({"reasons"}, rows, f);
+    table({"reasons"}, rows);
   }
   for (const Course& c : d.courses) {
-    out += heading(fmt::format("Course {}: {} from {} ({})", c.id.value(), to_string(c.protocol),
-                               format_date(c.start), to_string(c.status)),
-                   2, f);
+    heading(fmt::format("Course {}: {} from {} ({})", c.id.value(), to_string(c.protocol),
+                        format_date(c.start), to_string(c.status)),
+            2);
     rows.clear();
     for (const auto& s : c.sessions) {
       rows.push_back(
@@ -273,10 +334,10 @@ std::string render_report(const ReportData& d, ReportFormat f) {
            fmt::format("{} {} mg/kg", to_string(s.route), core::display_number(s.dose.value(), 3)),
            std::string(to_string(s.status)), s.actual_on ? format_date(*s.actual_on) : ""});
     }
-    out += table({"#", "planned", "dose", "status", "actual"}, rows, f);
+    table({"#", "planned", "dose", "status", "actual"}, rows);
   }
   if (!d.sessions.empty()) {
-    out += heading("Dose history", 2, f);
+    heading("Dose history", 2);
     rows.clear();
     int infusion = 0;
     for (const Session& s : d.sessions) {
@@ -302,9 +363,8 @@ std::string render_report(const ReportData& d, ReportFormat f) {
                       peak_sys > 0 ? core::display_number(peak_sys, 0) + " mmHg" : "-",
                       std::to_string(s.adverse_events.size()), discharge});
     }
-    out += table(
-        {"infusion", "start", "dose", "dosing ended", "course", "peak SBP", "AEs", "discharge"},
-        rows, f);
+    table({"infusion", "start", "dose", "dosing ended", "course", "peak SBP", "AEs", "discharge"},
+          rows);
     rows.clear();
     infusion = 0;
     for (const Session& s : d.sessions) {
@@ -318,17 +378,18 @@ std::string render_report(const ReportData& d, ReportFormat f) {
                             (e.outcome.empty() ? "" : ": " + e.outcome)});
       }
     }
-    out += heading("Adverse events", 2, f);
+    heading("Adverse events", 2);
     if (rows.empty()) {
-      out += paragraph("None recorded.", f);
+      paragraph("None recorded.");
     } else {
-      out += table({"infusion", "onset", "event", "severity", "action", "outcome"}, rows, f);
+      table({"infusion", "onset", "event", "severity", "action", "outcome"}, rows);
     }
   }
   if (d.alerts.empty()) {
-    out += heading("Safety alerts", 2, f) + paragraph("None raised.", f);
+    heading("Safety alerts", 2);
+    paragraph("None raised.");
   } else {
-    out += heading("Safety alerts", 2, f);
+    heading("Safety alerts", 2);
     rows.clear();
     for (const Alert& a : d.alerts) {
       std::string handled = "OPEN";
@@ -340,9 +401,9 @@ std::string render_report(const ReportData& d, ReportFormat f) {
       rows.push_back(
           {format_timestamp(a.raised_at), std::string(to_string(a.level)), a.message, handled});
     }
-    out += table({"time", "level", "alert", "acknowledged"}, rows, f);
+    table({"time", "level", "alert", "acknowledged"}, rows);
   }
-  out += heading("Response", 2, f);
+  heading("Response", 2);
   bool any = false;
   const auto points = [](const std::vector<TrajectoryPoint>& list) {
     std::string text;
@@ -359,21 +420,24 @@ std::string render_report(const ReportData& d, ReportFormat f) {
       continue;
     }
     any = true;
-    out += heading(std::string(scale_definition(r.scale).name), 3, f);
+    heading(std::string(scale_definition(r.scale).name), 3);
     const int latest = r.trajectory.empty() ? r.baseline.value_or(0) : r.trajectory.back().total;
     const std::string_view band = severity_band(r.scale, latest);
-    out += paragraph(
-        fmt::format("Baseline {}; latest trough {}{}; best trough change {}; trough status {} "
-                    "(best {}); trend {}; {}.",
-                    r.baseline ? std::to_string(*r.baseline) : "none", latest,
-                    band.empty() ? "" : fmt::format(" ({})", band),
-                    r.best_change ? core::display_number(100.0 * *r.best_change, 0) + "%" : "n/a",
-                    to_string(r.latest), to_string(r.best), r.trend.empty() ? "n/a" : r.trend,
-                    r.suggestion),
-        f);
-    out += paragraph("Trough (before a dose or >= 24 h after one): " + points(r.trajectory), f);
-    out += paragraph("Acute (< 24 h after a dose): " + points(r.acute), f);
-    out += score_chart_svg(r) + "\n";
+    paragraph(fmt::format(
+        "Baseline {}; latest trough {}{}; best trough change {}; trough status {} "
+        "(best {}); trend {}; {}.",
+        r.baseline ? std::to_string(*r.baseline) : "none", latest,
+        band.empty() ? "" : fmt::format(" ({})", band),
+        r.best_change ? core::display_number(100.0 * *r.best_change, 0) + "%" : "n/a",
+        to_string(r.latest), to_string(r.best), r.trend.empty() ? "n/a" : r.trend, r.suggestion));
+    paragraph("Trough (before a dose or >= 24 h after one): " + points(r.trajectory));
+    paragraph("Acute (< 24 h after a dose): " + points(r.acute));
+    letter.blocks.push_back({.kind = LetterBlock::Kind::Chart,
+                             .level = 0,
+                             .text = {},
+                             .header = {},
+                             .rows = {},
+                             .chart = score_chart(r)});
   }
   {
     // Dissociation is a safety measure, not an outcome: its values by infusion, no response.
@@ -390,35 +454,66 @@ std::string render_report(const ReportData& d, ReportFormat f) {
     }
     if (!values.empty()) {
       any = true;
-      out += heading("CADSS", 3, f);
-      out += paragraph("Dissociation (safety measure, 0-92): " + values + ".", f);
+      heading("CADSS", 3);
+      paragraph("Dissociation (safety measure, 0-92): " + values + ".");
     }
   }
   if (!any) {
-    out += paragraph("No ratings recorded yet.", f);
+    paragraph("No ratings recorded yet.");
   }
-  out += heading("Plan", 2, f);
+  heading("Plan", 2);
   std::string dates;
   for (const Date day : d.plan.proposed_dates) {
     dates += (dates.empty() ? "" : ", ") + format_date(day);
   }
-  out += paragraph(
-      fmt::format("Recommendation: {}{}. Rule: {}.", to_string(d.plan.recommendation),
-                  d.plan.decided_by
-                      ? fmt::format(" (decided by {})", scale_definition(*d.plan.decided_by).name)
-                      : "",
-                  d.plan.rule),
-      f);
-  out += paragraph(
-      fmt::format("Proposed dates: {} ({}).", dates.empty() ? "none" : dates, d.plan.dates_basis),
-      f);
-  out += paragraph(
+  paragraph(fmt::format(
+      "Recommendation: {}{}. Rule: {}.", to_string(d.plan.recommendation),
+      d.plan.decided_by ? fmt::format(" (decided by {})", scale_definition(*d.plan.decided_by).name)
+                        : "",
+      d.plan.rule));
+  paragraph(
+      fmt::format("Proposed dates: {} ({}).", dates.empty() ? "none" : dates, d.plan.dates_basis));
+  paragraph(
       "Calculations and suggestions are reviewable derivations for the treating clinician, not "
-      "instructions.",
-      f);
-  out += paragraph(fmt::format("Signed: {}, acting clinician, {}.", d.generated_by,
-                               format_timestamp(d.generated_at)),
-                   f);
+      "instructions.");
+  letter.blocks.push_back({.kind = LetterBlock::Kind::Signature,
+                           .level = 0,
+                           .text = fmt::format("Signed: {}, acting clinician, {}.", d.generated_by,
+                                               format_timestamp(d.generated_at)),
+                           .header = {},
+                           .rows = {},
+                           .chart = {}});
+  return letter;
+}
+
+std::string render_report(const ReportData& d, ReportFormat f) {
+  const Letter letter = letter_of(d);
+  std::string out;
+  if (f == ReportFormat::Html) {
+    out += fmt::format(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Ketapath clinic "
+        "report: {}</title>\n<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;}}"
+        "table{{border-collapse:collapse;margin-bottom:1em}}td,th{{border:1px solid #ccc;padding:"
+        "2px 6px;text-align:left}}</style></head><body>\n",
+        escape(letter.title));
+  }
+  for (const LetterBlock& b : letter.blocks) {
+    switch (b.kind) {
+      case LetterBlock::Kind::Heading:
+        out += heading_text(b.text, b.level, f);
+        break;
+      case LetterBlock::Kind::Paragraph:
+      case LetterBlock::Kind::Signature:
+        out += paragraph_text(b.text, f);
+        break;
+      case LetterBlock::Kind::Table:
+        out += table_text(b.header, b.rows, f);
+        break;
+      case LetterBlock::Kind::Chart:
+        out += (b.chart ? core::render_svg(*b.chart) : std::string()) + "\n";
+        break;
+    }
+  }
   if (f == ReportFormat::Html) {
     out += "</body></html>\n";
   }

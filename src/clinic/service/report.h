@@ -38,8 +38,32 @@ struct ReportData {
 
 enum class ReportFormat { Markdown, Html };
 
-/// The report text. Markdown embeds the SVG charts inline as HTML (renders on GitHub/GitLab and in
-/// most viewers); HTML is a standalone page.
+/// One block of the letter, in reading order. The letter's content is decided once
+/// (`letter_of`); every format (Markdown, HTML here, PDF in clinic/pdf) only lays these blocks out.
+struct LetterBlock {
+  /// Signature: the closing line a clinician signs (a paragraph in text formats; the PDF draws a
+  /// line to sign on above it).
+  enum class Kind { Heading, Paragraph, Table, Chart, Signature };
+  Kind kind = Kind::Paragraph;
+  int level = 0;                               ///< heading level (1 = the title)
+  std::string text;                            ///< heading or paragraph text (unescaped)
+  std::vector<std::string> header;             ///< table header
+  std::vector<std::vector<std::string>> rows;  ///< table rows (unescaped cells)
+  std::optional<core::Chart> chart;            ///< Chart: nullopt when the scale has no baseline
+};
+
+/// The letter: its title (the patient's name, for the document's metadata) and blocks.
+struct Letter {
+  std::string title;
+  std::vector<LetterBlock> blocks;
+};
+
+/// The content of the letter to the care team (addressees, sender, summary, courses, dose
+/// history, adverse events, alerts, responses with their charts, plan, signature).
+Letter letter_of(const ReportData& data);
+
+/// The report text of letter_of(data). Markdown embeds the SVG charts inline as HTML (renders on
+/// GitHub/GitLab and in most viewers); HTML is a standalone page.
 std::string render_report(const ReportData& data, ReportFormat format);
 
 /// The score chart of one scale's response as a chart description (core::Chart: severity bands,
