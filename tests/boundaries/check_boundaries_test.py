@@ -53,7 +53,35 @@ def run(files: dict[str, str], graph: str = GRAPH) -> subprocess.CompletedProces
                                str(root / "deps.dot")], capture_output=True, text=True)
 
 
+# The PDF layer: clinic/pdf (its own folder with a CMakeLists.txt) links clinic; the CLI links it.
+PDF_GRAPH = GRAPH.replace('}\n', '''    "node7" [ label = "ketapath_clinic_pdf", shape = octagon ];
+    "node7" -> "node1"  // ketapath_clinic_pdf -> ketapath_clinic
+    "node6" -> "node7" [ style = dotted ] // ketapath -> ketapath_clinic_pdf
+}
+''')
+PDF_CLEAN = dict(CLEAN, **{"clinic/pdf/CMakeLists.txt": "",
+                           "clinic/pdf/letter.cpp": '#include <cairo.h>\n#include <pango/pangocairo.h>\n'
+                                                    '#include "clinic/patient.h"\n',
+                           "cli/report.cpp": '#include "clinic/pdf/letter.h"\n'})
+
+
 class CheckBoundaries(unittest.TestCase):
+    def test_pdf_layer_clean_tree_passes(self):
+        result = run(PDF_CLEAN, PDF_GRAPH)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+
+    def test_cairo_outside_the_pdf_layer_fails(self):
+        files = dict(PDF_CLEAN, **{"clinic/patient.h": "#include <cairo.h>\n"})
+        result = run(files, PDF_GRAPH)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("'clinic' includes the PDF renderer's header <cairo.h>", result.stdout)
+
+    def test_only_front_ends_link_the_pdf_layer(self):
+        graph = PDF_GRAPH.replace('}\n', '    "node2" -> "node7"  // ketapath_store -> ketapath_clinic_pdf\n}\n')
+        result = run(PDF_CLEAN, graph)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("ketapath_store: links ketapath_clinic_pdf, which only the front ends", result.stdout)
+
     def test_clean_tree_passes(self):
         result = run(CLEAN)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
