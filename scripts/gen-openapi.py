@@ -21,6 +21,11 @@ for method, path, audience, roles, summary in entries:
           "x-roles": role_sets.get(roles, []),
           "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}},
                         "400": error, "404": error, "413": error, "422": error, "429": error, "500": error}}
+    if path.endswith("/report"):  # the letter: a page, not JSON
+        op["responses"]["200"] = {"description": "OK", "content": {
+            "text/html": {"schema": {"type": "string"}}, "text/markdown": {"schema": {"type": "string"}}}}
+        op["parameters"] = [{"name": "format", "in": "query", "required": False,
+                             "schema": {"type": "string", "enum": ["html", "markdown"]}}]
     if method != "Get":
         op["responses"]["201"] = {"description": "Created", "content": {"application/json": {"schema": {"type": "object"}}}}
         op["responses"]["409"] = error

@@ -166,13 +166,8 @@ core::Result<Reply> sign_out(Request& r) {
 }
 
 core::Result<Reply> me(Request& r) {
-  auto users = r.clinic.users();
-  for (const auto& u : users.value_or(std::vector<clinic::User>{})) {
-    if (u.name == r.clinic.actor()) {
-      return ok(user_json(u, r.session_id));
-    }
-  }
-  return core::fail(ErrorCode::NotFound, "user {} not found", r.clinic.actor());
+  const clinic::User u = KETAPATH_TRY(r.clinic.authorize(clinic::Permission::ReadDemographics));
+  return ok(user_json(u, r.session_id));
 }
 
 core::Result<Reply> health(Request& /*r*/) {
@@ -521,6 +516,22 @@ core::Result<Reply> response(Request& r) {
   return ok(clinic::to_json(KETAPATH_TRY(r.clinic.response_plan(id))));
 }
 
+core::Result<Reply> report(Request& r) {
+  const auto id = KETAPATH_TRY(patient_param(r));
+  const std::string format = r.query("format").value_or("html");
+  if (format != "html" && format != "markdown") {
+    return core::fail(ErrorCode::InvalidArgument,
+                      "format: must be html or markdown (got \"{}\")", format.substr(0, 20));
+  }
+  const auto data = KETAPATH_TRY(r.clinic.report_data(id));
+  Reply reply;
+  const bool html = format == "html";
+  reply.text = clinic::render_report(data, html ? clinic::ReportFormat::Html
+                                                : clinic::ReportFormat::Markdown);
+  reply.content_type = html ? "text/html; charset=utf-8" : "text/markdown; charset=utf-8";
+  return reply;
+}
+
 core::Result<Reply> list_care_team(Request& r) {
   const auto id = KETAPATH_TRY(patient_param(r));
   return ok({{"care_team", array_of(KETAPATH_TRY(r.clinic.care_team(id)))}});
@@ -720,7 +731,7 @@ const std::vector<Route>& route_table() {
        "Clear a needs_review screening", clear_screening},
       {Get, "/api/v1/patients/{id}/clearance", Roles, kClinicalReaders,
        "Whether the patient may be dosed", get_clearance},
-      {Post, "/api/v1/patients/{id}/doses/preview", Roles, kPrescribers,
+      {Post, "/api/v1/patients/{id}/doses/preview", Roles, kCarers,
        "Calculate a dose without storing it", preview_dose},
       {Post, "/api/v1/patients/{id}/doses", Roles, kPrescribers,
        "Order a dose (checked and stored)", order_dose},
@@ -750,6 +761,8 @@ const std::vector<Route>& route_table() {
        acknowledge},
       {Get, "/api/v1/patients/{id}/response", Roles, kClinicalReaders,
        "Response and recommendation", response},
+      {Get, "/api/v1/patients/{id}/report", Roles, kClinicalReaders,
+       "The letter to the care team (?format=html|markdown)", report},
       {Get, "/api/v1/patients/{id}/care-team", Roles, kClinicalReaders, "Care team",
        list_care_team},
       {Post, "/api/v1/patients/{id}/care-team", Roles, kCarers, "Add a psychiatrist or PCP",

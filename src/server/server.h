@@ -31,6 +31,9 @@ struct ServerOptions {
   clinic::Clock clock = clinic::system_now;  ///< the service clock (tests move it)
   clinic::SignInPolicy sign_in_policy;       ///< session expiry, lockout (clinic/service/sign_in.h)
   std::string web_root;  ///< the built front end (web/dist) served at "/"; "" serves no files
+  /// The route table's role check before a handler runs. Always on in `ketapath serve`; the
+  /// authorization test switches it off to show the clinic service refuses the same requests.
+  bool route_role_check = true;
 };
 
 /// Parses "HOST:PORT" ("127.0.0.1:8080", "[::1]:8443", "0.0.0.0:80"). InvalidArgument otherwise.

@@ -96,8 +96,32 @@ TEST_F(AccessTest, EachRoleDoesOnlyItsPart) {
   const auto id = as("desk.bo").add_patient(demographics);
   ASSERT_TRUE(id) << id.error().message;
   EXPECT_TRUE(as("dr.lee").add_patient(p));  // a prescriber may give everything at once
-  EXPECT_TRUE(as("audit.cy").patient(*id));  // reading is everyone's
+  EXPECT_TRUE(as("audit.cy").patient(*id));  // the auditor reads everything
   EXPECT_TRUE(as("audit.cy").verify_audit());
+  EXPECT_TRUE(as("audit.cy").users());
+  // The front desk sees demographics only: no chart, no clinical list, no settings, no audit.
+  const auto chart = as("desk.bo").patient(*id);
+  ASSERT_FALSE(chart);
+  EXPECT_EQ(chart.error().code, ErrorCode::Unauthorized);
+  EXPECT_NE(chart.error().message.find("desk.bo (front_desk) may not read clinical records"),
+            std::string::npos)
+      << chart.error().message;
+  EXPECT_EQ(as("desk.bo").sessions(*id).error().code, ErrorCode::Unauthorized);
+  EXPECT_EQ(as("desk.bo").report_data(*id).error().code, ErrorCode::Unauthorized);
+  EXPECT_EQ(as("desk.bo").open_alerts().error().code, ErrorCode::Unauthorized);
+  EXPECT_EQ(as("desk.bo").dosing_policy().error().code, ErrorCode::Unauthorized);
+  EXPECT_EQ(as("desk.bo").verify_audit().error().code, ErrorCode::Unauthorized);
+  EXPECT_EQ(as("desk.bo").users().error().code, ErrorCode::Unauthorized);
+  EXPECT_EQ(as("nurse.kim").users().error().code, ErrorCode::Unauthorized);
+  const auto listed = as("desk.bo").patients();
+  ASSERT_TRUE(listed) << listed.error().message;
+  ASSERT_EQ(listed->size(), 2u);
+  for (const Patient& seen : *listed) {
+    EXPECT_FALSE(seen.name.empty());
+    EXPECT_TRUE(seen.weights.empty() && seen.diagnoses.empty() && seen.treatment_history.empty())
+        << seen.name;
+  }
+  EXPECT_FALSE(as("nurse.kim").patients()->at(1).diagnoses.empty());  // clinical roles see all
   EXPECT_EQ(as("desk.bo").add_weight(*id, {kToday, core::Kilograms(71.0), false}).error().code,
             ErrorCode::Unauthorized);
   EXPECT_TRUE(as("nurse.kim").add_weight(*id, {kToday, core::Kilograms(71.0), false}));

@@ -31,6 +31,9 @@ std::string concrete(std::string_view pattern) {
 
 class Authorization : public ServerFixture {
  protected:
+  void run_matrix();
+  bool route_role_check_ = true;
+
   /// A plausible body per route, so that an allowed role's request reaches the service (where
   /// the service's own permission check would answer 403 if the table were too wide).
   Json sample_body(const Route& route, const std::string& who) {
@@ -99,7 +102,7 @@ bool allows(const Route& route, const std::string& who) {
   return std::find(route.roles.begin(), route.roles.end(), role) != route.roles.end();
 }
 
-TEST_F(Authorization, EveryRouteTimesEveryRoleAndAnonymous) {
+void Authorization::run_matrix() {
   // A patient so that {id} = 1 names something.
   ASSERT_EQ(call("POST", "/api/v1/patients", "nurse",
                  {{"name", "First"}, {"birth_date", "1980-01-01"}, {"sex", "M"}, {"weight_kg", 80}})
@@ -124,6 +127,10 @@ TEST_F(Authorization, EveryRouteTimesEveryRoleAndAnonymous) {
         EXPECT_LT(res->status, 500) << res->body;
       } else {
         EXPECT_EQ(res->status, who.empty() ? 401 : 403) << res->body;
+        if (!route_role_check_ && !who.empty()) {
+          // The clinic service refused it on its own: its permission message, not the route's.
+          EXPECT_NE(res->body.find(" may not "), std::string::npos) << res->body;
+        }
         const Json error = Json::parse(res->body).at("error");
         EXPECT_EQ(error.at("code"), who.empty() ? "unauthenticated" : "forbidden");
         EXPECT_EQ(audit_state(), before) << "a refused request stored something";
@@ -134,6 +141,26 @@ TEST_F(Authorization, EveryRouteTimesEveryRoleAndAnonymous) {
     }
   }
   EXPECT_EQ(checked, static_cast<int>(route_table().size() * whos.size()));
+}
+
+TEST_F(Authorization, EveryRouteTimesEveryRoleAndAnonymous) {
+  run_matrix();
+}
+
+// The same matrix with the server's route-table role check switched off: every request the
+// table refuses reaches its handler, and the clinic service (clinic/domain/access.cpp) refuses it
+// itself with 403 and nothing stored. A route whose roles are narrower than the service's fails
+// here, so the CLI (which has only the service's check) can never do more than the table allows.
+class ServiceAuthorization : public Authorization {
+ protected:
+  void customise(ServerOptions& options) override {
+    options.route_role_check = false;
+    route_role_check_ = false;
+  }
+};
+
+TEST_F(ServiceAuthorization, TheServiceAloneRefusesWhatTheRouteTableRefuses) {
+  run_matrix();
 }
 
 TEST_F(Authorization, TheOpenApiDocumentListsExactlyTheRegisteredRoutes) {

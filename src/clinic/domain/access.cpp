@@ -20,8 +20,14 @@ struct Grant {
 
 const std::vector<Grant>& grants() {
   static const std::vector<Grant> table = {
-      {Permission::Read, "read clinic records", {}},
-      {Permission::VerifyAudit, "verify the audit log", {}},
+      {Permission::ReadDemographics, "list patients (name, birth date, sex)", {}},
+      {Permission::ReadClinical,
+       "read clinical records (charts, settings, the drug library, the work list)",
+       {Role::Admin, Role::Prescriber, Role::Nurse, Role::Auditor}},
+      {Permission::VerifyAudit, "verify the audit log", {Role::Admin, Role::Auditor}},
+      {Permission::Oversee,
+       "read the users list or the chart-access log",
+       {Role::Admin, Role::Auditor}},
       {Permission::ManageUsers, "add or disable users", {Role::Admin}},
       {Permission::Configure, "change settings, the drug library or the schema", {Role::Admin}},
       {Permission::RegisterPatient,
@@ -36,6 +42,9 @@ const std::vector<Grant>& grants() {
       {Permission::RecordConsent, "record informed consent", {Role::Prescriber, Role::Nurse}},
       {Permission::Clear, "clear a screening for treatment", {Role::Prescriber}},
       {Permission::OrderDose, "order doses, override limits or plan courses", {Role::Prescriber}},
+      {Permission::PreviewDose,
+       "preview a dose calculation",
+       {Role::Prescriber, Role::Nurse}},
       {Permission::RecordSession,
        "record sessions, ratings or alert acknowledgements",
        {Role::Prescriber, Role::Nurse}},

@@ -20,8 +20,8 @@ enum class Role {
   Admin,       ///< users, settings, the drug library
   Prescriber,  ///< clearance, dose orders, limit overrides, course planning
   Nurse,       ///< sessions, ratings, vitals, weights, alert acknowledgement
-  FrontDesk,   ///< registers patients
-  Auditor,     ///< reads and verifies the audit log; writes nothing
+  FrontDesk,   ///< registers patients, reads demographics only (no clinical detail)
+  Auditor,     ///< reads everything, verifies the audit log; writes nothing
 };
 
 struct User {
@@ -36,8 +36,10 @@ struct User {
 
 /// What a use case needs. Each permission names the roles that hold it (roles_for()).
 enum class Permission {
-  Read,               ///< read records and the audit log: every enabled user
-  VerifyAudit,        ///< audit verify: every enabled user
+  ReadDemographics,   ///< the patient list (name, birth date, sex): every enabled user
+  ReadClinical,       ///< charts, records, settings, drug library, work list: all but front_desk
+  VerifyAudit,        ///< audit verify: admin, auditor
+  Oversee,            ///< the users list and the chart-access log: admin, auditor
   ManageUsers,        ///< admin
   Configure,          ///< settings, drug library, schema migration: admin
   RegisterPatient,    ///< patient add: front_desk, nurse, prescriber
@@ -46,6 +48,7 @@ enum class Permission {
   RecordConsent,      ///< informed consent: nurse, prescriber
   Clear,              ///< clearance of a needs_review screening: prescriber
   OrderDose,          ///< dose calculation, limit override, course planning: prescriber
+  PreviewDose,        ///< a dose calculated and checked but not stored: prescriber, nurse
   RecordSession,      ///< sessions and ratings, alert acknowledgement: nurse, prescriber
 };
 
@@ -53,7 +56,7 @@ std::string_view to_string(Role role);
 core::Result<Role> parse_role(std::string_view text);
 std::string_view to_string(Permission permission);
 
-/// The roles that hold a permission (empty for Read and VerifyAudit: any enabled user).
+/// The roles that hold a permission (empty for ReadDemographics: any enabled user).
 std::vector<Role> roles_for(Permission permission);
 
 /// "dr.lee" style user names: 1-64 of [a-z0-9._-], starting with a letter or digit.

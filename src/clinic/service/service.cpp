@@ -103,14 +103,22 @@ core::Result<PatientId> ClinicService::add_patient(Patient p) {
 
 core::Result<Patient> ClinicService::patient(PatientId id) {
   auto tx = KETAPATH_TRY(store_.begin());
-  KETAPATH_TRY(authorize(*tx, Permission::Read));
+  KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
   return tx->patients().get(id);
 }
 
 core::Result<std::vector<Patient>> ClinicService::patients() {
   auto tx = KETAPATH_TRY(store_.begin());
-  KETAPATH_TRY(authorize(*tx, Permission::Read));
-  return tx->patients().list();
+  const User user = KETAPATH_TRY(authorize(*tx, Permission::ReadDemographics));
+  std::vector<Patient> all = KETAPATH_TRY(tx->patients().list());
+  if (!check_permission(user, Permission::ReadClinical)) {
+    for (Patient& p : all) {  // demographics only (the front desk): no clinical detail
+      p.weights.clear();
+      p.diagnoses.clear();
+      p.treatment_history.clear();
+    }
+  }
+  return all;
 }
 
 core::Result<WeightResult> ClinicService::add_weight(PatientId id, const WeightRecord& weight) {
@@ -243,21 +251,21 @@ core::Result<ScreeningRecord> ClinicService::screening_of(PatientId id, const Sc
 
 core::Result<std::vector<ScreeningRecord>> ClinicService::screenings(PatientId id) {
   auto tx = KETAPATH_TRY(store_.begin());
-  KETAPATH_TRY(authorize(*tx, Permission::Read));
+  KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
   KETAPATH_TRY(tx->patients().get(id));
   return tx->screenings().list_for_patient(id);
 }
 
 core::Result<std::vector<DoseRecord>> ClinicService::doses(PatientId id) {
   auto tx = KETAPATH_TRY(store_.begin());
-  KETAPATH_TRY(authorize(*tx, Permission::Read));
+  KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
   KETAPATH_TRY(tx->patients().get(id));
   return tx->doses().list_for_patient(id);
 }
 
 core::Result<std::string> ClinicService::setting(std::string_view key) {
   auto tx = KETAPATH_TRY(store_.begin());
-  KETAPATH_TRY(authorize(*tx, Permission::Read));
+  KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
   auto value = KETAPATH_TRY(tx->settings().get(key));
   if (!value) {
     return core::fail(ErrorCode::Storage,
@@ -341,13 +349,13 @@ core::Result<Date> ClinicService::clinic_day(Timestamp at) {
 
 core::Result<DrugEntry> ClinicService::drug(std::string_view name) {
   auto tx = KETAPATH_TRY(store_.begin());
-  KETAPATH_TRY(authorize(*tx, Permission::Read));
+  KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
   return tx->drugs().find_by_name(name);
 }
 
 core::Result<std::vector<DrugEntry>> ClinicService::drugs() {
   auto tx = KETAPATH_TRY(store_.begin());
-  KETAPATH_TRY(authorize(*tx, Permission::Read));
+  KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
   return tx->drugs().list();
 }
 

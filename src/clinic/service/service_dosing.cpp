@@ -78,7 +78,7 @@ core::Result<Consent> ClinicService::record_consent(PatientId id, Date consented
 
 core::Result<std::vector<Consent>> ClinicService::consents(PatientId id) {
   auto tx = KETAPATH_TRY(store_.begin());
-  KETAPATH_TRY(authorize(*tx, Permission::Read));
+  KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
   KETAPATH_TRY(tx->patients().get(id));
   return tx->clearances().consents(id);
 }
@@ -111,7 +111,7 @@ core::Result<Clearance> ClinicService::clear_screening(ScreeningId id, std::stri
 
 core::Result<ClearanceBasis> ClinicService::clearance(PatientId id, Date day) {
   auto tx = KETAPATH_TRY(store_.begin());
-  KETAPATH_TRY(authorize(*tx, Permission::Read));
+  KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
   KETAPATH_TRY(tx->patients().get(id));
   const DosingPolicy policy = KETAPATH_TRY(dosing_policy_in(*tx));
   const ClearanceRecords records = KETAPATH_TRY(clearance_records(*tx, id));
@@ -176,7 +176,7 @@ core::Result<DoseRecord> ClinicService::dose_order(const DoseOrder& order, bool 
       "dose: treatment day", order.on, day_of(now) - std::chrono::days(dates.dose_days_before),
       day_of(now) + std::chrono::days(dates.dose_days_after), "within 30 days of today"));
   auto tx = KETAPATH_TRY(store_.begin());
-  const User user = KETAPATH_TRY(authorize(*tx, store ? Permission::OrderDose : Permission::Read));
+  const User user = KETAPATH_TRY(authorize(*tx, store ? Permission::OrderDose : Permission::PreviewDose));
   DoseRequest request;
   request.order = order;
   const DoseCheck check = KETAPATH_TRY(check_dose(*tx, user, request));
@@ -210,7 +210,7 @@ core::Result<DoseRecord> ClinicService::preview_dose(const DoseOrder& order) {
 core::Result<std::vector<std::string>> ClinicService::clearance_warnings() {
   const Date today = day_of(clock_());
   auto tx = KETAPATH_TRY(store_.begin());
-  KETAPATH_TRY(authorize(*tx, Permission::Read));
+  KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
   const DosingPolicy policy = KETAPATH_TRY(dosing_policy_in(*tx));
   std::vector<std::string> warnings;
   for (const Patient& p : KETAPATH_TRY(tx->patients().list())) {

@@ -120,13 +120,13 @@ core::Result<Course> ClinicService::plan_course(PatientId id, CourseProtocol pro
 
 core::Result<Course> ClinicService::course(CourseId id) {
   auto tx = KETAPATH_TRY(store_.begin());
-  KETAPATH_TRY(authorize(*tx, Permission::Read));
+  KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
   return tx->courses().get(id);
 }
 
 core::Result<std::vector<Course>> ClinicService::courses(PatientId id) {
   auto tx = KETAPATH_TRY(store_.begin());
-  KETAPATH_TRY(authorize(*tx, Permission::Read));
+  KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
   KETAPATH_TRY(tx->patients().get(id));
   return tx->courses().list_for_patient(id);
 }
@@ -510,7 +510,7 @@ core::Result<SessionResult> ClinicService::session_of(Session s, bool store) {
 
 core::Result<std::vector<Session>> ClinicService::sessions(PatientId id) {
   auto tx = KETAPATH_TRY(store_.begin());
-  KETAPATH_TRY(authorize(*tx, Permission::Read));
+  KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
   KETAPATH_TRY(tx->patients().get(id));
   return tx->sessions().list_for_patient(id);
 }
@@ -584,7 +584,7 @@ core::Result<AssessmentResult> ClinicService::record_assessment(Assessment a) {
 
 core::Result<std::vector<Assessment>> ClinicService::assessments(PatientId id) {
   auto tx = KETAPATH_TRY(store_.begin());
-  KETAPATH_TRY(authorize(*tx, Permission::Read));
+  KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
   KETAPATH_TRY(tx->patients().get(id));
   return tx->assessments().list_for_patient(id);
 }
@@ -604,21 +604,21 @@ core::Result<CareTeamMember> ClinicService::add_care_team_member(CareTeamMember 
 
 core::Result<std::vector<CareTeamMember>> ClinicService::care_team(PatientId id) {
   auto tx = KETAPATH_TRY(store_.begin());
-  KETAPATH_TRY(authorize(*tx, Permission::Read));
+  KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
   KETAPATH_TRY(tx->patients().get(id));
   return tx->care_team().list_for_patient(id);
 }
 
 core::Result<std::vector<Alert>> ClinicService::alerts(PatientId id) {
   auto tx = KETAPATH_TRY(store_.begin());
-  KETAPATH_TRY(authorize(*tx, Permission::Read));
+  KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
   KETAPATH_TRY(tx->patients().get(id));
   return tx->alerts().list_for_patient(id);
 }
 
 core::Result<std::vector<Alert>> ClinicService::open_alerts() {
   auto tx = KETAPATH_TRY(store_.begin());
-  KETAPATH_TRY(authorize(*tx, Permission::Read));
+  KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
   return tx->alerts().list_open();
 }
 

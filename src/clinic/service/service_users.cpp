@@ -103,7 +103,7 @@ core::Result<User> ClinicService::set_user_enabled(std::string_view name, bool e
 
 core::Result<std::vector<User>> ClinicService::users() {
   auto tx = KETAPATH_TRY(store_.begin());
-  KETAPATH_TRY(authorize(*tx, Permission::Read));
+  KETAPATH_TRY(authorize(*tx, Permission::Oversee));
   return tx->users().list();
 }
 
