@@ -30,6 +30,13 @@ for method, path, audience, roles, summary in entries:
         op["responses"]["201"] = {"description": "Created", "content": {"application/json": {"schema": {"type": "object"}}}}
         op["responses"]["409"] = error
         op["requestBody"] = {"required": False, "content": {"application/json": {"schema": {"type": "object"}}}}
+    if path == "/api/v1/public/consultation-requests":  # only a reference goes back
+        op["responses"]["201"] = {"description": "Received", "content": {"application/json": {"schema": {
+            "type": "object", "required": ["reference"], "additionalProperties": False,
+            "properties": {"reference": {"type": "string",
+                                         "pattern": "^CR-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$"}}}}}}
+    if path.startswith("/api/v1/auth/"):  # a refused password or token
+        op["responses"]["401"] = error
     if audience == "Public":
         op["security"] = []
     else:

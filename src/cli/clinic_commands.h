@@ -73,5 +73,7 @@ void add_exchange_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions
                            Runners& runners);  // export (FHIR)
 void add_user_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
                        Runners& runners);  // user add, disable, enable, list
+void add_consultation_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
+                               Runners& runners);  // consultation list, mark, register
 
 }  // namespace ketapath::cli::clinic_cli

@@ -94,6 +94,10 @@ Runner setup(CLI::App& app) {
   app.add_option("--web", o->web,
                  "The built front end to serve at / (default: web/dist found "
                  "under the data directories)");
+  app.add_option("--forms-per-window", o->server.forms_per_window,
+                 "Public consultation requests per client address per 10 minutes (429 above)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
   app.add_option("--setup-admin", o->setup_admin,
                  "Print a one-time password setup token for this admin (created if the database "
                  "has no users)");

@@ -520,14 +520,14 @@ core::Result<Reply> report(Request& r) {
   const auto id = KETAPATH_TRY(patient_param(r));
   const std::string format = r.query("format").value_or("html");
   if (format != "html" && format != "markdown") {
-    return core::fail(ErrorCode::InvalidArgument,
-                      "format: must be html or markdown (got \"{}\")", format.substr(0, 20));
+    return core::fail(ErrorCode::InvalidArgument, "format: must be html or markdown (got \"{}\")",
+                      format.substr(0, 20));
   }
   const auto data = KETAPATH_TRY(r.clinic.report_data(id));
   Reply reply;
   const bool html = format == "html";
-  reply.text = clinic::render_report(data, html ? clinic::ReportFormat::Html
-                                                : clinic::ReportFormat::Markdown);
+  reply.text = clinic::render_report(
+      data, html ? clinic::ReportFormat::Html : clinic::ReportFormat::Markdown);
   reply.content_type = html ? "text/html; charset=utf-8" : "text/markdown; charset=utf-8";
   return reply;
 }
@@ -547,6 +547,53 @@ core::Result<Reply> add_care_team(Request& r) {
   m.contact = KETAPATH_TRY(in.string("contact")).value_or("");
   KETAPATH_TRY(in.finish());
   return ok(clinic::to_json(KETAPATH_TRY(r.clinic.add_care_team_member(m))), 201);
+}
+
+// --- consultation requests ----------------------------------------------------------------------
+
+core::Result<Reply> submit_consultation(Request& r) {
+  if (const auto wait = r.state->admit_form(r.client)) {
+    Reply reply;
+    reply.status = 429;
+    reply.body = error_body(rate_limited(
+        fmt::format("consultation request: too many requests from this address; try again in {} s",
+                    wait->count())));
+    return reply;
+  }
+  const auto form = KETAPATH_TRY(clinic::consultation_request_from_json(r.body, "body"));
+  const auto stored = KETAPATH_TRY(r.clinic.submit_consultation_request(form));
+  return ok({{"reference", stored.reference}}, 201);  // nothing else goes back to the public
+}
+
+core::Result<Reply> list_consultations(Request& r) {
+  std::optional<clinic::ConsultationStatus> status;
+  if (const auto text = r.query("status")) {
+    status = KETAPATH_TRY(clinic::parse_consultation_status(*text));
+  }
+  return ok(
+      {{"consultation_requests", array_of(KETAPATH_TRY(r.clinic.consultation_requests(status)))}});
+}
+
+core::Result<Reply> set_consultation_status(Request& r) {
+  const auto id =
+      clinic::ConsultationRequestId(KETAPATH_TRY(id_param(r, 0, "consultation request")));
+  auto in = KETAPATH_TRY(body(r));
+  const auto status = KETAPATH_TRY(parse_field(in, "status", clinic::parse_consultation_status));
+  const std::string note = KETAPATH_TRY(in.string("note")).value_or("");
+  KETAPATH_TRY(in.finish());
+  return ok(clinic::to_json(KETAPATH_TRY(r.clinic.set_consultation_status(id, status, note))));
+}
+
+core::Result<Reply> convert_consultation(Request& r) {
+  const auto id =
+      clinic::ConsultationRequestId(KETAPATH_TRY(id_param(r, 0, "consultation request")));
+  auto in = KETAPATH_TRY(body(r));
+  clinic::Patient p;
+  p.name = KETAPATH_TRY(in.string("name")).value_or("");
+  p.birth_date = KETAPATH_TRY(in.required(in.date("birth_date"), "birth_date"));
+  p.sex = KETAPATH_TRY(parse_field(in, "sex", clinic::parse_sex));
+  KETAPATH_TRY(in.finish());
+  return ok(clinic::to_json(KETAPATH_TRY(r.clinic.convert_consultation_request(id, p))), 201);
 }
 
 // --- settings, drug library, users, audit ------------------------------------------------------
@@ -704,6 +751,12 @@ const std::vector<Route>& route_table() {
        {},
        "Choose a password with a one-time setup token",
        setup},
+      {Post,
+       "/api/v1/public/consultation-requests",
+       Public,
+       {},
+       "Request a 15-minute consultation (no account; rate-limited; returns a reference)",
+       submit_consultation},
       // Any signed-in user.
       {Post, "/api/v1/auth/sign-out", SignedIn, {}, "Sign out (revokes the session)", sign_out},
       {Get, "/api/v1/auth/me", SignedIn, {}, "The signed-in user and the CSRF token", me},
@@ -767,6 +820,14 @@ const std::vector<Route>& route_table() {
        list_care_team},
       {Post, "/api/v1/patients/{id}/care-team", Roles, kCarers, "Add a psychiatrist or PCP",
        add_care_team},
+      // The front desk's queue of consultation requests.
+      {Get, "/api/v1/consultation-requests", Roles, kDemographicsReaders,
+       "Consultation requests (?status=new|contacted|scheduled|declined|converted)",
+       list_consultations},
+      {Post, "/api/v1/consultation-requests/{id}/status", Roles, kRegistrars,
+       "Mark a request contacted, scheduled or declined", set_consultation_status},
+      {Post, "/api/v1/consultation-requests/{id}/patient", Roles, kRegistrars,
+       "Register the requester as a patient (demographics)", convert_consultation},
       // Administration.
       {Get, "/api/v1/settings/{key}", Roles, kClinicalReaders, "A clinic setting", get_setting},
       {Put, "/api/v1/settings/{key}", Roles, kAdmins, "Change a clinic setting", put_setting},

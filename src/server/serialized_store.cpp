@@ -29,6 +29,8 @@ class LockedTransaction final : public clinic::Transaction {
 
   clinic::CareTeamRepository& care_team() override { return inner_->care_team(); }
 
+  clinic::ConsultationRepository& consultations() override { return inner_->consultations(); }
+
   clinic::SettingsRepository& settings() override { return inner_->settings(); }
 
   clinic::UserRepository& users() override { return inner_->users(); }

@@ -66,6 +66,7 @@ struct Server::Impl {
         anonymous(store, std::string(kAnonymous), options.clock),
         tls(!options.tls_cert.empty()) {
     anonymous.sign_in_policy() = options.sign_in_policy;
+    state.forms_per_window = options.forms_per_window;
   }
 
   ServerOptions options;

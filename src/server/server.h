@@ -21,13 +21,14 @@ struct ServerOptions {
   int port = 8080;  ///< 0: any free port (tests)
   std::string tls_cert;
   std::string tls_key;
-  bool insecure_http = false;      ///< allow plain HTTP on a non-loopback address
-  int threads = 64;                ///< worker threads (each keep-alive connection holds one)
+  bool insecure_http = false;  ///< allow plain HTTP on a non-loopback address
+  int threads = 256;  ///< worker threads: each open connection holds one for <= read_timeout_s
   std::size_t max_body = 1 << 20;  ///< bytes; larger bodies get 413
   int read_timeout_s = 5;          ///< per read of headers or body
   int write_timeout_s = 5;
   int keep_alive_timeout_s = 5;
-  bool access_log = true;                    ///< one line per request on stderr
+  bool access_log = true;    ///< one line per request on stderr
+  int forms_per_window = 5;  ///< public consultation requests per client address per 10 minutes
   clinic::Clock clock = clinic::system_now;  ///< the service clock (tests move it)
   clinic::SignInPolicy sign_in_policy;       ///< session expiry, lockout (clinic/service/sign_in.h)
   std::string web_root;  ///< the built front end (web/dist) served at "/"; "" serves no files

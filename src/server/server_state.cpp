@@ -45,6 +45,26 @@ void ServerState::sign_in_succeeded(std::string_view address) {
   }
 }
 
+std::optional<std::chrono::seconds> ServerState::admit_form(std::string_view address) {
+  const std::scoped_lock lock(mutex_);
+  const auto now = Clock::now();
+  if (forms_.size() >= kMaxAddresses) {
+    std::erase_if(forms_, [&](const auto& kv) { return now - kv.second.start >= kFormWindow; });
+  }
+  if (forms_.size() >= kMaxAddresses && !forms_.contains(address)) {
+    return kFormWindow;  // memory stays bounded: new addresses wait while the table is full
+  }
+  Window& w = forms_[std::string(address)];
+  if (now - w.start >= kFormWindow) {
+    w = Window{0, now};
+  }
+  if (w.count >= forms_per_window) {
+    return std::chrono::ceil<std::chrono::seconds>(w.start + kFormWindow - now);
+  }
+  w.count += 1;
+  return std::nullopt;
+}
+
 std::string_view ServerState::openapi() const {
   return kOpenApiDocument;
 }

@@ -1,7 +1,7 @@
 #pragma once
-// Per-process state the handlers share: the sign-in throttle per client address (in memory: a
-// second server process keeps its own; the per-account lockout lives in the database) and the
-// embedded OpenAPI document.
+// Per-process state the handlers share: the sign-in throttle and the public form's rate limit per
+// client address (in memory: a second server process keeps its own; the per-account lockout lives
+// in the database) and the embedded OpenAPI document.
 
 #include <chrono>
 #include <map>
@@ -29,6 +29,13 @@ class ServerState {
   void sign_in_failed(std::string_view address);
   void sign_in_succeeded(std::string_view address);
 
+  /// The public consultation form: at most forms_per_window submissions (valid or not) per
+  /// address per kFormWindow. Counts this one and returns nothing when admitted, else how long
+  /// the address must wait (the handler answers 429 rate_limited and stores nothing).
+  static constexpr std::chrono::seconds kFormWindow{std::chrono::minutes(10)};
+  std::optional<std::chrono::seconds> admit_form(std::string_view address);
+  int forms_per_window = 5;  ///< ServerOptions::forms_per_window
+
   std::string_view openapi() const;
 
  private:
@@ -40,6 +47,13 @@ class ServerState {
 
   std::mutex mutex_;
   std::map<std::string, Failures, std::less<>> failures_;
+
+  struct Window {
+    int count = 0;
+    Clock::time_point start{};
+  };
+
+  std::map<std::string, Window, std::less<>> forms_;
 };
 
 }  // namespace ketapath::server

@@ -31,7 +31,8 @@ class SqlTransaction final : public clinic::Transaction {
         settings_(state_),
         users_(state_),
         clearances_(state_),
-        sign_ins_(state_) {
+        sign_ins_(state_),
+        consultations_(state_) {
     database_.transaction_open_ = true;
   }
 
@@ -68,6 +69,8 @@ class SqlTransaction final : public clinic::Transaction {
   clinic::ClearanceRepository& clearances() override { return clearances_; }
 
   clinic::SignInRepository& sign_ins() override { return sign_ins_; }
+
+  clinic::ConsultationRepository& consultations() override { return consultations_; }
 
   core::Status append_audit(const clinic::AuditRecord& record) override {
     KETAPATH_TRY(state_.usable());
@@ -125,6 +128,7 @@ class SqlTransaction final : public clinic::Transaction {
   repositories::SqlUsers users_;
   repositories::SqlClearances clearances_;
   repositories::SqlSignIns sign_ins_;
+  repositories::SqlConsultations consultations_;
 };
 
 core::Result<int> read_schema_version(sql::Connection& connection) {

@@ -82,6 +82,16 @@ class Authorization : public ServerFixture {
     }
     if (path == "/api/v1/users")
       return {{"name", "m." + who}, {"roles", {"nurse"}}};
+    if (path == "/api/v1/public/consultation-requests") {
+      return {{"name", "Matrix " + who},
+              {"email", "matrix@example.org"},
+              {"preferred_times", "mornings"},
+              {"reason", "anxiety"}};
+    }
+    if (path == "/api/v1/consultation-requests/{id}/status")
+      return {{"status", "contacted"}};
+    if (path == "/api/v1/consultation-requests/{id}/patient")
+      return {{"birth_date", "1990-01-01"}, {"sex", "F"}};
     if (path == "/api/v1/auth/sign-in")
       return {{"user", "nobody"}};  // 400, not a failed sign-in
     return Json::object();
@@ -106,6 +116,14 @@ void Authorization::run_matrix() {
   // A patient so that {id} = 1 names something.
   ASSERT_EQ(call("POST", "/api/v1/patients", "nurse",
                  {{"name", "First"}, {"birth_date", "1980-01-01"}, {"sex", "M"}, {"weight_kg", 80}})
+                ->status,
+            201);
+  // A consultation request so that /consultation-requests/1 names something.
+  ASSERT_EQ(call("POST", "/api/v1/public/consultation-requests", "",
+                 {{"name", "First Request"},
+                  {"phone", "+49 761 123456"},
+                  {"preferred_times", "any"},
+                  {"reason", "worry"}})
                 ->status,
             201);
   std::vector<std::string> whos = role_names();

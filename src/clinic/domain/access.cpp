@@ -42,12 +42,13 @@ const std::vector<Grant>& grants() {
       {Permission::RecordConsent, "record informed consent", {Role::Prescriber, Role::Nurse}},
       {Permission::Clear, "clear a screening for treatment", {Role::Prescriber}},
       {Permission::OrderDose, "order doses, override limits or plan courses", {Role::Prescriber}},
-      {Permission::PreviewDose,
-       "preview a dose calculation",
-       {Role::Prescriber, Role::Nurse}},
+      {Permission::PreviewDose, "preview a dose calculation", {Role::Prescriber, Role::Nurse}},
       {Permission::RecordSession,
        "record sessions, ratings or alert acknowledgements",
        {Role::Prescriber, Role::Nurse}},
+      {Permission::HandleConsultations,
+       "handle consultation requests",
+       {Role::Prescriber, Role::Nurse, Role::FrontDesk}},
   };
   return table;
 }

@@ -36,20 +36,21 @@ struct User {
 
 /// What a use case needs. Each permission names the roles that hold it (roles_for()).
 enum class Permission {
-  ReadDemographics,   ///< the patient list (name, birth date, sex): every enabled user
-  ReadClinical,       ///< charts, records, settings, drug library, work list: all but front_desk
-  VerifyAudit,        ///< audit verify: admin, auditor
-  Oversee,            ///< the users list and the chart-access log: admin, auditor
-  ManageUsers,        ///< admin
-  Configure,          ///< settings, drug library, schema migration: admin
-  RegisterPatient,    ///< patient add: front_desk, nurse, prescriber
-  RecordObservation,  ///< weight, treatment history, screening answers: nurse, prescriber
-  Diagnose,           ///< diagnosis, screening policy flags: prescriber
-  RecordConsent,      ///< informed consent: nurse, prescriber
-  Clear,              ///< clearance of a needs_review screening: prescriber
-  OrderDose,          ///< dose calculation, limit override, course planning: prescriber
-  PreviewDose,        ///< a dose calculated and checked but not stored: prescriber, nurse
-  RecordSession,      ///< sessions and ratings, alert acknowledgement: nurse, prescriber
+  ReadDemographics,     ///< the patient list (name, birth date, sex): every enabled user
+  ReadClinical,         ///< charts, records, settings, drug library, work list: all but front_desk
+  VerifyAudit,          ///< audit verify: admin, auditor
+  Oversee,              ///< the users list and the chart-access log: admin, auditor
+  ManageUsers,          ///< admin
+  Configure,            ///< settings, drug library, schema migration: admin
+  RegisterPatient,      ///< patient add: front_desk, nurse, prescriber
+  RecordObservation,    ///< weight, treatment history, screening answers: nurse, prescriber
+  Diagnose,             ///< diagnosis, screening policy flags: prescriber
+  RecordConsent,        ///< informed consent: nurse, prescriber
+  Clear,                ///< clearance of a needs_review screening: prescriber
+  OrderDose,            ///< dose calculation, limit override, course planning: prescriber
+  PreviewDose,          ///< a dose calculated and checked but not stored: prescriber, nurse
+  RecordSession,        ///< sessions and ratings, alert acknowledgement: nurse, prescriber
+  HandleConsultations,  ///< the consultation queue: front_desk, nurse, prescriber
 };
 
 std::string_view to_string(Role role);

@@ -16,6 +16,7 @@
 #include "clinic/domain/calendar.h"
 #include "clinic/domain/care_team.h"
 #include "clinic/domain/clearance.h"
+#include "clinic/domain/consultation.h"
 #include "clinic/domain/course.h"
 #include "clinic/domain/dose.h"
 #include "clinic/domain/drug_library.h"
@@ -58,6 +59,7 @@ Json to_json(const ResponsePlan& v);
 Json to_json(const Assessment& v);
 Json to_json(const ClinicCalendar& v);
 Json to_json(const CareTeamMember& v);
+Json to_json(const ConsultationRequest& v);
 Json to_json(const ResponsePolicy& v);
 Json to_json(const Consent& v);
 Json to_json(const Clearance& v);
@@ -102,5 +104,11 @@ core::Result<ClinicCalendar> clinic_calendar_from_json(const Json& j, std::strin
 /// {"responder_reduction", "partial_reduction", "loading_sessions", "sustained_ratings"};
 /// validated (response.h validate_response_policy).
 core::Result<ResponsePolicy> response_policy_from_json(const Json& j, std::string_view where);
+
+/// The public consultation form: {"name", "phone", "email", "preferred_times", "reason"}, strings
+/// only, unknown keys refused (InvalidData naming the path), then validate_consultation_request.
+/// Only the form's fields are read: id, reference, status and times are the service's.
+core::Result<ConsultationRequest> consultation_request_from_json(const Json& j,
+                                                                 std::string_view where);
 
 }  // namespace ketapath::clinic

@@ -476,4 +476,18 @@ core::Result<ResponsePolicy> response_policy_from_json(const Json& j, std::strin
   return p;
 }
 
+core::Result<ConsultationRequest> consultation_request_from_json(const Json& j,
+                                                                 std::string_view where) {
+  auto r = KETAPATH_TRY(JsonReader::open(j, std::string(where)));
+  ConsultationRequest c;
+  c.name = KETAPATH_TRY(r.required(r.string("name"), "name"));
+  c.phone = KETAPATH_TRY(r.string("phone")).value_or("");
+  c.email = KETAPATH_TRY(r.string("email")).value_or("");
+  c.preferred_times = KETAPATH_TRY(r.required(r.string("preferred_times"), "preferred_times"));
+  c.reason = KETAPATH_TRY(r.required(r.string("reason"), "reason"));
+  KETAPATH_TRY(r.finish());
+  KETAPATH_TRY(validate_consultation_request(c));
+  return c;
+}
+
 }  // namespace ketapath::clinic

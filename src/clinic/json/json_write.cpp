@@ -448,4 +448,20 @@ Json to_json(const CareTeamMember& v) {
           {"added_by", v.added_by}};
 }
 
+Json to_json(const ConsultationRequest& v) {
+  return {{"id", id_or_null(v.id.value())},
+          {"reference", v.reference},
+          {"name", v.name},
+          {"phone", v.phone},
+          {"email", v.email},
+          {"preferred_times", v.preferred_times},
+          {"reason", v.reason},
+          {"received_at", format_timestamp(v.received_at)},
+          {"status", to_string(v.status)},
+          {"note", v.note},
+          {"updated_at", v.updated_at ? Json(format_timestamp(*v.updated_at)) : Json(nullptr)},
+          {"updated_by", v.updated_by},
+          {"patient", v.patient ? Json(v.patient->value()) : Json(nullptr)}};
+}
+
 }  // namespace ketapath::clinic

@@ -29,6 +29,7 @@
 #include "clinic/domain/audit.h"
 #include "clinic/domain/care_team.h"
 #include "clinic/domain/clearance.h"
+#include "clinic/domain/consultation.h"
 #include "clinic/domain/course.h"
 #include "clinic/domain/dose.h"
 #include "clinic/domain/drug_library.h"
@@ -36,8 +37,8 @@
 #include "clinic/domain/patient.h"
 #include "clinic/domain/screening.h"
 #include "clinic/domain/session.h"
-#include "clinic/service/sign_in.h"
 #include "clinic/domain/user.h"
+#include "clinic/service/sign_in.h"
 #include "core/error.h"
 
 namespace ketapath::clinic {
@@ -156,6 +157,21 @@ class CareTeamRepository {
   virtual core::Result<std::vector<CareTeamMember>> list_for_patient(PatientId patient) = 0;
 };
 
+/// The front desk's queue of consultation requests (consultation.h).
+class ConsultationRepository {
+ public:
+  virtual ~ConsultationRepository() = default;
+  /// Conflict when the reference is taken.
+  virtual core::Result<ConsultationRequestId> add(const ConsultationRequest& request) = 0;
+  /// NotFound for an unknown id.
+  virtual core::Result<ConsultationRequest> get(ConsultationRequestId id) = 0;
+  /// Ordered by id (oldest first); only those in `status` when given; at most `limit`.
+  virtual core::Result<std::vector<ConsultationRequest>> list(
+      std::optional<ConsultationStatus> status, std::int64_t limit) = 0;
+  /// Replaces status, note, updated_at, updated_by and patient. NotFound for an unknown id.
+  virtual core::Status update(const ConsultationRequest& request) = 0;
+};
+
 /// Clinic-editable settings as key -> JSON text ("dosing_policy", "safety_thresholds",
 /// "screening_policy"); the services own the keys and the JSON shape.
 class SettingsRepository {
@@ -212,6 +228,8 @@ class Transaction {
   virtual ClearanceRepository& clearances() = 0;
   /// Passwords, sign-in sessions and setup tokens (sign_in.h).
   virtual SignInRepository& sign_ins() = 0;
+  /// The front desk's consultation requests (consultation.h).
+  virtual ConsultationRepository& consultations() = 0;
   /// Appends an audit entry inside this transaction (chained at commit or immediately; either
   /// way it becomes visible only with the commit).
   virtual core::Status append_audit(const AuditRecord& record) = 0;

@@ -19,13 +19,13 @@
 #include "clinic/domain/clearance.h"
 #include "clinic/domain/course_templates.h"
 #include "clinic/domain/dose.h"
-#include "clinic/service/ports.h"
-#include "clinic/service/report.h"
 #include "clinic/domain/response.h"
 #include "clinic/domain/safety.h"
-#include "clinic/service/sign_in.h"
 #include "clinic/domain/user.h"
 #include "clinic/domain/validation.h"
+#include "clinic/service/ports.h"
+#include "clinic/service/report.h"
+#include "clinic/service/sign_in.h"
 
 namespace ketapath::clinic {
 
@@ -217,6 +217,27 @@ class ClinicService {
   /// Everything the letter to the care team shows (report.h render_report), read as the acting
   /// user, who signs it, at the service clock.
   core::Result<ReportData> report_data(PatientId id);
+
+  // Consultation requests (consultation.h): the public form and the front desk's queue.
+  /// The public form: validates, gives the request a random reference ("CR-XXXX-XXXX-XXXX"),
+  /// stores it as new; audited "consultation.request" under the acting name (the server's
+  /// "anonymous"; no user or session needed). The caller hands out only the reference.
+  core::Result<ConsultationRequest> submit_consultation_request(ConsultationRequest request);
+  /// The queue, oldest first (at most 500), only `status` when given. Any enabled user.
+  core::Result<std::vector<ConsultationRequest>> consultation_requests(
+      std::optional<ConsultationStatus> status = std::nullopt);
+  core::Result<ConsultationRequest> consultation_request(ConsultationRequestId id);
+  /// Marks a request contacted, scheduled or declined, with an optional note (front_desk, nurse,
+  /// prescriber; check_consultation_transition: Conflict from a final state). Audited
+  /// "consultation.<status>".
+  core::Result<ConsultationRequest> set_consultation_status(ConsultationRequestId id,
+                                                            ConsultationStatus status,
+                                                            std::string note = "");
+  /// Registers the requester as a patient (demographics only; the request's name unless
+  /// `patient.name` is given) and marks the request converted, naming the patient: one
+  /// transaction, audited "patient.add" and "consultation.convert".
+  core::Result<ConsultationRequest> convert_consultation_request(ConsultationRequestId id,
+                                                                 Patient patient);
 
   // Clinic-editable settings and the drug library.
   core::Result<DosingPolicy> dosing_policy();

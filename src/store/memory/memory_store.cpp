@@ -21,6 +21,7 @@ struct MemoryStore::State {
   std::map<std::string, Credential, std::less<>> credentials;
   std::map<std::string, SignInSession, std::less<>> sign_in_sessions;
   std::map<std::string, SetupToken, std::less<>> setup_tokens;
+  std::map<std::int64_t, ConsultationRequest> consultations;
   std::vector<AuditEntry> audit;
   std::int64_t next_id = 1;  // one counter is enough: ids only need to be unique per kind
 };
@@ -538,6 +539,58 @@ class SignIns final : public SignInRepository {
   Context& c_;
 };
 
+class Consultations final : public ConsultationRepository {
+ public:
+  Consultations(Context& c) : c_(c) {}
+
+  core::Result<ConsultationRequestId> add(const ConsultationRequest& r) override {
+    for (const auto& [id, existing] : c_.s.consultations) {
+      if (existing.reference == r.reference) {
+        return core::fail(ErrorCode::Conflict, "consultation request {} already exists",
+                          r.reference);
+      }
+    }
+    ConsultationRequest copy = r;
+    copy.id = ConsultationRequestId(c_.s.next_id++);
+    c_.s.consultations[copy.id.value()] = copy;
+    c_.wrote = true;
+    return copy.id;
+  }
+
+  core::Result<ConsultationRequest> get(ConsultationRequestId id) override {
+    return *KETAPATH_TRY(find_or_fail(c_.s.consultations, id.value(), "consultation request"));
+  }
+
+  core::Result<std::vector<ConsultationRequest>> list(std::optional<ConsultationStatus> status,
+                                                      std::int64_t limit) override {
+    std::vector<ConsultationRequest> out;
+    for (const auto& [id, r] : c_.s.consultations) {
+      if (static_cast<std::int64_t>(out.size()) >= limit) {
+        break;
+      }
+      if (!status || r.status == *status) {
+        out.push_back(r);
+      }
+    }
+    return out;
+  }
+
+  core::Status update(const ConsultationRequest& r) override {
+    auto* stored =
+        KETAPATH_TRY(find_or_fail(c_.s.consultations, r.id.value(), "consultation request"));
+    stored->status = r.status;
+    stored->note = r.note;
+    stored->updated_at = r.updated_at;
+    stored->updated_by = r.updated_by;
+    stored->patient = r.patient;
+    c_.wrote = true;
+    return {};
+  }
+
+ private:
+  Context& c_;
+};
+
 }  // namespace
 
 class MemoryTransaction final : public Transaction {
@@ -558,7 +611,8 @@ class MemoryTransaction final : public Transaction {
         settings_(context_),
         users_(context_),
         clearances_(context_),
-        sign_ins_(context_) {}
+        sign_ins_(context_),
+        consultations_(context_) {}
 
   ~MemoryTransaction() override { store_.open_ = false; }
 
@@ -587,6 +641,8 @@ class MemoryTransaction final : public Transaction {
   ClearanceRepository& clearances() override { return clearances_; }
 
   SignInRepository& sign_ins() override { return sign_ins_; }
+
+  ConsultationRepository& consultations() override { return consultations_; }
 
   core::Status append_audit(const AuditRecord& record) override {
     AuditEntry e;
@@ -633,6 +689,7 @@ class MemoryTransaction final : public Transaction {
   Users users_;
   Clearances clearances_;
   SignIns sign_ins_;
+  Consultations consultations_;
   bool audited_ = false;
   bool done_ = false;
 };

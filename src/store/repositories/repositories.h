@@ -184,9 +184,23 @@ class SqlSignIns final : public clinic::SignInRepository {
   core::Result<std::optional<clinic::SignInSession>> session(std::string_view id_hash) override;
   core::Status update_session(const clinic::SignInSession& session) override;
   core::Status add_setup_token(const clinic::SetupToken& token) override;
-  core::Result<std::optional<clinic::SetupToken>> setup_token(
-      std::string_view token_hash) override;
+  core::Result<std::optional<clinic::SetupToken>> setup_token(std::string_view token_hash) override;
   core::Status update_setup_token(const clinic::SetupToken& token) override;
+
+ private:
+  TransactionState& state_;
+};
+
+class SqlConsultations final : public clinic::ConsultationRepository {
+ public:
+  explicit SqlConsultations(TransactionState& state) : state_(state) {}
+
+  core::Result<clinic::ConsultationRequestId> add(
+      const clinic::ConsultationRequest& request) override;
+  core::Result<clinic::ConsultationRequest> get(clinic::ConsultationRequestId id) override;
+  core::Result<std::vector<clinic::ConsultationRequest>> list(
+      std::optional<clinic::ConsultationStatus> status, std::int64_t limit) override;
+  core::Status update(const clinic::ConsultationRequest& request) override;
 
  private:
   TransactionState& state_;
