@@ -63,6 +63,18 @@ run_ctest() {
 }
 stage "fast tests + fuzz replay" run_ctest build -LE slow
 stage "slow tests" run_ctest build -L slow
+# The server tests' responses against src/server/openapi.json with ajv (npm), when node is here.
+openapi_check() {
+  local recorded
+  recorded="$(mktemp)"
+  KETAPATH_RECORD_RESPONSES="$recorded" build/tests/server/server_tests >/dev/null
+  (cd tests/server/openapi-check && npm ci --no-audit --no-fund >/dev/null)
+  node tests/server/openapi-check/check.mjs src/server/openapi.json "$recorded"
+  rm -f "$recorded"
+}
+if command -v node >/dev/null && command -v npm >/dev/null && [[ -x build/tests/server/server_tests ]]; then
+  stage "openapi responses (ajv)" openapi_check
+fi
 
 # The sanitizer stages cover core, io, clinic and store with their tests, and every fuzz corpus
 # (the issue allows a subset when the whole tree does not fit CI's budget; docs/ci.md).

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <string>
@@ -43,7 +44,8 @@ class ServerFixture : public ::testing::Test {
     ASSERT_NE(mkdtemp(pattern), nullptr);
     dir_ = pattern;
     db_url_ = "sqlite:" + (dir_ / "clinic.db").string();
-    store_ = must(store::open_database(db_url_));
+    choose_database();
+    store_ = must(store::open_database(db_url_, open_options_));
     clinic::ClinicService boot(*store_, "boot", clock());
     must(boot.initialize());
     must(boot.add_user("admin", {clinic::Role::Admin}));
@@ -61,13 +63,19 @@ class ServerFixture : public ::testing::Test {
     options.port = 0;
     options.access_log = false;
     options.threads = 8;
+    options.forms_per_window = 100;  // the rate-limit test sets its own
     options.max_body = 64 * 1024;
     options.clock = clock();
     customise(options);
     server_ = std::make_unique<Server>(*store_, options);
     port_ = must(server_->bind());
     thread_ = std::thread([this] { (void)server_->run(); });
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
+    client_ = std::make_unique<httplib::Client>(
+        (tls_ca_.empty() ? "http://127.0.0.1:" : "https://127.0.0.1:") + std::to_string(port_));
+    if (!tls_ca_.empty()) {
+      client_->set_ca_cert_path(tls_ca_);
+      client_->enable_server_certificate_verification(true);
+    }
     client_->set_connection_timeout(5);
     client_->set_read_timeout(10);
     for (const auto& name : role_names()) {
@@ -90,6 +98,9 @@ class ServerFixture : public ::testing::Test {
 
   virtual void customise(ServerOptions& /*options*/) {}
 
+  /// Sets db_url_ and open_options_ (default: a SQLite file in dir_).
+  virtual void choose_database() {}
+
   clinic::Clock clock() {
     return [this] {
       return base_ + std::chrono::seconds(offset_.load());
@@ -101,6 +112,7 @@ class ServerFixture : public ::testing::Test {
   Signed sign_in(const std::string& user, std::string_view password = kPassword) {
     const Json body = {{"user", user}, {"password", std::string(password)}};
     auto res = client_->Post("/api/v1/auth/sign-in", body.dump(), "application/json");
+    record("POST", "/api/v1/auth/sign-in", res);
     EXPECT_TRUE(res);
     if (!res || res->status != 200) {
       ADD_FAILURE() << "sign-in of " << user << " failed: " << (res ? res->body : "no response");
@@ -111,6 +123,23 @@ class ServerFixture : public ::testing::Test {
     s.cookie = set_cookie.substr(0, set_cookie.find(';'));
     s.csrf = Json::parse(res->body).at("csrf_token").get<std::string>();
     return s;
+  }
+
+  /// With KETAPATH_RECORD_RESPONSES=FILE, every response of the server tests is appended to FILE
+  /// as one JSON line; tests/server/openapi-check validates them against openapi.json (ajv).
+  static void record(const std::string& method, const std::string& path,
+                     const httplib::Result& res) {
+    const char* file = std::getenv("KETAPATH_RECORD_RESPONSES");
+    if (file == nullptr || *file == '\0' || !res) {
+      return;
+    }
+    const Json line = {{"method", method},
+                       {"path", path},
+                       {"status", res->status},
+                       {"content_type", res->get_header_value("Content-Type")},
+                       {"body", res->body}};
+    std::ofstream(file, std::ios::app)
+        << line.dump(-1, ' ', false, Json::error_handler_t::replace) << "\n";
   }
 
   /// A request as `who` (a role name, or "" for anonymous) with the CSRF token unless told not.
@@ -124,14 +153,18 @@ class ServerFixture : public ::testing::Test {
         headers.emplace("X-CSRF-Token", s.csrf);
       }
     }
-    if (method == "GET") {
-      return client_->Get(path, headers);
-    }
-    const std::string text = body.dump();
-    if (method == "PUT") {
-      return client_->Put(path, headers, text, "application/json");
-    }
-    return client_->Post(path, headers, text, "application/json");
+    httplib::Result res = [&] {
+      if (method == "GET") {
+        return client_->Get(path, headers);
+      }
+      const std::string text = body.dump();
+      if (method == "PUT") {
+        return client_->Put(path, headers, text, "application/json");
+      }
+      return client_->Post(path, headers, text, "application/json");
+    }();
+    record(method, path, res);
+    return res;
   }
 
   /// The audit log's length and the rows it vouches for, via the API (admin).
@@ -145,6 +178,8 @@ class ServerFixture : public ::testing::Test {
 
   std::filesystem::path dir_;
   std::string db_url_;
+  store::OpenOptions open_options_;
+  std::string tls_ca_;  ///< set by customise() for TLS: the certificate the client trusts
   std::unique_ptr<store::Database> store_;
   std::unique_ptr<Server> server_;
   std::thread thread_;
