@@ -47,6 +47,18 @@ class Authorization : public ServerFixture {
       return {{"weight_kg", 71}};
     if (path.ends_with("/consents"))
       return {{"form_version", "v1"}, {"witness", "W. Witness"}};
+    if (path.ends_with("/preview") && !path.ends_with("/doses/preview")) {
+      // A dry run takes the body of the route that stores.
+      Route storing = route;
+      storing.path = path.ends_with("/sessions/preview") ? "/api/v1/sessions"
+                                                          : "/api/v1/patients/{id}/screenings";
+      return sample_body(storing, who);
+    }
+    if (path.ends_with("/diagnoses"))
+      return {{"disorder", "gad"}, {"icd10", "F41.1"}, {"primary", true}};
+    if (path.ends_with("/treatment-history")) {
+      return Json::parse(read_file(source + "/examples/clinic/history.json"));
+    }
     if (path.ends_with("/screenings")) {
       return Json::parse(read_file(source + "/examples/clinic/screening.json"));
     }
