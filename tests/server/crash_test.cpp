@@ -33,6 +33,7 @@ class ServerCrash : public ::testing::Test {
     must(boot.initialize());
     must(boot.add_user("admin", {clinic::Role::Admin}));
     must(boot.add_user("nurse", {clinic::Role::Nurse}));
+    must(boot.redeem_setup_token(must(boot.issue_setup_token("admin")), kPassword));
     must(boot.redeem_setup_token(must(boot.issue_setup_token("nurse")), kPassword));
   }
 
