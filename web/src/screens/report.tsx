@@ -6,7 +6,11 @@ import { useEffect, useRef } from "preact/hooks";
 
 /** The letter's body as nodes: no script, style, link, meta, iframe or on* attribute survives. */
 export function sanitizedLetter(html: string): DocumentFragment {
-  const doc = new DOMParser().parseFromString(html, "text/html");
+  // <style> and <script> elements are cut from the text before parsing: Chromium checks a parsed
+  // document's inline styles against this page's Content-Security-Policy (no inline style) and
+  // logs a violation even though the element is removed right after.
+  const text = html.replace(/<(style|script)\b[\s\S]*?<\/\1\s*>/gi, "");
+  const doc = new DOMParser().parseFromString(text, "text/html");
   doc.querySelectorAll("script, style, link, meta, iframe, object, embed, base, form").forEach((n) => n.remove());
   doc.querySelectorAll("*").forEach((el) => {
     for (const a of Array.from(el.attributes)) {
