@@ -113,8 +113,9 @@ TEST_F(ClinicResponseCli, PostDoseDropIsAcuteNotSustainedRemission) {
   // The report's chart draws the trough line only: no zig-zag 15, 14, 15, 13, ...
   const auto report = run("report --patient " + std::to_string(id_));
   ASSERT_EQ(report.exit_code, 0) << last_error();
-  EXPECT_EQ(report.out.find("<title>rating 1: 14</title>"), std::string::npos) << report.out;
-  EXPECT_NE(report.out.find("<title>rating 2: 15</title>"), std::string::npos);
+  EXPECT_EQ(report.out.find(": 14 (after"), std::string::npos) << report.out;
+  EXPECT_NE(report.out.find("<title>rating 2 on 2026-01-09: 15 (after"), std::string::npos)
+      << report.out;
 }
 
 TEST_F(ClinicResponseCli, SustainedNeedsConsecutiveTroughRatingsAndNamesTheInfusion) {
