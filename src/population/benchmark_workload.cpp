@@ -6,6 +6,23 @@
 
 namespace ketapath::population {
 
+BatchSubject benchmark_typical_subject(const BenchmarkTypical& t) {
+  return {.ka = core::PerHour(t.ka),
+          .f = t.f,
+          .v1 = core::Litres(t.v1),
+          .v2 = core::Litres(t.v2),
+          .cl = core::LitresPerHour(t.cl),
+          .q = core::LitresPerHour(t.q),
+          .fm = t.fm,
+          .v_nk = core::Litres(t.v_nk),
+          .cl_nk = core::LitresPerHour(t.cl_nk),
+          .ke0 = core::PerHour(t.ke0),
+          .ec50 = core::MilligramsPerLitre(t.ec50),
+          .kon = core::PerHour(t.kon),
+          .koff = core::PerHour(t.koff),
+          .dose_scale = 1.0};
+}
+
 BatchProtocol benchmark_protocol() {
   BatchProtocol protocol;
   for (int week = 0; week < 12; ++week) {
@@ -32,20 +49,12 @@ void append_benchmark_subjects(std::size_t first, std::size_t count, std::uint64
     const double v1 = t.v1 * std::exp(w_v1 * eta.normal());
     const double ka = t.ka * std::exp(w_ka * eta.normal());
     const double kon = t.kon * std::exp(w_kon * eta.normal());
-    out.push_back({.ka = core::PerHour(ka),
-                   .f = t.f,
-                   .v1 = core::Litres(v1),
-                   .v2 = core::Litres(t.v2),
-                   .cl = core::LitresPerHour(cl),
-                   .q = core::LitresPerHour(t.q),
-                   .fm = t.fm,
-                   .v_nk = core::Litres(t.v_nk),
-                   .cl_nk = core::LitresPerHour(t.cl_nk),
-                   .ke0 = core::PerHour(t.ke0),
-                   .ec50 = core::MilligramsPerLitre(t.ec50),
-                   .kon = core::PerHour(kon),
-                   .koff = core::PerHour(t.koff),
-                   .dose_scale = 1.0});
+    BatchSubject subject = benchmark_typical_subject(t);
+    subject.cl = core::LitresPerHour(cl);
+    subject.v1 = core::Litres(v1);
+    subject.ka = core::PerHour(ka);
+    subject.kon = core::PerHour(kon);
+    out.push_back(subject);
   }
 }
 

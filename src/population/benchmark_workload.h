@@ -19,6 +19,9 @@ struct BenchmarkTypical {
   double cv_cl = 0.35, cv_v1 = 0.30, cv_ka = 0.50, cv_kon = 0.60;
 };
 
+/// The typical benchmark subject (no variability): `typical` as a BatchSubject.
+BatchSubject benchmark_typical_subject(const BenchmarkTypical& typical = {});
+
 /// 12 weekly 70 mg SC doses, hourly output 0..2016 h.
 BatchProtocol benchmark_protocol();
 

@@ -4,8 +4,6 @@
 #include <cctype>
 #include <cmath>
 
-#include "population/benchmark_workload.h"
-
 namespace ketapath::population {
 namespace {
 
@@ -103,24 +101,6 @@ std::span<const SubjectColumn> benchmark_subject_columns() {
       {"KOFF", "1/h", kNonNegative, set_koff},
   }};
   return columns;
-}
-
-BatchSubject benchmark_typical_subject() {
-  const BenchmarkTypical t;
-  return {.ka = core::PerHour(t.ka),
-          .f = t.f,
-          .v1 = core::Litres(t.v1),
-          .v2 = core::Litres(t.v2),
-          .cl = core::LitresPerHour(t.cl),
-          .q = core::LitresPerHour(t.q),
-          .fm = t.fm,
-          .v_nk = core::Litres(t.v_nk),
-          .cl_nk = core::LitresPerHour(t.cl_nk),
-          .ke0 = core::PerHour(t.ke0),
-          .ec50 = core::MilligramsPerLitre(t.ec50),
-          .kon = core::PerHour(t.kon),
-          .koff = core::PerHour(t.koff),
-          .dose_scale = 1.0};
 }
 
 std::vector<SubjectColumn> ketamine_subject_columns(pd::Route route) {

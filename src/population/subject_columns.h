@@ -24,6 +24,7 @@
 #include "core/units.h"
 #include "pd/ketamine_model.h"
 #include "population/batch_model.h"
+#include "population/benchmark_workload.h"
 
 namespace ketapath::population {
 
@@ -36,9 +37,6 @@ struct SubjectColumn {
 
 /// The benchmark workload's columns, in the kernel's order.
 std::span<const SubjectColumn> benchmark_subject_columns();
-
-/// The benchmark workload's typical subject (population/benchmark_workload.h, no variability).
-BatchSubject benchmark_typical_subject();
 
 /// The columns of a ketamine design arm whose drug goes by `route`.
 std::vector<SubjectColumn> ketamine_subject_columns(pd::Route route);
