@@ -64,6 +64,9 @@ core::Result<Clinic> open_clinic(const GlobalOptions& options) {
   c.description = database->describe();
   c.store = std::move(database);
   c.service = std::make_unique<clinic::ClinicService>(*c.store, acting_user(options));
+  // Every chart read of a command is recorded at once (one command reads a few charts).
+  c.service->set_chart_access_log(
+      std::make_shared<clinic::ChartAccessLog>(*c.store, clinic::ChartAccessLog::Mode::Immediate));
   return c;
 }
 

@@ -59,6 +59,53 @@ void add_reset_password_command(CLI::App& user, const std::shared_ptr<GlobalOpti
   });
 }
 
+void add_access_log_command(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions>& global,
+                            Runners& runners) {
+  struct Options {
+    std::string user;
+    std::int64_t patient = 0;
+    std::int64_t limit = 100;
+  };
+
+  auto o = std::make_shared<Options>();
+  CLI::App* log = clinic_app.add_subcommand("access-log",
+                                            "Who read whose chart, newest first (admin, auditor)");
+  log->fallthrough();
+  log->add_option("--user", o->user, "Only this user's reads");
+  log->add_option("--patient", o->patient, "Only reads of this patient's records");
+  log->add_option("--limit", o->limit, "At most this many (1-10000)")->capture_default_str();
+  runners.emplace_back(log, [global, o] {
+    return run([&]() -> core::Status {
+      clinic::ChartAccessQuery q;
+      if (!o->user.empty()) {
+        q.user = o->user;
+      }
+      if (o->patient > 0) {
+        q.patient = clinic::PatientId(o->patient);
+      }
+      q.limit = o->limit;
+      auto c = KETAPATH_TRY(open_clinic(*global));
+      const auto reads = KETAPATH_TRY(c.service->chart_accesses(q));
+      Json out = Json::array();
+      for (const auto& a : reads) {
+        if (global->json) {
+          out.push_back({{"user", a.user},
+                         {"patient", a.patient.value()},
+                         {"what", a.what},
+                         {"at", clinic::format_timestamp(a.at)}});
+        } else {
+          fmt::print("{}  {:<24} patient {:>5}  {}\n", clinic::format_timestamp(a.at), a.user,
+                     a.patient.value(), a.what);
+        }
+      }
+      if (global->json) {
+        print_json({{"chart_access", out}});
+      }
+      return {};
+    });
+  });
+}
+
 }  // namespace
 
 void add_user_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions>& global,
@@ -112,6 +159,7 @@ void add_user_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions
   }
 
   add_reset_password_command(*user, global, o->name, runners);
+  add_access_log_command(clinic_app, global, runners);
 
   CLI::App* list = user->add_subcommand("list", "Every user with roles and status");
   list->fallthrough();

@@ -692,6 +692,46 @@ core::Result<Reply> issue_setup_token(Request& r) {
   return ok({{"user", r.params.at(0)}, {"setup_token", token}}, 201);
 }
 
+core::Result<Reply> chart_access(Request& r) {
+  clinic::ChartAccessQuery q;
+  if (const auto user = r.query("user")) {
+    q.user = *user;
+  }
+  const auto integer = [&](std::string_view key) -> core::Result<std::optional<std::int64_t>> {
+    const auto text = r.query(key);
+    if (!text) {
+      return std::optional<std::int64_t>{};
+    }
+    std::int64_t value = 0;
+    const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+    if (ec != std::errc() || end != text->data() + text->size() || value < 1) {
+      return core::fail(ErrorCode::InvalidArgument, "{}: must be a positive integer (got \"{}\")",
+                        key, text->substr(0, 24));
+    }
+    return std::optional<std::int64_t>(value);
+  };
+  if (const auto id = KETAPATH_TRY(integer("patient"))) {
+    q.patient = clinic::PatientId(*id);
+  }
+  if (const auto limit = KETAPATH_TRY(integer("limit"))) {
+    q.limit = *limit;
+  }
+  if (const auto from = r.query("from")) {
+    q.from = KETAPATH_TRY(clinic::parse_timestamp(*from));
+  }
+  if (const auto to = r.query("to")) {
+    q.to = KETAPATH_TRY(clinic::parse_timestamp(*to));
+  }
+  Json out = Json::array();
+  for (const auto& a : KETAPATH_TRY(r.clinic.chart_accesses(q))) {
+    out.push_back({{"user", a.user},
+                   {"patient", a.patient.value()},
+                   {"what", a.what},
+                   {"at", clinic::format_timestamp(a.at)}});
+  }
+  return ok({{"chart_access", out}});
+}
+
 core::Result<Reply> verify_audit(Request& r) {
   const auto v = KETAPATH_TRY(r.clinic.verify_audit());
   return ok({{"intact", v.intact},
@@ -845,6 +885,8 @@ const std::vector<Route>& route_table() {
        }},
       {Post, "/api/v1/users/{name}/setup-token", Roles, kAdmins,
        "Issue a one-time password setup token", issue_setup_token},
+      {Get, "/api/v1/chart-access", Roles, kOverseers,
+       "Who read whose chart (?user=&patient=&from=&to=&limit=), newest first", chart_access},
       {Get, "/api/v1/audit/verify", Roles, kOverseers,
        "Verify the audit log (200 with intact false when broken)", verify_audit},
   };

@@ -31,6 +31,8 @@ class LockedTransaction final : public clinic::Transaction {
 
   clinic::ConsultationRepository& consultations() override { return inner_->consultations(); }
 
+  clinic::ChartAccessRepository& chart_accesses() override { return inner_->chart_accesses(); }
+
   clinic::SettingsRepository& settings() override { return inner_->settings(); }
 
   clinic::UserRepository& users() override { return inner_->users(); }

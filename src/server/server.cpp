@@ -14,6 +14,7 @@
 #include <pthread.h>
 
 #include "clinic/json/json.h"
+#include "clinic/service/chart_access_log.h"
 #include "server/http_error.h"
 #include "server/routes.h"
 #include "server/serialized_store.h"
@@ -63,19 +64,24 @@ struct Server::Impl {
   Impl(clinic::ClinicStore& inner, ServerOptions o)
       : options(std::move(o)),
         store(inner),
+        chart_log(std::make_shared<clinic::ChartAccessLog>(
+            store, clinic::ChartAccessLog::Mode::Grouped, options.chart_log_batch)),
         anonymous(store, std::string(kAnonymous), options.clock),
         tls(!options.tls_cert.empty()) {
     anonymous.sign_in_policy() = options.sign_in_policy;
+    anonymous.set_chart_access_log(chart_log);  // every acting_as copy records to it
     state.forms_per_window = options.forms_per_window;
   }
 
   ServerOptions options;
   SerializedStore store;
+  std::shared_ptr<clinic::ChartAccessLog> chart_log;
   clinic::ClinicService anonymous;
   ServerState state;
   bool tls;
   std::unique_ptr<httplib::Server> http;
-  std::atomic<bool> stopped{false};
+  std::atomic<bool> stopped{false};   ///< the server no longer serves (stop(), or run() ended)
+  std::atomic<bool> stopping{false};  ///< stop() was called
 
   void configure();
   void dispatch(const Route& route, const httplib::Request& req, httplib::Response& res);
@@ -343,13 +349,36 @@ core::Result<int> Server::bind() {
 }
 
 core::Status Server::run() {
-  if (!impl_->http->listen_after_bind() && !impl_->stopped) {
+  // The chart-access log's writer: one transaction per group of reads, at least once per
+  // interval, and once more after the last request.
+  std::thread writer([this] {
+    const auto interval =
+        std::chrono::milliseconds(std::max(10, impl_->options.chart_log_interval_ms));
+    while (!impl_->stopped) {
+      impl_->chart_log->wait(interval);
+      if (auto written = flush_chart_access(); !written) {
+        fmt::print(stderr, "ketapath serve: chart-access log not written yet: {}\n",
+                   written.error().message);
+      }
+    }
+  });
+  const bool listened = impl_->http->listen_after_bind();
+  impl_->stopped = true;
+  impl_->chart_log->stop();
+  writer.join();
+  auto last = flush_chart_access();
+  if (!listened && !impl_->stopping) {
     return core::fail(ErrorCode::Io, "serve: the listening socket failed");
   }
-  return {};
+  return last;
+}
+
+core::Status Server::flush_chart_access() {
+  return impl_->chart_log->flush(impl_->options.clock());
 }
 
 void Server::stop() {
+  impl_->stopping = true;
   impl_->stopped = true;
   impl_->http->stop();
 }

@@ -27,7 +27,11 @@ struct ServerOptions {
   int read_timeout_s = 5;          ///< per read of headers or body
   int write_timeout_s = 5;
   int keep_alive_timeout_s = 5;
-  bool access_log = true;    ///< one line per request on stderr
+  bool access_log = true;  ///< one line per request on stderr
+  /// Chart reads are recorded in groups (clinic/service/chart_access_log.h): written at least
+  /// every `chart_log_interval_ms`, or as soon as `chart_log_batch` are waiting, and at shutdown.
+  int chart_log_interval_ms = 1000;
+  std::size_t chart_log_batch = 256;
   int forms_per_window = 5;  ///< public consultation requests per client address per 10 minutes
   clinic::Clock clock = clinic::system_now;  ///< the service clock (tests move it)
   clinic::SignInPolicy sign_in_policy;       ///< session expiry, lockout (clinic/service/sign_in.h)
@@ -60,6 +64,9 @@ class Server {
   core::Status run();
   /// Thread-safe; also what SIGTERM does in serve().
   void stop();
+  /// Writes the chart reads recorded so far (run() does it every chart_log_interval_ms and when it
+  /// returns); for tests that compare the audit log before and after a request.
+  core::Status flush_chart_access();
 
  private:
   struct Impl;

@@ -32,7 +32,8 @@ class SqlTransaction final : public clinic::Transaction {
         users_(state_),
         clearances_(state_),
         sign_ins_(state_),
-        consultations_(state_) {
+        consultations_(state_),
+        chart_accesses_(state_) {
     database_.transaction_open_ = true;
   }
 
@@ -71,6 +72,7 @@ class SqlTransaction final : public clinic::Transaction {
   clinic::SignInRepository& sign_ins() override { return sign_ins_; }
 
   clinic::ConsultationRepository& consultations() override { return consultations_; }
+  clinic::ChartAccessRepository& chart_accesses() override { return chart_accesses_; }
 
   core::Status append_audit(const clinic::AuditRecord& record) override {
     KETAPATH_TRY(state_.usable());
@@ -129,6 +131,7 @@ class SqlTransaction final : public clinic::Transaction {
   repositories::SqlClearances clearances_;
   repositories::SqlSignIns sign_ins_;
   repositories::SqlConsultations consultations_;
+  repositories::SqlChartAccesses chart_accesses_;
 };
 
 core::Result<int> read_schema_version(sql::Connection& connection) {

@@ -28,6 +28,7 @@
 #include "clinic/domain/assessment.h"
 #include "clinic/domain/audit.h"
 #include "clinic/domain/care_team.h"
+#include "clinic/domain/chart_access.h"
 #include "clinic/domain/clearance.h"
 #include "clinic/domain/consultation.h"
 #include "clinic/domain/course.h"
@@ -172,6 +173,16 @@ class ConsultationRepository {
   virtual core::Status update(const ConsultationRequest& request) = 0;
 };
 
+/// The chart-access log (chart_access.h): appended to, never changed.
+class ChartAccessRepository {
+ public:
+  virtual ~ChartAccessRepository() = default;
+  /// NotFound when the patient does not exist.
+  virtual core::Status add(const ChartAccess& access) = 0;
+  /// Newest first (accessed_at, then id), filtered by the query, at most query.limit.
+  virtual core::Result<std::vector<ChartAccess>> list(const ChartAccessQuery& query) = 0;
+};
+
 /// Clinic-editable settings as key -> JSON text ("dosing_policy", "safety_thresholds",
 /// "screening_policy"); the services own the keys and the JSON shape.
 class SettingsRepository {
@@ -230,6 +241,8 @@ class Transaction {
   virtual SignInRepository& sign_ins() = 0;
   /// The front desk's consultation requests (consultation.h).
   virtual ConsultationRepository& consultations() = 0;
+  /// Who read whose chart (chart_access.h).
+  virtual ChartAccessRepository& chart_accesses() = 0;
   /// Appends an audit entry inside this transaction (chained at commit or immediately; either
   /// way it becomes visible only with the commit).
   virtual core::Status append_audit(const AuditRecord& record) = 0;

@@ -102,9 +102,11 @@ core::Result<PatientId> ClinicService::add_patient(Patient p) {
 }
 
 core::Result<Patient> ClinicService::patient(PatientId id) {
-  auto tx = KETAPATH_TRY(store_.begin());
-  KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
-  return tx->patients().get(id);
+  return chart_read(id, "chart", [&]() -> core::Result<Patient> {
+    auto tx = KETAPATH_TRY(store_.begin());
+    KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
+    return tx->patients().get(id);
+  });
 }
 
 core::Result<std::vector<Patient>> ClinicService::patients() {
@@ -250,17 +252,21 @@ core::Result<ScreeningRecord> ClinicService::screening_of(PatientId id, const Sc
 }
 
 core::Result<std::vector<ScreeningRecord>> ClinicService::screenings(PatientId id) {
-  auto tx = KETAPATH_TRY(store_.begin());
-  KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
-  KETAPATH_TRY(tx->patients().get(id));
-  return tx->screenings().list_for_patient(id);
+  return chart_read(id, "screenings", [&]() -> core::Result<std::vector<ScreeningRecord>> {
+    auto tx = KETAPATH_TRY(store_.begin());
+    KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
+    KETAPATH_TRY(tx->patients().get(id));
+    return tx->screenings().list_for_patient(id);
+  });
 }
 
 core::Result<std::vector<DoseRecord>> ClinicService::doses(PatientId id) {
-  auto tx = KETAPATH_TRY(store_.begin());
-  KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
-  KETAPATH_TRY(tx->patients().get(id));
-  return tx->doses().list_for_patient(id);
+  return chart_read(id, "doses", [&]() -> core::Result<std::vector<DoseRecord>> {
+    auto tx = KETAPATH_TRY(store_.begin());
+    KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
+    KETAPATH_TRY(tx->patients().get(id));
+    return tx->doses().list_for_patient(id);
+  });
 }
 
 core::Result<std::string> ClinicService::setting(std::string_view key) {

@@ -23,6 +23,7 @@
 #include "clinic/domain/safety.h"
 #include "clinic/domain/user.h"
 #include "clinic/domain/validation.h"
+#include "clinic/service/chart_access_log.h"
 #include "clinic/service/ports.h"
 #include "clinic/service/report.h"
 #include "clinic/service/sign_in.h"
@@ -266,6 +267,14 @@ class ClinicService {
 
   InputLimits& input_limits() { return limits_; }
 
+  /// Where this service records chart reads (chart_access_log.h), shared by acting_as copies:
+  /// the CLI sets an immediate log, the server a grouped one. Without one (tests, the demo)
+  /// nothing is recorded.
+  void set_chart_access_log(std::shared_ptr<ChartAccessLog> log) { access_log_ = std::move(log); }
+
+  /// Who read whose chart, newest first (admin, auditor: Permission::Oversee).
+  core::Result<std::vector<ChartAccess>> chart_accesses(const ChartAccessQuery& query);
+
  private:
   core::Result<User> authorize(Transaction& tx, Permission permission);
   /// The one dose check of every dose path (dose_writing_use_cases()).
@@ -281,7 +290,21 @@ class ClinicService {
   core::Result<std::string> setting(std::string_view key);
   core::Status put_setting(std::string_view key, const std::string& json, std::string action);
 
+  /// Records that the acting user read patient `id`'s `what` (after the read's transaction).
+  core::Status note_read(PatientId id, std::string_view what);
+
+  /// Runs a chart read and, when it succeeded, records it.
+  template <class Read>
+  auto chart_read(PatientId id, std::string_view what, Read read) -> decltype(read()) {
+    auto value = read();
+    if (value) {
+      KETAPATH_TRY(note_read(id, what));
+    }
+    return value;
+  }
+
   ClinicStore& store_;
+  std::shared_ptr<ChartAccessLog> access_log_;
   std::string actor_;
   Clock clock_;
   InputLimits limits_;

@@ -77,10 +77,12 @@ core::Result<Consent> ClinicService::record_consent(PatientId id, Date consented
 }
 
 core::Result<std::vector<Consent>> ClinicService::consents(PatientId id) {
-  auto tx = KETAPATH_TRY(store_.begin());
-  KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
-  KETAPATH_TRY(tx->patients().get(id));
-  return tx->clearances().consents(id);
+  return chart_read(id, "consents", [&]() -> core::Result<std::vector<Consent>> {
+    auto tx = KETAPATH_TRY(store_.begin());
+    KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
+    KETAPATH_TRY(tx->patients().get(id));
+    return tx->clearances().consents(id);
+  });
 }
 
 core::Result<Clearance> ClinicService::clear_screening(ScreeningId id, std::string reason) {
@@ -110,12 +112,14 @@ core::Result<Clearance> ClinicService::clear_screening(ScreeningId id, std::stri
 }
 
 core::Result<ClearanceBasis> ClinicService::clearance(PatientId id, Date day) {
-  auto tx = KETAPATH_TRY(store_.begin());
-  KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
-  KETAPATH_TRY(tx->patients().get(id));
-  const DosingPolicy policy = KETAPATH_TRY(dosing_policy_in(*tx));
-  const ClearanceRecords records = KETAPATH_TRY(clearance_records(*tx, id));
-  return check_clearance(records, day, policy.screening_validity_days, "clearance");
+  return chart_read(id, "clearance", [&]() -> core::Result<ClearanceBasis> {
+    auto tx = KETAPATH_TRY(store_.begin());
+    KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
+    KETAPATH_TRY(tx->patients().get(id));
+    const DosingPolicy policy = KETAPATH_TRY(dosing_policy_in(*tx));
+    const ClearanceRecords records = KETAPATH_TRY(clearance_records(*tx, id));
+    return check_clearance(records, day, policy.screening_validity_days, "clearance");
+  });
 }
 
 core::Result<DoseCheck> ClinicService::check_dose(Transaction& tx, const User& user,
@@ -176,7 +180,8 @@ core::Result<DoseRecord> ClinicService::dose_order(const DoseOrder& order, bool 
       "dose: treatment day", order.on, day_of(now) - std::chrono::days(dates.dose_days_before),
       day_of(now) + std::chrono::days(dates.dose_days_after), "within 30 days of today"));
   auto tx = KETAPATH_TRY(store_.begin());
-  const User user = KETAPATH_TRY(authorize(*tx, store ? Permission::OrderDose : Permission::PreviewDose));
+  const User user =
+      KETAPATH_TRY(authorize(*tx, store ? Permission::OrderDose : Permission::PreviewDose));
   DoseRequest request;
   request.order = order;
   const DoseCheck check = KETAPATH_TRY(check_dose(*tx, user, request));

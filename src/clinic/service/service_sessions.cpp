@@ -119,16 +119,23 @@ core::Result<Course> ClinicService::plan_course(PatientId id, CourseProtocol pro
 }
 
 core::Result<Course> ClinicService::course(CourseId id) {
-  auto tx = KETAPATH_TRY(store_.begin());
-  KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
-  return tx->courses().get(id);
+  Course c;
+  {
+    auto tx = KETAPATH_TRY(store_.begin());
+    KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
+    c = KETAPATH_TRY(tx->courses().get(id));
+  }
+  KETAPATH_TRY(note_read(c.patient, "course"));
+  return c;
 }
 
 core::Result<std::vector<Course>> ClinicService::courses(PatientId id) {
-  auto tx = KETAPATH_TRY(store_.begin());
-  KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
-  KETAPATH_TRY(tx->patients().get(id));
-  return tx->courses().list_for_patient(id);
+  return chart_read(id, "courses", [&]() -> core::Result<std::vector<Course>> {
+    auto tx = KETAPATH_TRY(store_.begin());
+    KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
+    KETAPATH_TRY(tx->patients().get(id));
+    return tx->courses().list_for_patient(id);
+  });
 }
 
 namespace {
@@ -509,10 +516,12 @@ core::Result<SessionResult> ClinicService::session_of(Session s, bool store) {
 }
 
 core::Result<std::vector<Session>> ClinicService::sessions(PatientId id) {
-  auto tx = KETAPATH_TRY(store_.begin());
-  KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
-  KETAPATH_TRY(tx->patients().get(id));
-  return tx->sessions().list_for_patient(id);
+  return chart_read(id, "sessions", [&]() -> core::Result<std::vector<Session>> {
+    auto tx = KETAPATH_TRY(store_.begin());
+    KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
+    KETAPATH_TRY(tx->patients().get(id));
+    return tx->sessions().list_for_patient(id);
+  });
 }
 
 core::Result<AssessmentResult> ClinicService::record_assessment(Assessment a) {
@@ -583,10 +592,12 @@ core::Result<AssessmentResult> ClinicService::record_assessment(Assessment a) {
 }
 
 core::Result<std::vector<Assessment>> ClinicService::assessments(PatientId id) {
-  auto tx = KETAPATH_TRY(store_.begin());
-  KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
-  KETAPATH_TRY(tx->patients().get(id));
-  return tx->assessments().list_for_patient(id);
+  return chart_read(id, "assessments", [&]() -> core::Result<std::vector<Assessment>> {
+    auto tx = KETAPATH_TRY(store_.begin());
+    KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
+    KETAPATH_TRY(tx->patients().get(id));
+    return tx->assessments().list_for_patient(id);
+  });
 }
 
 core::Result<CareTeamMember> ClinicService::add_care_team_member(CareTeamMember m) {
@@ -603,17 +614,21 @@ core::Result<CareTeamMember> ClinicService::add_care_team_member(CareTeamMember 
 }
 
 core::Result<std::vector<CareTeamMember>> ClinicService::care_team(PatientId id) {
-  auto tx = KETAPATH_TRY(store_.begin());
-  KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
-  KETAPATH_TRY(tx->patients().get(id));
-  return tx->care_team().list_for_patient(id);
+  return chart_read(id, "care team", [&]() -> core::Result<std::vector<CareTeamMember>> {
+    auto tx = KETAPATH_TRY(store_.begin());
+    KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
+    KETAPATH_TRY(tx->patients().get(id));
+    return tx->care_team().list_for_patient(id);
+  });
 }
 
 core::Result<std::vector<Alert>> ClinicService::alerts(PatientId id) {
-  auto tx = KETAPATH_TRY(store_.begin());
-  KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
-  KETAPATH_TRY(tx->patients().get(id));
-  return tx->alerts().list_for_patient(id);
+  return chart_read(id, "alerts", [&]() -> core::Result<std::vector<Alert>> {
+    auto tx = KETAPATH_TRY(store_.begin());
+    KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
+    KETAPATH_TRY(tx->patients().get(id));
+    return tx->alerts().list_for_patient(id);
+  });
 }
 
 core::Result<std::vector<Alert>> ClinicService::open_alerts() {

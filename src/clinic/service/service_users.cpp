@@ -21,6 +21,7 @@ ClinicService ClinicService::acting_as(std::string actor) const {
   ClinicService other(store_, std::move(actor), clock_);
   other.limits_ = limits_;
   other.sign_in_policy_ = sign_in_policy_;
+  other.access_log_ = access_log_;
   return other;
 }
 
@@ -105,6 +106,22 @@ core::Result<std::vector<User>> ClinicService::users() {
   auto tx = KETAPATH_TRY(store_.begin());
   KETAPATH_TRY(authorize(*tx, Permission::Oversee));
   return tx->users().list();
+}
+
+core::Status ClinicService::note_read(PatientId id, std::string_view what) {
+  if (!access_log_) {
+    return {};
+  }
+  return access_log_->record(ChartAccess{0, actor_, id, std::string(what), clock_()});
+}
+
+core::Result<std::vector<ChartAccess>> ClinicService::chart_accesses(
+    const ChartAccessQuery& query) {
+  auto tx = KETAPATH_TRY(store_.begin());
+  KETAPATH_TRY(authorize(*tx, Permission::Oversee));
+  ChartAccessQuery bounded = query;
+  bounded.limit = std::clamp<std::int64_t>(query.limit, 1, 10000);
+  return tx->chart_accesses().list(bounded);
 }
 
 }  // namespace ketapath::clinic

@@ -22,6 +22,7 @@ struct MemoryStore::State {
   std::map<std::string, SignInSession, std::less<>> sign_in_sessions;
   std::map<std::string, SetupToken, std::less<>> setup_tokens;
   std::map<std::int64_t, ConsultationRequest> consultations;
+  std::vector<ChartAccess> chart_accesses;
   std::vector<AuditEntry> audit;
   std::int64_t next_id = 1;  // one counter is enough: ids only need to be unique per kind
 };
@@ -591,6 +592,40 @@ class Consultations final : public ConsultationRepository {
   Context& c_;
 };
 
+class ChartAccesses final : public ChartAccessRepository {
+ public:
+  ChartAccesses(Context& c) : c_(c) {}
+
+  core::Status add(const ChartAccess& a) override {
+    KETAPATH_TRY(find_or_fail(c_.s.patients, a.patient.value(), "patient"));
+    ChartAccess copy = a;
+    copy.id = c_.s.next_id++;
+    c_.s.chart_accesses.push_back(std::move(copy));
+    c_.wrote = true;
+    return {};
+  }
+
+  core::Result<std::vector<ChartAccess>> list(const ChartAccessQuery& q) override {
+    std::vector<ChartAccess> out;
+    for (auto it = c_.s.chart_accesses.rbegin(); it != c_.s.chart_accesses.rend(); ++it) {
+      if (static_cast<std::int64_t>(out.size()) >= q.limit) {
+        break;
+      }
+      if ((q.user && it->user != *q.user) || (q.patient && it->patient != *q.patient) ||
+          (q.from && it->at < *q.from) || (q.to && it->at >= *q.to)) {
+        continue;
+      }
+      out.push_back(*it);
+    }
+    std::stable_sort(out.begin(), out.end(),
+                     [](const ChartAccess& a, const ChartAccess& b) { return a.at > b.at; });
+    return out;
+  }
+
+ private:
+  Context& c_;
+};
+
 }  // namespace
 
 class MemoryTransaction final : public Transaction {
@@ -612,7 +647,8 @@ class MemoryTransaction final : public Transaction {
         users_(context_),
         clearances_(context_),
         sign_ins_(context_),
-        consultations_(context_) {}
+        consultations_(context_),
+        chart_accesses_(context_) {}
 
   ~MemoryTransaction() override { store_.open_ = false; }
 
@@ -643,6 +679,8 @@ class MemoryTransaction final : public Transaction {
   SignInRepository& sign_ins() override { return sign_ins_; }
 
   ConsultationRepository& consultations() override { return consultations_; }
+
+  ChartAccessRepository& chart_accesses() override { return chart_accesses_; }
 
   core::Status append_audit(const AuditRecord& record) override {
     AuditEntry e;
@@ -690,6 +728,7 @@ class MemoryTransaction final : public Transaction {
   Clearances clearances_;
   SignIns sign_ins_;
   Consultations consultations_;
+  ChartAccesses chart_accesses_;
   bool audited_ = false;
   bool done_ = false;
 };

@@ -206,4 +206,16 @@ class SqlConsultations final : public clinic::ConsultationRepository {
   TransactionState& state_;
 };
 
+class SqlChartAccesses final : public clinic::ChartAccessRepository {
+ public:
+  explicit SqlChartAccesses(TransactionState& state) : state_(state) {}
+
+  core::Status add(const clinic::ChartAccess& access) override;
+  core::Result<std::vector<clinic::ChartAccess>> list(
+      const clinic::ChartAccessQuery& query) override;
+
+ private:
+  TransactionState& state_;
+};
+
 }  // namespace ketapath::store::repositories
