@@ -27,14 +27,20 @@ clinic init >/dev/null
 clinic user add bench.admin --role admin >/dev/null
 clinic demo --patients "$patients" --seed 1 >/dev/null
 clinic user add bench.nurse --role nurse --role prescriber >/dev/null
-token="$(clinic --json user reset-password bench.nurse | python3 -c 'import json,sys; print(json.load(sys.stdin)["setup_token"])')"
+setup_token() {
+  clinic --json user reset-password "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["setup_token"])'
+}
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 "$bin" serve --db "$db" --listen "127.0.0.1:$port" >"$dir/serve.out" 2>"$dir/serve.log" &
 server_pid=$!
 for _ in $(seq 100); do grep -q listening "$dir/serve.out" 2>/dev/null && break; sleep 0.1; done
 base="http://127.0.0.1:$port"
-curl -sf -o /dev/null -H 'Content-Type: application/json' \
-  -d "{\"token\":\"$token\",\"password\":\"$password\"}" "$base/api/v1/auth/setup"
+# The first setup token of a database must be an admin's; the nurse's comes after.
+for user in bench.admin bench.nurse; do
+  token="$(setup_token "$user")"
+  curl -sf -o /dev/null -H 'Content-Type: application/json' \
+    -d "{\"token\":\"$token\",\"password\":\"$password\"}" "$base/api/v1/auth/setup"
+done
 signed="$(curl -sf -D "$dir/headers" -H 'Content-Type: application/json' \
   -d "{\"user\":\"bench.nurse\",\"password\":\"$password\"}" "$base/api/v1/auth/sign-in")"
 export BENCH_COOKIE="$(grep -i '^set-cookie:' "$dir/headers" | sed -E 's/^[^:]+: *([^;]+).*/\1/')"

@@ -101,6 +101,9 @@ void Server::Impl::configure() {
   http->set_write_timeout(options.write_timeout_s, 0);
   http->set_keep_alive_timeout(options.keep_alive_timeout_s);
   http->set_keep_alive_max_count(100);
+  // Small JSON responses on kept-alive connections: without TCP_NODELAY, Nagle's algorithm meets
+  // the client's delayed ACK and every response waits ~40 ms (measured: p50 44 ms, flat).
+  http->set_tcp_nodelay(true);
   http->set_payload_max_length(options.max_body);
   httplib::Headers headers = {
       {"Content-Security-Policy",
