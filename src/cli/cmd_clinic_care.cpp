@@ -40,7 +40,7 @@ void print_dose(const clinic::DoseRecord& r) {
   const auto& c = r.calculation;
   fmt::print("dose record {} for patient {}: {} {} {} mg/kg\n",
              r.id.value() == 0 ? std::string("-") : std::to_string(r.id.value()), r.patient.value(),
-             r.drug, clinic::to_string(r.route), core::display_number(c.dose_per_kg.value(), 3));
+             r.drug, pd::route_name(r.route), core::display_number(c.dose_per_kg.value(), 3));
   for (const auto& line : c.arithmetic) {
     fmt::print("  {}\n", line);
   }
@@ -119,7 +119,7 @@ void add_dose_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& gl
     return run([&]() -> core::Status {
       clinic::DoseOrder order;
       order.patient = clinic::PatientId(o->patient);
-      order.route = KETAPATH_TRY(clinic::parse_route(o->route));
+      order.route = KETAPATH_TRY(clinic::parse_clinic_route(o->route));
       order.dose = KETAPATH_TRY(clinic::parse_dose_per_kg(o->dose, "--dose"));
       if (dose->count("--duration-min") > 0) {
         order.duration = core::Minutes(o->duration_min);
@@ -175,7 +175,7 @@ void add_course_plan_command(CLI::App& parent, const std::shared_ptr<GlobalOptio
       options.weeks = o->weeks;
       options.allow_overlap_reason = o->allow_overlap;
       if (plan->count("--route") > 0) {
-        options.route = KETAPATH_TRY(clinic::parse_route(o->route));
+        options.route = KETAPATH_TRY(clinic::parse_clinic_route(o->route));
       }
       if (!o->dose.empty()) {
         options.dose = KETAPATH_TRY(clinic::parse_dose_per_kg(o->dose, "--dose"));
@@ -256,7 +256,7 @@ void add_session_record_command(CLI::App& parent, const std::shared_ptr<GlobalOp
       }
       fmt::print("recorded session {} for patient {} ({} {} mg/kg = {} mg){}\n",
                  r.session.id.value(), r.session.patient.value(),
-                 clinic::to_string(r.session.route),
+                 pd::route_name(r.session.route),
                  core::display_number(r.session.dose_per_kg.value(), 3),
                  core::display_number(r.session.dose.value()),
                  r.session.course ? fmt::format(", course {} session {}", r.session.course->value(),
@@ -408,7 +408,7 @@ void print_course(const clinic::Course& c) {
              "duration", "status", "actual");
   for (const auto& p : c.sessions) {
     fmt::print("  {:>3}  {}  {:<5} {:>4} mg/kg  {:>8}  {:<9}  {}\n", p.number,
-               clinic::format_date(p.planned_on), clinic::to_string(p.route),
+               clinic::format_date(p.planned_on), pd::route_name(p.route),
                core::display_number(p.dose.value(), 3),
                p.duration ? core::display_number(p.duration->value()) + " min" : "-",
                clinic::to_string(p.status),

@@ -53,7 +53,7 @@ std::string summary_line(const clinic::Patient& p, clinic::Date today) {
     dx += (dx.empty() ? "" : ", ") + d.icd10;
   }
   return fmt::format("{:>5}  {:<24} {}  {}  {:>3} y  {:>9}  {}", p.id.value(), p.name,
-                     clinic::format_date(p.birth_date), clinic::to_string(p.sex),
+                     clinic::format_date(p.birth_date), pd::sex_name(p.sex),
                      clinic::age_in_years(p.birth_date, today),
                      w ? core::display_number(w->weight.value(), 1) + " kg" : "-",
                      dx.empty() ? "-" : dx);
@@ -62,7 +62,7 @@ std::string summary_line(const clinic::Patient& p, clinic::Date today) {
 void print_patient(const clinic::Patient& p, clinic::Date today) {
   fmt::print("patient {}: {}, born {} ({} years), sex {}\n", p.id.value(), p.name,
              clinic::format_date(p.birth_date), clinic::age_in_years(p.birth_date, today),
-             clinic::to_string(p.sex));
+             pd::sex_name(p.sex));
   fmt::print("weights:\n");
   for (const auto& w : p.weights) {
     fmt::print("  {}  {} kg{}\n", clinic::format_date(w.measured_on),

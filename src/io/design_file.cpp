@@ -98,7 +98,7 @@ core::Result<trial::Assessments> parse_assessments(TableReader& root) {
   if (const auto scales = KETAPATH_TRY(r.texts("scales"))) {
     for (const std::string& name : *scales) {
       const auto scale = pd::parse_scale(name);
-      if (!scale || *scale == pd::Scale::Cadss) {
+      if (!scale || !pd::is_modelled_anxiety_scale(*scale)) {
         return std::unexpected(r.error(
             "scales", fmt::format("\"{}\" is not an anxiety scale (ham_a, fq, gad7, lsas)", name)));
       }

@@ -9,7 +9,7 @@ namespace {
 
 core::Result<pd::Scale> scale_of(TableReader& r, std::string_view key, const std::string& name) {
   const auto scale = pd::parse_scale(name);
-  if (!scale || *scale == pd::Scale::Cadss) {
+  if (!scale || !pd::is_modelled_anxiety_scale(*scale)) {
     return std::unexpected(
         r.error(key, fmt::format("\"{}\" is not an anxiety scale (ham_a, fq, gad7, lsas)", name)));
   }

@@ -31,6 +31,7 @@
 #include "core/error.h"
 #include "core/units.h"
 #include "pd/route.h"
+#include "pd/sex.h"
 
 namespace ketapath::pd {
 
@@ -233,9 +234,8 @@ core::Result<Eigen::MatrixXd> build_omega(const KetamineParameters& typical,
 /// The built-in default: typical values only (no etas), equal to KetamineParameters{}.
 KetamineModel default_ketamine_model();
 
-/// Covariates that act on the parameters.
-/// Unspecified = population average (no sex effect on CL; the typical patient of `predict`).
-enum class Sex : std::uint8_t { Female, Male, Unspecified };
+/// Covariates that act on the parameters. Sex::Unspecified = population average (no sex effect
+/// on CL; the typical patient of `predict`).
 
 struct SubjectCovariates {
   core::Kilograms weight{70.0};

@@ -1,4 +1,4 @@
-// Rating scales: ranges, sensitivities and noise.
+// Rating scales in the model: ranges, sensitivities and noise from the registry (pd/scales.h).
 
 #include "pd/rating_scales.h"
 
@@ -9,67 +9,50 @@
 namespace ketapath::pd {
 namespace {
 
-constexpr std::array<std::string_view, 5> kNames{"ham_a", "fq", "gad7", "lsas", "cadss"};
-// The scales' published abbreviations, for people (tables, figures, reports).
-constexpr std::array<std::string_view, 5> kLabels{"HAM-A", "FQ", "GAD-7", "LSAS", "CADSS"};
-// HAM-A 14 items 0-4; FQ total phobia 15 items 0-8; GAD-7 7 items 0-3; LSAS 24 x (0-3 + 0-3);
-// CADSS 23 items 0-4 (reference section 7).
-constexpr std::array<ScaleRange, 5> kRanges{
-    {{0.0, 56.0}, {0.0, 120.0}, {0.0, 21.0}, {0.0, 144.0}, {0.0, 92.0}}};
+// The registry's model mapping, its parameter names resolved once.
+struct ResolvedModel {
+  std::optional<ParameterId> sensitivity;  ///< nullopt: 1
+  std::optional<ParameterId> noise_sd;     ///< nullopt: 0
+};
+
+std::optional<ParameterId> resolve(std::string_view name) {
+  if (name.empty()) {
+    return std::nullopt;
+  }
+  const auto id = find_parameter(name);
+  KETAPATH_ASSERT(id.has_value(), "the scale registry names a model parameter that exists");
+  return id;
+}
+
+const std::array<ResolvedModel, kScaleCount>& resolved_models() {
+  static const std::array<ResolvedModel, kScaleCount> table = [] {
+    std::array<ResolvedModel, kScaleCount> out{};
+    for (const ScaleDefinition& d : scale_definitions()) {
+      if (d.model) {
+        out[static_cast<std::size_t>(d.scale)] = {resolve(d.model->sensitivity),
+                                                  resolve(d.model->noise_sd)};
+      }
+    }
+    return out;
+  }();
+  return table;
+}
 
 }  // namespace
 
 ScaleRange scale_range(Scale scale) {
-  return kRanges[static_cast<std::size_t>(scale)];
-}
-
-std::string_view scale_name(Scale scale) {
-  return kNames[static_cast<std::size_t>(scale)];
-}
-
-std::string_view scale_label(Scale scale) {
-  return kLabels[static_cast<std::size_t>(scale)];
-}
-
-std::optional<Scale> parse_scale(std::string_view name) {
-  for (std::size_t i = 0; i < kNames.size(); ++i) {
-    if (kNames[i] == name) {
-      return static_cast<Scale>(i);
-    }
-  }
-  return std::nullopt;
+  const ScaleDefinition& d = scale_definition(scale);
+  return {static_cast<double>(d.items * d.item_min), static_cast<double>(d.total_max)};
 }
 
 double scale_sensitivity(const KetamineParameters& p, Scale scale) {
-  switch (scale) {
-    case Scale::HamA:
-      return p.sens_ham_a;
-    case Scale::Fq:
-      return p.sens_fq;
-    case Scale::Gad7:
-      return p.sens_gad7;
-    case Scale::Lsas:
-      return p.sens_lsas;
-    case Scale::Cadss:
-      return 1.0;
-  }
-  return 1.0;
+  const auto& id = resolved_models()[static_cast<std::size_t>(scale)].sensitivity;
+  return id ? get_parameter(p, *id) : 1.0;
 }
 
 double scale_noise_sd(const KetamineParameters& p, Scale scale) {
-  switch (scale) {
-    case Scale::HamA:
-      return p.sd_ham_a;
-    case Scale::Fq:
-      return p.sd_fq;
-    case Scale::Gad7:
-      return p.sd_gad7;
-    case Scale::Lsas:
-      return p.sd_lsas;
-    case Scale::Cadss:
-      return p.sd_cadss;
-  }
-  return 0.0;
+  const auto& id = resolved_models()[static_cast<std::size_t>(scale)].noise_sd;
+  return id ? get_parameter(p, *id) : 0.0;
 }
 
 double clamp_to_scale(Scale scale, double value) {

@@ -1,5 +1,6 @@
 #pragma once
-// Rating scales: from the model's fractional reduction to a score on a clinical scale, with
+// Rating scales in the model (the scales themselves are the registry in pd/scales.h): from the
+// model's fractional reduction to a score on a clinical scale, with
 // measurement noise, clamped to the scale's range and rounded to whole points (scales are sums of
 // integer items).
 //
@@ -14,32 +15,23 @@
 #include <string_view>
 
 #include "pd/ketamine_model.h"
+#include "pd/scales.h"
 
 namespace ketapath::pd {
-
-enum class Scale : std::uint8_t {
-  HamA,   ///< Hamilton Anxiety Rating Scale, 0..56
-  Fq,     ///< Fear Questionnaire total phobia, 0..120
-  Gad7,   ///< GAD-7, 0..21
-  Lsas,   ///< Liebowitz Social Anxiety Scale, 0..144
-  Cadss,  ///< Clinician-Administered Dissociative States Scale (23 items), 0..92
-};
 
 struct ScaleRange {
   double min = 0.0;
   double max = 0.0;
 };
 
+/// 0 .. the total's maximum (pd/scales.h, the registry).
 ScaleRange scale_range(Scale scale);
-/// "ham_a", "fq", "gad7", "lsas", "cadss".
-std::string_view scale_name(Scale scale);
-/// The published abbreviation for people: "HAM-A", "FQ", "GAD-7", "LSAS", "CADSS".
-std::string_view scale_label(Scale scale);
-std::optional<Scale> parse_scale(std::string_view name);
 
-/// Sensitivity of an anxiety scale to the model's reduction (SENS_*); 1 for CADSS.
+/// Sensitivity of an anxiety scale to the model's reduction (the registry's SENS_* parameter); 1
+/// for CADSS and for a scale the model does not predict.
 double scale_sensitivity(const KetamineParameters& p, Scale scale);
-/// Measurement noise SD in points (SD_*).
+/// Measurement noise SD in points (the registry's SD_* parameter; 0 for a scale the model does
+/// not predict).
 double scale_noise_sd(const KetamineParameters& p, Scale scale);
 
 /// Noise-free score after a fractional reduction (0..1) from `baseline`, clamped to the range.

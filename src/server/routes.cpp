@@ -189,7 +189,7 @@ core::Result<Reply> list_patients(Request& r) {
     out.push_back({{"id", p.id.value()},
                    {"name", p.name},
                    {"birth_date", clinic::format_date(p.birth_date)},
-                   {"sex", clinic::to_string(p.sex)}});
+                   {"sex", pd::sex_name(p.sex)}});
   }
   return ok({{"patients", out}});
 }
@@ -319,7 +319,7 @@ core::Result<clinic::DoseOrder> dose_order(Request& r) {
   clinic::DoseOrder order;
   order.patient = KETAPATH_TRY(patient_param(r));
   auto in = KETAPATH_TRY(body(r));
-  order.route = KETAPATH_TRY(parse_field(in, "route", clinic::parse_route));
+  order.route = KETAPATH_TRY(parse_field(in, "route", clinic::parse_clinic_route));
   order.dose = core::MilligramsPerKilogram(
       KETAPATH_TRY(in.required(in.number("dose_mg_per_kg"), "dose_mg_per_kg")));
   if (const auto m = KETAPATH_TRY(in.number("duration_min"))) {
@@ -373,7 +373,7 @@ core::Result<Reply> plan_course(Request& r) {
   const auto start = KETAPATH_TRY(in.required(in.date("start"), "start"));
   clinic::CoursePlanOptions options;
   if (const auto route = KETAPATH_TRY(in.string("route"))) {
-    options.route = KETAPATH_TRY(clinic::parse_route(*route));
+    options.route = KETAPATH_TRY(clinic::parse_clinic_route(*route));
   }
   if (const auto d = KETAPATH_TRY(in.number("dose_mg_per_kg"))) {
     options.dose = core::MilligramsPerKilogram(*d);

@@ -43,7 +43,8 @@ double baseline_of(const population::VirtualPatient& patient, pd::Scale scale) {
       return patient.baseline.gad7;
     case pd::Scale::Lsas:
       return patient.baseline.lsas;
-    case pd::Scale::Cadss:
+    case pd::Scale::Cadss:  // the model's own output, no baseline
+    case pd::Scale::Phq9:   // not modelled: a design cannot rate it
       return 0.0;
   }
   return 0.0;

@@ -34,7 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   refused_cleanly(clinic::parse_date(text, "--on"), "--on");
   refused_cleanly(clinic::parse_timestamp(text, "--at"), "--at");
   (void)clinic::parse_audit_anchor(text);
-  (void)clinic::parse_route(text);
+  (void)clinic::parse_clinic_route(text);
   (void)clinic::parse_sex(text);
   (void)clinic::parse_disorder(text);
   (void)clinic::parse_treatment_kind(text);

@@ -186,7 +186,12 @@ TEST(KetaminePdTest, ScalesHaveMachineNamesAndPublishedLabels) {
   EXPECT_EQ(scale_label(Scale::HamA), "HAM-A");
   EXPECT_EQ(scale_label(Scale::Gad7), "GAD-7");
   EXPECT_EQ(parse_scale("lsas"), Scale::Lsas);
-  EXPECT_EQ(parse_scale("HAM-A"), std::nullopt);  // labels are for display, not input
+  // The one parser takes a design's name, a clinic record's name and the label, case ignored.
+  EXPECT_EQ(parse_scale("HAM-A"), Scale::HamA);
+  EXPECT_EQ(parse_scale("ham-a"), Scale::HamA);
+  EXPECT_EQ(parse_scale("Gad7"), Scale::Gad7);
+  EXPECT_EQ(parse_scale("phq-9"), Scale::Phq9);
+  EXPECT_EQ(scale_record_name(Scale::Phq9), "phq-9");
 }
 
 TEST(KetaminePdTest, ScalesClampToTheirRanges) {
@@ -200,7 +205,9 @@ TEST(KetaminePdTest, ScalesClampToTheirRanges) {
   EXPECT_NEAR(expected_score(p, Scale::HamA, 25.0, 0.5), 25.0 * (1.0 - 0.8 * 0.5), 1e-12);
   EXPECT_EQ(scale_range(Scale::Lsas).max, 144.0);
   EXPECT_EQ(parse_scale("gad7"), Scale::Gad7);
-  EXPECT_FALSE(parse_scale("madrs"));
+  ASSERT_FALSE(parse_scale("madrs"));
+  EXPECT_EQ(parse_scale("madrs").error().message,
+            "scale: \"madrs\" is not one of ham-a, fq, gad-7, lsas, cadss, phq-9");
   // Even an enormous dose keeps CADSS within 0-92 and reductions within 0-1.
   const auto c = run(p, {{.time = Hours(0.0), .route = Route::Iv, .amount = Milligrams(5000.0)}},
                      time_grid(Hours(2.0), Hours(0.1)));

@@ -150,7 +150,7 @@ std::vector<double> clinic_path(const pd::KetamineParameters& p, const Case& c) 
   std::vector<protocol::Administration> sessions;
   for (std::size_t i = 0; i < kDoseTimes.size(); ++i) {
     clinic::DoseRecord record;
-    record.route = *clinic::clinic_route(c.route);
+    record.route = c.route;  // one route type: the protocol's is the clinic's
     record.drug = "ketamine";
     record.calculation.weight = kWeight;
     record.calculation.dose_per_kg = kDose;
@@ -190,7 +190,7 @@ TEST_P(DosePaths, ProtocolTimelineNmtranAndClinicRecordGiveTheSameConcentrations
   const std::vector<double> reference = model_path(p, *sessions);
   expect_same(reference, timeline_path(p, c), std::string(c.name) + " protocol timeline");
   expect_same(reference, nmtran_path(p, c), std::string(c.name) + " NM-TRAN");
-  if (clinic::clinic_route(c.route)) {
+  if (clinic::is_clinic_route(c.route)) {
     expect_same(reference, clinic_path(p, c), std::string(c.name) + " clinic dose record");
   }
 }

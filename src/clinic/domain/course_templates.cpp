@@ -68,11 +68,12 @@ core::Result<std::vector<PlannedSession>> plan_sessions(CourseProtocol protocol,
   }
   if (o.route) {
     route = *o.route;
+    KETAPATH_TRY(check_clinic_route("course plan", route));
   }
   if (route != Route::Iv && o.duration) {
     return core::fail(ErrorCode::Validation,
                       "course plan: a duration applies to IV infusions only (got {} min for {})",
-                      o.duration->value(), to_string(route));
+                      o.duration->value(), pd::route_name(route));
   }
   std::vector<PlannedSession> plan;
   for (std::size_t i = 0; i < days.size(); ++i) {

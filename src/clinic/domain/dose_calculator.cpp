@@ -38,7 +38,7 @@ core::Result<DoseCalculation> calculate_dose(const Patient& patient, const DrugE
   const auto limits = limits_for(drug, order.route);
   if (!limits) {
     return core::fail(ErrorCode::NotFound, "dose: the drug library has no {} entry for route {}",
-                      drug.name, to_string(order.route));
+                      drug.name, pd::route_name(order.route));
   }
   DoseCalculation c;
   // 1. Weight: the latest on or before the treatment day, recent enough and in range.
@@ -71,7 +71,7 @@ core::Result<DoseCalculation> calculate_dose(const Patient& patient, const DrugE
 
   // 2. The mg/kg dose against the library.
   const double per_kg = order.dose.value();
-  const std::string where = fmt::format("dose ({} {})", drug.name, to_string(order.route));
+  const std::string where = fmt::format("dose ({} {})", drug.name, pd::route_name(order.route));
   if (!std::isfinite(per_kg) || per_kg <= 0.0) {
     return core::fail(ErrorCode::Validation, "{}: dose must be > 0 mg/kg (got {} mg/kg)", where,
                       per_kg);
@@ -187,10 +187,10 @@ core::Result<DoseCalculation> calculate_dose(const Patient& patient, const DrugE
   } else if (order.duration) {
     return core::fail(ErrorCode::Validation,
                       "{}: a duration applies to IV infusions only (got {} min for route {})",
-                      where, core::display_number(order.duration->value()), to_string(order.route));
+                      where, core::display_number(order.duration->value()), pd::route_name(order.route));
   }
   c.arithmetic.push_back(fmt::format(
-      "limits ({}): soft {} mg/kg, hard {} mg/kg, cap {} mg: {}", to_string(order.route),
+      "limits ({}): soft {} mg/kg, hard {} mg/kg, cap {} mg: {}", pd::route_name(order.route),
       core::display_number(limits->soft_max.value(), 3),
       core::display_number(limits->hard_max.value(), 3),
       core::display_number(limits->absolute_cap.value()),

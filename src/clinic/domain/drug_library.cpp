@@ -1,10 +1,46 @@
 #include "clinic/domain/drug_library.h"
 
+#include <algorithm>
 #include <set>
+#include <string>
 
 #include "clinic/domain/bounds.h"
 
 namespace ketapath::clinic {
+
+bool is_clinic_route(Route route) {
+  return std::ranges::find(kClinicRoutes, route) != kClinicRoutes.end();
+}
+
+namespace {
+
+std::string clinic_route_names() {
+  std::string names;
+  for (Route r : kClinicRoutes) {
+    names += names.empty() ? "" : ", ";
+    names += pd::route_name(r);
+  }
+  return names;
+}
+
+}  // namespace
+
+core::Status check_clinic_route(std::string_view where, Route route) {
+  if (!is_clinic_route(route)) {
+    return core::fail(core::ErrorCode::Validation, "{}: route {} is not given by the clinic ({})",
+                      where, pd::route_name(route), clinic_route_names());
+  }
+  return {};
+}
+
+core::Result<Route> parse_clinic_route(std::string_view text) {
+  const auto route = pd::parse_route(text);
+  if (!route || !is_clinic_route(*route)) {
+    return core::fail(core::ErrorCode::InvalidArgument, "route: \"{}\" is not one of {}", text,
+                      clinic_route_names());
+  }
+  return *route;
+}
 
 std::optional<RouteLimits> limits_for(const DrugEntry& entry, Route route) {
   for (const RouteLimits& l : entry.limits) {
@@ -22,7 +58,8 @@ core::Status validate_drug_entry(const DrugEntry& entry) {
   }
   std::set<Route> seen;
   for (const RouteLimits& l : entry.limits) {
-    const std::string where = fmt::format("drug library: {} {}", entry.name, to_string(l.route));
+    const std::string where = fmt::format("drug library: {} {}", entry.name, pd::route_name(l.route));
+    KETAPATH_TRY(check_clinic_route(where, l.route));
     if (!seen.insert(l.route).second) {
       return core::fail(ErrorCode::Validation, "{}: route listed twice", where);
     }

@@ -3,6 +3,7 @@
 // concentrations and per-route dose limits, set and edited by the clinic. default_library() is a
 // proposal for the clinic's P&T committee, not a standard.
 
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,10 +11,29 @@
 #include "clinic/domain/ids.h"
 #include "core/error.h"
 #include "core/units.h"
+#include "pd/route.h"
 
 namespace ketapath::clinic {
 
-enum class Route { Iv, Sc, Im };  ///< text form "iv", "sc", "im"
+/// The one route type (pd/route.h: pd::route_name, pd::parse_route), under the clinic's name.
+/// The clinic gives ketamine by the routes in kClinicRoutes only (a rule over that type, not a
+/// second type): every clinic reader of a route goes through parse_clinic_route, and the drug
+/// library, dose calculation, course plans and sessions refuse any other route.
+using pd::Route;
+
+/// The routes the clinic gives: iv (bolus or infusion), sc, im.
+inline constexpr std::array<Route, 3> kClinicRoutes{Route::Iv, Route::Sc, Route::Im};
+
+/// True for a route in kClinicRoutes.
+bool is_clinic_route(Route route);
+
+/// Validation "<where>: route in is not given by the clinic (iv, sc, im)" unless
+/// is_clinic_route(route).
+core::Status check_clinic_route(std::string_view where, Route route);
+
+/// A route the clinic gives, from its text: the one parser (pd::parse_route, case ignored), then
+/// the clinic's rule. InvalidArgument: route "po" is not one the clinic gives (iv, sc, im).
+core::Result<Route> parse_clinic_route(std::string_view text);
 
 /// Dose limits for one route. Soft limit: may be exceeded only with a recorded reason. Hard limit
 /// and absolute cap: never exceeded.
@@ -51,7 +71,5 @@ core::Status validate_drug_entry(const DrugEntry& entry);
 /// 0.1 min, 1.0 soft, 1.5 hard mg/kg, 150 mg cap.
 DrugEntry default_ketamine_entry();
 
-std::string_view to_string(Route route);
-core::Result<Route> parse_route(std::string_view text);
 
 }  // namespace ketapath::clinic

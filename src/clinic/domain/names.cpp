@@ -1,5 +1,6 @@
 // Text forms of the clinic enums: one table per enum, used for both directions so that printing
-// and parsing can never disagree.
+// and parsing can never disagree. Route, sex and rating scale are the engine's types with their
+// one table each (pd/route.h, pd/sex.h, pd/scales.h).
 
 #include <array>
 #include <utility>
@@ -49,7 +50,6 @@ core::Result<E> value_of(const Table<E, N>& table, std::string_view text, std::s
                     accepted);
 }
 
-constexpr Table<Sex, 3> kSex{{{Sex::Female, "f"}, {Sex::Male, "m"}, {Sex::Other, "x"}}};
 constexpr Table<Disorder, 5> kDisorder{{{Disorder::Gad, "gad"},
                                         {Disorder::SocialAnxiety, "sad"},
                                         {Disorder::Panic, "panic"},
@@ -70,7 +70,6 @@ constexpr Table<Eligibility, 3> kEligibility{{{Eligibility::Eligible, "eligible"
 constexpr Table<ResistanceDefinition, 2> kResistance{
     {{ResistanceDefinition::OneAdequateAntidepressant, "one_adequate_antidepressant"},
      {ResistanceDefinition::Consensus2024, "consensus_2024"}}};
-constexpr Table<Route, 3> kRoute{{{Route::Iv, "iv"}, {Route::Sc, "sc"}, {Route::Im, "im"}}};
 constexpr Table<LimitLevel, 3> kLimit{
     {{LimitLevel::None, "none"}, {LimitLevel::Soft, "soft"}, {LimitLevel::Hard, "hard"}}};
 constexpr Table<CourseProtocol, 5> kProtocol{
@@ -88,12 +87,6 @@ constexpr Table<CourseStatus, 4> kCourseStatus{{{CourseStatus::Active, "active"}
                                                 {CourseStatus::Completed, "completed"},
                                                 {CourseStatus::Stopped, "stopped"},
                                                 {CourseStatus::Cancelled, "cancelled"}}};
-constexpr Table<Scale, 6> kScale{{{Scale::HamA, "ham-a"},
-                                  {Scale::Gad7, "gad-7"},
-                                  {Scale::Fq, "fq"},
-                                  {Scale::Lsas, "lsas"},
-                                  {Scale::Phq9, "phq-9"},
-                                  {Scale::Cadss, "cadss"}}};
 constexpr Table<Phase, 3> kPhase{
     {{Phase::Before, "before"}, {Phase::During, "during"}, {Phase::After, "after"}}};
 constexpr Table<Severity, 3> kSeverity{
@@ -113,10 +106,6 @@ constexpr Table<RatingTiming, 2> kTiming{{
 }};
 
 }  // namespace
-
-std::string_view to_string(Sex v) {
-  return v == Sex::Female ? "F" : v == Sex::Male ? "M" : "X";
-}
 
 std::string_view to_string(Disorder v) {
   return name_of(kDisorder, v);
@@ -138,10 +127,6 @@ std::string_view to_string(ResistanceDefinition v) {
   return name_of(kResistance, v);
 }
 
-std::string_view to_string(Route v) {
-  return name_of(kRoute, v);
-}
-
 std::string_view to_string(LimitLevel v) {
   return name_of(kLimit, v);
 }
@@ -158,10 +143,6 @@ std::string_view to_string(CourseStatus v) {
   return name_of(kCourseStatus, v);
 }
 
-std::string_view to_string(Scale v) {
-  return name_of(kScale, v);
-}
-
 std::string_view to_string(Phase v) {
   return name_of(kPhase, v);
 }
@@ -172,10 +153,6 @@ std::string_view to_string(Severity v) {
 
 std::string_view to_string(AlertLevel v) {
   return name_of(kAlert, v);
-}
-
-core::Result<Sex> parse_sex(std::string_view t) {
-  return value_of(kSex, t, "sex");
 }
 
 core::Result<Disorder> parse_disorder(std::string_view t) {
@@ -198,10 +175,6 @@ core::Result<ResistanceDefinition> parse_resistance_definition(std::string_view 
   return value_of(kResistance, t, "resistance definition");
 }
 
-core::Result<Route> parse_route(std::string_view t) {
-  return value_of(kRoute, t, "route");
-}
-
 core::Result<LimitLevel> parse_limit_level(std::string_view t) {
   return value_of(kLimit, t, "limit");
 }
@@ -216,10 +189,6 @@ core::Result<PlannedStatus> parse_planned_status(std::string_view t) {
 
 core::Result<CourseStatus> parse_course_status(std::string_view t) {
   return value_of(kCourseStatus, t, "course status");
-}
-
-core::Result<Scale> parse_scale(std::string_view t) {
-  return value_of(kScale, t, "scale");
 }
 
 core::Result<Phase> parse_phase(std::string_view t) {

@@ -9,10 +9,14 @@
 #include "clinic/domain/ids.h"
 #include "clinic/domain/time.h"
 #include "core/units.h"
+#include "pd/sex.h"
 
 namespace ketapath::clinic {
 
-enum class Sex { Female, Male, Other };  ///< text form "F", "M", "X"
+/// The one sex type (pd/sex.h: "F", "M", "X"; pd::sex_name, pd::parse_sex), under the clinic's
+/// name; the model reads the same value as a covariate.
+using pd::parse_sex;
+using pd::Sex;
 
 /// A weight measured on a day. Weight is the dosing input, so it is kept in kg only.
 struct WeightRecord {
@@ -66,7 +70,7 @@ struct Patient {
   PatientId id{};  ///< 0 until stored
   std::string name;
   Date birth_date{};
-  Sex sex = Sex::Other;
+  Sex sex = Sex::Unspecified;
   std::vector<WeightRecord> weights;  ///< in insertion order; see latest_weight()
   std::vector<Diagnosis> diagnoses;
   std::vector<TreatmentTrial> treatment_history;
@@ -77,11 +81,9 @@ struct Patient {
 /// or nothing.
 std::optional<WeightRecord> latest_weight(const Patient& patient, Date on);
 
-std::string_view to_string(Sex sex);
 std::string_view to_string(Disorder disorder);
 std::string_view to_string(TreatmentKind kind);
 std::string_view to_string(TrialOutcome outcome);
-core::Result<Sex> parse_sex(std::string_view text);
 core::Result<Disorder> parse_disorder(std::string_view text);
 core::Result<TreatmentKind> parse_treatment_kind(std::string_view text);
 core::Result<TrialOutcome> parse_trial_outcome(std::string_view text);

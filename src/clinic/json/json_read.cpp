@@ -178,7 +178,7 @@ core::Result<Session> session_from_json(const Json& j, std::string_view where) {
   if (auto d = KETAPATH_TRY(r.integer("dose_record"))) {
     s.dose_record = DoseRecordId(*d);
   }
-  s.route = KETAPATH_TRY(r.required(enum_field<Route>(r, "route", parse_route), "route"));
+  s.route = KETAPATH_TRY(r.required(enum_field<Route>(r, "route", parse_clinic_route), "route"));
   s.dose_per_kg = core::MilligramsPerKilogram(
       KETAPATH_TRY(r.required(r.number("dose_mg_per_kg"), "dose_mg_per_kg")));
   s.dose = core::Milligrams(KETAPATH_TRY(r.number("dose_mg")).value_or(0.0));
@@ -329,7 +329,7 @@ core::Result<DrugEntry> drug_entry_from_json(const Json& j, std::string_view whe
   const auto read_limits = [&](const Json& x, std::string p) -> core::Status {
     auto lr = KETAPATH_TRY(JsonReader::open(x, std::move(p)));
     RouteLimits l;
-    l.route = KETAPATH_TRY(lr.required(enum_field<Route>(lr, "route", parse_route), "route"));
+    l.route = KETAPATH_TRY(lr.required(enum_field<Route>(lr, "route", parse_clinic_route), "route"));
     const Json* conc = lr.child("concentrations_mg_per_ml");
     if (conc == nullptr || !conc->is_array()) {
       return core::fail(ErrorCode::InvalidData, "{}: an array of numbers is required",

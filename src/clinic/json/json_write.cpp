@@ -63,7 +63,7 @@ Json to_json(const Patient& v) {
   return {{"id", id_or_null(v.id.value())},
           {"name", v.name},
           {"birth_date", format_date(v.birth_date)},
-          {"sex", to_string(v.sex)},
+          {"sex", pd::sex_name(v.sex)},
           {"weights", list(v.weights)},
           {"diagnoses", list(v.diagnoses)},
           {"treatment_history", list(v.treatment_history)},
@@ -141,7 +141,7 @@ Json to_json(const RouteLimits& v) {
   for (const auto c : v.concentrations) {
     conc.push_back(c.value());
   }
-  return {{"route", to_string(v.route)},
+  return {{"route", pd::route_name(v.route)},
           {"concentrations_mg_per_ml", conc},
           {"default_mg_per_kg", v.default_dose.value()},
           {"min_mg_per_kg", v.min_dose.value()},
@@ -192,7 +192,7 @@ Json to_json(const DoseRecord& v) {
   j["id"] = id_or_null(v.id.value());
   j["patient"] = v.patient.value();
   j["session"] = opt(v.session, [](auto s) { return s.value(); });
-  j["route"] = to_string(v.route);
+  j["route"] = pd::route_name(v.route);
   j["drug"] = v.drug;
   j["calculated_at"] = format_timestamp(v.calculated_at);
   j["calculated_by"] = v.calculated_by;
@@ -202,7 +202,7 @@ Json to_json(const DoseRecord& v) {
 Json to_json(const PlannedSession& v) {
   return {{"number", v.number},
           {"planned_on", format_date(v.planned_on)},
-          {"route", to_string(v.route)},
+          {"route", pd::route_name(v.route)},
           {"dose_mg_per_kg", v.dose.value()},
           {"duration_min", opt(v.duration, [](auto d) { return d.value(); })},
           {"status", to_string(v.status)},
@@ -235,7 +235,7 @@ Json to_json(const VitalSigns& v) {
 }
 
 Json to_json(const ScaleRating& v) {
-  return {{"scale", to_string(v.scale)},
+  return {{"scale", pd::scale_record_name(v.scale)},
           {"at", format_timestamp(v.rated_at)},
           {"items", v.items},
           {"total", v.total},
@@ -270,7 +270,7 @@ Json to_json(const Session& v) {
           {"course", opt(v.course, [](auto c) { return c.value(); })},
           {"course_session", opt(v.course_session_number, [](auto n) { return n; })},
           {"dose_record", opt(v.dose_record, [](auto d) { return d.value(); })},
-          {"route", to_string(v.route)},
+          {"route", pd::route_name(v.route)},
           {"dose_mg_per_kg", v.dose_per_kg.value()},
           {"dose_mg", v.dose.value()},
           {"started_at", format_timestamp(v.started_at)},
@@ -381,7 +381,7 @@ Json points_json(const std::vector<TrajectoryPoint>& points) {
 
 Json to_json(const ResponseSummary& v) {
   return {
-      {"scale", to_string(v.scale)},
+      {"scale", pd::scale_record_name(v.scale)},
       {"baseline", opt(v.baseline, [](int b) { return b; })},
       {"baseline_at", opt(v.baseline_at, [](auto t) { return format_timestamp(t); })},
       {"trajectory", points_json(v.trajectory)},
@@ -407,7 +407,7 @@ Json to_json(const ResponsePlan& v) {
   }
   return {{"scales", list(v.scales)},
           {"recommendation", to_string(v.recommendation)},
-          {"decided_by", opt(v.decided_by, [](Scale s) { return std::string(to_string(s)); })},
+          {"decided_by", opt(v.decided_by, [](Scale s) { return std::string(pd::scale_record_name(s)); })},
           {"rule", v.rule},
           {"proposed_dates", dates},
           {"dates_basis", v.dates_basis}};

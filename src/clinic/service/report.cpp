@@ -298,7 +298,7 @@ Letter letter_of(const ReportData& d) {
   const auto w = latest_weight(p, today);
   paragraph(fmt::format("Born {} ({} years), sex {}; latest weight {}. Generated {} by {}.",
                         format_date(p.birth_date), age_in_years(p.birth_date, today),
-                        to_string(p.sex),
+                        pd::sex_name(p.sex),
                         w ? fmt::format("{} kg on {}", core::display_number(w->weight.value(), 1),
                                         format_date(w->measured_on))
                           : "none",
@@ -331,7 +331,7 @@ Letter letter_of(const ReportData& d) {
     for (const auto& s : c.sessions) {
       rows.push_back(
           {std::to_string(s.number), format_date(s.planned_on),
-           fmt::format("{} {} mg/kg", to_string(s.route), core::display_number(s.dose.value(), 3)),
+           fmt::format("{} {} mg/kg", pd::route_name(s.route), core::display_number(s.dose.value(), 3)),
            std::string(to_string(s.status)), s.actual_on ? format_date(*s.actual_on) : ""});
     }
     table({"#", "planned", "dose", "status", "actual"}, rows);
@@ -353,7 +353,7 @@ Letter letter_of(const ReportData& d) {
         }
       }
       rows.push_back({std::to_string(++infusion), format_timestamp(s.started_at),
-                      fmt::format("{} {} mg/kg = {} mg", to_string(s.route),
+                      fmt::format("{} {} mg/kg = {} mg", pd::route_name(s.route),
                                   core::display_number(s.dose_per_kg.value(), 3),
                                   core::display_number(s.dose.value())),
                       s.dose_ended_at ? format_timestamp(*s.dose_ended_at) : "-",

@@ -70,20 +70,20 @@ core::Result<Course> ClinicService::plan_course(PatientId id, CourseProtocol pro
     const auto limits = limits_for(drug, p.route);
     if (!limits) {
       return core::fail(ErrorCode::NotFound, "course plan: the drug library has no {} limits",
-                        to_string(p.route));
+                        pd::route_name(p.route));
     }
     if (p.dose > limits->hard_max) {
       const auto [shown, limit] = core::distinct_numbers(p.dose.value(), limits->hard_max.value());
       return core::fail(ErrorCode::LimitExceeded,
                         "course plan: session {} dose {} mg/kg exceeds the {} hard limit of {} "
                         "mg/kg, which cannot be overridden",
-                        p.number, shown, to_string(p.route), limit);
+                        p.number, shown, pd::route_name(p.route), limit);
     }
     if (p.dose < limits->min_dose) {
       return core::fail(ErrorCode::LimitExceeded,
                         "course plan: session {} dose must be {}-{} mg/kg for {} (got {} mg/kg)",
                         p.number, core::display_number(limits->min_dose.value(), 3),
-                        core::display_number(limits->hard_max.value(), 3), to_string(p.route),
+                        core::display_number(limits->hard_max.value(), 3), pd::route_name(p.route),
                         core::display_number(p.dose.value(), 3));
     }
     if (p.duration &&
@@ -98,7 +98,7 @@ core::Result<Course> ClinicService::plan_course(PatientId id, CourseProtocol pro
       return core::fail(ErrorCode::Validation,
                         "course plan: session {} {} infusion duration must be {}-{} min (got {} "
                         "min)",
-                        p.number, to_string(p.route),
+                        p.number, pd::route_name(p.route),
                         core::display_number(limits->min_duration.value()),
                         core::display_number(limits->max_duration.value()), shown);
     }
@@ -108,7 +108,7 @@ core::Result<Course> ClinicService::plan_course(PatientId id, CourseProtocol pro
                         "course plan: session {} dose {} mg/kg is above the {} soft limit of {} "
                         "mg/kg; plan within it (a single dose above it is a prescriber's "
                         "override at dose time, with a reason)",
-                        p.number, shown, to_string(p.route), limit);
+                        p.number, shown, pd::route_name(p.route), limit);
     }
   }
   c.id = KETAPATH_TRY(tx->courses().add(c));
@@ -346,7 +346,7 @@ core::Result<SessionResult> ClinicService::session_of(Session s, bool store) {
   const auto route_limits = limits_for(drug, s.route);
   if (!route_limits) {
     return core::fail(ErrorCode::NotFound, "session: the drug library has no {} limits",
-                      to_string(s.route));
+                      pd::route_name(s.route));
   }
   // The infusion time, when the session does not say when dosing ended: the dose record's, else
   // the planned session's, else the library default (bolus routes end when they start).
@@ -363,9 +363,9 @@ core::Result<SessionResult> ClinicService::session_of(Session s, bool store) {
       return core::fail(ErrorCode::Validation,
                         "session: dose record {} is for patient {}, {} {} mg/kg; the session says "
                         "patient {}, {} {} mg/kg",
-                        d.id.value(), d.patient.value(), to_string(d.route),
+                        d.id.value(), d.patient.value(), pd::route_name(d.route),
                         core::display_number(d.calculation.dose_per_kg.value(), 3),
-                        s.patient.value(), to_string(s.route),
+                        s.patient.value(), pd::route_name(s.route),
                         core::display_number(s.dose_per_kg.value(), 3));
     }
     if (d.session) {

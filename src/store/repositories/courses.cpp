@@ -13,7 +13,7 @@ const std::vector<sql::Type> kColumns = {
 
 std::vector<sql::Value> planned_values(const clinic::PlannedSession& s) {
   return {sql::text(clinic::format_date(s.planned_on)),
-          sql::text(clinic::to_string(s.route)),
+          sql::text(pd::route_name(s.route)),
           sql::real(s.dose.value()),
           s.duration ? sql::real(s.duration->value()) : sql::null(),
           sql::text(clinic::to_string(s.status)),
@@ -54,7 +54,7 @@ core::Result<clinic::Course> SqlCourses::load(const sql::Row& row) {
     clinic::PlannedSession s;
     s.number = static_cast<int>(p.integer(0));
     s.planned_on = KETAPATH_TRY(read_date(p, 1, "course_sessions.planned_on"));
-    s.route = KETAPATH_TRY(read_enum(p, 2, "course_sessions.route", clinic::parse_route));
+    s.route = KETAPATH_TRY(read_enum(p, 2, "course_sessions.route", clinic::parse_clinic_route));
     s.dose = core::MilligramsPerKilogram(p.real(3));
     if (auto v = p.optional_real(4)) {
       s.duration = core::Minutes(*v);

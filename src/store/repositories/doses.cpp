@@ -35,7 +35,7 @@ core::Result<clinic::DoseRecord> load(const sql::Row& row) {
   if (auto session = row.optional_integer(2)) {
     r.session = clinic::SessionId(*session);
   }
-  r.route = KETAPATH_TRY(read_enum(row, 3, "dose_records.route", clinic::parse_route));
+  r.route = KETAPATH_TRY(read_enum(row, 3, "dose_records.route", clinic::parse_clinic_route));
   r.drug = row.text(4);
   auto& calc = r.calculation;
   calc.weight = core::Kilograms(row.real(5));
@@ -87,7 +87,7 @@ core::Result<clinic::DoseRecordId> SqlDoses::add(const clinic::DoseRecord& recor
       "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id",
       {sql::integer(record.patient.value()),
        record.session ? sql::integer(record.session->value()) : sql::null(),
-       sql::text(clinic::to_string(record.route)), sql::text(record.drug),
+       sql::text(pd::route_name(record.route)), sql::text(record.drug),
        sql::real(calc.weight.value()), date(calc.weight_measured_on),
        sql::real(calc.dose_per_kg.value()), sql::real(calc.dose.value()),
        sql::real(calc.concentration.value()), sql::real(calc.volume.value()),

@@ -24,7 +24,7 @@ core::Status insert_limits(sql::Connection& c, std::int64_t drug,
         "default_dose_mg_per_kg, min_dose_mg_per_kg, soft_max_mg_per_kg, hard_max_mg_per_kg, "
         "absolute_cap_mg, default_duration_min, min_duration_min, max_duration_min) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        {sql::integer(drug), sql::integer(++position), sql::text(clinic::to_string(l.route)),
+        {sql::integer(drug), sql::integer(++position), sql::text(pd::route_name(l.route)),
          sql::text(concentrations.dump()), sql::real(l.default_dose.value()),
          sql::real(l.min_dose.value()), sql::real(l.soft_max.value()),
          sql::real(l.hard_max.value()), sql::real(l.absolute_cap.value()),
@@ -51,7 +51,7 @@ core::Result<clinic::DrugEntry> SqlDrugs::load(const sql::Row& row) {
        sql::Type::Real, sql::Type::Real, sql::Type::Real, sql::Type::Real, sql::Type::Real}));
   for (const auto& l : limits) {
     clinic::RouteLimits route;
-    route.route = KETAPATH_TRY(read_enum(l, 0, "drug_route_limits.route", clinic::parse_route));
+    route.route = KETAPATH_TRY(read_enum(l, 0, "drug_route_limits.route", clinic::parse_clinic_route));
     try {
       for (const auto& value : json::parse(l.text(1))) {
         route.concentrations.emplace_back(value.get<double>());

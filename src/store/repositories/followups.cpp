@@ -40,7 +40,7 @@ core::Result<clinic::AssessmentId> SqlAssessments::add(const clinic::Assessment&
       "INSERT INTO assessments (patient_id, scale, rated_at, items_json, total, rater, "
       "last_dose_session_id, hours_since_dose, timing, flags_json, notes, recorded_by, "
       "recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
-      {sql::integer(a.patient.value()), sql::text(clinic::to_string(a.rating.scale)),
+      {sql::integer(a.patient.value()), sql::text(pd::scale_record_name(a.rating.scale)),
        timestamp(a.rating.rated_at), sql::text(items), sql::integer(a.rating.total),
        sql::text(a.rating.rater),
        a.last_dose_session ? sql::integer(a.last_dose_session->value()) : sql::null(),

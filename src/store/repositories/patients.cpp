@@ -60,7 +60,7 @@ core::Result<PatientId> SqlPatients::add(const clinic::Patient& patient) {
   auto row = KETAPATH_TRY(c.query_one(
       "INSERT INTO patients (name, birth_date, sex, created_at) VALUES ($1, $2, $3, $4) "
       "RETURNING id",
-      {sql::text(patient.name), date(patient.birth_date), sql::text(clinic::to_string(patient.sex)),
+      {sql::text(patient.name), date(patient.birth_date), sql::text(pd::sex_name(patient.sex)),
        timestamp(patient.created_at)},
       {sql::Type::Integer}));
   const std::int64_t id = row->integer(0);

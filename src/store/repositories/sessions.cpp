@@ -93,7 +93,7 @@ core::Result<clinic::SessionId> SqlSessions::add(const clinic::Session& s) {
       {sql::integer(s.patient.value()), s.course ? sql::integer(s.course->value()) : sql::null(),
        s.course_session_number ? sql::integer(*s.course_session_number) : sql::null(),
        s.dose_record ? sql::integer(s.dose_record->value()) : sql::null(),
-       sql::text(clinic::to_string(s.route)), sql::real(s.dose_per_kg.value()),
+       sql::text(pd::route_name(s.route)), sql::real(s.dose_per_kg.value()),
        sql::real(s.dose.value()), timestamp(s.started_at), timestamp(s.ended_at),
        discharge ? sql::text(*discharge) : sql::null(), sql::text(s.notes),
        sql::text(s.recorded_by), timestamp(s.recorded_at),
@@ -116,7 +116,7 @@ core::Result<clinic::SessionId> SqlSessions::add(const clinic::Session& s) {
     KETAPATH_TRY(c.execute(
         "INSERT INTO session_ratings (session_id, position, scale, rated_at, items_json, total, "
         "rater) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        {sql::integer(id), sql::integer(++position), sql::text(clinic::to_string(r.scale)),
+        {sql::integer(id), sql::integer(++position), sql::text(pd::scale_record_name(r.scale)),
          timestamp(r.rated_at), sql::text(json(r.items).dump()), sql::integer(r.total),
          sql::text(r.rater)}));
   }
@@ -147,7 +147,7 @@ core::Result<clinic::Session> SqlSessions::load(const sql::Row& row) {
   if (auto v = row.optional_integer(4)) {
     s.dose_record = clinic::DoseRecordId(*v);
   }
-  s.route = KETAPATH_TRY(read_enum(row, 5, "sessions.route", clinic::parse_route));
+  s.route = KETAPATH_TRY(read_enum(row, 5, "sessions.route", clinic::parse_clinic_route));
   s.dose_per_kg = core::MilligramsPerKilogram(row.real(6));
   s.dose = core::Milligrams(row.real(7));
   s.started_at = KETAPATH_TRY(read_timestamp(row, 8, "sessions.started_at"));
