@@ -255,15 +255,14 @@ void add_session_record_command(CLI::App& parent, const std::shared_ptr<GlobalOp
         return {};
       }
       fmt::print("recorded session {} for patient {} ({} {} mg/kg = {} mg){}\n",
-                 r.session.id.value(), r.session.patient.value(),
-                 pd::route_name(r.session.route),
+                 r.session.id.value(), r.session.patient.value(), pd::route_name(r.session.route),
                  core::display_number(r.session.dose_per_kg.value(), 3),
                  core::display_number(r.session.dose.value()),
                  r.session.course ? fmt::format(", course {} session {}", r.session.course->value(),
                                                 r.session.course_session_number.value_or(0))
                                   : "");
       for (const auto& rating : r.session.ratings) {
-        fmt::print("  {} at {}: {}\n", clinic::scale_definition(rating.scale).name,
+        fmt::print("  {} at {}: {}\n", clinic::scale_definition(rating.scale).label,
                    clinic::format_timestamp(rating.rated_at), rating.total);
       }
       if (r.session.discharge) {

@@ -57,7 +57,7 @@ core::Result<std::vector<int>> parse_items(const std::string& text) {
 
 void print_assessment(const clinic::Assessment& a) {
   fmt::print("assessment {} for patient {}: {} {} at {} ({}", a.id.value(), a.patient.value(),
-             clinic::scale_definition(a.rating.scale).name, a.rating.total,
+             clinic::scale_definition(a.rating.scale).label, a.rating.total,
              clinic::format_timestamp(a.rating.rated_at), clinic::to_string(a.timing));
   if (a.hours_since_dose) {
     fmt::print(", {} h after the dose of session {}", core::display_number(*a.hours_since_dose, 1),
@@ -70,7 +70,7 @@ void print_assessment(const clinic::Assessment& a) {
 
 void print_plan(const clinic::ResponsePlan& plan) {
   for (const auto& r : plan.scales) {
-    const std::string name(clinic::scale_definition(r.scale).name);
+    const std::string name(clinic::scale_definition(r.scale).label);
     fmt::print("{}: baseline {}{}\n", name, r.baseline ? std::to_string(*r.baseline) : "none",
                r.baseline_at ? " at " + clinic::format_timestamp(*r.baseline_at) : "");
     const auto line = [&](const char* label, const std::vector<clinic::TrajectoryPoint>& points) {
@@ -95,7 +95,7 @@ void print_plan(const clinic::ResponsePlan& plan) {
   }
   fmt::print("recommendation: {}{}\n", clinic::to_string(plan.recommendation),
              plan.decided_by
-                 ? fmt::format(" (decided by {})", clinic::scale_definition(*plan.decided_by).name)
+                 ? fmt::format(" (decided by {})", clinic::scale_definition(*plan.decided_by).label)
                  : "");
   fmt::print("rule: {}\n", plan.rule);
   std::string dates;

@@ -69,8 +69,8 @@ core::Status bounded(TableReader& r, std::string_view key, double value, std::st
         r.error(key, core::range_message("value", value, unit, core::non_negative())));
   }
   if (value > limit) {
-    core::Error e = r.error(key, core::range_message("value", value, unit, {.low = 0.0,
-                                                                              .high = limit}));
+    core::Error e =
+        r.error(key, core::range_message("value", value, unit, {.low = 0.0, .high = limit}));
     e.code = core::ErrorCode::LimitExceeded;
     return std::unexpected(e);
   }

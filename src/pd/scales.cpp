@@ -37,6 +37,7 @@ constexpr bool registry_in_enum_order() {
   }
   return true;
 }
+
 static_assert(registry_in_enum_order(), "kScales is indexed by Scale");
 
 std::string lowered(std::string_view text) {

@@ -43,7 +43,7 @@ struct ScaleModel {
 struct ScaleDefinition {
   Scale scale;
   std::string_view name;         ///< "ham_a": design files and trial output
-  std::string_view record_name;  ///< "ham-a": clinic records (JSON, database); the label in lower case
+  std::string_view record_name;  ///< "ham-a": clinic records (JSON, DB): the label in lower case
   std::string_view label;        ///< "HAM-A": the published abbreviation, for people
   int items;
   int item_min;

@@ -2,9 +2,9 @@
 // (pd/route.h, pd/sex.h, pd/scales.h), read by one parser each; which routes the clinic gives is
 // a rule over that type (kClinicRoutes), held at every place a route enters the clinic.
 
-#include <gtest/gtest.h>
-
 #include <type_traits>
+
+#include <gtest/gtest.h>
 
 #include "clinic/domain/course_templates.h"
 #include "clinic/domain/dose_events.h"
@@ -63,7 +63,7 @@ TEST(Vocabulary, ARouteTheClinicDoesNotGiveIsRefusedWhereverItEnters) {
   EXPECT_NE(events.error().message.find("route in is not given by the clinic"), std::string::npos);
   // A session file.
   const auto json =
-      parse_json(R"({"patient_id": 1, "started_at": "2026-11-02T09:00", "route": "po"})", "s.json");
+      parse_json(R"({"patient": 1, "started_at": "2026-11-02T09:00", "route": "po"})", "s.json");
   ASSERT_TRUE(json) << json.error().message;
   const auto session = session_from_json(*json, "s.json");
   ASSERT_FALSE(session);

@@ -82,7 +82,8 @@ TEST(DesignFile, ErrorsNameFileLineKeyAndValue) {
       "d.toml:16: endpoints[0].definition: is required (a non-empty string)");
   EXPECT_EQ(error_of(replace(kMinimal, "scales = [\"ham_a\"]", "scales = [\"cadss\"]")),
             "d.toml:3: assessments.scales: \"cadss\" is not an anxiety scale (ham_a, fq, gad7, "
-            "lsas)");  // PHQ-9 is in the one scale registry but has no model mapping: a design cannot rate it.
+            "lsas)");  // PHQ-9 is in the one scale registry but has no model mapping: a design
+                       // cannot rate it.
   EXPECT_EQ(error_of(replace(kMinimal, "scales = [\"ham_a\"]", "scales = [\"phq9\"]")),
             "d.toml:3: assessments.scales: \"phq9\" is not an anxiety scale (ham_a, fq, gad7, "
             "lsas)");

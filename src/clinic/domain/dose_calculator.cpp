@@ -187,7 +187,8 @@ core::Result<DoseCalculation> calculate_dose(const Patient& patient, const DrugE
   } else if (order.duration) {
     return core::fail(ErrorCode::Validation,
                       "{}: a duration applies to IV infusions only (got {} min for route {})",
-                      where, core::display_number(order.duration->value()), pd::route_name(order.route));
+                      where, core::display_number(order.duration->value()),
+                      pd::route_name(order.route));
   }
   c.arithmetic.push_back(fmt::format(
       "limits ({}): soft {} mg/kg, hard {} mg/kg, cap {} mg: {}", pd::route_name(order.route),

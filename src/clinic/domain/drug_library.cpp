@@ -58,7 +58,8 @@ core::Status validate_drug_entry(const DrugEntry& entry) {
   }
   std::set<Route> seen;
   for (const RouteLimits& l : entry.limits) {
-    const std::string where = fmt::format("drug library: {} {}", entry.name, pd::route_name(l.route));
+    const std::string where =
+        fmt::format("drug library: {} {}", entry.name, pd::route_name(l.route));
     KETAPATH_TRY(check_clinic_route(where, l.route));
     if (!seen.insert(l.route).second) {
       return core::fail(ErrorCode::Validation, "{}: route listed twice", where);

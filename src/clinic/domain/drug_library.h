@@ -71,5 +71,4 @@ core::Status validate_drug_entry(const DrugEntry& entry);
 /// 0.1 min, 1.0 soft, 1.5 hard mg/kg, 150 mg cap.
 DrugEntry default_ketamine_entry();
 
-
 }  // namespace ketapath::clinic

@@ -67,7 +67,7 @@ std::optional<std::string> recall_period_flag(const ScaleRating& r,
   return fmt::format(
       "{} at {} was rated {} h after a dose: it asks about the last {} days, so it is valid as a "
       "trough rating only (>= 24 h after a dose); kept, flagged and counted as acute",
-      def.name, format_timestamp(r.rated_at),
+      def.label, format_timestamp(r.rated_at),
       core::display_number(hours_since_last_dose(r.rated_at, dose_starts).value_or(0.0), 1),
       def.recall_days);
 }
@@ -230,7 +230,7 @@ ResponseSummary analyse_response(const std::vector<Session>& input,
   }
   std::stable_sort(ratings.begin(), ratings.end(),
                    [](const auto& a, const auto& b) { return a.rated_at < b.rated_at; });
-  const std::string name(scale_definition(scale).name);
+  const std::string name(scale_definition(scale).label);
   const auto baseline = std::find_if(ratings.begin(), ratings.end(), [](const auto& t) {
     return t.timing == RatingTiming::Trough;
   });
@@ -415,14 +415,14 @@ ResponsePlan plan_response(std::vector<ResponseSummary> scales, const std::vecto
       continue;
     }
     if (r.recommendation == winner->recommendation) {
-      agree += fmt::format("{}{}", agree.empty() ? "" : ", ", scale_definition(r.scale).name);
+      agree += fmt::format("{}{}", agree.empty() ? "" : ", ", scale_definition(r.scale).label);
     } else {
       others += fmt::format("{}{} says {}", others.empty() ? "" : ", ",
-                            scale_definition(r.scale).name, to_string(r.recommendation));
+                            scale_definition(r.scale).label, to_string(r.recommendation));
     }
   }
   plan.rule = fmt::format(
-      "{} ({}){}{}", winner->suggestion, scale_definition(winner->scale).name,
+      "{} ({}){}{}", winner->suggestion, scale_definition(winner->scale).label,
       agree.empty() ? "" : fmt::format("; {} agrees", agree),
       others.empty() ? ""
                      : fmt::format("; the more conservative recommendation wins over {}", others));

@@ -39,5 +39,4 @@ core::Result<int> score_items(Scale scale, const std::vector<int>& items);
 /// A severity band label for a total ("moderate"), per clinic-practice.md section 5.
 std::string_view severity_band(Scale scale, int total);
 
-
 }  // namespace ketapath::clinic

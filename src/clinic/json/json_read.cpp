@@ -329,7 +329,8 @@ core::Result<DrugEntry> drug_entry_from_json(const Json& j, std::string_view whe
   const auto read_limits = [&](const Json& x, std::string p) -> core::Status {
     auto lr = KETAPATH_TRY(JsonReader::open(x, std::move(p)));
     RouteLimits l;
-    l.route = KETAPATH_TRY(lr.required(enum_field<Route>(lr, "route", parse_clinic_route), "route"));
+    l.route =
+        KETAPATH_TRY(lr.required(enum_field<Route>(lr, "route", parse_clinic_route), "route"));
     const Json* conc = lr.child("concentrations_mg_per_ml");
     if (conc == nullptr || !conc->is_array()) {
       return core::fail(ErrorCode::InvalidData, "{}: an array of numbers is required",

@@ -407,7 +407,8 @@ Json to_json(const ResponsePlan& v) {
   }
   return {{"scales", list(v.scales)},
           {"recommendation", to_string(v.recommendation)},
-          {"decided_by", opt(v.decided_by, [](Scale s) { return std::string(pd::scale_record_name(s)); })},
+          {"decided_by",
+           opt(v.decided_by, [](Scale s) { return std::string(pd::scale_record_name(s)); })},
           {"rule", v.rule},
           {"proposed_dates", dates},
           {"dates_basis", v.dates_basis}};

@@ -121,7 +121,7 @@ std::optional<core::Chart> score_chart(const ResponseSummary& r) {
                     .attributes = {{"font-family", "sans-serif"},
                                    {"font-size", "11"},
                                    {"role", "img"},
-                                   {"aria-label", fmt::format("{} scores", def.name)}},
+                                   {"aria-label", fmt::format("{} scores", def.label)}},
                     .marks = {}};
   auto& out = chart.marks;
   int lower = 0;
@@ -211,7 +211,7 @@ std::optional<core::Chart> score_chart(const ResponseSummary& r) {
       mark("text", {{"x", px(kLeft + plot_w / 2)}, {"y", px(kH - 3)}, {"text-anchor", "middle"}},
            "trough ratings by date (month-day) and infusions given before (BL = baseline)"));
   out.push_back(mark("text", {{"x", px(kLeft)}, {"y", "14"}, {"font-weight", "bold"}},
-                     fmt::format("{} total (0-{})", def.name, def.total_max)));
+                     fmt::format("{} total (0-{})", def.label, def.total_max)));
   return chart;
 }
 
@@ -329,10 +329,11 @@ Letter letter_of(const ReportData& d) {
             2);
     rows.clear();
     for (const auto& s : c.sessions) {
-      rows.push_back(
-          {std::to_string(s.number), format_date(s.planned_on),
-           fmt::format("{} {} mg/kg", pd::route_name(s.route), core::display_number(s.dose.value(), 3)),
-           std::string(to_string(s.status)), s.actual_on ? format_date(*s.actual_on) : ""});
+      rows.push_back({std::to_string(s.number), format_date(s.planned_on),
+                      fmt::format("{} {} mg/kg", pd::route_name(s.route),
+                                  core::display_number(s.dose.value(), 3)),
+                      std::string(to_string(s.status)),
+                      s.actual_on ? format_date(*s.actual_on) : ""});
     }
     table({"#", "planned", "dose", "status", "actual"}, rows);
   }
@@ -420,7 +421,7 @@ Letter letter_of(const ReportData& d) {
       continue;
     }
     any = true;
-    heading(std::string(scale_definition(r.scale).name), 3);
+    heading(std::string(scale_definition(r.scale).label), 3);
     const int latest = r.trajectory.empty() ? r.baseline.value_or(0) : r.trajectory.back().total;
     const std::string_view band = severity_band(r.scale, latest);
     paragraph(fmt::format(
@@ -466,11 +467,11 @@ Letter letter_of(const ReportData& d) {
   for (const Date day : d.plan.proposed_dates) {
     dates += (dates.empty() ? "" : ", ") + format_date(day);
   }
-  paragraph(fmt::format(
-      "Recommendation: {}{}. Rule: {}.", to_string(d.plan.recommendation),
-      d.plan.decided_by ? fmt::format(" (decided by {})", scale_definition(*d.plan.decided_by).name)
-                        : "",
-      d.plan.rule));
+  paragraph(fmt::format("Recommendation: {}{}. Rule: {}.", to_string(d.plan.recommendation),
+                        d.plan.decided_by ? fmt::format(" (decided by {})",
+                                                        scale_definition(*d.plan.decided_by).label)
+                                          : "",
+                        d.plan.rule));
   paragraph(
       fmt::format("Proposed dates: {} ({}).", dates.empty() ? "none" : dates, d.plan.dates_basis));
   paragraph(

@@ -51,7 +51,8 @@ core::Result<clinic::DrugEntry> SqlDrugs::load(const sql::Row& row) {
        sql::Type::Real, sql::Type::Real, sql::Type::Real, sql::Type::Real, sql::Type::Real}));
   for (const auto& l : limits) {
     clinic::RouteLimits route;
-    route.route = KETAPATH_TRY(read_enum(l, 0, "drug_route_limits.route", clinic::parse_clinic_route));
+    route.route =
+        KETAPATH_TRY(read_enum(l, 0, "drug_route_limits.route", clinic::parse_clinic_route));
     try {
       for (const auto& value : json::parse(l.text(1))) {
         route.concentrations.emplace_back(value.get<double>());
