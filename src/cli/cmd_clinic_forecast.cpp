@@ -27,7 +27,7 @@ struct ForecastOptions {
 
 void print_forecast(const clinic::ClinicForecast& f) {
   fmt::print("forecast for patient {} on {} (model {})\n", f.patient.value(),
-             clinic::to_string(f.scale), f.model);
+             pd::scale_record_name(f.scale), f.model);
   fmt::print("data: {} rating(s), {} dose(s){}\n", f.ratings_used, f.doses_used,
              f.first_rating ? fmt::format(", {} to {}", clinic::format_timestamp(*f.first_rating),
                                           clinic::format_timestamp(*f.last_rating))

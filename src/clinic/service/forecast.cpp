@@ -28,7 +28,7 @@ nlohmann::json to_json(const ClinicForecast& f) {
   }
   json out{{"patient", f.patient.value()},
            {"model", f.model},
-           {"scale", to_string(f.scale)},
+           {"scale", pd::scale_record_name(f.scale)},
            {"data", data},
            {"sufficient", f.sufficient},
            {"basis", f.basis},
@@ -113,7 +113,7 @@ core::Chart forecast_chart(const ClinicForecast& f) {
   };
   text(kLeft, 18.0,
        fmt::format("{} forecast ({}): median and 50/80/95% prediction intervals",
-                   to_string(f.scale), f.model));
+                   pd::scale_record_name(f.scale), f.model));
   if (f.days.empty()) {
     text(kLeft, kH / 2, f.sufficient ? "no forecast" : "too few ratings: " + f.insufficient_reason);
     return chart;

@@ -18,22 +18,10 @@
 namespace ketapath::clinic {
 namespace {
 
-// The scales the model rates (anxiety scales; PHQ-9 and CADSS are not outcomes of the model).
-std::optional<pd::Scale> model_scale(Scale scale) {
-  switch (scale) {
-    case Scale::HamA:
-      return pd::Scale::HamA;
-    case Scale::Gad7:
-      return pd::Scale::Gad7;
-    case Scale::Fq:
-      return pd::Scale::Fq;
-    case Scale::Lsas:
-      return pd::Scale::Lsas;
-    case Scale::Phq9:
-    case Scale::Cadss:
-      return std::nullopt;
-  }
-  return std::nullopt;
+// The scales the model rates (anxiety scales; PHQ-9 and CADSS are not outcomes of the model): the
+// registry's model mapping (pd/scales.h).
+std::optional<Scale> model_scale(Scale scale) {
+  return pd::is_modelled_anxiety_scale(scale) ? std::optional(scale) : std::nullopt;
 }
 
 constexpr std::array<int, 4> kIntervalsDays{7, 14, 21, 28};
@@ -71,7 +59,7 @@ Gathered gather(const std::vector<Session>& sessions, const std::vector<Assessme
       return;
     }
     if (const auto flag = recall_period_flag(r, starts)) {
-      g.notes.push_back(fmt::format("{} {} left out: {}", to_string(r.scale),
+      g.notes.push_back(fmt::format("{} {} left out: {}", pd::scale_record_name(r.scale),
                                     format_timestamp(r.rated_at), *flag));
       return;
     }
@@ -109,7 +97,7 @@ core::Result<ClinicForecast> forecast(ClinicService& clinic, PatientId id,
   if (query.scale && !model_scale(*query.scale)) {
     return core::fail(core::ErrorCode::Validation,
                       "forecast: scale {} is not modelled (use ham-a, gad-7, fq or lsas)",
-                      to_string(*query.scale));
+                      pd::scale_record_name(*query.scale));
   }
   const Patient patient = KETAPATH_TRY(clinic.patient(id));
   const auto all_sessions = KETAPATH_TRY(clinic.sessions(id));
@@ -153,11 +141,11 @@ core::Result<ClinicForecast> forecast(ClinicService& clinic, PatientId id,
   } else if (n_scale < kMinForecastRatings) {
     out.insufficient_reason =
         fmt::format("{} {} rating(s); a forecast needs at least {} (one before the first dose)",
-                    n_scale, to_string(out.scale), kMinForecastRatings);
+                    n_scale, pd::scale_record_name(out.scale), kMinForecastRatings);
   } else if (first_scale->first > g.dosed.front()->started_at) {
     out.insufficient_reason = fmt::format(
         "no {} rating before the first dose: without a baseline the response cannot be estimated",
-        to_string(out.scale));
+        pd::scale_record_name(out.scale));
   }
   if (!out.insufficient_reason.empty()) {
     out.reason = out.insufficient_reason + "; the rule-based suggestion stands";
@@ -175,16 +163,14 @@ core::Result<ClinicForecast> forecast(ClinicService& clinic, PatientId id,
     out.data_notes.push_back("no weight on record: the model's reference weight (70 kg) is used");
   }
   data.covariates.age_years = age_in_years(patient.birth_date, today);
-  data.covariates.sex = patient.sex == Sex::Female ? pd::Sex::Female
-                        : patient.sex == Sex::Male ? pd::Sex::Male
-                                                   : pd::Sex::Unspecified;
+  data.covariates.sex = patient.sex;  // one sex type (pd/sex.h)
   for (const Session* s : g.dosed) {
     core::Hours duration{0.0};
     if (s->route == Route::Iv && s->dose_ended_at && *s->dose_ended_at > s->started_at) {
       duration = core::Hours(hours_between(s->started_at, *s->dose_ended_at));
     }
     data.doses.push_back({.time = core::Hours(hours_between(origin, s->started_at)),
-                          .route = protocol_route(s->route),
+                          .route = s->route,
                           .amount = s->dose,
                           .duration = duration});
   }
