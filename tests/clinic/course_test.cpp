@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "clinic/domain/course_regimen.h"
 #include "clinic/domain/course_templates.h"
 #include "fixtures.h"
 
@@ -84,6 +85,57 @@ TEST(CourseTemplates, OptionsOverrideAndAreChecked) {
   o = {};
   o.dose = core::MilligramsPerKilogram(-1.0);
   EXPECT_FALSE(plan_sessions(CourseProtocol::MaintenanceWeekly, kToday, o));
+}
+
+// The templates are protocol regimens on the protocol's schedules (one schedule definition for
+// designs and courses): the IV loading course is loading_schedule(6, per week), the taper three
+// weekly/interval phases, and the plan's days are the regimen's administration times.
+TEST(CourseTemplates, AreProtocolRegimensOnTheProtocolSchedules) {
+  const auto loading = course_regimen(CourseProtocol::IvLoading, {});
+  ASSERT_TRUE(loading) << loading.error().message;
+  ASSERT_EQ(loading->phases.size(), 1u);
+  EXPECT_EQ(loading->phases[0].schedule, *protocol::loading_schedule(6, 3));
+  EXPECT_EQ(loading->phases[0].route, Route::Iv);
+  EXPECT_EQ(loading->phases[0].infusion_duration, core::to_hours(core::Minutes(40.0)));
+  CoursePlanOptions o;
+  o.weeks = 12;
+  const auto taper = course_regimen(CourseProtocol::MaintenanceTaper, o);
+  ASSERT_TRUE(taper) << taper.error().message;
+  ASSERT_EQ(taper->phases.size(), 3u);
+  EXPECT_EQ(taper->phases[0].schedule, *protocol::weekly_schedule(2, 4));
+  EXPECT_EQ(taper->phases[1].schedule, *protocol::weekly_schedule(1, 4));
+  EXPECT_EQ(taper->phases[2].schedule, *protocol::interval_schedule(2.0 * protocol::kWeek, 2));
+  const Date start = day("2026-11-23");
+  const auto plan = plan_sessions(CourseProtocol::MaintenanceTaper, start, o);
+  const auto given = protocol::administrations(*taper);
+  ASSERT_TRUE(plan && given);
+  ASSERT_EQ(plan->size(), given->size());
+  for (std::size_t i = 0; i < plan->size(); ++i) {
+    EXPECT_EQ(offsets(*plan, start)[i] * 24.0, (*given)[i].time.value());
+    EXPECT_EQ((*plan)[i].dose.value(), (*given)[i].dose.number());
+  }
+}
+
+// The taper's days for every allowed length, against the calendar rule it had before it was built
+// on protocol schedules (twice weekly weeks 1-4, weekly weeks 5-8, fortnightly from week 9).
+TEST(CourseTemplates, TaperDaysAreUnchangedForEveryLength) {
+  const Date start = day("2026-11-23");
+  for (int weeks = 1; weeks <= 104; ++weeks) {
+    std::vector<int> expected;
+    for (int w = 0; w < weeks; ++w) {
+      if (w < 4) {
+        expected.push_back(7 * w);
+        expected.push_back(7 * w + 3);
+      } else if (w < 8 || (w - 8) % 2 == 0) {
+        expected.push_back(7 * w);
+      }
+    }
+    CoursePlanOptions o;
+    o.weeks = weeks;
+    const auto plan = plan_sessions(CourseProtocol::MaintenanceTaper, start, o);
+    ASSERT_TRUE(plan) << weeks << ": " << plan.error().message;
+    EXPECT_EQ(offsets(*plan, start), expected) << weeks << " weeks";
+  }
 }
 
 }  // namespace
