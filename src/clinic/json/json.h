@@ -84,6 +84,9 @@ std::string describe_json(const Json& j);
 
 // Readers. `where` prefixes errors (a file name or "settings dosing_policy").
 core::Result<Session> session_from_json(const Json& j, std::string_view where);
+/// A session's discharge readiness (the "discharge" object of a session). The derived `ready` and
+/// `not_ready_reasons` are never taken from input: safety.h assess_discharge computes them.
+core::Result<DischargeReadiness> discharge_from_json(const Json& j, std::string_view where);
 core::Result<ScreeningInput> screening_input_from_json(const Json& j, std::string_view where);
 /// A screening file from a clinician: the answers only. A `policy` key is refused (InvalidData):
 /// the clinic's screening_policy setting applies, with a prescriber's choices (ScreeningChoices).

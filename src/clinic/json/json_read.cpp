@@ -144,8 +144,10 @@ core::Result<AdverseEvent> event_from(const Json& j, std::string path) {
   return e;
 }
 
-core::Result<DischargeReadiness> discharge_from(const Json& j, std::string path) {
-  auto r = KETAPATH_TRY(JsonReader::open(j, std::move(path)));
+}  // namespace
+
+core::Result<DischargeReadiness> discharge_from_json(const Json& j, std::string_view where) {
+  auto r = KETAPATH_TRY(JsonReader::open(j, std::string(where)));
   DischargeReadiness d;
   d.assessed_at = KETAPATH_TRY(r.required(r.timestamp("at"), "at"));
   KETAPATH_TRY(read_bool(r, "alert_and_oriented", d.alert_and_oriented));
@@ -159,8 +161,6 @@ core::Result<DischargeReadiness> discharge_from(const Json& j, std::string path)
   KETAPATH_TRY(r.finish());
   return d;
 }
-
-}  // namespace
 
 core::Result<Session> session_from_json(const Json& j, std::string_view where) {
   auto r = KETAPATH_TRY(JsonReader::open(j, std::string(where)));
@@ -201,7 +201,7 @@ core::Result<Session> session_from_json(const Json& j, std::string_view where) {
   };
   KETAPATH_TRY(for_each(r, "adverse_events", read_adverse_events));
   if (const Json* d = r.child("discharge")) {
-    s.discharge = KETAPATH_TRY(discharge_from(*d, r.at("discharge")));
+    s.discharge = KETAPATH_TRY(discharge_from_json(*d, r.at("discharge")));
   }
   s.notes = KETAPATH_TRY(r.string("notes")).value_or("");
   KETAPATH_TRY(r.finish());

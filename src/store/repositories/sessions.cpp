@@ -1,6 +1,7 @@
 #include <nlohmann/json.hpp>
 
 #include "clinic/domain/session.h"
+#include "clinic/json/json.h"
 #include "store/repositories/repositories.h"
 
 namespace ketapath::store::repositories {
@@ -18,44 +19,47 @@ const std::vector<sql::Type> kColumns = {sql::Type::Integer, sql::Type::Integer,
                                          sql::Type::Text,    sql::Type::Text,    sql::Type::Text,
                                          sql::Type::Text,    sql::Type::Text,    sql::Type::Text};
 
-json discharge_to_json(const clinic::DischargeReadiness& d) {
-  return json{{"assessed_at", clinic::format_timestamp(d.assessed_at)},
-              {"alert_and_oriented", d.alert_and_oriented},
-              {"vitals_near_baseline", d.vitals_near_baseline},
-              {"ambulating_steadily", d.ambulating_steadily},
-              {"escort_present", d.escort_present},
-              {"ready", d.ready},
-              {"not_ready_reasons", d.not_ready_reasons},
-              {"assessed_by", d.assessed_by},
-              {"notes", d.notes}};
+// The discharge is stored as the clinic's one JSON form (clinic/json: to_json and
+// discharge_from_json) with one difference kept from schema 1, so that stored rows and their
+// audit digests stay as they were: the time is under "assessed_at" rather than "at". The derived
+// `ready` and `not_ready_reasons` are stored with it and restored as stored (the clinic's reader
+// never takes them from input; these are the clinic's own computed values).
+constexpr std::string_view kStoredAt = "assessed_at";
+constexpr std::string_view kFormAt = "at";
+constexpr std::string_view kDischargeColumn = "sessions.discharge_json";
+
+json stored_discharge_json(const clinic::DischargeReadiness& d) {
+  json j = clinic::to_json(d);
+  j[std::string(kStoredAt)] = std::move(j[std::string(kFormAt)]);
+  j.erase(std::string(kFormAt));
+  return j;
 }
 
-core::Result<clinic::DischargeReadiness> discharge_from_json(const std::string& text) {
-  clinic::DischargeReadiness d;
-  std::string assessed_at;
+core::Result<clinic::DischargeReadiness> read_stored_discharge(const std::string& text) {
+  auto j = clinic::parse_json(text, kDischargeColumn);
+  if (!j) {
+    return std::unexpected(corrupt(kDischargeColumn, j.error()));
+  }
+  if (!j->is_object() || !j->contains(std::string(kStoredAt))) {
+    return core::fail(core::ErrorCode::Storage, "store: {}: stored value has no {}",
+                      kDischargeColumn, kStoredAt);
+  }
+  json form = *j;
+  form[std::string(kFormAt)] = std::move(form[std::string(kStoredAt)]);
+  form.erase(std::string(kStoredAt));
+  auto d = clinic::discharge_from_json(form, kDischargeColumn);
+  if (!d) {
+    return std::unexpected(corrupt(kDischargeColumn, d.error()));
+  }
   try {
-    const auto j = json::parse(text);
-    assessed_at = j.at("assessed_at").get<std::string>();
-    d.alert_and_oriented = j.at("alert_and_oriented").get<bool>();
-    d.vitals_near_baseline = j.at("vitals_near_baseline").get<bool>();
-    d.ambulating_steadily = j.at("ambulating_steadily").get<bool>();
-    d.escort_present = j.at("escort_present").get<bool>();
-    d.ready = j.at("ready").get<bool>();
-    d.assessed_by = j.at("assessed_by").get<std::string>();
-    d.notes = j.at("notes").get<std::string>();
-    if (j.contains("not_ready_reasons")) {  // absent before schema version 5
-      d.not_ready_reasons = j.at("not_ready_reasons").get<std::vector<std::string>>();
+    d->ready = j->at("ready").get<bool>();
+    if (j->contains(std::string("not_ready_reasons"))) {  // absent before schema version 5
+      d->not_ready_reasons = j->at("not_ready_reasons").get<std::vector<std::string>>();
     }
   } catch (const json::exception& e) {
-    return core::fail(core::ErrorCode::Storage,
-                      "store: sessions.discharge_json: stored value cannot be read back ({})",
-                      e.what());
+    return core::fail(core::ErrorCode::Storage, "store: {}: stored value cannot be read back ({})",
+                      kDischargeColumn, e.what());
   }
-  auto at = clinic::parse_timestamp(assessed_at, "discharge.assessed_at");
-  if (!at) {
-    return std::unexpected(corrupt("sessions.discharge_json", at.error()));
-  }
-  d.assessed_at = *at;
   return d;
 }
 
@@ -79,7 +83,7 @@ core::Result<clinic::SessionId> SqlSessions::add(const clinic::Session& s) {
   std::optional<std::string> discharge;
   try {
     if (s.discharge) {
-      discharge = discharge_to_json(*s.discharge).dump();
+      discharge = stored_discharge_json(*s.discharge).dump();
     }
   } catch (const json::exception& e) {  // invalid UTF-8: refused, never altered
     return core::fail(core::ErrorCode::Validation, "session: cannot store the discharge ({})",
@@ -153,7 +157,7 @@ core::Result<clinic::Session> SqlSessions::load(const sql::Row& row) {
   s.started_at = KETAPATH_TRY(read_timestamp(row, 8, "sessions.started_at"));
   s.ended_at = KETAPATH_TRY(read_timestamp(row, 9, "sessions.ended_at"));
   if (!row.is_null(10)) {
-    s.discharge = KETAPATH_TRY(discharge_from_json(row.text(10)));
+    s.discharge = KETAPATH_TRY(read_stored_discharge(row.text(10)));
   }
   s.notes = row.text(11);
   s.recorded_by = row.text(12);
