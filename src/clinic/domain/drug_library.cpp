@@ -5,6 +5,7 @@
 #include <string>
 
 #include "clinic/domain/bounds.h"
+#include "core/check.h"
 
 namespace ketapath::clinic {
 
@@ -69,11 +70,8 @@ core::Status validate_drug_entry(const DrugEntry& entry) {
     }
     KETAPATH_TRY(check_library_bounds(where, l));
     for (const auto c : l.concentrations) {
-      if (!(c.value() > 0.0) || c.value() > 100.0) {
-        return core::fail(ErrorCode::Validation,
-                          "{}: concentration must be > 0 and <= 100 mg/mL (got {} mg/mL)", where,
-                          c.value());
-      }
+      KETAPATH_TRY(core::check_range(where + ": concentration", c.value(), "mg/mL",
+                                     {.low = 0.0, .high = 100.0, .low_open = true}));
     }
     if (!(l.min_dose.value() > 0.0) || !(l.min_dose <= l.default_dose) ||
         !(l.default_dose <= l.soft_max) || !(l.soft_max <= l.hard_max)) {

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "clinic/domain/dose_calculator.h"
+#include "core/check.h"
 #include "core/number_text.h"
 
 namespace ketapath::clinic {
@@ -116,26 +117,18 @@ std::optional<int> remission_cutoff(Scale scale) {
 }
 
 core::Status validate_response_policy(const ResponsePolicy& p) {
-  if (!(p.responder_reduction >= 0.2 && p.responder_reduction <= 0.9)) {
-    return core::fail(core::ErrorCode::Validation,
-                      "response policy: responder_reduction must be 0.2-0.9 (got {})",
-                      p.responder_reduction);
-  }
+  KETAPATH_TRY(core::check_range("response policy: responder_reduction", p.responder_reduction, "",
+                                 {.low = 0.2, .high = 0.9}));
   if (!(p.partial_reduction >= 0.05 && p.partial_reduction < p.responder_reduction)) {
     return core::fail(core::ErrorCode::Validation,
                       "response policy: partial_reduction must be 0.05 up to responder_reduction "
                       "{} (got {})",
                       p.responder_reduction, p.partial_reduction);
   }
-  if (p.loading_sessions < 1 || p.loading_sessions > 20) {
-    return core::fail(core::ErrorCode::Validation,
-                      "response policy: loading_sessions must be 1-20 (got {})",
-                      p.loading_sessions);
-  }
-  if (p.stable_ratings < 1 || p.stable_ratings > 10) {
-    return core::fail(core::ErrorCode::Validation,
-                      "response policy: sustained_ratings must be 1-10 (got {})", p.stable_ratings);
-  }
+  KETAPATH_TRY(
+      core::check_count("response policy: loading_sessions", p.loading_sessions, "", 1, 20));
+  KETAPATH_TRY(
+      core::check_count("response policy: sustained_ratings", p.stable_ratings, "", 1, 10));
   return {};
 }
 
