@@ -84,7 +84,7 @@ std::string_view gender_of(Sex sex) {
       return "female";
     case Sex::Male:
       return "male";
-    case Sex::Other:
+    case Sex::Unspecified:
       return "other";
   }
   return "unknown";
@@ -114,6 +114,11 @@ J route_of(Route route) {
       return concept_of({coding(kSnomed, "34206005", "Subcutaneous route")}, "sc");
     case Route::Im:
       return concept_of({coding(kSnomed, "78421000", "Intramuscular route")}, "im");
+    case Route::In:
+    case Route::Po:
+    case Route::Sl:
+      // Not clinic routes (kClinicRoutes): a stored session never holds them.
+      break;
   }
   return concept_of({}, "unknown");
 }
@@ -125,12 +130,13 @@ J ketamine() {
 // The score's code: LOINC where the instrument has a total-score code, else the project's.
 J score_code(Scale scale) {
   const ScaleDefinition& def = scale_definition(scale);
-  const std::string display = fmt::format("{} total score", def.name);
+  const std::string display = fmt::format("{} total score", def.label);
   if (!def.loinc_total.empty()) {
     return concept_of({coding(kLoinc, def.loinc_total, display)}, display);
   }
-  return concept_of({coding(kScoreCodeSystem, fmt::format("{}-total", to_string(scale)), display)},
-                    display);
+  return concept_of(
+      {coding(kScoreCodeSystem, fmt::format("{}-total", pd::scale_record_name(scale)), display)},
+      display);
 }
 
 class BundleBuilder {
@@ -168,8 +174,8 @@ J score_code_system() {
   for (const Scale scale : {Scale::HamA, Scale::Lsas, Scale::Fq, Scale::Cadss}) {
     const ScaleDefinition& def = scale_definition(scale);
     concepts.push_back(
-        J{{"code", fmt::format("{}-total", to_string(scale))},
-          {"display", fmt::format("{} total score", def.name)},
+        J{{"code", fmt::format("{}-total", pd::scale_record_name(scale))},
+          {"display", fmt::format("{} total score", def.label)},
           {"definition", fmt::format("Sum of the {} item answers ({}-{} each), {}-{}", def.items,
                                      def.item_min, def.item_max, 0, def.total_max)}});
   }
@@ -294,7 +300,7 @@ class Exporter {
                  {"scheduledString", format_date(s.planned_on)},
                  {"productCodeableConcept", ketamine()},
                  {"description",
-                  fmt::format("session {}: {} {} mg/kg{}{}", s.number, to_string(s.route),
+                  fmt::format("session {}: {} {} mg/kg{}{}", s.number, pd::route_name(s.route),
                               core::display_number(s.dose.value(), 3),
                               s.duration ? fmt::format(" over {} min",
                                                        core::display_number(s.duration->value(), 0))
@@ -403,8 +409,8 @@ class Exporter {
                         {"answer", J::array({J{{"valueInteger", r.items[i]}}})}});
     }
     J qr{{"resourceType", "QuestionnaireResponse"},
-         {"questionnaire",
-          fmt::format("https://fhir.ketapath.org/Questionnaire/{}", to_string(r.scale))},
+         {"questionnaire", fmt::format("https://fhir.ketapath.org/Questionnaire/{}",
+                                       pd::scale_record_name(r.scale))},
          {"status", "completed"},
          {"subject", patient_ref_},
          {"authored", format_timestamp(r.rated_at)},
@@ -451,7 +457,7 @@ class Exporter {
     b_.add(encounter_key, std::move(enc));
     const std::string administration_key = fmt::format("administration-{}", s.id.value());
     const Timestamp dose_end = s.dose_ended_at.value_or(s.started_at);
-    J dosage{{"text", fmt::format("{} {} mg/kg = {} mg", to_string(s.route),
+    J dosage{{"text", fmt::format("{} {} mg/kg = {} mg", pd::route_name(s.route),
                                   core::display_number(s.dose_per_kg.value(), 3),
                                   core::display_number(s.dose.value()))},
              {"route", route_of(s.route)},
