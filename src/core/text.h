@@ -3,6 +3,7 @@
 // may not appear in it. One definition for every field.
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 #include "core/error.h"
@@ -22,5 +23,12 @@ namespace ketapath::core {
 [[nodiscard]] Status check_required_text(std::string_view field, std::string_view text,
                                          std::size_t max_chars = 2000,
                                          bool allow_line_breaks = true);
+
+/// `text` with the ASCII letters A-Z made lower case (a-z); every other byte, UTF-8 included, as
+/// it is. The one case fold of the project's keywords (routes, scales, names of enum values,
+/// column and SQL words): readers that ignore case compare ascii_lower(text) with the spelling.
+[[nodiscard]] std::string ascii_lower(std::string_view text);
+/// The same to upper case (a-z made A-Z).
+[[nodiscard]] std::string ascii_upper(std::string_view text);
 
 }  // namespace ketapath::core

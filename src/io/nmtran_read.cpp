@@ -14,6 +14,7 @@
 #include <fmt/ranges.h>
 
 #include "core/limits.h"
+#include "core/text.h"
 #include "core/text_file.h"
 #include "io/nmtran.h"
 #include "io/nmtran_detail.h"
@@ -56,14 +57,6 @@ std::string_view trim(std::string_view text) {
     text.remove_suffix(1);
   }
   return text;
-}
-
-std::string upper(std::string_view text) {
-  std::string result(text);
-  for (char& c : result) {
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  return result;
 }
 
 /// Splits one CSV line (RFC 4180 quoting: "a,b" and "" inside quotes); unquoted fields are
@@ -181,7 +174,7 @@ core::Result<Header> parse_header(std::string_view source, std::string_view line
           source, 1, "header", name,
           "is a number: line 1 must name the columns (ID,TIME,AMT,...), a header is required"));
     }
-    const std::string key = upper(name);
+    const std::string key = core::ascii_upper(name);
     if (const auto it = seen.find(key); it != seen.end()) {
       return std::unexpected(
           field_error(source, 1, key, name,

@@ -1,8 +1,8 @@
 #include "pd/route.h"
 
-#include <algorithm>
-#include <cctype>
 #include <string>
+
+#include "core/text.h"
 
 namespace ketapath::pd {
 namespace {
@@ -16,9 +16,7 @@ std::string_view route_name(Route route) {
 }
 
 core::Result<Route> parse_route(std::string_view text) {
-  std::string key(text);
-  std::ranges::transform(key, key.begin(),
-                         [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string key = core::ascii_lower(text);
   for (Route route : kAllRoutes) {
     if (key == route_name(route)) {
       return route;

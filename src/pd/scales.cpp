@@ -2,9 +2,9 @@
 
 #include "pd/scales.h"
 
-#include <algorithm>
-#include <cctype>
 #include <string>
+
+#include "core/text.h"
 
 namespace ketapath::pd {
 namespace {
@@ -40,13 +40,6 @@ constexpr bool registry_in_enum_order() {
 
 static_assert(registry_in_enum_order(), "kScales is indexed by Scale");
 
-std::string lowered(std::string_view text) {
-  std::string key(text);
-  std::ranges::transform(key, key.begin(),
-                         [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return key;
-}
-
 }  // namespace
 
 std::span<const ScaleDefinition, kScaleCount> scale_definitions() {
@@ -70,7 +63,7 @@ std::string_view scale_record_name(Scale scale) {
 }
 
 core::Result<Scale> parse_scale(std::string_view text) {
-  const std::string key = lowered(text);
+  const std::string key = core::ascii_lower(text);
   std::string accepted;
   for (const ScaleDefinition& d : kScales) {
     if (key == d.name || key == d.record_name) {

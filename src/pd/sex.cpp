@@ -1,9 +1,9 @@
 #include "pd/sex.h"
 
-#include <algorithm>
 #include <array>
-#include <cctype>
 #include <string>
+
+#include "core/text.h"
 
 namespace ketapath::pd {
 namespace {
@@ -17,9 +17,7 @@ std::string_view sex_name(Sex sex) {
 }
 
 core::Result<Sex> parse_sex(std::string_view text) {
-  std::string key(text);
-  std::ranges::transform(key, key.begin(),
-                         [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  const std::string key = core::ascii_upper(text);
   for (std::size_t i = 0; i < kSexNames.size(); ++i) {
     if (key == kSexNames[i]) {
       return static_cast<Sex>(i);

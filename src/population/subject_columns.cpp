@@ -1,8 +1,9 @@
 #include "population/subject_columns.h"
 
 #include <array>
-#include <cctype>
 #include <cmath>
+
+#include "core/text.h"
 
 namespace ketapath::population {
 namespace {
@@ -74,14 +75,6 @@ void set_weight(BatchSubject& s, double v) {
   s.dose_scale = v;
 }
 
-std::string upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
-
 }  // namespace
 
 std::span<const SubjectColumn> benchmark_subject_columns() {
@@ -111,7 +104,7 @@ std::vector<SubjectColumn> ketamine_subject_columns(pd::Route route) {
       {"VNK", "L", kPositive, set_v_nk}, {"KE0", "1/h", kPositive, set_ke0},
   };
   if (route != pd::Route::Iv) {
-    const std::string suffix = upper(pd::route_name(route));
+    const std::string suffix = core::ascii_upper(pd::route_name(route));
     columns.push_back({"KA_" + suffix, "1/h", kPositive, set_ka});
     columns.push_back({"F_" + suffix, "1", kFraction, set_f});
   }

@@ -1,21 +1,10 @@
 #include "protocol/route.h"
 
-#include <algorithm>
-#include <cctype>
 #include <string>
 
+#include "core/text.h"
+
 namespace ketapath::protocol {
-namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::ranges::transform(out, out.begin(),
-                         [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-}  // namespace
-
 std::string_view agent_name(Agent agent) {
   switch (agent) {
     case Agent::Ketamine:
@@ -29,7 +18,7 @@ std::string_view agent_name(Agent agent) {
 }
 
 core::Result<Agent> parse_agent(std::string_view text) {
-  const std::string key = lower(text);
+  const std::string key = core::ascii_lower(text);
   for (Agent agent : {Agent::Ketamine, Agent::Placebo, Agent::Midazolam}) {
     if (key == agent_name(agent)) {
       return agent;

@@ -3,20 +3,13 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/text.h"
 #include "store/crypto.h"
 
 namespace ketapath::store::evidence {
 namespace {
 
 using core::ErrorCode;
-
-std::string upper(std::string_view word) {
-  std::string out(word);
-  for (char& c : out) {
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
 
 bool identifier_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
@@ -46,7 +39,7 @@ class Words {
     while (pos_ < sql_.size() && identifier_char(sql_[pos_])) {
       ++pos_;
     }
-    return upper(sql_.substr(start, pos_ - start));
+    return core::ascii_upper(sql_.substr(start, pos_ - start));
   }
 
   /// A table name, possibly quoted or schema-qualified (the last part is returned).
@@ -121,7 +114,7 @@ Statement classify(std::string_view sql) {
 
 /// The offset just after a RETURNING keyword, or npos.
 std::size_t after_returning(std::string_view sql) {
-  const std::string text = upper(sql);
+  const std::string text = core::ascii_upper(sql);
   constexpr std::string_view kWord = "RETURNING";
   std::size_t from = 0;
   while (true) {
@@ -226,7 +219,7 @@ std::string escaped(std::string_view text) {
 
 core::Result<sql::Type> sqlite_type(std::string_view table, std::string_view column,
                                     std::string_view declared) {
-  const std::string type = upper(declared);
+  const std::string type = core::ascii_upper(declared);
   if (type == "INTEGER" || type == "INT" || type == "BIGINT") {
     return sql::Type::Integer;
   }

@@ -4,6 +4,8 @@
 
 #include <date/tz.h>
 
+#include "core/text.h"
+
 namespace ketapath::clinic {
 namespace {
 
@@ -82,10 +84,7 @@ core::Result<std::array<bool, 7>> parse_open_days(const std::vector<std::string>
                                                   std::string_view where) {
   std::array<bool, 7> days{};
   for (const std::string& name : names) {
-    std::string lowered = name;
-    for (char& ch : lowered) {
-      ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    }
+    const std::string lowered = core::ascii_lower(name);
     const auto it = std::find(kShort.begin(), kShort.end(), lowered);
     if (it == kShort.end()) {
       return core::fail(

@@ -15,6 +15,7 @@
 #include "clinic/domain/scales.h"
 #include "clinic/domain/screening.h"
 #include "clinic/domain/session.h"
+#include "core/text.h"
 
 namespace ketapath::clinic {
 namespace {
@@ -34,10 +35,7 @@ std::string_view name_of(const Table<E, N>& table, E value) {
 
 template <class E, std::size_t N>
 core::Result<E> value_of(const Table<E, N>& table, std::string_view text, std::string_view what) {
-  std::string lowered(text);
-  for (char& c : lowered) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
+  const std::string lowered = core::ascii_lower(text);
   std::string accepted;
   for (const auto& [e, name] : table) {
     if (lowered == name) {

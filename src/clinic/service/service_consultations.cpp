@@ -3,9 +3,6 @@
 // the acting name the caller gives (the server's "anonymous"), the queue's changes under the
 // signed-in user.
 
-#include <algorithm>
-#include <cctype>
-
 #include "clinic/json/json.h"
 #include "clinic/service/service.h"
 #include "core/text.h"
@@ -24,9 +21,7 @@ std::string entity(const ConsultationRequest& r) {
 /// "CR-" and 12 random hex digits in groups of four, upper case: 48 random bits, so a reference
 /// says nothing about how many requests the clinic has and cannot be guessed.
 std::string new_reference() {
-  std::string hex = random_token().substr(0, 12);
-  std::transform(hex.begin(), hex.end(), hex.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  const std::string hex = core::ascii_upper(random_token().substr(0, 12));
   return fmt::format("CR-{}-{}-{}", hex.substr(0, 4), hex.substr(4, 4), hex.substr(8, 4));
 }
 

@@ -4,10 +4,11 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 
 #include <fmt/format.h>
 #include <sodium.h>
+
+#include "core/text.h"
 
 namespace ketapath::clinic {
 namespace {
@@ -41,13 +42,6 @@ std::string hex(const unsigned char* data, std::size_t size) {
   return out;
 }
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 bool constant_time_equal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) {
     return false;
@@ -69,8 +63,8 @@ std::string password_problem(std::string_view user, std::string_view password) {
     return fmt::format("password: must have at most {} bytes (got {})", kMaxPasswordLength,
                        password.size());
   }
-  const std::string folded = lower(password);
-  if (folded == lower(user)) {
+  const std::string folded = core::ascii_lower(password);
+  if (folded == core::ascii_lower(user)) {
     return "password: must not be the user name";
   }
   for (const std::string_view common : kCommonPasswords) {

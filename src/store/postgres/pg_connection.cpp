@@ -9,6 +9,8 @@
 
 #include <libpq-fe.h>
 
+#include "core/text.h"
+
 namespace ketapath::store::postgres {
 namespace {
 
@@ -101,14 +103,6 @@ struct Span {
   std::size_t end = 0;
 };
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
-
 /// Where the passwords are written in a libpq connection string: a URI's user info and its
 /// `password=` query parameters, or a keyword/value string's `password = value` (quoted or not).
 std::vector<Span> password_spans(std::string_view url) {
@@ -133,7 +127,7 @@ std::vector<Span> password_spans(std::string_view url) {
       const std::size_t end = std::min(url.find_first_of("&#", begin), url.size());
       const auto param = url.substr(begin, end - begin);
       const auto eq = param.find('=');
-      if (eq != std::string_view::npos && lower(param.substr(0, eq)) == "password") {
+      if (eq != std::string_view::npos && core::ascii_lower(param.substr(0, eq)) == "password") {
         spans.push_back({begin + eq + 1, end});
       }
       if (end >= url.size() || url[end] == '#') {
@@ -157,7 +151,7 @@ std::vector<Span> password_spans(std::string_view url) {
            std::isspace(static_cast<unsigned char>(url[i])) == 0) {
       ++i;
     }
-    const auto key = lower(url.substr(key_begin, i - key_begin));
+    const auto key = core::ascii_lower(url.substr(key_begin, i - key_begin));
     space();
     if (i >= url.size() || url[i] != '=') {
       // Not keyword/value: anything after a "password" word is treated as secret.
