@@ -26,6 +26,9 @@ for method, path, audience, roles, summary in entries:
             "text/html": {"schema": {"type": "string"}}, "text/markdown": {"schema": {"type": "string"}}}}
         op["parameters"] = [{"name": "format", "in": "query", "required": False,
                              "schema": {"type": "string", "enum": ["html", "markdown"]}}]
+    if path == "/api/v1/schedule":
+        op["parameters"] = [{"name": "date", "in": "query", "required": False,
+                             "schema": {"type": "string", "format": "date"}}]
     if method != "Get":
         op["responses"]["201"] = {"description": "Created", "content": {"application/json": {"schema": {"type": "object"}}}}
         op["responses"]["409"] = error

@@ -60,7 +60,7 @@ void add_patient_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>
 void add_care_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
                        Runners& runners);  // screen, dose, course, session, drug
 void add_alert_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
-                        Runners& runners);  // alert list, alert ack
+                        Runners& runners);  // alert list, alert ack, schedule
 void add_followup_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
                            Runners& runners);  // assessment, course lifecycle, response
 void add_record_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,

@@ -1,10 +1,12 @@
-// `ketapath clinic alert list|ack` (registers nothing itself; see cmd_clinic.cpp): the clinic's
-// work list of unacknowledged safety alerts, and their acknowledgement with a note.
+// `ketapath clinic alert list|ack` and `clinic schedule` (registered by cmd_clinic.cpp): the
+// clinic's work lists: unacknowledged safety alerts with their acknowledgement, and the sessions
+// due on a day.
 
 #include <fmt/format.h>
 
 #include "cli/clinic_commands.h"
 #include "clinic/json/json.h"
+#include "core/number_text.h"
 
 namespace ketapath::cli::clinic_cli {
 namespace {
@@ -16,7 +18,17 @@ struct AlertOptions {
   bool open_only = false;
   std::int64_t alert = 0;
   std::string note;
+  std::string date;  ///< schedule: the day (default today, UTC)
 };
+
+void print_scheduled(const clinic::ScheduledSession& s) {
+  const clinic::PlannedSession& p = s.session;
+  fmt::print(
+      "patient {:<5} {:<24} course {:<4} {} session {} of {}: {} {} mg/kg{}\n", s.patient.value(),
+      s.patient_name, s.course.value(), clinic::to_string(s.protocol), p.number, s.of,
+      pd::route_name(p.route), core::display_number(p.dose.value()),
+      p.duration ? fmt::format(" over {} min", core::display_number(p.duration->value())) : "");
+}
 
 void print_alert(const clinic::Alert& a) {
   fmt::print("{:>5}  patient {:<5} {:<7} {}\n", a.id.value(), a.patient.value(),
@@ -95,6 +107,34 @@ void add_alert_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOption
         print_json({{"alert", clinic::to_json(a)}});
       } else {
         print_alert(a);
+      }
+      return {};
+    });
+  });
+
+  CLI::App* schedule = clinic_app.add_subcommand(
+      "schedule", "The sessions due on a day: every active course's planned sessions");
+  schedule->fallthrough();
+  schedule->add_option("--date", o->date, "The day, YYYY-MM-DD (default: today, UTC)");
+  runners.emplace_back(schedule, [global, o] {
+    return run([&]() -> core::Status {
+      auto c = KETAPATH_TRY(open_clinic(*global));
+      const clinic::Date day = o->date.empty()
+                                   ? clinic::day_of(c.service->now())
+                                   : KETAPATH_TRY(clinic::parse_date(o->date, "--date"));
+      const auto due = KETAPATH_TRY(c.service->day_schedule(day));
+      if (global->json) {
+        Json out = Json::array();
+        for (const auto& s : due) {
+          out.push_back(clinic::to_json(s));
+        }
+        print_json({{"date", clinic::format_date(day)}, {"sessions", out}});
+        return {};
+      }
+      fmt::print("{}: {} session{} due\n", clinic::format_date(day), due.size(),
+                 due.size() == 1 ? "" : "s");
+      for (const auto& s : due) {
+        print_scheduled(s);
       }
       return {};
     });

@@ -498,6 +498,16 @@ core::Result<Reply> open_alerts(Request& r) {
   return ok({{"alerts", array_of(KETAPATH_TRY(r.clinic.open_alerts()))}});
 }
 
+/// ?date=YYYY-MM-DD, default the server's UTC day (the browser sends its local day).
+core::Result<Reply> day_schedule(Request& r) {
+  clinic::Date day = clinic::day_of(r.clinic.now());
+  if (const auto on = r.query("date")) {
+    day = KETAPATH_TRY(clinic::parse_date(*on, "date"));
+  }
+  return ok({{"date", clinic::format_date(day)},
+             {"sessions", array_of(KETAPATH_TRY(r.clinic.day_schedule(day)))}});
+}
+
 core::Result<Reply> patient_alerts(Request& r) {
   const auto id = KETAPATH_TRY(patient_param(r));
   return ok({{"alerts", array_of(KETAPATH_TRY(r.clinic.alerts(id)))}});
@@ -848,6 +858,8 @@ const std::vector<Route>& route_table() {
       {Post, "/api/v1/patients/{id}/assessments", Roles, kCarers, "Record a follow-up rating",
        record_assessment},
       {Get, "/api/v1/alerts", Roles, kClinicalReaders, "Open alerts (the work list)", open_alerts},
+      {Get, "/api/v1/schedule", Roles, kClinicalReaders,
+       "The day schedule: planned sessions due on ?date= (default today, UTC)", day_schedule},
       {Get, "/api/v1/patients/{id}/alerts", Roles, kClinicalReaders, "A patient's alerts",
        patient_alerts},
       {Post, "/api/v1/alerts/{id}/acknowledge", Roles, kCarers, "Acknowledge an alert with a note",

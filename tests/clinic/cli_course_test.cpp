@@ -3,6 +3,11 @@
 // conflict, exit 6), can have one session rescheduled, and are planned on the clinic's days in
 // its time zone, saying when a date moves.
 
+#include <chrono>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
 #include "cli_fixture.h"
 
 namespace {
@@ -180,6 +185,49 @@ TEST_F(ClinicCourseCli, CourseCompletesWhenItsLastSessionIsRecorded) {
   const auto shown =
       run("course show --course " + std::to_string(c.at("id").get<int>()) + " --json");
   EXPECT_EQ(json::parse(shown.out).at("status"), "completed");
+}
+
+}  // namespace
+
+namespace {
+
+// The day schedule (`clinic schedule`): the planned sessions due on a day, every patient; a
+// cancelled course's sessions leave it. Dates are relative to today, so the test never expires.
+TEST_F(ClinicCourseCli, ScheduleListsTheSessionsDueOnADay) {
+  const std::string today =
+      fmt::format("{:%F}", std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
+  const int first = add_cleared_patient(today);
+  const int second = add_cleared_patient(today);
+  const json a = plan(first, "--protocol iv_loading --start " + today);
+  const json b = plan(second, "--protocol iv_loading --start " + today);
+  const std::string day = a.at("sessions")[0].at("planned_on").get<std::string>();
+  ASSERT_EQ(b.at("sessions")[0].at("planned_on"), day);
+
+  const auto listed = run("schedule --date " + day + " --json");
+  ASSERT_EQ(listed.exit_code, 0) << last_error();
+  const json due = json::parse(listed.out);
+  EXPECT_EQ(due.at("date"), day);
+  ASSERT_EQ(due.at("sessions").size(), 2u) << due.dump();
+  for (const auto& row : due.at("sessions")) {
+    EXPECT_EQ(row.at("session").at("planned_on"), day);
+    EXPECT_EQ(row.at("session").at("number"), 1);
+    EXPECT_EQ(row.at("of"), a.at("sessions").size());
+    EXPECT_EQ(row.at("patient_name"), "Test Patient");
+  }
+  EXPECT_EQ(due.at("sessions")[0].at("patient"), first);  // same name: by patient id
+
+  ASSERT_EQ(run("course cancel --course " + std::to_string(b.at("id").get<int>()) +
+                " --reason 'moved away'")
+                .exit_code,
+            0)
+      << last_error();
+  const auto text = run("schedule --date " + day);
+  ASSERT_EQ(text.exit_code, 0) << last_error();
+  EXPECT_NE(text.out.find(day + ": 1 session due"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("session 1 of " + std::to_string(a.at("sessions").size())),
+            std::string::npos)
+      << text.out;
+  EXPECT_EQ(run("schedule --date 2026-02-30").exit_code, 2);
 }
 
 }  // namespace

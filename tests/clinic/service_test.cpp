@@ -6,8 +6,8 @@
 #include <gtest/gtest.h>
 
 #include "clinic/json/json.h"
-#include "store/memory/memory_store.h"
 #include "fixtures.h"
+#include "store/memory/memory_store.h"
 
 namespace ketapath::clinic {
 namespace {
@@ -183,6 +183,50 @@ TEST_F(ServiceTest, SessionFulfilsPlannedCourseSessionAndRaisesAlerts) {
   // Without a number, the next planned one is taken.
   again.course_session_number.reset();
   EXPECT_EQ(clinic_.record_session(again)->session.course_session_number, 2);
+}
+
+// The day schedule: every active course's sessions still planned on a day, by patient name; a
+// cancelled course leaves it, and the front desk (no clinical detail) may not read it.
+TEST_F(ServiceTest, DayScheduleListsThePlannedSessionsOfActiveCoursesByName) {
+  Patient other = adult_70kg();
+  other.id = PatientId(0);
+  other.name = "Aaron Before";
+  const auto other_id = clinic_.add_patient(other);
+  ASSERT_TRUE(other_id) << other_id.error().message;
+  clear_for_treatment(clinic_, *other_id);
+  const auto mine = clinic_.plan_course(patient_, CourseProtocol::IvLoading, kToday, {});
+  ASSERT_TRUE(mine) << mine.error().message;
+  const auto theirs = clinic_.plan_course(*other_id, CourseProtocol::IvLoading, kToday, {});
+  ASSERT_TRUE(theirs) << theirs.error().message;
+  const Date first = mine->sessions.at(0).planned_on;
+  ASSERT_EQ(theirs->sessions.at(0).planned_on, first);
+
+  const auto due = clinic_.day_schedule(first);
+  ASSERT_TRUE(due) << due.error().message;
+  ASSERT_EQ(due->size(), 2u);
+  EXPECT_EQ((*due)[0].patient_name, "Aaron Before");
+  EXPECT_EQ((*due)[0].course, theirs->id);
+  EXPECT_EQ((*due)[1].patient, patient_);
+  EXPECT_EQ((*due)[1].session.number, 1);
+  EXPECT_EQ((*due)[1].of, static_cast<int>(mine->sessions.size()));
+  EXPECT_EQ((*due)[1].session.dose.value(), mine->sessions.at(0).dose.value());
+  // Every row is a planned session of that day, and no other day's session is listed.
+  const Date second = mine->sessions.at(1).planned_on;
+  ASSERT_NE(second, first);
+  for (const ScheduledSession& s : *clinic_.day_schedule(second)) {
+    EXPECT_EQ(s.session.planned_on, second);
+    EXPECT_EQ(s.session.status, PlannedStatus::Planned);
+  }
+  EXPECT_TRUE(clinic_.day_schedule(first - std::chrono::days(1))->empty());
+
+  ASSERT_TRUE(clinic_.cancel_course(theirs->id, "moved to another clinic"));
+  const auto after = clinic_.day_schedule(first);
+  ASSERT_EQ(after->size(), 1u);
+  EXPECT_EQ(after->at(0).patient, patient_);
+
+  ASSERT_TRUE(clinic_.add_user("desk.bo", {Role::FrontDesk}));
+  EXPECT_EQ(clinic_.acting_as("desk.bo").day_schedule(first).error().code,
+            core::ErrorCode::Unauthorized);
 }
 
 TEST_F(ServiceTest, SessionDoseMustMatchWeightTimesMgPerKg) {

@@ -1,7 +1,9 @@
 // The end-to-end scripts (run.mjs runs them in order against one server). Clicking and typing
-// only, as a user would; API calls appear only to check what the server stored.
+// only, as a user would; API calls appear only to check what the server stored, and in
+// today-schedule to reschedule a session (no screen does that yet).
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { apiSession } from "./harness.mjs";
 
 // --- helpers -------------------------------------------------------------------------------------
 
@@ -551,6 +553,32 @@ export const scripts = [
       assert.equal(last.vitals.length, 7);
       assert.equal(last.ratings.find((r) => r.scale === "cadss").total, 5);
       assert.equal(last.discharge.ready, true);
+      noProblems(page);
+    },
+  },
+  {
+    name: "today-schedule",
+    async run(ctx) {
+      assert.ok(ctx.shared.ben, "needs the clinic-day patient");
+      // The prescriber moves Ben's next planned infusion to today (the route the chart's
+      // reschedule uses); the nurse's Today screen then lists it from GET /schedule.
+      const today = dayOf(localAt(0));
+      const drLee = await apiSession(ctx.server.base, "dr.lee");
+      const course = (await drLee.get(`/api/v1/patients/${ctx.shared.ben}/courses`)).courses.find((c) => c.status === "active");
+      const next = course.sessions.find((s) => s.status === "planned");
+      assert.ok(next, "the clinic-day course has a planned session left");
+      const moved = await drLee.post(`/api/v1/courses/${course.id}/sessions/${next.number}/reschedule`, { to: today, reason: "patient asked to come in today" });
+      assert.equal(moved.sessions.find((s) => s.number === next.number).planned_on, today, JSON.stringify(moved));
+      const page = await newPage(ctx);
+      await signIn(page, "nurse", ctx.PASSWORD);
+      const row = page.getByRole("row", { name: /Ben Trial/ });
+      await row.waitFor();
+      const text = await row.innerText();
+      assert.match(text, new RegExp(`${next.number} of ${course.sessions.length}`));
+      assert.match(text, new RegExp(`${next.dose_mg_per_kg} mg/kg ${next.route.toUpperCase()}`));
+      await axe(ctx, page, "today");
+      await row.getByRole("link", { name: "Document" }).click();
+      await page.getByLabel("Planned session").waitFor();
       noProblems(page);
     },
   },

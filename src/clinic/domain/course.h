@@ -57,6 +57,16 @@ struct Course {
   std::vector<std::string> messages;
 };
 
+/// A planned session due on a day, with whose course it is: one row of the clinic's day schedule.
+struct ScheduledSession {
+  PatientId patient{};
+  std::string patient_name;
+  CourseId course{};
+  CourseProtocol protocol = CourseProtocol::IvLoading;
+  int of = 0;  ///< how many sessions the course plans
+  PlannedSession session;
+};
+
 std::string_view to_string(CourseProtocol protocol);
 std::string_view to_string(PlannedStatus status);
 std::string_view to_string(CourseStatus status);

@@ -46,6 +46,7 @@ Json to_json(const DoseCalculation& v);
 Json to_json(const DoseRecord& v);
 Json to_json(const PlannedSession& v);
 Json to_json(const Course& v);
+Json to_json(const ScheduledSession& v);
 Json to_json(const VitalSigns& v);
 Json to_json(const ScaleRating& v);
 Json to_json(const AdverseEvent& v);

@@ -211,6 +211,15 @@ Json to_json(const PlannedSession& v) {
           {"note", v.note}};
 }
 
+Json to_json(const ScheduledSession& v) {
+  return {{"patient", v.patient.value()},
+          {"patient_name", v.patient_name},
+          {"course", v.course.value()},
+          {"protocol", to_string(v.protocol)},
+          {"of", v.of},
+          {"session", to_json(v.session)}};
+}
+
 Json to_json(const Course& v) {
   return {{"id", id_or_null(v.id.value())},
           {"patient", v.patient.value()},

@@ -206,6 +206,10 @@ class ClinicService {
   core::Result<std::vector<Alert>> alerts(PatientId id);
   /// Unacknowledged alerts of every patient, oldest first: the clinic's work list.
   core::Result<std::vector<Alert>> open_alerts();
+  /// The day schedule: every active course's sessions still planned on `day`, all patients,
+  /// ordered by patient name, then patient id, course and number. A work list like the open
+  /// alerts (needs ReadClinical: it shows doses), so it is not a read of one patient's chart.
+  core::Result<std::vector<ScheduledSession>> day_schedule(Date day);
   /// Acknowledges an alert with the clinician's note of what was done (required, at most 2,000
   /// characters), as the acting user at the service clock; audited in the same transaction.
   /// NotFound for an unknown alert; Conflict when it is already acknowledged (the first

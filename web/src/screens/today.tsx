@@ -2,39 +2,29 @@
 import { useState } from "preact/hooks";
 import { get, hasRole, post, ApiError } from "../api";
 import { todayIso } from "../format";
-import type { Alert, Course, PatientSummary } from "../types";
+import type { Alert, PatientSummary, PlannedSession } from "../types";
 import { ErrorLine, Field, Section, Select, messageOf, useLoad } from "../ui";
 import { alertOrder } from "../logic";
 
+/** One row of the server's day schedule (GET /schedule): a planned session due that day. */
 interface Due {
-  patient: PatientSummary;
-  course: Course;
-  number: number;
-  dose: number;
-  route: string;
+  patient: number;
+  patient_name: string;
+  course: number;
+  protocol: string;
+  of: number;
+  session: PlannedSession;
 }
 
 async function loadToday(): Promise<{ due: Due[]; alerts: Alert[]; names: Map<number, string>; requests: ConsultRequest[] | null }> {
   const { patients } = await get<{ patients: PatientSummary[] }>("/patients");
   const names = new Map(patients.map((p) => [p.id, p.name]));
   const clinical = hasRole("admin", "prescriber", "nurse", "auditor");
-  const today = todayIso();
-  const due: Due[] = [];
+  let due: Due[] = [];
   let alerts: Alert[] = [];
   if (clinical) {
-    const lists = await Promise.all(
-      patients.map((p) => get<{ courses: Course[] }>(`/patients/${p.id}/courses`).then((c) => ({ p, c: c.courses }))),
-    );
-    for (const { p, c } of lists) {
-      for (const course of c) {
-        if (course.status !== "active") continue;
-        for (const s of course.sessions) {
-          if (s.status === "planned" && s.planned_on === today) {
-            due.push({ patient: p, course, number: s.number, dose: s.dose_mg_per_kg, route: s.route });
-          }
-        }
-      }
-    }
+    // The browser's own day: a clinic west of UTC is still on "today" after 19:00 UTC.
+    due = (await get<{ sessions: Due[] }>(`/schedule?date=${todayIso()}`)).sessions;
     alerts = (await get<{ alerts: Alert[] }>("/alerts")).alerts.sort(alertOrder);
   }
   let requests: ConsultRequest[] | null = null;
@@ -119,12 +109,12 @@ export function Today() {
                 </thead>
                 <tbody>
                   {data.due.map((d) => (
-                    <tr key={`${d.course.id}-${d.number}`}>
-                      <td><a href={`#/patients/${d.patient.id}`}>{d.patient.name}</a></td>
-                      <td>{d.course.protocol.replace(/_/g, " ")} #{d.course.id}</td>
-                      <td>{d.number} of {d.course.sessions.length}</td>
-                      <td>{d.dose} mg/kg {d.route.toUpperCase()}</td>
-                      <td><a href={`#/patients/${d.patient.id}/session`}>Document</a></td>
+                    <tr key={`${d.course}-${d.session.number}`}>
+                      <td><a href={`#/patients/${d.patient}`}>{d.patient_name}</a></td>
+                      <td>{d.protocol.replace(/_/g, " ")} #{d.course}</td>
+                      <td>{d.session.number} of {d.of}</td>
+                      <td>{d.session.dose_mg_per_kg} mg/kg {d.session.route.toUpperCase()}</td>
+                      <td><a href={`#/patients/${d.patient}/session`}>Document</a></td>
                     </tr>
                   ))}
                 </tbody>
