@@ -8,6 +8,7 @@
 namespace {
 
 using ketapath::test::ClinicCliFixture;
+using ketapath::test::test_day;
 using nlohmann::json;
 
 class ClinicAlertsCli : public ClinicCliFixture {
@@ -39,20 +40,20 @@ json cadss(int total_37_or_low) {
 
 TEST_F(ClinicAlertsCli, TheExampleSessionRaisesNoAlertAndIsReady) {
   const int id = add_cleared_patient();
-  const auto r = run("session record " + write("s.json", session_on(id, "2026-01-05")) + " --json");
+  const auto r = run("session record " + write("s.json", session_on(id, test_day(0))) + " --json");
   ASSERT_EQ(r.exit_code, 0) << last_error();
   const json out = json::parse(r.out);
   EXPECT_TRUE(out.at("alerts").empty()) << r.out;
   EXPECT_TRUE(out.at("session").at("discharge").at("ready").get<bool>()) << r.out;
-  EXPECT_EQ(out.at("session").at("dose_ended_at"), "2026-01-05T09:40:00Z");
+  EXPECT_EQ(out.at("session").at("dose_ended_at"), (test_day(0) + "T09:40:00Z"));
 }
 
 // Finding 4: a severe, unresolved hypertensive reaction (infusion stopped, labetalol given) and a
 // CADSS of 37 used to raise no alert at all.
 TEST_F(ClinicAlertsCli, SevereUnresolvedAdverseEventAndHighCadssRaiseAlerts) {
   const int id = add_cleared_patient();
-  json s = session_on(id, "2026-01-05");
-  s["adverse_events"] = json::array({{{"at", "2026-01-05T09:30:00Z"},
+  json s = session_on(id, test_day(0));
+  s["adverse_events"] = json::array({{{"at", (test_day(0) + "T09:30:00Z")},
                                       {"description", "hypertensive reaction 178/112"},
                                       {"severity", "severe"},
                                       {"action", "infusion stopped, labetalol 10 mg IV"},
@@ -85,7 +86,7 @@ TEST_F(ClinicAlertsCli, SevereUnresolvedAdverseEventAndHighCadssRaiseAlerts) {
 
 TEST_F(ClinicAlertsCli, SeriousEventOfMildSeverityIsStillAnAlert) {
   const int id = add_cleared_patient();
-  json s = session_on(id, "2026-01-05");
+  json s = session_on(id, test_day(0));
   s["adverse_events"][0]["serious"] = true;  // e.g. an important medical event
   ASSERT_EQ(run("session record " + write("s.json", s)).exit_code, 0) << last_error();
   EXPECT_EQ(measures(id), std::vector<std::string>{"adverse_event"});
@@ -93,11 +94,11 @@ TEST_F(ClinicAlertsCli, SeriousEventOfMildSeverityIsStillAnAlert) {
 
 TEST_F(ClinicAlertsCli, EarlyDischargeIsAnAlertAndNotReadyWhateverWasTicked) {
   const int id = add_cleared_patient();
-  json s = session_on(id, "2026-01-05");
-  s["discharge"]["at"] = "2026-01-05T10:40:00Z";  // 60 min after the end of the infusion
-  s["vitals"][5]["at"] = "2026-01-05T10:30:00Z";
-  s["vitals"][6]["at"] = "2026-01-05T10:35:00Z";
-  s["ratings"][3]["at"] = "2026-01-05T10:35:00Z";
+  json s = session_on(id, test_day(0));
+  s["discharge"]["at"] = (test_day(0) + "T10:40:00Z");  // 60 min after the end of the infusion
+  s["vitals"][5]["at"] = (test_day(0) + "T10:30:00Z");
+  s["vitals"][6]["at"] = (test_day(0) + "T10:35:00Z");
+  s["ratings"][3]["at"] = (test_day(0) + "T10:35:00Z");
   const auto r = run("session record " + write("s.json", s) + " --json");
   ASSERT_EQ(r.exit_code, 0) << last_error();
   const json d = json::parse(r.out).at("session").at("discharge");
@@ -111,7 +112,7 @@ TEST_F(ClinicAlertsCli, EarlyDischargeIsAnAlertAndNotReadyWhateverWasTicked) {
 
 TEST_F(ClinicAlertsCli, VitalsNotBackToBaselineAreComputedNotTyped) {
   const int id = add_cleared_patient();
-  json s = session_on(id, "2026-01-05");
+  json s = session_on(id, test_day(0));
   s["vitals"][6]["systolic_mmhg"] = 162;  // baseline 128: +34 > 20 mmHg band
   s["vitals"][6]["diastolic_mmhg"] = 96;
   const auto r = run("session record " + write("s.json", s) + " --json");
@@ -124,7 +125,7 @@ TEST_F(ClinicAlertsCli, VitalsNotBackToBaselineAreComputedNotTyped) {
 
   // Missing baseline: unknown is never safe.
   const int other = add_cleared_patient();
-  json none = session_on(other, "2026-01-06");
+  json none = session_on(other, test_day(1));
   none["vitals"].erase(0);
   const auto r2 = run("session record " + write("none.json", none) + " --json");
   ASSERT_EQ(r2.exit_code, 0) << last_error();
@@ -134,7 +135,7 @@ TEST_F(ClinicAlertsCli, VitalsNotBackToBaselineAreComputedNotTyped) {
 
 TEST_F(ClinicAlertsCli, LowSpo2RaisesAnAlert) {
   const int id = add_cleared_patient();
-  json s = session_on(id, "2026-01-05");
+  json s = session_on(id, test_day(0));
   s["vitals"][3]["spo2_percent"] = 91;
   ASSERT_EQ(run("session record " + write("s.json", s)).exit_code, 0) << last_error();
   EXPECT_EQ(measures(id), std::vector<std::string>{"spo2"});
@@ -175,11 +176,11 @@ TEST_F(ClinicAlertsCli, ThresholdsAreSettingsWithBounds) {
 
   // CADSS 37 is now below the clinic's threshold, and 65 min of observation is enough.
   const int id = add_cleared_patient();
-  json s = session_on(id, "2026-01-05");
+  json s = session_on(id, test_day(0));
   s["ratings"][2]["items"] = cadss(37);
-  s["discharge"]["at"] = "2026-01-05T10:45:00Z";
-  s["vitals"][6]["at"] = "2026-01-05T10:40:00Z";
-  s["ratings"][3]["at"] = "2026-01-05T10:40:00Z";
+  s["discharge"]["at"] = (test_day(0) + "T10:45:00Z");
+  s["vitals"][6]["at"] = (test_day(0) + "T10:40:00Z");
+  s["ratings"][3]["at"] = (test_day(0) + "T10:40:00Z");
   const auto r = run("session record " + write("s.json", s) + " --json");
   ASSERT_EQ(r.exit_code, 0) << last_error();
   EXPECT_TRUE(json::parse(r.out).at("alerts").empty()) << r.out;
@@ -187,8 +188,8 @@ TEST_F(ClinicAlertsCli, ThresholdsAreSettingsWithBounds) {
 
 TEST_F(ClinicAlertsCli, DoseEndOutsideTheSessionIsRefused) {
   const int id = add_cleared_patient();
-  json s = session_on(id, "2026-01-05");
-  s["dose_ended_at"] = "2026-01-05T08:00:00Z";
+  json s = session_on(id, test_day(0));
+  s["dose_ended_at"] = (test_day(0) + "T08:00:00Z");
   const int entries = audit_entries();
   EXPECT_EQ(run("session record " + write("s.json", s)).exit_code, 3);
   EXPECT_NE(last_error().find("dose_ended_at must lie between"), std::string::npos);

@@ -13,6 +13,8 @@
 namespace {
 
 using ketapath::test::ClinicCliFixture;
+using ketapath::test::test_day;
+using ketapath::test::this_week_day;
 using nlohmann::json;
 
 class ClinicCourseCli : public ClinicCliFixture {
@@ -26,25 +28,26 @@ class ClinicCourseCli : public ClinicCliFixture {
 
 // Finding 7: the loading series was planned on Sundays, and courses overlapped.
 TEST_F(ClinicCourseCli, LoadingSeriesIsPlannedOnClinicDaysAndSaysWhatMoved) {
-  const int id = add_cleared_patient("2026-11-20");
-  // Friday 2026-11-20: template days 0 2 4 7 9 11 fall on Fri Sun Tue Fri Sun Tue.
-  const json c = plan(id, "--protocol iv_loading --start 2026-11-20");
+  const int id = add_cleared_patient(test_day(-3));
+  // Friday test_day(-3): template days 0 2 4 7 9 11 fall on Fri Sun Tue Fri Sun Tue.
+  const json c = plan(id, ("--protocol iv_loading --start " + test_day(-3)));
   std::vector<std::string> days;
   for (const auto& s : c.at("sessions")) {
     days.push_back(s.at("planned_on").get<std::string>());
   }
-  EXPECT_EQ(days, (std::vector<std::string>{"2026-11-20", "2026-11-23", "2026-11-24", "2026-11-27",
-                                            "2026-11-30", "2026-12-01"}));
+  EXPECT_EQ(days, (std::vector<std::string>{test_day(-3), test_day(0), test_day(1), test_day(4),
+                                            test_day(7), test_day(8)}));
   ASSERT_EQ(c.at("messages").size(), 2u) << c.dump();
-  EXPECT_EQ(c.at("messages")[0],
-            "session 2: Sunday 2026-11-22 is not a clinic day (clinic days mon,tue,wed,thu,fri): "
-            "moved to Monday 2026-11-23");
+  EXPECT_EQ(
+      c.at("messages")[0],
+      ("session 2: Sunday " + test_day(-1) +
+       " is not a clinic day (clinic days mon,tue,wed,thu,fri): moved to Monday " + test_day(0)));
   // The text output says it too.
-  const auto other = add_cleared_patient("2026-11-20");
+  const auto other = add_cleared_patient(test_day(-3));
   const auto text = run("course plan --patient " + std::to_string(other) +
-                        " --protocol ascending_sc --start 2026-11-21");
+                        (" --protocol ascending_sc --start " + test_day(-2)));
   ASSERT_EQ(text.exit_code, 0) << last_error();
-  EXPECT_NE(text.out.find("note: session 1: Saturday 2026-11-21 is not a clinic day"),
+  EXPECT_NE(text.out.find(("note: session 1: Saturday " + test_day(-2) + " is not a clinic day")),
             std::string::npos)
       << text.out;
 }
@@ -63,56 +66,58 @@ TEST_F(ClinicCourseCli, ClinicDaysAndTimeZoneAreSettings) {
   cal["clinic_days"] = {"mon", "wed"};
   ASSERT_EQ(run("settings set --key clinic_calendar --file " + write("c.json", cal)).exit_code, 0)
       << last_error();
-  const int id = add_cleared_patient("2026-11-20");
-  // Weekly from Monday 2026-11-23 lands on Mondays: nothing moves.
-  const json c = plan(id, "--protocol maintenance_weekly --weeks 2 --start 2026-11-23");
+  const int id = add_cleared_patient(test_day(-3));
+  // Weekly from Monday test_day(0) lands on Mondays: nothing moves.
+  const json c = plan(id, ("--protocol maintenance_weekly --weeks 2 --start " + test_day(0)));
   EXPECT_TRUE(c.at("messages").empty());
   // A session started 23:30 UTC on Tuesday is Wednesday 00:30 in Berlin: its actual day is the
   // clinic's day.
-  json s = session_on(id, "2026-11-24");
+  json s = session_on(id, test_day(1));
   s["route"] = "sc";
   s["dose_mg_per_kg"] = 0.5;
   s.erase("dose_mg");
   s["course"] = c.at("id");
-  s["started_at"] = "2026-11-24T23:30:00Z";
-  s["dose_ended_at"] = "2026-11-24T23:30:00Z";
-  s["ended_at"] = "2026-11-25T02:00:00Z";
+  s["started_at"] = (test_day(1) + "T23:30:00Z");
+  s["dose_ended_at"] = (test_day(1) + "T23:30:00Z");
+  s["ended_at"] = (test_day(2) + "T02:00:00Z");
   for (auto& v : s["vitals"])
-    v["at"] = "2026-11-24T23:20:00Z";
-  s["vitals"][6]["at"] = "2026-11-25T01:40:00Z";
+    v["at"] = (test_day(1) + "T23:20:00Z");
+  s["vitals"][6]["at"] = (test_day(2) + "T01:40:00Z");
   for (auto& r : s["ratings"])
-    r["at"] = "2026-11-24T23:25:00Z";
+    r["at"] = (test_day(1) + "T23:25:00Z");
   s["adverse_events"] = json::array();
-  s["discharge"]["at"] = "2026-11-25T01:45:00Z";
+  s["discharge"]["at"] = (test_day(2) + "T01:45:00Z");
   ASSERT_EQ(run("session record " + write("s.json", s)).exit_code, 0) << last_error();
   const json course = json::parse(
       run("course show --course " + std::to_string(c.at("id").get<int>()) + " --json").out);
-  EXPECT_EQ(course.at("sessions")[0].at("actual_on"), "2026-11-25");
+  EXPECT_EQ(course.at("sessions")[0].at("actual_on"), test_day(2));
 }
 
 TEST_F(ClinicCourseCli, OneActiveCourseUnlessExplicitlyAllowed) {
-  const int id = add_cleared_patient("2026-11-20");
+  const int id = add_cleared_patient(test_day(-3));
   const std::string p = " --patient " + std::to_string(id);
-  const json first = plan(id, "--protocol iv_loading --start 2026-11-23");
+  const json first = plan(id, ("--protocol iv_loading --start " + test_day(0)));
   const int entries = audit_entries();
-  EXPECT_EQ(run("course plan" + p + " --protocol iv_loading --start 2026-11-23").exit_code, 6);
+  EXPECT_EQ(run("course plan" + p + (" --protocol iv_loading --start " + test_day(0))).exit_code,
+            6);
   EXPECT_NE(
       last_error().find("already has active course " + std::to_string(first.at("id").get<int>())),
       std::string::npos)
       << last_error();
-  EXPECT_EQ(run("course plan" + p + " --protocol maintenance_weekly --start 2026-12-07").exit_code,
-            6);
+  EXPECT_EQ(
+      run("course plan" + p + (" --protocol maintenance_weekly --start " + test_day(14))).exit_code,
+      6);
   EXPECT_EQ(audit_entries(), entries);
-  const json both = plan(id,
-                         "--protocol maintenance_weekly --weeks 4 --start 2026-12-07 "
-                         "--allow-overlap 'bridging weekly SC while the IV series is paused'");
+  const json both =
+      plan(id, ("--protocol maintenance_weekly --weeks 4 --start " + test_day(14) +
+                " --allow-overlap 'bridging weekly SC while the IV series is paused'"));
   EXPECT_EQ(both.at("overlap_reason"), "bridging weekly SC while the IV series is paused");
   EXPECT_EQ(audit_entries(), entries + 1);
 }
 
 TEST_F(ClinicCourseCli, CancelSkipRescheduleAndComplete) {
-  const int id = add_cleared_patient("2026-11-20");
-  const json c = plan(id, "--protocol ascending_sc --start 2026-11-23");
+  const int id = add_cleared_patient(this_week_day(-3));
+  const json c = plan(id, ("--protocol ascending_sc --start " + this_week_day(0)));
   const std::string course = " --course " + std::to_string(c.at("id").get<int>());
   const int entries = audit_entries();
 
@@ -120,8 +125,8 @@ TEST_F(ClinicCourseCli, CancelSkipRescheduleAndComplete) {
   EXPECT_EQ(run("course cancel" + course).exit_code, 3);  // reason required
   EXPECT_EQ(run("course skip" + course + " --session 9 --reason x").exit_code, 4);
   EXPECT_EQ(run("course complete" + course).exit_code, 3);  // sessions still planned
-  EXPECT_NE(last_error().find("still has planned sessions 1 (2026-11-23), 2 (2026-11-30), 3 "
-                              "(2026-12-07)"),
+  EXPECT_NE(last_error().find(("still has planned sessions 1 (" + this_week_day(0) + "), 2 (" +
+                               this_week_day(7) + "), 3 (" + this_week_day(14) + ")")),
             std::string::npos)
       << last_error();
   EXPECT_EQ(run("course reschedule" + course + " --session 2 --to 2020-01-01 --reason x").exit_code,
@@ -129,19 +134,25 @@ TEST_F(ClinicCourseCli, CancelSkipRescheduleAndComplete) {
   EXPECT_EQ(audit_entries(), entries);
 
   // Onto a Saturday: the Monday is session 3's day, so the order would break.
-  EXPECT_EQ(run("course reschedule" + course + " --session 2 --to 2026-12-05 --reason x").exit_code,
-            3);
-  EXPECT_NE(last_error().find("session 3 is on 2026-12-07"), std::string::npos) << last_error();
+  EXPECT_EQ(
+      run("course reschedule" + course + (" --session 2 --to " + this_week_day(12) + " --reason x"))
+          .exit_code,
+      3);
+  EXPECT_NE(last_error().find(("session 3 is on " + this_week_day(14))), std::string::npos)
+      << last_error();
   EXPECT_EQ(audit_entries(), entries);
   // Session 3 onto a Saturday: moved to the Monday, and said so.
-  const auto moved = run("course reschedule" + course +
-                         " --session 3 --to 2026-12-12 --reason 'patient travelling' --json");
+  const auto moved =
+      run("course reschedule" + course +
+          (" --session 3 --to " + this_week_day(19) + " --reason 'patient travelling' --json"));
   ASSERT_EQ(moved.exit_code, 0) << last_error();
   const json m = json::parse(moved.out);
-  EXPECT_EQ(m.at("sessions")[2].at("planned_on"), "2026-12-14");
-  EXPECT_EQ(m.at("sessions")[2].at("note"), "rescheduled from 2026-12-07: patient travelling");
-  EXPECT_NE(m.at("messages").dump().find("Saturday 2026-12-12 is not a clinic day"),
-            std::string::npos);
+  EXPECT_EQ(m.at("sessions")[2].at("planned_on"), this_week_day(21));
+  EXPECT_EQ(m.at("sessions")[2].at("note"),
+            ("rescheduled from " + this_week_day(14) + ": patient travelling"));
+  EXPECT_NE(
+      m.at("messages").dump().find(("Saturday " + this_week_day(19) + " is not a clinic day")),
+      std::string::npos);
 
   // Skip two, record none: the course completes when nothing is planned.
   ASSERT_EQ(run("course skip" + course + " --session 1 --reason 'BP 150/95 on arrival'").exit_code,
@@ -155,7 +166,7 @@ TEST_F(ClinicCourseCli, CancelSkipRescheduleAndComplete) {
   EXPECT_EQ(run("course cancel" + course + " --reason late").exit_code, 6);  // not active
 
   // Cancel with a reason: planned sessions become cancelled.
-  const json c2 = plan(id, "--protocol iv_loading --start 2026-12-14");
+  const json c2 = plan(id, ("--protocol iv_loading --start " + this_week_day(21)));
   const auto cancelled = run("course cancel --course " + std::to_string(c2.at("id").get<int>()) +
                              " --reason 'hypertensive reaction at session 1' --json");
   ASSERT_EQ(cancelled.exit_code, 0) << last_error();
@@ -166,7 +177,7 @@ TEST_F(ClinicCourseCli, CancelSkipRescheduleAndComplete) {
     EXPECT_EQ(s.at("status"), "cancelled");
   }
   // Complete early with a reason.
-  const json c3 = plan(id, "--protocol iv_loading --start 2027-01-04");
+  const json c3 = plan(id, ("--protocol iv_loading --start " + this_week_day(42)));
   const auto early = run("course complete --course " + std::to_string(c3.at("id").get<int>()) +
                          " --reason 'remission after 4 infusions' --json");
   ASSERT_EQ(early.exit_code, 0) << last_error();
@@ -175,11 +186,11 @@ TEST_F(ClinicCourseCli, CancelSkipRescheduleAndComplete) {
 }
 
 TEST_F(ClinicCourseCli, CourseCompletesWhenItsLastSessionIsRecorded) {
-  const int id = add_cleared_patient();  // weighed, consented and screened 2026-01-02
-  const json c = plan(id,
-                      "--protocol maintenance_weekly --weeks 1 --route iv --dose 0.5mg/kg "
-                      "--duration-min 40 --start 2026-01-05");
-  json s = session_on(id, "2026-01-05");
+  const int id = add_cleared_patient();  // weighed, consented and screened on test_day(-3)
+  const json c = plan(id, ("--protocol maintenance_weekly --weeks 1 --route iv --dose 0.5mg/kg "
+                           "--duration-min 40 --start " +
+                           test_day(0)));
+  json s = session_on(id, test_day(0));
   s["course"] = c.at("id");
   ASSERT_EQ(run("session record " + write("s.json", s)).exit_code, 0) << last_error();
   const auto shown =

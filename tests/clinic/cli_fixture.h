@@ -3,6 +3,7 @@
 // of the clinic's workflow (alerts, follow-ups, courses, response, the letter).
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -19,6 +20,40 @@
 namespace ketapath::test {
 
 using CliOutcome = ketapath::testing::ShellOutcome;
+
+/// "YYYY-MM-DD" of the Monday on or before `from` plus `offset` days.
+inline std::string monday_plus(std::chrono::sys_days from, int offset) {
+  using namespace std::chrono;
+  while (weekday(from) != Monday) {
+    from -= days(1);
+  }
+  const year_month_day ymd(from + days(offset));
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return text;
+}
+
+/// Today, read once per process, so a run across midnight keeps its calendar.
+inline std::chrono::sys_days test_today() {
+  static const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  return today;
+}
+
+/// A day of the CLI tests' calendar: day 0 is the Monday 26 weeks (182 to 188 days) before
+/// today, test_day(2) the Wednesday after. The CLI runs on the real clock (a spawned process
+/// cannot be given the tests' clock) and refuses records more than a year old (screenings,
+/// sessions, course starts), so fixed dates expire: the first tests were written with January
+/// 2026 dates and would have failed from January 2027.
+inline std::string test_day(int offset) {
+  return monday_plus(test_today() - std::chrono::days(182), offset);
+}
+
+/// For the tests that need days ahead (a reschedule must not be in the past): day 0 is this
+/// week's Monday (today or up to 6 days ago).
+inline std::string this_week_day(int offset) {
+  return monday_plus(test_today(), offset);
+}
 
 class ClinicCliFixture : public ::testing::Test {
  protected:
@@ -67,7 +102,7 @@ class ClinicCliFixture : public ::testing::Test {
 
   /// A 70 kg patient with a GAD diagnosis and history, screened eligible with the example
   /// answers (what the clearance gate needs).
-  int add_cleared_patient(const std::string& weight_date = "2026-01-02") {
+  int add_cleared_patient(const std::string& weight_date = test_day(-3)) {
     const auto r = run(
         "patient add --name 'Test Patient' --birth-date 1980-01-02 --sex F --weight-kg 70 "
         "--weight-date " +

@@ -7,6 +7,7 @@
 namespace {
 
 using ketapath::test::ClinicCliFixture;
+using ketapath::test::test_day;
 using nlohmann::json;
 
 class ClinicFollowupCli : public ClinicCliFixture {};
@@ -16,14 +17,14 @@ class ClinicFollowupCli : public ClinicCliFixture {};
 TEST_F(ClinicFollowupCli, Gad7At24HoursAndSevenDaysIsRecordedAndLinkedToTheDose) {
   const int id = add_cleared_patient();
   const std::string p = " --patient " + std::to_string(id);
-  const auto s = run("session record " + write("s.json", session_on(id, "2026-01-05")) + " --json");
+  const auto s = run("session record " + write("s.json", session_on(id, test_day(0))) + " --json");
   ASSERT_EQ(s.exit_code, 0) << last_error();
   const int session = json::parse(s.out).at("session").at("id").get<int>();
   const int before = audit_entries();
 
   const auto day1 = run("assessment record" + p +
-                        " --scale gad-7 --items 1,1,1,1,1,0,1 --at 2026-01-06T09:00:00Z "
-                        "--rater self --json");
+                        (" --scale gad-7 --items 1,1,1,1,1,0,1 --at " + test_day(1) +
+                         "T09:00:00Z --rater self --json"));
   ASSERT_EQ(day1.exit_code, 0) << last_error();
   const json a1 = json::parse(day1.out).at("assessment");
   EXPECT_EQ(a1.at("rating").at("total"), 6);
@@ -32,11 +33,11 @@ TEST_F(ClinicFollowupCli, Gad7At24HoursAndSevenDaysIsRecordedAndLinkedToTheDose)
   EXPECT_EQ(a1.at("timing"), "trough");
   EXPECT_TRUE(a1.at("flags").empty());
 
-  const auto day7 =
-      run("assessment record" + p + " --scale gad-7 --items 1,1,0,1,1,0,1 --at 2026-01-12T09:00Z");
+  const auto day7 = run("assessment record" + p +
+                        (" --scale gad-7 --items 1,1,0,1,1,0,1 --at " + test_day(7) + "T09:00Z"));
   ASSERT_EQ(day7.exit_code, 0) << last_error();
-  EXPECT_NE(day7.out.find("GAD-7 5 at 2026-01-12T09:00:00Z (trough, 168 h after the dose of "
-                          "session " +
+  EXPECT_NE(day7.out.find(("GAD-7 5 at " + test_day(7) +
+                           "T09:00:00Z (trough, 168 h after the dose of session ") +
                           std::to_string(session) + ")"),
             std::string::npos)
       << day7.out;
@@ -49,10 +50,11 @@ TEST_F(ClinicFollowupCli, Gad7At24HoursAndSevenDaysIsRecordedAndLinkedToTheDose)
 
 TEST_F(ClinicFollowupCli, Gad7WithinADayOfADoseIsAcceptedButFlagged) {
   const int id = add_cleared_patient();
-  ASSERT_EQ(run("session record " + write("s.json", session_on(id, "2026-01-05"))).exit_code, 0)
+  ASSERT_EQ(run("session record " + write("s.json", session_on(id, test_day(0)))).exit_code, 0)
       << last_error();
-  const auto r = run("assessment record --patient " + std::to_string(id) +
-                     " --scale gad-7 --items 1,1,1,1,1,0,1 --at 2026-01-05T15:00:00Z --json");
+  const auto r =
+      run("assessment record --patient " + std::to_string(id) +
+          (" --scale gad-7 --items 1,1,1,1,1,0,1 --at " + test_day(0) + "T15:00:00Z --json"));
   ASSERT_EQ(r.exit_code, 0) << last_error();
   const json a = json::parse(r.out).at("assessment");
   EXPECT_EQ(a.at("timing"), "acute");
@@ -61,8 +63,8 @@ TEST_F(ClinicFollowupCli, Gad7WithinADayOfADoseIsAcceptedButFlagged) {
       << a.dump();
   // HAM-A is rated as the patient is now: the clinic's acute instrument, not flagged.
   const auto h = run("assessment record --patient " + std::to_string(id) +
-                     " --scale ham-a --items 1,1,1,1,0,0,1,0,1,0,0,1,1,1 --at "
-                     "2026-01-05T15:00:00Z --json");
+                     (" --scale ham-a --items 1,1,1,1,0,0,1,0,1,0,0,1,1,1 --at " + test_day(0) +
+                      "T15:00:00Z --json"));
   ASSERT_EQ(h.exit_code, 0) << last_error();
   EXPECT_TRUE(json::parse(h.out).at("assessment").at("flags").empty());
 }
@@ -72,13 +74,13 @@ TEST_F(ClinicFollowupCli, SameValidationAsSessionRatingsAndNothingStoredOnRefusa
   const std::string p = " --patient " + std::to_string(id);
   const int before = audit_entries();
   EXPECT_EQ(run("assessment record" + p +
-                " --scale gad-7 --items 1,1,4,1,1,0,1 --at "
-                "2026-01-06T09:00Z")
+                (" --scale gad-7 --items 1,1,4,1,1,0,1 --at " + test_day(1) + "T09:00Z"))
                 .exit_code,
             3);
   EXPECT_NE(last_error().find("GAD-7: item 3 must be 0-3 (got 4)"), std::string::npos)
       << last_error();
-  EXPECT_EQ(run("assessment record" + p + " --scale gad-7 --items 1,1,1 --at 2026-01-06T09:00Z")
+  EXPECT_EQ(run("assessment record" + p +
+                (" --scale gad-7 --items 1,1,1 --at " + test_day(1) + "T09:00Z"))
                 .exit_code,
             3);
   EXPECT_NE(last_error().find("needs all 7 item answers"), std::string::npos);
@@ -98,7 +100,7 @@ TEST_F(ClinicFollowupCli, SameValidationAsSessionRatingsAndNothingStoredOnRefusa
 TEST_F(ClinicFollowupCli, Phq9Item9OutsideASessionRaisesTheUrgentAlert) {
   const int id = add_cleared_patient();
   const auto r = run("assessment record --patient " + std::to_string(id) +
-                     " --scale phq-9 --items 1,1,1,1,0,1,1,0,1 --at 2026-01-06T09:00Z");
+                     (" --scale phq-9 --items 1,1,1,1,0,1,1,0,1 --at " + test_day(1) + "T09:00Z"));
   ASSERT_EQ(r.exit_code, 0) << last_error();
   EXPECT_NE(r.out.find("ALERT"), std::string::npos) << r.out;
   const json a = alerts(id);
@@ -113,6 +115,7 @@ TEST_F(ClinicFollowupCli, Phq9Item9OutsideASessionRaisesTheUrgentAlert) {
 namespace {
 
 using ketapath::test::ClinicCliFixture;
+using ketapath::test::test_day;
 
 class ClinicWorkflowRolesCli : public ClinicCliFixture {};
 
@@ -123,14 +126,14 @@ TEST_F(ClinicWorkflowRolesCli, NewWritePathsCheckRoles) {
   const std::string p = " --patient " + std::to_string(id);
   ASSERT_EQ(run("user add desk.amy --role front_desk").exit_code, 0) << last_error();
   ASSERT_EQ(run("user add nurse.kim --role nurse").exit_code, 0) << last_error();
-  const auto c = run("course plan" + p + " --protocol iv_loading --start 2026-01-05 --json");
+  const auto c =
+      run("course plan" + p + (" --protocol iv_loading --start " + test_day(0) + " --json"));
   ASSERT_EQ(c.exit_code, 0) << last_error();
   const std::string course =
       " --course " + std::to_string(nlohmann::json::parse(c.out).at("id").get<int>());
   const int entries = audit_entries();
   EXPECT_EQ(run("assessment record" + p +
-                    " --scale gad-7 --items 1,1,1,1,1,0,1 --at "
-                    "2026-01-06T09:00Z",
+                    (" --scale gad-7 --items 1,1,1,1,1,0,1 --at " + test_day(1) + "T09:00Z"),
                 "desk.amy")
                 .exit_code,
             3);
@@ -138,8 +141,7 @@ TEST_F(ClinicWorkflowRolesCli, NewWritePathsCheckRoles) {
   EXPECT_EQ(run("course skip" + course + " --session 1 --reason x", "desk.amy").exit_code, 3);
   EXPECT_EQ(audit_entries(), entries);
   EXPECT_EQ(run("assessment record" + p +
-                    " --scale gad-7 --items 1,1,1,1,1,0,1 --at "
-                    "2026-01-06T09:00Z",
+                    (" --scale gad-7 --items 1,1,1,1,1,0,1 --at " + test_day(1) + "T09:00Z"),
                 "nurse.kim")
                 .exit_code,
             0)

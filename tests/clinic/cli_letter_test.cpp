@@ -9,6 +9,7 @@
 namespace {
 
 using ketapath::test::ClinicCliFixture;
+using ketapath::test::test_day;
 using nlohmann::json;
 
 class ClinicLetterCli : public ClinicCliFixture {};
@@ -39,12 +40,13 @@ TEST_F(ClinicLetterCli, TheLetterSaysWhatHappened) {
                 .exit_code,
             0);
   ASSERT_EQ(run("care-team add" + p + " --role pcp --name 'Dr Tom Berg'").exit_code, 0);
-  const auto c = run("course plan" + p + " --protocol iv_loading --start 2026-01-05 --json");
+  const auto c =
+      run("course plan" + p + (" --protocol iv_loading --start " + test_day(0) + " --json"));
   ASSERT_EQ(c.exit_code, 0) << last_error();
   // Infusion 1: a severe hypertensive reaction, unresolved at discharge.
-  json s1 = session_on(id, "2026-01-05");
+  json s1 = session_on(id, test_day(0));
   s1["course"] = json::parse(c.out).at("id");
-  s1["adverse_events"].push_back({{"at", "2026-01-05T09:30:00Z"},
+  s1["adverse_events"].push_back({{"at", (test_day(0) + "T09:30:00Z")},
                                   {"description", "hypertensive reaction 178/112"},
                                   {"severity", "severe"},
                                   {"action", "infusion stopped, labetalol 10 mg IV"},
@@ -61,12 +63,12 @@ TEST_F(ClinicLetterCli, TheLetterSaysWhatHappened) {
             0)
       << last_error();
   // Infusion 2, and a follow-up GAD-7 the day after.
-  json s2 = session_on(id, "2026-01-07");
+  json s2 = session_on(id, test_day(2));
   s2["course"] = json::parse(c.out).at("id");
   s2["adverse_events"] = json::array();
   ASSERT_EQ(run("session record " + write("s2.json", s2)).exit_code, 0) << last_error();
   ASSERT_EQ(run("assessment record" + p +
-                " --scale gad-7 --items 1,1,1,1,1,0,1 --at 2026-01-08T10:00:00Z")
+                (" --scale gad-7 --items 1,1,1,1,1,0,1 --at " + test_day(3) + "T10:00:00Z"))
                 .exit_code,
             0);
 
@@ -89,18 +91,20 @@ TEST_F(ClinicLetterCli, TheLetterSaysWhatHappened) {
   EXPECT_NE(t.find("OPEN"), std::string::npos);  // the unacknowledged ones too
   // The dose history.
   EXPECT_NE(t.find("## Dose history"), std::string::npos);
-  EXPECT_NE(t.find("| 2 | 2026-01-07T09:00:00Z | iv 0.5 mg/kg = 35 mg | 2026-01-07T09:40:00Z"),
+  EXPECT_NE(t.find(("| 2 | " + test_day(2) + "T09:00:00Z | iv 0.5 mg/kg = 35 mg | " + test_day(2) +
+                    "T09:40:00Z")),
             std::string::npos)
       << t;
   // Trough and acute trajectories on separate lines, by date and infusion.
-  EXPECT_NE(t.find("Trough (before a dose or >= 24 h after one): 2026-01-07 (after infusion 1) "
-                   "14; 2026-01-08 (after infusion 2) 6"),
+  EXPECT_NE(t.find(("Trough (before a dose or >= 24 h after one): " + test_day(2) +
+                    " (after infusion 1) 14; " + test_day(3) + " (after infusion 2) 6")),
             std::string::npos)
       << t;
   EXPECT_NE(t.find("Acute (< 24 h after a dose): none"), std::string::npos);
   // The plan and the signature.
   EXPECT_NE(t.find("## Plan"), std::string::npos);
-  EXPECT_NE(t.find("Proposed dates: 2026-01-09, 2026-01-12, 2026-01-14, 2026-01-16"),
+  EXPECT_NE(t.find(("Proposed dates: " + test_day(4) + ", " + test_day(7) + ", " + test_day(9) +
+                    ", " + test_day(11))),
             std::string::npos)
       << t;
   EXPECT_NE(t.find("Signed: dr.lee, acting clinician"), std::string::npos);

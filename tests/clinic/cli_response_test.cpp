@@ -9,6 +9,7 @@
 namespace {
 
 using ketapath::test::ClinicCliFixture;
+using ketapath::test::test_day;
 using nlohmann::json;
 
 // GAD-7 items with the given total (0-21), spread over the 7 items.
@@ -29,9 +30,9 @@ json hama(int total) {
   return items;
 }
 
-// The loading days of an iv_loading course from Monday 2026-01-05 (Mon/Wed/Fri).
-const std::vector<std::string> kDays = {"2026-01-05", "2026-01-07", "2026-01-09",
-                                        "2026-01-12", "2026-01-14", "2026-01-16"};
+// The loading days of an iv_loading course from the Monday test_day(0) (Mon/Wed/Fri).
+const std::vector<std::string> kDays = {test_day(0), test_day(2), test_day(4),
+                                        test_day(7), test_day(9), test_day(11)};
 
 class ClinicResponseCli : public ClinicCliFixture {
  protected:
@@ -39,7 +40,7 @@ class ClinicResponseCli : public ClinicCliFixture {
     ClinicCliFixture::SetUp();
     id_ = add_cleared_patient();
     const auto c = run("course plan --patient " + std::to_string(id_) +
-                       " --protocol iv_loading --start 2026-01-05 --json");
+                       (" --protocol iv_loading --start " + test_day(0) + " --json"));
     ASSERT_EQ(c.exit_code, 0) << last_error();
     course_ = json::parse(c.out).at("id").get<int>();
   }
@@ -99,14 +100,16 @@ TEST_F(ClinicResponseCli, PostDoseDropIsAcuteNotSustainedRemission) {
   EXPECT_EQ(r.dump().find("taper"), std::string::npos) << r.dump();
   EXPECT_EQ(r.dump().find("sustained remission"), std::string::npos);
   // Concrete dates: the rest of the loading series.
-  EXPECT_EQ(r.at("proposed_dates"), json({"2026-01-12", "2026-01-14", "2026-01-16"}));
+  EXPECT_EQ(r.at("proposed_dates"), json({test_day(7), test_day(9), test_day(11)}));
 
   // The text output keeps trough and acute on separate lines.
   const auto text = run("response --patient " + std::to_string(id_));
   ASSERT_EQ(text.exit_code, 0);
-  EXPECT_NE(text.out.find("trough  2026-01-07#1:15 2026-01-09#2:15"), std::string::npos)
+  EXPECT_NE(text.out.find(("trough  " + test_day(2) + "#1:15 " + test_day(4) + "#2:15")),
+            std::string::npos)
       << text.out;
-  EXPECT_NE(text.out.find("acute   2026-01-05#1:14 2026-01-07#2:13 2026-01-09#3:3"),
+  EXPECT_NE(text.out.find(("acute   " + test_day(0) + "#1:14 " + test_day(2) + "#2:13 " +
+                           test_day(4) + "#3:3")),
             std::string::npos)
       << text.out;
 
@@ -114,7 +117,8 @@ TEST_F(ClinicResponseCli, PostDoseDropIsAcuteNotSustainedRemission) {
   const auto report = run("report --patient " + std::to_string(id_));
   ASSERT_EQ(report.exit_code, 0) << last_error();
   EXPECT_EQ(report.out.find(": 14 (after"), std::string::npos) << report.out;
-  EXPECT_NE(report.out.find("<title>rating 2 on 2026-01-09: 15 (after"), std::string::npos)
+  EXPECT_NE(report.out.find(("<title>rating 2 on " + test_day(4) + ": 15 (after")),
+            std::string::npos)
       << report.out;
 }
 
@@ -125,8 +129,7 @@ TEST_F(ClinicResponseCli, SustainedNeedsConsecutiveTroughRatingsAndNamesTheInfus
   // Follow-ups: 24 h after the 3rd infusion the GAD-7 is 6 (response, 62% down).
   const std::string p = " --patient " + std::to_string(id_);
   ASSERT_EQ(run("assessment record" + p +
-                " --scale gad-7 --items 1,1,1,1,1,1,0 --at "
-                "2026-01-10T09:00:00Z")
+                (" --scale gad-7 --items 1,1,1,1,1,1,0 --at " + test_day(5) + "T09:00:00Z"))
                 .exit_code,
             0)
       << last_error();
@@ -171,7 +174,7 @@ TEST_F(ClinicResponseCli, ScalesDisagreeTheMoreConservativeWinsAndBothAreShown) 
   EXPECT_EQ(r.at("decided_by"), "ham-a");
   EXPECT_NE(r.at("rule").get<std::string>().find("GAD-7 says continue"), std::string::npos)
       << r.at("rule");
-  EXPECT_EQ(r.at("proposed_dates"), json({"2026-01-12", "2026-01-14", "2026-01-16"}));
+  EXPECT_EQ(r.at("proposed_dates"), json({test_day(7), test_day(9), test_day(11)}));
 }
 
 TEST_F(ClinicResponseCli, NonResponderAfterLoadingIsNotOfferedMaintenance) {
@@ -194,7 +197,7 @@ TEST_F(ClinicResponseCli, SustainedRemissionProposesALongerIntervalOnClinicDays)
   session(3, 3, std::nullopt);
   const json r = response();
   EXPECT_EQ(r.at("recommendation"), "taper");
-  // Latest dose Monday 2026-01-12, current interval 3 days -> weekly: Mondays from 2026-01-19,
+  // Latest dose Monday test_day(7), current interval 3 days -> weekly: Mondays from test_day(14),
   // but never before today (the test clock is the real one, so only check the weekday spacing).
   ASSERT_EQ(r.at("proposed_dates").size(), 3u);
   EXPECT_NE(r.at("dates_basis").get<std::string>().find("every 7 days"), std::string::npos)
