@@ -70,7 +70,7 @@ void add_gate_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& g
 void add_forecast_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
                            Runners& runners);  // forecast (model-informed maintenance)
 void add_exchange_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
-                           Runners& runners);  // export (FHIR)
+                           Runners& runners);  // export (FHIR, research CSV), import (FHIR)
 void add_user_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
                        Runners& runners);  // user add, disable, enable, list
 void add_consultation_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,

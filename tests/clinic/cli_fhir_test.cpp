@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <map>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -217,6 +218,77 @@ TEST_F(ClinicFhirCli, TheExportIsAValidR4BundleWithTheNamedCodes) {
   EXPECT_NE(refused.out.find("exactly one component 8462-4"), std::string::npos) << refused.out;
   EXPECT_NE(refused.out.find("does not resolve within the Bundle"), std::string::npos);
   EXPECT_NE(refused.out.find("Condition/condition-1: schema"), std::string::npos) << refused.out;
+}
+
+// Item 4 and 5 through the CLI: `import --format fhir FILE` creates a new patient from an
+// exported Bundle (a refused Bundle stores nothing: exit 3, the audit unchanged; a file that is
+// no Bundle: exit 2), and `export --format research-csv` is the admin's, written 0600.
+TEST_F(ClinicFhirCli, ImportAndResearchExport) {
+  const int id = add_cleared_patient();
+  const std::string p = " --patient " + std::to_string(id);
+  ASSERT_EQ(run("session record " + write("s.json", session_on(id, ketapath::test::test_day(0))))
+                .exit_code,
+            0)
+      << last_error();
+  const std::string file = (dir_ / "bundle.json").string();
+  ASSERT_EQ(run("export --format fhir" + p + " -o " + file).exit_code, 0) << last_error();
+  json bundle = json::parse(std::ifstream(file));
+
+  // A weight in stone: refused, naming the entry, the element and the value; nothing stored.
+  json broken = bundle;
+  std::string where;
+  for (std::size_t i = 0; i < broken.at("entry").size(); ++i) {
+    json& r = broken.at("entry")[i].at("resource");
+    if (r.at("resourceType") == "Observation" &&
+        has_coding(r.at("code"), "http://loinc.org", "29463-7")) {
+      r["valueQuantity"]["code"] = "stone";
+      where = fmt::format("entry[{}] Observation/{}", i, r.at("id").get<std::string>());
+    }
+  }
+  ASSERT_FALSE(where.empty());
+  const int entries = audit_entries();
+  EXPECT_EQ(run("import --format fhir " + write("broken.json", broken)).exit_code, 3);
+  EXPECT_NE(last_error().find(where + ": valueQuantity.code: must be kg, g or [lb_av] (UCUM) "
+                                      "(got \"stone\")"),
+            std::string::npos)
+      << last_error();
+  EXPECT_EQ(run("import --format fhir " + write("patient.json", bundle.at("entry")[1])).exit_code,
+            2);
+  EXPECT_NE(last_error().find("resourceType: must be \"Bundle\""), std::string::npos)
+      << last_error();
+  EXPECT_EQ(audit_entries(), entries);
+
+  // The Bundle itself: a new patient with the history; the session is external history.
+  const auto imported = run("import --format fhir " + file + " --json");
+  ASSERT_EQ(imported.exit_code, 0) << last_error();
+  const json out = json::parse(imported.out);
+  const int copy = out.at("id").get<int>();
+  EXPECT_NE(copy, id);
+  EXPECT_EQ(out.at("diagnoses"), 1);
+  EXPECT_EQ(out.at("weights"), 1);
+  EXPECT_EQ(out.at("ratings"), 4);  // the example session's four ratings
+  EXPECT_NE(out.at("not_imported").dump().find("Encounter"), std::string::npos) << out.dump();
+  EXPECT_EQ(audit_entries(), entries + 1);
+  const auto shown = run("patient show --patient " + std::to_string(copy) + " --json");
+  ASSERT_EQ(shown.exit_code, 0) << last_error();
+  EXPECT_EQ(json::parse(shown.out).at("name"), "Test Patient");
+
+  // The research CSV: the admin's (test.nurse holds admin), not a prescriber's.
+  const std::string csv = (dir_ / "research.csv").string();
+  ASSERT_EQ(run("export --format research-csv -o " + csv).exit_code, 0) << last_error();
+  EXPECT_EQ(std::filesystem::status(csv).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::ifstream in(csv);
+  std::string header;
+  std::getline(in, header);
+  EXPECT_EQ(header.rfind("subject,age_at_first_visit,sex,record,day,", 0), 0u) << header;
+  std::stringstream rest;
+  rest << in.rdbuf();
+  EXPECT_EQ(rest.str().find("Test Patient"), std::string::npos);
+  // Day 0 is the screening and consent visit (test_day(-3)), so the session is on day 3.
+  EXPECT_NE(rest.str().find(",dose,3,"), std::string::npos) << rest.str();
+  EXPECT_EQ(run("export --format research-csv", "dr.lee").exit_code, 3);
+  EXPECT_EQ(run("export --format research-csv" + p).exit_code, 2);
 }
 
 }  // namespace

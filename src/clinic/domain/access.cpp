@@ -49,6 +49,9 @@ const std::vector<Grant>& grants() {
       {Permission::HandleConsultations,
        "handle consultation requests",
        {Role::Prescriber, Role::Nurse, Role::FrontDesk}},
+      {Permission::ExportResearch,
+       "export the de-identified research data across patients",
+       {Role::Admin}},
   };
   return table;
 }

@@ -51,6 +51,7 @@ enum class Permission {
   PreviewDose,          ///< a dose calculated and checked but not stored: prescriber, nurse
   RecordSession,        ///< sessions and ratings, alert acknowledgement: nurse, prescriber
   HandleConsultations,  ///< the consultation queue: front_desk, nurse, prescriber
+  ExportResearch,       ///< the de-identified research export across patients: admin
 };
 
 std::string_view to_string(Role role);

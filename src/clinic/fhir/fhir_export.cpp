@@ -9,6 +9,7 @@
 
 #include "clinic/domain/scales.h"
 #include "clinic/domain/time.h"
+#include "clinic/fhir/fhir_import.h"
 #include "core/number_text.h"
 
 namespace ketapath::clinic {
@@ -243,20 +244,25 @@ class Exporter {
       }
       const std::string key = fmt::format("condition-{}", ++n);
       condition_keys_.push_back(key);
-      b_.add(key,
-             J{{"resourceType", "Condition"},
-               {"clinicalStatus",
-                concept_of({coding("http://terminology.hl7.org/CodeSystem/condition-clinical",
-                                   "active", "Active")})},
-               {"verificationStatus",
-                concept_of({coding("http://terminology.hl7.org/CodeSystem/condition-ver-status",
-                                   "confirmed", "Confirmed")})},
-               {"category", J::array({concept_of(
-                                {coding("http://terminology.hl7.org/CodeSystem/condition-category",
+      J condition{
+          {"resourceType", "Condition"},
+          {"clinicalStatus",
+           concept_of({coding("http://terminology.hl7.org/CodeSystem/condition-clinical", "active",
+                              "Active")})},
+          {"verificationStatus",
+           concept_of({coding("http://terminology.hl7.org/CodeSystem/condition-ver-status",
+                              "confirmed", "Confirmed")})},
+          {"category",
+           J::array({concept_of({coding("http://terminology.hl7.org/CodeSystem/condition-category",
                                         "problem-list-item", "Problem List Item")})})},
-               {"code", concept_of(codings, to_string(dx.disorder))},
-               {"subject", patient_ref_},
-               {"recordedDate", format_date(dx.diagnosed_on)}});
+          {"code", concept_of(codings, to_string(dx.disorder))},
+          {"subject", patient_ref_},
+          {"recordedDate", format_date(dx.diagnosed_on)}};
+      if (dx.primary) {  // FHIR has no element for it; the import reads it back
+        condition["extension"] =
+            J::array({J{{"url", kPrimaryDiagnosisExtension}, {"valueBoolean", true}}});
+      }
+      b_.add(key, std::move(condition));
     }
   }
 
@@ -529,6 +535,7 @@ class Exporter {
           {"effectiveDateTime", format_date(w.measured_on)},
           {"valueQuantity", quantity(w.weight.value(), "kg", "kg")}};
       if (w.estimated) {
+        o["extension"] = J::array({J{{"url", kEstimatedWeightExtension}, {"valueBoolean", true}}});
         o["note"] = J::array({J{{"text", "estimated or patient-stated, not weighed"}}});
       }
       b_.add(fmt::format("weight-{}", ++n), std::move(o));
@@ -594,6 +601,27 @@ core::Result<FhirExportData> fhir_export_data(ClinicService& service, PatientId 
 
 nlohmann::ordered_json fhir_bundle(const FhirExportData& data) {
   return Exporter(data).run();
+}
+
+nlohmann::ordered_json fhir_searchset(nlohmann::ordered_json bundle) {
+  bundle["type"] = "searchset";
+  int matches = 0;
+  for (auto& entry : bundle["entry"]) {
+    const bool match = entry.at("resource").at("resourceType") == "Patient";
+    matches += match ? 1 : 0;
+    entry["search"] = J{{"mode", match ? "match" : "include"}};
+  }
+  // Bundle.total follows type (R4 orders elements as: resourceType, id, type, total, ...).
+  J out{{"resourceType", "Bundle"},
+        {"id", bundle.at("id")},
+        {"type", "searchset"},
+        {"total", matches}};
+  for (auto& [name, value] : bundle.items()) {
+    if (!out.contains(name)) {
+      out[name] = std::move(value);
+    }
+  }
+  return out;
 }
 
 }  // namespace ketapath::clinic

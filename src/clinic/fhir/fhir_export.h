@@ -36,6 +36,11 @@ core::Result<FhirExportData> fhir_export_data(ClinicService& service, PatientId 
 /// AdverseEvents; then follow-up ratings, weights and DetectedIssues).
 nlohmann::ordered_json fhir_bundle(const FhirExportData& data);
 
+/// The same Bundle as the result of the Patient/$everything operation, which FHIR defines as a
+/// `searchset`: the Patient entry has search.mode `match`, every other entry `include`; `total`
+/// counts the matches (1). Entries, identifiers and references are unchanged.
+nlohmann::ordered_json fhir_searchset(nlohmann::ordered_json bundle);
+
 /// The project's CodeSystem for scores without a LOINC code (HAM-A, LSAS, FQ, CADSS totals).
 inline constexpr const char* kScoreCodeSystem = "https://fhir.ketapath.org/CodeSystem/scores";
 

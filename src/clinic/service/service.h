@@ -19,6 +19,7 @@
 #include "clinic/domain/clearance.h"
 #include "clinic/domain/course_templates.h"
 #include "clinic/domain/dose.h"
+#include "clinic/domain/external_record.h"
 #include "clinic/domain/response.h"
 #include "clinic/domain/safety.h"
 #include "clinic/domain/user.h"
@@ -26,6 +27,7 @@
 #include "clinic/service/chart_access_log.h"
 #include "clinic/service/ports.h"
 #include "clinic/service/report.h"
+#include "clinic/service/research_export.h"
 #include "clinic/service/sign_in.h"
 
 namespace ketapath::clinic {
@@ -43,6 +45,14 @@ struct AssessmentResult {
   Assessment assessment;
   std::vector<Alert> alerts;          ///< PHQ-9 item 9
   std::vector<std::string> warnings;  ///< the recall-period flag, also kept in assessment.flags
+};
+
+/// What ClinicService::import_record stored.
+struct ImportResult {
+  PatientId patient{};
+  std::vector<Assessment> assessments;  ///< the imported ratings (external history)
+  std::vector<Alert> alerts;            ///< raised by them (PHQ-9 item 9), as for any rating
+  std::vector<std::string> not_imported;
 };
 
 struct SessionResult {
@@ -131,6 +141,19 @@ class ClinicService {
   core::Result<WeightResult> add_weight(PatientId id, const WeightRecord& weight);
   core::Status add_diagnosis(PatientId id, const Diagnosis& diagnosis);
   core::Status add_treatment_trials(PatientId id, const std::vector<TreatmentTrial>& trials);
+  /// Creates a patient with a history from another system (external_record.h): demographics,
+  /// diagnoses and weights as `add_patient` validates them, ratings as `record_assessment` does
+  /// (items complete and in range, not in the future, not before birth; no one-year window:
+  /// history may be older) stored as follow-up assessments noted "external history", their
+  /// PHQ-9 item 9 alerts raised. Needs the roles of each part (register; diagnose; record
+  /// observations; record ratings). ONE transaction, one audit entry "patient.import": any
+  /// refusal (naming the part's source) stores nothing.
+  core::Result<ImportResult> import_record(ExternalRecord record);
+
+  /// The de-identified research CSV across all patients (research_export.h), subjects in a
+  /// random order. Admin only (Permission::ExportResearch); audited "research.export" with the
+  /// number of subjects and rows, in the transaction that read them.
+  core::Result<ResearchCsv> research_export();
 
   // Screening, always under the clinic's screening policy (an admin's setting) plus the
   // prescriber's choices; the input's own policy is ignored.
