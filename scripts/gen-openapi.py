@@ -21,11 +21,16 @@ for method, path, audience, roles, summary in entries:
           "x-roles": role_sets.get(roles, []),
           "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}},
                         "400": error, "404": error, "413": error, "422": error, "429": error, "500": error}}
-    if path.endswith("/report"):  # the letter: a page, not JSON
+    if path.endswith("/report"):  # the letter: a page or a PDF document, not JSON
         op["responses"]["200"] = {"description": "OK", "content": {
-            "text/html": {"schema": {"type": "string"}}, "text/markdown": {"schema": {"type": "string"}}}}
+            "text/html": {"schema": {"type": "string"}}, "text/markdown": {"schema": {"type": "string"}},
+            "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}
         op["parameters"] = [{"name": "format", "in": "query", "required": False,
-                             "schema": {"type": "string", "enum": ["html", "markdown"]}}]
+                             "schema": {"type": "string", "enum": ["html", "markdown", "pdf"]}}]
+    if path.startswith("/fhir/"):  # FHIR R4 JSON (docs/fhir.md)
+        op["responses"]["200"] = {"description": "A FHIR R4 Bundle", "content": {
+            "application/fhir+json": {"schema": {"type": "object", "required": ["resourceType", "type"],
+                                                 "properties": {"resourceType": {"type": "string", "enum": ["Bundle"]}}}}}}
     if path == "/api/v1/schedule":
         op["parameters"] = [{"name": "date", "in": "query", "required": False,
                              "schema": {"type": "string", "format": "date"}}]

@@ -5,8 +5,10 @@
 
 #include <charconv>
 
+#include "clinic/fhir/fhir_export.h"
 #include "clinic/json/json.h"
 #include "clinic/json/json_reader.h"
+#include "clinic/pdf/letter_pdf.h"
 #include "server/http_error.h"
 #include "server/server_state.h"
 
@@ -529,16 +531,32 @@ core::Result<Reply> response(Request& r) {
 core::Result<Reply> report(Request& r) {
   const auto id = KETAPATH_TRY(patient_param(r));
   const std::string format = r.query("format").value_or("html");
-  if (format != "html" && format != "markdown") {
-    return core::fail(ErrorCode::InvalidArgument, "format: must be html or markdown (got \"{}\")",
-                      format.substr(0, 20));
+  if (format != "html" && format != "markdown" && format != "pdf") {
+    return core::fail(ErrorCode::InvalidArgument,
+                      "format: must be html, markdown or pdf (got \"{}\")", format.substr(0, 20));
   }
   const auto data = KETAPATH_TRY(r.clinic.report_data(id));
   Reply reply;
+  if (format == "pdf") {
+    reply.text = KETAPATH_TRY(clinic::render_report_pdf(data));
+    reply.content_type = "application/pdf";
+    return reply;
+  }
   const bool html = format == "html";
   reply.text = clinic::render_report(
       data, html ? clinic::ReportFormat::Html : clinic::ReportFormat::Markdown);
   reply.content_type = html ? "text/html; charset=utf-8" : "text/markdown; charset=utf-8";
+  return reply;
+}
+
+// FHIR R4 Patient/$everything: the patient's record as a searchset Bundle (docs/fhir.md).
+core::Result<Reply> fhir_everything(Request& r) {
+  const auto id = KETAPATH_TRY(patient_param(r));
+  const auto data = KETAPATH_TRY(clinic::fhir_export_data(r.clinic, id));
+  Reply reply;
+  reply.text = clinic::fhir_searchset(clinic::fhir_bundle(data))
+                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  reply.content_type = "application/fhir+json";
   return reply;
 }
 
@@ -778,7 +796,7 @@ std::string path_regex(std::string_view pattern) {
       i = close + 1;
     } else {
       const char c = pattern[i++];
-      if (c == '.' || c == '-') {
+      if (c == '.' || c == '-' || c == '$') {
         out += '\\';
       }
       out += c;
@@ -867,11 +885,14 @@ const std::vector<Route>& route_table() {
       {Get, "/api/v1/patients/{id}/response", Roles, kClinicalReaders,
        "Response and recommendation", response},
       {Get, "/api/v1/patients/{id}/report", Roles, kClinicalReaders,
-       "The letter to the care team (?format=html|markdown)", report},
+       "The letter to the care team (?format=html|markdown|pdf)", report},
       {Get, "/api/v1/patients/{id}/care-team", Roles, kClinicalReaders, "Care team",
        list_care_team},
       {Post, "/api/v1/patients/{id}/care-team", Roles, kCarers, "Add a psychiatrist or PCP",
        add_care_team},
+      // FHIR R4 (docs/fhir.md).
+      {Get, "/fhir/Patient/{id}/$everything", Roles, kClinicalReaders,
+       "The patient's record as a FHIR R4 Bundle (searchset)", fhir_everything},
       // The front desk's queue of consultation requests.
       {Get, "/api/v1/consultation-requests", Roles, kDemographicsReaders,
        "Consultation requests (?status=new|contacted|scheduled|declined|converted)",

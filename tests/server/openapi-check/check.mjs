@@ -4,7 +4,8 @@
 // Each recorded line is {"method", "path", "status", "content_type", "body"} as the server tests
 // wrote it (KETAPATH_RECORD_RESPONSES, tests/server/server_fixture.h). For every response: the
 // route and method must be documented, the status must be one the operation lists, the content
-// type one it lists, and a JSON body must match the schema (errors: components/schemas/Error).
+// type one it lists, and a JSON body (application/json or a +json type such as FHIR's) must match
+// the schema (errors: components/schemas/Error).
 // Exit 1 on any mismatch, naming the request.
 import fs from "node:fs";
 import Ajv from "ajv";
@@ -38,7 +39,7 @@ const routes = Object.entries(doc.paths).map(([template, item]) => ({
   item,
   regex: new RegExp(
     "^" +
-      template.replace(/[.-]/g, "\\$&").replace(/\{(\w+)\}/g, (_, name) =>
+      template.replace(/[.$-]/g, "\\$&").replace(/\{(\w+)\}/g, (_, name) =>
         name === "name" || name === "key" ? "[a-z0-9._-]{1,64}" : "[0-9]{1,18}") +
       "$"),
 }));
@@ -85,7 +86,7 @@ for (const file of recordings) {
       problems.push(`${where}: content type "${type}" is not documented (${Object.keys(response.content || {}).join(", ")})`);
       continue;
     }
-    if (type !== "application/json") continue;
+    if (type !== "application/json" && !type.endsWith("+json")) continue;
     let body;
     try {
       body = JSON.parse(r.body);
