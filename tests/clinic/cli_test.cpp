@@ -745,7 +745,11 @@ TEST_F(ClinicCli, EveryDosePathRefusesEveryViolation) {
        .mg_per_kg = 1.0},
       {.violation = "above the hard limit", .says = "hard limit", .mg_per_kg = 1.6},
       {.violation = "interval too short", .says = "minimum interval", .earlier_session = true},
-      {.violation = "stale weight", .says = "40 days old", .weight_age_days = 40},
+      // The weight is 40 days before today, the session 3 h ago: 39 days old between 00:00 and
+      // 03:00 UTC, so the message is matched without the count.
+      {.violation = "stale weight",
+       .says = "it must be at most 30 days old",
+       .weight_age_days = 40},
       {.violation = "wrong role", .says = "desk.bo (front_desk) may not", .user = "desk.bo"},
       {.violation = "none"},  // the control: the same path without a violation goes through
   };
