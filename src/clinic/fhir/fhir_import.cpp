@@ -408,7 +408,7 @@ class Importer {
     } else if (gender == "male") {
       p.sex = Sex::Male;
     } else if (gender == "other") {
-      p.sex = Sex::Other;
+      p.sex = Sex::Unspecified;
     } else {
       return std::unexpected(error(ErrorCode::Validation, i, "gender",
                                    "must be female, male or other (got \"{}\"); dosing needs "
@@ -639,10 +639,10 @@ class Importer {
     KETAPATH_TRY(about_the_patient(q, r, "subject"));
     if (const auto url = KETAPATH_TRY(text(q, r, "questionnaire", "questionnaire"))) {
       if (url->starts_with(kQuestionnairePrefix) &&
-          url->substr(kQuestionnairePrefix.size()) != to_string(scale)) {
+          url->substr(kQuestionnairePrefix.size()) != pd::scale_record_name(scale)) {
         return std::unexpected(error(ErrorCode::Validation, q, "questionnaire",
                                      "\"{}\" is not the {} of the score it answers",
-                                     core::excerpt(*url), scale_definition(scale).name));
+                                     core::excerpt(*url), scale_definition(scale).label));
       }
     }
     const Json* list = KETAPATH_TRY(array(q, r, "item", "item"));

@@ -112,7 +112,7 @@ ResearchCsv research_csv(const std::vector<ResearchSubject>& subjects) {
       dose.day = day(session.started_at);
       dose.course = course;
       dose.infusion = infusion;
-      dose.route = to_string(session.route);
+      dose.route = pd::route_name(session.route);
       dose.dose_mg_per_kg = number(session.dose_per_kg.value());
       dose.dose_mg = number(session.dose.value());
       if (session.dose_ended_at) {
@@ -125,7 +125,7 @@ ResearchCsv research_csv(const std::vector<ResearchSubject>& subjects) {
         r.day = day(rating.rated_at);
         r.course = course;
         r.infusion = infusion;
-        r.scale = to_string(rating.scale);
+        r.scale = pd::scale_record_name(rating.scale);
         r.total = std::to_string(rating.total);
         r.rating_source = "session";
         r.minutes_after_dose_start = minutes_between(session.started_at, rating.rated_at);
@@ -148,7 +148,7 @@ ResearchCsv research_csv(const std::vector<ResearchSubject>& subjects) {
       Row r;
       r.record = "rating";
       r.day = day(a.rating.rated_at);
-      r.scale = to_string(a.rating.scale);
+      r.scale = pd::scale_record_name(a.rating.scale);
       r.total = std::to_string(a.rating.total);
       r.rating_source = a.notes.starts_with(kExternalNote) ? "external" : "follow_up";
       if (a.last_dose_session && infusion_of.contains(a.last_dose_session->value())) {
@@ -163,7 +163,7 @@ ResearchCsv research_csv(const std::vector<ResearchSubject>& subjects) {
     ++out.subjects;
     const std::string subject = fmt::format("S{}", out.subjects);
     const std::string age = research_age(age_in_years(s.patient.birth_date, d0));
-    const std::string_view sex = to_string(s.patient.sex);
+    const std::string_view sex = pd::sex_name(s.patient.sex);
     for (const Row& r : rows) {
       out.text += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
                               subject, age, sex, r.record, r.day, r.course, r.protocol,
