@@ -745,10 +745,10 @@ core::Result<Reply> chart_access(Request& r) {
     q.limit = *limit;
   }
   if (const auto from = r.query("from")) {
-    q.from = KETAPATH_TRY(clinic::parse_timestamp(*from));
+    q.from = KETAPATH_TRY(clinic::parse_timestamp(*from, "from"));
   }
   if (const auto to = r.query("to")) {
-    q.to = KETAPATH_TRY(clinic::parse_timestamp(*to));
+    q.to = KETAPATH_TRY(clinic::parse_timestamp(*to, "to"));
   }
   Json out = Json::array();
   for (const auto& a : KETAPATH_TRY(r.clinic.chart_accesses(q))) {

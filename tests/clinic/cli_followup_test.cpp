@@ -93,6 +93,15 @@ TEST_F(ClinicFollowupCli, SameValidationAsSessionRatingsAndNothingStoredOnRefusa
             3);
   EXPECT_EQ(run("assessment record --patient 999 --scale gad-7 --items 1,1,1,1,1,0,1").exit_code,
             4);
+  // A rating time without its UTC offset is refused, never read as UTC.
+  EXPECT_EQ(
+      run("assessment record" + p + " --scale gad-7 --items 1,1,1,1,1,0,1 --at 2026-01-06T09:00")
+          .exit_code,
+      2);
+  EXPECT_NE(last_error().find("--at: \"2026-01-06T09:00\" has no UTC offset (expected "
+                              "YYYY-MM-DDTHH:MM[:SS] followed by Z or +HH:MM/-HH:MM"),
+            std::string::npos)
+      << last_error();
   EXPECT_EQ(audit_entries(), before);
   EXPECT_TRUE(json::parse(run("assessment list" + p + " --json").out).at("assessments").empty());
 }

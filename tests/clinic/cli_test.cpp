@@ -296,6 +296,21 @@ TEST_F(ClinicCli, RefusalsHaveExitCodesAndStoreNothing) {
   json typo = session;
   typo["vitals"][0]["systolc_mmhg"] = 120;
   EXPECT_EQ(run("session record " + write("typo.json", typo)).exit_code, 2);
+  // A clinical time without its UTC offset is refused (exit 2), never read as UTC: 09:00 at a
+  // clinic at UTC-5 would be stored 5 hours early and move the minimum-interval gate.
+  json local_start = session;
+  local_start["started_at"] = "2026-11-20T09:00";
+  EXPECT_EQ(run("session record " + write("local_start.json", local_start)).exit_code, 2);
+  EXPECT_NE(last_error().find("started_at: \"2026-11-20T09:00\" has no UTC offset (expected "
+                              "YYYY-MM-DDTHH:MM[:SS] followed by Z or +HH:MM/-HH:MM"),
+            std::string::npos)
+      << last_error();
+  json local_rating = session;
+  local_rating["ratings"][0]["at"] = "2026-11-20T08:45:00";
+  EXPECT_EQ(run("session record " + write("local_rating.json", local_rating)).exit_code, 2);
+  EXPECT_NE(last_error().find("ratings[0].at: \"2026-11-20T08:45:00\" has no UTC offset"),
+            std::string::npos)
+      << last_error();
 
   EXPECT_EQ(audit_entries(), before);
   const auto sessions = run("report --patient " + std::to_string(id) + " --json");

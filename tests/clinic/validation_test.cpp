@@ -253,5 +253,25 @@ TEST(TimeText, ParseAndFormatRoundTrip) {
   EXPECT_EQ(age_in_years(day("1985-03-14"), day("2026-03-14")), 41);
 }
 
+// A clinic at UTC-5 entering 09:00 means 14:00Z; read as UTC it would be 5 hours early. A clinical
+// time must carry its offset; one without is refused, naming the field, the value and the form.
+TEST(TimeText, RefusesATimeWithoutAnOffset) {
+  EXPECT_EQ(format_timestamp(*parse_timestamp("2026-12-03T09:00-05:00")), "2026-12-03T14:00:00Z");
+  EXPECT_EQ(format_timestamp(*parse_timestamp("2026-12-03 09:00:30Z")), "2026-12-03T09:00:30Z");
+  for (const char* text : {"2026-12-03T09:00", "2026-12-03T09:00:00", "2026-12-03 09:00"}) {
+    const auto t = parse_timestamp(text, "started_at");
+    ASSERT_FALSE(t) << text;
+    EXPECT_EQ(t.error().code, core::ErrorCode::InvalidArgument);
+    EXPECT_NE(t.error().message.find("started_at"), std::string::npos) << t.error().message;
+    EXPECT_NE(t.error().message.find(text), std::string::npos) << t.error().message;
+    EXPECT_NE(t.error().message.find("no UTC offset"), std::string::npos) << t.error().message;
+    EXPECT_NE(t.error().message.find("Z or +HH:MM"), std::string::npos) << t.error().message;
+  }
+  // Out-of-range clock times are still refused as such, not as a missing offset.
+  const auto hour25 = parse_timestamp("2026-12-03T25:00", "at");
+  ASSERT_FALSE(hour25);
+  EXPECT_EQ(hour25.error().message.find("no UTC offset"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ketapath::clinic

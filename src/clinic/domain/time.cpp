@@ -86,8 +86,19 @@ core::Result<Timestamp> parse_timestamp(std::string_view text, std::string_view 
     }
     pos += 3;
   }
+  if (hh > 23 || mm > 59 || ss > 59) {
+    return bad();
+  }
+  if (pos == text.size()) {
+    // A clinical time without an offset is ambiguous: read as UTC, 09:00 entered at a clinic at
+    // UTC-5 would land 5 hours early (and move the minimum-interval gate). Refuse, never guess.
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "{}: \"{}\" has no UTC offset (expected YYYY-MM-DDTHH:MM[:SS] followed by Z "
+                      "or +HH:MM/-HH:MM, e.g. 2026-12-03T09:00-05:00)",
+                      field, core::excerpt(text));
+  }
   int offset_minutes = 0;
-  if (pos < text.size()) {
+  {
     const char sign = text[pos];
     if (sign == 'Z' && pos + 1 == text.size()) {
       pos += 1;
@@ -103,9 +114,6 @@ core::Result<Timestamp> parse_timestamp(std::string_view text, std::string_view 
     } else {
       return bad();
     }
-  }
-  if (hh > 23 || mm > 59 || ss > 59) {
-    return bad();
   }
   const Timestamp local = sys_days{ymd} + hours{hh} + minutes{mm} + seconds{ss};
   return local - minutes{offset_minutes};

@@ -22,8 +22,10 @@ std::string format_timestamp(Timestamp at);
 
 /// Parses "YYYY-MM-DD" (a real calendar day). Errors: InvalidArgument naming `field` and the text.
 core::Result<Date> parse_date(std::string_view text, std::string_view field = "date");
-/// Parses "YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM|-HH:MM]" (also with a space instead of T); offsets are
-/// converted to UTC; no offset means UTC. Errors: InvalidArgument naming `field` and the text.
+/// Parses "YYYY-MM-DDTHH:MM[:SS](Z|+HH:MM|-HH:MM)" (also with a space instead of T); the offset is
+/// required and converted to UTC. A time without an offset is refused (never guessed as UTC or
+/// the server's zone: a clinic at UTC-5 would be 5 hours off). The store's own text always has Z
+/// (format_timestamp). Errors: InvalidArgument naming `field` and the text.
 core::Result<Timestamp> parse_timestamp(std::string_view text, std::string_view field = "time");
 
 /// The day of a timestamp (UTC).
