@@ -4,6 +4,7 @@
 // its time zone, saying when a date moves.
 
 #include <chrono>
+#include <cstdio>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -199,6 +200,108 @@ TEST_F(ClinicCourseCli, CourseCompletesWhenItsLastSessionIsRecorded) {
 }
 
 }  // namespace
+
+namespace {
+
+// Today (UTC, the default clinic calendar) plus `days`, as YYYY-MM-DD.
+std::string day_from_today(int days) {
+  const auto d = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) +
+                 std::chrono::days(days);
+  const std::chrono::year_month_day ymd{d};
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return text;
+}
+
+std::string first_day(const json& course) {
+  return course.at("sessions").front().at("planned_on").get<std::string>();
+}
+
+std::string last_day(const json& course) {
+  return course.at("sessions").back().at("planned_on").get<std::string>();
+}
+
+}  // namespace
+
+// Two courses of one patient never run over the same days, even with --allow-overlap (which only
+// lets a second course be planned ahead of the first's end): planning refuses naming the other
+// course and its dates, and stores nothing.
+TEST_F(ClinicCourseCli, PlanningACourseOverTheDaysOfAnotherIsRefusedEvenWithAReason) {
+  const int id = add_cleared_patient(day_from_today(0));
+  const std::string p = " --patient " + std::to_string(id);
+  const json loading = plan(id, "--protocol iv_loading --start " + day_from_today(7));
+  ASSERT_FALSE(loading.is_null());
+  const std::string other = std::to_string(loading.at("id").get<int>());
+  const int entries = audit_entries();
+  // Weekly maintenance starting a week into the loading series (11+ days long).
+  EXPECT_EQ(run("course plan" + p + " --protocol maintenance_weekly --weeks 4 --start " +
+                day_from_today(14) + " --allow-overlap 'bridging'")
+                .exit_code,
+            6);
+  EXPECT_NE(last_error().find("would run over the same days as active course " + other +
+                              " of patient " + std::to_string(id) + " (iv_loading, " +
+                              first_day(loading) + " to " + last_day(loading) + ")"),
+            std::string::npos)
+      << last_error();
+  EXPECT_EQ(audit_entries(), entries);
+  // On the loading series' last day: still the same days.
+  EXPECT_EQ(run("course plan" + p + " --protocol maintenance_weekly --weeks 4 --start " +
+                last_day(loading) + " --allow-overlap 'bridging'")
+                .exit_code,
+            6);
+  EXPECT_EQ(audit_entries(), entries);
+  EXPECT_EQ(json::parse(run("course show" + p + " --json").out).size(), 1u);
+  const int shown = audit_entries();  // a chart read may add its own chart.access entry
+  // After the loading series' last session (it lasts at most ~18 days) it is allowed, with a
+  // reason for the second active course.
+  const json after = plan(id, "--protocol maintenance_weekly --weeks 4 --start " +
+                                  day_from_today(7 + 21) + " --allow-overlap 'planned ahead'");
+  ASSERT_FALSE(after.is_null());
+  EXPECT_GT(first_day(after), last_day(loading));
+  EXPECT_EQ(audit_entries(), shown + 1);
+}
+
+// Rescheduling a session into the days of another active course of the patient is refused the
+// same way, storing nothing; a day outside them is accepted.
+TEST_F(ClinicCourseCli, ReschedulingIntoTheDaysOfAnotherCourseIsRefused) {
+  const int id = add_cleared_patient(day_from_today(0));
+  const json loading = plan(id, "--protocol iv_loading --start " + day_from_today(7));
+  const json later = plan(id, "--protocol maintenance_weekly --weeks 4 --start " +
+                                  day_from_today(7 + 21) + " --allow-overlap 'planned ahead'");
+  ASSERT_FALSE(loading.is_null());
+  ASSERT_FALSE(later.is_null());
+  const std::string course = " --course " + std::to_string(later.at("id").get<int>());
+  const int entries = audit_entries();
+  // Session 1 of the maintenance course onto the loading series' last day.
+  EXPECT_EQ(run("course reschedule" + course + " --session 1 --to " + last_day(loading) +
+                " --reason 'earlier'")
+                .exit_code,
+            6);
+  EXPECT_NE(last_error().find("session 1 on " + last_day(loading) + " would make course " +
+                              std::to_string(later.at("id").get<int>())),
+            std::string::npos)
+      << last_error();
+  EXPECT_NE(last_error().find("active course " + std::to_string(loading.at("id").get<int>()) +
+                              " of patient " + std::to_string(id) + " (iv_loading, " +
+                              first_day(loading) + " to " + last_day(loading) + ")"),
+            std::string::npos)
+      << last_error();
+  // The loading series' session 6 past the maintenance course's first day.
+  EXPECT_EQ(run("course reschedule --course " + std::to_string(loading.at("id").get<int>()) +
+                " --session 6 --to " + day_from_today(7 + 21 + 3) + " --reason 'later'")
+                .exit_code,
+            6);
+  EXPECT_EQ(audit_entries(), entries);
+  const json unchanged = json::parse(run("course show" + course + " --json").out);
+  EXPECT_EQ(first_day(unchanged), first_day(later));
+  const int shown = audit_entries();  // a chart read may add its own chart.access entry
+  // A day between the two courses is fine.
+  const auto moved = run("course reschedule" + course + " --session 1 --to " +
+                         day_from_today(7 + 21 - 1) + " --reason 'a day earlier'");
+  EXPECT_EQ(moved.exit_code, 0) << last_error();
+  EXPECT_EQ(audit_entries(), shown + 1);
+}
 
 namespace {
 

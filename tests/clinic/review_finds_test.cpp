@@ -102,6 +102,50 @@ TEST_F(ReviewFinds, InvisibleReasonsAreNoReasons) {
   EXPECT_EQ(clinic_.cancel_course(course.id, "\u00a0\u00a0").error().code, ErrorCode::Validation);
 }
 
+// Session 6 review: with --allow-overlap a second course could be planned (or a session moved)
+// over the days of another active course, interleaving two dosing schedules. Refused on both
+// paths, naming the other course and its dates, storing nothing.
+TEST_F(ReviewFinds, TwoActiveCoursesNeverShareDays) {
+  const Course loading = must(clinic_.plan_course(patient_, CourseProtocol::IvLoading, kToday, {}));
+  const auto taken = course_days(loading);
+  ASSERT_TRUE(taken);
+  const std::string names =
+      fmt::format("active course {} of patient {} (iv_loading, {} to {})", loading.id.value(),
+                  patient_.value(), format_date(taken->first), format_date(taken->last));
+  const auto before = audit_count();
+  CoursePlanOptions reason;
+  reason.allow_overlap_reason = "maintenance planned ahead";
+  reason.weeks = 4;
+  for (const Date start : {kToday, kToday + std::chrono::days(7), taken->last}) {
+    const auto refused =
+        clinic_.plan_course(patient_, CourseProtocol::MaintenanceWeekly, start, reason);
+    ASSERT_FALSE(refused) << format_date(start);
+    EXPECT_EQ(refused.error().code, ErrorCode::Conflict);
+    EXPECT_NE(refused.error().message.find(names), std::string::npos) << refused.error().message;
+  }
+  EXPECT_EQ(audit_count(), before);
+  EXPECT_EQ(must(clinic_.courses(patient_)).size(), 1u);
+
+  const Course ahead = must(clinic_.plan_course(patient_, CourseProtocol::MaintenanceWeekly,
+                                                taken->last + std::chrono::days(1), reason));
+  const auto ahead_days = course_days(ahead);
+  ASSERT_TRUE(ahead_days);
+  EXPECT_GT(ahead_days->first, taken->last);
+  const auto planned = audit_count();
+  const auto onto = clinic_.reschedule_session(ahead.id, 1, taken->last, "earlier");
+  ASSERT_FALSE(onto);
+  EXPECT_EQ(onto.error().code, ErrorCode::Conflict);
+  EXPECT_NE(onto.error().message.find(names), std::string::npos) << onto.error().message;
+  const auto into = clinic_.reschedule_session(loading.id, 6, ahead_days->first, "later");
+  ASSERT_FALSE(into);
+  EXPECT_EQ(into.error().code, ErrorCode::Conflict);
+  EXPECT_NE(into.error().message.find(fmt::format("active course {}", ahead.id.value())),
+            std::string::npos)
+      << into.error().message;
+  EXPECT_EQ(audit_count(), planned);
+  EXPECT_EQ(must(clinic_.course(ahead.id)).sessions.front().planned_on, ahead_days->first);
+}
+
 TEST_F(ReviewFinds, DatesHaveAPlausibleRange) {
   const Course course = must(clinic_.plan_course(patient_, CourseProtocol::IvLoading, kToday, {}));
   const auto far = clinic_.reschedule_session(course.id, 2, day("9999-12-19"), "typo");

@@ -67,6 +67,20 @@ struct ScheduledSession {
   PlannedSession session;
 };
 
+/// The days a course takes: from its first to its last session day (the actual day of one done,
+/// else the planned day), leaving out skipped and cancelled sessions.
+struct CourseDays {
+  Date first{};
+  Date last{};
+
+  bool overlaps(const CourseDays& other) const {
+    return first <= other.last && other.first <= last;
+  }
+};
+
+/// Nothing when every session is skipped or cancelled.
+std::optional<CourseDays> course_days(const Course& course);
+
 std::string_view to_string(CourseProtocol protocol);
 std::string_view to_string(PlannedStatus status);
 std::string_view to_string(CourseStatus status);

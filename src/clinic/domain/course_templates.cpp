@@ -135,4 +135,20 @@ core::Result<std::vector<PlannedSession>> plan_sessions(CourseProtocol protocol,
   return plan;
 }
 
+std::optional<CourseDays> course_days(const Course& course) {
+  std::optional<CourseDays> days;
+  for (const PlannedSession& p : course.sessions) {
+    if (p.status == PlannedStatus::Skipped || p.status == PlannedStatus::Cancelled) {
+      continue;
+    }
+    const Date day = p.actual_on.value_or(p.planned_on);
+    if (!days) {
+      days = CourseDays{day, day};
+    }
+    days->first = std::min(days->first, day);
+    days->last = std::max(days->last, day);
+  }
+  return days;
+}
+
 }  // namespace ketapath::clinic

@@ -14,7 +14,8 @@ struct CoursePlanOptions {
   std::optional<core::Minutes> duration;            ///< IV; 40 min when absent
   int loading_per_week = 3;  ///< IV loading: 3 (6 in ~2 weeks) or 2 (6 in ~2.5 weeks)
   int weeks = 12;            ///< maintenance length
-  /// Why this course may run beside another active course of the patient ("" = it may not).
+  /// Why this course may be active beside another of the patient ("" = it may not); never over
+  /// the same days (course_days).
   std::string allow_overlap_reason;
 };
 

@@ -187,7 +187,8 @@ class ClinicService {
 
   // Courses. Planned days are the clinic's days (setting clinic_calendar): a template day on
   // which the clinic is closed moves to the next clinic day, and Course::messages says so. One
-  // active course per patient: another is a Conflict unless options.allow_overlap_reason.
+  // active course per patient: another is a Conflict unless options.allow_overlap_reason, and
+  // one whose days (course_days) overlap another active course's is always a Conflict.
   core::Result<Course> plan_course(PatientId id, CourseProtocol protocol, Date start,
                                    const CoursePlanOptions& options, std::string notes = "");
   core::Result<Course> course(CourseId id);
@@ -199,7 +200,8 @@ class ClinicService {
   /// Cancels an active course (reason required): its planned sessions become cancelled.
   core::Result<Course> cancel_course(CourseId id, std::string reason);
   /// Moves one planned session to `to` (not in the past; the next clinic day when the clinic is
-  /// closed that day, said in Course::messages); reason required.
+  /// closed that day, said in Course::messages); reason required. Conflict when the move takes
+  /// the course into the days of another active course of the patient.
   core::Result<Course> reschedule_session(CourseId id, int number, Date to, std::string reason);
   /// Leaves one planned session out (reason required); the course completes when nothing
   /// planned remains.

@@ -17,6 +17,11 @@ using core::ErrorCode;
 // A recorded dose must agree with weight x mg/kg this closely; more is a transcription error.
 constexpr double kDoseMismatchTolerance = 0.05;
 
+// The days of an active course (none for an ended one: it no longer takes days).
+std::optional<CourseDays> active_days(const Course& c) {
+  return c.status == CourseStatus::Active ? course_days(c) : std::nullopt;
+}
+
 }  // namespace
 
 core::Result<Course> ClinicService::plan_course(PatientId id, CourseProtocol protocol, Date start,
@@ -49,7 +54,8 @@ core::Result<Course> ClinicService::plan_course(PatientId id, CourseProtocol pro
   KETAPATH_TRY(authorize(*tx, Permission::OrderDose));
   KETAPATH_TRY(tx->patients().get(id));
   // One active course per patient, unless the prescriber says why two may run together.
-  for (const Course& other : KETAPATH_TRY(tx->courses().list_for_patient(id))) {
+  const std::vector<Course> others = KETAPATH_TRY(tx->courses().list_for_patient(id));
+  for (const Course& other : others) {
     if (other.status == CourseStatus::Active && c.overlap_reason.empty()) {
       return core::fail(ErrorCode::Conflict,
                         "course plan: patient {} already has active course {} ({} from {}); "
@@ -57,6 +63,23 @@ core::Result<Course> ClinicService::plan_course(PatientId id, CourseProtocol pro
                         "(--allow-overlap REASON)",
                         id.value(), other.id.value(), to_string(other.protocol),
                         format_date(other.start));
+    }
+  }
+  // Even with a reason, two courses never share days: their sessions would interleave.
+  if (const auto days = course_days(c)) {
+    for (const Course& other : others) {
+      const auto taken = active_days(other);
+      if (taken && taken->overlaps(*days)) {
+        return core::fail(ErrorCode::Conflict,
+                          "course plan: the new course ({} to {}) would run over the same days as "
+                          "active course {} of patient {} ({}, {} to {}); two courses may not "
+                          "share days, even with --allow-overlap: end before {} or start after "
+                          "{}, or complete or cancel course {} first",
+                          format_date(days->first), format_date(days->last), other.id.value(),
+                          id.value(), to_string(other.protocol), format_date(taken->first),
+                          format_date(taken->last), format_date(taken->first),
+                          format_date(taken->last), other.id.value());
+      }
     }
   }
   {  // the clearance gate on the first day of the course
@@ -281,8 +304,32 @@ core::Result<Course> ClinicService::reschedule_session(CourseId id, int number, 
                         number, format_date(open), other.number, format_date(day));
     }
   }
+  const auto old_days = course_days(c);
   p->planned_on = open;
   p->note = fmt::format("rescheduled from {}: {}", format_date(from), reason);
+  // The move must not take the course into the days of another active course of the patient
+  // (a pair that already overlapped, planned before this rule, may still move out of it).
+  if (const auto days = course_days(c)) {
+    for (const Course& other : KETAPATH_TRY(tx->courses().list_for_patient(c.patient))) {
+      const auto taken = other.id.value() == c.id.value() ? std::nullopt : active_days(other);
+      if (!taken || !taken->overlaps(*days)) {
+        continue;
+      }
+      const bool onto = taken->first <= open && open <= taken->last;
+      if (onto || !old_days || !taken->overlaps(*old_days)) {
+        return core::fail(ErrorCode::Conflict,
+                          "course reschedule: session {} on {} would make course {} ({} to {}) "
+                          "run over the same days as active course {} of patient {} ({}, {} to "
+                          "{}); two courses may not share days: choose a day outside {} to {}, "
+                          "or complete or cancel course {} first",
+                          number, format_date(open), c.id.value(), format_date(days->first),
+                          format_date(days->last), other.id.value(), c.patient.value(),
+                          to_string(other.protocol), format_date(taken->first),
+                          format_date(taken->last), format_date(taken->first),
+                          format_date(taken->last), other.id.value());
+      }
+    }
+  }
   KETAPATH_TRY(tx->courses().update_planned_session(id, *p));
   KETAPATH_TRY(
       tx->append_audit(audit_record("course.reschedule", fmt::format("course/{}", id.value()),
