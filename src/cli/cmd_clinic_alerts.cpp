@@ -40,6 +40,38 @@ void print_alert(const clinic::Alert& a) {
   }
 }
 
+/// `clinic schedule [--date D]`: the sessions due on a day (ClinicService::day_schedule).
+void add_schedule_command(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions>& global,
+                          const std::shared_ptr<AlertOptions>& o, Runners& runners) {
+  CLI::App* schedule = clinic_app.add_subcommand(
+      "schedule", "The sessions due on a day: every active course's planned sessions");
+  schedule->fallthrough();
+  schedule->add_option("--date", o->date, "The day, YYYY-MM-DD (default: today, UTC)");
+  runners.emplace_back(schedule, [global, o] {
+    return run([&]() -> core::Status {
+      auto c = KETAPATH_TRY(open_clinic(*global));
+      const clinic::Date day = o->date.empty()
+                                   ? clinic::day_of(c.service->now())
+                                   : KETAPATH_TRY(clinic::parse_date(o->date, "--date"));
+      const auto due = KETAPATH_TRY(c.service->day_schedule(day));
+      if (global->json) {
+        Json out = Json::array();
+        for (const auto& s : due) {
+          out.push_back(clinic::to_json(s));
+        }
+        print_json({{"date", clinic::format_date(day)}, {"sessions", out}});
+        return {};
+      }
+      fmt::print("{}: {} session{} due\n", clinic::format_date(day), due.size(),
+                 due.size() == 1 ? "" : "s");
+      for (const auto& s : due) {
+        print_scheduled(s);
+      }
+      return {};
+    });
+  });
+}
+
 }  // namespace
 
 void add_alert_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOptions>& global,
@@ -112,33 +144,7 @@ void add_alert_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOption
     });
   });
 
-  CLI::App* schedule = clinic_app.add_subcommand(
-      "schedule", "The sessions due on a day: every active course's planned sessions");
-  schedule->fallthrough();
-  schedule->add_option("--date", o->date, "The day, YYYY-MM-DD (default: today, UTC)");
-  runners.emplace_back(schedule, [global, o] {
-    return run([&]() -> core::Status {
-      auto c = KETAPATH_TRY(open_clinic(*global));
-      const clinic::Date day = o->date.empty()
-                                   ? clinic::day_of(c.service->now())
-                                   : KETAPATH_TRY(clinic::parse_date(o->date, "--date"));
-      const auto due = KETAPATH_TRY(c.service->day_schedule(day));
-      if (global->json) {
-        Json out = Json::array();
-        for (const auto& s : due) {
-          out.push_back(clinic::to_json(s));
-        }
-        print_json({{"date", clinic::format_date(day)}, {"sessions", out}});
-        return {};
-      }
-      fmt::print("{}: {} session{} due\n", clinic::format_date(day), due.size(),
-                 due.size() == 1 ? "" : "s");
-      for (const auto& s : due) {
-        print_scheduled(s);
-      }
-      return {};
-    });
-  });
+  add_schedule_command(clinic_app, global, o, runners);
 }
 
 }  // namespace ketapath::cli::clinic_cli
