@@ -83,6 +83,14 @@ core::Result<clinic::Date> date_or_today(Request& r, JsonReader& in, std::string
   return clinic::day_of(r.clinic.now());
 }
 
+/// The ?date=YYYY-MM-DD of a GET, or the server's UTC day when absent.
+core::Result<clinic::Date> query_date_or_today(const Request& r) {
+  if (const auto on = r.query("date")) {
+    return clinic::parse_date(*on, "date");
+  }
+  return clinic::day_of(r.clinic.now());
+}
+
 std::string cookie(std::string_view value, bool tls, std::int64_t max_age) {
   return fmt::format("{}={}; Path=/api/; HttpOnly; SameSite=Strict; Max-Age={}{}", kSessionCookie,
                      value, max_age, tls ? "; Secure" : "");
@@ -303,10 +311,7 @@ core::Result<Reply> clear_screening(Request& r) {
 
 core::Result<Reply> get_clearance(Request& r) {
   const auto id = KETAPATH_TRY(patient_param(r));
-  clinic::Date day = clinic::day_of(r.clinic.now());
-  if (const auto on = r.query("date")) {
-    day = KETAPATH_TRY(clinic::parse_date(*on, "date"));
-  }
+  const clinic::Date day = KETAPATH_TRY(query_date_or_today(r));
   auto basis = r.clinic.clearance(id, day);
   if (!basis && basis.error().code == ErrorCode::Validation) {
     return ok({{"cleared", false}, {"reason", basis.error().message}});
@@ -500,12 +505,9 @@ core::Result<Reply> open_alerts(Request& r) {
   return ok({{"alerts", array_of(KETAPATH_TRY(r.clinic.open_alerts()))}});
 }
 
-/// ?date=YYYY-MM-DD, default the server's UTC day (the browser sends its local day).
+/// The browser sends its local day as ?date= (query_date_or_today).
 core::Result<Reply> day_schedule(Request& r) {
-  clinic::Date day = clinic::day_of(r.clinic.now());
-  if (const auto on = r.query("date")) {
-    day = KETAPATH_TRY(clinic::parse_date(*on, "date"));
-  }
+  const clinic::Date day = KETAPATH_TRY(query_date_or_today(r));
   return ok({{"date", clinic::format_date(day)},
              {"sessions", array_of(KETAPATH_TRY(r.clinic.day_schedule(day)))}});
 }
