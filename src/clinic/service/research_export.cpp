@@ -39,6 +39,18 @@ std::string flag(bool v) {
   return v ? "1" : "0";
 }
 
+/// Pointers to `items`, ordered by `key` (the subject's own order of its records).
+template <class T, class Key>
+std::vector<const T*> sorted_by(const std::vector<T>& items, Key key) {
+  std::vector<const T*> out;
+  out.reserve(items.size());
+  for (const T& item : items) {
+    out.push_back(&item);
+  }
+  std::ranges::sort(out, {}, [&](const T* p) { return key(*p); });
+  return out;
+}
+
 }  // namespace
 
 Date first_visit(const ResearchSubject& s) {
@@ -72,13 +84,8 @@ ResearchCsv research_csv(const std::vector<ResearchSubject>& subjects) {
     };
     std::vector<Row> rows;
     // Courses, numbered by start (then id) within the subject.
-    std::vector<const Course*> courses;
-    for (const Course& c : s.courses) {
-      courses.push_back(&c);
-    }
-    std::sort(courses.begin(), courses.end(), [](const Course* a, const Course* b) {
-      return std::pair(a->start, a->id.value()) < std::pair(b->start, b->id.value());
-    });
+    const auto courses =
+        sorted_by(s.courses, [](const Course& c) { return std::pair(c.start, c.id.value()); });
     std::map<std::int64_t, std::string> course_number;
     for (std::size_t k = 0; k < courses.size(); ++k) {
       const Course& c = *courses[k];
@@ -92,13 +99,8 @@ ResearchCsv research_csv(const std::vector<ResearchSubject>& subjects) {
       rows.push_back(std::move(r));
     }
     // Doses given here (sessions), numbered by start: the infusion number.
-    std::vector<const Session*> sessions;
-    for (const Session& session : s.sessions) {
-      sessions.push_back(&session);
-    }
-    std::sort(sessions.begin(), sessions.end(), [](const Session* a, const Session* b) {
-      return std::pair(a->started_at, a->id.value()) < std::pair(b->started_at, b->id.value());
-    });
+    const auto sessions = sorted_by(
+        s.sessions, [](const Session& x) { return std::pair(x.started_at, x.id.value()); });
     std::map<std::int64_t, std::size_t> infusion_of;
     for (std::size_t n = 0; n < sessions.size(); ++n) {
       const Session& session = *sessions[n];
