@@ -38,6 +38,12 @@ struct Clinic {
 /// Opens --db for the acting user (--user, $KETAPATH_USER, the login name).
 core::Result<Clinic> open_clinic(const GlobalOptions& options);
 
+/// The day given as `option` of `command` (YYYY-MM-DD), or the service's UTC day when the option
+/// is absent. Only an absent option means today: `--date ""` is not a date.
+core::Result<clinic::Date> date_or_today(const CLI::App& command, std::string_view option,
+                                         const std::string& text,
+                                         const clinic::ClinicService& service);
+
 /// The acting user as the conventions define it.
 std::string acting_user(const GlobalOptions& options);
 

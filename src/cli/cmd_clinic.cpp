@@ -70,6 +70,15 @@ core::Result<Clinic> open_clinic(const GlobalOptions& options) {
   return c;
 }
 
+core::Result<clinic::Date> date_or_today(const CLI::App& command, std::string_view option,
+                                         const std::string& text,
+                                         const clinic::ClinicService& service) {
+  if (command.count(std::string(option)) == 0) {
+    return clinic::day_of(service.now());
+  }
+  return clinic::parse_date(text, option);
+}
+
 int run(const std::function<core::Status()>& body) {
   const core::Status status = body();
   return status ? kExitOk : report_error(status.error());

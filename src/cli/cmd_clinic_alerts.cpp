@@ -47,12 +47,11 @@ void add_schedule_command(CLI::App& clinic_app, const std::shared_ptr<GlobalOpti
       "schedule", "The sessions due on a day: every active course's planned sessions");
   schedule->fallthrough();
   schedule->add_option("--date", o->date, "The day, YYYY-MM-DD (default: today, UTC)");
-  runners.emplace_back(schedule, [global, o] {
+  runners.emplace_back(schedule, [global, o, schedule] {
     return run([&]() -> core::Status {
       auto c = KETAPATH_TRY(open_clinic(*global));
-      const clinic::Date day = o->date.empty()
-                                   ? clinic::day_of(c.service->now())
-                                   : KETAPATH_TRY(clinic::parse_date(o->date, "--date"));
+      const clinic::Date day =
+          KETAPATH_TRY(date_or_today(*schedule, "--date", o->date, *c.service));
       const auto due = KETAPATH_TRY(c.service->day_schedule(day));
       if (global->json) {
         Json out = Json::array();

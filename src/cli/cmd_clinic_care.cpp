@@ -129,9 +129,7 @@ void add_dose_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& gl
       }
       order.override_reason = o->override_reason;
       auto c = KETAPATH_TRY(open_clinic(*global));
-      // Only an absent flag means today: `--date ""` is not a date.
-      order.on = dose->count("--date") == 0 ? clinic::day_of(c.service->now())
-                                            : KETAPATH_TRY(clinic::parse_date(o->date, "--date"));
+      order.on = KETAPATH_TRY(date_or_today(*dose, "--date", o->date, *c.service));
       const auto record = KETAPATH_TRY(o->preview ? c.service->preview_dose(order)
                                                   : c.service->calculate_dose(order));
       if (global->json) {

@@ -156,9 +156,7 @@ void add_patient_weigh_command(CLI::App& parent, const std::shared_ptr<GlobalOpt
       auto c = KETAPATH_TRY(open_clinic(*global));
       clinic::WeightRecord w;
       w.weight = core::Kilograms(o->weight_kg);
-      w.measured_on = weigh->count("--date") == 0
-                          ? clinic::day_of(c.service->now())
-                          : KETAPATH_TRY(clinic::parse_date(o->weight_date, "--date"));
+      w.measured_on = KETAPATH_TRY(date_or_today(*weigh, "--date", o->weight_date, *c.service));
       w.estimated = o->estimated;
       const auto r = KETAPATH_TRY(c.service->add_weight(clinic::PatientId(o->patient), w));
       if (global->json) {
