@@ -213,7 +213,9 @@ TEST_F(ServiceTest, DayScheduleListsThePlannedSessionsOfActiveCoursesByName) {
   // Every row is a planned session of that day, and no other day's session is listed.
   const Date second = mine->sessions.at(1).planned_on;
   ASSERT_NE(second, first);
-  for (const ScheduledSession& s : *clinic_.day_schedule(second)) {
+  const auto later = clinic_.day_schedule(second);  // a named Result: the loop reads into it
+  ASSERT_TRUE(later) << later.error().message;
+  for (const ScheduledSession& s : *later) {
     EXPECT_EQ(s.session.planned_on, second);
     EXPECT_EQ(s.session.status, PlannedStatus::Planned);
   }
