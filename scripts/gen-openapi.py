@@ -31,6 +31,23 @@ for method, path, audience, roles, summary in entries:
         op["responses"]["200"] = {"description": "A FHIR R4 Bundle", "content": {
             "application/fhir+json": {"schema": {"type": "object", "required": ["resourceType", "type"],
                                                  "properties": {"resourceType": {"type": "string", "enum": ["Bundle"]}}}}}}
+    if path == "/api/v1/patients/{id}/response":  # the web's response chart draws these lines
+        count = {"type": "integer", "nullable": True}
+        summary = {"type": "object",
+                   "required": ["scale", "baseline", "baseline_at", "trajectory", "acute", "latest",
+                                "recommendation", "suggestion", "responder_total", "remission_total"],
+                   "properties": {"scale": {"type": "string"}, "baseline": count,
+                                  "baseline_at": {"type": "string", "nullable": True},
+                                  "trajectory": {"type": "array"}, "acute": {"type": "array"},
+                                  "latest": {"type": "string"}, "recommendation": {"type": "string"},
+                                  "suggestion": {"type": "string"},
+                                  "responder_total": dict(count, description=
+                                      "the highest trough total that is a response (response policy)"),
+                                  "remission_total": dict(count, description=
+                                      "the scale's remission cut-off: a response at or below it is remission")}}
+        op["responses"]["200"] = {"description": "OK", "content": {"application/json": {"schema": {
+            "type": "object", "required": ["scales", "recommendation", "rule", "proposed_dates"],
+            "properties": {"scales": {"type": "array", "items": summary}}}}}}
     if path == "/api/v1/schedule":
         op["parameters"] = [{"name": "date", "in": "query", "required": False,
                              "schema": {"type": "string", "format": "date"}}]

@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "clinic/service/demo.h"
-#include "store/memory/memory_store.h"
 #include "fixtures.h"
+#include "store/memory/memory_store.h"
 
 namespace ketapath::clinic {
 namespace {
@@ -17,6 +17,8 @@ TEST(Report, ChartHasOnePointPerRatingAndTheReferenceLines) {
   ResponseSummary r;
   r.scale = Scale::Gad7;
   r.baseline = 16;
+  r.responder_total = 8;  // as analyse_response sets them
+  r.remission_total = 4;
   r.trajectory = {{kNow, 1, 10, -0.375, 1, 48.0, RatingTiming::Trough},
                   {kNow, 2, 6, -0.625, 2, 48.0, RatingTiming::Trough}};
   const std::string svg = score_chart_svg(r);
@@ -28,7 +30,12 @@ TEST(Report, ChartHasOnePointPerRatingAndTheReferenceLines) {
   }
   EXPECT_EQ(circles, 3u);
   EXPECT_NE(svg.find("baseline 16"), std::string::npos);
-  EXPECT_NE(svg.find("50% of baseline"), std::string::npos);
+  EXPECT_NE(svg.find("response &lt;= 8 (trough)"), std::string::npos) << svg;
+  EXPECT_NE(svg.find("remission &lt;= 4 (with a response)"), std::string::npos) << svg;
+  // No line the summary does not carry (e.g. CADSS, or no total can be a response).
+  r.responder_total.reset();
+  r.remission_total.reset();
+  EXPECT_EQ(score_chart_svg(r).find("response &lt;="), std::string::npos);
   EXPECT_TRUE(score_chart_svg(ResponseSummary{}).empty());
 }
 

@@ -52,6 +52,33 @@ TEST(Response, RemissionNeedsResponseAndTheBand) {
   EXPECT_FALSE(remission_cutoff(Scale::Cadss));
 }
 
+TEST(Response, ReferenceLinesFollowTheClassificationRule) {
+  // responder_total is the highest total classified as a response: at it, a response; one
+  // above, not (whatever the policy's reduction), so a chart's line agrees with `latest`.
+  for (const double reduction : {0.5, 0.3, 0.65}) {
+    const ResponsePolicy policy{.responder_reduction = reduction, .partial_reduction = 0.1};
+    for (const int base : {24, 25, 10, 9}) {
+      const auto r = analyse_response(course_with_totals({base}), Scale::HamA, policy);
+      ASSERT_TRUE(r.responder_total) << base << " " << reduction;
+      const int line = *r.responder_total;
+      const auto at_line = analyse_response(course_with_totals({base, line}), Scale::HamA, policy);
+      const auto above =
+          analyse_response(course_with_totals({base, line + 1}), Scale::HamA, policy);
+      EXPECT_TRUE(at_line.latest == ResponseStatus::Response ||
+                  at_line.latest == ResponseStatus::Remission)
+          << base << " " << reduction;
+      EXPECT_EQ(above.latest, ResponseStatus::PartialResponse) << base << " " << reduction;
+    }
+  }
+  const auto r = analyse_response(course_with_totals({25, 20}), Scale::HamA);
+  EXPECT_EQ(r.responder_total, 12);  // 12.5 is half of 25: 12 is the highest whole total
+  EXPECT_EQ(r.remission_total, 7);
+  EXPECT_EQ(analyse_response(course_with_totals({24}), Scale::HamA).responder_total, 12);
+  EXPECT_FALSE(analyse_response(course_with_totals({0, 0}), Scale::HamA).responder_total);
+  EXPECT_FALSE(analyse_response({}, Scale::HamA).responder_total);
+  EXPECT_FALSE(analyse_response({}, Scale::HamA).remission_total);
+}
+
 TEST(Response, NonResponderAfterLoadingIsNotOfferedMaintenance) {
   const auto r = analyse_response(course_with_totals({24, 23, 22, 23, 22, 21}), Scale::HamA);
   EXPECT_EQ(r.latest, ResponseStatus::NonResponse);

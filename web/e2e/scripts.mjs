@@ -1,9 +1,8 @@
 // The end-to-end scripts (run.mjs runs them in order against one server). Clicking and typing
-// only, as a user would; API calls appear only to check what the server stored, and in
-// today-schedule to reschedule a session (no screen does that yet).
+// only, as a user would; API calls appear only to check what the server stored (and, in
+// roles-refused, to try what the screens do not offer).
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { apiSession } from "./harness.mjs";
 
 // --- helpers -------------------------------------------------------------------------------------
 
@@ -167,6 +166,13 @@ export const scripts = [
       await type(page, "Measured on", yesterday);
       await page.getByRole("button", { name: "Record weight" }).click();
       await page.getByRole("cell", { name: "72" }).waitFor();
+      // The letter goes to the care team: the nurse adds the PCP.
+      await page.getByText("Add a psychiatrist or PCP").click();
+      await page.getByLabel("Care team role").selectOption("pcp");
+      await type(page, "Clinician name", "Dr Maya Okafor");
+      await type(page, "Practice", "Elm Street Practice");
+      await page.getByRole("button", { name: "Add to the care team" }).click();
+      await page.getByText("PCP: Dr Maya Okafor, Elm Street Practice").waitFor();
       await page.getByRole("link", { name: "Screen" }).click();
       await page.getByRole("heading", { level: 1, name: /Screening/ }).waitFor();
       await type(page, "Consented on", yesterday);
@@ -207,6 +213,7 @@ export const scripts = [
       await page.getByRole("button", { name: "Plan course" }).click();
       await page.getByRole("heading", { name: /Course \d+ planned/ }).waitFor();
       await axe(ctx, page, "course plan");
+      await shot(ctx, page, "course-plan");
       await page.getByRole("link", { name: "Open the chart" }).click();
       await page.getByRole("link", { name: "Dose calculator" }).click();
       await page.getByLabel("Route").selectOption("sc");
@@ -269,11 +276,27 @@ export const scripts = [
       for (const [i, v] of [1, 1, 1, 1, 0, 1, 1].entries()) await items.nth(i).fill(String(v));
       await page.getByText("Total 6 (7 of 7 answered)").waitFor();
       await axe(ctx, page, "follow-up");
+      await shot(ctx, page, "follow-up");
       await page.getByRole("button", { name: "Save rating" }).click();
       await page.getByText(/Rating saved: GAD-7 total 6, trough/).waitFor();
       await page.goto(chartUrl);
       await page.getByRole("heading", { level: 1, name: "Ben Trial" }).waitFor();
       await page.locator("svg.chart").first().waitFor();
+      // The responder and remission lines are drawn at the server's totals (GAD-7 baseline 14).
+      const ratings = (await ctx.server.admin.get(`/api/v1/patients/${/patients\/(\d+)/.exec(chartUrl)[1]}/response`)).scales;
+      const gadSummary = ratings.find((r) => r.scale === "gad-7");
+      assert.equal(gadSummary.baseline, 14);
+      assert.equal(typeof gadSummary.responder_total, "number", JSON.stringify(gadSummary));
+      assert.equal(typeof gadSummary.remission_total, "number", JSON.stringify(gadSummary));
+      const gadChart = page.locator("figure", { has: page.locator("svg[aria-label='GAD-7 totals over time']") });
+      for (const [cls, label] of [["responder", `response \u2264 ${gadSummary.responder_total}`], ["remission", `remission \u2264 ${gadSummary.remission_total}`]]) {
+        assert.equal(await gadChart.locator(`line.ref.${cls}`).count(), 1, `${cls} line`);
+        assert.equal((await gadChart.locator(`text.${cls}`).textContent()).trim(), label);
+      }
+      // Lower totals sit lower: remission below response below the baseline.
+      const yOf = async (cls) => Number(await gadChart.locator(`line.ref.${cls}`).getAttribute("y1"));
+      assert.ok((await yOf("remission")) > (await yOf("responder")) && (await yOf("responder")) > (await yOf("baseline")));
+      await gadChart.getByText(`Response: a trough total at or below ${gadSummary.responder_total}.`).waitFor();
       await axe(ctx, page, "chart (after a session)");
       await shot(ctx, page, "chart");
 
@@ -283,6 +306,7 @@ export const scripts = [
       if (ctx.shared.reportRoute) {
         const letter = page.getByRole("article", { name: "Letter preview" });
         await letter.getByText("Ben Trial").first().waitFor();
+        await letter.getByText(/Dr Maya Okafor/).first().waitFor();
         await axe(ctx, page, "letter");
         await page.emulateMedia({ media: "print" });
         await shot(ctx, page, "letter-print");
@@ -428,6 +452,8 @@ export const scripts = [
       await page.getByRole("heading", { name: "Users and roles" }).waitFor();
       await page.getByRole("heading", { name: "Safety thresholds" }).waitFor();
       await page.getByLabel("Pause systolic mmhg").waitFor();
+      await page.getByRole("heading", { name: "Response policy" }).waitFor();
+      await page.getByRole("heading", { name: "Clinic calendar" }).waitFor();
       await type(page, "New user name", "sam.locum");
       await page.getByLabel("Nurse", { exact: true }).check();
       await page.getByRole("button", { name: "Add user" }).click();
@@ -511,6 +537,63 @@ export const scripts = [
     },
   },
   {
+    name: "today-schedule",
+    async run(ctx) {
+      assert.ok(ctx.shared.ben, "needs the clinic-day patient");
+      // The prescriber moves Ben's next planned infusion to today on the chart, by clicking; the
+      // nurse's Today screen then lists it from GET /schedule.
+      const today = dayOf(localAt(0));
+      const yesterday = dayOf(localAt(-24 * 60));
+      const course = (await ctx.server.admin.get(`/api/v1/patients/${ctx.shared.ben}/courses`)).courses.find((c) => c.status === "active");
+      const next = course.sessions.find((s) => s.status === "planned");
+      assert.ok(next, "the clinic-day course has a planned session left");
+      const page = await newPage(ctx);
+      await signIn(page, "dr.lee", ctx.PASSWORD);
+      await page.goto(`/#/patients/${ctx.shared.ben}`);
+      await page.getByText(`Change course ${course.id}: reschedule`).click();
+      const form = page.getByRole("form", { name: `Change course ${course.id}` });
+      await form.getByLabel("Session").selectOption(String(next.number));
+      // A day in the past: the server refuses, beside the day; what was typed stays.
+      await form.getByLabel("New day").fill(yesterday);
+      await form.getByLabel("Reason").fill("patient asked to come in today");
+      await form.getByRole("button", { name: "Reschedule" }).click();
+      const refusal = page.locator(`#plan-${course.id}-to-err`);
+      await refusal.waitFor();
+      assert.match(await refusal.innerText(), /in the past/);
+      assert.equal(await form.getByLabel("New day").getAttribute("aria-invalid"), "true");
+      assert.equal(await form.getByLabel("Reason").inputValue(), "patient asked to come in today");
+      await axe(ctx, page, "chart (reschedule refused)");
+      await shot(ctx, page, "chart-reschedule-refused");
+      const unchanged = (await ctx.server.admin.get(`/api/v1/courses/${course.id}`)).sessions.find((s) => s.number === next.number);
+      assert.equal(unchanged.planned_on, next.planned_on, "a refused reschedule changed nothing");
+      // Today: accepted, the timeline shows the new day.
+      await form.getByLabel("New day").fill(today);
+      await form.getByRole("button", { name: "Reschedule" }).click();
+      await form.getByText(`Session ${next.number} moved to ${today}.`).waitFor();
+      await page.locator("ol.timeline li", { hasText: `#${next.number} ${today}` }).waitFor();
+      const moved = (await ctx.server.admin.get(`/api/v1/courses/${course.id}`)).sessions.find((s) => s.number === next.number);
+      assert.equal(moved.planned_on, today);
+      assert.match(moved.note, /patient asked to come in today/);
+      noProblems(page);
+      await signOut(page);
+      // The nurse is not offered the change (the route is the prescribers').
+      await signIn(page, "nurse", ctx.PASSWORD);
+      await page.goto(`/#/patients/${ctx.shared.ben}`);
+      await page.getByRole("heading", { level: 1, name: "Ben Trial" }).waitFor();
+      assert.equal(await page.getByText(/Change course \d+/).count(), 0);
+      await page.getByRole("link", { name: "Today" }).click();
+      const row = page.getByRole("row", { name: /Ben Trial/ });
+      await row.waitFor();
+      const text = await row.innerText();
+      assert.match(text, new RegExp(`${next.number} of ${course.sessions.length}`));
+      assert.match(text, new RegExp(`${next.dose_mg_per_kg} mg/kg ${next.route.toUpperCase()}`));
+      await axe(ctx, page, "today");
+      await row.getByRole("link", { name: "Document" }).click();
+      await page.getByLabel("Planned session").waitFor();
+      noProblems(page);
+    },
+  },
+  {
     name: "session-form-keyboard-only",
     timeout: 90,
     async run(ctx) {
@@ -557,28 +640,28 @@ export const scripts = [
     },
   },
   {
-    name: "today-schedule",
+    name: "tablet-session-form",
     async run(ctx) {
       assert.ok(ctx.shared.ben, "needs the clinic-day patient");
-      // The prescriber moves Ben's next planned infusion to today (the route the chart's
-      // reschedule uses); the nurse's Today screen then lists it from GET /schedule.
-      const today = dayOf(localAt(0));
-      const drLee = await apiSession(ctx.server.base, "dr.lee");
-      const course = (await drLee.get(`/api/v1/patients/${ctx.shared.ben}/courses`)).courses.find((c) => c.status === "active");
-      const next = course.sessions.find((s) => s.status === "planned");
-      assert.ok(next, "the clinic-day course has a planned session left");
-      const moved = await drLee.post(`/api/v1/courses/${course.id}/sessions/${next.number}/reschedule`, { to: today, reason: "patient asked to come in today" });
-      assert.equal(moved.sessions.find((s) => s.number === next.number).planned_on, today, JSON.stringify(moved));
-      const page = await newPage(ctx);
+      // A tablet in portrait (iPad Air, 820 x 1180 CSS px): the session form fits its width.
+      const page = await newPage(ctx, { width: 820, height: 1180 });
       await signIn(page, "nurse", ctx.PASSWORD);
-      const row = page.getByRole("row", { name: /Ben Trial/ });
-      await row.waitFor();
-      const text = await row.innerText();
-      assert.match(text, new RegExp(`${next.number} of ${course.sessions.length}`));
-      assert.match(text, new RegExp(`${next.dose_mg_per_kg} mg/kg ${next.route.toUpperCase()}`));
-      await axe(ctx, page, "today");
-      await row.getByRole("link", { name: "Document" }).click();
+      await page.goto(`/#/patients/${ctx.shared.ben}/session`);
       await page.getByLabel("Planned session").waitFor();
+      await page.locator("table.vitals").waitFor();
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 820, `the session form is ${width} px wide on an 820-px tablet`);
+      // A value the server refuses (its check of the draft, nothing stored) is named beside its
+      // field, and what was typed stays.
+      const row0 = page.locator("table.vitals tbody tr").first().locator("input[inputmode=numeric]");
+      for (const [j, v] of ["128", "82", "74", "140"].entries()) await row0.nth(j).fill(v);
+      // (The server names the row, vitals[0], not its SpO2 column: the refusal sits in that row.)
+      const refusal = page.locator("#err-vitals-0");
+      await refusal.waitFor();
+      assert.match(await refusal.innerText(), /SpO2.*140/);
+      assert.equal(await row0.nth(3).inputValue(), "140");
+      await axe(ctx, page, "session form (tablet)");
+      await shot(ctx, page, "session-form-tablet");
       noProblems(page);
     },
   },

@@ -1,5 +1,5 @@
 // Pure helpers of the screens (unit-tested). No clinical rule lives here: ordering and display only.
-import type { Alert } from "./types";
+import type { Alert, ResponseSummary } from "./types";
 
 const severity: Record<Alert["level"], number> = { urgent: 0, stop: 1, pause: 2, caution: 3 };
 
@@ -97,4 +97,47 @@ export function itemTotal(items: string[]): { total: number; answered: number } 
     }
   }
   return { total, answered };
+}
+
+/**
+ * The horizontal lines of a response chart: the baseline and the server's responder and
+ * remission totals (analyse_response's rule; never worked out here), each with its label.
+ */
+export function referenceLines(
+  s: Pick<ResponseSummary, "baseline" | "responder_total" | "remission_total">,
+): Array<{ value: number; label: string; cls: "baseline" | "responder" | "remission" }> {
+  const lines: Array<{ value: number; label: string; cls: "baseline" | "responder" | "remission" }> = [];
+  if (s.baseline != null) lines.push({ value: s.baseline, label: `baseline ${s.baseline}`, cls: "baseline" });
+  if (s.responder_total != null) lines.push({ value: s.responder_total, label: `response \u2264 ${s.responder_total}`, cls: "responder" });
+  if (s.remission_total != null) lines.push({ value: s.remission_total, label: `remission \u2264 ${s.remission_total}`, cls: "remission" });
+  return lines;
+}
+
+/**
+ * The field of the reschedule form a server refusal is about: "reason" when it names the reason,
+ * "to" when it is about the new day (its JSON path, "the new day", or the course order or days
+ * the day would break), "" otherwise (shown at the top of the form).
+ */
+export function rescheduleField(field: string, message: string): "to" | "reason" | "" {
+  const f = refusalField(field, message, ["reason", "new day"]);
+  if (f === "reason") return "reason";
+  if (f === "to" || f === "new day" || /keep its place|same days/.test(message)) return "to";
+  return "";
+}
+
+/**
+ * The infusion-number labels under a response chart: one at the first trough point after each
+ * number of infusions ("BL" for none), left to right, dropping one that would sit closer than
+ * `gap` px to the label before it.
+ */
+export function infusionTicks(points: PlotPoint[], gap = 30): Array<{ x: number; label: string }> {
+  const out: Array<{ x: number; label: string }> = [];
+  const seen = new Set<number>();
+  for (const p of [...points].filter((q) => q.kind === "trough").sort((a, b) => a.x - b.x)) {
+    if (seen.has(p.infusion)) continue;
+    seen.add(p.infusion);
+    if (out.length > 0 && p.x - out[out.length - 1].x < gap) continue;
+    out.push({ x: p.x, label: p.infusion === 0 ? "BL" : `inf ${p.infusion}` });
+  }
+  return out;
 }

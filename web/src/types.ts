@@ -186,8 +186,10 @@ export interface ResponseSummary {
   best: string;
   recommendation: string;
   suggestion: string;
-  responder_total?: number | null;
-  remission_total?: number | null;
+  /** Highest trough total that is a response (the clinic's policy, from the server). */
+  responder_total: number | null;
+  /** The scale's remission cut-off: a response at or below it is remission. */
+  remission_total: number | null;
 }
 export interface ResponsePlan {
   scales: ResponseSummary[];

@@ -90,3 +90,52 @@ describe("itemTotal", () => {
     expect(itemTotal(["x", ""])).toEqual({ total: 0, answered: 0 });
   });
 });
+
+import { referenceLines, rescheduleField } from "../src/logic";
+
+describe("referenceLines", () => {
+  it("draws the server's responder and remission totals, labelled", () => {
+    const lines = referenceLines({ baseline: 14, responder_total: 7, remission_total: 4 });
+    expect(lines.map((l) => [l.cls, l.value, l.label])).toEqual([
+      ["baseline", 14, "baseline 14"],
+      ["responder", 7, "response \u2264 7"],
+      ["remission", 4, "remission \u2264 4"],
+    ]);
+  });
+  it("draws no line the server did not send (never works one out)", () => {
+    expect(referenceLines({ baseline: 20, responder_total: null, remission_total: null }).map((l) => l.cls)).toEqual(["baseline"]);
+    expect(referenceLines({ baseline: null, responder_total: null, remission_total: null })).toEqual([]);
+    // 0 is a value, not "missing".
+    expect(referenceLines({ baseline: 1, responder_total: 0, remission_total: 0 }).map((l) => l.value)).toEqual([1, 0, 0]);
+  });
+});
+
+describe("rescheduleField", () => {
+  it("puts a refusal about the day beside the day", () => {
+    expect(rescheduleField("", "course reschedule: the new day 2026-01-02 is in the past (today is 2026-12-04)")).toBe("to");
+    expect(rescheduleField("body", "body.to: must be a date YYYY-MM-DD (got \"x\")")).toBe("to");
+    expect(rescheduleField("", "course reschedule: session 3 on 2026-12-09 would not keep its place: session 4 is on 2026-12-08 (reschedule that one too, or skip one)")).toBe("to");
+    expect(rescheduleField("", "course reschedule: session 3 on 2026-12-09 would make course 1 (a to b) run over the same days as active course 2")).toBe("to");
+  });
+  it("puts a refusal about the reason beside the reason", () => {
+    expect(rescheduleField("", "course reschedule: a reason is required")).toBe("reason");
+    expect(rescheduleField("", "body.reason: is required")).toBe("reason");
+  });
+  it("leaves the rest to the top of the form", () => {
+    expect(rescheduleField("", "course reschedule: course 2 is cancelled, not active")).toBe("");
+  });
+});
+
+import { infusionTicks } from "../src/logic";
+
+describe("infusionTicks", () => {
+  const pt = (x: number, infusion: number, kind: "trough" | "acute" = "trough") => ({ x, y: 0, total: 0, infusion, at: "", kind });
+  it("labels the first trough point after each infusion count, left to right", () => {
+    expect(infusionTicks([pt(300, 2), pt(10, 0), pt(150, 1), pt(200, 1), pt(100, 1, "acute")])).toEqual([
+      { x: 10, label: "BL" }, { x: 150, label: "inf 1" }, { x: 300, label: "inf 2" },
+    ]);
+  });
+  it("drops a label that would crowd the one before it", () => {
+    expect(infusionTicks([pt(10, 0), pt(20, 1), pt(60, 2)], 30).map((t) => t.label)).toEqual(["BL", "inf 2"]);
+  });
+});

@@ -10,6 +10,11 @@
 namespace ketapath::clinic {
 namespace {
 
+/// A total's change from the baseline, as a fraction (-0.5 = 50% reduction; 0 from a baseline 0).
+double change_from(int baseline, int total) {
+  return baseline > 0 ? static_cast<double>(total - baseline) / baseline : 0.0;
+}
+
 ResponseStatus classify(Scale scale, int total, double change, const ResponsePolicy& p) {
   const auto cutoff = remission_cutoff(scale);
   if (-change >= p.responder_reduction) {
@@ -238,13 +243,24 @@ ResponseSummary analyse_response(const std::vector<Session>& input,
   }
   r.baseline = baseline->total;
   r.baseline_at = baseline->rated_at;
+  // The chart's reference lines, from the same rule the ratings are classified by (not redrawn
+  // from a percentage elsewhere): qualifying is monotone in the total, so the first from the top.
+  const std::vector<Scale> outcomes = outcome_scales();
+  if (std::find(outcomes.begin(), outcomes.end(), scale) != outcomes.end()) {
+    r.remission_total = remission_cutoff(scale);
+    for (int total = *r.baseline; total >= 0; --total) {
+      if (qualifies(classify(scale, total, change_from(*r.baseline, total), p))) {
+        r.responder_total = total;
+        break;
+      }
+    }
+  }
   for (auto it = ratings.begin(); it != ratings.end(); ++it) {
     if (it == baseline) {
       continue;
     }
     TrajectoryPoint t = *it;
-    t.change_from_baseline =
-        *r.baseline > 0 ? static_cast<double>(t.total - *r.baseline) / *r.baseline : 0.0;
+    t.change_from_baseline = change_from(*r.baseline, t.total);
     if (t.timing == RatingTiming::Acute) {
       r.acute.push_back(t);
       continue;

@@ -99,6 +99,13 @@ struct ResponseSummary {
   std::string trend;  ///< trough: "improving", "stable", "worsening", "" with fewer than 3 points
   Recommendation recommendation = Recommendation::Insufficient;
   std::string suggestion;  ///< the recommendation with the rule that produced it
+  /// The highest total that is a response (the policy's responder_reduction below the baseline,
+  /// the rule the trajectory is classified by), for a chart's responder line; nothing without a
+  /// baseline, when no total can be one (baseline 0) or for a scale that is not an outcome scale.
+  std::optional<int> responder_total;
+  /// remission_cutoff(scale) for an outcome scale with a baseline: a response at or below it is
+  /// remission (the chart's remission line).
+  std::optional<int> remission_total;
 };
 
 /// The remission cut-off of a scale, when it has one: HAM-A <= 7, GAD-7 <= 4, PHQ-9 <= 4,

@@ -406,7 +406,9 @@ Json to_json(const ResponseSummary& v) {
       {"first_response_at", opt(v.first_response_at, [](auto t) { return format_timestamp(t); })},
       {"trend", v.trend},
       {"recommendation", to_string(v.recommendation)},
-      {"suggestion", v.suggestion}};
+      {"suggestion", v.suggestion},
+      {"responder_total", opt(v.responder_total, [](int t) { return t; })},
+      {"remission_total", opt(v.remission_total, [](int t) { return t; })}};
 }
 
 Json to_json(const ResponsePlan& v) {

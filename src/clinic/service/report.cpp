@@ -148,8 +148,8 @@ std::optional<core::Chart> score_chart(const ResponseSummary& r) {
                        core::display_number(v, 0)));
   }
   const double base = *r.baseline;
-  const auto reference = [&](double level, const char* colour, const char* dash,
-                             std::string label) {
+  const auto reference = [&](double level, const char* colour, const char* dash, std::string label,
+                             bool label_below = false) {
     out.push_back(mark("line",
                        {{"x1", px(kLeft + 2)},
                         {"x2", px(kLeft + plot_w)},
@@ -158,12 +158,22 @@ std::optional<core::Chart> score_chart(const ResponseSummary& r) {
                         {"stroke", colour},
                         {"stroke-dasharray", dash}},
                        "", false));
-    out.push_back(mark("text", {{"x", px(kLeft + 2)}, {"y", px(y(level) - 3)}, {"fill", colour}},
-                       std::move(label)));
+    out.push_back(mark(
+        "text",
+        {{"x", px(kLeft + 2)}, {"y", px(y(level) + (label_below ? 11 : -3))}, {"fill", colour}},
+        std::move(label)));
   };
   reference(base, "#555", "4 3", fmt::format("baseline {}", *r.baseline));
-  if (r.scale != Scale::Cadss) {
-    reference(base / 2.0, "#2e7d32", "2 3", "50% of baseline (response)");
+  // The responder and remission lines are analyse_response's (the stored response policy, the
+  // scale's cut-off), not a percentage redrawn here; the remission label sits under its line so
+  // that the two labels do not overlap when the lines are close.
+  if (r.responder_total) {
+    reference(*r.responder_total, "#2e7d32", "2 3",
+              fmt::format("response <= {} (trough)", *r.responder_total));
+  }
+  if (r.remission_total) {
+    reference(*r.remission_total, "#00695c", "1 3",
+              fmt::format("remission <= {} (with a response)", *r.remission_total), true);
   }
   std::string path;
   for (int i = 0; i < n; ++i) {

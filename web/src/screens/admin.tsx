@@ -156,6 +156,8 @@ export function Admin() {
       <Setting title="Safety thresholds" path="/settings/safety_thresholds" save={(v) => put("/settings/safety_thresholds", v)} />
       <Setting title="Screening policy" path="/settings/screening_policy" save={(v) => put("/settings/screening_policy", v)} />
       <Setting title="Dosing policy" path="/settings/dosing_policy" save={(v) => put("/settings/dosing_policy", v)} />
+      <Setting title="Response policy" path="/settings/response_policy" save={(v) => put("/settings/response_policy", v)} />
+      <Setting title="Clinic calendar" path="/settings/clinic_calendar" save={(v) => put("/settings/clinic_calendar", v)} />
     </main>
   );
 }

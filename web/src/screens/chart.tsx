@@ -2,12 +2,13 @@
 import { useState } from "preact/hooks";
 import { get, hasRole, post } from "../api";
 import { ageOn, shortTime, todayIso } from "../format";
-import { plotScores } from "../logic";
+import { infusionTicks, plotScores, referenceLines } from "../logic";
 import type {
   Alert, Assessment, CareTeamMember, Consent, Course, DoseRecord, Patient, ResponsePlan, ResponseSummary,
   ScreeningRecord, Session,
 } from "../types";
 import { ErrorLine, Section, messageOf, useLoad } from "../ui";
+import { ChangePlan } from "./course";
 
 interface ChartData {
   patient: Patient;
@@ -125,21 +126,54 @@ function DiagnosisForm({ patient, onDone }: { patient: number; onDone: () => voi
   );
 }
 
+function CareTeamForm({ patient, onDone }: { patient: number; onDone: () => void }) {
+  const [role, setRole] = useState("pcp");
+  const [name, setName] = useState("");
+  const [practice, setPractice] = useState("");
+  const [contact, setContact] = useState("");
+  const [error, setError] = useState("");
+  return (
+    <form class="inline" aria-label="Add to the care team" onSubmit={async (e) => {
+      e.preventDefault();
+      try {
+        await post(`/patients/${patient}/care-team`, { role, name, practice, contact });
+        setName("");
+        setPractice("");
+        setContact("");
+        setError("");
+        onDone();
+      } catch (err) {
+        setError(messageOf(err));
+      }
+    }}>
+      <label for="ct-role">Care team role</label>
+      <select id="ct-role" value={role} onChange={(e) => setRole((e.target as HTMLSelectElement).value)}>
+        <option value="pcp">PCP</option><option value="psychiatrist">Psychiatrist</option>
+      </select>
+      <label for="ct-name">Clinician name</label>
+      <input id="ct-name" value={name} required onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+      <label for="ct-practice">Practice</label>
+      <input id="ct-practice" value={practice} onInput={(e) => setPractice((e.target as HTMLInputElement).value)} />
+      <label for="ct-contact">Contact</label>
+      <input id="ct-contact" value={contact} onInput={(e) => setContact((e.target as HTMLInputElement).value)} />
+      <button type="submit">Add to the care team</button>
+      <ErrorLine text={error} />
+    </form>
+  );
+}
+
 export function ResponseChart({ summary }: { summary: ResponseSummary }) {
   const w = 560;
   const h = 200;
   if (summary.trajectory.length + summary.acute.length === 0) return <p>No {summary.scale.toUpperCase()} ratings after the baseline yet.</p>;
-  const lines: Array<{ value: number; label: string; cls: string }> = [];
-  if (summary.baseline != null) lines.push({ value: summary.baseline, label: "baseline", cls: "baseline" });
-  if (summary.responder_total != null) lines.push({ value: summary.responder_total, label: "response", cls: "responder" });
-  if (summary.remission_total != null) lines.push({ value: summary.remission_total, label: "remission", cls: "remission" });
+  const lines = referenceLines(summary);
   const baseline = summary.baseline != null && summary.baseline_at ? [{ at: summary.baseline_at, total: summary.baseline, infusion: 0 }] : [];
   const plot = plotScores([...baseline, ...summary.trajectory], summary.acute, w, h, lines.map((l) => l.value));
   const trough = plot.points.filter((p) => p.kind === "trough");
   const title = `${summary.scale.toUpperCase()} totals over time`;
   return (
     <figure>
-      <svg class="chart" viewBox={`-40 -10 ${w + 110} ${h + 40}`} role="img" aria-label={title}>
+      <svg class="chart" viewBox={`-40 -10 ${w + 150} ${h + 54}`} role="img" aria-label={title}>
         <title>{title}</title>
         {plot.yTicks.map((t) => (
           <g key={t.value}>
@@ -148,10 +182,11 @@ export function ResponseChart({ summary }: { summary: ResponseSummary }) {
           </g>
         ))}
         {plot.xTicks.map((t) => <text key={t.label} x={t.x} y={h + 18} text-anchor="middle" class="tick">{t.label}</text>)}
+        {infusionTicks(plot.points).map((t) => <text key={`inf-${t.label}`} x={t.x} y={h + 36} text-anchor="middle" class="tick infusion">{t.label}</text>)}
         {lines.map((l) => (
           <g key={l.cls}>
             <line x1={0} x2={w} y1={plot.line(l.value)} y2={plot.line(l.value)} class={`ref ${l.cls}`} />
-            <text x={w + 4} y={plot.line(l.value) + 4} class={`tick ${l.cls}`}>{l.label} {l.value}</text>
+            <text x={w + 4} y={plot.line(l.value) + 4} class={`tick ${l.cls}`}>{l.label}</text>
           </g>
         ))}
         <polyline class="trough" fill="none" points={trough.map((p) => `${p.x},${p.y}`).join(" ")} />
@@ -162,8 +197,11 @@ export function ResponseChart({ summary }: { summary: ResponseSummary }) {
         ))}
       </svg>
       <figcaption>
-        Filled: trough ratings (response is judged on these); open: acute ratings (&lt; 24 h after a dose).
-        Latest: {summary.latest.replace(/_/g, " ")}. {summary.suggestion}
+        By date; under it, the infusions given before each trough rating (BL: baseline). Filled: trough ratings (response is judged on
+        these); open: acute ratings (&lt; 24 h after a dose).
+        {summary.responder_total != null && ` Response: a trough total at or below ${summary.responder_total}.`}
+        {summary.remission_total != null && ` Remission: a response at or below ${summary.remission_total}.`}
+        {" "}Latest: {summary.latest.replace(/_/g, " ")}. {summary.suggestion}
       </figcaption>
     </figure>
   );
@@ -219,6 +257,7 @@ export function Chart({ patient }: { patient: number }) {
           {data.careTeam.length === 0 ? <p>None recorded.</p> : (
             <ul>{data.careTeam.map((m) => <li key={m.id}>{m.role === "pcp" ? "PCP" : "Psychiatrist"}: {m.name}{m.practice ? `, ${m.practice}` : ""}{m.contact ? ` (${m.contact})` : ""}</li>)}</ul>
           )}
+          {carer && <details><summary>Add a psychiatrist or PCP</summary><CareTeamForm patient={p.id} onDone={reload} /></details>}
         </Section>
         <Section title="Consent">
           {data.consents.length === 0 ? <p>No consent recorded.</p> : (
@@ -246,6 +285,7 @@ export function Chart({ patient }: { patient: number }) {
                 </li>
               ))}
             </ol>
+            {prescriber && c.status === "active" && <ChangePlan course={c} onDone={reload} />}
           </div>
         ))}
       </Section>

@@ -1,9 +1,10 @@
 // Plan a course (prescribers): the protocol and start; the server lays out the sessions on the
 // clinic's calendar and checks the dose against the library.
 import { useState } from "preact/hooks";
-import { get, post } from "../api";
+import { ApiError, get, post } from "../api";
 import { todayIso } from "../format";
 import type { Course, Patient } from "../types";
+import { rescheduleField } from "../logic";
 import { ErrorLine, Field, Select, messageOf, useLoad } from "../ui";
 
 export function CoursePlan({ patient }: { patient: number }) {
@@ -54,5 +55,78 @@ export function CoursePlan({ patient }: { patient: number }) {
         </section>
       )}
     </main>
+  );
+}
+
+/**
+ * Change an active course (prescribers; the chart offers it to no one else and the server refuses
+ * anyone else): move or skip one planned session, or complete or cancel the course. The server
+ * checks the day (not in the past, a clinic day, the course order, no overlap with another
+ * course); its refusal is shown beside the field it is about and the form keeps what was typed.
+ */
+export function ChangePlan({ course, onDone }: { course: Course; onDone: () => void }) {
+  const planned = course.sessions.filter((s) => s.status === "planned");
+  const [number, setNumber] = useState(String(planned[0]?.number ?? ""));
+  const session = planned.find((s) => String(s.number) === number) ?? planned[0];
+  const [to, setTo] = useState("");
+  const [reason, setReason] = useState("");
+  const [refusal, setRefusal] = useState<{ field: string; text: string } | null>(null);
+  const [done, setDone] = useState<string[]>([]);
+  const prefix = `plan-${course.id}`;
+  type Action = "reschedule" | "skip" | "complete" | "cancel";
+  const send = async (action: Action) => {
+    setRefusal(null);
+    setDone([]);
+    const n = session?.number ?? Number(number);
+    const path = action === "complete" || action === "cancel"
+      ? `/courses/${course.id}/${action}`
+      : `/courses/${course.id}/sessions/${n}/${action}`;
+    try {
+      const body = action === "reschedule" ? { to, reason } : { reason };
+      const updated = await post<Course>(path, body);
+      const moved = updated.sessions.find((s) => s.number === n);
+      const what: Record<Action, string> = {
+        reschedule: `Session ${n} moved to ${moved?.planned_on ?? to}.`,
+        skip: `Session ${n} skipped.`,
+        complete: `Course ${course.id} completed.`,
+        cancel: `Course ${course.id} cancelled.`,
+      };
+      setDone([what[action], ...(updated.messages ?? [])]);
+      setTo("");
+      setReason("");
+      onDone();
+    } catch (err) {
+      const field = err instanceof ApiError ? rescheduleField(err.field, err.message) : "";
+      setRefusal({ field: action !== "reschedule" && field === "to" ? "" : field, text: messageOf(err) });
+    }
+  };
+  const beside = (f: string) => (refusal && refusal.field === f ? refusal.text : undefined);
+  return (
+    <details class="change-plan">
+      <summary>Change course {course.id}: reschedule or skip a session, complete or cancel</summary>
+      <form class="grid" aria-label={`Change course ${course.id}`} onSubmit={(e) => {
+        e.preventDefault();
+        void send("reschedule");
+      }}>
+        {session && (
+          <>
+            <Select id={`${prefix}-session`} label="Session" value={String(session.number)} onChange={setNumber}
+              options={planned.map((s) => [String(s.number), `#${s.number}, planned ${s.planned_on}`])} />
+            <Field id={`${prefix}-to`} label="New day" type="date" value={to} onInput={setTo} refusal={beside("to")}
+              hint="Not a clinic day: the server moves it to the next one" />
+          </>
+        )}
+        <Field id={`${prefix}-reason`} label="Reason" value={reason} onInput={setReason} refusal={beside("reason")}
+          hint="Required to reschedule, skip or cancel" />
+        {refusal && refusal.field === "" && <ErrorLine text={refusal.text} />}
+        <div class="actions">
+          {session && <button type="submit">Reschedule</button>}
+          {session && <button type="button" class="secondary" onClick={() => void send("skip")}>Skip this session</button>}
+          <button type="button" class="secondary" onClick={() => void send("complete")}>Complete the course</button>
+          <button type="button" class="secondary" onClick={() => void send("cancel")}>Cancel the course</button>
+        </div>
+        <div aria-live="polite">{done.map((m, i) => <p key={i} class={i === 0 ? undefined : "hint"}>{m}</p>)}</div>
+      </form>
+    </details>
   );
 }
