@@ -104,8 +104,8 @@ core::Result<Schedule> weekly_schedule(int per_week, int weeks) {
 
 core::Result<Schedule> loading_schedule(int count, int per_week) {
   KETAPATH_TRY(check_per_week(per_week));
-  KETAPATH_TRY(core::check_limited_count("schedule: count", count, "doses", 1,
-                                         limits::kMaxDosesPerPhase));
+  KETAPATH_TRY(
+      core::check_limited_count("schedule: count", count, "doses", 1, limits::kMaxDosesPerPhase));
   const int weeks = (count + per_week - 1) / per_week;
   Schedule schedule = KETAPATH_TRY(weekly_schedule(per_week, weeks));
   schedule.times.resize(static_cast<std::size_t>(count));
