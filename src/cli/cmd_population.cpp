@@ -29,7 +29,6 @@
 namespace ketapath::cli {
 namespace {
 
-
 struct Options {
   std::string design;
   std::size_t subjects = 1000;
@@ -168,14 +167,10 @@ void print_summary(const jobs::Workload& w, const population::EndpointSummary& s
 
 // The command's own checks, naming its options (the service checks its request again).
 core::Status check_options(const Options& o) {
-  if (o.subjects == 0) {
-    return core::fail(core::ErrorCode::InvalidArgument,
-                      "population: --subjects must be >= 1 (got 0)");
-  }
-  KETAPATH_TRY(core::check_count(
+  KETAPATH_TRY(core::check_limited_count(
       "population: --subjects",
       static_cast<long long>(std::min<std::size_t>(o.subjects, std::size_t{1} << 62)), "", 1,
-      core::limits::kMaxPopulationSubjects, core::ErrorCode::LimitExceeded));
+      core::limits::kMaxPopulationSubjects));
   KETAPATH_TRY(core::check_count("population: --threads", o.threads, "", 0,
                                  core::limits::kMaxThreads, core::ErrorCode::LimitExceeded));
   if (o.profiles && o.out.empty()) {

@@ -83,10 +83,8 @@ core::Result<std::vector<core::Hours>> parse_grid(const std::string& text) {
   const double start = KETAPATH_TRY(parse_double(text.substr(0, a), "--grid START"));
   const double end = KETAPATH_TRY(parse_double(text.substr(a + 1, b - a - 1), "--grid END"));
   const double step = KETAPATH_TRY(parse_double(text.substr(b + 1), "--grid STEP"));
-  if (!(step > 0.0)) {
-    return core::fail(core::ErrorCode::InvalidArgument, "--grid: STEP must be > 0 (got {} h)",
-                      step);
-  }
+  KETAPATH_TRY(core::check_range("--grid: STEP", step, "h", core::positive(),
+                                 core::ErrorCode::InvalidArgument));
   if (end < start) {
     return core::fail(core::ErrorCode::InvalidArgument,
                       "--grid: END must not be before START (got {} to {} h)", start, end);

@@ -48,10 +48,16 @@ std::string Range::describe() const {
   return "a finite number";
 }
 
+Error range_error(std::string_view field, std::string_view bounds, std::string_view got,
+                  ErrorCode code) {
+  return Error{code, fmt::format("{} must be {} (got {}){}", field, bounds, got, limit_note(code))};
+}
+
 std::string range_message(std::string_view field, double value, std::string_view unit,
                           const Range& range) {
-  return fmt::format("{} must be {} (got {})", field, with_unit(range.describe(), unit),
-                     with_unit(fmt::format("{}", value), unit));
+  return range_error(field, with_unit(range.describe(), unit),
+                     with_unit(fmt::format("{}", value), unit), ErrorCode::Validation)
+      .message;
 }
 
 Status check_range(std::string_view field, double value, std::string_view unit, const Range& range,
@@ -59,7 +65,8 @@ Status check_range(std::string_view field, double value, std::string_view unit, 
   if (range.contains(value)) {
     return {};
   }
-  return std::unexpected(Error{code, range_message(field, value, unit, range) + limit_note(code)});
+  return std::unexpected(range_error(field, with_unit(range.describe(), unit),
+                                     with_unit(fmt::format("{}", value), unit), code));
 }
 
 Status check_count(std::string_view field, long long value, std::string_view unit, long long low,
@@ -67,10 +74,18 @@ Status check_count(std::string_view field, long long value, std::string_view uni
   if (value >= low && value <= high) {
     return {};
   }
+  // "1-7", ">= 1", or "-10 to 10" when a dash would read as a minus sign (as Range::describe).
+  const std::string bounds = high == kUnbounded ? fmt::format(">= {}", low)
+                             : low < 0          ? fmt::format("{} to {}", low, high)
+                                                : fmt::format("{}-{}", low, high);
   return std::unexpected(
-      Error{code, fmt::format("{} must be {} (got {}){}", field,
-                              with_unit(fmt::format("{}-{}", low, high), unit),
-                              with_unit(fmt::format("{}", value), unit), limit_note(code))});
+      range_error(field, with_unit(bounds, unit), with_unit(fmt::format("{}", value), unit), code));
+}
+
+Status check_limited_count(std::string_view field, long long value, std::string_view unit,
+                           long long low, long long limit) {
+  KETAPATH_TRY(check_count(field, value, unit, low, kUnbounded, ErrorCode::InvalidArgument));
+  return check_count(field, value, unit, low, limit, ErrorCode::LimitExceeded);
 }
 
 std::string excerpt(std::string_view text, std::size_t max_chars) {

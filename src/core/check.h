@@ -10,6 +10,8 @@
 // A non-finite value (nan, inf) always fails, whatever the bounds. `field` is what the reader
 // should look at: "file.json: vitals[2].systolic_mmhg", "doses.csv:3: AMT", "--weight-kg".
 
+#include <concepts>
+#include <functional>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -38,6 +40,11 @@ struct Range {
   return Range{.low = 0.0};
 }
 
+/// [0, 1]: "0-1".
+[[nodiscard]] inline constexpr Range fraction() {
+  return Range{.low = 0.0, .high = 1.0};
+}
+
 /// The one message: "<field> must be <range> <unit> (got <value> <unit>)".
 [[nodiscard]] std::string range_message(std::string_view field, double value, std::string_view unit,
                                         const Range& range);
@@ -47,10 +54,50 @@ struct Range {
 [[nodiscard]] Status check_range(std::string_view field, double value, std::string_view unit,
                                  const Range& range, ErrorCode code = ErrorCode::Validation);
 
-/// The same for whole numbers (values print exactly, not as 1e+09).
+/// The same with the field named by `field()` only when the check fails, for loops over many
+/// values where formatting every name would cost more than the check:
+///   check_range([&] { return fmt::format("dose {} time", i + 1); }, t, "h", non_negative())
+template <std::invocable Field>
+[[nodiscard]] Status check_range(Field&& field, double value, std::string_view unit,
+                                 const Range& range, ErrorCode code = ErrorCode::Validation) {
+  if (range.contains(value)) {
+    return {};
+  }
+  return check_range(std::string_view(std::invoke(field)), value, unit, range, code);
+}
+
+/// No upper bound for check_count.
+inline constexpr long long kUnbounded = std::numeric_limits<long long>::max();
+
+/// The same for whole numbers (values print exactly, not as 1e+09). With `high` kUnbounded (the
+/// default) the range reads ">= <low>": check_count("trial: replicates", 0, "", 1) ->
+/// "trial: replicates must be >= 1 (got 0)".
 [[nodiscard]] Status check_count(std::string_view field, long long value, std::string_view unit,
-                                 long long low, long long high,
+                                 long long low, long long high = kUnbounded,
                                  ErrorCode code = ErrorCode::Validation);
+
+/// check_count with the field named by `field()` only when the check fails (as check_range).
+template <std::invocable Field>
+[[nodiscard]] Status check_count(Field&& field, long long value, std::string_view unit,
+                                 long long low, long long high = kUnbounded,
+                                 ErrorCode code = ErrorCode::Validation) {
+  if (value >= low && value <= high) {
+    return {};
+  }
+  return check_count(std::string_view(std::invoke(field)), value, unit, low, high, code);
+}
+
+/// A count with a minimum and a size limit of core/limits.h: below `low` it is InvalidArgument
+/// ("trial: replicates must be >= 1 (got 0)"), above `limit` LimitExceeded ("... must be
+/// 1-100000 (got 200000) (a limit of docs/limits.md)").
+[[nodiscard]] Status check_limited_count(std::string_view field, long long value,
+                                         std::string_view unit, long long low, long long limit);
+
+/// The same message for a value that is not a plain number (a date, a time of day), already
+/// printed: "<field> must be <bounds> (got <got>)". check_range and check_count build theirs
+/// with it, so every range error reads the same.
+[[nodiscard]] Error range_error(std::string_view field, std::string_view bounds,
+                                std::string_view got, ErrorCode code = ErrorCode::Validation);
 
 /// A bounded, printable excerpt of untrusted text for an error message: at most `max_chars`
 /// characters, control and non-ASCII bytes escaped (\n, \x1b), "..." when cut. Never the whole

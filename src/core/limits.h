@@ -3,7 +3,8 @@
 // (docs/limits.md is the table for humans; keep the two in step). A value beyond a limit is
 // refused before anything is allocated or looped over, with ErrorCode::LimitExceeded (exit 3)
 // and a message naming the limit, e.g.
-//   "doses.csv:3: ADDL: must be at most 100000 additional doses (got 999999999)".
+//   "doses.csv:3: ADDL must be 0-100000 additional doses (got 999999999 additional doses) (a
+//   limit of docs/limits.md)".
 // The limits are generous: they stop one-line inputs from asking for terabytes or years of CPU,
 // not legitimate large jobs (1e6 subjects in `population`, long NM-TRAN data sets).
 

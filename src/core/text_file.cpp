@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "core/check.h"
+
 namespace ketapath::core {
 
 Result<std::string> read_text_file(const std::filesystem::path& path, std::uintmax_t max_bytes,
@@ -19,9 +21,9 @@ Result<std::string> read_text_file(const std::filesystem::path& path, std::uintm
     return fail(ErrorCode::InvalidArgument, "{}: is a directory, not {}", name, what);
   }
   const auto too_large = [&](std::string_view size) {
-    return fail(ErrorCode::LimitExceeded,
-                "{}: {} must be at most {} bytes (got {}) (a limit of docs/limits.md)", name, what,
-                max_bytes, size);
+    return std::unexpected(range_error(fmt::format("{}: {}", name, what),
+                                       fmt::format("<= {} bytes", max_bytes), size,
+                                       ErrorCode::LimitExceeded));
   };
   if (std::filesystem::is_regular_file(status)) {
     if (const auto size = std::filesystem::file_size(path, ec); !ec && size > max_bytes) {

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "core/check.h"
+
 namespace ketapath::estimation {
 namespace {
 
@@ -94,11 +96,10 @@ double median(std::vector<double> v) {
 }
 
 core::Status check_request(const KetamineIndividual& individual, double now, double horizon) {
-  if (!(now >= 0.0) || !std::isfinite(now) || !(horizon > 0.0) || !std::isfinite(horizon)) {
-    return core::fail(core::ErrorCode::InvalidArgument,
-                      "forecast: now must be >= 0 and the horizon > 0 (got {} h and {} h)", now,
-                      horizon);
-  }
+  KETAPATH_TRY(core::check_range("forecast: now", now, "h", core::non_negative(),
+                                 core::ErrorCode::InvalidArgument));
+  KETAPATH_TRY(core::check_range("forecast: horizon", horizon, "h", core::positive(),
+                                 core::ErrorCode::InvalidArgument));
   for (const Rating& r : individual.data().ratings) {
     if (r.time.value() > now + 1e-9) {
       return core::fail(core::ErrorCode::InvalidArgument,

@@ -8,6 +8,7 @@
 #include <numbers>
 #include <optional>
 
+#include "core/check.h"
 #include "pd/ketamine_outputs.h"
 
 namespace ketapath::estimation {
@@ -58,17 +59,13 @@ core::Result<ExposurePath> ExposurePath::build(const pd::KetamineParameters& p,
                                                std::span<const pd::Dose> doses,
                                                std::span<const double> times,
                                                const PathOptions& options) {
-  if (!(options.fine_step.value() > 0.0) || !(options.coarse_step.value() > 0.0)) {
-    return core::fail(core::ErrorCode::InvalidArgument,
-                      "exposure path: substeps must be > 0 (got {} h and {} h)",
-                      options.fine_step.value(), options.coarse_step.value());
-  }
+  KETAPATH_TRY(core::check_range("exposure path: fine substep", options.fine_step.value(), "h",
+                                 core::positive(), core::ErrorCode::InvalidArgument));
+  KETAPATH_TRY(core::check_range("exposure path: coarse substep", options.coarse_step.value(), "h",
+                                 core::positive(), core::ErrorCode::InvalidArgument));
   for (std::size_t i = 0; i < times.size(); ++i) {
-    if (!(times[i] >= 0.0) || !std::isfinite(times[i])) {
-      return core::fail(core::ErrorCode::InvalidArgument,
-                        "exposure path: output time {} must be finite and >= 0 (got {} h)", i + 1,
-                        times[i]);
-    }
+    KETAPATH_TRY(core::check_range(fmt::format("exposure path: output time {}", i + 1), times[i],
+                                   "h", core::non_negative(), core::ErrorCode::InvalidArgument));
   }
   // Breakpoints: 0, output times, dose starts and infusion ends; changes: dose starts and
   // infusion ends (the fine window follows each).

@@ -10,6 +10,7 @@
 
 #include <nlopt.h>
 
+#include "core/check.h"
 #include "core/random.h"
 
 namespace ketapath::estimation {
@@ -176,10 +177,8 @@ core::Status Model::validate() const {
     return core::fail(core::ErrorCode::InvalidArgument, "estimation: the model has no class");
   }
   for (const ClassSpec& c : classes) {
-    if (!(c.prior > 0.0) || !std::isfinite(c.prior)) {
-      return core::fail(core::ErrorCode::InvalidArgument,
-                        "estimation: class {} prior must be > 0 (got {})", c.name, c.prior);
-    }
+    KETAPATH_TRY(core::check_range(fmt::format("estimation: class {} prior", c.name), c.prior, "",
+                                   core::positive(), core::ErrorCode::InvalidArgument));
   }
   for (std::size_t i = 0; i < observations.size(); ++i) {
     const Observation& o = observations[i];

@@ -295,13 +295,9 @@ core::Result<trial::Design> parse_root(const toml::table& root, std::string_view
     if (!subjects || *subjects < 1) {
       return std::unexpected(ar.error("subjects", "is required (an integer >= 1)"));
     }
-    if (auto ok = core::check_count("subjects", *subjects, "", 1, core::limits::kMaxSubjectsPerArm,
-                                    core::ErrorCode::LimitExceeded);
-        !ok) {
-      core::Error e = ar.error("subjects", ok.error().message);
-      e.code = core::ErrorCode::LimitExceeded;
-      return std::unexpected(std::move(e));
-    }
+    KETAPATH_TRY(core::check_count(ar.place("subjects"), *subjects, "", 1,
+                                   core::limits::kMaxSubjectsPerArm,
+                                   core::ErrorCode::LimitExceeded));
     arm.subjects = *subjects;
     arm.regimen = KETAPATH_TRY(parse_regimen(ar));
     KETAPATH_TRY(ar.finish());

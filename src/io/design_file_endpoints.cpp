@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/check.h"
 #include "io/design_file_reader.h"
 
 namespace ketapath::io::detail {
@@ -53,16 +54,13 @@ core::Result<trial::ResponderRule> parse_responder(const toml::table& table,
     rule.scales.push_back(KETAPATH_TRY(scale_of(r, "scales", name)));
   }
   rule.min_reduction = KETAPATH_TRY(r.required_number("min_reduction"));
-  if (!(rule.min_reduction > 0.0 && rule.min_reduction <= 1.0)) {
-    return std::unexpected(r.error(
-        "min_reduction", fmt::format("must be a fraction in (0, 1] (got {})", rule.min_reduction)));
-  }
+  KETAPATH_TRY(core::check_range(r.place("min_reduction"), rule.min_reduction, "",
+                                 {.low = 0.0, .high = 1.0, .low_open = true},
+                                 core::ErrorCode::InvalidData));
   rule.sessions = KETAPATH_TRY(parse_session_list(r));
   rule.within = core::Hours(KETAPATH_TRY(r.required_number("within_h")));
-  if (!(rule.within.value() > 0.0)) {
-    return std::unexpected(
-        r.error("within_h", fmt::format("must be > 0 (got {})", rule.within.value())));
-  }
+  KETAPATH_TRY(core::check_range(r.place("within_h"), rule.within.value(), "h", core::positive(),
+                                 core::ErrorCode::InvalidData));
   KETAPATH_TRY(r.finish());
   return rule;
 }

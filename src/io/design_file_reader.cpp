@@ -62,10 +62,13 @@ std::size_t TableReader::line_of(std::string_view key) const {
 }
 
 core::Error TableReader::error(std::string_view key, std::string_view problem) const {
+  return core::Error{core::ErrorCode::InvalidData, fmt::format("{}: {}", place(key), problem)};
+}
+
+std::string TableReader::place(std::string_view key) const {
   const std::size_t line = line_of(key);
   const std::string where = line > 0 ? fmt::format("{}:{}", origin_, line) : std::string(origin_);
-  return core::Error{core::ErrorCode::InvalidData,
-                     fmt::format("{}: {}: {}", where, key_path(key), problem)};
+  return fmt::format("{}: {}", where, key_path(key));
 }
 
 namespace {

@@ -46,6 +46,8 @@ class TableReader {
 
   /// An error about `key` of this table: "<origin>:<line>: <path>.<key>: <problem>".
   [[nodiscard]] core::Error error(std::string_view key, std::string_view problem) const;
+  /// Where `key` is, as a field for core::check_range: "d.toml:22: endpoints[0].within_h".
+  [[nodiscard]] std::string place(std::string_view key) const;
   /// "<path>.<key>" (or just key at the top level).
   [[nodiscard]] std::string key_path(std::string_view key) const;
 

@@ -10,6 +10,7 @@
 
 #include <toml++/toml.h>
 
+#include "core/check.h"
 #include "core/limits.h"
 #include "core/text_file.h"
 #include "io/parameter_units.h"
@@ -110,10 +111,8 @@ core::Status parse_parameter(Parsed& parsed, std::string_view origin, std::strin
       unit = KETAPATH_TRY(text(child, origin, full));
     } else if (key == "cv") {
       cv = KETAPATH_TRY(number(child, origin, full));
-      if (!(*cv >= 0.0)) {
-        return core::fail(core::ErrorCode::InvalidData, "{}: {}: must be >= 0 (got {})", origin,
-                          full, *cv);
-      }
+      KETAPATH_TRY(core::check_range(fmt::format("{}: {}", origin, full), *cv, "",
+                                     core::non_negative(), core::ErrorCode::InvalidData));
     } else if (key == "transform") {
       const std::string t = KETAPATH_TRY(text(child, origin, full));
       if (t == "lognormal") {

@@ -13,6 +13,7 @@
 
 #include <fmt/ranges.h>
 
+#include "core/check.h"
 #include "core/limits.h"
 #include "core/text.h"
 #include "core/text_file.h"
@@ -221,6 +222,11 @@ class Row {
                        problem);
   }
 
+  /// Where an item is, for core::check_range: "doses.csv:3: AMT".
+  [[nodiscard]] std::string place(Item item) const {
+    return fmt::format("{}:{}: {}", source_, line_, kItemNames[static_cast<std::size_t>(item)]);
+  }
+
   /// A number, or nullopt when the field is missing or the column absent.
   [[nodiscard]] core::Result<std::optional<double>> number(Item item) const {
     return number_in(kItemNames[static_cast<std::size_t>(item)], text(item));
@@ -358,9 +364,8 @@ core::Result<ParsedRecord> parse_record(const Row& row, double time) {
         Item::Amt, fmt::format("is missing: {} needs an amount (0 only for a constant infusion)",
                                record_name(*evid))));
   }
-  if (*amt < 0) {
-    return std::unexpected(row.error(Item::Amt, "must not be negative"));
-  }
+  KETAPATH_TRY(core::check_range(row.place(Item::Amt), *amt, "", core::non_negative(),
+                                 core::ErrorCode::InvalidData));
   if (rate < 0 && rate != -1.0 && rate != -2.0) {
     return std::unexpected(row.error(
         Item::Rate, "must be >= 0, -1 (rate modelled by R<n>) or -2 (duration modelled by D<n>)"));
@@ -368,20 +373,16 @@ core::Result<ParsedRecord> parse_record(const Row& row, double time) {
   if (ss < 0 || ss > 2) {
     return std::unexpected(row.error(Item::Ss, "must be 0, 1 or 2"));
   }
-  if (ii < 0) {
-    return std::unexpected(row.error(Item::Ii, "must not be negative"));
+  KETAPATH_TRY(core::check_range(row.place(Item::Ii), ii, "", core::non_negative(),
+                                 core::ErrorCode::InvalidData));
+  if (auto addl_ok = core::check_count([&] { return row.place(Item::Addl); }, addl, "", 0,
+                                       core::kUnbounded, core::ErrorCode::InvalidData);
+      !addl_ok) {
+    addl_ok.error().message += " (the empirical steady state is not supported)";
+    return std::unexpected(std::move(addl_ok.error()));
   }
-  if (addl < 0) {
-    return std::unexpected(
-        row.error(Item::Addl, "must not be negative (empirical steady state is not supported)"));
-  }
-  if (addl > core::limits::kMaxAddl) {
-    core::Error e = row.error(Item::Addl, fmt::format("must be at most {} additional doses on one "
-                                                      "record (a limit of docs/limits.md)",
-                                                      core::limits::kMaxAddl));
-    e.code = core::ErrorCode::LimitExceeded;
-    return std::unexpected(std::move(e));
-  }
+  KETAPATH_TRY(core::check_count([&] { return row.place(Item::Addl); }, addl, "additional doses", 0,
+                                 core::limits::kMaxAddl, core::ErrorCode::LimitExceeded));
   const bool constant_infusion = ss == 1 && *amt == 0.0 && rate > 0.0 && ii == 0.0;
   if (constant_infusion && addl != 0) {
     return std::unexpected(row.error(

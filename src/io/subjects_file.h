@@ -13,7 +13,7 @@
 //   io/parameter_units.h accepts); without one, values are in the parameter's canonical unit.
 //   Parameters the file leaves out take the workload's typical value.
 // - Blank lines are skipped; fields are trimmed of spaces; CRLF line ends are accepted.
-// Errors (InvalidData) name the file, line and column: "pop.csv:3: CL: must be > 0 L/h (got -1
+// Errors (InvalidData) name the file, line and column: "pop.csv:3: CL must be > 0 L/h (got -1
 // L/h)". Bounded: core::limits::kMaxSubjectsFileBytes and kMaxSubjectsFileRows (LimitExceeded).
 
 #include <cstdint>

@@ -174,7 +174,8 @@ void set_parameter(KetamineParameters& p, ParameterId id, double value);
 bool is_fraction(ParameterId id);
 
 /// Checks ranges: structural parameters > 0, fractions in [0, 1], exponents finite. Error
-/// (InvalidArgument) names the parameter: "ketamine model: parameter CL must be > 0 (got -1 L/h)".
+/// (InvalidArgument) names the parameter: "ketamine model: parameter CL must be > 0 L/h (got -1
+/// L/h)".
 core::Status validate(const KetamineParameters& p);
 
 /// How an eta acts on its parameter.

@@ -4,6 +4,9 @@
 #include <array>
 #include <cmath>
 
+#include <fmt/format.h>
+
+#include "core/check.h"
 #include "pd/ketamine_model.h"
 
 namespace ketapath::pd {
@@ -153,31 +156,26 @@ void set_parameter(KetamineParameters& p, ParameterId id, double value) {
   KETAPATH_ASSERT(false, "unknown parameter id");
 }
 
+namespace {
+
+// Bioavailabilities (0, 1]; other fractions [0, 1] (0: an effect switched off); parameters that
+// may be zero >= 0; everything else > 0.
+core::Range valid_range(const ParameterInfo& info) {
+  if (is_fraction_parameter(info.id)) {
+    return info.name.starts_with("F_") ? core::Range{.low = 0.0, .high = 1.0, .low_open = true}
+                                       : core::fraction();
+  }
+  return may_be_zero(info.id) ? core::non_negative() : core::positive();
+}
+
+}  // namespace
+
 core::Status validate(const KetamineParameters& p) {
   for (const auto& info : kTable) {
     const double v = get_parameter(p, info.id);
-    if (!std::isfinite(v)) {
-      return core::fail(core::ErrorCode::InvalidArgument,
-                        "ketamine model: parameter {} must be finite (got {} {})", info.name, v,
-                        info.unit);
-    }
-    if (is_fraction_parameter(info.id) && (v < 0.0 || v > 1.0)) {
-      return core::fail(core::ErrorCode::InvalidArgument,
-                        "ketamine model: parameter {} must be a fraction in [0, 1] (got {})",
-                        info.name, v);
-    }
-    const bool bioavailability = info.name.starts_with("F_");
-    if (bioavailability && v <= 0.0) {
-      return core::fail(core::ErrorCode::InvalidArgument,
-                        "ketamine model: parameter {} must be > 0 (got {})", info.name, v);
-    }
-    if (is_fraction_parameter(info.id)) {
-      continue;  // other fractions may be 0 (an effect switched off)
-    }
-    if (may_be_zero(info.id) ? v < 0.0 : v <= 0.0) {
-      return core::fail(core::ErrorCode::InvalidArgument,
-                        "ketamine model: parameter {} must be {} 0 (got {} {})", info.name,
-                        may_be_zero(info.id) ? ">=" : ">", v, info.unit);
+    if (const core::Range range = valid_range(info); !range.contains(v)) {
+      return core::check_range(fmt::format("ketamine model: parameter {}", info.name), v, info.unit,
+                               range, core::ErrorCode::InvalidArgument);
     }
   }
   return {};
@@ -202,11 +200,9 @@ core::Result<Eigen::MatrixXd> build_omega(const KetamineParameters& typical,
   Eigen::VectorXd sd(n);
   for (Eigen::Index i = 0; i < n; ++i) {
     const auto& eta = etas[static_cast<std::size_t>(i)];
-    if (!(eta.cv >= 0.0) || !std::isfinite(eta.cv)) {
-      return core::fail(core::ErrorCode::InvalidArgument,
-                        "ketamine model: variability of {} must be >= 0 (got {})",
-                        parameter_info(eta.parameter).name, eta.cv);
-    }
+    KETAPATH_TRY(core::check_range(
+        fmt::format("ketamine model: variability of {}", parameter_info(eta.parameter).name),
+        eta.cv, "", core::non_negative(), core::ErrorCode::InvalidArgument));
     sd(i) = eta_sd(eta, get_parameter(typical, eta.parameter));
   }
   Eigen::MatrixXd correlation = Eigen::MatrixXd::Identity(n, n);

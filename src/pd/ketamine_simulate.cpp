@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/check.h"
 #include "pd/ketamine_model.h"
 #include "pd/ketamine_outputs.h"
 #include "pk/linear_system.h"
@@ -83,47 +84,32 @@ core::Result<TimeCourse> simulate_ketamine(const KetamineParameters& p, std::spa
   KETAPATH_TRY(validate(p));
   for (std::size_t i = 0; i < doses.size(); ++i) {
     const Dose& d = doses[i];
-    if (!(d.time.value() >= 0.0) || !std::isfinite(d.time.value())) {
-      return core::fail(core::ErrorCode::InvalidArgument,
-                        "ketamine simulation: dose {} time must be >= 0 (got {} h)", i + 1,
-                        d.time.value());
-    }
-    if (!(d.amount.value() >= 0.0) || !std::isfinite(d.amount.value())) {
-      return core::fail(core::ErrorCode::InvalidArgument,
-                        "ketamine simulation: dose {} amount must be >= 0 (got {} mg)", i + 1,
-                        d.amount.value());
-    }
-    if (!(d.duration.value() >= 0.0) || !std::isfinite(d.duration.value())) {
-      return core::fail(core::ErrorCode::InvalidArgument,
-                        "ketamine simulation: dose {} duration must be >= 0 (got {} h)", i + 1,
-                        d.duration.value());
-    }
+    const auto check = [&](std::string_view what, double value, std::string_view unit) {
+      return core::check_range(fmt::format("ketamine simulation: dose {} {}", i + 1, what), value,
+                               unit, core::non_negative(), core::ErrorCode::InvalidArgument);
+    };
+    KETAPATH_TRY(check("time", d.time.value(), "h"));
+    KETAPATH_TRY(check("amount", d.amount.value(), "mg"));
+    KETAPATH_TRY(check("duration", d.duration.value(), "h"));
     if (d.duration.value() > 0.0 && d.route != Route::Iv) {
       return core::fail(core::ErrorCode::InvalidArgument,
                         "ketamine simulation: dose {} has an infusion duration on route {} (only "
                         "iv doses can be infused; got {} h)",
                         i + 1, route_name(d.route), d.duration.value());
     }
-    if (!(d.expectancy >= 0.0)) {
-      return core::fail(core::ErrorCode::InvalidArgument,
-                        "ketamine simulation: dose {} expectancy must be >= 0 (got {})", i + 1,
-                        d.expectancy);
-    }
+    KETAPATH_TRY(check("expectancy", d.expectancy, ""));
   }
   for (std::size_t i = 0; i < times.size(); ++i) {
-    if (!(times[i].value() >= 0.0) || (i > 0 && times[i] < times[i - 1])) {
-      return core::fail(core::ErrorCode::InvalidArgument,
-                        "ketamine simulation: output time {} must be >= 0 and not below the one "
-                        "before (got {} h)",
-                        i + 1, times[i].value());
-    }
+    // Each output time >= 0 and not below the one before.
+    KETAPATH_TRY(core::check_range(
+        [&] { return fmt::format("ketamine simulation: output time {}", i + 1); }, times[i].value(),
+        "h", {.low = i == 0 ? 0.0 : times[i - 1].value()}, core::ErrorCode::InvalidArgument));
   }
   const SimulateOptions& o = options;
-  if (!(o.fine_step.value() > 0.0) || !(o.coarse_step.value() > 0.0)) {
-    return core::fail(core::ErrorCode::InvalidArgument,
-                      "ketamine simulation: substeps must be > 0 (got {} h and {} h)",
-                      o.fine_step.value(), o.coarse_step.value());
-  }
+  KETAPATH_TRY(core::check_range("ketamine simulation: fine substep", o.fine_step.value(), "h",
+                                 core::positive(), core::ErrorCode::InvalidArgument));
+  KETAPATH_TRY(core::check_range("ketamine simulation: coarse substep", o.coarse_step.value(), "h",
+                                 core::positive(), core::ErrorCode::InvalidArgument));
 
   // State layout: the five fixed states, then one depot per extravascular route in use.
   std::array<Eigen::Index, kRouteCount> depot{};

@@ -1,29 +1,25 @@
 #include "pd/route.h"
 
-#include <string>
-
-#include "core/text.h"
+#include "core/name_table.h"
 
 namespace ketapath::pd {
 namespace {
 
-constexpr std::array<std::string_view, kRouteCount> kRouteNames{"iv", "sc", "im", "in", "po", "sl"};
+constexpr core::NameTable<Route, kRouteCount> kRouteNames{{{Route::Iv, "iv"},
+                                                           {Route::Sc, "sc"},
+                                                           {Route::Im, "im"},
+                                                           {Route::In, "in"},
+                                                           {Route::Po, "po"},
+                                                           {Route::Sl, "sl"}}};
 
 }  // namespace
 
 std::string_view route_name(Route route) {
-  return kRouteNames[static_cast<std::size_t>(route)];
+  return core::name_of(kRouteNames, route);
 }
 
 core::Result<Route> parse_route(std::string_view text) {
-  const std::string key = core::ascii_lower(text);
-  for (Route route : kAllRoutes) {
-    if (key == route_name(route)) {
-      return route;
-    }
-  }
-  return core::fail(core::ErrorCode::InvalidArgument,
-                    "route \"{}\" is not one of iv, sc, im, in, po, sl", text);
+  return core::value_of(kRouteNames, text, "route");
 }
 
 }  // namespace ketapath::pd

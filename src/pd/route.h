@@ -29,7 +29,7 @@ inline constexpr std::array<Route, kRouteCount> kAllRoutes = {Route::Iv, Route::
 std::string_view route_name(Route route);
 
 /// Parses a short name. Case is ignored ("IV" = "iv"): the one rule for every reader of a route.
-/// InvalidArgument names the accepted values: route "x" is not one of iv, sc, im, in, po, sl.
+/// InvalidArgument names the accepted values: route: "x" is not one of iv, sc, im, in, po, sl.
 core::Result<Route> parse_route(std::string_view text);
 
 }  // namespace ketapath::pd

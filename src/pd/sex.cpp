@@ -1,29 +1,21 @@
 #include "pd/sex.h"
 
-#include <array>
-#include <string>
-
-#include "core/text.h"
+#include "core/name_table.h"
 
 namespace ketapath::pd {
 namespace {
 
-constexpr std::array<std::string_view, 3> kSexNames{"F", "M", "X"};
+constexpr core::NameTable<Sex, 3> kSexNames{
+    {{Sex::Female, "F"}, {Sex::Male, "M"}, {Sex::Unspecified, "X"}}};
 
 }  // namespace
 
 std::string_view sex_name(Sex sex) {
-  return kSexNames[static_cast<std::size_t>(sex)];
+  return core::name_of(kSexNames, sex);
 }
 
 core::Result<Sex> parse_sex(std::string_view text) {
-  const std::string key = core::ascii_upper(text);
-  for (std::size_t i = 0; i < kSexNames.size(); ++i) {
-    if (key == kSexNames[i]) {
-      return static_cast<Sex>(i);
-    }
-  }
-  return core::fail(core::ErrorCode::InvalidArgument, "sex: \"{}\" is not one of f, m, x", text);
+  return core::value_of(kSexNames, text, "sex");
 }
 
 }  // namespace ketapath::pd

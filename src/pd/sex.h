@@ -19,7 +19,7 @@ enum class Sex : std::uint8_t {
 std::string_view sex_name(Sex sex);
 
 /// Parses "f", "m", "x" (case ignored): the one parser. InvalidArgument names the accepted
-/// values: sex: "q" is not one of f, m, x.
+/// values: sex: "q" is not one of F, M, X.
 core::Result<Sex> parse_sex(std::string_view text);
 
 }  // namespace ketapath::pd

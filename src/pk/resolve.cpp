@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/check.h"
 #include "pk/simulate.h"
 
 namespace ketapath::pk {
@@ -35,6 +36,16 @@ bool is_dose(const Record& r) {
 core::Error record_error(const Record& r, std::string message) {
   return core::Error{core::ErrorCode::InvalidData,
                      fmt::format("line {}: {}", r.source_line, message)};
+}
+
+// A record item outside its range: check_range's message in the record's context,
+// "line 7: AMT must be >= 0 (got -5)" (InvalidData, like every record error).
+core::Status check_item(const Record& r, std::string_view item, double value,
+                        const core::Range& range) {
+  if (auto in_range = core::check_range(item, value, "", range); !in_range) {
+    return std::unexpected(record_error(r, std::move(in_range.error().message)));
+  }
+  return {};
 }
 
 class Resolver {
@@ -133,10 +144,8 @@ core::Status Resolver::run(std::span<const core::Hours> extra_times) {
   // Extra output times: before the first record whose time exceeds them (data rows first on ties).
   std::vector<double> grid;
   for (core::Hours h : extra_times) {
-    if (!std::isfinite(h.value())) {
-      return core::fail(core::ErrorCode::InvalidArgument, "output time must be finite (got {})",
-                        h.value());
-    }
+    KETAPATH_TRY(core::check_range("output time", h.value(), "", core::Range{},
+                                   core::ErrorCode::InvalidArgument));
     grid.push_back(h.value());
   }
   std::stable_sort(grid.begin(), grid.end());
@@ -164,18 +173,13 @@ core::Status Resolver::dose(std::size_t index, const Record& r, int epoch) {
   }
   const int cmt = cmt_number - 1;
   const double amt = d.amount.value();
-  if (!std::isfinite(amt) || amt < 0.0) {
-    return std::unexpected(record_error(r, fmt::format("AMT: must be >= 0 (got {})", amt)));
-  }
-  if (d.additional < 0) {
-    return std::unexpected(record_error(
-        r, fmt::format("ADDL: must be >= 0; the empirical steady state is not supported (got {})",
-                       d.additional)));
+  KETAPATH_TRY(check_item(r, "AMT", amt, core::non_negative()));
+  if (auto addl = core::check_count("ADDL", d.additional, "", 0); !addl) {
+    return std::unexpected(
+        record_error(r, addl.error().message + " (the empirical steady state is not supported)"));
   }
   const double ii = d.interval.value();
-  if (!std::isfinite(ii) || ii < 0.0) {
-    return std::unexpected(record_error(r, fmt::format("II: must be >= 0 (got {})", ii)));
-  }
+  KETAPATH_TRY(check_item(r, "II", ii, core::non_negative()));
   const double f = dose_modifier(p_, "F", cmt_number).value_or(1.0);
   const double lag = dose_modifier(p_, "ALAG", cmt_number).value_or(0.0);
 
@@ -183,10 +187,7 @@ core::Status Resolver::dose(std::size_t index, const Record& r, int epoch) {
   double given_rate = 0.0;
   if (d.rate_kind == RateKind::Fixed) {
     given_rate = d.rate.value();
-    if (!std::isfinite(given_rate) || !(given_rate > 0.0)) {
-      return std::unexpected(
-          record_error(r, fmt::format("RATE: must be > 0 (got {})", given_rate)));
-    }
+    KETAPATH_TRY(check_item(r, "RATE", given_rate, core::positive()));
   } else if (d.rate_kind == RateKind::ModelledRate) {
     const auto rn = dose_modifier(p_, "R", cmt_number);
     if (!rn) {

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/check.h"
 #include "pk/closed_form.h"
 #include "pk/engine.h"
 #include "pk/ode.h"
@@ -25,10 +26,13 @@ core::Result<std::vector<OutputRow>> simulate(const ModelSpec& model,
     return core::fail(core::ErrorCode::InvalidArgument,
                       "{}: the model has no closed form; use the ODE solver", model.name);
   }
-  if (!closed_form && !(options.relative_tolerance > 0.0 && options.absolute_tolerance > 0.0)) {
-    return core::fail(core::ErrorCode::InvalidArgument,
-                      "{}: ODE tolerances must be > 0 (got rtol {}, atol {})", model.name,
-                      options.relative_tolerance, options.absolute_tolerance);
+  if (!closed_form) {
+    KETAPATH_TRY(core::check_range(fmt::format("{}: ODE relative tolerance", model.name),
+                                   options.relative_tolerance, "", core::positive(),
+                                   core::ErrorCode::InvalidArgument));
+    KETAPATH_TRY(core::check_range(fmt::format("{}: ODE absolute tolerance", model.name),
+                                   options.absolute_tolerance, "", core::positive(),
+                                   core::ErrorCode::InvalidArgument));
   }
   const std::vector<Event> events =
       KETAPATH_TRY(resolve_events(structure, parameters, subject, options.extra_times));

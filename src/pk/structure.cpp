@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "core/check.h"
+
 namespace ketapath::pk {
 
 namespace {
@@ -93,18 +95,10 @@ core::Result<ModelStructure> make_structure(const ModelSpec& model, const Parame
                         "{}: parameter {} must be a finite number (got {})", model.name, name,
                         value);
     }
-    if (is_structural(model, name)) {
-      if (!(value > 0.0)) {
-        return core::fail(core::ErrorCode::InvalidArgument, "{}: parameter {} must be > 0 (got {})",
-                          model.name, name, value);
-      }
-      continue;
-    }
-    if (name == "KE0") {
-      if (!(value > 0.0)) {
-        return core::fail(core::ErrorCode::InvalidArgument, "{}: parameter {} must be > 0 (got {})",
-                          model.name, name, value);
-      }
+    const std::string field = fmt::format("{}: parameter {}", model.name, name);
+    if (is_structural(model, name) || name == "KE0") {
+      KETAPATH_TRY(
+          core::check_range(field, value, "", core::positive(), core::ErrorCode::InvalidArgument));
       continue;
     }
     const auto modifier = split_modifier(name);
@@ -114,15 +108,11 @@ core::Result<ModelStructure> make_structure(const ModelSpec& model, const Parame
                         name, value);
     }
     const std::string_view prefix = modifier->first;
-    if (prefix == "F" || prefix == "ALAG") {
-      if (value < 0.0) {
-        return core::fail(core::ErrorCode::InvalidArgument,
-                          "{}: parameter {} must be >= 0 (got {})", model.name, name, value);
-      }
-    } else if (!(value > 0.0)) {  // R<n>, D<n>
-      return core::fail(core::ErrorCode::InvalidArgument, "{}: parameter {} must be > 0 (got {})",
-                        model.name, name, value);
-    }
+    // F<n> and ALAG<n> may be 0; R<n> and D<n> may not.
+    const bool may_be_zero = prefix == "F" || prefix == "ALAG";
+    KETAPATH_TRY(core::check_range(field, value, "",
+                                   may_be_zero ? core::non_negative() : core::positive(),
+                                   core::ErrorCode::InvalidArgument));
   }
   for (const ParameterSpec& spec : model.parameters) {
     if (!values.contains(spec.name)) {

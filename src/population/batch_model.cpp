@@ -5,6 +5,10 @@
 #include <map>
 #include <string_view>
 
+#include <fmt/format.h>
+
+#include "core/check.h"
+
 namespace ketapath::population {
 
 void BatchSubjects::push_back(const BatchSubject& s) {
@@ -53,18 +57,24 @@ core::Status BatchSubjects::validate() const {
     const std::vector<double>* values;
     std::string_view name;
     std::string_view unit;
-
-    enum { Positive, NonNegative, Fraction } rule;
+    core::Range range;
   };
 
   const Field fields[] = {
-      {&ka, "KA", "1/h", Field::Positive},        {&f, "F", "", Field::Fraction},
-      {&v1, "V1", "L", Field::Positive},          {&v2, "V2", "L", Field::Positive},
-      {&cl, "CL", "L/h", Field::Positive},        {&q, "Q", "L/h", Field::Positive},
-      {&fm, "FM", "", Field::Fraction},           {&v_nk, "VNK", "L", Field::Positive},
-      {&cl_nk, "CLNK", "L/h", Field::Positive},   {&ke0, "KE0", "1/h", Field::Positive},
-      {&ec50, "EC50", "mg/L", Field::Positive},   {&kon, "KON", "1/h", Field::NonNegative},
-      {&koff, "KOFF", "1/h", Field::NonNegative}, {&dose_scale, "dose scale", "", Field::Positive},
+      {&ka, "KA", "1/h", core::positive()},
+      {&f, "F", "", core::fraction()},
+      {&v1, "V1", "L", core::positive()},
+      {&v2, "V2", "L", core::positive()},
+      {&cl, "CL", "L/h", core::positive()},
+      {&q, "Q", "L/h", core::positive()},
+      {&fm, "FM", "", core::fraction()},
+      {&v_nk, "VNK", "L", core::positive()},
+      {&cl_nk, "CLNK", "L/h", core::positive()},
+      {&ke0, "KE0", "1/h", core::positive()},
+      {&ec50, "EC50", "mg/L", core::positive()},
+      {&kon, "KON", "1/h", core::non_negative()},
+      {&koff, "KOFF", "1/h", core::non_negative()},
+      {&dose_scale, "dose scale", "", core::positive()},
   };
   const std::size_t n = size();
   for (const Field& field : fields) {
@@ -75,21 +85,9 @@ core::Status BatchSubjects::validate() const {
     }
     for (std::size_t i = 0; i < n; ++i) {
       const double v = (*field.values)[i];
-      const char* problem = nullptr;
-      if (!std::isfinite(v)) {
-        problem = "must be finite";
-      } else if (field.rule == Field::Positive && !(v > 0.0)) {
-        problem = "must be > 0";
-      } else if (field.rule == Field::NonNegative && v < 0.0) {
-        problem = "must be >= 0";
-      } else if (field.rule == Field::Fraction && (v < 0.0 || v > 1.0)) {
-        problem = "must be in [0, 1]";
-      }
-      if (problem != nullptr) {
-        return core::fail(core::ErrorCode::InvalidArgument,
-                          "batch subject {}: parameter {} {} (got {}{}{})", i, field.name, problem,
-                          v, field.unit.empty() ? "" : " ", field.unit);
-      }
+      KETAPATH_TRY(core::check_range(
+          [&] { return fmt::format("batch subject {}: parameter {}", i, field.name); }, v,
+          field.unit, field.range, core::ErrorCode::InvalidArgument));
     }
   }
   return {};
@@ -111,32 +109,27 @@ core::Result<BatchSchedule> build_schedule(const BatchProtocol& protocol,
     return core::fail(core::ErrorCode::InvalidArgument, "batch protocol: no output times");
   }
   for (std::size_t i = 0; i < outputs.size(); ++i) {
-    if (!std::isfinite(outputs[i]) || outputs[i] < 0.0 || (i > 0 && outputs[i] <= outputs[i - 1])) {
-      return core::fail(core::ErrorCode::InvalidArgument,
-                        "batch protocol: output time {} must be finite, >= 0 and greater than the "
-                        "previous one (got {} h)",
-                        i, outputs[i]);
-    }
+    // Each output time after the one before (the first >= 0).
+    const core::Range after_previous =
+        i == 0 ? core::non_negative() : core::Range{.low = outputs[i - 1], .low_open = true};
+    KETAPATH_TRY(core::check_range(fmt::format("batch protocol: output time {}", i), outputs[i],
+                                   "h", after_previous, core::ErrorCode::InvalidArgument));
   }
   for (std::size_t d = 0; d < protocol.doses.size(); ++d) {
     const BatchDose& dose = protocol.doses[d];
-    if (!std::isfinite(dose.time_h) || dose.time_h < 0.0) {
+    KETAPATH_TRY(core::check_range(fmt::format("batch protocol: dose {} time", d), dose.time_h, "h",
+                                   core::non_negative(), core::ErrorCode::InvalidArgument));
+    KETAPATH_TRY(core::check_range(fmt::format("batch protocol: dose {} infusion duration", d),
+                                   dose.duration_h, "h", core::non_negative(),
+                                   core::ErrorCode::InvalidArgument));
+    if (dose.duration_h > 0.0 && dose.target != DoseTarget::Central) {
       return core::fail(core::ErrorCode::InvalidArgument,
-                        "batch protocol: dose {} time must be finite and >= 0 (got {} h)", d,
-                        dose.time_h);
-    }
-    if (!std::isfinite(dose.duration_h) || dose.duration_h < 0.0 ||
-        (dose.duration_h > 0.0 && dose.target != DoseTarget::Central)) {
-      return core::fail(core::ErrorCode::InvalidArgument,
-                        "batch protocol: dose {} infusion duration must be finite, >= 0 and only "
+                        "batch protocol: dose {} infusion duration must be 0 unless the dose goes "
                         "into the central compartment (got {} h)",
                         d, dose.duration_h);
     }
-    if (!std::isfinite(dose.amount_mg) || dose.amount_mg < 0.0) {
-      return core::fail(core::ErrorCode::InvalidArgument,
-                        "batch protocol: dose {} amount must be finite and >= 0 (got {} mg)", d,
-                        dose.amount_mg);
-    }
+    KETAPATH_TRY(core::check_range(fmt::format("batch protocol: dose {} amount", d), dose.amount_mg,
+                                   "mg", core::non_negative(), core::ErrorCode::InvalidArgument));
   }
   if (!(options.first_step_h > 0.0) || !(options.fine_step_h >= options.first_step_h) ||
       !(options.max_step_h >= options.fine_step_h) || !(options.fine_window_h >= 0.0) ||

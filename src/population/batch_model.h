@@ -59,7 +59,7 @@ struct BatchSubjects {
   void reserve(std::size_t n);
   /// Checks every value: rates, volumes, clearances, EC50 and dose_scale > 0 and finite, KOFF
   /// >= 0, KON >= 0, F and FM in [0, 1]. InvalidArgument names the subject and parameter:
-  /// "batch subject 12: parameter CL must be > 0 (got -1 L/h)".
+  /// "batch subject 12: parameter CL must be > 0 L/h (got -1 L/h)".
   [[nodiscard]] core::Status validate() const;
 };
 

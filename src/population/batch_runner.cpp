@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/check.h"
 #include "population/batch_kernel.h"
 
 namespace ketapath::population {
@@ -192,10 +193,8 @@ class SegmentWorker {
 core::Result<RunResult> run_population(const BatchSchedule& schedule, const SubjectSource& source,
                                        const RunOptions& options, BatchSink* sink,
                                        Cluster* cluster) {
-  if (options.threads == 0) {
-    return core::fail(core::ErrorCode::InvalidArgument,
-                      "population: --threads must be >= 1 (got 0)");
-  }
+  KETAPATH_TRY(core::check_count("population: --threads", static_cast<long long>(options.threads),
+                                 "", 1, core::kUnbounded, core::ErrorCode::InvalidArgument));
   if (options.derived.per_subject > 0 && !options.derived.compute) {
     return core::fail(core::ErrorCode::InvalidArgument,
                       "population: {} derived values per subject but no function computing them",

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <utility>
 
+#include "core/check.h"
 #include "core/random.h"
 
 namespace ketapath::population {
@@ -30,11 +31,8 @@ core::Status check_distribution(const TruncatedNormal& d, std::string_view name)
 }
 
 core::Status check_fraction(double v, std::string_view name) {
-  if (!(v >= 0.0 && v <= 1.0)) {
-    return core::fail(core::ErrorCode::InvalidArgument,
-                      "population: {} must be a fraction in [0, 1] (got {})", name, v);
-  }
-  return {};
+  return core::check_range(fmt::format("population: {}", name), v, "", core::fraction(),
+                           core::ErrorCode::InvalidArgument);
 }
 
 // The distribution truncated further from below (entry criterion: score > threshold).
@@ -47,10 +45,8 @@ TruncatedNormal above(TruncatedNormal d, double threshold) {
 
 core::Status PopulationSpec::validate() const {
   KETAPATH_TRY(check_distribution(weight_kg, "weight_kg"));
-  if (!(weight_kg.min > 0.0)) {
-    return core::fail(core::ErrorCode::InvalidArgument,
-                      "population: weight_kg minimum must be > 0 (got {} kg)", weight_kg.min);
-  }
+  KETAPATH_TRY(core::check_range("population: weight_kg minimum", weight_kg.min, "kg",
+                                 core::positive(), core::ErrorCode::InvalidArgument));
   KETAPATH_TRY(check_distribution(age_years, "age_years"));
   KETAPATH_TRY(check_fraction(female_fraction, "female_fraction"));
   KETAPATH_TRY(check_fraction(hypertension_fraction, "hypertension_fraction"));

@@ -148,10 +148,8 @@ core::Result<pk::SubjectTimeline> build_timeline(const Regimen& regimen, core::K
                                                  const RouteCompartments& compartments,
                                                  std::span<const core::Hours> observation_times,
                                                  std::string id) {
-  if (!(weight.value() > 0.0) || !std::isfinite(weight.value())) {
-    return core::fail(core::ErrorCode::InvalidArgument,
-                      "regimen: body weight must be > 0 (got {} kg)", weight.value());
-  }
+  KETAPATH_TRY(core::check_range("regimen: body weight", weight.value(), "kg", core::positive(),
+                                 core::ErrorCode::InvalidArgument));
   const std::vector<Administration> sessions = KETAPATH_TRY(administrations(regimen));
 
   std::vector<pk::Record> doses;
@@ -179,10 +177,8 @@ core::Result<pk::SubjectTimeline> build_timeline(const Regimen& regimen, core::K
 
   std::vector<core::Hours> obs(observation_times.begin(), observation_times.end());
   for (core::Hours t : obs) {
-    if (!std::isfinite(t.value()) || t.value() < 0.0) {
-      return core::fail(core::ErrorCode::InvalidArgument,
-                        "regimen: observation time must be finite and >= 0 (got {} h)", t.value());
-    }
+    KETAPATH_TRY(core::check_range("regimen: observation time", t.value(), "h",
+                                   core::non_negative(), core::ErrorCode::InvalidArgument));
   }
   std::ranges::stable_sort(obs);
 

@@ -1,31 +1,21 @@
 #include "protocol/route.h"
 
-#include <string>
-
-#include "core/text.h"
+#include "core/name_table.h"
 
 namespace ketapath::protocol {
+namespace {
+
+constexpr core::NameTable<Agent, 3> kAgentNames{
+    {{Agent::Ketamine, "ketamine"}, {Agent::Placebo, "placebo"}, {Agent::Midazolam, "midazolam"}}};
+
+}  // namespace
+
 std::string_view agent_name(Agent agent) {
-  switch (agent) {
-    case Agent::Ketamine:
-      return "ketamine";
-    case Agent::Placebo:
-      return "placebo";
-    case Agent::Midazolam:
-      return "midazolam";
-  }
-  return "?";
+  return core::name_of(kAgentNames, agent);
 }
 
 core::Result<Agent> parse_agent(std::string_view text) {
-  const std::string key = core::ascii_lower(text);
-  for (Agent agent : {Agent::Ketamine, Agent::Placebo, Agent::Midazolam}) {
-    if (key == agent_name(agent)) {
-      return agent;
-    }
-  }
-  return core::fail(core::ErrorCode::InvalidArgument,
-                    "agent \"{}\" is not one of ketamine, placebo, midazolam", text);
+  return core::value_of(kAgentNames, text, "agent");
 }
 
 }  // namespace ketapath::protocol

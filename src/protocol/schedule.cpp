@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "core/check.h"
 #include "core/limits.h"
 
@@ -31,10 +33,8 @@ core::Result<Schedule> explicit_schedule(std::vector<core::Hours> times, core::H
   KETAPATH_TRY(check_dose_count("schedule: times", static_cast<long long>(times.size())));
   for (std::size_t i = 0; i < times.size(); ++i) {
     const double t = times[i].value();
-    if (!std::isfinite(t) || t < 0.0) {
-      return core::fail(core::ErrorCode::InvalidArgument,
-                        "schedule: time {} must be finite and >= 0 (got {} h)", i + 1, t);
-    }
+    KETAPATH_TRY(core::check_range(fmt::format("schedule: time {}", i + 1), t, "h",
+                                   core::non_negative(), ErrorCode::InvalidArgument));
     if (i > 0 && !(times[i] > times[i - 1])) {
       return core::fail(core::ErrorCode::InvalidArgument,
                         "schedule: times must strictly increase (got {} h after {} h)", t,
@@ -44,11 +44,8 @@ core::Result<Schedule> explicit_schedule(std::vector<core::Hours> times, core::H
   if (length.value() < 0.0) {
     length = times.back();
   }
-  if (!std::isfinite(length.value()) || length < times.back()) {
-    return core::fail(core::ErrorCode::InvalidArgument,
-                      "schedule: length must be >= the last dose time {} h (got {} h)",
-                      times.back().value(), length.value());
-  }
+  KETAPATH_TRY(core::check_range("schedule: length (covering the last dose)", length.value(), "h",
+                                 {.low = times.back().value()}, ErrorCode::InvalidArgument));
   KETAPATH_TRY(check_span("schedule: length", length.value()));
   return Schedule{std::move(times), length};
 }
@@ -56,10 +53,8 @@ core::Result<Schedule> explicit_schedule(std::vector<core::Hours> times, core::H
 core::Result<Schedule> interval_schedule(core::Hours interval, int count) {
   KETAPATH_TRY(core::check_range("schedule: interval", interval.value(), "h", core::positive(),
                                  ErrorCode::InvalidArgument));
-  if (count < 1) {
-    return core::fail(core::ErrorCode::InvalidArgument, "schedule: count must be >= 1 (got {})",
-                      count);
-  }
+  KETAPATH_TRY(core::check_count("schedule: count", count, "doses", 1, core::kUnbounded,
+                                 ErrorCode::InvalidArgument));
   KETAPATH_TRY(core::check_range("schedule: interval", interval.value() * 60.0, "min",
                                  {.low = limits::kMinDoseIntervalMinutes},
                                  ErrorCode::LimitExceeded));
@@ -86,23 +81,16 @@ std::vector<int> week_days(int per_week) {
 namespace {
 
 core::Status check_per_week(int per_week) {
-  if (per_week < 1 || per_week > 7) {
-    return core::fail(core::ErrorCode::InvalidArgument,
-                      "schedule: doses per week must be 1 to 7 (got {})", per_week);
-  }
-  return {};
+  return core::check_count("schedule: doses per week", per_week, "", 1, 7,
+                           ErrorCode::InvalidArgument);
 }
 
 }  // namespace
 
 core::Result<Schedule> weekly_schedule(int per_week, int weeks) {
   KETAPATH_TRY(check_per_week(per_week));
-  if (weeks < 1) {
-    return core::fail(core::ErrorCode::InvalidArgument, "schedule: weeks must be >= 1 (got {})",
-                      weeks);
-  }
-  KETAPATH_TRY(core::check_count("schedule: weeks", weeks, "weeks", 1, limits::kMaxScheduleWeeks,
-                                 ErrorCode::LimitExceeded));
+  KETAPATH_TRY(
+      core::check_limited_count("schedule: weeks", weeks, "weeks", 1, limits::kMaxScheduleWeeks));
   Schedule schedule;
   const std::vector<int> days = week_days(per_week);
   for (int w = 0; w < weeks; ++w) {
@@ -116,11 +104,8 @@ core::Result<Schedule> weekly_schedule(int per_week, int weeks) {
 
 core::Result<Schedule> loading_schedule(int count, int per_week) {
   KETAPATH_TRY(check_per_week(per_week));
-  if (count < 1) {
-    return core::fail(core::ErrorCode::InvalidArgument,
-                      "schedule: loading series needs >= 1 dose (got {})", count);
-  }
-  KETAPATH_TRY(check_dose_count("schedule: count", count));
+  KETAPATH_TRY(
+      core::check_limited_count("schedule: count", count, "doses", 1, limits::kMaxDosesPerPhase));
   const int weeks = (count + per_week - 1) / per_week;
   Schedule schedule = KETAPATH_TRY(weekly_schedule(per_week, weeks));
   schedule.times.resize(static_cast<std::size_t>(count));

@@ -90,10 +90,8 @@ bool contains_time(const std::vector<core::Hours>& times, core::Hours t) {
 
 core::Status check_times(const std::vector<core::Hours>& times, std::string_view what) {
   for (core::Hours t : times) {
-    if (!std::isfinite(t.value()) || t.value() < 0.0) {
-      return core::fail(core::ErrorCode::InvalidArgument,
-                        "assessments: {} times must be >= 0 (got {} h)", what, t.value());
-    }
+    KETAPATH_TRY(core::check_range(fmt::format("assessments: {} times", what), t.value(), "h",
+                                   core::non_negative(), core::ErrorCode::InvalidArgument));
   }
   return {};
 }
@@ -114,10 +112,9 @@ core::Status check_rule(const Design& design, const ArmSessions& sessions,
                         pd::scale_name(s));
     }
   }
-  if (!(rule.min_reduction > 0.0 && rule.min_reduction <= 1.0)) {
-    return core::fail(core::ErrorCode::InvalidArgument,
-                      "{}: min_reduction must be in (0, 1] (got {})", where, rule.min_reduction);
-  }
+  KETAPATH_TRY(core::check_range(fmt::format("{}: min_reduction", where), rule.min_reduction, "",
+                                 {.low = 0.0, .high = 1.0, .low_open = true},
+                                 core::ErrorCode::InvalidArgument));
   for (std::size_t a : arms) {
     for (const SessionSelector& sel : rule.sessions) {
       auto found = resolve_session(sel, sessions[a]);
@@ -136,10 +133,9 @@ core::Status check_comparison(const Endpoint& ep, std::string_view where) {
   if (!is_comparison(ep)) {
     return {};
   }
-  if (!(ep.confidence > 0.0 && ep.confidence < 1.0)) {
-    return core::fail(core::ErrorCode::InvalidArgument, "{}: confidence must be in (0, 1) (got {})",
-                      where, ep.confidence);
-  }
+  KETAPATH_TRY(core::check_range(fmt::format("{}: confidence", where), ep.confidence, "",
+                                 {.low = 0.0, .high = 1.0, .low_open = true, .high_open = true},
+                                 core::ErrorCode::InvalidArgument));
   const bool counts =
       ep.kind == Endpoint::Kind::OddsRatio || ep.kind == Endpoint::Kind::RiskDifference;
   for (const Metric& m : ep.items) {
@@ -211,10 +207,8 @@ core::Status check_metric(const Design& design, const ArmSessions& sessions, con
       break;
     }
     case Metric::Kind::MeanPeak:
-      if (!(m.within.value() > 0.0)) {
-        return core::fail(core::ErrorCode::InvalidArgument, "{}: within_h must be > 0 (got {})",
-                          where, m.within.value());
-      }
+      KETAPATH_TRY(core::check_range(fmt::format("{}: within_h", where), m.within.value(), "h",
+                                     core::positive(), core::ErrorCode::InvalidArgument));
       break;
     case Metric::Kind::Responders: {
       const ResponderRule* rule =
@@ -243,10 +237,8 @@ core::Status validate(const Design& design) {
       return core::fail(core::ErrorCode::InvalidArgument, "design {}: arm name \"{}\" repeats",
                         design.name, arm.name);
     }
-    if (arm.subjects < 1) {
-      return core::fail(core::ErrorCode::InvalidArgument, "arm {}: subjects must be >= 1 (got {})",
-                        arm.name, arm.subjects);
-    }
+    KETAPATH_TRY(core::check_count(fmt::format("arm {}: subjects", arm.name), arm.subjects, "", 1,
+                                   core::kUnbounded, core::ErrorCode::InvalidArgument));
     auto list = protocol::administrations(arm.regimen);
     if (!list) {
       return std::unexpected(core::with_context(list.error(), fmt::format("arm {}", arm.name)));
@@ -259,10 +251,8 @@ core::Status validate(const Design& design) {
   KETAPATH_TRY(check_times(design.assessments.vitals, "vitals"));
   for (double e :
        {design.expectancy_ketamine, design.expectancy_placebo, design.expectancy_midazolam}) {
-    if (!(e >= 0.0) || !std::isfinite(e)) {
-      return core::fail(core::ErrorCode::InvalidArgument,
-                        "design {}: expectancy must be >= 0 (got {})", design.name, e);
-    }
+    KETAPATH_TRY(core::check_range(fmt::format("design {}: expectancy", design.name), e, "",
+                                   core::non_negative(), core::ErrorCode::InvalidArgument));
   }
   std::vector<std::size_t> all_arms;
   for (std::size_t a = 0; a < design.arms.size(); ++a) {
@@ -279,14 +269,9 @@ core::Status validate(const Design& design) {
     }
     ArmSessions one{*run_in};
     KETAPATH_TRY(check_rule(design, one, e.rule, {0}, "enrichment"));
-    if (e.max_candidates_per_subject < 1) {
-      return core::fail(core::ErrorCode::InvalidArgument,
-                        "enrichment: max_candidates_per_subject must be >= 1 (got {})",
-                        e.max_candidates_per_subject);
-    }
-    KETAPATH_TRY(core::check_count(
-        "enrichment: max_candidates_per_subject", e.max_candidates_per_subject, "", 1,
-        core::limits::kMaxEnrichmentCandidates, core::ErrorCode::LimitExceeded));
+    KETAPATH_TRY(core::check_limited_count("enrichment: max_candidates_per_subject",
+                                           e.max_candidates_per_subject, "", 1,
+                                           core::limits::kMaxEnrichmentCandidates));
   }
   std::set<std::string> endpoint_names;
   for (const Endpoint& ep : design.endpoints) {

@@ -431,18 +431,10 @@ Band band_of(const std::vector<core::Hours>& times, const std::vector<ReplicateD
 
 core::Result<TrialResult> run_trial(const Design& design, const pd::KetamineModel& model,
                                     const TrialOptions& options) {
-  if (options.replicates < 1) {
-    return core::fail(core::ErrorCode::InvalidArgument, "trial: replicates must be >= 1 (got {})",
-                      options.replicates);
-  }
-  if (options.threads < 1) {
-    return core::fail(core::ErrorCode::InvalidArgument, "trial: threads must be >= 1 (got {})",
-                      options.threads);
-  }
-  KETAPATH_TRY(core::check_count("trial: replicates", options.replicates, "", 1,
-                                 core::limits::kMaxReplicates, core::ErrorCode::LimitExceeded));
-  KETAPATH_TRY(core::check_count("trial: threads", options.threads, "", 1,
-                                 core::limits::kMaxThreads, core::ErrorCode::LimitExceeded));
+  KETAPATH_TRY(core::check_limited_count("trial: replicates", options.replicates, "", 1,
+                                         core::limits::kMaxReplicates));
+  KETAPATH_TRY(core::check_limited_count("trial: threads", options.threads, "", 1,
+                                         core::limits::kMaxThreads));
   KETAPATH_TRY(validate(design));
   {
     // The work, bounded before any of it starts: subject simulations over all replicates.

@@ -91,7 +91,7 @@ TEST(SimulateErrorsTest, BadGrid) {
   };
   expect_error(with_grid("0:24"), 2,
                "--grid: \"0:24\" must be START:END:STEP in hours, e.g. 0:24:0.5");
-  expect_error(with_grid("0:24:0"), 2, "--grid: STEP must be > 0 (got 0 h)");
+  expect_error(with_grid("0:24:0"), 2, "--grid: STEP must be > 0 h (got 0 h)");
   expect_error(with_grid("5:1:1"), 2, "--grid: END must not be before START (got 5 to 1 h)");
   expect_error(with_grid("0:x:1"), 2, "--grid END: \"x\" is not a number");
 }

@@ -762,9 +762,7 @@ TEST_F(ClinicCli, EveryDosePathRefusesEveryViolation) {
       {.violation = "interval too short", .says = "minimum interval", .earlier_session = true},
       // The weight is 40 days before today, the session 3 h ago: 39 days old between 00:00 and
       // 03:00 UTC, so the message is matched without the count.
-      {.violation = "stale weight",
-       .says = "it must be at most 30 days old",
-       .weight_age_days = 40},
+      {.violation = "stale weight", .says = "must be 0-30 days (got ", .weight_age_days = 40},
       {.violation = "wrong role", .says = "desk.bo (front_desk) may not", .user = "desk.bo"},
       {.violation = "none"},  // the control: the same path without a violation goes through
   };

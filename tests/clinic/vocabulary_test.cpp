@@ -81,7 +81,7 @@ TEST(Vocabulary, SexHasOneTableAndOneParser) {
   const auto bad = parse_sex("female");
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, core::ErrorCode::InvalidArgument);
-  EXPECT_EQ(bad.error().message, "sex: \"female\" is not one of f, m, x");
+  EXPECT_EQ(bad.error().message, "sex: \"female\" is not one of F, M, X");
   EXPECT_EQ(Patient{}.sex, Sex::Unspecified);
 }
 

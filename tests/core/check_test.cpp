@@ -58,6 +58,39 @@ TEST(CheckCount, WholeNumbersPrintExactly) {
   EXPECT_TRUE(check_count("n", 5, "", 1, 5));
 }
 
+TEST(CheckCount, WithoutAnUpperBoundReadsAsAMinimum) {
+  auto r = check_count("arm placebo: subjects", 0, "", 1, kUnbounded, ErrorCode::InvalidArgument);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::InvalidArgument);
+  EXPECT_EQ(r.error().message, "arm placebo: subjects must be >= 1 (got 0)");
+  EXPECT_TRUE(check_count("n", 1'000'000'000'000, "", 1));
+}
+
+TEST(CheckLimitedCount, BelowTheMinimumIsBadInputAboveTheLimitIsALimit) {
+  const auto low = check_limited_count("trial: replicates", 0, "", 1, 100000);
+  ASSERT_FALSE(low);
+  EXPECT_EQ(low.error().code, ErrorCode::InvalidArgument);
+  EXPECT_EQ(low.error().message, "trial: replicates must be >= 1 (got 0)");
+  const auto high = check_limited_count("trial: replicates", 100001, "", 1, 100000);
+  ASSERT_FALSE(high);
+  EXPECT_EQ(high.error().code, ErrorCode::LimitExceeded);
+  EXPECT_EQ(high.error().message,
+            "trial: replicates must be 1-100000 (got 100001) (a limit of docs/limits.md)");
+  EXPECT_TRUE(check_limited_count("trial: replicates", 100000, "", 1, 100000));
+}
+
+TEST(RangeError, TheSameMessageForValuesThatAreNotNumbers) {
+  const Error e =
+      range_error("course plan: start", "between 2026-01-01 and 2026-12-31 (a year)", "2027-02-01");
+  EXPECT_EQ(e.code, ErrorCode::Validation);
+  EXPECT_EQ(e.message,
+            "course plan: start must be between 2026-01-01 and 2026-12-31 (a year) (got "
+            "2027-02-01)");
+  // check_range builds its message with it.
+  EXPECT_EQ(check_range("w", 7.0, "kg", {.low = 20.0, .high = 300.0}).error().message,
+            range_error("w", "20-300 kg", "7 kg").message);
+}
+
 TEST(Excerpt, BoundedAndPrintable) {
   const std::string huge(1'000'000, '[');
   const std::string e = excerpt(huge, 40);

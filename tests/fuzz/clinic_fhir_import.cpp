@@ -5,41 +5,18 @@
 // or (for malformed input) not naming the file; an accepted record whose parts do not name
 // their entry; an import refused after the parser accepted it for a reason other than the
 // clinic's own validation or the patient's age limits.
-#include <chrono>
-
 #include "clinic/fhir/fhir_import.h"
 #include "clinic/json/json.h"
-#include "clinic/service/service.h"
+#include "fuzz/fuzz_clinic.h"
 #include "fuzz/fuzz_support.h"
-#include "store/memory/memory_store.h"
 
 namespace {
 
 using namespace ketapath;
 
-struct World {
-  clinic::MemoryStore store;
-  clinic::ClinicService clinic{
-      store, "fuzz.user", [] {
-        return clinic::Timestamp(std::chrono::sys_days(std::chrono::year(2026) / 11 / 20)) +
-               std::chrono::hours(12);
-      }};
-  int runs = 0;
-
-  World() {
-    (void)clinic.initialize();
-    (void)clinic.add_user("fuzz.user",
-                          {clinic::Role::Admin, clinic::Role::Prescriber, clinic::Role::Nurse});
-  }
+struct World : fuzz::ClinicWorld {
+  World() : ClinicWorld({clinic::Role::Admin, clinic::Role::Prescriber, clinic::Role::Nurse}) {}
 };
-
-std::unique_ptr<World>& world() {
-  static std::unique_ptr<World> w;
-  if (!w || ++w->runs > 2000) {  // a fresh clinic now and then keeps each run cheap
-    w = std::make_unique<World>();
-  }
-  return w;
-}
 
 }  // namespace
 
@@ -65,7 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       fuzz::finding("a rating that does not name its entry", part.source);
     }
   }
-  const auto imported = world()->clinic.import_record(std::move(*record));
+  const auto imported = fuzz::world<World>().clinic.import_record(std::move(*record));
   if (!imported) {
     fuzz::check_refusal(imported.error(), kOrigin);
     if (imported.error().code != core::ErrorCode::Validation) {

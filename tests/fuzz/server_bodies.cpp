@@ -9,30 +9,21 @@
 #include <functional>
 
 #include "clinic/json/json.h"
-#include "clinic/service/service.h"
+#include "fuzz/fuzz_clinic.h"
 #include "fuzz/fuzz_support.h"
 #include "server/routes.h"
 #include "server/server_state.h"
-#include "store/memory/memory_store.h"
 
 namespace {
 
 using namespace ketapath;
 
-struct World {
-  clinic::MemoryStore store;
-  clinic::ClinicService clinic{
-      store, "fuzz.user", [] {
-        return clinic::Timestamp(std::chrono::sys_days(std::chrono::year(2026) / 11 / 20)) +
-               std::chrono::hours(12);
-      }};
+struct World : fuzz::ClinicWorld {
   server::ServerState state;
-  int runs = 0;
 
-  World() {
-    (void)clinic.initialize();
-    (void)clinic.add_user("fuzz.user", {clinic::Role::Admin, clinic::Role::Prescriber,
-                                        clinic::Role::Nurse, clinic::Role::FrontDesk});
+  World()
+      : ClinicWorld({clinic::Role::Admin, clinic::Role::Prescriber, clinic::Role::Nurse,
+                     clinic::Role::FrontDesk}) {
     clinic::Patient p;
     p.name = "Fuzz Patient";
     p.birth_date = clinic::Date(std::chrono::year(1980) / 1 / 1);
@@ -42,14 +33,6 @@ struct World {
     state.forms_per_window = 1 << 30;
   }
 };
-
-std::unique_ptr<World>& world() {
-  static std::unique_ptr<World> w;
-  if (!w || ++w->runs > 2000) {  // a fresh clinic now and then keeps each run cheap
-    w = std::make_unique<World>();
-  }
-  return w;
-}
 
 const server::Route& pick(std::string_view line) {
   const auto& table = server::route_table();
@@ -92,7 +75,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     body = std::move(*parsed);
   }
-  World& w = *world();
+  World& w = fuzz::world<World>();
   clinic::ClinicService acting = w.clinic;
   server::Request request{acting, params_of(route.path), body,  {},
                           "",     "127.0.0.1",           false, &w.state};

@@ -73,7 +73,7 @@ TEST(DesignFile, ErrorsNameFileLineKeyAndValue) {
   EXPECT_EQ(error_of(replace(kMinimal, "subjects = 4", "subjects = 4\nsubjetcs = 5")),
             "d.toml:11: arms[0].subjetcs: unknown key");
   EXPECT_EQ(error_of(replace(kMinimal, "route = \"sc\"", "route = \"oral\"")),
-            "d.toml:12: arms[0].phases[0].route: route \"oral\" is not one of iv, sc, im, in, po, "
+            "d.toml:12: arms[0].phases[0].route: route: \"oral\" is not one of iv, sc, im, in, po, "
             "sl");
   EXPECT_EQ(error_of(replace(kMinimal, "at_h = 1\n", "at_h = \"1 h\"\n")),
             "d.toml:22: endpoints[0].at_h: must be a finite number (got \"1 h\")");
@@ -113,7 +113,7 @@ TEST(DesignFile, ScheduleFormsAndTheirErrors) {
             std::string::npos);
   EXPECT_EQ(
       error_of(replace(kMinimal, "{ every_days = 7, count = 2 }", "{ per_week = 9, weeks = 2 }")),
-      "d.toml:14: arms[0].phases[0].schedule: schedule: doses per week must be 1 to 7 (got 9)");
+      "d.toml:14: arms[0].phases[0].schedule: schedule: doses per week must be 1-7 (got 9)");
   EXPECT_NE(error_of(replace(kMinimal, "route = \"sc\"", "route = \"sc\"\n  infusion_min = 40"))
                 .find("only iv doses can be infused"),
             std::string::npos);

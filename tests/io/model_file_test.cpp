@@ -98,7 +98,7 @@ TEST(ModelFileTest, ErrorsNameFileKeyAndValue) {
             std::string::npos);
   EXPECT_NE(error_of(base + "[parameters.CL]\nvalue = -1\nunit = \"L/h\"\nsource = \"s\"\n"
                             "evidence = \"verified\"\n")
-                .find("CL must be > 0 (got -1 L/h)"),
+                .find("CL must be > 0 L/h (got -1 L/h)"),
             std::string::npos);
   EXPECT_NE(error_of("[model]\nname = \"t\"\n").find("parameters.CL: missing"), std::string::npos);
   EXPECT_NE(error_of("[model]\nname = \"t\"\nbase = \"nope\"\n").find("nope"), std::string::npos);

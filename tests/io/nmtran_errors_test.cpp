@@ -79,7 +79,7 @@ const ErrorCase kCases[] = {
    "doses.csv:4: ID: \"1\" appears again after other IDs (first seen on line 2); records of one "
    "ID must be contiguous"},
   {"NegativeAmt", "ID,TIME,AMT,EVID\n1,0,-5,1\n",
-   "doses.csv:2: AMT: \"-5\" must not be negative"},
+   "doses.csv:2: AMT must be >= 0 (got -5)"},
   {"EvidOutOfRange", "ID,TIME,AMT,EVID\n1,0,100,5\n",
    "doses.csv:2: EVID: \"5\" is not a valid event type (0 observation, 1 dose, 2 other, 3 reset, "
    "4 reset and dose)"},
@@ -132,9 +132,9 @@ const ErrorCase kCases[] = {
    "doses.csv:2: SS: \"1\" needs II > 0 (got II 0); only the constant infusion AMT=0, RATE>0, "
    "SS=1 has II=0"},
   {"NegativeIi", "ID,TIME,AMT,II,ADDL\n1,0,100,-12,2\n",
-   "doses.csv:2: II: \"-12\" must not be negative"},
+   "doses.csv:2: II must be >= 0 (got -12)"},
   {"NegativeAddl", "ID,TIME,AMT,II,ADDL\n1,0,100,12,-1\n",
-   "doses.csv:2: ADDL: \"-1\" must not be negative (empirical steady state is not supported)"},
+   "doses.csv:2: ADDL must be >= 0 (got -1) (the empirical steady state is not supported)"},
   {"AddlWithoutIi", "ID,TIME,AMT,ADDL\n1,0,100,3\n",
    "doses.csv:2: ADDL: \"3\" needs II > 0 (got II 0)"},
   {"IiUnused", "ID,TIME,AMT,II\n1,0,100,12\n",

@@ -183,7 +183,7 @@ TEST(KetaminePkTest, InvalidInputsAreErrorsNamingTheValue) {
   bad.cl = core::LitresPerHour(-1.0);
   auto invalid = simulate_ketamine(bad, {}, t);
   ASSERT_FALSE(invalid);
-  EXPECT_NE(invalid.error().message.find("CL must be > 0 (got -1 L/h)"), std::string::npos);
+  EXPECT_NE(invalid.error().message.find("CL must be > 0 L/h (got -1 L/h)"), std::string::npos);
 }
 
 }  // namespace

@@ -173,7 +173,7 @@ TEST(RecordErrorTest, ModelledRateOrDurationWithoutItsParameter) {
 
 TEST(RecordErrorTest, AmountsIntervalsAndTime) {
   EXPECT_EQ(error_of("one_cmt", kOneCmt, {dose(0, -5, {.line = 2})}),
-            "line 2: AMT: must be >= 0 (got -5)");
+            "line 2: AMT must be >= 0 (got -5)");
   EXPECT_EQ(
       error_of("one_cmt", kOneCmt, {dose(0, 0, {.line = 2})}),
       "line 2: AMT: a dose needs AMT > 0 unless it is a steady-state constant infusion (got 0)");
@@ -182,7 +182,7 @@ TEST(RecordErrorTest, AmountsIntervalsAndTime) {
   EXPECT_EQ(error_of("one_cmt", kOneCmt, {dose(0, 10, {.rate = 5, .ss = 1, .line = 6})}),
             "line 6: II: a steady-state dose with AMT > 0 needs II > 0 (got 0)");
   EXPECT_EQ(error_of("one_cmt", kOneCmt, {dose(0, 10, {.ii = 12, .addl = -1, .line = 6})}),
-            "line 6: ADDL: must be >= 0; the empirical steady state is not supported (got -1)");
+            "line 6: ADDL must be >= 0 (got -1) (the empirical steady state is not supported)");
   EXPECT_EQ(error_of("one_cmt", kOneCmt, {dose(0, 0, {.rate = 5, .addl = 1, .ss = 1, .line = 8})}),
             "line 8: ADDL: must be 0 for a steady-state constant infusion (got 1)");
   EXPECT_EQ(error_of("one_cmt", kOneCmt, {observation(5, 2), observation(4, 3)}),

@@ -398,7 +398,7 @@ TEST(BatchSubjectsTest, ValidateNamesSubjectAndParameter) {
   subjects.cl[2] = -1.0;
   const auto status = subjects.validate();
   ASSERT_FALSE(status.has_value());
-  EXPECT_EQ(status.error().message, "batch subject 2: parameter CL must be > 0 (got -1 L/h)");
+  EXPECT_EQ(status.error().message, "batch subject 2: parameter CL must be > 0 L/h (got -1 L/h)");
 }
 
 }  // namespace

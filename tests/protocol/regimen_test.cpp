@@ -174,7 +174,7 @@ TEST(Route, ParsesNamesCaseInsensitively) {
   }
   const auto bad = parse_route("oral");
   ASSERT_FALSE(bad.has_value());
-  EXPECT_EQ(bad.error().message, "route \"oral\" is not one of iv, sc, im, in, po, sl");
+  EXPECT_EQ(bad.error().message, "route: \"oral\" is not one of iv, sc, im, in, po, sl");
   EXPECT_EQ(parse_agent("Midazolam").value(), Agent::Midazolam);
   EXPECT_FALSE(parse_agent("saline").has_value());
 }

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "clinic/domain/user.h"
+#include "core/name_table.h"
 
 namespace ketapath::clinic {
 namespace {
@@ -66,11 +67,11 @@ const Grant& grant_for(Permission permission) {
   return grants().front();
 }
 
-constexpr std::array<std::pair<Role, std::string_view>, 5> kRoles{{{Role::Admin, "admin"},
-                                                                   {Role::Prescriber, "prescriber"},
-                                                                   {Role::Nurse, "nurse"},
-                                                                   {Role::FrontDesk, "front_desk"},
-                                                                   {Role::Auditor, "auditor"}}};
+constexpr core::NameTable<Role, 5> kRoles{{{Role::Admin, "admin"},
+                                           {Role::Prescriber, "prescriber"},
+                                           {Role::Nurse, "nurse"},
+                                           {Role::FrontDesk, "front_desk"},
+                                           {Role::Auditor, "auditor"}}};
 
 std::string role_list(const std::vector<Role>& roles, std::string_view separator) {
   std::string out;
@@ -88,24 +89,11 @@ bool User::has(Role role) const {
 }
 
 std::string_view to_string(Role role) {
-  for (const auto& [r, name] : kRoles) {
-    if (r == role) {
-      return name;
-    }
-  }
-  return "?";
+  return core::name_of(kRoles, role);
 }
 
 core::Result<Role> parse_role(std::string_view text) {
-  std::string accepted;
-  for (const auto& [r, name] : kRoles) {
-    if (text == name) {
-      return r;
-    }
-    accepted += accepted.empty() ? "" : ", ";
-    accepted += name;
-  }
-  return core::fail(ErrorCode::InvalidArgument, "role: \"{}\" is not one of {}", text, accepted);
+  return core::value_of(kRoles, text, "role");
 }
 
 std::string_view to_string(Permission permission) {

@@ -3,19 +3,15 @@
 #include <cmath>
 
 #include "clinic/domain/dose_calculator.h"
+#include "core/check.h"
 #include "core/number_text.h"
 
 namespace ketapath::clinic {
 
 core::Status check_bound(std::string_view where, std::string_view key, double value,
                          const Bound& bound) {
-  if (!std::isfinite(value) || value < bound.low || value > bound.high) {
-    return core::fail(
-        core::ErrorCode::Validation, "{}: {} must be {}-{} {} (got {} {})", where, key,
-        core::display_number(bound.low, 3), core::display_number(bound.high, 3), bound.unit,
-        std::isfinite(value) ? core::display_number(value, 6) : "not a number", bound.unit);
-  }
-  return {};
+  return core::check_range(fmt::format("{}: {}", where, key), value, bound.unit,
+                           {bound.low, bound.high});
 }
 
 core::Status validate_dosing_policy(const DosingPolicy& p) {

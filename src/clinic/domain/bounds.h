@@ -19,7 +19,8 @@ struct Bound {
   std::string_view unit;
 };
 
-/// Validation "<where>: <key> must be <low>-<high> <unit> (got <value> <unit>)" when outside.
+/// Validation "<where>: <key> must be <low>-<high> <unit> (got <value> <unit>)" when outside
+/// (core::check_range with the bound).
 core::Status check_bound(std::string_view where, std::string_view key, double value,
                          const Bound& bound);
 

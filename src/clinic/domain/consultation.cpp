@@ -6,6 +6,7 @@
 #include <array>
 #include <utility>
 
+#include "core/name_table.h"
 #include "core/text.h"
 
 namespace ketapath::clinic {
@@ -13,7 +14,7 @@ namespace {
 
 using core::ErrorCode;
 
-constexpr std::array<std::pair<ConsultationStatus, std::string_view>, 5> kStatus{
+constexpr core::NameTable<ConsultationStatus, 5> kStatus{
     {{ConsultationStatus::New, "new"},
      {ConsultationStatus::Contacted, "contacted"},
      {ConsultationStatus::Scheduled, "scheduled"},
@@ -106,26 +107,11 @@ core::Status check_consultation_transition(ConsultationStatus from, Consultation
 }
 
 std::string_view to_string(ConsultationStatus status) {
-  for (const auto& [s, name] : kStatus) {
-    if (s == status) {
-      return name;
-    }
-  }
-  return "?";
+  return core::name_of(kStatus, status);
 }
 
 core::Result<ConsultationStatus> parse_consultation_status(std::string_view text) {
-  std::string accepted;
-  for (const auto& [s, name] : kStatus) {
-    if (text == name) {
-      return s;
-    }
-    accepted += accepted.empty() ? "" : ", ";
-    accepted += name;
-  }
-  return core::fail(ErrorCode::InvalidArgument,
-                    "consultation request status: \"{}\" is not one of {}", text.substr(0, 40),
-                    accepted);
+  return core::value_of(kStatus, text, "consultation request status");
 }
 
 }  // namespace ketapath::clinic

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/check.h"
 #include "core/dose_text.h"
 #include "core/number_text.h"
 #include "core/text.h"
@@ -49,20 +50,17 @@ core::Result<DoseCalculation> calculate_dose(const Patient& patient, const DrugE
                       patient.id.value(), format_date(order.on));
   }
   const auto age_days = (order.on - weight->measured_on).count();
-  if (age_days > policy.max_weight_age_days) {
-    return core::fail(ErrorCode::Validation,
-                      "dose: weight {} kg from {} is {} days old on {}; it must be at most {} days "
-                      "old (re-weigh the patient)",
+  if (auto recent = core::check_count(
+          fmt::format("dose: the age on {} of the weight {} kg from {}", format_date(order.on),
                       core::display_number(weight->weight.value()),
-                      format_date(weight->measured_on), age_days, format_date(order.on),
-                      policy.max_weight_age_days);
+                      format_date(weight->measured_on)),
+          age_days, "days", 0, policy.max_weight_age_days);
+      !recent) {
+    recent.error().message += " (re-weigh the patient)";
+    return std::unexpected(std::move(recent.error()));
   }
-  if (!(weight->weight >= policy.min_weight && weight->weight <= policy.max_weight)) {
-    return core::fail(ErrorCode::Validation, "dose: weight must be {}-{} kg (got {} kg)",
-                      core::display_number(policy.min_weight.value()),
-                      core::display_number(policy.max_weight.value()),
-                      core::display_number(weight->weight.value()));
-  }
+  KETAPATH_TRY(core::check_range("dose: weight", weight->weight.value(), "kg",
+                                 {policy.min_weight.value(), policy.max_weight.value()}));
   c.weight = weight->weight;
   c.weight_measured_on = weight->measured_on;
   if (weight->estimated) {
@@ -72,10 +70,8 @@ core::Result<DoseCalculation> calculate_dose(const Patient& patient, const DrugE
   // 2. The mg/kg dose against the library.
   const double per_kg = order.dose.value();
   const std::string where = fmt::format("dose ({} {})", drug.name, pd::route_name(order.route));
-  if (!std::isfinite(per_kg) || per_kg <= 0.0) {
-    return core::fail(ErrorCode::Validation, "{}: dose must be > 0 mg/kg (got {} mg/kg)", where,
-                      per_kg);
-  }
+  KETAPATH_TRY(
+      core::check_range(fmt::format("{}: dose", where), per_kg, "mg/kg", core::positive()));
   if (order.dose > limits->hard_max) {
     const std::string hint = per_kg >= kLooksLikeMilligrams
                                  ? fmt::format("; did you mean {} mg? Enter the dose in mg/kg",

@@ -2,16 +2,16 @@
 
 #include <cmath>
 
+#include "core/check.h"
+
 namespace ketapath::clinic {
 
 core::Result<protocol::Administration> administration_of(const DoseRecord& record, core::Hours time,
                                                          std::size_t index) {
   const core::Milligrams amount = record.calculation.dose;
-  if (!std::isfinite(amount.value()) || !(amount.value() > 0.0)) {
-    return core::fail(core::ErrorCode::InvalidArgument,
-                      "dose record {}: amount must be > 0 mg (got {} mg)", record.id.value(),
-                      amount.value());
-  }
+  KETAPATH_TRY(core::check_range(fmt::format("dose record {}: amount", record.id.value()),
+                                 amount.value(), "mg", core::positive(),
+                                 core::ErrorCode::InvalidArgument));
   if (!is_clinic_route(record.route)) {
     return core::fail(core::ErrorCode::InvalidArgument,
                       "dose record {}: route {} is not given by the clinic", record.id.value(),

@@ -81,10 +81,8 @@ core::Status validate_drug_entry(const DrugEntry& entry) {
                         where, l.min_dose.value(), l.default_dose.value(), l.soft_max.value(),
                         l.hard_max.value());
     }
-    if (!(l.absolute_cap.value() > 0.0)) {
-      return core::fail(ErrorCode::Validation, "{}: absolute cap must be > 0 mg (got {} mg)", where,
-                        l.absolute_cap.value());
-    }
+    KETAPATH_TRY(core::check_range(fmt::format("{}: absolute cap", where), l.absolute_cap.value(),
+                                   "mg", core::positive()));
     if (l.route == Route::Iv &&
         (!(l.min_duration.value() > 0.0) || !(l.min_duration <= l.default_duration) ||
          !(l.default_duration <= l.max_duration))) {

@@ -1,6 +1,6 @@
-// Text forms of the clinic enums: one table per enum, used for both directions so that printing
-// and parsing can never disagree. Route, sex and rating scale are the engine's types with their
-// one table each (pd/route.h, pd/sex.h, pd/scales.h).
+// Text forms of the clinic enums: one core::NameTable per enum, used for both directions so that
+// printing and parsing can never disagree. Route, sex and rating scale are the engine's types with
+// their one table each (pd/route.h, pd/sex.h, pd/scales.h).
 
 #include <array>
 #include <utility>
@@ -15,38 +15,15 @@
 #include "clinic/domain/scales.h"
 #include "clinic/domain/screening.h"
 #include "clinic/domain/session.h"
-#include "core/text.h"
+#include "core/name_table.h"
 
 namespace ketapath::clinic {
 namespace {
 
+using core::name_of;
+using core::value_of;
 template <class E, std::size_t N>
-using Table = std::array<std::pair<E, std::string_view>, N>;
-
-template <class E, std::size_t N>
-std::string_view name_of(const Table<E, N>& table, E value) {
-  for (const auto& [e, name] : table) {
-    if (e == value) {
-      return name;
-    }
-  }
-  return "?";
-}
-
-template <class E, std::size_t N>
-core::Result<E> value_of(const Table<E, N>& table, std::string_view text, std::string_view what) {
-  const std::string lowered = core::ascii_lower(text);
-  std::string accepted;
-  for (const auto& [e, name] : table) {
-    if (lowered == name) {
-      return e;
-    }
-    accepted += accepted.empty() ? "" : ", ";
-    accepted += name;
-  }
-  return core::fail(core::ErrorCode::InvalidArgument, "{}: \"{}\" is not one of {}", what, text,
-                    accepted);
-}
+using Table = core::NameTable<E, N>;
 
 constexpr Table<Disorder, 5> kDisorder{{{Disorder::Gad, "gad"},
                                         {Disorder::SocialAnxiety, "sad"},

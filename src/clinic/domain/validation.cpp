@@ -42,8 +42,9 @@ core::Status check_date(std::string_view field, Date date, Date earliest, Date l
   if (date >= earliest && date <= latest) {
     return {};
   }
-  return core::fail(ErrorCode::Validation, "{} must be between {} and {} ({}) (got {})", field,
-                    format_date(earliest), format_date(latest), why, format_date(date));
+  return std::unexpected(core::range_error(
+      field, fmt::format("between {} and {} ({})", format_date(earliest), format_date(latest), why),
+      format_date(date)));
 }
 
 core::Status validate_weight(const WeightRecord& weight, Date today, const InputLimits& limits,

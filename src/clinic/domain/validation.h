@@ -38,7 +38,8 @@ struct DateLimits {
 };
 
 /// Refuses `date` outside [earliest, latest] with Validation
-/// "<field> must be between <earliest> and <latest> (<why>) (got <date>)".
+/// "<field> must be between <earliest> and <latest> (<why>) (got <date>)" (core::range_error: the
+/// one range message, as core::check_range).
 core::Status check_date(std::string_view field, Date date, Date earliest, Date latest,
                         std::string_view why);
 

@@ -101,12 +101,9 @@ std::string locate(std::string_view text, std::string_view where, std::size_t of
 }  // namespace
 
 core::Result<Json> parse_json(std::string_view text, std::string_view where) {
-  if (text.size() > core::limits::kMaxJsonFileBytes) {
-    return core::fail(ErrorCode::LimitExceeded,
-                      "{}: JSON text must be at most {} bytes (got {} bytes) (a limit of "
-                      "docs/limits.md)",
-                      where, core::limits::kMaxJsonFileBytes, text.size());
-  }
+  KETAPATH_TRY(core::check_range(
+      fmt::format("{}: JSON text", where), static_cast<double>(text.size()), "bytes",
+      {.high = static_cast<double>(core::limits::kMaxJsonFileBytes)}, ErrorCode::LimitExceeded));
   Json j;
   BoundedDomParser handler(j);
   const bool ok = Json::sax_parse(text.begin(), text.end(), &handler,

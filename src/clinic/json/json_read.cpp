@@ -67,9 +67,7 @@ core::Status read_double(JsonReader& r, std::string_view key, double& out) {
 
 core::Status read_int(JsonReader& r, std::string_view key, int& out) {
   if (auto v = KETAPATH_TRY(r.integer(key))) {
-    if (*v < -1000000 || *v > 1000000) {
-      return core::fail(ErrorCode::InvalidData, "{}: out of range (got {})", r.at(key), *v);
-    }
+    KETAPATH_TRY(core::check_count(r.at(key), *v, "", -1000000, 1000000, ErrorCode::InvalidData));
     out = static_cast<int>(*v);
   }
   return {};
@@ -221,13 +219,12 @@ core::Result<ScreeningPolicy> screening_policy_from_json(const Json& j, std::str
   KETAPATH_TRY(read_bool(r, "require_gad", p.require_gad));
   KETAPATH_TRY(read_int(r, "min_age_years", p.min_age_years));
   KETAPATH_TRY(r.finish());
-  if (!(p.min_trial_weeks > 0.0 && p.min_trial_weeks <= 52.0) || p.min_psychotherapy_sessions < 1 ||
-      p.min_age_years < 18) {
-    return core::fail(ErrorCode::Validation,
-                      "{}: min_trial_weeks must be in (0, 52], min_psychotherapy_sessions >= 1 "
-                      "and min_age_years >= 18",
-                      where);
-  }
+  KETAPATH_TRY(core::check_range(fmt::format("{}: min_trial_weeks", where), p.min_trial_weeks,
+                                 "weeks", {.low = 0.0, .high = 52.0, .low_open = true}));
+  KETAPATH_TRY(core::check_count(fmt::format("{}: min_psychotherapy_sessions", where),
+                                 p.min_psychotherapy_sessions, "", 1));
+  KETAPATH_TRY(
+      core::check_count(fmt::format("{}: min_age_years", where), p.min_age_years, "years", 18));
   return p;
 }
 
