@@ -144,7 +144,7 @@ core::Result<Course> ClinicService::plan_course(PatientId id, CourseProtocol pro
 core::Result<Course> ClinicService::course(CourseId id) {
   Course c;
   {
-    auto tx = KETAPATH_TRY(store_.begin());
+    auto tx = KETAPATH_TRY(store_.begin_read());
     KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
     c = KETAPATH_TRY(tx->courses().get(id));
   }
@@ -154,7 +154,7 @@ core::Result<Course> ClinicService::course(CourseId id) {
 
 core::Result<std::vector<Course>> ClinicService::courses(PatientId id) {
   return chart_read(id, "courses", [&]() -> core::Result<std::vector<Course>> {
-    auto tx = KETAPATH_TRY(store_.begin());
+    auto tx = KETAPATH_TRY(store_.begin_read());
     KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
     KETAPATH_TRY(tx->patients().get(id));
     return tx->courses().list_for_patient(id);
@@ -564,7 +564,7 @@ core::Result<SessionResult> ClinicService::session_of(Session s, bool store) {
 
 core::Result<std::vector<Session>> ClinicService::sessions(PatientId id) {
   return chart_read(id, "sessions", [&]() -> core::Result<std::vector<Session>> {
-    auto tx = KETAPATH_TRY(store_.begin());
+    auto tx = KETAPATH_TRY(store_.begin_read());
     KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
     KETAPATH_TRY(tx->patients().get(id));
     return tx->sessions().list_for_patient(id);
@@ -640,7 +640,7 @@ core::Result<AssessmentResult> ClinicService::record_assessment(Assessment a) {
 
 core::Result<std::vector<Assessment>> ClinicService::assessments(PatientId id) {
   return chart_read(id, "assessments", [&]() -> core::Result<std::vector<Assessment>> {
-    auto tx = KETAPATH_TRY(store_.begin());
+    auto tx = KETAPATH_TRY(store_.begin_read());
     KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
     KETAPATH_TRY(tx->patients().get(id));
     return tx->assessments().list_for_patient(id);
@@ -662,7 +662,7 @@ core::Result<CareTeamMember> ClinicService::add_care_team_member(CareTeamMember 
 
 core::Result<std::vector<CareTeamMember>> ClinicService::care_team(PatientId id) {
   return chart_read(id, "care team", [&]() -> core::Result<std::vector<CareTeamMember>> {
-    auto tx = KETAPATH_TRY(store_.begin());
+    auto tx = KETAPATH_TRY(store_.begin_read());
     KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
     KETAPATH_TRY(tx->patients().get(id));
     return tx->care_team().list_for_patient(id);
@@ -671,7 +671,7 @@ core::Result<std::vector<CareTeamMember>> ClinicService::care_team(PatientId id)
 
 core::Result<std::vector<Alert>> ClinicService::alerts(PatientId id) {
   return chart_read(id, "alerts", [&]() -> core::Result<std::vector<Alert>> {
-    auto tx = KETAPATH_TRY(store_.begin());
+    auto tx = KETAPATH_TRY(store_.begin_read());
     KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
     KETAPATH_TRY(tx->patients().get(id));
     return tx->alerts().list_for_patient(id);
@@ -679,7 +679,7 @@ core::Result<std::vector<Alert>> ClinicService::alerts(PatientId id) {
 }
 
 core::Result<std::vector<Alert>> ClinicService::open_alerts() {
-  auto tx = KETAPATH_TRY(store_.begin());
+  auto tx = KETAPATH_TRY(store_.begin_read());
   KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
   return tx->alerts().list_open();
 }
