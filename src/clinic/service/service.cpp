@@ -272,7 +272,11 @@ core::Result<std::vector<DoseRecord>> ClinicService::doses(PatientId id) {
 core::Result<std::string> ClinicService::setting(std::string_view key) {
   auto tx = KETAPATH_TRY(store_.begin_read());
   KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
-  auto value = KETAPATH_TRY(tx->settings().get(key));
+  return setting_in(*tx, key);
+}
+
+core::Result<std::string> ClinicService::setting_in(Transaction& tx, std::string_view key) {
+  auto value = KETAPATH_TRY(tx.settings().get(key));
   if (!value) {
     return core::fail(ErrorCode::Storage,
                       "clinic setting {} is missing (run `ketapath clinic init`)", key);

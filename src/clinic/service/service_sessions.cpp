@@ -728,13 +728,34 @@ core::Result<ResponseSummary> ClinicService::response(PatientId id, Scale scale)
 }
 
 core::Result<ResponsePlan> ClinicService::response_plan(PatientId id) {
-  const auto all = KETAPATH_TRY(sessions(id));
+  // One read transaction for the records and the settings: one snapshot, one authorization
+  // (it was five transactions, the server's heaviest read).
+  std::vector<Session> all;
   std::vector<ScaleRating> followups;
-  for (const Assessment& a : KETAPATH_TRY(assessments(id))) {
-    followups.push_back(a.rating);
+  std::vector<Course> patient_courses;
+  ResponsePolicy policy;
+  ClinicCalendar calendar;
+  {
+    auto tx = KETAPATH_TRY(store_.begin_read());
+    KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
+    KETAPATH_TRY(tx->patients().get(id));
+    all = KETAPATH_TRY(tx->sessions().list_for_patient(id));
+    for (const Assessment& a : KETAPATH_TRY(tx->assessments().list_for_patient(id))) {
+      followups.push_back(a.rating);
+    }
+    patient_courses = KETAPATH_TRY(tx->courses().list_for_patient(id));
+    const std::string policy_text = KETAPATH_TRY(setting_in(*tx, "response_policy"));
+    policy = KETAPATH_TRY(
+        response_policy_from_json(KETAPATH_TRY(parse_json(policy_text, "setting response_policy")),
+                                  "setting response_policy"));
+    const std::string calendar_text = KETAPATH_TRY(setting_in(*tx, "clinic_calendar"));
+    calendar = KETAPATH_TRY(clinic_calendar_from_json(
+        KETAPATH_TRY(parse_json(calendar_text, "setting clinic_calendar")),
+        "setting clinic_calendar"));
   }
-  const ResponsePolicy policy = KETAPATH_TRY(response_policy());
-  const ClinicCalendar calendar = KETAPATH_TRY(clinic_calendar());
+  for (const std::string_view what : {"sessions", "assessments", "courses"}) {
+    KETAPATH_TRY(note_read(id, what));
+  }
   std::vector<ResponseSummary> scales;
   for (const Scale scale : outcome_scales()) {
     ResponseSummary r = analyse_response(all, followups, scale, policy);
@@ -742,7 +763,7 @@ core::Result<ResponsePlan> ClinicService::response_plan(PatientId id) {
       scales.push_back(std::move(r));
     }
   }
-  return plan_response(std::move(scales), KETAPATH_TRY(courses(id)), all, calendar,
+  return plan_response(std::move(scales), patient_courses, all, calendar,
                        local_day(clock_(), calendar));
 }
 
