@@ -286,7 +286,9 @@ class ClinicStore {
   /// the read transactions it returns may be used from any thread, at the same time as each
   /// other and as a write transaction (the caller still runs begin() and the write transactions
   /// one at a time). When it returns false (the in-memory store), the caller must run
-  /// begin_read() one at a time with begin() as well. Call it before those threads start.
+  /// begin_read() one at a time with begin() as well. Call it before those threads start. A
+  /// thread holds at most one transaction at a time (as without a pool): a second read while
+  /// holding one could wait for a connection that never comes back.
   virtual bool read_concurrently(std::size_t connections) {
     (void)connections;
     return false;
