@@ -89,6 +89,10 @@ Runner setup(CLI::App& app) {
   app.add_flag("--insecure-http", o->server.insecure_http,
                "Allow plain HTTP on a non-loopback address (behind a TLS proxy only)");
   app.add_option("--threads", o->server.threads, "Worker threads")->capture_default_str();
+  app.add_option("--read-connections", o->server.read_connections,
+                 "Database connections for reads, alongside the one writer (0: reads share it)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 64));
   app.add_option("--max-body-bytes", o->server.max_body, "Request body limit (413 above)")
       ->capture_default_str();
   app.add_option("--web", o->web,

@@ -74,8 +74,10 @@ class SerializedStore::Audit final : public clinic::AuditLog {
   std::recursive_mutex& mutex_;
 };
 
-SerializedStore::SerializedStore(clinic::ClinicStore& inner)
-    : inner_(inner), audit_(std::make_unique<Audit>(inner.audit(), mutex_)) {}
+SerializedStore::SerializedStore(clinic::ClinicStore& inner, std::size_t read_connections)
+    : inner_(inner),
+      pooled_(read_connections > 0 && inner.read_concurrently(read_connections)),
+      audit_(std::make_unique<Audit>(inner.audit(), mutex_)) {}
 
 SerializedStore::~SerializedStore() = default;
 
@@ -88,6 +90,20 @@ core::Result<std::unique_ptr<clinic::Transaction>> SerializedStore::begin() {
   std::unique_lock lock(mutex_);
   auto tx = KETAPATH_TRY(inner_.begin());
   return std::make_unique<LockedTransaction>(std::move(lock), std::move(tx));
+}
+
+core::Result<std::unique_ptr<clinic::Transaction>> SerializedStore::begin_read() {
+  if (pooled_) {
+    return inner_.begin_read();  // thread-safe by read_concurrently()'s contract
+  }
+  std::unique_lock lock(mutex_);
+  auto tx = KETAPATH_TRY(inner_.begin_read());
+  return std::make_unique<LockedTransaction>(std::move(lock), std::move(tx));
+}
+
+bool SerializedStore::read_concurrently(std::size_t connections) {
+  (void)connections;  // the pool was sized at construction
+  return pooled_;
 }
 
 clinic::AuditLog& SerializedStore::audit() {

@@ -63,7 +63,7 @@ void write_error(httplib::Response& res, const HttpError& error) {
 struct Server::Impl {
   Impl(clinic::ClinicStore& inner, ServerOptions o)
       : options(std::move(o)),
-        store(inner),
+        store(inner, static_cast<std::size_t>(std::max(0, options.read_connections))),
         chart_log(std::make_shared<clinic::ChartAccessLog>(
             store, clinic::ChartAccessLog::Mode::Grouped, options.chart_log_batch)),
         anonymous(store, std::string(kAnonymous), options.clock),
@@ -319,6 +319,10 @@ core::Status check_options(const ServerOptions& options) {
   if (options.threads < 1 || options.threads > 4096) {
     return core::fail(ErrorCode::InvalidArgument, "serve: --threads must be 1-4096 (got {})",
                       options.threads);
+  }
+  if (options.read_connections < 0 || options.read_connections > 64) {
+    return core::fail(ErrorCode::InvalidArgument, "serve: --read-connections must be 0-64 (got {})",
+                      options.read_connections);
   }
   return {};
 }

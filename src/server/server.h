@@ -23,6 +23,10 @@ struct ServerOptions {
   std::string tls_key;
   bool insecure_http = false;  ///< allow plain HTTP on a non-loopback address
   int threads = 256;  ///< worker threads: each open connection holds one for <= read_timeout_s
+  /// Database connections for requests that only read, alongside the one writer connection
+  /// (SQLite WAL readers, PostgreSQL READ ONLY sessions); a read waits while all are busy.
+  /// 0: reads wait for the writer like writes do (the store has no pool, or for comparison).
+  int read_connections = 4;
   std::size_t max_body = 1 << 20;  ///< bytes; larger bodies get 413
   int read_timeout_s = 5;          ///< per read of headers or body
   int write_timeout_s = 5;

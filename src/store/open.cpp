@@ -50,8 +50,11 @@ core::Result<std::unique_ptr<Database>> open_database(std::string_view url,
     }
     std::error_code ec;
     const bool exists = std::filesystem::exists(path, ec);
-    auto connector = [path](bool create) -> core::Result<std::unique_ptr<sql::Connection>> {
-      auto connection = KETAPATH_TRY(sqlite::SqliteConnection::open(path, {.create = create}));
+    auto connector =
+        [path](SqlDatabase::Purpose purpose) -> core::Result<std::unique_ptr<sql::Connection>> {
+      auto connection = KETAPATH_TRY(sqlite::SqliteConnection::open(
+          path, {.create = purpose == SqlDatabase::Purpose::Create,
+                 .query_only = purpose == SqlDatabase::Purpose::Read}));
       return std::unique_ptr<sql::Connection>(std::move(connection));
     };
     auto database = KETAPATH_TRY(SqlDatabase::open(Backend::Sqlite, connector, exists, key_file,
@@ -66,9 +69,14 @@ core::Result<std::unique_ptr<Database>> open_database(std::string_view url,
                         postgres::redact_url(url));
     }
     const std::string target(url);
-    auto connector = [target, password = options.password](
-                         bool) -> core::Result<std::unique_ptr<sql::Connection>> {
+    auto connector =
+        [target, password = options.password](
+            SqlDatabase::Purpose purpose) -> core::Result<std::unique_ptr<sql::Connection>> {
       auto connection = KETAPATH_TRY(postgres::PgConnection::open(target, password));
+      if (purpose == SqlDatabase::Purpose::Read) {
+        // begin_read() starts READ ONLY transactions; this refuses a write outside them too.
+        KETAPATH_TRY(connection->execute_script("SET default_transaction_read_only = on"));
+      }
       return std::unique_ptr<sql::Connection>(std::move(connection));
     };
     auto database = KETAPATH_TRY(SqlDatabase::open(Backend::Postgres, connector, true,

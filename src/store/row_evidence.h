@@ -138,6 +138,8 @@ class RowTracker final : public sql::Connection {
     return inner_.table_exists(name);
   }
 
+  [[nodiscard]] bool idle() const override { return inner_.idle(); }
+
   [[nodiscard]] std::string_view lock_rows_suffix() const override {
     return inner_.lock_rows_suffix();
   }

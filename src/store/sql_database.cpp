@@ -10,11 +10,14 @@ namespace {
 
 using core::ErrorCode;
 
-/// One unit of work: a database transaction plus the repositories working inside it.
+/// One unit of work: a database transaction plus the repositories working inside it. On the
+/// database's one connection, or (`lease`) on a pooled read connection it gives back at the end.
 class SqlTransaction final : public clinic::Transaction {
  public:
-  SqlTransaction(SqlDatabase& database, sql::Connection& connection, sql::Transaction transaction)
+  SqlTransaction(SqlDatabase& database, sql::Connection& connection, sql::Transaction transaction,
+                 bool read_only, std::unique_ptr<sql::Connection> lease = nullptr)
       : database_(database),
+        lease_(std::move(lease)),
         connection_(connection),
         transaction_(std::move(transaction)),
         tracker_(connection),
@@ -34,12 +37,19 @@ class SqlTransaction final : public clinic::Transaction {
         sign_ins_(state_),
         consultations_(state_),
         chart_accesses_(state_) {
-    database_.transaction_open_ = true;
+    state_.read_only = read_only;
+    if (!lease_) {
+      database_.transaction_open_ = true;
+    }
   }
 
   ~SqlTransaction() override {
     transaction_.reset();  // rolls back unless committed
-    database_.transaction_open_ = false;
+    if (lease_) {
+      database_.release_read_connection(std::move(lease_));
+    } else {
+      database_.transaction_open_ = false;
+    }
   }
 
   SqlTransaction(const SqlTransaction&) = delete;
@@ -72,10 +82,16 @@ class SqlTransaction final : public clinic::Transaction {
   clinic::SignInRepository& sign_ins() override { return sign_ins_; }
 
   clinic::ConsultationRepository& consultations() override { return consultations_; }
+
   clinic::ChartAccessRepository& chart_accesses() override { return chart_accesses_; }
 
   core::Status append_audit(const clinic::AuditRecord& record) override {
     KETAPATH_TRY(state_.usable());
+    if (state_.read_only) {
+      return core::fail(
+          ErrorCode::Internal,
+          "store: an audit entry in a read-only transaction (begin_read) was refused");
+    }
     if (record.actor.empty() || record.action.empty() || record.entity.empty()) {
       return core::fail(ErrorCode::Validation,
                         "audit: actor, action and entity must not be empty (got actor \"{}\", "
@@ -113,6 +129,7 @@ class SqlTransaction final : public clinic::Transaction {
 
  private:
   SqlDatabase& database_;
+  std::unique_ptr<sql::Connection> lease_;  ///< a pooled read connection, or null
   sql::Connection& connection_;
   std::optional<sql::Transaction> transaction_;
   evidence::RowTracker tracker_;
@@ -172,7 +189,7 @@ core::Status SqlDatabase::connect(bool create) {
   if (connection_) {
     return {};
   }
-  connection_ = KETAPATH_TRY(connect_(create));
+  connection_ = KETAPATH_TRY(connect_(create ? Purpose::Create : Purpose::Open));
   return {};
 }
 
@@ -291,7 +308,82 @@ core::Result<std::unique_ptr<clinic::Transaction>> SqlDatabase::begin() {
   auto transaction =
       KETAPATH_TRY(sql::Transaction::begin(*connection, sql::Transaction::Kind::Write));
   return std::unique_ptr<clinic::Transaction>(
-      new SqlTransaction(*this, *connection, std::move(transaction)));
+      new SqlTransaction(*this, *connection, std::move(transaction), false));
+}
+
+core::Result<std::unique_ptr<clinic::Transaction>> SqlDatabase::begin_read() {
+  bool pooled = false;
+  {
+    const std::scoped_lock lock(pool_.mutex);
+    pooled = pool_.limit > 0;
+  }
+  if (!pooled) {
+    sql::Connection* connection = KETAPATH_TRY(ready_connection());
+    auto transaction =
+        KETAPATH_TRY(sql::Transaction::begin(*connection, sql::Transaction::Kind::Read));
+    return std::unique_ptr<clinic::Transaction>(
+        new SqlTransaction(*this, *connection, std::move(transaction), true));
+  }
+  auto lease = KETAPATH_TRY(acquire_read_connection());
+  auto transaction = sql::Transaction::begin(*lease, sql::Transaction::Kind::Read);
+  if (!transaction) {
+    release_read_connection(std::move(lease));
+    return std::unexpected(transaction.error());
+  }
+  sql::Connection& connection = *lease;
+  return std::unique_ptr<clinic::Transaction>(
+      new SqlTransaction(*this, connection, std::move(*transaction), true, std::move(lease)));
+}
+
+bool SqlDatabase::read_concurrently(std::size_t connections) {
+  const std::scoped_lock lock(pool_.mutex);
+  pool_.limit = connections;
+  pool_.returned.notify_all();
+  return connections > 0;
+}
+
+core::Result<std::unique_ptr<sql::Connection>> SqlDatabase::acquire_read_connection() {
+  {
+    std::unique_lock lock(pool_.mutex);
+    pool_.returned.wait(lock, [&] { return !pool_.idle.empty() || pool_.open < pool_.limit; });
+    if (!pool_.idle.empty()) {
+      auto connection = std::move(pool_.idle.back());
+      pool_.idle.pop_back();
+      return connection;
+    }
+    ++pool_.open;  // reserved: opened below, outside the lock
+  }
+  auto opened = [&]() -> core::Result<std::unique_ptr<sql::Connection>> {
+    auto connection = KETAPATH_TRY(connect_(Purpose::Read));
+    const int version = KETAPATH_TRY(read_schema_version(*connection));
+    if (version != latest_schema_version()) {
+      return core::fail(ErrorCode::Storage,
+                        "{}: database is at schema version {}, this Ketapath needs {}; run "
+                        "`ketapath clinic init`",
+                        description_, version, latest_schema_version());
+    }
+    return connection;
+  }();
+  if (!opened) {
+    const std::scoped_lock lock(pool_.mutex);
+    --pool_.open;
+    pool_.returned.notify_one();
+  }
+  return opened;
+}
+
+void SqlDatabase::release_read_connection(std::unique_ptr<sql::Connection> connection) {
+  const bool reusable = connection->idle();
+  if (!reusable) {
+    connection.reset();  // closed outside the lock
+  }
+  const std::scoped_lock lock(pool_.mutex);
+  if (reusable && pool_.open <= pool_.limit) {
+    pool_.idle.push_back(std::move(connection));
+  } else {
+    --pool_.open;
+  }
+  pool_.returned.notify_one();
 }
 
 core::Result<std::vector<clinic::AuditEntry>> SqlAuditLog::entries(std::int64_t from,

@@ -1,9 +1,13 @@
 #pragma once
 // Internal: store::Database over an sql::Connection -- one implementation for both backends.
 
+#include <condition_variable>
+#include <cstddef>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <vector>
 
 #include "store/audit_chain.h"
 #include "store/crypto.h"
@@ -28,8 +32,11 @@ class SqlAuditLog final : public clinic::AuditLog {
 
 class SqlDatabase final : public Database {
  public:
-  /// Connects; `create` is true only from initialize().
-  using Connector = std::function<core::Result<std::unique_ptr<sql::Connection>>(bool create)>;
+  /// What a connection is for: the one read-write connection (created only by initialize()),
+  /// or a read connection of the pool (it refuses changes at the database too).
+  enum class Purpose { Open, Create, Read };
+  /// Connects. Called from any thread for Purpose::Read (the pool), so it must be thread-safe.
+  using Connector = std::function<core::Result<std::unique_ptr<sql::Connection>>(Purpose purpose)>;
 
   /// `connect_now`: connect at once (and check the schema version); false for a SQLite file that
   /// does not exist yet, which initialize() creates.
@@ -48,6 +55,11 @@ class SqlDatabase final : public Database {
 
   core::Result<int> initialize() override;
   core::Result<std::unique_ptr<clinic::Transaction>> begin() override;
+  /// Without a pool: a read transaction on the one connection (one transaction at a time, as
+  /// begin()). With a pool (read_concurrently): a read transaction on a pooled connection of its
+  /// own, thread-safe; it waits while all `connections` are lent out.
+  core::Result<std::unique_ptr<clinic::Transaction>> begin_read() override;
+  bool read_concurrently(std::size_t connections) override;
 
   clinic::AuditLog& audit() override { return audit_log_; }
 
@@ -57,8 +69,10 @@ class SqlDatabase final : public Database {
   // For SqlTransaction and SqlAuditLog.
   core::Result<const ClinicKey*> key();
   core::Result<sql::Connection*> ready_connection();
-  bool transaction_open_ = false;
+  bool transaction_open_ = false;      ///< on the one connection (not the pool's)
   audit::VerifiedHead verified_head_;  ///< see audit::append
+  /// Gives a pooled read connection back (closed instead when it is not idle()).
+  void release_read_connection(std::unique_ptr<sql::Connection> connection);
 
  private:
   SqlDatabase(Backend backend, Connector connector, std::filesystem::path key_file,
@@ -70,6 +84,16 @@ class SqlDatabase final : public Database {
         audit_log_(*this) {}
 
   core::Status connect(bool create);
+  core::Result<std::unique_ptr<sql::Connection>> acquire_read_connection();
+
+  /// The read connections (read_concurrently): opened on demand up to `limit`, kept open.
+  struct ReadPool {
+    std::mutex mutex;
+    std::condition_variable returned;
+    std::vector<std::unique_ptr<sql::Connection>> idle;
+    std::size_t open = 0;   ///< idle, lent out, or being opened
+    std::size_t limit = 0;  ///< 0: no pool, reads use the one connection
+  };
 
   Backend backend_;
   Connector connect_;
@@ -79,6 +103,7 @@ class SqlDatabase final : public Database {
   std::string description_;
   bool schema_checked_ = false;
   SqlAuditLog audit_log_;
+  ReadPool pool_;
 };
 
 }  // namespace ketapath::store

@@ -122,7 +122,8 @@ TEST_F(Security, HostileTextIsStoredVerbatimNeverExecuted) {
   EXPECT_EQ(Json::parse(list->body).at("patients").size(), hostile.size());
   EXPECT_GT(audit_state().second, 0);
   auto users = call("GET", "/api/v1/users", "auditor");
-  for (const auto& u : Json::parse(users->body).at("users")) {
+  const Json listed = Json::parse(users->body);  // named: the loop must not outlive it
+  for (const auto& u : listed.at("users")) {
     if (u.at("name") == "nurse") {
       EXPECT_EQ(u.at("roles"), Json::array({"nurse"}));
     }

@@ -641,5 +641,77 @@ TYPED_TEST(StoreContract, TransactionIsUnusableAfterCommit) {
   EXPECT_FALSE(again);
 }
 
+TYPED_TEST(StoreContract, ReadTransactionSeesCommittedWritesAndRefusesWrites) {
+  this->initialise();
+  const auto id = this->add_patient();
+  {
+    auto read = this->store_->begin_read();
+    ASSERT_TRUE(read) << read.error().message;
+    auto stored = (*read)->patients().get(id);
+    ASSERT_TRUE(stored) << stored.error().message;
+    EXPECT_EQ(stored->name, sample_patient().name);
+    // A write through a read transaction is refused, at the latest at commit, and stores nothing.
+    auto added = (*read)->patients().add(sample_patient());
+    auto audited = (*read)->append_audit(audit_record("patient.add", "patient/2"));
+    EXPECT_FALSE(audited);
+    if (audited) {
+      ADD_FAILURE() << "an audit entry in a read transaction was accepted";
+    }
+    auto committed = (*read)->commit();
+    EXPECT_FALSE(added && committed) << "a write in a read transaction was committed";
+    if (!added) {
+      EXPECT_EQ(added.error().code, ErrorCode::Internal) << added.error().message;
+    }
+  }
+  this->reopen();
+  auto tx = this->begin();
+  auto all = tx->patients().list();
+  ASSERT_TRUE(all) << all.error().message;
+  EXPECT_EQ(all->size(), 1u);
+  tx.reset();
+  auto entries = this->store_->audit().entries(1, 100);
+  ASSERT_TRUE(entries) << entries.error().message;
+  for (const auto& e : *entries) {
+    EXPECT_NE(e.record.entity, "patient/2");
+  }
+}
+
+TYPED_TEST(StoreContract, PooledReadsRunBesideAWriteAndSeeOnlyCommittedData) {
+  this->initialise();
+  const auto first = this->add_patient();
+  if (!this->store_->read_concurrently(2)) {
+    GTEST_SKIP() << "this store serves reads one at a time with the writes";
+  }
+  auto write = this->begin();
+  auto other = sample_patient();
+  other.name = "written, not yet committed";
+  ASSERT_TRUE(write->patients().add(other));
+  // Two reads while the write is open: neither waits for it, neither sees it.
+  auto a = this->store_->begin_read();
+  auto b = this->store_->begin_read();
+  ASSERT_TRUE(a) << a.error().message;
+  ASSERT_TRUE(b) << b.error().message;
+  for (auto* read : {&*a, &*b}) {
+    auto all = (*read)->patients().list();
+    ASSERT_TRUE(all) << all.error().message;
+    ASSERT_EQ(all->size(), 1u);
+    EXPECT_EQ(all->front().id, first);
+  }
+  ASSERT_TRUE(write->append_audit(audit_record("patient.add", "patient/2")));
+  ASSERT_TRUE(write->commit());
+  write.reset();
+  // `a` keeps its snapshot; a read begun after the commit sees the write.
+  auto still = (*a)->patients().list();
+  ASSERT_TRUE(still) << still.error().message;
+  EXPECT_EQ(still->size(), 1u);
+  a->reset();
+  b->reset();
+  auto after = this->store_->begin_read();
+  ASSERT_TRUE(after) << after.error().message;
+  auto all = (*after)->patients().list();
+  ASSERT_TRUE(all) << all.error().message;
+  EXPECT_EQ(all->size(), 2u);
+}
+
 }  // namespace
 }  // namespace ketapath::store::testing

@@ -6,7 +6,8 @@
 // Unit of work: every access goes through a Transaction from ClinicStore::begin(). A clinical
 // write is one transaction: the repository calls, then append_audit() with the record describing
 // the write, then commit(). Destroying a transaction without commit() rolls it back (nothing of
-// it is visible afterwards). Reads may use a transaction that is never committed.
+// it is visible afterwards). A use case that only reads takes its transaction from
+// ClinicStore::begin_read() and need not commit it.
 //
 // Common contract of every method:
 // - Ids are assigned by the store (positive, increasing per kind); an `add` ignores the id in its
@@ -18,6 +19,7 @@
 //   shortest round-trip text), strings byte-for-byte, timestamps to the second.
 // - Methods do not validate clinical content (the services do) but must not crash on any value.
 
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -273,6 +275,25 @@ class ClinicStore {
   virtual core::Result<int> initialize() = 0;
   /// Starts a unit of work. At most one write transaction is open at a time per process.
   virtual core::Result<std::unique_ptr<Transaction>> begin() = 0;
+  /// Starts a unit of work that only reads. Every read in it sees one consistent snapshot, and
+  /// that snapshot includes every transaction committed before begin_read() was called (a client
+  /// reads its own acknowledged writes). A write through it is refused (ErrorCode::Internal, at
+  /// the latest at commit()) and stores nothing. Every use case that does not write uses it.
+  virtual core::Result<std::unique_ptr<Transaction>> begin_read() = 0;
+
+  /// Asks the store to serve begin_read() from up to `connections` connections of its own (the
+  /// server's read pool, docs/architecture.md "Server"). When it returns true, begin_read() and
+  /// the read transactions it returns may be used from any thread, at the same time as each
+  /// other and as a write transaction (the caller still runs begin() and the write transactions
+  /// one at a time). When it returns false (the in-memory store), the caller must run
+  /// begin_read() one at a time with begin() as well. Call it before those threads start. A
+  /// thread holds at most one transaction at a time (as without a pool): a second read while
+  /// holding one could wait for a connection that never comes back.
+  virtual bool read_concurrently(std::size_t connections) {
+    (void)connections;
+    return false;
+  }
+
   virtual AuditLog& audit() = 0;
 };
 

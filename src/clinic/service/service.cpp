@@ -103,14 +103,14 @@ core::Result<PatientId> ClinicService::add_patient(Patient p) {
 
 core::Result<Patient> ClinicService::patient(PatientId id) {
   return chart_read(id, "chart", [&]() -> core::Result<Patient> {
-    auto tx = KETAPATH_TRY(store_.begin());
+    auto tx = KETAPATH_TRY(store_.begin_read());
     KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
     return tx->patients().get(id);
   });
 }
 
 core::Result<std::vector<Patient>> ClinicService::patients() {
-  auto tx = KETAPATH_TRY(store_.begin());
+  auto tx = KETAPATH_TRY(store_.begin_read());
   const User user = KETAPATH_TRY(authorize(*tx, Permission::ReadDemographics));
   std::vector<Patient> all = KETAPATH_TRY(tx->patients().list());
   if (!check_permission(user, Permission::ReadClinical)) {
@@ -253,7 +253,7 @@ core::Result<ScreeningRecord> ClinicService::screening_of(PatientId id, const Sc
 
 core::Result<std::vector<ScreeningRecord>> ClinicService::screenings(PatientId id) {
   return chart_read(id, "screenings", [&]() -> core::Result<std::vector<ScreeningRecord>> {
-    auto tx = KETAPATH_TRY(store_.begin());
+    auto tx = KETAPATH_TRY(store_.begin_read());
     KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
     KETAPATH_TRY(tx->patients().get(id));
     return tx->screenings().list_for_patient(id);
@@ -262,7 +262,7 @@ core::Result<std::vector<ScreeningRecord>> ClinicService::screenings(PatientId i
 
 core::Result<std::vector<DoseRecord>> ClinicService::doses(PatientId id) {
   return chart_read(id, "doses", [&]() -> core::Result<std::vector<DoseRecord>> {
-    auto tx = KETAPATH_TRY(store_.begin());
+    auto tx = KETAPATH_TRY(store_.begin_read());
     KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
     KETAPATH_TRY(tx->patients().get(id));
     return tx->doses().list_for_patient(id);
@@ -270,9 +270,13 @@ core::Result<std::vector<DoseRecord>> ClinicService::doses(PatientId id) {
 }
 
 core::Result<std::string> ClinicService::setting(std::string_view key) {
-  auto tx = KETAPATH_TRY(store_.begin());
+  auto tx = KETAPATH_TRY(store_.begin_read());
   KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
-  auto value = KETAPATH_TRY(tx->settings().get(key));
+  return setting_in(*tx, key);
+}
+
+core::Result<std::string> ClinicService::setting_in(Transaction& tx, std::string_view key) {
+  auto value = KETAPATH_TRY(tx.settings().get(key));
   if (!value) {
     return core::fail(ErrorCode::Storage,
                       "clinic setting {} is missing (run `ketapath clinic init`)", key);
@@ -354,13 +358,13 @@ core::Result<Date> ClinicService::clinic_day(Timestamp at) {
 }
 
 core::Result<DrugEntry> ClinicService::drug(std::string_view name) {
-  auto tx = KETAPATH_TRY(store_.begin());
+  auto tx = KETAPATH_TRY(store_.begin_read());
   KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
   return tx->drugs().find_by_name(name);
 }
 
 core::Result<std::vector<DrugEntry>> ClinicService::drugs() {
-  auto tx = KETAPATH_TRY(store_.begin());
+  auto tx = KETAPATH_TRY(store_.begin_read());
   KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
   return tx->drugs().list();
 }

@@ -317,6 +317,8 @@ class ClinicService {
   AuditRecord audit_record(std::string action, std::string entity, std::string before,
                            std::string after) const;
   core::Result<std::string> setting(std::string_view key);
+  /// The setting's stored JSON read in `tx` (Storage when missing); the caller authorized.
+  core::Result<std::string> setting_in(Transaction& tx, std::string_view key);
   core::Status put_setting(std::string_view key, const std::string& json, std::string action);
 
   /// Records that the acting user read patient `id`'s `what` (after the read's transaction).

@@ -47,13 +47,13 @@ core::Result<ConsultationRequest> ClinicService::submit_consultation_request(
 
 core::Result<std::vector<ConsultationRequest>> ClinicService::consultation_requests(
     std::optional<ConsultationStatus> status) {
-  auto tx = KETAPATH_TRY(store_.begin());
+  auto tx = KETAPATH_TRY(store_.begin_read());
   KETAPATH_TRY(authorize(*tx, Permission::ReadDemographics));
   return tx->consultations().list(status, kMaxListed);
 }
 
 core::Result<ConsultationRequest> ClinicService::consultation_request(ConsultationRequestId id) {
-  auto tx = KETAPATH_TRY(store_.begin());
+  auto tx = KETAPATH_TRY(store_.begin_read());
   KETAPATH_TRY(authorize(*tx, Permission::ReadDemographics));
   return tx->consultations().get(id);
 }

@@ -78,7 +78,7 @@ core::Result<Consent> ClinicService::record_consent(PatientId id, Date consented
 
 core::Result<std::vector<Consent>> ClinicService::consents(PatientId id) {
   return chart_read(id, "consents", [&]() -> core::Result<std::vector<Consent>> {
-    auto tx = KETAPATH_TRY(store_.begin());
+    auto tx = KETAPATH_TRY(store_.begin_read());
     KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
     KETAPATH_TRY(tx->patients().get(id));
     return tx->clearances().consents(id);
@@ -113,7 +113,7 @@ core::Result<Clearance> ClinicService::clear_screening(ScreeningId id, std::stri
 
 core::Result<ClearanceBasis> ClinicService::clearance(PatientId id, Date day) {
   return chart_read(id, "clearance", [&]() -> core::Result<ClearanceBasis> {
-    auto tx = KETAPATH_TRY(store_.begin());
+    auto tx = KETAPATH_TRY(store_.begin_read());
     KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
     KETAPATH_TRY(tx->patients().get(id));
     const DosingPolicy policy = KETAPATH_TRY(dosing_policy_in(*tx));
@@ -214,7 +214,7 @@ core::Result<DoseRecord> ClinicService::preview_dose(const DoseOrder& order) {
 
 core::Result<std::vector<std::string>> ClinicService::clearance_warnings() {
   const Date today = day_of(clock_());
-  auto tx = KETAPATH_TRY(store_.begin());
+  auto tx = KETAPATH_TRY(store_.begin_read());
   KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
   const DosingPolicy policy = KETAPATH_TRY(dosing_policy_in(*tx));
   std::vector<std::string> warnings;

@@ -8,7 +8,7 @@
 namespace ketapath::clinic {
 
 core::Result<std::vector<ScheduledSession>> ClinicService::day_schedule(Date day) {
-  auto tx = KETAPATH_TRY(store_.begin());
+  auto tx = KETAPATH_TRY(store_.begin_read());
   KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
   std::vector<ScheduledSession> due;
   for (const Patient& patient : KETAPATH_TRY(tx->patients().list())) {

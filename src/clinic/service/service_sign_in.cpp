@@ -85,7 +85,7 @@ core::Result<User> ClinicService::redeem_setup_token(std::string_view token,
   const std::string hash = token_hash(token);
   std::string name;
   {
-    auto tx = KETAPATH_TRY(store_.begin());
+    auto tx = KETAPATH_TRY(store_.begin_read());
     const auto t = KETAPATH_TRY(tx->sign_ins().setup_token(hash));
     if (!t || t->used_at || clock_() >= t->expires_at) {
       return core::fail(ErrorCode::Unauthorized,
@@ -130,7 +130,7 @@ core::Result<SignIn> ClinicService::sign_in(std::string_view name, std::string_v
   std::optional<Credential> credential;
   bool known = false;
   {
-    auto tx = KETAPATH_TRY(store_.begin());
+    auto tx = KETAPATH_TRY(store_.begin_read());
     auto user = tx->users().get(name);
     if (!user && user.error().code != ErrorCode::NotFound) {
       return std::unexpected(user.error());
@@ -206,28 +206,49 @@ core::Result<SignIn> ClinicService::sign_in(std::string_view name, std::string_v
 
 core::Result<User> ClinicService::resume(std::string_view session_id) {
   const Timestamp now = clock_();
+  const std::string hash = token_hash(session_id);
+  // Checks the session and its user in `tx`; gives the session when its last-seen is due.
+  User user;
+  const auto check = [&](Transaction& tx) -> core::Result<std::optional<SignInSession>> {
+    auto s = KETAPATH_TRY(tx.sign_ins().session(hash));
+    if (!s || s->revoked_at || now >= s->expires_at ||
+        now - s->last_seen_at >= sign_in_policy_.idle) {
+      return core::fail(ErrorCode::Unauthorized,
+                        "session: not signed in (the session is unknown, signed out or expired)");
+    }
+    auto found = tx.users().get(s->user);
+    if (!found || !found->enabled) {
+      return core::fail(ErrorCode::Unauthorized, "session: user {} is disabled", s->user);
+    }
+    user = std::move(*found);
+    if (now - s->last_seen_at < sign_in_policy_.touch) {
+      return std::optional<SignInSession>{};
+    }
+    return s;
+  };
+  {
+    // Nearly every request ends here: a read, beside the writer.
+    auto tx = KETAPATH_TRY(store_.begin_read());
+    if (!KETAPATH_TRY(check(*tx))) {
+      return user;
+    }
+  }
+  // Last-seen is due: checked again in the write transaction (another request of the session
+  // may have moved it or signed the session out meanwhile), so it moves at most once per touch.
   auto tx = KETAPATH_TRY(store_.begin());
-  auto s = KETAPATH_TRY(tx->sign_ins().session(token_hash(session_id)));
-  if (!s || s->revoked_at || now >= s->expires_at ||
-      now - s->last_seen_at >= sign_in_policy_.idle) {
-    return core::fail(ErrorCode::Unauthorized,
-                      "session: not signed in (the session is unknown, signed out or expired)");
+  auto s = KETAPATH_TRY(check(*tx));
+  if (!s) {
+    return user;
   }
-  auto user = tx->users().get(s->user);
-  if (!user || !user->enabled) {
-    return core::fail(ErrorCode::Unauthorized, "session: user {} is disabled", s->user);
-  }
-  if (now - s->last_seen_at >= sign_in_policy_.touch) {
-    const SignInSession before = *s;
-    s->last_seen_at = now;
-    KETAPATH_TRY(tx->sign_ins().update_session(*s));
-    AuditRecord record = audit_record("auth.session_seen", user_entity(s->user),
-                                      canonical(session_json(before)), canonical(session_json(*s)));
-    record.actor = s->user;
-    KETAPATH_TRY(tx->append_audit(record));
-    KETAPATH_TRY(tx->commit());
-  }
-  return *user;
+  const SignInSession before = *s;
+  s->last_seen_at = now;
+  KETAPATH_TRY(tx->sign_ins().update_session(*s));
+  AuditRecord record = audit_record("auth.session_seen", user_entity(s->user),
+                                    canonical(session_json(before)), canonical(session_json(*s)));
+  record.actor = s->user;
+  KETAPATH_TRY(tx->append_audit(record));
+  KETAPATH_TRY(tx->commit());
+  return user;
 }
 
 core::Status ClinicService::sign_out(std::string_view session_id) {

@@ -48,7 +48,7 @@ core::Result<User> ClinicService::authorize(Transaction& tx, Permission permissi
 }
 
 core::Result<User> ClinicService::authorize(Permission permission) {
-  auto tx = KETAPATH_TRY(store_.begin());
+  auto tx = KETAPATH_TRY(store_.begin_read());
   return authorize(*tx, permission);
 }
 
@@ -103,7 +103,7 @@ core::Result<User> ClinicService::set_user_enabled(std::string_view name, bool e
 }
 
 core::Result<std::vector<User>> ClinicService::users() {
-  auto tx = KETAPATH_TRY(store_.begin());
+  auto tx = KETAPATH_TRY(store_.begin_read());
   KETAPATH_TRY(authorize(*tx, Permission::Oversee));
   return tx->users().list();
 }
@@ -117,7 +117,7 @@ core::Status ClinicService::note_read(PatientId id, std::string_view what) {
 
 core::Result<std::vector<ChartAccess>> ClinicService::chart_accesses(
     const ChartAccessQuery& query) {
-  auto tx = KETAPATH_TRY(store_.begin());
+  auto tx = KETAPATH_TRY(store_.begin_read());
   KETAPATH_TRY(authorize(*tx, Permission::Oversee));
   ChartAccessQuery bounded = query;
   bounded.limit = std::clamp<std::int64_t>(query.limit, 1, 10000);

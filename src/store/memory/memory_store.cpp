@@ -630,8 +630,9 @@ class ChartAccesses final : public ChartAccessRepository {
 
 class MemoryTransaction final : public Transaction {
  public:
-  MemoryTransaction(MemoryStore& store)
+  MemoryTransaction(MemoryStore& store, bool read_only)
       : store_(store),
+        read_only_(read_only),
         working_(*store.state_),
         context_{working_},
         patients_(context_),
@@ -683,6 +684,11 @@ class MemoryTransaction final : public Transaction {
   ChartAccessRepository& chart_accesses() override { return chart_accesses_; }
 
   core::Status append_audit(const AuditRecord& record) override {
+    if (read_only_) {
+      return core::fail(ErrorCode::Internal,
+                        "transaction: an audit entry in a read-only transaction (begin_read) is "
+                        "refused");
+    }
     AuditEntry e;
     e.sequence = static_cast<std::int64_t>(working_.audit.size()) + 1;
     e.record = record;
@@ -698,6 +704,10 @@ class MemoryTransaction final : public Transaction {
       return core::fail(ErrorCode::Internal, "transaction: already committed or failed");
     }
     done_ = true;
+    if (read_only_ && context_.wrote) {
+      return core::fail(ErrorCode::Internal,
+                        "transaction: a write in a read-only transaction (begin_read) is refused");
+    }
     if (context_.wrote && !audited_) {
       return core::fail(ErrorCode::Internal,
                         "transaction: a clinical write without an audit record is refused");
@@ -712,6 +722,7 @@ class MemoryTransaction final : public Transaction {
 
  private:
   MemoryStore& store_;
+  bool read_only_;
   State working_;
   Context context_;
   Patients patients_;
@@ -783,6 +794,14 @@ core::Result<int> MemoryStore::initialize() {
 }
 
 core::Result<std::unique_ptr<Transaction>> MemoryStore::begin() {
+  return open_transaction(false);
+}
+
+core::Result<std::unique_ptr<Transaction>> MemoryStore::begin_read() {
+  return open_transaction(true);
+}
+
+core::Result<std::unique_ptr<Transaction>> MemoryStore::open_transaction(bool read_only) {
   if (!initialized_) {
     return core::fail(ErrorCode::Storage,
                       "memory store: database not initialised (run `ketapath clinic init`)");
@@ -791,7 +810,7 @@ core::Result<std::unique_ptr<Transaction>> MemoryStore::begin() {
     return core::fail(ErrorCode::Conflict, "memory store: another transaction is open");
   }
   open_ = true;
-  return std::unique_ptr<Transaction>(std::make_unique<MemoryTransaction>(*this));
+  return std::unique_ptr<Transaction>(std::make_unique<MemoryTransaction>(*this, read_only));
 }
 
 AuditLog& MemoryStore::audit() {

@@ -21,6 +21,8 @@ class MemoryStore final : public ClinicStore {
 
   core::Result<int> initialize() override;
   core::Result<std::unique_ptr<Transaction>> begin() override;
+  /// A transaction like begin()'s (one at a time, not thread-safe) whose writes are refused.
+  core::Result<std::unique_ptr<Transaction>> begin_read() override;
   AuditLog& audit() override;
 
   /// Test hook: the next commit fails with ErrorCode::Storage (and publishes nothing).
@@ -34,6 +36,7 @@ class MemoryStore final : public ClinicStore {
  private:
   friend class MemoryTransaction;
   friend class MemoryAuditLog;
+  core::Result<std::unique_ptr<Transaction>> open_transaction(bool read_only);
   std::unique_ptr<State> state_;
   std::unique_ptr<AuditLog> audit_;
   bool initialized_ = false;

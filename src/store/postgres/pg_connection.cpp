@@ -346,6 +346,10 @@ core::Result<bool> PgConnection::table_exists(std::string_view name) {
   return row.has_value() && !row->is_null(0);
 }
 
+bool PgConnection::idle() const {
+  return PQstatus(connection_) == CONNECTION_OK && PQtransactionStatus(connection_) == PQTRANS_IDLE;
+}
+
 core::Status PgConnection::begin_write() {
   return execute_script("BEGIN ISOLATION LEVEL READ COMMITTED");
 }

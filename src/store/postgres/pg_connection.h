@@ -38,6 +38,8 @@ class PgConnection final : public sql::Connection {
   core::Status commit() override;
   core::Status rollback() override;
 
+  [[nodiscard]] bool idle() const override;
+
   [[nodiscard]] std::string_view lock_rows_suffix() const override { return " FOR UPDATE"; }
 
  private:

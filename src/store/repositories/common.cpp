@@ -12,6 +12,10 @@ core::Status TransactionState::usable() const {
 
 core::Status TransactionState::for_write() {
   KETAPATH_TRY(usable());
+  if (read_only) {
+    return core::fail(core::ErrorCode::Internal,
+                      "store: a write in a read-only transaction (begin_read) was refused");
+  }
   wrote = true;
   return {};
 }

@@ -13,13 +13,14 @@ namespace ketapath::store::repositories {
 /// The state of one clinic::Transaction that its repositories share.
 struct TransactionState {
   sql::Connection* connection = nullptr;
-  bool wrote = false;     ///< a repository changed something: an audit record is required
-  bool audited = false;   ///< append_audit() succeeded
-  bool finished = false;  ///< commit() was called (successfully or not)
+  bool wrote = false;      ///< a repository changed something: an audit record is required
+  bool audited = false;    ///< append_audit() succeeded
+  bool finished = false;   ///< commit() was called (successfully or not)
+  bool read_only = false;  ///< from begin_read(): every write is refused
 
   /// Storage/Internal error when the transaction can no longer be used.
   [[nodiscard]] core::Status usable() const;
-  /// usable(), and marks the transaction as written.
+  /// usable(), refuses a read-only transaction (Internal), and marks the transaction as written.
   core::Status for_write();
 };
 

@@ -106,6 +106,10 @@ class Connection {
   /// Whether a table of that name exists (in the current schema / search_path).
   virtual core::Result<bool> table_exists(std::string_view name) = 0;
 
+  /// Whether the connection is healthy and outside any transaction: a pooled read connection
+  /// goes back to its pool only then (otherwise it is closed).
+  [[nodiscard]] virtual bool idle() const = 0;
+
   /// Appended to a SELECT of the audit head so concurrent writers serialise ("" or " FOR UPDATE").
   [[nodiscard]] virtual std::string_view lock_rows_suffix() const = 0;
 

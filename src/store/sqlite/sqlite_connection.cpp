@@ -163,6 +163,15 @@ core::Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(
           rows.empty() || rows[0].is_null(0) ? std::string("nothing") : rows[0].text(0));
     }
   }
+  // After the settings: journal_mode=WAL on a new file is a change.
+  if (options.query_only) {
+    KETAPATH_TRY(connection->execute_script("PRAGMA query_only=ON"));
+    auto rows = KETAPATH_TRY(connection->query("PRAGMA query_only", {}, {sql::Type::Integer}));
+    if (rows.size() != 1 || rows[0].is_null(0) || rows[0].integer(0) != 1) {
+      return core::fail(ErrorCode::Storage, "sqlite: PRAGMA query_only did not take effect on {}",
+                        path.string());
+    }
+  }
   return connection;
 }
 
@@ -249,6 +258,10 @@ core::Result<bool> SqliteConnection::table_exists(std::string_view name) {
       KETAPATH_TRY(query_one("SELECT name FROM sqlite_schema WHERE type = 'table' AND name = $1",
                              {sql::text(name)}, {sql::Type::Text}));
   return row.has_value();
+}
+
+bool SqliteConnection::idle() const {
+  return sqlite3_get_autocommit(db_) != 0;
 }
 
 core::Status SqliteConnection::begin_write() {

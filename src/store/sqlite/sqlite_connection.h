@@ -20,6 +20,8 @@ struct SqliteOptions {
   bool create = false;
   /// How long a writer waits for another writer's lock before failing with Storage.
   std::chrono::milliseconds busy_timeout{5000};
+  /// PRAGMA query_only: the connection refuses every change (the server's read connections).
+  bool query_only = false;
 };
 
 class SqliteConnection final : public sql::Connection {
@@ -43,6 +45,8 @@ class SqliteConnection final : public sql::Connection {
   core::Status begin_read() override;
   core::Status commit() override;
   core::Status rollback() override;
+
+  [[nodiscard]] bool idle() const override;
 
   [[nodiscard]] std::string_view lock_rows_suffix() const override { return ""; }
 
