@@ -243,7 +243,8 @@ core::Result<Reply> add_weight(Request& r) {
 
 core::Result<Reply> list_consents(Request& r) {
   const auto id = KETAPATH_TRY(patient_param(r));
-  return ok({{"consents", array_of(KETAPATH_TRY(r.clinic.consents(id)))}});
+  const auto consents = KETAPATH_TRY(r.clinic.consents(id));
+  return ok({{"consents", array_of(consents)}});
 }
 
 core::Result<Reply> add_consent(Request& r) {
@@ -258,7 +259,8 @@ core::Result<Reply> add_consent(Request& r) {
 
 core::Result<Reply> list_screenings(Request& r) {
   const auto id = KETAPATH_TRY(patient_param(r));
-  return ok({{"screenings", array_of(KETAPATH_TRY(r.clinic.screenings(id)))}});
+  const auto screenings = KETAPATH_TRY(r.clinic.screenings(id));
+  return ok({{"screenings", array_of(screenings)}});
 }
 
 core::Result<Reply> add_screening(Request& r) {
@@ -353,7 +355,8 @@ core::Result<Reply> order_dose(Request& r) {
 
 core::Result<Reply> list_doses(Request& r) {
   const auto id = KETAPATH_TRY(patient_param(r));
-  return ok({{"doses", array_of(KETAPATH_TRY(r.clinic.doses(id)))}});
+  const auto doses = KETAPATH_TRY(r.clinic.doses(id));
+  return ok({{"doses", array_of(doses)}});
 }
 
 // --- courses -----------------------------------------------------------------------------------
@@ -450,7 +453,8 @@ core::Result<Reply> skip(Request& r) {
 
 core::Result<Reply> list_sessions(Request& r) {
   const auto id = KETAPATH_TRY(patient_param(r));
-  return ok({{"sessions", array_of(KETAPATH_TRY(r.clinic.sessions(id)))}});
+  const auto sessions = KETAPATH_TRY(r.clinic.sessions(id));
+  return ok({{"sessions", array_of(sessions)}});
 }
 
 core::Result<Reply> record_session(Request& r) {
@@ -472,7 +476,8 @@ core::Result<Reply> preview_session(Request& r) {
 
 core::Result<Reply> list_assessments(Request& r) {
   const auto id = KETAPATH_TRY(patient_param(r));
-  return ok({{"assessments", array_of(KETAPATH_TRY(r.clinic.assessments(id)))}});
+  const auto assessments = KETAPATH_TRY(r.clinic.assessments(id));
+  return ok({{"assessments", array_of(assessments)}});
 }
 
 core::Result<Reply> record_assessment(Request& r) {
@@ -502,19 +507,21 @@ core::Result<Reply> record_assessment(Request& r) {
 }
 
 core::Result<Reply> open_alerts(Request& r) {
-  return ok({{"alerts", array_of(KETAPATH_TRY(r.clinic.open_alerts()))}});
+  const auto alerts = KETAPATH_TRY(r.clinic.open_alerts());
+  return ok({{"alerts", array_of(alerts)}});
 }
 
 /// The browser sends its local day as ?date= (query_date_or_today).
 core::Result<Reply> day_schedule(Request& r) {
   const clinic::Date day = KETAPATH_TRY(query_date_or_today(r));
-  return ok({{"date", clinic::format_date(day)},
-             {"sessions", array_of(KETAPATH_TRY(r.clinic.day_schedule(day)))}});
+  const auto sessions = KETAPATH_TRY(r.clinic.day_schedule(day));
+  return ok({{"date", clinic::format_date(day)}, {"sessions", array_of(sessions)}});
 }
 
 core::Result<Reply> patient_alerts(Request& r) {
   const auto id = KETAPATH_TRY(patient_param(r));
-  return ok({{"alerts", array_of(KETAPATH_TRY(r.clinic.alerts(id)))}});
+  const auto alerts = KETAPATH_TRY(r.clinic.alerts(id));
+  return ok({{"alerts", array_of(alerts)}});
 }
 
 core::Result<Reply> acknowledge(Request& r) {
@@ -564,7 +571,8 @@ core::Result<Reply> fhir_everything(Request& r) {
 
 core::Result<Reply> list_care_team(Request& r) {
   const auto id = KETAPATH_TRY(patient_param(r));
-  return ok({{"care_team", array_of(KETAPATH_TRY(r.clinic.care_team(id)))}});
+  const auto care_team = KETAPATH_TRY(r.clinic.care_team(id));
+  return ok({{"care_team", array_of(care_team)}});
 }
 
 core::Result<Reply> add_care_team(Request& r) {
@@ -600,8 +608,8 @@ core::Result<Reply> list_consultations(Request& r) {
   if (const auto text = r.query("status")) {
     status = KETAPATH_TRY(clinic::parse_consultation_status(*text));
   }
-  return ok(
-      {{"consultation_requests", array_of(KETAPATH_TRY(r.clinic.consultation_requests(status)))}});
+  const auto consultation_requests = KETAPATH_TRY(r.clinic.consultation_requests(status));
+  return ok({{"consultation_requests", array_of(consultation_requests)}});
 }
 
 core::Result<Reply> set_consultation_status(Request& r) {
@@ -680,7 +688,8 @@ core::Result<Reply> put_setting(Request& r) {
 }
 
 core::Result<Reply> list_drugs(Request& r) {
-  return ok({{"drugs", array_of(KETAPATH_TRY(r.clinic.drugs()))}});
+  const auto drugs = KETAPATH_TRY(r.clinic.drugs());
+  return ok({{"drugs", array_of(drugs)}});
 }
 
 core::Result<Reply> save_drug(Request& r) {
@@ -690,7 +699,8 @@ core::Result<Reply> save_drug(Request& r) {
 }
 
 core::Result<Reply> list_users(Request& r) {
-  return ok({{"users", array_of(KETAPATH_TRY(r.clinic.users()))}});
+  const auto users = KETAPATH_TRY(r.clinic.users());
+  return ok({{"users", array_of(users)}});
 }
 
 core::Result<Reply> add_user(Request& r) {
