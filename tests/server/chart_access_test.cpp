@@ -58,7 +58,10 @@ TEST_F(ChartAccess, ReadsAreWrittenInGroupsNotOneByOne) {
   }
   ASSERT_TRUE(server_->flush_chart_access());
   const auto after = audit_state();
-  EXPECT_EQ(after.first, before.first + 1) << "30 reads, one audit entry";
+  // Grouped, not one entry a read: usually one entry; on a loaded machine the 30 reads can
+  // outlast the background writer's 1 s interval, which then writes the group in two or three.
+  EXPECT_GE(after.first, before.first + 1);
+  EXPECT_LE(after.first, before.first + 3) << "30 reads must not be written one by one";
   EXPECT_EQ(after.second, before.second + 30) << "30 rows, each vouched for";
   // Without an explicit flush the writer thread writes within its interval (1 s).
   ASSERT_EQ(call("GET", "/api/v1/patients/1/alerts", "nurse")->status, 200);
