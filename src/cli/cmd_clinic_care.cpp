@@ -288,12 +288,18 @@ void add_settings_show_command(CLI::App& parent, const std::shared_ptr<GlobalOpt
   runners.emplace_back(settings_show, [global] {
     return run([&]() -> core::Status {
       auto c = KETAPATH_TRY(open_clinic(*global));
-      print_json(
-          {{"dosing_policy", clinic::to_json(KETAPATH_TRY(c.service->dosing_policy()))},
-           {"safety_thresholds", clinic::to_json(KETAPATH_TRY(c.service->safety_thresholds()))},
-           {"screening_policy", clinic::to_json(KETAPATH_TRY(c.service->screening_policy()))},
-           {"clinic_calendar", clinic::to_json(KETAPATH_TRY(c.service->clinic_calendar()))},
-           {"response_policy", clinic::to_json(KETAPATH_TRY(c.service->response_policy()))}});
+      // Each KETAPATH_TRY outside the braced list: g++ 12 leaks a list's built elements when a
+      // call inside it returns early.
+      const auto dosing = KETAPATH_TRY(c.service->dosing_policy());
+      const auto safety = KETAPATH_TRY(c.service->safety_thresholds());
+      const auto screening = KETAPATH_TRY(c.service->screening_policy());
+      const auto calendar = KETAPATH_TRY(c.service->clinic_calendar());
+      const auto response = KETAPATH_TRY(c.service->response_policy());
+      print_json({{"dosing_policy", clinic::to_json(dosing)},
+                  {"safety_thresholds", clinic::to_json(safety)},
+                  {"screening_policy", clinic::to_json(screening)},
+                  {"clinic_calendar", clinic::to_json(calendar)},
+                  {"response_policy", clinic::to_json(response)}});
       return {};
     });
   });

@@ -106,26 +106,40 @@ Json user_json(const clinic::User& u, std::string_view session_id) {
 
 // --- sign-in -----------------------------------------------------------------------------------
 
+/// 429 while this client address is slowed down after failed attempts (sign-in and setup).
+std::optional<Reply> refused_while_slowed(const Request& r, std::string_view what) {
+  const auto wait = r.state->sign_in_wait(r.client);
+  if (!wait) {
+    return std::nullopt;
+  }
+  Reply reply;
+  reply.status = 429;
+  reply.body = error_body(rate_limited(fmt::format(
+      "{}: too many failed attempts from this address; wait {} s", what, wait->count())));
+  return reply;
+}
+
+/// 401 for a wrong password or token; the failure counts towards the client's slow-down.
+Reply refused_credentials(Request& r, const core::Error& error) {
+  r.state->sign_in_failed(r.client);
+  Reply reply;
+  reply.status = 401;
+  reply.body = error_body(unauthenticated(error.message));
+  return reply;
+}
+
 core::Result<Reply> sign_in(Request& r) {
   auto in = KETAPATH_TRY(body(r));
   const std::string user = KETAPATH_TRY(in.required(in.string("user"), "user"));
   const std::string password = KETAPATH_TRY(in.required(in.string("password"), "password"));
   KETAPATH_TRY(in.finish());
-  if (const auto wait = r.state->sign_in_wait(r.client)) {
-    Reply reply;
-    reply.status = 429;
-    reply.body = error_body(rate_limited(fmt::format(
-        "sign-in: too many failed attempts from this address; wait {} s", wait->count())));
-    return reply;
+  if (auto refused = refused_while_slowed(r, "sign-in")) {
+    return *refused;
   }
   auto signed_in = r.clinic.sign_in(user, password, r.client);
   if (!signed_in) {
     if (signed_in.error().code == ErrorCode::Unauthorized) {
-      r.state->sign_in_failed(r.client);
-      Reply reply;
-      reply.status = 401;
-      reply.body = error_body(unauthenticated(signed_in.error().message));
-      return reply;
+      return refused_credentials(r, signed_in.error());
     }
     return std::unexpected(signed_in.error());
   }
@@ -147,20 +161,12 @@ core::Result<Reply> setup(Request& r) {
   const std::string token = KETAPATH_TRY(in.required(in.string("token"), "token"));
   const std::string password = KETAPATH_TRY(in.required(in.string("password"), "password"));
   KETAPATH_TRY(in.finish());
-  if (const auto wait = r.state->sign_in_wait(r.client)) {
-    Reply reply;
-    reply.status = 429;
-    reply.body = error_body(rate_limited(fmt::format(
-        "setup: too many failed attempts from this address; wait {} s", wait->count())));
-    return reply;
+  if (auto refused = refused_while_slowed(r, "setup")) {
+    return *refused;
   }
   auto user = r.clinic.redeem_setup_token(token, password);
   if (!user && user.error().code == ErrorCode::Unauthorized) {
-    r.state->sign_in_failed(r.client);
-    Reply reply;
-    reply.status = 401;
-    reply.body = error_body(unauthenticated(user.error().message));
-    return reply;
+    return refused_credentials(r, user.error());
   }
   if (!user) {
     return std::unexpected(user.error());

@@ -451,13 +451,18 @@ core::Result<Reconciliation> reconcile(sql::Connection& connection, const Expect
   return result;
 }
 
+/// The refusal of a statement a clinical transaction may not run (DDL, PRAGMA, ...).
+static auto refused_statement(std::string_view sql) {
+  return core::fail(ErrorCode::Internal,
+                    "store: a clinical transaction writes with INSERT, UPDATE or DELETE only "
+                    "(row evidence), not \"{}\"",
+                    sql::statement_summary(sql));
+}
+
 core::Status RowTracker::execute(std::string_view sql, const std::vector<sql::Value>& params) {
   const auto statement = classify(sql);
   if (statement.kind == Statement::Kind::Refused) {
-    return core::fail(ErrorCode::Internal,
-                      "store: a clinical transaction writes with INSERT, UPDATE or DELETE only "
-                      "(row evidence), not \"{}\"",
-                      sql::statement_summary(sql));
+    return refused_statement(sql);
   }
   if (statement.kind == Statement::Kind::Other || is_exempt_table(statement.table)) {
     return inner_.execute(sql, params);
@@ -475,10 +480,7 @@ core::Result<sql::Rows> RowTracker::query(std::string_view sql,
                                           const std::vector<sql::Type>& columns) {
   const auto statement = classify(sql);
   if (statement.kind == Statement::Kind::Refused) {
-    return core::fail(ErrorCode::Internal,
-                      "store: a clinical transaction writes with INSERT, UPDATE or DELETE only "
-                      "(row evidence), not \"{}\"",
-                      sql::statement_summary(sql));
+    return refused_statement(sql);
   }
   if (statement.kind == Statement::Kind::Other || is_exempt_table(statement.table)) {
     return inner_.query(sql, params, columns);
