@@ -215,6 +215,20 @@ core::Result<const ClinicKey*> SqlDatabase::key() {
   return &*key_;
 }
 
+/// Refuses a connection whose database is not at this Ketapath's schema version (the writer's
+/// first use and every pooled read connection).
+static core::Status check_schema_is_latest(sql::Connection& connection,
+                                           std::string_view description) {
+  const int version = KETAPATH_TRY(read_schema_version(connection));
+  if (version != latest_schema_version()) {
+    return core::fail(ErrorCode::Storage,
+                      "{}: database is at schema version {}, this Ketapath needs {}; run "
+                      "`ketapath clinic init`",
+                      description, version, latest_schema_version());
+  }
+  return {};
+}
+
 core::Result<sql::Connection*> SqlDatabase::ready_connection() {
   if (transaction_open_) {
     return core::fail(ErrorCode::Conflict,
@@ -226,13 +240,7 @@ core::Result<sql::Connection*> SqlDatabase::ready_connection() {
                       description_);
   }
   if (!schema_checked_) {
-    const int version = KETAPATH_TRY(read_schema_version(*connection_));
-    if (version != latest_schema_version()) {
-      return core::fail(ErrorCode::Storage,
-                        "{}: database is at schema version {}, this Ketapath needs {}; run "
-                        "`ketapath clinic init`",
-                        description_, version, latest_schema_version());
-    }
+    KETAPATH_TRY(check_schema_is_latest(*connection_, description_));
     schema_checked_ = true;
   }
   return connection_.get();
@@ -355,13 +363,7 @@ core::Result<std::unique_ptr<sql::Connection>> SqlDatabase::acquire_read_connect
   }
   auto opened = [&]() -> core::Result<std::unique_ptr<sql::Connection>> {
     auto connection = KETAPATH_TRY(connect_(Purpose::Read));
-    const int version = KETAPATH_TRY(read_schema_version(*connection));
-    if (version != latest_schema_version()) {
-      return core::fail(ErrorCode::Storage,
-                        "{}: database is at schema version {}, this Ketapath needs {}; run "
-                        "`ketapath clinic init`",
-                        description_, version, latest_schema_version());
-    }
+    KETAPATH_TRY(check_schema_is_latest(*connection, description_));
     return connection;
   }();
   if (!opened) {
