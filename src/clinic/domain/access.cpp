@@ -53,6 +53,12 @@ const std::vector<Grant>& grants() {
       {Permission::ExportResearch,
        "export the de-identified research data across patients",
        {Role::Admin}},
+      {Permission::HandleStock,
+       "receive, waste or count controlled-substance stock",
+       {Role::Prescriber, Role::Nurse}},
+      {Permission::ReadCustodyLog,
+       "read the controlled-substance log",
+       {Role::Admin, Role::Prescriber, Role::Auditor}},
   };
   return table;
 }

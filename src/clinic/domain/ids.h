@@ -16,5 +16,7 @@ using SessionId = core::StrongId<struct SessionIdTag>;
 using AlertId = core::StrongId<struct AlertIdTag>;
 using AssessmentId = core::StrongId<struct AssessmentIdTag>;
 using CareTeamId = core::StrongId<struct CareTeamIdTag>;
+using StockLotId = core::StrongId<struct StockLotIdTag>;          ///< custody.h
+using CustodyEntryId = core::StrongId<struct CustodyEntryIdTag>;  ///< custody.h
 
 }  // namespace ketapath::clinic

@@ -62,6 +62,7 @@ struct Session {
   std::optional<CourseId> course;
   std::optional<int> course_session_number;  ///< which planned session this fulfils
   std::optional<DoseRecordId> dose_record;   ///< the calculation used
+  std::optional<StockLotId> stock_lot;       ///< the lot the dose was drawn from (custody.h)
   Route route = Route::Iv;
   core::MilligramsPerKilogram dose_per_kg{};
   core::Milligrams dose{};

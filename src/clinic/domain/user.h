@@ -52,6 +52,8 @@ enum class Permission {
   RecordSession,        ///< sessions and ratings, alert acknowledgement: nurse, prescriber
   HandleConsultations,  ///< the consultation queue: front_desk, nurse, prescriber
   ExportResearch,       ///< the de-identified research export across patients: admin
+  HandleStock,          ///< controlled-substance receipt, waste, count (custody.h): nurse, prescriber
+  ReadCustodyLog,       ///< the controlled-substance log (custody report): prescriber, admin, auditor
 };
 
 std::string_view to_string(Role role);

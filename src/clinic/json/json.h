@@ -18,6 +18,7 @@
 #include "clinic/domain/clearance.h"
 #include "clinic/domain/consultation.h"
 #include "clinic/domain/course.h"
+#include "clinic/domain/custody.h"
 #include "clinic/domain/dose.h"
 #include "clinic/domain/drug_library.h"
 #include "clinic/domain/patient.h"
@@ -114,5 +115,18 @@ core::Result<ResponsePolicy> response_policy_from_json(const Json& j, std::strin
 /// Only the form's fields are read: id, reference, status and times are the service's.
 core::Result<ConsultationRequest> consultation_request_from_json(const Json& j,
                                                                  std::string_view where);
+
+// Controlled-substance custody (custody.h; json_custody.cpp). Amounts as mg numbers (`*_mg`,
+// exact to the microgram).
+Json to_json(const StockLot& v);
+Json to_json(const CustodyEntry& v);
+Json to_json(const CustodyPolicy& v);
+Json to_json(const CustodyLog& v);
+/// {"require_lot": bool}; every key required.
+core::Result<CustodyPolicy> custody_policy_from_json(const Json& j, std::string_view where);
+/// A receipt request: {"product", "concentration_mg_per_ml", "lot", "expires_on", "supplier",
+/// "vials", "ml_per_vial", optional "received_at"}; unknown keys refused; validated by the
+/// service.
+core::Result<StockReceipt> stock_receipt_from_json(const Json& j, std::string_view where);
 
 }  // namespace ketapath::clinic

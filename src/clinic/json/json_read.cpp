@@ -176,6 +176,9 @@ core::Result<Session> session_from_json(const Json& j, std::string_view where) {
   if (auto d = KETAPATH_TRY(r.integer("dose_record"))) {
     s.dose_record = DoseRecordId(*d);
   }
+  if (auto l = KETAPATH_TRY(r.integer("stock_lot"))) {
+    s.stock_lot = StockLotId(*l);
+  }
   s.route = KETAPATH_TRY(r.required(enum_field<Route>(r, "route", parse_clinic_route), "route"));
   s.dose_per_kg = core::MilligramsPerKilogram(
       KETAPATH_TRY(r.required(r.number("dose_mg_per_kg"), "dose_mg_per_kg")));

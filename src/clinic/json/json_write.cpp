@@ -279,6 +279,7 @@ Json to_json(const Session& v) {
           {"course", opt(v.course, [](auto c) { return c.value(); })},
           {"course_session", opt(v.course_session_number, [](auto n) { return n; })},
           {"dose_record", opt(v.dose_record, [](auto d) { return d.value(); })},
+          {"stock_lot", opt(v.stock_lot, [](auto l) { return l.value(); })},
           {"route", pd::route_name(v.route)},
           {"dose_mg_per_kg", v.dose_per_kg.value()},
           {"dose_mg", v.dose.value()},
