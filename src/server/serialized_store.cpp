@@ -32,6 +32,7 @@ class LockedTransaction final : public clinic::Transaction {
   clinic::ConsultationRepository& consultations() override { return inner_->consultations(); }
 
   clinic::ChartAccessRepository& chart_accesses() override { return inner_->chart_accesses(); }
+  clinic::CustodyRepository& custody() override { return inner_->custody(); }
 
   clinic::SettingsRepository& settings() override { return inner_->settings(); }
 

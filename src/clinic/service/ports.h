@@ -34,6 +34,7 @@
 #include "clinic/domain/clearance.h"
 #include "clinic/domain/consultation.h"
 #include "clinic/domain/course.h"
+#include "clinic/domain/custody.h"
 #include "clinic/domain/dose.h"
 #include "clinic/domain/drug_library.h"
 #include "clinic/domain/ids.h"
@@ -185,6 +186,29 @@ class ChartAccessRepository {
   virtual core::Result<std::vector<ChartAccess>> list(const ChartAccessQuery& query) = 0;
 };
 
+/// Controlled-substance custody (custody.h): stock lots and their ledger, appended to, never
+/// changed. A lot's balance is the sum of its entries' changes.
+class CustodyRepository {
+ public:
+  virtual ~CustodyRepository() = default;
+  /// Conflict when a lot with the same product and lot number exists.
+  virtual core::Result<StockLotId> add_lot(const StockLot& lot) = 0;
+  /// NotFound for an unknown id.
+  virtual core::Result<StockLot> lot(StockLotId id) = 0;
+  /// The lot, locked against other writers until this transaction ends (PostgreSQL: FOR UPDATE;
+  /// SQLite's write transaction already holds the database), so a balance read after it and the
+  /// entry written on it cannot interleave with another debit. NotFound for an unknown id.
+  virtual core::Result<StockLot> lock_lot(StockLotId id) = 0;
+  /// Every lot, ordered by id.
+  virtual core::Result<std::vector<StockLot>> lots() = 0;
+  /// NotFound when the lot (or the session or patient, when set) does not exist.
+  virtual core::Result<CustodyEntryId> add_entry(const CustodyEntry& entry) = 0;
+  /// The sum of the lot's changes (0 for a lot without entries).
+  virtual core::Result<Micrograms> balance(StockLotId lot) = 0;
+  /// Every entry, ordered by id (the ledger's order).
+  virtual core::Result<std::vector<CustodyEntry>> entries() = 0;
+};
+
 /// Clinic-editable settings as key -> JSON text ("dosing_policy", "safety_thresholds",
 /// "screening_policy"); the services own the keys and the JSON shape.
 class SettingsRepository {
@@ -245,6 +269,8 @@ class Transaction {
   virtual ConsultationRepository& consultations() = 0;
   /// Who read whose chart (chart_access.h).
   virtual ChartAccessRepository& chart_accesses() = 0;
+  /// Controlled-substance stock and its ledger (custody.h).
+  virtual CustodyRepository& custody() = 0;
   /// Appends an audit entry inside this transaction (chained at commit or immediately; either
   /// way it becomes visible only with the commit).
   virtual core::Status append_audit(const AuditRecord& record) = 0;

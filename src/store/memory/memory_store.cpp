@@ -23,8 +23,11 @@ struct MemoryStore::State {
   std::map<std::string, SetupToken, std::less<>> setup_tokens;
   std::map<std::int64_t, ConsultationRequest> consultations;
   std::vector<ChartAccess> chart_accesses;
+  std::map<std::int64_t, StockLot> stock_lots;
+  std::map<std::int64_t, CustodyEntry> custody_entries;
   std::vector<AuditEntry> audit;
   std::int64_t next_id = 1;  // one counter is enough: ids only need to be unique per kind
+  std::int64_t next_custody_id = 1;  // custody's own, so stock leaves the other ids as they were
 };
 
 namespace {
@@ -626,6 +629,75 @@ class ChartAccesses final : public ChartAccessRepository {
   Context& c_;
 };
 
+class Custody final : public CustodyRepository {
+ public:
+  Custody(Context& c) : c_(c) {}
+
+  core::Result<StockLotId> add_lot(const StockLot& lot) override {
+    for (const auto& [id, existing] : c_.s.stock_lots) {
+      if (existing.product == lot.product && existing.lot == lot.lot) {
+        return core::fail(ErrorCode::Conflict, "stock lot {} of {} already exists (stock lot {})",
+                          lot.lot, lot.product, id);
+      }
+    }
+    StockLot copy = lot;
+    copy.id = StockLotId(c_.s.next_custody_id++);
+    c_.s.stock_lots[copy.id.value()] = copy;
+    c_.wrote = true;
+    return copy.id;
+  }
+
+  core::Result<StockLot> lot(StockLotId id) override {
+    return *KETAPATH_TRY(find_or_fail(c_.s.stock_lots, id.value(), "stock lot"));
+  }
+
+  core::Result<StockLot> lock_lot(StockLotId id) override { return lot(id); }
+
+  core::Result<std::vector<StockLot>> lots() override {
+    std::vector<StockLot> out;
+    for (const auto& [id, l] : c_.s.stock_lots) {
+      out.push_back(l);
+    }
+    return out;
+  }
+
+  core::Result<CustodyEntryId> add_entry(const CustodyEntry& e) override {
+    KETAPATH_TRY(find_or_fail(c_.s.stock_lots, e.lot.value(), "stock lot"));
+    if (e.session) {
+      KETAPATH_TRY(find_or_fail(c_.s.sessions, e.session->value(), "session"));
+    }
+    if (e.patient) {
+      KETAPATH_TRY(find_or_fail(c_.s.patients, e.patient->value(), "patient"));
+    }
+    CustodyEntry copy = e;
+    copy.id = CustodyEntryId(c_.s.next_custody_id++);
+    c_.s.custody_entries[copy.id.value()] = copy;
+    c_.wrote = true;
+    return copy.id;
+  }
+
+  core::Result<Micrograms> balance(StockLotId lot) override {
+    Micrograms sum;
+    for (const auto& [id, e] : c_.s.custody_entries) {
+      if (e.lot == lot) {
+        sum += e.change;
+      }
+    }
+    return sum;
+  }
+
+  core::Result<std::vector<CustodyEntry>> entries() override {
+    std::vector<CustodyEntry> out;
+    for (const auto& [id, e] : c_.s.custody_entries) {
+      out.push_back(e);
+    }
+    return out;
+  }
+
+ private:
+  Context& c_;
+};
+
 }  // namespace
 
 class MemoryTransaction final : public Transaction {
@@ -649,7 +721,8 @@ class MemoryTransaction final : public Transaction {
         clearances_(context_),
         sign_ins_(context_),
         consultations_(context_),
-        chart_accesses_(context_) {}
+        chart_accesses_(context_),
+        custody_(context_) {}
 
   ~MemoryTransaction() override { store_.open_ = false; }
 
@@ -682,6 +755,8 @@ class MemoryTransaction final : public Transaction {
   ConsultationRepository& consultations() override { return consultations_; }
 
   ChartAccessRepository& chart_accesses() override { return chart_accesses_; }
+
+  CustodyRepository& custody() override { return custody_; }
 
   core::Status append_audit(const AuditRecord& record) override {
     if (read_only_) {
@@ -740,6 +815,7 @@ class MemoryTransaction final : public Transaction {
   SignIns sign_ins_;
   Consultations consultations_;
   ChartAccesses chart_accesses_;
+  Custody custody_;
   bool audited_ = false;
   bool done_ = false;
 };

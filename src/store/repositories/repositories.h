@@ -191,6 +191,23 @@ class SqlSignIns final : public clinic::SignInRepository {
   TransactionState& state_;
 };
 
+class SqlCustody final : public clinic::CustodyRepository {
+ public:
+  explicit SqlCustody(TransactionState& state) : state_(state) {}
+
+  core::Result<clinic::StockLotId> add_lot(const clinic::StockLot& lot) override;
+  core::Result<clinic::StockLot> lot(clinic::StockLotId id) override;
+  core::Result<clinic::StockLot> lock_lot(clinic::StockLotId id) override;
+  core::Result<std::vector<clinic::StockLot>> lots() override;
+  core::Result<clinic::CustodyEntryId> add_entry(const clinic::CustodyEntry& entry) override;
+  core::Result<clinic::Micrograms> balance(clinic::StockLotId lot) override;
+  core::Result<std::vector<clinic::CustodyEntry>> entries() override;
+
+ private:
+  core::Result<clinic::StockLot> get(clinic::StockLotId id, bool lock);
+  TransactionState& state_;
+};
+
 class SqlConsultations final : public clinic::ConsultationRepository {
  public:
   explicit SqlConsultations(TransactionState& state) : state_(state) {}

@@ -12,12 +12,13 @@ using nlohmann::json;
 constexpr std::string_view kSelect =
     "SELECT id, patient_id, course_id, course_session_number, dose_record_id, route, "
     "dose_mg_per_kg, dose_mg, started_at, ended_at, discharge_json, notes, recorded_by, "
-    "recorded_at, dose_ended_at FROM sessions";
+    "recorded_at, dose_ended_at, stock_lot_id FROM sessions";
 const std::vector<sql::Type> kColumns = {sql::Type::Integer, sql::Type::Integer, sql::Type::Integer,
                                          sql::Type::Integer, sql::Type::Integer, sql::Type::Text,
                                          sql::Type::Real,    sql::Type::Real,    sql::Type::Text,
                                          sql::Type::Text,    sql::Type::Text,    sql::Type::Text,
-                                         sql::Type::Text,    sql::Type::Text,    sql::Type::Text};
+                                         sql::Type::Text,    sql::Type::Text,    sql::Type::Text,
+                                         sql::Type::Integer};
 
 // The discharge is stored as the clinic's one JSON form (clinic/json: to_json and
 // discharge_from_json) with one difference kept from schema 1, so that stored rows and their
@@ -92,8 +93,8 @@ core::Result<clinic::SessionId> SqlSessions::add(const clinic::Session& s) {
   auto row = KETAPATH_TRY(c.query_one(
       "INSERT INTO sessions (patient_id, course_id, course_session_number, dose_record_id, route, "
       "dose_mg_per_kg, dose_mg, started_at, ended_at, discharge_json, notes, recorded_by, "
-      "recorded_at, dose_ended_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-      "$13, $14) RETURNING id",
+      "recorded_at, dose_ended_at, stock_lot_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+      "$11, $12, $13, $14, $15) RETURNING id",
       {sql::integer(s.patient.value()), s.course ? sql::integer(s.course->value()) : sql::null(),
        s.course_session_number ? sql::integer(*s.course_session_number) : sql::null(),
        s.dose_record ? sql::integer(s.dose_record->value()) : sql::null(),
@@ -101,7 +102,8 @@ core::Result<clinic::SessionId> SqlSessions::add(const clinic::Session& s) {
        sql::real(s.dose.value()), timestamp(s.started_at), timestamp(s.ended_at),
        discharge ? sql::text(*discharge) : sql::null(), sql::text(s.notes),
        sql::text(s.recorded_by), timestamp(s.recorded_at),
-       s.dose_ended_at ? timestamp(*s.dose_ended_at) : sql::null()},
+       s.dose_ended_at ? timestamp(*s.dose_ended_at) : sql::null(),
+       s.stock_lot ? sql::integer(s.stock_lot->value()) : sql::null()},
       {sql::Type::Integer}));
   const std::int64_t id = row->integer(0);
 
@@ -164,6 +166,9 @@ core::Result<clinic::Session> SqlSessions::load(const sql::Row& row) {
   s.recorded_at = KETAPATH_TRY(read_timestamp(row, 13, "sessions.recorded_at"));
   if (!row.is_null(14)) {
     s.dose_ended_at = KETAPATH_TRY(read_timestamp(row, 14, "sessions.dose_ended_at"));
+  }
+  if (auto v = row.optional_integer(15)) {
+    s.stock_lot = clinic::StockLotId(*v);
   }
   const std::vector<sql::Value> key = {sql::integer(s.id.value())};
 
