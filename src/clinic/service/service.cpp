@@ -68,6 +68,13 @@ core::Result<int> ClinicService::initialize() {
       seeded[std::string(key)] = value;
     }
   }
+  // Custody (custody.h): on for a new clinic; a clinic that already has patients keeps recording
+  // sessions without a lot until an admin turns it on, after receiving its stock (docs/clinic.md).
+  if (!KETAPATH_TRY(tx->settings().get("custody_policy"))) {
+    const CustodyPolicy custody{.require_lot = KETAPATH_TRY(tx->patients().list()).empty()};
+    KETAPATH_TRY(tx->settings().put("custody_policy", canonical(to_json(custody))));
+    seeded["custody_policy"] = to_json(custody);
+  }
   if (!seeded.empty()) {
     KETAPATH_TRY(
         tx->append_audit(audit_record("clinic.initialize", "clinic", "null", canonical(seeded))));

@@ -269,6 +269,28 @@ class ClinicService {
   core::Result<ConsultationRequest> convert_consultation_request(ConsultationRequestId id,
                                                                  Patient patient);
 
+  // Controlled-substance custody of ketamine (custody.h; service_custody.cpp; docs/clinic.md
+  // "Controlled-substance custody"). Receipt, waste and count: nurse or prescriber
+  // (Permission::HandleStock); the log: prescriber, admin, auditor (ReadCustodyLog). Each write is
+  // one audited transaction; a refusal stores nothing.
+  /// Receives a new lot: validate_receipt, received by the acting user now; audited
+  /// "stock.receive". Conflict when the product already has that lot number.
+  core::Result<StockReceived> receive_stock(StockReceipt receipt);
+  /// Wastes `amount` of a lot with a reason, witnessed by `witness`: an existing, enabled user
+  /// other than the acting one who may handle stock. Audited "stock.waste".
+  core::Result<CustodyEntry> waste_stock(StockLotId lot, core::Milligrams amount,
+                                         std::string reason, std::string witness);
+  /// Records a count of a lot against its ledger balance; a difference needs the investigation
+  /// text and adjusts the balance to the count. Audited "stock.count".
+  core::Result<CustodyEntry> count_stock(StockLotId lot, core::Milligrams counted,
+                                         std::string investigation = "");
+  /// Every lot with its balance (ReadClinical).
+  core::Result<std::vector<StockBalance>> stock();
+  /// The controlled-substance log of [from, to] (clinic days; ReadCustodyLog).
+  core::Result<CustodyLog> custody_log(Date from, Date to);
+  core::Result<CustodyPolicy> custody_policy();
+  core::Status set_custody_policy(const CustodyPolicy& policy);
+
   // Clinic-editable settings and the drug library.
   core::Result<DosingPolicy> dosing_policy();
   core::Status set_dosing_policy(const DosingPolicy& policy);
@@ -312,6 +334,11 @@ class ClinicService {
   core::Result<ScreeningRecord> screening_of(PatientId id, const ScreeningInput& input,
                                              const ScreeningChoices& choices, bool store);
   core::Result<SessionResult> session_of(Session s, bool store);
+  /// The session's draw from its stock lot (service_custody.cpp): checked (lot known, not
+  /// expired on `day`, balance enough; a lot required by custody_policy), locked when `store`.
+  /// The entry to write once the session has its id; nothing when no lot is named.
+  core::Result<std::optional<CustodyEntry>> session_draw(Transaction& tx, const Session& s,
+                                                         Date day, bool store);
   core::Result<DosingPolicy> dosing_policy_in(Transaction& tx);
   core::Result<ClearanceRecords> clearance_records(Transaction& tx, PatientId id);
   AuditRecord audit_record(std::string action, std::string entity, std::string before,

@@ -507,6 +507,9 @@ core::Result<SessionResult> ClinicService::session_of(Session s, bool store) {
   for (std::string& w : recall_period_warnings(s.ratings, {s.started_at})) {
     result.warnings.push_back(std::move(w));
   }
+  // The dose's draw from its stock lot (custody): checked here, written with the session.
+  std::optional<CustodyEntry> draw =
+      KETAPATH_TRY(session_draw(*tx, s, local_day(s.started_at, calendar), store));
   std::vector<Alert> discharge_alerts = assess_discharge(s, thresholds);
   if (store) {
     s.id = KETAPATH_TRY(tx->sessions().add(s));
@@ -553,6 +556,11 @@ core::Result<SessionResult> ClinicService::session_of(Session s, bool store) {
   }
   if (s.dose_record) {
     KETAPATH_TRY(tx->doses().link_session(*s.dose_record, s.id));
+  }
+  if (draw) {
+    draw->session = s.id;
+    draw->id = KETAPATH_TRY(tx->custody().add_entry(*draw));
+    after["custody"] = to_json(*draw);
   }
   KETAPATH_TRY(
       tx->append_audit(audit_record("session.record", fmt::format("session/{}", s.id.value()),
