@@ -81,5 +81,10 @@ void add_user_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& g
                        Runners& runners);  // user add, disable, enable, list
 void add_consultation_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
                                Runners& runners);  // consultation list, mark, register
+void add_stock_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
+                        Runners& runners);  // stock receive, list, waste, count, report
+/// `session record --stock-lot ID` into the session (0: none given); a different stock_lot in
+/// the file is a usage error.
+core::Status apply_stock_lot(clinic::Session& session, std::int64_t stock_lot);
 
 }  // namespace ketapath::cli::clinic_cli

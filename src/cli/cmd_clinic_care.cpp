@@ -34,6 +34,7 @@ struct CareOptions {
   std::string notes;
   std::string allow_overlap;
   bool preview = false;
+  std::int64_t stock_lot = 0;  ///< session record --stock-lot (0: as the file says)
 };
 
 void print_dose(const clinic::DoseRecord& r) {
@@ -236,10 +237,13 @@ void add_session_record_command(CLI::App& parent, const std::shared_ptr<GlobalOp
   CLI::App* record = parent.add_subcommand("record", "Record a session from a JSON file");
   record->fallthrough();
   record->add_option("--file,file", o->input_file, "Session JSON (docs/clinic.md)")->required();
+  record->add_option("--stock-lot", o->stock_lot,
+                     "The stock lot the dose was drawn from (`stock list`; or stock_lot in FILE)");
   runners.emplace_back(record, [global, o] {
     return run([&]() -> core::Status {
       const Json j = KETAPATH_TRY(clinic::read_json_file(o->input_file));
-      const auto s = KETAPATH_TRY(clinic::session_from_json(j, o->input_file));
+      auto s = KETAPATH_TRY(clinic::session_from_json(j, o->input_file));
+      KETAPATH_TRY(clinic_cli::apply_stock_lot(s, o->stock_lot));
       auto c = KETAPATH_TRY(open_clinic(*global));
       const auto r = KETAPATH_TRY(c.service->record_session(s));
       if (global->json) {
@@ -269,6 +273,9 @@ void add_session_record_command(CLI::App& parent, const std::shared_ptr<GlobalOp
           fmt::print("    - {}\n", reason);
         }
       }
+      if (r.session.stock_lot) {
+        fmt::print("  drawn from stock lot {}\n", r.session.stock_lot->value());
+      }
       for (const auto& a : r.alerts) {
         fmt::print("ALERT {} {}\n", a.id.value(), a.message);
       }
@@ -295,11 +302,13 @@ void add_settings_show_command(CLI::App& parent, const std::shared_ptr<GlobalOpt
       const auto screening = KETAPATH_TRY(c.service->screening_policy());
       const auto calendar = KETAPATH_TRY(c.service->clinic_calendar());
       const auto response = KETAPATH_TRY(c.service->response_policy());
+      const auto custody = KETAPATH_TRY(c.service->custody_policy());
       print_json({{"dosing_policy", clinic::to_json(dosing)},
                   {"safety_thresholds", clinic::to_json(safety)},
                   {"screening_policy", clinic::to_json(screening)},
                   {"clinic_calendar", clinic::to_json(calendar)},
-                  {"response_policy", clinic::to_json(response)}});
+                  {"response_policy", clinic::to_json(response)},
+                  {"custody_policy", clinic::to_json(custody)}});
       return {};
     });
   });
@@ -312,8 +321,8 @@ void add_settings_set_command(CLI::App& parent, const std::shared_ptr<GlobalOpti
   settings_set->fallthrough();
   settings_set
       ->add_option("--key", o->protocol,
-                   "dosing_policy, safety_thresholds, screening_policy, clinic_calendar or "
-                   "response_policy")
+                   "dosing_policy, safety_thresholds, screening_policy, clinic_calendar, "
+                   "response_policy or custody_policy")
       ->required();
   settings_set
       ->add_option("--file", o->input_file, "The policy JSON (the form `settings show` prints)")
@@ -342,10 +351,13 @@ void add_settings_set_command(CLI::App& parent, const std::shared_ptr<GlobalOpti
         const auto value = KETAPATH_TRY(clinic::response_policy_from_json(j, o->input_file));
         KETAPATH_TRY(clinic::check_complete_setting(j, clinic::to_json(value), o->input_file));
         KETAPATH_TRY(c.service->set_response_policy(value));
+      } else if (o->protocol == "custody_policy") {
+        KETAPATH_TRY(c.service->set_custody_policy(
+            KETAPATH_TRY(clinic::custody_policy_from_json(j, o->input_file))));
       } else {
         return core::fail(core::ErrorCode::InvalidArgument,
                           "--key: expected dosing_policy, safety_thresholds, screening_policy, "
-                          "clinic_calendar or response_policy (got \"{}\")",
+                          "clinic_calendar, response_policy or custody_policy (got \"{}\")",
                           o->protocol);
       }
       if (global->json) {
