@@ -27,6 +27,15 @@ for method, path, audience, roles, summary in entries:
             "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}
         op["parameters"] = [{"name": "format", "in": "query", "required": False,
                              "schema": {"type": "string", "enum": ["html", "markdown", "pdf"]}}]
+    if path == "/api/v1/stock-log":  # the controlled-substance log: JSON, CSV or the PDF
+        op["responses"]["200"] = {"description": "OK", "content": {
+            "application/json": {"schema": {"type": "object", "required": ["from", "to", "lots"]}},
+            "text/csv": {"schema": {"type": "string"}},
+            "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}
+        op["parameters"] = [{"name": "from", "in": "query", "required": True, "schema": {"type": "string", "format": "date"}},
+                            {"name": "to", "in": "query", "required": True, "schema": {"type": "string", "format": "date"}},
+                            {"name": "format", "in": "query", "required": False,
+                             "schema": {"type": "string", "enum": ["json", "csv", "pdf"]}}]
     if path.startswith("/fhir/"):  # FHIR R4 JSON (docs/fhir.md)
         op["responses"]["200"] = {"description": "A FHIR R4 Bundle", "content": {
             "application/fhir+json": {"schema": {"type": "object", "required": ["resourceType", "type"],

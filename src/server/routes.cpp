@@ -9,6 +9,7 @@
 #include "clinic/json/json.h"
 #include "clinic/json/json_reader.h"
 #include "clinic/pdf/letter_pdf.h"
+#include "clinic/service/custody_report.h"
 #include "server/http_error.h"
 #include "server/server_state.h"
 
@@ -30,6 +31,7 @@ const std::vector<Role> kCarers = {Role::Prescriber, Role::Nurse};
 const std::vector<Role> kPrescribers = {Role::Prescriber};
 const std::vector<Role> kAdmins = {Role::Admin};
 const std::vector<Role> kOverseers = {Role::Admin, Role::Auditor};
+const std::vector<Role> kCustodyReaders = {Role::Admin, Role::Prescriber, Role::Auditor};
 
 core::Result<std::int64_t> id_param(const Request& r, std::size_t index, std::string_view what) {
   const std::string& text = r.params.at(index);
@@ -640,6 +642,83 @@ core::Result<Reply> convert_consultation(Request& r) {
   return ok(clinic::to_json(KETAPATH_TRY(r.clinic.convert_consultation_request(id, p))), 201);
 }
 
+// --- controlled-substance custody (clinic/domain/custody.h)
+// ---------------------------------------
+
+core::Result<Reply> list_stock(Request& r) {
+  const auto all = KETAPATH_TRY(r.clinic.stock());
+  Json out = Json::array();
+  for (const auto& b : all) {
+    Json j = clinic::to_json(b.lot);
+    j["balance_mg"] = clinic::to_milligrams(b.balance).value();
+    j["expired"] = b.expired;
+    out.push_back(std::move(j));
+  }
+  return ok({{"stock", std::move(out)}});
+}
+
+core::Result<Reply> receive_stock(Request& r) {
+  const auto receipt = KETAPATH_TRY(clinic::stock_receipt_from_json(r.body, "body"));
+  const auto got = KETAPATH_TRY(r.clinic.receive_stock(receipt));
+  Json lot = clinic::to_json(got.lot);
+  Json entry = clinic::to_json(got.entry);
+  return ok(
+      {{"stock_lot", std::move(lot)}, {"entry", std::move(entry)}, {"arithmetic", got.arithmetic}},
+      201);
+}
+
+core::Result<Reply> waste_stock(Request& r) {
+  const auto id = clinic::StockLotId(KETAPATH_TRY(id_param(r, 0, "stock lot")));
+  auto in = KETAPATH_TRY(body(r));
+  const double mg = KETAPATH_TRY(in.required(in.number("amount_mg"), "amount_mg"));
+  const std::string reason = KETAPATH_TRY(in.required(in.string("reason"), "reason"));
+  const std::string witness = KETAPATH_TRY(in.required(in.string("witness"), "witness"));
+  KETAPATH_TRY(in.finish());
+  const auto e = KETAPATH_TRY(r.clinic.waste_stock(id, core::Milligrams(mg), reason, witness));
+  return ok(clinic::to_json(e), 201);
+}
+
+core::Result<Reply> count_stock(Request& r) {
+  const auto id = clinic::StockLotId(KETAPATH_TRY(id_param(r, 0, "stock lot")));
+  auto in = KETAPATH_TRY(body(r));
+  const double mg = KETAPATH_TRY(in.required(in.number("counted_mg"), "counted_mg"));
+  const std::string investigation = KETAPATH_TRY(in.string("investigation")).value_or("");
+  KETAPATH_TRY(in.finish());
+  const auto e = KETAPATH_TRY(r.clinic.count_stock(id, core::Milligrams(mg), investigation));
+  return ok(clinic::to_json(e), 201);
+}
+
+core::Result<Reply> custody_log(Request& r) {
+  const auto from_text = r.query("from");
+  const auto to_text = r.query("to");
+  if (!from_text || !to_text) {
+    return core::fail(ErrorCode::InvalidArgument, "from, to: both days are required (YYYY-MM-DD)");
+  }
+  const auto from = KETAPATH_TRY(clinic::parse_date(*from_text, "from"));
+  const auto to = KETAPATH_TRY(clinic::parse_date(*to_text, "to"));
+  const std::string format = r.query("format").value_or("json");
+  if (format != "json" && format != "csv" && format != "pdf") {
+    return core::fail(ErrorCode::InvalidArgument, "format: must be json, csv or pdf (got \"{}\")",
+                      format.substr(0, 20));
+  }
+  const auto log = KETAPATH_TRY(r.clinic.custody_log(from, to));
+  if (format == "json") {
+    return ok(clinic::to_json(log));
+  }
+  Reply reply;
+  if (format == "csv") {
+    reply.text = clinic::custody_csv(log);
+    reply.content_type = "text/csv; charset=utf-8";
+    return reply;
+  }
+  const auto now = r.clinic.now();
+  reply.text =
+      KETAPATH_TRY(clinic::render_letter_pdf(clinic::custody_letter(log, r.clinic.actor(), now),
+                                             r.clinic.actor(), clinic::format_timestamp(now)));
+  reply.content_type = "application/pdf";
+  return reply;
+}
+
 // --- settings, drug library, users, audit ------------------------------------------------------
 
 core::Result<Reply> get_setting(Request& r) {
@@ -654,6 +733,8 @@ core::Result<Reply> get_setting(Request& r) {
     return ok(clinic::to_json(KETAPATH_TRY(r.clinic.clinic_calendar())));
   if (key == "response_policy")
     return ok(clinic::to_json(KETAPATH_TRY(r.clinic.response_policy())));
+  if (key == "custody_policy")
+    return ok(clinic::to_json(KETAPATH_TRY(r.clinic.custody_policy())));
   return core::fail(ErrorCode::NotFound, "setting {} not found", key.substr(0, 40));
 }
 
@@ -689,6 +770,10 @@ core::Result<Reply> put_setting(Request& r) {
   if (key == "response_policy") {
     return put_one<clinic::ResponsePolicy>(r, clinic::response_policy_from_json,
                                            [&](const auto& v) { return c.set_response_policy(v); });
+  }
+  if (key == "custody_policy") {
+    return put_one<clinic::CustodyPolicy>(r, clinic::custody_policy_from_json,
+                                          [&](const auto& v) { return c.set_custody_policy(v); });
   }
   return core::fail(ErrorCode::NotFound, "setting {} not found", key.substr(0, 40));
 }
@@ -919,6 +1004,16 @@ const std::vector<Route>& route_table() {
        "Mark a request contacted, scheduled or declined", set_consultation_status},
       {Post, "/api/v1/consultation-requests/{id}/patient", Roles, kRegistrars,
        "Register the requester as a patient (demographics)", convert_consultation},
+      // Controlled-substance custody (docs/clinic.md "Controlled-substance custody").
+      {Get, "/api/v1/stock", Roles, kClinicalReaders, "Stock lots with their ledger balances",
+       list_stock},
+      {Post, "/api/v1/stock", Roles, kCarers, "Receive a lot of ketamine", receive_stock},
+      {Post, "/api/v1/stock/{id}/waste", Roles, kCarers,
+       "Waste an amount of a lot, with a reason and a witnessing user", waste_stock},
+      {Post, "/api/v1/stock/{id}/counts", Roles, kCarers,
+       "Count a lot against its ledger (a discrepancy needs its investigation)", count_stock},
+      {Get, "/api/v1/stock-log", Roles, kCustodyReaders,
+       "The controlled-substance log (?from=&to=&format=json|csv|pdf)", custody_log},
       // Administration.
       {Get, "/api/v1/settings/{key}", Roles, kClinicalReaders, "A clinic setting", get_setting},
       {Put, "/api/v1/settings/{key}", Roles, kAdmins, "Change a clinic setting", put_setting},
