@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { addUser, ensureArtifacts, launchBrowser, startServer, PASSWORD } from "./harness.mjs";
+import { addUser, apiSession, ensureArtifacts, launchBrowser, startServer, PASSWORD } from "./harness.mjs";
 import { scripts } from "./scripts.mjs";
 
 const require = createRequire(import.meta.url);
@@ -22,6 +22,12 @@ try {
   ]) {
     await addUser(server, name, roles);
   }
+  // Custody is on in a new clinic: every session names the lot its dose came from. The nurse
+  // receives one lot; the session form offers it first.
+  const stockNurse = await apiSession(server.base, "nurse");
+  const expires = new Date(Date.now() + 365 * 86400000).toISOString().slice(0, 10);
+  await stockNurse.post("/api/v1/stock", { product: "Ketamine 10 mg/mL, 20 mL vial", concentration_mg_per_ml: 10,
+    lot: "E2E-1", expires_on: expires, supplier: "e2e", vials: 10, ml_per_vial: 20 });
   // Every day is a clinic day here, so the test does not depend on the weekday it runs.
   const calendar = await server.admin.get("/api/v1/settings/clinic_calendar");
   await server.admin.put("/api/v1/settings/clinic_calendar",

@@ -17,6 +17,8 @@ export interface SessionFormState {
   course: string;
   courseSession: string;
   doseRecord: string;
+  /** The stock lot the dose was drawn from (custody; docs/clinic.md "Controlled-substance custody"). */
+  stockLot?: string;
   route: string;
   dosePerKg: string;
   doseMg: string;
@@ -112,6 +114,7 @@ export function sessionBody(s: SessionFormState): SessionBody {
   if (s.course) body.course = Number(s.course);
   if (s.course && s.courseSession) body.course_session = Number(s.courseSession);
   if (s.doseRecord) body.dose_record = Number(s.doseRecord);
+  if (s.stockLot) body.stock_lot = Number(s.stockLot);
   if (s.doseMg.trim()) body.dose_mg = num(s.doseMg);
   if (s.doseEndedAt.trim()) body.dose_ended_at = toIso(s.doseEndedAt);
   const vitalRows: number[] = [];

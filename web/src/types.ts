@@ -199,3 +199,17 @@ export interface ResponsePlan {
   proposed_dates: string[];
   dates_basis: string;
 }
+
+/** A stock lot with its ledger balance (GET /api/v1/stock; docs/clinic.md "Controlled-substance custody"). */
+export interface StockLot {
+  id: number;
+  product: string;
+  concentration_mg_per_ml: number;
+  lot: string;
+  expires_on: string;
+  supplier: string;
+  received_at: string;
+  received_by: string;
+  balance_mg: number;
+  expired: boolean;
+}

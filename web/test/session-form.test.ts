@@ -33,6 +33,14 @@ describe("time helpers", () => {
 });
 
 describe("sessionBody", () => {
+  it("sends the stock lot the dose was drawn from only when one is chosen", () => {
+    const s = state();
+    expect(sessionBody(s).body).not.toHaveProperty("stock_lot");
+    s.stockLot = "";
+    expect(sessionBody(s).body).not.toHaveProperty("stock_lot");
+    s.stockLot = "7";
+    expect(sessionBody(s).body.stock_lot).toBe(7);
+  });
   it("sends only filled rows, numbers as numbers and text as text", () => {
     const s = state();
     s.vitals[0] = { ...s.vitals[0], systolic: "128", diastolic: "82", hr: "74", spo2: "98" };

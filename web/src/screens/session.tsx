@@ -10,10 +10,10 @@ import { scaleOf, scales } from "../scales";
 import {
   addMinutes, defaultStart, emptyRating, retime, formKeyOf, plannedVitals, sessionBody, type AeRow, type SessionBody, type SessionFormState, type VitalRow,
 } from "../session-form";
-import type { Alert, Course, DoseRecord, Patient, Session } from "../types";
+import type { Alert, Course, DoseRecord, Patient, Session, StockLot } from "../types";
 import { Check, ErrorLine, Field, Section, Select, messageOf, useLoad } from "../ui";
 
-const topKeys = ["dose_mg_per_kg", "dose_mg", "dose_record", "course_session", "course", "started_at", "dose_ended_at", "ended_at",
+const topKeys = ["dose_mg_per_kg", "dose_mg", "dose_record", "stock_lot", "course_session", "course", "started_at", "dose_ended_at", "ended_at",
   "vitals", "ratings", "adverse_events", "discharge", "route", "notes"];
 
 function initial(patient: number, start: string): SessionFormState {
@@ -45,12 +45,16 @@ function AlertList({ alerts, title }: { alerts: Alert[]; title: string }) {
 
 export function SessionForm({ patient }: { patient: number }) {
   const info = useLoad(async () => {
-    const [p, c, d] = await Promise.all([
+    const [p, c, d, st] = await Promise.all([
       get<Patient>(`/patients/${patient}`),
       get<{ courses: Course[] }>(`/patients/${patient}/courses`),
       get<{ doses: DoseRecord[] }>(`/patients/${patient}/doses`),
+      get<{ stock: StockLot[] }>("/stock"),
     ]);
-    return { patient: p, courses: c.courses.filter((x) => x.status === "active"), doses: d.doses.filter((x) => x.session === null) };
+    return {
+      patient: p, courses: c.courses.filter((x) => x.status === "active"), doses: d.doses.filter((x) => x.session === null),
+      lots: st.stock.filter((x) => !x.expired && x.balance_mg > 0),
+    };
   }, `session-${patient}`);
   const [s, setS] = useState<SessionFormState>(() => initial(patient, defaultStart()));
   const [prefilled, setPrefilled] = useState(false);
@@ -74,6 +78,7 @@ export function SessionForm({ patient }: { patient: number }) {
       doseEndedAt: (dose?.route ?? next?.route ?? old.route) === "iv" ? old.doseEndedAt : "",
       dosePerKg: String(dose?.dose_mg_per_kg ?? next?.dose_mg_per_kg ?? ""),
       doseRecord: dose?.id ? String(dose.id) : "",
+      stockLot: info.data!.lots[0] ? String(info.data!.lots[0].id) : "",
     }));
     setPrefilled(true);
   }, [info.data, prefilled]);
@@ -160,6 +165,10 @@ export function SessionForm({ patient }: { patient: number }) {
             {info.data && (
               <Select id="s-dose-record" label="Dose order" value={s.doseRecord} onChange={(v) => up({ doseRecord: v })} refusal={refusalFor("dose_record")}
                 options={[["", "None"], ...info.data.doses.map((d) => [String(d.id), `Order ${d.id}: ${d.dose_mg_per_kg} mg/kg = ${d.dose_mg} mg ${d.route.toUpperCase()}`] as [string, string])]} />
+            )}
+            {info.data && (
+              <Select id="s-stock-lot" label="Stock lot" value={s.stockLot ?? ""} onChange={(v) => up({ stockLot: v })} refusal={refusalFor("stock_lot")}
+                options={[["", "None"], ...info.data.lots.map((l) => [String(l.id), `Lot ${l.lot} (${l.concentration_mg_per_ml} mg/mL, ${l.balance_mg} mg left, expires ${l.expires_on})`] as [string, string])]} />
             )}
             <Select id="s-route" label="Route" value={s.route} onChange={(v) => up({ route: v, doseEndedAt: v === "iv" ? addMinutes(s.startedAt, 40) : "" })} refusal={refusalFor("route")}
               options={[["iv", "IV"], ["sc", "SC"], ["im", "IM"]]} />
