@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 
+#include "clinic/service/service.h"
 #include "core/random.h"
 
 namespace ketapath::clinic {
@@ -67,6 +68,40 @@ core::Status ensure_demo_users(ClinicService& admin) {
   return {};
 }
 
+// Two lots of 50 mg/mL in 10 mL vials, received by the nurse on the day before `first_day`:
+// enough for every patient's loading and maintenance infusions (at most about 500 mg per patient
+// and lot), lot numbers from the first day so a second demo in one database gets new ones.
+core::Result<std::array<StockLotId, 2>> receive_demo_stock(ClinicService& nurse, Date first_day,
+                                                           Date today, int patients) {
+  std::array<StockLotId, 2> lots{};
+  for (std::size_t n = 0; n < lots.size(); ++n) {
+    StockReceipt r;
+    r.lot.product = "Ketamine hydrochloride injection 50 mg/mL, 10 mL vial (demo)";
+    r.lot.concentration = core::MilligramsPerMillilitre(50.0);
+    r.lot.lot = fmt::format("DEMO-{}-{}", format_date(first_day), n == 0 ? "A" : "B");
+    r.lot.expires_on = today + days(365);
+    r.lot.supplier = "Demo Pharma Wholesale";
+    r.vials = std::min(kMaxVialsPerReceipt, patients + 5);
+    r.ml_per_vial = core::Millilitres(10.0);
+    r.received_at = Timestamp(first_day - days(1)) + hours(8);
+    lots[n] = KETAPATH_TRY(nurse.receive_stock(r)).lot.id;
+  }
+  return lots;
+}
+
+// The end of the demo's day: 5 mg of lot A wasted (witnessed by the prescriber) and both lots
+// counted, in agreement with the ledger.
+core::Status close_demo_stock(ClinicService& nurse, const std::array<StockLotId, 2>& lots) {
+  KETAPATH_TRY(nurse.waste_stock(lots[0], core::Milligrams(5.0),
+                                 "remainder of a drawn-up syringe (demo)", kDemoPrescriber));
+  for (const StockBalance& b : KETAPATH_TRY(nurse.stock())) {
+    if (b.lot.id == lots[0] || b.lot.id == lots[1]) {
+      KETAPATH_TRY(nurse.count_stock(b.lot.id, to_milligrams(b.balance)));
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 core::Result<DemoSummary> fill_demo(ClinicService& admin, std::uint64_t seed, int patients) {
@@ -80,6 +115,10 @@ core::Result<DemoSummary> fill_demo(ClinicService& admin, std::uint64_t seed, in
   DemoSummary summary;
   const Date today = day_of(service.now());
   const Date loading_start = today - days(28);
+  // Custody (custody.h): two lots received the day before the first infusions; each session
+  // names the lot its dose was drawn from (patients alternate), so the stock log balances.
+  const std::array<StockLotId, 2> lots =
+      KETAPATH_TRY(receive_demo_stock(nurse, loading_start, today, patients));
   for (int i = 0; i < patients; ++i) {
     core::RandomStream rng(
         seed,
@@ -246,6 +285,7 @@ core::Result<DemoSummary> fill_demo(ClinicService& admin, std::uint64_t seed, in
       d.escort_present = true;
       d.assessed_by = "demo nurse";
       s.discharge = d;
+      s.stock_lot = lots[static_cast<std::size_t>(i % 2)];
       const auto recorded = KETAPATH_TRY(nurse.record_session(s));
       summary.alerts += static_cast<int>(recorded.alerts.size());
       ++summary.sessions;
@@ -343,6 +383,7 @@ core::Result<DemoSummary> fill_demo(ClinicService& admin, std::uint64_t seed, in
       KETAPATH_TRY(record(maintenance, planned));
     }
   }
+  KETAPATH_TRY(close_demo_stock(nurse, lots));
   return summary;
 }
 
