@@ -89,6 +89,13 @@ class ClinicCli : public ::testing::Test {
     ASSERT_EQ(run("init").exit_code, 0);
     ASSERT_EQ(run("user add test.nurse --role admin --role prescriber --role nurse").exit_code, 0)
         << last_error();
+    // Sessions here name no stock lot: a clinic upgraded to custody that has not turned it on
+    // (fixtures.h without_custody; custody's own tests: tests/store/custody_test.cpp).
+    ASSERT_EQ(run("settings set --key custody_policy --file " +
+                  write("custody-off.json", {{"require_lot", false}}))
+                  .exit_code,
+              0)
+        << last_error();
   }
 
   void TearDown() override { fs::remove_all(dir_); }
@@ -750,7 +757,31 @@ TEST_F(ClinicCli, EveryDosePathRefusesEveryViolation) {
     std::string eligibility = "eligible";
     int weight_age_days = 5;
     bool earlier_session = false;
+    std::string lot = "good";  // the session's stock lot (custody, gate 9)
   };
+
+  // Custody on, as in a new clinic: the session path must also name a usable stock lot.
+  ASSERT_EQ(run("settings set --key custody_policy --file " +
+                write("custody-on.json", {{"require_lot", true}}))
+                .exit_code,
+            0)
+      << last_error();
+  const auto receive = [&](const std::string& lot, const std::string& vials,
+                           const std::string& expires, const std::string& received) {
+    const auto r =
+        run("--json stock receive --product 'Ketamine 10 mg/mL' --concentration-mg-per-ml "
+            "10 --supplier S --ml-per-vial 0.5 --lot " +
+            lot + " --vials " + vials + " --expires " + expires + received);
+    EXPECT_EQ(r.exit_code, 0) << last_error();
+    return std::to_string(json::parse(r.out).at("stock_lot").at("id").get<int>());
+  };
+  const std::map<std::string, std::string> lots = {
+      // Received two days ago, before every session here. Good: 1000 x 0.5 mL x 10 mg/mL = 5000 mg;
+      // small: 5 mg, less than any dose here.
+      {"good", receive("G1", "1000", day(365), " --received-at " + day(-2) + "T08:00:00Z")},
+      {"small", receive("S1", "1", day(365), " --received-at " + day(-2) + "T08:00:00Z")},
+      {"expired", receive("E1", "100", day(-5), " --received-at " + day(-10) + "T08:00:00Z")}};
+  std::string lot_flag;  // the current case's --stock-lot
 
   const std::vector<Case> cases = {
       {.violation = "no clearance", .says = "no informed consent", .consent = false},
@@ -764,6 +795,9 @@ TEST_F(ClinicCli, EveryDosePathRefusesEveryViolation) {
       // 03:00 UTC, so the message is matched without the count.
       {.violation = "stale weight", .says = "must be 0-30 days (got ", .weight_age_days = 40},
       {.violation = "wrong role", .says = "desk.bo (front_desk) may not", .user = "desk.bo"},
+      {.violation = "no stock lot", .says = "name the stock lot", .lot = "none"},
+      {.violation = "expired stock lot", .says = "expired on", .lot = "expired"},
+      {.violation = "stock lot balance too low", .says = "would leave -", .lot = "small"},
       {.violation = "none"},  // the control: the same path without a violation goes through
   };
   // The command of each path for patient `id` at `mg_per_kg`; which violations it can meet
@@ -775,13 +809,13 @@ TEST_F(ClinicCli, EveryDosePathRefusesEveryViolation) {
           return "dose --patient " + std::to_string(id) + " --route iv --dose " + fmt_dose(x) +
                  " --date " + day(0);
         },
-        {}}},
+        {"no stock lot", "expired stock lot", "stock lot balance too low"}}},
       {"session record",
-       {[this](int id, double x) {
+       {[this, &lot_flag](int id, double x) {
           json s = session_at(id, hours_ago(3));
           s["dose_mg_per_kg"] = x;
           s.erase("dose_mg");
-          return "session record " + write("path.json", s);
+          return "session record " + write("path.json", s) + lot_flag;
         },
         {}}},
       {"course plan",
@@ -789,7 +823,8 @@ TEST_F(ClinicCli, EveryDosePathRefusesEveryViolation) {
           return "course plan --patient " + std::to_string(id) + " --protocol iv_loading --start " +
                  day(1) + " --dose " + fmt_dose(x);
         },
-        {"interval too short", "stale weight"}}},
+        {"interval too short", "stale weight", "no stock lot", "expired stock lot",
+         "stock lot balance too low"}}},
   };
   for (const auto use_case : ketapath::clinic::dose_writing_use_cases()) {
     ASSERT_TRUE(paths.contains(std::string(use_case)))
@@ -816,10 +851,13 @@ TEST_F(ClinicCli, EveryDosePathRefusesEveryViolation) {
                     .exit_code,
                 0);
       if (c.earlier_session) {
-        ASSERT_EQ(run("session record " + write("e.json", session_at(id, hours_ago(12)))).exit_code,
+        ASSERT_EQ(run("session record " + write("e.json", session_at(id, hours_ago(12))) +
+                      " --stock-lot " + lots.at("good"))
+                      .exit_code,
                   0)
             << last_error();
       }
+      lot_flag = c.lot == "none" ? "" : " --stock-lot " + lots.at(c.lot);
       const Counts before = counts(id);
       const auto r = run_as(c.user, path.first(id, c.mg_per_kg));
       if (c.violation == "none") {

@@ -349,6 +349,11 @@ TYPED_TEST(Custody, RefusalsStoreNothing) {
   this->expect_refused(
       [&] { return status_of(nurse.record_session(this->session(patient, start, soon.lot.id))); },
       core::ErrorCode::Validation, "expired on 2026-11-10");
+  // A lot received after the dose started: the dose cannot have come from it.
+  const auto late = must(nurse.receive_stock(this->receipt("L1", 50, 1, 10, "2027-01-31")));
+  this->expect_refused(
+      [&] { return status_of(nurse.record_session(this->session(patient, start, late.lot.id))); },
+      core::ErrorCode::Validation, "not yet received");
   // An unknown lot, and no lot at all while custody is on.
   this->expect_refused(
       [&] {

@@ -27,7 +27,9 @@ try {
   const stockNurse = await apiSession(server.base, "nurse");
   const expires = new Date(Date.now() + 365 * 86400000).toISOString().slice(0, 10);
   await stockNurse.post("/api/v1/stock", { product: "Ketamine 10 mg/mL, 20 mL vial", concentration_mg_per_ml: 10,
-    lot: "E2E-1", expires_on: expires, supplier: "e2e", vials: 10, ml_per_vial: 20 });
+    lot: "E2E-1", expires_on: expires, supplier: "e2e", vials: 10, ml_per_vial: 20,
+    // delivered two days ago: the sessions documented here started hours ago, after it
+    received_at: new Date(Date.now() - 2 * 86400000).toISOString().replace(/\.\d{3}Z$/, "Z") });
   // Every day is a clinic day here, so the test does not depend on the weekday it runs.
   const calendar = await server.admin.get("/api/v1/settings/clinic_calendar");
   await server.admin.put("/api/v1/settings/clinic_calendar",

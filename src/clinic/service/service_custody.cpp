@@ -243,6 +243,15 @@ core::Result<std::optional<CustodyEntry>> ClinicService::session_draw(Transactio
     }
     return std::unexpected(lot.error());
   }
+  if (s.started_at < lot->received_at) {
+    return core::fail(
+        ErrorCode::Validation,
+        "session: lot {} (stock lot {}) was received at {}, after the dose started at "
+        "{}; a dose cannot come from stock not yet received (a delivery entered late "
+        "takes --received-at)",
+        lot->lot, lot->id.value(), format_timestamp(lot->received_at),
+        format_timestamp(s.started_at));
+  }
   const Micrograms amount = KETAPATH_TRY(to_micrograms(s.dose, "session: dose_mg"));
   const Micrograms balance = KETAPATH_TRY(tx.custody().balance(*s.stock_lot));
   KETAPATH_TRY(check_draw(*lot, balance, amount, day, "session"));
