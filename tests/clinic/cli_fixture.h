@@ -71,6 +71,13 @@ class ClinicCliFixture : public ::testing::Test {
     ASSERT_EQ(run("user add test.nurse --role admin --role prescriber --role nurse").exit_code, 0)
         << last_error();
     ASSERT_EQ(run("user add dr.lee --role prescriber").exit_code, 0) << last_error();
+    // Sessions here name no stock lot: a clinic upgraded to custody that has not turned it on
+    // (fixtures.h without_custody; custody's own tests: tests/store/custody_test.cpp).
+    ASSERT_EQ(run("settings set --key custody_policy --file " +
+                  write("custody-off.json", {{"require_lot", false}}))
+                  .exit_code,
+              0)
+        << last_error();
   }
 
   void TearDown() override { std::filesystem::remove_all(dir_); }

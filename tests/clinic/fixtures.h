@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "clinic/domain/patient.h"
-#include "clinic/service/service.h"
 #include "clinic/domain/time.h"
+#include "clinic/service/service.h"
 #include "support/must.h"
 
 namespace ketapath::clinic::testing {
@@ -40,11 +40,21 @@ inline Patient adult_70kg() {
   return p;
 }
 
+/// The tests written before custody (issue 15) record sessions without naming a stock lot: they
+/// run as a clinic upgraded to custody that has not turned it on (custody_policy.require_lot
+/// false; docs/clinic.md). Custody itself: tests/store/custody_test.cpp and the session path of
+/// cli_test.cpp EveryDosePathRefusesEveryViolation. Needs an admin as the acting user.
+inline void without_custody(ClinicService& clinic) {
+  const auto off = clinic.set_custody_policy({.require_lot = false});
+  ASSERT_TRUE(off) << off.error().message;
+}
+
 /// Makes the service's acting user the first user of its (initialised, user-less) database, with
 /// the admin, prescriber and nurse roles, so a test can do every clinical step as one person.
 inline void add_staff(ClinicService& clinic) {
   const auto user = clinic.add_user(clinic.actor(), {Role::Admin, Role::Prescriber, Role::Nurse});
   ASSERT_TRUE(user) << user.error().message;
+  without_custody(clinic);
 }
 
 /// Every screening answer given: DSM-5 GAD met, no contraindication (eligible for adult_70kg()).
