@@ -32,8 +32,8 @@ for method, path, audience, roles, summary in entries:
             "application/json": {"schema": {"type": "object", "required": ["from", "to", "lots"]}},
             "text/csv": {"schema": {"type": "string"}},
             "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}
-        op["parameters"] = [{"name": "from", "in": "query", "required": True, "schema": {"type": "string", "format": "date"}},
-                            {"name": "to", "in": "query", "required": True, "schema": {"type": "string", "format": "date"}},
+        op["parameters"] = [{"name": "from", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}},
+                            {"name": "to", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}},
                             {"name": "format", "in": "query", "required": False,
                              "schema": {"type": "string", "enum": ["json", "csv", "pdf"]}}]
     if path.startswith("/fhir/"):  # FHIR R4 JSON (docs/fhir.md)

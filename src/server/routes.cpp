@@ -689,13 +689,15 @@ core::Result<Reply> count_stock(Request& r) {
 }
 
 core::Result<Reply> custody_log(Request& r) {
+  // Without from/to: this month so far (UTC days of the service clock).
+  const clinic::Date today = clinic::day_of(r.clinic.now());
+  const std::chrono::year_month_day ymd(today);
   const auto from_text = r.query("from");
   const auto to_text = r.query("to");
-  if (!from_text || !to_text) {
-    return core::fail(ErrorCode::InvalidArgument, "from, to: both days are required (YYYY-MM-DD)");
-  }
-  const auto from = KETAPATH_TRY(clinic::parse_date(*from_text, "from"));
-  const auto to = KETAPATH_TRY(clinic::parse_date(*to_text, "to"));
+  const clinic::Date from = from_text
+                                ? KETAPATH_TRY(clinic::parse_date(*from_text, "from"))
+                                : clinic::Date(std::chrono::sys_days(ymd.year() / ymd.month() / 1));
+  const clinic::Date to = to_text ? KETAPATH_TRY(clinic::parse_date(*to_text, "to")) : today;
   const std::string format = r.query("format").value_or("json");
   if (format != "json" && format != "csv" && format != "pdf") {
     return core::fail(ErrorCode::InvalidArgument, "format: must be json, csv or pdf (got \"{}\")",
@@ -1013,7 +1015,8 @@ const std::vector<Route>& route_table() {
       {Post, "/api/v1/stock/{id}/counts", Roles, kCarers,
        "Count a lot against its ledger (a discrepancy needs its investigation)", count_stock},
       {Get, "/api/v1/stock-log", Roles, kCustodyReaders,
-       "The controlled-substance log (?from=&to=&format=json|csv|pdf)", custody_log},
+       "The controlled-substance log (?from=&to= days, default this month; &format=json|csv|pdf)",
+       custody_log},
       // Administration.
       {Get, "/api/v1/settings/{key}", Roles, kClinicalReaders, "A clinic setting", get_setting},
       {Put, "/api/v1/settings/{key}", Roles, kAdmins, "Change a clinic setting", put_setting},

@@ -51,7 +51,7 @@ class Authorization : public ServerFixture {
       // A dry run takes the body of the route that stores.
       Route storing = route;
       storing.path = path.ends_with("/sessions/preview") ? "/api/v1/sessions"
-                                                          : "/api/v1/patients/{id}/screenings";
+                                                         : "/api/v1/patients/{id}/screenings";
       return sample_body(storing, who);
     }
     if (path.ends_with("/diagnoses"))
@@ -104,6 +104,21 @@ class Authorization : public ServerFixture {
       return {{"status", "contacted"}};
     if (path == "/api/v1/consultation-requests/{id}/patient")
       return {{"birth_date", "1990-01-01"}, {"sex", "F"}};
+    // Custody: valid bodies, so the service's own role check answers (not the body parser).
+    if (path == "/api/v1/stock") {
+      return {
+          {"product", "Ketamine 50 mg/mL"},
+          {"concentration_mg_per_ml", 50},
+          {"lot", "M-" + who},
+          {"expires_on", clinic::format_date(clinic::day_of(clock()()) + std::chrono::days(365))},
+          {"supplier", "matrix"},
+          {"vials", 1},
+          {"ml_per_vial", 10}};
+    }
+    if (path == "/api/v1/stock/{id}/waste")
+      return {{"amount_mg", 1}, {"reason", "matrix"}, {"witness", "nurse"}};
+    if (path == "/api/v1/stock/{id}/counts")
+      return {{"counted_mg", 0}, {"investigation", "matrix"}};
     if (path == "/api/v1/auth/sign-in")
       return {{"user", "nobody"}};  // 400, not a failed sign-in
     return Json::object();
