@@ -23,6 +23,7 @@ struct MemoryStore::State {
   std::map<std::string, SetupToken, std::less<>> setup_tokens;
   std::map<std::int64_t, ConsultationRequest> consultations;
   std::vector<ChartAccess> chart_accesses;
+  std::map<std::int64_t, OrderCheck> order_checks;
   std::vector<AuditEntry> audit;
   std::int64_t next_id = 1;  // one counter is enough: ids only need to be unique per kind
 };
@@ -157,6 +158,52 @@ class Doses final : public PerPatient<DoseRecord, DoseRecordId, DoseRepository> 
     c_.wrote = true;
     return {};
   }
+
+  core::Status set_order(DoseRecordId dose, const OrderTerms& order) override {
+    KETAPATH_TRY(find_or_fail(map_, dose.value(), "dose record"))->order = order;
+    c_.wrote = true;
+    return {};
+  }
+};
+
+class OrderChecks final : public OrderCheckRepository {
+ public:
+  explicit OrderChecks(Context& c) : c_(c) {}
+
+  core::Result<OrderCheckId> add(const OrderCheck& check) override {
+    KETAPATH_TRY(find_or_fail(c_.s.doses, check.order.value(), "dose record"));
+    KETAPATH_TRY(find_or_fail(c_.s.patients, check.patient.value(), "patient"));
+    OrderCheck copy = check;
+    copy.id = OrderCheckId(c_.s.next_id++);
+    c_.s.order_checks[copy.id.value()] = copy;
+    c_.wrote = true;
+    return copy.id;
+  }
+
+  core::Result<OrderCheck> get(OrderCheckId id) override {
+    return *KETAPATH_TRY(find_or_fail(c_.s.order_checks, id.value(), "order check"));
+  }
+
+  core::Result<std::vector<OrderCheck>> list_for_order(DoseRecordId order) override {
+    std::vector<OrderCheck> out;
+    for (const auto& [id, check] : c_.s.order_checks) {
+      if (check.order == order) {
+        out.push_back(check);
+      }
+    }
+    return out;
+  }
+
+  core::Status link_session(OrderCheckId check, SessionId session) override {
+    OrderCheck* c = KETAPATH_TRY(find_or_fail(c_.s.order_checks, check.value(), "order check"));
+    KETAPATH_TRY(find_or_fail(c_.s.sessions, session.value(), "session"));
+    c->session = session;
+    c_.wrote = true;
+    return {};
+  }
+
+ private:
+  Context& c_;
 };
 
 class Courses final : public PerPatient<Course, CourseId, CourseRepository> {
@@ -649,7 +696,8 @@ class MemoryTransaction final : public Transaction {
         clearances_(context_),
         sign_ins_(context_),
         consultations_(context_),
-        chart_accesses_(context_) {}
+        chart_accesses_(context_),
+        order_checks_(context_) {}
 
   ~MemoryTransaction() override { store_.open_ = false; }
 
@@ -682,6 +730,8 @@ class MemoryTransaction final : public Transaction {
   ConsultationRepository& consultations() override { return consultations_; }
 
   ChartAccessRepository& chart_accesses() override { return chart_accesses_; }
+
+  OrderCheckRepository& order_checks() override { return order_checks_; }
 
   core::Status append_audit(const AuditRecord& record) override {
     if (read_only_) {
@@ -740,6 +790,7 @@ class MemoryTransaction final : public Transaction {
   SignIns sign_ins_;
   Consultations consultations_;
   ChartAccesses chart_accesses_;
+  OrderChecks order_checks_;
   bool audited_ = false;
   bool done_ = false;
 };
