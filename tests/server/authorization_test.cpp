@@ -51,7 +51,7 @@ class Authorization : public ServerFixture {
       // A dry run takes the body of the route that stores.
       Route storing = route;
       storing.path = path.ends_with("/sessions/preview") ? "/api/v1/sessions"
-                                                          : "/api/v1/patients/{id}/screenings";
+                                                         : "/api/v1/patients/{id}/screenings";
       return sample_body(storing, who);
     }
     if (path.ends_with("/diagnoses"))
@@ -62,6 +62,12 @@ class Authorization : public ServerFixture {
     if (path.ends_with("/screenings")) {
       return Json::parse(read_file(source + "/examples/clinic/screening.json"));
     }
+    if (path == "/api/v1/orders/{id}/checks")
+      return {{"weight_kg", 70}, {"dose_mg", 35}};
+    if (path.ends_with("/waivers"))
+      return {{"item", "escort"}, {"reason", "matrix"}};
+    if (path.ends_with("/discontinue"))
+      return {{"reason", "matrix"}};
     if (path.ends_with("/clearance"))
       return {{"reason", "reviewed"}};
     if (path.find("/doses") != std::string::npos)
