@@ -248,7 +248,7 @@ export const scripts = [
       await page.getByRole("button", { name: "Set every time from the dosing start" }).click();
       // The pre-dose checklist (every item answered; Ben is male: no pregnancy test) and dr.lee's
       // double check, picked for this order.
-      await page.getByLabel("Double check").selectOption({ index: 1 });
+      await page.getByLabel("Double check", { exact: true }).selectOption({ index: 1 });
       await type(page, "Fasting (hours since last food)", "8");
       await page.getByLabel("Escort home arranged").selectOption("yes");
       await page.getByLabel("New medications or illness since the last visit").selectOption("no");
