@@ -73,6 +73,8 @@ void add_record_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>&
                          Runners& runners);  // report, audit, demo
 void add_gate_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
                        Runners& runners);  // consent record, consent list, clear
+void add_order_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
+                        Runners& runners);  // order check, waive, checks, discontinue
 void add_forecast_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
                            Runners& runners);  // forecast (model-informed maintenance)
 void add_exchange_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,

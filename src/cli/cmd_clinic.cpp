@@ -131,6 +131,7 @@ Runner setup(CLI::App& app) {
   clinic_cli::add_forecast_commands(app, global, *runners);
   clinic_cli::add_user_commands(app, global, *runners);
   clinic_cli::add_gate_commands(app, global, *runners);
+  clinic_cli::add_order_commands(app, global, *runners);
   clinic_cli::add_exchange_commands(app, global, *runners);
   clinic_cli::add_consultation_commands(app, global, *runners);
   clinic_cli::add_stock_commands(app, global, *runners);

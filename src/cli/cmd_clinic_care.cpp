@@ -35,6 +35,7 @@ struct CareOptions {
   std::string allow_overlap;
   bool preview = false;
   std::int64_t stock_lot = 0;  ///< session record --stock-lot (0: as the file says)
+  std::string valid_until;     ///< dose: the order's last day
 };
 
 void print_dose(const clinic::DoseRecord& r) {
@@ -57,6 +58,16 @@ void print_dose(const clinic::DoseRecord& r) {
              c.limit == clinic::LimitLevel::Soft ? " (override: " + c.override_reason + ")" : "");
   for (const auto& w : c.warnings) {
     fmt::print("note: {}\n", w);
+  }
+  if (const auto& order = r.order) {
+    const std::string from = clinic::format_date(order->valid_from);
+    const std::string until = clinic::format_date(order->valid_until.value_or(order->valid_from));
+    fmt::print("order {}: {}, valid {}\n",
+               r.id.value() == 0 ? std::string("-") : std::to_string(r.id.value()),
+               order->status == clinic::OrderStatus::Active ? "active" : "discontinued",
+               order->course   ? fmt::format("for course {} from {}", order->course->value(), from)
+               : from == until ? "on " + from
+                               : fmt::format("{} to {}", from, until));
   }
 }
 
@@ -116,6 +127,9 @@ void add_dose_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& gl
   dose->add_option("--date", o->date, "Treatment day, YYYY-MM-DD (default today)");
   dose->add_flag("--preview", o->preview,
                  "Calculate and check exactly as for the record, but store nothing");
+  dose->add_option("--valid-until", o->valid_until,
+                   "The order stands through this day, YYYY-MM-DD (default: the treatment day)");
+  dose->add_option("--course", o->course, "The order stands for this course's sessions");
   runners.emplace_back(dose, [global, o, dose] {
     return run([&]() -> core::Status {
       clinic::DoseOrder order;
@@ -129,6 +143,12 @@ void add_dose_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& gl
         order.concentration = core::MilligramsPerMillilitre(o->concentration);
       }
       order.override_reason = o->override_reason;
+      if (!o->valid_until.empty()) {
+        order.valid_until = KETAPATH_TRY(clinic::parse_date(o->valid_until, "--valid-until"));
+      }
+      if (dose->count("--course") > 0) {
+        order.course = clinic::CourseId(o->course);
+      }
       auto c = KETAPATH_TRY(open_clinic(*global));
       order.on = KETAPATH_TRY(date_or_today(*dose, "--date", o->date, *c.service));
       const auto record = KETAPATH_TRY(o->preview ? c.service->preview_dose(order)
@@ -263,6 +283,13 @@ void add_session_record_command(CLI::App& parent, const std::shared_ptr<GlobalOp
                  r.session.course ? fmt::format(", course {} session {}", r.session.course->value(),
                                                 r.session.course_session_number.value_or(0))
                                   : "");
+      fmt::print("  order {}, given by {}{}\n",
+                 r.session.dose_record ? r.session.dose_record->value() : 0, r.session.recorded_by,
+                 r.session.checked_by.empty() ? "" : ", double-checked by " + r.session.checked_by);
+      for (const auto& waiver :
+           r.session.checklist ? r.session.checklist->waivers : std::vector<std::string>{}) {
+        fmt::print("  checklist waiver: {}\n", waiver);
+      }
       for (const auto& rating : r.session.ratings) {
         fmt::print("  {} at {}: {}\n", clinic::scale_definition(rating.scale).label,
                    clinic::format_timestamp(rating.rated_at), rating.total);
@@ -303,12 +330,14 @@ void add_settings_show_command(CLI::App& parent, const std::shared_ptr<GlobalOpt
       const auto calendar = KETAPATH_TRY(c.service->clinic_calendar());
       const auto response = KETAPATH_TRY(c.service->response_policy());
       const auto custody = KETAPATH_TRY(c.service->custody_policy());
+      const auto medication = KETAPATH_TRY(c.service->medication_safety());
       print_json({{"dosing_policy", clinic::to_json(dosing)},
                   {"safety_thresholds", clinic::to_json(safety)},
                   {"screening_policy", clinic::to_json(screening)},
                   {"clinic_calendar", clinic::to_json(calendar)},
                   {"response_policy", clinic::to_json(response)},
-                  {"custody_policy", clinic::to_json(custody)}});
+                  {"custody_policy", clinic::to_json(custody)},
+                  {"medication_safety", clinic::to_json(medication)}});
       return {};
     });
   });
@@ -322,7 +351,7 @@ void add_settings_set_command(CLI::App& parent, const std::shared_ptr<GlobalOpti
   settings_set
       ->add_option("--key", o->protocol,
                    "dosing_policy, safety_thresholds, screening_policy, clinic_calendar, "
-                   "response_policy or custody_policy")
+                   "response_policy, custody_policy or medication_safety")
       ->required();
   settings_set
       ->add_option("--file", o->input_file, "The policy JSON (the form `settings show` prints)")
@@ -354,10 +383,15 @@ void add_settings_set_command(CLI::App& parent, const std::shared_ptr<GlobalOpti
       } else if (o->protocol == "custody_policy") {
         KETAPATH_TRY(c.service->set_custody_policy(
             KETAPATH_TRY(clinic::custody_policy_from_json(j, o->input_file))));
+      } else if (o->protocol == "medication_safety") {
+        const auto value = KETAPATH_TRY(clinic::medication_safety_from_json(j, o->input_file));
+        KETAPATH_TRY(clinic::check_complete_setting(j, clinic::to_json(value), o->input_file));
+        KETAPATH_TRY(c.service->set_medication_safety(value));
       } else {
         return core::fail(core::ErrorCode::InvalidArgument,
                           "--key: expected dosing_policy, safety_thresholds, screening_policy, "
-                          "clinic_calendar, response_policy or custody_policy (got \"{}\")",
+                          "clinic_calendar, response_policy, custody_policy or medication_safety "
+                          "(got \"{}\")",
                           o->protocol);
       }
       if (global->json) {

@@ -347,6 +347,10 @@ core::Result<clinic::DoseOrder> dose_order(Request& r) {
   }
   order.override_reason = KETAPATH_TRY(in.string("override_reason")).value_or("");
   order.on = KETAPATH_TRY(date_or_today(r, in, "date"));
+  order.valid_until = KETAPATH_TRY(in.date("valid_until"));
+  if (const auto c = KETAPATH_TRY(in.integer("course"))) {
+    order.course = clinic::CourseId(*c);
+  }
   KETAPATH_TRY(in.finish());
   return order;
 }
@@ -365,6 +369,36 @@ core::Result<Reply> list_doses(Request& r) {
   const auto id = KETAPATH_TRY(patient_param(r));
   const auto doses = KETAPATH_TRY(r.clinic.doses(id));
   return ok({{"doses", array_of(doses)}});
+}
+
+// --- orders: double check, checklist waivers, discontinue (clinic/domain/order.h) ------------
+
+core::Result<Reply> record_double_check(Request& r) {
+  const auto id = clinic::DoseRecordId(KETAPATH_TRY(id_param(r, 0, "order")));
+  auto in = KETAPATH_TRY(body(r));
+  const double weight = KETAPATH_TRY(in.required(in.number("weight_kg"), "weight_kg"));
+  const double dose = KETAPATH_TRY(in.required(in.number("dose_mg"), "dose_mg"));
+  const auto day = KETAPATH_TRY(date_or_today(r, in, "date"));
+  KETAPATH_TRY(in.finish());
+  return ok(clinic::to_json(KETAPATH_TRY(r.clinic.record_double_check(
+                id, day, core::Kilograms(weight), core::Milligrams(dose)))),
+            201);
+}
+
+core::Result<Reply> waive_checklist_item(Request& r) {
+  const auto id = clinic::DoseRecordId(KETAPATH_TRY(id_param(r, 0, "order")));
+  auto in = KETAPATH_TRY(body(r));
+  const auto item = KETAPATH_TRY(parse_field(in, "item", clinic::parse_checklist_item));
+  const std::string why = KETAPATH_TRY(in.required(in.string("reason"), "reason"));
+  const auto day = KETAPATH_TRY(date_or_today(r, in, "date"));
+  KETAPATH_TRY(in.finish());
+  return ok(clinic::to_json(KETAPATH_TRY(r.clinic.waive_checklist_item(id, day, item, why))), 201);
+}
+
+core::Result<Reply> list_order_checks(Request& r) {
+  const auto id = clinic::DoseRecordId(KETAPATH_TRY(id_param(r, 0, "order")));
+  const auto checks = KETAPATH_TRY(r.clinic.order_checks(id));
+  return ok({{"checks", array_of(checks)}});
 }
 
 // --- courses -----------------------------------------------------------------------------------
@@ -425,6 +459,12 @@ core::Result<std::string> reason(Request& r, bool required) {
     return core::fail(ErrorCode::InvalidData, "body.reason: is required");
   }
   return text.value_or("");
+}
+
+core::Result<Reply> discontinue_order(Request& r) {
+  const auto id = clinic::DoseRecordId(KETAPATH_TRY(id_param(r, 0, "order")));
+  const std::string why = KETAPATH_TRY(reason(r, true));
+  return ok(clinic::to_json(KETAPATH_TRY(r.clinic.discontinue_order(id, why))));
 }
 
 core::Result<Reply> complete_course(Request& r) {
@@ -737,6 +777,8 @@ core::Result<Reply> get_setting(Request& r) {
     return ok(clinic::to_json(KETAPATH_TRY(r.clinic.response_policy())));
   if (key == "custody_policy")
     return ok(clinic::to_json(KETAPATH_TRY(r.clinic.custody_policy())));
+  if (key == "medication_safety")
+    return ok(clinic::to_json(KETAPATH_TRY(r.clinic.medication_safety())));
   return core::fail(ErrorCode::NotFound, "setting {} not found", key.substr(0, 40));
 }
 
@@ -776,6 +818,11 @@ core::Result<Reply> put_setting(Request& r) {
   if (key == "custody_policy") {
     return put_one<clinic::CustodyPolicy>(r, clinic::custody_policy_from_json,
                                           [&](const auto& v) { return c.set_custody_policy(v); });
+  }
+  if (key == "medication_safety") {
+    return put_one<clinic::MedicationSafetyPolicy>(
+        r, clinic::medication_safety_from_json,
+        [&](const auto& v) { return c.set_medication_safety(v); });
   }
   return core::fail(ErrorCode::NotFound, "setting {} not found", key.substr(0, 40));
 }
@@ -962,6 +1009,15 @@ const std::vector<Route>& route_table() {
       {Post, "/api/v1/patients/{id}/doses", Roles, kPrescribers,
        "Order a dose (checked and stored)", order_dose},
       {Get, "/api/v1/patients/{id}/doses", Roles, kClinicalReaders, "Dose records", list_doses},
+      {Post, "/api/v1/orders/{id}/checks", Roles, kCarers,
+       "A second user's independent double check of an order (weight and dose)",
+       record_double_check},
+      {Get, "/api/v1/orders/{id}/checks", Roles, kClinicalReaders,
+       "An order's double checks (without their numbers) and waivers", list_order_checks},
+      {Post, "/api/v1/orders/{id}/waivers", Roles, kPrescribers,
+       "Waive one pre-dose checklist item of an order's day", waive_checklist_item},
+      {Post, "/api/v1/orders/{id}/discontinue", Roles, kPrescribers, "Discontinue an order",
+       discontinue_order},
       {Get, "/api/v1/patients/{id}/courses", Roles, kClinicalReaders, "Courses", list_courses},
       {Post, "/api/v1/patients/{id}/courses", Roles, kPrescribers, "Plan a course", plan_course},
       {Get, "/api/v1/courses/{id}", Roles, kClinicalReaders, "A course", get_course},

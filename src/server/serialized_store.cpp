@@ -34,6 +34,8 @@ class LockedTransaction final : public clinic::Transaction {
   clinic::ChartAccessRepository& chart_accesses() override { return inner_->chart_accesses(); }
   clinic::CustodyRepository& custody() override { return inner_->custody(); }
 
+  clinic::OrderCheckRepository& order_checks() override { return inner_->order_checks(); }
+
   clinic::SettingsRepository& settings() override { return inner_->settings(); }
 
   clinic::UserRepository& users() override { return inner_->users(); }

@@ -37,7 +37,8 @@ class SqlTransaction final : public clinic::Transaction {
         sign_ins_(state_),
         consultations_(state_),
         chart_accesses_(state_),
-        custody_(state_) {
+        custody_(state_),
+        order_checks_(state_) {
     state_.read_only = read_only;
     if (!lease_) {
       database_.transaction_open_ = true;
@@ -86,6 +87,8 @@ class SqlTransaction final : public clinic::Transaction {
 
   clinic::ChartAccessRepository& chart_accesses() override { return chart_accesses_; }
   clinic::CustodyRepository& custody() override { return custody_; }
+
+  clinic::OrderCheckRepository& order_checks() override { return order_checks_; }
 
   core::Status append_audit(const clinic::AuditRecord& record) override {
     KETAPATH_TRY(state_.usable());
@@ -152,6 +155,7 @@ class SqlTransaction final : public clinic::Transaction {
   repositories::SqlConsultations consultations_;
   repositories::SqlChartAccesses chart_accesses_;
   repositories::SqlCustody custody_;
+  repositories::SqlOrderChecks order_checks_;
 };
 
 core::Result<int> read_schema_version(sql::Connection& connection) {

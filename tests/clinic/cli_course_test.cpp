@@ -88,7 +88,7 @@ TEST_F(ClinicCourseCli, ClinicDaysAndTimeZoneAreSettings) {
     r["at"] = (test_day(1) + "T23:25:00Z");
   s["adverse_events"] = json::array();
   s["discharge"]["at"] = (test_day(2) + "T01:45:00Z");
-  ASSERT_EQ(run("session record " + write("s.json", s)).exit_code, 0) << last_error();
+  ASSERT_EQ(run("session record " + write("s.json", ready(s))).exit_code, 0) << last_error();
   const json course = json::parse(
       run("course show --course " + std::to_string(c.at("id").get<int>()) + " --json").out);
   EXPECT_EQ(course.at("sessions")[0].at("actual_on"), test_day(2));
@@ -193,7 +193,7 @@ TEST_F(ClinicCourseCli, CourseCompletesWhenItsLastSessionIsRecorded) {
                            test_day(0)));
   json s = session_on(id, test_day(0));
   s["course"] = c.at("id");
-  ASSERT_EQ(run("session record " + write("s.json", s)).exit_code, 0) << last_error();
+  ASSERT_EQ(run("session record " + write("s.json", ready(s))).exit_code, 0) << last_error();
   const auto shown =
       run("course show --course " + std::to_string(c.at("id").get<int>()) + " --json");
   EXPECT_EQ(json::parse(shown.out).at("status"), "completed");

@@ -88,8 +88,9 @@ TEST_F(ClinicFhirCli, TheExportIsAValidR4BundleWithTheNamedCodes) {
                                      {"resolved", false},
                                      {"outcome", "GP to recheck"}});
     }
-    ASSERT_EQ(run("session record " + write("s" + std::to_string(offset) + ".json", s)).exit_code,
-              0)
+    ASSERT_EQ(
+        run("session record " + write("s" + std::to_string(offset) + ".json", ready(s))).exit_code,
+        0)
         << last_error();
   }
   ASSERT_EQ(run("assessment record" + p + " --scale phq-9 --items 1,1,1,1,1,0,1,0,0 --at " +
@@ -226,9 +227,10 @@ TEST_F(ClinicFhirCli, TheExportIsAValidR4BundleWithTheNamedCodes) {
 TEST_F(ClinicFhirCli, ImportAndResearchExport) {
   const int id = add_cleared_patient();
   const std::string p = " --patient " + std::to_string(id);
-  ASSERT_EQ(run("session record " + write("s.json", session_on(id, ketapath::test::test_day(0))))
-                .exit_code,
-            0)
+  ASSERT_EQ(
+      run("session record " + write("s.json", ready(session_on(id, ketapath::test::test_day(0)))))
+          .exit_code,
+      0)
       << last_error();
   const std::string file = (dir_ / "bundle.json").string();
   ASSERT_EQ(run("export --format fhir" + p + " -o " + file).exit_code, 0) << last_error();

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "administration.h"
 #include "support/shell.h"
 
 namespace ketapath::test {
@@ -40,13 +41,15 @@ inline std::chrono::sys_days test_today() {
   return today;
 }
 
-/// A day of the CLI tests' calendar: day 0 is the Monday 26 weeks (182 to 188 days) before
-/// today, test_day(2) the Wednesday after. The CLI runs on the real clock (a spawned process
-/// cannot be given the tests' clock) and refuses records more than a year old (screenings,
-/// sessions, course starts), so fixed dates expire: the first tests were written with January
-/// 2026 dates and would have failed from January 2027.
+/// A day of the CLI tests' calendar: day 0 is the Monday 21 to 27 days before today, test_day(2)
+/// the Wednesday after; the tests use days -3 to 14, all in the past. The CLI runs on the real
+/// clock (a spawned process cannot be given the tests' clock) and refuses records more than a
+/// year old (screenings, sessions, course starts), so fixed dates expire: the first tests were
+/// written with January 2026 dates and would have failed from January 2027. Day 0 was 26 weeks
+/// back until every session needed an order (issue 15), whose day must be within 30 days of
+/// today (`dose --date`).
 inline std::string test_day(int offset) {
-  return monday_plus(test_today() - std::chrono::days(182), offset);
+  return monday_plus(test_today() - std::chrono::days(21), offset);
 }
 
 /// For the tests that need days ahead (a reschedule must not be in the past): day 0 is this
@@ -135,6 +138,9 @@ class ClinicCliFixture : public ::testing::Test {
     s["patient"] = patient;
     s.erase("course");
     s.erase("course_session");
+    s.erase("dose_record");  // the example's order and double check: ready() makes this one's
+    s.erase("double_check");
+    s.erase("checklist");  // ready() fills one for the new day
     const auto move = [&](json& v) {
       std::string t = v.get<std::string>();
       v = day + t.substr(10);
@@ -149,6 +155,14 @@ class ClinicCliFixture : public ::testing::Test {
     }
     move(s["discharge"]["at"]);
     return s;
+  }
+
+  /// Session JSON `s` with its order, a second user's double check and a complete checklist
+  /// (administration.h), ordered by test.nurse (a prescriber).
+  json ready(json s) {
+    return ketapath::testing::administration_json(
+        [this](const std::string& user, const std::string& args) { return run(args, user); },
+        std::move(s), "test.nurse");
   }
 
   json alerts(int patient) {

@@ -17,7 +17,8 @@ class ClinicFollowupCli : public ClinicCliFixture {};
 TEST_F(ClinicFollowupCli, Gad7At24HoursAndSevenDaysIsRecordedAndLinkedToTheDose) {
   const int id = add_cleared_patient();
   const std::string p = " --patient " + std::to_string(id);
-  const auto s = run("session record " + write("s.json", session_on(id, test_day(0))) + " --json");
+  const auto s =
+      run("session record " + write("s.json", ready(session_on(id, test_day(0)))) + " --json");
   ASSERT_EQ(s.exit_code, 0) << last_error();
   const int session = json::parse(s.out).at("session").at("id").get<int>();
   const int before = audit_entries();
@@ -50,7 +51,8 @@ TEST_F(ClinicFollowupCli, Gad7At24HoursAndSevenDaysIsRecordedAndLinkedToTheDose)
 
 TEST_F(ClinicFollowupCli, Gad7WithinADayOfADoseIsAcceptedButFlagged) {
   const int id = add_cleared_patient();
-  ASSERT_EQ(run("session record " + write("s.json", session_on(id, test_day(0)))).exit_code, 0)
+  ASSERT_EQ(run("session record " + write("s.json", ready(session_on(id, test_day(0))))).exit_code,
+            0)
       << last_error();
   const auto r =
       run("assessment record --patient " + std::to_string(id) +

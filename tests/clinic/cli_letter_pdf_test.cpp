@@ -68,10 +68,10 @@ std::size_t pixels_near(const std::string& ppm, int r, int g, int b) {
 }
 
 TEST_F(ClinicLetterPdfCli, ThePdfLetterHoldsEveryRowAndItsChart) {
-  // A loading series of six infusions starting on a Monday five to six weeks ago (the dates
-  // rules keep sessions within the last year, so the test does not age).
+  // A loading series of six infusions starting on a Monday 23 to 29 days ago (the date rules
+  // keep sessions within the last year and orders within 30 days, so the test does not age).
   const auto today = chrono::floor<chrono::days>(chrono::system_clock::now());
-  chrono::sys_days monday = today - chrono::days(35);
+  chrono::sys_days monday = today - chrono::days(23);
   while (chrono::weekday(monday) != chrono::Monday) {
     monday -= chrono::days(1);
   }
@@ -108,7 +108,8 @@ TEST_F(ClinicLetterPdfCli, ThePdfLetterHoldsEveryRowAndItsChart) {
       events.push_back("hypertensive reaction 178/112");
     }
     starts.push_back(day + "T09:00:00Z");
-    ASSERT_EQ(run("session record " + write("s" + std::to_string(i) + ".json", s)).exit_code, 0)
+    ASSERT_EQ(run("session record " + write("s" + std::to_string(i) + ".json", ready(s))).exit_code,
+              0)
         << last_error();
   }
   const json raised = alerts(id);

@@ -52,7 +52,7 @@ TEST_F(ClinicLetterCli, TheLetterSaysWhatHappened) {
                                   {"action", "infusion stopped, labetalol 10 mg IV"},
                                   {"resolved", false},
                                   {"outcome", "160/100 at discharge, GP to recheck"}});
-  ASSERT_EQ(run("session record " + write("s1.json", s1)).exit_code, 0) << last_error();
+  ASSERT_EQ(run("session record " + write("s1.json", ready(s1))).exit_code, 0) << last_error();
   const json alerts_ = alerts(id);
   ASSERT_FALSE(alerts_.empty());
   const int first = alerts_[0].at("id").get<int>();
@@ -66,7 +66,7 @@ TEST_F(ClinicLetterCli, TheLetterSaysWhatHappened) {
   json s2 = session_on(id, test_day(2));
   s2["course"] = json::parse(c.out).at("id");
   s2["adverse_events"] = json::array();
-  ASSERT_EQ(run("session record " + write("s2.json", s2)).exit_code, 0) << last_error();
+  ASSERT_EQ(run("session record " + write("s2.json", ready(s2))).exit_code, 0) << last_error();
   ASSERT_EQ(run("assessment record" + p +
                 (" --scale gad-7 --items 1,1,1,1,1,0,1 --at " + test_day(3) + "T10:00:00Z"))
                 .exit_code,

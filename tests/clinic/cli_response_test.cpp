@@ -62,7 +62,7 @@ class ClinicResponseCli : public ClinicCliFixture {
           {{"scale", "gad-7"}, {"at", kDays[n] + "T11:40:00Z"}, {"items", gad7(*post)}});
     }
     s["ratings"] = ratings;
-    const auto r = run("session record " + write("s.json", s));
+    const auto r = run("session record " + write("s.json", ready(s)));
     ASSERT_EQ(r.exit_code, 0) << last_error();
   }
 

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "administration.h"
 #include "clinic/service/service.h"
 #include "support/shell.h"
 
@@ -102,6 +103,14 @@ class ClinicCli : public ::testing::Test {
 
   Outcome run(const std::string& args) { return run_as("test.nurse", args); }
 
+  /// Session JSON `s` with its order, a second user's double check and a complete checklist
+  /// (administration.h), ordered by test.nurse (a prescriber).
+  json ready(json s) {
+    return ketapath::testing::administration_json(
+        [this](const std::string& user, const std::string& args) { return run_as(user, args); },
+        std::move(s), "test.nurse");
+  }
+
   Outcome run_as(const std::string& user, const std::string& args) {
     return run_raw("clinic " + (db_.empty() ? std::string() : "--db '" + db_ + "' ") + "--user " +
                    user + " " + args);
@@ -156,6 +165,8 @@ class ClinicCli : public ::testing::Test {
     s["patient"] = id;
     s.erase("course");
     s.erase("course_session");
+    s.erase("dose_record");  // the example's order and double check: ready() makes this one's
+    s.erase("double_check");
     const auto parse = [](const std::string& text) {
       std::tm tm{};
       strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -362,7 +373,7 @@ TEST_F(ClinicCli, AlertsAreListedAndAcknowledgedWithANote) {
   during["diastolic_mmhg"] = 95;
   during.erase("heart_rate_bpm");
   during.erase("spo2_percent");
-  session["vitals"] = json::array({during});
+  session["vitals"] = json::array({session["vitals"][0], during});  // the pre-dose BP: checklist
   session.erase("dose_ended_at");  // derived: the 40-min infusion
   session["ratings"] = json::array({{{"scale", "phq-9"},
                                      {"at", session["ratings"][0]["at"]},  // before the dose
@@ -370,7 +381,7 @@ TEST_F(ClinicCli, AlertsAreListedAndAcknowledgedWithANote) {
                                      {"rater", "self"}}});
   session.erase("discharge");
   session.erase("adverse_events");
-  const auto recorded = run("session record --file " + write("session.json", session));
+  const auto recorded = run("session record --file " + write("session.json", ready(session)));
   ASSERT_EQ(recorded.exit_code, 0) << last_error();
   EXPECT_NE(recorded.out.find("ALERT"), std::string::npos) << recorded.out;
 
@@ -587,12 +598,21 @@ TEST_F(ClinicCli, SessionAboveTheSoftLimitNeedsAPrescribersOrder) {
       << last_error();
   EXPECT_EQ(counts(id), before);
   // The prescriber's order with its reason, cited by the session, is the override.
+  const std::string on = s.at("started_at").get<std::string>().substr(0, 10);
   const auto d =
-      run("dose --patient " + std::to_string(id) + " --route iv --dose 1.4mg/kg --date " + day(-1) +
+      run("dose --patient " + std::to_string(id) + " --route iv --dose 1.4mg/kg --date " + on +
           " --override-reason 'partial response at 0.75' --json");
   ASSERT_EQ(d.exit_code, 0) << last_error();
-  s["dose_record"] = json::parse(d.out).at("id");
-  const auto r = run("session record " + write("s2.json", s) + " --json");
+  const json order = json::parse(d.out);
+  s["dose_record"] = order.at("id");
+  (void)run("user add " + ketapath::testing::kChecker + " --role nurse");
+  const auto check =
+      run_as(ketapath::testing::kChecker, "order check --json --order " +
+                                              std::to_string(order.at("id").get<int>()) +
+                                              " --date " + on + " --weight-kg 70 --dose-mg 98");
+  ASSERT_EQ(check.exit_code, 0) << last_error();
+  s["double_check"] = json::parse(check.out).at("id");
+  const auto r = run("session record " + write("s2.json", ready(s)) + " --json");
   ASSERT_EQ(r.exit_code, 0) << last_error();
 }
 
@@ -704,7 +724,8 @@ TEST_F(ClinicCli, MinimumIntervalBetweenDoses) {
   const std::string p = " --patient " + std::to_string(id);
   ASSERT_EQ(run("dose" + p + " --route iv --dose 0.5mg/kg").exit_code, 0) << last_error();
   ASSERT_EQ(run("dose" + p + " --route iv --dose 0.5mg/kg").exit_code, 0) << last_error();
-  ASSERT_EQ(run("session record " + write("a.json", session_at(id, hours_ago(10)))).exit_code, 0)
+  ASSERT_EQ(
+      run("session record " + write("a.json", ready(session_at(id, hours_ago(10))))).exit_code, 0)
       << last_error();
   const Counts before = counts(id);
   EXPECT_EQ(run("session record " + write("b.json", session_at(id, hours_ago(4)))).exit_code, 3);
@@ -757,7 +778,11 @@ TEST_F(ClinicCli, EveryDosePathRefusesEveryViolation) {
     std::string eligibility = "eligible";
     int weight_age_days = 5;
     bool earlier_session = false;
-    std::string lot = "good";  // the session's stock lot (custody, gate 9)
+    std::string lot = "good";  // the session's stock lot (custody, gate 12)
+    // The administration's order, double check and checklist (session record only, issue 15).
+    bool order = true;
+    std::string check = "other";  // none, self (the recording user), other, mismatch
+    bool checklist = true;
   };
 
   // Custody on, as in a new clinic: the session path must also name a usable stock lot.
@@ -781,7 +806,6 @@ TEST_F(ClinicCli, EveryDosePathRefusesEveryViolation) {
       {"good", receive("G1", "1000", day(365), " --received-at " + day(-2) + "T08:00:00Z")},
       {"small", receive("S1", "1", day(365), " --received-at " + day(-2) + "T08:00:00Z")},
       {"expired", receive("E1", "100", day(-5), " --received-at " + day(-10) + "T08:00:00Z")}};
-  std::string lot_flag;  // the current case's --stock-lot
 
   const std::vector<Case> cases = {
       {.violation = "no clearance", .says = "no informed consent", .consent = false},
@@ -798,33 +822,81 @@ TEST_F(ClinicCli, EveryDosePathRefusesEveryViolation) {
       {.violation = "no stock lot", .says = "name the stock lot", .lot = "none"},
       {.violation = "expired stock lot", .says = "expired on", .lot = "expired"},
       {.violation = "stock lot balance too low", .says = "would leave -", .lot = "small"},
+      // Issue 15: the administration's order, independent double check and checklist.
+      {.violation = "no order", .says = "session: no order", .order = false},
+      {.violation = "no double check", .says = "no independent double check", .check = "none"},
+      {.violation = "self double check",
+       .says = "who records this administration: the check must be by a second user",
+       .check = "self"},
+      {.violation = "double check mismatch",
+       .says = "the double check does not match: weight 70 kg here, 72 kg by check.nurse",
+       .check = "mismatch"},
+      {.violation = "incomplete checklist",
+       .says = "the pre-dose checklist is not complete: fasting: last_food_at",
+       .checklist = false},
       {.violation = "none"},  // the control: the same path without a violation goes through
   };
-  // The command of each path for patient `id` at `mg_per_kg`; which violations it can meet
-  // (a course plan neither gives a dose nor uses the weight).
-  using Command = std::function<std::string(int, double)>;
+  const std::set<std::string> lot_cases = {"no stock lot", "expired stock lot",
+                                           "stock lot balance too low"};
+  const std::set<std::string> administration_only = {"no order", "no double check",
+                                                     "self double check", "double check mismatch",
+                                                     "incomplete checklist"};
+  // The command of each path for case `c` and patient `id` (made before the counts are taken:
+  // the session's order and double check are stored first); which violations it can meet (a
+  // course plan neither gives a dose nor uses the weight; only an administration cites an order).
+  using Command = std::function<std::string(int, const Case&)>;
   const std::map<std::string, std::pair<Command, std::set<std::string>>> paths = {
       {"dose",
-       {[](int id, double x) {
-          return "dose --patient " + std::to_string(id) + " --route iv --dose " + fmt_dose(x) +
-                 " --date " + day(0);
+       {[](int id, const Case& c) {
+          return "dose --patient " + std::to_string(id) + " --route iv --dose " +
+                 fmt_dose(c.mg_per_kg) + " --date " + day(0);
         },
-        {"no stock lot", "expired stock lot", "stock lot balance too low"}}},
+        [&] {
+          std::set<std::string> skip = administration_only;
+          skip.insert(lot_cases.begin(), lot_cases.end());
+          return skip;
+        }()}},
       {"session record",
-       {[this, &lot_flag](int id, double x) {
+       {[this, &lots](int id, const Case& c) {
           json s = session_at(id, hours_ago(3));
-          s["dose_mg_per_kg"] = x;
+          s["dose_mg_per_kg"] = c.mg_per_kg;
           s.erase("dose_mg");
-          return "session record " + write("path.json", s) + lot_flag;
+          if (c.order) {
+            s = ready(s);
+          }
+          const std::string day_of_dose = s.at("started_at").get<std::string>().substr(0, 10);
+          const auto check_as = [&](const std::string& user, const std::string& weight) {
+            const auto r = run_as(
+                user, "order check --json --order " + std::to_string(s.value("dose_record", 0)) +
+                          " --date " + day_of_dose + " --weight-kg " + weight + " --dose-mg 35");
+            EXPECT_EQ(r.exit_code, 0) << last_error();
+            s["double_check"] = r.exit_code == 0 ? json::parse(r.out).at("id") : json(0);
+          };
+          if (c.check == "none") {
+            s.erase("double_check");
+          } else if (c.check == "self") {
+            check_as("test.nurse", "70");
+          } else if (c.check == "mismatch") {
+            check_as(ketapath::testing::kChecker, "72");
+          }
+          if (!c.checklist) {
+            s.erase("checklist");
+          }
+          return "session record " + write("path.json", s) +
+                 (c.lot == "none" ? std::string() : " --stock-lot " + lots.at(c.lot));
         },
         {}}},
       {"course plan",
-       {[](int id, double x) {
+       {[](int id, const Case& c) {
           return "course plan --patient " + std::to_string(id) + " --protocol iv_loading --start " +
-                 day(1) + " --dose " + fmt_dose(x);
+                 day(1) + " --dose " + fmt_dose(c.mg_per_kg);
         },
-        {"interval too short", "stale weight", "no stock lot", "expired stock lot",
-         "stock lot balance too low"}}},
+        [&] {
+          std::set<std::string> skip = administration_only;
+          skip.insert(lot_cases.begin(), lot_cases.end());
+          skip.insert({"interval too short", "stale weight"});
+          return skip;
+        }()}},
   };
   for (const auto use_case : ketapath::clinic::dose_writing_use_cases()) {
     ASSERT_TRUE(paths.contains(std::string(use_case)))
@@ -851,15 +923,15 @@ TEST_F(ClinicCli, EveryDosePathRefusesEveryViolation) {
                     .exit_code,
                 0);
       if (c.earlier_session) {
-        ASSERT_EQ(run("session record " + write("e.json", session_at(id, hours_ago(12))) +
+        ASSERT_EQ(run("session record " + write("e.json", ready(session_at(id, hours_ago(12)))) +
                       " --stock-lot " + lots.at("good"))
                       .exit_code,
                   0)
             << last_error();
       }
-      lot_flag = c.lot == "none" ? "" : " --stock-lot " + lots.at(c.lot);
+      const std::string command = path.first(id, c);
       const Counts before = counts(id);
-      const auto r = run_as(c.user, path.first(id, c.mg_per_kg));
+      const auto r = run_as(c.user, command);
       if (c.violation == "none") {
         EXPECT_EQ(r.exit_code, 0) << name << ": " << last_error();
         EXPECT_NE(counts(id), before) << name;

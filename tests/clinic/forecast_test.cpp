@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "administration.h"
 #include "clinic/service/service.h"
 #include "estimation/virtual_course.h"
 #include "fixtures.h"
@@ -102,6 +103,7 @@ class ForecastTest : public ::testing::Test {
       const auto i = static_cast<std::size_t>(3 * k);
       s.ratings = {{Scale::HamA, when(hours[i]), ham_a_items(score[i]), 0, "dr.lee"},
                    {Scale::HamA, when(hours[i + 1]), ham_a_items(score[i + 1]), 0, "dr.lee"}};
+      ASSERT_TRUE(ketapath::testing::prepare_administration(clinic_, s));
       must(clinic_.record_session(s));
       Assessment a;
       a.patient = patient_;

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "administration.h"
 #include "clinic/domain/bounds.h"
 #include "clinic/domain/clearance.h"
 #include "clinic/domain/dose_calculator.h"
@@ -198,6 +199,7 @@ TEST_F(GateService, PreviewAndIntervalAndRoles) {
   s.dose_per_kg = core::MilligramsPerKilogram(0.5);
   s.started_at = kNow - std::chrono::hours(10);
   s.ended_at = s.started_at + std::chrono::hours(2);
+  ASSERT_TRUE(ketapath::testing::prepare_administration(clinic_, s));
   ASSERT_TRUE(clinic_.acting_as("nurse.kim").record_session(s));
   const auto again = clinic_.calculate_dose(order());
   ASSERT_FALSE(again);
@@ -207,6 +209,9 @@ TEST_F(GateService, PreviewAndIntervalAndRoles) {
       << again.error().message;
   // A nurse may not record a session above the soft limit without a prescriber's order.
   Session high = s;
+  high.dose_record.reset();  // no order: the nurse's own dose above the soft limit
+  high.double_check.reset();
+  high.vitals.clear();  // the helper's pre-dose reading belongs to s's start
   high.started_at = kNow - std::chrono::hours(40);
   high.ended_at = high.started_at + std::chrono::hours(2);
   high.dose_per_kg = core::MilligramsPerKilogram(1.0);

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "administration.h"
 #include "clinic/json/json.h"
 #include "fixtures.h"
 #include "store/memory/memory_store.h"
@@ -13,6 +14,7 @@ namespace ketapath::clinic {
 namespace {
 
 using namespace testing;
+using ketapath::testing::prepare_administration;
 
 class ServiceTest : public ::testing::Test {
  protected:
@@ -163,6 +165,7 @@ TEST_F(ServiceTest, SessionFulfilsPlannedCourseSessionAndRaisesAlerts) {
   ASSERT_EQ(course->sessions.size(), 6u);
   Session s = session_at("2026-11-18T09:00:00Z", 185);  // pause threshold is 180
   s.course = course->id;
+  ASSERT_TRUE(prepare_administration(clinic_, s));
   const auto r = clinic_.record_session(s);
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->session.dose.value(), 35.0);  // from the weight, 70 kg x 0.5 mg/kg
@@ -179,6 +182,7 @@ TEST_F(ServiceTest, SessionFulfilsPlannedCourseSessionAndRaisesAlerts) {
   Session again = session_at("2026-11-20T09:00:00Z", 130);
   again.course = course->id;
   again.course_session_number = 1;
+  ASSERT_TRUE(prepare_administration(clinic_, again));
   EXPECT_EQ(clinic_.record_session(again).error().code, core::ErrorCode::Conflict);
   // Without a number, the next planned one is taken.
   again.course_session_number.reset();
@@ -307,6 +311,7 @@ TEST_F(ServiceTest, ResponseOverRecordedSessions) {
     if (std::string(start).starts_with("2026-11-09")) {
       s.ratings[0].items = {1, 1, 1, 1, 1, 1, 1};
     }
+    ASSERT_TRUE(prepare_administration(clinic_, s));
     ASSERT_TRUE(clinic_.record_session(s));
   }
   const auto r = clinic_.response(patient_, Scale::Gad7);
@@ -326,6 +331,7 @@ TEST_F(ServiceTest, SessionUsesAndLinksItsDoseRecord) {
   Session s = session_at("2026-11-20T08:00:00Z", 130);
   s.ended_at = at("2026-11-20T10:00:00Z");
   s.dose_record = dose->id;
+  ASSERT_TRUE(prepare_administration(clinic_, s));
   const auto r = clinic_.record_session(s);
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->session.dose.value(), 35.0);
@@ -340,7 +346,9 @@ TEST_F(ServiceTest, SessionUsesAndLinksItsDoseRecord) {
 }
 
 TEST_F(ServiceTest, AlertIsAcknowledgedOnceWithANoteAndAudited) {
-  const auto r = clinic_.record_session(session_at("2026-11-18T09:00:00Z", 185));
+  Session first = session_at("2026-11-18T09:00:00Z", 185);
+  ASSERT_TRUE(prepare_administration(clinic_, first));
+  const auto r = clinic_.record_session(first);
   ASSERT_TRUE(r) << r.error().message;
   ASSERT_EQ(r->alerts.size(), 1u);
   const AlertId id = r->alerts[0].id;
@@ -396,6 +404,7 @@ TEST_F(ServiceTest, PositivePhq9Item9RaisesAnUrgentAlertAndWarnsAtDischarge) {
   d.alert_and_oriented = d.vitals_near_baseline = d.ambulating_steadily = d.escort_present = true;
   d.assessed_by = "rn.kim";
   s.discharge = d;
+  ASSERT_TRUE(prepare_administration(clinic_, s));
   const auto r = clinic_.record_session(s);
   ASSERT_TRUE(r) << r.error().message;
   ASSERT_TRUE(r->session.discharge->ready);

@@ -62,6 +62,12 @@ class Authorization : public ServerFixture {
     if (path.ends_with("/screenings")) {
       return Json::parse(read_file(source + "/examples/clinic/screening.json"));
     }
+    if (path == "/api/v1/orders/{id}/checks")
+      return {{"weight_kg", 70}, {"dose_mg", 35}};
+    if (path.ends_with("/waivers"))
+      return {{"item", "escort"}, {"reason", "matrix"}};
+    if (path.ends_with("/discontinue"))
+      return {{"reason", "matrix"}};
     if (path.ends_with("/clearance"))
       return {{"reason", "reviewed"}};
     if (path.find("/doses") != std::string::npos)

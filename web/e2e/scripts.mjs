@@ -3,6 +3,7 @@
 // roles-refused, to try what the screens do not offer).
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { apiSession } from "./harness.mjs";
 
 // --- helpers -------------------------------------------------------------------------------------
 
@@ -225,6 +226,16 @@ export const scripts = [
       await shot(ctx, page, "dose");
       await page.getByRole("button", { name: "Order this dose" }).click();
       await page.getByText(/Dose \d+ ordered: 18 mg/).waitFor();
+      // The prescriber, a second user, double-checks the order: weight and dose as found (an SC
+      // dose needs none by default, but a check given is held to the same rules: issue 15).
+      await page.getByRole("link", { name: "Double check" }).click();
+      await page.getByRole("heading", { level: 1, name: /Double check/ }).waitFor();
+      await type(page, "Treatment day", yesterday);
+      await type(page, "Weight (kg)", "72");
+      await type(page, "Dose (mg)", "18");
+      await axe(ctx, page, "double check");
+      await page.getByRole("button", { name: "Record double check" }).click();
+      await page.getByText(/Double check \d+ recorded for order \d+/).waitFor();
       await signOut(page);
 
       // Nurse documents the session: a blood pressure above the pause threshold raises an alert.
@@ -235,6 +246,13 @@ export const scripts = [
       await page.getByLabel("Dose order").selectOption({ index: 1 });
       await type(page, "Dosing started", start);
       await page.getByRole("button", { name: "Set every time from the dosing start" }).click();
+      // The pre-dose checklist (every item answered; Ben is male: no pregnancy test) and dr.lee's
+      // double check, picked for this order.
+      await page.getByLabel("Double check", { exact: true }).selectOption({ index: 1 });
+      await type(page, "Fasting (hours since last food)", "8");
+      await page.getByLabel("Escort home arranged").selectOption("yes");
+      await page.getByLabel("New medications or illness since the last visit").selectOption("no");
+      await page.getByLabel("Consent confirmed today").selectOption("yes");
       const vitals = [["128", "82", "74", "98"], ["138", "86", "80", "98"], ["186", "96", "88", "97"], ["150", "90", "84", "97"],
         ["140", "88", "82", "98"], ["132", "84", "78", "98"], ["128", "82", "74", "98"]];
       const rows = page.locator("table.vitals tbody tr");
@@ -323,6 +341,7 @@ export const scripts = [
       assert.equal(sessions.length, 1);
       assert.equal(sessions[0].dose_mg, 18);
       assert.equal(sessions[0].recorded_by, "nurse");
+      assert.equal(sessions[0].checked_by, "dr.lee");
       const alerts = (await ctx.server.admin.get(`/api/v1/patients/${ben.id}/alerts`)).alerts;
       assert.ok(alerts.some((a) => a.level === "pause" && a.acknowledged && a.acknowledged_by === "nurse"));
       ctx.shared.ben = ben.id;
@@ -598,6 +617,9 @@ export const scripts = [
     timeout: 90,
     async run(ctx) {
       assert.ok(ctx.shared.ben, "needs the clinic-day patient");
+      // dr.lee orders today's dose (the course's next session, 0.5 mg/kg SC) for the form's start.
+      const lee = await apiSession(ctx.server.base, "dr.lee");
+      await lee.post(`/api/v1/patients/${ctx.shared.ben}/doses`, { route: "sc", dose_mg_per_kg: 0.5, date: dayOf(localAt(-185)) });
       const page = await newPage(ctx);
       await page.goto("/");
       await page.keyboard.press("Tab");
@@ -611,6 +633,11 @@ export const scripts = [
       // Start from the top of the page and use only Tab, typing, Space and Enter.
       await page.locator("h1").click({ trial: true });
       await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
+      // The pre-dose checklist: hours typed, each answer chosen by typing its first letters.
+      await keyIn(page, "#c-fasting", "7");
+      await keyIn(page, "#c-escort", "Yes");
+      await keyIn(page, "#c-new-meds", "None");
+      await keyIn(page, "#c-consent", "Yes");
       const vitals = [["126", "80", "72", "98"], ["134", "84", "78", "98"], ["140", "86", "80", "97"], ["138", "86", "80", "98"],
         ["134", "84", "78", "98"], ["128", "82", "74", "98"], ["126", "80", "72", "98"]];
       const keys = ["systolic", "diastolic", "hr", "spo2"];

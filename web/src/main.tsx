@@ -11,6 +11,7 @@ import { ScreeningForm } from "./screens/screening";
 import { DoseCalculator } from "./screens/dose";
 import { CoursePlan } from "./screens/course";
 import { SessionForm } from "./screens/session";
+import { OrderCheck } from "./screens/order-check";
 import { FollowUp } from "./screens/followup";
 import { ReportPreview } from "./screens/report";
 import { Admin } from "./screens/admin";
@@ -180,6 +181,8 @@ function Screen({ route }: { route: Route }) {
       return <CoursePlan patient={route.patient} />;
     case "session":
       return <SessionForm patient={route.patient} />;
+    case "check":
+      return <OrderCheck patient={route.patient} />;
     case "followup":
       return <FollowUp patient={route.patient} />;
     case "report":

@@ -9,12 +9,13 @@ export type Route =
   | { screen: "dose"; patient: number }
   | { screen: "course"; patient: number }
   | { screen: "session"; patient: number }
+  | { screen: "check"; patient: number }
   | { screen: "followup"; patient: number }
   | { screen: "report"; patient: number }
   | { screen: "admin" }
   | { screen: "not_found"; hash: string };
 
-const patientScreens = ["screening", "dose", "course", "session", "followup", "report"] as const;
+const patientScreens = ["screening", "dose", "course", "session", "check", "followup", "report"] as const;
 
 export function parseHash(hash: string): Route {
   const raw = hash.replace(/^#/, "");

@@ -12,6 +12,17 @@ export interface DischargeForm {
   at: string; alert_and_oriented: boolean; vitals_near_baseline: boolean; ambulating_steadily: boolean; escort_present: boolean;
   assessed_by: string; notes: string;
 }
+/** The pre-dose checklist as answered: "" is not answered (never counted as done). */
+export interface ChecklistForm {
+  fastingHours: string;
+  escort: "" | "yes" | "no";
+  pregnancyTest: "" | "negative" | "positive";
+  newMedications: "" | "yes" | "no";
+  newMedicationsNote: string;
+  consent: "" | "yes" | "no";
+}
+export const emptyChecklist: ChecklistForm = { fastingHours: "", escort: "", pregnancyTest: "", newMedications: "", newMedicationsNote: "", consent: "" };
+
 export interface SessionFormState {
   patient: number;
   course: string;
@@ -19,6 +30,8 @@ export interface SessionFormState {
   doseRecord: string;
   /** The stock lot the dose was drawn from (custody; docs/clinic.md "Controlled-substance custody"). */
   stockLot?: string;
+  doubleCheck: string;
+  checklist: ChecklistForm;
   route: string;
   dosePerKg: string;
   doseMg: string;
@@ -115,6 +128,8 @@ export function sessionBody(s: SessionFormState): SessionBody {
   if (s.course && s.courseSession) body.course_session = Number(s.courseSession);
   if (s.doseRecord) body.dose_record = Number(s.doseRecord);
   if (s.stockLot) body.stock_lot = Number(s.stockLot);
+  if (s.doseRecord && s.doubleCheck) body.double_check = Number(s.doubleCheck);
+  body.checklist = checklistBody(s.checklist, s.startedAt);
   if (s.doseMg.trim()) body.dose_mg = num(s.doseMg);
   if (s.doseEndedAt.trim()) body.dose_ended_at = toIso(s.doseEndedAt);
   const vitalRows: number[] = [];
@@ -159,6 +174,26 @@ export function sessionBody(s: SessionFormState): SessionBody {
   }
   if (s.notes.trim()) body.notes = s.notes;
   return { body, vitalRows, ratingRows, aeRows };
+}
+
+const answer = (v: string): boolean | null => (v === "yes" ? true : v === "no" ? false : null);
+
+/**
+ * The checklist's JSON: unanswered items are null (unknown), never false. The fasting time is
+ * asked as hours since the last food before the dosing start and sent as that time.
+ */
+export function checklistBody(c: ChecklistForm, startedAt: string): Record<string, unknown> {
+  const hours = c.fastingHours.trim();
+  const fasting = hours !== "" && Number.isFinite(Number(hours)) ? toIso(addMinutes(startedAt, -Math.round(Number(hours) * 60))) : hours;
+  const out: Record<string, unknown> = {
+    last_food_at: hours === "" ? null : fasting,
+    escort_home_arranged: answer(c.escort),
+    pregnancy_test: c.pregnancyTest === "" ? null : c.pregnancyTest,
+    new_medications_or_illness: answer(c.newMedications),
+    consent_current: answer(c.consent),
+  };
+  if (c.newMedicationsNote.trim()) out.new_medications_note = c.newMedicationsNote;
+  return out;
 }
 
 /**

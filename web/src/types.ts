@@ -119,6 +119,16 @@ export interface DoseCalculation {
   arithmetic: string[];
   warnings: string[];
 }
+/** An order's validity (the dose record is the prescriber's order, docs/clinic.md). */
+export interface OrderTerms {
+  valid_from: string;
+  valid_until: string | null;
+  course: number | null;
+  status: "active" | "discontinued";
+  discontinued_at: string | null;
+  discontinued_by: string;
+  discontinue_reason: string;
+}
 export interface DoseRecord extends DoseCalculation {
   id: number | null;
   patient: number;
@@ -127,6 +137,22 @@ export interface DoseRecord extends DoseCalculation {
   drug: string;
   calculated_at: string;
   calculated_by: string;
+  order: OrderTerms | null;
+}
+/** A double check (its numbers are never listed back) or a checklist waiver. */
+export interface OrderCheck {
+  id: number;
+  order: number;
+  patient: number;
+  kind: "double_check" | "waiver";
+  day: string;
+  weight_kg: number | null;
+  dose_mg: number | null;
+  item: string | null;
+  reason: string;
+  recorded_by: string;
+  recorded_at: string;
+  session: number | null;
 }
 export interface Rating {
   scale: string;
@@ -157,6 +183,9 @@ export interface Session {
   ratings: Rating[];
   adverse_events: AdverseEvent[];
   discharge: { ready: boolean; not_ready_reasons: string[]; at: string } | null;
+  checklist: { waivers: string[] } | null;
+  double_check: number | null;
+  checked_by: string;
   recorded_by: string;
 }
 export interface Assessment {

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { addMinutes, defaultStart, retime, formKeyOf, plannedVitals, sessionBody, toIso, type SessionFormState } from "../src/session-form";
+import { addMinutes, checklistBody, defaultStart, emptyChecklist, retime, formKeyOf, plannedVitals, sessionBody, toIso, type SessionFormState } from "../src/session-form";
 
 
 function state(): SessionFormState {
   return {
-    patient: 3, course: "2", courseSession: "1", doseRecord: "", route: "iv", dosePerKg: "0.5", doseMg: "",
+    patient: 3, course: "2", courseSession: "1", doseRecord: "", doubleCheck: "", checklist: { ...emptyChecklist },
+    route: "iv", dosePerKg: "0.5", doseMg: "",
     startedAt: "2026-11-20T09:00", doseEndedAt: "", endedAt: "2026-11-20T11:50",
     vitals: plannedVitals("2026-11-20T09:00"), ratings: [], aes: [],
     discharge: { at: "", alert_and_oriented: false, vitals_near_baseline: false, ambulating_steadily: false, escort_present: false, assessed_by: "", notes: "" },
@@ -29,6 +30,27 @@ describe("time helpers", () => {
       ["08:50", "before"], ["09:10", "during"], ["09:20", "during"], ["09:30", "during"], ["09:40", "during"],
       ["10:10", "after"], ["11:40", "after"],
     ]);
+  });
+});
+
+describe("checklistBody", () => {
+  it("sends unanswered items as null (unknown), never false", () => {
+    expect(checklistBody(emptyChecklist, "2026-11-20T09:00")).toEqual({
+      last_food_at: null, escort_home_arranged: null, pregnancy_test: null, new_medications_or_illness: null, consent_current: null,
+    });
+  });
+  it("sends the answers, the fasting time (hours before the start) in UTC and a note only when written", () => {
+    const c = { fastingHours: "8", escort: "yes", pregnancyTest: "negative", newMedications: "no", newMedicationsNote: "", consent: "no" } as const;
+    expect(checklistBody(c, "2026-11-20T09:00")).toEqual({
+      last_food_at: "2026-11-20T01:00:00Z", escort_home_arranged: true, pregnancy_test: "negative", new_medications_or_illness: false, consent_current: false,
+    });
+  });
+  it("cites the double check only with an order", () => {
+    const s = state();
+    s.doubleCheck = "4";
+    expect("double_check" in sessionBody(s).body).toBe(false);
+    s.doseRecord = "9";
+    expect(sessionBody(s).body).toMatchObject({ dose_record: 9, double_check: 4 });
   });
 });
 

@@ -33,6 +33,9 @@ inline constexpr Bound kDoseIntervalHours{12, 336, "h"};
 inline constexpr Bound kScVolumeMl{0.5, 5, "mL"};
 inline constexpr Bound kImVolumeMl{1, 10, "mL"};
 
+// Medication safety (order.h MedicationSafetyPolicy).
+inline constexpr Bound kFastingHours{0, 12, "h"};
+
 // Drug library (every route).
 inline constexpr Bound kLibraryDosePerKg{0.05, 2.0, "mg/kg"};
 inline constexpr Bound kLibraryCapMg{1, 250, "mg"};

@@ -10,6 +10,7 @@
 
 #include "clinic/domain/drug_library.h"
 #include "clinic/domain/ids.h"
+#include "clinic/domain/order.h"
 #include "clinic/domain/time.h"
 #include "core/units.h"
 
@@ -27,6 +28,10 @@ struct DoseOrder {
   std::optional<core::MilligramsPerMillilitre> concentration;  ///< the first library one if absent
   std::string override_reason;  ///< required when the dose exceeds the soft limit
   Date on{};                    ///< the treatment day (weight recency is measured to it)
+  /// The order's validity (order.h OrderTerms): `on` only by default; through `valid_until`
+  /// (at most kMaxOrderDays); or, with `course`, that course's sessions while it is active.
+  std::optional<Date> valid_until;
+  std::optional<CourseId> course;
 };
 
 /// The clinic's dosing policy (clinic-configurable by an admin, within the absolute bounds of
@@ -69,6 +74,9 @@ struct DoseRecord {
   DoseCalculation calculation;
   Timestamp calculated_at{};
   std::string calculated_by;
+  /// The order's validity and status; absent for a record stored before schema 15 (a
+  /// calculation only: no administration can cite it).
+  std::optional<OrderTerms> order;
 };
 
 std::string_view to_string(LimitLevel level);

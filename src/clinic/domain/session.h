@@ -8,6 +8,7 @@
 
 #include "clinic/domain/drug_library.h"
 #include "clinic/domain/ids.h"
+#include "clinic/domain/order.h"
 #include "clinic/domain/scales.h"
 #include "clinic/domain/time.h"
 #include "core/units.h"
@@ -61,8 +62,8 @@ struct Session {
   PatientId patient{};
   std::optional<CourseId> course;
   std::optional<int> course_session_number;  ///< which planned session this fulfils
-  std::optional<DoseRecordId> dose_record;   ///< the calculation used
   std::optional<StockLotId> stock_lot;       ///< the lot the dose was drawn from (custody.h)
+  std::optional<DoseRecordId> dose_record;   ///< the prescriber's order (required to record)
   Route route = Route::Iv;
   core::MilligramsPerKilogram dose_per_kg{};
   core::Milligrams dose{};
@@ -76,6 +77,12 @@ struct Session {
   std::vector<AdverseEvent> adverse_events;
   std::optional<DischargeReadiness> discharge;
   std::string notes;
+  /// The pre-dose checklist (order.h); required, every item done or waived by a prescriber.
+  std::optional<PreDoseChecklist> checklist;
+  /// The second user's independent double check (order.h OrderCheck), when the route needs one
+  /// (setting medication_safety); `checked_by` names that user (derived).
+  std::optional<OrderCheckId> double_check;
+  std::string checked_by;
   std::string recorded_by;
   Timestamp recorded_at{};
 };

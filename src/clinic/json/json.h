@@ -45,6 +45,10 @@ Json to_json(const DrugEntry& v);
 Json to_json(const DosingPolicy& v);
 Json to_json(const DoseCalculation& v);
 Json to_json(const DoseRecord& v);
+Json to_json(const OrderTerms& v);
+Json to_json(const PreDoseChecklist& v);
+Json to_json(const OrderCheck& v);
+Json to_json(const MedicationSafetyPolicy& v);
 Json to_json(const PlannedSession& v);
 Json to_json(const Course& v);
 Json to_json(const ScheduledSession& v);
@@ -86,6 +90,15 @@ std::string describe_json(const Json& j);
 
 // Readers. `where` prefixes errors (a file name or "settings dosing_policy").
 core::Result<Session> session_from_json(const Json& j, std::string_view where);
+/// A session's pre-dose checklist (order.h). Unknown answers stay unknown (null); `waivers` is
+/// derived when the session is recorded (read back from the store, replaced on input).
+core::Result<PreDoseChecklist> checklist_from_json(const Json& j, std::string_view where);
+/// An order's validity as stored (DoseRecord::order).
+core::Result<OrderTerms> order_terms_from_json(const Json& j, std::string_view where);
+/// Setting medication_safety: {"double_check_iv", "double_check_sc", "double_check_im",
+/// "min_fasting_hours"}; validated (order.h validate_medication_safety).
+core::Result<MedicationSafetyPolicy> medication_safety_from_json(const Json& j,
+                                                                 std::string_view where);
 /// A session's discharge readiness (the "discharge" object of a session). The derived `ready` and
 /// `not_ready_reasons` are never taken from input: safety.h assess_discharge computes them.
 core::Result<DischargeReadiness> discharge_from_json(const Json& j, std::string_view where);

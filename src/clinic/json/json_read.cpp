@@ -160,6 +160,63 @@ core::Result<DischargeReadiness> discharge_from_json(const Json& j, std::string_
   return d;
 }
 
+core::Result<PreDoseChecklist> checklist_from_json(const Json& j, std::string_view where) {
+  auto r = KETAPATH_TRY(JsonReader::open(j, std::string(where)));
+  PreDoseChecklist c;
+  c.last_food_at = KETAPATH_TRY(r.timestamp("last_food_at"));
+  KETAPATH_TRY(read_answer(r, "escort_home_arranged", c.escort_home_arranged));
+  c.pregnancy_test =
+      KETAPATH_TRY(enum_field<PregnancyTest>(r, "pregnancy_test", parse_pregnancy_test));
+  KETAPATH_TRY(read_answer(r, "new_medications_or_illness", c.new_medications_or_illness));
+  c.new_medications_note = KETAPATH_TRY(r.string("new_medications_note")).value_or("");
+  KETAPATH_TRY(read_answer(r, "consent_current", c.consent_current));
+  if (const Json* w = r.child("waivers"); w != nullptr && w->is_array()) {
+    for (const Json& e : *w) {  // derived when recorded; read back from the store
+      if (e.is_string()) {
+        c.waivers.push_back(e.get<std::string>());
+      }
+    }
+  }
+  KETAPATH_TRY(r.finish());
+  return c;
+}
+
+core::Result<OrderTerms> order_terms_from_json(const Json& j, std::string_view where) {
+  auto r = KETAPATH_TRY(JsonReader::open(j, std::string(where)));
+  OrderTerms o;
+  o.valid_from = KETAPATH_TRY(r.required(r.date("valid_from"), "valid_from"));
+  o.valid_until = KETAPATH_TRY(r.date("valid_until"));
+  if (auto c = KETAPATH_TRY(r.integer("course"))) {
+    o.course = CourseId(*c);
+  }
+  const std::string status = KETAPATH_TRY(r.string("status")).value_or("active");
+  if (status != "active" && status != "discontinued") {
+    return core::fail(ErrorCode::InvalidData, "{}: must be active or discontinued (got \"{}\")",
+                      r.at("status"), status);
+  }
+  o.status = status == "active" ? OrderStatus::Active : OrderStatus::Discontinued;
+  o.discontinued_at = KETAPATH_TRY(r.timestamp("discontinued_at"));
+  o.discontinued_by = KETAPATH_TRY(r.string("discontinued_by")).value_or("");
+  o.discontinue_reason = KETAPATH_TRY(r.string("discontinue_reason")).value_or("");
+  KETAPATH_TRY(r.finish());
+  return o;
+}
+
+core::Result<MedicationSafetyPolicy> medication_safety_from_json(const Json& j,
+                                                                 std::string_view where) {
+  auto r = KETAPATH_TRY(JsonReader::open(j, std::string(where)));
+  MedicationSafetyPolicy p;
+  KETAPATH_TRY(read_bool(r, "double_check_iv", p.double_check_iv));
+  KETAPATH_TRY(read_bool(r, "double_check_sc", p.double_check_sc));
+  KETAPATH_TRY(read_bool(r, "double_check_im", p.double_check_im));
+  KETAPATH_TRY(read_double(r, "min_fasting_hours", p.min_fasting_hours));
+  KETAPATH_TRY(r.finish());
+  if (auto valid = validate_medication_safety(p); !valid) {
+    return std::unexpected(core::with_context(valid.error(), where));
+  }
+  return p;
+}
+
 core::Result<Session> session_from_json(const Json& j, std::string_view where) {
   auto r = KETAPATH_TRY(JsonReader::open(j, std::string(where)));
   Session s;
@@ -205,6 +262,13 @@ core::Result<Session> session_from_json(const Json& j, std::string_view where) {
     s.discharge = KETAPATH_TRY(discharge_from_json(*d, r.at("discharge")));
   }
   s.notes = KETAPATH_TRY(r.string("notes")).value_or("");
+  if (const Json* c = r.child("checklist")) {
+    s.checklist = KETAPATH_TRY(checklist_from_json(*c, r.at("checklist")));
+  }
+  if (auto c = KETAPATH_TRY(r.integer("double_check"))) {
+    s.double_check = OrderCheckId(*c);
+  }
+  (void)r.child("checked_by");  // derived: the user who recorded the double check
   KETAPATH_TRY(r.finish());
   return s;
 }

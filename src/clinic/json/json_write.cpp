@@ -196,7 +196,51 @@ Json to_json(const DoseRecord& v) {
   j["drug"] = v.drug;
   j["calculated_at"] = format_timestamp(v.calculated_at);
   j["calculated_by"] = v.calculated_by;
+  j["order"] = opt(v.order, [](const auto& o) { return to_json(o); });
   return j;
+}
+
+Json to_json(const OrderTerms& v) {
+  return {{"valid_from", format_date(v.valid_from)},
+          {"valid_until", opt(v.valid_until, [](auto d) { return format_date(d); })},
+          {"course", opt(v.course, [](auto c) { return c.value(); })},
+          {"status", v.status == OrderStatus::Active ? "active" : "discontinued"},
+          {"discontinued_at", opt(v.discontinued_at, [](auto t) { return format_timestamp(t); })},
+          {"discontinued_by", v.discontinued_by},
+          {"discontinue_reason", v.discontinue_reason}};
+}
+
+Json to_json(const PreDoseChecklist& v) {
+  return {
+      {"last_food_at", opt(v.last_food_at, [](auto t) { return format_timestamp(t); })},
+      {"escort_home_arranged", answer(v.escort_home_arranged)},
+      {"pregnancy_test", opt(v.pregnancy_test, [](auto t) { return std::string(to_string(t)); })},
+      {"new_medications_or_illness", answer(v.new_medications_or_illness)},
+      {"new_medications_note", v.new_medications_note},
+      {"consent_current", answer(v.consent_current)},
+      {"waivers", v.waivers}};
+}
+
+Json to_json(const OrderCheck& v) {
+  return {{"id", id_or_null(v.id.value())},
+          {"order", v.order.value()},
+          {"patient", v.patient.value()},
+          {"kind", to_string(v.kind)},
+          {"day", format_date(v.day)},
+          {"weight_kg", opt(v.weight, [](auto w) { return w.value(); })},
+          {"dose_mg", opt(v.dose, [](auto d) { return d.value(); })},
+          {"item", opt(v.item, [](auto i) { return std::string(to_string(i)); })},
+          {"reason", v.reason},
+          {"recorded_by", v.recorded_by},
+          {"recorded_at", format_timestamp(v.recorded_at)},
+          {"session", opt(v.session, [](auto s) { return s.value(); })}};
+}
+
+Json to_json(const MedicationSafetyPolicy& v) {
+  return {{"double_check_iv", v.double_check_iv},
+          {"double_check_sc", v.double_check_sc},
+          {"double_check_im", v.double_check_im},
+          {"min_fasting_hours", v.min_fasting_hours}};
 }
 
 Json to_json(const PlannedSession& v) {
@@ -291,6 +335,9 @@ Json to_json(const Session& v) {
           {"adverse_events", list(v.adverse_events)},
           {"discharge", opt(v.discharge, [](const auto& d) { return to_json(d); })},
           {"notes", v.notes},
+          {"checklist", opt(v.checklist, [](const auto& c) { return to_json(c); })},
+          {"double_check", opt(v.double_check, [](auto c) { return c.value(); })},
+          {"checked_by", v.checked_by},
           {"recorded_by", v.recorded_by},
           {"recorded_at", format_timestamp(v.recorded_at)}};
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <map>
 
 #include "clinic/service/service.h"
 #include "core/random.h"
@@ -113,6 +114,7 @@ core::Result<DemoSummary> fill_demo(ClinicService& admin, std::uint64_t seed, in
   ClinicService service = admin.acting_as(kDemoPrescriber);
   ClinicService nurse = admin.acting_as(kDemoNurse);
   DemoSummary summary;
+  const SafetyThresholds hold = KETAPATH_TRY(service.safety_thresholds());
   const Date today = day_of(service.now());
   const Date loading_start = today - days(28);
   // Custody (custody.h): two lots received the day before the first infusions; each session
@@ -214,6 +216,27 @@ core::Result<DemoSummary> fill_demo(ClinicService& admin, std::uint64_t seed, in
     const double sys_base = 118 + 12 * rng.uniform();
     int index = 0;
     std::optional<Timestamp> last_dose;
+    // Orders (issue 15): the prescriber orders each course's dose once, for the course; before
+    // each IV infusion the prescriber double-checks the weight and the dose the nurse gives.
+    std::map<std::pair<std::int64_t, double>, DoseRecordId> orders;
+    const double kg = p.weights.front().weight.value();
+    const auto order_for = [&](const Course& course,
+                               const PlannedSession& planned) -> core::Result<DoseRecordId> {
+      const auto key = std::make_pair(course.id.value(), planned.dose.value());
+      if (const auto found = orders.find(key); found != orders.end()) {
+        return found->second;
+      }
+      DoseOrder order;
+      order.patient = id;
+      order.route = planned.route;
+      order.dose = planned.dose;
+      order.duration = planned.duration;
+      order.on = planned.planned_on;
+      order.course = course.id;
+      const DoseRecord made = KETAPATH_TRY(service.calculate_dose(order));
+      orders[key] = made.id;
+      return made.id;
+    };
     const auto record = [&](const Course& course, const PlannedSession& planned) -> core::Status {
       const Timestamp start = std::chrono::sys_days(planned.planned_on) + hours(9);
       // Anxiety falls towards floor_fraction of baseline with each session.
@@ -286,6 +309,28 @@ core::Result<DemoSummary> fill_demo(ClinicService& admin, std::uint64_t seed, in
       d.assessed_by = "demo nurse";
       s.discharge = d;
       s.stock_lot = lots[static_cast<std::size_t>(i % 2)];
+      s.dose_record = KETAPATH_TRY(order_for(course, planned));
+      const DoseRecordId order = *s.dose_record;
+      s.double_check =
+          KETAPATH_TRY(service.record_double_check(order, planned.planned_on, core::Kilograms(kg),
+                                                   core::Milligrams(kg * planned.dose.value())))
+              .id;
+      PreDoseChecklist checklist;
+      checklist.last_food_at = start - hours(10);
+      checklist.escort_home_arranged = true;
+      if (p.sex != Sex::Male) {
+        checklist.pregnancy_test = PregnancyTest::Negative;
+      }
+      checklist.new_medications_or_illness = false;
+      checklist.consent_current = true;
+      s.checklist = checklist;
+      const VitalSigns& pre = s.vitals.front();
+      if (pre.systolic->value() >= hold.pre_dose_systolic ||
+          pre.diastolic->value() >= hold.pre_dose_diastolic) {  // at the pre-dose hold limit
+        KETAPATH_TRY(service.waive_checklist_item(
+            order, planned.planned_on, ChecklistItem::BloodPressure,
+            "asymptomatic, anxious on arrival; proceed with BP every 10 min"));
+      }
       const auto recorded = KETAPATH_TRY(nurse.record_session(s));
       summary.alerts += static_cast<int>(recorded.alerts.size());
       ++summary.sessions;

@@ -95,6 +95,22 @@ class DoseRepository {
   virtual core::Result<std::vector<DoseRecord>> list_for_patient(PatientId patient) = 0;
   /// Links a dose record to the session it was given in. NotFound for either id.
   virtual core::Status link_session(DoseRecordId dose, SessionId session) = 0;
+  /// Replaces the order's terms (validity, status, discontinuation). NotFound for an unknown id.
+  virtual core::Status set_order(DoseRecordId dose, const OrderTerms& order) = 0;
+};
+
+/// Double checks and checklist waivers recorded against an order (order.h OrderCheck).
+class OrderCheckRepository {
+ public:
+  virtual ~OrderCheckRepository() = default;
+  /// NotFound when the order (dose record) or the patient does not exist.
+  virtual core::Result<OrderCheckId> add(const OrderCheck& check) = 0;
+  /// NotFound for an unknown id.
+  virtual core::Result<OrderCheck> get(OrderCheckId id) = 0;
+  /// The order's checks and waivers, ordered by id.
+  virtual core::Result<std::vector<OrderCheck>> list_for_order(DoseRecordId order) = 0;
+  /// Marks the check used by the session. NotFound for either id.
+  virtual core::Status link_session(OrderCheckId check, SessionId session) = 0;
 };
 
 class CourseRepository {
@@ -271,6 +287,8 @@ class Transaction {
   virtual ChartAccessRepository& chart_accesses() = 0;
   /// Controlled-substance stock and its ledger (custody.h).
   virtual CustodyRepository& custody() = 0;
+  /// Double checks and checklist waivers against orders (order.h).
+  virtual OrderCheckRepository& order_checks() = 0;
   /// Appends an audit entry inside this transaction (chained at commit or immediately; either
   /// way it becomes visible only with the commit).
   virtual core::Status append_audit(const AuditRecord& record) = 0;

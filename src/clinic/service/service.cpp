@@ -14,6 +14,7 @@ constexpr std::string_view kSafetyThresholds = "safety_thresholds";
 constexpr std::string_view kScreeningPolicy = "screening_policy";
 constexpr std::string_view kClinicCalendar = "clinic_calendar";
 constexpr std::string_view kResponsePolicy = "response_policy";
+constexpr std::string_view kMedicationSafety = "medication_safety";
 
 std::string entity(std::string_view kind, std::int64_t id) {
   return fmt::format("{}/{}", kind, id);
@@ -61,6 +62,7 @@ core::Result<int> ClinicService::initialize() {
       {kScreeningPolicy, to_json(ScreeningPolicy{})},
       {kClinicCalendar, to_json(ClinicCalendar{})},
       {kResponsePolicy, to_json(ResponsePolicy{})},
+      {kMedicationSafety, to_json(MedicationSafetyPolicy{})},
   };
   for (const auto& [key, value] : defaults) {
     if (!KETAPATH_TRY(tx->settings().get(key))) {
@@ -358,6 +360,17 @@ core::Result<ResponsePolicy> ClinicService::response_policy() {
 core::Status ClinicService::set_response_policy(const ResponsePolicy& policy) {
   KETAPATH_TRY(validate_response_policy(policy));
   return put_setting(kResponsePolicy, canonical(to_json(policy)), "setting.response_policy");
+}
+
+core::Result<MedicationSafetyPolicy> ClinicService::medication_safety() {
+  const std::string text = KETAPATH_TRY(setting(kMedicationSafety));
+  const Json j = KETAPATH_TRY(parse_json(text, "setting medication_safety"));
+  return medication_safety_from_json(j, "setting medication_safety");
+}
+
+core::Status ClinicService::set_medication_safety(const MedicationSafetyPolicy& policy) {
+  KETAPATH_TRY(validate_medication_safety(policy));
+  return put_setting(kMedicationSafety, canonical(to_json(policy)), "setting.medication_safety");
 }
 
 core::Result<Date> ClinicService::clinic_day(Timestamp at) {

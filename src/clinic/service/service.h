@@ -185,6 +185,27 @@ class ClinicService {
   core::Result<DoseRecord> preview_dose(const DoseOrder& order);
   core::Result<std::vector<DoseRecord>> doses(PatientId id);
 
+  // Orders, double checks and checklist waivers (issue 15 items 2-4; service_orders.cpp,
+  // docs/clinic.md "Order, double check and pre-dose checklist"). The order is the dose record
+  // calculate_dose stores, with its validity (DoseOrder::valid_until or ::course).
+  /// A prescriber discontinues an active order (reason required; audited "order.discontinue").
+  /// Conflict when it is already discontinued or is not an order.
+  core::Result<DoseRecord> discontinue_order(DoseRecordId id, std::string reason);
+  /// A second user's independent double check of an order for the treatment day `day`: the
+  /// weight and the dose as the checker finds them (nurse or prescriber; audited
+  /// "order.double_check"). The reply holds only the checker's own entry: the comparison with
+  /// the administration happens when the session is recorded, which must cite it.
+  core::Result<OrderCheck> record_double_check(DoseRecordId order, Date day, core::Kilograms weight,
+                                               core::Milligrams dose);
+  /// A prescriber waives one pre-dose checklist item of an order's administration on `day`, with
+  /// the reason (required; audited "checklist.waive"). A positive pregnancy test cannot be waived
+  /// (refused when the session is recorded).
+  core::Result<OrderCheck> waive_checklist_item(DoseRecordId order, Date day, ChecklistItem item,
+                                                std::string reason);
+  /// The order's double checks and waivers, oldest first. A double check's weight and dose are
+  /// left out (null): the administering nurse enters hers without seeing the checker's.
+  core::Result<std::vector<OrderCheck>> order_checks(DoseRecordId order);
+
   // Courses. Planned days are the clinic's days (setting clinic_calendar): a template day on
   // which the clinic is closed moves to the next clinic day, and Course::messages says so. One
   // active course per patient: another is a Conflict unless options.allow_overlap_reason, and
@@ -302,6 +323,8 @@ class ClinicService {
   core::Status set_clinic_calendar(const ClinicCalendar& calendar);
   core::Result<ResponsePolicy> response_policy();
   core::Status set_response_policy(const ResponsePolicy& policy);
+  core::Result<MedicationSafetyPolicy> medication_safety();
+  core::Status set_medication_safety(const MedicationSafetyPolicy& policy);
   /// The clinic's local day of an instant (clinic_calendar's time zone).
   core::Result<Date> clinic_day(Timestamp at);
   core::Result<DrugEntry> drug(std::string_view name);
@@ -339,6 +362,16 @@ class ClinicService {
   /// The entry to write once the session has its id; nothing when no lot is named.
   core::Result<std::optional<CustodyEntry>> session_draw(Transaction& tx, const Session& s,
                                                          Date day, bool store);
+  /// The gates of an administration beyond check_dose (service_orders.cpp): an active order that
+  /// matches the session, the independent double check when the route needs one, the pre-dose
+  /// checklist complete or waived. Sets s.checked_by and the checklist's waivers; returns the
+  /// checks and waivers the session uses (linked once it is stored).
+  core::Result<std::vector<OrderCheckId>> check_administration(
+      Transaction& tx, Session& s, const std::optional<DoseRecord>& order, const DoseCheck& check,
+      const SafetyThresholds& thresholds);
+  /// An order usable on `day` (exists, is an order, active, day inside its validity).
+  core::Result<DoseRecord> active_order(Transaction& tx, DoseRecordId id, Date day,
+                                        std::string_view what);
   core::Result<DosingPolicy> dosing_policy_in(Transaction& tx);
   core::Result<ClearanceRecords> clearance_records(Transaction& tx, PatientId id);
   AuditRecord audit_record(std::string action, std::string entity, std::string before,

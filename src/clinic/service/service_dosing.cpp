@@ -21,6 +21,35 @@ std::string hours_text(std::chrono::seconds s) {
   return core::display_number(static_cast<double>(s.count()) / 3600.0, 1);
 }
 
+// The validity of the order a dose record is (order.h OrderTerms): the treatment day only, a
+// date range up to kMaxOrderDays, or an active course of the patient.
+core::Result<OrderTerms> order_terms(Transaction& tx, const DoseOrder& order) {
+  OrderTerms terms;
+  terms.valid_from = order.on;
+  if (order.course) {
+    if (order.valid_until) {
+      return core::fail(ErrorCode::Validation,
+                        "dose: an order is valid for a course or until a date, not both");
+    }
+    const Course c = KETAPATH_TRY(tx.courses().get(*order.course));
+    if (c.patient != order.patient) {
+      return core::fail(ErrorCode::Validation, "dose: course {} belongs to patient {}, not {}",
+                        c.id.value(), c.patient.value(), order.patient.value());
+    }
+    if (c.status != CourseStatus::Active) {
+      return core::fail(ErrorCode::Validation, "dose: course {} is {}, not active", c.id.value(),
+                        to_string(c.status));
+    }
+    terms.course = order.course;
+    return terms;
+  }
+  terms.valid_until = order.valid_until.value_or(order.on);
+  KETAPATH_TRY(check_date("dose: valid until", *terms.valid_until, order.on,
+                          order.on + std::chrono::days(kMaxOrderDays),
+                          "from the treatment day, at most 90 days"));
+  return terms;
+}
+
 }  // namespace
 
 const std::vector<std::string_view>& dose_writing_use_cases() {
@@ -192,6 +221,7 @@ core::Result<DoseRecord> ClinicService::dose_order(const DoseOrder& order, bool 
   record.calculation = check.calculation;
   record.calculated_at = now;
   record.calculated_by = actor_;
+  record.order = KETAPATH_TRY(order_terms(*tx, order));
   if (!store) {
     return record;  // a preview: computed and checked exactly as stored, but not stored
   }

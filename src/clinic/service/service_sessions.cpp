@@ -415,7 +415,10 @@ core::Result<SessionResult> ClinicService::session_of(Session s, bool store) {
                         s.patient.value(), pd::route_name(s.route),
                         core::display_number(s.dose_per_kg.value(), 3));
     }
-    if (d.session) {
+    // A one-day order documents one session; a date-range or course order one per day (the
+    // minimum interval keeps them apart).
+    const bool one_day = d.order && !d.order->course && d.order->valid_until == d.order->valid_from;
+    if (d.session && one_day) {
       return core::fail(ErrorCode::Conflict, "session: dose record {} already documents session {}",
                         d.id.value(), d.session->value());
     }
@@ -442,6 +445,9 @@ core::Result<SessionResult> ClinicService::session_of(Session s, bool store) {
         ErrorCode::LimitExceeded, "session: dose_mg exceeds the absolute cap of {} mg (got {} mg)",
         core::display_number(limits->absolute_cap.value()), core::display_number(s.dose.value()));
   }
+  // The order, the independent double check and the pre-dose checklist (service_orders.cpp).
+  const std::vector<OrderCheckId> checks_used =
+      KETAPATH_TRY(check_administration(*tx, s, ordered, check, thresholds));
   for (const auto& w : check.calculation.warnings) {
     if (w != check.drug.advisory) {  // advice for preparing the dose, not for its record
       result.warnings.push_back(w);
@@ -561,6 +567,9 @@ core::Result<SessionResult> ClinicService::session_of(Session s, bool store) {
     draw->session = s.id;
     draw->id = KETAPATH_TRY(tx->custody().add_entry(*draw));
     after["custody"] = to_json(*draw);
+  }
+  for (const OrderCheckId used : checks_used) {
+    KETAPATH_TRY(tx->order_checks().link_session(used, s.id));
   }
   KETAPATH_TRY(
       tx->append_audit(audit_record("session.record", fmt::format("session/{}", s.id.value()),

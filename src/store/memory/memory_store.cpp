@@ -25,6 +25,7 @@ struct MemoryStore::State {
   std::vector<ChartAccess> chart_accesses;
   std::map<std::int64_t, StockLot> stock_lots;
   std::map<std::int64_t, CustodyEntry> custody_entries;
+  std::map<std::int64_t, OrderCheck> order_checks;
   std::vector<AuditEntry> audit;
   std::int64_t next_id = 1;  // one counter is enough: ids only need to be unique per kind
   std::int64_t next_custody_id = 1;  // custody's own, so stock leaves the other ids as they were
@@ -160,6 +161,52 @@ class Doses final : public PerPatient<DoseRecord, DoseRecordId, DoseRepository> 
     c_.wrote = true;
     return {};
   }
+
+  core::Status set_order(DoseRecordId dose, const OrderTerms& order) override {
+    KETAPATH_TRY(find_or_fail(map_, dose.value(), "dose record"))->order = order;
+    c_.wrote = true;
+    return {};
+  }
+};
+
+class OrderChecks final : public OrderCheckRepository {
+ public:
+  explicit OrderChecks(Context& c) : c_(c) {}
+
+  core::Result<OrderCheckId> add(const OrderCheck& check) override {
+    KETAPATH_TRY(find_or_fail(c_.s.doses, check.order.value(), "dose record"));
+    KETAPATH_TRY(find_or_fail(c_.s.patients, check.patient.value(), "patient"));
+    OrderCheck copy = check;
+    copy.id = OrderCheckId(c_.s.next_id++);
+    c_.s.order_checks[copy.id.value()] = copy;
+    c_.wrote = true;
+    return copy.id;
+  }
+
+  core::Result<OrderCheck> get(OrderCheckId id) override {
+    return *KETAPATH_TRY(find_or_fail(c_.s.order_checks, id.value(), "order check"));
+  }
+
+  core::Result<std::vector<OrderCheck>> list_for_order(DoseRecordId order) override {
+    std::vector<OrderCheck> out;
+    for (const auto& [id, check] : c_.s.order_checks) {
+      if (check.order == order) {
+        out.push_back(check);
+      }
+    }
+    return out;
+  }
+
+  core::Status link_session(OrderCheckId check, SessionId session) override {
+    OrderCheck* c = KETAPATH_TRY(find_or_fail(c_.s.order_checks, check.value(), "order check"));
+    KETAPATH_TRY(find_or_fail(c_.s.sessions, session.value(), "session"));
+    c->session = session;
+    c_.wrote = true;
+    return {};
+  }
+
+ private:
+  Context& c_;
 };
 
 class Courses final : public PerPatient<Course, CourseId, CourseRepository> {
@@ -722,7 +769,8 @@ class MemoryTransaction final : public Transaction {
         sign_ins_(context_),
         consultations_(context_),
         chart_accesses_(context_),
-        custody_(context_) {}
+        custody_(context_),
+        order_checks_(context_) {}
 
   ~MemoryTransaction() override { store_.open_ = false; }
 
@@ -757,6 +805,7 @@ class MemoryTransaction final : public Transaction {
   ChartAccessRepository& chart_accesses() override { return chart_accesses_; }
 
   CustodyRepository& custody() override { return custody_; }
+  OrderCheckRepository& order_checks() override { return order_checks_; }
 
   core::Status append_audit(const AuditRecord& record) override {
     if (read_only_) {
@@ -816,6 +865,7 @@ class MemoryTransaction final : public Transaction {
   Consultations consultations_;
   ChartAccesses chart_accesses_;
   Custody custody_;
+  OrderChecks order_checks_;
   bool audited_ = false;
   bool done_ = false;
 };

@@ -1,6 +1,7 @@
 #include <nlohmann/json.hpp>
 
 #include "clinic/domain/dose.h"
+#include "clinic/json/json.h"
 #include "store/repositories/repositories.h"
 
 namespace ketapath::store::repositories {
@@ -12,12 +13,23 @@ constexpr std::string_view kSelect =
     "SELECT id, patient_id, session_id, route, drug, weight_kg, weight_measured_on, "
     "dose_mg_per_kg, dose_mg, concentration_mg_per_ml, volume_ml, duration_min, rate_ml_per_h, "
     "dose_rate_mg_per_kg_per_h, limit_level, override_reason, arithmetic_json, warnings_json, "
-    "calculated_at, calculated_by FROM dose_records";
+    "calculated_at, calculated_by, order_json FROM dose_records";
 const std::vector<sql::Type> kColumns = {
     sql::Type::Integer, sql::Type::Integer, sql::Type::Integer, sql::Type::Text, sql::Type::Text,
     sql::Type::Real,    sql::Type::Text,    sql::Type::Real,    sql::Type::Real, sql::Type::Real,
     sql::Type::Real,    sql::Type::Real,    sql::Type::Real,    sql::Type::Real, sql::Type::Text,
-    sql::Type::Text,    sql::Type::Text,    sql::Type::Text,    sql::Type::Text, sql::Type::Text};
+    sql::Type::Text,    sql::Type::Text,    sql::Type::Text,    sql::Type::Text, sql::Type::Text,
+    sql::Type::Text};
+
+constexpr std::string_view kOrderColumn = "dose_records.order_json";
+
+core::Result<std::string> order_text(const clinic::OrderTerms& order) {
+  try {
+    return clinic::to_json(order).dump();
+  } catch (const json::exception& e) {  // invalid UTF-8: refused, never altered
+    return core::fail(core::ErrorCode::Validation, "order: cannot store the terms ({})", e.what());
+  }
+}
 
 core::Result<std::vector<std::string>> read_lines(const std::string& text, std::string_view where) {
   try {
@@ -58,6 +70,17 @@ core::Result<clinic::DoseRecord> load(const sql::Row& row) {
   calc.warnings = KETAPATH_TRY(read_lines(row.text(17), "dose_records.warnings_json"));
   r.calculated_at = KETAPATH_TRY(read_timestamp(row, 18, "dose_records.calculated_at"));
   r.calculated_by = row.text(19);
+  if (!row.is_null(20)) {
+    auto j = clinic::parse_json(row.text(20), kOrderColumn);
+    if (!j) {
+      return std::unexpected(corrupt(kOrderColumn, j.error()));
+    }
+    auto order = clinic::order_terms_from_json(*j, kOrderColumn);
+    if (!order) {
+      return std::unexpected(corrupt(kOrderColumn, order.error()));
+    }
+    r.order = std::move(*order);
+  }
   return r;
 }
 
@@ -83,20 +106,29 @@ core::Result<clinic::DoseRecordId> SqlDoses::add(const clinic::DoseRecord& recor
       "INSERT INTO dose_records (patient_id, session_id, route, drug, weight_kg, "
       "weight_measured_on, dose_mg_per_kg, dose_mg, concentration_mg_per_ml, volume_ml, "
       "duration_min, rate_ml_per_h, dose_rate_mg_per_kg_per_h, limit_level, override_reason, "
-      "arithmetic_json, warnings_json, calculated_at, calculated_by) VALUES ($1, $2, $3, $4, $5, "
-      "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id",
+      "arithmetic_json, warnings_json, calculated_at, calculated_by, order_json) VALUES ($1, $2, "
+      "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) "
+      "RETURNING id",
       {sql::integer(record.patient.value()),
        record.session ? sql::integer(record.session->value()) : sql::null(),
-       sql::text(pd::route_name(record.route)), sql::text(record.drug),
-       sql::real(calc.weight.value()), date(calc.weight_measured_on),
-       sql::real(calc.dose_per_kg.value()), sql::real(calc.dose.value()),
-       sql::real(calc.concentration.value()), sql::real(calc.volume.value()),
+       sql::text(pd::route_name(record.route)),
+       sql::text(record.drug),
+       sql::real(calc.weight.value()),
+       date(calc.weight_measured_on),
+       sql::real(calc.dose_per_kg.value()),
+       sql::real(calc.dose.value()),
+       sql::real(calc.concentration.value()),
+       sql::real(calc.volume.value()),
        calc.duration ? sql::real(calc.duration->value()) : sql::null(),
        calc.rate ? sql::real(calc.rate->value()) : sql::null(),
        sql::optional_value(calc.dose_rate_mg_per_kg_per_h),
-       sql::text(clinic::to_string(calc.limit)), sql::text(calc.override_reason),
-       sql::text(arithmetic), sql::text(warnings), timestamp(record.calculated_at),
-       sql::text(record.calculated_by)},
+       sql::text(clinic::to_string(calc.limit)),
+       sql::text(calc.override_reason),
+       sql::text(arithmetic),
+       sql::text(warnings),
+       timestamp(record.calculated_at),
+       sql::text(record.calculated_by),
+       record.order ? sql::text(KETAPATH_TRY(order_text(*record.order))) : sql::null()},
       {sql::Type::Integer}));
   return clinic::DoseRecordId(row->integer(0));
 }
@@ -131,6 +163,14 @@ core::Status SqlDoses::link_session(clinic::DoseRecordId dose, clinic::SessionId
   KETAPATH_TRY(require_row(c, "sessions", "session", session.value()));
   return c.execute("UPDATE dose_records SET session_id = $1 WHERE id = $2",
                    {sql::integer(session.value()), sql::integer(dose.value())});
+}
+
+core::Status SqlDoses::set_order(clinic::DoseRecordId dose, const clinic::OrderTerms& order) {
+  KETAPATH_TRY(state_.for_write());
+  auto& c = *state_.connection;
+  KETAPATH_TRY(require_row(c, "dose_records", "dose record", dose.value()));
+  return c.execute("UPDATE dose_records SET order_json = $1 WHERE id = $2",
+                   {sql::text(KETAPATH_TRY(order_text(order))), sql::integer(dose.value())});
 }
 
 }  // namespace ketapath::store::repositories

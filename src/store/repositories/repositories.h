@@ -60,6 +60,20 @@ class SqlDoses final : public clinic::DoseRepository {
   core::Result<std::vector<clinic::DoseRecord>> list_for_patient(
       clinic::PatientId patient) override;
   core::Status link_session(clinic::DoseRecordId dose, clinic::SessionId session) override;
+  core::Status set_order(clinic::DoseRecordId dose, const clinic::OrderTerms& order) override;
+
+ private:
+  TransactionState& state_;
+};
+
+class SqlOrderChecks final : public clinic::OrderCheckRepository {
+ public:
+  explicit SqlOrderChecks(TransactionState& state) : state_(state) {}
+
+  core::Result<clinic::OrderCheckId> add(const clinic::OrderCheck& check) override;
+  core::Result<clinic::OrderCheck> get(clinic::OrderCheckId id) override;
+  core::Result<std::vector<clinic::OrderCheck>> list_for_order(clinic::DoseRecordId order) override;
+  core::Status link_session(clinic::OrderCheckId check, clinic::SessionId session) override;
 
  private:
   TransactionState& state_;

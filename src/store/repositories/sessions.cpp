@@ -126,6 +126,23 @@ core::Result<clinic::SessionId> SqlSessions::add(const clinic::Session& s) {
          timestamp(r.rated_at), sql::text(json(r.items).dump()), sql::integer(r.total),
          sql::text(r.rater)}));
   }
+  if (s.checklist || s.double_check) {  // what was checked before the dose (schema 15)
+    std::optional<std::string> checklist;
+    try {
+      if (s.checklist) {
+        checklist = clinic::to_json(*s.checklist).dump();
+      }
+    } catch (const json::exception& e) {  // invalid UTF-8: refused, never altered
+      return core::fail(core::ErrorCode::Validation, "session: cannot store the checklist ({})",
+                        e.what());
+    }
+    KETAPATH_TRY(c.execute(
+        "INSERT INTO session_pre_dose (session_id, checklist_json, double_check_id, checked_by) "
+        "VALUES ($1, $2, $3, $4)",
+        {sql::integer(id), checklist ? sql::text(*checklist) : sql::null(),
+         s.double_check ? sql::integer(s.double_check->value()) : sql::null(),
+         sql::text(s.checked_by)}));
+  }
   position = 0;
   for (const auto& e : s.adverse_events) {
     KETAPATH_TRY(c.execute(
@@ -231,6 +248,28 @@ core::Result<clinic::Session> SqlSessions::load(const sql::Row& row) {
     event.serious = e.integer(5) != 0;
     event.outcome = e.text(6);
     s.adverse_events.push_back(std::move(event));
+  }
+  auto pre_dose = KETAPATH_TRY(
+      c.query_one("SELECT checklist_json, double_check_id, checked_by FROM session_pre_dose "
+                  "WHERE session_id = $1",
+                  key, {sql::Type::Text, sql::Type::Integer, sql::Type::Text}));
+  if (pre_dose) {
+    constexpr std::string_view kColumn = "session_pre_dose.checklist_json";
+    if (!pre_dose->is_null(0)) {
+      auto j = clinic::parse_json(pre_dose->text(0), kColumn);
+      if (!j) {
+        return std::unexpected(corrupt(kColumn, j.error()));
+      }
+      auto checklist = clinic::checklist_from_json(*j, kColumn);
+      if (!checklist) {
+        return std::unexpected(corrupt(kColumn, checklist.error()));
+      }
+      s.checklist = std::move(*checklist);
+    }
+    if (auto v = pre_dose->optional_integer(1)) {
+      s.double_check = clinic::OrderCheckId(*v);
+    }
+    s.checked_by = pre_dose->text(2);
   }
   return s;
 }

@@ -225,6 +225,7 @@ export function Chart({ patient }: { patient: number }) {
         {prescriber && <a class="button" href={`#/patients/${p.id}/course`}>Plan course</a>}
         {prescriber && <a class="button" href={`#/patients/${p.id}/dose`}>Dose calculator</a>}
         {carer && <a class="button" href={`#/patients/${p.id}/session`}>Document session</a>}
+        {carer && <a class="button" href={`#/patients/${p.id}/check`}>Double check</a>}
         {carer && <a class="button" href={`#/patients/${p.id}/followup`}>Follow-up rating</a>}
         <a class="button" href={`#/patients/${p.id}/report`}>Letter</a>
       </nav>

@@ -20,7 +20,7 @@ interface RouteLimits {
 }
 interface Drug { name: string; limits: RouteLimits[]; advisory: string }
 
-const doseKeys = ["dose_mg_per_kg", "duration_min", "concentration_mg_per_ml", "override_reason", "date", "route"];
+const doseKeys = ["dose_mg_per_kg", "duration_min", "concentration_mg_per_ml", "override_reason", "valid_until", "date", "route"];
 
 export function DoseCalculator({ patient }: { patient: number }) {
   const info = useLoad(async () => {
@@ -33,6 +33,7 @@ export function DoseCalculator({ patient }: { patient: number }) {
   const [conc, setConc] = useState("");
   const [date, setDate] = useState(todayIso());
   const [reason, setReason] = useState("");
+  const [until, setUntil] = useState("");
   const [preview, setPreview] = useState<DoseRecord | null>(null);
   const [refusal, setRefusal] = useState<{ field: string; message: string } | null>(null);
   const [ordered, setOrdered] = useState<DoseRecord | null>(null);
@@ -43,6 +44,7 @@ export function DoseCalculator({ patient }: { patient: number }) {
     if (route === "iv" && duration.trim()) b.duration_min = Number(duration);
     if (conc.trim()) b.concentration_mg_per_ml = Number(conc);
     if (reason.trim()) b.override_reason = reason;
+    if (until.trim()) b.valid_until = until;
     return b;
   };
   useEffect(() => {
@@ -63,7 +65,7 @@ export function DoseCalculator({ patient }: { patient: number }) {
     }, 250);
     return () => clearTimeout(t);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [route, dose, duration, conc, date, reason, patient]);
+  }, [route, dose, duration, conc, date, reason, until, patient]);
 
   const limits = info.data?.drug?.limits.find((l) => l.route === route);
   const softExceeded = limits !== undefined && Number(dose) > limits.soft_max_mg_per_kg && Number(dose) <= limits.hard_max_mg_per_kg;
@@ -105,11 +107,13 @@ export function DoseCalculator({ patient }: { patient: number }) {
         <Field id="dose-conc" label="Concentration (mg/mL)" type="number" value={conc} onInput={setConc}
           hint="Empty: the library's concentration for this route" refusal={fieldRefusal("concentration_mg_per_ml")} />
         <Field id="dose-date" label="Dose date" type="date" value={date} onInput={setDate} refusal={fieldRefusal("date")} />
+        <Field id="dose-until" label="Order valid until" type="date" value={until} onInput={setUntil} refusal={fieldRefusal("valid_until")}
+          hint="Empty: the dose date only (at most 90 days)" />
         {hasRole("prescriber") && (softExceeded || reason !== "") && (
           <Field id="dose-override" label="Override reason (above the soft limit)" value={reason} onInput={setReason}
             refusal={fieldRefusal("override_reason")} hint="Recorded with the dose and in the audit log" />
         )}
-        {refusal && !["dose_mg_per_kg", "dose_mg", "route", "duration_min", "concentration_mg_per_ml", "date", "override_reason"].includes(refusal.field) && (
+        {refusal && !["dose_mg_per_kg", "dose_mg", "route", "duration_min", "concentration_mg_per_ml", "date", "valid_until", "override_reason"].includes(refusal.field) && (
           <ErrorLine text={refusal.message} />
         )}
         <div class="actions">
@@ -131,7 +135,7 @@ export function DoseCalculator({ patient }: { patient: number }) {
       )}
       <ErrorLine text={orderError} />
       {ordered && (
-        <p role="status" class="saved">Dose {ordered.id} ordered: {ordered.dose_mg} mg ({ordered.volume_ml} mL). <a href={`#/patients/${patient}/session`}>Document the session</a></p>
+        <p role="status" class="saved">Dose {ordered.id} ordered: {ordered.dose_mg} mg ({ordered.volume_ml} mL). <a href={`#/patients/${patient}/check`}>Double check</a> · <a href={`#/patients/${patient}/session`}>Document the session</a></p>
       )}
     </main>
   );

@@ -1,5 +1,6 @@
-// Session documentation: course and dose, the vitals table at the planned time points, each
-// scale as its items with a running total, adverse events, the discharge checklist. The server
+// Session documentation: course and the prescriber's order, the second user's double check, the
+// pre-dose checklist, the vitals table at the planned time points, each scale as its items with a
+// running total, adverse events, the discharge checklist. The server
 // checks the draft as it changes (POST /sessions/preview, nothing stored) and shows the alerts it
 // would raise; saving is one POST /sessions (one transaction). A refusal is shown beside the field
 // it names and the form keeps everything typed.
@@ -8,18 +9,26 @@ import { ApiError, currentUser, get, post } from "../api";
 import { itemTotal, refusalField } from "../logic";
 import { scaleOf, scales } from "../scales";
 import {
-  addMinutes, defaultStart, emptyRating, retime, formKeyOf, plannedVitals, sessionBody, type AeRow, type SessionBody, type SessionFormState, type VitalRow,
+  addMinutes, defaultStart, emptyChecklist, emptyRating, retime, formKeyOf, plannedVitals, sessionBody, type AeRow, type ChecklistForm, type SessionBody,
+  type SessionFormState, type VitalRow,
 } from "../session-form";
-import type { Alert, Course, DoseRecord, Patient, Session, StockLot } from "../types";
+import type { Alert, Course, DoseRecord, OrderCheck, Patient, Session, StockLot } from "../types";
 import { Check, ErrorLine, Field, Section, Select, messageOf, useLoad } from "../ui";
 
-const topKeys = ["dose_mg_per_kg", "dose_mg", "dose_record", "stock_lot", "course_session", "course", "started_at", "dose_ended_at", "ended_at",
+const topKeys = ["dose_mg_per_kg", "dose_mg", "dose_record", "stock_lot", "double_check", "checklist", "course_session", "course", "started_at", "dose_ended_at", "ended_at",
   "vitals", "ratings", "adverse_events", "discharge", "route", "notes"];
+
+/** An order a session may cite: active (not discontinued); a one-day order not yet used. */
+export function usableOrder(d: DoseRecord): boolean {
+  if (!d.order || d.order.status !== "active") return false;
+  const oneDay = d.order.course === null && d.order.valid_until === d.order.valid_from;
+  return !(oneDay && d.session !== null);
+}
 
 function initial(patient: number, start: string): SessionFormState {
   const rater = currentUser()?.name ?? "";
   return {
-    patient, course: "", courseSession: "", doseRecord: "", route: "iv", dosePerKg: "", doseMg: "",
+    patient, course: "", courseSession: "", doseRecord: "", doubleCheck: "", checklist: { ...emptyChecklist }, route: "iv", dosePerKg: "", doseMg: "",
     startedAt: start, doseEndedAt: addMinutes(start, 40), endedAt: addMinutes(start, 170),
     vitals: plannedVitals(start),
     ratings: [emptyRating("gad-7", addMinutes(start, -15), "self"), emptyRating("cadss", addMinutes(start, 45), rater)],
@@ -52,7 +61,7 @@ export function SessionForm({ patient }: { patient: number }) {
       get<{ stock: StockLot[] }>("/stock"),
     ]);
     return {
-      patient: p, courses: c.courses.filter((x) => x.status === "active"), doses: d.doses.filter((x) => x.session === null),
+      patient: p, courses: c.courses.filter((x) => x.status === "active"), doses: d.doses.filter(usableOrder),
       lots: st.stock.filter((x) => !x.expired && x.balance_mg > 0),
     };
   }, `session-${patient}`);
@@ -63,6 +72,22 @@ export function SessionForm({ patient }: { patient: number }) {
   const [saved, setSaved] = useState<{ session: Session; alerts: Alert[]; warnings: string[] } | null>(null);
   const [saving, setSaving] = useState(false);
   const seq = useRef(0);
+  // The selected order's double checks (who and when; their numbers are never listed back).
+  const [checks, setChecks] = useState<OrderCheck[]>([]);
+  const [checksTick, setChecksTick] = useState(0);
+  useEffect(() => {
+    if (!s.doseRecord) { setChecks([]); return; }
+    let live = true;
+    get<{ checks: OrderCheck[] }>(`/orders/${s.doseRecord}/checks`).then((r) => {
+      if (!live) return;
+      const mine = currentUser()?.name;
+      const usable = r.checks.filter((c) => c.kind === "double_check" && c.session === null && c.recorded_by !== mine);
+      setChecks(usable);
+      setS((old) => (usable.some((c) => String(c.id) === old.doubleCheck) ? old : { ...old, doubleCheck: usable.length ? String(usable[usable.length - 1].id) : "" }));
+    }).catch(() => live && setChecks([]));
+    return () => { live = false; };
+  }, [s.doseRecord, checksTick]);
+  const setChecklist = (patch: Partial<ChecklistForm>) => setS((old) => ({ ...old, checklist: { ...old.checklist, ...patch } }));
 
   // Pre-fill from the next planned session of the active course and the latest unused dose order.
   useEffect(() => {
@@ -180,6 +205,31 @@ export function SessionForm({ patient }: { patient: number }) {
             <Field id="s-end" label="Observation ended" type="datetime-local" value={s.endedAt} onInput={(v) => up({ endedAt: v })} refusal={refusalFor("ended_at")} />
           </div>
           <p><button type="button" class="secondary" onClick={() => setS((old) => retime(old))}>Set every time from the dosing start</button></p>
+        </Section>
+
+        <Section title="Double check and pre-dose checklist">
+          <div class="grid4">
+            <Select id="s-double-check" label="Double check" value={s.doubleCheck} onChange={(v) => up({ doubleCheck: v })} refusal={refusalFor("double_check")}
+              options={[["", s.doseRecord ? "None recorded yet" : "Pick the order first"], ...checks.map((c) => [String(c.id), `Check ${c.id} by ${c.recorded_by}, ${c.day}`] as [string, string])]} />
+            <Field id="c-fasting" label="Fasting (hours since last food)" value={s.checklist.fastingHours} onInput={(v) => setChecklist({ fastingHours: v })} inputMode="decimal" />
+            <Select id="c-escort" label="Escort home arranged" value={s.checklist.escort} onChange={(v) => setChecklist({ escort: v as ChecklistForm["escort"] })}
+              options={[["", "Not answered"], ["yes", "Yes"], ["no", "No"]]} />
+            <Select id="c-pregnancy" label="Pregnancy test today" value={s.checklist.pregnancyTest} onChange={(v) => setChecklist({ pregnancyTest: v as ChecklistForm["pregnancyTest"] })}
+              options={[["", "Not done"], ["negative", "Negative"], ["positive", "Positive"]]} />
+            <Select id="c-new-meds" label="New medications or illness since the last visit" value={s.checklist.newMedications} onChange={(v) => setChecklist({ newMedications: v as ChecklistForm["newMedications"] })}
+              options={[["", "Not answered"], ["no", "None"], ["yes", "Yes, new"]]} />
+            {s.checklist.newMedications === "yes" && (
+              <Field id="c-new-meds-note" label="What is new" value={s.checklist.newMedicationsNote} onInput={(v) => setChecklist({ newMedicationsNote: v })} />
+            )}
+            <Select id="c-consent" label="Consent confirmed today" value={s.checklist.consent} onChange={(v) => setChecklist({ consent: v as ChecklistForm["consent"] })}
+              options={[["", "Not answered"], ["yes", "Yes"], ["no", "No"]]} />
+          </div>
+          <p class="hint">
+            The second user records the double check on the patient's “Double check” screen (weight and dose, without seeing this entry).{" "}
+            <button type="button" class="secondary" onClick={() => setChecksTick((t) => t + 1)}>Look for new checks</button>{" "}
+            The blood pressure item is the last pre-dose reading below; a prescriber may waive an item there.
+          </p>
+          {refusalFor("checklist") && <span class="refusal" role="alert" id="err-checklist">{refusalFor("checklist")}</span>}
         </Section>
 
         <Section title="Vital signs">
