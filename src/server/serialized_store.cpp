@@ -32,6 +32,9 @@ class LockedTransaction final : public clinic::Transaction {
   clinic::ConsultationRepository& consultations() override { return inner_->consultations(); }
 
   clinic::ChartAccessRepository& chart_accesses() override { return inner_->chart_accesses(); }
+  clinic::ForecastDecisionRepository& forecast_decisions() override {
+    return inner_->forecast_decisions();
+  }
 
   clinic::SettingsRepository& settings() override { return inner_->settings(); }
 

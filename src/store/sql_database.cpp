@@ -36,7 +36,8 @@ class SqlTransaction final : public clinic::Transaction {
         clearances_(state_),
         sign_ins_(state_),
         consultations_(state_),
-        chart_accesses_(state_) {
+        chart_accesses_(state_),
+        forecast_decisions_(state_) {
     state_.read_only = read_only;
     if (!lease_) {
       database_.transaction_open_ = true;
@@ -84,6 +85,10 @@ class SqlTransaction final : public clinic::Transaction {
   clinic::ConsultationRepository& consultations() override { return consultations_; }
 
   clinic::ChartAccessRepository& chart_accesses() override { return chart_accesses_; }
+
+  clinic::ForecastDecisionRepository& forecast_decisions() override {
+    return forecast_decisions_;
+  }
 
   core::Status append_audit(const clinic::AuditRecord& record) override {
     KETAPATH_TRY(state_.usable());
@@ -149,6 +154,7 @@ class SqlTransaction final : public clinic::Transaction {
   repositories::SqlSignIns sign_ins_;
   repositories::SqlConsultations consultations_;
   repositories::SqlChartAccesses chart_accesses_;
+  repositories::SqlForecastDecisions forecast_decisions_;
 };
 
 core::Result<int> read_schema_version(sql::Connection& connection) {

@@ -36,6 +36,7 @@
 #include "clinic/domain/course.h"
 #include "clinic/domain/dose.h"
 #include "clinic/domain/drug_library.h"
+#include "clinic/domain/forecast_decision.h"
 #include "clinic/domain/ids.h"
 #include "clinic/domain/patient.h"
 #include "clinic/domain/screening.h"
@@ -185,6 +186,17 @@ class ChartAccessRepository {
   virtual core::Result<std::vector<ChartAccess>> list(const ChartAccessQuery& query) = 0;
 };
 
+/// Decisions on model-informed maintenance recommendations (forecast_decision.h): appended,
+/// never changed.
+class ForecastDecisionRepository {
+ public:
+  virtual ~ForecastDecisionRepository() = default;
+  /// NotFound when the patient (or the course, when set) does not exist.
+  virtual core::Result<ForecastDecisionId> add(const ForecastDecision& decision) = 0;
+  /// Ordered by id (oldest first).
+  virtual core::Result<std::vector<ForecastDecision>> list_for_patient(PatientId patient) = 0;
+};
+
 /// Clinic-editable settings as key -> JSON text ("dosing_policy", "safety_thresholds",
 /// "screening_policy"); the services own the keys and the JSON shape.
 class SettingsRepository {
@@ -245,6 +257,8 @@ class Transaction {
   virtual ConsultationRepository& consultations() = 0;
   /// Who read whose chart (chart_access.h).
   virtual ChartAccessRepository& chart_accesses() = 0;
+  /// Accepted and rejected forecast recommendations (forecast_decision.h).
+  virtual ForecastDecisionRepository& forecast_decisions() = 0;
   /// Appends an audit entry inside this transaction (chained at commit or immediately; either
   /// way it becomes visible only with the commit).
   virtual core::Status append_audit(const AuditRecord& record) = 0;

@@ -23,6 +23,7 @@ struct MemoryStore::State {
   std::map<std::string, SetupToken, std::less<>> setup_tokens;
   std::map<std::int64_t, ConsultationRequest> consultations;
   std::vector<ChartAccess> chart_accesses;
+  std::map<std::int64_t, ForecastDecision> forecast_decisions;
   std::vector<AuditEntry> audit;
   std::int64_t next_id = 1;  // one counter is enough: ids only need to be unique per kind
 };
@@ -243,6 +244,36 @@ class CareTeam final : public CareTeamRepository {
     for (const auto& [id, m] : c_.s.care_team) {
       if (m.patient == patient) {
         out.push_back(m);
+      }
+    }
+    return out;
+  }
+
+ private:
+  Context& c_;
+};
+
+class ForecastDecisions final : public ForecastDecisionRepository {
+ public:
+  explicit ForecastDecisions(Context& c) : c_(c) {}
+
+  core::Result<ForecastDecisionId> add(const ForecastDecision& d) override {
+    KETAPATH_TRY(find_or_fail(c_.s.patients, d.patient.value(), "patient"));
+    if (d.course) {
+      KETAPATH_TRY(find_or_fail(c_.s.courses, d.course->value(), "course"));
+    }
+    ForecastDecision copy = d;
+    copy.id = ForecastDecisionId(c_.s.next_id++);
+    c_.s.forecast_decisions[copy.id.value()] = copy;
+    c_.wrote = true;
+    return copy.id;
+  }
+
+  core::Result<std::vector<ForecastDecision>> list_for_patient(PatientId patient) override {
+    std::vector<ForecastDecision> out;
+    for (const auto& [id, d] : c_.s.forecast_decisions) {
+      if (d.patient == patient) {
+        out.push_back(d);
       }
     }
     return out;
@@ -649,7 +680,8 @@ class MemoryTransaction final : public Transaction {
         clearances_(context_),
         sign_ins_(context_),
         consultations_(context_),
-        chart_accesses_(context_) {}
+        chart_accesses_(context_),
+        forecast_decisions_(context_) {}
 
   ~MemoryTransaction() override { store_.open_ = false; }
 
@@ -682,6 +714,8 @@ class MemoryTransaction final : public Transaction {
   ConsultationRepository& consultations() override { return consultations_; }
 
   ChartAccessRepository& chart_accesses() override { return chart_accesses_; }
+
+  ForecastDecisionRepository& forecast_decisions() override { return forecast_decisions_; }
 
   core::Status append_audit(const AuditRecord& record) override {
     if (read_only_) {
@@ -740,6 +774,7 @@ class MemoryTransaction final : public Transaction {
   SignIns sign_ins_;
   Consultations consultations_;
   ChartAccesses chart_accesses_;
+  ForecastDecisions forecast_decisions_;
   bool audited_ = false;
   bool done_ = false;
 };
