@@ -24,7 +24,8 @@ std::string hours_text(std::chrono::seconds s) {
 }  // namespace
 
 const std::vector<std::string_view>& dose_writing_use_cases() {
-  static const std::vector<std::string_view> cases = {"dose", "session record", "course plan"};
+  static const std::vector<std::string_view> cases = {"dose", "session record", "course plan",
+                                                      "forecast accept"};
   return cases;
 }
 
