@@ -65,8 +65,10 @@ json eligible_answers() {
 }
 
 // The risk the forecast-accept dose path is asked at: one at which the prepared responder's
-// plan is within it (the control case asserts it is accepted).
-constexpr const char* kForecastRisk = "0.9";
+// plan is within it (the control case asserts it is accepted). On this model even a strong
+// responder's safest schedule loses response within 12 weeks with P about 0.93 (docs/model.md),
+// so the test asks a loose risk: it tests the gates, not the model.
+constexpr const char* kForecastRisk = "0.99";
 
 struct Counts {
   int audit = 0;
@@ -204,7 +206,7 @@ class ClinicCli : public ::testing::Test {
             .exit_code,
         0)
         << last_error();
-    const std::array<std::pair<int, int>, 3> ham_a{{{26, 12}, {16, 8}, {11, 6}}};
+    const std::array<std::pair<int, int>, 3> ham_a{{{26, 8}, {8, 5}, {5, 3}}};
     for (std::size_t k = 0; k < ham_a.size(); ++k) {
       json s = session_at(id, hours_ago(66 - 24 * static_cast<int>(k)));
       s["route"] = "sc";  // SC 1 mg/kg: one injection, no infusion to document
