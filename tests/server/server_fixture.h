@@ -15,7 +15,6 @@
 #include <nlohmann/json.hpp>
 
 #include "clinic/service/service.h"
-#include "io/model_file.h"
 #include "server/server.h"
 #include "store/open.h"
 #include "support/must.h"
@@ -37,6 +36,10 @@ struct Signed {
   std::string cookie;  ///< "ketapath_session=..."
   std::string csrf;
 };
+
+/// The bundled ketamine model of the forecast routes, read once (forecast_model.cpp: Eigen is
+/// kept out of this header, whose httplib.h brings resolv.h's `_res` macro).
+std::shared_ptr<const pd::KetamineModel> bundled_forecast_model();
 
 class ServerFixture : public ::testing::Test {
  protected:
@@ -67,7 +70,7 @@ class ServerFixture : public ::testing::Test {
     options.forms_per_window = 100;  // the rate-limit test sets its own
     options.max_body = 64 * 1024;
     options.clock = clock();
-    options.forecast_model = forecast_model();
+    options.forecast_model = bundled_forecast_model();
     options.forecast_model_label = "ketamine (test)";
     customise(options);
     server_ = std::make_unique<Server>(*store_, options);
@@ -100,14 +103,6 @@ class ServerFixture : public ::testing::Test {
   }
 
   virtual void customise(ServerOptions& /*options*/) {}
-
-  /// The bundled model of the forecast routes, read once.
-  static std::shared_ptr<const pd::KetamineModel> forecast_model() {
-    static const auto model = std::make_shared<const pd::KetamineModel>(must(io::load_model(
-        "ketamine",
-        io::DataDirectories::from(std::nullopt, std::nullopt, std::nullopt, KETAPATH_SOURCE_DIR))));
-    return model;
-  }
 
   /// Sets db_url_ and open_options_ (default: a SQLite file in dir_).
   virtual void choose_database() {}
