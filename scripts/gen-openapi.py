@@ -57,6 +57,20 @@ for method, path, audience, roles, summary in entries:
         op["responses"]["200"] = {"description": "OK", "content": {"application/json": {"schema": {
             "type": "object", "required": ["scales", "recommendation", "rule", "proposed_dates"],
             "properties": {"scales": {"type": "array", "items": summary}}}}}}
+    if path == "/api/v1/patients/{id}/forecast":  # model-informed maintenance (docs/clinic.md)
+        op["responses"]["200"] = {"description": "OK", "content": {
+            "application/json": {"schema": {"type": "object", "required": [
+                "patient", "model", "scale", "data", "sufficient", "basis", "reason", "rule_based",
+                "decisions"]}},
+            "image/svg+xml": {"schema": {"type": "string"}}}}
+        op["parameters"] = [
+            {"name": "risk", "in": "query", "required": False,
+             "schema": {"type": "number", "exclusiveMinimum": True, "minimum": 0,
+                        "exclusiveMaximum": True, "maximum": 1}},
+            {"name": "scale", "in": "query", "required": False,
+             "schema": {"type": "string", "enum": ["ham-a", "gad-7", "fq", "lsas"]}},
+            {"name": "format", "in": "query", "required": False,
+             "schema": {"type": "string", "enum": ["json", "svg"]}}]
     if path == "/api/v1/schedule":
         op["parameters"] = [{"name": "date", "in": "query", "required": False,
                              "schema": {"type": "string", "format": "date"}}]

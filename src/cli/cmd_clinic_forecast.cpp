@@ -1,6 +1,8 @@
-// `ketapath clinic forecast --patient N [--scale S] [--risk 0.2] [--model M] [--plot FILE.svg]`
-// (registers nothing itself; see cmd_clinic.cpp): model-informed maintenance (issue 13). Parses,
-// loads the model file, calls clinic::forecast, prints.
+// `ketapath clinic forecast --patient N [--scale S] [--risk 0.2] [--model M] [--plot FILE.svg]`,
+// `forecast accept --patient N --next D --interval DAYS [...]` and `forecast reject --patient N
+// --reason TEXT` (registers nothing itself; see cmd_clinic.cpp): model-informed maintenance
+// (issue 13). Parses, loads the model file, calls clinic::forecast / accept_forecast /
+// reject_forecast, prints.
 
 #include <filesystem>
 
@@ -23,7 +25,126 @@ struct ForecastOptions {
   std::string data_dir;
   std::string plot;
   std::uint64_t seed = 1;
+  // accept / reject
+  std::string next;
+  int interval = 0;
+  std::optional<int> ratings_used;
+  std::optional<int> doses_used;
+  std::string note;
+  std::string allow_overlap;
+  std::string reason;
 };
+
+// The options every forecast command shares: what is forecast, and how.
+void add_query_options(CLI::App* cmd, ForecastOptions& o) {
+  cmd->add_option("--scale", o.scale, "ham-a, gad-7, fq or lsas (default: the most rated)");
+  cmd->add_option("--risk", o.risk, "Largest acceptable P(loss of response), 0-1 (default 0.2)");
+  cmd->add_option("--model", o.model, "Model file or bundled name (default ketamine)");
+  cmd->add_option("--data-dir", o.data_dir, "Where bundled models are looked up first");
+  cmd->add_option("--seed", o.seed, "Seed of the posterior sampling (default 1)");
+}
+
+struct LoadedQuery {
+  pd::KetamineModel model;
+  clinic::ForecastQuery query;
+};
+
+core::Result<LoadedQuery> load_query(const ForecastOptions& o) {
+  LoadedQuery q;
+  q.query.risk = o.risk;
+  q.query.seed = o.seed;
+  if (!o.scale.empty()) {
+    q.query.scale = KETAPATH_TRY(clinic::parse_scale(o.scale));
+  }
+  const auto dirs = io::DataDirectories::standard(
+      o.data_dir.empty() ? std::nullopt : std::optional<std::filesystem::path>(o.data_dir),
+      KETAPATH_SOURCE_DATA_DIR);
+  q.model = KETAPATH_TRY(io::load_model(o.model, dirs));
+  q.query.model_label = fmt::format("{} (ketapath {})", q.model.name, KETAPATH_VERSION);
+  return q;
+}
+
+void print_decisions(const std::vector<clinic::ForecastDecision>& decisions) {
+  for (const clinic::ForecastDecision& d : decisions) {
+    fmt::print("decision {}: {} by {} at {}{}{}\n", d.id.value(), clinic::to_string(d.verdict),
+               d.decided_by, clinic::format_timestamp(d.decided_at),
+               d.course ? fmt::format(", course {}", d.course->value()) : "",
+               d.reason.empty() ? "" : fmt::format(": {}", d.reason));
+  }
+}
+
+nlohmann::json outcome_json(const clinic::ForecastOutcome& out) {
+  nlohmann::json j{{"decision", clinic::to_json(out.decision)},
+                   {"forecast", clinic::to_json(out.forecast)}};
+  j["course"] = out.course ? course_json(*out.course) : nlohmann::json(nullptr);
+  return j;
+}
+
+void add_accept_command(CLI::App* forecast, const std::shared_ptr<GlobalOptions>& global,
+                        Runners& runners) {
+  auto o = std::make_shared<ForecastOptions>();
+  CLI::App* cmd = forecast->add_subcommand(
+      "accept", "Plan the model's recommendation as a maintenance course (prescriber; gated)");
+  cmd->fallthrough();
+  cmd->add_option("--patient", o->patient, "Patient id")->required();
+  cmd->add_option("--next", o->next, "The next infusion day shown, YYYY-MM-DD")->required();
+  cmd->add_option("--interval", o->interval, "The interval shown, in days")->required();
+  cmd->add_option("--ratings-used", o->ratings_used, "Ratings the shown forecast used");
+  cmd->add_option("--doses-used", o->doses_used, "Doses the shown forecast used");
+  cmd->add_option("--note", o->note, "A note stored with the decision");
+  cmd->add_option("--allow-overlap", o->allow_overlap,
+                  "Why the course may run beside the patient's active course (recorded)");
+  add_query_options(cmd, *o);
+  runners.emplace_back(cmd, [global, o] {
+    return run([&]() -> core::Status {
+      clinic::ForecastAcceptance seen;
+      seen.next_date = KETAPATH_TRY(clinic::parse_date(o->next, "--next"));
+      seen.interval_days = o->interval;
+      seen.ratings_used = o->ratings_used;
+      seen.doses_used = o->doses_used;
+      seen.note = o->note;
+      seen.allow_overlap_reason = o->allow_overlap;
+      const LoadedQuery q = KETAPATH_TRY(load_query(*o));
+      auto c = KETAPATH_TRY(open_clinic(*global));
+      const auto out = KETAPATH_TRY(clinic::accept_forecast(
+          *c.service, clinic::PatientId(o->patient), q.model, q.query, seen));
+      if (global->json) {
+        print_json(outcome_json(out));
+        return {};
+      }
+      fmt::print("accepted the forecast for patient {} (decision {}): course {}\n", o->patient,
+                 out.decision.id.value(), out.course->id.value());
+      print_course(*out.course);
+      return {};
+    });
+  });
+}
+
+void add_reject_command(CLI::App* forecast, const std::shared_ptr<GlobalOptions>& global,
+                        Runners& runners) {
+  auto o = std::make_shared<ForecastOptions>();
+  CLI::App* cmd = forecast->add_subcommand(
+      "reject", "Reject the recommendation with a reason (prescriber; recorded on the chart)");
+  cmd->fallthrough();
+  cmd->add_option("--patient", o->patient, "Patient id")->required();
+  cmd->add_option("--reason", o->reason, "Why (required)")->required();
+  add_query_options(cmd, *o);
+  runners.emplace_back(cmd, [global, o] {
+    return run([&]() -> core::Status {
+      const LoadedQuery q = KETAPATH_TRY(load_query(*o));
+      auto c = KETAPATH_TRY(open_clinic(*global));
+      const auto out = KETAPATH_TRY(clinic::reject_forecast(
+          *c.service, clinic::PatientId(o->patient), q.model, q.query, o->reason));
+      if (global->json) {
+        print_json(outcome_json(out));
+        return {};
+      }
+      fmt::print("rejected the forecast for patient {} (decision {}): {}\n", o->patient,
+                 out.decision.id.value(), out.decision.reason);
+      return {};
+    });
+  });
+}
 
 void print_forecast(const clinic::ClinicForecast& f) {
   fmt::print("forecast for patient {} on {} (model {})\n", f.patient.value(),
@@ -74,38 +195,38 @@ void add_forecast_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOpt
       "forecast",
       "The patient's own response model: forecast, relapse and the next infusion within a risk");
   cmd->fallthrough();
-  cmd->add_option("--patient", o->patient, "Patient id")->required();
-  cmd->add_option("--scale", o->scale, "ham-a, gad-7, fq or lsas (default: the most rated)");
-  cmd->add_option("--risk", o->risk, "Largest acceptable P(loss of response), 0-1 (default 0.2)");
-  cmd->add_option("--model", o->model, "Model file or bundled name (default ketamine)");
-  cmd->add_option("--data-dir", o->data_dir, "Where bundled models are looked up first");
+  cmd->require_subcommand(0, 1);
+  cmd->add_option("--patient", o->patient, "Patient id (required)");
+  add_query_options(cmd, *o);
   cmd->add_option("--plot", o->plot, "Write the forecast chart as SVG to this file (0600)");
-  cmd->add_option("--seed", o->seed, "Seed of the posterior sampling (default 1)");
-  runners.emplace_back(cmd, [global, o] {
+  // accept and reject before forecast: the first parsed runner runs (cmd_clinic.cpp).
+  add_accept_command(cmd, global, runners);
+  add_reject_command(cmd, global, runners);
+  runners.emplace_back(cmd, [global, o, cmd] {
     return run([&]() -> core::Status {
-      clinic::ForecastQuery query;
-      query.risk = o->risk;
-      query.seed = o->seed;
-      if (!o->scale.empty()) {
-        query.scale = KETAPATH_TRY(clinic::parse_scale(o->scale));
+      if (cmd->count("--patient") == 0) {
+        return core::fail(core::ErrorCode::InvalidArgument, "forecast: --patient is required");
       }
-      const auto dirs = io::DataDirectories::standard(
-          o->data_dir.empty() ? std::nullopt : std::optional<std::filesystem::path>(o->data_dir),
-          KETAPATH_SOURCE_DATA_DIR);
-      const pd::KetamineModel model = KETAPATH_TRY(io::load_model(o->model, dirs));
-      query.model_label = fmt::format("{} (ketapath {})", model.name, KETAPATH_VERSION);
+      const LoadedQuery q = KETAPATH_TRY(load_query(*o));
       auto c = KETAPATH_TRY(open_clinic(*global));
-      const auto f =
-          KETAPATH_TRY(clinic::forecast(*c.service, clinic::PatientId(o->patient), model, query));
+      const clinic::PatientId patient(o->patient);
+      const auto f = KETAPATH_TRY(clinic::forecast(*c.service, patient, q.model, q.query));
+      const auto decisions = KETAPATH_TRY(c.service->forecast_decisions(patient));
       if (!o->plot.empty()) {
         // Patient data: readable by its owner only.
         KETAPATH_TRY(
             core::write_private_file(o->plot, core::render_svg(clinic::forecast_chart(f))));
       }
       if (global->json) {
-        print_json(clinic::to_json(f));
+        auto j = clinic::to_json(f);
+        j["decisions"] = nlohmann::json::array();
+        for (const auto& d : decisions) {
+          j["decisions"].push_back(clinic::to_json(d));
+        }
+        print_json(j);
       } else {
         print_forecast(f);
+        print_decisions(decisions);
         if (!o->plot.empty()) {
           fmt::print("wrote {}\n", o->plot);
         }

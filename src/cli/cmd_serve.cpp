@@ -23,6 +23,7 @@ struct ServeOptions {
   server::ServerOptions server;
   std::string setup_admin;
   std::string web;
+  std::string model = "ketamine";
 };
 
 // The built front end: --web DIR, else web/dist under the data directories ($KETAPATH_DATA,
@@ -49,6 +50,12 @@ core::Status run_serve(ServeOptions& o) {
   KETAPATH_TRY(server::parse_listen(o.listen, o.server));
   KETAPATH_TRY(server::check_options(o.server));
   o.server.web_root = KETAPATH_TRY(web_root(o.web));
+  {  // the forecast routes' model (clinic/service/forecast.h), as `clinic forecast --model`
+    const auto dirs = io::DataDirectories::standard(std::nullopt, KETAPATH_SOURCE_DATA_DIR);
+    auto model = std::make_shared<pd::KetamineModel>(KETAPATH_TRY(io::load_model(o.model, dirs)));
+    o.server.forecast_model_label = fmt::format("{} (ketapath {})", model->name, KETAPATH_VERSION);
+    o.server.forecast_model = std::move(model);
+  }
   auto c = KETAPATH_TRY(clinic_cli::open_clinic(o.global));
   if (!o.setup_admin.empty()) {
     auto service = c.service->acting_as(o.setup_admin);
@@ -98,6 +105,8 @@ Runner setup(CLI::App& app) {
   app.add_option("--web", o->web,
                  "The built front end to serve at / (default: web/dist found "
                  "under the data directories)");
+  app.add_option("--model", o->model, "The model file or bundled name of the forecast routes")
+      ->capture_default_str();
   app.add_option("--forms-per-window", o->server.forms_per_window,
                  "Public consultation requests per client address per 10 minutes (429 above)")
       ->capture_default_str()

@@ -4,12 +4,15 @@
 #include "server/routes.h"
 
 #include <charconv>
+#include <cmath>
 
 #include "clinic/fhir/fhir_export.h"
 #include "clinic/json/json.h"
 #include "clinic/json/json_reader.h"
 #include "clinic/pdf/letter_pdf.h"
 #include "clinic/service/custody_report.h"
+#include "clinic/service/forecast.h"
+#include "core/svg.h"
 #include "server/http_error.h"
 #include "server/server_state.h"
 
@@ -606,6 +609,109 @@ core::Result<Reply> report(Request& r) {
   return reply;
 }
 
+// --- model-informed maintenance (clinic/service/forecast.h) -------------------------------------
+
+core::Result<const pd::KetamineModel*> forecast_model(const Request& r) {
+  if (r.state == nullptr || !r.state->forecast_model) {
+    return core::fail(ErrorCode::Internal, "forecast: the server was started without a model");
+  }
+  return r.state->forecast_model.get();
+}
+
+// ?risk= / "risk" and ?scale= / "scale": the same query as the CLI's (seed: the default, so a
+// forecast shown and the accept's recomputation agree).
+core::Result<clinic::ForecastQuery> forecast_query(const Request& r, std::optional<double> risk,
+                                                   std::optional<std::string> scale) {
+  clinic::ForecastQuery q;
+  q.model_label = r.state != nullptr ? r.state->forecast_model_label : "";
+  if (risk) {
+    q.risk = *risk;
+  }
+  if (scale) {
+    q.scale = KETAPATH_TRY(clinic::parse_scale(*scale));
+  }
+  return q;
+}
+
+core::Result<std::optional<double>> query_number(const Request& r, std::string_view key) {
+  const auto text = r.query(key);
+  if (!text) {
+    return std::nullopt;
+  }
+  double value = 0.0;
+  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc() || end != text->data() + text->size() || !std::isfinite(value)) {
+    return core::fail(ErrorCode::InvalidArgument, "{}: not a number (got \"{}\")", key,
+                      text->substr(0, 20));
+  }
+  return value;
+}
+
+core::Result<Reply> get_forecast(Request& r) {
+  const auto id = KETAPATH_TRY(patient_param(r));
+  const auto* model = KETAPATH_TRY(forecast_model(r));
+  const std::string format = r.query("format").value_or("json");
+  if (format != "json" && format != "svg") {
+    return core::fail(ErrorCode::InvalidArgument, "format: must be json or svg (got \"{}\")",
+                      format.substr(0, 20));
+  }
+  const auto risk = KETAPATH_TRY(query_number(r, "risk"));
+  const auto query = KETAPATH_TRY(forecast_query(r, risk, r.query("scale")));
+  const auto f = KETAPATH_TRY(clinic::forecast(r.clinic, id, *model, query));
+  if (format == "svg") {
+    Reply reply;
+    reply.text = core::render_svg(clinic::forecast_chart(f));
+    reply.content_type = "image/svg+xml";
+    return reply;
+  }
+  Json out = clinic::to_json(f);
+  out["decisions"] = array_of(KETAPATH_TRY(r.clinic.forecast_decisions(id)));
+  return ok(std::move(out));
+}
+
+Json outcome_json(const clinic::ForecastOutcome& o) {
+  Json out{{"decision", clinic::to_json(o.decision)}};
+  out["course"] = o.course ? course_json(*o.course) : Json(nullptr);
+  return out;
+}
+
+core::Result<Reply> accept_forecast(Request& r) {
+  const auto id = KETAPATH_TRY(patient_param(r));
+  const auto* model = KETAPATH_TRY(forecast_model(r));
+  auto in = KETAPATH_TRY(body(r));
+  clinic::ForecastAcceptance seen;
+  seen.next_date = KETAPATH_TRY(in.required(in.date("next_date"), "next_date"));
+  seen.interval_days =
+      static_cast<int>(KETAPATH_TRY(in.required(in.integer("interval_days"), "interval_days")));
+  if (const auto n = KETAPATH_TRY(in.integer("ratings_used"))) {
+    seen.ratings_used = static_cast<int>(*n);
+  }
+  if (const auto n = KETAPATH_TRY(in.integer("doses_used"))) {
+    seen.doses_used = static_cast<int>(*n);
+  }
+  seen.note = KETAPATH_TRY(in.string("note")).value_or("");
+  seen.allow_overlap_reason = KETAPATH_TRY(in.string("allow_overlap_reason")).value_or("");
+  const auto risk = KETAPATH_TRY(in.number("risk"));
+  const auto scale = KETAPATH_TRY(in.string("scale"));
+  KETAPATH_TRY(in.finish());
+  const auto query = KETAPATH_TRY(forecast_query(r, risk, scale));
+  const auto outcome = KETAPATH_TRY(clinic::accept_forecast(r.clinic, id, *model, query, seen));
+  return ok(outcome_json(outcome), 201);
+}
+
+core::Result<Reply> reject_forecast(Request& r) {
+  const auto id = KETAPATH_TRY(patient_param(r));
+  const auto* model = KETAPATH_TRY(forecast_model(r));
+  auto in = KETAPATH_TRY(body(r));
+  const std::string why = KETAPATH_TRY(in.required(in.string("reason"), "reason"));
+  const auto risk = KETAPATH_TRY(in.number("risk"));
+  const auto scale = KETAPATH_TRY(in.string("scale"));
+  KETAPATH_TRY(in.finish());
+  const auto query = KETAPATH_TRY(forecast_query(r, risk, scale));
+  const auto outcome = KETAPATH_TRY(clinic::reject_forecast(r.clinic, id, *model, query, why));
+  return ok(outcome_json(outcome), 201);
+}
+
 // FHIR R4 Patient/$everything: the patient's record as a searchset Bundle (docs/fhir.md).
 core::Result<Reply> fhir_everything(Request& r) {
   const auto id = KETAPATH_TRY(patient_param(r));
@@ -1045,6 +1151,15 @@ const std::vector<Route>& route_table() {
        acknowledge},
       {Get, "/api/v1/patients/{id}/response", Roles, kClinicalReaders,
        "Response and recommendation", response},
+      {Get, "/api/v1/patients/{id}/forecast", Roles, kClinicalReaders,
+       "Model-informed maintenance: forecast, relapse, recommendation, decisions (?risk=&scale=; "
+       "?format=svg: the chart)",
+       get_forecast},
+      {Post, "/api/v1/patients/{id}/forecast/accept", Roles, kPrescribers,
+       "Accept the recommendation: its dates become a maintenance course (gated; 409 if stale)",
+       accept_forecast},
+      {Post, "/api/v1/patients/{id}/forecast/reject", Roles, kPrescribers,
+       "Reject the recommendation with a reason", reject_forecast},
       {Get, "/api/v1/patients/{id}/report", Roles, kClinicalReaders,
        "The letter to the care team (?format=html|markdown|pdf)", report},
       {Get, "/api/v1/patients/{id}/care-team", Roles, kClinicalReaders, "Care team",

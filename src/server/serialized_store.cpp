@@ -35,6 +35,9 @@ class LockedTransaction final : public clinic::Transaction {
   clinic::CustodyRepository& custody() override { return inner_->custody(); }
 
   clinic::OrderCheckRepository& order_checks() override { return inner_->order_checks(); }
+  clinic::ForecastDecisionRepository& forecast_decisions() override {
+    return inner_->forecast_decisions();
+  }
 
   clinic::SettingsRepository& settings() override { return inner_->settings(); }
 

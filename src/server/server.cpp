@@ -71,6 +71,8 @@ struct Server::Impl {
     anonymous.sign_in_policy() = options.sign_in_policy;
     anonymous.set_chart_access_log(chart_log);  // every acting_as copy records to it
     state.forms_per_window = options.forms_per_window;
+    state.forecast_model = options.forecast_model;
+    state.forecast_model_label = options.forecast_model_label;
   }
 
   ServerOptions options;

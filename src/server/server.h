@@ -14,6 +14,10 @@
 #include "clinic/service/service.h"
 #include "core/error.h"
 
+namespace ketapath::pd {
+struct KetamineModel;
+}
+
 namespace ketapath::server {
 
 struct ServerOptions {
@@ -43,6 +47,10 @@ struct ServerOptions {
   /// The route table's role check before a handler runs. Always on in `ketapath serve`; the
   /// authorization test switches it off to show the clinic service refuses the same requests.
   bool route_role_check = true;
+  /// The model of the forecast routes (clinic/service/forecast.h), loaded by the front end (the
+  /// server reads no files); its label names the model and version in every forecast.
+  std::shared_ptr<const pd::KetamineModel> forecast_model;
+  std::string forecast_model_label;
 };
 
 /// Parses "HOST:PORT" ("127.0.0.1:8080", "[::1]:8443", "0.0.0.0:80"). InvalidArgument otherwise.

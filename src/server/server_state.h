@@ -5,10 +5,15 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+
+namespace ketapath::pd {
+struct KetamineModel;
+}
 
 namespace ketapath::server {
 
@@ -37,6 +42,11 @@ class ServerState {
   int forms_per_window = 5;  ///< ServerOptions::forms_per_window
 
   std::string_view openapi() const;
+
+  /// The model forecasts are made with (ServerOptions::forecast_model; none: the forecast
+  /// routes answer 500 naming it) and its label, shown with every forecast.
+  std::shared_ptr<const pd::KetamineModel> forecast_model;
+  std::string forecast_model_label;
 
  private:
   struct Failures {

@@ -38,7 +38,8 @@ class SqlTransaction final : public clinic::Transaction {
         consultations_(state_),
         chart_accesses_(state_),
         custody_(state_),
-        order_checks_(state_) {
+        order_checks_(state_),
+        forecast_decisions_(state_) {
     state_.read_only = read_only;
     if (!lease_) {
       database_.transaction_open_ = true;
@@ -89,6 +90,10 @@ class SqlTransaction final : public clinic::Transaction {
   clinic::CustodyRepository& custody() override { return custody_; }
 
   clinic::OrderCheckRepository& order_checks() override { return order_checks_; }
+
+  clinic::ForecastDecisionRepository& forecast_decisions() override {
+    return forecast_decisions_;
+  }
 
   core::Status append_audit(const clinic::AuditRecord& record) override {
     KETAPATH_TRY(state_.usable());
@@ -156,6 +161,7 @@ class SqlTransaction final : public clinic::Transaction {
   repositories::SqlChartAccesses chart_accesses_;
   repositories::SqlCustody custody_;
   repositories::SqlOrderChecks order_checks_;
+  repositories::SqlForecastDecisions forecast_decisions_;
 };
 
 core::Result<int> read_schema_version(sql::Connection& connection) {

@@ -65,6 +65,12 @@ json eligible_answers() {
             "interacting_medication": false}})");
 }
 
+// The risk the forecast-accept dose path is asked at: one at which the prepared responder's
+// plan is within it (the control case asserts it is accepted). On this model even a strong
+// responder's safest schedule loses response within 12 weeks with P about 0.93 (docs/model.md),
+// so the test asks a loose risk: it tests the gates, not the model.
+constexpr const char* kForecastRisk = "0.99";
+
 struct Counts {
   int audit = 0;
   int sessions = 0;
@@ -206,6 +212,63 @@ class ClinicCli : public ::testing::Test {
     c.courses =
         static_cast<int>(cj.is_array() ? cj.size() : cj.value("courses", json::array()).size());
     return c;
+  }
+
+  /// For the forecast-accept dose path: three SC 1 mg/kg doses 66, 42 and 18 h ago with HAM-A
+  /// falling (a responder; refused, and so absent, when the case took the clearance away), the
+  /// drug library (`library`, as initialised) lowered below the 1 mg/kg given when `mg_per_kg` is
+  /// above the soft (0.75) or hard (1.5) IV limit, and the accept of what `forecast` shows.
+  std::string prepare_forecast(int id, double mg_per_kg, const json& library,
+                               const std::string& lot_flag = "") {
+    EXPECT_EQ(
+        run("drug set --file " + write("library.json", library.is_array() ? library[0] : library))
+            .exit_code,
+        0)
+        << last_error();
+    const std::array<std::pair<int, int>, 3> ham_a{{{26, 8}, {8, 5}, {5, 3}}};
+    for (std::size_t k = 0; k < ham_a.size(); ++k) {
+      json s = session_at(id, hours_ago(66 - 24 * static_cast<int>(k)));
+      s["route"] = "sc";  // SC 1 mg/kg: one injection, no infusion to document
+      s["dose_mg_per_kg"] = 1.0;
+      s.erase("dose_mg");
+      s["dose_ended_at"] = s.at("started_at");
+      for (json& r : s.at("ratings")) {
+        if (r.at("scale") == "ham-a") {
+          const int total =
+              r.at("at") == s.at("ratings")[0].at("at") ? ham_a[k].first : ham_a[k].second;
+          std::vector<int> items(14, 0);
+          for (int i = 0; i < total; ++i) {
+            items[static_cast<std::size_t>(i % 14)] += 1;
+          }
+          r["items"] = items;
+          r.erase("total");
+        }
+      }
+      // Refused without clearance: then there is no history.
+      run("session record " + write("history.json", ready(s)) + lot_flag);
+    }
+    if (mg_per_kg > 0.75) {
+      json lowered = library.is_array() ? library[0] : library;
+      for (json& l : lowered.at("limits")) {
+        if (l.at("route") == "sc") {
+          l["soft_max_mg_per_kg"] = 0.9;
+          if (mg_per_kg > 1.5) {
+            l["hard_max_mg_per_kg"] = 0.95;
+          }
+        }
+      }
+      EXPECT_EQ(run("drug set --file " + write("lowered.json", lowered)).exit_code, 0)
+          << last_error();
+    }
+    const auto shown = run("forecast --patient " + std::to_string(id) + " --risk " +
+                           std::string(kForecastRisk) + " --json");
+    EXPECT_EQ(shown.exit_code, 0) << last_error();
+    const json rec = json::parse(shown.out).value("recommendation", json::object());
+    const bool proposed = rec.contains("next_date") && rec.at("next_date").is_string();
+    return "forecast accept --patient " + std::to_string(id) + " --risk " +
+           std::string(kForecastRisk) + " --next " +
+           (proposed ? rec.at("next_date").get<std::string>() : day(1)) + " --interval " +
+           std::to_string(proposed ? rec.at("interval_days").get<int>() : 7);
   }
 
   std::string write(const std::string& name, const json& j) {
@@ -845,6 +908,7 @@ TEST_F(ClinicCli, EveryDosePathRefusesEveryViolation) {
   // the session's order and double check are stored first); which violations it can meet (a
   // course plan neither gives a dose nor uses the weight; only an administration cites an order).
   using Command = std::function<std::string(int, const Case&)>;
+  std::string forecast_command;
   const std::map<std::string, std::pair<Command, std::set<std::string>>> paths = {
       {"dose",
        {[](int id, const Case& c) {
@@ -897,6 +961,24 @@ TEST_F(ClinicCli, EveryDosePathRefusesEveryViolation) {
           skip.insert({"interval too short", "stale weight"});
           return skip;
         }()}},
+      // The accepted forecast plans the last dose given at the recomputed dates (prepared below);
+      // its interval gate is at day resolution and the forecast never proposes a closer day.
+      {"forecast accept",
+       {[&forecast_command](int, const Case&) { return forecast_command; },
+        [&] {
+          std::set<std::string> skip = administration_only;
+          skip.insert(lot_cases.begin(), lot_cases.end());
+          skip.insert({"interval too short", "stale weight"});
+          return skip;
+        }()}},
+  };
+  // What a path needs before the counts are taken (run as test.nurse, a prescriber).
+  const json library = json::parse(run("drug show --json").out);
+  const std::map<std::string, std::function<void(int, double)>> prepare = {
+      {"forecast accept",
+       [&](int id, double x) {
+         forecast_command = prepare_forecast(id, x, library, " --stock-lot " + lots.at("good"));
+       }},
   };
   for (const auto use_case : ketapath::clinic::dose_writing_use_cases()) {
     ASSERT_TRUE(paths.contains(std::string(use_case)))
@@ -928,6 +1010,9 @@ TEST_F(ClinicCli, EveryDosePathRefusesEveryViolation) {
                       .exit_code,
                   0)
             << last_error();
+      }
+      if (const auto p = prepare.find(name); p != prepare.end()) {
+        p->second(id, c.mg_per_kg);
       }
       const std::string command = path.first(id, c);
       const Counts before = counts(id);

@@ -184,5 +184,240 @@ TEST_F(ForecastTest, RefusesAnUnmodelledScaleAndABadRisk) {
   EXPECT_EQ(risk.error().code, core::ErrorCode::Validation);
 }
 
+// --- accepting and rejecting (issue 13 Deliver 3) -------------------------------------------
+
+class ForecastDecisionTest : public ForecastTest {
+ protected:
+  // The loading series and two maintenance doses, and a risk at which the model's plan is within
+  // it: 0.2 if it is, else 0.99 (on this model even a responder's safest schedule loses response
+  // within 12 weeks with P about 0.9, docs/model.md; these tests are about the decision, not the
+  // model).
+  void SetUp() override {
+    ForecastTest::SetUp();
+    record_loading(6);
+    // Two maintenance doses since, the latest 2 days ago, with low troughs: in response now.
+    must(clinic_.add_weight(patient_,
+                            {kToday - std::chrono::days(10), core::Kilograms(70.0), false}));
+    record_dose(kNow - std::chrono::hours(24 * 6), 6, 4);
+    record_dose(kNow - std::chrono::hours(24 * 2), 5, 3);
+    Assessment a;
+    a.patient = patient_;
+    a.rating = {Scale::HamA, kNow - std::chrono::hours(20), ham_a_items(5), 0, "dr.lee"};
+    must(clinic_.record_assessment(a));
+    for (const double risk : {0.2, 0.99}) {
+      query_ = {.model_label = "ketamine (test)", .risk = risk};
+      shown_ = must(forecast(clinic_, patient_, ketamine(), query_));
+      if (shown_.within_risk) {
+        break;
+      }
+    }
+    ASSERT_TRUE(shown_.within_risk) << shown_.reason;
+  }
+
+  // One SC 1 mg/kg dose at `start` with HAM-A `pre` before it and `post` 2 h after.
+  void record_dose(Timestamp start, int pre, int post) {
+    Session s;
+    s.patient = patient_;
+    s.route = Route::Sc;
+    s.dose_per_kg = core::MilligramsPerKilogram(1.0);
+    s.started_at = start;
+    s.dose_ended_at = start;
+    s.ended_at = start + std::chrono::minutes(150);
+    VitalSigns before;
+    before.measured_at = start - std::chrono::minutes(15);
+    before.phase = Phase::Before;
+    before.systolic = core::MillimetresOfMercury(125.0);
+    before.diastolic = core::MillimetresOfMercury(80.0);
+    s.vitals = {before};
+    s.ratings = {{Scale::HamA, start - std::chrono::minutes(15), ham_a_items(pre), 0, "dr.lee"},
+                 {Scale::HamA, start + std::chrono::hours(2), ham_a_items(post), 0, "dr.lee"}};
+    must(clinic_.record_session(s));
+  }
+
+  ForecastAcceptance seen() const {
+    return {.next_date = *shown_.next_date,
+            .interval_days = *shown_.interval_days,
+            .ratings_used = shown_.ratings_used,
+            .doses_used = shown_.doses_used};
+  }
+
+  std::int64_t audit_entries() { return store_.audit().verify()->entries; }
+
+  ForecastQuery query_;
+  ClinicForecast shown_;
+};
+
+TEST_F(ForecastDecisionTest, AcceptPlansTheRecomputedDatesInOneAuditedTransaction) {
+  const auto before = audit_entries();
+  const ForecastOutcome out = must(accept_forecast(clinic_, patient_, ketamine(), query_, seen()));
+  EXPECT_EQ(audit_entries(), before + 2);  // course.plan and forecast.accept
+  ASSERT_TRUE(out.course.has_value());
+  const Course c = must(clinic_.course(out.course->id));
+  EXPECT_EQ(c.protocol, CourseProtocol::MaintenanceForecast);
+  EXPECT_EQ(c.status, CourseStatus::Active);
+  ASSERT_EQ(c.sessions.size(), shown_.proposed_dates.size());
+  for (std::size_t k = 0; k < c.sessions.size(); ++k) {
+    EXPECT_EQ(c.sessions[k].planned_on, shown_.proposed_dates[k]) << k;
+    EXPECT_EQ(c.sessions[k].route, Route::Sc);  // the last dose given
+    EXPECT_DOUBLE_EQ(c.sessions[k].dose.value(), 1.0);
+  }
+  EXPECT_NE(c.notes.find("accepted forecast"), std::string::npos) << c.notes;
+  const auto decisions = must(clinic_.forecast_decisions(patient_));
+  ASSERT_EQ(decisions.size(), 1U);
+  EXPECT_EQ(decisions[0].verdict, ForecastVerdict::Accepted);
+  EXPECT_EQ(decisions[0].decided_by, "dr.lee");
+  EXPECT_EQ(decisions[0].course, c.id);
+  const auto basis = nlohmann::json::parse(decisions[0].basis_json);
+  EXPECT_EQ(basis.at("model"), "ketamine (test)");
+  EXPECT_EQ(basis.at("ratings_used"), 24);
+  EXPECT_EQ(basis.at("doses_used"), 8);
+  EXPECT_EQ(basis.at("risk"), query_.risk);
+  EXPECT_EQ(basis.at("next_date"), format_date(*shown_.next_date));
+  EXPECT_EQ(basis.at("proposed_dates").size(), shown_.proposed_dates.size());
+  // A second acceptance meets the course it planned: one active course per patient.
+  const auto again = accept_forecast(clinic_, patient_, ketamine(), query_, seen());
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, core::ErrorCode::Conflict) << again.error().message;
+  EXPECT_EQ(audit_entries(), before + 2);
+}
+
+TEST_F(ForecastDecisionTest, AStaleForecastIsAConflictAndStoresNothing) {
+  const auto before = audit_entries();
+  ForecastAcceptance other = seen();
+  other.next_date += std::chrono::days(1);
+  const auto moved = accept_forecast(clinic_, patient_, ketamine(), query_, other);
+  ASSERT_FALSE(moved);
+  EXPECT_EQ(moved.error().code, core::ErrorCode::Conflict);
+  EXPECT_NE(moved.error().message.find("changed since it was shown"), std::string::npos)
+      << moved.error().message;
+  // A rating recorded since the forecast was shown: the counts no longer match.
+  Assessment a;
+  a.patient = patient_;
+  a.rating = {Scale::HamA, kNow - std::chrono::hours(1), ham_a_items(9), 0, "dr.lee"};
+  must(clinic_.record_assessment(a));
+  const auto after_rating = audit_entries();
+  const auto stale = accept_forecast(clinic_, patient_, ketamine(), query_, seen());
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.error().code, core::ErrorCode::Conflict);
+  EXPECT_NE(stale.error().message.find("ratings used 25 (shown 24)"), std::string::npos)
+      << stale.error().message;
+  EXPECT_EQ(audit_entries(), after_rating);
+  EXPECT_EQ(after_rating, before + 1);
+  EXPECT_TRUE(must(clinic_.courses(patient_)).empty());
+  EXPECT_TRUE(must(clinic_.forecast_decisions(patient_)).empty());
+}
+
+TEST_F(ForecastDecisionTest, ThePlanAboveTheRiskOrWithoutDataIsRefusedAndTheRuleStands) {
+  const auto before = audit_entries();
+  ForecastQuery strict = query_;
+  strict.risk = 1e-6;
+  const auto above = accept_forecast(clinic_, patient_, ketamine(), strict, seen());
+  ASSERT_FALSE(above);
+  EXPECT_EQ(above.error().code, core::ErrorCode::Validation);
+  EXPECT_NE(above.error().message.find("rule-based suggestion"), std::string::npos)
+      << above.error().message;
+  ForecastQuery gad = query_;
+  gad.scale = Scale::Gad7;  // no GAD-7 ratings: not sufficient
+  const auto none = accept_forecast(clinic_, patient_, ketamine(), gad, seen());
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().code, core::ErrorCode::Validation);
+  EXPECT_NE(none.error().message.find("cannot recommend"), std::string::npos)
+      << none.error().message;
+  EXPECT_EQ(audit_entries(), before);
+}
+
+TEST_F(ForecastDecisionTest, RejectNeedsAReasonAndIsStoredForTheChart) {
+  const auto before = audit_entries();
+  for (const std::string blank : {"", "   ", "\u00a0"}) {
+    const auto r = reject_forecast(clinic_, patient_, ketamine(), query_, blank);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, core::ErrorCode::Validation);
+  }
+  EXPECT_EQ(audit_entries(), before);
+  const auto out = must(reject_forecast(clinic_, patient_, ketamine(), query_,
+                                        "patient prefers to wait until after the holidays"));
+  EXPECT_EQ(audit_entries(), before + 1);
+  EXPECT_FALSE(out.course.has_value());
+  const auto decisions = must(clinic_.forecast_decisions(patient_));
+  ASSERT_EQ(decisions.size(), 1U);
+  EXPECT_EQ(decisions[0].verdict, ForecastVerdict::Rejected);
+  EXPECT_EQ(decisions[0].reason, "patient prefers to wait until after the holidays");
+  EXPECT_FALSE(decisions[0].course.has_value());
+  EXPECT_TRUE(must(clinic_.courses(patient_)).empty());
+  const auto j = to_json(decisions[0]);
+  EXPECT_EQ(j.at("decision"), "rejected");
+  EXPECT_EQ(j.at("basis").at("ratings_used"), 24);
+}
+
+TEST_F(ForecastDecisionTest, OnlyAPrescriberDecides) {
+  must(clinic_.add_user("nurse.kim", {Role::Nurse}));
+  ClinicService nurse = clinic_.acting_as("nurse.kim");
+  const auto before = audit_entries();
+  const auto a = accept_forecast(nurse, patient_, ketamine(), query_, seen());
+  ASSERT_FALSE(a);
+  EXPECT_EQ(a.error().code, core::ErrorCode::Unauthorized);
+  const auto r = reject_forecast(nurse, patient_, ketamine(), query_, "no");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, core::ErrorCode::Unauthorized);
+  EXPECT_EQ(audit_entries(), before);
+}
+
+// The gates of course plan hold on this path, and the dose interval at day resolution.
+TEST_F(ForecastDecisionTest, TheGatesHoldInTheTransaction) {
+  const auto before = audit_entries();
+  // Overlap: an active course over the proposed days.
+  CoursePlanOptions weekly;
+  weekly.route = Route::Sc;
+  weekly.weeks = 2;
+  const Course other = must(
+      clinic_.plan_course(patient_, CourseProtocol::MaintenanceWeekly, *shown_.next_date, weekly));
+  const auto overlap = accept_forecast(clinic_, patient_, ketamine(), query_, [&] {
+    ForecastAcceptance s = seen();
+    s.allow_overlap_reason = "bridging";
+    return s;
+  }());
+  ASSERT_FALSE(overlap);
+  EXPECT_EQ(overlap.error().code, core::ErrorCode::Conflict);
+  EXPECT_NE(overlap.error().message.find("same days"), std::string::npos)
+      << overlap.error().message;
+  must(clinic_.cancel_course(other.id, "replaced"));
+  const auto mid = audit_entries();
+  EXPECT_EQ(mid, before + 2);
+  // The interval: a session on the day of the latest dose, or two on one day.
+  const auto sessions = must(clinic_.sessions(patient_));
+  const Date last_day = day_of(sessions.back().started_at);
+  Course c;
+  c.protocol = CourseProtocol::MaintenanceForecast;
+  c.sessions = {{.number = 1,
+                 .planned_on = last_day,
+                 .route = Route::Sc,
+                 .dose = core::MilligramsPerKilogram(1.0)}};
+  ForecastDecision d{.patient = patient_, .verdict = ForecastVerdict::Accepted, .basis_json = "{}"};
+  const auto same_day = clinic_.decide_forecast(d, c);
+  ASSERT_FALSE(same_day);
+  EXPECT_NE(same_day.error().message.find("minimum dose interval"), std::string::npos)
+      << same_day.error().message;
+  // The library: a planned dose above the soft limit.
+  c.sessions = {{.number = 1,
+                 .planned_on = kToday + std::chrono::days(3),
+                 .route = Route::Sc,
+                 .dose = core::MilligramsPerKilogram(1.4)}};
+  const auto soft = clinic_.decide_forecast(d, c);
+  ASSERT_FALSE(soft);
+  EXPECT_NE(soft.error().message.find("forecast accept: session 1 dose 1.4 mg/kg is above"),
+            std::string::npos)
+      << soft.error().message;
+  // Clearance on the first day: the screening 30 days before today lapses after 60 days.
+  c.sessions = {{.number = 1,
+                 .planned_on = kToday + std::chrono::days(70),
+                 .route = Route::Sc,
+                 .dose = core::MilligramsPerKilogram(1.0)}};
+  const auto lapsed = clinic_.decide_forecast(d, c);
+  ASSERT_FALSE(lapsed);
+  EXPECT_EQ(lapsed.error().code, core::ErrorCode::Validation);
+  EXPECT_EQ(audit_entries(), mid);
+  EXPECT_TRUE(must(clinic_.forecast_decisions(patient_)).empty());
+}
+
 }  // namespace
 }  // namespace ketapath::clinic

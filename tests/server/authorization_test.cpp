@@ -70,6 +70,10 @@ class Authorization : public ServerFixture {
       return {{"reason", "matrix"}};
     if (path.ends_with("/clearance"))
       return {{"reason", "reviewed"}};
+    if (path.ends_with("/forecast/accept"))
+      return {{"next_date", "2030-01-07"}, {"interval_days", 7}};
+    if (path.ends_with("/forecast/reject"))
+      return {{"reason", "matrix"}};
     if (path.find("/doses") != std::string::npos)
       return {{"route", "iv"}, {"dose_mg_per_kg", 0.5}};
     if (path == "/api/v1/patients/{id}/courses") {

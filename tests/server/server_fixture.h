@@ -37,6 +37,10 @@ struct Signed {
   std::string csrf;
 };
 
+/// The bundled ketamine model of the forecast routes, read once (forecast_model.cpp: Eigen is
+/// kept out of this header, whose httplib.h brings resolv.h's `_res` macro).
+std::shared_ptr<const pd::KetamineModel> bundled_forecast_model();
+
 class ServerFixture : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -69,6 +73,8 @@ class ServerFixture : public ::testing::Test {
     options.forms_per_window = 100;  // the rate-limit test sets its own
     options.max_body = 64 * 1024;
     options.clock = clock();
+    options.forecast_model = bundled_forecast_model();
+    options.forecast_model_label = "ketamine (test)";
     customise(options);
     server_ = std::make_unique<Server>(*store_, options);
     port_ = must(server_->bind());

@@ -3,7 +3,7 @@
 // roles-refused, to try what the screens do not offer).
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { apiSession } from "./harness.mjs";
+import { apiSession, execFileSync } from "./harness.mjs";
 
 // --- helpers -------------------------------------------------------------------------------------
 
@@ -689,6 +689,108 @@ export const scripts = [
       assert.equal(await row0.nth(3).inputValue(), "140");
       await axe(ctx, page, "session form (tablet)");
       await shot(ctx, page, "session-form-tablet");
+      noProblems(page);
+    },
+  },
+  {
+    name: "forecast-accept-reject",
+    timeout: 240,
+    async run(ctx) {
+      // Patients with doses and ratings: the synthetic demo clinic written into the server's
+      // database by an admin (`clinic demo`, beside the running server: SQLite in WAL mode).
+      execFileSync(ctx.server.bin, ["clinic", "--db", ctx.server.db, "--user", "admin", "demo", "--patients", "3"],
+        { stdio: "ignore" });
+      const dr = await apiSession(ctx.server.base, "dr.lee");
+      const patients = (await dr.get("/api/v1/patients")).patients ?? [];
+      // The first patient whose model plan is within a risk a prescriber may choose (0.95), else
+      // the first with enough data for a forecast.
+      let chosen = null;
+      for (const p of patients) {
+        const f = await dr.get(`/api/v1/patients/${p.id}/forecast?risk=0.95`);
+        if (f.sufficient && (!chosen || (f.recommendation?.within_risk && !chosen.f.recommendation?.within_risk))) {
+          chosen = { id: p.id, name: p.name, f };
+        }
+        if (chosen?.f.recommendation?.within_risk) break;
+      }
+      assert.ok(chosen, "no demo patient has enough ratings for a forecast");
+      const page = await newPage(ctx);
+      await signIn(page, "dr.lee", ctx.PASSWORD);
+      await page.goto(`/#/patients/${chosen.id}`);
+      const panel = page.getByRole("region", { name: "Model-informed maintenance" });
+      await panel.getByRole("img", { name: /forecast: observed ratings/ }).waitFor({ timeout: 60000 });
+      // The basis is on the screen: model label and data used, the posterior, the rule beside it.
+      const text = await panel.innerText();
+      assert.match(text, new RegExp(`data used: ${chosen.f.data.ratings_used} rating\\(s\\), ${chosen.f.data.doses_used} dose\\(s\\)`));
+      assert.match(text, /ketamine/);
+      assert.match(text, /P\(responder class\)/);
+      assert.match(text, /Rule-based/);
+      assert.equal(await panel.getByRole("table", { name: "Individual parameters (posterior)" }).locator("tbody tr").count(),
+        chosen.f.posterior.parameters.length);
+      await axe(ctx, page, "forecast panel");
+      await shot(ctx, page, "forecast-panel");
+      // Reject: a reason is required (the browser's own check first), then stored and shown.
+      const courses0 = (await dr.get(`/api/v1/patients/${chosen.id}/courses`)).courses.length;
+      await panel.getByLabel("Reason for rejecting").fill("patient travelling for three weeks; review on return");
+      await panel.getByRole("button", { name: "Reject recommendation" }).click();
+      await panel.getByText(/rejected by dr.lee.*patient travelling for three weeks/).waitFor({ timeout: 60000 });
+      const afterReject = await dr.get(`/api/v1/patients/${chosen.id}/forecast`);
+      assert.equal(afterReject.decisions.at(-1).decision, "rejected");
+      assert.equal(afterReject.decisions.at(-1).decided_by, "dr.lee");
+      // Accept: at the clinic's risk (0.2) if the model's plan is within it, else at a looser
+      // risk a prescriber may choose; when none is within, the screen does not offer it and the
+      // server refuses it with nothing stored.
+      let risk = null;
+      for (const r of [0.2, 0.5, 0.9, 0.95]) {
+        const f = await dr.get(`/api/v1/patients/${chosen.id}/forecast?risk=${r}`);
+        if (f.recommendation?.within_risk) {
+          risk = { r, f };
+          break;
+        }
+      }
+      if (risk) {
+        await panel.getByLabel("Acceptable P(loss of response)").fill(String(risk.r));
+        await panel.getByRole("button", { name: "Recompute" }).click();
+        const active = (await dr.get(`/api/v1/patients/${chosen.id}/courses`)).courses.filter((c) => c.status === "active");
+        await panel.getByRole("button", { name: "Accept: plan these sessions" }).click();
+        if (active.length > 0) {
+          // The demo's fixed weekly maintenance is still active: the overlap gate refuses (409),
+          // nothing is stored; the prescriber cancels it on the chart and accepts again.
+          await panel.getByRole("alert").filter({ hasText: /already has active course/ }).waitFor({ timeout: 60000 });
+          assert.equal((await dr.get(`/api/v1/patients/${chosen.id}/courses`)).courses.length, courses0);
+          await shot(ctx, page, "forecast-accept-refused");
+          for (const c of active) {
+            await page.getByText(`Change course ${c.id}: reschedule or skip a session, complete or cancel`).click();
+            const change = page.getByRole("form", { name: `Change course ${c.id}` });
+            await change.getByLabel("Reason").fill("replaced by the model-informed plan");
+            await change.getByRole("button", { name: "Cancel the course" }).click();
+            await page.getByRole("heading", { name: new RegExp(`Course ${c.id}: .*\\(cancelled\\)`) }).waitFor();
+          }
+          await panel.getByRole("button", { name: "Accept: plan these sessions" }).click();
+        }
+        await panel.getByText(/accepted by dr.lee, course \d+/).waitFor({ timeout: 60000 });
+        const courses = (await dr.get(`/api/v1/patients/${chosen.id}/courses`)).courses;
+        assert.equal(courses.length, courses0 + 1);
+        const course = courses.at(-1);
+        assert.equal(course.protocol, "maintenance_forecast");
+        assert.deepEqual(course.sessions.map((s) => s.planned_on), risk.f.recommendation.proposed_dates);
+        await page.getByRole("heading", { name: new RegExp(`Course ${course.id}: maintenance forecast`) }).waitFor();
+        await shot(ctx, page, "forecast-accepted");
+        await panel.screenshot({ path: join(ctx.out, "forecast-panel-accepted.png") });
+      } else {
+        await panel.getByText(/Accepting is not offered/).waitFor();
+        assert.equal(await panel.getByRole("button", { name: "Accept: plan these sessions" }).count(), 0);
+        const f = chosen.f.recommendation;
+        let refused = "";
+        try {
+          await dr.post(`/api/v1/patients/${chosen.id}/forecast/accept`,
+            { next_date: f?.next_date ?? "2030-01-01", interval_days: f?.interval_days ?? 7 });
+        } catch (e) {
+          refused = String(e.message);
+        }
+        assert.match(refused, / 422 .*rule-based suggestion/);
+        assert.equal((await dr.get(`/api/v1/patients/${chosen.id}/courses`)).courses.length, courses0);
+        console.log("e2e: no demo patient's plan is within a risk of 0.9; the refusal was checked instead");
+      }
       noProblems(page);
     },
   },

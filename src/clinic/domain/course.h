@@ -19,6 +19,9 @@ enum class CourseProtocol {
   MaintenanceWeekly,       ///< once weekly
   MaintenanceTwiceWeekly,  ///< twice weekly
   MaintenanceTaper,        ///< twice weekly weeks 1-4, weekly weeks 5-8, fortnightly from week 9
+  /// An accepted model-informed recommendation (forecast accept): the forecast's dates, the last
+  /// dose's route, mg/kg and infusion time; no template.
+  MaintenanceForecast,
 };
 
 /// Skipped: this one session left out on purpose (reason in note); Cancelled: the course was

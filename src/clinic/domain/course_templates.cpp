@@ -68,6 +68,10 @@ core::Result<std::vector<protocol::Phase>> template_phases(CourseProtocol protoc
       }
       return phases;
     }
+    case CourseProtocol::MaintenanceForecast:
+      return core::fail(ErrorCode::Validation,
+                        "course plan: maintenance_forecast has no template: its days come from an "
+                        "accepted forecast (clinic forecast accept)");
   }
   return core::fail(ErrorCode::InvalidArgument, "course plan: unknown protocol");
 }

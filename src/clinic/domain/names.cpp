@@ -47,12 +47,13 @@ constexpr Table<ResistanceDefinition, 2> kResistance{
      {ResistanceDefinition::Consensus2024, "consensus_2024"}}};
 constexpr Table<LimitLevel, 3> kLimit{
     {{LimitLevel::None, "none"}, {LimitLevel::Soft, "soft"}, {LimitLevel::Hard, "hard"}}};
-constexpr Table<CourseProtocol, 5> kProtocol{
+constexpr Table<CourseProtocol, 6> kProtocol{
     {{CourseProtocol::AscendingSc, "ascending_sc"},
      {CourseProtocol::IvLoading, "iv_loading"},
      {CourseProtocol::MaintenanceWeekly, "maintenance_weekly"},
      {CourseProtocol::MaintenanceTwiceWeekly, "maintenance_twice_weekly"},
-     {CourseProtocol::MaintenanceTaper, "maintenance_taper"}}};
+     {CourseProtocol::MaintenanceTaper, "maintenance_taper"},
+     {CourseProtocol::MaintenanceForecast, "maintenance_forecast"}}};
 constexpr Table<PlannedStatus, 5> kPlanned{{{PlannedStatus::Planned, "planned"},
                                             {PlannedStatus::Done, "done"},
                                             {PlannedStatus::Missed, "missed"},

@@ -16,6 +16,16 @@ double round3(double v) {
   return std::round(v * 1000.0) / 1000.0;
 }
 
+nlohmann::json dose_json(const ClinicForecast& f) {
+  using nlohmann::json;
+  if (f.dose_mg_per_kg <= 0.0) {
+    return nullptr;
+  }
+  return {{"route", pd::route_name(f.dose_route)},
+          {"mg_per_kg", f.dose_mg_per_kg},
+          {"duration_min", f.dose_minutes ? json(*f.dose_minutes) : json(nullptr)}};
+}
+
 }  // namespace
 
 nlohmann::json to_json(const ClinicForecast& f) {
@@ -26,6 +36,11 @@ nlohmann::json to_json(const ClinicForecast& f) {
     data["first_rating"] = format_timestamp(*f.first_rating);
     data["last_rating"] = format_timestamp(*f.last_rating);
   }
+  json observed = json::array();
+  for (const auto& [at, total] : f.observed) {
+    observed.push_back({{"at", format_timestamp(at)}, {"total", total}});
+  }
+  data["observed"] = observed;
   json out{{"patient", f.patient.value()},
            {"model", f.model},
            {"scale", pd::scale_record_name(f.scale)},
@@ -88,8 +103,54 @@ nlohmann::json to_json(const ClinicForecast& f) {
       {"interval_days", f.interval_days ? json(*f.interval_days) : json(nullptr)},
       {"infusions", f.infusions},
       {"p_loss", round3(f.p_loss)},
-      {"proposed_dates", dates}};
+      {"proposed_dates", dates},
+      {"dose", dose_json(f)}};
   return out;
+}
+
+nlohmann::json forecast_basis(const ClinicForecast& f) {
+  using nlohmann::json;
+  json dates = json::array();
+  for (const Date d : f.proposed_dates) {
+    dates.push_back(format_date(d));
+  }
+  json out{{"model", f.model},
+           {"scale", pd::scale_record_name(f.scale)},
+           {"ratings_used", f.ratings_used},
+           {"doses_used", f.doses_used},
+           {"sufficient", f.sufficient},
+           {"basis", f.basis},
+           {"within_risk", f.within_risk},
+           {"risk", f.risk},
+           {"p_loss", round3(f.p_loss)},
+           {"p_responder", round3(f.p_responder)},
+           {"next_date", f.next_date ? json(format_date(*f.next_date)) : json(nullptr)},
+           {"interval_days", f.interval_days ? json(*f.interval_days) : json(nullptr)},
+           {"proposed_dates", dates},
+           {"dose", dose_json(f)},
+           {"rule_based", to_string(f.rule.recommendation)},
+           {"reason", f.reason}};
+  if (f.first_rating) {
+    out["first_rating"] = format_timestamp(*f.first_rating);
+    out["last_rating"] = format_timestamp(*f.last_rating);
+  }
+  return out;
+}
+
+nlohmann::json to_json(const ForecastDecision& d) {
+  using nlohmann::json;
+  json basis = json::parse(d.basis_json.empty() ? "null" : d.basis_json, nullptr, false);
+  if (basis.is_discarded()) {
+    basis = d.basis_json;  // shown as stored rather than lost
+  }
+  return {{"id", d.id.value()},
+          {"patient", d.patient.value()},
+          {"decision", to_string(d.verdict)},
+          {"decided_at", format_timestamp(d.decided_at)},
+          {"decided_by", d.decided_by},
+          {"reason", d.reason},
+          {"course", d.course ? json(d.course->value()) : json(nullptr)},
+          {"basis", basis}};
 }
 
 core::Chart forecast_chart(const ClinicForecast& f) {

@@ -21,6 +21,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "clinic/domain/course.h"
+#include "clinic/domain/forecast_decision.h"
 #include "clinic/domain/ids.h"
 #include "clinic/domain/response.h"
 #include "clinic/domain/scales.h"
@@ -97,6 +99,11 @@ struct ClinicForecast {
   double p_loss = 0.0;
   double risk = 0.2;
   std::vector<Date> proposed_dates;
+  /// The maintenance dose the proposal repeats: the last dose given (route, mg/kg, infusion
+  /// minutes for IV), what an accepted proposal plans.
+  Route dose_route = Route::Iv;
+  double dose_mg_per_kg = 0.0;
+  std::optional<double> dose_minutes;
   std::string reason;
   std::string basis;  ///< "model" or "rule" (which suggestion to follow)
   ResponsePlan rule;  ///< the rule-based suggestion, always shown beside
@@ -111,6 +118,52 @@ struct ClinicForecast {
 /// (NotFound, Unauthorized); Solver when the fit fails.
 core::Result<ClinicForecast> forecast(ClinicService& clinic, PatientId id,
                                       const pd::KetamineModel& model, const ForecastQuery& query);
+
+/// What the clinician saw and accepts (forecast accept): the recommendation's next date and
+/// interval, and optionally the data counts the forecast was shown with. The accept recomputes
+/// the forecast (same seed, same data, same answer) and refuses (Conflict) when any given value
+/// differs: the data or the policy changed since it was shown.
+struct ForecastAcceptance {
+  Date next_date{};
+  int interval_days = 0;
+  std::optional<int> ratings_used;
+  std::optional<int> doses_used;
+  std::string note;                  ///< optional, stored with the decision
+  std::string allow_overlap_reason;  ///< as course plan --allow-overlap
+};
+
+/// A decision with the forecast it was made on.
+struct ForecastOutcome {
+  ForecastDecision decision;
+  std::optional<Course> course;  ///< the planned maintenance course (accepted)
+  ClinicForecast forecast;
+};
+
+/// Accepts the model's recommendation for patient `id`: recomputes the forecast (as `forecast`),
+/// refuses (Validation) when it is not sufficient or not within the risk (the rule-based
+/// suggestion stands: plan with course plan), refuses (Conflict) when `seen` no longer matches
+/// the recomputed recommendation, and otherwise plans its proposed dates as a
+/// maintenance_forecast course in ONE transaction through course plan's gates
+/// (ClinicService::decide_forecast), the basis (forecast_basis) stored with the decision and
+/// audited. Prescribers only (checked before the forecast is computed).
+core::Result<ForecastOutcome> accept_forecast(ClinicService& clinic, PatientId id,
+                                              const pd::KetamineModel& model,
+                                              const ForecastQuery& query,
+                                              const ForecastAcceptance& seen);
+
+/// Rejects the recommendation with a reason (required, not blank): recomputes the forecast for
+/// its basis and stores the decision (audited "forecast.reject"). Prescribers only.
+core::Result<ForecastOutcome> reject_forecast(ClinicService& clinic, PatientId id,
+                                              const pd::KetamineModel& model,
+                                              const ForecastQuery& query, std::string reason);
+
+/// What a decision is made on: model, scale, data used (ratings, doses, first and last rating),
+/// sufficient, basis, within_risk, risk, p_loss, P(responder), next date, interval, proposed
+/// dates, the dose, the rule-based recommendation.
+nlohmann::json forecast_basis(const ClinicForecast& forecast);
+
+/// The JSON form of a decision (its basis parsed back into an object).
+nlohmann::json to_json(const ForecastDecision& decision);
 
 /// The JSON document of a forecast (CLI --json and the server).
 nlohmann::json to_json(const ClinicForecast& forecast);

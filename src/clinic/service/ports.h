@@ -37,6 +37,7 @@
 #include "clinic/domain/custody.h"
 #include "clinic/domain/dose.h"
 #include "clinic/domain/drug_library.h"
+#include "clinic/domain/forecast_decision.h"
 #include "clinic/domain/ids.h"
 #include "clinic/domain/patient.h"
 #include "clinic/domain/screening.h"
@@ -223,6 +224,15 @@ class CustodyRepository {
   virtual core::Result<Micrograms> balance(StockLotId lot) = 0;
   /// Every entry, ordered by id (the ledger's order).
   virtual core::Result<std::vector<CustodyEntry>> entries() = 0;
+/// Decisions on model-informed maintenance recommendations (forecast_decision.h): appended,
+/// never changed.
+class ForecastDecisionRepository {
+ public:
+  virtual ~ForecastDecisionRepository() = default;
+  /// NotFound when the patient (or the course, when set) does not exist.
+  virtual core::Result<ForecastDecisionId> add(const ForecastDecision& decision) = 0;
+  /// Ordered by id (oldest first).
+  virtual core::Result<std::vector<ForecastDecision>> list_for_patient(PatientId patient) = 0;
 };
 
 /// Clinic-editable settings as key -> JSON text ("dosing_policy", "safety_thresholds",
@@ -289,6 +299,8 @@ class Transaction {
   virtual CustodyRepository& custody() = 0;
   /// Double checks and checklist waivers against orders (order.h).
   virtual OrderCheckRepository& order_checks() = 0;
+  /// Accepted and rejected forecast recommendations (forecast_decision.h).
+  virtual ForecastDecisionRepository& forecast_decisions() = 0;
   /// Appends an audit entry inside this transaction (chained at commit or immediately; either
   /// way it becomes visible only with the commit).
   virtual core::Status append_audit(const AuditRecord& record) = 0;

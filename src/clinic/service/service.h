@@ -87,6 +87,12 @@ struct DoseCheck {
   DoseCalculation calculation;
 };
 
+/// What ClinicService::decide_forecast stored: the decision and, for an acceptance, its course.
+struct ForecastDecisionResult {
+  ForecastDecision decision;
+  std::optional<Course> course;
+};
+
 /// Every use case that plans or writes a ketamine dose. Each goes through check_dose (course plan:
 /// the clearance part); tests/clinic/cli_test.cpp tries each with each violation, so a new path
 /// is covered by adding its name here and its command there.
@@ -228,6 +234,18 @@ class ClinicService {
   /// planned remains.
   core::Result<Course> skip_session(CourseId id, int number, std::string reason);
 
+  /// A prescriber's decision on a model-informed maintenance recommendation (forecast.h
+  /// accept_forecast / reject_forecast, which recompute the forecast first): ONE transaction
+  /// audited "forecast.accept" or "forecast.reject" (decision and basis). Accepted: `course` (its
+  /// sessions laid out by the caller from the forecast's dates) goes through course plan's gates
+  /// (check_course_plan) and the minimum dose interval at day resolution (after the latest recorded
+  /// session and between its days), is stored (audited "course.plan") and named by the decision.
+  /// Rejected: a reason is required, no course. Permission::OrderDose; refusals store nothing.
+  core::Result<ForecastDecisionResult> decide_forecast(ForecastDecision decision,
+                                                       std::optional<Course> course);
+  /// The patient's forecast decisions, oldest first.
+  core::Result<std::vector<ForecastDecision>> forecast_decisions(PatientId id);
+
   /// Validates and records a session with its vitals, ratings, adverse events and discharge,
   /// raises the safety alerts of its vitals, marks the planned course session done and links the
   /// dose record: all in one transaction. A missing dose_mg is taken from the dose record, else
@@ -354,6 +372,11 @@ class ClinicService {
   /// The one dose check of every dose path (dose_writing_use_cases()).
   core::Result<DoseCheck> check_dose(Transaction& tx, const User& user, const DoseRequest& request);
   core::Result<DoseRecord> dose_order(const DoseOrder& order, bool store);
+  /// Course plan's gates on `c` inside `tx` (the caller authorized): the patient exists, one
+  /// active course unless c.overlap_reason, never over another active course's days, clearance
+  /// on `start`, every planned dose and IV duration within the library. `what` prefixes refusals.
+  core::Status check_course_plan(Transaction& tx, const Course& c, Date start,
+                                 std::string_view what);
   core::Result<ScreeningRecord> screening_of(PatientId id, const ScreeningInput& input,
                                              const ScreeningChoices& choices, bool store);
   core::Result<SessionResult> session_of(Session s, bool store);

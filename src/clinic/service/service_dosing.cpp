@@ -53,7 +53,8 @@ core::Result<OrderTerms> order_terms(Transaction& tx, const DoseOrder& order) {
 }  // namespace
 
 const std::vector<std::string_view>& dose_writing_use_cases() {
-  static const std::vector<std::string_view> cases = {"dose", "session record", "course plan"};
+  static const std::vector<std::string_view> cases = {"dose", "session record", "course plan",
+                                                      "forecast accept"};
   return cases;
 }
 

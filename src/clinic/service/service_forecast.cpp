@@ -8,8 +8,10 @@
 
 #include "clinic/domain/calendar.h"
 #include "clinic/domain/dose_events.h"
+#include "clinic/json/json.h"
 #include "clinic/service/forecast.h"
 #include "clinic/service/service.h"
+#include "core/text.h"
 #include "estimation/forecast.h"
 #include "estimation/ketamine_individual.h"
 #include "estimation/posterior.h"
@@ -224,6 +226,11 @@ core::Result<ClinicForecast> forecast(ClinicService& clinic, PatientId id,
   // Recommendation: next dose on a clinic day, the same clock time as the last dose.
   const double now_h = std::max(hours_between(origin, now), data.ratings.back().time.value());
   const Session& last = *g.dosed.back();
+  out.dose_route = last.route;
+  out.dose_mg_per_kg = last.dose_per_kg.value();
+  if (last.route == Route::Iv && last.dose_ended_at && *last.dose_ended_at > last.started_at) {
+    out.dose_minutes = std::round(hours_between(last.started_at, *last.dose_ended_at) * 60.0);
+  }
   estimation::RecommendRequest req;
   req.now = now_h;
   req.risk = query.risk;
@@ -299,6 +306,126 @@ core::Result<ClinicForecast> forecast(ClinicService& clinic, PatientId id,
                         .trough = p.trough});
   }
   return out;
+}
+
+namespace {
+
+std::string dates_text(const std::vector<Date>& dates) {
+  std::string out;
+  for (const Date d : dates) {
+    out += (out.empty() ? "" : ", ") + format_date(d);
+  }
+  return out;
+}
+
+// The recomputed recommendation against what the clinician saw: Conflict naming what changed.
+core::Status check_seen(const ClinicForecast& f, const ForecastAcceptance& seen) {
+  std::vector<std::string> changed;
+  if (seen.ratings_used && *seen.ratings_used != f.ratings_used) {
+    changed.push_back(
+        fmt::format("ratings used {} (shown {})", f.ratings_used, *seen.ratings_used));
+  }
+  if (seen.doses_used && *seen.doses_used != f.doses_used) {
+    changed.push_back(fmt::format("doses used {} (shown {})", f.doses_used, *seen.doses_used));
+  }
+  if (f.next_date != seen.next_date) {
+    changed.push_back(fmt::format("next infusion {} (shown {})", format_date(*f.next_date),
+                                  format_date(seen.next_date)));
+  }
+  if (f.interval_days != seen.interval_days) {
+    changed.push_back(fmt::format("interval {} days (shown {} days)", f.interval_days.value_or(0),
+                                  seen.interval_days));
+  }
+  if (changed.empty()) {
+    return {};
+  }
+  std::string list;
+  for (const std::string& c : changed) {
+    list += (list.empty() ? "" : "; ") + c;
+  }
+  return core::fail(core::ErrorCode::Conflict,
+                    "forecast accept: the forecast changed since it was shown ({}): review the new "
+                    "forecast and accept that one",
+                    list);
+}
+
+}  // namespace
+
+core::Result<ForecastOutcome> accept_forecast(ClinicService& clinic, PatientId id,
+                                              const pd::KetamineModel& model,
+                                              const ForecastQuery& query,
+                                              const ForecastAcceptance& seen) {
+  KETAPATH_TRY(clinic.authorize(Permission::OrderDose));  // before a second of computing
+  // The clearance gate today first: a patient not cleared today is not cleared on any later day
+  // (consent and screenings are dated today or earlier, and a screening only ages), so this
+  // refuses early with the gate's own reason; the course's first day is checked again in the
+  // transaction (decide_forecast).
+  const Date today = KETAPATH_TRY(clinic.clinic_day(clinic.now()));
+  KETAPATH_TRY(clinic.clearance(id, today));
+  ClinicForecast f = KETAPATH_TRY(forecast(clinic, id, model, query));
+  if (!f.sufficient) {
+    return core::fail(core::ErrorCode::Validation,
+                      "forecast accept: the model cannot recommend for patient {} ({}); the "
+                      "rule-based suggestion ({}) stands: plan it with course plan",
+                      id.value(), f.insufficient_reason, to_string(f.rule.recommendation));
+  }
+  if (!f.within_risk || !f.next_date || !f.interval_days || f.proposed_dates.empty()) {
+    return core::fail(core::ErrorCode::Validation,
+                      "forecast accept: no schedule the model tried keeps P(loss of response) at "
+                      "or below the risk {} (best tried: P {:.2f}); the rule-based suggestion "
+                      "({}) stands: plan it with course plan",
+                      f.risk, f.p_loss, to_string(f.rule.recommendation));
+  }
+  KETAPATH_TRY(check_seen(f, seen));
+  Course c;
+  c.patient = id;
+  c.protocol = CourseProtocol::MaintenanceForecast;
+  c.overlap_reason = seen.allow_overlap_reason;
+  c.notes = fmt::format(
+      "accepted forecast ({}): {} every {} days, {}; P(loss of response) {:.2f} at risk {:.2f}; "
+      "{} {} rating(s), {} dose(s)",
+      f.model, pd::route_name(f.dose_route), *f.interval_days, dates_text(f.proposed_dates),
+      f.p_loss, f.risk, f.ratings_used, pd::scale_record_name(f.scale), f.doses_used);
+  int number = 1;
+  for (const Date d : f.proposed_dates) {
+    PlannedSession p;
+    p.number = number++;
+    p.planned_on = d;
+    p.route = f.dose_route;
+    p.dose = core::MilligramsPerKilogram(f.dose_mg_per_kg);
+    if (f.dose_route == Route::Iv && f.dose_minutes) {
+      p.duration = core::Minutes(*f.dose_minutes);
+    }
+    c.sessions.push_back(p);
+  }
+  ForecastDecision d;
+  d.patient = id;
+  d.verdict = ForecastVerdict::Accepted;
+  d.reason = seen.note;
+  d.basis_json = canonical(forecast_basis(f));
+  auto stored = KETAPATH_TRY(clinic.decide_forecast(std::move(d), std::move(c)));
+  return ForecastOutcome{.decision = std::move(stored.decision),
+                         .course = std::move(stored.course),
+                         .forecast = std::move(f)};
+}
+
+core::Result<ForecastOutcome> reject_forecast(ClinicService& clinic, PatientId id,
+                                              const pd::KetamineModel& model,
+                                              const ForecastQuery& query, std::string reason) {
+  KETAPATH_TRY(clinic.authorize(Permission::OrderDose));
+  if (core::is_blank(reason)) {
+    return core::fail(core::ErrorCode::Validation, "forecast reject: a reason is required");
+  }
+  KETAPATH_TRY(core::check_required_text("forecast reject: reason", reason));
+  ClinicForecast f = KETAPATH_TRY(forecast(clinic, id, model, query));
+  ForecastDecision d;
+  d.patient = id;
+  d.verdict = ForecastVerdict::Rejected;
+  d.reason = std::move(reason);
+  d.basis_json = canonical(forecast_basis(f));
+  auto stored = KETAPATH_TRY(clinic.decide_forecast(std::move(d), std::nullopt));
+  return ForecastOutcome{
+      .decision = std::move(stored.decision), .course = std::nullopt, .forecast = std::move(f)};
 }
 
 }  // namespace ketapath::clinic

@@ -52,16 +52,27 @@ core::Result<Course> ClinicService::plan_course(PatientId id, CourseProtocol pro
   }
   auto tx = KETAPATH_TRY(store_.begin());
   KETAPATH_TRY(authorize(*tx, Permission::OrderDose));
-  KETAPATH_TRY(tx->patients().get(id));
+  KETAPATH_TRY(check_course_plan(*tx, c, start, "course plan"));
+  c.id = KETAPATH_TRY(tx->courses().add(c));
+  KETAPATH_TRY(tx->append_audit(audit_record("course.plan", fmt::format("course/{}", c.id.value()),
+                                             "null", canonical(to_json(c)))));
+  KETAPATH_TRY(tx->commit());
+  return c;
+}
+
+core::Status ClinicService::check_course_plan(Transaction& tx, const Course& c, Date start,
+                                              std::string_view what) {
+  const PatientId id = c.patient;
+  KETAPATH_TRY(tx.patients().get(id));
   // One active course per patient, unless the prescriber says why two may run together.
-  const std::vector<Course> others = KETAPATH_TRY(tx->courses().list_for_patient(id));
+  const std::vector<Course> others = KETAPATH_TRY(tx.courses().list_for_patient(id));
   for (const Course& other : others) {
     if (other.status == CourseStatus::Active && c.overlap_reason.empty()) {
       return core::fail(ErrorCode::Conflict,
-                        "course plan: patient {} already has active course {} ({} from {}); "
+                        "{}: patient {} already has active course {} ({} from {}); "
                         "complete or cancel it first, or give a reason to run both "
                         "(--allow-overlap REASON)",
-                        id.value(), other.id.value(), to_string(other.protocol),
+                        what, id.value(), other.id.value(), to_string(other.protocol),
                         format_date(other.start));
     }
   }
@@ -71,11 +82,11 @@ core::Result<Course> ClinicService::plan_course(PatientId id, CourseProtocol pro
       const auto taken = active_days(other);
       if (taken && taken->overlaps(*days)) {
         return core::fail(ErrorCode::Conflict,
-                          "course plan: the new course ({} to {}) would run over the same days as "
+                          "{}: the new course ({} to {}) would run over the same days as "
                           "active course {} of patient {} ({}, {} to {}); two courses may not "
                           "share days, even with --allow-overlap: end before {} or start after "
                           "{}, or complete or cancel course {} first",
-                          format_date(days->first), format_date(days->last), other.id.value(),
+                          what, format_date(days->first), format_date(days->last), other.id.value(),
                           id.value(), to_string(other.protocol), format_date(taken->first),
                           format_date(taken->last), format_date(taken->first),
                           format_date(taken->last), other.id.value());
@@ -83,28 +94,28 @@ core::Result<Course> ClinicService::plan_course(PatientId id, CourseProtocol pro
     }
   }
   {  // the clearance gate on the first day of the course
-    const DosingPolicy policy = KETAPATH_TRY(dosing_policy_in(*tx));
-    const ClearanceRecords records = KETAPATH_TRY(clearance_records(*tx, id));
-    KETAPATH_TRY(check_clearance(records, start, policy.screening_validity_days, "course plan"));
+    const DosingPolicy policy = KETAPATH_TRY(dosing_policy_in(tx));
+    const ClearanceRecords records = KETAPATH_TRY(clearance_records(tx, id));
+    KETAPATH_TRY(check_clearance(records, start, policy.screening_validity_days, what));
   }
   // Every planned dose must be within the library's hard limit for its route.
-  const DrugEntry drug = KETAPATH_TRY(tx->drugs().find_by_name("ketamine"));
+  const DrugEntry drug = KETAPATH_TRY(tx.drugs().find_by_name("ketamine"));
   for (const PlannedSession& p : c.sessions) {
     const auto limits = limits_for(drug, p.route);
     if (!limits) {
-      return core::fail(ErrorCode::NotFound, "course plan: the drug library has no {} limits",
+      return core::fail(ErrorCode::NotFound, "{}: the drug library has no {} limits", what,
                         pd::route_name(p.route));
     }
     if (p.dose > limits->hard_max) {
       const auto [shown, limit] = core::distinct_numbers(p.dose.value(), limits->hard_max.value());
       return core::fail(ErrorCode::LimitExceeded,
-                        "course plan: session {} dose {} mg/kg exceeds the {} hard limit of {} "
+                        "{}: session {} dose {} mg/kg exceeds the {} hard limit of {} "
                         "mg/kg, which cannot be overridden",
-                        p.number, shown, pd::route_name(p.route), limit);
+                        what, p.number, shown, pd::route_name(p.route), limit);
     }
     if (p.dose < limits->min_dose) {
       return core::fail(ErrorCode::LimitExceeded,
-                        "course plan: session {} dose must be {}-{} mg/kg for {} (got {} mg/kg)",
+                        "{}: session {} dose must be {}-{} mg/kg for {} (got {} mg/kg)", what,
                         p.number, core::display_number(limits->min_dose.value(), 3),
                         core::display_number(limits->hard_max.value(), 3), pd::route_name(p.route),
                         core::display_number(p.dose.value(), 3));
@@ -119,26 +130,22 @@ core::Result<Course> ClinicService::plan_course(PatientId id, CourseProtocol pro
                                                           : limits->max_duration.value())
               .first;
       return core::fail(ErrorCode::Validation,
-                        "course plan: session {} {} infusion duration must be {}-{} min (got {} "
+                        "{}: session {} {} infusion duration must be {}-{} min (got {} "
                         "min)",
-                        p.number, pd::route_name(p.route),
+                        what, p.number, pd::route_name(p.route),
                         core::display_number(limits->min_duration.value()),
                         core::display_number(limits->max_duration.value()), shown);
     }
     if (p.dose > limits->soft_max) {
       const auto [shown, limit] = core::distinct_numbers(p.dose.value(), limits->soft_max.value());
       return core::fail(ErrorCode::LimitExceeded,
-                        "course plan: session {} dose {} mg/kg is above the {} soft limit of {} "
+                        "{}: session {} dose {} mg/kg is above the {} soft limit of {} "
                         "mg/kg; plan within it (a single dose above it is a prescriber's "
                         "override at dose time, with a reason)",
-                        p.number, shown, pd::route_name(p.route), limit);
+                        what, p.number, shown, pd::route_name(p.route), limit);
     }
   }
-  c.id = KETAPATH_TRY(tx->courses().add(c));
-  KETAPATH_TRY(tx->append_audit(audit_record("course.plan", fmt::format("course/{}", c.id.value()),
-                                             "null", canonical(to_json(c)))));
-  KETAPATH_TRY(tx->commit());
-  return c;
+  return {};
 }
 
 core::Result<Course> ClinicService::course(CourseId id) {

@@ -26,6 +26,7 @@ struct MemoryStore::State {
   std::map<std::int64_t, StockLot> stock_lots;
   std::map<std::int64_t, CustodyEntry> custody_entries;
   std::map<std::int64_t, OrderCheck> order_checks;
+  std::map<std::int64_t, ForecastDecision> forecast_decisions;
   std::vector<AuditEntry> audit;
   std::int64_t next_id = 1;  // one counter is enough: ids only need to be unique per kind
   std::int64_t next_custody_id = 1;  // custody's own, so stock leaves the other ids as they were
@@ -293,6 +294,36 @@ class CareTeam final : public CareTeamRepository {
     for (const auto& [id, m] : c_.s.care_team) {
       if (m.patient == patient) {
         out.push_back(m);
+      }
+    }
+    return out;
+  }
+
+ private:
+  Context& c_;
+};
+
+class ForecastDecisions final : public ForecastDecisionRepository {
+ public:
+  explicit ForecastDecisions(Context& c) : c_(c) {}
+
+  core::Result<ForecastDecisionId> add(const ForecastDecision& d) override {
+    KETAPATH_TRY(find_or_fail(c_.s.patients, d.patient.value(), "patient"));
+    if (d.course) {
+      KETAPATH_TRY(find_or_fail(c_.s.courses, d.course->value(), "course"));
+    }
+    ForecastDecision copy = d;
+    copy.id = ForecastDecisionId(c_.s.next_id++);
+    c_.s.forecast_decisions[copy.id.value()] = copy;
+    c_.wrote = true;
+    return copy.id;
+  }
+
+  core::Result<std::vector<ForecastDecision>> list_for_patient(PatientId patient) override {
+    std::vector<ForecastDecision> out;
+    for (const auto& [id, d] : c_.s.forecast_decisions) {
+      if (d.patient == patient) {
+        out.push_back(d);
       }
     }
     return out;
@@ -770,7 +801,8 @@ class MemoryTransaction final : public Transaction {
         consultations_(context_),
         chart_accesses_(context_),
         custody_(context_),
-        order_checks_(context_) {}
+        order_checks_(context_),
+        forecast_decisions_(context_) {}
 
   ~MemoryTransaction() override { store_.open_ = false; }
 
@@ -806,6 +838,7 @@ class MemoryTransaction final : public Transaction {
 
   CustodyRepository& custody() override { return custody_; }
   OrderCheckRepository& order_checks() override { return order_checks_; }
+  ForecastDecisionRepository& forecast_decisions() override { return forecast_decisions_; }
 
   core::Status append_audit(const AuditRecord& record) override {
     if (read_only_) {
@@ -866,6 +899,7 @@ class MemoryTransaction final : public Transaction {
   ChartAccesses chart_accesses_;
   Custody custody_;
   OrderChecks order_checks_;
+  ForecastDecisions forecast_decisions_;
   bool audited_ = false;
   bool done_ = false;
 };

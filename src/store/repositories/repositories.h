@@ -249,4 +249,16 @@ class SqlChartAccesses final : public clinic::ChartAccessRepository {
   TransactionState& state_;
 };
 
+class SqlForecastDecisions final : public clinic::ForecastDecisionRepository {
+ public:
+  explicit SqlForecastDecisions(TransactionState& state) : state_(state) {}
+
+  core::Result<clinic::ForecastDecisionId> add(const clinic::ForecastDecision& decision) override;
+  core::Result<std::vector<clinic::ForecastDecision>> list_for_patient(
+      clinic::PatientId patient) override;
+
+ private:
+  TransactionState& state_;
+};
+
 }  // namespace ketapath::store::repositories

@@ -9,6 +9,7 @@ import type {
 } from "../types";
 import { ErrorLine, Section, messageOf, useLoad } from "../ui";
 import { ChangePlan } from "./course";
+import { ForecastPanel } from "./forecast";
 
 interface ChartData {
   patient: Patient;
@@ -344,6 +345,7 @@ export function Chart({ patient }: { patient: number }) {
           </>
         )}
       </Section>
+      <ForecastPanel patient={p.id} onCourse={reload} />
     </main>
   );
 }
