@@ -81,5 +81,7 @@ void add_user_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& g
                        Runners& runners);  // user add, disable, enable, list
 void add_consultation_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
                                Runners& runners);  // consultation list, mark, register
+void add_backup_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
+                         Runners& runners);  // backup, restore
 
 }  // namespace ketapath::cli::clinic_cli

@@ -133,6 +133,7 @@ Runner setup(CLI::App& app) {
   clinic_cli::add_gate_commands(app, global, *runners);
   clinic_cli::add_exchange_commands(app, global, *runners);
   clinic_cli::add_consultation_commands(app, global, *runners);
+  clinic_cli::add_backup_commands(app, global, *runners);
   return [runners] {
     for (const auto& [sub, runner] : *runners) {
       if (sub->parsed()) {

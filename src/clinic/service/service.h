@@ -290,6 +290,13 @@ class ClinicService {
   /// database, checks the log still holds that entry unchanged (audit.h AuditAnchor).
   core::Result<AuditVerification> verify_audit(const std::optional<AuditAnchor>& anchor = {});
 
+  /// Backup and restore (store/backup.h does the copying; docs/storage.md "Backup and restore"):
+  /// an admin's record in the audit log of a verified backup written to `file` with its anchor
+  /// ("clinic.backup"), and of this database restored from `file` and verified against `anchor`
+  /// ("clinic.restore"). Unauthorized for anyone else, with nothing stored.
+  core::Status record_backup(std::string_view file, std::string_view anchor);
+  core::Status record_restore(std::string_view file, std::string_view anchor);
+
   Timestamp now() const { return clock_(); }
 
   const std::string& actor() const { return actor_; }
@@ -317,6 +324,7 @@ class ClinicService {
   AuditRecord audit_record(std::string action, std::string entity, std::string before,
                            std::string after) const;
   core::Result<std::string> setting(std::string_view key);
+  core::Status record_copy(std::string action, std::string_view file, std::string_view anchor);
   /// The setting's stored JSON read in `tx` (Storage when missing); the caller authorized.
   core::Result<std::string> setting_in(Transaction& tx, std::string_view key);
   core::Status put_setting(std::string_view key, const std::string& json, std::string action);
