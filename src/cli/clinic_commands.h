@@ -81,6 +81,8 @@ void add_user_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& g
                        Runners& runners);  // user add, disable, enable, list
 void add_consultation_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
                                Runners& runners);  // consultation list, mark, register
+void add_session_forecast_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
+                                   Runners& runners);  // session-forecast (PK/PD-aware session)
 void add_backup_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
                          Runners& runners);  // backup, restore
 

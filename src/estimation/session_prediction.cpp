@@ -191,7 +191,8 @@ std::vector<ReadingCheck> check_readings(
                    .change = reading.second,
                    .lower95 = band->lower95[i],
                    .upper95 = band->upper95[i]};
-    c.outside = c.change < c.lower95 || c.change > c.upper95;
+    c.above = c.change > c.upper95;
+    c.below = c.change < c.lower95;
     out.push_back(std::move(c));
   }
   return out;

@@ -57,7 +57,8 @@ struct ReadingCheck {
   std::string measure;    ///< "systolic", "diastolic", "heart rate"
   double change = 0.0;    ///< the reading minus the pre-dose reading
   double lower95 = 0.0, upper95 = 0.0;
-  bool outside = false;
+  bool above = false;  ///< a larger rise than 97.5% of patients like this one: flagged
+  bool below = false;  ///< a smaller rise than 97.5% of them (or a fall): shown, not flagged
 };
 
 struct SessionPrediction {

@@ -198,10 +198,13 @@ TEST(SessionPrediction, ReadingsOutsideTheBandAreFlagged) {
   const auto checks = check_readings(
       p, {{core::Hours(40.0 / 60.0), {"systolic", hi + 10.0}},
           {core::Hours(40.0 / 60.0), {"systolic", p.systolic_rise.median[8]}},
+          {core::Hours(40.0 / 60.0), {"heart rate", -5.0}},
           {core::Hours(12.0), {"systolic", 100.0}}});  // after the horizon: not checked
-  ASSERT_EQ(checks.size(), 2U);
-  EXPECT_TRUE(checks[0].outside);
-  EXPECT_FALSE(checks[1].outside);
+  ASSERT_EQ(checks.size(), 3U);
+  EXPECT_TRUE(checks[0].above);
+  EXPECT_FALSE(checks[1].above || checks[1].below);
+  EXPECT_TRUE(checks[2].below);
+  EXPECT_FALSE(checks[2].above);
 }
 
 TEST(SessionPrediction, RefusesWhatItCannotPredict) {
