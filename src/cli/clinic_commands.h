@@ -83,6 +83,8 @@ void add_consultation_commands(CLI::App& clinic, const std::shared_ptr<GlobalOpt
                                Runners& runners);  // consultation list, mark, register
 void add_session_forecast_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
                                    Runners& runners);  // session-forecast (PK/PD-aware session)
+void add_medication_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
+                             Runners& runners);  // medication start, stop, reconcile, list
 void add_backup_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
                          Runners& runners);  // backup, restore
 

@@ -141,6 +141,11 @@ class ClinicService {
   core::Result<WeightResult> add_weight(PatientId id, const WeightRecord& weight);
   core::Status add_diagnosis(PatientId id, const Diagnosis& diagnosis);
   core::Status add_treatment_trials(PatientId id, const std::vector<TreatmentTrial>& trials);
+  /// The medication log (medication.h): a start, a stop (of a medication on the list that day)
+  /// or a reconciliation at a visit (with a note of what was checked). Nurse or prescriber
+  /// (RecordObservation); audited as patient.medication.<action>. Returns the interaction
+  /// warnings of the list after the entry (docs/clinic.md "Medications and interactions").
+  core::Result<std::vector<std::string>> record_medication(PatientId id, MedicationEntry entry);
   /// Creates a patient with a history from another system (external_record.h): demographics,
   /// diagnoses and weights as `add_patient` validates them, ratings as `record_assessment` does
   /// (items complete and in range, not in the future, not before birth; no one-year window:
