@@ -88,5 +88,11 @@ void add_stock_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& 
 /// `session record --stock-lot ID` into the session (0: none given); a different stock_lot in
 /// the file is a usage error.
 core::Status apply_stock_lot(clinic::Session& session, std::int64_t stock_lot);
+void add_session_forecast_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
+                                   Runners& runners);  // session-forecast (PK/PD-aware session)
+void add_medication_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
+                             Runners& runners);  // medication start, stop, reconcile, list
+void add_backup_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
+                         Runners& runners);  // backup, restore
 
 }  // namespace ketapath::cli::clinic_cli

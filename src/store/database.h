@@ -40,6 +40,11 @@ class Database : public clinic::ClinicStore {
   /// for a role that does not exist; Storage when the server refuses (not the owner).
   virtual core::Result<std::vector<std::pair<std::string, std::string>>> grant_application_role(
       std::string_view role, std::string_view actor, clinic::Timestamp at) = 0;
+
+  /// SQLite: copies the database, one consistent snapshot taken while the clinic keeps working,
+  /// into a new file (0600; Conflict when it exists). Use store::backup_database (backup.h), which
+  /// also verifies the copy. InvalidArgument for PostgreSQL (pg_dump: docs/storage.md).
+  virtual core::Status copy_to(const std::filesystem::path& destination) = 0;
 };
 
 /// The newest schema version this build writes.

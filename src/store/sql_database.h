@@ -65,6 +65,7 @@ class SqlDatabase final : public Database {
 
   core::Result<std::vector<std::pair<std::string, std::string>>> grant_application_role(
       std::string_view role, std::string_view actor, clinic::Timestamp at) override;
+  core::Status copy_to(const std::filesystem::path& destination) override;
 
   // For SqlTransaction and SqlAuditLog.
   core::Result<const ClinicKey*> key();

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "clinic/domain/ids.h"
+#include "clinic/domain/medication.h"
 #include "clinic/domain/time.h"
 #include "core/units.h"
 #include "pd/sex.h"
@@ -74,6 +75,7 @@ struct Patient {
   std::vector<WeightRecord> weights;  ///< in insertion order; see latest_weight()
   std::vector<Diagnosis> diagnoses;
   std::vector<TreatmentTrial> treatment_history;
+  std::vector<MedicationEntry> medications;  ///< the medication log (medication.h), in order
   Timestamp created_at{};
 };
 

@@ -61,6 +61,7 @@ class PatientRepository {
   virtual core::Status add_weight(PatientId id, const WeightRecord& weight) = 0;
   virtual core::Status add_diagnosis(PatientId id, const Diagnosis& diagnosis) = 0;
   virtual core::Status add_treatment_trial(PatientId id, const TreatmentTrial& trial) = 0;
+  virtual core::Status add_medication_entry(PatientId id, const MedicationEntry& entry) = 0;
 };
 
 class ScreeningRepository {

@@ -147,6 +147,11 @@ class ClinicService {
   core::Result<WeightResult> add_weight(PatientId id, const WeightRecord& weight);
   core::Status add_diagnosis(PatientId id, const Diagnosis& diagnosis);
   core::Status add_treatment_trials(PatientId id, const std::vector<TreatmentTrial>& trials);
+  /// The medication log (medication.h): a start, a stop (of a medication on the list that day)
+  /// or a reconciliation at a visit (with a note of what was checked). Nurse or prescriber
+  /// (RecordObservation); audited as patient.medication.<action>. Returns the interaction
+  /// warnings of the list after the entry (docs/clinic.md "Medications and interactions").
+  core::Result<std::vector<std::string>> record_medication(PatientId id, MedicationEntry entry);
   /// Creates a patient with a history from another system (external_record.h): demographics,
   /// diagnoses and weights as `add_patient` validates them, ratings as `record_assessment` does
   /// (items complete and in range, not in the future, not before birth; no one-year window:
@@ -353,6 +358,13 @@ class ClinicService {
   /// database, checks the log still holds that entry unchanged (audit.h AuditAnchor).
   core::Result<AuditVerification> verify_audit(const std::optional<AuditAnchor>& anchor = {});
 
+  /// Backup and restore (store/backup.h does the copying; docs/storage.md "Backup and restore"):
+  /// an admin's record in the audit log of a verified backup written to `file` with its anchor
+  /// ("clinic.backup"), and of this database restored from `file` and verified against `anchor`
+  /// ("clinic.restore"). Unauthorized for anyone else, with nothing stored.
+  core::Status record_backup(std::string_view file, std::string_view anchor);
+  core::Status record_restore(std::string_view file, std::string_view anchor);
+
   Timestamp now() const { return clock_(); }
 
   const std::string& actor() const { return actor_; }
@@ -400,6 +412,7 @@ class ClinicService {
   AuditRecord audit_record(std::string action, std::string entity, std::string before,
                            std::string after) const;
   core::Result<std::string> setting(std::string_view key);
+  core::Status record_copy(std::string action, std::string_view file, std::string_view anchor);
   /// The setting's stored JSON read in `tx` (Storage when missing); the caller authorized.
   core::Result<std::string> setting_in(Transaction& tx, std::string_view key);
   core::Status put_setting(std::string_view key, const std::string& json, std::string action);

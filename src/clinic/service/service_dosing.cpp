@@ -200,6 +200,10 @@ core::Result<DoseCheck> ClinicService::check_dose(Transaction& tx, const User& u
                         check.policy.min_dose_interval_hours);
     }
   }
+  // 4. The medication list on the treatment day: interactions and reconciliation (warnings).
+  for (std::string& w : medication_warnings(check.patient.medications, order.on)) {
+    check.calculation.warnings.push_back(std::move(w));
+  }
   return check;
 }
 

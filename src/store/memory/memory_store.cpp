@@ -109,6 +109,12 @@ class Patients final : public PatientRepository {
     return {};
   }
 
+  core::Status add_medication_entry(PatientId id, const MedicationEntry& m) override {
+    KETAPATH_TRY(find_or_fail(c_.s.patients, id.value(), "patient"))->medications.push_back(m);
+    c_.wrote = true;
+    return {};
+  }
+
  private:
   Context& c_;
 };

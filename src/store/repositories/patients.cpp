@@ -40,6 +40,16 @@ core::Status insert_trial(sql::Connection& c, std::int64_t patient, std::int64_t
        sql::text(t.notes)});
 }
 
+core::Status insert_medication(sql::Connection& c, std::int64_t patient, std::int64_t position,
+                               const clinic::MedicationEntry& m) {
+  return c.execute(
+      "INSERT INTO patient_medications (patient_id, position, action, name, dose, frequency, "
+      "on_date, note, recorded_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+      {sql::integer(patient), sql::integer(position), sql::text(clinic::to_string(m.action)),
+       sql::text(m.name), sql::text(m.dose), sql::text(m.frequency), date(m.on), sql::text(m.note),
+       timestamp(m.recorded_at), sql::text(m.recorded_by)});
+}
+
 /// The next free position in a patient's child list.
 core::Result<std::int64_t> next_position(sql::Connection& c, std::string_view table,
                                          std::int64_t patient) {
@@ -75,6 +85,10 @@ core::Result<PatientId> SqlPatients::add(const clinic::Patient& patient) {
   position = 0;
   for (const auto& trial : patient.treatment_history) {
     KETAPATH_TRY(insert_trial(c, id, ++position, trial));
+  }
+  position = 0;
+  for (const auto& medication : patient.medications) {
+    KETAPATH_TRY(insert_medication(c, id, ++position, medication));
   }
   return PatientId(id);
 }
@@ -135,6 +149,24 @@ core::Result<clinic::Patient> SqlPatients::load(const sql::Row& row) {
     trial.notes = t.text(8);
     patient.treatment_history.push_back(std::move(trial));
   }
+  auto medications = KETAPATH_TRY(
+      c.query("SELECT action, name, dose, frequency, on_date, note, recorded_at, recorded_by "
+              "FROM patient_medications WHERE patient_id = $1 ORDER BY position",
+              key,
+              {sql::Type::Text, sql::Type::Text, sql::Type::Text, sql::Type::Text, sql::Type::Text,
+               sql::Type::Text, sql::Type::Text, sql::Type::Text}));
+  for (const auto& m : medications) {
+    patient.medications.push_back(clinic::MedicationEntry{
+        .action = KETAPATH_TRY(
+            read_enum(m, 0, "patient_medications.action", clinic::parse_medication_action)),
+        .name = m.text(1),
+        .dose = m.text(2),
+        .frequency = m.text(3),
+        .on = KETAPATH_TRY(read_date(m, 4, "patient_medications.on_date")),
+        .note = m.text(5),
+        .recorded_at = KETAPATH_TRY(read_timestamp(m, 6, "patient_medications.recorded_at")),
+        .recorded_by = m.text(7)});
+  }
   return patient;
 }
 
@@ -184,6 +216,14 @@ core::Status SqlPatients::add_treatment_trial(PatientId id, const clinic::Treatm
   KETAPATH_TRY(require_row(c, "patients", "patient", id.value()));
   const auto position = KETAPATH_TRY(next_position(c, "patient_treatment_trials", id.value()));
   return insert_trial(c, id.value(), position, trial);
+}
+
+core::Status SqlPatients::add_medication_entry(PatientId id, const clinic::MedicationEntry& entry) {
+  KETAPATH_TRY(state_.for_write());
+  auto& c = *state_.connection;
+  KETAPATH_TRY(require_row(c, "patients", "patient", id.value()));
+  const auto position = KETAPATH_TRY(next_position(c, "patient_medications", id.value()));
+  return insert_medication(c, id.value(), position, entry);
 }
 
 }  // namespace ketapath::store::repositories

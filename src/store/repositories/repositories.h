@@ -18,6 +18,8 @@ class SqlPatients final : public clinic::PatientRepository {
   core::Status add_diagnosis(clinic::PatientId id, const clinic::Diagnosis& diagnosis) override;
   core::Status add_treatment_trial(clinic::PatientId id,
                                    const clinic::TreatmentTrial& trial) override;
+  core::Status add_medication_entry(clinic::PatientId id,
+                                    const clinic::MedicationEntry& entry) override;
 
  private:
   core::Result<clinic::Patient> load(const sql::Row& row);

@@ -4,7 +4,9 @@
 #include <string>
 #include <system_error>
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include "core/private_file.h"
 
@@ -173,6 +175,51 @@ core::Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(
     }
   }
   return connection;
+}
+
+core::Status SqliteConnection::copy_into(const std::filesystem::path& destination) {
+  // Created here, exclusively and 0600, so an existing file is never overwritten and the copy is
+  // private from its first byte.
+  const int fd = ::open(destination.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    const int error = errno;
+    return core::fail(error == EEXIST ? ErrorCode::Conflict : ErrorCode::Io,
+                      "backup: cannot create {}: {}", destination.string(),
+                      error == EEXIST ? std::string("the file exists; it is never overwritten")
+                                      : std::generic_category().message(error));
+  }
+  ::close(fd);
+  const auto remove_partial = [&](core::Error error) -> core::Status {
+    std::error_code ignored;
+    std::filesystem::remove(destination, ignored);
+    return std::unexpected(std::move(error));
+  };
+  sqlite3* raw = nullptr;
+  const int rc =
+      sqlite3_open_v2(destination.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, nullptr);
+  const std::unique_ptr<sqlite3, int (*)(sqlite3*)> target(raw, sqlite3_close_v2);
+  if (rc != SQLITE_OK) {
+    return remove_partial(
+        core::Error{ErrorCode::Storage,
+                    fmt::format("backup: cannot open {}: {}", destination.string(),
+                                raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc))});
+  }
+  sqlite3_backup* backup = sqlite3_backup_init(target.get(), "main", db_, "main");
+  if (backup == nullptr) {
+    return remove_partial(
+        core::Error{ErrorCode::Storage, fmt::format("backup: cannot start the copy of {}: {}",
+                                                    path_.string(), sqlite3_errmsg(target.get()))});
+  }
+  // -1: every page in one step, under one read transaction of the source: a consistent snapshot.
+  const int step = sqlite3_backup_step(backup, -1);
+  const int finish = sqlite3_backup_finish(backup);
+  if (step != SQLITE_DONE || finish != SQLITE_OK) {
+    return remove_partial(core::Error{
+        ErrorCode::Storage, fmt::format("backup: copying {} into {} failed: {}", path_.string(),
+                                        destination.string(), sqlite3_errstr(step))});
+  }
+  return {};
 }
 
 SqliteConnection::~SqliteConnection() {

@@ -52,6 +52,11 @@ class SqliteConnection final : public sql::Connection {
 
   [[nodiscard]] const std::filesystem::path& path() const { return path_; }
 
+  /// Copies this database, as one consistent snapshot, into a new file `destination` (created
+  /// 0600; Conflict when it exists) by SQLite's online backup API: other connections keep reading
+  /// and writing meanwhile. The copy keeps WAL mode. On failure the partial file is removed.
+  core::Status copy_into(const std::filesystem::path& destination);
+
  private:
   SqliteConnection(sqlite3* db, std::filesystem::path path) : db_(db), path_(std::move(path)) {}
 
