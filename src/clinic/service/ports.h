@@ -225,6 +225,8 @@ class CustodyRepository {
   virtual core::Result<Micrograms> balance(StockLotId lot) = 0;
   /// Every entry, ordered by id (the ledger's order).
   virtual core::Result<std::vector<CustodyEntry>> entries() = 0;
+};
+
 /// Decisions on model-informed maintenance recommendations (forecast_decision.h): appended,
 /// never changed.
 class ForecastDecisionRepository {
