@@ -437,7 +437,7 @@ TEST_F(ClinicCli, AlertsAreListedAndAcknowledgedWithANote) {
   during.erase("heart_rate_bpm");
   during.erase("spo2_percent");
   session["vitals"] = json::array({session["vitals"][0], during});  // the pre-dose BP: checklist
-  session.erase("dose_ended_at");  // derived: the 40-min infusion
+  session.erase("dose_ended_at");                                   // derived: the 40-min infusion
   session["ratings"] = json::array({{{"scale", "phq-9"},
                                      {"at", session["ratings"][0]["at"]},  // before the dose
                                      {"items", {1, 1, 1, 1, 0, 1, 1, 0, 2}},
@@ -864,10 +864,11 @@ TEST_F(ClinicCli, EveryDosePathRefusesEveryViolation) {
     return std::to_string(json::parse(r.out).at("stock_lot").at("id").get<int>());
   };
   const std::map<std::string, std::string> lots = {
-      // Received two days ago, before every session here. Good: 1000 x 0.5 mL x 10 mg/mL = 5000 mg;
+      // Received five days ago, before every session here (the forecast history starts 66 h ago).
+      // Good: 1000 x 0.5 mL x 10 mg/mL = 5000 mg;
       // small: 5 mg, less than any dose here.
-      {"good", receive("G1", "1000", day(365), " --received-at " + day(-2) + "T08:00:00Z")},
-      {"small", receive("S1", "1", day(365), " --received-at " + day(-2) + "T08:00:00Z")},
+      {"good", receive("G1", "1000", day(365), " --received-at " + day(-5) + "T08:00:00Z")},
+      {"small", receive("S1", "1", day(365), " --received-at " + day(-5) + "T08:00:00Z")},
       {"expired", receive("E1", "100", day(-5), " --received-at " + day(-10) + "T08:00:00Z")}};
 
   const std::vector<Case> cases = {

@@ -231,6 +231,7 @@ class ForecastDecisionTest : public ForecastTest {
     s.vitals = {before};
     s.ratings = {{Scale::HamA, start - std::chrono::minutes(15), ham_a_items(pre), 0, "dr.lee"},
                  {Scale::HamA, start + std::chrono::hours(2), ham_a_items(post), 0, "dr.lee"}};
+    ASSERT_TRUE(ketapath::testing::prepare_administration(clinic_, s));
     must(clinic_.record_session(s));
   }
 

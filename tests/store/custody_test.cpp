@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "clinic/administration.h"
 #include "clinic/fixtures.h"
 #include "clinic/json/json.h"
 #include "clinic/service/service.h"
@@ -77,6 +78,8 @@ class Custody : public ::testing::Test {
     s.started_at = start;
     s.ended_at = start + std::chrono::hours(2) + std::chrono::minutes(30);
     s.stock_lot = lot;
+    // The order, a second user's double check and the checklist (issue 15 items 2-4), by dr.lee.
+    ketapath::testing::prepare_administration(*admin_, s);
     return s;
   }
 
@@ -321,7 +324,9 @@ TYPED_TEST(Custody, RefusalsStoreNothing) {
 
   // A dose above the lot's balance: the balance would go negative.
   this->expect_refused(
-      [&] { return status_of(nurse.record_session(this->session(patient, start, small.lot.id))); },
+      [&, s = this->session(patient, start, small.lot.id)] {
+        return status_of(nurse.record_session(s));
+      },
       core::ErrorCode::Validation, "would leave -");
   // Waste above the balance, likewise.
   this->expect_refused(
@@ -347,21 +352,27 @@ TYPED_TEST(Custody, RefusalsStoreNothing) {
   }
   // An expired lot (expired on 10 November; the session is on the 11th).
   this->expect_refused(
-      [&] { return status_of(nurse.record_session(this->session(patient, start, soon.lot.id))); },
+      [&, s = this->session(patient, start, soon.lot.id)] {
+        return status_of(nurse.record_session(s));
+      },
       core::ErrorCode::Validation, "expired on 2026-11-10");
   // A lot received after the dose started: the dose cannot have come from it.
   const auto late = must(nurse.receive_stock(this->receipt("L1", 50, 1, 10, "2027-01-31")));
   this->expect_refused(
-      [&] { return status_of(nurse.record_session(this->session(patient, start, late.lot.id))); },
+      [&, s = this->session(patient, start, late.lot.id)] {
+        return status_of(nurse.record_session(s));
+      },
       core::ErrorCode::Validation, "not yet received");
   // An unknown lot, and no lot at all while custody is on.
   this->expect_refused(
-      [&] {
-        return status_of(nurse.record_session(this->session(patient, start, StockLotId(9999))));
+      [&, s = this->session(patient, start, StockLotId(9999))] {
+        return status_of(nurse.record_session(s));
       },
       core::ErrorCode::Validation, "stock_lot 9999");
   this->expect_refused(
-      [&] { return status_of(nurse.record_session(this->session(patient, start, std::nullopt))); },
+      [&, s = this->session(patient, start, std::nullopt)] {
+        return status_of(nurse.record_session(s));
+      },
       core::ErrorCode::Validation, "name the stock lot");
   // Expired stock is not received; the front desk receives nothing.
   this->expect_refused(
