@@ -90,6 +90,8 @@ void add_stock_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& 
 core::Status apply_stock_lot(clinic::Session& session, std::int64_t stock_lot);
 void add_session_forecast_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
                                    Runners& runners);  // session-forecast (PK/PD-aware session)
+void add_amendment_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
+                            Runners& runners);  // amend session|assessment|screening, amendments
 void add_medication_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,
                              Runners& runners);  // medication start, stop, reconcile, list
 void add_backup_commands(CLI::App& clinic, const std::shared_ptr<GlobalOptions>& global,

@@ -137,6 +137,7 @@ Runner setup(CLI::App& app) {
   clinic_cli::add_stock_commands(app, global, *runners);
   clinic_cli::add_backup_commands(app, global, *runners);
   clinic_cli::add_medication_commands(app, global, *runners);
+  clinic_cli::add_amendment_commands(app, global, *runners);
   clinic_cli::add_session_forecast_commands(app, global, *runners);
   return [runners] {
     for (const auto& [sub, runner] : *runners) {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "cli/clinic_commands.h"
+#include "clinic/json/json.h"
 
 namespace ketapath::cli::clinic_cli {
 namespace {
@@ -84,10 +85,7 @@ void add_list_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& gl
       if (global->json) {
         nlohmann::json list = nlohmann::json::array();
         for (const auto& m : active) {
-          list.push_back({{"name", m.name},
-                          {"dose", m.dose},
-                          {"frequency", m.frequency},
-                          {"started_on", clinic::format_date(m.started_on)}});
+          list.push_back(clinic::to_json(m));
         }
         print_json({{"patient", o->patient},
                     {"on", clinic::format_date(on)},

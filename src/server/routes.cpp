@@ -557,6 +557,74 @@ core::Result<Reply> record_assessment(Request& r) {
             201);
 }
 
+// The medication log (docs/clinic.md "Medications and interactions"): the list on ?date= with
+// its warnings, and an entry (start, stop, reconcile).
+core::Result<Reply> list_medications(Request& r) {
+  const auto id = KETAPATH_TRY(patient_param(r));
+  const auto on = KETAPATH_TRY(query_date_or_today(r));
+  const auto patient = KETAPATH_TRY(r.clinic.patient(id));
+  const auto reconciled = clinic::last_reconciled(patient.medications, on);
+  return ok({{"on", clinic::format_date(on)},
+             {"medications", array_of(clinic::active_medications(patient.medications, on))},
+             {"last_reconciled", reconciled ? Json(clinic::format_date(*reconciled)) : Json()},
+             {"warnings", clinic::medication_warnings(patient.medications, on)},
+             {"log", array_of(patient.medications)}});
+}
+
+core::Result<Reply> record_medication(Request& r) {
+  const auto id = KETAPATH_TRY(patient_param(r));
+  auto in = KETAPATH_TRY(body(r));
+  clinic::MedicationEntry entry;
+  entry.action = KETAPATH_TRY(parse_field(in, "action", clinic::parse_medication_action));
+  entry.name = KETAPATH_TRY(in.string("name")).value_or("");
+  entry.dose = KETAPATH_TRY(in.string("dose")).value_or("");
+  entry.frequency = KETAPATH_TRY(in.string("frequency")).value_or("");
+  entry.note = KETAPATH_TRY(in.string("note")).value_or("");
+  entry.on = KETAPATH_TRY(date_or_today(r, in, "on"));
+  KETAPATH_TRY(in.finish());
+  const auto warnings = KETAPATH_TRY(r.clinic.record_medication(id, entry));
+  return ok({{"entry", clinic::to_json(entry)}, {"warnings", warnings}}, 201);
+}
+
+// Amendments of signed records (docs/clinic.md "Amendments"): body {"changes": [{"field",
+// "value"}], "reason"}.
+core::Result<Reply> amend(Request& r, clinic::AmendedKind kind) {
+  clinic::AmendmentRequest request;
+  request.kind = kind;
+  request.record = KETAPATH_TRY(id_param(r, 0, std::string(clinic::to_string(kind))));
+  auto in = KETAPATH_TRY(body(r));
+  const Json* changes = in.child("changes");
+  if (changes == nullptr || !changes->is_array()) {
+    return core::fail(ErrorCode::InvalidData,
+                      "body.changes: must be an array of {{\"field\", \"value\"}}");
+  }
+  for (std::size_t i = 0; i < changes->size() && i <= 50; ++i) {
+    const Json& c = (*changes)[i];
+    if (!c.is_object() || c.size() != 2 || !c.contains("field") || !c.contains("value") ||
+        !c["field"].is_string() || !c["value"].is_string()) {
+      return core::fail(ErrorCode::InvalidData,
+                        "body.changes[{}]: must be {{\"field\": text, \"value\": text}}", i);
+    }
+    request.changes.push_back({c["field"].get<std::string>(), c["value"].get<std::string>()});
+  }
+  request.reason = KETAPATH_TRY(in.required(in.string("reason"), "reason"));
+  KETAPATH_TRY(in.finish());
+  const auto result = KETAPATH_TRY(r.clinic.amend(std::move(request)));
+  Json record = result.session      ? clinic::to_json(*result.session)
+                : result.assessment ? clinic::to_json(*result.assessment)
+                                    : clinic::to_json(*result.screening);
+  return ok({{"amendments", array_of(result.amendments)},
+             {"record", std::move(record)},
+             {"alerts", array_of(result.alerts)},
+             {"warnings", result.warnings}},
+            201);
+}
+
+core::Result<Reply> list_amendments(Request& r) {
+  const auto id = KETAPATH_TRY(patient_param(r));
+  return ok({{"amendments", array_of(KETAPATH_TRY(r.clinic.amendments(id)))}});
+}
+
 core::Result<Reply> open_alerts(Request& r) {
   const auto alerts = KETAPATH_TRY(r.clinic.open_alerts());
   return ok({{"alerts", array_of(alerts)}});
@@ -1092,6 +1160,11 @@ const std::vector<Route>& route_table() {
       {Post, "/api/v1/patients", Roles, kRegistrars, "Register a patient", add_patient},
       {Get, "/api/v1/patients/{id}", Roles, kClinicalReaders, "A patient's chart", get_patient},
       {Post, "/api/v1/patients/{id}/weights", Roles, kCarers, "Record a weight", add_weight},
+      {Get, "/api/v1/patients/{id}/medications", Roles, kClinicalReaders,
+       "The medications on ?date= (default today, UTC), their interaction warnings and the log",
+       list_medications},
+      {Post, "/api/v1/patients/{id}/medications", Roles, kCarers,
+       "Start, stop or reconcile the medication list (audited)", record_medication},
       {Get, "/api/v1/patients/{id}/consents", Roles, kClinicalReaders, "Consents", list_consents},
       {Post, "/api/v1/patients/{id}/consents", Roles, kCarers, "Record informed consent",
        add_consent},
@@ -1142,6 +1215,23 @@ const std::vector<Route>& route_table() {
        list_assessments},
       {Post, "/api/v1/patients/{id}/assessments", Roles, kCarers, "Record a follow-up rating",
        record_assessment},
+      {Post, "/api/v1/sessions/{id}/amendments", Roles, kCarers,
+       "Amend a signed session (the original is kept; audited)",
+       [](Request& r) {
+         return amend(r, clinic::AmendedKind::Session);
+       }},
+      {Post, "/api/v1/assessments/{id}/amendments", Roles, kCarers,
+       "Amend a signed follow-up rating (the original is kept; audited)",
+       [](Request& r) {
+         return amend(r, clinic::AmendedKind::Assessment);
+       }},
+      {Post, "/api/v1/screenings/{id}/amendments", Roles, kCarers,
+       "Amend a screening's answers: re-evaluated into a screening that amends it (audited)",
+       [](Request& r) {
+         return amend(r, clinic::AmendedKind::Screening);
+       }},
+      {Get, "/api/v1/patients/{id}/amendments", Roles, kClinicalReaders,
+       "A patient's amendments of signed records", list_amendments},
       {Get, "/api/v1/alerts", Roles, kClinicalReaders, "Open alerts (the work list)", open_alerts},
       {Get, "/api/v1/schedule", Roles, kClinicalReaders,
        "The day schedule: planned sessions due on ?date= (default today, UTC)", day_schedule},

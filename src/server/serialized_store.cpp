@@ -32,12 +32,16 @@ class LockedTransaction final : public clinic::Transaction {
   clinic::ConsultationRepository& consultations() override { return inner_->consultations(); }
 
   clinic::ChartAccessRepository& chart_accesses() override { return inner_->chart_accesses(); }
+
   clinic::CustodyRepository& custody() override { return inner_->custody(); }
 
   clinic::OrderCheckRepository& order_checks() override { return inner_->order_checks(); }
+
   clinic::ForecastDecisionRepository& forecast_decisions() override {
     return inner_->forecast_decisions();
   }
+
+  clinic::AmendmentRepository& amendments() override { return inner_->amendments(); }
 
   clinic::SettingsRepository& settings() override { return inner_->settings(); }
 

@@ -39,7 +39,8 @@ class SqlTransaction final : public clinic::Transaction {
         chart_accesses_(state_),
         custody_(state_),
         order_checks_(state_),
-        forecast_decisions_(state_) {
+        forecast_decisions_(state_),
+        amendments_(state_) {
     state_.read_only = read_only;
     if (!lease_) {
       database_.transaction_open_ = true;
@@ -87,13 +88,14 @@ class SqlTransaction final : public clinic::Transaction {
   clinic::ConsultationRepository& consultations() override { return consultations_; }
 
   clinic::ChartAccessRepository& chart_accesses() override { return chart_accesses_; }
+
   clinic::CustodyRepository& custody() override { return custody_; }
 
   clinic::OrderCheckRepository& order_checks() override { return order_checks_; }
 
-  clinic::ForecastDecisionRepository& forecast_decisions() override {
-    return forecast_decisions_;
-  }
+  clinic::ForecastDecisionRepository& forecast_decisions() override { return forecast_decisions_; }
+
+  clinic::AmendmentRepository& amendments() override { return amendments_; }
 
   core::Status append_audit(const clinic::AuditRecord& record) override {
     KETAPATH_TRY(state_.usable());
@@ -162,6 +164,7 @@ class SqlTransaction final : public clinic::Transaction {
   repositories::SqlCustody custody_;
   repositories::SqlOrderChecks order_checks_;
   repositories::SqlForecastDecisions forecast_decisions_;
+  repositories::SqlAmendments amendments_;
 };
 
 core::Result<int> read_schema_version(sql::Connection& connection) {

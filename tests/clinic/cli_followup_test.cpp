@@ -121,6 +121,41 @@ TEST_F(ClinicFollowupCli, Phq9Item9OutsideASessionRaisesTheUrgentAlert) {
   EXPECT_TRUE(a[0].at("session").is_null());
 }
 
+// Issue 15 item 6 through the CLI: a follow-up rating is amended (the PHQ-9 item 9 that was
+// misread now raises its alert), the amendment is listed with its original, a malformed --set
+// and a missing reason are refused with nothing stored.
+TEST_F(ClinicFollowupCli, AnAmendmentKeepsTheOriginalAndRaisesTheAlert) {
+  const int id = add_cleared_patient();
+  const auto r =
+      run("assessment record --patient " + std::to_string(id) +
+          (" --scale phq-9 --items 1,1,1,1,0,1,1,0,0 --at " + test_day(1) + "T09:00Z --json"));
+  ASSERT_EQ(r.exit_code, 0) << last_error();
+  const int assessment = json::parse(r.out).at("assessment").at("id").get<int>();
+  const std::string amend = "amend assessment " + std::to_string(assessment);
+  const int before = audit_entries();
+  EXPECT_EQ(run(amend + " --set items1,1 --reason typo").exit_code, 2) << "FIELD=VALUE";
+  EXPECT_NE(run(amend + " --set items=1,1,1,1,0,1,1,0,2").exit_code, 0) << "--reason required";
+  EXPECT_EQ(run(amend + " --set items=1,1 --reason typo").exit_code, 3) << last_error();
+  EXPECT_EQ(audit_entries(), before);
+
+  const auto ok = run(amend + " --set items=1,1,1,1,0,1,1,0,2 --reason 'item 9 misread'");
+  ASSERT_EQ(ok.exit_code, 0) << last_error();
+  EXPECT_NE(ok.out.find("items: 1,1,1,1,0,1,1,0,0 -> 1,1,1,1,0,1,1,0,2 (item 9 misread)"),
+            std::string::npos)
+      << ok.out;
+  EXPECT_NE(ok.out.find("ALERT"), std::string::npos) << ok.out;
+  EXPECT_EQ(audit_entries(), before + 1);
+  const json listed =
+      json::parse(run("amendments --patient " + std::to_string(id) + " --json").out);
+  ASSERT_EQ(listed.at("amendments").size(), 1u);
+  EXPECT_EQ(listed.at("amendments").at(0).at("original"), "1,1,1,1,0,1,1,0,0");
+  const json a = json::parse(run("assessment list --patient " + std::to_string(id) + " --json").out)
+                     .at("assessments")
+                     .at(0);
+  EXPECT_EQ(a.at("rating").at("total"), 8);
+  EXPECT_EQ(a.at("amendments").at(0).at("reason"), "item 9 misread");
+}
+
 }  // namespace
 
 namespace {

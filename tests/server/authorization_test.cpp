@@ -54,6 +54,11 @@ class Authorization : public ServerFixture {
                                                          : "/api/v1/patients/{id}/screenings";
       return sample_body(storing, who);
     }
+    if (path.ends_with("/medications"))
+      return {{"action", "start"}, {"name", "sertraline"}, {"dose", "100 mg"}};
+    if (path.ends_with("/amendments"))
+      return {{"changes", Json::array({Json{{"field", "notes"}, {"value", "corrected"}}})},
+              {"reason", "matrix"}};
     if (path.ends_with("/diagnoses"))
       return {{"disorder", "gad"}, {"icd10", "F41.1"}, {"primary", true}};
     if (path.ends_with("/treatment-history")) {

@@ -512,6 +512,100 @@ TYPED_TEST(StoreContract, SessionsAreListedByStartTime) {
   EXPECT_EQ((*sessions)[1].started_at, late.started_at);
 }
 
+// Amendments (clinic/domain/amendment.h): the stored row keeps the original, every read applies
+// the amendments in order and lists them; an amending screening names what it amends.
+TYPED_TEST(StoreContract, AmendmentsApplyOnReadAndKeepTheOriginal) {
+  this->initialise();
+  const auto patient = this->add_patient();
+  const auto other = this->add_patient();
+  auto session_id = this->committed(
+      [&](clinic::Transaction& tx) { return tx.sessions().add(sample_session(patient)); });
+  ASSERT_TRUE(session_id);
+  const auto amendment = [&](std::string field, std::string original, std::string amended) {
+    clinic::Amendment a;
+    a.patient = patient;
+    a.kind = clinic::AmendedKind::Session;
+    a.record = session_id->value();
+    a.field = std::move(field);
+    a.original = std::move(original);
+    a.amended = std::move(amended);
+    a.reason = "transcription error: the monitor read 152";
+    a.amended_by = "dr.who";
+    a.amended_at = at("2026-11-04T08:00:00Z");
+    return a;
+  };
+  ASSERT_TRUE(this->committed([&](clinic::Transaction& tx) {
+    return tx.amendments().add(amendment("vitals.2.systolic", "141", "152"));
+  }));
+  ASSERT_TRUE(this->committed([&](clinic::Transaction& tx) {
+    return tx.amendments().add(amendment("vitals.2.systolic", "152", "150"));
+  }));
+  {  // the record of another patient, or no record: NotFound, nothing stored
+    auto tx = this->begin();
+    auto foreign = amendment("notes", "uneventful", "x");
+    foreign.patient = other;
+    EXPECT_EQ(tx->amendments().add(foreign).error().code, ErrorCode::NotFound);
+    auto missing = amendment("notes", "uneventful", "x");
+    missing.record = 999;
+    EXPECT_EQ(tx->amendments().add(missing).error().code, ErrorCode::NotFound);
+  }
+  this->reopen();
+  auto tx = this->begin();
+  const auto s = tx->sessions().get(*session_id);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->vitals[1].systolic->value(), 150.0) << "amendments apply in order";
+  ASSERT_EQ(s->amendments.size(), 2u);
+  EXPECT_EQ(s->amendments[0].original, "141");
+  EXPECT_EQ(s->amendments[0].amended_by, "dr.who");
+  EXPECT_EQ(s->amendments[0].amended_at, at("2026-11-04T08:00:00Z"));
+  EXPECT_EQ(s->amendments[1].amended, "150");
+  EXPECT_EQ((*tx->sessions().list_for_patient(patient))[0].vitals[1].systolic->value(), 150.0);
+  EXPECT_EQ(tx->amendments().list_for_patient(patient)->size(), 2u);
+  EXPECT_TRUE(tx->amendments().list_for_patient(other)->empty());
+
+  // A screening is amended by a replacement that names it.
+  clinic::ScreeningRecord original;
+  original.patient = patient;
+  original.performed_at = at("2026-11-02T09:00:00Z");
+  original.performed_by = "dr.who";
+  original.result.reasons = {"eligible"};
+  tx.reset();
+  auto first =
+      this->committed([&](clinic::Transaction& t) { return t.screenings().add(original); });
+  ASSERT_TRUE(first);
+  clinic::ScreeningRecord replacement = original;
+  replacement.amends = *first;
+  replacement.input.contraindications.psychosis = true;
+  auto second = this->committed([&](clinic::Transaction& t) -> core::Result<clinic::ScreeningId> {
+    const auto id = KETAPATH_TRY(t.screenings().add(replacement));
+    clinic::Amendment a;
+    a.patient = patient;
+    a.kind = clinic::AmendedKind::Screening;
+    a.record = first->value();
+    a.field = "contraindications.psychosis";
+    a.original = "unknown";
+    a.amended = "yes";
+    a.reason = "history from the GP letter";
+    a.replacement = id;
+    a.amended_by = "dr.who";
+    a.amended_at = at("2026-11-04T08:00:00Z");
+    KETAPATH_TRY(t.amendments().add(a));
+    return id;
+  });
+  ASSERT_TRUE(second);
+  this->reopen();
+  auto read = this->begin();
+  const auto list = read->screenings().list_for_patient(patient);
+  ASSERT_TRUE(list) << list.error().message;
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_FALSE((*list)[0].amends);
+  EXPECT_TRUE((*list)[0].amendments.empty()) << "the original reads as stored";
+  EXPECT_EQ((*list)[1].amends, *first);
+  ASSERT_EQ((*list)[1].amendments.size(), 1u);
+  EXPECT_EQ((*list)[1].amendments[0].field, "contraindications.psychosis");
+  EXPECT_EQ((*list)[1].amendments[0].replacement, *second);
+}
+
 TYPED_TEST(StoreContract, AlertsAndSettings) {
   this->initialise();
   const auto patient = this->add_patient();

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "clinic/domain/amendment.h"
 #include "clinic/domain/ids.h"
 #include "clinic/domain/response.h"
 #include "clinic/domain/scales.h"
@@ -26,6 +27,8 @@ struct Assessment {
   std::string notes;
   std::string recorded_by;
   Timestamp recorded_at{};
+  /// The amendments applied on read, oldest first (amendment.h); never written with the record.
+  std::vector<Amendment> amendments;
 };
 
 std::string_view to_string(RatingTiming timing);  ///< "trough", "acute"

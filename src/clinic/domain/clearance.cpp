@@ -43,6 +43,50 @@ Date screening_day(const ScreeningRecord& screening) {
   return screening.screened_on.value_or(day_of(screening.performed_at));
 }
 
+namespace {
+
+bool is_amended(const std::vector<ScreeningRecord>& all, ScreeningId id) {
+  return std::any_of(all.begin(), all.end(),
+                     [&](const ScreeningRecord& s) { return s.amends == id; });
+}
+
+/// The id of the screening first recorded in the chain of amendments ending at `s`.
+std::int64_t origin_of(const std::vector<ScreeningRecord>& all, const ScreeningRecord& s) {
+  const ScreeningRecord* at = &s;
+  for (std::size_t hops = 0; at->amends && hops < all.size(); ++hops) {
+    const auto it = std::find_if(all.begin(), all.end(),
+                                 [&](const ScreeningRecord& x) { return x.id == *at->amends; });
+    if (it == all.end()) {
+      break;
+    }
+    at = &*it;
+  }
+  return at->id.value();
+}
+
+}  // namespace
+
+const ScreeningRecord* current_screening(const std::vector<ScreeningRecord>& screenings, Date day) {
+  // The latest screening done on or before the day decides (a later one supersedes). An amended
+  // screening is replaced by its amendment (amendment.h), which keeps its day and its place among
+  // same-day screenings (ordered by the id of the screening first recorded).
+  const ScreeningRecord* latest = nullptr;
+  std::int64_t latest_origin = 0;
+  for (const ScreeningRecord& s : screenings) {
+    if (is_amended(screenings, s.id)) {
+      continue;
+    }
+    const Date on = screening_day(s);
+    const std::int64_t origin = origin_of(screenings, s);
+    if (on <= day && (latest == nullptr || on > screening_day(*latest) ||
+                      (on == screening_day(*latest) && origin > latest_origin))) {
+      latest = &s;
+      latest_origin = origin;
+    }
+  }
+  return latest;
+}
+
 core::Result<ClearanceBasis> check_clearance(const ClearanceRecords& records, Date day,
                                              int validity_days, std::string_view what) {
   ClearanceBasis basis;
@@ -61,15 +105,7 @@ core::Result<ClearanceBasis> check_clearance(const ClearanceRecords& records, Da
   }
   basis.consent = consent->id;
 
-  // The latest screening done on or before the day decides (a later one supersedes).
-  const ScreeningRecord* latest = nullptr;
-  for (const ScreeningRecord& s : records.screenings) {
-    const Date on = screening_day(s);
-    if (on <= day && (latest == nullptr || on > screening_day(*latest) ||
-                      (on == screening_day(*latest) && s.id.value() > latest->id.value()))) {
-      latest = &s;
-    }
-  }
+  const ScreeningRecord* latest = current_screening(records.screenings, day);
   if (latest == nullptr) {
     return core::fail(ErrorCode::Validation,
                       "{}: the patient has no screening on or before {} (ketapath clinic screen)",

@@ -71,6 +71,10 @@ core::Result<ClearanceBasis> check_clearance(const ClearanceRecords& records, Da
 /// unknown blocks: the screening must be repeated with the answers. Validation error naming why.
 core::Status check_clearable(const ScreeningRecord& screening);
 
+/// The screening that decides on `day`: the latest done on or before it, an amended screening
+/// replaced by its amendment (amendment.h); nullptr when there is none.
+const ScreeningRecord* current_screening(const std::vector<ScreeningRecord>& screenings, Date day);
+
 /// The day a screening counts from (screened_on, or the day it was recorded for older rows).
 Date screening_day(const ScreeningRecord& screening);
 

@@ -18,5 +18,6 @@ using AssessmentId = core::StrongId<struct AssessmentIdTag>;
 using CareTeamId = core::StrongId<struct CareTeamIdTag>;
 using StockLotId = core::StrongId<struct StockLotIdTag>;          ///< custody.h
 using CustodyEntryId = core::StrongId<struct CustodyEntryIdTag>;  ///< custody.h
+using AmendmentId = core::StrongId<struct AmendmentIdTag>;        ///< amendment.h
 
 }  // namespace ketapath::clinic

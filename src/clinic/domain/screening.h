@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "clinic/domain/amendment.h"
 #include "clinic/domain/ids.h"
 #include "clinic/domain/time.h"
 
@@ -107,6 +108,11 @@ struct ScreeningRecord {
   std::string performed_by;
   ScreeningInput input;
   ScreeningResult result;
+  /// Set when this screening is the re-evaluated amendment of another (amendment.h): it keeps
+  /// that screening's day, and the gate reads it instead of the one it amends.
+  std::optional<ScreeningId> amends;
+  /// For an amending screening: the answers it changed (read from the amendments, on read).
+  std::vector<Amendment> amendments;
 };
 
 std::string_view to_string(Eligibility eligibility);

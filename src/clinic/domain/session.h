@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "clinic/domain/amendment.h"
 #include "clinic/domain/drug_library.h"
 #include "clinic/domain/ids.h"
 #include "clinic/domain/order.h"
@@ -85,6 +86,9 @@ struct Session {
   std::string checked_by;
   std::string recorded_by;
   Timestamp recorded_at{};
+  /// The amendments applied to this record on read, oldest first (amendment.h): each names the
+  /// field, its original and amended value, who, when and why. Never written with the record.
+  std::vector<Amendment> amendments;
 };
 
 std::string_view to_string(Phase phase);

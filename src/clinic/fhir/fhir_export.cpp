@@ -1,5 +1,6 @@
 #include "clinic/fhir/fhir_export.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <map>
@@ -216,9 +217,11 @@ class Exporter {
       session(s, ++infusion);
     }
     for (const Assessment& a : d_.assessments) {
-      rating(a.rating, fmt::format("assessment-{}", a.id.value()), std::nullopt);
+      rating(a.rating, fmt::format("assessment-{}", a.id.value()), std::nullopt, a.amendments,
+             "items");
     }
     weights();
+    medications();
     alerts();
     return b_.bundle(format_timestamp(d_.record.generated_at));
   }
@@ -350,6 +353,26 @@ class Exporter {
     }
   }
 
+  /// An amended record's resource: status "amended" and one note per amendment of `fields`
+  /// (the original value, who, when and why), so the original stays visible in the export.
+  static void mark_amended(J& resource, const std::vector<Amendment>& amendments,
+                           const std::vector<std::string>& fields) {
+    for (const Amendment& a : amendments) {
+      if (std::find(fields.begin(), fields.end(), a.field) == fields.end()) {
+        continue;
+      }
+      resource["status"] = "amended";
+      if (!resource.contains("note")) {
+        resource["note"] = J::array();
+      }
+      resource["note"].push_back(
+          J{{"authorString", a.amended_by},
+            {"time", format_timestamp(a.amended_at)},
+            {"text", fmt::format("amended {}: original {}, amended {} ({})", a.field, a.original,
+                                 a.amended, a.reason)}});
+    }
+  }
+
   J vital(const std::string& code, const std::string& display, const Timestamp at,
           const std::optional<std::string>& encounter) const {
     J o{{"resourceType", "Observation"},
@@ -376,6 +399,13 @@ class Exporter {
     for (const VitalSigns& v : s.vitals) {
       ++n;
       const std::string key = fmt::format("session-{}-vitals-{}", s.id.value(), n);
+      const auto fields = [&](std::initializer_list<const char*> members) {
+        std::vector<std::string> out;
+        for (const char* m : members) {
+          out.push_back(fmt::format("vitals.{}.{}", n, m));
+        }
+        return out;
+      };
       if (v.systolic || v.diastolic) {
         J bp = vital("85354-9", "Blood pressure panel with all children optional", v.measured_at,
                      encounter);
@@ -390,11 +420,13 @@ class Exporter {
         };
         bp["component"] = J::array({component(v.systolic, "8480-6", "Systolic blood pressure"),
                                     component(v.diastolic, "8462-4", "Diastolic blood pressure")});
+        mark_amended(bp, s.amendments, fields({"systolic", "diastolic"}));
         b_.add(key + "-bp", std::move(bp));
       }
       if (v.heart_rate) {
         J hr = vital("8867-4", "Heart rate", v.measured_at, encounter);
         hr["valueQuantity"] = quantity(v.heart_rate->value(), "beats/minute", "/min");
+        mark_amended(hr, s.amendments, fields({"heart_rate"}));
         b_.add(key + "-hr", std::move(hr));
       }
       if (v.spo2_percent) {
@@ -402,13 +434,17 @@ class Exporter {
         o["code"]["coding"].push_back(
             coding(kLoinc, "59408-5", "Oxygen saturation in Arterial blood by Pulse oximetry"));
         o["valueQuantity"] = quantity(*v.spo2_percent, "%", "%");
+        mark_amended(o, s.amendments, fields({"spo2"}));
         b_.add(key + "-spo2", std::move(o));
       }
     }
   }
 
+  /// `amendments` and `items_field`: the record's amendments and the field name of this rating's
+  /// items ("ratings.2.items" in a session, "items" in an assessment).
   void rating(const ScaleRating& r, const std::string& key,
-              const std::optional<std::string>& encounter) {
+              const std::optional<std::string>& encounter, const std::vector<Amendment>& amendments,
+              const std::string& items_field) {
     J items = J::array();
     for (std::size_t i = 0; i < r.items.size(); ++i) {
       items.push_back(J{{"linkId", std::to_string(i + 1)},
@@ -427,6 +463,7 @@ class Exporter {
     if (!r.rater.empty()) {
       qr["author"] = display_only(r.rater);
     }
+    mark_amended(qr, amendments, {items_field});
     b_.add(key + "-answers", std::move(qr));
     J o{{"resourceType", "Observation"},
         {"status", "final"},
@@ -442,6 +479,7 @@ class Exporter {
     if (!r.rater.empty()) {
       o["performer"] = J::array({display_only(r.rater)});
     }
+    mark_amended(o, amendments, {items_field});
     b_.add(key + "-total", std::move(o));
   }
 
@@ -489,7 +527,9 @@ class Exporter {
     vitals(s, encounter);
     int n = 0;
     for (const ScaleRating& r : s.ratings) {
-      rating(r, fmt::format("session-{}-rating-{}", s.id.value(), ++n), encounter);
+      ++n;
+      rating(r, fmt::format("session-{}-rating-{}", s.id.value(), n), encounter, s.amendments,
+             fmt::format("ratings.{}.items", n));
     }
     n = 0;
     for (const AdverseEvent& e : s.adverse_events) {
@@ -513,12 +553,53 @@ class Exporter {
                        e.resolved ? "resolved" : "ongoing", e.resolved ? "Resolved" : "Ongoing")},
                e.outcome)},
           {"suspectEntity", J::array({J{{"instance", reference(b_.urn(administration_key))}}})}};
+      ++n;
       if (!e.action.empty()) {
         event["extension"] =
             J::array({J{{"url", std::string(kProjectExtension) + "adverse-event-action"},
                         {"valueString", e.action}}});
       }
-      b_.add(fmt::format("session-{}-adverse-event-{}", s.id.value(), ++n), std::move(event));
+      // AdverseEvent has no status or note in R4: each amendment is an extension.
+      const std::string prefix = fmt::format("adverse_events.{}.", n);
+      for (const Amendment& a : s.amendments) {
+        if (a.field.starts_with(prefix)) {
+          if (!event.contains("extension")) {
+            event["extension"] = J::array();
+          }
+          event["extension"].push_back(
+              J{{"url", std::string(kProjectExtension) + "amendment"},
+                {"valueString", fmt::format("amended {} at {} by {}: original {}, amended {} ({})",
+                                            a.field, format_timestamp(a.amended_at), a.amended_by,
+                                            a.original, a.amended, a.reason)}});
+        }
+      }
+      b_.add(fmt::format("session-{}-adverse-event-{}", s.id.value(), n), std::move(event));
+    }
+  }
+
+  /// The medications taken on the export's day (medication.h), one MedicationStatement each;
+  /// dateAsserted is the last reconciliation, when there was one.
+  void medications() {
+    const Date today = day_of(d_.record.generated_at);
+    const auto reconciled = last_reconciled(p_.medications, today);
+    int n = 0;
+    for (const ActiveMedication& m : active_medications(p_.medications, today)) {
+      J statement{{"resourceType", "MedicationStatement"},
+                  {"status", "active"},
+                  {"medicationCodeableConcept", J{{"text", m.name}}},
+                  {"subject", patient_ref_},
+                  {"effectivePeriod", J{{"start", format_date(m.started_on)}}}};
+      std::string dosage = m.dose;
+      if (!m.frequency.empty()) {
+        dosage += (dosage.empty() ? "" : " ") + m.frequency;
+      }
+      if (!dosage.empty()) {
+        statement["dosage"] = J::array({J{{"text", dosage}}});
+      }
+      if (reconciled) {
+        statement["dateAsserted"] = format_date(*reconciled);
+      }
+      b_.add(fmt::format("medication-{}", ++n), std::move(statement));
     }
   }
 

@@ -59,15 +59,37 @@ Json to_json(const TreatmentTrial& v) {
           {"notes", v.notes}};
 }
 
-Json to_json(const Patient& v) {
-  return {{"id", id_or_null(v.id.value())},
+Json to_json(const MedicationEntry& v) {
+  return {{"action", to_string(v.action)},
           {"name", v.name},
-          {"birth_date", format_date(v.birth_date)},
-          {"sex", pd::sex_name(v.sex)},
-          {"weights", list(v.weights)},
-          {"diagnoses", list(v.diagnoses)},
-          {"treatment_history", list(v.treatment_history)},
-          {"created_at", format_timestamp(v.created_at)}};
+          {"dose", v.dose},
+          {"frequency", v.frequency},
+          {"on", format_date(v.on)},
+          {"note", v.note},
+          {"recorded_by", v.recorded_by},
+          {"recorded_at", format_timestamp(v.recorded_at)}};
+}
+
+Json to_json(const ActiveMedication& v) {
+  return {{"name", v.name},
+          {"dose", v.dose},
+          {"frequency", v.frequency},
+          {"started_on", format_date(v.started_on)}};
+}
+
+Json to_json(const Patient& v) {
+  Json j = {{"id", id_or_null(v.id.value())},
+            {"name", v.name},
+            {"birth_date", format_date(v.birth_date)},
+            {"sex", pd::sex_name(v.sex)},
+            {"weights", list(v.weights)},
+            {"diagnoses", list(v.diagnoses)},
+            {"treatment_history", list(v.treatment_history)},
+            {"created_at", format_timestamp(v.created_at)}};
+  if (!v.medications.empty()) {  // the medication log (only when kept, as before issue 15)
+    j["medications"] = list(v.medications);
+  }
+  return j;
 }
 
 Json to_json(const ScreeningPolicy& v) {
@@ -126,14 +148,48 @@ Json to_json(const ScreeningResult& v) {
   return j;
 }
 
+Json to_json(const Amendment& v) {
+  Json j = {{"id", id_or_null(v.id.value())},
+            {"patient", v.patient.value()},
+            {"record_kind", to_string(v.kind)},
+            {"record", v.record},
+            {"field", v.field},
+            {"original", v.original},
+            {"amended", v.amended},
+            {"reason", v.reason},
+            {"amended_by", v.amended_by},
+            {"amended_at", format_timestamp(v.amended_at)}};
+  if (v.replacement) {
+    j["replacement"] = v.replacement->value();
+  }
+  return j;
+}
+
+namespace {
+
+/// Adds "amendments" (and what else is given) only to an amended record, so an unamended one
+/// reads exactly as before amendments existed.
+void add_amendments(Json& j, const std::vector<Amendment>& amendments) {
+  if (!amendments.empty()) {
+    j["amendments"] = list(amendments);
+  }
+}
+
+}  // namespace
+
 Json to_json(const ScreeningRecord& v) {
-  return {{"id", id_or_null(v.id.value())},
-          {"patient", v.patient.value()},
-          {"performed_at", format_timestamp(v.performed_at)},
-          {"screened_on", format_date(screening_day(v))},
-          {"performed_by", v.performed_by},
-          {"input", to_json(v.input)},
-          {"result", to_json(v.result)}};
+  Json j = {{"id", id_or_null(v.id.value())},
+            {"patient", v.patient.value()},
+            {"performed_at", format_timestamp(v.performed_at)},
+            {"screened_on", format_date(screening_day(v))},
+            {"performed_by", v.performed_by},
+            {"input", to_json(v.input)},
+            {"result", to_json(v.result)}};
+  if (v.amends) {
+    j["amends"] = v.amends->value();
+  }
+  add_amendments(j, v.amendments);
+  return j;
 }
 
 Json to_json(const RouteLimits& v) {
@@ -318,28 +374,30 @@ Json to_json(const DischargeReadiness& v) {
 }
 
 Json to_json(const Session& v) {
-  return {{"id", id_or_null(v.id.value())},
-          {"patient", v.patient.value()},
-          {"course", opt(v.course, [](auto c) { return c.value(); })},
-          {"course_session", opt(v.course_session_number, [](auto n) { return n; })},
-          {"dose_record", opt(v.dose_record, [](auto d) { return d.value(); })},
-          {"stock_lot", opt(v.stock_lot, [](auto l) { return l.value(); })},
-          {"route", pd::route_name(v.route)},
-          {"dose_mg_per_kg", v.dose_per_kg.value()},
-          {"dose_mg", v.dose.value()},
-          {"started_at", format_timestamp(v.started_at)},
-          {"ended_at", format_timestamp(v.ended_at)},
-          {"dose_ended_at", opt(v.dose_ended_at, [](auto t) { return format_timestamp(t); })},
-          {"vitals", list(v.vitals)},
-          {"ratings", list(v.ratings)},
-          {"adverse_events", list(v.adverse_events)},
-          {"discharge", opt(v.discharge, [](const auto& d) { return to_json(d); })},
-          {"notes", v.notes},
-          {"checklist", opt(v.checklist, [](const auto& c) { return to_json(c); })},
-          {"double_check", opt(v.double_check, [](auto c) { return c.value(); })},
-          {"checked_by", v.checked_by},
-          {"recorded_by", v.recorded_by},
-          {"recorded_at", format_timestamp(v.recorded_at)}};
+  Json j = {{"id", id_or_null(v.id.value())},
+            {"patient", v.patient.value()},
+            {"course", opt(v.course, [](auto c) { return c.value(); })},
+            {"course_session", opt(v.course_session_number, [](auto n) { return n; })},
+            {"dose_record", opt(v.dose_record, [](auto d) { return d.value(); })},
+            {"stock_lot", opt(v.stock_lot, [](auto l) { return l.value(); })},
+            {"route", pd::route_name(v.route)},
+            {"dose_mg_per_kg", v.dose_per_kg.value()},
+            {"dose_mg", v.dose.value()},
+            {"started_at", format_timestamp(v.started_at)},
+            {"ended_at", format_timestamp(v.ended_at)},
+            {"dose_ended_at", opt(v.dose_ended_at, [](auto t) { return format_timestamp(t); })},
+            {"vitals", list(v.vitals)},
+            {"ratings", list(v.ratings)},
+            {"adverse_events", list(v.adverse_events)},
+            {"discharge", opt(v.discharge, [](const auto& d) { return to_json(d); })},
+            {"notes", v.notes},
+            {"checklist", opt(v.checklist, [](const auto& c) { return to_json(c); })},
+            {"double_check", opt(v.double_check, [](auto c) { return c.value(); })},
+            {"checked_by", v.checked_by},
+            {"recorded_by", v.recorded_by},
+            {"recorded_at", format_timestamp(v.recorded_at)}};
+  add_amendments(j, v.amendments);
+  return j;
 }
 
 Json to_json(const Alert& v) {
@@ -474,16 +532,18 @@ Json to_json(const ResponsePlan& v) {
 }
 
 Json to_json(const Assessment& v) {
-  return {{"id", id_or_null(v.id.value())},
-          {"patient", v.patient.value()},
-          {"rating", to_json(v.rating)},
-          {"last_dose_session", opt(v.last_dose_session, [](auto s) { return s.value(); })},
-          {"hours_since_dose", opt(v.hours_since_dose, [](double h) { return h; })},
-          {"timing", to_string(v.timing)},
-          {"flags", v.flags},
-          {"notes", v.notes},
-          {"recorded_by", v.recorded_by},
-          {"recorded_at", format_timestamp(v.recorded_at)}};
+  Json j = {{"id", id_or_null(v.id.value())},
+            {"patient", v.patient.value()},
+            {"rating", to_json(v.rating)},
+            {"last_dose_session", opt(v.last_dose_session, [](auto s) { return s.value(); })},
+            {"hours_since_dose", opt(v.hours_since_dose, [](double h) { return h; })},
+            {"timing", to_string(v.timing)},
+            {"flags", v.flags},
+            {"notes", v.notes},
+            {"recorded_by", v.recorded_by},
+            {"recorded_at", format_timestamp(v.recorded_at)}};
+  add_amendments(j, v.amendments);
+  return j;
 }
 
 Json to_json(const ClinicCalendar& v) {

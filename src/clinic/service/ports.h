@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "clinic/domain/alert.h"
+#include "clinic/domain/amendment.h"
 #include "clinic/domain/assessment.h"
 #include "clinic/domain/audit.h"
 #include "clinic/domain/care_team.h"
@@ -238,6 +239,19 @@ class ForecastDecisionRepository {
   virtual core::Result<std::vector<ForecastDecision>> list_for_patient(PatientId patient) = 0;
 };
 
+/// Amendments of signed records (amendment.h): appended, never changed. The session, assessment
+/// and screening repositories apply them on every read (a session's amendments in id order,
+/// listed in Session::amendments; an amending screening lists the amendments that produced it).
+class AmendmentRepository {
+ public:
+  virtual ~AmendmentRepository() = default;
+  /// NotFound when the patient, the amended record (of that patient) or the replacement
+  /// screening does not exist.
+  virtual core::Result<AmendmentId> add(const Amendment& amendment) = 0;
+  /// The patient's amendments, ordered by id.
+  virtual core::Result<std::vector<Amendment>> list_for_patient(PatientId patient) = 0;
+};
+
 /// Clinic-editable settings as key -> JSON text ("dosing_policy", "safety_thresholds",
 /// "screening_policy"); the services own the keys and the JSON shape.
 class SettingsRepository {
@@ -304,6 +318,8 @@ class Transaction {
   virtual OrderCheckRepository& order_checks() = 0;
   /// Accepted and rejected forecast recommendations (forecast_decision.h).
   virtual ForecastDecisionRepository& forecast_decisions() = 0;
+  /// Amendments of signed records (amendment.h).
+  virtual AmendmentRepository& amendments() = 0;
   /// Appends an audit entry inside this transaction (chained at commit or immediately; either
   /// way it becomes visible only with the commit).
   virtual core::Status append_audit(const AuditRecord& record) = 0;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "clinic/domain/clearance.h"
 #include "clinic/domain/dose_calculator.h"
 #include "core/number_text.h"
 #include "core/svg.h"
@@ -230,6 +231,30 @@ std::string score_chart_svg(const ResponseSummary& r) {
   return chart ? core::render_svg(*chart) : "";
 }
 
+/// Every amendment of the letter's records, with the original beside the amended value (only
+/// when there is one, so a letter without amendments reads as before).
+template <class Heading, class Table>
+void amendments_section(const ReportData& d, Heading& heading, Table& table) {
+  std::vector<std::vector<std::string>> rows;
+  const auto add = [&](const Amendment& a) {
+    rows.push_back({format_timestamp(a.amended_at), a.amended_by,
+                    fmt::format("{} {}", to_string(a.kind), a.record), a.field, a.original,
+                    a.amended, a.reason});
+  };
+  for (const ScreeningRecord& s : d.screenings) {
+    std::for_each(s.amendments.begin(), s.amendments.end(), add);
+  }
+  for (const Session& s : d.sessions) {
+    std::for_each(s.amendments.begin(), s.amendments.end(), add);
+  }
+  if (rows.empty()) {
+    return;
+  }
+  std::sort(rows.begin(), rows.end());
+  heading("Amendments", 2);
+  table({"amended", "by", "record", "field", "original", "amended to", "reason"}, rows);
+}
+
 Letter letter_of(const ReportData& d) {
   const Patient& p = d.patient;
   const Date today = day_of(d.generated_at);
@@ -321,12 +346,37 @@ Letter letter_of(const ReportData& d) {
     heading("Diagnoses", 2);
     table({"ICD-10", "disorder", "since"}, rows);
   }
-  if (!d.screenings.empty()) {
-    const ScreeningRecord& s = d.screenings.back();
+  if (!p.medications.empty()) {  // the medication log was kept (issue 15 item 5)
+    heading("Medications", 2);
+    rows.clear();
+    for (const ActiveMedication& m : active_medications(p.medications, today)) {
+      rows.push_back({m.name, m.dose.empty() ? "-" : m.dose,
+                      m.frequency.empty() ? "-" : m.frequency, format_date(m.started_on)});
+    }
+    if (rows.empty()) {
+      paragraph("None taken on " + format_date(today) + ".");
+    } else {
+      table({"medication", "dose", "frequency", "since"}, rows);
+    }
+    const auto reconciled = last_reconciled(p.medications, today);
+    paragraph(reconciled
+                  ? "List last reconciled with the patient on " + format_date(*reconciled) + "."
+                  : std::string("The list has never been reconciled with the patient."));
+    for (const InteractionWarning& interaction :
+         interaction_warnings(active_medications(p.medications, today))) {
+      paragraph("Interaction: " + interaction.text);
+    }
+  }
+  if (const ScreeningRecord* current = current_screening(d.screenings, day_of(d.generated_at))) {
+    const ScreeningRecord& s = *current;
     heading("Latest screening", 2);
     paragraph(fmt::format("{} on {} by {}: {}.", "Screening " + std::to_string(s.id.value()),
                           format_timestamp(s.performed_at), s.performed_by,
                           to_string(s.result.eligibility)));
+    if (s.amends) {
+      paragraph(fmt::format("Amends screening {} of {} (see Amendments).", s.amends->value(),
+                            format_date(screening_day(s))));
+    }
     rows.clear();
     for (const auto& reason : s.result.reasons) {
       rows.push_back({reason});
@@ -363,7 +413,9 @@ Letter letter_of(const ReportData& d) {
           discharge += "; " + reason;
         }
       }
-      rows.push_back({std::to_string(++infusion), format_timestamp(s.started_at),
+      ++infusion;
+      rows.push_back({std::to_string(infusion) + (s.amendments.empty() ? "" : " (amended)"),
+                      format_timestamp(s.started_at),
                       fmt::format("{} {} mg/kg = {} mg", pd::route_name(s.route),
                                   core::display_number(s.dose_per_kg.value(), 3),
                                   core::display_number(s.dose.value())),
@@ -414,6 +466,7 @@ Letter letter_of(const ReportData& d) {
     }
     table({"time", "level", "alert", "acknowledged"}, rows);
   }
+  amendments_section(d, heading, table);
   heading("Response", 2);
   bool any = false;
   const auto points = [](const std::vector<TrajectoryPoint>& list) {

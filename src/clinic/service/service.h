@@ -61,6 +61,28 @@ struct SessionResult {
   std::vector<std::string> warnings;
 };
 
+/// A correction of a signed record (amendment.h): one or more fields of one session, assessment
+/// or screening, with the reason.
+struct AmendmentRequest {
+  AmendedKind kind = AmendedKind::Session;
+  std::int64_t record{};
+  std::vector<FieldChange> changes;
+  std::string reason;
+};
+
+/// What an amendment stored and what it changed downstream.
+struct AmendmentResult {
+  std::vector<Amendment> amendments;  ///< one per changed field
+  /// The record as readers now see it: the amended session or assessment, or a screening's
+  /// re-evaluated replacement.
+  std::optional<Session> session;
+  std::optional<Assessment> assessment;
+  std::optional<ScreeningRecord> screening;
+  std::vector<Alert> alerts;  ///< alerts the amended values raise that were not
+                              ///< raised before (stored)
+  std::vector<std::string> warnings;
+};
+
 /// A screening's choices beyond the clinic's screening policy. `resistance` and
 /// `allow_current_depression` are a prescriber's choice (audited with the screening).
 struct ScreeningChoices {
@@ -165,6 +187,16 @@ class ClinicService {
   /// random order. Admin only (Permission::ExportResearch); audited "research.export" with the
   /// number of subjects and rows, in the transaction that read them.
   core::Result<ResearchCsv> research_export();
+
+  /// Corrects a signed record by amendment (docs/clinic.md "Amendments"): the stored row keeps
+  /// the original, readers see the amended values and the amendments beside them. Sessions and
+  /// assessments need RecordSession, screenings RecordObservation; a screening is re-evaluated
+  /// into a new screening that amends it (the gate reads that one; a clearance of the original
+  /// does not carry over). Alerts the amended values raise are raised. ONE transaction, audited
+  /// "<kind>.amend" with the record before and after: any refusal stores nothing.
+  core::Result<AmendmentResult> amend(AmendmentRequest request);
+  /// The patient's amendments, oldest first (ReadClinical).
+  core::Result<std::vector<Amendment>> amendments(PatientId id);
 
   // Screening, always under the clinic's screening policy (an admin's setting) plus the
   // prescriber's choices; the input's own policy is ignored.

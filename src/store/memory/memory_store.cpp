@@ -27,9 +27,11 @@ struct MemoryStore::State {
   std::map<std::int64_t, CustodyEntry> custody_entries;
   std::map<std::int64_t, OrderCheck> order_checks;
   std::map<std::int64_t, ForecastDecision> forecast_decisions;
+  std::map<std::int64_t, Amendment> amendments;
   std::vector<AuditEntry> audit;
-  std::int64_t next_id = 1;  // one counter is enough: ids only need to be unique per kind
-  std::int64_t next_custody_id = 1;  // custody's own, so stock leaves the other ids as they were
+  std::int64_t next_id = 1;            // one counter is enough: ids only need to be unique per kind
+  std::int64_t next_custody_id = 1;    // custody's own, so stock leaves the other ids as they were
+  std::int64_t next_amendment_id = 1;  // likewise for amendments
 };
 
 namespace {
@@ -130,13 +132,18 @@ class PerPatient : public Base {
     KETAPATH_TRY(find_or_fail(c_.s.patients, r.patient.value(), "patient"));
     Record copy = r;
     copy.id = Id(c_.s.next_id++);
+    if constexpr (requires { copy.amendments; }) {
+      copy.amendments.clear();  // read-side only, as in SQL
+    }
     map_[copy.id.value()] = copy;
     c_.wrote = true;
     return copy.id;
   }
 
   core::Result<Record> get(Id id) override {
-    return *KETAPATH_TRY(find_or_fail(map_, id.value(), what_));
+    Record r = *KETAPATH_TRY(find_or_fail(map_, id.value(), what_));
+    KETAPATH_TRY(on_read(r));
+    return r;
   }
 
   core::Result<std::vector<Record>> list_for_patient(PatientId patient) override {
@@ -144,12 +151,37 @@ class PerPatient : public Base {
     for (const auto& [id, r] : map_) {
       if (r.patient == patient) {
         out.push_back(r);
+        KETAPATH_TRY(on_read(out.back()));
       }
     }
     return out;
   }
 
  protected:
+  /// The record as readers see it: amendments applied (amendment.h), as the SQL store does.
+  core::Status on_read(Record& r) {
+    if constexpr (std::is_same_v<Record, Session> || std::is_same_v<Record, Assessment>) {
+      constexpr AmendedKind kind =
+          std::is_same_v<Record, Session> ? AmendedKind::Session : AmendedKind::Assessment;
+      std::vector<Amendment> of;
+      for (const auto& [id, a] : c_.s.amendments) {
+        if (a.kind == kind && a.record == r.id.value()) {
+          of.push_back(a);
+        }
+      }
+      return apply_amendments(r, of);
+    } else if constexpr (std::is_same_v<Record, ScreeningRecord>) {
+      if (r.amends) {
+        for (const auto& [id, a] : c_.s.amendments) {
+          if (a.kind == AmendedKind::Screening && a.replacement == r.id) {
+            r.amendments.push_back(a);
+          }
+        }
+      }
+    }
+    return {};
+  }
+
   Context& c_;
   std::map<std::int64_t, Record>& map_;
   const char* what_;
@@ -336,6 +368,57 @@ class ForecastDecisions final : public ForecastDecisionRepository {
   }
 
  private:
+  Context& c_;
+};
+
+class Amendments final : public AmendmentRepository {
+ public:
+  explicit Amendments(Context& c) : c_(c) {}
+
+  core::Result<AmendmentId> add(const Amendment& a) override {
+    KETAPATH_TRY(find_or_fail(c_.s.patients, a.patient.value(), "patient"));
+    KETAPATH_TRY(require_record(a));
+    if (a.replacement) {
+      KETAPATH_TRY(find_or_fail(c_.s.screenings, a.replacement->value(), "screening"));
+    }
+    Amendment copy = a;
+    copy.id = AmendmentId(c_.s.next_amendment_id++);
+    c_.s.amendments[copy.id.value()] = copy;
+    c_.wrote = true;
+    return copy.id;
+  }
+
+  core::Result<std::vector<Amendment>> list_for_patient(PatientId patient) override {
+    std::vector<Amendment> out;
+    for (const auto& [id, a] : c_.s.amendments) {
+      if (a.patient == patient) {
+        out.push_back(a);
+      }
+    }
+    return out;
+  }
+
+ private:
+  core::Status require_record(const Amendment& a) {
+    const auto owned = [&](const auto& map) -> core::Status {
+      const auto it = map.find(a.record);
+      if (it == map.end() || it->second.patient != a.patient) {
+        return core::fail(ErrorCode::NotFound, "{} {} of patient {} not found", to_string(a.kind),
+                          a.record, a.patient.value());
+      }
+      return {};
+    };
+    switch (a.kind) {
+      case AmendedKind::Session:
+        return owned(c_.s.sessions);
+      case AmendedKind::Assessment:
+        return owned(c_.s.assessments);
+      case AmendedKind::Screening:
+        return owned(c_.s.screenings);
+    }
+    return {};
+  }
+
   Context& c_;
 };
 
@@ -808,7 +891,8 @@ class MemoryTransaction final : public Transaction {
         chart_accesses_(context_),
         custody_(context_),
         order_checks_(context_),
-        forecast_decisions_(context_) {}
+        forecast_decisions_(context_),
+        amendments_(context_) {}
 
   ~MemoryTransaction() override { store_.open_ = false; }
 
@@ -843,8 +927,12 @@ class MemoryTransaction final : public Transaction {
   ChartAccessRepository& chart_accesses() override { return chart_accesses_; }
 
   CustodyRepository& custody() override { return custody_; }
+
   OrderCheckRepository& order_checks() override { return order_checks_; }
+
   ForecastDecisionRepository& forecast_decisions() override { return forecast_decisions_; }
+
+  AmendmentRepository& amendments() override { return amendments_; }
 
   core::Status append_audit(const AuditRecord& record) override {
     if (read_only_) {
@@ -906,6 +994,7 @@ class MemoryTransaction final : public Transaction {
   Custody custody_;
   OrderChecks order_checks_;
   ForecastDecisions forecast_decisions_;
+  Amendments amendments_;
   bool audited_ = false;
   bool done_ = false;
 };

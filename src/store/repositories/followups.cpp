@@ -74,6 +74,9 @@ core::Result<clinic::Assessment> SqlAssessments::load(const sql::Row& row) {
   a.notes = row.text(11);
   a.recorded_by = row.text(12);
   a.recorded_at = KETAPATH_TRY(read_timestamp(row, 13, "assessments.recorded_at"));
+  const auto amendments = KETAPATH_TRY(amendments_of(
+      *state_.connection, clinic::AmendedKind::Assessment, "record_id", a.id.value()));
+  KETAPATH_TRY(clinic::apply_amendments(a, amendments));
   return a;
 }
 

@@ -251,6 +251,25 @@ class SqlChartAccesses final : public clinic::ChartAccessRepository {
   TransactionState& state_;
 };
 
+class SqlAmendments final : public clinic::AmendmentRepository {
+ public:
+  explicit SqlAmendments(TransactionState& state) : state_(state) {}
+
+  core::Result<clinic::AmendmentId> add(const clinic::Amendment& amendment) override;
+  core::Result<std::vector<clinic::Amendment>> list_for_patient(clinic::PatientId patient) override;
+
+ private:
+  TransactionState& state_;
+};
+
+/// The amendments of one record, in id order (the read path of sessions, assessments and
+/// screenings): `column` is "record_id" (the amended record) or "replacement_id" (an amending
+/// screening).
+core::Result<std::vector<clinic::Amendment>> amendments_of(sql::Connection& c,
+                                                           clinic::AmendedKind kind,
+                                                           std::string_view column,
+                                                           std::int64_t id);
+
 class SqlForecastDecisions final : public clinic::ForecastDecisionRepository {
  public:
   explicit SqlForecastDecisions(TransactionState& state) : state_(state) {}

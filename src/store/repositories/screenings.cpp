@@ -1,7 +1,7 @@
 #include <nlohmann/json.hpp>
 
-#include "clinic/json/json.h"
 #include "clinic/domain/screening.h"
+#include "clinic/json/json.h"
 #include "store/repositories/repositories.h"
 
 namespace ketapath::store::repositories {
@@ -54,13 +54,13 @@ core::Result<clinic::ScreeningResult> result_from_json(const std::string& text) 
 }
 
 constexpr std::string_view kSelect =
-    "SELECT id, patient_id, performed_at, performed_by, input_json, result_json, screened_on FROM "
-    "screenings";
+    "SELECT id, patient_id, performed_at, performed_by, input_json, result_json, screened_on, "
+    "amends_id FROM screenings";
 const std::vector<sql::Type> kColumns = {sql::Type::Integer, sql::Type::Integer, sql::Type::Text,
                                          sql::Type::Text,    sql::Type::Text,    sql::Type::Text,
-                                         sql::Type::Text};
+                                         sql::Type::Text,    sql::Type::Integer};
 
-core::Result<clinic::ScreeningRecord> load(const sql::Row& row) {
+core::Result<clinic::ScreeningRecord> load(sql::Connection& c, const sql::Row& row) {
   clinic::ScreeningRecord record;
   record.id = clinic::ScreeningId(row.integer(0));
   record.patient = clinic::PatientId(row.integer(1));
@@ -69,6 +69,11 @@ core::Result<clinic::ScreeningRecord> load(const sql::Row& row) {
   record.input = KETAPATH_TRY(input_from_json(row.text(4)));
   record.result = KETAPATH_TRY(result_from_json(row.text(5)));
   record.screened_on = KETAPATH_TRY(read_optional_date(row, 6, "screenings.screened_on"));
+  if (auto v = row.optional_integer(7)) {
+    record.amends = clinic::ScreeningId(*v);
+    record.amendments = KETAPATH_TRY(
+        amendments_of(c, clinic::AmendedKind::Screening, "replacement_id", record.id.value()));
+  }
   return record;
 }
 
@@ -78,6 +83,9 @@ core::Result<clinic::ScreeningId> SqlScreenings::add(const clinic::ScreeningReco
   KETAPATH_TRY(state_.for_write());
   auto& c = *state_.connection;
   KETAPATH_TRY(require_row(c, "patients", "patient", record.patient.value()));
+  if (record.amends) {
+    KETAPATH_TRY(require_row(c, "screenings", "screening", record.amends->value()));
+  }
   std::string input_json;
   std::string result_json;
   try {
@@ -89,11 +97,12 @@ core::Result<clinic::ScreeningId> SqlScreenings::add(const clinic::ScreeningReco
   }
   auto row = KETAPATH_TRY(c.query_one(
       "INSERT INTO screenings (patient_id, performed_at, performed_by, eligibility, input_json, "
-      "result_json, screened_on) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+      "result_json, screened_on, amends_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
       {sql::integer(record.patient.value()), timestamp(record.performed_at),
        sql::text(record.performed_by), sql::text(clinic::to_string(record.result.eligibility)),
        sql::text(input_json), sql::text(result_json),
-       record.screened_on ? date(*record.screened_on) : sql::null()},
+       record.screened_on ? date(*record.screened_on) : sql::null(),
+       record.amends ? sql::integer(record.amends->value()) : sql::null()},
       {sql::Type::Integer}));
   return clinic::ScreeningId(row->integer(0));
 }
@@ -105,7 +114,7 @@ core::Result<clinic::ScreeningRecord> SqlScreenings::get(clinic::ScreeningId id)
   if (!row) {
     return core::fail(core::ErrorCode::NotFound, "screening {} not found", id.value());
   }
-  return load(*row);
+  return load(*state_.connection, *row);
 }
 
 core::Result<std::vector<clinic::ScreeningRecord>> SqlScreenings::list_for_patient(
@@ -116,7 +125,7 @@ core::Result<std::vector<clinic::ScreeningRecord>> SqlScreenings::list_for_patie
                                {sql::integer(patient.value())}, kColumns));
   std::vector<clinic::ScreeningRecord> records;
   for (const auto& row : rows) {
-    records.push_back(KETAPATH_TRY(load(row)));
+    records.push_back(KETAPATH_TRY(load(*state_.connection, row)));
   }
   return records;
 }

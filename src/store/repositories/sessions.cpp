@@ -13,12 +13,11 @@ constexpr std::string_view kSelect =
     "SELECT id, patient_id, course_id, course_session_number, dose_record_id, route, "
     "dose_mg_per_kg, dose_mg, started_at, ended_at, discharge_json, notes, recorded_by, "
     "recorded_at, dose_ended_at, stock_lot_id FROM sessions";
-const std::vector<sql::Type> kColumns = {sql::Type::Integer, sql::Type::Integer, sql::Type::Integer,
-                                         sql::Type::Integer, sql::Type::Integer, sql::Type::Text,
-                                         sql::Type::Real,    sql::Type::Real,    sql::Type::Text,
-                                         sql::Type::Text,    sql::Type::Text,    sql::Type::Text,
-                                         sql::Type::Text,    sql::Type::Text,    sql::Type::Text,
-                                         sql::Type::Integer};
+const std::vector<sql::Type> kColumns = {
+    sql::Type::Integer, sql::Type::Integer, sql::Type::Integer, sql::Type::Integer,
+    sql::Type::Integer, sql::Type::Text,    sql::Type::Real,    sql::Type::Real,
+    sql::Type::Text,    sql::Type::Text,    sql::Type::Text,    sql::Type::Text,
+    sql::Type::Text,    sql::Type::Text,    sql::Type::Text,    sql::Type::Integer};
 
 // The discharge is stored as the clinic's one JSON form (clinic/json: to_json and
 // discharge_from_json) with one difference kept from schema 1, so that stored rows and their
@@ -271,6 +270,9 @@ core::Result<clinic::Session> SqlSessions::load(const sql::Row& row) {
     }
     s.checked_by = pre_dose->text(2);
   }
+  const auto amendments =
+      KETAPATH_TRY(amendments_of(c, clinic::AmendedKind::Session, "record_id", s.id.value()));
+  KETAPATH_TRY(clinic::apply_amendments(s, amendments));
   return s;
 }
 
