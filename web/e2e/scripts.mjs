@@ -286,6 +286,26 @@ export const scripts = [
       await page.getByRole("button", { name: "Acknowledge" }).first().click();
       await page.getByText(/Acknowledged by nurse/).first().waitFor();
 
+      // The 186 was mis-typed from the monitor (issue 15 item 6): the nurse amends it; the chart
+      // shows the correction beside the original, which the record keeps.
+      await page.getByText("Amend this session").click();
+      const amend = page.locator('form[aria-label^="Amend session"]');
+      await amend.getByLabel("Field").selectOption("vitals.3.systolic");
+      await amend.getByLabel("Corrected value").fill("168");
+      await amend.getByLabel("Reason for the amendment").fill("monitor read 168; 186 was a typing error");
+      await amend.getByRole("button", { name: "Amend", exact: true }).click();
+      await page.getByRole("list", { name: "Amendments" }).getByText(/Amended vitals\.3\.systolic: 186 → 168 by nurse/).waitFor();
+
+      // The medication list: a benzodiazepine warns (issue 15 item 5).
+      await page.getByText("Start, stop or reconcile").click();
+      const medication = page.getByRole("form", { name: "Medication list" });
+      await medication.getByLabel("Medication (generic name)").fill("lorazepam");
+      await medication.getByLabel("Dose", { exact: true }).fill("0.5 mg");
+      await medication.getByRole("button", { name: "Record medication entry" }).click();
+      await page.getByRole("list", { name: "Medication warnings" }).getByText(/interaction with benzodiazepine/).waitFor();
+      await axe(ctx, page, "chart with amendment and medications");
+      await shot(ctx, page, "chart-amended");
+
       // 24-h follow-up rating.
       await page.getByRole("link", { name: "Follow-up rating" }).click();
       await page.getByLabel("Scale").selectOption("gad-7");

@@ -83,6 +83,19 @@ export interface ScreeningResult {
   unknown_answers?: string[];
   unknown_exclusions?: string[];
 }
+/** A correction of a signed record (docs/clinic.md "Amendments"): the original stays visible. */
+export interface Amendment {
+  id: number;
+  record_kind: "session" | "assessment" | "screening";
+  record: number;
+  field: string;
+  original: string;
+  amended: string;
+  reason: string;
+  amended_by: string;
+  amended_at: string;
+  replacement?: number;
+}
 export interface ScreeningRecord {
   id: number | null;
   patient: number;
@@ -90,6 +103,20 @@ export interface ScreeningRecord {
   screened_on: string;
   performed_by: string;
   result: ScreeningResult;
+  amends?: number;
+  amendments?: Amendment[];
+}
+export interface ActiveMedication {
+  name: string;
+  dose: string;
+  frequency: string;
+  started_on: string;
+}
+export interface Medications {
+  on: string;
+  medications: ActiveMedication[];
+  last_reconciled: string | null;
+  warnings: string[];
 }
 export interface Consent {
   id: number;
@@ -180,16 +207,28 @@ export interface Session {
   dose_mg: number;
   started_at: string;
   ended_at: string;
+  vitals: Vital[];
   ratings: Rating[];
   adverse_events: AdverseEvent[];
+  notes: string;
+  amendments?: Amendment[];
   discharge: { ready: boolean; not_ready_reasons: string[]; at: string } | null;
   checklist: { waivers: string[] } | null;
   double_check: number | null;
   checked_by: string;
   recorded_by: string;
 }
+export interface Vital {
+  at: string;
+  phase: string;
+  systolic_mmhg: number | null;
+  diastolic_mmhg: number | null;
+  heart_rate_bpm: number | null;
+  spo2_percent: number | null;
+}
 export interface Assessment {
   id: number;
+  amendments?: Amendment[];
   rating: Rating;
   timing: string;
   hours_since_dose: number | null;

@@ -4,10 +4,11 @@ import { get, hasRole, post } from "../api";
 import { ageOn, shortTime, todayIso } from "../format";
 import { infusionTicks, plotScores, referenceLines } from "../logic";
 import type {
-  Alert, Assessment, CareTeamMember, Consent, Course, DoseRecord, Patient, ResponsePlan, ResponseSummary,
+  Alert, Assessment, CareTeamMember, Consent, Course, DoseRecord, Medications, Patient, ResponsePlan, ResponseSummary,
   ScreeningRecord, Session,
 } from "../types";
 import { ErrorLine, Section, messageOf, useLoad } from "../ui";
+import { AmendForm, AmendmentList, assessmentFields, screeningFields, sessionFields } from "./amend";
 import { ChangePlan } from "./course";
 import { ForecastPanel } from "./forecast";
 
@@ -22,12 +23,13 @@ interface ChartData {
   alerts: Alert[];
   careTeam: CareTeamMember[];
   assessments: Assessment[];
+  medications: Medications;
   response: ResponsePlan | null;
 }
 
 async function loadChart(id: number): Promise<ChartData> {
   const base = `/patients/${id}`;
-  const [patient, consents, screenings, clearance, courses, sessions, doses, alerts, careTeam, assessments, response] =
+  const [patient, consents, screenings, clearance, courses, sessions, doses, alerts, careTeam, assessments, medications, response] =
     await Promise.all([
       get<Patient>(base),
       get<{ consents: Consent[] }>(`${base}/consents`),
@@ -39,12 +41,13 @@ async function loadChart(id: number): Promise<ChartData> {
       get<{ alerts: Alert[] }>(`${base}/alerts`),
       get<{ care_team: CareTeamMember[] }>(`${base}/care-team`),
       get<{ assessments: Assessment[] }>(`${base}/assessments`),
+      get<Medications>(`${base}/medications`),
       get<ResponsePlan>(`${base}/response`).catch(() => null),
     ]);
   return {
     patient, consents: consents.consents, screenings: screenings.screenings, clearance, courses: courses.courses,
     sessions: sessions.sessions, doses: doses.doses, alerts: alerts.alerts, careTeam: careTeam.care_team,
-    assessments: assessments.assessments, response,
+    assessments: assessments.assessments, medications, response,
   };
 }
 
@@ -123,6 +126,56 @@ function DiagnosisForm({ patient, onDone }: { patient: number; onDone: () => voi
       <input id="dx-on" type="date" value={on} required onInput={(e) => setOn((e.target as HTMLInputElement).value)} />
       <button type="submit">Record diagnosis</button>
       <ErrorLine text={error} />
+    </form>
+  );
+}
+
+/** Start or stop a medication, or record that the list was gone through with the patient. */
+function MedicationForm({ patient, onDone }: { patient: number; onDone: () => void }) {
+  const [action, setAction] = useState("start");
+  const [name, setName] = useState("");
+  const [dose, setDose] = useState("");
+  const [frequency, setFrequency] = useState("");
+  const [note, setNote] = useState("");
+  const [error, setError] = useState("");
+  const [warnings, setWarnings] = useState<string[]>([]);
+  return (
+    <form class="inline" aria-label="Medication list" onSubmit={async (e) => {
+      e.preventDefault();
+      try {
+        const r = await post<{ warnings: string[] }>(`/patients/${patient}/medications`, { action, name, dose, frequency, note });
+        setName("");
+        setDose("");
+        setFrequency("");
+        setNote("");
+        setError("");
+        setWarnings(r.warnings);
+        onDone();
+      } catch (err) {
+        setError(messageOf(err));
+      }
+    }}>
+      <label for="med-action">Medication entry</label>
+      <select id="med-action" value={action} onChange={(e) => setAction((e.target as HTMLSelectElement).value)}>
+        <option value="start">Start</option><option value="stop">Stop</option><option value="reconcile">Reconciled with the patient</option>
+      </select>
+      {action !== "reconcile" && <>
+        <label for="med-name">Medication (generic name)</label>
+        <input id="med-name" value={name} required onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+      </>}
+      {action === "start" && <>
+        <label for="med-dose">Dose</label>
+        <input id="med-dose" value={dose} onInput={(e) => setDose((e.target as HTMLInputElement).value)} />
+        <label for="med-frequency">Frequency</label>
+        <input id="med-frequency" value={frequency} onInput={(e) => setFrequency((e.target as HTMLInputElement).value)} />
+      </>}
+      {action === "reconcile" && <>
+        <label for="med-note">What was checked</label>
+        <input id="med-note" value={note} required onInput={(e) => setNote((e.target as HTMLInputElement).value)} />
+      </>}
+      <button type="submit">Record medication entry</button>
+      <ErrorLine text={error} />
+      {warnings.length > 0 && <div role="status"><ul>{warnings.map((w, i) => <li key={i}>{w}</li>)}</ul></div>}
     </form>
   );
 }
@@ -261,6 +314,16 @@ export function Chart({ patient }: { patient: number }) {
           )}
           {carer && <details><summary>Add a psychiatrist or PCP</summary><CareTeamForm patient={p.id} onDone={reload} /></details>}
         </Section>
+        <Section title="Medications">
+          {data.medications.medications.length === 0 ? <p>None recorded for {data.medications.on}.</p> : (
+            <ul>{data.medications.medications.map((m) => <li key={m.name}>{m.name} {m.dose} {m.frequency} (since {m.started_on})</li>)}</ul>
+          )}
+          <p>{data.medications.last_reconciled ? `Last reconciled ${data.medications.last_reconciled}.` : "Never reconciled with the patient."}</p>
+          {data.medications.warnings.length > 0 && (
+            <ul class="warnings" aria-label="Medication warnings">{data.medications.warnings.map((w, i) => <li key={i}>{w}</li>)}</ul>
+          )}
+          {carer && <details><summary>Start, stop or reconcile</summary><MedicationForm patient={p.id} onDone={reload} /></details>}
+        </Section>
         <Section title="Consent">
           {data.consents.length === 0 ? <p>No consent recorded.</p> : (
             <ul>{data.consents.map((c) => <li key={c.id}>{c.consented_on}, form {c.form_version}, witness {c.witness}</li>)}</ul>
@@ -270,8 +333,13 @@ export function Chart({ patient }: { patient: number }) {
       <Section title="Screenings">
         {data.screenings.length === 0 ? <p>No screening yet.</p> : data.screenings.map((s) => (
           <div key={s.id} class={`screening ${s.result.eligibility}`}>
-            <h3>{s.screened_on}: {s.result.eligibility.replace(/_/g, " ")} <span class="by">by {s.performed_by}</span></h3>
+            <h3>{s.screened_on}: {s.result.eligibility.replace(/_/g, " ")} <span class="by">by {s.performed_by}</span>
+              {s.amends != null && <span class="by">, amends screening {s.amends}</span>}
+              {data.screenings.some((x) => x.amends === s.id) && <span class="by">, amended (superseded)</span>}</h3>
             <ul>{s.result.reasons.map((r, i) => <li key={i}>{r}</li>)}</ul>
+            <AmendmentList amendments={s.amendments} />
+            {carer && s.id != null && !data.screenings.some((x) => x.amends === s.id) &&
+              <AmendForm kind="screening" id={s.id} fields={screeningFields()} onDone={reload} />}
           </div>
         ))}
       </Section>
@@ -310,6 +378,8 @@ export function Chart({ patient }: { patient: number }) {
               {s.adverse_events.length > 0 && (
                 <ul>{s.adverse_events.map((a, i) => <li key={i}>Adverse event: {a.description} ({a.severity}{a.serious ? ", serious" : ""}){a.resolved ? ", resolved" : ", unresolved"}</li>)}</ul>
               )}
+              <AmendmentList amendments={s.amendments} />
+              {carer && s.id != null && <AmendForm kind="session" id={s.id} fields={sessionFields(s)} onDone={reload} />}
             </li>
           ))}</ul>
         )}
@@ -331,10 +401,17 @@ export function Chart({ patient }: { patient: number }) {
           <table>
             <thead><tr><th scope="col">Rated</th><th scope="col">Scale</th><th scope="col">Total</th><th scope="col">Timing</th><th scope="col">By</th></tr></thead>
             <tbody>{data.assessments.map((a) => (
-              <tr key={a.id}><td>{shortTime(a.rating.at)}</td><td>{a.rating.scale.toUpperCase()}</td><td>{a.rating.total}</td><td>{a.timing}{a.hours_since_dose != null ? ` (${Math.round(a.hours_since_dose)} h after dose)` : ""}</td><td>{a.recorded_by}</td></tr>
+              <tr key={a.id}><td>{shortTime(a.rating.at)}</td><td>{a.rating.scale.toUpperCase()}</td><td>{a.rating.total}{a.amendments?.length ? " (amended)" : ""}</td><td>{a.timing}{a.hours_since_dose != null ? ` (${Math.round(a.hours_since_dose)} h after dose)` : ""}</td><td>{a.recorded_by}</td></tr>
             ))}</tbody>
           </table>
         )}
+        {data.assessments.map((a) => (a.amendments?.length || carer) && (
+          <div key={`amend-${a.id}`} class="assessment-amend">
+            <AmendmentList amendments={a.amendments} />
+            {carer && <AmendForm kind="assessment" id={a.id} fields={assessmentFields(a)} onDone={reload}
+              what={`Amend the ${a.rating.scale.toUpperCase()} of ${shortTime(a.rating.at)}`} />}
+          </div>
+        ))}
       </Section>
       <Section title="Response">
         {!data.response ? <p>No response yet.</p> : (
