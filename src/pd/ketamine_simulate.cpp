@@ -202,9 +202,20 @@ core::Result<TimeCourse> simulate_ketamine(const KetamineParameters& p, std::spa
   const double koff = std::numbers::ln2 / p.s_t12.value();
   const double kon = p.s_kon.value();
 
-  const auto plasticity_rate = [&](double state, double ce) {
-    const double g = plasticity_drive(p, ce);
+  const auto plasticity_rate = [&](double state, double g) {
     return kon * g * (1.0 - state) - koff * state;
+  };
+  // The drive at the end of a step is the next step's start drive (Ce is continuous: doses go
+  // into the depot or the central compartment), so each step evaluates the Hill term twice
+  // (midpoint, end) instead of four times; keyed by Ce, so it is the same value either way.
+  double drive_ce = 0.0;
+  double drive = plasticity_drive(p, 0.0);
+  const auto drive_at = [&](double ce) {
+    if (ce != drive_ce) {
+      drive_ce = ce;
+      drive = plasticity_drive(p, ce);
+    }
+    return drive;
   };
 
   // Advances x (exact) and S (RK4 on exact Ce) from t to `until`.
@@ -226,10 +237,13 @@ core::Result<TimeCourse> simulate_ketamine(const KetamineParameters& p, std::spa
       const double ce_mid = x(kEffect);
       half.advance(x, b);
       const double ce1 = x(kEffect);
-      const double k1 = plasticity_rate(s, ce0);
-      const double k2 = plasticity_rate(s + 0.5 * h * k1, ce_mid);
-      const double k3 = plasticity_rate(s + 0.5 * h * k2, ce_mid);
-      const double k4 = plasticity_rate(s + h * k3, ce1);
+      const double g0 = drive_at(ce0);
+      const double g_mid = drive_at(ce_mid);
+      const double g1 = drive_at(ce1);
+      const double k1 = plasticity_rate(s, g0);
+      const double k2 = plasticity_rate(s + 0.5 * h * k1, g_mid);
+      const double k3 = plasticity_rate(s + 0.5 * h * k2, g_mid);
+      const double k4 = plasticity_rate(s + h * k3, g1);
       s = std::clamp(s + h / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4), 0.0, 1.0);
       t = last ? until : t + h;
     }
