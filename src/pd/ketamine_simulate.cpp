@@ -34,27 +34,41 @@ constexpr Eigen::Index kEffect = 3;
 constexpr Eigen::Index kPeripheral2 = 4;  // second peripheral (Q3 = 0: inert)
 constexpr Eigen::Index kFirstDepot = 5;
 
+// At most the five fixed states and one depot per route: fixed-capacity Eigen types, so the
+// state, the propagators and every product live on the stack (no allocation in the step loop).
+constexpr Eigen::Index kMaxStates = kFirstDepot + static_cast<Eigen::Index>(kRouteCount);
+using StateVector = Eigen::Matrix<double, Eigen::Dynamic, 1, 0, kMaxStates, 1>;
+using StateMatrix =
+    Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, 0, kMaxStates, kMaxStates>;
+
+// exp(A dt) and its integral (pk::LinearPropagator) for one step length.
+struct Step {
+  StateMatrix phi;
+  StateMatrix gamma;
+};
+
 // Propagators by step length: the grid and substeps reuse a handful of lengths.
 class PropagatorCache {
  public:
-  explicit PropagatorCache(const Eigen::MatrixXd& a) : a_(a) {}
+  explicit PropagatorCache(const Eigen::MatrixXd& a) : a_(a) { entries_.reserve(64); }
 
-  const pk::LinearPropagator& get(double dt) {
-    for (const auto& [length, propagator] : entries_) {
+  const Step& get(double dt) {
+    for (const auto& [length, step] : entries_) {
       if (length == dt) {
-        return propagator;
+        return step;
       }
     }
     if (entries_.size() >= 64) {
       entries_.clear();
     }
-    entries_.emplace_back(dt, pk::LinearPropagator(a_, dt));
+    const pk::LinearPropagator propagator(a_, dt);
+    entries_.emplace_back(dt, Step{propagator.transition(), propagator.input_gain()});
     return entries_.back().second;
   }
 
  private:
   Eigen::MatrixXd a_;
-  std::vector<std::pair<double, pk::LinearPropagator>> entries_;
+  std::vector<std::pair<double, Step>> entries_;
 };
 
 struct Event {
@@ -193,12 +207,21 @@ core::Result<TimeCourse> simulate_ketamine(const KetamineParameters& p, std::spa
   out.total_reduction.reserve(m);
   out.doses_before.reserve(m);
 
-  Eigen::VectorXd x = Eigen::VectorXd::Zero(n);
-  Eigen::VectorXd b = Eigen::VectorXd::Zero(n);  // infusion input, mg/h
+  int running_infusions = 0;
+  StateVector x = StateVector::Zero(n);
+  StateVector b = StateVector::Zero(n);  // infusion input, mg/h
+  StateVector next(n);
+  // x <- exp(A dt) x + Gamma b; the input term only while an infusion runs (b is 0 otherwise).
+  const auto propagate = [&](const Step& step) {
+    next.noalias() = step.phi * x;
+    if (running_infusions > 0) {
+      next.noalias() += step.gamma * b;
+    }
+    x = next;
+  };
   double s = std::clamp(o.initial_sustained, 0.0, 1.0);
   double t = 0.0;
   double last_change = -1e300;  // last dose start or infusion end (for the fine window)
-  int running_infusions = 0;
   const double koff = std::numbers::ln2 / p.s_t12.value();
   const double kon = p.s_kon.value();
 
@@ -233,9 +256,9 @@ core::Result<TimeCourse> simulate_ketamine(const KetamineParameters& p, std::spa
       }
       const auto& half = cache.get(0.5 * h);
       const double ce0 = x(kEffect);
-      half.advance(x, b);
+      propagate(half);
       const double ce_mid = x(kEffect);
-      half.advance(x, b);
+      propagate(half);
       const double ce1 = x(kEffect);
       const double g0 = drive_at(ce0);
       const double g_mid = drive_at(ce_mid);
