@@ -36,6 +36,7 @@ struct Options {
   std::string data_dir;
   std::string model;
   bool strict = false;
+  bool per_subject = false;
 };
 
 bool percent_unit(const trial::Endpoint& ep) {
@@ -146,6 +147,7 @@ int run(const Options& o) {
        .replicates = o.replicates,
        .seed = o.seed,
        .threads = o.threads,
+       .per_subject = o.per_subject,
        .dirs = io::DataDirectories::standard(
            o.data_dir.empty() ? std::nullopt : std::optional<std::filesystem::path>(o.data_dir),
            KETAPATH_SOURCE_DATA_DIR),
@@ -187,6 +189,9 @@ Runner setup(CLI::App& app) {
   app.add_option("--data-dir", o->data_dir,
                  "Folder with models/ and designs/ searched before the bundled ones");
   app.add_flag("--strict", o->strict, "Exit with status 1 when any endpoint FAILs");
+  app.add_flag("--per-subject", o->per_subject,
+               "Simulate subject by subject (the slower reference path) instead of on the batch "
+               "kernel");
   return [o] {
     return run(*o);
   };

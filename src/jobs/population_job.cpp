@@ -84,7 +84,8 @@ core::Result<Workload> arm_workload(
         core::with_context(plan.error(), fmt::format("design {}, arm {}", design.name, arm.name)));
   }
   auto schedule = KETAPATH_TRY(population::build_schedule(plan->protocol));
-  ArmClinical clinical{shared_design, sessions, generator, nullptr, nullptr};
+  auto draws = std::make_shared<const population::PatientDraws>(generator, plan->route, seed);
+  ArmClinical clinical{shared_design, sessions, generator, draws, nullptr, nullptr};
   clinical.outcomes =
       std::make_shared<const trial::BatchOutcomes>(KETAPATH_TRY(trial::BatchOutcomes::create(
           sessions, design.assessments, expectancy, schedule.protocol.output_times_h, seed)));
@@ -92,8 +93,7 @@ core::Result<Workload> arm_workload(
       KETAPATH_TRY(trial::ClinicalLayout::create(design, sessions)));
   Workload workload{fmt::format("{}, arm {} ({} ketamine doses, route {})", design.name, arm.name,
                                 plan->protocol.doses.size(), pd::route_name(plan->route)),
-                    std::move(schedule),
-                    population::ketamine_subject_source(generator, plan->route, seed),
+                    std::move(schedule), population::ketamine_subject_source(draws),
                     std::move(clinical), nullptr};
   if (subjects_file != nullptr) {
     const auto typical = population::ketamine_batch_subject(model.typical, plan->route,
@@ -156,7 +156,7 @@ core::Status run_arm(const PopulationRequest& r, const PopulationHooks& hooks,
   if (workload.clinical && !r.pk_only) {
     const ArmClinical& c = *workload.clinical;
     arm.clinical.emplace(*c.layout);
-    derived = trial::clinical_values(c.generator, c.outcomes, c.layout, r.seed, &*arm.clinical);
+    derived = trial::clinical_values(c.draws, c.outcomes, c.layout, &*arm.clinical);
   }
   arm.subjects = workload.ids ? workload.ids->size() : r.subjects;
   const auto start = Clock::now();

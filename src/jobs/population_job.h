@@ -32,6 +32,8 @@ struct ArmClinical {
   std::shared_ptr<const trial::Design> design;
   std::vector<protocol::Administration> sessions;
   std::shared_ptr<const population::PatientGenerator> generator;
+  /// The arm's patients, drawn once for the kernel and the clinical record.
+  std::shared_ptr<const population::PatientDraws> draws;
   std::shared_ptr<const trial::BatchOutcomes> outcomes;
   std::shared_ptr<const trial::ClinicalLayout> layout;
 };

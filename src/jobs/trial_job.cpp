@@ -81,6 +81,7 @@ core::Result<TrialRun> run_trial_job(const TrialRequest& request) {
                                              {.replicates = request.replicates,
                                               .seed = request.seed,
                                               .threads = request.threads,
+                                              .per_subject = request.per_subject,
                                               .progress = request.progress}));
   return run;
 }

@@ -11,7 +11,10 @@ double hill(double c, double ec50, double gamma) {
   if (c <= 0.0) {
     return 0.0;
   }
-  const double r = std::pow(c / ec50, gamma);
+  // No pow() for the model's whole exponents (HEMO_GAMMA 1, ANX_GAMMA and S_GAMMA 2): x and x * x
+  // are what pow(x, 1) and pow(x, 2) return (correctly rounded), at a fraction of the cost.
+  const double x = c / ec50;
+  const double r = gamma == 2.0 ? x * x : gamma == 1.0 ? x : std::pow(x, gamma);
   return r / (1.0 + r);
 }
 

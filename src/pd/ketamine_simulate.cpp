@@ -34,27 +34,41 @@ constexpr Eigen::Index kEffect = 3;
 constexpr Eigen::Index kPeripheral2 = 4;  // second peripheral (Q3 = 0: inert)
 constexpr Eigen::Index kFirstDepot = 5;
 
+// At most the five fixed states and one depot per route: fixed-capacity Eigen types, so the
+// state, the propagators and every product live on the stack (no allocation in the step loop).
+constexpr Eigen::Index kMaxStates = kFirstDepot + static_cast<Eigen::Index>(kRouteCount);
+using StateVector = Eigen::Matrix<double, Eigen::Dynamic, 1, 0, kMaxStates, 1>;
+using StateMatrix =
+    Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, 0, kMaxStates, kMaxStates>;
+
+// exp(A dt) and its integral (pk::LinearPropagator) for one step length.
+struct Step {
+  StateMatrix phi;
+  StateMatrix gamma;
+};
+
 // Propagators by step length: the grid and substeps reuse a handful of lengths.
 class PropagatorCache {
  public:
-  explicit PropagatorCache(const Eigen::MatrixXd& a) : a_(a) {}
+  explicit PropagatorCache(const Eigen::MatrixXd& a) : a_(a) { entries_.reserve(64); }
 
-  const pk::LinearPropagator& get(double dt) {
-    for (const auto& [length, propagator] : entries_) {
+  const Step& get(double dt) {
+    for (const auto& [length, step] : entries_) {
       if (length == dt) {
-        return propagator;
+        return step;
       }
     }
     if (entries_.size() >= 64) {
       entries_.clear();
     }
-    entries_.emplace_back(dt, pk::LinearPropagator(a_, dt));
+    const pk::LinearPropagator propagator(a_, dt);
+    entries_.emplace_back(dt, Step{propagator.transition(), propagator.input_gain()});
     return entries_.back().second;
   }
 
  private:
   Eigen::MatrixXd a_;
-  std::vector<std::pair<double, pk::LinearPropagator>> entries_;
+  std::vector<std::pair<double, Step>> entries_;
 };
 
 struct Event {
@@ -193,18 +207,38 @@ core::Result<TimeCourse> simulate_ketamine(const KetamineParameters& p, std::spa
   out.total_reduction.reserve(m);
   out.doses_before.reserve(m);
 
-  Eigen::VectorXd x = Eigen::VectorXd::Zero(n);
-  Eigen::VectorXd b = Eigen::VectorXd::Zero(n);  // infusion input, mg/h
+  int running_infusions = 0;
+  StateVector x = StateVector::Zero(n);
+  StateVector b = StateVector::Zero(n);  // infusion input, mg/h
+  StateVector next(n);
+  // x <- exp(A dt) x + Gamma b; the input term only while an infusion runs (b is 0 otherwise).
+  const auto propagate = [&](const Step& step) {
+    next.noalias() = step.phi * x;
+    if (running_infusions > 0) {
+      next.noalias() += step.gamma * b;
+    }
+    x = next;
+  };
   double s = std::clamp(o.initial_sustained, 0.0, 1.0);
   double t = 0.0;
   double last_change = -1e300;  // last dose start or infusion end (for the fine window)
-  int running_infusions = 0;
   const double koff = std::numbers::ln2 / p.s_t12.value();
   const double kon = p.s_kon.value();
 
-  const auto plasticity_rate = [&](double state, double ce) {
-    const double g = plasticity_drive(p, ce);
+  const auto plasticity_rate = [&](double state, double g) {
     return kon * g * (1.0 - state) - koff * state;
+  };
+  // The drive at the end of a step is the next step's start drive (Ce is continuous: doses go
+  // into the depot or the central compartment), so each step evaluates the Hill term twice
+  // (midpoint, end) instead of four times; keyed by Ce, so it is the same value either way.
+  double drive_ce = 0.0;
+  double drive = plasticity_drive(p, 0.0);
+  const auto drive_at = [&](double ce) {
+    if (ce != drive_ce) {
+      drive_ce = ce;
+      drive = plasticity_drive(p, ce);
+    }
+    return drive;
   };
 
   // Advances x (exact) and S (RK4 on exact Ce) from t to `until`.
@@ -222,14 +256,17 @@ core::Result<TimeCourse> simulate_ketamine(const KetamineParameters& p, std::spa
       }
       const auto& half = cache.get(0.5 * h);
       const double ce0 = x(kEffect);
-      half.advance(x, b);
+      propagate(half);
       const double ce_mid = x(kEffect);
-      half.advance(x, b);
+      propagate(half);
       const double ce1 = x(kEffect);
-      const double k1 = plasticity_rate(s, ce0);
-      const double k2 = plasticity_rate(s + 0.5 * h * k1, ce_mid);
-      const double k3 = plasticity_rate(s + 0.5 * h * k2, ce_mid);
-      const double k4 = plasticity_rate(s + h * k3, ce1);
+      const double g0 = drive_at(ce0);
+      const double g_mid = drive_at(ce_mid);
+      const double g1 = drive_at(ce1);
+      const double k1 = plasticity_rate(s, g0);
+      const double k2 = plasticity_rate(s + 0.5 * h * k1, g_mid);
+      const double k3 = plasticity_rate(s + 0.5 * h * k2, g_mid);
+      const double k4 = plasticity_rate(s + h * k3, g1);
       s = std::clamp(s + h / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4), 0.0, 1.0);
       t = last ? until : t + h;
     }

@@ -1,6 +1,7 @@
 #include "population/batch_ketamine.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <set>
 
@@ -72,6 +73,60 @@ core::Result<KetamineBatchPlan> plan_ketamine_batch(
   }
   plan.protocol.output_times_h.assign(times.begin(), times.end());
   return plan;
+}
+
+namespace {
+
+// One thread's patients of the chunk it last drew.
+struct DrawCache {
+  std::uint64_t owner = 0;  // PatientDraws::id_ (0: none)
+  std::size_t first = 0;
+  std::vector<VirtualPatient> patients;
+  VirtualPatient single;  // a patient outside the chunk, drawn on demand
+};
+
+thread_local DrawCache draw_cache;
+
+std::uint64_t next_draws_id() {
+  static std::atomic<std::uint64_t> next{1};
+  return next.fetch_add(1);
+}
+
+}  // namespace
+
+PatientDraws::PatientDraws(std::shared_ptr<const PatientGenerator> generator, pd::Route route,
+                           std::uint64_t seed)
+    : generator_(std::move(generator)), route_(route), seed_(seed), id_(next_draws_id()) {}
+
+const VirtualPatient& PatientDraws::patient(std::size_t i) const {
+  DrawCache& cache = draw_cache;
+  if (cache.owner == id_ && i >= cache.first && i - cache.first < cache.patients.size()) {
+    return cache.patients[i - cache.first];
+  }
+  cache.single = generator_->draw(seed_, 0, i);
+  return cache.single;
+}
+
+void PatientDraws::draw(std::size_t first, std::size_t count, BatchSubjects& out) const {
+  DrawCache& cache = draw_cache;
+  cache.owner = id_;
+  cache.first = first;
+  cache.patients.clear();
+  cache.patients.reserve(count);
+  out.reserve(count);
+  for (std::size_t i = first; i < first + count; ++i) {
+    cache.patients.push_back(generator_->draw(seed_, 0, i));
+    const VirtualPatient& patient = cache.patients.back();
+    out.push_back(ketamine_batch_subject(patient.parameters, route_, patient.covariates.weight));
+  }
+}
+
+SubjectSource ketamine_subject_source(std::shared_ptr<const PatientDraws> draws) {
+  return [draws = std::move(draws)](std::size_t first, std::size_t count,
+                                    BatchSubjects& out) -> core::Status {
+    draws->draw(first, count, out);
+    return {};
+  };
 }
 
 SubjectSource ketamine_subject_source(std::shared_ptr<const PatientGenerator> generator,

@@ -44,6 +44,36 @@ core::Result<KetamineBatchPlan> plan_ketamine_batch(
     const std::vector<protocol::Administration>& sessions, const std::vector<double>& assessment_h,
     const pd::KetamineParameters& typical, double follow_up_h = 168.0);
 
+/// Virtual patients of a population run, each drawn once although the kernel's parameters and the
+/// subject's clinical record both need it. source() draws subjects [first, first + count) of
+/// replicate 0 and keeps them in the calling thread's cache; patient(i) on the same thread
+/// returns the cached patient, drawing it again only when it is not there. The runner calls the
+/// source and then the derived values of a chunk on one thread, so every patient of a clinical
+/// run is drawn once. A patient is a pure function of (seed, i): the cache changes no result.
+class PatientDraws {
+ public:
+  PatientDraws(std::shared_ptr<const PatientGenerator> generator, pd::Route route,
+               std::uint64_t seed);
+
+  /// Patient i (replicate 0) from this thread's cache, or drawn.
+  [[nodiscard]] const VirtualPatient& patient(std::size_t i) const;
+
+  /// Draws subjects [first, first + count) into this thread's cache and appends their batch
+  /// subjects (individual parameters for the route, dose_scale the body weight) to `out`.
+  void draw(std::size_t first, std::size_t count, BatchSubjects& out) const;
+
+  [[nodiscard]] const PatientGenerator& generator() const { return *generator_; }
+
+ private:
+  std::shared_ptr<const PatientGenerator> generator_;
+  pd::Route route_;
+  std::uint64_t seed_;
+  std::uint64_t id_;  // unique per object: the thread caches are keyed by it, not by address
+};
+
+/// The subject source of a PatientDraws (PatientDraws::draw).
+SubjectSource ketamine_subject_source(std::shared_ptr<const PatientDraws> draws);
+
 /// Subjects drawn from `generator` (replicate 0, subject index i) with their individual
 /// parameters for `route`; dose_scale is the body weight (kg). Thread-safe. Subject i is the
 /// patient `ketapath trial` draws as candidate i of replicate 0 (with the same seed), i.e. its

@@ -74,17 +74,34 @@ core::Status PopulationSpec::validate() const {
 }
 
 double sample_truncated_normal(const TruncatedNormal& d, double u) {
+  return TruncatedSampler(d).sample(u);
+}
+
+TruncatedSampler::TruncatedSampler(const TruncatedNormal& d)
+    : d_(d),
+      lo_(core::normal_cdf((d.min - d.mean) / d.sd)),
+      hi_(core::normal_cdf((d.max - d.mean) / d.sd)) {}
+
+double TruncatedSampler::sample(double u) const {
   // Inverse CDF restricted to [F(min), F(max)]: exact, one uniform, no rejection loop (so the
   // draw count per patient is fixed).
-  const double lo = core::normal_cdf((d.min - d.mean) / d.sd);
-  const double hi = core::normal_cdf((d.max - d.mean) / d.sd);
-  const double p = std::clamp(lo + u * (hi - lo), 1e-300, 1.0 - 1e-16);
-  return std::clamp(d.mean + d.sd * core::normal_quantile(p), d.min, d.max);
+  const double p = std::clamp(lo_ + u * (hi_ - lo_), 1e-300, 1.0 - 1e-16);
+  return std::clamp(d_.mean + d_.sd * core::normal_quantile(p), d_.min, d_.max);
 }
 
 PatientGenerator::PatientGenerator(pd::KetamineModel model, PopulationSpec spec,
                                    Eigen::MatrixXd cholesky)
-    : model_(std::move(model)), spec_(spec), cholesky_(std::move(cholesky)) {}
+    : model_(std::move(model)),
+      spec_(spec),
+      cholesky_(std::move(cholesky)),
+      weight_(spec.weight_kg),
+      age_(spec.age_years),
+      ham_a_(spec.ham_a),
+      ham_a_entry_(above(spec.ham_a, spec.ham_a_entry)),
+      fq_(spec.fq),
+      gad7_(spec.gad7),
+      lsas_(spec.lsas),
+      lsas_entry_(above(spec.lsas, spec.lsas_entry)) {}
 
 core::Result<PatientGenerator> PatientGenerator::create(pd::KetamineModel model,
                                                         PopulationSpec spec) {
@@ -155,9 +172,8 @@ VirtualPatient PatientGenerator::draw(std::uint64_t seed, std::uint64_t replicat
     cov.seek(slot);
     return cov.uniform();
   };
-  patient.covariates.weight =
-      core::Kilograms(sample_truncated_normal(spec_.weight_kg, uniform_at(slots::kWeight)));
-  patient.covariates.age_years = sample_truncated_normal(spec_.age_years, uniform_at(slots::kAge));
+  patient.covariates.weight = core::Kilograms(weight_.sample(uniform_at(slots::kWeight)));
+  patient.covariates.age_years = age_.sample(uniform_at(slots::kAge));
   patient.covariates.sex =
       uniform_at(slots::kSex) < spec_.female_fraction ? pd::Sex::Female : pd::Sex::Male;
   patient.covariates.hypertension = uniform_at(slots::kHypertension) < spec_.hypertension_fraction;
@@ -169,12 +185,10 @@ VirtualPatient PatientGenerator::draw(std::uint64_t seed, std::uint64_t replicat
   const bool sad = patient.diagnosis != Diagnosis::Gad;
   // A qualifying diagnosis has its entry scale drawn above the criterion (strictly: the
   // truncation point has probability zero).
-  patient.baseline.ham_a = sample_truncated_normal(
-      gad ? above(spec_.ham_a, spec_.ham_a_entry) : spec_.ham_a, uniform_at(slots::kHamA));
-  patient.baseline.fq = sample_truncated_normal(spec_.fq, uniform_at(slots::kFq));
-  patient.baseline.gad7 = sample_truncated_normal(spec_.gad7, uniform_at(slots::kGad7));
-  patient.baseline.lsas = sample_truncated_normal(
-      sad ? above(spec_.lsas, spec_.lsas_entry) : spec_.lsas, uniform_at(slots::kLsas));
+  patient.baseline.ham_a = (gad ? ham_a_entry_ : ham_a_).sample(uniform_at(slots::kHamA));
+  patient.baseline.fq = fq_.sample(uniform_at(slots::kFq));
+  patient.baseline.gad7 = gad7_.sample(uniform_at(slots::kGad7));
+  patient.baseline.lsas = (sad ? lsas_entry_ : lsas_).sample(uniform_at(slots::kLsas));
 
   patient.etas = draw_etas(seed, replicate, subject);
   core::RandomStream response(

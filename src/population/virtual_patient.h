@@ -31,6 +31,20 @@ struct TruncatedNormal {
   double max = 1e300;
 };
 
+/// A truncated normal with its CDF at the bounds computed once: sample(u) equals
+/// sample_truncated_normal(d, u) bit for bit without its two erfc() calls.
+class TruncatedSampler {
+ public:
+  TruncatedSampler() = default;
+  explicit TruncatedSampler(const TruncatedNormal& d);
+  [[nodiscard]] double sample(double u) const;
+
+ private:
+  TruncatedNormal d_;
+  double lo_ = 0.0;  // CDF at d.min
+  double hi_ = 1.0;  // CDF at d.max
+};
+
 /// Baseline ratings (points) of one patient.
 struct Baselines {
   double ham_a = 0.0;
@@ -117,6 +131,8 @@ class PatientGenerator {
   pd::KetamineModel model_;
   PopulationSpec spec_;
   Eigen::MatrixXd cholesky_;  // lower factor of OMEGA
+  // The spec's distributions with their bounds' CDFs computed once (entry: above the criterion).
+  TruncatedSampler weight_, age_, ham_a_, ham_a_entry_, fq_, gad7_, lsas_, lsas_entry_;
 };
 
 /// Sample of a truncated normal from one uniform u in (0, 1) (inverse CDF).

@@ -208,6 +208,27 @@ population::DerivedValues clinical_values(
   return derived;
 }
 
+population::DerivedValues clinical_values(std::shared_ptr<const population::PatientDraws> draws,
+                                          std::shared_ptr<const BatchOutcomes> outcomes,
+                                          std::shared_ptr<const ClinicalLayout> layout,
+                                          ClinicalSummary* summary) {
+  population::DerivedValues derived;
+  derived.per_subject = layout->size();
+  derived.compute = [draws = std::move(draws), outcomes = std::move(outcomes), layout = layout](
+                        std::size_t first, std::size_t lanes, const double* profiles,
+                        double* out) -> core::Status {
+    for (std::size_t l = 0; l < lanes; ++l) {
+      layout->values(outcomes->outcome(draws->patient(first + l), profiles, l),
+                     out + l * layout->size());
+    }
+    return {};
+  };
+  derived.fold = [summary](std::size_t, const double* values) {
+    summary->add(values);
+  };
+  return derived;
+}
+
 std::pair<double, double> wilson_interval(std::uint64_t positives, std::uint64_t n) {
   if (n == 0) {
     return {kNaN, kNaN};

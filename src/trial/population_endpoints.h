@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "population/batch_ketamine.h"
 #include "population/batch_runner.h"
 #include "population/batch_statistics.h"
 #include "population/virtual_patient.h"
@@ -131,6 +132,13 @@ population::DerivedValues clinical_values(
     std::shared_ptr<const population::PatientGenerator> generator,
     std::shared_ptr<const BatchOutcomes> outcomes, std::shared_ptr<const ClinicalLayout> layout,
     std::uint64_t seed, ClinicalSummary* summary);
+
+/// The same values with each patient taken from `draws` (drawn once: the arm's subject source must
+/// be population::ketamine_subject_source(draws), whose chunk the runner computes on one thread).
+population::DerivedValues clinical_values(std::shared_ptr<const population::PatientDraws> draws,
+                                          std::shared_ptr<const BatchOutcomes> outcomes,
+                                          std::shared_ptr<const ClinicalLayout> layout,
+                                          ClinicalSummary* summary);
 
 /// Wilson score interval (95%) of a proportion of `positives` in `n` trials, as fractions.
 std::pair<double, double> wilson_interval(std::uint64_t positives, std::uint64_t n);

@@ -1,7 +1,9 @@
 #include "trial/run_trial.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <mutex>
 #include <optional>
@@ -11,7 +13,11 @@
 
 #include "core/check.h"
 #include "core/limits.h"
+#include "population/batch_kernel.h"
+#include "population/batch_ketamine.h"
+#include "population/subject_columns.h"
 #include "population/virtual_patient.h"
+#include "trial/batch_outcome.h"
 #include "trial/responder.h"
 #include "trial/subject_outcome.h"
 
@@ -65,8 +71,20 @@ struct MetricPlan {
   std::size_t at = 0;
 };
 
+// An arm on the batch kernel (population/batch_kernel.h): its compiled schedule (the one
+// `ketapath population` builds for the arm) and the records read from the kernel's profiles.
+struct ArmBatch {
+  population::BatchSchedule schedule;
+  pd::Route route = pd::Route::Iv;
+  BatchOutcomes outcomes;
+};
+
 struct Plan {
   const Design* design = nullptr;
+  /// Per arm: the batch kernel's plan, or nullopt for an arm it does not cover (no ketamine,
+  /// several routes, presystemic norketamine, Q3 > 0, S_GAMMA other than 2), which runs subject by
+  /// subject (simulate_subject).
+  std::vector<std::optional<ArmBatch>> batch;
   std::vector<std::vector<protocol::Administration>> sessions;  // per arm
   std::vector<std::vector<MetricPlan>> endpoints;
   std::vector<protocol::Administration> run_in;
@@ -141,6 +159,42 @@ Plan make_plan(const Design& design) {
     plan.run_in_rule = resolve_rule(design.enrichment->rule, plan.run_in);
   }
   return plan;
+}
+
+// The arm on the batch kernel, as population_job builds it (same output grid and steps), so
+// subject i of replicate 0 gets the same record here as in `ketapath population`; nullopt where
+// the kernel does not cover the arm.
+std::optional<ArmBatch> arm_batch(const Design& design, const pd::KetamineParameters& typical,
+                                  const std::vector<protocol::Administration>& sessions,
+                                  const Expectancy& expectancy, std::uint64_t seed,
+                                  std::uint64_t slot_base) {
+  const Assessments& as = design.assessments;
+  std::vector<double> offsets;
+  for (const auto* times : {&as.ratings, &as.cadss, &as.vitals}) {
+    for (core::Hours t : *times) {
+      offsets.push_back(t.value());
+    }
+  }
+  auto plan = population::plan_ketamine_batch(sessions, offsets, typical);
+  if (!plan) {
+    return std::nullopt;
+  }
+  auto schedule = population::build_schedule(plan->protocol);
+  if (!schedule) {
+    return std::nullopt;
+  }
+  auto outcomes = BatchOutcomes::create(sessions, as, expectancy, schedule->protocol.output_times_h,
+                                        seed, slot_base);
+  if (!outcomes) {
+    return std::nullopt;
+  }
+  return ArmBatch{std::move(*schedule), plan->route, std::move(*outcomes)};
+}
+
+// Whether the kernel covers this patient's own parameters (the plan checked the typical ones).
+bool kernel_covers(const pd::KetamineParameters& p, pd::Route route) {
+  return p.s_gamma == 2.0 && p.q3.value() <= 0.0 &&
+         (route == pd::Route::Iv || p.absorption(route).first_pass_nk <= 0.0);
 }
 
 bool responds(const SubjectOutcome& o, const ResolvedRule& r, const Assessments& as) {
@@ -341,6 +395,49 @@ core::Result<population::VirtualPatient> enrol(const Plan& plan,
   }
 }
 
+using Enrol = std::function<core::Result<population::VirtualPatient>()>;
+
+// The arm's subjects through the batch kernel, kLanes at a time, enrolled in the same order as
+// subject by subject. A patient whose own parameters the kernel does not cover is simulated alone.
+core::Status run_arm_batch(const Plan& plan, std::size_t a, const Enrol& next, std::uint64_t seed,
+                           std::uint64_t slot_base, std::vector<SubjectOutcome>& out) {
+  const Design& d = *plan.design;
+  const ArmBatch& batch = *plan.batch[a];
+  constexpr std::size_t kLanes = population::kLanes;
+  std::vector<double> profiles(batch.schedule.protocol.output_times_h.size() *
+                               population::kProfileVariables * kLanes);
+  std::array<double, kLanes * population::kEndpointCount> endpoints{};
+  std::vector<population::VirtualPatient> patients;
+  patients.reserve(kLanes);
+  const auto n = static_cast<std::size_t>(d.arms[a].subjects);
+  out.reserve(n);
+  for (std::size_t first = 0; first < n; first += kLanes) {
+    const std::size_t lanes = std::min(kLanes, n - first);
+    patients.clear();
+    population::BatchSubjects subjects;
+    subjects.reserve(lanes);
+    for (std::size_t l = 0; l < lanes; ++l) {
+      patients.push_back(KETAPATH_TRY(next()));
+      const population::VirtualPatient& p = patients.back();
+      KETAPATH_TRY(pd::validate(p.parameters));  // as simulate_ketamine does
+      subjects.push_back(
+          population::ketamine_batch_subject(p.parameters, batch.route, p.covariates.weight));
+    }
+    KETAPATH_TRY(subjects.validate());
+    population::simulate_block(batch.schedule, subjects, 0, lanes, endpoints.data(),
+                               profiles.data());
+    for (std::size_t l = 0; l < lanes; ++l) {
+      if (kernel_covers(patients[l].parameters, batch.route)) {
+        out.push_back(batch.outcomes.outcome(patients[l], profiles.data(), l));
+      } else {
+        out.push_back(KETAPATH_TRY(simulate_subject(patients[l], plan.sessions[a], d.assessments,
+                                                    plan.expectancy, seed, slot_base)));
+      }
+    }
+  }
+  return {};
+}
+
 core::Result<ReplicateData> run_replicate(const Plan& plan,
                                           const population::PatientGenerator& generator,
                                           std::uint64_t seed, std::uint64_t replicate) {
@@ -357,6 +454,13 @@ core::Result<ReplicateData> run_replicate(const Plan& plan,
   Outcomes outcomes(d.arms.size());
   std::uint64_t candidate = 0;
   for (std::size_t a = 0; a < d.arms.size(); ++a) {
+    if (plan.batch[a]) {
+      const Enrol next = [&]() {
+        return enrol(plan, generator, seed, replicate, candidate, limit);
+      };
+      KETAPATH_TRY(run_arm_batch(plan, a, next, seed, slot_base, outcomes[a]));
+      continue;
+    }
     for (int j = 0; j < d.arms[a].subjects; ++j) {
       const auto patient = KETAPATH_TRY(enrol(plan, generator, seed, replicate, candidate, limit));
       outcomes[a].push_back(KETAPATH_TRY(
@@ -457,7 +561,13 @@ core::Result<TrialResult> run_trial(const Design& design, const pd::KetamineMode
   }
   const auto generator =
       KETAPATH_TRY(population::PatientGenerator::create(model, design.population));
-  const Plan plan = make_plan(design);
+  Plan plan = make_plan(design);
+  const std::uint64_t slot_base = design.enrichment ? kTrialSlots : 0;
+  for (const auto& sessions : plan.sessions) {
+    plan.batch.push_back(options.per_subject ? std::nullopt
+                                             : arm_batch(design, model.typical, sessions,
+                                                         plan.expectancy, options.seed, slot_base));
+  }
 
   // Fixed mapping: replicate r is computed by worker r % threads into slot r.
   const auto n = static_cast<std::size_t>(options.replicates);

@@ -29,6 +29,11 @@ struct TrialOptions {
   int replicates = 200;
   std::uint64_t seed = 1;
   int threads = 1;  ///< worker threads; the result is the same for any count
+  /// Simulate every subject alone (pd::simulate_ketamine, RK4 substeps for S) instead of kLanes
+  /// at a time on the batch kernel: the reference path, about 10x slower; results agree within
+  /// the tolerance of tests/trial/batch_outcome_test.cpp. Arms the kernel does not cover run
+  /// subject by subject either way.
+  bool per_subject = false;
   /// Called after each replicate with (replicates done, total), one call at a time (from any
   /// worker thread); for progress display only, it cannot change the result.
   std::function<void(std::size_t, std::size_t)> progress;

@@ -310,9 +310,28 @@ TEST(BatchPopulation, ClinicalSummaryIdenticalOnOneAndThreeThreads) {
     pk.push_back(*result->summary);
     ++run;
   }
+  // Each patient drawn once (population::PatientDraws: the source's chunk cached per thread for
+  // the clinical record): the same summaries on 1 and 3 threads as drawing each patient twice.
+  const auto draws =
+      std::make_shared<const population::PatientDraws>(a.generator, a.plan.route, kSeed);
+  for (unsigned threads : {1u, 3u}) {
+    clinical.emplace_back(*layout);
+    const auto result = population::run_population(
+        a.schedule, population::ketamine_subject_source(draws),
+        {.subjects = 700,
+         .threads = threads,
+         .derived = clinical_values(draws, outcomes, layout, &clinical.back())},
+        nullptr);
+    ASSERT_TRUE(result.has_value()) << result.error().message;
+    EXPECT_TRUE(*result->summary == pk[0]);
+  }
   EXPECT_EQ(clinical[0].subjects(), 700u);
   EXPECT_TRUE(clinical[0] == clinical[1]);
+  EXPECT_TRUE(clinical[0] == clinical[2]);
+  EXPECT_TRUE(clinical[0] == clinical[3]);
   EXPECT_TRUE(pk[0] == pk[1]);
+  // A patient asked for outside the cached chunk is drawn: the same patient either way.
+  EXPECT_EQ(draws->patient(5).parameters.cl, a.generator->draw(kSeed, 0, 5).parameters.cl);
   // The runner's values are those of the records: responder count by the design's rule.
   ASSERT_TRUE(layout->has_responder_rule());
   const auto rule = rule_sessions(*a.design.responder, a.sessions).value();

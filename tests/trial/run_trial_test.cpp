@@ -99,6 +99,36 @@ TEST(RunTrial, MeanReductionEqualsTheHandComputedMeanOverSubjects) {
   EXPECT_DOUBLE_EQ(find(result, "fq_1h_dose3").per_replicate[0], sum / 6.0);
 }
 
+// The default path runs the ketamine arm on the batch kernel (the placebo arm, which it does not
+// cover, subject by subject); --per-subject runs both arms subject by subject. They share the
+// patients, noise slots, PD algebra and recording; only S's integrator differs (measured in
+// tests/trial/batch_outcome_test.cpp: 5e-7 relative on model outputs). So the model-based
+// profile (dSBP) agrees to that tolerance and rating-based values are equal, except where a
+// rating sits within 1e-5 points of a rounding boundary (none expected in this small run).
+TEST(RunTrial, BatchKernelAgreesWithThePerSubjectPath) {
+  const Design d = two_arm_design();
+  const auto batch = run_trial(d, pd::default_ketamine_model(), {.replicates = 12, .seed = 3});
+  const auto reference = run_trial(d, pd::default_ketamine_model(),
+                                   {.replicates = 12, .seed = 3, .per_subject = true});
+  ASSERT_TRUE(batch.has_value() && reference.has_value());
+  for (std::size_t e = 0; e < batch->endpoints.size(); ++e) {
+    EXPECT_EQ(batch->endpoints[e].per_replicate, reference->endpoints[e].per_replicate)
+        << batch->endpoints[e].endpoint.name;
+  }
+  ASSERT_EQ(batch->profiles.size(), reference->profiles.size());
+  for (std::size_t k = 0; k < batch->profiles.size(); ++k) {
+    const Band& x = batch->profiles[k].dsbp;
+    const Band& y = reference->profiles[k].dsbp;
+    ASSERT_EQ(x.values.size(), y.values.size());
+    for (std::size_t j = 0; j < x.values.size(); ++j) {
+      EXPECT_NEAR(x.values[j].median, y.values[j].median,
+                  5e-7 * std::max(1.0, std::abs(y.values[j].median)));
+    }
+    EXPECT_EQ(batch->profiles[k].reduction.values[0].median,
+              reference->profiles[k].reduction.values[0].median);
+  }
+}
+
 TEST(RunTrial, PlaceboSessionsHaveNoDrugEffectAndVerdictsFollowTolerance) {
   const TrialResult r = run(two_arm_design(), 5, 3, 2);
   const auto& cadss = find(r, "placebo_cadss");
