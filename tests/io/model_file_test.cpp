@@ -243,7 +243,8 @@ TEST(ModelFileTest, BadScaleDefinitionsNameTheFileTheScaleAndTheField) {
             "x.toml: scales[0] (calm).evidence: must be \"verified\" or \"estimated\"");
   EXPECT_EQ(error_of(base + "[[scales]]\nlabel = \"X\"\n"), "x.toml: scales[0].name: missing");
   EXPECT_EQ(error_of(base + "[[scales]]\nname = \"Calm Scale\"\n"),
-            "x.toml: scales[0].name: must be lower-case letters, digits and _ (got \"Calm "
+            "x.toml: scales[0] (Calm Scale).name: must be lower-case letters, digits and _ (got "
+            "\"Calm "
             "Scale\")");
   // The clinic's scales are fixed instruments.
   EXPECT_EQ(error_of(base +
