@@ -99,7 +99,7 @@ void print_clinical(const jobs::ArmClinical& c, const trial::ClinicalSummary& s)
     double scale = 1.0;
     switch (item.kind) {
       case Kind::Reduction:
-        measure = fmt::format("{} reduction %", pd::scale_label(as.scales[item.scale]));
+        measure = fmt::format("{} reduction %", trial::rated_scale(as, item.scale).label);
         time = fmt::format("{:g} h", as.ratings[item.rating].value());
         scale = 100.0;
         break;

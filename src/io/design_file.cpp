@@ -10,6 +10,7 @@
 #include "core/limits.h"
 #include "core/text_file.h"
 #include "io/design_file_reader.h"
+#include "io/model_file.h"
 #include "protocol/schedule.h"
 
 namespace ketapath::io {
@@ -23,7 +24,7 @@ core::Status read_distribution(TableReader& parent, std::string_view key,
   if (t == nullptr) {
     return {};
   }
-  TableReader r(*t, parent.origin(), parent.key_path(key));
+  TableReader r(*t, parent.origin(), parent.key_path(key), parent.scales());
   d.mean = KETAPATH_TRY(r.number_or("mean", d.mean));
   d.sd = KETAPATH_TRY(r.number_or("sd", d.sd));
   d.min = KETAPATH_TRY(r.number_or("min", d.min));
@@ -37,7 +38,7 @@ core::Result<population::PopulationSpec> parse_population(TableReader& root) {
   if (t == nullptr) {
     return spec;
   }
-  TableReader r(*t, root.origin(), "population");
+  TableReader r(*t, root.origin(), "population", root.scales());
   KETAPATH_TRY(read_distribution(r, "weight_kg", spec.weight_kg));
   KETAPATH_TRY(read_distribution(r, "age_years", spec.age_years));
   spec.female_fraction = KETAPATH_TRY(r.number_or("female_fraction", spec.female_fraction));
@@ -93,16 +94,13 @@ core::Result<trial::Assessments> parse_assessments(TableReader& root) {
   if (t == nullptr) {
     return std::unexpected(root.error("assessments", "is required"));
   }
-  TableReader r(*t, root.origin(), "assessments");
+  TableReader r(*t, root.origin(), "assessments", root.scales());
   trial::Assessments as;
   if (const auto scales = KETAPATH_TRY(r.texts("scales"))) {
     for (const std::string& name : *scales) {
-      const auto scale = pd::parse_scale(name);
-      if (!scale || !pd::is_modelled_anxiety_scale(*scale)) {
-        return std::unexpected(r.error(
-            "scales", fmt::format("\"{}\" is not an anxiety scale (ham_a, fq, gad7, lsas)", name)));
-      }
-      as.scales.push_back(*scale);
+      const pd::ScaleDefinition* found = KETAPATH_TRY(detail::anxiety_scale(r, "scales", name));
+      as.scales.push_back(found->scale);
+      as.definitions.push_back(*found);
     }
   }
   if (as.scales.empty()) {
@@ -120,7 +118,7 @@ core::Result<protocol::Schedule> parse_schedule(TableReader& phase) {
   if (t == nullptr) {
     return std::unexpected(phase.error("schedule", "is required"));
   }
-  TableReader r(*t, phase.origin(), phase.key_path("schedule"));
+  TableReader r(*t, phase.origin(), phase.key_path("schedule"), phase.scales());
   const auto times_h = KETAPATH_TRY(r.numbers("times_h"));
   const auto times_days = KETAPATH_TRY(r.numbers("times_days"));
   const auto length_h = KETAPATH_TRY(r.number("length_h"));
@@ -166,7 +164,7 @@ core::Result<protocol::Schedule> parse_schedule(TableReader& phase) {
 
 core::Result<protocol::Phase> parse_phase(const toml::table& table, std::string_view origin,
                                           std::string path) {
-  TableReader r(table, origin, std::move(path));
+  TableReader r(table, origin, std::move(path), {});
   protocol::Phase phase;
   phase.label = KETAPATH_TRY(r.text("label")).value_or("");
   if (const auto agent = KETAPATH_TRY(r.text("agent"))) {
@@ -248,8 +246,9 @@ core::Result<protocol::Regimen> parse_regimen(TableReader& r) {
   return regimen;
 }
 
-core::Result<trial::Design> parse_root(const toml::table& root, std::string_view origin) {
-  TableReader r(root, origin, "");
+core::Result<trial::Design> parse_root(const toml::table& root, std::string_view origin,
+                                       std::span<const pd::ScaleDefinition> scales) {
+  TableReader r(root, origin, "", scales);
   trial::Design d;
   d.name = KETAPATH_TRY(r.required_text("name"));
   d.title = KETAPATH_TRY(r.text("title")).value_or("");
@@ -259,17 +258,17 @@ core::Result<trial::Design> parse_root(const toml::table& root, std::string_view
   d.population = KETAPATH_TRY(parse_population(r));
   d.assessments = KETAPATH_TRY(parse_assessments(r));
   if (const toml::table* e = KETAPATH_TRY(r.table("expectancy"))) {
-    TableReader er(*e, origin, "expectancy");
+    TableReader er(*e, origin, "expectancy", {});
     d.expectancy_ketamine = KETAPATH_TRY(er.number_or("ketamine", 1.0));
     d.expectancy_placebo = KETAPATH_TRY(er.number_or("placebo", 1.0));
     d.expectancy_midazolam = KETAPATH_TRY(er.number_or("midazolam", 1.0));
     KETAPATH_TRY(er.finish());
   }
   if (const toml::table* t = KETAPATH_TRY(r.table("responder"))) {
-    d.responder = KETAPATH_TRY(detail::parse_responder(*t, origin, "responder"));
+    d.responder = KETAPATH_TRY(detail::parse_responder(*t, origin, "responder", scales));
   }
   if (const toml::table* t = KETAPATH_TRY(r.table("enrichment"))) {
-    TableReader er(*t, origin, "enrichment");
+    TableReader er(*t, origin, "enrichment", scales);
     trial::Enrichment e;
     e.definition = KETAPATH_TRY(er.required_text("definition"));
     e.regimen = KETAPATH_TRY(parse_regimen(er));
@@ -277,7 +276,7 @@ core::Result<trial::Design> parse_root(const toml::table& root, std::string_view
     if (rule == nullptr) {
       return std::unexpected(er.error("responder", "is required (the rule that selects)"));
     }
-    e.rule = KETAPATH_TRY(detail::parse_responder(*rule, origin, "enrichment.responder"));
+    e.rule = KETAPATH_TRY(detail::parse_responder(*rule, origin, "enrichment.responder", scales));
     e.max_candidates_per_subject =
         KETAPATH_TRY(er.integer("max_candidates_per_subject")).value_or(50);
     KETAPATH_TRY(er.finish());
@@ -288,7 +287,7 @@ core::Result<trial::Design> parse_root(const toml::table& root, std::string_view
     return std::unexpected(r.error("arms", "needs at least one [[arms]] table"));
   }
   for (std::size_t i = 0; i < arms.size(); ++i) {
-    TableReader ar(*arms[i], origin, fmt::format("arms[{}]", i));
+    TableReader ar(*arms[i], origin, fmt::format("arms[{}]", i), {});
     trial::Arm arm;
     arm.name = KETAPATH_TRY(ar.required_text("name"));
     const auto subjects = KETAPATH_TRY(ar.integer("subjects"));
@@ -306,7 +305,7 @@ core::Result<trial::Design> parse_root(const toml::table& root, std::string_view
   const auto endpoints = KETAPATH_TRY(r.tables("endpoints"));
   for (std::size_t i = 0; i < endpoints.size(); ++i) {
     d.endpoints.push_back(KETAPATH_TRY(
-        detail::parse_endpoint(*endpoints[i], origin, fmt::format("endpoints[{}]", i))));
+        detail::parse_endpoint(*endpoints[i], origin, fmt::format("endpoints[{}]", i), scales)));
   }
   KETAPATH_TRY(r.finish());
   return d;
@@ -315,6 +314,11 @@ core::Result<trial::Design> parse_root(const toml::table& root, std::string_view
 }  // namespace
 
 core::Result<trial::Design> parse_design(std::string_view text, std::string_view origin) {
+  return parse_design(text, origin, pd::scale_definitions());
+}
+
+core::Result<trial::Design> parse_design(std::string_view text, std::string_view origin,
+                                         std::span<const pd::ScaleDefinition> scales) {
   toml::table root;
   try {
     root = toml::parse(text, origin);
@@ -322,7 +326,7 @@ core::Result<trial::Design> parse_design(std::string_view text, std::string_view
     return core::fail(core::ErrorCode::InvalidData, "{}:{}: {}", origin, e.source().begin.line,
                       e.description());
   }
-  trial::Design design = KETAPATH_TRY(parse_root(root, origin));
+  trial::Design design = KETAPATH_TRY(parse_root(root, origin, scales));
   if (auto ok = trial::validate(design); !ok) {
     // Malformed (exit 2), unless a size limit refused it (exit 3).
     const auto code = ok.error().code == core::ErrorCode::LimitExceeded
@@ -337,6 +341,27 @@ core::Result<trial::Design> load_design_file(const std::filesystem::path& path) 
   const std::string content =
       KETAPATH_TRY(core::read_text_file(path, core::limits::kMaxTomlFileBytes, "a design file"));
   return parse_design(content, path.string());
+}
+
+core::Result<DesignAndModel> load_design_with_model(const std::filesystem::path& path,
+                                                    std::optional<std::string> model,
+                                                    const DataDirectories& dirs) {
+  const std::string content =
+      KETAPATH_TRY(core::read_text_file(path, core::limits::kMaxTomlFileBytes, "a design file"));
+  std::string name = model.value_or("");
+  if (!model) {
+    // The design's own `model` key (checked again, with the rest, by parse_design).
+    try {
+      const toml::table root = toml::parse(content, path.string());
+      name = root["model"].value_or(std::string("ketamine"));
+    } catch (const toml::parse_error&) {
+      return std::unexpected(parse_design(content, path.string()).error());
+    }
+  }
+  DesignAndModel out;
+  out.model = KETAPATH_TRY(load_model(name, dirs));
+  out.design = KETAPATH_TRY(parse_design(content, path.string(), out.model.scales));
+  return out;
 }
 
 }  // namespace ketapath::io

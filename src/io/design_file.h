@@ -10,12 +10,22 @@
 //   auto design = io::load_design_file(*path);   // Result<trial::Design>, already validated
 
 #include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
 #include <string_view>
 
 #include "core/error.h"
+#include "io/model_file.h"
 #include "trial/design.h"
 
 namespace ketapath::io {
+
+/// Parses design text against a model's scales (pd::KetamineModel::scales): scale names resolve
+/// to those definitions (Assessments::definitions), so a design rates any scale its model file
+/// defines. The overload without `scales` uses the clinic's built-in six.
+core::Result<trial::Design> parse_design(std::string_view text, std::string_view origin,
+                                         std::span<const pd::ScaleDefinition> scales);
 
 /// Parses design text; `origin` names it in messages. The result has passed trial::validate
 /// (its errors come back as InvalidData prefixed with the origin). InvalidData for malformed
@@ -24,5 +34,16 @@ core::Result<trial::Design> parse_design(std::string_view text, std::string_view
 
 /// Reads and parses a design file (Io if unreadable).
 core::Result<trial::Design> load_design_file(const std::filesystem::path& path);
+
+struct DesignAndModel {
+  trial::Design design;
+  pd::KetamineModel model;
+};
+
+/// Reads a design file and the model it runs with (`model` if given, else the design's `model`
+/// key, resolved with `dirs`), and parses the design against that model's scales.
+core::Result<DesignAndModel> load_design_with_model(const std::filesystem::path& path,
+                                                    std::optional<std::string> model,
+                                                    const DataDirectories& dirs);
 
 }  // namespace ketapath::io

@@ -6,15 +6,28 @@
 #include "io/design_file_reader.h"
 
 namespace ketapath::io::detail {
+
+core::Result<const pd::ScaleDefinition*> anxiety_scale(TableReader& r, std::string_view key,
+                                                       const std::string& name) {
+  const auto found = pd::find_scale(r.scales(), name);
+  if (!found || !pd::is_modelled_anxiety_scale(**found)) {
+    std::string anxiety;
+    for (const pd::ScaleDefinition& d : r.scales()) {
+      if (pd::is_modelled_anxiety_scale(d)) {
+        anxiety += fmt::format("{}{}", anxiety.empty() ? "" : ", ", d.name);
+      }
+    }
+    return std::unexpected(r.error(
+        key, fmt::format("\"{}\" is not an anxiety scale of the model ({})", name, anxiety)));
+  }
+  return *found;
+}
+
 namespace {
 
 core::Result<pd::Scale> scale_of(TableReader& r, std::string_view key, const std::string& name) {
-  const auto scale = pd::parse_scale(name);
-  if (!scale || !pd::is_modelled_anxiety_scale(*scale)) {
-    return std::unexpected(
-        r.error(key, fmt::format("\"{}\" is not an anxiety scale (ham_a, fq, gad7, lsas)", name)));
-  }
-  return *scale;
+  const pd::ScaleDefinition* d = KETAPATH_TRY(anxiety_scale(r, key, name));
+  return d->scale;
 }
 
 }  // namespace
@@ -42,15 +55,16 @@ core::Result<std::vector<trial::SessionSelector>> parse_session_list(TableReader
 }
 
 core::Result<trial::ResponderRule> parse_responder(const toml::table& table,
-                                                   std::string_view origin, std::string path) {
-  TableReader r(table, origin, std::move(path));
+                                                   std::string_view origin, std::string path,
+                                                   std::span<const pd::ScaleDefinition> scales) {
+  TableReader r(table, origin, std::move(path), scales);
   trial::ResponderRule rule;
   rule.definition = KETAPATH_TRY(r.required_text("definition"));
-  const auto scales = KETAPATH_TRY(r.texts("scales"));
-  if (!scales || scales->empty()) {
+  const auto names = KETAPATH_TRY(r.texts("scales"));
+  if (!names || names->empty()) {
     return std::unexpected(r.error("scales", "is required (a non-empty array of scale names)"));
   }
-  for (const std::string& name : *scales) {
+  for (const std::string& name : *names) {
     rule.scales.push_back(KETAPATH_TRY(scale_of(r, "scales", name)));
   }
   rule.min_reduction = KETAPATH_TRY(r.required_number("min_reduction"));
@@ -153,15 +167,17 @@ core::Result<trial::Metric> parse_metric_keys(TableReader& r, trial::Metric::Kin
   }
   if (kind == K::Responders) {
     if (const toml::table* rule = KETAPATH_TRY(r.table("responder"))) {
-      m.rule = KETAPATH_TRY(parse_responder(*rule, r.origin(), r.key_path("responder")));
+      m.rule =
+          KETAPATH_TRY(parse_responder(*rule, r.origin(), r.key_path("responder"), r.scales()));
     }
   }
   return m;
 }
 
 core::Result<trial::Metric> parse_metric_table(const toml::table& table, std::string_view origin,
-                                               std::string path) {
-  TableReader r(table, origin, std::move(path));
+                                               std::string path,
+                                               std::span<const pd::ScaleDefinition> scales) {
+  TableReader r(table, origin, std::move(path), scales);
   const std::string kind = KETAPATH_TRY(r.required_text("kind"));
   const trial::Metric::Kind k = KETAPATH_TRY(metric_kind(r, kind));
   trial::Metric m = KETAPATH_TRY(parse_metric_keys(r, k));
@@ -190,8 +206,9 @@ std::optional<trial::Endpoint::Kind> multi_metric_kind(std::string_view kind) {
 }  // namespace
 
 core::Result<trial::Endpoint> parse_endpoint(const toml::table& table, std::string_view origin,
-                                             std::string path) {
-  TableReader r(table, origin, std::move(path));
+                                             std::string path,
+                                             std::span<const pd::ScaleDefinition> scales) {
+  TableReader r(table, origin, std::move(path), scales);
   trial::Endpoint ep;
   ep.name = KETAPATH_TRY(r.required_text("name"));
   ep.definition = KETAPATH_TRY(r.required_text("definition"));
@@ -218,12 +235,12 @@ core::Result<trial::Endpoint> parse_endpoint(const toml::table& table, std::stri
       return std::unexpected(r.error("items", "give items, or metric with sessions/weeks"));
     }
     for (std::size_t i = 0; i < items.size(); ++i) {
-      ep.items.push_back(KETAPATH_TRY(
-          parse_metric_table(*items[i], origin, fmt::format("{}[{}]", r.key_path("items"), i))));
+      ep.items.push_back(KETAPATH_TRY(parse_metric_table(
+          *items[i], origin, fmt::format("{}[{}]", r.key_path("items"), i), scales)));
     }
     if (templ != nullptr) {
       const trial::Metric base =
-          KETAPATH_TRY(parse_metric_table(*templ, origin, r.key_path("metric")));
+          KETAPATH_TRY(parse_metric_table(*templ, origin, r.key_path("metric"), scales));
       if (selectors.empty()) {
         return std::unexpected(r.error("metric", "needs sessions = [...] or weeks = [...]"));
       }

@@ -39,8 +39,9 @@ std::string describe_node(const toml::node& node) {
   return out.str();
 }
 
-TableReader::TableReader(const toml::table& table, std::string_view origin, std::string path)
-    : table_(table), origin_(origin), path_(std::move(path)) {}
+TableReader::TableReader(const toml::table& table, std::string_view origin, std::string path,
+                         std::span<const pd::ScaleDefinition> scales)
+    : table_(table), origin_(origin), path_(std::move(path)), scales_(scales) {}
 
 bool TableReader::has(std::string_view key) const {
   return table_.contains(key);

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,7 +22,9 @@ std::string describe_node(const toml::node& node);
 
 class TableReader {
  public:
-  TableReader(const toml::table& table, std::string_view origin, std::string path);
+  /// `scales`: the model's scales that scale names in this table resolve against.
+  TableReader(const toml::table& table, std::string_view origin, std::string path,
+              std::span<const pd::ScaleDefinition> scales);
 
   [[nodiscard]] bool has(std::string_view key) const;
   /// Marks `key` read and returns its node (nullptr when absent).
@@ -53,21 +56,31 @@ class TableReader {
 
   [[nodiscard]] std::string_view origin() const { return origin_; }
 
+  [[nodiscard]] std::span<const pd::ScaleDefinition> scales() const { return scales_; }
+
  private:
   [[nodiscard]] std::size_t line_of(std::string_view key) const;
   const toml::table& table_;
   std::string_view origin_;
   std::string path_;
+  std::span<const pd::ScaleDefinition> scales_;
   std::set<std::string, std::less<>> read_;
 };
 
+/// The anxiety scale `name` of the reader's scales; InvalidData at `key` naming the model's
+/// anxiety scales otherwise.
+core::Result<const pd::ScaleDefinition*> anxiety_scale(TableReader& r, std::string_view key,
+                                                       const std::string& name);
+
 /// A [responder] table (also used inside enrichment and endpoint metrics).
 core::Result<trial::ResponderRule> parse_responder(const toml::table& table,
-                                                   std::string_view origin, std::string path);
+                                                   std::string_view origin, std::string path,
+                                                   std::span<const pd::ScaleDefinition> scales);
 
 /// One [[endpoints]] table.
 core::Result<trial::Endpoint> parse_endpoint(const toml::table& table, std::string_view origin,
-                                             std::string path);
+                                             std::string path,
+                                             std::span<const pd::ScaleDefinition> scales);
 
 /// Session selectors from `sessions = [..]` or `weeks = [..]` (empty when neither is given).
 core::Result<std::vector<trial::SessionSelector>> parse_session_list(TableReader& reader);

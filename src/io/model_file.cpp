@@ -13,6 +13,7 @@
 #include "core/check.h"
 #include "core/limits.h"
 #include "core/text_file.h"
+#include "io/model_scales.h"
 #include "io/parameter_units.h"
 
 namespace ketapath::io {
@@ -35,6 +36,7 @@ struct Parsed {
   };
 
   std::vector<NamedCorrelation> correlations;
+  std::vector<pd::ScaleDefinition> scales;  // as given in this file or a base ([[scales]])
 };
 
 std::string describe(const toml::node& node) {
@@ -210,10 +212,10 @@ core::Result<Parsed> parse_parsed(std::string_view text_in, std::string_view ori
   parsed.eta_by_parameter.assign(count, std::nullopt);
   for (const auto& [key_node, child] : root) {
     const std::string_view key = key_node.str();
-    if (key != "model" && key != "parameters" && key != "correlations") {
+    if (key != "model" && key != "parameters" && key != "correlations" && key != "scales") {
       return core::fail(core::ErrorCode::InvalidData,
-                        "{}: {}: unknown table (expected model, parameters, correlations)", origin,
-                        key);
+                        "{}: {}: unknown table (expected model, parameters, correlations, scales)",
+                        origin, key);
     }
   }
   const auto* model = root["model"].as_table();
@@ -262,6 +264,9 @@ core::Result<Parsed> parse_parsed(std::string_view text_in, std::string_view ori
     }
   } else if (root.contains("parameters")) {
     return core::fail(core::ErrorCode::InvalidData, "{}: parameters: must be a table", origin);
+  }
+  if (const auto* scales = root.get("scales")) {
+    KETAPATH_TRY(detail::read_scales(*scales, origin, parsed.scales));
   }
   if (root.contains("correlations")) {
     const auto* list = root["correlations"].as_array();
@@ -326,6 +331,7 @@ core::Result<pd::KetamineModel> finish(Parsed parsed, std::string_view origin) {
     }
   }
   pd::KetamineModel& model = parsed.model;
+  model.scales = KETAPATH_TRY(detail::finish_scales(std::move(parsed.scales), origin));
   if (auto ok = pd::validate(model.typical); !ok) {
     return std::unexpected(core::with_context(ok.error(), origin));
   }

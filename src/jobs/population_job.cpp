@@ -200,9 +200,10 @@ core::Result<std::vector<Workload>> load_workloads(const std::string& design_nam
     return workloads;
   }
   const auto path = KETAPATH_TRY(io::resolve_data_file(design_name, "designs", dirs));
-  const auto design =
-      std::make_shared<const trial::Design>(KETAPATH_TRY(io::load_design_file(path)));
-  const pd::KetamineModel model = KETAPATH_TRY(io::load_model(design->model, dirs));
+  io::DesignAndModel loaded = KETAPATH_TRY(io::load_design_with_model(path, std::nullopt, dirs));
+  const auto design = std::make_shared<const trial::Design>(std::move(loaded.design));
+  const pd::KetamineModel model = std::move(loaded.model);
+  KETAPATH_TRY(trial::check_model_scales(design->assessments, model));
   auto generator = std::make_shared<const population::PatientGenerator>(
       KETAPATH_TRY(population::PatientGenerator::create(model, design->population)));
   for (const trial::Arm& arm : design->arms) {

@@ -72,11 +72,14 @@ nlohmann::json endpoint_json(const trial::EndpointResult& r) {
 
 core::Result<TrialRun> run_trial_job(const TrialRequest& request) {
   const auto path = KETAPATH_TRY(io::resolve_data_file(request.design, "designs", request.dirs));
-  TrialRun run{KETAPATH_TRY(io::load_design_file(path)), request.model, {}};
+  io::DesignAndModel loaded = KETAPATH_TRY(io::load_design_with_model(
+      path, request.model.empty() ? std::nullopt : std::optional<std::string>(request.model),
+      request.dirs));
+  TrialRun run{std::move(loaded.design), request.model, {}};
   if (run.model.empty()) {
     run.model = run.design.model;
   }
-  const auto model = KETAPATH_TRY(io::load_model(run.model, request.dirs));
+  const pd::KetamineModel& model = loaded.model;
   run.result = KETAPATH_TRY(trial::run_trial(run.design, model,
                                              {.replicates = request.replicates,
                                               .seed = request.seed,

@@ -31,6 +31,7 @@
 #include "core/error.h"
 #include "core/units.h"
 #include "pd/route.h"
+#include "pd/scales.h"
 #include "pd/sex.h"
 
 namespace ketapath::pd {
@@ -219,6 +220,9 @@ struct KetamineModel {
   std::vector<EtaCorrelation> correlations;
   /// Source per parameter, in table order where given (absent for parameters left at defaults).
   std::vector<std::pair<ParameterId, ParameterSource>> sources;
+  /// The scales the model rates, indexed by Scale: the clinic's six (pd::scale_definitions())
+  /// first, then the model file's own in file order (pd/scales.h).
+  std::vector<ScaleDefinition> scales{scale_definitions().begin(), scale_definitions().end()};
 };
 
 /// Standard deviation of an eta on its own scale from the CV written in a model file: log-normal

@@ -1,72 +1,79 @@
-// Rating scales in the model: ranges, sensitivities and noise from the registry (pd/scales.h).
+// Rating scales in the model: ranges, sensitivities, noise and the placebo share of a scale's
+// definition (pd/scales.h; model files give them, the clinic's six are built in).
 
 #include "pd/rating_scales.h"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 
 namespace ketapath::pd {
 namespace {
 
-// The registry's model mapping, its parameter names resolved once.
-struct ResolvedModel {
-  std::optional<ParameterId> sensitivity;  ///< nullopt: 1
-  std::optional<ParameterId> noise_sd;     ///< nullopt: 0
-};
-
-std::optional<ParameterId> resolve(std::string_view name) {
-  if (name.empty()) {
-    return std::nullopt;
-  }
-  const auto id = find_parameter(name);
-  KETAPATH_ASSERT(id.has_value(), "the scale registry names a model parameter that exists");
-  return id;
-}
-
-const std::array<ResolvedModel, kScaleCount>& resolved_models() {
-  static const std::array<ResolvedModel, kScaleCount> table = [] {
-    std::array<ResolvedModel, kScaleCount> out{};
-    for (const ScaleDefinition& d : scale_definitions()) {
-      if (d.model) {
-        out[static_cast<std::size_t>(d.scale)] = {resolve(d.model->sensitivity),
-                                                  resolve(d.model->noise_sd)};
-      }
-    }
-    return out;
-  }();
-  return table;
+double value_of(const KetamineParameters& p, const ScaleValue& v) {
+  return v.parameter ? get_parameter(p, *v.parameter) : v.value;
 }
 
 }  // namespace
 
+ScaleRange scale_range(const ScaleDefinition& d) {
+  return {static_cast<double>(d.total_min), static_cast<double>(d.total_max)};
+}
+
 ScaleRange scale_range(Scale scale) {
-  const ScaleDefinition& d = scale_definition(scale);
-  return {static_cast<double>(d.items * d.item_min), static_cast<double>(d.total_max)};
+  return scale_range(scale_definition(scale));
+}
+
+double scale_sensitivity(const KetamineParameters& p, const ScaleDefinition& d) {
+  return d.model ? value_of(p, d.model->sensitivity) : 1.0;
 }
 
 double scale_sensitivity(const KetamineParameters& p, Scale scale) {
-  const auto& id = resolved_models()[static_cast<std::size_t>(scale)].sensitivity;
-  return id ? get_parameter(p, *id) : 1.0;
+  return scale_sensitivity(p, scale_definition(scale));
+}
+
+double scale_noise_sd(const KetamineParameters& p, const ScaleDefinition& d) {
+  return d.model ? value_of(p, d.model->noise_sd) : 0.0;
 }
 
 double scale_noise_sd(const KetamineParameters& p, Scale scale) {
-  const auto& id = resolved_models()[static_cast<std::size_t>(scale)].noise_sd;
-  return id ? get_parameter(p, *id) : 0.0;
+  return scale_noise_sd(p, scale_definition(scale));
 }
 
-double clamp_to_scale(Scale scale, double value) {
-  const ScaleRange range = scale_range(scale);
+double scale_reduction(const ScaleDefinition& d, double drug, double placebo, double total) {
+  const double m = d.model ? d.model->placebo : 1.0;
+  if (m == 1.0) {
+    return total;
+  }
+  return 1.0 - (1.0 - drug) * (1.0 - std::min(1.0, m * placebo));
+}
+
+double clamp_to_scale(const ScaleDefinition& d, double value) {
+  const ScaleRange range = scale_range(d);
   return std::clamp(value, range.min, range.max);
 }
 
+double clamp_to_scale(Scale scale, double value) {
+  return clamp_to_scale(scale_definition(scale), value);
+}
+
+double expected_score(const KetamineParameters& p, const ScaleDefinition& d, double baseline,
+                      double reduction) {
+  const double fraction = std::clamp(scale_sensitivity(p, d) * reduction, 0.0, 1.0);
+  return clamp_to_scale(d, baseline * (1.0 - fraction));
+}
+
 double expected_score(const KetamineParameters& p, Scale scale, double baseline, double reduction) {
-  const double fraction = std::clamp(scale_sensitivity(p, scale) * reduction, 0.0, 1.0);
-  return clamp_to_scale(scale, baseline * (1.0 - fraction));
+  return expected_score(p, scale_definition(scale), baseline, reduction);
+}
+
+double observed_score(const KetamineParameters& p, const ScaleDefinition& d, double expected,
+                      double z) {
+  const double value = clamp_to_scale(d, expected + scale_noise_sd(p, d) * z);
+  return d.continuous ? value : std::round(value);
 }
 
 double observed_score(const KetamineParameters& p, Scale scale, double expected, double z) {
-  return std::round(clamp_to_scale(scale, expected + scale_noise_sd(p, scale) * z));
+  return observed_score(p, scale_definition(scale), expected, z);
 }
 
 core::MilligramsPerLitre observed_concentration(const KetamineParameters& p,

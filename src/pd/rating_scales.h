@@ -24,23 +24,37 @@ struct ScaleRange {
   double max = 0.0;
 };
 
-/// 0 .. the total's maximum (pd/scales.h, the registry).
+/// The total's range (pd/scales.h).
+ScaleRange scale_range(const ScaleDefinition& scale);
+/// Of one of the clinic's six scales (the built-in definitions; likewise below).
 ScaleRange scale_range(Scale scale);
 
-/// Sensitivity of an anxiety scale to the model's reduction (the registry's SENS_* parameter); 1
+/// Sensitivity of an anxiety scale to the model's reduction (its SENS_* parameter or number); 1
 /// for CADSS and for a scale the model does not predict.
+double scale_sensitivity(const KetamineParameters& p, const ScaleDefinition& scale);
 double scale_sensitivity(const KetamineParameters& p, Scale scale);
-/// Measurement noise SD in points (the registry's SD_* parameter; 0 for a scale the model does
+/// Measurement noise SD in points (its SD_* parameter or number; 0 for a scale the model does
 /// not predict).
+double scale_noise_sd(const KetamineParameters& p, const ScaleDefinition& scale);
 double scale_noise_sd(const KetamineParameters& p, Scale scale);
 
+/// The reduction a scale sees at one time: the model's total reduction when the scale's placebo
+/// multiplier is 1 (`total`, bit for bit), else 1 - (1 - drug)(1 - min(1, placebo x P)).
+double scale_reduction(const ScaleDefinition& scale, double drug, double placebo, double total);
+
 /// Noise-free score after a fractional reduction (0..1) from `baseline`, clamped to the range.
+double expected_score(const KetamineParameters& p, const ScaleDefinition& scale, double baseline,
+                      double reduction);
 double expected_score(const KetamineParameters& p, Scale scale, double baseline, double reduction);
 
-/// A rating: expected + SD * z, clamped to the range, rounded to whole points.
+/// A rating: expected + SD * z, clamped to the range, rounded to whole points (a continuous
+/// scale is not rounded).
+double observed_score(const KetamineParameters& p, const ScaleDefinition& scale, double expected,
+                      double z);
 double observed_score(const KetamineParameters& p, Scale scale, double expected, double z);
 
 /// Clamps to the scale's range (used for CADSS from TimeCourse::cadss as well).
+double clamp_to_scale(const ScaleDefinition& scale, double value);
 double clamp_to_scale(Scale scale, double value);
 
 /// A measured concentration with proportional residual error: c * (1 + RUV_PROP * z), >= 0.

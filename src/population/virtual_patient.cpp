@@ -189,6 +189,19 @@ VirtualPatient PatientGenerator::draw(std::uint64_t seed, std::uint64_t replicat
   patient.baseline.fq = fq_.sample(uniform_at(slots::kFq));
   patient.baseline.gad7 = gad7_.sample(uniform_at(slots::kGad7));
   patient.baseline.lsas = (sad ? lsas_entry_ : lsas_).sample(uniform_at(slots::kLsas));
+  for (const pd::ScaleDefinition& s : model_.scales) {
+    if (pd::is_builtin_scale(s.scale)) {
+      continue;
+    }
+    const std::size_t own = static_cast<std::size_t>(s.scale) - pd::kScaleCount;
+    patient.baseline.own.resize(std::max(patient.baseline.own.size(), own + 1), 0.0);
+    if (s.model && s.model->baseline) {
+      const pd::ScaleBaseline& b = *s.model->baseline;
+      patient.baseline.own[own] =
+          sample_truncated_normal({.mean = b.mean, .sd = b.sd, .min = b.min, .max = b.max},
+                                  uniform_at(slots::kOwnScales + own));
+    }
+  }
 
   patient.etas = draw_etas(seed, replicate, subject);
   core::RandomStream response(

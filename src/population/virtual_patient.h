@@ -51,6 +51,9 @@ struct Baselines {
   double fq = 0.0;
   double gad7 = 0.0;
   double lsas = 0.0;
+  /// Untreated score on each of the model file's own anxiety scales, indexed by
+  /// pd::Scale - pd::kScaleCount (0 for a scale without one), from its ScaleModel::baseline.
+  std::vector<double> own;
 };
 
 /// Covariate and severity distributions of a trial population. Entry criteria: GAD needs
@@ -99,6 +102,8 @@ inline constexpr std::uint64_t kHamA = 5;
 inline constexpr std::uint64_t kFq = 6;
 inline constexpr std::uint64_t kGad7 = 7;
 inline constexpr std::uint64_t kLsas = 8;
+/// The model file's own scales: slot kOwnScales + (pd::Scale - pd::kScaleCount).
+inline constexpr std::uint64_t kOwnScales = 16;
 inline constexpr std::uint64_t kNonresponder = 0;  ///< in Stream::Response
 // Stream::Parameters: eta i uses standard normal draw i (before Cholesky).
 }  // namespace slots

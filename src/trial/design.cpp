@@ -51,6 +51,39 @@ core::Result<std::size_t> resolve_session(const SessionSelector& selector,
                     describe(selector), sessions.size());
 }
 
+const pd::ScaleDefinition& rated_scale(const Assessments& assessments, std::size_t s) {
+  if (s < assessments.definitions.size()) {
+    return assessments.definitions[s];
+  }
+  return pd::scale_definition(assessments.scales[s]);
+}
+
+std::string scale_name_in(const Assessments& assessments, pd::Scale scale) {
+  for (std::size_t s = 0; s < assessments.scales.size(); ++s) {
+    if (assessments.scales[s] == scale) {
+      return rated_scale(assessments, s).name;
+    }
+  }
+  if (pd::is_builtin_scale(scale)) {
+    return std::string(pd::scale_name(scale));
+  }
+  return fmt::format("scale {}", static_cast<int>(scale));
+}
+
+core::Status check_model_scales(const Assessments& assessments, const pd::KetamineModel& model) {
+  for (std::size_t s = 0; s < assessments.scales.size(); ++s) {
+    const pd::ScaleDefinition& d = rated_scale(assessments, s);
+    const auto id = static_cast<std::size_t>(d.scale);
+    if (id >= model.scales.size() || model.scales[id] != d) {
+      return core::fail(core::ErrorCode::InvalidArgument,
+                        "assessments: scale {} is not one model {} defines (read the design "
+                        "against the model it runs with)",
+                        d.name, model.name);
+    }
+  }
+  return {};
+}
+
 std::string_view variable_name(Variable variable) {
   switch (variable) {
     case Variable::Cadss:
@@ -96,6 +129,32 @@ core::Status check_times(const std::vector<core::Hours>& times, std::string_view
   return {};
 }
 
+// Rated scales: anxiety scales with a definition each (built in, or given).
+core::Status check_scales(const Assessments& as) {
+  if (!as.definitions.empty() && as.definitions.size() != as.scales.size()) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "assessments: {} scale definitions for {} rated scales",
+                      as.definitions.size(), as.scales.size());
+  }
+  for (std::size_t s = 0; s < as.scales.size(); ++s) {
+    if (as.definitions.empty() && !pd::is_builtin_scale(as.scales[s])) {
+      return core::fail(core::ErrorCode::InvalidArgument,
+                        "assessments: scale {} needs its definition from the model",
+                        static_cast<int>(as.scales[s]));
+    }
+    const pd::ScaleDefinition& d = rated_scale(as, s);
+    if (d.scale != as.scales[s]) {
+      return core::fail(core::ErrorCode::InvalidArgument,
+                        "assessments: the definition of scale {} is {}'s", s + 1, d.name);
+    }
+    if (!pd::is_modelled_anxiety_scale(d)) {
+      return core::fail(core::ErrorCode::InvalidArgument,
+                        "assessments: {} is not an anxiety scale the model rates", d.name);
+    }
+  }
+  return {};
+}
+
 using ArmSessions = std::vector<std::vector<protocol::Administration>>;
 
 core::Status check_rule(const Design& design, const ArmSessions& sessions,
@@ -109,7 +168,7 @@ core::Status check_rule(const Design& design, const ArmSessions& sessions,
     if (std::ranges::find(design.assessments.scales, s) == design.assessments.scales.end()) {
       return core::fail(core::ErrorCode::InvalidArgument,
                         "{}: responder scale {} is not among the rated scales", where,
-                        pd::scale_name(s));
+                        scale_name_in(design.assessments, s));
     }
   }
   KETAPATH_TRY(core::check_range(fmt::format("{}: min_reduction", where), rule.min_reduction, "",
@@ -185,7 +244,7 @@ core::Status check_metric(const Design& design, const ArmSessions& sessions, con
     case Metric::Kind::MeanChange:
       if (std::ranges::find(as.scales, m.scale) == as.scales.end()) {
         return core::fail(core::ErrorCode::InvalidArgument, "{}: scale {} is not rated", where,
-                          pd::scale_name(m.scale));
+                          scale_name_in(as, m.scale));
       }
       if (!contains_time(as.ratings, m.at)) {
         return core::fail(core::ErrorCode::InvalidArgument,
@@ -246,6 +305,7 @@ core::Status validate(const Design& design) {
     sessions.push_back(std::move(*list));
   }
   KETAPATH_TRY(design.population.validate());
+  KETAPATH_TRY(check_scales(design.assessments));
   KETAPATH_TRY(check_times(design.assessments.ratings, "rating"));
   KETAPATH_TRY(check_times(design.assessments.cadss, "cadss"));
   KETAPATH_TRY(check_times(design.assessments.vitals, "vitals"));

@@ -115,7 +115,7 @@ struct Endpoint {
   std::string definition;  ///< how it is computed, in words (required in design files)
   std::string unit;        ///< "fraction", "subjects", "points", "mmHg", "bpm", "ng/mL", ...
   Kind kind = Kind::Value;
-  bool increasing = true;    ///< Ordering direction
+  bool increasing = true;  ///< Ordering direction
   std::vector<Metric> items;
   std::optional<Published> published;
   /// [low, high]; absent for report-only endpoints (no verdict).
@@ -131,11 +131,24 @@ struct Arm {
 
 /// What is measured, relative to each session's start (0 = immediately before dosing).
 struct Assessments {
-  std::vector<pd::Scale> scales;     ///< anxiety scales rated (first = primary, for plots)
+  std::vector<pd::Scale> scales;  ///< anxiety scales rated (first = primary, for plots)
+  /// Their definitions from the model's scales (io::parse_design fills them), in the same order;
+  /// empty: the built-in definitions of the clinic's scales (designs built in code).
+  std::vector<pd::ScaleDefinition> definitions;
   std::vector<core::Hours> ratings;  ///< rating times of those scales
   std::vector<core::Hours> cadss;    ///< CADSS rating times
   std::vector<core::Hours> vitals;   ///< BP, HR and concentration times
 };
+
+/// The definition of the s-th rated scale (see Assessments::definitions).
+const pd::ScaleDefinition& rated_scale(const Assessments& assessments, std::size_t s);
+/// The name of a rated scale ("ham_a", "vas_anxiety"); a scale not rated: its built-in name, or
+/// "scale N" for a model file's own.
+std::string scale_name_in(const Assessments& assessments, pd::Scale scale);
+
+/// InvalidArgument unless every rated scale is the model's scale of that identity (a design read
+/// against one model file and run with another that lacks or redefines its scale).
+core::Status check_model_scales(const Assessments& assessments, const pd::KetamineModel& model);
 
 /// Run-in that selects the enrolled population (e.g. responders of an earlier study): candidates
 /// are drawn in subject order, given `regimen` and kept when they meet `rule`, until each arm is

@@ -101,7 +101,7 @@ std::vector<std::string> ClinicalLayout::column_names() const {
         break;
       case Kind::Reduction:
         names.push_back(fmt::format("{}{}_reduction_{:g}h", s,
-                                    pd::scale_name(assessments_.scales[item.scale]),
+                                    trial::rated_scale(assessments_, item.scale).name,
                                     assessments_.ratings[item.rating].value()));
         break;
       case Kind::CadssPeak:

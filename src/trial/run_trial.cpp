@@ -540,6 +540,7 @@ core::Result<TrialResult> run_trial(const Design& design, const pd::KetamineMode
   KETAPATH_TRY(core::check_limited_count("trial: threads", options.threads, "", 1,
                                          core::limits::kMaxThreads));
   KETAPATH_TRY(validate(design));
+  KETAPATH_TRY(check_model_scales(design.assessments, model));
   {
     // The work, bounded before any of it starts: subject simulations over all replicates.
     double runs = 0.0;
@@ -605,7 +606,7 @@ core::Result<TrialResult> run_trial(const Design& design, const pd::KetamineMode
   result.design = design.name;
   result.replicates = options.replicates;
   result.seed = options.seed;
-  result.primary_scale = pd::scale_name(design.assessments.scales.front());
+  result.primary_scale = rated_scale(design.assessments, 0).name;
   for (std::size_t e = 0; e < design.endpoints.size(); ++e) {
     EndpointResult er;
     er.endpoint = design.endpoints[e];

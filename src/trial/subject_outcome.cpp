@@ -47,7 +47,18 @@ double baseline_of(const population::VirtualPatient& patient, pd::Scale scale) {
     case pd::Scale::Phq9:   // not modelled: a design cannot rate it
       return 0.0;
   }
-  return 0.0;
+  // A model file's own scale: drawn with the patient (population::Baselines::own).
+  const std::size_t own = static_cast<std::size_t>(scale) - pd::kScaleCount;
+  KETAPATH_ASSERT(own < patient.baseline.own.size(),
+                  "the patient was drawn with the model whose scale is rated");
+  return patient.baseline.own[own];
+}
+
+std::uint64_t noise_slot(std::uint64_t slot_base, std::size_t i, pd::Scale scale) {
+  const auto s = static_cast<std::uint64_t>(scale);
+  // Slots 0-7 of each assessment time as always; a ninth scale and beyond in blocks of 8 far
+  // above them (the trial proper starts at 2^40).
+  return slot_base + (s / 8) * (std::uint64_t{1} << 32) + 8 * i + s % 8;
 }
 
 namespace {
@@ -109,13 +120,15 @@ SubjectOutcome record_outcome(const population::VirtualPatient& patient,
                                      .subject = patient.subject,
                                      .stream = core::Stream::Residual});
   const auto z_at = [&](core::RandomStream& stream, std::size_t i, pd::Scale s) {
-    stream.seek(slot_base + 8 * i + static_cast<std::uint64_t>(s));
+    stream.seek(noise_slot(slot_base, i, s));
     return stream.normal();
   };
-  const auto rate = [&](pd::Scale scale, std::size_t i) {
+  const auto rate = [&](const pd::ScaleDefinition& scale, std::size_t i) {
+    const double reduction = pd::scale_reduction(scale, course.drug_reduction[i], course.placebo[i],
+                                                 course.total_reduction[i]);
     const double expected =
-        pd::expected_score(p, scale, baseline_of(patient, scale), course.total_reduction[i]);
-    return pd::observed_score(p, scale, expected, z_at(noise, i, scale));
+        pd::expected_score(p, scale, baseline_of(patient, scale.scale), reduction);
+    return pd::observed_score(p, scale, expected, z_at(noise, i, scale.scale));
   };
 
   SubjectOutcome out;
@@ -128,10 +141,10 @@ SubjectOutcome record_outcome(const population::VirtualPatient& patient,
     so.pre.resize(n_scales);
     so.ratings.assign(n_scales, std::vector<double>(assessments.ratings.size()));
     for (std::size_t s = 0; s < n_scales; ++s) {
-      so.pre[s] = rate(assessments.scales[s], pre);
+      const pd::ScaleDefinition& scale = rated_scale(assessments, s);
+      so.pre[s] = rate(scale, pre);
       for (std::size_t j = 0; j < assessments.ratings.size(); ++j) {
-        so.ratings[s][j] =
-            rate(assessments.scales[s], index_of(unique, t0 + assessments.ratings[j]));
+        so.ratings[s][j] = rate(scale, index_of(unique, t0 + assessments.ratings[j]));
       }
     }
     so.acute.resize(assessments.ratings.size());

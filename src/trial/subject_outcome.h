@@ -72,7 +72,7 @@ SubjectOutcome record_outcome(const population::VirtualPatient& patient,
 
 /// Simulates one patient's sessions and records every assessment. Ratings at the same moment
 /// (168 h after one dose and before the next) are one rating. Noise: the standard normal of the
-/// rating of scale s at the i-th distinct assessment time is draw `slot_base + 8 i + s` of
+/// rating of scale s at the i-th distinct assessment time is draw noise_slot(slot_base, i, s) of
 /// Stream::Assessment; concentrations use the same slots of Stream::Residual. So the record
 /// depends only on (seed, replicate, subject, slot_base). Errors come from the model.
 core::Result<SubjectOutcome> simulate_subject(const population::VirtualPatient& patient,
@@ -81,7 +81,12 @@ core::Result<SubjectOutcome> simulate_subject(const population::VirtualPatient& 
                                               const Expectancy& expectancy, std::uint64_t seed,
                                               std::uint64_t slot_base);
 
-/// The patient's baseline on an anxiety scale (0 for CADSS).
+/// The patient's baseline on an anxiety scale (0 for CADSS); a model file's own scale from
+/// population::Baselines::own.
 double baseline_of(const population::VirtualPatient& patient, pd::Scale scale);
+
+/// The noise slot of scale `scale` at the i-th assessment time: slot_base + 8 i + scale for the
+/// first eight scale values (as always), then blocks of 8 at multiples of 2^32 above them.
+std::uint64_t noise_slot(std::uint64_t slot_base, std::size_t i, pd::Scale scale);
 
 }  // namespace ketapath::trial

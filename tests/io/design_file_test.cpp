@@ -81,11 +81,13 @@ TEST(DesignFile, ErrorsNameFileLineKeyAndValue) {
       error_of(replace(kMinimal, "definition = \"HAM-A reduction at 1 h after dose 2\"\n", "")),
       "d.toml:16: endpoints[0].definition: is required (a non-empty string)");
   EXPECT_EQ(error_of(replace(kMinimal, "scales = [\"ham_a\"]", "scales = [\"cadss\"]")),
-            "d.toml:3: assessments.scales: \"cadss\" is not an anxiety scale (ham_a, fq, gad7, "
+            "d.toml:3: assessments.scales: \"cadss\" is not an anxiety scale of the model "
+            "(ham_a, fq, gad7, "
             "lsas)");  // PHQ-9 is in the one scale registry but has no model mapping: a design
                        // cannot rate it.
   EXPECT_EQ(error_of(replace(kMinimal, "scales = [\"ham_a\"]", "scales = [\"phq9\"]")),
-            "d.toml:3: assessments.scales: \"phq9\" is not an anxiety scale (ham_a, fq, gad7, "
+            "d.toml:3: assessments.scales: \"phq9\" is not an anxiety scale of the model "
+            "(ham_a, fq, gad7, "
             "lsas)");
 }
 

@@ -18,6 +18,32 @@ DataDirectories source_tree() {
                                fs::path(KETAPATH_SOURCE_DIR));
 }
 
+// The clinic's six scales as [[scales]] tables (a model without `base` must give them).
+std::string builtin_scales_text() {
+  std::string text;
+  for (const pd::ScaleDefinition& d : pd::scale_definitions()) {
+    text += fmt::format(
+        "[[scales]]\nname = \"{}\"\nlabel = \"{}\"\nrater = \"{}\"\nitems = {}\n"
+        "item_range = [{}, {}]\nrecall_days = {}\nsource = \"test\"\nevidence = \"verified\"\n",
+        d.name, d.label, pd::rater_name(d.rater), d.items, d.item_min, d.item_max, d.recall_days);
+    if (!d.loinc_total.empty()) {
+      text += fmt::format("loinc = \"{}\"\n", d.loinc_total);
+    }
+    if (!d.model) {
+      text += "rates = \"none\"\n";
+      continue;
+    }
+    text += fmt::format("rates = \"{}\"\nnoise_sd = \"{}\"\n",
+                        d.model->from_reduction ? "anxiolysis" : "cadss",
+                        pd::parameter_info(*d.model->noise_sd.parameter).name);
+    if (d.model->from_reduction) {
+      text += fmt::format("sensitivity = \"{}\"\n",
+                          pd::parameter_info(*d.model->sensitivity.parameter).name);
+    }
+  }
+  return text;
+}
+
 // A minimal valid model body: every parameter at the built-in default, with a source.
 std::string full_model_text(std::string_view name = "t") {
   std::string text = fmt::format("[model]\nname = \"{}\"\n", name);
@@ -27,7 +53,7 @@ std::string full_model_text(std::string_view name = "t") {
         "[parameters.{}]\nvalue = {}\nunit = \"{}\"\nsource = \"test\"\nevidence = \"verified\"\n",
         info.name, pd::get_parameter(p, info.id), info.unit);
   }
-  return text;
+  return text + builtin_scales_text();
 }
 
 std::string error_of(std::string_view text) {
@@ -112,6 +138,134 @@ TEST(ModelFileTest, ErrorsNameFileKeyAndValue) {
                             "source = \"s\"\nevidence = \"verified\"\n")
                 .find("F_SC is a fraction, so its variability must be \"logit\""),
             std::string::npos);
+}
+
+TEST(ModelFileTest, BundledScalesAreTheClinicsSixThenTheFilesOwn) {
+  auto model = load_model("ketamine", source_tree());
+  ASSERT_TRUE(model) << model.error().message;
+  ASSERT_EQ(model->scales.size(), pd::kScaleCount + 1);
+  for (std::size_t i = 0; i < pd::kScaleCount; ++i) {
+    EXPECT_EQ(model->scales[i], pd::scale_definitions()[i]) << model->scales[i].name;
+  }
+  const pd::ScaleDefinition& vas = model->scales[pd::kScaleCount];
+  EXPECT_EQ(vas.name, "vas_anxiety");
+  EXPECT_EQ(vas.scale, static_cast<pd::Scale>(pd::kScaleCount));
+  EXPECT_EQ(vas.record_name, "vas-anxiety");
+  EXPECT_EQ(vas.rater, pd::Rater::Self);
+  EXPECT_TRUE(vas.continuous);
+  EXPECT_EQ(vas.items, 0);
+  EXPECT_EQ(vas.total_min, 0);
+  EXPECT_EQ(vas.total_max, 100);
+  ASSERT_TRUE(vas.model && vas.model->baseline);
+  EXPECT_EQ(vas.model->sensitivity, (pd::ScaleValue{std::nullopt, 1.0}));
+  EXPECT_EQ(vas.model->noise_sd, (pd::ScaleValue{std::nullopt, 10.0}));
+  // Presets inherit them.
+  auto herd = load_model("herd2007", source_tree());
+  ASSERT_TRUE(herd) << herd.error().message;
+  EXPECT_EQ(herd->scales, model->scales);
+  // The built-in model (no file) has the clinic's six.
+  EXPECT_EQ(pd::default_ketamine_model().scales.size(), pd::kScaleCount);
+}
+
+TEST(ModelFileTest, AScaleIsAddedOrReplacedByName) {
+  const std::string base = "[model]\nname = \"t\"\nbase = \"ketamine\"\n";
+  const std::string calm =
+      "[[scales]]\nname = \"calm\"\nlabel = \"CALM-5\"\nrater = \"clinician\"\nitems = 5\n"
+      "item_range = [1, 5]\nrates = \"anxiolysis\"\nsensitivity = 0.7\nnoise_sd = \"SD_GAD7\"\n"
+      "placebo = 0.5\nbaseline = { mean = 18, sd = 3, min = 5, max = 25 }\nsource = \"test\"\n"
+      "evidence = \"estimated\"\nhow = \"test\"\n";
+  auto model = parse_model(base + calm, "x.toml", source_tree());
+  ASSERT_TRUE(model) << model.error().message;
+  ASSERT_EQ(model->scales.size(), pd::kScaleCount + 2);
+  const pd::ScaleDefinition& c = model->scales.back();
+  EXPECT_EQ(c.scale, static_cast<pd::Scale>(pd::kScaleCount + 1));
+  EXPECT_EQ(c.record_name, "calm-5");
+  EXPECT_EQ(c.total_min, 5);
+  EXPECT_EQ(c.total_max, 25);
+  EXPECT_EQ(c.model->placebo, 0.5);
+  EXPECT_EQ(c.model->noise_sd.parameter, pd::ParameterId::SD_GAD7);
+  // Redefining vas_anxiety keeps its identity.
+  auto vas = parse_model(base +
+                             "[[scales]]\nname = \"vas_anxiety\"\nlabel = \"VAS-A\"\n"
+                             "record_name = \"vas-anxiety\"\nrater = \"self\"\n"
+                             "continuous = true\nrange = [0, 10]\nrates = \"anxiolysis\"\n"
+                             "sensitivity = 1\nnoise_sd = 1\n"
+                             "baseline = { mean = 5, sd = 2, min = 0, max = 10 }\n"
+                             "source = \"s\"\nevidence = \"verified\"\n",
+                         "x.toml", source_tree());
+  ASSERT_TRUE(vas) << vas.error().message;
+  ASSERT_EQ(vas->scales.size(), pd::kScaleCount + 1);
+  EXPECT_EQ(vas->scales.back().total_max, 10);
+}
+
+TEST(ModelFileTest, BadScaleDefinitionsNameTheFileTheScaleAndTheField) {
+  const std::string base = "[model]\nname = \"t\"\nbase = \"ketamine\"\n";
+  const std::string head = "[[scales]]\nname = \"calm\"\nlabel = \"CALM\"\nrater = \"self\"\n";
+  const std::string tail = "source = \"s\"\nevidence = \"verified\"\n";
+  const std::string ok_model =
+      "rates = \"anxiolysis\"\nsensitivity = 1\nnoise_sd = 2\n"
+      "baseline = { mean = 50, sd = 10, min = 0, max = 100 }\n";
+  const std::string continuous = "continuous = true\nrange = [0, 100]\n";
+  EXPECT_EQ(error_of(base + head + continuous +
+                     "rates = \"anxiolysis\"\nsensitivity = 1\nnoise_sd = -1\n" + tail),
+            "x.toml: scales[0] (calm).noise_sd must be >= 0 points (got -1 points)");
+  EXPECT_EQ(error_of(base + head + continuous +
+                     "rates = \"anxiolysis\"\nsensitivity = 1\nnoise_sd = 2\n" + tail),
+            "x.toml: scales[0] (calm).baseline: missing (virtual patients need an untreated "
+            "score {mean, sd, min, max} on a model file's own scale)");
+  EXPECT_EQ(error_of(base + head + continuous + ok_model + "colour = 1\n" + tail),
+            "x.toml: scales[0] (calm).colour: unknown key (expected name, label, record_name, "
+            "rater, continuous, items, item_range, range, loinc, recall_days, rates, "
+            "sensitivity, noise_sd, placebo, baseline, source, evidence, how)");
+  EXPECT_EQ(error_of(base + head + continuous + ok_model + "placebo = 20\n" + tail),
+            "x.toml: scales[0] (calm).placebo must be 0-10 (got 20)");
+  EXPECT_EQ(error_of(base + head + continuous +
+                     "rates = \"anxiolysis\"\nsensitivity = \"NOPE\"\nnoise_sd = 2\n" + tail),
+            "x.toml: scales[0] (calm).sensitivity: \"NOPE\" is not a model parameter (give a "
+            "parameter name or a number)");
+  EXPECT_EQ(error_of(base + head + continuous +
+                     "rates = \"anxiolysis\"\nsensitivity = \"SD_FQ\"\nnoise_sd = 2\n" + tail),
+            "x.toml: scales[0] (calm).sensitivity: parameter SD_FQ has unit \"points\" (expected "
+            "\"1\")");
+  EXPECT_EQ(error_of(base + head + continuous + "rates = \"mood\"\n" + tail),
+            "x.toml: scales[0] (calm).rates: must be \"anxiolysis\", \"cadss\" or \"none\" (got "
+            "\"mood\")");
+  EXPECT_EQ(error_of(base + head + "items = 5\n" + ok_model + tail),
+            "x.toml: scales[0] (calm).item_range: missing (an itemised scale needs items and "
+            "item_range; a visual-analogue scale says continuous = true)");
+  EXPECT_EQ(
+      error_of(base + head + "items = 5\nitem_range = [0, 4]\nrange = [0, 30]\n" + ok_model + tail),
+      "x.toml: scales[0] (calm).range: must be [0, 20] (5 items x item_range; got [0, 30])");
+  EXPECT_EQ(error_of(base + head + "continuous = true\nrange = [0, 10]\n" + ok_model + tail),
+            "x.toml: scales[0] (calm).baseline: min < max within the range [0, 10] (got min 0, "
+            "max 100)");
+  EXPECT_EQ(error_of(base + head + continuous + ok_model + "source = \"s\"\n"),
+            "x.toml: scales[0] (calm).evidence: must be \"verified\" or \"estimated\"");
+  EXPECT_EQ(error_of(base + "[[scales]]\nlabel = \"X\"\n"), "x.toml: scales[0].name: missing");
+  EXPECT_EQ(error_of(base + "[[scales]]\nname = \"Calm Scale\"\n"),
+            "x.toml: scales[0] (Calm Scale).name: must be lower-case letters, digits and _ (got "
+            "\"Calm "
+            "Scale\")");
+  // The clinic's scales are fixed instruments.
+  EXPECT_EQ(error_of(base +
+                     "[[scales]]\nname = \"ham_a\"\nlabel = \"HAM-A\"\n"
+                     "rater = \"clinician\"\nitems = 12\nitem_range = [0, 4]\n"
+                     "rates = \"anxiolysis\"\nsensitivity = \"SENS_HAMA\"\n"
+                     "noise_sd = \"SD_HAMA\"\n" +
+                     tail),
+            "x.toml: scales[0] (ham_a).items: differs from the clinic's HAM-A (its scales are "
+            "fixed instruments; define a scale under a new name instead)");
+  EXPECT_EQ(error_of(base + head + "record_name = \"gad-7\"\n" + continuous + ok_model + tail),
+            "x.toml: scales[0] (calm).record_name: \"gad-7\" / label \"CALM\" is already scale "
+            "gad7's");
+  // A model without `base` gives the clinic's six.
+  std::string no_scales = full_model_text();
+  no_scales.erase(no_scales.find("[[scales]]"));
+  EXPECT_EQ(error_of(no_scales),
+            "x.toml: scales: ham_a missing (a model without `base` must define the clinic's "
+            "scales ham_a, fq, gad7, lsas, cadss, phq9)");
+  EXPECT_EQ(error_of("scales = 3\n" + base),
+            "x.toml: scales: must be an array of tables ([[scales]])");
 }
 
 TEST(ModelFileTest, LookupOrderPrefersTheDataDirectory) {
