@@ -5,7 +5,7 @@
 // model gated as the clinic gates it (the rule where the risk is not met).
 // Usage (long: run under nice):
 //   nice -n 19 build/bench/estimation/forecast_validation [--patients 1000] [--threads 2]
-//       [--seed 1] [--decisions] [--misspecified] [--threshold 0.5]
+//       [--seed 1] [--decisions | --decisions-only] [--misspecified] [--threshold 0.5]
 // --misspecified draws the truth with S_T12 x 2 and PLACEBO_T12 x 0.5 (a time course the prior
 // does not assume).
 
@@ -35,6 +35,10 @@ int main(int argc, char** argv) {
       o.seed = std::strtoull(next(), nullptr, 10);
     } else if (a == "--decisions") {
       o.decisions = true;
+    } else if (a == "--decisions-only") {  // skip recovery and calibration
+      o.decisions = true;
+      o.recovery_k.clear();
+      o.calibration_k = 1 << 20;
     } else if (a == "--misspecified") {
       o.truth = {.s_t12_factor = 2.0, .placebo_t12_factor = 0.5};
     } else if (a == "--threshold") {
