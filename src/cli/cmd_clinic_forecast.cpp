@@ -177,10 +177,12 @@ void print_forecast(const clinic::ClinicForecast& f) {
       f.relapse_median ? clinic::format_date(*f.relapse_median) : "beyond the horizon");
   if (f.next_date) {
     fmt::print(
-        "model suggests: next infusion {}, then every {} days ({} in the horizon), "
-        "P(loss of response) {:.2f} (risk {:.2f}){}\n",
-        clinic::format_date(*f.next_date), f.interval_days.value_or(0), f.infusions, f.p_loss,
-        f.risk, f.within_risk ? "" : " - above the risk");
+        "model suggests: next infusion {}, then every {} days ({} in the horizon), expected "
+        "{:.1f} weeks in response ({:.2f} per infusion), P(loss of response) {:.2f} (risk "
+        "{:.2f}){}\n",
+        clinic::format_date(*f.next_date), f.interval_days.value_or(0), f.infusions,
+        f.expected_weeks_in_response, f.weeks_per_infusion, f.p_loss, f.risk,
+        f.within_risk ? "" : " - RISK NOT MET: for review beside the rule, not to accept");
   }
   fmt::print("reason: {}\nfollow: {}\n", f.reason,
              f.basis == "model" ? "the model's suggestion" : "the rule-based suggestion");

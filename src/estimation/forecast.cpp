@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -248,17 +249,46 @@ core::Result<Forecast> forecast(const KetamineIndividual& individual,
 
 namespace {
 
-// P(loss of response) over [now, now + horizon] under the given doses plus a schedule.
-core::Result<double> loss_probability(const KetamineIndividual& individual,
-                                      std::span<const WeightedDraw> draws,
-                                      std::span<const pd::Dose> doses, double now, double horizon,
-                                      const ForecastOptions& options) {
+struct Outcome {
+  double p_loss = 0.0;
+  double weeks = 0.0;
+};
+
+// P(loss of response) over the trough checks of [now, now + horizon] and the expected weeks in
+// response over the grid now + k check_step in [now, now + horizon), under the given doses.
+core::Result<Outcome> schedule_outcome(const KetamineIndividual& individual,
+                                       std::span<const WeightedDraw> draws,
+                                       std::span<const pd::Dose> doses, double now, double horizon,
+                                       const ForecastOptions& options) {
   const std::vector<double> checks = check_times(doses, now, now + horizon, options);
-  const Scores s = KETAPATH_TRY(scores(individual, draws, doses, checks, options));
-  const std::vector<std::size_t> loss = first_loss(s, checks);
-  return static_cast<double>(
-             std::ranges::count_if(loss, [&](std::size_t i) { return i < checks.size(); })) /
-         static_cast<double>(draws.size());
+  const double step = options.check_step.value();
+  std::vector<double> grid;
+  for (double t = now; t < now + horizon - 1e-9; t += step) {
+    grid.push_back(t);
+  }
+  std::vector<double> times = checks;
+  times.insert(times.end(), grid.begin(), grid.end());
+  std::ranges::sort(times);
+  times.erase(std::unique(times.begin(), times.end()), times.end());
+  const Scores s = KETAPATH_TRY(scores(individual, draws, doses, times, options));
+  const auto at = [&](double t) {
+    return static_cast<std::size_t>(std::ranges::lower_bound(times, t) - times.begin());
+  };
+  Outcome out;
+  std::size_t lost = 0;
+  std::size_t in_response = 0;
+  for (std::size_t j = 0; j < draws.size(); ++j) {
+    lost +=
+        std::ranges::any_of(checks, [&](double t) { return s.expected[j][at(t)] > s.threshold[j]; })
+            ? 1
+            : 0;
+    in_response += static_cast<std::size_t>(std::ranges::count_if(
+        grid, [&](double t) { return s.expected[j][at(t)] <= s.threshold[j]; }));
+  }
+  const auto n = static_cast<double>(draws.size());
+  out.p_loss = static_cast<double>(lost) / n;
+  out.weeks = static_cast<double>(in_response) / n * step / (7.0 * 24.0);
+  return out;
 }
 
 std::vector<pd::Dose> schedule(const RecommendRequest& r, double next, double interval) {
@@ -273,6 +303,62 @@ std::vector<pd::Dose> schedule(const RecommendRequest& r, double next, double in
 
 std::string days(double hours) {
   return fmt::format("{:g} d", std::round(hours / 2.4) / 10.0);
+}
+
+// The next days tried with `interval`: among the candidates no later than one interval from now
+// (the first candidate when none is), the first, the latest whose P(relapse before it) <= risk
+// (else the middle one) and the last, in ascending order without duplicates.
+std::vector<double> next_days(const RecommendRequest& r, double interval,
+                              const std::vector<bool>& before_relapse) {
+  std::vector<std::size_t> allowed;
+  for (std::size_t c = 0; c < r.candidates.size(); ++c) {
+    if (r.candidates[c] <= r.now + interval + 1e-9) {
+      allowed.push_back(c);
+    }
+  }
+  if (allowed.empty()) {
+    return {r.candidates.front()};
+  }
+  std::size_t pick = allowed[allowed.size() / 2];
+  for (const std::size_t c : allowed) {
+    if (before_relapse[c]) {
+      pick = c;
+    }
+  }
+  std::vector<double> out{r.candidates[allowed.front()], r.candidates[pick],
+                          r.candidates[allowed.back()]};
+  std::ranges::sort(out);
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// The choice among `schedules` (non-empty): those within kWeeksPerInfusionTie of the most
+// expected weeks in response per infusion, then the lowest P(loss), the fewest infusions, the
+// earliest next dose, the shortest interval.
+const ScheduleRisk& choose(const std::vector<const ScheduleRisk*>& schedules) {
+  double top = 0.0;
+  for (const ScheduleRisk* s : schedules) {
+    top = std::max(top, s->weeks_per_infusion());
+  }
+  const ScheduleRisk* out = nullptr;
+  const auto key = [](const ScheduleRisk& r) {
+    return std::tuple{r.p_loss, r.infusions, r.next, r.interval};
+  };
+  for (const ScheduleRisk* s : schedules) {
+    if (s->weeks_per_infusion() > top - kWeeksPerInfusionTie &&
+        (out == nullptr || key(*s) < key(*out))) {
+      out = s;
+    }
+  }
+  return *out;
+}
+
+std::string schedule_text(const RecommendRequest& request, const ScheduleRisk& r) {
+  return fmt::format(
+      "next dose {} from now, then every {}: {} infusion(s) in the next {}, expected {:.1f} "
+      "weeks in response ({:.2f} per infusion), predicted P(loss of response) {:.2f}",
+      days(r.next - request.now), days(r.interval), r.infusions, days(request.horizon),
+      r.weeks_in_response, r.weeks_per_infusion(), r.p_loss);
 }
 
 }  // namespace
@@ -313,62 +399,49 @@ core::Result<Recommendation> recommend(const KetamineIndividual& individual,
           ? 0.0
           : static_cast<double>(std::ranges::count_if(loss, [](std::size_t i) { return i > 0; })) /
                 n;
-  std::size_t latest = 0;  // latest candidate whose P(relapse before it) <= risk
-  for (std::size_t c = 0; c < request.candidates.size(); ++c) {
-    if (p_relapse_by(request.candidates[c]) <= request.risk) {
-      latest = c;
+  std::vector<bool> before_relapse;
+  for (const double c : request.candidates) {
+    before_relapse.push_back(p_relapse_by(c) <= request.risk);
+  }
+  for (const double interval : request.intervals) {
+    for (const double next : next_days(request, interval, before_relapse)) {
+      const std::vector<pd::Dose> planned = schedule(request, next, interval);
+      const std::vector<pd::Dose> doses = sorted_doses(given, planned);
+      const Outcome o = KETAPATH_TRY(
+          schedule_outcome(individual, draws, doses, request.now, request.horizon, options));
+      out.evaluated.push_back(
+          {next, interval, static_cast<int>(planned.size()), o.p_loss, o.weeks});
     }
   }
-  const auto evaluate = [&](double next, double interval) -> core::Result<ScheduleRisk> {
-    for (const ScheduleRisk& e : out.evaluated) {
-      if (e.next == next && e.interval == interval) {
-        return e;
-      }
-    }
-    const std::vector<pd::Dose> planned = schedule(request, next, interval);
-    const std::vector<pd::Dose> doses = sorted_doses(given, planned);
-    const double p = KETAPATH_TRY(
-        loss_probability(individual, draws, doses, request.now, request.horizon, options));
-    ScheduleRisk r{next, interval, static_cast<int>(planned.size()), p};
-    out.evaluated.push_back(r);
-    return r;
-  };
-  const std::size_t step = std::max<std::size_t>(1, latest / 3);
-  for (auto k = request.intervals.size(); k-- > 0;) {
-    const double interval = request.intervals[k];
-    for (std::size_t tries = 0, c = latest; tries < 3; ++tries) {
-      const ScheduleRisk r = KETAPATH_TRY(evaluate(request.candidates[c], interval));
-      if (r.p_loss <= request.risk) {
-        out.within_risk = true;
-        out.chosen = r;
-        out.reason = fmt::format(
-            "next dose {} from now, then every {}: {} infusion(s) in the next {} with a predicted "
-            "P(loss of response) of {:.2f} (risk limit {:.2f}); P(in response now) {:.2f}; "
-            "without a dose P(relapse by then) {:.2f}",
-            days(r.next - request.now), days(r.interval), r.infusions, days(request.horizon),
-            r.p_loss, request.risk, out.p_response_now, p_relapse_by(r.next));
-        return out;
-      }
-      if (c == 0) {
-        break;
-      }
-      c = c >= step ? c - step : 0;
-    }
-  }
-  const ScheduleRisk safest =
-      KETAPATH_TRY(evaluate(request.candidates.front(), request.intervals.front()));
-  out.chosen = safest;
+  std::vector<const ScheduleRisk*> all;
+  std::vector<const ScheduleRisk*> within;
+  double lowest = 1.0;
   for (const ScheduleRisk& e : out.evaluated) {
-    if (e.p_loss < out.chosen.p_loss) {
-      out.chosen = e;
+    all.push_back(&e);
+    if (e.p_loss <= request.risk) {
+      within.push_back(&e);
     }
+    lowest = std::min(lowest, e.p_loss);
   }
-  out.reason = fmt::format(
-      "no allowed schedule keeps P(loss of response) at or below {:.2f}: the safest tried "
-      "(next dose {} from now, every {}) has {:.2f}; P(in response now) {:.2f}. Review: the "
-      "model does not support a maintenance plan here",
-      request.risk, days(out.chosen.next - request.now), days(out.chosen.interval),
-      out.chosen.p_loss, out.p_response_now);
+  out.within_risk = !within.empty();
+  out.chosen = choose(out.within_risk ? within : all);
+  const std::string chosen = schedule_text(request, out.chosen);
+  if (out.within_risk) {
+    out.reason = fmt::format(
+        "{} (risk limit {:.2f}): of the {} allowed schedules tried, {} keep P(loss) within the "
+        "limit and this one gives the most expected weeks in response per infusion; P(in "
+        "response now) {:.2f}, without a dose P(relapse by the next dose) {:.2f}. These are "
+        "predictions from this patient's posterior, not certainties",
+        chosen, request.risk, out.evaluated.size(), within.size(), out.p_response_now,
+        p_relapse_by(out.chosen.next));
+  } else {
+    out.reason = fmt::format(
+        "risk not met: no allowed schedule keeps P(loss of response) at or below {:.2f} (the "
+        "lowest of the {} tried is {:.2f}). The most expected weeks in response per infusion: "
+        "{}; P(in response now) {:.2f}. Shown for review beside the rule-based suggestion, which "
+        "stands; it cannot be accepted as a plan",
+        request.risk, out.evaluated.size(), lowest, chosen, out.p_response_now);
+  }
   return out;
 }
 

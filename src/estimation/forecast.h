@@ -2,7 +2,8 @@
 // Forecasts of one patient's ratings from a fitted posterior (issue 13 items 2 and 3): the
 // predicted score trajectory with 50/80/95% prediction intervals, the relapse time and its
 // probability over time, and the next infusion and maintenance interval that keep the predicted
-// probability of losing response below a risk.
+// probability of losing response below a risk with the most expected weeks in response per
+// infusion.
 //
 // Definitions (docs/model.md "Forecast and recommendation"):
 // - Posterior draws: equally weighted draws of the posterior (importance-sampled and resampled,
@@ -19,6 +20,9 @@
 //   the planned doses only; P(relapse by t) = fraction of draws relapsed by t.
 // - Loss of response under a schedule: any trough time in [now, now + horizon] (checked every
 //   `check_step` and just before each dose) at which the draw is not in response.
+// - Expected weeks in response under a schedule: over [now, now + horizon), the fraction of draws
+//   in response at every `check_step` (any time, not only troughs: a daily rating would count
+//   the day after a dose too), summed times the step, in weeks.
 //
 // Example:
 //   auto f = estimation::forecast(individual, draws, {.now = 600.0, .horizon = 2016.0}, opts);
@@ -113,21 +117,41 @@ struct ScheduleRisk {
   double next = 0.0;
   double interval = 0.0;
   int infusions = 0;
-  double p_loss = 0.0;
+  double p_loss = 0.0;             ///< P(loss of response) over the horizon
+  double weeks_in_response = 0.0;  ///< expected weeks in response over the horizon
+
+  /// Expected weeks in response per infusion (0 without an infusion).
+  [[nodiscard]] double weeks_per_infusion() const {
+    return infusions > 0 ? weeks_in_response / infusions : 0.0;
+  }
 };
 
 struct Recommendation {
-  bool within_risk = false;  ///< a schedule met the risk
-  ScheduleRisk chosen;       ///< the chosen schedule (the safest tried when none met the risk)
+  /// The chosen schedule meets the risk. False: "risk not met"; the schedule is shown for review
+  /// beside the rule-based suggestion, which stands.
+  bool within_risk = false;
+  ScheduleRisk chosen;
   double p_response_now = 0.0;
   std::vector<ScheduleRisk> evaluated;  ///< every schedule tried, in order
   std::string reason;                   ///< why this schedule, in words
 };
 
-/// The schedule with the fewest infusions in the horizon whose P(loss) <= risk: the latest next
-/// dose whose P(relapse before it) <= risk, then the longest allowed interval that keeps the
-/// schedule's P(loss) <= risk (earlier next doses are tried, at most three per interval).
-/// InvalidArgument for empty candidates or intervals, a risk outside (0, 1).
+/// Two schedules whose expected weeks in response per infusion differ by less than this are
+/// equally good (about 1.7 h per infusion: below what daily ratings could tell apart, and below
+/// the Monte Carlo resolution of a few hundred draws).
+inline constexpr double kWeeksPerInfusionTie = 0.01;
+
+/// Among the allowed schedules (next dose on a candidate day no later than one interval from now,
+/// or the first candidate when none is; then every allowed interval), the one with the most
+/// expected weeks in response per infusion over the horizon whose P(loss) <= risk; ties (within
+/// kWeeksPerInfusionTie) go to the lower P(loss), then the fewer infusions, then the earlier
+/// next dose and shorter interval. When no schedule meets the risk, the same choice over all
+/// schedules tried, with within_risk = false ("risk not met"). Per interval at most three next
+/// days are tried: the first, the latest whose P(relapse before it) <= risk (else the middle
+/// one) and the last. Weeks in response: the fraction of draws in response (noise-free score at
+/// or below the threshold, acute effect included) at every check_step from now, times the
+/// check step. Deterministic for given draws. InvalidArgument for empty candidates or intervals,
+/// a risk outside (0, 1).
 core::Result<Recommendation> recommend(const KetamineIndividual& individual,
                                        std::span<const WeightedDraw> draws,
                                        const RecommendRequest& request,

@@ -37,7 +37,7 @@ struct PatientOutcome {
   int in80 = 0;
   int in95 = 0;
   bool responder = true;
-  std::array<Strategy, 4> strategies{};
+  std::array<Strategy, 5> strategies{};
   int fits = 0;
   std::optional<core::Error> error_status;
 };
@@ -136,6 +136,89 @@ bool clinic_day(double t) {  // day 0 is a Monday; Monday to Friday open
   return day % 7 < 5;
 }
 
+// The model's schedule over the maintenance window: re-planned every 4 weeks (and at the first
+// dose) from all ratings so far; `gated`: the rule decides a block whose recommendation does not
+// meet the risk (what the clinic can accept), else the model's chosen schedule is followed
+// whether or not it meets the risk. Returns every dose given (loading included).
+core::Result<std::vector<pd::Dose>> run_model(const pd::KetamineModel& model,
+                                              const population::VirtualPatient& patient,
+                                              const pd::KetamineParameters& truth, double baseline,
+                                              std::vector<Rating> ratings,
+                                              const ValidationOptions& options, std::uint64_t seed,
+                                              std::uint64_t i, bool gated, Strategy& st,
+                                              int& fits) {
+  const double end = kMaintenanceStart + kMaintenanceDays * kDay;
+  const double baseline_rating = ratings.front().score;
+  std::vector<pd::Dose> doses = loading_course(patient.covariates.weight);
+  RuleState rule;
+  // Decision at 09:00 on day 24, with the 7-day follow-up rating of the loading series.
+  double t_plan = kMaintenanceStart + 9.0;
+  double next_dose = kMaintenanceStart + 9.0;
+  while (t_plan < end) {
+    const double block_end = std::min(end, t_plan + 28.0 * kDay);
+    const auto fitted =
+        KETAPATH_TRY(fit(model, patient.covariates, doses, ratings, options, seed + 7919 * fits));
+    ++fits;
+    RecommendRequest req;
+    req.now = t_plan;
+    for (double c = std::floor(t_plan / kDay) * kDay + 9.0; c <= t_plan + 28.0 * kDay; c += kDay) {
+      if (c >= t_plan && c >= next_dose - 1e-9 && clinic_day(c)) {
+        req.candidates.push_back(c);
+      }
+    }
+    req.intervals = {7.0 * kDay, 14.0 * kDay, 21.0 * kDay, 28.0 * kDay};
+    req.horizon = std::min(kMaintenanceDays * kDay, end - t_plan + 7.0 * kDay);
+    req.risk = options.risk;
+    req.maintenance = maintenance_dose(patient.covariates.weight, 0.0);
+    const auto rec = KETAPATH_TRY(
+        recommend(fitted.individual, fitted.draws, req,
+                  {.scale = kScale, .responder_reduction = options.responder_reduction}));
+    st.decisions += 1.0;
+    st.model_decisions += rec.within_risk ? 1.0 : 0.0;
+    const bool follow = rec.within_risk || !gated;
+    std::vector<double> block;
+    if (follow) {
+      for (double t = rec.chosen.next; t < block_end; t += rec.chosen.interval) {
+        block.push_back(t);
+      }
+      next_dose = block.empty() ? rec.chosen.next : block.back() + rec.chosen.interval;
+    }
+    // Dose the block (the rule decides where the model is not followed), with the clinic's
+    // ratings.
+    double t = follow ? -1.0 : std::max(next_dose, t_plan + 1.0);
+    std::size_t b = 0;
+    while (true) {
+      double dose_time = 0.0;
+      if (follow) {
+        if (b >= block.size()) {
+          break;
+        }
+        dose_time = block[b++];
+      } else {
+        if (t >= block_end) {
+          next_dose = t;
+          break;
+        }
+        dose_time = t;
+      }
+      const Rating pre = KETAPATH_TRY(rate_at(truth, baseline, doses, dose_time, seed, i));
+      ratings.push_back(pre);
+      doses.push_back(maintenance_dose(patient.covariates.weight, dose_time));
+      for (const double after : {2.0, 24.0}) {
+        if (dose_time + after < block_end) {
+          ratings.push_back(
+              KETAPATH_TRY(rate_at(truth, baseline, doses, dose_time + after, seed, i)));
+        }
+      }
+      if (!follow) {
+        t = dose_time + rule.next_interval(pre.score, baseline_rating, options.responder_reduction);
+      }
+    }
+    t_plan = block_end;
+  }
+  return doses;
+}
+
 core::Status run_strategies(const pd::KetamineModel& model,
                             const population::VirtualPatient& patient,
                             const pd::KetamineParameters& truth, double baseline,
@@ -172,78 +255,13 @@ core::Status run_strategies(const pd::KetamineModel& model,
     }
     KETAPATH_TRY(finish(2, doses));
   }
-  // Model: re-planned every 4 weeks from all ratings so far; the rule where it cannot meet the
-  // risk.
-  {
-    std::vector<pd::Dose> doses = loading;
-    std::vector<Rating> ratings = std::move(loading_ratings);
-    RuleState rule;
-    // Decision at 09:00 on day 24, with the 7-day follow-up rating of the loading series.
-    double t_plan = kMaintenanceStart + 9.0;
-    double next_dose = first_dose;
-    while (t_plan < end) {
-      const double block_end = std::min(end, t_plan + 28.0 * kDay);
-      const auto fitted = KETAPATH_TRY(
-          fit(model, patient.covariates, doses, ratings, options, seed + 7919 * out.fits));
-      ++out.fits;
-      RecommendRequest req;
-      req.now = t_plan;
-      for (double c = std::floor(t_plan / kDay) * kDay + 9.0; c <= t_plan + 28.0 * kDay;
-           c += kDay) {
-        if (c >= t_plan && c >= next_dose - 1e-9 && clinic_day(c)) {
-          req.candidates.push_back(c);
-        }
-      }
-      req.intervals = {7.0 * kDay, 14.0 * kDay, 21.0 * kDay, 28.0 * kDay};
-      req.horizon = std::min(kMaintenanceDays * kDay, end - t_plan + 7.0 * kDay);
-      req.risk = options.risk;
-      req.maintenance = maintenance_dose(patient.covariates.weight, 0.0);
-      const auto rec = KETAPATH_TRY(
-          recommend(fitted.individual, fitted.draws, req,
-                    {.scale = kScale, .responder_reduction = options.responder_reduction}));
-      out.strategies[3].decisions += 1.0;
-      std::vector<double> block;
-      if (rec.within_risk) {
-        out.strategies[3].model_decisions += 1.0;
-        for (double t = rec.chosen.next; t < block_end; t += rec.chosen.interval) {
-          block.push_back(t);
-        }
-        next_dose = block.empty() ? rec.chosen.next : block.back() + rec.chosen.interval;
-      }
-      // Dose the block (the rule decides where the model did not), with the clinic's ratings.
-      double t = rec.within_risk ? -1.0 : std::max(next_dose, t_plan + 1.0);
-      std::size_t b = 0;
-      while (true) {
-        double dose_time = 0.0;
-        if (rec.within_risk) {
-          if (b >= block.size()) {
-            break;
-          }
-          dose_time = block[b++];
-        } else {
-          if (t >= block_end) {
-            next_dose = t;
-            break;
-          }
-          dose_time = t;
-        }
-        const Rating pre = KETAPATH_TRY(rate_at(truth, baseline, doses, dose_time, seed, i));
-        ratings.push_back(pre);
-        doses.push_back(maintenance_dose(patient.covariates.weight, dose_time));
-        for (const double after : {2.0, 24.0}) {
-          if (dose_time + after < block_end) {
-            ratings.push_back(
-                KETAPATH_TRY(rate_at(truth, baseline, doses, dose_time + after, seed, i)));
-          }
-        }
-        if (!rec.within_risk) {
-          t = dose_time +
-              rule.next_interval(pre.score, baseline_rating, options.responder_reduction);
-        }
-      }
-      t_plan = block_end;
-    }
-    KETAPATH_TRY(finish(3, doses));
+  // Model: its chosen schedule at every decision, then gated like the clinic (the rule where the
+  // risk is not met).
+  for (const std::size_t s : {std::size_t{3}, std::size_t{4}}) {
+    Strategy& st = out.strategies[s];
+    const std::vector<pd::Dose> doses = KETAPATH_TRY(run_model(
+        model, patient, truth, baseline, loading_ratings, options, seed, i, s == 4, st, out.fits));
+    KETAPATH_TRY(finish(s, doses));
   }
   return {};
 }
@@ -388,8 +406,9 @@ core::Result<ValidationResult> validate(const pd::KetamineModel& model,
   r.true_responder_fraction = responders / static_cast<double>(outcomes.size());
   r.fits = fits;
   if (options.decisions) {
-    const std::array<std::string, 4> strategy_names{"weekly", "fortnightly", "rule", "model"};
-    for (std::size_t s = 0; s < 4; ++s) {
+    const std::array<std::string, 5> strategy_names{"weekly", "fortnightly", "rule", "model",
+                                                    "model, rule when risk not met"};
+    for (std::size_t s = 0; s < strategy_names.size(); ++s) {
       StrategyResult sr;
       sr.name = strategy_names[s];
       double days = 0.0;

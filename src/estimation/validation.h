@@ -7,9 +7,11 @@
 //   eta against the truth, and the most probable class against the true class;
 // - calibration: fit on the first `calibration_k` ratings; whether each later loading rating lies
 //   inside its 80% and 95% prediction interval (integers; ties with a bound count as covered);
-// - decisions: 12 weeks of maintenance under fixed weekly, fixed fortnightly, the rule and the
-//   model's recommendation; weeks in response (true noise-free state, checked daily at 08:00)
-//   per infusion and relapse episodes (in response -> not).
+// - decisions: 12 weeks of maintenance under fixed weekly, fixed fortnightly, the rule, the
+//   model's recommendation (its chosen schedule, re-decided every 4 weeks, whether or not it meets
+//   the risk) and the model gated as the clinic gates it (the rule where the risk is not met);
+//   weeks in response (true noise-free state, checked daily at 08:00) per infusion and relapse
+//   episodes (in response -> not).
 // Everything about patient i depends only on (seed, i), so results are identical on any number of
 // threads (patients are evaluated in parallel, combined in index order).
 //
@@ -55,12 +57,12 @@ struct ParameterRecovery {
 };
 
 struct StrategyResult {
-  std::string name;                 ///< "weekly", "fortnightly", "rule", "model"
+  std::string name;  ///< "weekly", "fortnightly", "rule", "model", "model, rule when risk not met"
   double infusions = 0.0;           ///< mean per patient
   double weeks_in_response = 0.0;   ///< mean per patient
   double weeks_per_infusion = 0.0;  ///< sum of weeks / sum of infusions
   double relapse_episodes = 0.0;    ///< mean per patient
-  double model_followed = 0.0;      ///< fraction of decisions the model made (model only)
+  double model_followed = 0.0;      ///< fraction of the model's decisions within the risk
 };
 
 struct ValidationResult {

@@ -12,6 +12,8 @@
 #include "clinic/pdf/letter_pdf.h"
 #include "clinic/service/custody_report.h"
 #include "clinic/service/forecast.h"
+#include "clinic/service/session_forecast.h"
+#include "core/check.h"
 #include "core/svg.h"
 #include "server/http_error.h"
 #include "server/server_state.h"
@@ -780,6 +782,49 @@ core::Result<Reply> reject_forecast(Request& r) {
   return ok(outcome_json(outcome), 201);
 }
 
+// The PK/PD-aware session (clinic/service/session_forecast.h; `clinic session-forecast --json`):
+// ?session=ID (a recorded session: its dose, its vitals against the bands) or a dose to come
+// (?route=iv|sc|im, default iv; ?dose_mg_per_kg=, default 0.5; ?duration_min=, IV, default 40).
+core::Result<Reply> get_session_forecast(Request& r) {
+  const auto id = KETAPATH_TRY(patient_param(r));
+  const auto* model = KETAPATH_TRY(forecast_model(r));
+  clinic::SessionForecastQuery query;
+  query.model_label = r.state != nullptr ? r.state->forecast_model_label : "";
+  const auto session = r.query("session");
+  const auto dose = KETAPATH_TRY(query_number(r, "dose_mg_per_kg"));
+  const auto duration = KETAPATH_TRY(query_number(r, "duration_min"));
+  const auto route = r.query("route");
+  if (session) {
+    if (route || dose || duration) {
+      return core::fail(ErrorCode::InvalidArgument,
+                        "session: a recorded session gives its own dose; leave out route, "
+                        "dose_mg_per_kg and duration_min");
+    }
+    std::int64_t value = 0;
+    const auto [end, ec] =
+        std::from_chars(session->data(), session->data() + session->size(), value);
+    if (ec != std::errc() || end != session->data() + session->size() || value <= 0) {
+      return core::fail(ErrorCode::InvalidArgument,
+                        "session: must be a session id, a whole number > 0 (got \"{}\")",
+                        session->substr(0, 24));
+    }
+    query.session = clinic::SessionId(value);
+  }
+  if (route) {
+    query.route = KETAPATH_TRY(clinic::parse_clinic_route(*route));
+  }
+  if (dose) {
+    KETAPATH_TRY(core::check_range("dose_mg_per_kg", *dose, "mg/kg", core::positive()));
+    query.dose = core::MilligramsPerKilogram(*dose);
+  }
+  if (duration) {
+    KETAPATH_TRY(core::check_range("duration_min", *duration, "min", {.low = 1.0, .high = 480.0}));
+    query.duration = core::Minutes(*duration);
+  }
+  const auto f = KETAPATH_TRY(clinic::forecast_session(r.clinic, id, *model, query));
+  return ok(clinic::to_json(f));
+}
+
 // FHIR R4 Patient/$everything: the patient's record as a searchset Bundle (docs/fhir.md).
 core::Result<Reply> fhir_everything(Request& r) {
   const auto id = KETAPATH_TRY(patient_param(r));
@@ -1250,6 +1295,9 @@ const std::vector<Route>& route_table() {
        accept_forecast},
       {Post, "/api/v1/patients/{id}/forecast/reject", Roles, kPrescribers,
        "Reject the recommendation with a reason", reject_forecast},
+      {Get, "/api/v1/patients/{id}/session-forecast", Roles, kClinicalReaders,
+       "PK/PD-aware session: bands, vitals times, discharge (?session= or ?route=&dose_mg_per_kg=)",
+       get_session_forecast},
       {Get, "/api/v1/patients/{id}/report", Roles, kClinicalReaders,
        "The letter to the care team (?format=html|markdown|pdf)", report},
       {Get, "/api/v1/patients/{id}/care-team", Roles, kClinicalReaders, "Care team",

@@ -312,11 +312,28 @@ TEST_F(ForecastDecisionTest, ThePlanAboveTheRiskOrWithoutDataIsRefusedAndTheRule
   const auto before = audit_entries();
   ForecastQuery strict = query_;
   strict.risk = 1e-6;
+  // No schedule meets the risk: the best by expected weeks in response per infusion is still
+  // shown with its reasons, flagged "risk not met"; the rule stands.
+  const ClinicForecast shown = must(forecast(clinic_, patient_, ketamine(), strict));
+  EXPECT_FALSE(shown.within_risk);
+  EXPECT_EQ(shown.basis, "rule");
+  ASSERT_TRUE(shown.next_date && shown.interval_days);
+  EXPECT_FALSE(shown.proposed_dates.empty());
+  EXPECT_GT(shown.p_loss, strict.risk);
+  EXPECT_EQ(shown.schedules_within_risk, 0);
+  EXPECT_GT(shown.schedules_tried, 0);
+  EXPECT_NEAR(shown.weeks_per_infusion, shown.expected_weeks_in_response / shown.infusions, 1e-9);
+  EXPECT_NE(shown.reason.find("risk not met"), std::string::npos) << shown.reason;
+  const auto j = to_json(shown);
+  EXPECT_FALSE(j.at("recommendation").at("within_risk").get<bool>());
+  EXPECT_TRUE(j.at("recommendation").contains("expected_weeks_in_response"));
+  EXPECT_TRUE(j.at("recommendation").contains("weeks_per_infusion"));
   const auto above = accept_forecast(clinic_, patient_, ketamine(), strict, seen());
   ASSERT_FALSE(above);
   EXPECT_EQ(above.error().code, core::ErrorCode::Validation);
   EXPECT_NE(above.error().message.find("rule-based suggestion"), std::string::npos)
       << above.error().message;
+  EXPECT_NE(above.error().message.find("risk not met"), std::string::npos) << above.error().message;
   ForecastQuery gad = query_;
   gad.scale = Scale::Gad7;  // no GAD-7 ratings: not sufficient
   const auto none = accept_forecast(clinic_, patient_, ketamine(), gad, seen());

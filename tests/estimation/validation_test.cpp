@@ -42,5 +42,36 @@ TEST(Validation, SameSeedSameResultOnAnyThreadCount) {
   EXPECT_EQ(a.held_out, 3 * 7);  // 19 loading ratings, 12 fitted
 }
 
+// The maintenance decisions too (the model's recommendation re-decided from each patient's own
+// fits, ungated and gated): identical on one and two threads.
+TEST(Validation, DecisionsAreTheSameOnAnyThreadCount) {
+  const ValidationOptions base{.patients = 2,
+                               .seed = 2026,
+                               .threads = 1,
+                               .recovery_k = {},
+                               .calibration_k = 100,
+                               .decisions = true,
+                               .responder_reduction = 0.15,
+                               .draws = 150,
+                               .forecast_draws = 40,
+                               .truth = {}};
+  ValidationOptions two = base;
+  two.threads = 2;
+  const ValidationResult a = must(validate(ketamine(), base));
+  const ValidationResult b = must(validate(ketamine(), two));
+  ASSERT_EQ(a.strategies.size(), 5U);
+  ASSERT_EQ(b.strategies.size(), 5U);
+  for (std::size_t s = 0; s < a.strategies.size(); ++s) {
+    EXPECT_EQ(a.strategies[s].name, b.strategies[s].name);
+    EXPECT_EQ(a.strategies[s].infusions, b.strategies[s].infusions) << a.strategies[s].name;
+    EXPECT_EQ(a.strategies[s].weeks_in_response, b.strategies[s].weeks_in_response);
+    EXPECT_EQ(a.strategies[s].relapse_episodes, b.strategies[s].relapse_episodes);
+    EXPECT_EQ(a.strategies[s].model_followed, b.strategies[s].model_followed);
+  }
+  EXPECT_EQ(a.strategies[0].infusions, 12.0);  // weekly over 12 weeks
+  EXPECT_EQ(a.strategies[1].infusions, 6.0);   // fortnightly
+  EXPECT_EQ(a.held_out, 0);
+}
+
 }  // namespace
 }  // namespace ketapath::estimation

@@ -2,7 +2,8 @@
 // the patient's decisions (and the chart as SVG); POST .../forecast/accept and .../reject are a
 // prescriber's, map the service's refusals to 422 (the rule stands, a blank reason) and store
 // nothing then. The full accept (a course through the gates) is in tests/clinic/forecast_test.cpp
-// and the web e2e; the role matrix in authorization_test.cpp.
+// and the web e2e; the role matrix in authorization_test.cpp. GET /patients/{id}/session-forecast
+// is `clinic session-forecast --json` (the PK/PD-aware session, issue 13 item 4).
 
 #include "server_fixture.h"
 
@@ -77,6 +78,58 @@ TEST_F(ForecastRoutes, QueryIsCheckedAndTheChartIsSvg) {
   ASSERT_EQ(svg->status, 200) << svg->body;
   EXPECT_EQ(svg->get_header_value("Content-Type"), "image/svg+xml");
   EXPECT_NE(svg->body.find("<svg"), std::string::npos) << svg->body.substr(0, 80);
+}
+
+TEST_F(ForecastRoutes, SessionForecastOfADoseToComeIsReadOnly) {
+  // No weight on record: a dose to come cannot be computed (the service's refusal, 422).
+  auto none = call("GET", "/api/v1/patients/1/session-forecast", "nurse");
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->status, 422) << none->body;
+  EXPECT_NE(none->body.find("weight"), std::string::npos) << none->body;
+  ASSERT_EQ(call("POST", "/api/v1/patients/1/weights", "nurse", {{"weight_kg", 80}})->status, 201);
+  const auto before = audit_state();
+  for (const char* role : {"nurse", "prescriber", "auditor", "admin"}) {
+    auto res = call("GET", "/api/v1/patients/1/session-forecast?route=iv&dose_mg_per_kg=0.5", role);
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200) << role << ": " << res->body;
+    const Json f = Json::parse(res->body);
+    EXPECT_EQ(f.at("model"), "ketamine (test)");
+    EXPECT_EQ(f.at("route"), "iv");
+    EXPECT_DOUBLE_EQ(f.at("dose_mg").get<double>(), 40.0);  // 0.5 mg/kg x 80 kg
+    EXPECT_DOUBLE_EQ(f.at("infusion_minutes").get<double>(), 40.0);
+    EXPECT_EQ(f.at("earlier_doses"), 0);
+    EXPECT_EQ(f.at("hours").size(), f.at("systolic_rise_mmhg").at("median").size());
+    EXPECT_FALSE(f.at("vitals_check_hours").empty());
+    // The predicted discharge never comes before the minimum observation.
+    if (!f.at("earliest_discharge_hours").is_null()) {
+      EXPECT_GE(f.at("earliest_discharge_hours").get<double>(),
+                f.at("minimum_discharge_hours").get<double>());
+    }
+    EXPECT_FALSE(f.contains("session"));
+  }
+  auto forbidden = call("GET", "/api/v1/patients/1/session-forecast", "front_desk");
+  ASSERT_TRUE(forbidden);
+  EXPECT_EQ(forbidden->status, 403) << forbidden->body;
+  // Read-only: the audit chain stays intact and only the chart reads are logged (a GET of the
+  // patient's chart, like every chart read).
+  EXPECT_GE(audit_state().second, before.second);
+}
+
+TEST_F(ForecastRoutes, SessionForecastQueryIsChecked) {
+  ASSERT_EQ(call("POST", "/api/v1/patients/1/weights", "nurse", {{"weight_kg", 80}})->status, 201);
+  const auto status = [&](const std::string& query) {
+    auto res = call("GET", "/api/v1/patients/1/session-forecast" + query, "nurse");
+    return res ? res->status : -1;
+  };
+  EXPECT_EQ(status("?dose_mg_per_kg=abc"), 400);
+  EXPECT_EQ(status("?dose_mg_per_kg=0"), 422);
+  EXPECT_EQ(status("?duration_min=2000"), 422);
+  EXPECT_EQ(status("?route=po"), 400);  // not a clinic route (a usage error, as in a body)
+  EXPECT_EQ(status("?session=abc"), 400);
+  EXPECT_EQ(status("?session=1&route=iv"), 400);
+  EXPECT_EQ(status("?session=99"), 404);
+  EXPECT_EQ(call("GET", "/api/v1/patients/99/session-forecast", "nurse")->status, 404);
+  EXPECT_EQ(status("?route=sc&dose_mg_per_kg=1"), 200);
 }
 
 }  // namespace

@@ -103,6 +103,10 @@ nlohmann::json to_json(const ClinicForecast& f) {
       {"interval_days", f.interval_days ? json(*f.interval_days) : json(nullptr)},
       {"infusions", f.infusions},
       {"p_loss", round3(f.p_loss)},
+      {"expected_weeks_in_response", round3(f.expected_weeks_in_response)},
+      {"weeks_per_infusion", round3(f.weeks_per_infusion)},
+      {"schedules_tried", f.schedules_tried},
+      {"schedules_within_risk", f.schedules_within_risk},
       {"proposed_dates", dates},
       {"dose", dose_json(f)}};
   return out;
@@ -123,6 +127,8 @@ nlohmann::json forecast_basis(const ClinicForecast& f) {
            {"within_risk", f.within_risk},
            {"risk", f.risk},
            {"p_loss", round3(f.p_loss)},
+           {"expected_weeks_in_response", round3(f.expected_weeks_in_response)},
+           {"weeks_per_infusion", round3(f.weeks_per_infusion)},
            {"p_responder", round3(f.p_responder)},
            {"next_date", f.next_date ? json(format_date(*f.next_date)) : json(nullptr)},
            {"interval_days", f.interval_days ? json(*f.interval_days) : json(nullptr)},

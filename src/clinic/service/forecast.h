@@ -1,9 +1,10 @@
 #pragma once
 // Model-informed maintenance for one patient (issue 13): the patient's own response model
 // estimated from their doses and ratings (estimation/ketamine_individual.h), the forecast of a
-// scale with prediction intervals, relapse, and the next infusion and maintenance interval that
-// keep the predicted P(loss of response) under the clinic's risk, beside the rule-based
-// suggestion (response.h). With too few ratings it says so and the rule stands.
+// scale with prediction intervals, relapse, and the next infusion and maintenance interval with
+// the most expected weeks in response per infusion among those that keep the predicted P(loss of
+// response) under the clinic's risk, beside the rule-based suggestion (response.h). With too few
+// ratings it says so and the rule stands.
 //
 // It is a use case of the service layer composed of ClinicService's read use cases (patient,
 // sessions, assessments, response_plan, settings), each of which checks the acting user, so it
@@ -91,12 +92,18 @@ struct ClinicForecast {
   double p_response_now = 0.0;
   std::vector<std::pair<Date, double>> relapse;  ///< P(relapsed by day)
   std::optional<Date> relapse_median;
-  // Recommendation
+  // Recommendation: the allowed schedule with the most expected weeks in response per infusion
+  // among those within the risk; when none is, the best of all, flagged (within_risk false:
+  // "risk not met", shown beside the rule, which stands; it cannot be accepted).
   bool within_risk = false;
   std::optional<Date> next_date;
   std::optional<int> interval_days;
   int infusions = 0;  ///< in the horizon
   double p_loss = 0.0;
+  double expected_weeks_in_response = 0.0;  ///< over the horizon, under the proposed schedule
+  double weeks_per_infusion = 0.0;          ///< expected_weeks_in_response / infusions
+  int schedules_tried = 0;
+  int schedules_within_risk = 0;
   double risk = 0.2;
   std::vector<Date> proposed_dates;
   /// The maintenance dose the proposal repeats: the last dose given (route, mg/kg, infusion

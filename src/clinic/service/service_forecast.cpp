@@ -257,6 +257,11 @@ core::Result<ClinicForecast> forecast(ClinicService& clinic, PatientId id,
     }
     out.within_risk = rec->within_risk;
     out.p_loss = rec->chosen.p_loss;
+    out.expected_weeks_in_response = rec->chosen.weeks_in_response;
+    out.weeks_per_infusion = rec->chosen.weeks_per_infusion();
+    out.schedules_tried = static_cast<int>(rec->evaluated.size());
+    out.schedules_within_risk = static_cast<int>(std::ranges::count_if(
+        rec->evaluated, [&](const estimation::ScheduleRisk& e) { return e.p_loss <= query.risk; }));
     out.infusions = rec->chosen.infusions;
     out.reason = rec->reason;
     out.next_date = local_day(at_hours(origin, rec->chosen.next), calendar);
@@ -371,9 +376,9 @@ core::Result<ForecastOutcome> accept_forecast(ClinicService& clinic, PatientId i
   }
   if (!f.within_risk || !f.next_date || !f.interval_days || f.proposed_dates.empty()) {
     return core::fail(core::ErrorCode::Validation,
-                      "forecast accept: no schedule the model tried keeps P(loss of response) at "
-                      "or below the risk {} (best tried: P {:.2f}); the rule-based suggestion "
-                      "({}) stands: plan it with course plan",
+                      "forecast accept: risk not met: no schedule the model tried keeps P(loss of "
+                      "response) at or below the risk {} (the one shown: P {:.2f}); the rule-based "
+                      "suggestion ({}) stands: plan it with course plan",
                       f.risk, f.p_loss, to_string(f.rule.recommendation));
   }
   KETAPATH_TRY(check_seen(f, seen));
