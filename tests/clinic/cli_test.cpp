@@ -67,9 +67,10 @@ json eligible_answers() {
 
 // The risk the forecast-accept dose path is asked at: one at which the prepared responder's
 // plan is within it (the control case asserts it is accepted). On this model even a strong
-// responder's safest schedule loses response within 12 weeks with P about 0.93 (docs/model.md),
-// so the test asks a loose risk: it tests the gates, not the model.
-constexpr const char* kForecastRisk = "0.99";
+// responder's schedules lose response within 12 weeks with P above 0.99 under the objective of
+// most weeks in response per infusion (docs/model.md), so the test asks a loose risk: it tests
+// the gates, not the model.
+constexpr const char* kForecastRisk = "0.999";
 
 struct Counts {
   int audit = 0;

@@ -25,6 +25,11 @@ class Amendments : public ServerFixture {
                    {{"disorder", "gad"}, {"icd10", "F41.1"}, {"primary", true}})
                   ->status,
               201);
+    // A failed adequate trial, so the screening is eligible before it is amended.
+    ASSERT_EQ(call("POST", "/api/v1/patients/1/treatment-history", "nurse",
+                   Json::parse(std::ifstream(source + "/examples/clinic/history.json")))
+                  ->status,
+              201);
     const auto screening = Json::parse(std::ifstream(source + "/examples/clinic/screening.json"));
     auto screened = call("POST", "/api/v1/patients/1/screenings", "nurse", screening);
     ASSERT_EQ(screened->status, 201) << screened->body;
