@@ -262,7 +262,9 @@ TEST_F(OrderService, AnIncompleteChecklistIsRefusedUntilAPrescriberWaivesTheItem
   const auto stored = clinic_.sessions(patient_);
   ASSERT_EQ(stored->size(), 1u);
   EXPECT_EQ(stored->front().checklist->waivers, r->session.checklist->waivers);
-  for (const OrderCheck& c : *clinic_.order_checks(o.id)) {
+  const auto checks = clinic_.order_checks(o.id);  // a named result: the loop reads into it
+  ASSERT_TRUE(checks) << checks.error().message;
+  for (const OrderCheck& c : *checks) {
     EXPECT_EQ(c.session, r->session.id);
     EXPECT_FALSE(c.weight || c.dose);  // listed without the checker's numbers
   }
