@@ -39,21 +39,7 @@ struct Parsed {
   std::vector<pd::ScaleDefinition> scales;  // as given in this file or a base ([[scales]])
 };
 
-std::string describe(const toml::node& node) {
-  std::ostringstream out;
-  if (const auto* s = node.as_string()) {
-    out << '"' << s->get() << '"';
-  } else {
-    node.visit([&out](const auto& v) {
-      if constexpr (toml::is_value<decltype(v)>) {
-        out << v;
-      } else {
-        out << (toml::is_table<decltype(v)> ? "a table" : "an array");
-      }
-    });
-  }
-  return out.str();
-}
+using detail::describe;
 
 core::Result<double> number(const toml::node& node, std::string_view origin, std::string_view key) {
   if (const auto* f = node.as_floating_point()) {

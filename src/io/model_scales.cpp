@@ -13,11 +13,6 @@
 #include "pd/ketamine_model.h"
 
 namespace ketapath::io::detail {
-namespace {
-
-constexpr std::string_view kKeys =
-    "name, label, record_name, rater, continuous, items, item_range, range, loinc, recall_days, "
-    "rates, sensitivity, noise_sd, placebo, baseline, source, evidence, how";
 
 std::string describe(const toml::node& node) {
   std::ostringstream out;
@@ -34,6 +29,12 @@ std::string describe(const toml::node& node) {
   }
   return out.str();
 }
+
+namespace {
+
+constexpr std::string_view kKeys =
+    "name, label, record_name, rater, continuous, items, item_range, range, loinc, recall_days, "
+    "rates, sensitivity, noise_sd, placebo, baseline, source, evidence, how";
 
 // One scale table being read: the file and "scales[i] (name)" for every message.
 struct Reader {

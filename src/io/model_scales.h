@@ -6,6 +6,7 @@
 //   models/x.toml: scales[6] (vas_anxiety).noise_sd must be >= 0 points (got -1 points)
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -15,6 +16,9 @@
 #include "pd/scales.h"
 
 namespace ketapath::io::detail {
+
+/// A TOML value as an error message shows it: a string quoted, a table or array named.
+std::string describe(const toml::node& node);
 
 /// Reads the `scales` array of one file into `scales` (the list inherited from a base, or empty):
 /// an entry named like one already there replaces it (keeping its identity); the clinic's six
