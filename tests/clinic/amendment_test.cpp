@@ -16,6 +16,7 @@
 #include "clinic/json/json.h"
 #include "clinic/service/service.h"
 #include "fixtures.h"
+#include "service_fixture.h"
 #include "store/memory/memory_store.h"
 
 namespace ketapath::clinic {
@@ -26,23 +27,7 @@ using core::ErrorCode;
 using ketapath::testing::prepare_administration;
 
 Session sample(PatientId patient, Timestamp start, double systolic_during) {
-  Session s;
-  s.patient = patient;
-  s.route = Route::Iv;
-  s.dose_per_kg = core::MilligramsPerKilogram(0.5);
-  s.started_at = start;
-  s.ended_at = start + std::chrono::hours(2);
-  VitalSigns before;
-  before.measured_at = start - std::chrono::minutes(10);
-  before.phase = Phase::Before;
-  before.systolic = core::MillimetresOfMercury(125.0);
-  before.diastolic = core::MillimetresOfMercury(80.0);
-  VitalSigns during = before;
-  during.phase = Phase::During;
-  during.measured_at = start + std::chrono::minutes(30);
-  during.systolic = core::MillimetresOfMercury(systolic_during);
-  s.vitals = {before, during};
-  s.ratings = {{Scale::Gad7, before.measured_at, {2, 2, 2, 2, 2, 2, 2}, 0, "self"}};
+  Session s = iv_session_rated(patient, start, systolic_during);
   s.adverse_events = {
       {start + std::chrono::minutes(20), "nausea", Severity::Mild, "", true, false, ""}};
   s.notes = "uneventful";
@@ -93,24 +78,20 @@ TEST(AmendmentFields, EachKindOfFieldAndItsRefusals) {
   EXPECT_TRUE(validate_amendment_reason("transcription error"));
 }
 
-class AmendmentService : public ::testing::Test {
+class AmendmentService : public ClinicWithPatient {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(clinic_.initialize());
-    add_staff(clinic_);
+    ClinicWithPatient::SetUp();
+    if (HasFatalFailure()) {
+      return;
+    }
     ASSERT_TRUE(clinic_.add_user("desk", {Role::FrontDesk}));
-    Patient p = adult_70kg();
-    p.id = PatientId(0);
-    patient_ = *clinic_.add_patient(p);
-    clear_for_treatment(clinic_, patient_);
     Session s = sample(patient_, kNow - std::chrono::hours(3), 150.0);
     ASSERT_TRUE(prepare_administration(clinic_, s));
     const auto recorded = clinic_.record_session(s);
     ASSERT_TRUE(recorded) << recorded.error().message;
     session_ = recorded->session.id;
   }
-
-  std::int64_t audit_count() { return store_.audit().verify()->entries; }
 
   core::Result<AmendmentResult> amend(AmendedKind kind, std::int64_t record,
                                       std::vector<FieldChange> changes,
@@ -119,11 +100,6 @@ class AmendmentService : public ::testing::Test {
         {.kind = kind, .record = record, .changes = std::move(changes), .reason = reason});
   }
 
-  MemoryStore store_;
-  ClinicService clinic_{store_, "dr.lee", [] {
-                          return kNow;
-                        }};
-  PatientId patient_{};
   SessionId session_{};
 };
 

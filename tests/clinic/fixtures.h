@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "clinic/domain/patient.h"
+#include "clinic/domain/session.h"
 #include "clinic/domain/time.h"
 #include "clinic/service/service.h"
 #include "support/must.h"
@@ -55,6 +56,36 @@ inline void add_staff(ClinicService& clinic) {
   const auto user = clinic.add_user(clinic.actor(), {Role::Admin, Role::Prescriber, Role::Nurse});
   ASSERT_TRUE(user) << user.error().message;
   without_custody(clinic);
+}
+
+/// A 2-hour IV 0.5 mg/kg session of `patient` from `start`, with one pre-dose reading of
+/// 125/80 mmHg 10 minutes before it.
+inline Session iv_session(PatientId patient, Timestamp start) {
+  Session s;
+  s.patient = patient;
+  s.route = Route::Iv;
+  s.dose_per_kg = core::MilligramsPerKilogram(0.5);
+  s.started_at = start;
+  s.ended_at = start + std::chrono::hours(2);
+  VitalSigns before;
+  before.measured_at = start - std::chrono::minutes(10);
+  before.phase = Phase::Before;
+  before.systolic = core::MillimetresOfMercury(125.0);
+  before.diastolic = core::MillimetresOfMercury(80.0);
+  s.vitals = {before};
+  return s;
+}
+
+/// iv_session() plus a reading of `systolic_during` mmHg 30 minutes in and a pre-dose GAD-7 of 14.
+inline Session iv_session_rated(PatientId patient, Timestamp start, double systolic_during) {
+  Session s = iv_session(patient, start);
+  VitalSigns during = s.vitals.front();
+  during.phase = Phase::During;
+  during.measured_at = start + std::chrono::minutes(30);
+  during.systolic = core::MillimetresOfMercury(systolic_during);
+  s.vitals.push_back(during);
+  s.ratings = {{Scale::Gad7, s.vitals.front().measured_at, {2, 2, 2, 2, 2, 2, 2}, 0, "self"}};
+  return s;
 }
 
 /// Every screening answer given: DSM-5 GAD met, no contraindication (eligible for adult_70kg()).

@@ -13,6 +13,7 @@
 #include "clinic/service/service.h"
 #include "core/text.h"
 #include "fixtures.h"
+#include "service_fixture.h"
 #include "store/memory/memory_store.h"
 
 namespace ketapath::clinic {
@@ -78,19 +79,15 @@ TEST(Medication, EveryInteractionClassWarns) {
   EXPECT_EQ(classes("clarithromycin"), std::vector<std::string_view>{"strong CYP3A4 inhibitor"});
 }
 
-class MedicationService : public ::testing::Test {
+class MedicationService : public ClinicWithPatient {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(clinic_.initialize());
-    add_staff(clinic_);
+    ClinicWithPatient::SetUp();
+    if (HasFatalFailure()) {
+      return;
+    }
     ASSERT_TRUE(clinic_.add_user("desk", {Role::FrontDesk}));
-    Patient p = adult_70kg();
-    p.id = PatientId(0);
-    patient_ = *clinic_.add_patient(p);
-    clear_for_treatment(clinic_, patient_);
   }
-
-  std::int64_t audit_count() { return store_.audit().verify()->entries; }
 
   std::vector<std::string> dose_warnings() {
     DoseOrder order;
@@ -107,12 +104,6 @@ class MedicationService : public ::testing::Test {
     return std::ranges::any_of(warnings,
                                [&](const auto& w) { return w.find(text) != std::string::npos; });
   }
-
-  MemoryStore store_;
-  ClinicService clinic_{store_, "dr.lee", [] {
-                          return kNow;
-                        }};
-  PatientId patient_{};
 };
 
 TEST_F(MedicationService, DosePathsWarnOfInteractionsAndAnUnreconciledList) {

@@ -10,6 +10,7 @@
 #include "administration.h"
 #include "clinic/service/service.h"
 #include "fixtures.h"
+#include "service_fixture.h"
 #include "store/memory/memory_store.h"
 
 namespace ketapath::clinic {
@@ -71,36 +72,18 @@ TEST(OrderRules, UnknownAnswersAreNeverDone) {
             std::string::npos);
 }
 
-class OrderService : public ::testing::Test {
+class OrderService : public ClinicWithPatient {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(clinic_.initialize());
-    add_staff(clinic_);  // dr.lee: admin, prescriber and nurse
+    ClinicWithPatient::SetUp();
+    if (HasFatalFailure()) {
+      return;
+    }
     ASSERT_TRUE(clinic_.add_user("nurse.kim", {Role::Nurse}));
     ASSERT_TRUE(clinic_.add_user(ketapath::testing::kChecker, {Role::Nurse}));
-    Patient p = adult_70kg();
-    p.id = PatientId(0);
-    patient_ = *clinic_.add_patient(p);
-    clear_for_treatment(clinic_, patient_);
   }
 
-  std::int64_t audit_count() { return store_.audit().verify()->entries; }
-
-  Session session_at(const char* start) {
-    Session s;
-    s.patient = patient_;
-    s.route = Route::Iv;
-    s.dose_per_kg = core::MilligramsPerKilogram(0.5);
-    s.started_at = at(start);
-    s.ended_at = s.started_at + std::chrono::hours(2);
-    VitalSigns before;
-    before.measured_at = s.started_at - std::chrono::minutes(10);
-    before.phase = Phase::Before;
-    before.systolic = core::MillimetresOfMercury(125.0);
-    before.diastolic = core::MillimetresOfMercury(80.0);
-    s.vitals = {before};
-    return s;
-  }
+  Session session_at(const char* start) { return iv_session(patient_, at(start)); }
 
   DoseRecord order(Date on, std::optional<Date> until = {}, std::optional<CourseId> course = {}) {
     DoseOrder o;
@@ -124,12 +107,6 @@ class OrderService : public ::testing::Test {
     EXPECT_EQ(audit_count(), before);
     EXPECT_TRUE(clinic_.sessions(patient_)->empty());
   }
-
-  MemoryStore store_;
-  ClinicService clinic_{store_, "dr.lee", [] {
-                          return kNow;
-                        }};
-  PatientId patient_{};
 };
 
 TEST_F(OrderService, AnOrderCoversItsDaysOnlyAndADiscontinuedOneNone) {

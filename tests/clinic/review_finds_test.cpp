@@ -9,6 +9,7 @@
 #include "clinic/service/service.h"
 #include "core/text.h"
 #include "fixtures.h"
+#include "service_fixture.h"
 #include "store/memory/memory_store.h"
 
 namespace ketapath::clinic {
@@ -18,25 +19,7 @@ using namespace testing;
 using core::ErrorCode;
 using ketapath::testing::must;
 
-class ReviewFinds : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ASSERT_TRUE(clinic_.initialize());
-    add_staff(clinic_);
-    Patient p = adult_70kg();
-    p.id = PatientId(0);
-    patient_ = must(clinic_.add_patient(p));
-    clear_for_treatment(clinic_, patient_);
-  }
-
-  std::int64_t audit_count() { return store_.audit().verify()->entries; }
-
-  MemoryStore store_;
-  ClinicService clinic_{store_, "dr.lee", [] {
-                          return kNow;
-                        }};
-  PatientId patient_{};
-};
+class ReviewFinds : public ClinicWithPatient {};
 
 // The most severe find: a planned IV duration of 1e-300 min was stored, and as the end of dosing
 // of a session recorded without one it silenced the early-discharge alert.

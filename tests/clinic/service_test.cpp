@@ -8,6 +8,7 @@
 #include "administration.h"
 #include "clinic/json/json.h"
 #include "fixtures.h"
+#include "service_fixture.h"
 #include "store/memory/memory_store.h"
 
 namespace ketapath::clinic {
@@ -16,47 +17,11 @@ namespace {
 using namespace testing;
 using ketapath::testing::prepare_administration;
 
-class ServiceTest : public ::testing::Test {
+class ServiceTest : public ClinicWithPatient {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(clinic_.initialize());
-    add_staff(clinic_);
-    Patient p = adult_70kg();
-    p.id = PatientId(0);
-    auto id = clinic_.add_patient(p);
-    ASSERT_TRUE(id) << id.error().message;
-    patient_ = *id;
-    clear_for_treatment(clinic_, patient_);
-  }
-
-  std::int64_t audit_count() { return store_.audit().verify()->entries; }
-
   Session session_at(const char* start, double systolic_during) {
-    Session s;
-    s.patient = patient_;
-    s.route = Route::Iv;
-    s.dose_per_kg = core::MilligramsPerKilogram(0.5);
-    s.started_at = at(start);
-    s.ended_at = s.started_at + std::chrono::hours(2);
-    VitalSigns before;
-    before.measured_at = s.started_at - std::chrono::minutes(10);
-    before.phase = Phase::Before;
-    before.systolic = core::MillimetresOfMercury(125.0);
-    before.diastolic = core::MillimetresOfMercury(80.0);
-    VitalSigns during = before;
-    during.phase = Phase::During;
-    during.measured_at = s.started_at + std::chrono::minutes(30);
-    during.systolic = core::MillimetresOfMercury(systolic_during);
-    s.vitals = {before, during};
-    s.ratings = {{Scale::Gad7, before.measured_at, {2, 2, 2, 2, 2, 2, 2}, 0, "self"}};
-    return s;
+    return iv_session_rated(patient_, at(start), systolic_during);
   }
-
-  MemoryStore store_;
-  ClinicService clinic_{store_, "dr.lee", [] {
-                          return kNow;
-                        }};
-  PatientId patient_{};
 };
 
 TEST_F(ServiceTest, AcceptanceDoseIsRecordedAndAudited) {

@@ -5,7 +5,8 @@
 // original; every reader sees the record with its amendments applied in order (the repositories
 // call apply_amendments) and the list of amendments beside it, so the original stays visible.
 //
-// What can be amended (field names as in the record's JSON, list positions 1-based):
+// What can be amended (field paths follow the record's JSON lists, list positions 1-based; a
+// vital sign is named without its unit, `vitals.2.systolic` for the JSON's `systolic_mmhg`):
 //   session:    notes; vitals.N.systolic|diastolic|heart_rate|spo2 ("none" clears a measure);
 //               ratings.N.items ("1,2,0,..." re-scored); adverse_events.N.description|action|
 //               outcome|severity|resolved|serious
