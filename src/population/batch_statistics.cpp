@@ -36,6 +36,8 @@ Histogram::Histogram(BinSpec spec) : spec_(spec), counts_(spec.bins + 2, 0) {
 
 void Histogram::add(double x) {
   ++count_;
+  min_ = std::min(min_, x);  // NaN leaves both unchanged
+  max_ = std::max(max_, x);
   if (!(x >= spec_.low)) {  // also NaN
     ++counts_[0];
     return;
@@ -72,6 +74,9 @@ double Histogram::quantile(double p) const {
   const double rank = std::floor(h);
   const double frac = h - rank;
   auto order_statistic = [&](std::uint64_t k) {
+    if (min_ <= max_ && (k == 0 || k + 1 == count_)) {
+      return k == 0 ? min_ : max_;  // the extremes are known exactly
+    }
     std::uint64_t seen = 0;
     for (std::size_t i = 0; i < counts_.size(); ++i) {
       const std::uint64_t m = counts_[i];
@@ -92,10 +97,10 @@ double Histogram::quantile(double p) const {
   };
   const auto k = static_cast<std::uint64_t>(rank);
   const double lo = order_statistic(k);
-  if (frac == 0.0 || k + 1 >= count_) {
-    return lo;
-  }
-  return lo + frac * (order_statistic(k + 1) - lo);
+  const double q = frac == 0.0 || k + 1 >= count_ ? lo : lo + frac * (order_statistic(k + 1) - lo);
+  // Inside a bin the values are assumed spread out; the true extremes bound every quantile (so
+  // the quantiles of a constant are that constant).
+  return min_ <= max_ ? std::clamp(q, min_, max_) : q;
 }
 
 std::array<BinSpec, kEndpointCount> default_endpoint_bins() {

@@ -12,6 +12,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "population/batch_kernel.h"
@@ -63,8 +64,9 @@ class Histogram {
   explicit Histogram(BinSpec spec = {});
   void add(double x);
   /// The p-quantile (0 <= p <= 1) by the Hyndman-Fan type 7 definition (as R's default and
-  /// numpy's "linear"), located in the histogram; NaN when empty. Values in the overflow bins
-  /// are reported as the range's edge.
+  /// numpy's "linear"), located in the histogram and clamped to the smallest and largest value
+  /// added (so a constant's quantiles are that constant); NaN when empty. Values in the overflow
+  /// bins are reported as the range's edge.
   [[nodiscard]] double quantile(double p) const;
   /// Width of the bin holding x (the resolution of quantiles near x).
   [[nodiscard]] double resolution(double x) const;
@@ -80,6 +82,8 @@ class Histogram {
   BinSpec spec_;
   std::vector<std::uint64_t> counts_;  // [below, bins..., above]
   std::uint64_t count_ = 0;
+  double min_ = std::numeric_limits<double>::infinity();  // of the values added (NaN ignored)
+  double max_ = -std::numeric_limits<double>::infinity();
   double scale_low_ = 0.0;
   double scale_width_ = 1.0;
 };

@@ -24,8 +24,13 @@ population::BinSpec bins_of(ClinicalItem::Kind kind) {
     case ClinicalItem::Kind::CadssPeak:
       return {0.0, 92.0, 920, false};
     case ClinicalItem::Kind::SbpPeak:
+    case ClinicalItem::Kind::DbpPeak:
     case ClinicalItem::Kind::HrPeak:
       return {0.0, 100.0, 1000, false};
+    case ClinicalItem::Kind::Score:
+      return {0.0, 200.0, 2000, false};
+    case ClinicalItem::Kind::PointChange:
+      return {-200.0, 200.0, 4000, false};
     case ClinicalItem::Kind::Acute:
     case ClinicalItem::Kind::Sustained:
       return {0.0, 1.0, 1000, false};
@@ -83,6 +88,22 @@ core::Result<ClinicalLayout> ClinicalLayout::create(
       layout.items_.push_back({Kind::Sustained, k, 0, j});
     }
   }
+  // Scores, point changes and the dDBP peak, appended in turn (issue 16 item 7).
+  for (std::size_t k = 0; k < sessions.size(); ++k) {
+    for (std::size_t s = 0; s < as.scales.size(); ++s) {
+      for (std::size_t j = 0; j < as.ratings.size(); ++j) {
+        layout.items_.push_back({Kind::Score, k, s, j});
+      }
+      for (std::size_t j = 0; j < as.ratings.size(); ++j) {
+        if (as.ratings[j].value() > 0.0) {
+          layout.items_.push_back({Kind::PointChange, k, s, j});
+        }
+      }
+    }
+    if (std::ranges::any_of(as.vitals, [](core::Hours t) { return t.value() > 0.0; })) {
+      layout.items_.push_back({Kind::DbpPeak, k, 0, 0});
+    }
+  }
   return layout;
 }
 
@@ -118,6 +139,16 @@ std::vector<std::string> ClinicalLayout::column_names() const {
         names.push_back(fmt::format("{}{}_reduction_{:g}h", s,
                                     item.kind == Kind::Acute ? "acute" : "sustained",
                                     assessments_.ratings[item.rating].value()));
+        break;
+      case Kind::Score:
+      case Kind::PointChange:
+        names.push_back(fmt::format("{}{}{}_{:g}h", s,
+                                    trial::rated_scale(assessments_, item.scale).name,
+                                    item.kind == Kind::PointChange ? "_change" : "",
+                                    assessments_.ratings[item.rating].value()));
+        break;
+      case Kind::DbpPeak:
+        names.push_back(s + "ddbp_peak_mmhg");
         break;
     }
   }
@@ -157,6 +188,15 @@ void ClinicalLayout::values(const SubjectOutcome& outcome, double* out) const {
         break;
       case Kind::Sustained:
         out[i] = so.sustained[item.rating];
+        break;
+      case Kind::Score:
+        out[i] = so.ratings[item.scale][item.rating];
+        break;
+      case Kind::PointChange:
+        out[i] = so.ratings[item.scale][item.rating] - so.pre[item.scale];
+        break;
+      case Kind::DbpPeak:
+        out[i] = peak_after_zero(assessments_.vitals, so.vitals[vitals_index(Variable::Ddbp)]);
         break;
     }
   }

@@ -12,7 +12,9 @@
 //   session's pre-dose rating (undefined, and skipped, when the pre-dose rating is 0),
 //   the highest rated CADSS and the highest dSBP and dHR at the assessment times after 0;
 // then, after every session's items (appended so the columns above keep their positions), per
-// session k and rating time (0 included): the model's acute Ra and sustained S, noise-free.
+// session k and rating time (0 included): the model's acute Ra and sustained S, noise-free;
+// then per session k: every rated scale's score at every rating time (0 included), its change in
+// points from the pre-dose rating at every rating time after 0, and the highest dDBP.
 //
 // Example:
 //   auto layout = trial::ClinicalLayout::create(design, sessions).value();
@@ -51,6 +53,9 @@ struct ClinicalItem {
     HrPeak,            ///< highest dHR at the vitals times after `session`, beats/min
     Acute,             ///< the model's acute anxiolysis Ra at `rating` after `session`, fraction
     Sustained,         ///< the model's sustained state S at `rating` after `session`, fraction
+    Score,             ///< the rating of `scale` at `rating` after `session` (time 0: pre-dose)
+    PointChange,       ///< rating at `rating` minus the pre-dose rating of `scale`, points
+    DbpPeak,           ///< highest dDBP at the vitals times after `session`, mmHg
   };
   Kind kind = Kind::Responder;
   std::size_t session = 0;  ///< 0-based index into the arm's sessions
@@ -73,7 +78,8 @@ class ClinicalLayout {
 
   /// Machine column names of the items, in order: "responder", "s2_responder",
   /// "s2_ham_a_reduction_1h", "s2_cadss_peak", "s2_dsbp_peak_mmhg", "s2_dhr_peak_bpm" (sessions
-  /// 1-based), then "s2_acute_reduction_1h", "s2_sustained_reduction_1h".
+  /// 1-based), then "s2_acute_reduction_1h", "s2_sustained_reduction_1h", then "s2_ham_a_0h",
+  /// "s2_ham_a_change_1h", "s2_ddbp_peak_mmhg".
   [[nodiscard]] std::vector<std::string> column_names() const;
 
   /// Writes size() values of one subject's record (NaN for undefined reductions) to `out`.
@@ -107,8 +113,9 @@ class ClinicalSummary {
   [[nodiscard]] std::uint64_t positives(std::size_t i) const { return positives_[i]; }
 
   /// p-quantile of item i from its histogram: reductions on [-1, 1] in 0.001 bins (values below
-  /// -100% count as -100%), CADSS on [0, 92] in 0.1-point bins, dSBP and dHR on [0, 100] in 0.1
-  /// bins (population::Histogram). NaN when no value is defined.
+  /// -100% count as -100%), CADSS on [0, 92] in 0.1-point bins, dSBP, dDBP and dHR on [0, 100]
+  /// in 0.1 bins, scores on [0, 200] and changes on [-200, 200] in 0.1-point bins
+  /// (population::Histogram), within the smallest and largest value. NaN when none is defined.
   [[nodiscard]] double quantile(std::size_t i, double p) const {
     return histograms_[i].quantile(p);
   }

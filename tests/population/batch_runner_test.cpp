@@ -316,6 +316,24 @@ TEST(StatisticsTest, HistogramQuantilesWithinOneBinOfExact) {
   EXPECT_TRUE(std::isnan(empty.quantile(0.5)));
 }
 
+TEST(StatisticsTest, QuantilesOfAConstantAreThatConstant) {
+  // 0.1234 lies inside one bin on both layouts; interpolating inside the bin would spread it.
+  for (const BinSpec& spec : {BinSpec{1e-8, 1e4, 20000, true}, BinSpec{0.0, 1.0, 10000, false}}) {
+    Histogram h(spec);
+    for (int i = 0; i < 1000; ++i) {
+      h.add(0.1234);
+    }
+    for (double p : {0.0, 0.05, 0.5, 0.95, 1.0}) {
+      EXPECT_EQ(h.quantile(p), 0.1234) << "p " << p;
+    }
+  }
+  Histogram two(BinSpec{0.0, 1.0, 10, false});
+  two.add(0.31);
+  two.add(0.32);  // same bin [0.3, 0.4): the quantiles stay within the values
+  EXPECT_EQ(two.quantile(0.0), 0.31);
+  EXPECT_EQ(two.quantile(1.0), 0.32);
+}
+
 TEST(StatisticsTest, ResponderCountUsesTheThreshold) {
   EndpointSummary summary(default_endpoint_bins(), 0.3);
   double below[kEndpointCount] = {1, 1, 1, 1, 0.29, 0.1};

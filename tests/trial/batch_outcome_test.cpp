@@ -261,28 +261,48 @@ TEST(BatchPopulation, SubjectSourceCarriesEachParameterByName) {
   EXPECT_NE(subjects.at(0).cl, subjects.at(1).cl);  // two different patients
 }
 
-TEST(BatchPopulation, ClinicalColumnsAppendAcuteAndSustainedAfterTheRecordedOnes) {
+TEST(BatchPopulation, ClinicalColumnsAppendMechanismsThenScoresAfterTheRecordedOnes) {
   const Arm a = load_arm("glue2017");
   const auto layout = ClinicalLayout::create(a.design, a.sessions).value();
   const auto names = layout.column_names();
-  const std::size_t mechanisms = 2 * a.sessions.size() * a.design.assessments.ratings.size();
-  ASSERT_GT(names.size(), mechanisms);
-  // the recorded endpoints keep their positions; the mechanisms follow them
+  const Assessments& as = a.design.assessments;
+  const std::size_t sessions = a.sessions.size();
+  const std::size_t times = as.ratings.size();
+  const std::size_t after_zero = static_cast<std::size_t>(
+      std::ranges::count_if(as.ratings, [](core::Hours t) { return t.value() > 0.0; }));
+  const std::size_t mechanisms = 2 * sessions * times;
+  const std::size_t scores = sessions * (as.scales.size() * (times + after_zero) + 1);
+  ASSERT_GT(names.size(), mechanisms + scores);
+  // the recorded endpoints keep their positions; the mechanisms follow them, then the scores
   EXPECT_EQ(names.front(), "responder");
-  const std::size_t first = names.size() - mechanisms;
+  const std::size_t first = names.size() - mechanisms - scores;
+  const std::size_t third = names.size() - scores;
   EXPECT_EQ(names[first - 1], "s3_dhr_peak_bpm");
   EXPECT_EQ(names[first], "s1_acute_reduction_0h");
   EXPECT_EQ(names[first + 1], "s1_sustained_reduction_0h");
-  EXPECT_EQ(names.back(), "s3_sustained_reduction_168h");
-  // values: the subject's recorded Ra and S
+  EXPECT_EQ(names[third - 1], "s3_sustained_reduction_168h");
+  EXPECT_EQ(names[third], "s1_ham_a_0h");
+  EXPECT_EQ(names[third + times], "s1_ham_a_change_1h");
+  EXPECT_EQ(names.back(), "s3_ddbp_peak_mmhg");
+  // values: the subject's recorded Ra and S, scores, changes in points and dDBP peak
   const population::VirtualPatient patient = a.generator->draw(kSeed, 0, 0);
   const SubjectOutcome o =
-      simulate_subject(patient, a.sessions, a.design.assessments, a.expectancy, kSeed, 0).value();
+      simulate_subject(patient, a.sessions, as, a.expectancy, kSeed, 0).value();
   std::vector<double> v(layout.size());
   layout.values(o, v.data());
   EXPECT_DOUBLE_EQ(v[first], o.sessions[0].acute[0]);
-  EXPECT_DOUBLE_EQ(v.back(), o.sessions[2].sustained.back());
+  EXPECT_DOUBLE_EQ(v[third - 1], o.sessions[2].sustained.back());
   EXPECT_GT(o.sessions[2].sustained[1], 0.0);  // built by the earlier doses
+  EXPECT_EQ(v[third], o.sessions[0].pre[0]);   // the 0 h score is the pre-dose rating
+  EXPECT_EQ(v[third + times], o.sessions[0].ratings[0][1] - o.sessions[0].pre[0]);
+  double ddbp = 0.0;
+  for (std::size_t j = 0; j < as.vitals.size(); ++j) {
+    if (as.vitals[j].value() > 0.0) {
+      ddbp = std::max(ddbp, o.sessions[2].vitals[vitals_index(Variable::Ddbp)][j]);
+    }
+  }
+  EXPECT_EQ(v.back(), ddbp);
+  EXPECT_GT(ddbp, 0.0);
 }
 
 TEST(BatchPopulation, ClinicalSummaryIdenticalOnOneAndThreeThreads) {
