@@ -14,8 +14,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli/command.h"
 #include "io/evidence_file.h"
@@ -120,6 +122,32 @@ std::string uncertainty_lines(const pd::CalibrationProblem& problem,
   return out + sensitivity_lines(problem, fit, *u);
 }
 
+// The fit's Laplace covariance as a model file's [uncertainty] table (pd/typical_uncertainty.h).
+std::string uncertainty_toml(const pd::CalibrationProblem& problem,
+                             const pd::CalibrationResult& fit) {
+  const auto u = pd::laplace_uncertainty(fit.fitted, problem);
+  if (!u) {
+    return fmt::format("# uncertainty: {}\n", u.error().message);
+  }
+  std::string names;
+  std::string rows;
+  for (std::size_t i = 0; i < problem.free.size(); ++i) {
+    names +=
+        fmt::format("{}\"{}\"", i == 0 ? "" : ", ", pd::parameter_info(problem.free[i].id).name);
+    std::vector<double> row(problem.free.size());
+    for (std::size_t j = 0; j < row.size(); ++j) {
+      // symmetric to the last bit, as the model file requires (the inverse is only to rounding)
+      row[j] = 0.5 * (u->log_covariance[i][j] + u->log_covariance[j][i]);
+    }
+    rows += fmt::format("  [{:.6g}],\n", fmt::join(row, ", "));
+  }
+  return fmt::format(
+      "[uncertainty]\nsource = \"ketapath calibrate --problem {}: Laplace covariance of the log "
+      "parameters, (J^T J)^-1 of the weighted residuals (docs/model.md)\"\nparameters = [{}]\n"
+      "log_covariance = [\n{}]\n\n",
+      problem.name, names, rows);
+}
+
 int run(const Options& o) {
   const auto dirs = io::DataDirectories::standard(
       o.data_dir.empty() ? std::nullopt : std::optional<std::filesystem::path>(o.data_dir),
@@ -151,6 +179,9 @@ int run(const Options& o) {
         const auto [value, unit] = file_units(problem.free[i].id, fit->values[i]);
         out += fmt::format("[parameters.{}]\nvalue = {:.6g}\nunit = \"{}\"\n\n",
                            pd::parameter_info(problem.free[i].id).name, value, unit);
+      }
+      if (problem.inverse_variance) {
+        out += uncertainty_toml(problem, *fit);
       }
     } else {
       out += fmt::format("problem {} ({} evaluations, objective {:.3g})\n  {}\n", problem.name,

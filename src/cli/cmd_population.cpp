@@ -39,6 +39,7 @@ struct Options {
   std::string profile_format = "auto";
   double responder_s_max = 0.3;
   bool pk_only = false;
+  bool parameter_uncertainty = false;
   std::string data_dir;
   std::string subjects_file;
 };
@@ -82,10 +83,17 @@ void print_clinical(const jobs::ArmClinical& c, const trial::ClinicalSummary& s)
     }
     return m;
   };
-  for (std::size_t i = 0; i < items.size(); ++i) {
+  // Session by session (items appended later, such as the dDBP peak, join their session's rows).
+  std::vector<std::size_t> order(items.size());
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    order[i] = i;
+  }
+  std::ranges::stable_sort(order, {}, [&](std::size_t i) { return items[i].session; });
+  for (const std::size_t i : order) {
     const trial::ClinicalItem& item = items[i];
-    if (item.kind == Kind::Responder || item.kind == Kind::Acute || item.kind == Kind::Sustained) {
-      continue;  // the mechanisms are in clinical.csv (--out), not in this summary
+    if (item.kind == Kind::Responder || item.kind == Kind::Acute || item.kind == Kind::Sustained ||
+        item.kind == Kind::Score || item.kind == Kind::PointChange) {
+      continue;  // the mechanisms, scores and point changes are in clinical.csv (--out) only
     }
     const std::string dose = session_label(c.sessions[item.session]);
     if (item.kind == Kind::SessionResponder) {
@@ -113,6 +121,10 @@ void print_clinical(const jobs::ArmClinical& c, const trial::ClinicalSummary& s)
         break;
       case Kind::HrPeak:
         measure = "dHR peak bpm";
+        time = fmt::format("<={:g} h", max_time(as.vitals));
+        break;
+      case Kind::DbpPeak:
+        measure = "dDBP peak mmHg";
         time = fmt::format("<={:g} h", max_time(as.vitals));
         break;
       default:
@@ -195,6 +207,7 @@ jobs::PopulationRequest request_of(const Options& o) {
           .profiles = format,
           .responder_s_max = o.responder_s_max,
           .pk_only = o.pk_only,
+          .parameter_uncertainty = o.parameter_uncertainty,
           .dirs = io::DataDirectories::standard(
               o.data_dir.empty() ? std::nullopt : std::optional<std::filesystem::path>(o.data_dir),
               KETAPATH_SOURCE_DATA_DIR)};
@@ -216,6 +229,11 @@ int run(const Options& o) {
     bar = std::make_unique<ProgressBar>(rank == 0 && ProgressBar::wanted(true), "subjects");
     if (rank != 0) {
       return;
+    }
+    if (request.parameter_uncertainty) {
+      fmt::print(
+          "parameter uncertainty: each virtual patient draws its own typical values from the "
+          "model's [uncertainty]\n");
     }
     print_summary(*arm.workload, *arm.summary, arm.clinical ? &*arm.clinical : nullptr);
     std::fflush(stdout);
@@ -270,6 +288,9 @@ Runner setup(CLI::App& app) {
   app.add_flag("--pk-only", o->pk_only,
                "Designs: PK and plasticity endpoints only, without the clinical endpoints "
                "(faster; responders are then the S max surrogate)");
+  app.add_flag("--parameter-uncertainty", o->parameter_uncertainty,
+               "Designs: each virtual patient draws its own typical values from the model's "
+               "[uncertainty] (a predictive population with the typical values uncertain)");
   app.add_option("--data-dir", o->data_dir, "Directory holding models/ and designs/");
   return [o] {
     return run(*o);

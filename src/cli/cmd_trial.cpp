@@ -16,6 +16,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
@@ -37,6 +38,7 @@ struct Options {
   std::string model;
   bool strict = false;
   bool per_subject = false;
+  bool parameter_uncertainty = false;
 };
 
 bool percent_unit(const trial::Endpoint& ep) {
@@ -112,6 +114,11 @@ void print_table(const trial::Design& design, const trial::TrialResult& result,
   }
   std::string out = fmt::format("{}: {}\n{} replicate trials, seed {}, model {}\n\n", design.name,
                                 design.title, result.replicates, result.seed, model);
+  if (!result.uncertain_parameters.empty()) {
+    out = out.substr(0, out.size() - 1) +
+          fmt::format("typical values of {} drawn per replicate (parameter uncertainty: {})\n\n",
+                      fmt::join(result.uncertain_parameters, ", "), result.uncertainty_source);
+  }
   for (const Row& row : rows) {
     out += fmt::format("{:<{}}  {:>{}}  {:>{}}  {:<{}}  {:<{}}  {}\n", row.name, w[0], row.median,
                        w[1], row.interval, w[2], row.published, w[3], row.tolerance, w[4],
@@ -148,6 +155,7 @@ int run(const Options& o) {
        .seed = o.seed,
        .threads = o.threads,
        .per_subject = o.per_subject,
+       .parameter_uncertainty = o.parameter_uncertainty,
        .dirs = io::DataDirectories::standard(
            o.data_dir.empty() ? std::nullopt : std::optional<std::filesystem::path>(o.data_dir),
            KETAPATH_SOURCE_DATA_DIR),
@@ -192,6 +200,9 @@ Runner setup(CLI::App& app) {
   app.add_flag("--per-subject", o->per_subject,
                "Simulate subject by subject (the slower reference path) instead of on the batch "
                "kernel");
+  app.add_flag("--parameter-uncertainty", o->parameter_uncertainty,
+               "Draw each replicate's typical values from the model's [uncertainty] (its "
+               "calibration's covariance), so replicates vary them too");
   return [o] {
     return run(*o);
   };

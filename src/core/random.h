@@ -24,6 +24,8 @@ enum class Stream : std::uint32_t {
   Clinic = 5,      ///< synthetic clinic demo data
   Estimation = 6,  ///< posterior sampling of an individual fit (estimation module)
   Forecast = 7,    ///< predictive draws of a forecast (rating noise of future ratings)
+  Uncertainty =
+      8,  ///< typical values drawn from a model's parameter uncertainty (pd/typical_uncertainty.h)
 };
 
 struct StreamKey {

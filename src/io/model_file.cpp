@@ -14,7 +14,9 @@
 #include "core/limits.h"
 #include "core/text_file.h"
 #include "io/model_scales.h"
+#include "io/model_uncertainty.h"
 #include "io/parameter_units.h"
+#include "pd/typical_uncertainty.h"
 
 namespace ketapath::io {
 namespace {
@@ -198,9 +200,11 @@ core::Result<Parsed> parse_parsed(std::string_view text_in, std::string_view ori
   parsed.eta_by_parameter.assign(count, std::nullopt);
   for (const auto& [key_node, child] : root) {
     const std::string_view key = key_node.str();
-    if (key != "model" && key != "parameters" && key != "correlations" && key != "scales") {
+    if (key != "model" && key != "parameters" && key != "correlations" && key != "scales" &&
+        key != "uncertainty") {
       return core::fail(core::ErrorCode::InvalidData,
-                        "{}: {}: unknown table (expected model, parameters, correlations, scales)",
+                        "{}: {}: unknown table (expected model, parameters, correlations, scales, "
+                        "uncertainty)",
                         origin, key);
     }
   }
@@ -253,6 +257,10 @@ core::Result<Parsed> parse_parsed(std::string_view text_in, std::string_view ori
   }
   if (const auto* scales = root.get("scales")) {
     KETAPATH_TRY(detail::read_scales(*scales, origin, parsed.scales));
+  }
+  if (const auto* uncertainty = root.get("uncertainty")) {
+    // A file's own [uncertainty] replaces an inherited one as a whole.
+    parsed.model.uncertainty = KETAPATH_TRY(detail::read_uncertainty(*uncertainty, origin));
   }
   if (root.contains("correlations")) {
     const auto* list = root["correlations"].as_array();
@@ -345,6 +353,11 @@ core::Result<pd::KetamineModel> finish(Parsed parsed, std::string_view origin) {
     return std::unexpected(core::with_context(omega.error(), origin));
   }
   model.omega = std::move(*omega);
+  if (model.uncertainty) {
+    if (auto ok = pd::validate(*model.uncertainty, model.typical); !ok) {
+      return std::unexpected(core::with_context(ok.error(), origin));
+    }
+  }
   std::sort(model.sources.begin(), model.sources.end(),
             [](const auto& x, const auto& y) { return x.first < y.first; });
   return std::move(model);

@@ -125,6 +125,11 @@ core::Status check_request(const PopulationRequest& r) {
                       "design's clinical endpoints need whole virtual patients (covariates, "
                       "responder class, baseline scores): add --pk-only");
   }
+  if (r.parameter_uncertainty && (r.design == "benchmark" || !r.subjects_file.empty())) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "population: --parameter-uncertainty draws a design model's typical values; "
+                      "the benchmark workload and a subjects file give the parameters themselves");
+  }
   return {};
 }
 
@@ -181,7 +186,8 @@ core::Status run_arm(const PopulationRequest& r, const PopulationHooks& hooks,
 core::Result<std::vector<Workload>> load_workloads(const std::string& design_name,
                                                    const io::DataDirectories& dirs,
                                                    std::uint64_t seed,
-                                                   const std::filesystem::path& subjects_file) {
+                                                   const std::filesystem::path& subjects_file,
+                                                   bool parameter_uncertainty) {
   std::optional<SubjectsText> file;
   if (!subjects_file.empty()) {
     file = SubjectsText{KETAPATH_TRY(core::read_text_file(
@@ -205,7 +211,8 @@ core::Result<std::vector<Workload>> load_workloads(const std::string& design_nam
   const pd::KetamineModel model = std::move(loaded.model);
   KETAPATH_TRY(trial::check_model_scales(design->assessments, model));
   auto generator = std::make_shared<const population::PatientGenerator>(
-      KETAPATH_TRY(population::PatientGenerator::create(model, design->population)));
+      KETAPATH_TRY(population::PatientGenerator::create(
+          model, design->population, {.typical_per_subject = parameter_uncertainty})));
   for (const trial::Arm& arm : design->arms) {
     workloads.push_back(
         KETAPATH_TRY(arm_workload(design, arm, model, generator, seed, file ? &*file : nullptr)));
@@ -217,8 +224,9 @@ core::Result<std::unique_ptr<PopulationRun>> run_population_job(const Population
                                                                 const PopulationHooks& hooks) {
   KETAPATH_TRY(check_request(request));
   auto run = std::make_unique<PopulationRun>();
-  run->workloads = KETAPATH_TRY(
-      load_workloads(request.design, request.dirs, request.seed, request.subjects_file));
+  run->workloads =
+      KETAPATH_TRY(load_workloads(request.design, request.dirs, request.seed, request.subjects_file,
+                                  request.parameter_uncertainty));
   // ArmRun holds a ClinicalSummary folded in place during the run: reserve so it never moves.
   run->arms.reserve(run->workloads.size());
   for (std::size_t w = 0; w < run->workloads.size(); ++w) {

@@ -55,11 +55,12 @@ struct Workload {
 /// (population/subject_columns.h); parameters the file omits take the typical value (for a
 /// design: the model's typical values and WT_REF). Errors: NotFound (design, model, file),
 /// InvalidArgument (malformed design), InvalidData (malformed subjects file), each naming the
-/// design and arm or the file, line and column.
+/// design and arm or the file, line and column. `parameter_uncertainty`: PopulationRequest's.
 core::Result<std::vector<Workload>> load_workloads(const std::string& design,
                                                    const io::DataDirectories& dirs,
                                                    std::uint64_t seed,
-                                                   const std::filesystem::path& subjects_file = {});
+                                                   const std::filesystem::path& subjects_file = {},
+                                                   bool parameter_uncertainty = false);
 
 struct PopulationRequest {
   std::string design;           ///< "benchmark", a bundled design name or a path
@@ -73,6 +74,10 @@ struct PopulationRequest {
   std::optional<population::ProfileFormat> profiles;  ///< write time courses in this format
   double responder_s_max = 0.3;  ///< plasticity surrogate (benchmark and pk_only)
   bool pk_only = false;          ///< designs: skip the clinical endpoints
+  /// Designs: each virtual patient draws its own typical values from the model's [uncertainty]
+  /// (population::GeneratorOptions::typical_per_subject). Not with the benchmark or a subjects
+  /// file (their parameters are given).
+  bool parameter_uncertainty = false;
   io::DataDirectories dirs;
 };
 

@@ -80,12 +80,14 @@ core::Result<TrialRun> run_trial_job(const TrialRequest& request) {
     run.model = run.design.model;
   }
   const pd::KetamineModel& model = loaded.model;
-  run.result = KETAPATH_TRY(trial::run_trial(run.design, model,
-                                             {.replicates = request.replicates,
-                                              .seed = request.seed,
-                                              .threads = request.threads,
-                                              .per_subject = request.per_subject,
-                                              .progress = request.progress}));
+  run.result =
+      KETAPATH_TRY(trial::run_trial(run.design, model,
+                                    {.replicates = request.replicates,
+                                     .seed = request.seed,
+                                     .threads = request.threads,
+                                     .per_subject = request.per_subject,
+                                     .parameter_uncertainty = request.parameter_uncertainty,
+                                     .progress = request.progress}));
   return run;
 }
 
@@ -94,10 +96,25 @@ nlohmann::json trial_result_json(const trial::TrialResult& result) {
   for (const trial::EndpointResult& r : result.endpoints) {
     endpoints.push_back(endpoint_json(r));
   }
-  return {{"design", result.design},
-          {"replicates", result.replicates},
-          {"seed", result.seed},
-          {"endpoints", std::move(endpoints)}};
+  nlohmann::json doc = {{"design", result.design},
+                        {"replicates", result.replicates},
+                        {"seed", result.seed},
+                        {"endpoints", std::move(endpoints)}};
+  if (!result.uncertain_parameters.empty()) {
+    // each replicate's typical values, drawn from the model's [uncertainty]
+    nlohmann::json reps = nlohmann::json::array();
+    for (const auto& values : result.replicate_typical) {
+      nlohmann::json one;
+      for (std::size_t i = 0; i < values.size(); ++i) {
+        one[result.uncertain_parameters[i]] = values[i];
+      }
+      reps.push_back(std::move(one));
+    }
+    doc["parameter_uncertainty"] = {{"source", result.uncertainty_source},
+                                    {"parameters", result.uncertain_parameters},
+                                    {"per_replicate", std::move(reps)}};
+  }
+  return doc;
 }
 
 bool any_endpoint_failed(const trial::TrialResult& result) {

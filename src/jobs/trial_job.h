@@ -20,8 +20,9 @@ struct TrialRequest {
   std::string model;   ///< empty: the design's model
   int replicates = 200;
   std::uint64_t seed = 1;
-  int threads = 1;           ///< results do not depend on it
-  bool per_subject = false;  ///< trial::TrialOptions::per_subject (the reference path)
+  int threads = 1;                     ///< results do not depend on it
+  bool per_subject = false;            ///< trial::TrialOptions::per_subject (the reference path)
+  bool parameter_uncertainty = false;  ///< trial::TrialOptions::parameter_uncertainty
   io::DataDirectories dirs;
   /// (replicates done, total), one call at a time; display only.
   std::function<void(std::size_t, std::size_t)> progress;

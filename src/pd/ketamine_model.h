@@ -207,6 +207,14 @@ struct ParameterSource {
   std::string how;       ///< for estimated values: how they were obtained
 };
 
+/// Uncertainty of typical values: covariance of log(value) of `parameters`
+/// (pd/typical_uncertainty.h).
+struct TypicalUncertainty {
+  std::vector<ParameterId> parameters;  ///< the uncertain typical values, in matrix order
+  Eigen::MatrixXd log_covariance;       ///< of log(value), symmetric positive definite
+  std::string source;                   ///< where the covariance comes from
+};
+
 /// A complete model: typical values, variability and provenance (from models/<name>.toml).
 struct KetamineModel {
   std::string name;  ///< "ketamine"
@@ -223,6 +231,8 @@ struct KetamineModel {
   /// The scales the model rates, indexed by Scale: the clinic's six (pd::scale_definitions())
   /// first, then the model file's own in file order (pd/scales.h).
   std::vector<ScaleDefinition> scales{scale_definitions().begin(), scale_definitions().end()};
+  /// Uncertainty of the typical values (the file's [uncertainty]); none = not propagated.
+  std::optional<TypicalUncertainty> uncertainty;
 };
 
 /// Standard deviation of an eta on its own scale from the CV written in a model file: log-normal
@@ -253,6 +263,11 @@ struct SubjectCovariates {
 /// hypertension), then etas (one per model.etas entry, same order; empty = typical subject), then
 /// the non-responder class (false = responder class). Does not validate the result.
 KetamineParameters individualize(const KetamineModel& model, const SubjectCovariates& covariates,
+                                 std::span<const double> etas = {}, bool nonresponder = false);
+/// The same with other typical values in place of model.typical (a draw of the model's
+/// parameter uncertainty, pd/typical_uncertainty.h); the model gives the etas' definitions.
+KetamineParameters individualize(const KetamineModel& model, const KetamineParameters& typical,
+                                 const SubjectCovariates& covariates,
                                  std::span<const double> etas = {}, bool nonresponder = false);
 
 /// One administration (a session). Amount 0 with a route is a placebo session.

@@ -246,7 +246,13 @@ KetamineModel default_ketamine_model() {
 
 KetamineParameters individualize(const KetamineModel& model, const SubjectCovariates& covariates,
                                  std::span<const double> etas, bool nonresponder) {
-  KetamineParameters p = model.typical;
+  return individualize(model, model.typical, covariates, etas, nonresponder);
+}
+
+KetamineParameters individualize(const KetamineModel& model, const KetamineParameters& typical,
+                                 const SubjectCovariates& covariates, std::span<const double> etas,
+                                 bool nonresponder) {
+  KetamineParameters p = typical;
   // Allometry (Anderson & Holford): clearances ^0.75, volumes ^1 of weight / 70 kg.
   const double w = covariates.weight / p.reference_weight;
   const double fcl = std::pow(w, p.allometric_cl);

@@ -9,6 +9,7 @@
 
 #include "core/check.h"
 #include "core/random.h"
+#include "pd/typical_uncertainty.h"
 
 namespace ketapath::population {
 namespace {
@@ -39,6 +40,36 @@ core::Status check_fraction(double v, std::string_view name) {
 TruncatedNormal above(TruncatedNormal d, double threshold) {
   d.min = std::max(d.min, threshold);
   return d;
+}
+
+// Per-subject draws of the typical values must practically never exhaust their redraws: the
+// first 200 attempts of a fixed stream must accept at least 5% (then a subject's 1,000 attempts
+// all failing has probability below 1e-22).
+core::Status check_uncertainty_draws(const pd::KetamineModel& model) {
+  if (!model.uncertainty) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "--parameter-uncertainty: model {} has no [uncertainty] section (the "
+                      "covariance of its typical values; docs/model.md)",
+                      model.name);
+  }
+  constexpr int kTries = 200;
+  int accepted = 0;
+  for (int i = 0; i < kTries; ++i) {
+    core::RandomStream stream(0, {.replicate = 0,
+                                  .subject = static_cast<std::uint64_t>(i),
+                                  .stream = core::Stream::Uncertainty});
+    if (auto typical = pd::draw_typical(model, stream); !typical) {
+      return std::unexpected(typical.error());
+    }
+    accepted += stream.position() == model.uncertainty->parameters.size() ? 1 : 0;
+  }
+  if (accepted * 20 < kTries) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "model {}: [uncertainty] puts {} of {} draws outside the parameters' allowed "
+                      "range; its covariance is too wide to sample",
+                      model.name, kTries - accepted, kTries);
+  }
+  return {};
 }
 
 }  // namespace
@@ -90,8 +121,9 @@ double TruncatedSampler::sample(double u) const {
 }
 
 PatientGenerator::PatientGenerator(pd::KetamineModel model, PopulationSpec spec,
-                                   Eigen::MatrixXd cholesky)
+                                   Eigen::MatrixXd cholesky, GeneratorOptions options)
     : model_(std::move(model)),
+      options_(options),
       spec_(spec),
       cholesky_(std::move(cholesky)),
       weight_(spec.weight_kg),
@@ -104,8 +136,12 @@ PatientGenerator::PatientGenerator(pd::KetamineModel model, PopulationSpec spec,
       lsas_entry_(above(spec.lsas, spec.lsas_entry)) {}
 
 core::Result<PatientGenerator> PatientGenerator::create(pd::KetamineModel model,
-                                                        PopulationSpec spec) {
+                                                        PopulationSpec spec,
+                                                        GeneratorOptions options) {
   KETAPATH_TRY(spec.validate());
+  if (options.typical_per_subject) {
+    KETAPATH_TRY(check_uncertainty_draws(model));
+  }
   const auto n = static_cast<Eigen::Index>(model.etas.size());
   if (model.omega.rows() != n || model.omega.cols() != n) {
     return core::fail(core::ErrorCode::InvalidArgument,
@@ -144,7 +180,7 @@ core::Result<PatientGenerator> PatientGenerator::create(pd::KetamineModel model,
       }
     }
   }
-  return PatientGenerator(std::move(model), spec, std::move(lower));
+  return PatientGenerator(std::move(model), spec, std::move(lower), options);
 }
 
 std::vector<double> PatientGenerator::draw_etas(std::uint64_t seed, std::uint64_t replicate,
@@ -163,6 +199,19 @@ std::vector<double> PatientGenerator::draw_etas(std::uint64_t seed, std::uint64_
 
 VirtualPatient PatientGenerator::draw(std::uint64_t seed, std::uint64_t replicate,
                                       std::uint64_t subject) const {
+  if (!options_.typical_per_subject) {
+    return draw(seed, replicate, subject, model_.typical);
+  }
+  core::RandomStream stream(
+      seed, {.replicate = replicate, .subject = subject, .stream = core::Stream::Uncertainty});
+  const auto typical = pd::draw_typical(model_, stream);
+  KETAPATH_ASSERT(typical.has_value(), "create() checked that draws of the typical values succeed");
+  return draw(seed, replicate, subject, *typical);
+}
+
+VirtualPatient PatientGenerator::draw(std::uint64_t seed, std::uint64_t replicate,
+                                      std::uint64_t subject,
+                                      const pd::KetamineParameters& typical) const {
   VirtualPatient patient;
   patient.replicate = replicate;
   patient.subject = subject;
@@ -207,9 +256,9 @@ VirtualPatient PatientGenerator::draw(std::uint64_t seed, std::uint64_t replicat
   core::RandomStream response(
       seed, {.replicate = replicate, .subject = subject, .stream = core::Stream::Response});
   response.seek(slots::kNonresponder);
-  patient.nonresponder = response.uniform() < model_.typical.nonresponder_fraction;
+  patient.nonresponder = response.uniform() < typical.nonresponder_fraction;
   patient.parameters =
-      pd::individualize(model_, patient.covariates, patient.etas, patient.nonresponder);
+      pd::individualize(model_, typical, patient.covariates, patient.etas, patient.nonresponder);
   return patient;
 }
 

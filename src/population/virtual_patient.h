@@ -116,13 +116,29 @@ VirtualPatient make_virtual_patient(const pd::KetamineModel& model, const Popula
                                     std::uint64_t subject);
 
 /// Reusable generator: validates once and caches the Cholesky factor of OMEGA.
+struct GeneratorOptions {
+  /// Each patient draws its own typical values from the model's [uncertainty] (stream (seed,
+  /// replicate, subject, Uncertainty); pd/typical_uncertainty.h) before individualisation: the
+  /// patients are then draws of the predictive distribution with the typical values uncertain
+  /// (`ketapath population --parameter-uncertainty`).
+  bool typical_per_subject = false;
+};
+
 class PatientGenerator {
  public:
-  /// InvalidArgument if the spec is invalid or OMEGA is not symmetric positive definite.
-  static core::Result<PatientGenerator> create(pd::KetamineModel model, PopulationSpec spec);
+  /// InvalidArgument if the spec is invalid or OMEGA is not symmetric positive definite; with
+  /// typical_per_subject, if the model has no [uncertainty] or its draws fall outside the
+  /// parameters' range more than 95% of the time.
+  static core::Result<PatientGenerator> create(pd::KetamineModel model, PopulationSpec spec,
+                                               GeneratorOptions options = {});
 
   [[nodiscard]] VirtualPatient draw(std::uint64_t seed, std::uint64_t replicate,
                                     std::uint64_t subject) const;
+  /// The same patient (covariates, baselines, etas, class: the same draws) individualised from
+  /// other typical values: a draw of the model's parameter uncertainty (pd/typical_uncertainty.h).
+  [[nodiscard]] VirtualPatient draw(std::uint64_t seed, std::uint64_t replicate,
+                                    std::uint64_t subject,
+                                    const pd::KetamineParameters& typical) const;
   /// Correlated etas of one subject: L z with z from Stream::Parameters.
   [[nodiscard]] std::vector<double> draw_etas(std::uint64_t seed, std::uint64_t replicate,
                                               std::uint64_t subject) const;
@@ -132,8 +148,10 @@ class PatientGenerator {
   [[nodiscard]] const PopulationSpec& spec() const { return spec_; }
 
  private:
-  PatientGenerator(pd::KetamineModel model, PopulationSpec spec, Eigen::MatrixXd cholesky);
+  PatientGenerator(pd::KetamineModel model, PopulationSpec spec, Eigen::MatrixXd cholesky,
+                   GeneratorOptions options);
   pd::KetamineModel model_;
+  GeneratorOptions options_;
   PopulationSpec spec_;
   Eigen::MatrixXd cholesky_;  // lower factor of OMEGA
   // The spec's distributions with their bounds' CDFs computed once (entry: above the criterion).

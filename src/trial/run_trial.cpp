@@ -13,6 +13,8 @@
 
 #include "core/check.h"
 #include "core/limits.h"
+#include "core/random.h"
+#include "pd/typical_uncertainty.h"
 #include "population/batch_kernel.h"
 #include "population/batch_ketamine.h"
 #include "population/subject_columns.h"
@@ -356,6 +358,7 @@ struct ReplicateData {
   std::vector<Comparison> comparisons;  // per endpoint (NaN for non-comparisons)
   std::vector<double> profile;     // [arm][session][reduction | cadss | dsbp offsets], flattened
   std::vector<double> responders;  // [arm][session], flattened
+  std::vector<double> typical;     // the drawn uncertain typical values (parameter uncertainty)
 };
 
 double mean_over(const std::vector<SubjectOutcome>& subjects, auto&& value) {
@@ -373,6 +376,7 @@ double mean_over(const std::vector<SubjectOutcome>& subjects, auto&& value) {
 
 core::Result<population::VirtualPatient> enrol(const Plan& plan,
                                                const population::PatientGenerator& generator,
+                                               const pd::KetamineParameters& typical,
                                                std::uint64_t seed, std::uint64_t replicate,
                                                std::uint64_t& candidate, std::uint64_t limit) {
   const Design& d = *plan.design;
@@ -383,7 +387,7 @@ core::Result<population::VirtualPatient> enrol(const Plan& plan,
                         "replicate {} (raise max_candidates_per_subject or relax the rule)",
                         d.name, limit, replicate + 1);
     }
-    population::VirtualPatient patient = generator.draw(seed, replicate, candidate++);
+    population::VirtualPatient patient = generator.draw(seed, replicate, candidate++, typical);
     if (!d.enrichment) {
       return patient;
     }
@@ -438,9 +442,12 @@ core::Status run_arm_batch(const Plan& plan, std::size_t a, const Enrol& next, s
   return {};
 }
 
+// One replicate from `typical` (the model's typical values, or this replicate's draw of their
+// uncertainty).
 core::Result<ReplicateData> run_replicate(const Plan& plan,
                                           const population::PatientGenerator& generator,
-                                          std::uint64_t seed, std::uint64_t replicate) {
+                                          const pd::KetamineParameters& typical, std::uint64_t seed,
+                                          std::uint64_t replicate) {
   const Design& d = *plan.design;
   const Assessments& as = d.assessments;
   std::uint64_t total = 0;
@@ -456,13 +463,14 @@ core::Result<ReplicateData> run_replicate(const Plan& plan,
   for (std::size_t a = 0; a < d.arms.size(); ++a) {
     if (plan.batch[a]) {
       const Enrol next = [&]() {
-        return enrol(plan, generator, seed, replicate, candidate, limit);
+        return enrol(plan, generator, typical, seed, replicate, candidate, limit);
       };
       KETAPATH_TRY(run_arm_batch(plan, a, next, seed, slot_base, outcomes[a]));
       continue;
     }
     for (int j = 0; j < d.arms[a].subjects; ++j) {
-      const auto patient = KETAPATH_TRY(enrol(plan, generator, seed, replicate, candidate, limit));
+      const auto patient =
+          KETAPATH_TRY(enrol(plan, generator, typical, seed, replicate, candidate, limit));
       outcomes[a].push_back(KETAPATH_TRY(
           simulate_subject(patient, plan.sessions[a], as, plan.expectancy, seed, slot_base)));
     }
@@ -531,6 +539,23 @@ Band band_of(const std::vector<core::Hours>& times, const std::vector<ReplicateD
   return band;
 }
 
+// Replicate r with the model's typical values, or with its own draw of their uncertainty.
+core::Result<ReplicateData> replicate_with_uncertainty(
+    const Plan& plan, const population::PatientGenerator& generator, const pd::KetamineModel& model,
+    const TrialOptions& options, std::uint64_t r) {
+  if (!options.parameter_uncertainty) {
+    return run_replicate(plan, generator, model.typical, options.seed, r);
+  }
+  core::RandomStream stream(options.seed,
+                            {.replicate = r, .subject = 0, .stream = core::Stream::Uncertainty});
+  const pd::KetamineParameters typical = KETAPATH_TRY(pd::draw_typical(model, stream));
+  ReplicateData data = KETAPATH_TRY(run_replicate(plan, generator, typical, options.seed, r));
+  for (const pd::ParameterId id : model.uncertainty->parameters) {
+    data.typical.push_back(pd::get_parameter(typical, id));
+  }
+  return data;
+}
+
 }  // namespace
 
 core::Result<TrialResult> run_trial(const Design& design, const pd::KetamineModel& model,
@@ -541,6 +566,12 @@ core::Result<TrialResult> run_trial(const Design& design, const pd::KetamineMode
                                          core::limits::kMaxThreads));
   KETAPATH_TRY(validate(design));
   KETAPATH_TRY(check_model_scales(design.assessments, model));
+  if (options.parameter_uncertainty && !model.uncertainty) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "--parameter-uncertainty: model {} has no [uncertainty] section (the "
+                      "covariance of its typical values; docs/model.md)",
+                      model.name);
+  }
   {
     // The work, bounded before any of it starts: subject simulations over all replicates.
     double runs = 0.0;
@@ -577,7 +608,7 @@ core::Result<TrialResult> run_trial(const Design& design, const pd::KetamineMode
   std::size_t done = 0;
   const auto work = [&](std::size_t worker, std::size_t workers) {
     for (std::size_t r = worker; r < n; r += workers) {
-      slots[r] = run_replicate(plan, generator, options.seed, r);
+      slots[r] = replicate_with_uncertainty(plan, generator, model, options, r);
       if (options.progress) {
         const std::lock_guard lock(progress_mutex);
         options.progress(++done, n);
@@ -607,6 +638,15 @@ core::Result<TrialResult> run_trial(const Design& design, const pd::KetamineMode
   result.replicates = options.replicates;
   result.seed = options.seed;
   result.primary_scale = rated_scale(design.assessments, 0).name;
+  if (options.parameter_uncertainty) {
+    for (const pd::ParameterId id : model.uncertainty->parameters) {
+      result.uncertain_parameters.emplace_back(pd::parameter_info(id).name);
+    }
+    result.uncertainty_source = model.uncertainty->source;
+    for (const ReplicateData& rep : reps) {
+      result.replicate_typical.push_back(rep.typical);
+    }
+  }
   for (std::size_t e = 0; e < design.endpoints.size(); ++e) {
     EndpointResult er;
     er.endpoint = design.endpoints[e];

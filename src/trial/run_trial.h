@@ -34,6 +34,10 @@ struct TrialOptions {
   /// the tolerance of tests/trial/batch_outcome_test.cpp. Arms the kernel does not cover run
   /// subject by subject either way.
   bool per_subject = false;
+  /// Draw each replicate's typical values from the model's [uncertainty] (pd/typical_uncertainty.h,
+  /// stream (seed, replicate, Uncertainty)), so replicates vary the typical values as well as the
+  /// patients; InvalidArgument if the model has none. Off by default.
+  bool parameter_uncertainty = false;
   /// Called after each replicate with (replicates done, total), one call at a time (from any
   /// worker thread); for progress display only, it cannot change the result.
   std::function<void(std::size_t, std::size_t)> progress;
@@ -84,6 +88,11 @@ struct TrialResult {
   std::vector<EndpointResult> endpoints;
   std::vector<SessionProfile> profiles;
   std::vector<ResponderCount> responders;  ///< empty without a responder rule
+  /// With parameter uncertainty: the uncertain parameters, their source, and each replicate's
+  /// drawn typical values (canonical units, the same order); empty otherwise.
+  std::vector<std::string> uncertain_parameters;
+  std::string uncertainty_source;
+  std::vector<std::vector<double>> replicate_typical;
 };
 
 /// Runs the design. Errors: InvalidArgument (invalid design, options out of range: replicates

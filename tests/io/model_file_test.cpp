@@ -268,6 +268,46 @@ TEST(ModelFileTest, BadScaleDefinitionsNameTheFileTheScaleAndTheField) {
             "x.toml: scales: must be an array of tables ([[scales]])");
 }
 
+TEST(ModelFileTest, UncertaintyIsReadAndEveryErrorNamesTheField) {
+  const std::string base = "[model]\nname = \"t\"\nbase = \"ketamine\"\n";
+  const std::string good =
+      "[uncertainty]\nsource = \"test fit\"\nparameters = [\"ANX_EC50\", \"S_KON\"]\n"
+      "log_covariance = [[0.04, -0.01], [-0.01, 0.09]]\n";
+  auto model = parse_model(base + good, "x.toml", source_tree());
+  ASSERT_TRUE(model) << model.error().message;
+  ASSERT_TRUE(model->uncertainty);
+  EXPECT_EQ(model->uncertainty->source, "test fit");
+  ASSERT_EQ(model->uncertainty->parameters.size(), 2u);
+  EXPECT_EQ(model->uncertainty->parameters[1], pd::ParameterId::S_KON);
+  EXPECT_DOUBLE_EQ(model->uncertainty->log_covariance(1, 0), -0.01);
+
+  const auto with = [&](std::string_view parameters, std::string_view matrix) {
+    return error_of(
+        fmt::format("{}[uncertainty]\nsource = \"s\"\nparameters = {}\n"
+                    "log_covariance = {}\n",
+                    base, parameters, matrix));
+  };
+  EXPECT_EQ(with("[\"ANX_EC50\", \"NOPE\"]", "[[1, 0], [0, 1]]"),
+            "x.toml: uncertainty.parameters[2]: unknown parameter \"NOPE\"");
+  EXPECT_EQ(with("[\"ANX_EC50\"]", "[[1, 0], [0, 1]]"),
+            "x.toml: uncertainty.log_covariance: has 2 rows but 1 parameters are named");
+  EXPECT_EQ(with("[\"ANX_EC50\", \"S_KON\"]", "[[1, 0], [0]]"),
+            "x.toml: uncertainty.log_covariance[2]: has 1 values but needs 2");
+  EXPECT_EQ(with("[\"ANX_EC50\", \"S_KON\"]", "[[1, \"a\"], [0, 1]]"),
+            "x.toml: uncertainty.log_covariance[1][2]: must be a number (got \"a\")");
+  EXPECT_EQ(with("[\"ANX_EC50\", \"S_KON\"]", "[[1, 0.5], [0.4, 1]]"),
+            "x.toml: uncertainty: log_covariance is not symmetric ([1][2] = 0.5 but [2][1] = "
+            "0.4)");
+  EXPECT_EQ(with("[\"ANX_EC50\", \"S_KON\"]", "[[1, 2], [2, 1]]"),
+            "x.toml: uncertainty: log_covariance is not positive definite");
+  EXPECT_EQ(with("[\"ANX_EC50\", \"ANX_EC50\"]", "[[1, 0], [0, 1]]"),
+            "x.toml: uncertainty: ANX_EC50 is named twice");
+  EXPECT_EQ(error_of(base + "[uncertainty]\nparameters = [\"S_KON\"]\nlog_covariance = [[1]]\n"),
+            "x.toml: uncertainty.source: missing (say where the covariance comes from)");
+  EXPECT_EQ(error_of(base + "[uncertainty]\nsource = \"s\"\nsd = 1\n"),
+            "x.toml: uncertainty.sd: unknown key (expected source, parameters, log_covariance)");
+}
+
 TEST(ModelFileTest, LookupOrderPrefersTheDataDirectory) {
   const fs::path dir = fs::temp_directory_path() / "ketapath_model_file_test";
   fs::create_directories(dir / "models");

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "core/random.h"
+#include "pd/typical_uncertainty.h"
 
 namespace ketapath::population {
 namespace {
@@ -54,6 +55,34 @@ TEST(VirtualPatientTest, APatientDependsOnlyOnSeedAndIndices) {
   const auto free_function =
       make_virtual_patient(model_with_correlation(0.5), PopulationSpec{}, 7, 2, 11);
   EXPECT_EQ(free_function.etas, a.etas);
+}
+
+TEST(VirtualPatientTest, PerSubjectUncertaintyDrawsTypicalValuesAndKeepsThePatient) {
+  pd::KetamineModel model = model_with_correlation(0.5);
+  EXPECT_FALSE(PatientGenerator::create(model, {}, {.typical_per_subject = true}))
+      << "no [uncertainty]: refused";
+  pd::TypicalUncertainty u;
+  u.parameters = {pd::ParameterId::CL, pd::ParameterId::S_KON};
+  u.log_covariance = Eigen::Matrix2d{{0.04, 0.0}, {0.0, 0.25}};
+  u.source = "test";
+  model.uncertainty = u;
+  const auto plain = generator(model);
+  auto uncertain = PatientGenerator::create(model, {}, {.typical_per_subject = true});
+  ASSERT_TRUE(uncertain) << uncertain.error().message;
+  for (std::uint64_t i = 0; i < 20; ++i) {
+    const VirtualPatient a = plain.draw(7, 0, i);
+    const VirtualPatient b = uncertain->draw(7, 0, i);
+    EXPECT_EQ(a.covariates.weight.value(), b.covariates.weight.value());
+    EXPECT_EQ(a.etas, b.etas);
+    EXPECT_EQ(a.nonresponder, b.nonresponder);
+    EXPECT_NE(a.parameters.s_kon.value(), b.parameters.s_kon.value());
+    core::RandomStream stream(7,
+                              {.replicate = 0, .subject = i, .stream = core::Stream::Uncertainty});
+    const auto typical = pd::draw_typical(model, stream);
+    ASSERT_TRUE(typical);
+    EXPECT_EQ(b.parameters.s_kon.value(), plain.draw(7, 0, i, *typical).parameters.s_kon.value());
+    EXPECT_EQ(b.parameters.s_kon.value(), uncertain->draw(7, 0, i).parameters.s_kon.value());
+  }
 }
 
 TEST(VirtualPatientTest, EtaMomentsAndCorrelationAreRecovered) {

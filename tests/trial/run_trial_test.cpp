@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "pd/typical_uncertainty.h"
 #include "population/virtual_patient.h"
 #include "trial/subject_outcome.h"
 #include "trial_fixture.h"
@@ -162,6 +163,57 @@ TEST(RunTrial, ModelDissociationRisesWithDoseInEveryReplicate) {
   EXPECT_EQ(r.profiles.size(), 6u);
   EXPECT_EQ(r.profiles[0].label, "0.25 mg/kg sc");
   EXPECT_EQ(r.profiles[3].label, "placebo sc");
+}
+
+// The default model with an uncertain ANX_EC50 and S_KON (log SDs 0.3 and 0.4, r = -0.5).
+pd::KetamineModel uncertain_model() {
+  pd::KetamineModel model = pd::default_ketamine_model();
+  pd::TypicalUncertainty u;
+  u.parameters = {pd::ParameterId::ANX_EC50, pd::ParameterId::S_KON};
+  u.log_covariance.resize(2, 2);
+  u.log_covariance << 0.09, -0.06, -0.06, 0.16;
+  u.source = "test";
+  model.uncertainty = u;
+  return model;
+}
+
+TEST(RunTrial, ParameterUncertaintyDrawsEachReplicatesTypicalValuesReproducibly) {
+  const Design d = two_arm_design();
+  const pd::KetamineModel model = uncertain_model();
+  const auto options = [](int threads, bool uncertain) {
+    return TrialOptions{
+        .replicates = 5, .seed = 11, .threads = threads, .parameter_uncertainty = uncertain};
+  };
+  const auto one = run_trial(d, model, options(1, true));
+  const auto three = run_trial(d, model, options(3, true));
+  const auto off = run_trial(d, model, options(1, false));
+  ASSERT_TRUE(one && three && off);
+  EXPECT_EQ(one->uncertain_parameters, (std::vector<std::string>{"ANX_EC50", "S_KON"}));
+  EXPECT_EQ(one->uncertainty_source, "test");
+  ASSERT_EQ(one->replicate_typical.size(), 5u);
+  EXPECT_EQ(one->replicate_typical, three->replicate_typical);
+  EXPECT_TRUE(off->replicate_typical.empty());
+  for (std::size_t r = 0; r < 5; ++r) {
+    // replicate r's values are the draw of stream (seed, r, Uncertainty)
+    core::RandomStream stream(11, {.replicate = r, .stream = core::Stream::Uncertainty});
+    const auto typical = pd::draw_typical(model, stream);
+    ASSERT_TRUE(typical);
+    EXPECT_EQ(one->replicate_typical[r][0], pd::get_parameter(*typical, pd::ParameterId::ANX_EC50));
+    EXPECT_NE(one->replicate_typical[r][1],
+              pd::get_parameter(model.typical, pd::ParameterId::S_KON));
+  }
+  bool any_differs = false;
+  for (std::size_t e = 0; e < one->endpoints.size(); ++e) {
+    EXPECT_EQ(one->endpoints[e].per_replicate, three->endpoints[e].per_replicate);
+    // the same patients (same draws) with other typical values: the anxiolysis endpoints move
+    any_differs = any_differs || one->endpoints[e].per_replicate != off->endpoints[e].per_replicate;
+  }
+  EXPECT_TRUE(any_differs);
+
+  const auto refused = run_trial(d, pd::default_ketamine_model(), options(1, true));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, core::ErrorCode::InvalidArgument);
+  EXPECT_NE(refused.error().message.find("no [uncertainty] section"), std::string::npos);
 }
 
 TEST(RunTrial, RejectsBadOptionsAndDesigns) {
