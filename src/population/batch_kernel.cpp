@@ -227,8 +227,60 @@ void prepare_steps(const BatchSchedule& schedule, const ExponentialPlan& plan, c
 }
 
 struct LaneParameters {
-  Lanes f, v1, cl, v_nk, ec50_sq, kon, koff, dose_scale;
+  Lanes f, v1, cl, v_nk, inv_ec50, kon, koff, dose_scale;
 };
+
+// The drive of S at the three Gauss nodes of a step, as n_j = (CE(t + c_j h) / EC50)^2 (so that
+// g = n / (1 + n)), CE exact from the step's start state.
+KETAPATH_INLINE void node_drive(const StepData& st, std::size_t l, double d, double c, double pe,
+                                double e, double u, double inv_ec50, double (&n)[3]) {
+  for (std::size_t j = 0; j < 3; ++j) {
+    const double ce = st.row[j][0][l] * d + st.row[j][1][l] * c + st.row[j][2][l] * pe +
+                      st.row[j][3][l] * e + st.row[j][4][l] * u;
+    const double x = ce * inv_ec50;
+    n[j] = x * x;
+  }
+}
+
+// One 3-stage Gauss collocation step of dS/dt = b - a S (a = KON g + KOFF, b = KON g) as the
+// affine map s1 = gain s0 + shift. The stage derivatives K solve (I + h diag(a) A) K = b - a s0;
+// with row j multiplied by d_j = 1 + n_j every entry is a polynomial in n (p = d a = KON n + KOFF
+// d, q = d b = KON n), so the system M K = q - p s0 with M = diag(d) + diag(p) hA is solved by
+// Cramer's rule: s1 = s0 + h w^T M^-1 (q - p s0), w^T M^-1 = (C w)^T / det M with C the cofactor
+// matrix. One division per step (three Hill quotients and an LU solve needed six).
+KETAPATH_INLINE void collocation_map(const double (&ha)[3][3], double h, const double (&n)[3],
+                                     double kon, double koff, double& gain, double& shift) {
+  double d[3], p[3], q[3];
+  for (std::size_t j = 0; j < 3; ++j) {
+    d[j] = 1.0 + n[j];
+    q[j] = kon * n[j];
+    p[j] = q[j] + koff * d[j];
+  }
+  double m[3][3];
+  for (std::size_t j = 0; j < 3; ++j) {
+    for (std::size_t k = 0; k < 3; ++k) {
+      m[j][k] = p[j] * ha[j][k];
+    }
+    m[j][j] += d[j];
+  }
+  const double c00 = m[1][1] * m[2][2] - m[1][2] * m[2][1];
+  const double c01 = m[1][2] * m[2][0] - m[1][0] * m[2][2];
+  const double c02 = m[1][0] * m[2][1] - m[1][1] * m[2][0];
+  const double c10 = m[0][2] * m[2][1] - m[0][1] * m[2][2];
+  const double c11 = m[0][0] * m[2][2] - m[0][2] * m[2][0];
+  const double c12 = m[0][1] * m[2][0] - m[0][0] * m[2][1];
+  const double c20 = m[0][1] * m[1][2] - m[0][2] * m[1][1];
+  const double c21 = m[0][2] * m[1][0] - m[0][0] * m[1][2];
+  const double c22 = m[0][0] * m[1][1] - m[0][1] * m[1][0];
+  const double det = m[0][0] * c00 + m[0][1] * c01 + m[0][2] * c02;
+  // y = C w, so that w^T M^-1 = y^T / det (M^-1 = C^T / det).
+  const double y0 = c00 * kWeight[0] + c01 * kWeight[1] + c02 * kWeight[2];
+  const double y1 = c10 * kWeight[0] + c11 * kWeight[1] + c12 * kWeight[2];
+  const double y2 = c20 * kWeight[0] + c21 * kWeight[1] + c22 * kWeight[2];
+  const double scale = h / det;
+  gain = 1.0 - scale * (y0 * p[0] + y1 * p[1] + y2 * p[2]);
+  shift = scale * (y0 * q[0] + y1 * q[1] + y2 * q[2]);
+}
 
 KETAPATH_KERNEL_CLONES
 void march(const BatchSchedule& schedule, const BlockScratch& scratch, const LaneParameters& p,
@@ -241,59 +293,18 @@ void march(const BatchSchedule& schedule, const BlockScratch& scratch, const Lan
       case ScheduleAction::Kind::Advance: {
         const StepData& st = scratch.steps[action.index];
         const double h = schedule.widths_h[action.index];
+        double ha[3][3];
+        for (std::size_t j = 0; j < 3; ++j) {
+          for (std::size_t k = 0; k < 3; ++k) {
+            ha[j][k] = h * kButcher[j][k];
+          }
+        }
         for (std::size_t l = 0; l < L; ++l) {
-          // CE at the Gauss nodes, exactly, from the step's start state.
-          double alpha[3];
-          double beta[3];
-          for (std::size_t j = 0; j < 3; ++j) {
-            const double ce = st.row[j][0][l] * d[l] + st.row[j][1][l] * c[l] +
-                              st.row[j][2][l] * pe[l] + st.row[j][3][l] * e[l] +
-                              st.row[j][4][l] * u[l];
-            const double ce_sq = ce * ce;
-            const double g = ce_sq / (p.ec50_sq[l] + ce_sq);
-            beta[j] = p.kon[l] * g;
-            alpha[j] = beta[j] + p.koff[l];
-          }
-          // Collocation: (I + h A diag(alpha)) Y = s0 1 + h A beta. The matrix does not depend
-          // on s0, so Y = s0 u + v with u, v from one LU factorisation, and the step is the affine
-          // map s1 = s0 (1 - h w.(alpha u)) + h w.(beta - alpha v): only that last update sits on
-          // the step-to-step dependency chain.
-          double m[3][3];
-          double rv[3];
-          for (std::size_t i = 0; i < 3; ++i) {
-            rv[i] = 0.0;
-            for (std::size_t j = 0; j < 3; ++j) {
-              const double ha = h * kButcher[i][j];
-              m[i][j] = ha * alpha[j] + (i == j ? 1.0 : 0.0);
-              rv[i] += ha * beta[j];
-            }
-          }
-          const double inv00 = 1.0 / m[0][0];
-          const double l10 = m[1][0] * inv00;
-          const double l20 = m[2][0] * inv00;
-          const double m11 = m[1][1] - l10 * m[0][1];
-          const double m12 = m[1][2] - l10 * m[0][2];
-          const double m21 = m[2][1] - l20 * m[0][1];
-          const double m22 = m[2][2] - l20 * m[0][2];
-          const double inv11 = 1.0 / m11;
-          const double l21 = m21 * inv11;
-          const double inv22 = 1.0 / (m22 - l21 * m12);
-          // Forward substitution for the right-hand sides 1 (u) and h A beta (v).
-          const double fu1 = 1.0 - l10;
-          const double fu2 = (1.0 - l20) - l21 * fu1;
-          const double fv1 = rv[1] - l10 * rv[0];
-          const double fv2 = (rv[2] - l20 * rv[0]) - l21 * fv1;
-          const double u2 = fu2 * inv22;
-          const double u1 = (fu1 - m12 * u2) * inv11;
-          const double u0 = (1.0 - m[0][1] * u1 - m[0][2] * u2) * inv00;
-          const double v2 = fv2 * inv22;
-          const double v1 = (fv1 - m12 * v2) * inv11;
-          const double v0 = (rv[0] - m[0][1] * v1 - m[0][2] * v2) * inv00;
-          const double gain = 1.0 - h * (kWeight[0] * alpha[0] * u0 + kWeight[1] * alpha[1] * u1 +
-                                         kWeight[2] * alpha[2] * u2);
-          const double shift =
-              h * (kWeight[0] * (beta[0] - alpha[0] * v0) + kWeight[1] * (beta[1] - alpha[1] * v1) +
-                   kWeight[2] * (beta[2] - alpha[2] * v2));
+          double drive[3];
+          node_drive(st, l, d[l], c[l], pe[l], e[l], u[l], p.inv_ec50[l], drive);
+          double gain;
+          double shift;
+          collocation_map(ha, h, drive, p.kon[l], p.koff[l], gain, shift);
           s[l] = gain * s[l] + shift;
           // Exact linear advance.
           const double d0 = d[l];
@@ -407,7 +418,7 @@ void simulate_block(const BatchSchedule& schedule, const BatchSubjects& subjects
     p.v1[l] = subjects.v1[i];
     p.cl[l] = subjects.cl[i];
     p.v_nk[l] = subjects.v_nk[i];
-    p.ec50_sq[l] = subjects.ec50[i] * subjects.ec50[i];
+    p.inv_ec50[l] = 1.0 / subjects.ec50[i];
     p.kon[l] = subjects.kon[i];
     p.koff[l] = subjects.koff[i];
     p.dose_scale[l] = subjects.dose_scale[i];
