@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <map>
+#include <utility>
 #include <vector>
 
 namespace ketapath::population {
@@ -61,23 +63,90 @@ constexpr double kNegligibleDrive = 1e-11;
 constexpr int kTaylorDegree = 14;
 constexpr double kTaylorNorm = 0.5;
 
-KETAPATH_INLINE void matmul(const Mat& x, const Mat& y, Mat& out) {
+// Structurally non-zero entries of the rate matrix, and so of exp(A t) and of every product the
+// exponentials need: DEPOT feeds CENT, CENT and PERI exchange, CENT feeds NKA and CE, U (a
+// constant rate) feeds CENT; rows DEPOT and U are diagonal.
+constexpr bool kNonZero[kStates][kStates] = {
+    {true, false, false, false, false, false},  // DEPOT
+    {true, true, true, false, false, true},     // CENT
+    {true, true, true, false, false, true},     // PERI
+    {true, true, true, true, false, true},      // NKA
+    {true, true, true, false, true, true},      // CE
+    {false, false, false, false, false, true},  // U
+};
+
+// One multiply-add of a structured product: out[i][j] (+)= x[i][k] y[k][j].
+struct ProductTerm {
+  std::uint8_t i, j, k;
+  bool first;  // the first term of out[i][j]: assigns instead of adding
+};
+
+constexpr std::size_t count_product_terms() {
+  std::size_t count = 0;
   for (std::size_t i = 0; i < kStates; ++i) {
     for (std::size_t j = 0; j < kStates; ++j) {
-      double acc[L];
-      for (std::size_t l = 0; l < L; ++l) {
-        acc[l] = x.a[i][0][l] * y.a[0][j][l];
-      }
-      for (std::size_t k = 1; k < kStates; ++k) {
-        for (std::size_t l = 0; l < L; ++l) {
-          acc[l] += x.a[i][k][l] * y.a[k][j][l];
-        }
-      }
-      for (std::size_t l = 0; l < L; ++l) {
-        out.a[i][j][l] = acc[l];
+      for (std::size_t k = 0; k < kStates; ++k) {
+        count += kNonZero[i][j] && kNonZero[i][k] && kNonZero[k][j] ? 1 : 0;
       }
     }
   }
+  return count;
+}
+
+constexpr std::size_t kProductTermCount = count_product_terms();  // 52 of the dense 216
+
+// The terms in the dense product's order (k ascending for each entry), so skipping the
+// structural zeros changes no bit: adding an exact zero to a sum leaves it unchanged.
+constexpr std::array<ProductTerm, kProductTermCount> kProductTerms = [] {
+  std::array<ProductTerm, kProductTermCount> terms{};
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < kStates; ++i) {
+    for (std::size_t j = 0; j < kStates; ++j) {
+      bool first = true;
+      for (std::size_t k = 0; k < kStates; ++k) {
+        if (kNonZero[i][j] && kNonZero[i][k] && kNonZero[k][j]) {
+          terms[at++] = {static_cast<std::uint8_t>(i), static_cast<std::uint8_t>(j),
+                         static_cast<std::uint8_t>(k), first};
+          first = false;
+        }
+      }
+    }
+  }
+  return terms;
+}();
+
+// out[i][j] (+)= x[i][k] y[k][j] for term T of kProductTerms, indices known at compile time.
+template <std::size_t T>
+KETAPATH_INLINE void product_term(const Mat& x, const Mat& y, Mat& out) {
+  constexpr ProductTerm term = kProductTerms[T];
+  for (std::size_t l = 0; l < L; ++l) {
+    const double value = x.a[term.i][term.k][l] * y.a[term.k][term.j][l];
+    if constexpr (term.first) {
+      out.a[term.i][term.j][l] = value;
+    } else {
+      out.a[term.i][term.j][l] += value;
+    }
+  }
+}
+
+template <std::size_t... T>
+KETAPATH_INLINE void product_terms(const Mat& x, const Mat& y, Mat& out,
+                                   std::index_sequence<T...> /*terms*/) {
+  (product_term<T>(x, y, out), ...);
+}
+
+// out = x y for matrices with the structure kNonZero (out's structural zeros are set to 0).
+KETAPATH_INLINE void matmul(const Mat& x, const Mat& y, Mat& out) {
+  for (std::size_t i = 0; i < kStates; ++i) {
+    for (std::size_t j = 0; j < kStates; ++j) {
+      if (!kNonZero[i][j]) {
+        for (std::size_t l = 0; l < L; ++l) {
+          out.a[i][j][l] = 0.0;
+        }
+      }
+    }
+  }
+  product_terms(x, y, out, std::make_index_sequence<kProductTermCount>{});
 }
 
 // exp(rate * tau) per lane by scaling and squaring: each lane's own scaling s (so a lane's
