@@ -377,6 +377,66 @@ KETAPATH_INLINE void collocation_map(const double (&ha)[3][3], double h, const d
   shift = scale * (y0 * q[0] + y1 * q[1] + y2 * q[2]);
 }
 
+// S over one step for every lane: the exact decay where the lane's drive is negligible, the
+// collocation map elsewhere; the block skips the solve when every lane's drive is negligible.
+KETAPATH_INLINE void advance_plasticity(const StepData& st, double h, const LaneParameters& p,
+                                        const Lanes& d, const Lanes& c, const Lanes& pe,
+                                        const Lanes& e, const Lanes& u, Lanes& s) {
+  double ha[3][3];
+  for (std::size_t j = 0; j < 3; ++j) {
+    for (std::size_t k = 0; k < 3; ++k) {
+      ha[j][k] = h * kButcher[j][k];
+    }
+  }
+  alignas(64) double negligible[L];  // 1 where the lane may take the exact decay
+  // A lane loop for the vectoriser, not eight scalar copies.
+#pragma GCC unroll 1
+  for (std::size_t l = 0; l < L; ++l) {
+    const double ce_bound = st.bound[0][l] * d[l] + st.bound[1][l] * c[l] + st.bound[2][l] * pe[l] +
+                            st.bound[3][l] * e[l] + st.bound[4][l] * u[l];
+    const double x = ce_bound * p.inv_ec50[l];
+    negligible[l] = p.kon[l] * h * (x * x) <= kNegligibleDrive * s[l] ? 1.0 : 0.0;
+  }
+  bool all_negligible = true;
+  for (std::size_t l = 0; l < L; ++l) {
+    all_negligible = all_negligible && negligible[l] != 0.0;
+  }
+  if (all_negligible) {
+    for (std::size_t l = 0; l < L; ++l) {
+      s[l] *= st.decay[l];
+    }
+    return;
+  }
+  for (std::size_t l = 0; l < L; ++l) {
+    double n3[3];
+    node_drive(st, l, d[l], c[l], pe[l], e[l], u[l], p.inv_ec50[l], n3);
+    double gain;
+    double shift;
+    collocation_map(ha, h, n3, p.kon[l], p.koff[l], gain, shift);
+    // Blend by the 0/1 weight (exact: one term is the other's value, the other 0).
+    const double keep = negligible[l];
+    s[l] = keep * (s[l] * st.decay[l]) + (1.0 - keep) * (gain * s[l] + shift);
+  }
+}
+
+// The exact linear advance of DEPOT, CENT, PERI, NKA and CE over one step (U is constant).
+KETAPATH_INLINE void advance_linear(const StepData& st, Lanes& d, Lanes& c, Lanes& pe, Lanes& n,
+                                    Lanes& e, const Lanes& u) {
+  for (std::size_t l = 0; l < L; ++l) {
+    const double d0 = d[l];
+    const double c0 = c[l];
+    const double p0 = pe[l];
+    const double r0 = u[l];
+    d[l] = st.phi[0][l] * d0;
+    c[l] = st.phi[1][l] * d0 + st.phi[2][l] * c0 + st.phi[3][l] * p0 + st.phi[15][l] * r0;
+    pe[l] = st.phi[4][l] * d0 + st.phi[5][l] * c0 + st.phi[6][l] * p0 + st.phi[16][l] * r0;
+    n[l] = st.phi[7][l] * d0 + st.phi[8][l] * c0 + st.phi[9][l] * p0 + st.phi[10][l] * n[l] +
+           st.phi[17][l] * r0;
+    e[l] = st.phi[11][l] * d0 + st.phi[12][l] * c0 + st.phi[13][l] * p0 + st.phi[14][l] * e[l] +
+           st.phi[18][l] * r0;
+  }
+}
+
 KETAPATH_KERNEL_CLONES
 void march(const BatchSchedule& schedule, const BlockScratch& scratch, const LaneParameters& p,
            double (*endpoints)[L], double* profiles) {
@@ -387,56 +447,8 @@ void march(const BatchSchedule& schedule, const BlockScratch& scratch, const Lan
     switch (action.kind) {
       case ScheduleAction::Kind::Advance: {
         const StepData& st = scratch.steps[action.index];
-        const double h = schedule.widths_h[action.index];
-        double ha[3][3];
-        for (std::size_t j = 0; j < 3; ++j) {
-          for (std::size_t k = 0; k < 3; ++k) {
-            ha[j][k] = h * kButcher[j][k];
-          }
-        }
-        alignas(64) double negligible[L];  // 1 where the lane may take the exact decay
-#pragma GCC unroll 1  // a lane loop for the vectoriser, not eight scalar copies
-        for (std::size_t l = 0; l < L; ++l) {
-          const double ce_bound = st.bound[0][l] * d[l] + st.bound[1][l] * c[l] +
-                                  st.bound[2][l] * pe[l] + st.bound[3][l] * e[l] +
-                                  st.bound[4][l] * u[l];
-          const double x = ce_bound * p.inv_ec50[l];
-          negligible[l] = p.kon[l] * h * (x * x) <= kNegligibleDrive * s[l] ? 1.0 : 0.0;
-        }
-        bool all_negligible = true;
-        for (std::size_t l = 0; l < L; ++l) {
-          all_negligible = all_negligible && negligible[l] != 0.0;
-        }
-        if (all_negligible) {
-          for (std::size_t l = 0; l < L; ++l) {
-            s[l] *= st.decay[l];
-          }
-        } else {
-          for (std::size_t l = 0; l < L; ++l) {
-            double n3[3];
-            node_drive(st, l, d[l], c[l], pe[l], e[l], u[l], p.inv_ec50[l], n3);
-            double gain;
-            double shift;
-            collocation_map(ha, h, n3, p.kon[l], p.koff[l], gain, shift);
-            // Blend by the 0/1 weight (exact: one term is the other's value, the other 0).
-            const double keep = negligible[l];
-            s[l] = keep * (s[l] * st.decay[l]) + (1.0 - keep) * (gain * s[l] + shift);
-          }
-        }
-        for (std::size_t l = 0; l < L; ++l) {
-          // Exact linear advance.
-          const double d0 = d[l];
-          const double c0 = c[l];
-          const double p0 = pe[l];
-          const double r0 = u[l];
-          d[l] = st.phi[0][l] * d0;
-          c[l] = st.phi[1][l] * d0 + st.phi[2][l] * c0 + st.phi[3][l] * p0 + st.phi[15][l] * r0;
-          pe[l] = st.phi[4][l] * d0 + st.phi[5][l] * c0 + st.phi[6][l] * p0 + st.phi[16][l] * r0;
-          n[l] = st.phi[7][l] * d0 + st.phi[8][l] * c0 + st.phi[9][l] * p0 + st.phi[10][l] * n[l] +
-                 st.phi[17][l] * r0;
-          e[l] = st.phi[11][l] * d0 + st.phi[12][l] * c0 + st.phi[13][l] * p0 +
-                 st.phi[14][l] * e[l] + st.phi[18][l] * r0;
-        }
+        advance_plasticity(st, schedule.widths_h[action.index], p, d, c, pe, e, u, s);
+        advance_linear(st, d, c, pe, n, e, u);
         break;
       }
       case ScheduleAction::Kind::Output: {
