@@ -38,6 +38,29 @@ bool is_trough(std::span<const pd::Dose> doses, double t, double window) {
   return !since || *since >= window;
 }
 
+// Noise-free expected scores [draw][time] of `scale` from total reductions [draw][time].
+core::Result<std::vector<std::vector<double>>> scores_of(
+    const KetamineIndividual& individual, std::span<const WeightedDraw> draws,
+    const std::vector<std::vector<double>>& reductions, pd::Scale scale) {
+  const auto index = individual.baseline_index(scale);
+  if (!index) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "forecast: scale {} has no rating for this patient", pd::scale_label(scale));
+  }
+  const pd::KetamineParameters typical = individual.parameters({}, 0);
+  std::vector<std::vector<double>> out;
+  out.reserve(draws.size());
+  for (std::size_t j = 0; j < draws.size(); ++j) {
+    const double baseline = draws[j].theta(static_cast<Eigen::Index>(*index));
+    std::vector<double> row(reductions[j].size());
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      row[i] = pd::expected_score(typical, scale, baseline, reductions[j][i]);
+    }
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
 // Noise-free expected scores e[draw][time] and each draw's response threshold.
 struct Scores {
   std::vector<std::vector<double>> expected;
@@ -45,11 +68,28 @@ struct Scores {
   double sd = 1.0;
 };
 
+// The shared state at `now`: every candidate schedule has the doses given before now, so each
+// draw's plasticity state there is integrated once per decision and the schedules branch from it
+// (KetamineIndividual::reductions_from).
+struct Branch {
+  double now = 0.0;
+  std::vector<double> sustained;  // per draw, at now
+};
+
+// Scores under `doses` at `times`; with a branch, S continues from the branch's state at its time
+// (every time at or after it) instead of being integrated from the origin.
 core::Result<Scores> scores(const KetamineIndividual& individual,
                             std::span<const WeightedDraw> draws, std::span<const pd::Dose> doses,
-                            std::span<const double> times, const ForecastOptions& options) {
+                            std::span<const double> times, const ForecastOptions& options,
+                            const Branch* branch = nullptr) {
   Scores out;
-  out.expected = KETAPATH_TRY(expected_scores(individual, draws, doses, times, options.scale));
+  if (branch == nullptr) {
+    out.expected = KETAPATH_TRY(expected_scores(individual, draws, doses, times, options.scale));
+  } else {
+    const auto reductions = KETAPATH_TRY(
+        individual.reductions_from(draws, doses, times, branch->now, branch->sustained));
+    out.expected = KETAPATH_TRY(scores_of(individual, draws, reductions, options.scale));
+  }
   const auto index = individual.baseline_index(options.scale);
   out.sd = pd::scale_noise_sd(individual.parameters({}, 0), options.scale);
   for (const WeightedDraw& w : draws) {
@@ -117,8 +157,7 @@ core::Result<std::vector<std::vector<double>>> expected_scores(const KetamineInd
                                                                std::span<const pd::Dose> doses,
                                                                std::span<const double> times,
                                                                pd::Scale scale) {
-  const auto index = individual.baseline_index(scale);
-  if (!index) {
+  if (!individual.baseline_index(scale)) {
     return core::fail(core::ErrorCode::InvalidArgument,
                       "forecast: scale {} has no rating for this patient", pd::scale_label(scale));
   }
@@ -126,18 +165,7 @@ core::Result<std::vector<std::vector<double>>> expected_scores(const KetamineInd
     return core::fail(core::ErrorCode::InvalidArgument, "forecast: no posterior draws");
   }
   const auto reductions = KETAPATH_TRY(individual.reductions(draws, doses, times));
-  const pd::KetamineParameters typical = individual.parameters({}, 0);
-  std::vector<std::vector<double>> out;
-  out.reserve(draws.size());
-  for (std::size_t j = 0; j < draws.size(); ++j) {
-    const double baseline = draws[j].theta(static_cast<Eigen::Index>(*index));
-    std::vector<double> row(times.size());
-    for (std::size_t i = 0; i < times.size(); ++i) {
-      row[i] = pd::expected_score(typical, scale, baseline, reductions[j][i]);
-    }
-    out.push_back(std::move(row));
-  }
-  return out;
+  return scores_of(individual, draws, reductions, scale);
 }
 
 Interval prediction_interval(std::span<const double> expected, double sd, pd::Scale scale,
@@ -255,11 +283,13 @@ struct Outcome {
 };
 
 // P(loss of response) over the trough checks of [now, now + horizon] and the expected weeks in
-// response over the grid now + k check_step in [now, now + horizon), under the given doses.
+// response over the grid now + k check_step in [now, now + horizon), under the given doses
+// (which agree with the branch's before now).
 core::Result<Outcome> schedule_outcome(const KetamineIndividual& individual,
                                        std::span<const WeightedDraw> draws,
-                                       std::span<const pd::Dose> doses, double now, double horizon,
-                                       const ForecastOptions& options) {
+                                       std::span<const pd::Dose> doses, const Branch& branch,
+                                       double horizon, const ForecastOptions& options) {
+  const double now = branch.now;
   const std::vector<double> checks = check_times(doses, now, now + horizon, options);
   const double step = options.check_step.value();
   std::vector<double> grid;
@@ -270,7 +300,7 @@ core::Result<Outcome> schedule_outcome(const KetamineIndividual& individual,
   times.insert(times.end(), grid.begin(), grid.end());
   std::ranges::sort(times);
   times.erase(std::unique(times.begin(), times.end()), times.end());
-  const Scores s = KETAPATH_TRY(scores(individual, draws, doses, times, options));
+  const Scores s = KETAPATH_TRY(scores(individual, draws, doses, times, options, &branch));
   const auto at = [&](double t) {
     return static_cast<std::size_t>(std::ranges::lower_bound(times, t) - times.begin());
   };
@@ -403,12 +433,14 @@ core::Result<Recommendation> recommend(const KetamineIndividual& individual,
   for (const double c : request.candidates) {
     before_relapse.push_back(p_relapse_by(c) <= request.risk);
   }
+  const Branch branch{request.now,
+                      KETAPATH_TRY(individual.sustained_at(draws, given, request.now))};
   for (const double interval : request.intervals) {
     for (const double next : next_days(request, interval, before_relapse)) {
       const std::vector<pd::Dose> planned = schedule(request, next, interval);
       const std::vector<pd::Dose> doses = sorted_doses(given, planned);
       const Outcome o = KETAPATH_TRY(
-          schedule_outcome(individual, draws, doses, request.now, request.horizon, options));
+          schedule_outcome(individual, draws, doses, branch, request.horizon, options));
       out.evaluated.push_back(
           {next, interval, static_cast<int>(planned.size()), o.p_loss, o.weeks});
     }

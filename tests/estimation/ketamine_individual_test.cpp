@@ -91,6 +91,47 @@ TEST(ExposurePath, PlasticityAndReductionMatchTheReferenceSimulation) {
   EXPECT_GT(ref.sustained[7], 0.05);  // the check is not vacuous
 }
 
+// The recommendation branches every candidate schedule from each draw's state at "now"
+// (reductions_from) instead of re-integrating the history per schedule: the same reductions
+// within 1e-12 (only Ce's rounding differs), for several patients, schedules and branch times.
+TEST(KetamineIndividual, BranchingAtNowEqualsIntegratingTheWholeHistory) {
+  const std::vector<Truth> truths{make_truth(-0.5, 0.5, 0.3, 0.0), make_truth(0.4, -0.6, -0.3, 1.0),
+                                  make_truth(0.0, 0.9, 0.5, -1.0)};
+  for (std::size_t k = 0; k < truths.size(); ++k) {
+    const Truth& truth = truths[k];
+    const KetamineIndividual problem = fit_problem(truth, 19, 3 + k);
+    const auto laplace = must(fit_laplace(problem.model()));
+    const auto is = must(importance_sample(problem.model(), laplace, {.draws = 100, .seed = 5}));
+    const auto draws = resample(is.draws, 20);
+    const auto given = loading_course(truth.covariates.weight);
+    for (const double now : {24.0 * 24 + 9.0, 24.0 * 24 + 13.5, 20.0 * 24}) {
+      for (const double interval : {7.0 * 24, 21.0 * 24}) {
+        std::vector<pd::Dose> doses = given;
+        for (double t = now + (k + 1) * 24.0; t < now + 84 * 24.0; t += interval) {
+          doses.push_back(maintenance_dose(truth.covariates.weight, t));
+        }
+        std::vector<double> times;
+        for (double t = now; t < now + 90 * 24.0; t += 12.0) {
+          times.push_back(t);
+        }
+        times.push_back(doses.back().time.value() + 1.0);  // during an infusion's aftermath
+        std::ranges::sort(times);
+        const auto whole = must(problem.reductions(draws, doses, times));
+        const auto state = must(problem.sustained_at(draws, given, now));
+        const auto branched = must(problem.reductions_from(draws, doses, times, now, state));
+        ASSERT_EQ(branched.size(), whole.size());
+        double largest = 0.0;
+        for (std::size_t j = 0; j < whole.size(); ++j) {
+          for (std::size_t i = 0; i < times.size(); ++i) {
+            largest = std::max(largest, std::abs(branched[j][i] - whole[j][i]));
+          }
+        }
+        EXPECT_LT(largest, 1e-12) << "patient " << k << " now " << now << " every " << interval;
+      }
+    }
+  }
+}
+
 TEST(KetamineIndividual, RefusesCadssAndRatingsOutsideTheScale) {
   IndividualData data{
       .covariates = {}, .doses = {}, .ratings = {{pd::Scale::Cadss, core::Hours(1.0), 10.0}}};
