@@ -188,6 +188,51 @@ void ExposurePath::sustained(double kon, double t12, std::span<double> out, doub
   }
 }
 
+void ExposurePath::sustained_many(std::span<const double> kon, std::span<const double> t12,
+                                  std::span<const double> initial, std::span<double> out) const {
+  constexpr std::size_t kBatch = 8;
+  const std::size_t outputs = out_node_.size();
+  const std::size_t draws = kon.size();
+  for (std::size_t first = 0; first < draws; first += kBatch) {
+    const std::size_t count = std::min(kBatch, draws - first);
+    std::array<double, kBatch> kn{};
+    std::array<double, kBatch> koff{};
+    std::array<double, kBatch> s{};
+    for (std::size_t b = 0; b < kBatch; ++b) {  // a short last batch repeats its last draw
+      const std::size_t j = first + std::min(b, count - 1);
+      kn[b] = kon[j];
+      koff[b] = std::numbers::ln2 / t12[j];
+      s[b] = initial[j];
+    }
+    std::size_t next = 0;
+    for (std::size_t node = 0; node < nodes_.size(); ++node) {
+      while (next < order_.size() && order_[next].first == node) {
+        for (std::size_t b = 0; b < count; ++b) {
+          out[(first + b) * outputs + order_[next].second] = s[b];
+        }
+        ++next;
+      }
+      if (next == order_.size() || node + 1 == nodes_.size()) {
+        break;
+      }
+      const double h = nodes_[node + 1] - nodes_[node];
+      const double g0 = drive_[2 * node];
+      const double gm = drive_[2 * node + 1];
+      const double g1 = drive_[2 * node + 2];
+      for (std::size_t b = 0; b < kBatch; ++b) {
+        const auto rate = [&](double x, double g) {
+          return kn[b] * g * (1.0 - x) - koff[b] * x;
+        };
+        const double k1 = rate(s[b], g0);
+        const double k2 = rate(s[b] + 0.5 * h * k1, gm);
+        const double k3 = rate(s[b] + 0.5 * h * k2, gm);
+        const double k4 = rate(s[b] + h * k3, g1);
+        s[b] = std::clamp(s[b] + h / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4), 0.0, 1.0);
+      }
+    }
+  }
+}
+
 struct KetamineIndividual::State {
   State(pd::KetamineModel m, IndividualData d, PathOptions o)
       : population(std::move(m)), data(std::move(d)), options(o), history(data.doses) {}
@@ -363,25 +408,8 @@ const pd::KetamineModel& KetamineIndividual::population() const {
 core::Result<std::vector<std::vector<double>>> KetamineIndividual::reductions(
     std::span<const WeightedDraw> draws, std::span<const pd::Dose> doses,
     std::span<const double> times) const {
-  const pd::KetamineParameters typical = state_->parameters({}, 0);
-  const ExposurePath path =
-      KETAPATH_TRY(ExposurePath::build(typical, doses, times, state_->options));
-  const pd::DoseHistory history(doses);
-  std::vector<std::vector<double>> out;
-  out.reserve(draws.size());
-  std::vector<double> s(times.size());
-  for (const WeightedDraw& w : draws) {
-    const pd::KetamineParameters p = state_->parameters(
-        std::span<const double>(w.theta.data(), static_cast<std::size_t>(w.theta.size())), w.cls);
-    path.sustained(p.s_kon.value(), p.s_t12.value(), s);
-    std::vector<double> row(times.size());
-    for (std::size_t i = 0; i < times.size(); ++i) {
-      row[i] = pd::ketamine_outputs(p, history, core::Hours(times[i]), path.effect_site()[i], s[i])
-                   .total_reduction;
-    }
-    out.push_back(std::move(row));
-  }
-  return out;
+  const std::vector<double> initial(draws.size(), 0.0);
+  return branch(draws, doses, times, 0.0, initial);
 }
 
 core::Result<std::vector<double>> KetamineIndividual::sustained_at(
@@ -390,15 +418,17 @@ core::Result<std::vector<double>> KetamineIndividual::sustained_at(
   const std::array<double, 1> times{time};
   const ExposurePath path =
       KETAPATH_TRY(ExposurePath::build(typical, doses, times, state_->options));
-  std::vector<double> out;
-  out.reserve(draws.size());
-  std::array<double, 1> s{};
+  std::vector<double> kon;
+  std::vector<double> t12;
   for (const WeightedDraw& w : draws) {
     const pd::KetamineParameters p = state_->parameters(
         std::span<const double>(w.theta.data(), static_cast<std::size_t>(w.theta.size())), w.cls);
-    path.sustained(p.s_kon.value(), p.s_t12.value(), s);
-    out.push_back(s[0]);
+    kon.push_back(p.s_kon.value());
+    t12.push_back(p.s_t12.value());
   }
+  const std::vector<double> initial(draws.size(), 0.0);
+  std::vector<double> out(draws.size());
+  path.sustained_many(kon, t12, initial, out);
   return out;
 }
 
@@ -409,21 +439,35 @@ core::Result<std::vector<std::vector<double>>> KetamineIndividual::reductions_fr
     return core::fail(core::ErrorCode::InvalidArgument,
                       "reductions: {} initial states for {} draws", initial.size(), draws.size());
   }
+  return branch(draws, doses, times, from, initial);
+}
+
+core::Result<std::vector<std::vector<double>>> KetamineIndividual::branch(
+    std::span<const WeightedDraw> draws, std::span<const pd::Dose> doses,
+    std::span<const double> times, double from, std::span<const double> initial) const {
   const pd::KetamineParameters typical = state_->parameters({}, 0);
   const ExposurePath path =
       KETAPATH_TRY(ExposurePath::build(typical, doses, times, state_->options, from));
   const pd::DoseHistory history(doses);
+  std::vector<pd::KetamineParameters> parameters;
+  std::vector<double> kon;
+  std::vector<double> t12;
+  parameters.reserve(draws.size());
+  for (const WeightedDraw& w : draws) {
+    parameters.push_back(state_->parameters(
+        std::span<const double>(w.theta.data(), static_cast<std::size_t>(w.theta.size())), w.cls));
+    kon.push_back(parameters.back().s_kon.value());
+    t12.push_back(parameters.back().s_t12.value());
+  }
+  std::vector<double> s(draws.size() * times.size());
+  path.sustained_many(kon, t12, initial, s);
   std::vector<std::vector<double>> out;
   out.reserve(draws.size());
-  std::vector<double> s(times.size());
   for (std::size_t j = 0; j < draws.size(); ++j) {
-    const WeightedDraw& w = draws[j];
-    const pd::KetamineParameters p = state_->parameters(
-        std::span<const double>(w.theta.data(), static_cast<std::size_t>(w.theta.size())), w.cls);
-    path.sustained(p.s_kon.value(), p.s_t12.value(), s, initial[j]);
     std::vector<double> row(times.size());
     for (std::size_t i = 0; i < times.size(); ++i) {
-      row[i] = pd::ketamine_outputs(p, history, core::Hours(times[i]), path.effect_site()[i], s[i])
+      row[i] = pd::ketamine_outputs(parameters[j], history, core::Hours(times[i]),
+                                    path.effect_site()[i], s[j * times.size() + i])
                    .total_reduction;
     }
     out.push_back(std::move(row));

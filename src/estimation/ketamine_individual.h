@@ -83,6 +83,12 @@ class ExposurePath {
   /// `kon` (1/h) and half-life `t12` (h), S = `initial` at the path's start (0 or `from`).
   void sustained(double kon, double t12, std::span<double> out, double initial = 0.0) const;
 
+  /// sustained for many draws at once, `kon`, `t12` and `initial` one per draw; `out` holds
+  /// draws x output times, draw-major. The same operations per draw as sustained (identical
+  /// results), on several draws in step so their independent RK4 chains fill the pipeline.
+  void sustained_many(std::span<const double> kon, std::span<const double> t12,
+                      std::span<const double> initial, std::span<double> out) const;
+
   /// Ce (mg/L) at each output time.
   [[nodiscard]] const std::vector<double>& effect_site() const { return ce_out_; }
 
@@ -140,6 +146,10 @@ class KetamineIndividual {
 
  private:
   explicit KetamineIndividual(std::shared_ptr<State> state);
+  // reductions with S = initial[draw] at `from` (0 at 0: from the origin).
+  [[nodiscard]] core::Result<std::vector<std::vector<double>>> branch(
+      std::span<const WeightedDraw> draws, std::span<const pd::Dose> doses,
+      std::span<const double> times, double from, std::span<const double> initial) const;
   std::shared_ptr<State> state_;
 };
 

@@ -89,6 +89,23 @@ TEST(ExposurePath, PlasticityAndReductionMatchTheReferenceSimulation) {
     EXPECT_NEAR(s[i], ref.sustained[i], 1e-6) << times[i];
   }
   EXPECT_GT(ref.sustained[7], 0.05);  // the check is not vacuous
+  // Many draws in step give exactly the single-draw results (11 draws: a short last batch).
+  std::vector<double> kon;
+  std::vector<double> t12;
+  std::vector<double> initial;
+  for (int j = 0; j < 11; ++j) {
+    kon.push_back(truth.parameters.s_kon.value() * (0.5 + 0.1 * j));
+    t12.push_back(truth.parameters.s_t12.value() * (1.5 - 0.05 * j));
+    initial.push_back(0.02 * j);
+  }
+  std::vector<double> many(kon.size() * times.size());
+  path.sustained_many(kon, t12, initial, many);
+  for (std::size_t j = 0; j < kon.size(); ++j) {
+    path.sustained(kon[j], t12[j], s, initial[j]);
+    for (std::size_t i = 0; i < times.size(); ++i) {
+      EXPECT_EQ(many[j * times.size() + i], s[i]) << "draw " << j << " time " << times[i];
+    }
+  }
 }
 
 // The recommendation branches every candidate schedule from each draw's state at "now"
