@@ -41,6 +41,13 @@ int main(int argc, char** argv) {
       o.calibration_k = 1 << 20;
     } else if (a == "--misspecified") {
       o.truth = {.s_t12_factor = 2.0, .placebo_t12_factor = 0.5};
+    } else if (a == "--credit") {  // horizon | whole | gain (forecast.h Credit)
+      const std::string_view c = next();
+      o.credit = c == "horizon" ? estimation::Credit::Horizon
+                 : c == "whole" ? estimation::Credit::WholeIntervals
+                                : estimation::Credit::GainOverWholeIntervals;
+    } else if (a == "--session9-horizon") {  // decisions see the end of the window (session 9)
+      o.full_horizon = false;
     } else if (a == "--threshold") {
       o.responder_reduction = std::atof(next());
     } else {

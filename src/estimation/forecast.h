@@ -103,6 +103,22 @@ core::Result<std::vector<std::vector<double>>> expected_scores(const KetamineInd
 Interval prediction_interval(std::span<const double> expected, double sd, pd::Scale scale,
                              double level);
 
+/// What a schedule's infusions are credited with (the recommendation's numerator; docs/model.md
+/// "Recommendation").
+enum class Credit {
+  /// Expected weeks in response over [now, now + horizon) (session 9's objective).
+  Horizon,
+  /// Expected weeks in response over [now, last infusion + interval): every infusion is credited
+  /// with its whole interval, so a schedule whose next infusion would fall just after the
+  /// horizon gets no weeks for free.
+  WholeIntervals,
+  /// As WholeIntervals, minus the expected weeks in response over the same window with no further
+  /// infusion: the weeks the infusions add. Weeks the patient would be in response anyway (the
+  /// tail of earlier doses) are not credited to the new infusions, so delaying or skipping
+  /// infusions is not rewarded for that tail.
+  GainOverWholeIntervals,
+};
+
 struct RecommendRequest {
   double now = 0.0;
   std::vector<double> candidates;  ///< times a next dose may be given (clinic days), ascending
@@ -110,6 +126,7 @@ struct RecommendRequest {
   double horizon = 12.0 * 7 * 24;  ///< h after now over which loss is counted
   double risk = 0.2;               ///< largest acceptable P(loss of response)
   pd::Dose maintenance;            ///< route, amount, duration of a maintenance dose
+  Credit credit = Credit::Horizon;
 };
 
 /// One evaluated schedule: next dose at `next`, then every `interval` within the horizon.
@@ -118,11 +135,17 @@ struct ScheduleRisk {
   double interval = 0.0;
   int infusions = 0;
   double p_loss = 0.0;             ///< P(loss of response) over the horizon
-  double weeks_in_response = 0.0;  ///< expected weeks in response over the horizon
+  double weeks_in_response = 0.0;  ///< expected weeks in response over the credit window
+  double weeks_credited = 0.0;     ///< the objective's numerator (RecommendRequest::credit)
 
   /// Expected weeks in response per infusion (0 without an infusion).
   [[nodiscard]] double weeks_per_infusion() const {
     return infusions > 0 ? weeks_in_response / infusions : 0.0;
+  }
+
+  /// Weeks credited per infusion: what the recommendation maximises.
+  [[nodiscard]] double credited_per_infusion() const {
+    return infusions > 0 ? weeks_credited / infusions : 0.0;
   }
 };
 

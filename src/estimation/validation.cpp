@@ -37,7 +37,7 @@ struct PatientOutcome {
   int in80 = 0;
   int in95 = 0;
   bool responder = true;
-  std::array<Strategy, 5> strategies{};
+  std::array<Strategy, 6> strategies{};
   int fits = 0;
   std::optional<core::Error> error_status;
 };
@@ -68,6 +68,36 @@ core::Result<Fitted> fit(const pd::KetamineModel& model, const pd::SubjectCovari
   auto draws = resample(is.draws, static_cast<std::size_t>(options.forecast_draws));
   return Fitted{std::move(individual), std::move(draws), std::move(mean),
                 is.class_probability.size() > 1 ? is.class_probability[1] : 0.0};
+}
+
+// The "oracle": the decision made from the patient's true estimated parameters (the four etas,
+// the class and the HAM-A baseline; PK typical as in every fit) as a single draw: what a
+// perfectly identified posterior would decide.
+core::Result<Fitted> known(const pd::KetamineModel& model, const pd::SubjectCovariates& covariates,
+                           const std::vector<pd::Dose>& doses, std::vector<Rating> ratings,
+                           const WeightedDraw& truth) {
+  IndividualData data{.covariates = covariates, .doses = doses, .ratings = std::move(ratings)};
+  KetamineIndividual individual = KETAPATH_TRY(KetamineIndividual::create(model, data));
+  return Fitted{std::move(individual), {truth}, truth.theta, truth.cls == 1 ? 1.0 : 0.0};
+}
+
+WeightedDraw oracle_draw(const pd::KetamineModel& model, const population::VirtualPatient& patient,
+                         const KetamineIndividual& individual, double baseline) {
+  const Model& m = individual.model();
+  WeightedDraw w{.theta = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(m.parameters.size())),
+                 .cls = patient.nonresponder ? 1U : 0U,
+                 .weight = 1.0};
+  for (std::size_t p = 0; p < m.parameters.size(); ++p) {
+    for (std::size_t e = 0; e < model.etas.size(); ++e) {
+      if (pd::parameter_info(model.etas[e].parameter).name == m.parameters[p].name) {
+        w.theta(static_cast<Eigen::Index>(p)) = patient.etas[e];
+      }
+    }
+    if (m.parameters[p].name.starts_with("BASELINE")) {
+      w.theta(static_cast<Eigen::Index>(p)) = baseline;
+    }
+  }
+  return w;
 }
 
 // One noisy rating at time t (slot = minutes since the origin, so the same time has the same
@@ -145,8 +175,8 @@ core::Result<std::vector<pd::Dose>> run_model(const pd::KetamineModel& model,
                                               const pd::KetamineParameters& truth, double baseline,
                                               std::vector<Rating> ratings,
                                               const ValidationOptions& options, std::uint64_t seed,
-                                              std::uint64_t i, bool gated, Strategy& st,
-                                              int& fits) {
+                                              std::uint64_t i, bool gated, Strategy& st, int& fits,
+                                              const WeightedDraw* oracle = nullptr) {
   const double end = kMaintenanceStart + kMaintenanceDays * kDay;
   const double baseline_rating = ratings.front().score;
   std::vector<pd::Dose> doses = loading_course(patient.covariates.weight);
@@ -156,9 +186,11 @@ core::Result<std::vector<pd::Dose>> run_model(const pd::KetamineModel& model,
   double next_dose = kMaintenanceStart + 9.0;
   while (t_plan < end) {
     const double block_end = std::min(end, t_plan + 28.0 * kDay);
-    const auto fitted =
-        KETAPATH_TRY(fit(model, patient.covariates, doses, ratings, options, seed + 7919 * fits));
-    ++fits;
+    const Fitted fitted =
+        oracle != nullptr ? KETAPATH_TRY(known(model, patient.covariates, doses, ratings, *oracle))
+                          : KETAPATH_TRY(fit(model, patient.covariates, doses, ratings, options,
+                                             seed + 7919 * fits));
+    fits += oracle != nullptr ? 0 : 1;
     RecommendRequest req;
     req.now = t_plan;
     for (double c = std::floor(t_plan / kDay) * kDay + 9.0; c <= t_plan + 28.0 * kDay; c += kDay) {
@@ -167,7 +199,10 @@ core::Result<std::vector<pd::Dose>> run_model(const pd::KetamineModel& model,
       }
     }
     req.intervals = {7.0 * kDay, 14.0 * kDay, 21.0 * kDay, 28.0 * kDay};
-    req.horizon = std::min(kMaintenanceDays * kDay, end - t_plan + 7.0 * kDay);
+    req.horizon = options.full_horizon
+                      ? kMaintenanceDays * kDay
+                      : std::min(kMaintenanceDays * kDay, end - t_plan + 7.0 * kDay);
+    req.credit = options.credit;
     req.risk = options.risk;
     req.maintenance = maintenance_dose(patient.covariates.weight, 0.0);
     const auto rec = KETAPATH_TRY(
@@ -262,6 +297,19 @@ core::Status run_strategies(const pd::KetamineModel& model,
     const std::vector<pd::Dose> doses = KETAPATH_TRY(run_model(
         model, patient, truth, baseline, loading_ratings, options, seed, i, s == 4, st, out.fits));
     KETAPATH_TRY(finish(s, doses));
+  }
+  // Oracle: the same decisions from the true parameters (ungated).
+  {
+    IndividualData data{
+        .covariates = patient.covariates, .doses = loading, .ratings = loading_ratings};
+    const KetamineIndividual individual = KETAPATH_TRY(KetamineIndividual::create(model, data));
+    const WeightedDraw truth_draw = oracle_draw(model, patient, individual, baseline);
+    Strategy& st = out.strategies[5];
+    int unused = 0;
+    const std::vector<pd::Dose> doses =
+        KETAPATH_TRY(run_model(model, patient, truth, baseline, loading_ratings, options, seed, i,
+                               false, st, unused, &truth_draw));
+    KETAPATH_TRY(finish(5, doses));
   }
   return {};
 }
@@ -406,8 +454,12 @@ core::Result<ValidationResult> validate(const pd::KetamineModel& model,
   r.true_responder_fraction = responders / static_cast<double>(outcomes.size());
   r.fits = fits;
   if (options.decisions) {
-    const std::array<std::string, 5> strategy_names{"weekly", "fortnightly", "rule", "model",
-                                                    "model, rule when risk not met"};
+    const std::array<std::string, 6> strategy_names{"weekly",
+                                                    "fortnightly",
+                                                    "rule",
+                                                    "model",
+                                                    "model, rule when risk not met",
+                                                    "oracle (true parameters)"};
     for (std::size_t s = 0; s < strategy_names.size(); ++s) {
       StrategyResult sr;
       sr.name = strategy_names[s];

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "estimation/forecast.h"
 #include "pd/ketamine_model.h"
 
 namespace ketapath::estimation {
@@ -46,6 +47,11 @@ struct ValidationOptions {
   int draws = 600;           ///< importance-sampling draws per fit
   int forecast_draws = 200;  ///< resampled draws for forecasts and decisions
   Misspecification truth;
+  /// The recommendation's credit (forecast.h) and whether each decision looks the clinic's 12
+  /// weeks ahead (true) or only to 7 days past the end of the maintenance window (session 9:
+  /// the decision knew when the study ends, which a clinic cannot).
+  Credit credit = Credit::GainOverWholeIntervals;
+  bool full_horizon = true;
 };
 
 struct ParameterRecovery {
