@@ -9,6 +9,7 @@
 // --misspecified draws the truth with S_T12 x 2 and PLACEBO_T12 x 0.5 (a time course the prior
 // does not assume).
 
+#include <algorithm>
 #include <cstdlib>
 #include <string_view>
 
@@ -92,6 +93,14 @@ int main(int argc, char** argv) {
           "| {} | {:.2f} | {:.2f} | {:.3f} | {:.2f} | {} |\n", s.name, s.infusions,
           s.weeks_in_response, s.weeks_per_infusion, s.relapse_episodes,
           s.name.starts_with("model") ? fmt::format("{:.0f}%", 100.0 * s.model_followed) : "-");
+    }
+  }
+  if (!r->weekly_peak_reduction.empty()) {
+    fmt::print("\nweekly dosing, largest true reduction at a daily check: patients reaching R\n");
+    for (const double level : {0.15, 0.2, 0.25, 0.3, 0.4, 0.5}) {
+      const auto n =
+          std::ranges::count_if(r->weekly_peak_reduction, [&](double x) { return x >= level; });
+      fmt::print("R {:.2f}: {} of {}\n", level, n, r->weekly_peak_reduction.size());
     }
   }
   return 0;

@@ -38,6 +38,7 @@ struct PatientOutcome {
   int in95 = 0;
   bool responder = true;
   std::array<Strategy, 6> strategies{};
+  double weekly_peak = 0.0;  // largest true reduction at the daily checks under weekly dosing
   int fits = 0;
   std::optional<core::Error> error_status;
 };
@@ -132,6 +133,22 @@ core::Result<std::pair<double, double>> score_window(const pd::KetamineParameter
     previous = in;
   }
   return std::pair{days, relapses};
+}
+
+// The largest true reduction from baseline at the daily checks of the maintenance window: the
+// threshold R that a patient can reach at all under these doses.
+core::Result<double> peak_reduction(const pd::KetamineParameters& truth, double baseline,
+                                    const std::vector<pd::Dose>& doses) {
+  std::vector<double> times;
+  for (int d = 0; d < static_cast<int>(kMaintenanceDays); ++d) {
+    times.push_back(kMaintenanceStart + d * kDay + 8.0);
+  }
+  const auto scores = KETAPATH_TRY(true_scores(truth, kScale, baseline, doses, times));
+  double best = 0.0;
+  for (const double e : scores) {
+    best = std::max(best, 1.0 - e / baseline);
+  }
+  return best;
 }
 
 // The clinic's rule, simplified (response.h plan_response): interval steps 7 -> 14 -> 28 days;
@@ -276,6 +293,9 @@ core::Status run_strategies(const pd::KetamineModel& model,
       doses.push_back(maintenance_dose(patient.covariates.weight, t));
     }
     KETAPATH_TRY(finish(s, doses));
+    if (s == 0) {
+      out.weekly_peak = KETAPATH_TRY(peak_reduction(truth, baseline, doses));
+    }
   }
   const double baseline_rating = loading_ratings.front().score;
   // Rule: a dose at the start, then the rule's interval from each pre-dose rating.
@@ -480,6 +500,9 @@ core::Result<ValidationResult> validate(const pd::KetamineModel& model,
       sr.relapse_episodes /= n;
       sr.model_followed = decisions > 0.0 ? model_decisions / decisions : 0.0;
       r.strategies.push_back(sr);
+    }
+    for (const PatientOutcome& o : outcomes) {
+      r.weekly_peak_reduction.push_back(o.weekly_peak);
     }
   }
   return r;

@@ -11,7 +11,9 @@
 //   model's recommendation (its chosen schedule, re-decided every 4 weeks, whether or not it meets
 //   the risk) and the model gated as the clinic gates it (the rule where the risk is not met);
 //   weeks in response (true noise-free state, checked daily at 08:00) per infusion and relapse
-//   episodes (in response -> not).
+//   episodes (in response -> not); and, as a diagnostic, the same decisions made from the
+//   patient's true estimated parameters ("oracle": what a perfectly identified posterior would
+//   choose; PK typical as in every fit).
 // Everything about patient i depends only on (seed, i), so results are identical on any number of
 // threads (patients are evaluated in parallel, combined in index order).
 //
@@ -63,7 +65,8 @@ struct ParameterRecovery {
 };
 
 struct StrategyResult {
-  std::string name;  ///< "weekly", "fortnightly", "rule", "model", "model, rule when risk not met"
+  std::string name;  ///< "weekly", "fortnightly", "rule", "model", "model, rule when risk not
+                     ///< met", "oracle (true parameters)"
   double infusions = 0.0;           ///< mean per patient
   double weeks_in_response = 0.0;   ///< mean per patient
   double weeks_per_infusion = 0.0;  ///< sum of weeks / sum of infusions
@@ -80,6 +83,9 @@ struct ValidationResult {
   double coverage95 = 0.0;
   double true_responder_fraction = 0.0;
   std::vector<StrategyResult> strategies;
+  /// Per patient: the largest true reduction from baseline at the daily checks under fixed weekly
+  /// dosing (what threshold R the patient can reach at all in maintenance).
+  std::vector<double> weekly_peak_reduction;
   int fits = 0;  ///< posterior fits done (Laplace + importance sampling each)
 };
 
