@@ -49,6 +49,8 @@ int main(int argc, char** argv) {
                                 : estimation::Credit::GainOverWholeIntervals;
     } else if (a == "--session9-horizon") {  // decisions see the end of the window (session 9)
       o.full_horizon = false;
+    } else if (a == "--decide-every") {  // days between the model's re-decisions (28)
+      o.decision_days = std::atof(next());
     } else if (a == "--threshold") {
       o.responder_reduction = std::atof(next());
     } else {

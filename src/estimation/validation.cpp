@@ -183,10 +183,11 @@ bool clinic_day(double t) {  // day 0 is a Monday; Monday to Friday open
   return day % 7 < 5;
 }
 
-// The model's schedule over the maintenance window: re-planned every 4 weeks (and at the first
-// dose) from all ratings so far; `gated`: the rule decides a block whose recommendation does not
-// meet the risk (what the clinic can accept), else the model's chosen schedule is followed
-// whether or not it meets the risk. Returns every dose given (loading included).
+// The model's schedule over the maintenance window: re-planned from all ratings so far at the
+// first dose and then every `decision_days` (4 weeks by default); `gated`: the rule decides a
+// block whose recommendation does not meet the risk (what the clinic can accept), else the
+// model's chosen schedule is followed whether or not it meets the risk. Returns every dose given
+// (loading included).
 core::Result<std::vector<pd::Dose>> run_model(const pd::KetamineModel& model,
                                               const population::VirtualPatient& patient,
                                               const pd::KetamineParameters& truth, double baseline,
@@ -202,7 +203,7 @@ core::Result<std::vector<pd::Dose>> run_model(const pd::KetamineModel& model,
   double t_plan = kMaintenanceStart + 9.0;
   double next_dose = kMaintenanceStart + 9.0;
   while (t_plan < end) {
-    const double block_end = std::min(end, t_plan + 28.0 * kDay);
+    const double block_end = std::min(end, t_plan + options.decision_days * kDay);
     const Fitted fitted =
         oracle != nullptr ? KETAPATH_TRY(known(model, patient.covariates, doses, ratings, *oracle))
                           : KETAPATH_TRY(fit(model, patient.covariates, doses, ratings, options,

@@ -8,10 +8,10 @@
 // - calibration: fit on the first `calibration_k` ratings; whether each later loading rating lies
 //   inside its 80% and 95% prediction interval (integers; ties with a bound count as covered);
 // - decisions: 12 weeks of maintenance under fixed weekly, fixed fortnightly, the rule, the
-//   model's recommendation (its chosen schedule, re-decided every 4 weeks, whether or not it meets
-//   the risk) and the model gated as the clinic gates it (the rule where the risk is not met);
-//   weeks in response (true noise-free state, checked daily at 08:00) per infusion and relapse
-//   episodes (in response -> not); and, as a diagnostic, the same decisions made from the
+//   model's recommendation (its chosen schedule, re-decided every 4 weeks by default, whether or
+//   not it meets the risk) and the model gated as the clinic gates it (the rule where the risk is
+//   not met); weeks in response (true noise-free state, checked daily at 08:00) per infusion and
+//   relapse episodes (in response -> not); and, as a diagnostic, the same decisions made from the
 //   patient's true estimated parameters ("oracle": what a perfectly identified posterior would
 //   choose; PK typical as in every fit).
 // Everything about patient i depends only on (seed, i), so results are identical on any number of
@@ -54,6 +54,8 @@ struct ValidationOptions {
   /// the decision knew when the study ends, which a clinic cannot).
   Credit credit = Credit::GainOverWholeIntervals;
   bool full_horizon = true;
+  /// The model's schedule is re-decided (re-fitted on every rating so far) this often, days.
+  double decision_days = 28.0;
 };
 
 struct ParameterRecovery {
@@ -65,9 +67,9 @@ struct ParameterRecovery {
 };
 
 struct StrategyResult {
-  std::string name;  ///< "weekly", "fortnightly", "rule", "model", "model, rule when risk not
-                     ///< met", "oracle (true parameters)"
-  double infusions = 0.0;           ///< mean per patient
+  std::string name;        ///< "weekly", "fortnightly", "rule", "model", "model, rule when risk not
+                           ///< met", "oracle (true parameters)"
+  double infusions = 0.0;  ///< mean per patient
   double weeks_in_response = 0.0;   ///< mean per patient
   double weeks_per_infusion = 0.0;  ///< sum of weeks / sum of infusions
   double relapse_episodes = 0.0;    ///< mean per patient
