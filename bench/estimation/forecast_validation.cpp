@@ -9,6 +9,7 @@
 // --misspecified draws the truth with S_T12 x 2 and PLACEBO_T12 x 0.5 (a time course the prior
 // does not assume).
 
+#include <algorithm>
 #include <cstdlib>
 #include <string_view>
 
@@ -41,6 +42,15 @@ int main(int argc, char** argv) {
       o.calibration_k = 1 << 20;
     } else if (a == "--misspecified") {
       o.truth = {.s_t12_factor = 2.0, .placebo_t12_factor = 0.5};
+    } else if (a == "--credit") {  // horizon | whole | gain (forecast.h Credit)
+      const std::string_view c = next();
+      o.credit = c == "horizon" ? estimation::Credit::Horizon
+                 : c == "whole" ? estimation::Credit::WholeIntervals
+                                : estimation::Credit::GainOverWholeIntervals;
+    } else if (a == "--session9-horizon") {  // decisions see the end of the window (session 9)
+      o.full_horizon = false;
+    } else if (a == "--decide-every") {  // days between the model's re-decisions (28)
+      o.decision_days = std::atof(next());
     } else if (a == "--threshold") {
       o.responder_reduction = std::atof(next());
     } else {
@@ -85,6 +95,14 @@ int main(int argc, char** argv) {
           "| {} | {:.2f} | {:.2f} | {:.3f} | {:.2f} | {} |\n", s.name, s.infusions,
           s.weeks_in_response, s.weeks_per_infusion, s.relapse_episodes,
           s.name.starts_with("model") ? fmt::format("{:.0f}%", 100.0 * s.model_followed) : "-");
+    }
+  }
+  if (!r->weekly_peak_reduction.empty()) {
+    fmt::print("\nweekly dosing, largest true reduction at a daily check: patients reaching R\n");
+    for (const double level : {0.15, 0.2, 0.25, 0.3, 0.4, 0.5}) {
+      const auto n =
+          std::ranges::count_if(r->weekly_peak_reduction, [&](double x) { return x >= level; });
+      fmt::print("R {:.2f}: {} of {}\n", level, n, r->weekly_peak_reduction.size());
     }
   }
   return 0;

@@ -178,11 +178,11 @@ void print_forecast(const clinic::ClinicForecast& f) {
   if (f.next_date) {
     fmt::print(
         "model suggests: next infusion {}, then every {} days ({} in the horizon), expected "
-        "{:.1f} weeks in response ({:.2f} per infusion), P(loss of response) {:.2f} (risk "
-        "{:.2f}){}\n",
+        "{:.1f} weeks in response ({:.2f} per infusion, {:.2f} gained per infusion over none), "
+        "P(loss of response) {:.2f} (risk {:.2f}){}\n",
         clinic::format_date(*f.next_date), f.interval_days.value_or(0), f.infusions,
-        f.expected_weeks_in_response, f.weeks_per_infusion, f.p_loss, f.risk,
-        f.within_risk ? "" : " - RISK NOT MET: for review beside the rule, not to accept");
+        f.expected_weeks_in_response, f.weeks_per_infusion, f.weeks_gained_per_infusion, f.p_loss,
+        f.risk, f.within_risk ? "" : " - RISK NOT MET: for review beside the rule, not to accept");
   }
   fmt::print("reason: {}\nfollow: {}\n", f.reason,
              f.basis == "model" ? "the model's suggestion" : "the rule-based suggestion");

@@ -38,6 +38,29 @@ bool is_trough(std::span<const pd::Dose> doses, double t, double window) {
   return !since || *since >= window;
 }
 
+// Noise-free expected scores [draw][time] of `scale` from total reductions [draw][time].
+core::Result<std::vector<std::vector<double>>> scores_of(
+    const KetamineIndividual& individual, std::span<const WeightedDraw> draws,
+    const std::vector<std::vector<double>>& reductions, pd::Scale scale) {
+  const auto index = individual.baseline_index(scale);
+  if (!index) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "forecast: scale {} has no rating for this patient", pd::scale_label(scale));
+  }
+  const pd::KetamineParameters typical = individual.parameters({}, 0);
+  std::vector<std::vector<double>> out;
+  out.reserve(draws.size());
+  for (std::size_t j = 0; j < draws.size(); ++j) {
+    const double baseline = draws[j].theta(static_cast<Eigen::Index>(*index));
+    std::vector<double> row(reductions[j].size());
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      row[i] = pd::expected_score(typical, scale, baseline, reductions[j][i]);
+    }
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
 // Noise-free expected scores e[draw][time] and each draw's response threshold.
 struct Scores {
   std::vector<std::vector<double>> expected;
@@ -45,11 +68,28 @@ struct Scores {
   double sd = 1.0;
 };
 
+// The shared state at `now`: every candidate schedule has the doses given before now, so each
+// draw's plasticity state there is integrated once per decision and the schedules branch from it
+// (KetamineIndividual::reductions_from).
+struct Branch {
+  double now = 0.0;
+  std::vector<double> sustained;  // per draw, at now
+};
+
+// Scores under `doses` at `times`; with a branch, S continues from the branch's state at its time
+// (every time at or after it) instead of being integrated from the origin.
 core::Result<Scores> scores(const KetamineIndividual& individual,
                             std::span<const WeightedDraw> draws, std::span<const pd::Dose> doses,
-                            std::span<const double> times, const ForecastOptions& options) {
+                            std::span<const double> times, const ForecastOptions& options,
+                            const Branch* branch = nullptr) {
   Scores out;
-  out.expected = KETAPATH_TRY(expected_scores(individual, draws, doses, times, options.scale));
+  if (branch == nullptr) {
+    out.expected = KETAPATH_TRY(expected_scores(individual, draws, doses, times, options.scale));
+  } else {
+    const auto reductions = KETAPATH_TRY(
+        individual.reductions_from(draws, doses, times, branch->now, branch->sustained));
+    out.expected = KETAPATH_TRY(scores_of(individual, draws, reductions, options.scale));
+  }
   const auto index = individual.baseline_index(options.scale);
   out.sd = pd::scale_noise_sd(individual.parameters({}, 0), options.scale);
   for (const WeightedDraw& w : draws) {
@@ -117,8 +157,7 @@ core::Result<std::vector<std::vector<double>>> expected_scores(const KetamineInd
                                                                std::span<const pd::Dose> doses,
                                                                std::span<const double> times,
                                                                pd::Scale scale) {
-  const auto index = individual.baseline_index(scale);
-  if (!index) {
+  if (!individual.baseline_index(scale)) {
     return core::fail(core::ErrorCode::InvalidArgument,
                       "forecast: scale {} has no rating for this patient", pd::scale_label(scale));
   }
@@ -126,18 +165,7 @@ core::Result<std::vector<std::vector<double>>> expected_scores(const KetamineInd
     return core::fail(core::ErrorCode::InvalidArgument, "forecast: no posterior draws");
   }
   const auto reductions = KETAPATH_TRY(individual.reductions(draws, doses, times));
-  const pd::KetamineParameters typical = individual.parameters({}, 0);
-  std::vector<std::vector<double>> out;
-  out.reserve(draws.size());
-  for (std::size_t j = 0; j < draws.size(); ++j) {
-    const double baseline = draws[j].theta(static_cast<Eigen::Index>(*index));
-    std::vector<double> row(times.size());
-    for (std::size_t i = 0; i < times.size(); ++i) {
-      row[i] = pd::expected_score(typical, scale, baseline, reductions[j][i]);
-    }
-    out.push_back(std::move(row));
-  }
-  return out;
+  return scores_of(individual, draws, reductions, scale);
 }
 
 Interval prediction_interval(std::span<const double> expected, double sd, pd::Scale scale,
@@ -254,23 +282,32 @@ struct Outcome {
   double weeks = 0.0;
 };
 
+// The in-response indicator of each draw with no further dose, at now + k check_step: the
+// baseline of Credit::GainOverWholeIntervals.
+struct NoDose {
+  std::vector<std::vector<char>> in;  // [draw][k]
+};
+
 // P(loss of response) over the trough checks of [now, now + horizon] and the expected weeks in
-// response over the grid now + k check_step in [now, now + horizon), under the given doses.
+// response over the grid now + k check_step in [now, credit_end), under the given doses (which
+// agree with the branch's before now).
 core::Result<Outcome> schedule_outcome(const KetamineIndividual& individual,
                                        std::span<const WeightedDraw> draws,
-                                       std::span<const pd::Dose> doses, double now, double horizon,
+                                       std::span<const pd::Dose> doses, const Branch& branch,
+                                       double horizon, double credit_end,
                                        const ForecastOptions& options) {
+  const double now = branch.now;
   const std::vector<double> checks = check_times(doses, now, now + horizon, options);
   const double step = options.check_step.value();
   std::vector<double> grid;
-  for (double t = now; t < now + horizon - 1e-9; t += step) {
+  for (double t = now; t < credit_end - 1e-9; t += step) {
     grid.push_back(t);
   }
   std::vector<double> times = checks;
   times.insert(times.end(), grid.begin(), grid.end());
   std::ranges::sort(times);
   times.erase(std::unique(times.begin(), times.end()), times.end());
-  const Scores s = KETAPATH_TRY(scores(individual, draws, doses, times, options));
+  const Scores s = KETAPATH_TRY(scores(individual, draws, doses, times, options, &branch));
   const auto at = [&](double t) {
     return static_cast<std::size_t>(std::ranges::lower_bound(times, t) - times.begin());
   };
@@ -288,6 +325,31 @@ core::Result<Outcome> schedule_outcome(const KetamineIndividual& individual,
   const auto n = static_cast<double>(draws.size());
   out.p_loss = static_cast<double>(lost) / n;
   out.weeks = static_cast<double>(in_response) / n * step / (7.0 * 24.0);
+  return out;
+}
+
+// Expected weeks in response with no further dose over the grid now + k check_step in
+// [now, end), for every end up to `until`: weeks[k] over the first k grid points.
+core::Result<std::vector<double>> no_dose_weeks(const KetamineIndividual& individual,
+                                                std::span<const WeightedDraw> draws,
+                                                const Branch& branch, double until,
+                                                const ForecastOptions& options) {
+  const double step = options.check_step.value();
+  std::vector<double> grid;
+  for (double t = branch.now; t < until - 1e-9; t += step) {
+    grid.push_back(t);
+  }
+  const Scores s =
+      KETAPATH_TRY(scores(individual, draws, individual.data().doses, grid, options, &branch));
+  std::vector<double> out(grid.size() + 1, 0.0);
+  for (std::size_t k = 0; k < grid.size(); ++k) {
+    std::size_t in = 0;
+    for (std::size_t j = 0; j < draws.size(); ++j) {
+      in += s.expected[j][k] <= s.threshold[j] ? 1 : 0;
+    }
+    out[k + 1] =
+        out[k] + static_cast<double>(in) / static_cast<double>(draws.size()) * step / (7.0 * 24.0);
+  }
   return out;
 }
 
@@ -338,14 +400,14 @@ std::vector<double> next_days(const RecommendRequest& r, double interval,
 const ScheduleRisk& choose(const std::vector<const ScheduleRisk*>& schedules) {
   double top = 0.0;
   for (const ScheduleRisk* s : schedules) {
-    top = std::max(top, s->weeks_per_infusion());
+    top = std::max(top, s->credited_per_infusion());
   }
   const ScheduleRisk* out = nullptr;
   const auto key = [](const ScheduleRisk& r) {
     return std::tuple{r.p_loss, r.infusions, r.next, r.interval};
   };
   for (const ScheduleRisk* s : schedules) {
-    if (s->weeks_per_infusion() > top - kWeeksPerInfusionTie &&
+    if (s->credited_per_infusion() > top - kWeeksPerInfusionTie &&
         (out == nullptr || key(*s) < key(*out))) {
       out = s;
     }
@@ -354,11 +416,18 @@ const ScheduleRisk& choose(const std::vector<const ScheduleRisk*>& schedules) {
 }
 
 std::string schedule_text(const RecommendRequest& request, const ScheduleRisk& r) {
+  const std::string gained =
+      request.credit == Credit::GainOverWholeIntervals
+          ? fmt::format("; {:.1f} weeks more than with no further infusion, {:.2f} per infusion",
+                        r.weeks_credited, r.credited_per_infusion())
+          : "";
   return fmt::format(
       "next dose {} from now, then every {}: {} infusion(s) in the next {}, expected {:.1f} "
-      "weeks in response ({:.2f} per infusion), predicted P(loss of response) {:.2f}",
+      "weeks in response{} ({:.2f} per infusion{}), predicted P(loss of response) {:.2f}",
       days(r.next - request.now), days(r.interval), r.infusions, days(request.horizon),
-      r.weeks_in_response, r.weeks_per_infusion(), r.p_loss);
+      r.weeks_in_response,
+      request.credit == Credit::Horizon ? "" : " until one interval after the last infusion",
+      r.weeks_per_infusion(), gained, r.p_loss);
 }
 
 }  // namespace
@@ -403,14 +472,31 @@ core::Result<Recommendation> recommend(const KetamineIndividual& individual,
   for (const double c : request.candidates) {
     before_relapse.push_back(p_relapse_by(c) <= request.risk);
   }
+  const Branch branch{request.now,
+                      KETAPATH_TRY(individual.sustained_at(draws, given, request.now))};
+  const bool whole = request.credit != Credit::Horizon;
+  const double step = options.check_step.value();
+  std::vector<double> baseline;  // no further dose: weeks over the first k grid points
+  if (request.credit == Credit::GainOverWholeIntervals) {
+    baseline = KETAPATH_TRY(no_dose_weeks(individual, draws, branch,
+                                          request.now + request.horizon + request.intervals.back(),
+                                          options));
+  }
   for (const double interval : request.intervals) {
     for (const double next : next_days(request, interval, before_relapse)) {
       const std::vector<pd::Dose> planned = schedule(request, next, interval);
       const std::vector<pd::Dose> doses = sorted_doses(given, planned);
+      const double end = whole && !planned.empty() ? planned.back().time.value() + interval
+                                                   : request.now + request.horizon;
       const Outcome o = KETAPATH_TRY(
-          schedule_outcome(individual, draws, doses, request.now, request.horizon, options));
+          schedule_outcome(individual, draws, doses, branch, request.horizon, end, options));
+      double credited = o.weeks;
+      if (!baseline.empty()) {
+        const auto points = static_cast<std::size_t>(std::ceil((end - request.now) / step - 1e-9));
+        credited -= baseline[std::min(points, baseline.size() - 1)];
+      }
       out.evaluated.push_back(
-          {next, interval, static_cast<int>(planned.size()), o.p_loss, o.weeks});
+          {next, interval, static_cast<int>(planned.size()), o.p_loss, o.weeks, credited});
     }
   }
   std::vector<const ScheduleRisk*> all;

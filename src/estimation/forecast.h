@@ -2,8 +2,8 @@
 // Forecasts of one patient's ratings from a fitted posterior (issue 13 items 2 and 3): the
 // predicted score trajectory with 50/80/95% prediction intervals, the relapse time and its
 // probability over time, and the next infusion and maintenance interval that keep the predicted
-// probability of losing response below a risk with the most expected weeks in response per
-// infusion.
+// probability of losing response below a risk with the most expected weeks in response gained
+// per infusion.
 //
 // Definitions (docs/model.md "Forecast and recommendation"):
 // - Posterior draws: equally weighted draws of the posterior (importance-sampled and resampled,
@@ -20,9 +20,11 @@
 //   the planned doses only; P(relapse by t) = fraction of draws relapsed by t.
 // - Loss of response under a schedule: any trough time in [now, now + horizon] (checked every
 //   `check_step` and just before each dose) at which the draw is not in response.
-// - Expected weeks in response under a schedule: over [now, now + horizon), the fraction of draws
-//   in response at every `check_step` (any time, not only troughs: a daily rating would count
-//   the day after a dose too), summed times the step, in weeks.
+// - Expected weeks in response under a schedule: over its credit window (RecommendRequest::credit:
+//   [now, last infusion + interval) by default), the fraction of draws in response at every
+//   `check_step` (any time, not only troughs: a daily rating would count the day after a dose
+//   too), summed times the step, in weeks; weeks gained: that minus the same with no further
+//   infusion.
 //
 // Example:
 //   auto f = estimation::forecast(individual, draws, {.now = 600.0, .horizon = 2016.0}, opts);
@@ -103,6 +105,22 @@ core::Result<std::vector<std::vector<double>>> expected_scores(const KetamineInd
 Interval prediction_interval(std::span<const double> expected, double sd, pd::Scale scale,
                              double level);
 
+/// What a schedule's infusions are credited with (the recommendation's numerator; docs/model.md
+/// "Recommendation").
+enum class Credit {
+  /// Expected weeks in response over [now, now + horizon) (session 9's objective).
+  Horizon,
+  /// Expected weeks in response over [now, last infusion + interval): every infusion is credited
+  /// with its whole interval, so a schedule whose next infusion would fall just after the
+  /// horizon gets no weeks for free.
+  WholeIntervals,
+  /// As WholeIntervals, minus the expected weeks in response over the same window with no further
+  /// infusion: the weeks the infusions add. Weeks the patient would be in response anyway (the
+  /// tail of earlier doses) are not credited to the new infusions, so delaying or skipping
+  /// infusions is not rewarded for that tail.
+  GainOverWholeIntervals,
+};
+
 struct RecommendRequest {
   double now = 0.0;
   std::vector<double> candidates;  ///< times a next dose may be given (clinic days), ascending
@@ -110,6 +128,7 @@ struct RecommendRequest {
   double horizon = 12.0 * 7 * 24;  ///< h after now over which loss is counted
   double risk = 0.2;               ///< largest acceptable P(loss of response)
   pd::Dose maintenance;            ///< route, amount, duration of a maintenance dose
+  Credit credit = Credit::GainOverWholeIntervals;
 };
 
 /// One evaluated schedule: next dose at `next`, then every `interval` within the horizon.
@@ -118,11 +137,17 @@ struct ScheduleRisk {
   double interval = 0.0;
   int infusions = 0;
   double p_loss = 0.0;             ///< P(loss of response) over the horizon
-  double weeks_in_response = 0.0;  ///< expected weeks in response over the horizon
+  double weeks_in_response = 0.0;  ///< expected weeks in response over the credit window
+  double weeks_credited = 0.0;     ///< the objective's numerator (RecommendRequest::credit)
 
   /// Expected weeks in response per infusion (0 without an infusion).
   [[nodiscard]] double weeks_per_infusion() const {
     return infusions > 0 ? weeks_in_response / infusions : 0.0;
+  }
+
+  /// Weeks credited per infusion: what the recommendation maximises.
+  [[nodiscard]] double credited_per_infusion() const {
+    return infusions > 0 ? weeks_credited / infusions : 0.0;
   }
 };
 
@@ -143,7 +168,8 @@ inline constexpr double kWeeksPerInfusionTie = 0.01;
 
 /// Among the allowed schedules (next dose on a candidate day no later than one interval from now,
 /// or the first candidate when none is; then every allowed interval), the one with the most
-/// expected weeks in response per infusion over the horizon whose P(loss) <= risk; ties (within
+/// weeks credited per infusion (RecommendRequest::credit; by default the expected weeks in
+/// response gained over no further infusion) whose P(loss) <= risk; ties (within
 /// kWeeksPerInfusionTie) go to the lower P(loss), then the fewer infusions, then the earlier
 /// next dose and shorter interval. When no schedule meets the risk, the same choice over all
 /// schedules tried, with within_risk = false ("risk not met"). Per interval at most three next

@@ -58,18 +58,21 @@ BaselinePrior baseline_prior(pd::Scale scale) {
 core::Result<ExposurePath> ExposurePath::build(const pd::KetamineParameters& p,
                                                std::span<const pd::Dose> doses,
                                                std::span<const double> times,
-                                               const PathOptions& options) {
+                                               const PathOptions& options, double from) {
   KETAPATH_TRY(core::check_range("exposure path: fine substep", options.fine_step.value(), "h",
                                  core::positive(), core::ErrorCode::InvalidArgument));
   KETAPATH_TRY(core::check_range("exposure path: coarse substep", options.coarse_step.value(), "h",
                                  core::positive(), core::ErrorCode::InvalidArgument));
   for (std::size_t i = 0; i < times.size(); ++i) {
-    KETAPATH_TRY(core::check_range(fmt::format("exposure path: output time {}", i + 1), times[i],
-                                   "h", core::non_negative(), core::ErrorCode::InvalidArgument));
+    KETAPATH_TRY(
+        core::check_range([&] { return fmt::format("exposure path: output time {}", i + 1); },
+                          times[i], "h", {.low = from}, core::ErrorCode::InvalidArgument));
   }
-  // Breakpoints: 0, output times, dose starts and infusion ends; changes: dose starts and
-  // infusion ends (the fine window follows each).
-  std::vector<double> breaks{0.0};
+  KETAPATH_TRY(core::check_range("exposure path: start", from, "h", core::non_negative(),
+                                 core::ErrorCode::InvalidArgument));
+  // Breakpoints: the start, output times, dose starts and infusion ends; changes: dose starts and
+  // infusion ends (the fine window follows each, also one before the start).
+  std::vector<double> breaks{from};
   std::vector<double> changes;
   std::vector<std::pair<double, double>> infusions;
   for (const pd::Dose& d : doses) {
@@ -90,6 +93,7 @@ core::Result<ExposurePath> ExposurePath::build(const pd::KetamineParameters& p,
     breaks.push_back(t);
     end = std::max(end, t);
   }
+  std::erase_if(breaks, [from](double t) { return t < from; });
   std::ranges::sort(breaks);
   breaks.erase(std::unique(breaks.begin(), breaks.end()), breaks.end());
   while (!breaks.empty() && breaks.back() > end) {
@@ -100,7 +104,7 @@ core::Result<ExposurePath> ExposurePath::build(const pd::KetamineParameters& p,
   const double coarse = options.coarse_step.value();
   const double window = options.fine_window.value();
   ExposurePath path;
-  path.nodes_.push_back(0.0);
+  path.nodes_.push_back(from);
   for (std::size_t b = 1; b < breaks.size(); ++b) {
     double t = breaks[b - 1];
     const double until = breaks[b];
@@ -108,8 +112,8 @@ core::Result<ExposurePath> ExposurePath::build(const pd::KetamineParameters& p,
       const auto it = std::ranges::upper_bound(changes, t);
       const double last_change = it == changes.begin() ? -1e300 : *(it - 1);
       bool running = false;
-      for (const auto& [from, to] : infusions) {
-        running = running || (from <= t && t < to);
+      for (const auto& [start, stop] : infusions) {
+        running = running || (start <= t && t < stop);
       }
       const bool is_fine = running || t - last_change < window;
       double h = is_fine ? fine : coarse;
@@ -146,22 +150,23 @@ core::Result<ExposurePath> ExposurePath::build(const pd::KetamineParameters& p,
     path.out_node_.push_back(node);
     path.ce_out_.push_back(std::max(0.0, course.effect_site[2 * node].value()));
   }
+  // S at every node is needed only where an output sits: sustained walks once, filling outputs
+  // in node order.
+  path.order_.reserve(path.out_node_.size());
+  for (std::size_t i = 0; i < path.out_node_.size(); ++i) {
+    path.order_.emplace_back(path.out_node_[i], i);
+  }
+  std::ranges::sort(path.order_);
   return path;
 }
 
-void ExposurePath::sustained(double kon, double t12, std::span<double> out) const {
+void ExposurePath::sustained(double kon, double t12, std::span<double> out, double initial) const {
   const double koff = std::numbers::ln2 / t12;
   const auto rate = [&](double s, double g) {
     return kon * g * (1.0 - s) - koff * s;
   };
-  // S at every node is needed only where an output sits: walk once, fill outputs in node order.
-  std::vector<std::pair<std::size_t, std::size_t>> order;  // (node, output index)
-  order.reserve(out_node_.size());
-  for (std::size_t i = 0; i < out_node_.size(); ++i) {
-    order.emplace_back(out_node_[i], i);
-  }
-  std::ranges::sort(order);
-  double s = 0.0;
+  const auto& order = order_;
+  double s = initial;
   std::size_t next = 0;
   for (std::size_t node = 0; node < nodes_.size(); ++node) {
     while (next < order.size() && order[next].first == node) {
@@ -180,6 +185,51 @@ void ExposurePath::sustained(double kon, double t12, std::span<double> out) cons
     const double k3 = rate(s + 0.5 * h * k2, gm);
     const double k4 = rate(s + h * k3, g1);
     s = std::clamp(s + h / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4), 0.0, 1.0);
+  }
+}
+
+void ExposurePath::sustained_many(std::span<const double> kon, std::span<const double> t12,
+                                  std::span<const double> initial, std::span<double> out) const {
+  constexpr std::size_t kBatch = 8;
+  const std::size_t outputs = out_node_.size();
+  const std::size_t draws = kon.size();
+  for (std::size_t first = 0; first < draws; first += kBatch) {
+    const std::size_t count = std::min(kBatch, draws - first);
+    std::array<double, kBatch> kn{};
+    std::array<double, kBatch> koff{};
+    std::array<double, kBatch> s{};
+    for (std::size_t b = 0; b < kBatch; ++b) {  // a short last batch repeats its last draw
+      const std::size_t j = first + std::min(b, count - 1);
+      kn[b] = kon[j];
+      koff[b] = std::numbers::ln2 / t12[j];
+      s[b] = initial[j];
+    }
+    std::size_t next = 0;
+    for (std::size_t node = 0; node < nodes_.size(); ++node) {
+      while (next < order_.size() && order_[next].first == node) {
+        for (std::size_t b = 0; b < count; ++b) {
+          out[(first + b) * outputs + order_[next].second] = s[b];
+        }
+        ++next;
+      }
+      if (next == order_.size() || node + 1 == nodes_.size()) {
+        break;
+      }
+      const double h = nodes_[node + 1] - nodes_[node];
+      const double g0 = drive_[2 * node];
+      const double gm = drive_[2 * node + 1];
+      const double g1 = drive_[2 * node + 2];
+      for (std::size_t b = 0; b < kBatch; ++b) {
+        const auto rate = [&](double x, double g) {
+          return kn[b] * g * (1.0 - x) - koff[b] * x;
+        };
+        const double k1 = rate(s[b], g0);
+        const double k2 = rate(s[b] + 0.5 * h * k1, gm);
+        const double k3 = rate(s[b] + 0.5 * h * k2, gm);
+        const double k4 = rate(s[b] + h * k3, g1);
+        s[b] = std::clamp(s[b] + h / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4), 0.0, 1.0);
+      }
+    }
   }
 }
 
@@ -358,20 +408,66 @@ const pd::KetamineModel& KetamineIndividual::population() const {
 core::Result<std::vector<std::vector<double>>> KetamineIndividual::reductions(
     std::span<const WeightedDraw> draws, std::span<const pd::Dose> doses,
     std::span<const double> times) const {
+  const std::vector<double> initial(draws.size(), 0.0);
+  return branch(draws, doses, times, 0.0, initial);
+}
+
+core::Result<std::vector<double>> KetamineIndividual::sustained_at(
+    std::span<const WeightedDraw> draws, std::span<const pd::Dose> doses, double time) const {
   const pd::KetamineParameters typical = state_->parameters({}, 0);
+  const std::array<double, 1> times{time};
   const ExposurePath path =
       KETAPATH_TRY(ExposurePath::build(typical, doses, times, state_->options));
-  const pd::DoseHistory history(doses);
-  std::vector<std::vector<double>> out;
-  out.reserve(draws.size());
-  std::vector<double> s(times.size());
+  std::vector<double> kon;
+  std::vector<double> t12;
   for (const WeightedDraw& w : draws) {
     const pd::KetamineParameters p = state_->parameters(
         std::span<const double>(w.theta.data(), static_cast<std::size_t>(w.theta.size())), w.cls);
-    path.sustained(p.s_kon.value(), p.s_t12.value(), s);
+    kon.push_back(p.s_kon.value());
+    t12.push_back(p.s_t12.value());
+  }
+  const std::vector<double> initial(draws.size(), 0.0);
+  std::vector<double> out(draws.size());
+  path.sustained_many(kon, t12, initial, out);
+  return out;
+}
+
+core::Result<std::vector<std::vector<double>>> KetamineIndividual::reductions_from(
+    std::span<const WeightedDraw> draws, std::span<const pd::Dose> doses,
+    std::span<const double> times, double from, std::span<const double> initial) const {
+  if (initial.size() != draws.size()) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "reductions: {} initial states for {} draws", initial.size(), draws.size());
+  }
+  return branch(draws, doses, times, from, initial);
+}
+
+core::Result<std::vector<std::vector<double>>> KetamineIndividual::branch(
+    std::span<const WeightedDraw> draws, std::span<const pd::Dose> doses,
+    std::span<const double> times, double from, std::span<const double> initial) const {
+  const pd::KetamineParameters typical = state_->parameters({}, 0);
+  const ExposurePath path =
+      KETAPATH_TRY(ExposurePath::build(typical, doses, times, state_->options, from));
+  const pd::DoseHistory history(doses);
+  std::vector<pd::KetamineParameters> parameters;
+  std::vector<double> kon;
+  std::vector<double> t12;
+  parameters.reserve(draws.size());
+  for (const WeightedDraw& w : draws) {
+    parameters.push_back(state_->parameters(
+        std::span<const double>(w.theta.data(), static_cast<std::size_t>(w.theta.size())), w.cls));
+    kon.push_back(parameters.back().s_kon.value());
+    t12.push_back(parameters.back().s_t12.value());
+  }
+  std::vector<double> s(draws.size() * times.size());
+  path.sustained_many(kon, t12, initial, s);
+  std::vector<std::vector<double>> out;
+  out.reserve(draws.size());
+  for (std::size_t j = 0; j < draws.size(); ++j) {
     std::vector<double> row(times.size());
     for (std::size_t i = 0; i < times.size(); ++i) {
-      row[i] = pd::ketamine_outputs(p, history, core::Hours(times[i]), path.effect_site()[i], s[i])
+      row[i] = pd::ketamine_outputs(parameters[j], history, core::Hours(times[i]),
+                                    path.effect_site()[i], s[j * times.size() + i])
                    .total_reduction;
     }
     out.push_back(std::move(row));

@@ -70,14 +70,24 @@ struct PathOptions {
 class ExposurePath {
  public:
   /// `p` gives the PK (and S_EC50, S_GAMMA); `times` are the output times (any order, >= 0).
+  /// With `from` > 0 the path starts there (every output time >= from): the substep grid after
+  /// `from` is the one a path from 0 with an output time at `from` has (doses before `from` still
+  /// drive Ce and set the fine windows), so S continued from its value at `from` (sustained's
+  /// `initial`) equals S integrated from 0 on that path, up to the rounding of Ce.
   static core::Result<ExposurePath> build(const pd::KetamineParameters& p,
                                           std::span<const pd::Dose> doses,
                                           std::span<const double> times,
-                                          const PathOptions& options = {});
+                                          const PathOptions& options = {}, double from = 0.0);
 
   /// S at each output time (same order as `times` given to build) for plasticity formation rate
-  /// `kon` (1/h) and half-life `t12` (h), S(0) = 0.
-  void sustained(double kon, double t12, std::span<double> out) const;
+  /// `kon` (1/h) and half-life `t12` (h), S = `initial` at the path's start (0 or `from`).
+  void sustained(double kon, double t12, std::span<double> out, double initial = 0.0) const;
+
+  /// sustained for many draws at once, `kon`, `t12` and `initial` one per draw; `out` holds
+  /// draws x output times, draw-major. The same operations per draw as sustained (identical
+  /// results), on several draws in step so their independent RK4 chains fill the pipeline.
+  void sustained_many(std::span<const double> kon, std::span<const double> t12,
+                      std::span<const double> initial, std::span<double> out) const;
 
   /// Ce (mg/L) at each output time.
   [[nodiscard]] const std::vector<double>& effect_site() const { return ce_out_; }
@@ -88,6 +98,7 @@ class ExposurePath {
   std::vector<double> nodes_;          // step boundaries (h)
   std::vector<double> drive_;          // plasticity drive at node i (2i) and midpoint (2i+1)
   std::vector<std::size_t> out_node_;  // node index of each output time
+  std::vector<std::pair<std::size_t, std::size_t>> order_;  // (node, output index), sorted
   std::vector<double> ce_out_;
 };
 
@@ -117,10 +128,28 @@ class KetamineIndividual {
       std::span<const WeightedDraw> draws, std::span<const pd::Dose> doses,
       std::span<const double> times) const;
 
+  /// The plasticity state S of each draw at `time` under `doses` (integrated from 0): the
+  /// shared state at "now" from which candidate schedules branch.
+  [[nodiscard]] core::Result<std::vector<double>> sustained_at(std::span<const WeightedDraw> draws,
+                                                               std::span<const pd::Dose> doses,
+                                                               double time) const;
+
+  /// As reductions, with S continued from `initial[draw]` at `from` (sustained_at(draws, doses',
+  /// from) for any `doses'` that agree with `doses` before `from`) instead of re-integrating the
+  /// history: every time >= from. Equal to reductions(draws, doses, times) up to the rounding
+  /// of Ce (tests/estimation: 1e-12). InvalidArgument when sizes or times do not fit.
+  [[nodiscard]] core::Result<std::vector<std::vector<double>>> reductions_from(
+      std::span<const WeightedDraw> draws, std::span<const pd::Dose> doses,
+      std::span<const double> times, double from, std::span<const double> initial) const;
+
   struct State;
 
  private:
   explicit KetamineIndividual(std::shared_ptr<State> state);
+  // reductions with S = initial[draw] at `from` (0 at 0: from the origin).
+  [[nodiscard]] core::Result<std::vector<std::vector<double>>> branch(
+      std::span<const WeightedDraw> draws, std::span<const pd::Dose> doses,
+      std::span<const double> times, double from, std::span<const double> initial) const;
   std::shared_ptr<State> state_;
 };
 

@@ -37,7 +37,8 @@ struct PatientOutcome {
   int in80 = 0;
   int in95 = 0;
   bool responder = true;
-  std::array<Strategy, 5> strategies{};
+  std::array<Strategy, 6> strategies{};
+  double weekly_peak = 0.0;  // largest true reduction at the daily checks under weekly dosing
   int fits = 0;
   std::optional<core::Error> error_status;
 };
@@ -68,6 +69,36 @@ core::Result<Fitted> fit(const pd::KetamineModel& model, const pd::SubjectCovari
   auto draws = resample(is.draws, static_cast<std::size_t>(options.forecast_draws));
   return Fitted{std::move(individual), std::move(draws), std::move(mean),
                 is.class_probability.size() > 1 ? is.class_probability[1] : 0.0};
+}
+
+// The "oracle": the decision made from the patient's true estimated parameters (the four etas,
+// the class and the HAM-A baseline; PK typical as in every fit) as a single draw: what a
+// perfectly identified posterior would decide.
+core::Result<Fitted> known(const pd::KetamineModel& model, const pd::SubjectCovariates& covariates,
+                           const std::vector<pd::Dose>& doses, std::vector<Rating> ratings,
+                           const WeightedDraw& truth) {
+  IndividualData data{.covariates = covariates, .doses = doses, .ratings = std::move(ratings)};
+  KetamineIndividual individual = KETAPATH_TRY(KetamineIndividual::create(model, data));
+  return Fitted{std::move(individual), {truth}, truth.theta, truth.cls == 1 ? 1.0 : 0.0};
+}
+
+WeightedDraw oracle_draw(const pd::KetamineModel& model, const population::VirtualPatient& patient,
+                         const KetamineIndividual& individual, double baseline) {
+  const Model& m = individual.model();
+  WeightedDraw w{.theta = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(m.parameters.size())),
+                 .cls = patient.nonresponder ? 1U : 0U,
+                 .weight = 1.0};
+  for (std::size_t p = 0; p < m.parameters.size(); ++p) {
+    for (std::size_t e = 0; e < model.etas.size(); ++e) {
+      if (pd::parameter_info(model.etas[e].parameter).name == m.parameters[p].name) {
+        w.theta(static_cast<Eigen::Index>(p)) = patient.etas[e];
+      }
+    }
+    if (m.parameters[p].name.starts_with("BASELINE")) {
+      w.theta(static_cast<Eigen::Index>(p)) = baseline;
+    }
+  }
+  return w;
 }
 
 // One noisy rating at time t (slot = minutes since the origin, so the same time has the same
@@ -104,6 +135,22 @@ core::Result<std::pair<double, double>> score_window(const pd::KetamineParameter
   return std::pair{days, relapses};
 }
 
+// The largest true reduction from baseline at the daily checks of the maintenance window: the
+// threshold R that a patient can reach at all under these doses.
+core::Result<double> peak_reduction(const pd::KetamineParameters& truth, double baseline,
+                                    const std::vector<pd::Dose>& doses) {
+  std::vector<double> times;
+  for (int d = 0; d < static_cast<int>(kMaintenanceDays); ++d) {
+    times.push_back(kMaintenanceStart + d * kDay + 8.0);
+  }
+  const auto scores = KETAPATH_TRY(true_scores(truth, kScale, baseline, doses, times));
+  double best = 0.0;
+  for (const double e : scores) {
+    best = std::max(best, 1.0 - e / baseline);
+  }
+  return best;
+}
+
 // The clinic's rule, simplified (response.h plan_response): interval steps 7 -> 14 -> 28 days;
 // three responding pre-dose ratings in a row lengthen it one step, a non-responding one after a
 // response shortens it one step.
@@ -136,17 +183,18 @@ bool clinic_day(double t) {  // day 0 is a Monday; Monday to Friday open
   return day % 7 < 5;
 }
 
-// The model's schedule over the maintenance window: re-planned every 4 weeks (and at the first
-// dose) from all ratings so far; `gated`: the rule decides a block whose recommendation does not
-// meet the risk (what the clinic can accept), else the model's chosen schedule is followed
-// whether or not it meets the risk. Returns every dose given (loading included).
+// The model's schedule over the maintenance window: re-planned from all ratings so far at the
+// first dose and then every `decision_days` (4 weeks by default); `gated`: the rule decides a
+// block whose recommendation does not meet the risk (what the clinic can accept), else the
+// model's chosen schedule is followed whether or not it meets the risk. Returns every dose given
+// (loading included).
 core::Result<std::vector<pd::Dose>> run_model(const pd::KetamineModel& model,
                                               const population::VirtualPatient& patient,
                                               const pd::KetamineParameters& truth, double baseline,
                                               std::vector<Rating> ratings,
                                               const ValidationOptions& options, std::uint64_t seed,
-                                              std::uint64_t i, bool gated, Strategy& st,
-                                              int& fits) {
+                                              std::uint64_t i, bool gated, Strategy& st, int& fits,
+                                              const WeightedDraw* oracle = nullptr) {
   const double end = kMaintenanceStart + kMaintenanceDays * kDay;
   const double baseline_rating = ratings.front().score;
   std::vector<pd::Dose> doses = loading_course(patient.covariates.weight);
@@ -155,10 +203,12 @@ core::Result<std::vector<pd::Dose>> run_model(const pd::KetamineModel& model,
   double t_plan = kMaintenanceStart + 9.0;
   double next_dose = kMaintenanceStart + 9.0;
   while (t_plan < end) {
-    const double block_end = std::min(end, t_plan + 28.0 * kDay);
-    const auto fitted =
-        KETAPATH_TRY(fit(model, patient.covariates, doses, ratings, options, seed + 7919 * fits));
-    ++fits;
+    const double block_end = std::min(end, t_plan + options.decision_days * kDay);
+    const Fitted fitted =
+        oracle != nullptr ? KETAPATH_TRY(known(model, patient.covariates, doses, ratings, *oracle))
+                          : KETAPATH_TRY(fit(model, patient.covariates, doses, ratings, options,
+                                             seed + 7919 * fits));
+    fits += oracle != nullptr ? 0 : 1;
     RecommendRequest req;
     req.now = t_plan;
     for (double c = std::floor(t_plan / kDay) * kDay + 9.0; c <= t_plan + 28.0 * kDay; c += kDay) {
@@ -167,7 +217,10 @@ core::Result<std::vector<pd::Dose>> run_model(const pd::KetamineModel& model,
       }
     }
     req.intervals = {7.0 * kDay, 14.0 * kDay, 21.0 * kDay, 28.0 * kDay};
-    req.horizon = std::min(kMaintenanceDays * kDay, end - t_plan + 7.0 * kDay);
+    req.horizon = options.full_horizon
+                      ? kMaintenanceDays * kDay
+                      : std::min(kMaintenanceDays * kDay, end - t_plan + 7.0 * kDay);
+    req.credit = options.credit;
     req.risk = options.risk;
     req.maintenance = maintenance_dose(patient.covariates.weight, 0.0);
     const auto rec = KETAPATH_TRY(
@@ -241,6 +294,9 @@ core::Status run_strategies(const pd::KetamineModel& model,
       doses.push_back(maintenance_dose(patient.covariates.weight, t));
     }
     KETAPATH_TRY(finish(s, doses));
+    if (s == 0) {
+      out.weekly_peak = KETAPATH_TRY(peak_reduction(truth, baseline, doses));
+    }
   }
   const double baseline_rating = loading_ratings.front().score;
   // Rule: a dose at the start, then the rule's interval from each pre-dose rating.
@@ -262,6 +318,19 @@ core::Status run_strategies(const pd::KetamineModel& model,
     const std::vector<pd::Dose> doses = KETAPATH_TRY(run_model(
         model, patient, truth, baseline, loading_ratings, options, seed, i, s == 4, st, out.fits));
     KETAPATH_TRY(finish(s, doses));
+  }
+  // Oracle: the same decisions from the true parameters (ungated).
+  {
+    IndividualData data{
+        .covariates = patient.covariates, .doses = loading, .ratings = loading_ratings};
+    const KetamineIndividual individual = KETAPATH_TRY(KetamineIndividual::create(model, data));
+    const WeightedDraw truth_draw = oracle_draw(model, patient, individual, baseline);
+    Strategy& st = out.strategies[5];
+    int unused = 0;
+    const std::vector<pd::Dose> doses =
+        KETAPATH_TRY(run_model(model, patient, truth, baseline, loading_ratings, options, seed, i,
+                               false, st, unused, &truth_draw));
+    KETAPATH_TRY(finish(5, doses));
   }
   return {};
 }
@@ -406,8 +475,12 @@ core::Result<ValidationResult> validate(const pd::KetamineModel& model,
   r.true_responder_fraction = responders / static_cast<double>(outcomes.size());
   r.fits = fits;
   if (options.decisions) {
-    const std::array<std::string, 5> strategy_names{"weekly", "fortnightly", "rule", "model",
-                                                    "model, rule when risk not met"};
+    const std::array<std::string, 6> strategy_names{"weekly",
+                                                    "fortnightly",
+                                                    "rule",
+                                                    "model",
+                                                    "model, rule when risk not met",
+                                                    "oracle (true parameters)"};
     for (std::size_t s = 0; s < strategy_names.size(); ++s) {
       StrategyResult sr;
       sr.name = strategy_names[s];
@@ -428,6 +501,9 @@ core::Result<ValidationResult> validate(const pd::KetamineModel& model,
       sr.relapse_episodes /= n;
       sr.model_followed = decisions > 0.0 ? model_decisions / decisions : 0.0;
       r.strategies.push_back(sr);
+    }
+    for (const PatientOutcome& o : outcomes) {
+      r.weekly_peak_reduction.push_back(o.weekly_peak);
     }
   }
   return r;

@@ -8,10 +8,12 @@
 // - calibration: fit on the first `calibration_k` ratings; whether each later loading rating lies
 //   inside its 80% and 95% prediction interval (integers; ties with a bound count as covered);
 // - decisions: 12 weeks of maintenance under fixed weekly, fixed fortnightly, the rule, the
-//   model's recommendation (its chosen schedule, re-decided every 4 weeks, whether or not it meets
-//   the risk) and the model gated as the clinic gates it (the rule where the risk is not met);
-//   weeks in response (true noise-free state, checked daily at 08:00) per infusion and relapse
-//   episodes (in response -> not).
+//   model's recommendation (its chosen schedule, re-decided every 4 weeks by default, whether or
+//   not it meets the risk) and the model gated as the clinic gates it (the rule where the risk is
+//   not met); weeks in response (true noise-free state, checked daily at 08:00) per infusion and
+//   relapse episodes (in response -> not); and, as a diagnostic, the same decisions made from the
+//   patient's true estimated parameters ("oracle": what a perfectly identified posterior would
+//   choose; PK typical as in every fit).
 // Everything about patient i depends only on (seed, i), so results are identical on any number of
 // threads (patients are evaluated in parallel, combined in index order).
 //
@@ -23,6 +25,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "estimation/forecast.h"
 #include "pd/ketamine_model.h"
 
 namespace ketapath::estimation {
@@ -46,6 +49,13 @@ struct ValidationOptions {
   int draws = 600;           ///< importance-sampling draws per fit
   int forecast_draws = 200;  ///< resampled draws for forecasts and decisions
   Misspecification truth;
+  /// The recommendation's credit (forecast.h) and whether each decision looks the clinic's 12
+  /// weeks ahead (true) or only to 7 days past the end of the maintenance window (session 9:
+  /// the decision knew when the study ends, which a clinic cannot).
+  Credit credit = Credit::GainOverWholeIntervals;
+  bool full_horizon = true;
+  /// The model's schedule is re-decided (re-fitted on every rating so far) this often, days.
+  double decision_days = 28.0;
 };
 
 struct ParameterRecovery {
@@ -57,8 +67,9 @@ struct ParameterRecovery {
 };
 
 struct StrategyResult {
-  std::string name;  ///< "weekly", "fortnightly", "rule", "model", "model, rule when risk not met"
-  double infusions = 0.0;           ///< mean per patient
+  std::string name;        ///< "weekly", "fortnightly", "rule", "model", "model, rule when risk not
+                           ///< met", "oracle (true parameters)"
+  double infusions = 0.0;  ///< mean per patient
   double weeks_in_response = 0.0;   ///< mean per patient
   double weeks_per_infusion = 0.0;  ///< sum of weeks / sum of infusions
   double relapse_episodes = 0.0;    ///< mean per patient
@@ -74,6 +85,9 @@ struct ValidationResult {
   double coverage95 = 0.0;
   double true_responder_fraction = 0.0;
   std::vector<StrategyResult> strategies;
+  /// Per patient: the largest true reduction from baseline at the daily checks under fixed weekly
+  /// dosing (what threshold R the patient can reach at all in maintenance).
+  std::vector<double> weekly_peak_reduction;
   int fits = 0;  ///< posterior fits done (Laplace + importance sampling each)
 };
 

@@ -312,8 +312,8 @@ TEST_F(ForecastDecisionTest, ThePlanAboveTheRiskOrWithoutDataIsRefusedAndTheRule
   const auto before = audit_entries();
   ForecastQuery strict = query_;
   strict.risk = 1e-6;
-  // No schedule meets the risk: the best by expected weeks in response per infusion is still
-  // shown with its reasons, flagged "risk not met"; the rule stands.
+  // No schedule meets the risk: the best by expected weeks in response gained per infusion is
+  // still shown with its reasons, flagged "risk not met"; the rule stands.
   const ClinicForecast shown = must(forecast(clinic_, patient_, ketamine(), strict));
   EXPECT_FALSE(shown.within_risk);
   EXPECT_EQ(shown.basis, "rule");
@@ -323,11 +323,14 @@ TEST_F(ForecastDecisionTest, ThePlanAboveTheRiskOrWithoutDataIsRefusedAndTheRule
   EXPECT_EQ(shown.schedules_within_risk, 0);
   EXPECT_GT(shown.schedules_tried, 0);
   EXPECT_NEAR(shown.weeks_per_infusion, shown.expected_weeks_in_response / shown.infusions, 1e-9);
+  // The weeks gained over no further infusion are part of the weeks in response.
+  EXPECT_LE(shown.weeks_gained_per_infusion, shown.weeks_per_infusion + 1e-9);
   EXPECT_NE(shown.reason.find("risk not met"), std::string::npos) << shown.reason;
   const auto j = to_json(shown);
   EXPECT_FALSE(j.at("recommendation").at("within_risk").get<bool>());
   EXPECT_TRUE(j.at("recommendation").contains("expected_weeks_in_response"));
   EXPECT_TRUE(j.at("recommendation").contains("weeks_per_infusion"));
+  EXPECT_TRUE(j.at("recommendation").contains("weeks_gained_per_infusion"));
   const auto above = accept_forecast(clinic_, patient_, ketamine(), strict, seen());
   ASSERT_FALSE(above);
   EXPECT_EQ(above.error().code, core::ErrorCode::Validation);

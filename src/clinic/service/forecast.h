@@ -92,16 +92,21 @@ struct ClinicForecast {
   double p_response_now = 0.0;
   std::vector<std::pair<Date, double>> relapse;  ///< P(relapsed by day)
   std::optional<Date> relapse_median;
-  // Recommendation: the allowed schedule with the most expected weeks in response per infusion
-  // among those within the risk; when none is, the best of all, flagged (within_risk false:
-  // "risk not met", shown beside the rule, which stands; it cannot be accepted).
+  // Recommendation: the allowed schedule with the most expected weeks in response gained per
+  // infusion (over no further infusion) among those within the risk; when none is, the best of all,
+  // flagged (within_risk false: "risk not met", shown beside the rule, which stands; it cannot be
+  // accepted).
   bool within_risk = false;
   std::optional<Date> next_date;
   std::optional<int> interval_days;
   int infusions = 0;  ///< in the horizon
   double p_loss = 0.0;
-  double expected_weeks_in_response = 0.0;  ///< over the horizon, under the proposed schedule
-  double weeks_per_infusion = 0.0;          ///< expected_weeks_in_response / infusions
+  /// Until one interval after the last proposed infusion, under the proposed schedule.
+  double expected_weeks_in_response = 0.0;
+  double weeks_per_infusion = 0.0;  ///< expected_weeks_in_response / infusions
+  /// Expected weeks in response the infusions add over no further infusion, per infusion: what
+  /// the recommendation maximises.
+  double weeks_gained_per_infusion = 0.0;
   int schedules_tried = 0;
   int schedules_within_risk = 0;
   double risk = 0.2;

@@ -259,6 +259,7 @@ core::Result<ClinicForecast> forecast(ClinicService& clinic, PatientId id,
     out.p_loss = rec->chosen.p_loss;
     out.expected_weeks_in_response = rec->chosen.weeks_in_response;
     out.weeks_per_infusion = rec->chosen.weeks_per_infusion();
+    out.weeks_gained_per_infusion = rec->chosen.credited_per_infusion();
     out.schedules_tried = static_cast<int>(rec->evaluated.size());
     out.schedules_within_risk = static_cast<int>(std::ranges::count_if(
         rec->evaluated, [&](const estimation::ScheduleRisk& e) { return e.p_loss <= query.risk; }));

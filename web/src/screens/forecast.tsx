@@ -52,6 +52,11 @@ export interface Forecast {
     interval_days: number | null;
     infusions: number;
     p_loss: number;
+    expected_weeks_in_response?: number;
+    weeks_per_infusion?: number;
+    weeks_gained_per_infusion?: number;
+    schedules_tried?: number;
+    schedules_within_risk?: number;
     proposed_dates: string[];
     dose: { route: string; mg_per_kg: number; duration_min: number | null } | null;
   };
@@ -172,6 +177,7 @@ function Recommendation({ f, onAccepted, onRejected }: { f: Forecast; onAccepted
               P(loss of response) {pct(r.p_loss)} against a risk of {pct(r.risk)}{r.within_risk ? "." : ": above the risk."}
             </p>
           ) : <p>No schedule proposed.</p>}
+          {f.sufficient && r && r.next_date ? <RecommendationReasons r={r} /> : null}
           <p class="reason">{f.reason}</p>
         </div>
         <div class="card">
@@ -276,5 +282,24 @@ export function ForecastPanel({ patient, onCourse }: { patient: number; onCourse
         </>
       )}
     </Section>
+  );
+}
+
+// Why this schedule, as figures (predictions from the posterior, not certainties).
+function RecommendationReasons({ r }: { r: NonNullable<Forecast["recommendation"]> }) {
+  const n = (x: number | undefined, digits: number) => (x == null ? "-" : x.toFixed(digits));
+  return (
+    <dl class="reasons">
+      <dt>Expected weeks in response</dt>
+      <dd>{n(r.expected_weeks_in_response, 1)} (until one interval after the last proposed infusion)</dd>
+      <dt>Weeks in response per infusion</dt>
+      <dd>{n(r.weeks_per_infusion, 2)}</dd>
+      <dt>Weeks gained per infusion</dt>
+      <dd>{n(r.weeks_gained_per_infusion, 2)} (over no further infusion: what the model maximises)</dd>
+      <dt>Schedules tried</dt>
+      <dd>
+        {r.schedules_tried ?? "-"}, of which {r.schedules_within_risk ?? "-"} within the risk
+      </dd>
+    </dl>
   );
 }
