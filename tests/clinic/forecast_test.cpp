@@ -12,6 +12,7 @@
 #include "estimation/virtual_course.h"
 #include "fixtures.h"
 #include "io/model_file.h"
+#include "service_fixture.h"
 #include "store/memory/memory_store.h"
 
 namespace ketapath::clinic {
@@ -36,16 +37,13 @@ std::vector<int> ham_a_items(int total) {
   return items;
 }
 
-class ForecastTest : public ::testing::Test {
+class ForecastTest : public ClinicWithPatient {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(clinic_.initialize());
-    add_staff(clinic_);
+  // Weighed before the first dose of the course (doses start in late October).
+  [[nodiscard]] Patient enrolled() const override {
     Patient p = adult_70kg();
-    p.id = PatientId(0);
     p.weights = {{day("2026-10-15"), core::Kilograms(70.0), false}};
-    patient_ = must(clinic_.add_patient(p));
-    clear_for_treatment(clinic_, patient_);
+    return p;
   }
 
   // A strong responder's noise-free-plus-noise HAM-A totals at hours after the first dose.
@@ -115,12 +113,6 @@ class ForecastTest : public ::testing::Test {
     last.rating = {Scale::HamA, when(hours.back()), ham_a_items(score.back()), 0, "dr.lee"};
     must(clinic_.record_assessment(last));
   }
-
-  MemoryStore store_;
-  ClinicService clinic_{store_, "dr.lee", [] {
-                          return kNow;
-                        }};
-  PatientId patient_{};
 };
 
 TEST_F(ForecastTest, TooFewRatingsSaySoAndTheRuleStands) {

@@ -17,13 +17,16 @@ class ClinicWithPatient : public ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(clinic_.initialize());
     add_staff(clinic_);
-    Patient p = adult_70kg();
+    Patient p = enrolled();
     p.id = PatientId(0);
     const auto id = clinic_.add_patient(p);
     ASSERT_TRUE(id) << id.error().message;
     patient_ = *id;
     clear_for_treatment(clinic_, patient_);
   }
+
+  /// The patient added and cleared at set-up (a fixture may enrol another).
+  [[nodiscard]] virtual Patient enrolled() const { return adult_70kg(); }
 
   std::int64_t audit_count() { return store_.audit().verify()->entries; }
 
