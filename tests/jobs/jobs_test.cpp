@@ -227,6 +227,49 @@ TEST(PopulationJob, ASubjectsFileWithADesignNeedsPkOnlyAndBadFilesNameTheirLine)
       << bad.error().message;
 }
 
+TEST(ParameterUncertainty, TrialJsonListsEachReplicatesTypicalValues) {
+  const auto run = must(run_trial_job({.design = "glue2017",
+                                       .replicates = 4,
+                                       .seed = 2,
+                                       .parameter_uncertainty = true,
+                                       .dirs = source_tree()}));
+  const nlohmann::json doc = trial_result_json(run.result);
+  ASSERT_TRUE(doc.contains("parameter_uncertainty"));
+  const auto& u = doc["parameter_uncertainty"];
+  EXPECT_EQ(u["parameters"].size(), 4u);
+  EXPECT_NE(u["source"].get<std::string>().find("calibrate --problem anxiolysis"),
+            std::string::npos);
+  ASSERT_EQ(u["per_replicate"].size(), 4u);
+  EXPECT_NE(u["per_replicate"][0]["ANX_EC50"], u["per_replicate"][1]["ANX_EC50"]);
+  const auto off = must(
+      run_trial_job({.design = "glue2017", .replicates = 4, .seed = 2, .dirs = source_tree()}));
+  EXPECT_FALSE(trial_result_json(off.result).contains("parameter_uncertainty"));
+}
+
+TEST(ParameterUncertainty, PopulationDrawsPerPatientForDesignsOnly) {
+  const PopulationRequest plain{
+      .design = "glue2017", .subjects = 64, .threads = 1, .seed = 3, .dirs = source_tree()};
+  PopulationRequest uncertain = plain;
+  uncertain.parameter_uncertainty = true;
+  PopulationRequest two_threads = uncertain;
+  two_threads.threads = 2;
+  const auto a = must(run_population_job(plain, {}));
+  const auto b = must(run_population_job(uncertain, {}));
+  const auto c = must(run_population_job(two_threads, {}));
+  ASSERT_EQ(a->arms.size(), b->arms.size());
+  // the same patients with their own typical values: the anxiolysis summary moves, the PK not
+  EXPECT_NE(*a->arms[0].clinical, *b->arms[0].clinical);
+  EXPECT_EQ(*b->arms[0].clinical, *c->arms[0].clinical);
+  EXPECT_EQ(a->arms[0].summary->quantile(population::kCmax, 0.5),
+            b->arms[0].summary->quantile(population::kCmax, 0.5));
+
+  const auto benchmark =
+      run_population_job({.design = "benchmark", .subjects = 8, .parameter_uncertainty = true}, {});
+  ASSERT_FALSE(benchmark);
+  EXPECT_EQ(benchmark.error().code, core::ErrorCode::InvalidArgument);
+  EXPECT_NE(benchmark.error().message.find("--parameter-uncertainty"), std::string::npos);
+}
+
 TEST(PopulationJob, RefusesRequestsOutsideTheLimitsWithoutTheCliChecks) {
   const auto none = run_population_job({.design = "benchmark", .subjects = 0}, {});
   ASSERT_FALSE(none);
