@@ -51,29 +51,34 @@ core::Status validate(const TypicalUncertainty& u, const KetamineParameters& typ
   return {};
 }
 
-core::Result<KetamineParameters> draw_typical(const KetamineModel& model,
-                                              core::RandomStream& stream) {
+core::Result<TypicalSampler> TypicalSampler::create(const KetamineModel& model) {
   if (!model.uncertainty) {
     return core::fail(core::ErrorCode::InvalidArgument,
                       "model {} has no [uncertainty] section: its typical values carry no "
-                      "uncertainty to propagate",
+                      "uncertainty to propagate (docs/model.md)",
                       model.name);
   }
-  const TypicalUncertainty& u = *model.uncertainty;
-  const Eigen::LLT<Eigen::MatrixXd> llt(u.log_covariance);
-  KETAPATH_ASSERT(llt.info() == Eigen::Success, "validated uncertainty is positive definite");
-  const Eigen::MatrixXd l = llt.matrixL();
-  const auto n = static_cast<Eigen::Index>(u.parameters.size());
+  KETAPATH_TRY(validate(*model.uncertainty, model.typical));
+  TypicalSampler sampler;
+  sampler.model_name_ = model.name;
+  sampler.typical_ = model.typical;
+  sampler.uncertainty_ = *model.uncertainty;
+  sampler.lower_ = Eigen::LLT<Eigen::MatrixXd>(sampler.uncertainty_.log_covariance).matrixL();
+  return sampler;
+}
+
+core::Result<KetamineParameters> TypicalSampler::draw(core::RandomStream& stream) const {
+  const auto n = static_cast<Eigen::Index>(uncertainty_.parameters.size());
   Eigen::VectorXd z(n);
   for (int attempt = 0; attempt < kMaxTypicalRedraws; ++attempt) {
     for (Eigen::Index i = 0; i < n; ++i) {
       z(i) = stream.normal();
     }
-    const Eigen::VectorXd shift = l * z;
-    KetamineParameters p = model.typical;
+    const Eigen::VectorXd shift = lower_ * z;
+    KetamineParameters p = typical_;
     for (Eigen::Index i = 0; i < n; ++i) {
-      const ParameterId id = u.parameters[static_cast<std::size_t>(i)];
-      set_parameter(p, id, get_parameter(model.typical, id) * std::exp(shift(i)));
+      const ParameterId id = uncertainty_.parameters[static_cast<std::size_t>(i)];
+      set_parameter(p, id, get_parameter(typical_, id) * std::exp(shift(i)));
     }
     if (validate(p)) {
       return p;
@@ -82,7 +87,13 @@ core::Result<KetamineParameters> draw_typical(const KetamineModel& model,
   return core::fail(core::ErrorCode::Solver,
                     "model {}: {} draws of the typical values from [uncertainty] all fell outside "
                     "the parameters' allowed range",
-                    model.name, kMaxTypicalRedraws);
+                    model_name_, kMaxTypicalRedraws);
+}
+
+core::Result<KetamineParameters> draw_typical(const KetamineModel& model,
+                                              core::RandomStream& stream) {
+  const TypicalSampler sampler = KETAPATH_TRY(TypicalSampler::create(model));
+  return sampler.draw(stream);
 }
 
 }  // namespace ketapath::pd

@@ -13,6 +13,10 @@
 //   core::RandomStream u(seed, {.replicate = r, .stream = core::Stream::Uncertainty});
 //   pd::KetamineParameters typical = *pd::draw_typical(model, u);
 
+#include <string>
+
+#include <Eigen/Dense>
+
 #include "core/error.h"
 #include "core/random.h"
 #include "pd/ketamine_model.h"
@@ -29,9 +33,29 @@ core::Status validate(const TypicalUncertainty& u, const KetamineParameters& typ
 /// the allowed range is an error in the model file, not something to sample around).
 inline constexpr int kMaxTypicalRedraws = 1000;
 
-/// One draw of the typical values: `model.typical` with the uncertain parameters replaced.
-/// Uses `stream` from its current position (dimension normals per attempt). InvalidArgument if
-/// the model has no uncertainty; Solver if kMaxTypicalRedraws attempts all fail pd::validate.
+/// Draws of a model's typical values, with the covariance's Cholesky factor computed once (a
+/// population draws one set per patient).
+class TypicalSampler {
+ public:
+  /// InvalidArgument if the model has no [uncertainty] or it fails validate().
+  static core::Result<TypicalSampler> create(const KetamineModel& model);
+
+  /// One draw: the model's typical values with the uncertain parameters replaced. Uses `stream`
+  /// from its current position (one normal per parameter and attempt). Solver if
+  /// kMaxTypicalRedraws attempts all fail pd::validate.
+  [[nodiscard]] core::Result<KetamineParameters> draw(core::RandomStream& stream) const;
+
+  [[nodiscard]] const TypicalUncertainty& uncertainty() const { return uncertainty_; }
+
+ private:
+  TypicalSampler() = default;
+  std::string model_name_;
+  KetamineParameters typical_;
+  TypicalUncertainty uncertainty_;
+  Eigen::MatrixXd lower_;  // Cholesky factor of uncertainty_.log_covariance
+};
+
+/// One draw without keeping a sampler: TypicalSampler::create(model) then draw(stream).
 core::Result<KetamineParameters> draw_typical(const KetamineModel& model,
                                               core::RandomStream& stream);
 

@@ -9,7 +9,6 @@
 
 #include "core/check.h"
 #include "core/random.h"
-#include "pd/typical_uncertainty.h"
 
 namespace ketapath::population {
 namespace {
@@ -45,23 +44,18 @@ TruncatedNormal above(TruncatedNormal d, double threshold) {
 // Per-subject draws of the typical values must practically never exhaust their redraws: the
 // first 200 attempts of a fixed stream must accept at least 5% (then a subject's 1,000 attempts
 // all failing has probability below 1e-22).
-core::Status check_uncertainty_draws(const pd::KetamineModel& model) {
-  if (!model.uncertainty) {
-    return core::fail(core::ErrorCode::InvalidArgument,
-                      "--parameter-uncertainty: model {} has no [uncertainty] section (the "
-                      "covariance of its typical values; docs/model.md)",
-                      model.name);
-  }
+core::Status check_uncertainty_draws(const pd::TypicalSampler& sampler,
+                                     const pd::KetamineModel& model) {
   constexpr int kTries = 200;
   int accepted = 0;
   for (int i = 0; i < kTries; ++i) {
     core::RandomStream stream(0, {.replicate = 0,
                                   .subject = static_cast<std::uint64_t>(i),
                                   .stream = core::Stream::Uncertainty});
-    if (auto typical = pd::draw_typical(model, stream); !typical) {
+    if (auto typical = sampler.draw(stream); !typical) {
       return std::unexpected(typical.error());
     }
-    accepted += stream.position() == model.uncertainty->parameters.size() ? 1 : 0;
+    accepted += stream.position() == sampler.uncertainty().parameters.size() ? 1 : 0;
   }
   if (accepted * 20 < kTries) {
     return core::fail(core::ErrorCode::InvalidArgument,
@@ -139,8 +133,10 @@ core::Result<PatientGenerator> PatientGenerator::create(pd::KetamineModel model,
                                                         PopulationSpec spec,
                                                         GeneratorOptions options) {
   KETAPATH_TRY(spec.validate());
+  std::optional<pd::TypicalSampler> sampler;
   if (options.typical_per_subject) {
-    KETAPATH_TRY(check_uncertainty_draws(model));
+    sampler = KETAPATH_TRY(pd::TypicalSampler::create(model));
+    KETAPATH_TRY(check_uncertainty_draws(*sampler, model));
   }
   const auto n = static_cast<Eigen::Index>(model.etas.size());
   if (model.omega.rows() != n || model.omega.cols() != n) {
@@ -180,7 +176,9 @@ core::Result<PatientGenerator> PatientGenerator::create(pd::KetamineModel model,
       }
     }
   }
-  return PatientGenerator(std::move(model), spec, std::move(lower), options);
+  PatientGenerator generator(std::move(model), spec, std::move(lower), options);
+  generator.typical_sampler_ = std::move(sampler);
+  return generator;
 }
 
 std::vector<double> PatientGenerator::draw_etas(std::uint64_t seed, std::uint64_t replicate,
@@ -199,12 +197,12 @@ std::vector<double> PatientGenerator::draw_etas(std::uint64_t seed, std::uint64_
 
 VirtualPatient PatientGenerator::draw(std::uint64_t seed, std::uint64_t replicate,
                                       std::uint64_t subject) const {
-  if (!options_.typical_per_subject) {
+  if (!typical_sampler_) {
     return draw(seed, replicate, subject, model_.typical);
   }
   core::RandomStream stream(
       seed, {.replicate = replicate, .subject = subject, .stream = core::Stream::Uncertainty});
-  const auto typical = pd::draw_typical(model_, stream);
+  const auto typical = typical_sampler_->draw(stream);
   KETAPATH_ASSERT(typical.has_value(), "create() checked that draws of the typical values succeed");
   return draw(seed, replicate, subject, *typical);
 }

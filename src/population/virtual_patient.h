@@ -13,11 +13,13 @@
 //   auto patient = population::make_virtual_patient(model, spec, seed, replicate, i);
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "core/error.h"
 #include "core/units.h"
 #include "pd/ketamine_model.h"
+#include "pd/typical_uncertainty.h"
 
 namespace ketapath::population {
 
@@ -152,6 +154,7 @@ class PatientGenerator {
                    GeneratorOptions options);
   pd::KetamineModel model_;
   GeneratorOptions options_;
+  std::optional<pd::TypicalSampler> typical_sampler_;  // with typical_per_subject
   PopulationSpec spec_;
   Eigen::MatrixXd cholesky_;  // lower factor of OMEGA
   // The spec's distributions with their bounds' CDFs computed once (entry: above the criterion).

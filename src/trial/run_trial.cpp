@@ -539,18 +539,18 @@ Band band_of(const std::vector<core::Hours>& times, const std::vector<ReplicateD
   return band;
 }
 
-// Replicate r with the model's typical values, or with its own draw of their uncertainty.
+// Replicate r with the model's typical values, or (with a sampler) its own draw of them.
 core::Result<ReplicateData> replicate_with_uncertainty(
     const Plan& plan, const population::PatientGenerator& generator, const pd::KetamineModel& model,
-    const TrialOptions& options, std::uint64_t r) {
-  if (!options.parameter_uncertainty) {
-    return run_replicate(plan, generator, model.typical, options.seed, r);
+    const pd::TypicalSampler* sampler, std::uint64_t seed, std::uint64_t r) {
+  if (sampler == nullptr) {
+    return run_replicate(plan, generator, model.typical, seed, r);
   }
-  core::RandomStream stream(options.seed,
+  core::RandomStream stream(seed,
                             {.replicate = r, .subject = 0, .stream = core::Stream::Uncertainty});
-  const pd::KetamineParameters typical = KETAPATH_TRY(pd::draw_typical(model, stream));
-  ReplicateData data = KETAPATH_TRY(run_replicate(plan, generator, typical, options.seed, r));
-  for (const pd::ParameterId id : model.uncertainty->parameters) {
+  const pd::KetamineParameters typical = KETAPATH_TRY(sampler->draw(stream));
+  ReplicateData data = KETAPATH_TRY(run_replicate(plan, generator, typical, seed, r));
+  for (const pd::ParameterId id : sampler->uncertainty().parameters) {
     data.typical.push_back(pd::get_parameter(typical, id));
   }
   return data;
@@ -566,11 +566,9 @@ core::Result<TrialResult> run_trial(const Design& design, const pd::KetamineMode
                                          core::limits::kMaxThreads));
   KETAPATH_TRY(validate(design));
   KETAPATH_TRY(check_model_scales(design.assessments, model));
-  if (options.parameter_uncertainty && !model.uncertainty) {
-    return core::fail(core::ErrorCode::InvalidArgument,
-                      "--parameter-uncertainty: model {} has no [uncertainty] section (the "
-                      "covariance of its typical values; docs/model.md)",
-                      model.name);
+  std::optional<pd::TypicalSampler> sampler;
+  if (options.parameter_uncertainty) {
+    sampler = KETAPATH_TRY(pd::TypicalSampler::create(model));
   }
   {
     // The work, bounded before any of it starts: subject simulations over all replicates.
@@ -608,7 +606,8 @@ core::Result<TrialResult> run_trial(const Design& design, const pd::KetamineMode
   std::size_t done = 0;
   const auto work = [&](std::size_t worker, std::size_t workers) {
     for (std::size_t r = worker; r < n; r += workers) {
-      slots[r] = replicate_with_uncertainty(plan, generator, model, options, r);
+      slots[r] = replicate_with_uncertainty(plan, generator, model, sampler ? &*sampler : nullptr,
+                                            options.seed, r);
       if (options.progress) {
         const std::lock_guard lock(progress_mutex);
         options.progress(++done, n);
@@ -638,11 +637,11 @@ core::Result<TrialResult> run_trial(const Design& design, const pd::KetamineMode
   result.replicates = options.replicates;
   result.seed = options.seed;
   result.primary_scale = rated_scale(design.assessments, 0).name;
-  if (options.parameter_uncertainty) {
-    for (const pd::ParameterId id : model.uncertainty->parameters) {
+  if (sampler) {
+    for (const pd::ParameterId id : sampler->uncertainty().parameters) {
       result.uncertain_parameters.emplace_back(pd::parameter_info(id).name);
     }
-    result.uncertainty_source = model.uncertainty->source;
+    result.uncertainty_source = sampler->uncertainty().source;
     for (const ReplicateData& rep : reps) {
       result.replicate_typical.push_back(rep.typical);
     }
