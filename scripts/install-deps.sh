@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config ccache git ca-certificates python3
   libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
-  libeigen3-dev libboost-dev libsundials-dev librandom123-dev libnlopt-dev
+  libeigen3-dev libboost-dev libsundials-dev librandom123-dev libnlopt-dev libmuparser-dev
   libhdf5-dev libopenmpi-dev openmpi-bin
   libsqlite3-dev sqlite3 libsodium-dev libpq-dev postgresql
   libcpp-httplib-dev libssl-dev wrk

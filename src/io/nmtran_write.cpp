@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "io/nmtran.h"
+#include "pk/covariates.h"
 #include "io/nmtran_detail.h"
 
 namespace ketapath::io {
@@ -155,22 +156,7 @@ NmtranData make_nmtran_data(std::vector<pk::SubjectTimeline> subjects, std::stri
 
 std::optional<double> covariate_at(const pk::SubjectTimeline& subject, std::size_t column,
                                    core::Hours time, std::size_t first_record) {
-  std::optional<double> last;
-  for (std::size_t r = first_record; r < subject.records.size(); ++r) {
-    const pk::Record& record = subject.records[r];
-    if (r > first_record &&
-        (record.kind == pk::RecordKind::Reset || record.kind == pk::RecordKind::ResetAndDose)) {
-      break;  // the next epoch has its own clock
-    }
-    if (column >= record.covariates.size() || !record.covariates[column]) {
-      continue;
-    }
-    if (record.time >= time) {
-      return record.covariates[column];
-    }
-    last = record.covariates[column];
-  }
-  return last;
+  return pk::covariate_at(subject, column, time, first_record);
 }
 
 }  // namespace ketapath::io

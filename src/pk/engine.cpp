@@ -134,6 +134,7 @@ core::Result<std::vector<StateSnapshot>> run_events(std::span<const Event> event
   double t = events.empty() ? 0.0 : events.front().time;
   for (const Event& e : events) {
     if (e.time > t) {
+      propagator.select(e.interval_record);
       KETAPATH_TRY(propagator.advance(x, rates, e.time - t));
     }
     // Time only moves backwards on a reset (EVID 3/4 may restart the clock).
@@ -145,6 +146,7 @@ core::Result<std::vector<StateSnapshot>> run_events(std::span<const Event> event
         std::fill(running.begin(), running.end(), 0);
         break;
       case EventAction::SteadyState: {
+        propagator.select(e.interval_record);
         const Eigen::VectorXd ss =
             KETAPATH_TRY(steady_state(e.regimen, propagator, compartments, states, options));
         Eigen::VectorXd at_record = ss;
@@ -174,7 +176,7 @@ core::Result<std::vector<StateSnapshot>> run_events(std::span<const Event> event
         break;
       }
       case EventAction::Output:
-        out.push_back({t, e.record_index, x});
+        out.push_back({t, e.record_index, e.interval_record, x});
         break;
     }
   }

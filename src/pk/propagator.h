@@ -4,6 +4,8 @@
 // never see doses, lags or steady state, and the closed forms and CVODE run the exact same event
 // logic.
 
+#include <cstddef>
+
 #include <Eigen/Dense>
 
 #include "core/error.h"
@@ -21,6 +23,11 @@ class Propagator {
 
   /// True when the state after dt is affine in the state before (superposition holds).
   [[nodiscard]] virtual bool linear() const = 0;
+
+  /// Called by the event loop before it advances to an event (and before a steady state is
+  /// computed) with the event's interval record (resolve.h, Event::interval_record): a model whose
+  /// parameters change from record to record switches to that record's. No-op by default.
+  virtual void select(std::size_t /*interval_record*/) {}
 };
 
 }  // namespace ketapath::pk

@@ -50,8 +50,9 @@ core::Status check_item(const Record& r, std::string_view item, double value,
 
 class Resolver {
  public:
-  Resolver(const ModelStructure& s, const ParameterValues& p, const SubjectTimeline& subject)
-      : s_(s), p_(p), subject_(subject) {}
+  Resolver(const ModelStructure& s, const ParameterValues& p, const SubjectTimeline& subject,
+           std::span<const ParameterValues> per_record)
+      : s_(s), p_(p), subject_(subject), per_record_(per_record) {}
 
   core::Status run(std::span<const core::Hours> extra_times);
   std::vector<Event> take();
@@ -68,8 +69,12 @@ class Resolver {
                   int additional, double amount, double rate, double duration, bool lagged);
 
   const ModelStructure& s_;
+  // The interval record of every event (Event::interval_record), after sorting.
+  void assign_interval_records(std::vector<Event>& events) const;
+
   const ParameterValues& p_;
   const SubjectTimeline& subject_;
+  std::span<const ParameterValues> per_record_;
   std::vector<Keyed> keyed_;
   std::vector<int> record_epoch_;
   std::vector<double> epoch_end_;  // implied events later than this are cancelled
@@ -173,6 +178,7 @@ core::Status Resolver::dose(std::size_t index, const Record& r, int epoch) {
   }
   const int cmt = cmt_number - 1;
   const double amt = d.amount.value();
+  const ParameterValues& p = per_record_.empty() ? p_ : per_record_[index];
   KETAPATH_TRY(check_item(r, "AMT", amt, core::non_negative()));
   if (auto addl = core::check_count("ADDL", d.additional, "", 0); !addl) {
     return std::unexpected(
@@ -180,8 +186,8 @@ core::Status Resolver::dose(std::size_t index, const Record& r, int epoch) {
   }
   const double ii = d.interval.value();
   KETAPATH_TRY(check_item(r, "II", ii, core::non_negative()));
-  const double f = dose_modifier(p_, "F", cmt_number).value_or(1.0);
-  const double lag = dose_modifier(p_, "ALAG", cmt_number).value_or(0.0);
+  const double f = dose_modifier(p, "F", cmt_number).value_or(1.0);
+  const double lag = dose_modifier(p, "ALAG", cmt_number).value_or(0.0);
 
   // The input rate for RATE > 0 or -1 (before bioavailability, which changes the duration).
   double given_rate = 0.0;
@@ -189,7 +195,7 @@ core::Status Resolver::dose(std::size_t index, const Record& r, int epoch) {
     given_rate = d.rate.value();
     KETAPATH_TRY(check_item(r, "RATE", given_rate, core::positive()));
   } else if (d.rate_kind == RateKind::ModelledRate) {
-    const auto rn = dose_modifier(p_, "R", cmt_number);
+    const auto rn = dose_modifier(p, "R", cmt_number);
     if (!rn) {
       return std::unexpected(record_error(
           r, fmt::format("RATE: -1 needs the modelled rate parameter R{} (got RATE=-1 and no R{})",
@@ -245,7 +251,7 @@ core::Status Resolver::dose(std::size_t index, const Record& r, int epoch) {
       duration = delivered / rate;
       break;
     case RateKind::ModelledDuration: {
-      const auto dn = dose_modifier(p_, "D", cmt_number);
+      const auto dn = dose_modifier(p, "D", cmt_number);
       if (!dn) {
         return std::unexpected(record_error(
             r, fmt::format(
@@ -359,7 +365,36 @@ std::vector<Event> Resolver::take() {
   events.reserve(keyed_.size());
   for (Keyed& k : keyed_)
     events.push_back(k.event);
+  assign_interval_records(events);
   return events;
+}
+
+void Resolver::assign_interval_records(std::vector<Event>& events) const {
+  const auto& records = subject_.records;
+  if (records.empty())
+    return;
+  // Covariate epochs: [start, end) record ranges split at EVID 3/4 records; times do not
+  // decrease inside one. Events arrive epoch by epoch in time order.
+  std::size_t start = 0;
+  std::size_t end = 1;
+  auto extend = [&] {
+    end = start + 1;
+    while (end < records.size() && !is_reset(records[end]))
+      ++end;
+  };
+  extend();
+  for (Event& e : events) {
+    if (e.action == EventAction::Reset && e.record_index != kGridRow && e.record_index >= end) {
+      start = e.record_index;
+      extend();
+    }
+    const auto first = records.begin() + static_cast<std::ptrdiff_t>(start);
+    const auto last = records.begin() + static_cast<std::ptrdiff_t>(end);
+    const auto next = std::lower_bound(first, last, e.time, [](const Record& r, double t) {
+      return r.time.value() < t;
+    });
+    e.interval_record = next == last ? end - 1 : static_cast<std::size_t>(next - records.begin());
+  }
 }
 
 }  // namespace
@@ -367,8 +402,14 @@ std::vector<Event> Resolver::take() {
 core::Result<std::vector<Event>> resolve_events(const ModelStructure& structure,
                                                 const ParameterValues& parameters,
                                                 const SubjectTimeline& subject,
-                                                std::span<const core::Hours> extra_times) {
-  Resolver resolver(structure, parameters, subject);
+                                                std::span<const core::Hours> extra_times,
+                                                std::span<const ParameterValues> per_record) {
+  if (!per_record.empty() && per_record.size() != subject.records.size()) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "ID {}: {} records but {} per-record parameter sets", subject.id,
+                      subject.records.size(), per_record.size());
+  }
+  Resolver resolver(structure, parameters, subject, per_record);
   KETAPATH_TRY(resolver.run(extra_times));
   return resolver.take();
 }

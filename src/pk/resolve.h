@@ -50,15 +50,25 @@ struct Event {
   double amount = 0.0;           ///< mg, Bolus
   double rate = 0.0;             ///< mg/h, RateChange (negative: stop)
   std::size_t record_index = 0;  ///< source record; kGridRow for extra output times
-  SteadyStateRegimen regimen;    ///< SteadyState
+  /// The record whose data govern the interval that ends at this event (NONMEM's rule for
+  /// time-varying data: next observation carried backward): the first record in file order, in
+  /// the same EVID 3/4 epoch, whose time is >= this event's; past the epoch's last record, that
+  /// record. A model whose parameters change from record to record (a user model with a
+  /// time-varying covariate) advances to this event with this record's parameters.
+  std::size_t interval_record = 0;
+  SteadyStateRegimen regimen;  ///< SteadyState
 };
 
 /// Resolves one subject's records into events in processing order. `extra_times` are output
 /// times without records, each placed just before the first record whose time exceeds it. Errors
 /// (InvalidData) name the record: "line 7: CMT: model two_cmt has no compartment 3 (got 3)".
+/// `per_record`, when not empty, holds each record's own parameter values (one per record): a
+/// dose's modifiers F, ALAG, R and D are then taken from its record, as NONMEM evaluates $PK at
+/// every record; otherwise every dose uses `parameters`.
 core::Result<std::vector<Event>> resolve_events(const ModelStructure& structure,
                                                 const ParameterValues& parameters,
                                                 const SubjectTimeline& subject,
-                                                std::span<const core::Hours> extra_times = {});
+                                                std::span<const core::Hours> extra_times = {},
+                                                std::span<const ParameterValues> per_record = {});
 
 }  // namespace ketapath::pk

@@ -9,16 +9,16 @@
 #include "pk/closed_form.h"
 #include "pk/engine.h"
 #include "pk/ode.h"
+#include "pk/piecewise.h"
 #include "pk/resolve.h"
 #include "pk/structure.h"
 
 namespace ketapath::pk {
+namespace {
 
-core::Result<std::vector<OutputRow>> simulate(const ModelSpec& model,
-                                              const ParameterValues& parameters,
-                                              const SubjectTimeline& subject,
-                                              const SimulationOptions& options) {
-  const ModelStructure structure = KETAPATH_TRY(make_structure(model, parameters));
+/// Whether the closed forms run this model (every structure of a subject has the same form).
+core::Result<bool> use_closed_form(const ModelSpec& model, const ModelStructure& structure,
+                                   const SimulationOptions& options) {
   const bool closed_form =
       options.solver == SolverKind::ClosedForm ||
       (options.solver == SolverKind::Automatic && model.closed_form && structure.linear());
@@ -34,28 +34,33 @@ core::Result<std::vector<OutputRow>> simulate(const ModelSpec& model,
                                    options.absolute_tolerance, "", core::positive(),
                                    core::ErrorCode::InvalidArgument));
   }
-  const std::vector<Event> events =
-      KETAPATH_TRY(resolve_events(structure, parameters, subject, options.extra_times));
+  return closed_form;
+}
 
-  std::unique_ptr<Propagator> propagator;
-  EngineOptions engine;
-  if (closed_form) {
-    propagator = std::make_unique<ClosedFormPropagator>(structure);
-  } else {
-    propagator = std::make_unique<OdePropagator>(structure, options.relative_tolerance,
-                                                 options.absolute_tolerance);
-    // The periodic solution can only be as exact as the integration that defines it.
-    engine.steady_state_tolerance = std::max(1e-12, 100.0 * options.relative_tolerance);
-  }
-  const std::vector<StateSnapshot> snapshots = KETAPATH_TRY(
-      run_events(events, *propagator, structure.compartments, structure.states(), engine));
+std::unique_ptr<Propagator> make_propagator(const ModelStructure& structure, bool closed_form,
+                                            const SimulationOptions& options) {
+  if (closed_form)
+    return std::make_unique<ClosedFormPropagator>(structure);
+  return std::make_unique<OdePropagator>(structure, options.relative_tolerance,
+                                         options.absolute_tolerance);
+}
 
+/// Output rows from the engine's snapshots; CP uses the central volume of each row's interval
+/// record (`structure_of_record`), or `structures[0]` when there is one structure.
+core::Result<std::vector<OutputRow>> output_rows(const std::vector<StateSnapshot>& snapshots,
+                                                 std::span<const ModelStructure> structures,
+                                                 std::span<const std::size_t> structure_of_record,
+                                                 const SubjectTimeline& subject) {
   std::vector<OutputRow> rows;
   rows.reserve(snapshots.size());
   for (const StateSnapshot& s : snapshots) {
+    const ModelStructure& structure =
+        structure_of_record.empty() ? structures[0]
+                                    : structures[structure_of_record[s.interval_record]];
     OutputRow row;
     row.time = core::Hours(s.time);
     row.record_index = s.record_index;
+    row.interval_record = s.interval_record;
     row.cp = s.state[structure.central] / structure.central_volume;
     row.amounts.assign(s.state.data(), s.state.data() + structure.compartments);
     if (structure.ke0)
@@ -79,6 +84,74 @@ core::Result<std::vector<OutputRow>> simulate(const ModelSpec& model,
     rows.push_back(std::move(row));
   }
   return rows;
+}
+
+EngineOptions engine_options(bool closed_form, const SimulationOptions& options) {
+  EngineOptions engine;
+  // The periodic solution can only be as exact as the integration that defines it.
+  if (!closed_form)
+    engine.steady_state_tolerance = std::max(1e-12, 100.0 * options.relative_tolerance);
+  return engine;
+}
+
+}  // namespace
+
+core::Result<std::vector<OutputRow>> simulate(const ModelSpec& model,
+                                              const ParameterValues& parameters,
+                                              const SubjectTimeline& subject,
+                                              const SimulationOptions& options) {
+  const ModelStructure structure = KETAPATH_TRY(make_structure(model, parameters));
+  const bool closed_form = KETAPATH_TRY(use_closed_form(model, structure, options));
+  const std::vector<Event> events =
+      KETAPATH_TRY(resolve_events(structure, parameters, subject, options.extra_times));
+  const std::unique_ptr<Propagator> propagator = make_propagator(structure, closed_form, options);
+  const std::vector<StateSnapshot> snapshots =
+      KETAPATH_TRY(run_events(events, *propagator, structure.compartments, structure.states(),
+                              engine_options(closed_form, options)));
+  return output_rows(snapshots, std::span(&structure, 1), {}, subject);
+}
+
+core::Result<std::vector<OutputRow>> simulate_per_record(
+    const ModelSpec& model, std::span<const ParameterValues> per_record,
+    const SubjectTimeline& subject, const SimulationOptions& options) {
+  if (per_record.size() != subject.records.size() || per_record.empty()) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "ID {}: {} records need as many parameter sets (got {})", subject.id,
+                      subject.records.size(), per_record.size());
+  }
+  // One structure per run of equal parameter sets (a covariate that never changes: one).
+  std::vector<ModelStructure> structures;
+  std::vector<std::size_t> structure_of_record;
+  structure_of_record.reserve(per_record.size());
+  for (std::size_t r = 0; r < per_record.size(); ++r) {
+    if (r == 0 || per_record[r] != per_record[r - 1]) {
+      auto structure = make_structure(model, per_record[r]);
+      if (!structure) {
+        return core::fail(structure.error().code, "line {}: {}", subject.records[r].source_line,
+                          structure.error().message);
+      }
+      structures.push_back(std::move(*structure));
+    }
+    structure_of_record.push_back(structures.size() - 1);
+  }
+  const ModelStructure& first = structures.front();
+  bool closed_form = true;
+  for (const ModelStructure& s : structures)
+    closed_form = closed_form && KETAPATH_TRY(use_closed_form(model, s, options));
+  if (!closed_form && options.solver == SolverKind::ClosedForm)
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "{}: the model has no closed form; use the ODE solver", model.name);
+  std::vector<std::unique_ptr<Propagator>> pieces;
+  pieces.reserve(structures.size());
+  for (const ModelStructure& s : structures)
+    pieces.push_back(make_propagator(s, closed_form, options));
+  PiecewisePropagator propagator(std::move(pieces), structure_of_record);
+  const std::vector<Event> events = KETAPATH_TRY(
+      resolve_events(first, per_record.front(), subject, options.extra_times, per_record));
+  const std::vector<StateSnapshot> snapshots =
+      KETAPATH_TRY(run_events(events, propagator, first.compartments, first.states(),
+                              engine_options(closed_form, options)));
+  return output_rows(snapshots, structures, structure_of_record, subject);
 }
 
 }  // namespace ketapath::pk

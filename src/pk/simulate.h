@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <limits>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "core/error.h"
@@ -38,6 +39,7 @@ inline constexpr std::size_t kGridRow = std::numeric_limits<std::size_t>::max();
 struct OutputRow {
   core::Hours time{0.0};
   std::size_t record_index = kGridRow;  ///< index into SubjectTimeline::records, or kGridRow
+  std::size_t interval_record = 0;      ///< the record whose data govern this time (resolve.h)
   double cp = 0.0;                      ///< central amount / central volume (data units)
   std::vector<double> amounts;          ///< A1..An in NONMEM numbering
   std::optional<double> ce;             ///< effect-site concentration when KE0 is given
@@ -52,5 +54,15 @@ core::Result<std::vector<OutputRow>> simulate(const ModelSpec& model,
                                               const ParameterValues& parameters,
                                               const SubjectTimeline& subject,
                                               const SimulationOptions& options = {});
+
+/// As simulate, with parameter values that change from record to record (one set per record of
+/// `subject`, e.g. $PK of a user model evaluated on each record's covariates). NONMEM's rule: the
+/// interval that ends at a record is advanced with that record's values (resolve.h,
+/// Event::interval_record), a dose takes F, ALAG, R and D from its own record, and CP divides by
+/// the central volume of the output's interval record. Records with equal values share one
+/// solver. Errors name the record line ("line 7: one_cmt: parameter CL must be > 0 (got -1)").
+core::Result<std::vector<OutputRow>> simulate_per_record(
+    const ModelSpec& model, std::span<const ParameterValues> per_record,
+    const SubjectTimeline& subject, const SimulationOptions& options = {});
 
 }  // namespace ketapath::pk

@@ -1,0 +1,288 @@
+#include "usermodel/expressions.h"
+
+#include <cmath>
+#include <regex>
+#include <set>
+
+#include <fmt/format.h>
+#include <muParser.h>
+
+#include "pk/model.h"
+
+namespace ketapath::usermodel {
+namespace {
+
+double exp_(double x) { return std::exp(x); }
+double log_(double x) { return std::log(x); }
+double log10_(double x) { return std::log10(x); }
+double sqrt_(double x) { return std::sqrt(x); }
+double abs_(double x) { return std::fabs(x); }
+
+/// NM-TRAN spellings to muparser's: THETA(2) -> THETA_2, ** -> ^.
+std::string rewrite(const std::string& text) {
+  static const std::regex indexed(R"(\b(THETA|ETA|A|DADT)\s*\(\s*([0-9]+)\s*\))");
+  const std::string named = std::regex_replace(text, indexed, "$1_$2");
+  std::string out;
+  out.reserve(named.size());
+  for (std::size_t i = 0; i < named.size(); ++i) {
+    if (named[i] == '*' && i + 1 < named.size() && named[i + 1] == '*') {
+      out += '^';
+      ++i;
+    } else {
+      out += named[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+struct Program::Compiled {
+  struct Line {
+    std::size_t target = 0;
+    std::unique_ptr<mu::Parser> parser;
+    const Statement* source = nullptr;
+  };
+  std::vector<Line> pk;
+  std::vector<Line> des;
+  std::optional<Line> ipred;
+};
+
+Program::Program() = default;
+Program::~Program() = default;
+
+namespace {
+
+class Compiler {
+ public:
+  explicit Compiler(const Definition& d) : d_(d) {}
+
+  core::Result<Layout> layout() {
+    Layout l;
+    std::size_t next = 0;
+    l.thetas = next;
+    for (const Theta& t : d_.thetas) {
+      KETAPATH_TRY(add(t.name, next, t.where));
+      KETAPATH_TRY(add(fmt::format("THETA_{}", &t - d_.thetas.data() + 1), next++, t.where));
+    }
+    l.covariates = next;
+    for (const Covariate& c : d_.covariates)
+      KETAPATH_TRY(add(c.name, next++, c.where));
+    l.etas = next;
+    for (std::size_t k = 0; k < d_.etas.size(); ++k) {
+      KETAPATH_TRY(add(d_.etas[k], next, {d_.file, 0}));
+      KETAPATH_TRY(add(fmt::format("ETA_{}", k + 1), next++, {d_.file, 0}));
+    }
+    const pk::ModelSpec* catalogue =
+        d_.structure.catalogue.empty() ? nullptr : pk::find_model(d_.structure.catalogue);
+    l.compartments = catalogue != nullptr ? catalogue->compartments.size()
+                                          : d_.structure.compartments.size();
+    l.amounts = next;
+    for (std::size_t n = 1; n <= l.compartments; ++n)
+      KETAPATH_TRY(add(fmt::format("A_{}", n), next++, {d_.file, 0}));
+    l.derivatives = next;
+    for (std::size_t n = 1; n <= l.compartments; ++n)
+      KETAPATH_TRY(add(fmt::format("DADT_{}", n), next++, {d_.file, 0}));
+    l.pk = next;
+    for (const Statement& s : d_.pk) {
+      if (!symbols_.contains(s.target)) {
+        KETAPATH_TRY(add(s.target, next++, s.where));
+        l.pk_targets.push_back(s.target);
+      } else if (!is_pk_target(l, s.target)) {
+        return error(s, "pk", fmt::format("\"{}\" is a {} and cannot be assigned", s.target,
+                                          kind_of(l, symbols_[s.target])));
+      }
+    }
+    l.des = next;
+    for (const Statement& s : d_.structure.des) {
+      const std::string target = rewrite(s.target);
+      if (target.starts_with("DADT_"))
+        continue;
+      if (!symbols_.contains(target)) {
+        KETAPATH_TRY(add(target, next++, s.where));
+        l.des_targets.push_back(target);
+      } else if (symbols_[target] < l.des) {
+        return error(s, "des", fmt::format("\"{}\" is a {} and cannot be assigned in des", target,
+                                           kind_of(l, symbols_[target])));
+      }
+    }
+    l.size = next;
+    return l;
+  }
+
+  /// Compiles one block; `visible` are the slots readable before its first statement.
+  core::Status block(std::string_view name, std::span<const Statement> statements,
+                     std::set<std::size_t> visible, double* slots, const Layout& l,
+                     std::vector<Program::Compiled::Line>& out) {
+    for (const Statement& s : statements) {
+      const std::string target = rewrite(s.target);
+      auto found = symbols_.find(target);
+      if (found == symbols_.end())
+        return error(s, name, fmt::format("\"{}\" cannot be assigned here", s.target));
+      Program::Compiled::Line line{found->second, make_parser(slots), &s};
+      KETAPATH_TRY(parse(*line.parser, s, name, visible, l));
+      visible.insert(found->second);
+      out.push_back(std::move(line));
+    }
+    return {};
+  }
+
+  core::Status parse(mu::Parser& parser, const Statement& s, std::string_view block,
+                     const std::set<std::size_t>& visible, const Layout& l) {
+    try {
+      parser.SetExpr(rewrite(s.expression));
+      for (const auto& [name, pointer] : parser.GetUsedVar()) {
+        const auto found = symbols_.find(name);
+        if (found == symbols_.end()) {
+          return error(s, block, fmt::format("unknown symbol \"{}\" (not a THETA, covariate, ETA, "
+                                             "amount or earlier assignment)",
+                                             name));
+        }
+        if (!visible.contains(found->second)) {
+          return error(s, block,
+                       fmt::format("\"{}\" is used before it is assigned, or is a {} that {} "
+                                   "cannot read",
+                                   name, kind_of(l, found->second), block));
+        }
+      }
+      parser.Eval();  // compiles to byte code now, so the first run is not the one that throws
+    } catch (const mu::Parser::exception_type& e) {
+      return error(s, block, e.GetMsg());
+    }
+    return {};
+  }
+
+  std::unique_ptr<mu::Parser> make_parser(double* slots) {
+    auto parser = std::make_unique<mu::Parser>();
+    parser->DefineFun("EXP", exp_);
+    parser->DefineFun("LOG", log_);
+    parser->DefineFun("LOG10", log10_);
+    parser->DefineFun("SQRT", sqrt_);
+    parser->DefineFun("ABS", abs_);
+    for (const auto& [name, slot] : symbols_)
+      parser->DefineVar(name, slots + slot);
+    return parser;
+  }
+
+  std::unexpected<core::Error> error(const Statement& s, std::string_view block, std::string_view problem) {
+    return core::fail(core::ErrorCode::InvalidData, "{}:{}: {}: \"{} = {}\": {}", s.where.file,
+                      s.where.line, block, s.target, s.expression, problem);
+  }
+
+  [[nodiscard]] const std::map<std::string, std::size_t>& symbols() const { return symbols_; }
+
+ private:
+  core::Status add(const std::string& name, std::size_t slot, const SourceLine& where) {
+    static const std::regex valid("[A-Za-z][A-Za-z0-9_]*");
+    if (!std::regex_match(name, valid)) {
+      return core::fail(core::ErrorCode::InvalidData,
+                        "{}:{}: \"{}\" is not a valid name (a letter, then letters, digits or _)",
+                        where.file, where.line, name);
+    }
+    if (!symbols_.emplace(name, slot).second) {
+      return core::fail(core::ErrorCode::InvalidData, "{}:{}: \"{}\" is defined twice", where.file,
+                        where.line, name);
+    }
+    return {};
+  }
+  static bool is_pk_target(const Layout& l, const std::string& name) {
+    return std::find(l.pk_targets.begin(), l.pk_targets.end(), name) != l.pk_targets.end();
+  }
+  static std::string_view kind_of(const Layout& l, std::size_t slot) {
+    if (slot < l.covariates) return "THETA";
+    if (slot < l.etas) return "covariate";
+    if (slot < l.amounts) return "ETA";
+    if (slot < l.derivatives) return "compartment amount";
+    if (slot < l.pk) return "derivative";
+    if (slot < l.des) return "pk variable";
+    return "des variable";
+  }
+
+  const Definition& d_;
+  std::map<std::string, std::size_t> symbols_;
+};
+
+std::set<std::size_t> range(std::size_t from, std::size_t to) {
+  std::set<std::size_t> out;
+  for (std::size_t i = from; i < to; ++i)
+    out.insert(i);
+  return out;
+}
+
+}  // namespace
+
+core::Result<std::unique_ptr<Program>> Program::compile(const Definition& definition) {
+  std::unique_ptr<Program> program(new Program());
+  program->compiled_ = std::make_unique<Compiled>();
+  Compiler compiler(definition);
+  program->layout_ = KETAPATH_TRY(compiler.layout());
+  const Layout& l = program->layout_;
+  program->slots_ = std::make_unique<double[]>(l.size);
+  double* slots = program->slots_.get();
+  for (std::size_t i = 0; i < definition.thetas.size(); ++i)
+    slots[l.thetas + i] = definition.thetas[i].value;
+
+  // $PK reads THETAs, covariates and ETAs; $DES also the amounts and $PK's variables; IPRED
+  // reads everything but the derivatives and $DES intermediates.
+  KETAPATH_TRY(compiler.block("pk", definition.pk, range(0, l.amounts), slots, l,
+                              program->compiled_->pk));
+  std::set<std::size_t> des_visible = range(0, l.derivatives);
+  for (std::size_t i = l.pk; i < l.des; ++i)
+    des_visible.insert(i);
+  KETAPATH_TRY(compiler.block("des", definition.structure.des, des_visible, slots, l,
+                              program->compiled_->des));
+  if (!definition.structure.compartments.empty()) {
+    std::set<std::size_t> assigned;
+    for (const auto& line : program->compiled_->des)
+      assigned.insert(line.target);
+    for (std::size_t n = 0; n < l.compartments; ++n) {
+      if (!assigned.contains(l.derivatives + n)) {
+        return core::fail(core::ErrorCode::InvalidData,
+                          "{}: des: DADT({}) (compartment {}) is never assigned", definition.file,
+                          n + 1, definition.structure.compartments[n]);
+      }
+    }
+  }
+  if (definition.ipred) {
+    // IPRED is an output, not a slot: its line has no target.
+    Compiled::Line line{0, compiler.make_parser(slots), &*definition.ipred};
+    KETAPATH_TRY(compiler.parse(*line.parser, *definition.ipred, "ipred", des_visible, l));
+    program->compiled_->ipred = std::move(line);
+  }
+  return program;
+}
+
+core::Status Program::run_pk() {
+  double* slots = slots_.get();
+  for (const auto& line : compiled_->pk) {
+    const double value = line.parser->Eval();
+    if (!std::isfinite(value)) {
+      return core::fail(core::ErrorCode::InvalidData, "{}:{}: pk: \"{} = {}\" gives {}",
+                        line.source->where.file, line.source->where.line, line.source->target,
+                        line.source->expression, value);
+    }
+    slots[line.target] = value;
+  }
+  return {};
+}
+
+bool Program::run_des() {
+  double* slots = slots_.get();
+  for (const auto& line : compiled_->des) {
+    const double value = line.parser->Eval();
+    if (!std::isfinite(value))
+      return false;
+    slots[line.target] = value;
+  }
+  return true;
+}
+
+bool Program::has_ipred() const {
+  return compiled_->ipred.has_value();
+}
+
+double Program::run_ipred() {
+  return compiled_->ipred->parser->Eval();
+}
+
+}  // namespace ketapath::usermodel

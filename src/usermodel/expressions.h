@@ -1,0 +1,72 @@
+#pragma once
+// The expressions of a user model, compiled by muparser (Debian libmuparser-dev) into byte code
+// bound to one block of double slots: evaluating a block is a handful of byte-code runs with no
+// lookups and no allocation. The language is muparser's (+ - * / ^, comparisons, && ||, c ? a : b,
+// exp log sqrt abs min max ...) with NM-TRAN spellings accepted: THETA(n) ETA(n) A(n) DADT(n)
+// for THETA_n ETA_n A_n DADT_n, ** for ^, and EXP LOG LOG10 SQRT ABS in capitals. LOG is the
+// natural logarithm, as in NM-TRAN.
+//
+// A Program is not thread-safe (the slots are its state); UserModel keeps a pool of them.
+
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "usermodel/definition.h"
+
+namespace ketapath::usermodel {
+
+/// Slot layout of a compiled model: where each symbol's value lives.
+struct Layout {
+  std::size_t thetas = 0;       ///< first theta slot
+  std::size_t covariates = 0;   ///< first covariate slot
+  std::size_t etas = 0;         ///< first ETA slot
+  std::size_t amounts = 0;      ///< first A(n) slot
+  std::size_t derivatives = 0;  ///< first DADT(n) slot
+  std::size_t pk = 0;           ///< first $PK target slot
+  std::size_t des = 0;          ///< first $DES intermediate slot
+  std::size_t size = 0;
+  std::vector<std::string> pk_targets;   ///< in first-assignment order
+  std::vector<std::string> des_targets;  ///< $DES intermediates (not DADT)
+  std::size_t compartments = 0;
+};
+
+class Program {
+ public:
+  /// Compiles every block of `definition` and checks every symbol: each name read is a THETA, a
+  /// covariate, an ETA, an amount (in $DES and IPRED), or assigned by an earlier statement; each
+  /// DADT(1..n) of an ODE model is assigned. Errors (InvalidData) name the file, line and symbol:
+  /// `two_cmt.toml:21: pk: "CL = TVCL*(WTT/70)": unknown symbol "WTT"`.
+  static core::Result<std::unique_ptr<Program>> compile(const Definition& definition);
+
+  Program(const Program&) = delete;
+  Program& operator=(const Program&) = delete;
+  ~Program();
+
+  [[nodiscard]] const Layout& layout() const { return layout_; }
+  /// The slots every expression reads and writes; thetas are filled by compile.
+  [[nodiscard]] std::span<double> slots() { return {slots_.get(), layout_.size}; }
+
+  /// Runs $PK on the current slots (covariates and ETAs set by the caller). Errors (InvalidData)
+  /// name the statement when a value is not finite: `... CL = ...: is NaN`.
+  core::Status run_pk();
+  /// Runs $DES: reads A(n), writes DADT(n). Returns false when a derivative is not finite.
+  bool run_des();
+  /// IPRED from the current slots (the ipred expression). Requires has_ipred().
+  double run_ipred();
+  [[nodiscard]] bool has_ipred() const;
+
+  struct Compiled;  ///< the parsers (defined in expressions.cpp)
+
+ private:
+  Program();
+  Layout layout_;
+  std::unique_ptr<double[]> slots_;
+  std::unique_ptr<Compiled> compiled_;
+};
+
+}  // namespace ketapath::usermodel
