@@ -59,11 +59,26 @@ class UserSubject final : public nlme::SubjectModel {
   UserSubject(const UserSubject&) = delete;
   UserSubject& operator=(const UserSubject&) = delete;
 
-  /// Runs the model once at ETA = 0: the rows, PRED, and every error the data can cause.
+  /// The output rows, from the resolved events at ETA = 0 (no solver runs): also checks $PK, the
+  /// structure's parameters at the first record and every dose record against the model.
   core::Status prepare() {
     const std::vector<double> zeros(model_.etas().size(), 0.0);
-    pred_.clear();
-    KETAPATH_TRY(run(zeros, pred_, true));
+    KETAPATH_TRY(run_pk(zeros));
+    const std::vector<pk::ParameterValues> inputs = per_record_inputs();
+    const pk::ModelStructure structure = KETAPATH_TRY(resolve_structure(inputs.front()));
+    const std::vector<pk::Event> events = KETAPATH_TRY(
+        pk::resolve_events(structure, inputs.front(), subject_, extra_times_, inputs));
+    rows_.clear();
+    for (const pk::Event& e : events) {
+      if (e.action != pk::EventAction::Output)
+        continue;
+      nlme::Row row{core::Hours(e.time), e.record_index, false, 0.0};
+      if (e.record_index < dv_.size() && !std::isnan(dv_[e.record_index])) {
+        row.has_dv = true;
+        row.dv = dv_[e.record_index];
+      }
+      rows_.push_back(row);
+    }
     return {};
   }
 
@@ -75,12 +90,20 @@ class UserSubject final : public nlme::SubjectModel {
                         "{}: predict needs {} ETAs and {} outputs (got {} and {})", model_.name(),
                         model_.etas().size(), rows_.size(), eta.size(), ipred.size());
     }
-    if (std::all_of(eta.begin(), eta.end(), [](double e) { return e == 0.0; })) {
+    // PRED (ETA = 0) is asked for once per subject and then reused.
+    const bool typical = std::all_of(eta.begin(), eta.end(), [](double e) { return e == 0.0; });
+    if (typical && !pred_.empty()) {
       std::copy(pred_.begin(), pred_.end(), ipred.begin());
       return {};
     }
     values_.clear();
-    KETAPATH_TRY(run(eta, values_, false));
+    KETAPATH_TRY(run(eta, values_));
+    if (values_.size() != rows_.size()) {
+      return core::fail(core::ErrorCode::Internal, "{}: ID {}: {} outputs for {} rows",
+                        model_.name(), subject_.id, values_.size(), rows_.size());
+    }
+    if (typical)
+      pred_ = values_;
     std::copy(values_.begin(), values_.end(), ipred.begin());
     return {};
   }
@@ -139,28 +162,38 @@ class UserSubject final : public nlme::SubjectModel {
     return program_->run_ipred();
   }
 
-  core::Status run(std::span<const double> eta, std::vector<double>& out, bool record_rows) {
+  /// The structure events are resolved against: the catalogue model's at the given values, or
+  /// the ODE model's compartments.
+  core::Result<pk::ModelStructure> resolve_structure(const pk::ParameterValues& values) const {
+    const Definition& d = model_.definition();
+    if (!d.structure.catalogue.empty()) {
+      auto structure = pk::make_structure(*pk::find_model(d.structure.catalogue), values);
+      if (!structure) {
+        return core::fail(structure.error().code, "ID {}, data line {}: {}", subject_.id,
+                          subject_.records.empty() ? 0 : subject_.records[0].source_line,
+                          structure.error().message);
+      }
+      return structure;
+    }
+    pk::ModelStructure structure;
+    structure.model = d.name;
+    structure.compartments = static_cast<int>(program_->layout().compartments);
+    structure.default_dose = d.structure.dose_compartment - 1;
+    return structure;
+  }
+
+  core::Status run(std::span<const double> eta, std::vector<double>& out) {
     KETAPATH_TRY(run_pk(eta));
     const std::vector<pk::ParameterValues> inputs = per_record_inputs();
     const Definition& d = model_.definition();
-    if (record_rows)
-      rows_.clear();
-    auto add = [&](double time, std::size_t record, std::size_t interval,
-                   std::span<const double> amounts, double cp) -> core::Status {
+    auto add = [&](double time, std::span<const double> amounts, std::size_t interval,
+                   double cp) -> core::Status {
       const double value = output(interval, amounts, cp);
       if (!std::isfinite(value)) {
         return core::fail(core::ErrorCode::Solver, "ID {} at TIME {}: IPRED is {} ({})",
                           subject_.id, time, value, d.file);
       }
       out.push_back(value);
-      if (record_rows) {
-        nlme::Row row{core::Hours(time), record, false, 0.0};
-        if (record < dv_.size() && !std::isnan(dv_[record])) {
-          row.has_dv = true;
-          row.dv = dv_[record];
-        }
-        rows_.push_back(row);
-      }
       return {};
     };
     if (!d.structure.catalogue.empty()) {
@@ -171,8 +204,7 @@ class UserSubject final : public nlme::SubjectModel {
       const std::vector<pk::OutputRow> rows = KETAPATH_TRY(pk::simulate_per_record(
           *pk::find_model(d.structure.catalogue), inputs, subject_, options));
       for (const pk::OutputRow& row : rows)
-        KETAPATH_TRY(add(row.time.value(), row.record_index, row.interval_record, row.amounts,
-                         row.cp));
+        KETAPATH_TRY(add(row.time.value(), row.amounts, row.interval_record, row.cp));
       return {};
     }
     return run_ode(inputs, add);
@@ -180,13 +212,9 @@ class UserSubject final : public nlme::SubjectModel {
 
   template <class Add>
   core::Status run_ode(const std::vector<pk::ParameterValues>& inputs, Add& add) {
-    const Definition& d = model_.definition();
     const Layout& l = program_->layout();
     const int n = static_cast<int>(l.compartments);
-    pk::ModelStructure structure;
-    structure.model = d.name;
-    structure.compartments = n;
-    structure.default_dose = d.structure.dose_compartment - 1;
+    const pk::ModelStructure structure = KETAPATH_TRY(resolve_structure(inputs.front()));
     const std::vector<pk::Event> events = KETAPATH_TRY(
         pk::resolve_events(structure, inputs.front(), subject_, extra_times_, inputs));
     double* slots = program_->slots().data();
@@ -209,7 +237,7 @@ class UserSubject final : public nlme::SubjectModel {
     }
     for (const pk::StateSnapshot& s : *snapshots) {
       const std::span<const double> amounts(s.state.data(), static_cast<std::size_t>(n));
-      KETAPATH_TRY(add(s.time, s.record_index, s.interval_record, amounts, NAN));
+      KETAPATH_TRY(add(s.time, amounts, s.interval_record, NAN));
     }
     return {};
   }
