@@ -24,6 +24,13 @@ struct FunctionOdePropagator::Impl {
   void* cvode = nullptr;
   long steps = 0;
   std::string last_error;
+  // Continuation: after an advance that nothing has disturbed since (an output-only event: the
+  // same state, inputs and parameters), CVODE carries on from where it stopped instead of
+  // restarting its BDF history at order 1 with a tiny step.
+  bool warm = false;
+  double t = 0.0;
+  Eigen::VectorXd last_x;
+  Eigen::VectorXd last_inputs;
 
   static int rhs(realtype, N_Vector y, N_Vector ydot, void* data) {
     auto* self = static_cast<Impl*>(data);
@@ -78,8 +85,15 @@ FunctionOdePropagator::~FunctionOdePropagator() {
 }
 
 void FunctionOdePropagator::select(std::size_t interval_record) {
-  if (impl_->on_select)
+  if (impl_->on_select) {
     impl_->on_select(interval_record);
+    // The parameters may have changed: the next advance restarts (an exact no-op check would
+    // need the caller's parameter identity; restarting is always correct).
+    if (interval_record != selected_) {
+      impl_->warm = false;
+      selected_ = interval_record;
+    }
+  }
 }
 
 long FunctionOdePropagator::steps() const {
@@ -91,25 +105,40 @@ core::Status FunctionOdePropagator::advance(Eigen::VectorXd& x, const Eigen::Vec
   if (dt <= 0.0)
     return {};
   Impl& m = *impl_;
-  m.inputs.setZero();
-  m.inputs.head(rates.size()) = rates;
+  Eigen::VectorXd inputs = Eigen::VectorXd::Zero(m.n);
+  inputs.head(rates.size()) = rates;
+  const bool resume = m.warm && x == m.last_x && inputs == m.last_inputs;
   realtype* y = N_VGetArrayPointer(m.y);
-  for (int i = 0; i < m.n; ++i)
-    y[i] = x[i];
-  // A fresh start at every discontinuity: the BDF history must not straddle a dose.
-  CVodeReInit(m.cvode, 0.0, m.y);
-  CVodeSetStopTime(m.cvode, dt);
+  long before = 0;
+  if (!resume) {
+    m.inputs = inputs;
+    for (int i = 0; i < m.n; ++i)
+      y[i] = x[i];
+    // A fresh start at every discontinuity: the BDF history must not straddle a dose.
+    CVodeReInit(m.cvode, 0.0, m.y);
+    m.t = 0.0;
+  } else {
+    CVodeGetNumSteps(m.cvode, &before);
+  }
+  const double target = m.t + dt;
   realtype reached = 0.0;
-  const int flag = CVode(m.cvode, dt, m.y, &reached, CV_NORMAL);
+  // No stop time: CVODE may step past the target and interpolate, as LSODA does for output
+  // times; whatever comes next (a dose, an infusion's end, new parameters) restarts it.
+  const int flag = CVode(m.cvode, target, m.y, &reached, CV_NORMAL);
   long steps = 0;
   CVodeGetNumSteps(m.cvode, &steps);
-  m.steps += steps;
+  m.steps += steps - before;
   if (flag < 0) {
-    return core::fail(core::ErrorCode::Solver, "CVODE failed advancing {} h from t = 0: {}", dt,
+    m.warm = false;
+    return core::fail(core::ErrorCode::Solver, "CVODE failed advancing {} h: {}", dt,
                       m.last_error);
   }
   for (int i = 0; i < m.n; ++i)
     x[i] = y[i];
+  m.t = target;
+  m.warm = true;
+  m.last_x = x;
+  m.last_inputs = inputs;
   return {};
 }
 

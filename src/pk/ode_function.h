@@ -1,8 +1,10 @@
 #pragma once
 // ODE state advance on SUNDIALS CVODE for a right-hand side given as a function (a user model's
 // $DES): dx/dt = f(x) + inputs, where inputs are the zero-order rates into the amount states. BDF
-// with Newton iteration and a dense direct linear solver on CVODE's difference-quotient Jacobian;
-// re-initialised at every advance (every event discontinuity), as OdePropagator (ode.h).
+// with Newton iteration and a dense direct linear solver on CVODE's difference-quotient Jacobian.
+// Re-initialised at every discontinuity (a dose, a rate change, new parameters); between output
+// times with nothing else happening it continues, stepping past the output and interpolating as
+// LSODA does, instead of restarting at order 1 for every output row.
 
 #include <cstddef>
 #include <functional>
@@ -38,6 +40,7 @@ class FunctionOdePropagator final : public Propagator {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  std::size_t selected_ = static_cast<std::size_t>(-1);
 };
 
 }  // namespace ketapath::pk
