@@ -173,7 +173,8 @@ core::Status simulate(const Options& options) {
   jobs::SimulateRequest request{.model = model,
                                 .parameters = KETAPATH_TRY(parse_parameters(options.params)),
                                 .extra_times = {},
-                                .data = options.data};
+                                .data = options.data,
+                                .data_text = std::nullopt};
   if (!options.grid.empty()) {
     request.extra_times = KETAPATH_TRY(parse_grid(options.grid));
   }
