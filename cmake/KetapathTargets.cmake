@@ -34,3 +34,34 @@ function(ketapath_add_test name)
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${labels}"
                        WORKING_DIRECTORY ${PROJECT_BINARY_DIR})
 endfunction()
+
+# ketapath_position_independent(TARGET): compiles TARGET and every ketapath_* static library it
+# links, directly or through their links, as position-independent code, so they can go into a
+# shared library (the bindings' facade). -fno-semantic-interposition keeps GCC inlining and
+# cloning within a translation unit as without -fPIC (nothing interposes these symbols), so the
+# executable built from the same objects runs as fast as before (docs/architecture.md).
+function(ketapath_position_independent target)
+  get_property(done GLOBAL PROPERTY KETAPATH_PIC_DONE)
+  if(target IN_LIST done OR NOT TARGET ${target})
+    return()
+  endif()
+  set_property(GLOBAL APPEND PROPERTY KETAPATH_PIC_DONE ${target})
+  get_target_property(type ${target} TYPE)
+  if(type STREQUAL "STATIC_LIBRARY")
+    set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+    target_compile_options(${target} PRIVATE -fno-semantic-interposition)
+  endif()
+  set(links)
+  foreach(property IN ITEMS LINK_LIBRARIES INTERFACE_LINK_LIBRARIES)
+    get_target_property(values ${target} ${property})
+    if(values)
+      list(APPEND links ${values})
+    endif()
+  endforeach()
+  foreach(link IN LISTS links)
+    string(REGEX REPLACE "^\\$<LINK_ONLY:(.*)>$" "\\1" link "${link}")
+    if(link MATCHES "^ketapath_")
+      ketapath_position_independent(${link})
+    endif()
+  endforeach()
+endfunction()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package Ketapath needs to build, test, fuzz (clang-16 with libFuzzer:
-# the `fuzz` preset, tests/fuzz) and benchmark. Idempotent: it installs only what is missing, so a
-# second run costs a few dpkg queries.
+# the `fuzz` preset, tests/fuzz) and benchmark, and the R and Python bindings (bindings/: Rcpp,
+# pybind11, numpy, pandas, pytest, venv; Debian's own, as Debian 12 refuses system-wide pip).
+# Idempotent: it installs only what is missing, so a second run costs a few dpkg queries.
 set -euo pipefail
 
 packages=(
@@ -15,6 +16,9 @@ packages=(
   libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
   r-base-core r-cran-desolve
+  r-base-dev r-cran-rcpp
+  pybind11-dev python3-dev python3-venv python3-setuptools python3-wheel
+  python3-numpy python3-pandas python3-pytest
   chromium
   clang-16 libclang-rt-16-dev libomp-16-dev
 )

@@ -4,7 +4,8 @@
 # targets, MPI, crash tests), then the AddressSanitizer + UBSan build (preset `sanitize`) of core,
 # io and clinic with their tests, and the fuzz corpora under it. Starts a throw-away
 # PostgreSQL cluster of its own for the storage tests (scripts/start-postgres.sh) and stops it at
-# the end, also on failure. Prints each stage's wall time at the end (docs/ci.md has the table).
+# the end, also on failure. The R and Python bindings are built, installed under build/ and tested
+# after the slow suite. Prints each stage's wall time at the end (docs/ci.md has the table).
 # KETAPATH_SANITIZE=0 skips the sanitizer stages (a quicker local run; CI runs them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,6 +64,16 @@ run_ctest() {
 }
 stage "fast tests + fuzz replay" run_ctest build -LE slow
 stage "slow tests" run_ctest build -L slow
+# The R and Python bindings (bindings/, README "From R and Python"): the Python package into a
+# venv under build/ (pip, offline, Debian's numpy and pandas) and the R package into an R library
+# under build/, each tested against the `ketapath` command (same numbers, same messages).
+bindings_tests() {
+  cmake --build --preset release -j "$(nproc)" --target ketapath_python_venv ketapath_r
+  PYTHONDONTWRITEBYTECODE=1 build/bindings/python/venv/bin/python -m pytest -q \
+    -p no:cacheprovider bindings/python/tests
+  R_LIBS=build/bindings/R/library Rscript bindings/R/ketapath/tests/test-ketapath.R
+}
+stage "bindings (R, Python)" bindings_tests
 # The server tests' responses against src/server/openapi.json with ajv (npm), when node is here.
 openapi_check() {
   local recorded

@@ -18,11 +18,11 @@
 #include <string>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli/command.h"
 #include "core/check.h"
 #include "core/dose_text.h"
-#include "core/limits.h"
 #include "core/units.h"
 #include "jobs/predict_job.h"
 
@@ -40,44 +40,6 @@ struct Options {
   std::string data_dir;
 };
 
-// The options' own checks, naming them: every size is bounded before the time grid is allocated
-// (core/limits.h, docs/limits.md): a value that makes no sense is malformed (exit 2), one beyond
-// a limit refused (exit 3). predict_typical checks its request again for other callers.
-core::Status check_options(const Options& o, pd::Route route, const core::DoseQuantity& dose) {
-  namespace limits = core::limits;
-  using core::ErrorCode;
-  const core::Range at_most_hours{.high = limits::kMaxSimulatedHours};
-  const core::Range at_most_infusion{.high = limits::kMaxInfusionMinutes};
-  KETAPATH_TRY(core::check_range("--duration-min", o.duration_min, "min", core::non_negative(),
-                                 ErrorCode::InvalidArgument));
-  KETAPATH_TRY(core::check_range("--duration-min", o.duration_min, "min", at_most_infusion,
-                                 ErrorCode::LimitExceeded));
-  KETAPATH_TRY(core::check_range("--weight-kg", o.weight_kg, "kg",
-                                 {.low = 0.0, .high = 500.0, .low_open = true},
-                                 ErrorCode::InvalidArgument));
-  KETAPATH_TRY(
-      core::check_range("--hours", o.hours, "h", core::positive(), ErrorCode::InvalidArgument));
-  KETAPATH_TRY(core::check_range("--hours", o.hours, "h", at_most_hours, ErrorCode::LimitExceeded));
-  KETAPATH_TRY(core::check_range("--step-min", o.step_min, "min", core::positive(),
-                                 ErrorCode::InvalidArgument));
-  const double points = std::floor(o.hours * 60.0 / o.step_min) + 1.0;
-  KETAPATH_TRY(core::check_range("--hours/--step-min: output points", points, "",
-                                 {.high = static_cast<double>(limits::kMaxOutputPoints)},
-                                 ErrorCode::LimitExceeded));
-  if (o.duration_min > 0.0 && route != pd::Route::Iv) {
-    return core::fail(ErrorCode::InvalidArgument,
-                      "--duration-min: only iv doses can be infused (got route {} with {} min)",
-                      o.route, o.duration_min);
-  }
-  const core::Milligrams amount =
-      std::holds_alternative<core::MilligramsPerKilogram>(dose)
-          ? std::get<core::MilligramsPerKilogram>(dose) * core::Kilograms(o.weight_kg)
-          : std::get<core::Milligrams>(dose);
-  return core::check_range("--dose", amount.value(), "mg",
-                           {.low = 0.0, .high = core::limits::kMaxModelDoseMg},
-                           core::ErrorCode::LimitExceeded);
-}
-
 int run(const Options& o) {
   const auto route = pd::parse_route(o.route);  // case is ignored, as in design files
   if (!route) {
@@ -89,26 +51,27 @@ int run(const Options& o) {
   if (!dose) {
     return report_error(dose.error());
   }
-  if (auto ok = check_options(o, *route, *dose); !ok) {
+  // The request's checks name the options (jobs::check_predict_request; predict_typical checks
+  // again for other callers).
+  const jobs::PredictRequest request{
+      .route = *route,
+      .dose = *dose,
+      .duration = core::Minutes(o.duration_min),
+      .weight = core::Kilograms(o.weight_kg),
+      .end = core::Hours(o.hours),
+      .step = core::Minutes(o.step_min),
+      .model = o.model,
+      .dirs = io::DataDirectories::standard(
+          o.data_dir.empty() ? std::nullopt : std::optional<std::filesystem::path>(o.data_dir),
+          KETAPATH_SOURCE_DATA_DIR)};
+  if (auto ok = jobs::check_predict_request(request); !ok) {
     return report_error(ok.error());
   }
-  const auto course = jobs::predict_typical(
-      {.route = *route,
-       .dose = *dose,
-       .duration = core::Minutes(o.duration_min),
-       .weight = core::Kilograms(o.weight_kg),
-       .end = core::Hours(o.hours),
-       .step = core::Minutes(o.step_min),
-       .model = o.model,
-       .dirs = io::DataDirectories::standard(
-           o.data_dir.empty() ? std::nullopt : std::optional<std::filesystem::path>(o.data_dir),
-           KETAPATH_SOURCE_DATA_DIR)});
+  const auto course = jobs::predict_typical(request);
   if (!course) {
     return report_error(course.error());
   }
-  std::string out =
-      "time_h,ket_ng_ml,norket_ng_ml,ce_ng_ml,cadss,dsbp_mmhg,ddbp_mmhg,dhr_bpm,anxiety_"
-      "reduction,acute_reduction,sustained_reduction\n";
+  std::string out = fmt::format("{}\n", fmt::join(jobs::predict_columns(), ","));
   for (std::size_t i = 0; i < course->time.size(); ++i) {
     out += fmt::format(
         "{:.4f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.5f},{:.5f},{:.5f}\n",

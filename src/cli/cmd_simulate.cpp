@@ -104,15 +104,7 @@ core::Result<std::vector<core::Hours>> parse_grid(const std::string& text) {
 }
 
 std::string header_line(const pk::ModelSpec& model, bool effect_site) {
-  std::string header = "ID,TIME,CP";
-  for (const pk::CompartmentSpec& compartment : model.compartments) {
-    header += fmt::format(",A{}", compartment.number);
-  }
-  if (effect_site) {
-    header += ",CE";
-  }
-  header += '\n';
-  return header;
+  return fmt::format("{}\n", fmt::join(jobs::simulate_columns(model, effect_site), ","));
 }
 
 /// Output goes to --out or stdout; closing reports write failures (a full disk, say).
@@ -181,7 +173,8 @@ core::Status simulate(const Options& options) {
   jobs::SimulateRequest request{.model = model,
                                 .parameters = KETAPATH_TRY(parse_parameters(options.params)),
                                 .extra_times = {},
-                                .data = options.data};
+                                .data = options.data,
+                                .data_text = std::nullopt};
   if (!options.grid.empty()) {
     request.extra_times = KETAPATH_TRY(parse_grid(options.grid));
   }

@@ -2,6 +2,8 @@
 // The typical patient's time course after one dose (`ketapath predict`; the server's predict).
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/dose_text.h"
 #include "core/error.h"
@@ -23,6 +25,28 @@ struct PredictRequest {
   std::string model = "ketamine";
   io::DataDirectories dirs;
 };
+
+/// The columns of a time course, in the order `ketapath predict` writes them: time_h,
+/// ket_ng_ml, norket_ng_ml, ce_ng_ml, cadss, dsbp_mmhg, ddbp_mmhg, dhr_bpm, anxiety_reduction,
+/// acute_reduction, sustained_reduction (conventions.md: new columns are appended).
+const std::vector<std::string>& predict_columns();
+
+/// How a front end names a request's fields in messages: the CLI's options by default; the R and
+/// Python bindings pass their argument names (weight_kg, ...).
+struct PredictFieldNames {
+  std::string_view duration = "--duration-min";
+  std::string_view weight = "--weight-kg";
+  std::string_view hours = "--hours";
+  std::string_view step = "--step-min";
+  std::string_view dose = "--dose";
+};
+
+/// Every check of a request as a front end read it, naming its fields: each size is bounded
+/// before a time grid is allocated (core/limits.h, docs/limits.md): a value that makes no sense
+/// is InvalidArgument, one beyond a limit LimitExceeded. predict_typical checks again for callers
+/// that skip this.
+core::Status check_predict_request(const PredictRequest& request,
+                                   const PredictFieldNames& names = {});
 
 /// The model's typical values scaled to the weight (allometry; no sex or age effect), one dose
 /// at time 0, outputs every step up to `end`. Errors: NotFound (model), InvalidArgument (step or

@@ -26,6 +26,17 @@ core::Error locate(core::Error error, std::string_view file) {
 
 }  // namespace
 
+std::vector<std::string> simulate_columns(const pk::ModelSpec& model, bool effect_site) {
+  std::vector<std::string> names{"ID", "TIME", "CP"};
+  for (const pk::CompartmentSpec& compartment : model.compartments) {
+    names.push_back(fmt::format("A{}", compartment.number));
+  }
+  if (effect_site) {
+    names.emplace_back("CE");
+  }
+  return names;
+}
+
 core::Result<SimulateRun> simulate_dataset(const SimulateRequest& request) {
   if (request.model == nullptr) {
     return core::fail(core::ErrorCode::InvalidArgument, "simulate: no model given");
@@ -37,7 +48,9 @@ core::Result<SimulateRun> simulate_dataset(const SimulateRequest& request) {
   // timeline runs the model's own parameter checks and nothing else.
   KETAPATH_TRY(pk::simulate(model, request.parameters, pk::SubjectTimeline{}));
 
-  const io::NmtranData data = KETAPATH_TRY(io::read_nmtran(request.data));
+  const io::NmtranData data =
+      KETAPATH_TRY(request.data_text ? io::parse_nmtran(*request.data_text, request.data.string())
+                                     : io::read_nmtran(request.data));
   KETAPATH_TRY(io::validate_against(model, request.parameters, data));
 
   SimulateRun run;

@@ -4,6 +4,7 @@
 // caller that writes only a complete result leaves no partial output behind.
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,10 @@ struct SimulateRequest {
   pk::ParameterValues parameters;
   std::vector<core::Hours> extra_times;  ///< output grid besides the observation records
   std::filesystem::path data;            ///< the NM-TRAN data set
+  /// The data set's text, when it is in memory (a data frame from R or Python written as
+  /// NM-TRAN CSV): read by io::parse_nmtran with `data` as its name in messages, so every rule
+  /// and message is the file's.
+  std::optional<std::string> data_text;
 };
 
 struct SubjectRows {
@@ -30,6 +35,10 @@ struct SimulateRun {
   bool effect_site = false;  ///< KE0 given: rows carry CE
   std::vector<SubjectRows> subjects;
 };
+
+/// The output's column names: ID, TIME, CP, A<n> for each compartment and CE with an effect site
+/// (the CSV header of `ketapath simulate`, the columns of the R and Python data frames).
+std::vector<std::string> simulate_columns(const pk::ModelSpec& model, bool effect_site);
 
 /// Checks the parameters against the model before reading the data (an empty timeline runs the
 /// model's own checks), reads and validates the data set, and simulates every subject. Errors

@@ -1,0 +1,171 @@
+# The R package against the `ketapath` command: the same numbers (exactly, where the command
+# prints round-trip numbers) and the same error messages. A plain script (no testthat), run by
+# scripts/test.sh's bindings stage:
+#   R_LIBS=build/bindings/R/library Rscript bindings/R/ketapath/tests/test-ketapath.R
+# KETAPATH_SOURCE_DIR and KETAPATH_BUILD_DIR default to the working folder and its build/.
+
+library(ketapath)
+
+source_dir <- Sys.getenv("KETAPATH_SOURCE_DIR", getwd())
+build_dir <- Sys.getenv("KETAPATH_BUILD_DIR", file.path(source_dir, "build"))
+cli_path <- file.path(build_dir, "src", "cli", "ketapath")
+examples <- file.path(source_dir, "examples", "nmtran")
+failures <- 0L
+
+check <- function(name, code) {
+  result <- tryCatch({ force(code); NULL }, error = function(e) conditionMessage(e))
+  if (is.null(result)) {
+    cat("ok   ", name, "\n")
+  } else {
+    cat("FAIL ", name, ":", result, "\n")
+    failures <<- failures + 1L
+  }
+}
+
+cli <- function(args, ok = TRUE) {
+  out <- tempfile()
+  err <- tempfile()
+  status <- system2(cli_path, args, stdout = out, stderr = err)
+  res <- list(status = status, stdout = readLines(out), stderr = paste(readLines(err), collapse = "\n"))
+  if (ok && status != 0) stop("ketapath ", paste(args, collapse = " "), ": ", res$stderr)
+  res
+}
+
+read_cli <- function(lines) read.csv(text = lines, check.names = FALSE, stringsAsFactors = FALSE)
+
+# Equal to the last bit. R's own number reader (R_strtod) can be one unit in the last place off
+# on 16-17 digit numbers, so the command's output is read by python3, whose float() rounds
+# correctly, and both sides are compared as 17 significant digits (glibc's exact formatting).
+exact17 <- function(lines) {
+  script <- paste("import csv, sys", "rows = csv.reader(sys.stdin)", "print(','.join(next(rows)))",
+                  "for row in rows:",
+                  "    print(','.join('NA' if v in ('', '.', 'nan') else '%.17g' % float(v) for v in row))",
+                  sep = "\n")
+  out <- system2("python3", c("-c", shQuote(script)), input = lines, stdout = TRUE)
+  read.csv(text = out, colClasses = "character", check.names = FALSE, na.strings = "NA")
+}
+
+same_numbers <- function(got, cli_lines) {
+  expected <- exact17(cli_lines)
+  stopifnot(identical(names(got), names(expected)), nrow(got) == nrow(expected))
+  for (name in names(expected)) {
+    a <- ifelse(is.na(got[[name]]), NA_character_, sprintf("%.17g", as.double(got[[name]])))
+    b <- expected[[name]]
+    differ <- xor(is.na(a), is.na(b)) | (!is.na(a) & !is.na(b) & a != b)
+    if (any(differ)) {
+      stop(sprintf("column %s differs: %s vs %s", name, paste(head(a[differ], 3), collapse = " "),
+                   paste(head(b[differ], 3), collapse = " ")))
+    }
+  }
+}
+
+nmtran <- function(file) read.csv(file.path(examples, file), comment.char = "#",
+                                  check.names = FALSE, stringsAsFactors = FALSE)
+
+cases <- list(
+  list(file = "iv_infusion_addl.csv", model = "two_cmt",
+       params = c(CL = 79, V1 = 80, Q = 250, V2 = 172), grid = c(0, 24, 0.5)),
+  list(file = "sc_depot_lag.csv", model = "two_cmt_depot",
+       params = c(KA = 4, CL = 79, V2 = 80, Q = 250, V3 = 172, F1 = 0.9, ALAG1 = 0.05, KE0 = 2.5),
+       grid = NULL),
+  list(file = "oral_ss_reset.csv", model = "one_cmt_depot",
+       params = c(KA = 1.2, CL = 79, V = 250, F1 = 0.2), grid = NULL))
+
+for (case in cases) {
+  check(paste("simulate gives the command's numbers exactly:", case$file), {
+    args <- c("simulate", "--model", case$model, "--data", file.path(examples, case$file),
+              "--param", paste(names(case$params), case$params, sep = "=", collapse = ","))
+    times <- NULL
+    if (!is.null(case$grid)) {
+      args <- c(args, "--grid", paste(case$grid, collapse = ":"))
+      times <- seq(case$grid[1], case$grid[2], by = case$grid[3])
+    }
+    expected <- cli(args)$stdout
+    same_numbers(kp_simulate(nmtran(case$file), model = case$model, params = case$params,
+                             grid = times), expected)
+    same_numbers(kp_simulate(file.path(examples, case$file), model = case$model,
+                             params = as.list(case$params), grid = times), expected)
+  })
+}
+
+check("a bad record gives the command's message", {
+  bad <- tempfile(fileext = ".csv")
+  writeLines(c("ID,TIME,AMT,EVID", "1,0,100,1", "1,abc,.,0"), bad)
+  res <- cli(c("simulate", "--model", "one_cmt", "--param", "CL=2,V=10", "--data", bad), ok = FALSE)
+  stopifnot(res$status == 2)
+  expected <- sub("^ketapath: error: ", "", res$stderr)
+  stopifnot(identical(expected, sprintf('%s:3: TIME: "abc" is not a number', bad)))
+  frame <- data.frame(ID = c(1, 1), TIME = c("0", "abc"), AMT = c(100, NA), EVID = c(1, 0))
+  got <- tryCatch(kp_simulate(frame, model = "one_cmt", params = c(CL = 2, V = 10),
+                              data_name = bad), error = conditionMessage)
+  if (!identical(got, expected)) stop(sprintf("'%s' vs the command's '%s'", got, expected))
+  got <- tryCatch(kp_simulate(frame, model = "one_cmt", params = c(CL = 2, V = 10)),
+                  error = conditionMessage)
+  stopifnot(identical(got, 'data:3: TIME: "abc" is not a number'))
+  got <- tryCatch(kp_simulate(bad, model = "one_cmt", params = c(CL = 2, V = 10)),
+                  error = conditionMessage)
+  stopifnot(identical(got, expected))
+})
+
+check("pending fields are refused, not ignored", {
+  data <- nmtran("iv_infusion_addl.csv")
+  p <- c(CL = 79, V1 = 80, Q = 250, V2 = 172)
+  for (args in list(list(omega = list(0.1)), list(sigma = list(0.01)), list(nsub = 10),
+                    list(seed = 3), list(model_file = "my.toml"))) {
+    got <- tryCatch(do.call(kp_simulate, c(list(data, model = "two_cmt", params = p), args)),
+                    error = conditionMessage)
+    stopifnot(startsWith(got, paste0(names(args), ": ")), grepl("not supported yet", got))
+  }
+})
+
+check("predict gives the command's numbers", {
+  expected <- read_cli(cli(c("predict", "--route", "iv", "--dose", "0.5mg/kg",
+                             "--duration-min", "40", "--hours", "6"))$stdout)
+  got <- kp_predict(route = "iv", dose = "0.5mg/kg", duration_min = 40, hours = 6)
+  stopifnot(identical(names(got), names(expected)), nrow(got) == nrow(expected))
+  decimals <- c(4, 3, 3, 3, 3, 3, 3, 3, 5, 5, 5)
+  for (i in seq_along(decimals)) {
+    stopifnot(all(abs(got[[i]] - expected[[i]]) <= 0.5 * 10^-decimals[i] + 1e-12))
+  }
+})
+
+check("trial gives the command's JSON document", {
+  expected <- paste(cli(c("trial", "glue2017", "--replicates", "3", "--seed", "5",
+                          "--format", "json"))$stdout, collapse = "\n")
+  got <- kp_trial("glue2017", replicates = 3, seed = 5)
+  stopifnot(identical(sub("\n$", "", attr(got, "json")), expected))
+  stopifnot("responders_0.5_1_mg_kg" %in% got$endpoint, is.numeric(got$median))
+})
+
+check("population writes the command's files", {
+  dir <- tempfile()
+  cli(c("population", "benchmark", "--subjects", "300", "--seed", "4", "--threads", "1",
+        "--out", file.path(dir, "cli")))
+  res <- kp_population("benchmark", subjects = 300, seed = 4, out = file.path(dir, "r"))
+  a <- readBin(file.path(dir, "r", "endpoints.csv"), "raw", 1e7)
+  b <- readBin(file.path(dir, "cli", "endpoints.csv"), "raw", 1e7)
+  stopifnot(identical(a, b))
+  cmax <- res$endpoints[res$endpoints$endpoint == "cmax_mg_l", ]
+  stopifnot(cmax$n == 300, res$responders$subjects == 300)
+})
+
+check("the README's example runs", {
+  text <- readLines(file.path(source_dir, "README.md"))
+  from <- grep("^## From R and Python", text)
+  start <- from + grep("^```r$", text[from:length(text)])[1]
+  end <- start + grep("^```$", text[start:length(text)])[1] - 2
+  scope <- new.env()
+  old <- setwd(source_dir)
+  tryCatch(eval(parse(text = text[start:end]), envir = scope), finally = setwd(old))
+  stopifnot(identical(names(scope$cp), c("ID", "TIME", "CP", "A1", "A2")),
+            nrow(scope$course) == 6 * 12 + 1, "responders_0.5_1_mg_kg" %in% scope$glue$endpoint,
+            identical(names(scope$pop), c("endpoints", "responders")))
+})
+
+check("models lists the catalogue", stopifnot(all(c("one_cmt", "two_cmt") %in% kp_models())))
+
+if (failures > 0L) {
+  cat(failures, "R binding test(s) failed\n")
+  quit(status = 1)
+}
+cat("all R binding tests passed\n")
