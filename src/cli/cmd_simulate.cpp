@@ -1,14 +1,15 @@
-// `ketapath simulate`: an NM-TRAN data set through one PK model with fixed parameters, written as
-// CSV `ID,TIME,CP,A1..An[,CE]` (conventions.md, docs/nmtran.md).
+// `ketapath simulate`: an NM-TRAN data set through one PK model, written as CSV
+// `ID,TIME,CP,A1..An[,CE]` with fixed parameters (conventions.md, docs/nmtran.md), or, with any of
+// --omega, --sigma, --nsub, --seed, with variability as `[REP,]ID,TIME,DV,IPRED,PRED,ETA1..n`
+// (docs/estimation.md).
 //
 // Example:
 //   ketapath simulate --model one_cmt --param CL=2 --param V=10 --data doses.csv --grid 0:24:0.5
+//   ketapath simulate --model two_cmt --param CL=5,V1=50,Q=10,V2=100 --omega CL=0.09,V1=0.04
+//     --sigma prop=0.01,add=0.0001 --nsub 100 --seed 7 --data doses.csv
 
-#include <cerrno>
-#include <charconv>
 #include <cmath>
-#include <cstdio>
-#include <cstring>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,8 +18,11 @@
 #include <fmt/ranges.h>
 
 #include "cli/command.h"
+#include "cli/output_file.h"
+#include "cli/population_options.h"
 #include "core/check.h"
 #include "core/limits.h"
+#include "jobs/nlme_job.h"
 #include "jobs/simulate_job.h"
 #include "pk/model.h"
 #include "pk/simulate.h"
@@ -27,11 +31,21 @@ namespace ketapath::cli {
 namespace {
 
 struct Options {
-  std::string model;
-  std::vector<std::string> params;
+  PopulationOptions population;  // --model, --param, --omega, --sigma
   std::string data;
   std::string out;
   std::string grid;
+  std::size_t nsub = 1;
+  std::uint64_t seed = 1;
+  unsigned threads = 1;
+  CLI::Option* nsub_option = nullptr;
+  CLI::Option* seed_option = nullptr;
+
+  /// Any variability option asks for the NONMEM-style output (DV, IPRED, PRED, ETAs).
+  [[nodiscard]] bool variability() const {
+    return !population.omega.empty() || !population.sigma.empty() || nsub_option->count() > 0 ||
+           seed_option->count() > 0;
+  }
 };
 
 core::Result<double> parse_double(std::string_view text, std::string_view what) {
@@ -41,35 +55,6 @@ core::Result<double> parse_double(std::string_view text, std::string_view what) 
                       core::excerpt(text));
   }
   return value;
-}
-
-std::string upper(std::string_view text) {
-  std::string result(text);
-  for (char& c : result) {
-    if (c >= 'a' && c <= 'z') {
-      c = static_cast<char>(c - 'a' + 'A');
-    }
-  }
-  return result;
-}
-
-/// NAME=VALUE pairs; names are NONMEM's and case-insensitive (cl=2 is CL=2).
-core::Result<pk::ParameterValues> parse_parameters(const std::vector<std::string>& items) {
-  pk::ParameterValues values;
-  for (const std::string& item : items) {
-    const std::size_t eq = item.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      return core::fail(core::ErrorCode::InvalidArgument,
-                        "--param: \"{}\" must be NAME=VALUE, e.g. CL=2.5", item);
-    }
-    const std::string name = upper(item.substr(0, eq));
-    const double value =
-        KETAPATH_TRY(parse_double(item.substr(eq + 1), fmt::format("--param {}", name)));
-    if (!values.emplace(name, value).second) {
-      return core::fail(core::ErrorCode::InvalidArgument, "--param: {} is given twice", name);
-    }
-  }
-  return values;
 }
 
 /// START:END:STEP in hours: START, START+STEP, ... up to END (inclusive within rounding).
@@ -107,74 +92,15 @@ std::string header_line(const pk::ModelSpec& model, bool effect_site) {
   return fmt::format("{}\n", fmt::join(jobs::simulate_columns(model, effect_site), ","));
 }
 
-/// Output goes to --out or stdout; closing reports write failures (a full disk, say).
-class Output {
- public:
-  static core::Result<std::unique_ptr<Output>> open(const std::string& path) {
-    if (path.empty() || path == "-") {
-      return std::make_unique<Output>(stdout, "standard output", false);
-    }
-    std::FILE* file = std::fopen(path.c_str(), "wb");
-    if (file == nullptr) {
-      return core::fail(core::ErrorCode::Io, "--out {}: cannot open for writing: {}", path,
-                        std::strerror(errno));
-    }
-    return std::make_unique<Output>(file, path, true);
-  }
-
-  Output(std::FILE* file, std::string name, bool owned)
-      : file_(file), name_(std::move(name)), owned_(owned) {}
-
-  Output(const Output&) = delete;
-  Output& operator=(const Output&) = delete;
-
-  ~Output() {
-    if (owned_ && file_ != nullptr) {
-      std::fclose(file_);
-    }
-  }
-
-  void write(std::string_view text) {
-    if (std::fwrite(text.data(), 1, text.size(), file_) != text.size()) {
-      failed_ = true;
-    }
-  }
-
-  core::Status close() {
-    const bool flushed = std::fflush(file_) == 0;
-    bool closed = true;
-    if (owned_) {
-      closed = std::fclose(file_) == 0;
-      file_ = nullptr;
-    }
-    if (failed_ || !flushed || !closed) {
-      return core::fail(core::ErrorCode::Io, "{}: write failed", name_);
-    }
-    return {};
-  }
-
- private:
-  std::FILE* file_;
-  std::string name_;
-  bool owned_;
-  bool failed_ = false;
-};
-
-core::Status simulate(const Options& options) {
-  const pk::ModelSpec* model = pk::find_model(options.model);
-  if (model == nullptr) {
-    std::vector<std::string> names;
-    for (const pk::ModelSpec& m : pk::model_catalogue()) {
-      names.push_back(m.name);
-    }
-    return core::fail(core::ErrorCode::NotFound, "--model: \"{}\" is not a model (known: {})",
-                      options.model, fmt::join(names, ", "));
-  }
-  jobs::SimulateRequest request{.model = model,
-                                .parameters = KETAPATH_TRY(parse_parameters(options.params)),
-                                .extra_times = {},
-                                .data = options.data,
-                                .data_text = std::nullopt};
+/// Fixed parameters: ID,TIME,CP,A1..An[,CE] (unchanged by the variability options).
+core::Status simulate_fixed(const Options& options) {
+  const pk::ModelSpec* model = KETAPATH_TRY(find_catalogue_model(options.population.model));
+  jobs::SimulateRequest request{
+      .model = model,
+      .parameters = KETAPATH_TRY(parse_parameters(options.population.params)),
+      .extra_times = {},
+      .data = options.data,
+      .data_text = std::nullopt};
   if (!options.grid.empty()) {
     request.extra_times = KETAPATH_TRY(parse_grid(options.grid));
   }
@@ -193,9 +119,48 @@ core::Status simulate(const Options& options) {
       text += '\n';
     }
   }
-  std::unique_ptr<Output> out = KETAPATH_TRY(Output::open(options.out));
-  out->write(text);
-  return out->close();
+  return write_output(options.out, text);
+}
+
+/// [REP,]ID,TIME,DV,IPRED,PRED,ETA1..n: one row per output row, replicate by replicate.
+std::string variability_csv(const jobs::NlmeSimulateRun& run, std::size_t etas, bool with_rep) {
+  std::string text = with_rep ? "REP,ID,TIME,DV,IPRED,PRED" : "ID,TIME,DV,IPRED,PRED";
+  for (std::size_t k = 0; k < etas; ++k) {
+    fmt::format_to(std::back_inserter(text), ",ETA{}", k + 1);
+  }
+  text += '\n';
+  for (const nlme::SimulatedSubject& s : run.subjects) {
+    std::string etas_text;
+    for (const double e : s.eta) {
+      fmt::format_to(std::back_inserter(etas_text), ",{}", e);
+    }
+    for (const nlme::SimulatedRow& row : s.rows) {
+      if (with_rep) {
+        fmt::format_to(std::back_inserter(text), "{},", s.replicate + 1);
+      }
+      fmt::format_to(std::back_inserter(text), "{},{},{},{},{}{}\n", run.ids[s.subject],
+                     row.time.value(), row.dv, row.ipred, row.pred, etas_text);
+    }
+  }
+  return text;
+}
+
+core::Status simulate_variability(const Options& options) {
+  KETAPATH_TRY(core::check_limited_count("--nsub", static_cast<long long>(options.nsub), "", 1,
+                                         core::limits::kMaxReplicates));
+  KETAPATH_TRY(
+      core::check_limited_count("--threads", options.threads, "", 1, core::limits::kMaxThreads));
+  const auto model = KETAPATH_TRY(catalogue_population(options.population));
+  jobs::NlmeSimulateRequest request{.data = options.data,
+                                    .extra_times = {},
+                                    .replicates = options.nsub,
+                                    .seed = options.seed,
+                                    .threads = options.threads};
+  if (!options.grid.empty()) {
+    request.extra_times = KETAPATH_TRY(parse_grid(options.grid));
+  }
+  const jobs::NlmeSimulateRun run = KETAPATH_TRY(jobs::simulate_population(*model, request));
+  return write_output(options.out, variability_csv(run, model->etas().size(), options.nsub > 1));
 }
 
 Runner setup(CLI::App& app) {
@@ -204,9 +169,12 @@ Runner setup(CLI::App& app) {
       "Simulate an NM-TRAN data set with one PK model and fixed parameters. Writes CSV "
       "ID,TIME,CP,A1..An (and CE when KE0 is given): one row per EVID=0 record in input order, "
       "plus --grid times merged in per ID. CP = central amount / central volume in the data's "
-      "units. See `ketapath models` for models and parameters, docs/nmtran.md for the data rules.");
-  app.add_option("--model", options->model, "Model name, e.g. one_cmt, two_cmt_depot")->required();
-  app.add_option("--param", options->params,
+      "units. With --omega, --sigma, --nsub or --seed: CSV [REP,]ID,TIME,DV,IPRED,PRED,ETA1..n "
+      "instead (REP when --nsub > 1; ETAs in --omega order; docs/estimation.md). See `ketapath "
+      "models` for models and parameters, docs/nmtran.md for the data rules.");
+  app.add_option("--model", options->population.model, "Model name, e.g. one_cmt, two_cmt_depot")
+      ->required();
+  app.add_option("--param", options->population.params,
                  "Parameter NAME=VALUE in data units (repeat, or separate with commas): the "
                  "model's own (CL, V, ...) and optionally F<n>, ALAG<n>, R<n>, D<n>, KE0")
       ->required()
@@ -217,8 +185,17 @@ Runner setup(CLI::App& app) {
   app.add_option("--out", options->out, "Output CSV file (default: standard output)");
   app.add_option("--grid", options->grid,
                  "Extra output times START:END:STEP in the data's time unit, e.g. 0:24:0.5");
+  add_variability_options(app, options->population);
+  options->nsub_option =
+      app.add_option("--nsub", options->nsub,
+                     "Replicates of the data set with variability (adds a REP column when > 1)");
+  options->seed_option =
+      app.add_option("--seed", options->seed, "Seed of the ETA and EPS draws (default 1)");
+  app.add_option("--threads", options->threads,
+                 "Threads for --nsub runs (default 1; the output is the same for any number)");
   return [options] {
-    const core::Status status = simulate(*options);
+    const core::Status status =
+        options->variability() ? simulate_variability(*options) : simulate_fixed(*options);
     return status ? kExitOk : report_error(status.error());
   };
 }

@@ -62,6 +62,9 @@ inline constexpr long long kMaxEnrichmentCandidates = 1'000;
 inline constexpr long long kMaxThreads = 1'024;
 /// `trial --replicates`.
 inline constexpr long long kMaxReplicates = 100'000;
+/// Output rows of `simulate --nsub` and of a `fit --vpc` (replicates x rows of the data set and
+/// grid): each row is held in memory until the whole run is done.
+inline constexpr long long kMaxSimulatedRows = 50'000'000;
 /// Subject simulations of one `trial` run: replicates x subjects over all arms.
 inline constexpr long long kMaxTrialSubjectRuns = 100'000'000;
 /// `population --subjects` (per arm).

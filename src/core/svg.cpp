@@ -1,5 +1,8 @@
 #include "core/svg.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include <fmt/format.h>
 
 namespace ketapath::core {
@@ -73,6 +76,36 @@ std::string render_svg(const Chart& chart) {
     write(mark, out);
   }
   return out + "</svg>\n";
+}
+
+std::vector<double> nice_ticks(double lo, double hi, int target) {
+  if (!(hi > lo) || !std::isfinite(lo) || !std::isfinite(hi)) {
+    return {lo};
+  }
+  const double raw = (hi - lo) / std::max(1, target);
+  const int exponent = static_cast<int>(std::floor(std::log10(raw)));
+  // Ticks are k x multiple x 10^exponent, computed from integers so 3 x 0.2 prints as 0.6.
+  const double scale = std::pow(10.0, std::abs(exponent));
+  const auto value = [&](double units) {
+    return exponent >= 0 ? units * scale : units / scale;
+  };
+  double multiple = 1.0;
+  for (double m : {1.0, 2.0, 5.0, 10.0}) {
+    multiple = m;
+    if (value(m) >= raw) {
+      break;
+    }
+  }
+  const double step = value(multiple);
+  std::vector<double> ticks;
+  const double first = std::floor(lo / step + 1e-9);
+  for (double k = first; value(k * multiple) <= hi + step * (1 - 1e-9); k += 1.0) {
+    ticks.push_back(value(k * multiple) == 0.0 ? 0.0 : value(k * multiple));
+    if (ticks.size() > 100) {
+      break;
+    }
+  }
+  return ticks;
 }
 
 }  // namespace ketapath::core

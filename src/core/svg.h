@@ -56,6 +56,9 @@ std::string svg_pixel(double v);
 /// A number in its shortest form ("70", "0.5").
 std::string svg_number(double v);
 
+/// Axis ticks at 1, 2 or 5 x 10^k covering [lo, hi] with about `target` intervals.
+std::vector<double> nice_ticks(double lo, double hi, int target = 5);
+
 /// The standalone SVG document (UTF-8) of a chart.
 std::string render_svg(const Chart& chart);
 

@@ -94,7 +94,7 @@ struct Objective {
       }
       return std::numeric_limits<double>::infinity();
     }
-    double ll = prior->log_density(theta);
+    double ll = model->prior_in_objective ? prior->log_density(theta) : 0.0;
     for (std::size_t i = 0; i < expected.size(); ++i) {
       ll += log_likelihood(model->observations[i], expected[i]);
     }
@@ -182,7 +182,9 @@ core::Status Model::validate() const {
   }
   for (std::size_t i = 0; i < observations.size(); ++i) {
     const Observation& o = observations[i];
-    if (!std::isfinite(o.value) || !(o.sd > 0.0) || !std::isfinite(o.sd) || !(o.min <= o.max)) {
+    const bool noise = o.sd > 0.0 || (o.sd == 0.0 && o.proportional_variance > 0.0);
+    if (!std::isfinite(o.value) || !noise || !std::isfinite(o.sd) || !(o.min <= o.max) ||
+        !(o.proportional_variance >= 0.0) || !std::isfinite(o.proportional_variance)) {
       return core::fail(core::ErrorCode::InvalidArgument,
                         "estimation: observation {} needs a finite value, sd > 0 and min <= max "
                         "(got value {}, sd {})",
@@ -196,13 +198,16 @@ core::Status Model::validate() const {
 }
 
 double log_likelihood(const Observation& o, double expected) {
+  const double sd = o.proportional_variance > 0.0
+                        ? std::sqrt(o.sd * o.sd + o.proportional_variance * expected * expected)
+                        : o.sd;
   if (!o.integer) {
-    const double z = (o.value - expected) / o.sd;
-    return -0.5 * z * z - 0.5 * kLog2Pi - std::log(o.sd);
+    const double z = (o.value - expected) / sd;
+    return -0.5 * z * z - 0.5 * kLog2Pi - std::log(sd);
   }
   const double inf = std::numeric_limits<double>::infinity();
-  const double lo = o.value - 0.5 <= o.min ? -inf : (o.value - 0.5 - expected) / o.sd;
-  const double hi = o.value + 0.5 >= o.max ? inf : (o.value + 0.5 - expected) / o.sd;
+  const double lo = o.value - 0.5 <= o.min ? -inf : (o.value - 0.5 - expected) / sd;
+  const double hi = o.value + 0.5 >= o.max ? inf : (o.value + 0.5 - expected) / sd;
   return log_normal_interval(lo, hi);
 }
 

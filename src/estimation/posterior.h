@@ -55,10 +55,13 @@ struct ClassSpec {
   double prior = 1.0;
 };
 
-/// One observation and its measurement model (see the header comment).
+/// One observation and its measurement model (see the header comment). With a proportional
+/// part the noise SD depends on the expected value e: sd(e) = sqrt(sd^2 + proportional_variance
+/// e^2) (NONMEM's combined error; `sd` is then the additive SD and may be 0).
 struct Observation {
   double value = 0.0;
   double sd = 1.0;
+  double proportional_variance = 0.0;
   bool integer = false;
   double min = -std::numeric_limits<double>::infinity();
   double max = std::numeric_limits<double>::infinity();
@@ -76,6 +79,9 @@ struct Model {
   std::vector<ClassSpec> classes;    ///< at least one; priors > 0, normalised by the fit
   std::vector<Observation> observations;
   PredictFunction predict;
+  /// false: maximum likelihood (least squares with a known error model). The prior density leaves
+  /// the objective; prior_mean and prior_covariance still place the starts and the search box.
+  bool prior_in_objective = true;
 
   /// InvalidArgument naming the problem (sizes, non-finite values, covariance not SPD, sd <= 0,
   /// class priors not positive).
@@ -122,7 +128,8 @@ struct Posterior {
 /// Solver when NLopt fails at every start or the objective is not finite at the MAP.
 core::Result<Posterior> fit_laplace(const Model& model, const FitOptions& options = {});
 
-/// -log p(y, theta | class), prior density and class prior included; +inf where predict fails.
+/// -log p(y, theta | class), prior density (unless !prior_in_objective) and class prior included;
+/// +inf where predict fails.
 double negative_log_posterior(const Model& model, std::span<const double> theta, std::size_t cls);
 
 struct SamplingOptions {

@@ -136,36 +136,6 @@ void axes(core::Chart& chart, Range& x, Range& y, std::string_view x_label,
 
 }  // namespace
 
-std::vector<double> nice_ticks(double lo, double hi, int target) {
-  if (!(hi > lo) || !std::isfinite(lo) || !std::isfinite(hi)) {
-    return {lo};
-  }
-  const double raw = (hi - lo) / std::max(1, target);
-  const int exponent = static_cast<int>(std::floor(std::log10(raw)));
-  // Ticks are k x multiple x 10^exponent, computed from integers so 3 x 0.2 prints as 0.6.
-  const double scale = std::pow(10.0, std::abs(exponent));
-  const auto value = [&](double units) {
-    return exponent >= 0 ? units * scale : units / scale;
-  };
-  double multiple = 1.0;
-  for (double m : {1.0, 2.0, 5.0, 10.0}) {
-    multiple = m;
-    if (value(m) >= raw) {
-      break;
-    }
-  }
-  const double step = value(multiple);
-  std::vector<double> ticks;
-  const double first = std::floor(lo / step + 1e-9);
-  for (double k = first; value(k * multiple) <= hi + step * (1 - 1e-9); k += 1.0) {
-    ticks.push_back(value(k * multiple) == 0.0 ? 0.0 : value(k * multiple));
-    if (ticks.size() > 100) {
-      break;
-    }
-  }
-  return ticks;
-}
-
 core::Chart chart_of(const LinePlot& plot) {
   Range x;
   Range y;

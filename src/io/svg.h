@@ -44,8 +44,8 @@ struct BarChart {
   std::vector<Bar> bars;
 };
 
-/// Axis ticks at 1, 2 or 5 x 10^k covering [lo, hi] with about `target` intervals.
-std::vector<double> nice_ticks(double lo, double hi, int target = 5);
+/// Axis ticks (core/svg.h; the nlme diagnostics use them too).
+using core::nice_ticks;
 
 /// The chart descriptions (core::Chart) of a line plot and a bar chart: the layout lives here,
 /// the writing in core::render_svg.

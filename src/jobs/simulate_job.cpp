@@ -2,29 +2,10 @@
 
 #include <utility>
 
-#include <fmt/format.h>
-
 #include "io/nmtran.h"
+#include "jobs/record_error.h"
 
 namespace ketapath::jobs {
-namespace {
-
-/// pk names records as "line N: ..."; the user knows them as "FILE:N: ...".
-core::Error locate(core::Error error, std::string_view file) {
-  const std::string& m = error.message;
-  if (m.starts_with("line ")) {
-    std::size_t i = 5;
-    while (i < m.size() && m[i] >= '0' && m[i] <= '9') {
-      ++i;
-    }
-    if (i > 5 && i < m.size() && m[i] == ':') {
-      error.message = fmt::format("{}:{}", file, m.substr(5));
-    }
-  }
-  return error;
-}
-
-}  // namespace
 
 std::vector<std::string> simulate_columns(const pk::ModelSpec& model, bool effect_site) {
   std::vector<std::string> names{"ID", "TIME", "CP"};
@@ -58,7 +39,7 @@ core::Result<SimulateRun> simulate_dataset(const SimulateRequest& request) {
   for (const pk::SubjectTimeline& subject : data.subjects) {
     auto rows = pk::simulate(model, request.parameters, subject, simulation);
     if (!rows) {
-      return std::unexpected(locate(std::move(rows).error(), data.source));
+      return std::unexpected(locate_record_error(std::move(rows).error(), data.source));
     }
     run.subjects.push_back({subject.id, std::move(*rows)});
   }

@@ -41,6 +41,7 @@ struct ResidualError {
   [[nodiscard]] double sd(double ipred) const {
     return std::sqrt(proportional_variance * ipred * ipred + additive_variance);
   }
+
   [[nodiscard]] bool none() const {
     return proportional_variance == 0.0 && additive_variance == 0.0;
   }
@@ -84,6 +85,16 @@ class PopulationModel {
   [[nodiscard]] virtual std::span<const std::string> etas() const = 0;
   [[nodiscard]] virtual const Eigen::MatrixXd& omega() const = 0;
   [[nodiscard]] virtual const ResidualError& sigma() const = 0;
+
+  /// Named individual parameters that fits report (CL, V1, ...): their names, and their values
+  /// for an ETA vector (same order). The defaults report none; a fit's %RSE of a parameter is the
+  /// delta method on individual_parameters' gradient in ETA.
+  [[nodiscard]] virtual std::span<const std::string> parameter_names() const { return {}; }
+
+  [[nodiscard]] virtual std::vector<double> individual_parameters(
+      std::span<const double> /*eta*/) const {
+    return {};
+  }
 
   /// Binds the model to one subject. `dv` holds the DV of each record (NaN where missing) or is
   /// empty. Errors name the record line, as pk::simulate does.

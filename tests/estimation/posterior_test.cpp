@@ -160,6 +160,44 @@ TEST(Posterior, RefusesAnInvalidModelNamingTheProblem) {
   EXPECT_NE(s.error().message.find("observation 3"), std::string::npos) << s.error().message;
 }
 
+TEST(Posterior, ProportionalErrorScalesTheSdWithTheExpectedValue) {
+  // sd(e) = sqrt(sd^2 + prop e^2): the log density of N(e, sd(e)) at the value.
+  const Observation combined{.value = 12.0, .sd = 0.5, .proportional_variance = 0.04};
+  const double e = 10.0;
+  const double s = std::sqrt(0.25 + 0.04 * e * e);
+  const double z = (12.0 - e) / s;
+  EXPECT_NEAR(log_likelihood(combined, e),
+              -0.5 * z * z - 0.5 * std::log(2.0 * std::numbers::pi) - std::log(s), 1e-14);
+  // Proportional only (additive SD 0) is a valid model; neither is not.
+  Model m = Linear{}.model();
+  m.observations[0].sd = 0.0;
+  m.observations[0].proportional_variance = 0.01;
+  EXPECT_TRUE(m.validate());
+  m.observations[0].proportional_variance = 0.0;
+  EXPECT_FALSE(m.validate());
+}
+
+TEST(Posterior, WithoutThePriorTheFitIsOrdinaryLeastSquares) {
+  const Linear lin;
+  Model m = lin.model();
+  m.classes = {{"zero", 1.0}};
+  m.prior_in_objective = false;
+  const Posterior post = must(fit_laplace(m));
+  // OLS: (X'X)^-1 X'y, covariance sd^2 (X'X)^-1.
+  Eigen::MatrixXd design(5, 2);
+  Eigen::VectorXd obs(5);
+  for (Eigen::Index i = 0; i < 5; ++i) {
+    design(i, 0) = 1.0;
+    design(i, 1) = lin.x[static_cast<std::size_t>(i)];
+    obs(i) = lin.y[static_cast<std::size_t>(i)];
+  }
+  const Eigen::Matrix2d xtx = design.transpose() * design;
+  const Eigen::Vector2d ols = xtx.inverse() * design.transpose() * obs;
+  EXPECT_LT((post.classes[0].map - ols).cwiseAbs().maxCoeff(), 1e-5);
+  EXPECT_LT((post.classes[0].covariance - lin.sd * lin.sd * xtx.inverse()).cwiseAbs().maxCoeff(),
+            1e-4);
+}
+
 TEST(Posterior, ResamplingIsDeterministicAndFollowsTheWeights) {
   std::vector<WeightedDraw> draws(3);
   draws[0].weight = 0.5;

@@ -1,0 +1,217 @@
+#include "cli/population_options.h"
+
+#include <cctype>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "core/check.h"
+#include "nlme/catalogue_model.h"
+
+namespace ketapath::cli {
+namespace {
+
+std::string upper(std::string_view text) {
+  std::string result(text);
+  for (char& c : result) {
+    if (c >= 'a' && c <= 'z') {
+      c = static_cast<char>(c - 'a' + 'A');
+    }
+  }
+  return result;
+}
+
+std::string trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) {
+    return {};
+  }
+  return std::string(text.substr(first, text.find_last_not_of(" \t") - first + 1));
+}
+
+core::Result<double> parse_number(std::string_view text, std::string_view what) {
+  double value = 0.0;
+  if (!core::parse_decimal(text, value)) {
+    return core::fail(core::ErrorCode::InvalidArgument, "{}: \"{}\" is not a number", what,
+                      core::excerpt(text));
+  }
+  return value;
+}
+
+bool is_name(std::string_view text) {
+  if (text.empty() || !std::isalpha(static_cast<unsigned char>(text[0]))) {
+    return false;
+  }
+  for (const char c : text) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::vector<std::string> split_items(const std::vector<std::string>& items) {
+  std::vector<std::string> tokens;
+  for (const std::string& item : items) {
+    std::size_t start = 0;
+    while (true) {
+      const std::size_t comma = item.find(',', start);
+      tokens.push_back(trim(std::string_view(item).substr(start, comma - start)));
+      if (comma == std::string::npos) {
+        break;
+      }
+      start = comma + 1;
+    }
+  }
+  return tokens;
+}
+
+/// One block starting at tokens[i]: names up to the NAME=VALUE token, then the lower triangle.
+core::Status parse_block(const std::vector<std::string>& tokens, std::size_t& i,
+                         std::vector<std::string>& names, std::vector<double>& values) {
+  while (i < tokens.size() && tokens[i].find('=') == std::string::npos) {
+    if (!is_name(tokens[i])) {
+      return core::fail(core::ErrorCode::InvalidArgument,
+                        "--omega: \"{}\" is not an ETA name (write NAME=VARIANCE, or "
+                        "N1,N2=V11,V21,V22 for a block)",
+                        core::excerpt(tokens[i]));
+    }
+    names.push_back(upper(tokens[i++]));
+  }
+  if (i == tokens.size()) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "--omega: {} names ETAs but gives no variance (write NAME=VARIANCE)",
+                      fmt::join(names, ","));
+  }
+  const std::string& head = tokens[i++];
+  const std::size_t eq = head.find('=');
+  const std::string name = upper(trim(std::string_view(head).substr(0, eq)));
+  if (!is_name(name)) {
+    return core::fail(core::ErrorCode::InvalidArgument, "--omega: \"{}\" is not an ETA name",
+                      core::excerpt(name));
+  }
+  names.push_back(name);
+  const std::string block = fmt::format("{}", fmt::join(names, ","));
+  values.push_back(KETAPATH_TRY(parse_number(head.substr(eq + 1), "--omega " + block)));
+  const std::size_t k = names.size();
+  while (values.size() < k * (k + 1) / 2) {
+    if (i == tokens.size() || tokens[i].find('=') != std::string::npos) {
+      return core::fail(core::ErrorCode::InvalidArgument,
+                        "--omega: block {} needs {} values (the lower triangle row by row), got {}",
+                        block, k * (k + 1) / 2, values.size());
+    }
+    values.push_back(KETAPATH_TRY(parse_number(tokens[i++], "--omega " + block)));
+  }
+  return {};
+}
+
+}  // namespace
+
+void add_variability_options(CLI::App& app, PopulationOptions& options) {
+  app.add_option("--omega", options.omega,
+                 "Between-subject variability: exponential ETAs on parameters, NAME=VARIANCE "
+                 "items (CL=0.09,V1=0.04) or a block N1,N2=V11,V21,V22 (lower triangle); ETA1..n "
+                 "in the order written");
+  app.add_option("--sigma", options.sigma,
+                 "Residual error variances prop=VAR,add=VAR: DV = IPRED (1 + EPS1) + EPS2")
+      ->delimiter(',');
+}
+
+core::Result<pk::ParameterValues> parse_parameters(const std::vector<std::string>& items) {
+  pk::ParameterValues values;
+  for (const std::string& item : items) {
+    const std::size_t eq = item.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return core::fail(core::ErrorCode::InvalidArgument,
+                        "--param: \"{}\" must be NAME=VALUE, e.g. CL=2.5", item);
+    }
+    const std::string name = upper(item.substr(0, eq));
+    const double value =
+        KETAPATH_TRY(parse_number(item.substr(eq + 1), fmt::format("--param {}", name)));
+    if (!values.emplace(name, value).second) {
+      return core::fail(core::ErrorCode::InvalidArgument, "--param: {} is given twice", name);
+    }
+  }
+  return values;
+}
+
+core::Result<const pk::ModelSpec*> find_catalogue_model(const std::string& name) {
+  const pk::ModelSpec* model = pk::find_model(name);
+  if (model == nullptr) {
+    std::vector<std::string> names;
+    for (const pk::ModelSpec& m : pk::model_catalogue()) {
+      names.push_back(m.name);
+    }
+    return core::fail(core::ErrorCode::NotFound, "--model: \"{}\" is not a model (known: {})", name,
+                      fmt::join(names, ", "));
+  }
+  return model;
+}
+
+core::Result<OmegaSpec> parse_omega(const std::vector<std::string>& items) {
+  const std::vector<std::string> tokens = split_items(items);
+  std::vector<std::pair<std::vector<std::string>, std::vector<double>>> blocks;
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < tokens.size();) {
+    std::vector<std::string> names;
+    std::vector<double> values;
+    KETAPATH_TRY(parse_block(tokens, i, names, values));
+    total += names.size();
+    blocks.emplace_back(std::move(names), std::move(values));
+  }
+  OmegaSpec spec;
+  spec.omega =
+      Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(total), static_cast<Eigen::Index>(total));
+  Eigen::Index offset = 0;
+  for (const auto& [names, values] : blocks) {
+    std::size_t v = 0;
+    for (Eigen::Index r = 0; r < static_cast<Eigen::Index>(names.size()); ++r) {
+      for (Eigen::Index c = 0; c <= r; ++c) {
+        spec.omega(offset + r, offset + c) = values[v];
+        spec.omega(offset + c, offset + r) = values[v++];
+      }
+    }
+    spec.etas.insert(spec.etas.end(), names.begin(), names.end());
+    offset += static_cast<Eigen::Index>(names.size());
+  }
+  return spec;
+}
+
+core::Result<nlme::ResidualError> parse_sigma(const std::vector<std::string>& items) {
+  nlme::ResidualError sigma;
+  bool prop = false;
+  bool add = false;
+  for (const std::string& item : items) {
+    const std::size_t eq = item.find('=');
+    const std::string key = upper(trim(std::string_view(item).substr(0, eq)));
+    if (eq == std::string::npos || (key != "PROP" && key != "ADD")) {
+      return core::fail(core::ErrorCode::InvalidArgument,
+                        "--sigma: \"{}\" must be prop=VARIANCE or add=VARIANCE",
+                        core::excerpt(item));
+    }
+    bool& seen = key == "PROP" ? prop : add;
+    if (seen) {
+      return core::fail(core::ErrorCode::InvalidArgument, "--sigma: {} is given twice",
+                        key == "PROP" ? "prop" : "add");
+    }
+    seen = true;
+    const double v = KETAPATH_TRY(
+        parse_number(item.substr(eq + 1), key == "PROP" ? "--sigma prop" : "--sigma add"));
+    (key == "PROP" ? sigma.proportional_variance : sigma.additive_variance) = v;
+  }
+  return sigma;
+}
+
+core::Result<std::unique_ptr<nlme::PopulationModel>> catalogue_population(
+    const PopulationOptions& options) {
+  const pk::ModelSpec* model = KETAPATH_TRY(find_catalogue_model(options.model));
+  OmegaSpec omega = KETAPATH_TRY(parse_omega(options.omega));
+  return nlme::make_catalogue_model({.model = model,
+                                     .parameters = KETAPATH_TRY(parse_parameters(options.params)),
+                                     .etas = std::move(omega.etas),
+                                     .omega = std::move(omega.omega),
+                                     .sigma = KETAPATH_TRY(parse_sigma(options.sigma)),
+                                     .solver = pk::SolverKind::Automatic});
+}
+
+}  // namespace ketapath::cli
