@@ -66,9 +66,8 @@ void BM_BuiltInClosedForm(benchmark::State& state) {
     }
   }
   benchmark::DoNotOptimize(sum);
-  state.counters["subjects_per_s"] =
-      benchmark::Counter(static_cast<double>(state.iterations()) * kSubjects,
-                         benchmark::Counter::kIsRate);
+  state.counters["subjects_per_s"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) * kSubjects, benchmark::Counter::kIsRate);
 }
 
 void BM_UserModelClosedForm(benchmark::State& state) {
@@ -87,9 +86,8 @@ void BM_UserModelClosedForm(benchmark::State& state) {
     }
   }
   benchmark::DoNotOptimize(sum);
-  state.counters["subjects_per_s"] =
-      benchmark::Counter(static_cast<double>(state.iterations()) * kSubjects,
-                         benchmark::Counter::kIsRate);
+  state.counters["subjects_per_s"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) * kSubjects, benchmark::Counter::kIsRate);
 }
 
 // The check that both sides compute the same thing (run once, outside the timing).

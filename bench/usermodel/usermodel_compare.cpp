@@ -33,10 +33,10 @@ int time_file(const std::string& file, std::size_t n) {
     std::fprintf(stderr, "usermodel_compare: %s\n", definition.error().message.c_str());
     return 2;
   }
-  const auto model = usermodel::UserModel::create(
-                         std::move(*definition),
-                         {.relative_tolerance = 1e-6, .absolute_tolerance = 1e-9})
-                         .value();
+  const auto model =
+      usermodel::UserModel::create(std::move(*definition),
+                                   {.relative_tolerance = 1e-6, .absolute_tolerance = 1e-9})
+          .value();
   pk::SubjectTimeline doses;
   doses.id = "1";
   for (int k = 0; k < 12; ++k) {
@@ -56,10 +56,9 @@ int time_file(const std::string& file, std::size_t n) {
   const std::clock_t start = std::clock();
   for (std::size_t i = 0; i < n; ++i) {
     const population::BatchSubject p = table->subjects.at(i);
-    const std::vector<double> eta{std::log(p.cl.value() / typical.cl),
-                                  std::log(p.v1.value() / typical.v1),
-                                  std::log(p.ka.value() / typical.ka),
-                                  std::log(p.kon.value() / typical.kon)};
+    const std::vector<double> eta{
+        std::log(p.cl.value() / typical.cl), std::log(p.v1.value() / typical.v1),
+        std::log(p.ka.value() / typical.ka), std::log(p.kon.value() / typical.kon)};
     auto bound = model->bind(doses, {}, grid);
     if (!bound) {
       std::fprintf(stderr, "usermodel_compare: %s\n", bound.error().message.c_str());

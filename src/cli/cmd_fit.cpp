@@ -150,7 +150,7 @@ core::Status fit(const Options& options) {
     KETAPATH_TRY(core::check_limited_count("--vpc", static_cast<long long>(options.vpc), "", 1,
                                            core::limits::kMaxReplicates));
   }
-  const auto model = KETAPATH_TRY(catalogue_population(options.population));
+  const auto model = KETAPATH_TRY(population_model(options.population));
   jobs::NlmeFitRequest request{.data = options.data,
                                .fit = {},
                                .vpc_replicates = options.vpc,
@@ -181,13 +181,8 @@ Runner setup(CLI::App& app) {
       "a per-parameter summary; --out writes ID,OBJ,ETA1..n,SE_ETA1..n,<parameters>,RSE_<p>..; "
       "--predictions writes ID,TIME,DV,IPRED,PRED,IWRES; --plots DIR writes gof.svg (and "
       "vpc.svg with --vpc N). See docs/estimation.md.");
-  app.add_option("--model", o->population.model, "Model name, e.g. two_cmt")->required();
-  app.add_option("--param", o->population.params, "Typical values NAME=VALUE in data units")
-      ->required()
-      ->delimiter(',');
+  add_model_options(app, o->population);
   add_variability_options(app, o->population);
-  app.get_option("--omega")->required();
-  app.get_option("--sigma")->required();
   app.add_option("--data", o->data, "NM-TRAN CSV data set with DV")
       ->required()
       ->check(CLI::ExistingFile);

@@ -43,8 +43,8 @@ struct Options {
 
   /// Any variability option asks for the NONMEM-style output (DV, IPRED, PRED, ETAs).
   [[nodiscard]] bool variability() const {
-    return !population.omega.empty() || !population.sigma.empty() || nsub_option->count() > 0 ||
-           seed_option->count() > 0;
+    return !population.model_file.empty() || !population.omega.empty() ||
+           !population.sigma.empty() || nsub_option->count() > 0 || seed_option->count() > 0;
   }
 };
 
@@ -150,7 +150,7 @@ core::Status simulate_variability(const Options& options) {
                                          core::limits::kMaxReplicates));
   KETAPATH_TRY(
       core::check_limited_count("--threads", options.threads, "", 1, core::limits::kMaxThreads));
-  const auto model = KETAPATH_TRY(catalogue_population(options.population));
+  const auto model = KETAPATH_TRY(population_model(options.population));
   jobs::NlmeSimulateRequest request{.data = options.data,
                                     .extra_times = {},
                                     .replicates = options.nsub,
@@ -170,15 +170,10 @@ Runner setup(CLI::App& app) {
       "ID,TIME,CP,A1..An (and CE when KE0 is given): one row per EVID=0 record in input order, "
       "plus --grid times merged in per ID. CP = central amount / central volume in the data's "
       "units. With --omega, --sigma, --nsub or --seed: CSV [REP,]ID,TIME,DV,IPRED,PRED,ETA1..n "
-      "instead (REP when --nsub > 1; ETAs in --omega order; docs/estimation.md). See `ketapath "
-      "models` for models and parameters, docs/nmtran.md for the data rules.");
-  app.add_option("--model", options->population.model, "Model name, e.g. one_cmt, two_cmt_depot")
-      ->required();
-  app.add_option("--param", options->population.params,
-                 "Parameter NAME=VALUE in data units (repeat, or separate with commas): the "
-                 "model's own (CL, V, ...) and optionally F<n>, ALAG<n>, R<n>, D<n>, KE0")
-      ->required()
-      ->delimiter(',');
+      "instead (REP when --nsub > 1; ETAs in --omega order; docs/estimation.md), always with "
+      "--model-file (a user model, docs/user-models.md). See `ketapath models` for models and "
+      "parameters, docs/nmtran.md for the data rules.");
+  add_model_options(app, options->population);
   app.add_option("--data", options->data, "NM-TRAN CSV data set")
       ->required()
       ->check(CLI::ExistingFile);

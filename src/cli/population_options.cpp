@@ -7,6 +7,8 @@
 
 #include "core/check.h"
 #include "nlme/catalogue_model.h"
+#include "usermodel/model_file.h"
+#include "usermodel/user_model.h"
 
 namespace ketapath::cli {
 namespace {
@@ -212,6 +214,50 @@ core::Result<std::unique_ptr<nlme::PopulationModel>> catalogue_population(
                                      .omega = std::move(omega.omega),
                                      .sigma = KETAPATH_TRY(parse_sigma(options.sigma)),
                                      .solver = pk::SolverKind::Automatic});
+}
+
+void add_model_options(CLI::App& app, PopulationOptions& options) {
+  app.add_option("--model", options.model,
+                 "Catalogue model name, e.g. two_cmt (`ketapath models`)");
+  app.add_option("--model-file", options.model_file,
+                 "A user model file (TOML with THETAs, OMEGA, SIGMA and $PK/$DES code; "
+                 "docs/user-models.md), instead of --model")
+      ->check(CLI::ExistingFile);
+  app.add_option("--param", options.params,
+                 "With --model: parameter NAME=VALUE in data units (repeat, or separate with "
+                 "commas): the model's own (CL, V, ...) and optionally F<n>, ALAG<n>, R<n>, D<n>, "
+                 "KE0")
+      ->delimiter(',');
+}
+
+core::Result<std::unique_ptr<nlme::PopulationModel>> population_model(
+    const PopulationOptions& options) {
+  if (options.model.empty() == options.model_file.empty()) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "give --model NAME (a catalogue model) or --model-file FILE (a user "
+                      "model), {}",
+                      options.model.empty() ? "one of them" : "not both");
+  }
+  if (options.model_file.empty()) {
+    if (options.params.empty()) {
+      return core::fail(core::ErrorCode::InvalidArgument,
+                        "--param: --model {} needs its parameter values, e.g. --param CL=5,V=50",
+                        options.model);
+    }
+    return catalogue_population(options);
+  }
+  for (const auto& [given, name] :
+       {std::pair{!options.params.empty(), "--param"}, std::pair{!options.omega.empty(), "--omega"},
+        std::pair{!options.sigma.empty(), "--sigma"}}) {
+    if (given) {
+      return core::fail(core::ErrorCode::InvalidArgument,
+                        "{}: the model file {} states its own THETAs, OMEGA and SIGMA; change "
+                        "them there",
+                        name, options.model_file);
+    }
+  }
+  usermodel::Definition definition = KETAPATH_TRY(usermodel::read_model_file(options.model_file));
+  return KETAPATH_TRY(usermodel::UserModel::create(std::move(definition)));
 }
 
 }  // namespace ketapath::cli

@@ -26,6 +26,7 @@ namespace ketapath::cli {
 
 struct PopulationOptions {
   std::string model;
+  std::string model_file;  ///< --model-file: a user model (docs/user-models.md)
   std::vector<std::string> params;
   std::vector<std::string> omega;
   std::vector<std::string> sigma;
@@ -33,6 +34,10 @@ struct PopulationOptions {
 
 /// Adds --omega and --sigma (not required) to `app`; --model and --param are added by the command.
 void add_variability_options(CLI::App& app, PopulationOptions& options);
+
+/// Adds --model NAME, --model-file FILE and --param (one of the two models is required, checked
+/// by population_model).
+void add_model_options(CLI::App& app, PopulationOptions& options);
 
 /// NAME=VALUE pairs; names are NONMEM's and case-insensitive (cl=2 is CL=2).
 core::Result<pk::ParameterValues> parse_parameters(const std::vector<std::string>& items);
@@ -53,6 +58,12 @@ core::Result<nlme::ResidualError> parse_sigma(const std::vector<std::string>& it
 
 /// The catalogue model of --model with --param typical values, --omega and --sigma.
 core::Result<std::unique_ptr<nlme::PopulationModel>> catalogue_population(
+    const PopulationOptions& options);
+
+/// The model the options name: --model-file's user model (which states its own THETAs, OMEGA and
+/// SIGMA, so --param, --omega and --sigma are refused beside it) or catalogue_population.
+/// InvalidArgument when both or neither model is given.
+core::Result<std::unique_ptr<nlme::PopulationModel>> population_model(
     const PopulationOptions& options);
 
 }  // namespace ketapath::cli

@@ -18,10 +18,10 @@
 namespace ketapath::pk {
 
 struct StateSnapshot {
-  double time = 0.0;             ///< h
-  std::size_t record_index = 0;  ///< from the Output event
+  double time = 0.0;                ///< h
+  std::size_t record_index = 0;     ///< from the Output event
   std::size_t interval_record = 0;  ///< from the Output event (resolve.h)
-  Eigen::VectorXd state;         ///< amounts (mg), then CE (mg/L) when present
+  Eigen::VectorXd state;            ///< amounts (mg), then CE (mg/L) when present
 };
 
 struct EngineOptions {

@@ -130,8 +130,7 @@ core::Status FunctionOdePropagator::advance(Eigen::VectorXd& x, const Eigen::Vec
   m.steps += steps - before;
   if (flag < 0) {
     m.warm = false;
-    return core::fail(core::ErrorCode::Solver, "CVODE failed advancing {} h: {}", dt,
-                      m.last_error);
+    return core::fail(core::ErrorCode::Solver, "CVODE failed advancing {} h: {}", dt, m.last_error);
   }
   for (int i = 0; i < m.n; ++i)
     x[i] = y[i];

@@ -24,14 +24,15 @@ class FunctionOdePropagator final : public Propagator {
   /// `states` >= 1; `on_select` (optional) runs on select(record), e.g. to load that record's
   /// parameters into what `rhs` reads. rtol/atol as CVODE's scalar tolerances.
   FunctionOdePropagator(int states, RightHandSide rhs, double relative_tolerance,
-                        double absolute_tolerance,
-                        std::function<void(std::size_t)> on_select = {});
+                        double absolute_tolerance, std::function<void(std::size_t)> on_select = {});
   ~FunctionOdePropagator() override;
   FunctionOdePropagator(const FunctionOdePropagator&) = delete;
   FunctionOdePropagator& operator=(const FunctionOdePropagator&) = delete;
 
   core::Status advance(Eigen::VectorXd& x, const Eigen::VectorXd& rates, double dt) override;
+
   [[nodiscard]] bool linear() const override { return false; }
+
   void select(std::size_t interval_record) override;
 
   /// Total CVODE steps taken so far.

@@ -20,7 +20,9 @@ class PiecewisePropagator final : public Propagator {
   core::Status advance(Eigen::VectorXd& x, const Eigen::VectorXd& rates, double dt) override {
     return pieces_[current_]->advance(x, rates, dt);
   }
+
   [[nodiscard]] bool linear() const override { return linear_; }
+
   void select(std::size_t interval_record) override {
     current_ = interval_record < piece_of_record_.size() ? piece_of_record_[interval_record] : 0;
     pieces_[current_]->select(interval_record);

@@ -390,9 +390,8 @@ void Resolver::assign_interval_records(std::vector<Event>& events) const {
     }
     const auto first = records.begin() + static_cast<std::ptrdiff_t>(start);
     const auto last = records.begin() + static_cast<std::ptrdiff_t>(end);
-    const auto next = std::lower_bound(first, last, e.time, [](const Record& r, double t) {
-      return r.time.value() < t;
-    });
+    const auto next = std::lower_bound(
+        first, last, e.time, [](const Record& r, double t) { return r.time.value() < t; });
     e.interval_record = next == last ? end - 1 : static_cast<std::size_t>(next - records.begin());
   }
 }

@@ -54,9 +54,9 @@ core::Result<std::vector<OutputRow>> output_rows(const std::vector<StateSnapshot
   std::vector<OutputRow> rows;
   rows.reserve(snapshots.size());
   for (const StateSnapshot& s : snapshots) {
-    const ModelStructure& structure =
-        structure_of_record.empty() ? structures[0]
-                                    : structures[structure_of_record[s.interval_record]];
+    const ModelStructure& structure = structure_of_record.empty()
+                                          ? structures[0]
+                                          : structures[structure_of_record[s.interval_record]];
     OutputRow row;
     row.time = core::Hours(s.time);
     row.record_index = s.record_index;
@@ -76,10 +76,11 @@ core::Result<std::vector<OutputRow>> output_rows(const std::vector<StateSnapshot
           s.record_index < subject.records.size() && subject.records[s.record_index].source_line > 0
               ? fmt::format("line {}: ", subject.records[s.record_index].source_line)
               : std::string();
-      return core::fail(core::ErrorCode::Solver,
-                        "{}ID {} at TIME {}: the model's amounts or concentration are not finite "
-                        "numbers (they overflowed); check the scale of the doses and parameter values",
-                        where, subject.id, s.time);
+      return core::fail(
+          core::ErrorCode::Solver,
+          "{}ID {} at TIME {}: the model's amounts or concentration are not finite "
+          "numbers (they overflowed); check the scale of the doses and parameter values",
+          where, subject.id, s.time);
     }
     rows.push_back(std::move(row));
   }

@@ -12,11 +12,25 @@
 namespace ketapath::usermodel {
 namespace {
 
-double exp_(double x) { return std::exp(x); }
-double log_(double x) { return std::log(x); }
-double log10_(double x) { return std::log10(x); }
-double sqrt_(double x) { return std::sqrt(x); }
-double abs_(double x) { return std::fabs(x); }
+double exp_(double x) {
+  return std::exp(x);
+}
+
+double log_(double x) {
+  return std::log(x);
+}
+
+double log10_(double x) {
+  return std::log10(x);
+}
+
+double sqrt_(double x) {
+  return std::sqrt(x);
+}
+
+double abs_(double x) {
+  return std::fabs(x);
+}
 
 /// NM-TRAN spellings to muparser's: THETA(2) -> THETA_2, ** -> ^.
 std::string rewrite(const std::string& text) {
@@ -43,6 +57,7 @@ struct Program::Compiled {
     std::unique_ptr<mu::Parser> parser;
     const Statement* source = nullptr;
   };
+
   std::vector<Line> pk;
   std::vector<Line> des;
   std::optional<Line> ipred;
@@ -75,8 +90,8 @@ class Compiler {
     }
     const pk::ModelSpec* catalogue =
         d_.structure.catalogue.empty() ? nullptr : pk::find_model(d_.structure.catalogue);
-    l.compartments = catalogue != nullptr ? catalogue->compartments.size()
-                                          : d_.structure.compartments.size();
+    l.compartments =
+        catalogue != nullptr ? catalogue->compartments.size() : d_.structure.compartments.size();
     l.amounts = next;
     for (std::size_t n = 1; n <= l.compartments; ++n)
       KETAPATH_TRY(add(fmt::format("A_{}", n), next++, {d_.file, 0}));
@@ -89,8 +104,9 @@ class Compiler {
         KETAPATH_TRY(add(s.target, next++, s.where));
         l.pk_targets.push_back(s.target);
       } else if (!is_pk_target(l, s.target)) {
-        return error(s, "pk", fmt::format("\"{}\" is a {} and cannot be assigned", s.target,
-                                          kind_of(l, symbols_[s.target])));
+        return error(s, "pk",
+                     fmt::format("\"{}\" is a {} and cannot be assigned", s.target,
+                                 kind_of(l, symbols_[s.target])));
       }
     }
     l.des = next;
@@ -102,8 +118,9 @@ class Compiler {
         KETAPATH_TRY(add(target, next++, s.where));
         l.des_targets.push_back(target);
       } else if (symbols_[target] < l.des) {
-        return error(s, "des", fmt::format("\"{}\" is a {} and cannot be assigned in des", target,
-                                           kind_of(l, symbols_[target])));
+        return error(s, "des",
+                     fmt::format("\"{}\" is a {} and cannot be assigned in des", target,
+                                 kind_of(l, symbols_[target])));
       }
     }
     l.size = next;
@@ -134,9 +151,10 @@ class Compiler {
       for (const auto& [name, pointer] : parser.GetUsedVar()) {
         const auto found = symbols_.find(name);
         if (found == symbols_.end()) {
-          return error(s, block, fmt::format("unknown symbol \"{}\" (not a THETA, covariate, ETA, "
-                                             "amount or earlier assignment)",
-                                             name));
+          return error(s, block,
+                       fmt::format("unknown symbol \"{}\" (not a THETA, covariate, ETA, "
+                                   "amount or earlier assignment)",
+                                   name));
         }
         if (!visible.contains(found->second)) {
           return error(s, block,
@@ -164,7 +182,8 @@ class Compiler {
     return parser;
   }
 
-  std::unexpected<core::Error> error(const Statement& s, std::string_view block, std::string_view problem) {
+  std::unexpected<core::Error> error(const Statement& s, std::string_view block,
+                                     std::string_view problem) {
     return core::fail(core::ErrorCode::InvalidData, "{}:{}: {}: \"{} = {}\": {}", s.where.file,
                       s.where.line, block, s.target, s.expression, problem);
   }
@@ -185,16 +204,24 @@ class Compiler {
     }
     return {};
   }
+
   static bool is_pk_target(const Layout& l, const std::string& name) {
     return std::find(l.pk_targets.begin(), l.pk_targets.end(), name) != l.pk_targets.end();
   }
+
   static std::string_view kind_of(const Layout& l, std::size_t slot) {
-    if (slot < l.covariates) return "THETA";
-    if (slot < l.etas) return "covariate";
-    if (slot < l.amounts) return "ETA";
-    if (slot < l.derivatives) return "compartment amount";
-    if (slot < l.pk) return "derivative";
-    if (slot < l.des) return "pk variable";
+    if (slot < l.covariates)
+      return "THETA";
+    if (slot < l.etas)
+      return "covariate";
+    if (slot < l.amounts)
+      return "ETA";
+    if (slot < l.derivatives)
+      return "compartment amount";
+    if (slot < l.pk)
+      return "derivative";
+    if (slot < l.des)
+      return "pk variable";
     return "des variable";
   }
 
@@ -224,8 +251,8 @@ core::Result<std::unique_ptr<Program>> Program::compile(const Definition& defini
 
   // $PK reads THETAs, covariates and ETAs; $DES also the amounts and $PK's variables; IPRED
   // reads everything but the derivatives and $DES intermediates.
-  KETAPATH_TRY(compiler.block("pk", definition.pk, range(0, l.amounts), slots, l,
-                              program->compiled_->pk));
+  KETAPATH_TRY(
+      compiler.block("pk", definition.pk, range(0, l.amounts), slots, l, program->compiled_->pk));
   std::set<std::size_t> des_visible = range(0, l.derivatives);
   for (std::size_t i = l.pk; i < l.des; ++i)
     des_visible.insert(i);

@@ -48,6 +48,7 @@ class Program {
   ~Program();
 
   [[nodiscard]] const Layout& layout() const { return layout_; }
+
   /// The slots every expression reads and writes; thetas are filled by compile.
   [[nodiscard]] std::span<double> slots() { return {slots_.get(), layout_.size}; }
 

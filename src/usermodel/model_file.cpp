@@ -26,8 +26,8 @@ class Reader {
     try {
       root = toml::parse(text_, origin_);
     } catch (const toml::parse_error& e) {
-      return core::fail(core::ErrorCode::InvalidData, "{}:{}: {}", origin_,
-                        e.source().begin.line, e.description());
+      return core::fail(core::ErrorCode::InvalidData, "{}:{}: {}", origin_, e.source().begin.line,
+                        e.description());
     }
     Definition d;
     d.file = origin_;
@@ -55,6 +55,7 @@ class Reader {
     return core::fail(core::ErrorCode::InvalidData, "{}:{}: {}: {}", origin_, line, key,
                       fmt::format(format, std::forward<Args>(args)...));
   }
+
   std::unexpected<core::Error> fail(const toml::table& t, std::string_view key,
                                     std::string_view problem) const {
     return fail_at(line_of(t.at_path(key).node()), key, "{}", problem);
@@ -204,8 +205,8 @@ class Reader {
     std::size_t k = 0;
     for (Eigen::Index i = 0; i < n; ++i) {
       for (Eigen::Index j = block ? 0 : i; j <= i; ++j) {
-        const double v = KETAPATH_TRY(
-            number(toml::node_view<const toml::node>(values->get(k++)), key));
+        const double v =
+            KETAPATH_TRY(number(toml::node_view<const toml::node>(values->get(k++)), key));
         d.omega(i, j) = v;
         d.omega(j, i) = v;
       }
@@ -320,7 +321,8 @@ class Reader {
     if (start == std::string_view::npos)
       return false;
     const std::size_t end = text_.find('\n', start);
-    const std::string_view row = text_.substr(start, end == std::string_view::npos ? end : end - start);
+    const std::string_view row =
+        text_.substr(start, end == std::string_view::npos ? end : end - start);
     for (std::string_view quote : {"'''", "\"\"\""}) {
       const std::size_t at = row.find(quote);
       if (at != std::string_view::npos)

@@ -56,6 +56,7 @@ class UserSubject final : public nlme::SubjectModel {
         inputs_(engine_inputs(model.definition(), program_->layout())) {}
 
   ~UserSubject() override { model_.release(std::move(program_)); }
+
   UserSubject(const UserSubject&) = delete;
   UserSubject& operator=(const UserSubject&) = delete;
 
@@ -66,8 +67,8 @@ class UserSubject final : public nlme::SubjectModel {
     KETAPATH_TRY(run_pk(zeros));
     const std::vector<pk::ParameterValues> inputs = per_record_inputs();
     const pk::ModelStructure structure = KETAPATH_TRY(resolve_structure(inputs.front()));
-    const std::vector<pk::Event> events = KETAPATH_TRY(
-        pk::resolve_events(structure, inputs.front(), subject_, extra_times_, inputs));
+    const std::vector<pk::Event> events =
+        KETAPATH_TRY(pk::resolve_events(structure, inputs.front(), subject_, extra_times_, inputs));
     rows_.clear();
     for (const pk::Event& e : events) {
       if (e.action != pk::EventAction::Output)
@@ -215,8 +216,8 @@ class UserSubject final : public nlme::SubjectModel {
     const Layout& l = program_->layout();
     const int n = static_cast<int>(l.compartments);
     const pk::ModelStructure structure = KETAPATH_TRY(resolve_structure(inputs.front()));
-    const std::vector<pk::Event> events = KETAPATH_TRY(
-        pk::resolve_events(structure, inputs.front(), subject_, extra_times_, inputs));
+    const std::vector<pk::Event> events =
+        KETAPATH_TRY(pk::resolve_events(structure, inputs.front(), subject_, extra_times_, inputs));
     double* slots = program_->slots().data();
     auto rhs = [this, slots, &l](std::span<const double> x, std::span<double> dx) {
       std::copy(x.begin(), x.end(), slots + l.amounts);
@@ -279,8 +280,8 @@ core::Result<std::unique_ptr<UserModel>> UserModel::create(Definition definition
         for (const pk::ParameterSpec& q : spec.parameters)
           needed += fmt::format("{}{} ({})", needed.empty() ? "" : ", ", q.name, q.unit);
         return core::fail(core::ErrorCode::InvalidData,
-                          "{}: pk: never sets {}; structure {} needs {}", d.file, p.name,
-                          spec.name, needed);
+                          "{}: pk: never sets {}; structure {} needs {}", d.file, p.name, spec.name,
+                          needed);
       }
     }
   }
@@ -315,8 +316,8 @@ core::Result<std::unique_ptr<nlme::SubjectModel>> UserModel::bind(
   std::vector<double> covariates(subject.records.size() * count);
   for (std::size_t c = 0; c < count; ++c) {
     const std::string& name = definition_.covariates[c].name;
-    const auto column = std::find(subject.covariate_names.begin(), subject.covariate_names.end(),
-                                  name);
+    const auto column =
+        std::find(subject.covariate_names.begin(), subject.covariate_names.end(), name);
     if (column == subject.covariate_names.end()) {
       return core::fail(core::ErrorCode::InvalidData,
                         "ID {}: model {} reads covariate {} ({}), but the data set has no {} "

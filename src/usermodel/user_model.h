@@ -42,9 +42,13 @@ class UserModel final : public nlme::PopulationModel {
   ~UserModel() override;
 
   [[nodiscard]] const std::string& name() const override { return definition_.name; }
+
   [[nodiscard]] std::span<const std::string> etas() const override { return definition_.etas; }
+
   [[nodiscard]] const Eigen::MatrixXd& omega() const override { return definition_.omega; }
+
   [[nodiscard]] const nlme::ResidualError& sigma() const override { return sigma_; }
+
   [[nodiscard]] const Definition& definition() const { return definition_; }
 
   /// Binds one subject (the UserModel must outlive what it returns). Errors: a covariate the

@@ -76,10 +76,10 @@ std::vector<double> reference(const pk::SubjectTimeline& s, double eta_cl, doubl
   struct Params {
     double cl, v1, q, v2;
   };
+
   auto params = [&](double wt) {
     const double scale = std::pow(wt / 70.0, 0.75);
-    return Params{79.0 * scale * std::exp(eta_cl), 80.0 * std::exp(eta_v1), 250.0 * scale,
-                  172.0};
+    return Params{79.0 * scale * std::exp(eta_cl), 80.0 * std::exp(eta_v1), 250.0 * scale, 172.0};
   };
   Eigen::Vector3d x(0, 0, 1);
   double t = 0;
@@ -127,9 +127,10 @@ TEST(UserModelAcceptance, ConstantWeightMatchesTheBuiltInClosedForm) {
   const pk::SubjectTimeline s = subject(false);
   const double eta_cl = 0.3;
   const double eta_v1 = -0.2;
-  const pk::ParameterValues values{
-      {"CL", 79.0 * std::exp(eta_cl)}, {"V1", 80.0 * std::exp(eta_v1)}, {"Q", 250.0},
-      {"V2", 172.0}};
+  const pk::ParameterValues values{{"CL", 79.0 * std::exp(eta_cl)},
+                                   {"V1", 80.0 * std::exp(eta_v1)},
+                                   {"Q", 250.0},
+                                   {"V2", 172.0}};
   const auto builtin = pk::simulate(*pk::find_model("two_cmt"), values, s);
   ASSERT_TRUE(builtin) << builtin.error().message;
   std::vector<double> cp;
@@ -161,8 +162,8 @@ TEST(UserModelAcceptance, WeightChangingAtEveryRecordMatchesAPiecewiseReference)
   const auto closed = load("two_cmt_wt.toml");
   const std::vector<double> got = predict(*closed, s, {0.25, -0.1});
   expect_close(got, expected, 1e-10);
-  const auto des = load("two_cmt_wt_ode.toml",
-                        {.relative_tolerance = 1e-10, .absolute_tolerance = 1e-12});
+  const auto des =
+      load("two_cmt_wt_ode.toml", {.relative_tolerance = 1e-10, .absolute_tolerance = 1e-12});
   expect_close(predict(*des, s, {0.25, -0.1}), expected, 1e-6);
   // Constant WT (70) gives a different profile than the varying one: the covariate is read.
   const std::vector<double> constant = predict(*closed, subject(false), {0.25, -0.1});

@@ -5,6 +5,8 @@
 // Tolerance: 2e-6 relative plus 1e-9 absolute (CVODE at 1e-9 / 1e-12; the kernel is exact for the
 // linear states and within 1e-7 absolute on S).
 
+#include "population/benchmark_workload.h"
+
 #include <cmath>
 #include <string>
 #include <vector>
@@ -12,7 +14,6 @@
 #include <gtest/gtest.h>
 
 #include "population/batch_kernel.h"
-#include "population/benchmark_workload.h"
 #include "usermodel/model_file.h"
 #include "usermodel/user_model.h"
 
@@ -20,8 +21,8 @@ namespace ketapath::usermodel {
 namespace {
 
 std::unique_ptr<UserModel> load(const std::string& ipred) {
-  auto definition = read_model_file(std::string(KETAPATH_SOURCE_DIR) +
-                                    "/models/user/benchmark_workload.toml");
+  auto definition =
+      read_model_file(std::string(KETAPATH_SOURCE_DIR) + "/models/user/benchmark_workload.toml");
   EXPECT_TRUE(definition) << definition.error().message;
   definition->ipred->expression = ipred;
   auto model = UserModel::create(std::move(*definition),
@@ -66,9 +67,9 @@ TEST(BenchmarkWorkloadUserModel, MatchesTheBuiltInKernel) {
     std::vector<double> profiles(times * population::kProfileVariables * population::kLanes);
     population::simulate_block(*schedule, subjects, i, 1, endpoints.data(), profiles.data());
     const population::BatchSubject p = subjects.at(i);
-    const std::vector<double> eta{std::log(p.cl.value() / typical.cl),
-                                  std::log(p.v1.value() / typical.v1),
-                                  std::log(p.ka.value() / typical.ka), std::log(p.kon.value() / typical.kon)};
+    const std::vector<double> eta{
+        std::log(p.cl.value() / typical.cl), std::log(p.v1.value() / typical.v1),
+        std::log(p.ka.value() / typical.ka), std::log(p.kon.value() / typical.kon)};
     for (std::size_t v = 0; v < 4; ++v) {
       const auto model = load(outputs[v]);
       auto bound = model->bind(doses(), {}, grid);

@@ -1,10 +1,11 @@
 // Model files with mistakes: every error names the file, the line and the symbol or key.
 
+#include "usermodel/model_file.h"
+
 #include <string>
 
 #include <gtest/gtest.h>
 
-#include "usermodel/model_file.h"
 #include "usermodel/user_model.h"
 
 namespace ketapath::usermodel {
@@ -92,9 +93,10 @@ TEST(UserModelFile, ASyntaxErrorNamesTheLine) {
 }
 
 TEST(UserModelFile, AParameterWithoutSourceIsRefused) {
-  EXPECT_EQ(error_of(replace(kGood, "source = \"assumed\"\n\n[[theta]]", "source = \"\"\n\n[[theta]]")),
-            "m.toml:5: theta[1].source: every parameter carries its source (a citation, or "
-            "\"assumed: why\")");
+  EXPECT_EQ(
+      error_of(replace(kGood, "source = \"assumed\"\n\n[[theta]]", "source = \"\"\n\n[[theta]]")),
+      "m.toml:5: theta[1].source: every parameter carries its source (a citation, or "
+      "\"assumed: why\")");
 }
 
 TEST(UserModelFile, OmegaMustBePositiveDefinite) {
@@ -106,8 +108,7 @@ TEST(UserModelFile, OmegaMustBePositiveDefinite) {
 
 TEST(UserModelFile, UnknownStructureAndOdeWithoutDerivatives) {
   const std::string unknown = error_of(replace(kGood, "\"one_cmt\"", "\"five_cmt\""));
-  EXPECT_NE(unknown.find(
-                "m.toml:3: model.structure: \"five_cmt\" is not a catalogue model"),
+  EXPECT_NE(unknown.find("m.toml:3: model.structure: \"five_cmt\" is not a catalogue model"),
             std::string::npos)
       << unknown;
   std::string ode = replace(kGood, "structure = \"one_cmt\"", "compartments = [\"central\"]");
