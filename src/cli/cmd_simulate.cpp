@@ -41,10 +41,12 @@ struct Options {
   CLI::Option* nsub_option = nullptr;
   CLI::Option* seed_option = nullptr;
 
-  /// Any variability option asks for the NONMEM-style output (DV, IPRED, PRED, ETAs).
+  /// Any variability option or a model file asks for the NONMEM-style output (DV, IPRED, PRED,
+  /// ETAs); without --model, population_model says which model option is missing.
   [[nodiscard]] bool variability() const {
-    return !population.model_file.empty() || !population.omega.empty() ||
-           !population.sigma.empty() || nsub_option->count() > 0 || seed_option->count() > 0;
+    return population.model.empty() || !population.model_file.empty() ||
+           !population.omega.empty() || !population.sigma.empty() || nsub_option->count() > 0 ||
+           seed_option->count() > 0;
   }
 };
 
