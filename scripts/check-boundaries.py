@@ -25,7 +25,8 @@ import pathlib
 import re
 import sys
 
-ENGINE = {"core", "pk", "pd", "protocol", "population", "trial", "estimation", "nlme", "io"}
+ENGINE = {"core", "pk", "pd", "protocol", "population", "trial", "estimation", "nlme", "usermodel",
+          "io"}
 FRONT_ENDS = {"cli", "server"}
 SQL_HEADERS = re.compile(r"^(sqlite3\.h|libpq-fe\.h|pqxx/.*|httplib\.h|boost/beast.*)$")
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
