@@ -122,8 +122,8 @@ class UserSubject final : public nlme::SubjectModel {
       std::copy_n(covariates_.begin() + static_cast<std::ptrdiff_t>(r * covariates), covariates,
                   slots.begin() + static_cast<std::ptrdiff_t>(l.covariates));
       if (auto status = program_->run_pk(); !status) {
-        return core::fail(status.error().code, "ID {}, data line {}: {}", subject_.id,
-                          subject_.records[r].source_line, status.error().message);
+        return core::fail(status.error().code, "line {}: ID {}: {}",
+                          subject_.records[r].source_line, subject_.id, status.error().message);
       }
       std::copy_n(slots.begin() + static_cast<std::ptrdiff_t>(l.pk), targets,
                   pk_.begin() + static_cast<std::ptrdiff_t>(r * targets));
@@ -170,9 +170,9 @@ class UserSubject final : public nlme::SubjectModel {
     if (!d.structure.catalogue.empty()) {
       auto structure = pk::make_structure(*pk::find_model(d.structure.catalogue), values);
       if (!structure) {
-        return core::fail(structure.error().code, "ID {}, data line {}: {}", subject_.id,
+        return core::fail(structure.error().code, "line {}: ID {}: {}",
                           subject_.records.empty() ? 0 : subject_.records[0].source_line,
-                          structure.error().message);
+                          subject_.id, structure.error().message);
       }
       return structure;
     }
@@ -319,19 +319,22 @@ core::Result<std::unique_ptr<nlme::SubjectModel>> UserModel::bind(
     const auto column =
         std::find(subject.covariate_names.begin(), subject.covariate_names.end(), name);
     if (column == subject.covariate_names.end()) {
+      // "line N:" (the subject's first record) lets the jobs name the data file.
+      const std::size_t line = subject.records.empty() ? 0 : subject.records[0].source_line;
       return core::fail(core::ErrorCode::InvalidData,
-                        "ID {}: model {} reads covariate {} ({}), but the data set has no {} "
+                        "{}ID {}: model {} reads covariate {} ({}), but the data set has no {} "
                         "column",
-                        subject.id, definition_.name, name, definition_.covariates[c].unit, name);
+                        line > 0 ? fmt::format("line {}: ", line) : std::string(), subject.id,
+                        definition_.name, name, definition_.covariates[c].unit, name);
     }
     const auto index = static_cast<std::size_t>(column - subject.covariate_names.begin());
     for (std::size_t r = 0; r < subject.records.size(); ++r) {
       const std::optional<double> value = pk::covariate_on_record(subject, index, r);
       if (!value) {
         return core::fail(core::ErrorCode::InvalidData,
-                          "ID {}, data line {}: covariate {} has no value on this record or any "
+                          "line {}: ID {}: covariate {} has no value on this record or any "
                           "other of its epoch",
-                          subject.id, subject.records[r].source_line, name);
+                          subject.records[r].source_line, subject.id, name);
       }
       covariates[r * count + c] = *value;
     }
