@@ -42,6 +42,7 @@ struct Options {
   bool parameter_uncertainty = false;
   std::string data_dir;
   std::string subjects_file;
+  std::string model_file;
 };
 
 std::string percent_interval(std::uint64_t positives, std::uint64_t n) {
@@ -201,6 +202,7 @@ jobs::PopulationRequest request_of(const Options& o) {
   return {.design = o.design,
           .subjects = o.subjects,
           .subjects_file = o.subjects_file,
+          .model_file = o.model_file,
           .threads = o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency()),
           .seed = o.seed,
           .out = o.out,
@@ -270,6 +272,11 @@ Runner setup(CLI::App& app) {
                  "model's names (KA,CL,V1,... for benchmark; CL,V1,KA_SC,S_EC50,WT,... for a "
                  "design, which then needs --pk-only); omitted parameters take typical values")
       ->excludes(subjects);
+  app.add_option("--model-file", o->model_file,
+                 "benchmark only: a user model with structure = \"ketamine_batch\" whose $PK "
+                 "gives each drawn subject's parameters (docs/user-models.md), instead of the "
+                 "built-in benchmark model")
+      ->check(CLI::ExistingFile);
   app.add_option("--threads", o->threads, "Worker threads per process (default: all cores)");
   app.add_option("--seed", o->seed, "Random seed")->default_val(1);
   app.add_option("--out", o->out,

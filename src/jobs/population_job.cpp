@@ -12,6 +12,8 @@
 #include "io/subjects_file.h"
 #include "population/benchmark_workload.h"
 #include "population/subject_columns.h"
+#include "usermodel/batch_source.h"
+#include "usermodel/model_file.h"
 
 namespace ketapath::jobs {
 namespace {
@@ -54,6 +56,18 @@ core::Status use_subjects_file(Workload& workload, const SubjectsText& file,
   workload.ids = std::make_shared<const std::vector<std::int64_t>>(table->ids);
   workload.label += fmt::format(", subjects from {} ({} rows)", file.source, table->ids.size());
   workload.source = table_source(std::move(table));
+  return {};
+}
+
+// The benchmark's subjects from a user model's $PK on the batch structure.
+core::Status use_model_file(Workload& workload, const std::filesystem::path& path,
+                            std::uint64_t seed) {
+  usermodel::Definition definition = KETAPATH_TRY(usermodel::read_model_file(path));
+  std::shared_ptr<const usermodel::UserModel> model =
+      KETAPATH_TRY(usermodel::UserModel::create(std::move(definition)));
+  workload.source = KETAPATH_TRY(usermodel::batch_source(model, seed));
+  workload.label +=
+      fmt::format(", subjects from the user model {} ({})", model->name(), path.string());
   return {};
 }
 
@@ -124,6 +138,12 @@ core::Status check_request(const PopulationRequest& r) {
                       "population: a subjects file gives PK and plasticity parameters only, and a "
                       "design's clinical endpoints need whole virtual patients (covariates, "
                       "responder class, baseline scores): add --pk-only");
+  }
+  if (!r.model_file.empty() && (r.design != "benchmark" || !r.subjects_file.empty())) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "population: a model file (structure ketamine_batch) runs the benchmark "
+                      "workload's protocol and draws its own subjects: use it with the design "
+                      "benchmark and without a subjects file");
   }
   if (r.parameter_uncertainty && (r.design == "benchmark" || !r.subjects_file.empty())) {
     return core::fail(core::ErrorCode::InvalidArgument,
@@ -227,6 +247,9 @@ core::Result<std::unique_ptr<PopulationRun>> run_population_job(const Population
   run->workloads =
       KETAPATH_TRY(load_workloads(request.design, request.dirs, request.seed, request.subjects_file,
                                   request.parameter_uncertainty));
+  if (!request.model_file.empty()) {
+    KETAPATH_TRY(use_model_file(run->workloads.front(), request.model_file, request.seed));
+  }
   // ArmRun holds a ClinicalSummary folded in place during the run: reserve so it never moves.
   run->arms.reserve(run->workloads.size());
   for (std::size_t w = 0; w < run->workloads.size(); ++w) {

@@ -68,6 +68,9 @@ struct PopulationRequest {
   /// Subjects file (io/subjects_file.h) instead of drawn subjects; `subjects` is then unused.
   /// A design's clinical endpoints need whole virtual patients, so a design needs pk_only.
   std::filesystem::path subjects_file;
+  /// The benchmark only: a user model with structure ketamine_batch (usermodel/batch_source.h)
+  /// whose $PK gives each drawn subject's parameters, instead of the built-in benchmark model.
+  std::filesystem::path model_file;
   unsigned threads = 1;  ///< worker threads on this process (>= 1)
   std::uint64_t seed = 1;
   std::filesystem::path out;  ///< empty: no files; else endpoints.csv (+ clinical.csv, profiles)

@@ -10,6 +10,7 @@
 #include "core/limits.h"
 #include "core/text_file.h"
 #include "pk/model.h"
+#include "usermodel/batch_source.h"
 
 namespace ketapath::usermodel {
 namespace {
@@ -112,10 +113,10 @@ class Reader {
     }
     if (!d.structure.catalogue.empty()) {
       const pk::ModelSpec* spec = pk::find_model(d.structure.catalogue);
-      if (spec == nullptr)
+      if (spec == nullptr && d.structure.catalogue != kBatchStructure)
         return fail_at(line_of(m["structure"].node()), "model.structure",
-                       "\"{}\" is not a catalogue model (see `ketapath models`)",
-                       d.structure.catalogue);
+                       "\"{}\" is not a catalogue model (see `ketapath models`) or {}",
+                       d.structure.catalogue, kBatchStructure);
     }
     if (m["dose_compartment"]) {
       const double dose = KETAPATH_TRY(number(m["dose_compartment"], "model.dose_compartment"));

@@ -11,6 +11,7 @@
 #include "pk/ode_function.h"
 #include "pk/resolve.h"
 #include "pk/structure.h"
+#include "usermodel/batch_source.h"
 #include "usermodel/expressions.h"
 
 namespace ketapath::usermodel {
@@ -271,7 +272,17 @@ core::Result<std::unique_ptr<UserModel>> UserModel::create(Definition definition
   std::unique_ptr<UserModel> model(new UserModel(std::move(definition), options));
   std::unique_ptr<Program> program = KETAPATH_TRY(Program::compile(model->definition_));
   const Definition& d = model->definition_;
-  if (!d.structure.catalogue.empty()) {
+  if (d.structure.catalogue == kBatchStructure) {
+    const auto& targets = program->layout().pk_targets;
+    for (const BatchParameter& p : batch_parameters()) {
+      if (std::find(targets.begin(), targets.end(), p.name) == targets.end()) {
+        return core::fail(core::ErrorCode::InvalidData,
+                          "{}: pk: never sets {} ({}); structure {} needs {}", d.file, p.name,
+                          p.unit, kBatchStructure,
+                          "KA, F1, V1, V2, CL, Q, FM, VNK, CLNK, KE0, EC50, KON, KOFF");
+      }
+    }
+  } else if (!d.structure.catalogue.empty()) {
     const pk::ModelSpec& spec = *pk::find_model(d.structure.catalogue);
     const auto& targets = program->layout().pk_targets;
     for (const pk::ParameterSpec& p : spec.parameters) {
@@ -311,6 +322,13 @@ void UserModel::release(std::unique_ptr<Program> program) const {
 core::Result<std::unique_ptr<nlme::SubjectModel>> UserModel::bind(
     const pk::SubjectTimeline& subject, std::span<const double> dv,
     std::span<const core::Hours> extra_times) const {
+  if (definition_.structure.catalogue == kBatchStructure) {
+    return core::fail(core::ErrorCode::InvalidArgument,
+                      "{}: structure {} runs in batch populations (`ketapath population "
+                      "benchmark --model-file`); simulate and fit need a catalogue structure or "
+                      "a des block",
+                      definition_.file, kBatchStructure);
+  }
   // Each covariate the model reads, on every record (its own value, else NOCB).
   const std::size_t count = definition_.covariates.size();
   std::vector<double> covariates(subject.records.size() * count);
