@@ -152,6 +152,7 @@ core::Status simulate_variability(const Options& options) {
       core::check_limited_count("--threads", options.threads, "", 1, core::limits::kMaxThreads));
   const auto model = KETAPATH_TRY(population_model(options.population));
   jobs::NlmeSimulateRequest request{.data = options.data,
+                                    .data_text = std::nullopt,
                                     .extra_times = {},
                                     .replicates = options.nsub,
                                     .seed = options.seed,
