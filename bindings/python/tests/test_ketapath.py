@@ -251,3 +251,8 @@ def test_the_readme_example_runs(monkeypatch):
     assert len(scope["course"]) == 6 * 12 + 1
     assert "responders_0.5_1_mg_kg" in set(scope["glue"]["endpoint"])
     assert set(scope["pop"]) == {"endpoints", "responders"}
+    assert list(scope["sims"].columns) == ["REP", "ID", "TIME", "DV", "IPRED", "PRED", "ETA1",
+                                           "ETA2"]
+    assert list(scope["sims"]["REP"].unique()) == [1, 2, 3]
+    assert len(scope["fits"]["subjects"]) == 20 and len(scope["fits"]["predictions"]) > 0
+    assert list(scope["var"].columns)[-2:] == ["ETA1", "ETA2"] and scope["var"]["REP"].max() == 10

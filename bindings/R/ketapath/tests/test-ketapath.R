@@ -221,7 +221,11 @@ check("the README's example runs", {
   tryCatch(eval(parse(text = text[start:end]), envir = scope), finally = setwd(old))
   stopifnot(identical(names(scope$cp), c("ID", "TIME", "CP", "A1", "A2")),
             nrow(scope$course) == 6 * 12 + 1, "responders_0.5_1_mg_kg" %in% scope$glue$endpoint,
-            identical(names(scope$pop), c("endpoints", "responders")))
+            identical(names(scope$pop), c("endpoints", "responders")),
+            identical(names(scope$sims), c("REP", "ID", "TIME", "DV", "IPRED", "PRED", "ETA1",
+                                           "ETA2")),
+            identical(sort(unique(scope$sims$REP)), c(1, 2, 3)), nrow(scope$fits$subjects) == 20,
+            max(scope$var$REP) == 10, identical(names(scope$var)[7:8], c("ETA1", "ETA2")))
 })
 
 check("models lists the catalogue", stopifnot(all(c("one_cmt", "two_cmt") %in% kp_models())))
