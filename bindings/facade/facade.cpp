@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,7 +22,9 @@
 #include "core/error.h"
 #include "core/limits.h"
 #include "io/model_file.h"
+#include "jobs/nlme_job.h"
 #include "jobs/population_job.h"
+#include "jobs/population_model.h"
 #include "jobs/predict_job.h"
 #include "jobs/simulate_job.h"
 #include "jobs/trial_job.h"
@@ -110,16 +113,20 @@ std::string nmtran_text(const Table& table, const std::string& name) {
   return text;
 }
 
+std::string upper(std::string name) {
+  for (char& ch : name) {
+    if (ch >= 'a' && ch <= 'z') {
+      ch = static_cast<char>(ch - 'a' + 'A');
+    }
+  }
+  return name;
+}
+
 /// The request's parameters in NONMEM's upper-case names, each given once (as `--param`).
 pk::ParameterValues parameters_of(const std::map<std::string, double>& params) {
   pk::ParameterValues values;
   for (const auto& [given, value] : params) {
-    std::string name = given;
-    for (char& ch : name) {
-      if (ch >= 'a' && ch <= 'z') {
-        ch = static_cast<char>(ch - 'a' + 'A');
-      }
-    }
+    const std::string name = upper(given);
     if (!values.emplace(name, value).second) {
       invalid(fmt::format("params: {} is given twice", name));
     }
@@ -127,28 +134,72 @@ pk::ParameterValues parameters_of(const std::map<std::string, double>& params) {
   return values;
 }
 
-/// The fields of a request that arrive with issue 18 items 1 and 2 (other branches): refused with
-/// a clear message until then, never silently ignored.
-void refuse_pending(const SimulateRequest& r) {
-  const auto pending = [](std::string_view field, std::string_view what, std::string_view item) {
-    invalid(fmt::format("{}: {} is not supported yet (it arrives with {}, issue 18)", field, what,
-                        item));
-  };
-  if (!r.model_file.empty()) {
-    pending("model_file", "a user model file", "user models");
+/// The request's data set as the jobs take it: a path, or a name and NM-TRAN text.
+struct DataSource {
+  std::filesystem::path data;
+  std::optional<std::string> text;
+};
+
+DataSource data_of(const ModelDataRequest& r) {
+  if (!r.data_path.empty()) {
+    if (!r.data.columns.empty()) {
+      invalid("data: give a table or data_path, not both");
+    }
+    return {r.data_path, std::nullopt};
   }
-  if (!r.omega.empty()) {
-    pending("omega", "between-subject variability (OMEGA)", "simulation with variability");
+  return {r.data_name, nmtran_text(r.data, r.data_name)};
+}
+
+/// etas and omega (lower triangle by rows) as the ETA names and the full matrix.
+jobs::EtaSpec eta_spec(const ModelDataRequest& r) {
+  const std::size_t n = r.omega.size();
+  if (r.etas.size() != n) {
+    invalid(fmt::format("omega: {} rows for {} etas (one row per ETA, in the order of etas)", n,
+                        r.etas.size()));
   }
-  if (!r.sigma.empty()) {
-    pending("sigma", "residual error (SIGMA)", "simulation with variability");
+  jobs::EtaSpec spec;
+  spec.omega = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(n));
+  for (std::size_t k = 0; k < n; ++k) {
+    if (r.omega[k].size() != k + 1) {
+      invalid(
+          fmt::format("omega: row {} has {} values; OMEGA is given as its lower triangle by "
+                      "rows, so row k has k values",
+                      k + 1, r.omega[k].size()));
+    }
+    for (std::size_t c = 0; c <= k; ++c) {
+      const auto i = static_cast<Eigen::Index>(k);
+      const auto j = static_cast<Eigen::Index>(c);
+      spec.omega(i, j) = spec.omega(j, i) = r.omega[k][c];
+    }
+    spec.etas.push_back(upper(r.etas[k]));
   }
-  if (r.nsub != 1) {
-    pending("nsub", "replicating the data set", "simulation with variability");
+  return spec;
+}
+
+/// The population model the request names (jobs::population_model, the CLI's definition), with
+/// the request's field names in messages.
+std::unique_ptr<nlme::PopulationModel> population_model_of(const ModelDataRequest& r) {
+  jobs::PopulationModelSpec spec{.model = r.model,
+                                 .model_file = r.model_file,
+                                 .parameters = std::nullopt,
+                                 .omega = std::nullopt,
+                                 .sigma = std::nullopt};
+  if (!r.params.empty()) {
+    spec.parameters = parameters_of(r.params);
   }
-  if (r.seed) {
-    pending("seed", "a seed (nothing is drawn without variability)", "simulation with variability");
+  if (!r.etas.empty() || !r.omega.empty()) {
+    spec.omega = eta_spec(r);
   }
+  if (r.sigma_prop || r.sigma_add) {
+    spec.sigma = nlme::ResidualError{.proportional_variance = r.sigma_prop.value_or(0.0),
+                                     .additive_variance = r.sigma_add.value_or(0.0)};
+  }
+  return value_or_throw(
+      jobs::population_model(spec, {.model = "model",
+                                    .model_file = "model_file",
+                                    .parameters = "params",
+                                    .omega = r.omega.empty() ? "etas" : "omega",
+                                    .sigma = r.sigma_prop ? "sigma_prop" : "sigma_add"}));
 }
 
 std::vector<core::Hours> grid_of(const std::vector<double>& grid) {
@@ -183,31 +234,17 @@ Column id_column(const std::vector<std::string>& ids) {
 
 }  // namespace
 
-Table simulate(const SimulateRequest& r) {
-  refuse_pending(r);
-  const pk::ModelSpec* model = pk::find_model(r.model);
-  if (model == nullptr) {
-    std::string known;
-    for (const pk::ModelSpec& m : pk::model_catalogue()) {
-      known += (known.empty() ? "" : ", ") + m.name;
-    }
-    throw Error(std::string(core::error_code_name(core::ErrorCode::NotFound)),
-                fmt::format("model: \"{}\" is not a model (known: {})", r.model, known));
-  }
-  jobs::SimulateRequest request{.model = model,
-                                .parameters = parameters_of(r.params),
-                                .extra_times = grid_of(r.grid),
-                                .data = {},
-                                .data_text = std::nullopt};
-  if (!r.data_path.empty()) {
-    if (!r.data.columns.empty()) {
-      invalid("data: give a table or data_path, not both");
-    }
-    request.data = r.data_path;
-  } else {
-    request.data = r.data_name;
-    request.data_text = nmtran_text(r.data, r.data_name);
-  }
+namespace {
+
+/// Fixed parameters: ID,TIME,CP,A1..An[,CE] (jobs::simulate_dataset).
+Table simulate_fixed(const SimulateRequest& r) {
+  const pk::ModelSpec* model = value_or_throw(jobs::find_catalogue_model(r.model, "model"));
+  DataSource source = data_of(r);
+  const jobs::SimulateRequest request{.model = model,
+                                      .parameters = parameters_of(r.params),
+                                      .extra_times = grid_of(r.grid),
+                                      .data = std::move(source.data),
+                                      .data_text = std::move(source.text)};
   const jobs::SimulateRun run = value_or_throw(jobs::simulate_dataset(request));
   const std::vector<std::string> names = jobs::simulate_columns(*model, run.effect_site);
   std::vector<std::string> ids;
@@ -231,6 +268,162 @@ Table simulate(const SimulateRequest& r) {
     out.columns.emplace_back(names[c], std::move(values[c - 1]));
   }
   return out;
+}
+
+/// [REP,]ID,TIME,DV,IPRED,PRED,ETA1..n, as `ketapath simulate` writes it with variability.
+Table variability_table(const jobs::NlmeSimulateRun& run, std::size_t etas, bool with_rep) {
+  std::vector<double> rep, time, dv, ipred, pred;
+  std::vector<std::vector<double>> eta(etas);
+  std::vector<std::string> ids;
+  for (const nlme::SimulatedSubject& s : run.subjects) {
+    for (const nlme::SimulatedRow& row : s.rows) {
+      rep.push_back(static_cast<double>(s.replicate + 1));
+      ids.push_back(run.ids[s.subject]);
+      time.push_back(row.time.value());
+      dv.push_back(row.dv);
+      ipred.push_back(row.ipred);
+      pred.push_back(row.pred);
+      for (std::size_t k = 0; k < etas; ++k) {
+        eta[k].push_back(s.eta[k]);
+      }
+    }
+  }
+  Table out;
+  if (with_rep) {
+    out.columns.emplace_back("REP", std::move(rep));
+  }
+  out.columns.push_back(id_column(ids));
+  out.columns.emplace_back("TIME", std::move(time));
+  out.columns.emplace_back("DV", std::move(dv));
+  out.columns.emplace_back("IPRED", std::move(ipred));
+  out.columns.emplace_back("PRED", std::move(pred));
+  for (std::size_t k = 0; k < etas; ++k) {
+    out.columns.emplace_back(fmt::format("ETA{}", k + 1), std::move(eta[k]));
+  }
+  return out;
+}
+
+unsigned threads_of(int threads) {
+  check_or_throw(core::check_limited_count("threads", threads, "", 1, core::limits::kMaxThreads));
+  return static_cast<unsigned>(threads);
+}
+
+/// With variability (jobs::simulate_population over the request's population model).
+Table simulate_variability(const SimulateRequest& r) {
+  const int nsub = r.nsub.value_or(1);
+  check_or_throw(core::check_limited_count("nsub", nsub, "", 1, core::limits::kMaxReplicates));
+  const unsigned threads = threads_of(r.threads);
+  const std::unique_ptr<nlme::PopulationModel> model = population_model_of(r);
+  DataSource source = data_of(r);
+  const jobs::NlmeSimulateRequest request{.data = std::move(source.data),
+                                          .data_text = std::move(source.text),
+                                          .extra_times = grid_of(r.grid),
+                                          .replicates = static_cast<std::size_t>(nsub),
+                                          .seed = r.seed.value_or(1),
+                                          .threads = threads};
+  const jobs::NlmeSimulateRun run = value_or_throw(jobs::simulate_population(*model, request));
+  return variability_table(run, model->etas().size(), nsub > 1);
+}
+
+}  // namespace
+
+Table simulate(const SimulateRequest& r) {
+  const bool variability = !r.model_file.empty() || !r.etas.empty() || !r.omega.empty() ||
+                           r.sigma_prop || r.sigma_add || r.nsub || r.seed;
+  return variability ? simulate_variability(r) : simulate_fixed(r);
+}
+
+namespace {
+
+/// ID,OBJ,ETA1..n,SE_ETA1..n,<P>..,RSE_<P>..,STARTS_AGREEING,ON_BOUND,HESSIAN_ADJUSTED (fit --out).
+Table subjects_table(const nlme::PopulationModel& model, const jobs::NlmeFitRun& run) {
+  std::vector<std::string> names{"OBJ"};
+  for (const char* prefix : {"ETA", "SE_ETA"}) {
+    for (std::size_t k = 0; k < model.etas().size(); ++k) {
+      names.push_back(fmt::format("{}{}", prefix, k + 1));
+    }
+  }
+  for (const char* prefix : {"", "RSE_"}) {
+    for (const std::string& name : model.parameter_names()) {
+      names.push_back(prefix + name);
+    }
+  }
+  names.insert(names.end(), {"STARTS_AGREEING", "ON_BOUND", "HESSIAN_ADJUSTED"});
+  std::vector<std::string> ids;
+  std::vector<std::vector<double>> values(names.size());
+  for (const nlme::SubjectFit& s : run.fit.subjects) {
+    ids.push_back(run.ids[s.subject]);
+    std::vector<double> row{s.objective};
+    for (const auto* v : {&s.eta, &s.se_eta, &s.parameters, &s.rse}) {
+      row.insert(row.end(), v->begin(), v->end());
+    }
+    row.insert(row.end(), {static_cast<double>(s.starts_agreeing), s.on_bound ? 1.0 : 0.0,
+                           s.hessian_adjusted ? 1.0 : 0.0});
+    if (row.size() != names.size()) {
+      throw Error(std::string(core::error_code_name(core::ErrorCode::Internal)),
+                  "fit: a subject's estimates do not match the model's names");
+    }
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      values[c].push_back(row[c]);
+    }
+  }
+  Table out;
+  out.columns.push_back(id_column(ids));
+  for (std::size_t c = 0; c < names.size(); ++c) {
+    out.columns.emplace_back(names[c], std::move(values[c]));
+  }
+  return out;
+}
+
+/// ID,TIME,DV,IPRED,PRED,IWRES per observation with DV (fit --predictions).
+Table predictions_table(const jobs::NlmeFitRun& run) {
+  std::vector<std::string> ids;
+  std::vector<double> time, dv, ipred, pred, iwres;
+  for (const nlme::SubjectFit& s : run.fit.subjects) {
+    for (const nlme::ObservationFit& o : s.observations) {
+      ids.push_back(run.ids[s.subject]);
+      time.push_back(o.time.value());
+      dv.push_back(o.dv);
+      ipred.push_back(o.ipred);
+      pred.push_back(o.pred);
+      iwres.push_back(o.iwres);
+    }
+  }
+  Table out;
+  out.columns = {id_column(ids),
+                 Column("TIME", std::move(time)),
+                 Column("DV", std::move(dv)),
+                 Column("IPRED", std::move(ipred)),
+                 Column("PRED", std::move(pred)),
+                 Column("IWRES", std::move(iwres))};
+  return out;
+}
+
+}  // namespace
+
+FitResult fit(const FitRequest& r) {
+  if (r.method != "map" && r.method != "ls") {
+    invalid(fmt::format("method: \"{}\" is not map or ls", core::excerpt(r.method)));
+  }
+  const unsigned threads = threads_of(r.threads);
+  if (r.vpc != 0) {
+    check_or_throw(core::check_limited_count("vpc", r.vpc, "", 1, core::limits::kMaxReplicates));
+    if (!r.plots) {
+      invalid("vpc: needs plots (the VPC comes back as vpc_svg)");
+    }
+  }
+  const std::unique_ptr<nlme::PopulationModel> model = population_model_of(r);
+  DataSource source = data_of(r);
+  jobs::NlmeFitRequest request{.data = std::move(source.data),
+                               .data_text = std::move(source.text),
+                               .fit = {},
+                               .vpc_replicates = static_cast<std::size_t>(r.vpc),
+                               .seed = r.seed,
+                               .plots = r.plots};
+  request.fit.method = r.method == "ls" ? nlme::FitMethod::LeastSquares : nlme::FitMethod::Map;
+  request.fit.threads = threads;
+  const jobs::NlmeFitRun run = value_or_throw(jobs::fit_population(*model, request));
+  return {subjects_table(*model, run), predictions_table(run), run.gof_svg, run.vpc_svg};
 }
 
 Table predict(const PredictRequest& r) {

@@ -152,6 +152,7 @@ core::Status fit(const Options& options) {
   }
   const auto model = KETAPATH_TRY(population_model(options.population));
   jobs::NlmeFitRequest request{.data = options.data,
+                               .data_text = std::nullopt,
                                .fit = {},
                                .vpc_replicates = options.vpc,
                                .seed = options.seed,

@@ -23,6 +23,7 @@
 #include "core/check.h"
 #include "core/limits.h"
 #include "jobs/nlme_job.h"
+#include "jobs/population_model.h"
 #include "jobs/simulate_job.h"
 #include "pk/model.h"
 #include "pk/simulate.h"
@@ -96,7 +97,7 @@ std::string header_line(const pk::ModelSpec& model, bool effect_site) {
 
 /// Fixed parameters: ID,TIME,CP,A1..An[,CE] (unchanged by the variability options).
 core::Status simulate_fixed(const Options& options) {
-  const pk::ModelSpec* model = KETAPATH_TRY(find_catalogue_model(options.population.model));
+  const pk::ModelSpec* model = KETAPATH_TRY(jobs::find_catalogue_model(options.population.model));
   jobs::SimulateRequest request{
       .model = model,
       .parameters = KETAPATH_TRY(parse_parameters(options.population.params)),
@@ -154,6 +155,7 @@ core::Status simulate_variability(const Options& options) {
       core::check_limited_count("--threads", options.threads, "", 1, core::limits::kMaxThreads));
   const auto model = KETAPATH_TRY(population_model(options.population));
   jobs::NlmeSimulateRequest request{.data = options.data,
+                                    .data_text = std::nullopt,
                                     .extra_times = {},
                                     .replicates = options.nsub,
                                     .seed = options.seed,

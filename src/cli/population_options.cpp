@@ -6,9 +6,6 @@
 #include <fmt/ranges.h>
 
 #include "core/check.h"
-#include "nlme/catalogue_model.h"
-#include "usermodel/model_file.h"
-#include "usermodel/user_model.h"
 
 namespace ketapath::cli {
 namespace {
@@ -137,20 +134,7 @@ core::Result<pk::ParameterValues> parse_parameters(const std::vector<std::string
   return values;
 }
 
-core::Result<const pk::ModelSpec*> find_catalogue_model(const std::string& name) {
-  const pk::ModelSpec* model = pk::find_model(name);
-  if (model == nullptr) {
-    std::vector<std::string> names;
-    for (const pk::ModelSpec& m : pk::model_catalogue()) {
-      names.push_back(m.name);
-    }
-    return core::fail(core::ErrorCode::NotFound, "--model: \"{}\" is not a model (known: {})", name,
-                      fmt::join(names, ", "));
-  }
-  return model;
-}
-
-core::Result<OmegaSpec> parse_omega(const std::vector<std::string>& items) {
+core::Result<jobs::EtaSpec> parse_omega(const std::vector<std::string>& items) {
   const std::vector<std::string> tokens = split_items(items);
   std::vector<std::pair<std::vector<std::string>, std::vector<double>>> blocks;
   std::size_t total = 0;
@@ -161,7 +145,7 @@ core::Result<OmegaSpec> parse_omega(const std::vector<std::string>& items) {
     total += names.size();
     blocks.emplace_back(std::move(names), std::move(values));
   }
-  OmegaSpec spec;
+  jobs::EtaSpec spec;
   spec.omega =
       Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(total), static_cast<Eigen::Index>(total));
   Eigen::Index offset = 0;
@@ -204,18 +188,6 @@ core::Result<nlme::ResidualError> parse_sigma(const std::vector<std::string>& it
   return sigma;
 }
 
-core::Result<std::unique_ptr<nlme::PopulationModel>> catalogue_population(
-    const PopulationOptions& options) {
-  const pk::ModelSpec* model = KETAPATH_TRY(find_catalogue_model(options.model));
-  OmegaSpec omega = KETAPATH_TRY(parse_omega(options.omega));
-  return nlme::make_catalogue_model({.model = model,
-                                     .parameters = KETAPATH_TRY(parse_parameters(options.params)),
-                                     .etas = std::move(omega.etas),
-                                     .omega = std::move(omega.omega),
-                                     .sigma = KETAPATH_TRY(parse_sigma(options.sigma)),
-                                     .solver = pk::SolverKind::Automatic});
-}
-
 void add_model_options(CLI::App& app, PopulationOptions& options) {
   app.add_option("--model", options.model,
                  "Catalogue model name, e.g. two_cmt (`ketapath models`)");
@@ -232,32 +204,31 @@ void add_model_options(CLI::App& app, PopulationOptions& options) {
 
 core::Result<std::unique_ptr<nlme::PopulationModel>> population_model(
     const PopulationOptions& options) {
-  if (options.model.empty() == options.model_file.empty()) {
-    return core::fail(core::ErrorCode::InvalidArgument,
-                      "give --model NAME (a catalogue model) or --model-file FILE (a user "
-                      "model), {}",
-                      options.model.empty() ? "one of them" : "not both");
-  }
-  if (options.model_file.empty()) {
-    if (options.params.empty()) {
-      return core::fail(core::ErrorCode::InvalidArgument,
-                        "--param: --model {} needs its parameter values, e.g. --param CL=5,V=50",
-                        options.model);
+  jobs::PopulationModelSpec spec{.model = options.model,
+                                 .model_file = options.model_file,
+                                 .parameters = std::nullopt,
+                                 .omega = std::nullopt,
+                                 .sigma = std::nullopt};
+  if (options.model.empty() || !options.model_file.empty() || options.params.empty()) {
+    // jobs::population_model refuses these (both or neither model, --param missing, or given
+    // beside a model file) before it reads a value: only whether each option was given counts.
+    if (!options.params.empty()) {
+      spec.parameters.emplace();
     }
-    return catalogue_population(options);
-  }
-  for (const auto& [given, name] :
-       {std::pair{!options.params.empty(), "--param"}, std::pair{!options.omega.empty(), "--omega"},
-        std::pair{!options.sigma.empty(), "--sigma"}}) {
-    if (given) {
-      return core::fail(core::ErrorCode::InvalidArgument,
-                        "{}: the model file {} states its own THETAs, OMEGA and SIGMA; change "
-                        "them there",
-                        name, options.model_file);
+    if (!options.omega.empty()) {
+      spec.omega.emplace();
     }
+    if (!options.sigma.empty()) {
+      spec.sigma.emplace();
+    }
+    return jobs::population_model(spec, {});
   }
-  usermodel::Definition definition = KETAPATH_TRY(usermodel::read_model_file(options.model_file));
-  return KETAPATH_TRY(usermodel::UserModel::create(std::move(definition)));
+  // A catalogue model: the name first, then the values, in the order the messages always came.
+  KETAPATH_TRY(jobs::find_catalogue_model(options.model));
+  spec.omega = KETAPATH_TRY(parse_omega(options.omega));
+  spec.parameters = KETAPATH_TRY(parse_parameters(options.params));
+  spec.sigma = KETAPATH_TRY(parse_sigma(options.sigma));
+  return jobs::population_model(spec, {});
 }
 
 }  // namespace ketapath::cli

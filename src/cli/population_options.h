@@ -1,8 +1,8 @@
 #pragma once
 // The options that name a population model on the command line, shared by `simulate` and `fit`:
 //   --model NAME --param CL=5,V1=50,... --omega CL=0.09,V1=0.04 --sigma prop=0.01,add=1e-4
-// and their parsing into an nlme::PopulationModel. Only catalogue_population knows the model is a
-// catalogue model; a model file (`--model-file`) plugs in by building another PopulationModel.
+// and their parsing into jobs::PopulationModelSpec; jobs::population_model builds the model (a
+// catalogue model, or the user model of `--model-file`), as it does for the bindings.
 //
 // --omega grammar (items separated by commas; the option may repeat, items join in order):
 //   NAME=VAR                        one ETA on NAME with variance VAR (a diagonal element)
@@ -19,6 +19,7 @@
 #include <Eigen/Dense>
 
 #include "core/error.h"
+#include "jobs/population_model.h"
 #include "nlme/model.h"
 #include "pk/model.h"
 
@@ -42,27 +43,16 @@ void add_model_options(CLI::App& app, PopulationOptions& options);
 /// NAME=VALUE pairs; names are NONMEM's and case-insensitive (cl=2 is CL=2).
 core::Result<pk::ParameterValues> parse_parameters(const std::vector<std::string>& items);
 
-/// A catalogue model by name; NotFound listing the known ones.
-core::Result<const pk::ModelSpec*> find_catalogue_model(const std::string& name);
-
-struct OmegaSpec {
-  std::vector<std::string> etas;
-  Eigen::MatrixXd omega;
-};
-
 /// The --omega items (grammar above). InvalidArgument naming the item and the problem.
-core::Result<OmegaSpec> parse_omega(const std::vector<std::string>& items);
+core::Result<jobs::EtaSpec> parse_omega(const std::vector<std::string>& items);
 
 /// The --sigma items prop=VAR and add=VAR (variances; a missing one is 0).
 core::Result<nlme::ResidualError> parse_sigma(const std::vector<std::string>& items);
 
-/// The catalogue model of --model with --param typical values, --omega and --sigma.
-core::Result<std::unique_ptr<nlme::PopulationModel>> catalogue_population(
-    const PopulationOptions& options);
-
-/// The model the options name: --model-file's user model (which states its own THETAs, OMEGA and
-/// SIGMA, so --param, --omega and --sigma are refused beside it) or catalogue_population.
-/// InvalidArgument when both or neither model is given.
+/// The model the options name (jobs::population_model): --model-file's user model (which states
+/// its own THETAs, OMEGA and SIGMA, so --param, --omega and --sigma are refused beside it) or the
+/// catalogue model of --model with --param typical values, --omega and --sigma. InvalidArgument
+/// when both or neither model is given.
 core::Result<std::unique_ptr<nlme::PopulationModel>> population_model(
     const PopulationOptions& options);
 

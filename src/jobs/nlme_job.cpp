@@ -46,8 +46,11 @@ std::vector<std::string> ids_of(const io::NmtranData& data) {
 
 }  // namespace
 
-core::Result<NlmeData> read_nlme_data(const std::filesystem::path& path) {
-  NlmeData out{.data = KETAPATH_TRY(io::read_nmtran(path)), .dv = {}};
+core::Result<NlmeData> read_nlme_data(const std::filesystem::path& path,
+                                      const std::optional<std::string>& text) {
+  NlmeData out{
+      .data = KETAPATH_TRY(text ? io::parse_nmtran(*text, path.string()) : io::read_nmtran(path)),
+      .dv = {}};
   const double missing = std::numeric_limits<double>::quiet_NaN();
   for (std::size_t s = 0; s < out.data.subjects.size(); ++s) {
     const pk::SubjectTimeline& subject = out.data.subjects[s];
@@ -65,7 +68,7 @@ core::Result<NlmeData> read_nlme_data(const std::filesystem::path& path) {
 
 core::Result<NlmeSimulateRun> simulate_population(const nlme::PopulationModel& model,
                                                   const NlmeSimulateRequest& request) {
-  const NlmeData d = KETAPATH_TRY(read_nlme_data(request.data));
+  const NlmeData d = KETAPATH_TRY(read_nlme_data(request.data, request.data_text));
   KETAPATH_TRY(check_work("simulate", d, request.replicates, request.extra_times.size()));
   const nlme::SimulationInput input{
       .subjects = d.data.subjects, .dv = d.dv, .extra_times = request.extra_times};
@@ -81,7 +84,7 @@ core::Result<NlmeSimulateRun> simulate_population(const nlme::PopulationModel& m
 
 core::Result<NlmeFitRun> fit_population(const nlme::PopulationModel& model,
                                         const NlmeFitRequest& request) {
-  const NlmeData d = KETAPATH_TRY(read_nlme_data(request.data));
+  const NlmeData d = KETAPATH_TRY(read_nlme_data(request.data, request.data_text));
   bool any = false;
   for (const auto& dv : d.dv) {
     for (const double v : dv) {

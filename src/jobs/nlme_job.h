@@ -34,11 +34,16 @@ struct NlmeData {
   std::vector<std::vector<double>> dv;
 };
 
-/// Reads the data set (io::read_nmtran) and collects DV.
-core::Result<NlmeData> read_nlme_data(const std::filesystem::path& path);
+/// Reads the data set (io::read_nmtran) and collects DV. With `text`, the data set is that text
+/// (io::parse_nmtran), and `path` is only its name in messages ("data:3: TIME: ...").
+core::Result<NlmeData> read_nlme_data(const std::filesystem::path& path,
+                                      const std::optional<std::string>& text = std::nullopt);
 
 struct NlmeSimulateRequest {
-  std::filesystem::path data;
+  std::filesystem::path data;  ///< the NM-TRAN data set, or the name of data_text in messages
+  /// The data set's text, when it is in memory (a data frame from R or Python written as NM-TRAN
+  /// CSV): read by io::parse_nmtran, so every rule and message is the file's (as SimulateRequest).
+  std::optional<std::string> data_text;
   std::vector<core::Hours> extra_times;
   std::size_t replicates = 1;  ///< 1 to core::limits::kMaxReplicates
   std::uint64_t seed = 1;
@@ -57,7 +62,8 @@ core::Result<NlmeSimulateRun> simulate_population(const nlme::PopulationModel& m
                                                   const NlmeSimulateRequest& request);
 
 struct NlmeFitRequest {
-  std::filesystem::path data;
+  std::filesystem::path data;            ///< as NlmeSimulateRequest::data
+  std::optional<std::string> data_text;  ///< as NlmeSimulateRequest::data_text
   nlme::FitOptions fit;
   /// Replicates of a visual predictive check; 0: none.
   std::size_t vpc_replicates = 0;

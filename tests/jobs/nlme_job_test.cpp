@@ -68,5 +68,34 @@ TEST(NlmeJob, RecordErrorsNameTheFileAndLine) {
   std::filesystem::remove(path);
 }
 
+TEST(NlmeJob, DataTextIsReadAsTheFileUnderItsName) {
+  const std::string text =
+      "ID,TIME,AMT,EVID,MDV,DV\n"
+      "7,0,100,1,1,.\n"
+      "7,1,.,0,0,8.1\n"
+      "7,8,.,0,0,2.1\n";
+  const auto path = write_file("ketapath_nlme_text.csv", text);
+  const auto model = one_cmt();
+  const NlmeSimulateRun from_file =
+      must(simulate_population(*model, {.data = path, .replicates = 2, .seed = 3}));
+  const NlmeSimulateRun from_text = must(simulate_population(
+      *model, {.data = "frame", .data_text = text, .replicates = 2, .seed = 3}));
+  ASSERT_EQ(from_text.subjects.size(), from_file.subjects.size());
+  for (std::size_t s = 0; s < from_file.subjects.size(); ++s) {
+    EXPECT_EQ(from_text.subjects[s].eta, from_file.subjects[s].eta);
+    ASSERT_EQ(from_text.subjects[s].rows.size(), from_file.subjects[s].rows.size());
+    for (std::size_t r = 0; r < from_file.subjects[s].rows.size(); ++r) {
+      EXPECT_EQ(from_text.subjects[s].rows[r].dv, from_file.subjects[s].rows[r].dv);
+    }
+  }
+  const NlmeFitRun fit = must(fit_population(*model, {.data = "frame", .data_text = text}));
+  EXPECT_EQ(fit.fit.subjects[0].observations.size(), 2U);
+  const auto bad = fit_population(
+      *model, {.data = "frame", .data_text = std::string("ID,TIME,AMT,EVID\n1,abc,.,0\n")});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message, "frame:2: TIME: \"abc\" is not a number");
+  std::filesystem::remove(path);
+}
+
 }  // namespace
 }  // namespace ketapath::jobs

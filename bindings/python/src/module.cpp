@@ -57,10 +57,87 @@ py::list columns_of(const facade::Table& table) {
   return out;
 }
 
+void set_model_data(facade::ModelDataRequest& r, const std::string& model,
+                    const std::map<std::string, double>& params, const std::string& model_file,
+                    const std::vector<std::string>& etas,
+                    const std::vector<std::vector<double>>& omega, std::optional<double> sigma_prop,
+                    std::optional<double> sigma_add, const py::list& data,
+                    const std::string& data_path, const std::string& data_name) {
+  r.model = model;
+  r.params = params;
+  r.model_file = model_file;
+  r.etas = etas;
+  r.omega = omega;
+  r.sigma_prop = sigma_prop;
+  r.sigma_add = sigma_add;
+  r.data = table_of(data);
+  r.data_path = data_path;
+  r.data_name = data_name;
+}
+
+/// simulate and fit: the model and data arguments of facade::ModelDataRequest, then their own.
+void def_simulate_and_fit(py::module_& m) {
+  m.def(
+      "simulate",
+      [](const std::string& model, const std::map<std::string, double>& params,
+         const std::string& model_file, const std::vector<std::string>& etas,
+         const std::vector<std::vector<double>>& omega, std::optional<double> sigma_prop,
+         std::optional<double> sigma_add, const py::list& data, const std::string& data_path,
+         const std::string& data_name, const std::vector<double>& grid, std::optional<int> nsub,
+         std::optional<std::uint64_t> seed, int threads) {
+        facade::SimulateRequest r;
+        set_model_data(r, model, params, model_file, etas, omega, sigma_prop, sigma_add, data,
+                       data_path, data_name);
+        r.grid = grid;
+        r.nsub = nsub;
+        r.seed = seed;
+        r.threads = threads;
+        facade::Table out;
+        {
+          py::gil_scoped_release release;
+          out = facade::simulate(r);
+        }
+        return columns_of(out);
+      },
+      py::arg("model"), py::arg("params"), py::arg("model_file"), py::arg("etas"), py::arg("omega"),
+      py::arg("sigma_prop"), py::arg("sigma_add"), py::arg("data"), py::arg("data_path"),
+      py::arg("data_name"), py::arg("grid"), py::arg("nsub"), py::arg("seed"), py::arg("threads"));
+
+  m.def(
+      "fit",
+      [](const std::string& model, const std::map<std::string, double>& params,
+         const std::string& model_file, const std::vector<std::string>& etas,
+         const std::vector<std::vector<double>>& omega, std::optional<double> sigma_prop,
+         std::optional<double> sigma_add, const py::list& data, const std::string& data_path,
+         const std::string& data_name, const std::string& method, int vpc, std::uint64_t seed,
+         int threads, bool plots) {
+        facade::FitRequest r;
+        set_model_data(r, model, params, model_file, etas, omega, sigma_prop, sigma_add, data,
+                       data_path, data_name);
+        r.method = method;
+        r.vpc = vpc;
+        r.seed = seed;
+        r.threads = threads;
+        r.plots = plots;
+        facade::FitResult out;
+        {
+          py::gil_scoped_release release;
+          out = facade::fit(r);
+        }
+        return py::make_tuple(columns_of(out.subjects), columns_of(out.predictions), out.gof_svg,
+                              out.vpc_svg);
+      },
+      py::arg("model"), py::arg("params"), py::arg("model_file"), py::arg("etas"), py::arg("omega"),
+      py::arg("sigma_prop"), py::arg("sigma_add"), py::arg("data"), py::arg("data_path"),
+      py::arg("data_name"), py::arg("method"), py::arg("vpc"), py::arg("seed"), py::arg("threads"),
+      py::arg("plots"));
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_ketapath, m) {
-  m.doc() = "Ketapath's engine (simulate, predict, trial, population) through its C++17 facade";
+  m.doc() =
+      "Ketapath's engine (simulate, fit, predict, trial, population) through its C++17 facade";
   static py::exception<facade::Error> error(m, "KetapathError", PyExc_ValueError);
   py::register_exception_translator([](std::exception_ptr p) {
     try {
@@ -75,36 +152,7 @@ PYBIND11_MODULE(_ketapath, m) {
     }
   });
 
-  m.def(
-      "simulate",
-      [](const std::string& model, const std::map<std::string, double>& params,
-         const py::list& data, const std::string& data_path, const std::string& data_name,
-         const std::vector<double>& grid, const std::string& model_file,
-         const std::vector<std::vector<double>>& omega,
-         const std::vector<std::vector<double>>& sigma, int nsub,
-         std::optional<std::uint64_t> seed) {
-        facade::SimulateRequest r;
-        r.model = model;
-        r.params = params;
-        r.data = table_of(data);
-        r.data_path = data_path;
-        r.data_name = data_name;
-        r.grid = grid;
-        r.model_file = model_file;
-        r.omega = omega;
-        r.sigma = sigma;
-        r.nsub = nsub;
-        r.seed = seed;
-        facade::Table out;
-        {
-          py::gil_scoped_release release;
-          out = facade::simulate(r);
-        }
-        return columns_of(out);
-      },
-      py::arg("model"), py::arg("params"), py::arg("data"), py::arg("data_path"),
-      py::arg("data_name"), py::arg("grid"), py::arg("model_file"), py::arg("omega"),
-      py::arg("sigma"), py::arg("nsub"), py::arg("seed"));
+  def_simulate_and_fit(m);
 
   m.def(
       "predict",

@@ -94,12 +94,99 @@ def test_a_bad_parameter_gives_the_commands_message():
         ketapath.simulate(data, model="three", params={})
 
 
-@pytest.mark.parametrize("field,value", [("omega", [[0.1]]), ("sigma", [[0.01]]), ("nsub", 10),
-                                         ("seed", 3), ("model_file", "my.toml")])
-def test_pending_fields_are_refused_not_ignored(field, value):
-    with pytest.raises(ketapath.KetapathError, match=f"^{field}: .* not supported yet"):
-        ketapath.simulate(nmtran("iv_infusion_addl.csv"), model="two_cmt",
-                          params={"CL": 79, "V1": 80, "Q": 250, "V2": 172}, **{field: value})
+USER_MODEL = SOURCE / "models" / "user" / "two_cmt_wt.toml"
+WT_DATA = EXAMPLES / "two_cmt_wt_obs.csv"
+
+
+def test_a_user_model_simulation_with_variability_is_the_commands():
+    # issue 18's acceptance: the same simulation from the CLI, R and Python gives identical numbers
+    expected = read_exact(cli("simulate", "--model-file", str(USER_MODEL), "--data", str(WT_DATA),
+                              "--nsub", "3", "--seed", "7").stdout)
+    assert list(expected.columns) == ["REP", "ID", "TIME", "DV", "IPRED", "PRED", "ETA1", "ETA2"]
+    from_frame = ketapath.simulate(nmtran("two_cmt_wt_obs.csv"), model_file=USER_MODEL, nsub=3,
+                                   seed=7)
+    from_file = ketapath.simulate(WT_DATA, model_file=str(USER_MODEL), nsub=3, seed=7, threads=2)
+    pd.testing.assert_frame_equal(from_frame, expected, check_exact=True, check_dtype=False)
+    pd.testing.assert_frame_equal(from_file, expected, check_exact=True, check_dtype=False)
+
+
+def test_a_catalogue_simulation_with_omega_and_sigma_is_the_commands():
+    params = {"CL": 79, "V1": 80, "Q": 250, "V2": 172}
+    expected = read_exact(cli("simulate", "--model", "two_cmt", "--data",
+                              str(EXAMPLES / "iv_infusion_addl.csv"),
+                              "--param", ",".join(f"{k}={v}" for k, v in params.items()),
+                              "--omega", "CL,V1=0.09,0.02,0.04,Q=0.1",
+                              "--sigma", "prop=0.01,add=1e-4", "--seed", "3").stdout)
+    data = nmtran("iv_infusion_addl.csv")
+    rows = ketapath.simulate(data, model="two_cmt", params=params, etas=["CL", "v1", "Q"],
+                             omega=[[0.09], [0.02, 0.04], [0, 0, 0.1]],
+                             sigma={"prop": 0.01, "add": 1e-4}, seed=3)
+    matrix = ketapath.simulate(data, model="two_cmt", params=params, etas=["CL", "V1", "Q"],
+                               omega=np.array([[0.09, 0.02, 0], [0.02, 0.04, 0], [0, 0, 0.1]]),
+                               sigma={"prop": 0.01, "add": 1e-4}, seed=3)
+    pd.testing.assert_frame_equal(rows, expected, check_exact=True, check_dtype=False)
+    pd.testing.assert_frame_equal(matrix, expected, check_exact=True, check_dtype=False)
+    diagonal = read_exact(cli("simulate", "--model", "two_cmt", "--data",
+                              str(EXAMPLES / "iv_infusion_addl.csv"),
+                              "--param", ",".join(f"{k}={v}" for k, v in params.items()),
+                              "--omega", "CL=0.09,V1=0.04", "--nsub", "1").stdout)
+    got = ketapath.simulate(data, model="two_cmt", params=params, omega={"CL": 0.09, "V1": 0.04},
+                            nsub=1)
+    pd.testing.assert_frame_equal(got, diagonal, check_exact=True, check_dtype=False)
+
+
+def test_a_fit_is_the_commands(tmp_path):
+    out, predictions = tmp_path / "fit.csv", tmp_path / "pred.csv"
+    cli("fit", "--model-file", str(USER_MODEL), "--data", str(WT_DATA), "--out", str(out),
+        "--predictions", str(predictions))
+    result = ketapath.fit(nmtran("two_cmt_wt_obs.csv"), model_file=USER_MODEL, plots=True)
+    expected = pd.read_csv(out, float_precision="round_trip")
+    assert list(expected.columns)[:4] == ["ID", "OBJ", "ETA1", "ETA2"]
+    pd.testing.assert_frame_equal(result["subjects"], expected, check_exact=True,
+                                  check_dtype=False)
+    pd.testing.assert_frame_equal(result["predictions"],
+                                  pd.read_csv(predictions, float_precision="round_trip"),
+                                  check_exact=True, check_dtype=False)
+    assert "<svg" in result["gof_svg"] and result["vpc_svg"] == ""
+
+
+def test_a_least_squares_fit_of_a_catalogue_model_is_the_commands(tmp_path):
+    data, out = tmp_path / "obs.csv", tmp_path / "fit.csv"
+    data.write_text("ID,TIME,AMT,EVID,DV\n1,0,100,1,.\n1,1,.,0,8.3\n1,4,.,0,6.1\n"
+                    "2,0,100,1,.\n2,2,.,0,7.0\n2,6,.,0,3.9\n")
+    cli("fit", "--model", "one_cmt", "--param", "CL=2,V=10", "--omega", "CL=0.09,V=0.04",
+        "--sigma", "prop=0.01", "--method", "ls", "--data", str(data), "--out", str(out))
+    got = ketapath.fit(data, model="one_cmt", params={"cl": 2, "V": 10},
+                       omega={"CL": 0.09, "V": 0.04}, sigma={"prop": 0.01}, method="ls")
+    pd.testing.assert_frame_equal(got["subjects"], pd.read_csv(out, float_precision="round_trip"),
+                                  check_exact=True, check_dtype=False)
+
+
+def test_a_bad_user_model_gives_the_commands_message(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(USER_MODEL.read_text().replace("V2 = TVV2", "V2 = TVV3"))
+    message = cli("simulate", "--model-file", str(bad), "--data", str(WT_DATA), ok=False)
+    assert message.returncode == 2 and "TVV3" in message.stderr
+    for call in (ketapath.simulate, ketapath.fit):
+        with pytest.raises(ketapath.KetapathError) as raised:
+            call(nmtran("two_cmt_wt_obs.csv"), model_file=bad)
+        assert "ketapath: error: " + str(raised.value) == message.stderr.strip()
+
+
+def test_a_model_file_refuses_params_omega_and_sigma():
+    data = nmtran("two_cmt_wt_obs.csv")
+    for field, value in [("params", {"CL": 1}), ("omega", {"CL": 0.1}),
+                         ("sigma", {"prop": 0.01})]:
+        with pytest.raises(ketapath.KetapathError,
+                           match=f"^{field}(_prop)?: the model file .* states its own THETAs"):
+            ketapath.simulate(data, model_file=USER_MODEL, **{field: value})
+    with pytest.raises(ketapath.KetapathError, match="^give model NAME .* not both$"):
+        ketapath.fit(data, model="two_cmt", model_file=USER_MODEL)
+    with pytest.raises(ketapath.KetapathError, match="^omega: row 2 has 1 values"):
+        ketapath.simulate(data, model="two_cmt", params={"CL": 1}, etas=["CL", "V1"],
+                          omega=[[0.1], [0.1]])
+    with pytest.raises(ketapath.KetapathError, match="^nsub must be >= 1"):
+        ketapath.simulate(data, model_file=USER_MODEL, nsub=0)
 
 
 def test_predict_gives_the_commands_numbers():
@@ -164,3 +251,8 @@ def test_the_readme_example_runs(monkeypatch):
     assert len(scope["course"]) == 6 * 12 + 1
     assert "responders_0.5_1_mg_kg" in set(scope["glue"]["endpoint"])
     assert set(scope["pop"]) == {"endpoints", "responders"}
+    assert list(scope["sims"].columns) == ["REP", "ID", "TIME", "DV", "IPRED", "PRED", "ETA1",
+                                           "ETA2"]
+    assert list(scope["sims"]["REP"].unique()) == [1, 2, 3]
+    assert len(scope["fits"]["subjects"]) == 20 and len(scope["fits"]["predictions"]) > 0
+    assert list(scope["var"].columns)[-2:] == ["ETA1", "ETA2"] and scope["var"]["REP"].max() == 10

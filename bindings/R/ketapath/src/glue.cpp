@@ -3,6 +3,7 @@
 // ketapath::facade::Error becomes an R error whose message is Ketapath's (Rcpp's END_RCPP).
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,14 +59,17 @@ std::uint64_t seed_of(SEXP seed) {
   return static_cast<std::uint64_t>(value);
 }
 
-}  // namespace
+std::optional<double> optional_double(SEXP value) {
+  if (Rf_isNull(value)) {
+    return std::nullopt;
+  }
+  return Rcpp::as<double>(value);
+}
 
-extern "C" {
-
-SEXP kp_simulate_(SEXP model, SEXP params, SEXP data, SEXP data_path, SEXP data_name, SEXP grid,
-                  SEXP model_file, SEXP omega, SEXP sigma, SEXP nsub, SEXP seed) {
-  BEGIN_RCPP
-  facade::SimulateRequest r;
+/// The model and data fields shared by simulate and fit.
+void set_model_data(facade::ModelDataRequest& r, SEXP model, SEXP params, SEXP model_file,
+                    SEXP etas, SEXP omega, SEXP sigma_prop, SEXP sigma_add, SEXP data,
+                    SEXP data_path, SEXP data_name) {
   r.model = Rcpp::as<std::string>(model);
   const Rcpp::NumericVector p(params);
   if (p.size() > 0) {
@@ -80,22 +84,58 @@ SEXP kp_simulate_(SEXP model, SEXP params, SEXP data, SEXP data_path, SEXP data_
       }
     }
   }
-  r.data = table_of(Rcpp::List(data));
-  r.data_path = Rcpp::as<std::string>(data_path);
-  r.data_name = Rcpp::as<std::string>(data_name);
-  r.grid = Rcpp::as<std::vector<double>>(grid);
   r.model_file = Rcpp::as<std::string>(model_file);
+  r.etas = Rcpp::as<std::vector<std::string>>(etas);
   for (SEXP row : Rcpp::List(omega)) {
     r.omega.push_back(Rcpp::as<std::vector<double>>(row));
   }
-  for (SEXP row : Rcpp::List(sigma)) {
-    r.sigma.push_back(Rcpp::as<std::vector<double>>(row));
+  r.sigma_prop = optional_double(sigma_prop);
+  r.sigma_add = optional_double(sigma_add);
+  r.data = table_of(Rcpp::List(data));
+  r.data_path = Rcpp::as<std::string>(data_path);
+  r.data_name = Rcpp::as<std::string>(data_name);
+}
+
+}  // namespace
+
+extern "C" {
+
+SEXP kp_simulate_(SEXP model, SEXP params, SEXP model_file, SEXP etas, SEXP omega, SEXP sigma_prop,
+                  SEXP sigma_add, SEXP data, SEXP data_path, SEXP data_name, SEXP grid, SEXP nsub,
+                  SEXP seed, SEXP threads) {
+  BEGIN_RCPP
+  facade::SimulateRequest r;
+  set_model_data(r, model, params, model_file, etas, omega, sigma_prop, sigma_add, data, data_path,
+                 data_name);
+  r.grid = Rcpp::as<std::vector<double>>(grid);
+  if (!Rf_isNull(nsub)) {
+    r.nsub = Rcpp::as<int>(nsub);
   }
-  r.nsub = Rcpp::as<int>(nsub);
   if (!Rf_isNull(seed)) {
     r.seed = seed_of(seed);
   }
+  r.threads = Rcpp::as<int>(threads);
   return list_of(facade::simulate(r));
+  END_RCPP
+}
+
+SEXP kp_fit_(SEXP model, SEXP params, SEXP model_file, SEXP etas, SEXP omega, SEXP sigma_prop,
+             SEXP sigma_add, SEXP data, SEXP data_path, SEXP data_name, SEXP method, SEXP vpc,
+             SEXP seed, SEXP threads, SEXP plots) {
+  BEGIN_RCPP
+  facade::FitRequest r;
+  set_model_data(r, model, params, model_file, etas, omega, sigma_prop, sigma_add, data, data_path,
+                 data_name);
+  r.method = Rcpp::as<std::string>(method);
+  r.vpc = Rcpp::as<int>(vpc);
+  r.seed = seed_of(seed);
+  r.threads = Rcpp::as<int>(threads);
+  r.plots = Rcpp::as<bool>(plots);
+  const facade::FitResult result = facade::fit(r);
+  return Rcpp::List::create(Rcpp::Named("subjects") = list_of(result.subjects),
+                            Rcpp::Named("predictions") = list_of(result.predictions),
+                            Rcpp::Named("gof_svg") = result.gof_svg,
+                            Rcpp::Named("vpc_svg") = result.vpc_svg);
   END_RCPP
 }
 
@@ -160,7 +200,8 @@ SEXP kp_models_() {
 }
 
 static const R_CallMethodDef kCallMethods[] = {
-    {"kp_simulate_", reinterpret_cast<DL_FUNC>(&kp_simulate_), 11},
+    {"kp_simulate_", reinterpret_cast<DL_FUNC>(&kp_simulate_), 14},
+    {"kp_fit_", reinterpret_cast<DL_FUNC>(&kp_fit_), 15},
     {"kp_predict_", reinterpret_cast<DL_FUNC>(&kp_predict_), 8},
     {"kp_trial_", reinterpret_cast<DL_FUNC>(&kp_trial_), 8},
     {"kp_population_", reinterpret_cast<DL_FUNC>(&kp_population_), 11},

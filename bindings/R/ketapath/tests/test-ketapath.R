@@ -107,15 +107,77 @@ check("a bad record gives the command's message", {
   stopifnot(identical(got, expected))
 })
 
-check("pending fields are refused, not ignored", {
-  data <- nmtran("iv_infusion_addl.csv")
+user_model <- file.path(source_dir, "models", "user", "two_cmt_wt.toml")
+wt_data <- file.path(examples, "two_cmt_wt_obs.csv")
+
+check("a user-model simulation with variability is the command's (issue 18's acceptance)", {
+  expected <- cli(c("simulate", "--model-file", user_model, "--data", wt_data, "--nsub", "3",
+                    "--seed", "7"))$stdout
+  got <- kp_simulate(nmtran("two_cmt_wt_obs.csv"), model_file = user_model, nsub = 3, seed = 7)
+  stopifnot(identical(names(got), c("REP", "ID", "TIME", "DV", "IPRED", "PRED", "ETA1", "ETA2")))
+  same_numbers(got, expected)
+  same_numbers(kp_simulate(wt_data, model_file = user_model, nsub = 3L, seed = 7, threads = 2),
+               expected)
+})
+
+check("a catalogue simulation with omega and sigma is the command's", {
   p <- c(CL = 79, V1 = 80, Q = 250, V2 = 172)
-  for (args in list(list(omega = list(0.1)), list(sigma = list(0.01)), list(nsub = 10),
-                    list(seed = 3), list(model_file = "my.toml"))) {
-    got <- tryCatch(do.call(kp_simulate, c(list(data, model = "two_cmt", params = p), args)),
-                    error = conditionMessage)
-    stopifnot(startsWith(got, paste0(names(args), ": ")), grepl("not supported yet", got))
+  expected <- cli(c("simulate", "--model", "two_cmt", "--data",
+                    file.path(examples, "iv_infusion_addl.csv"),
+                    "--param", paste(names(p), p, sep = "=", collapse = ","),
+                    "--omega", "CL,V1=0.09,0.02,0.04", "--sigma", "prop=0.01,add=1e-4",
+                    "--seed", "3"))$stdout
+  data <- nmtran("iv_infusion_addl.csv")
+  same_numbers(kp_simulate(data, model = "two_cmt", params = p, etas = c("CL", "V1"),
+                           omega = list(0.09, c(0.02, 0.04)),
+                           sigma = c(prop = 0.01, add = 1e-4), seed = 3), expected)
+  same_numbers(kp_simulate(data, model = "two_cmt", params = p, etas = c("CL", "V1"),
+                           omega = matrix(c(0.09, 0.02, 0.02, 0.04), 2),
+                           sigma = list(add = 1e-4, prop = 0.01), seed = 3), expected)
+  diagonal <- cli(c("simulate", "--model", "two_cmt", "--data",
+                    file.path(examples, "iv_infusion_addl.csv"),
+                    "--param", paste(names(p), p, sep = "=", collapse = ","),
+                    "--omega", "CL=0.09,V1=0.04", "--nsub", "1"))$stdout
+  same_numbers(kp_simulate(data, model = "two_cmt", params = p, omega = c(CL = 0.09, V1 = 0.04),
+                           nsub = 1), diagonal)
+})
+
+check("a fit is the command's (fit --out, --predictions)", {
+  dir <- tempfile()
+  dir.create(dir)
+  out <- file.path(dir, "fit.csv")
+  predictions <- file.path(dir, "pred.csv")
+  cli(c("fit", "--model-file", user_model, "--data", wt_data, "--out", out, "--predictions",
+        predictions))
+  got <- kp_fit(nmtran("two_cmt_wt_obs.csv"), model_file = user_model, plots = TRUE)
+  same_numbers(got$subjects, readLines(out))
+  same_numbers(got$predictions, readLines(predictions))
+  stopifnot(grepl("<svg", got$gof_svg), identical(got$vpc_svg, ""))
+})
+
+check("a bad user model gives the command's message", {
+  bad <- tempfile(fileext = ".toml")
+  writeLines(sub("V2 = TVV2", "V2 = TVV3", readLines(user_model), fixed = TRUE), bad)
+  res <- cli(c("simulate", "--model-file", bad, "--data", wt_data), ok = FALSE)
+  stopifnot(res$status == 2, grepl("TVV3", res$stderr))
+  expected <- sub("^ketapath: error: ", "", res$stderr)
+  for (f in list(kp_simulate, kp_fit)) {
+    got <- tryCatch(f(nmtran("two_cmt_wt_obs.csv"), model_file = bad), error = conditionMessage)
+    if (!identical(got, expected)) stop(sprintf("'%s' vs the command's '%s'", got, expected))
   }
+})
+
+check("a model file refuses params, omega and sigma", {
+  data <- nmtran("two_cmt_wt_obs.csv")
+  for (args in list(list(params = c(CL = 1)), list(omega = c(CL = 0.1)),
+                    list(sigma = c(prop = 0.01)))) {
+    got <- tryCatch(do.call(kp_simulate, c(list(data, model_file = user_model), args)),
+                    error = conditionMessage)
+    stopifnot(startsWith(got, names(args)), grepl("states its own THETAs", got))
+  }
+  got <- tryCatch(kp_fit(data, model = "two_cmt", model_file = user_model),
+                  error = conditionMessage)
+  stopifnot(grepl("^give model NAME .* not both$", got))
 })
 
 check("predict gives the command's numbers", {
@@ -159,7 +221,11 @@ check("the README's example runs", {
   tryCatch(eval(parse(text = text[start:end]), envir = scope), finally = setwd(old))
   stopifnot(identical(names(scope$cp), c("ID", "TIME", "CP", "A1", "A2")),
             nrow(scope$course) == 6 * 12 + 1, "responders_0.5_1_mg_kg" %in% scope$glue$endpoint,
-            identical(names(scope$pop), c("endpoints", "responders")))
+            identical(names(scope$pop), c("endpoints", "responders")),
+            identical(names(scope$sims), c("REP", "ID", "TIME", "DV", "IPRED", "PRED", "ETA1",
+                                           "ETA2")),
+            identical(sort(unique(scope$sims$REP)), c(1, 2, 3)), nrow(scope$fits$subjects) == 20,
+            max(scope$var$REP) == 10, identical(names(scope$var)[7:8], c("ETA1", "ETA2")))
 })
 
 check("models lists the catalogue", stopifnot(all(c("one_cmt", "two_cmt") %in% kp_models())))

@@ -75,29 +75,62 @@ struct Table {
   }
 };
 
-/// `ketapath simulate`: an NM-TRAN data set through a model. The fields below "Not supported
-/// yet" are the request's shape once variability, replicates and user models exist (issue 18
-/// items 1-2); until then giving one throws Error "... not supported yet".
-struct SimulateRequest {
+/// The population model and the data set of `simulate` and `fit`: a catalogue model with its
+/// parameters (and, for variability, ETAs, OMEGA and SIGMA), or a user model file, which states
+/// its own THETAs, OMEGA and SIGMA (so params, etas, omega and sigma are refused beside it).
+struct ModelDataRequest {
   std::string model;                     ///< a catalogue model (`ketapath models`), e.g. two_cmt
   std::map<std::string, double> params;  ///< NONMEM names (CL, V1, ..., F1, ALAG1, KE0), any case
-  Table data;                            ///< NM-TRAN columns (ID, TIME, AMT, ...), or:
-  std::string data_path;                 ///< an NM-TRAN CSV file (then `data` must be empty)
-  std::string data_name = "data";        ///< what messages call `data` ("data:3: TIME: ...")
-  std::vector<double> grid;              ///< extra output times in the data's time unit
-
-  // Not supported yet (issue 18 items 1 and 2, pending): each throws "not supported yet".
-  std::string model_file;                  ///< a user model file instead of `model`
-  std::vector<std::vector<double>> omega;  ///< OMEGA (lower triangle by rows) on ETA1..n
-  std::vector<std::vector<double>> sigma;  ///< SIGMA (lower triangle by rows) on EPS1..n
-  int nsub = 1;                            ///< replicates of the data set
-  std::optional<std::uint64_t> seed;       ///< seed of the ETA and EPS draws
+  std::string model_file;                ///< a user model file instead (docs/user-models.md)
+  /// ETA1..n: the catalogue model's parameters the ETAs act on, exponentially
+  /// (P = TV exp(ETA)), as `--omega CL,V1=...` names them; `omega` has one row per ETA.
+  std::vector<std::string> etas;
+  /// OMEGA as its lower triangle by rows: row k has k values (NONMEM's $OMEGA BLOCK order), e.g.
+  /// {{0.09}, {0.02, 0.04}} for a CL-V1 block, {{0.09}, {0, 0.04}} for a diagonal.
+  std::vector<std::vector<double>> omega;
+  std::optional<double> sigma_prop;  ///< proportional residual variance (`--sigma prop=`)
+  std::optional<double> sigma_add;   ///< additive residual variance (`--sigma add=`)
+  Table data;                        ///< NM-TRAN columns (ID, TIME, AMT, ...), or:
+  std::string data_path;             ///< an NM-TRAN CSV file (then `data` must be empty)
+  std::string data_name = "data";    ///< what messages call `data` ("data:3: TIME: ...")
 };
 
-/// Columns ID, TIME, CP, A1..An (and CE with KE0), one row per EVID=0 record in data order plus
-/// the grid, exactly the numbers of `ketapath simulate` (which prints them in round-trip form).
-/// ID is numeric when every ID of the data is a number, else text.
+/// `ketapath simulate`.
+struct SimulateRequest : ModelDataRequest {
+  std::vector<double> grid;  ///< extra output times in the data's time unit
+  /// Replicates of the data set (1 to 100000; a REP column when > 1).
+  std::optional<int> nsub;
+  std::optional<std::uint64_t> seed;  ///< seed of the ETA and EPS draws (default 1)
+  int threads = 1;                    ///< threads for replicates (the numbers do not depend on it)
+};
+
+/// Fixed parameters (a catalogue model, and none of model_file, etas, omega, sigma_*, nsub,
+/// seed): columns ID, TIME, CP, A1..An (and CE with KE0), one row per EVID=0 record in data order
+/// plus the grid. With any of those: [REP,]ID,TIME,DV,IPRED,PRED,ETA1..n (REP when nsub > 1),
+/// replicate by replicate. Exactly the numbers of `ketapath simulate` (which prints them in
+/// round-trip form). ID is numeric when every ID of the data is a number, else text.
 KETAPATH_FACADE_API Table simulate(const SimulateRequest& request);
+
+/// `ketapath fit`: each subject's ETAs fitted to the DV of the data set.
+struct FitRequest : ModelDataRequest {
+  std::string method = "map";  ///< "map" (OMEGA as the prior) or "ls" (least squares)
+  int vpc = 0;                 ///< replicates of a visual predictive check (needs plots); 0: none
+  std::uint64_t seed = 1;      ///< seed of the VPC's simulations
+  int threads = 1;             ///< the results do not depend on it
+  bool plots = false;          ///< render gof_svg (and vpc_svg with vpc)
+};
+
+struct FitResult {
+  /// One row per subject with DV, as `fit --out`: ID, OBJ, ETA1..n, SE_ETA1..n, the model's
+  /// parameters, RSE_<parameter>.., STARTS_AGREEING, ON_BOUND, HESSIAN_ADJUSTED (1 or 0).
+  Table subjects;
+  /// One row per observation with DV, as `fit --predictions`: ID, TIME, DV, IPRED, PRED, IWRES.
+  Table predictions;
+  std::string gof_svg;  ///< with plots: `--plots DIR`'s gof.svg
+  std::string vpc_svg;  ///< with plots and vpc: vpc.svg
+};
+
+KETAPATH_FACADE_API FitResult fit(const FitRequest& request);
 
 /// `ketapath predict`: the typical patient's time course after one dose.
 struct PredictRequest {
