@@ -43,11 +43,11 @@ struct Options {
   CLI::Option* seed_option = nullptr;
 
   /// Any variability option or a model file asks for the NONMEM-style output (DV, IPRED, PRED,
-  /// ETAs); without --model, population_model says which model option is missing.
+  /// ETAs); without --model or --param, the population path says which option is missing.
   [[nodiscard]] bool variability() const {
-    return population.model.empty() || !population.model_file.empty() ||
-           !population.omega.empty() || !population.sigma.empty() || nsub_option->count() > 0 ||
-           seed_option->count() > 0;
+    return population.model.empty() || population.params.empty() ||
+           !population.model_file.empty() || !population.omega.empty() ||
+           !population.sigma.empty() || nsub_option->count() > 0 || seed_option->count() > 0;
   }
 };
 

@@ -106,7 +106,13 @@ TEST(SimulateErrorsTest, MissingDataFileIsUsageError) {
 TEST(SimulateErrorsTest, MissingRequiredOptionIsUsageError) {
   const RunResult r = run_ketapath({"simulate", "--model", "one_cmt"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("--param"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--data"), std::string::npos) << r.err;
+  // --param is required with --model (not with --model-file): named once the data are given.
+  const RunResult p =
+      run_ketapath({"simulate", "--model", "one_cmt", "--data", data_file("bad_cmt.csv")});
+  EXPECT_EQ(p.exit_code, 2);
+  EXPECT_NE(p.err.find("--param: --model one_cmt needs its parameter values"), std::string::npos)
+      << p.err;
 }
 
 TEST(SimulateErrorsTest, FailedRunWritesNoOutputFile) {
