@@ -46,6 +46,21 @@ const Workload& workload() {
   return w;
 }
 
+// two_cmt_wt.toml's $PK written in C++: each record's CL, V1, Q, V2.
+std::vector<pk::ParameterValues> built_in_parameters(const pk::SubjectTimeline& s,
+                                                     const std::vector<double>& eta) {
+  std::vector<pk::ParameterValues> per_record;
+  per_record.reserve(s.records.size());
+  for (const pk::Record& r : s.records) {
+    const double scale = std::pow(*r.covariates[0] / 70.0, 0.75);
+    per_record.push_back({{"CL", 79.0 * scale * std::exp(eta[0])},
+                          {"V1", 80.0 * std::exp(eta[1])},
+                          {"Q", 250.0 * scale},
+                          {"V2", 172.0}});
+  }
+  return per_record;
+}
+
 void BM_BuiltInClosedForm(benchmark::State& state) {
   const Workload& w = workload();
   const pk::ModelSpec& model = *pk::find_model("two_cmt");
@@ -53,14 +68,7 @@ void BM_BuiltInClosedForm(benchmark::State& state) {
   for (auto _ : state) {
     for (int i = 0; i < kSubjects; ++i) {
       const pk::SubjectTimeline& s = w.subjects[i];
-      std::vector<pk::ParameterValues> per_record;
-      for (const pk::Record& r : s.records) {
-        const double scale = std::pow(*r.covariates[0] / 70.0, 0.75);
-        per_record.push_back({{"CL", 79.0 * scale * std::exp(w.etas[i][0])},
-                              {"V1", 80.0 * std::exp(w.etas[i][1])},
-                              {"Q", 250.0 * scale},
-                              {"V2", 172.0}});
-      }
+      const std::vector<pk::ParameterValues> per_record = built_in_parameters(s, w.etas[i]);
       const auto rows = pk::simulate_per_record(model, per_record, s).value();
       sum += rows.back().cp;
     }
@@ -100,14 +108,7 @@ void BM_CheckAgreement(benchmark::State& state) {
   for (auto _ : state) {
     for (int i = 0; i < kSubjects; ++i) {
       const pk::SubjectTimeline& s = w.subjects[i];
-      std::vector<pk::ParameterValues> per_record;
-      for (const pk::Record& r : s.records) {
-        const double scale = std::pow(*r.covariates[0] / 70.0, 0.75);
-        per_record.push_back({{"CL", 79.0 * scale * std::exp(w.etas[i][0])},
-                              {"V1", 80.0 * std::exp(w.etas[i][1])},
-                              {"Q", 250.0 * scale},
-                              {"V2", 172.0}});
-      }
+      const std::vector<pk::ParameterValues> per_record = built_in_parameters(s, w.etas[i]);
       const auto rows = pk::simulate_per_record(*pk::find_model("two_cmt"), per_record, s).value();
       auto bound = model->bind(s, {}, {}).value();
       std::vector<double> ipred(bound->rows().size());

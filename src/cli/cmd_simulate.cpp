@@ -51,15 +51,6 @@ struct Options {
   }
 };
 
-core::Result<double> parse_double(std::string_view text, std::string_view what) {
-  double value = 0.0;
-  if (!core::parse_decimal(text, value)) {
-    return core::fail(core::ErrorCode::InvalidArgument, "{}: \"{}\" is not a number", what,
-                      core::excerpt(text));
-  }
-  return value;
-}
-
 /// START:END:STEP in hours: START, START+STEP, ... up to END (inclusive within rounding).
 core::Result<std::vector<core::Hours>> parse_grid(const std::string& text) {
   const std::size_t a = text.find(':');
@@ -68,9 +59,9 @@ core::Result<std::vector<core::Hours>> parse_grid(const std::string& text) {
     return core::fail(core::ErrorCode::InvalidArgument,
                       "--grid: \"{}\" must be START:END:STEP in hours, e.g. 0:24:0.5", text);
   }
-  const double start = KETAPATH_TRY(parse_double(text.substr(0, a), "--grid START"));
-  const double end = KETAPATH_TRY(parse_double(text.substr(a + 1, b - a - 1), "--grid END"));
-  const double step = KETAPATH_TRY(parse_double(text.substr(b + 1), "--grid STEP"));
+  const double start = KETAPATH_TRY(parse_number(text.substr(0, a), "--grid START"));
+  const double end = KETAPATH_TRY(parse_number(text.substr(a + 1, b - a - 1), "--grid END"));
+  const double step = KETAPATH_TRY(parse_number(text.substr(b + 1), "--grid STEP"));
   KETAPATH_TRY(core::check_range("--grid: STEP", step, "h", core::positive(),
                                  core::ErrorCode::InvalidArgument));
   if (end < start) {

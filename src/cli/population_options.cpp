@@ -6,19 +6,10 @@
 #include <fmt/ranges.h>
 
 #include "core/check.h"
+#include "core/text.h"
 
 namespace ketapath::cli {
 namespace {
-
-std::string upper(std::string_view text) {
-  std::string result(text);
-  for (char& c : result) {
-    if (c >= 'a' && c <= 'z') {
-      c = static_cast<char>(c - 'a' + 'A');
-    }
-  }
-  return result;
-}
 
 std::string trim(std::string_view text) {
   const auto first = text.find_first_not_of(" \t");
@@ -26,15 +17,6 @@ std::string trim(std::string_view text) {
     return {};
   }
   return std::string(text.substr(first, text.find_last_not_of(" \t") - first + 1));
-}
-
-core::Result<double> parse_number(std::string_view text, std::string_view what) {
-  double value = 0.0;
-  if (!core::parse_decimal(text, value)) {
-    return core::fail(core::ErrorCode::InvalidArgument, "{}: \"{}\" is not a number", what,
-                      core::excerpt(text));
-  }
-  return value;
 }
 
 bool is_name(std::string_view text) {
@@ -75,7 +57,7 @@ core::Status parse_block(const std::vector<std::string>& tokens, std::size_t& i,
                         "N1,N2=V11,V21,V22 for a block)",
                         core::excerpt(tokens[i]));
     }
-    names.push_back(upper(tokens[i++]));
+    names.push_back(core::ascii_upper(tokens[i++]));
   }
   if (i == tokens.size()) {
     return core::fail(core::ErrorCode::InvalidArgument,
@@ -84,7 +66,7 @@ core::Status parse_block(const std::vector<std::string>& tokens, std::size_t& i,
   }
   const std::string& head = tokens[i++];
   const std::size_t eq = head.find('=');
-  const std::string name = upper(trim(std::string_view(head).substr(0, eq)));
+  const std::string name = core::ascii_upper(trim(std::string_view(head).substr(0, eq)));
   if (!is_name(name)) {
     return core::fail(core::ErrorCode::InvalidArgument, "--omega: \"{}\" is not an ETA name",
                       core::excerpt(name));
@@ -124,7 +106,7 @@ core::Result<pk::ParameterValues> parse_parameters(const std::vector<std::string
       return core::fail(core::ErrorCode::InvalidArgument,
                         "--param: \"{}\" must be NAME=VALUE, e.g. CL=2.5", item);
     }
-    const std::string name = upper(item.substr(0, eq));
+    const std::string name = core::ascii_upper(item.substr(0, eq));
     const double value =
         KETAPATH_TRY(parse_number(item.substr(eq + 1), fmt::format("--param {}", name)));
     if (!values.emplace(name, value).second) {
@@ -169,7 +151,7 @@ core::Result<nlme::ResidualError> parse_sigma(const std::vector<std::string>& it
   bool add = false;
   for (const std::string& item : items) {
     const std::size_t eq = item.find('=');
-    const std::string key = upper(trim(std::string_view(item).substr(0, eq)));
+    const std::string key = core::ascii_upper(trim(std::string_view(item).substr(0, eq)));
     if (eq == std::string::npos || (key != "PROP" && key != "ADD")) {
       return core::fail(core::ErrorCode::InvalidArgument,
                         "--sigma: \"{}\" must be prop=VARIANCE or add=VARIANCE",
@@ -229,6 +211,15 @@ core::Result<std::unique_ptr<nlme::PopulationModel>> population_model(
   spec.parameters = KETAPATH_TRY(parse_parameters(options.params));
   spec.sigma = KETAPATH_TRY(parse_sigma(options.sigma));
   return jobs::population_model(spec, {});
+}
+
+core::Result<double> parse_number(std::string_view text, std::string_view what) {
+  double value = 0.0;
+  if (!core::parse_decimal(text, value)) {
+    return core::fail(core::ErrorCode::InvalidArgument, "{}: \"{}\" is not a number", what,
+                      core::excerpt(text));
+  }
+  return value;
 }
 
 }  // namespace ketapath::cli

@@ -40,6 +40,9 @@ void add_variability_options(CLI::App& app, PopulationOptions& options);
 /// by population_model).
 void add_model_options(CLI::App& app, PopulationOptions& options);
 
+/// A decimal number of an option; InvalidArgument `<what>: "<text>" is not a number`.
+core::Result<double> parse_number(std::string_view text, std::string_view what);
+
 /// NAME=VALUE pairs; names are NONMEM's and case-insensitive (cl=2 is CL=2).
 core::Result<pk::ParameterValues> parse_parameters(const std::vector<std::string>& items);
 

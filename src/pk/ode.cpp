@@ -8,6 +8,8 @@
 #include <sunlinsol/sunlinsol_dense.h>
 #include <sunmatrix/sunmatrix_dense.h>
 
+#include "pk/cvode_session.h"
+
 namespace ketapath::pk {
 
 struct OdePropagator::Impl {
@@ -15,14 +17,9 @@ struct OdePropagator::Impl {
   Eigen::MatrixXd k;       // linear part, states x states
   Eigen::VectorXd inputs;  // current zero-order inputs, per state (CE gets none)
   int n = 0;
-  SUNContext context = nullptr;
-  N_Vector y = nullptr;
-  SUNMatrix matrix = nullptr;
-  SUNLinearSolver solver = nullptr;
-  void* cvode = nullptr;
   bool initialised = false;
   long steps = 0;
-  std::string last_error;
+  std::unique_ptr<CvodeSession> session;
   double rtol = 0.0;
   double atol = 0.0;
 
@@ -58,12 +55,6 @@ struct OdePropagator::Impl {
     }
     return 0;
   }
-
-  static void on_error(int code, const char* module, const char* function, char* message,
-                       void* data) {
-    auto* self = static_cast<Impl*>(data);
-    self->last_error = fmt::format("{} {} (code {}): {}", module, function, code, message);
-  }
 };
 
 OdePropagator::OdePropagator(const ModelStructure& structure, double relative_tolerance,
@@ -76,30 +67,11 @@ OdePropagator::OdePropagator(const ModelStructure& structure, double relative_to
   m.inputs = Eigen::VectorXd::Zero(m.n);
   m.rtol = relative_tolerance;
   m.atol = absolute_tolerance;
-  KETAPATH_ASSERT(SUNContext_Create(nullptr, &m.context) == 0, "SUNContext_Create");
-  m.y = N_VNew_Serial(m.n, m.context);
-  m.matrix = SUNDenseMatrix(m.n, m.n, m.context);
-  m.solver = SUNLinSol_Dense(m.y, m.matrix, m.context);
-  m.cvode = CVodeCreate(CV_BDF, m.context);
-  KETAPATH_ASSERT(m.y && m.matrix && m.solver && m.cvode, "CVODE allocation");
-  N_VConst(0.0, m.y);
-  KETAPATH_ASSERT(CVodeInit(m.cvode, &Impl::rhs, 0.0, m.y) == CV_SUCCESS, "CVodeInit");
-  CVodeSetErrHandlerFn(m.cvode, &Impl::on_error, &m);
-  CVodeSetUserData(m.cvode, &m);
-  CVodeSStolerances(m.cvode, m.rtol, m.atol);
-  CVodeSetLinearSolver(m.cvode, m.solver, m.matrix);
-  CVodeSetJacFn(m.cvode, &Impl::jacobian);
-  CVodeSetMaxNumSteps(m.cvode, 500000);
+  m.session = std::make_unique<CvodeSession>(m.n, &Impl::rhs, &m, m.rtol, m.atol);
+  CVodeSetJacFn(m.session->cvode, &Impl::jacobian);
 }
 
-OdePropagator::~OdePropagator() {
-  Impl& m = *impl_;
-  CVodeFree(&m.cvode);
-  SUNLinSolFree(m.solver);
-  SUNMatDestroy(m.matrix);
-  N_VDestroy(m.y);
-  SUNContext_Free(&m.context);
-}
+OdePropagator::~OdePropagator() = default;
 
 bool OdePropagator::linear() const {
   return impl_->structure.linear();
@@ -115,20 +87,20 @@ core::Status OdePropagator::advance(Eigen::VectorXd& x, const Eigen::VectorXd& r
   Impl& m = *impl_;
   m.inputs.setZero();
   m.inputs.head(rates.size()) = rates;
-  realtype* y = N_VGetArrayPointer(m.y);
+  realtype* y = N_VGetArrayPointer(m.session->y);
   for (int i = 0; i < m.n; ++i)
     y[i] = x[i];
   // A fresh start at every discontinuity: the BDF history must not straddle a dose.
-  CVodeReInit(m.cvode, 0.0, m.y);
-  CVodeSetStopTime(m.cvode, dt);
+  CVodeReInit(m.session->cvode, 0.0, m.session->y);
+  CVodeSetStopTime(m.session->cvode, dt);
   realtype reached = 0.0;
-  const int flag = CVode(m.cvode, dt, m.y, &reached, CV_NORMAL);
+  const int flag = CVode(m.session->cvode, dt, m.session->y, &reached, CV_NORMAL);
   long steps = 0;
-  CVodeGetNumSteps(m.cvode, &steps);
+  CVodeGetNumSteps(m.session->cvode, &steps);
   m.steps += steps;
   if (flag < 0) {
     return core::fail(core::ErrorCode::Solver, "CVODE failed advancing {} h from t = 0: {}", dt,
-                      m.last_error);
+                      m.session->last_error);
   }
   for (int i = 0; i < m.n; ++i)
     x[i] = y[i];

@@ -10,6 +10,8 @@
 #include <sunlinsol/sunlinsol_dense.h>
 #include <sunmatrix/sunmatrix_dense.h>
 
+#include "pk/cvode_session.h"
+
 namespace ketapath::pk {
 
 struct FunctionOdePropagator::Impl {
@@ -17,13 +19,8 @@ struct FunctionOdePropagator::Impl {
   std::function<void(std::size_t)> on_select;
   Eigen::VectorXd inputs;
   int n = 0;
-  SUNContext context = nullptr;
-  N_Vector y = nullptr;
-  SUNMatrix matrix = nullptr;
-  SUNLinearSolver solver = nullptr;
-  void* cvode = nullptr;
   long steps = 0;
-  std::string last_error;
+  std::unique_ptr<CvodeSession> session;
   // Continuation: after an advance that nothing has disturbed since (an output-only event: the
   // same state, inputs and parameters), CVODE carries on from where it stopped instead of
   // restarting its BDF history at order 1 with a tiny step.
@@ -42,12 +39,6 @@ struct FunctionOdePropagator::Impl {
       dx[static_cast<std::size_t>(i)] += self->inputs[i];
     return 0;
   }
-
-  static void on_error(int code, const char* module, const char* function, char* message,
-                       void* data) {
-    auto* self = static_cast<Impl*>(data);
-    self->last_error = fmt::format("{} {} (code {}): {}", module, function, code, message);
-  }
 };
 
 FunctionOdePropagator::FunctionOdePropagator(int states, RightHandSide rhs,
@@ -60,29 +51,11 @@ FunctionOdePropagator::FunctionOdePropagator(int states, RightHandSide rhs,
   m.on_select = std::move(on_select);
   m.n = states;
   m.inputs = Eigen::VectorXd::Zero(states);
-  KETAPATH_ASSERT(SUNContext_Create(nullptr, &m.context) == 0, "SUNContext_Create");
-  m.y = N_VNew_Serial(m.n, m.context);
-  m.matrix = SUNDenseMatrix(m.n, m.n, m.context);
-  m.solver = SUNLinSol_Dense(m.y, m.matrix, m.context);
-  m.cvode = CVodeCreate(CV_BDF, m.context);
-  KETAPATH_ASSERT(m.y && m.matrix && m.solver && m.cvode, "CVODE allocation");
-  N_VConst(0.0, m.y);
-  KETAPATH_ASSERT(CVodeInit(m.cvode, &Impl::rhs, 0.0, m.y) == CV_SUCCESS, "CVodeInit");
-  CVodeSetErrHandlerFn(m.cvode, &Impl::on_error, &m);
-  CVodeSetUserData(m.cvode, &m);
-  CVodeSStolerances(m.cvode, relative_tolerance, absolute_tolerance);
-  CVodeSetLinearSolver(m.cvode, m.solver, m.matrix);
-  CVodeSetMaxNumSteps(m.cvode, 500000);
+  m.session =
+      std::make_unique<CvodeSession>(m.n, &Impl::rhs, &m, relative_tolerance, absolute_tolerance);
 }
 
-FunctionOdePropagator::~FunctionOdePropagator() {
-  Impl& m = *impl_;
-  CVodeFree(&m.cvode);
-  SUNLinSolFree(m.solver);
-  SUNMatDestroy(m.matrix);
-  N_VDestroy(m.y);
-  SUNContext_Free(&m.context);
-}
+FunctionOdePropagator::~FunctionOdePropagator() = default;
 
 void FunctionOdePropagator::select(std::size_t interval_record) {
   if (impl_->on_select) {
@@ -108,29 +81,30 @@ core::Status FunctionOdePropagator::advance(Eigen::VectorXd& x, const Eigen::Vec
   Eigen::VectorXd inputs = Eigen::VectorXd::Zero(m.n);
   inputs.head(rates.size()) = rates;
   const bool resume = m.warm && x == m.last_x && inputs == m.last_inputs;
-  realtype* y = N_VGetArrayPointer(m.y);
+  realtype* y = N_VGetArrayPointer(m.session->y);
   long before = 0;
   if (!resume) {
     m.inputs = inputs;
     for (int i = 0; i < m.n; ++i)
       y[i] = x[i];
     // A fresh start at every discontinuity: the BDF history must not straddle a dose.
-    CVodeReInit(m.cvode, 0.0, m.y);
+    CVodeReInit(m.session->cvode, 0.0, m.session->y);
     m.t = 0.0;
   } else {
-    CVodeGetNumSteps(m.cvode, &before);
+    CVodeGetNumSteps(m.session->cvode, &before);
   }
   const double target = m.t + dt;
   realtype reached = 0.0;
   // No stop time: CVODE may step past the target and interpolate, as LSODA does for output
   // times; whatever comes next (a dose, an infusion's end, new parameters) restarts it.
-  const int flag = CVode(m.cvode, target, m.y, &reached, CV_NORMAL);
+  const int flag = CVode(m.session->cvode, target, m.session->y, &reached, CV_NORMAL);
   long steps = 0;
-  CVodeGetNumSteps(m.cvode, &steps);
+  CVodeGetNumSteps(m.session->cvode, &steps);
   m.steps += steps - before;
   if (flag < 0) {
     m.warm = false;
-    return core::fail(core::ErrorCode::Solver, "CVODE failed advancing {} h: {}", dt, m.last_error);
+    return core::fail(core::ErrorCode::Solver, "CVODE failed advancing {} h: {}", dt,
+                      m.session->last_error);
   }
   for (int i = 0; i < m.n; ++i)
     x[i] = y[i];
