@@ -1,6 +1,7 @@
 #include "usermodel/expressions.h"
 
 #include <cmath>
+#include <limits>
 #include <regex>
 #include <set>
 
@@ -177,8 +178,10 @@ class Compiler {
     parser->DefineFun("LOG10", log10_);
     parser->DefineFun("SQRT", sqrt_);
     parser->DefineFun("ABS", abs_);
-    for (const auto& [name, slot] : symbols_)
-      parser->DefineVar(name, slots + slot);
+    if (slots != nullptr) {
+      for (const auto& [name, slot] : symbols_)
+        parser->DefineVar(name, slots + slot);
+    }
     return parser;
   }
 
@@ -197,6 +200,17 @@ class Compiler {
       return core::fail(core::ErrorCode::InvalidData,
                         "{}:{}: \"{}\" is not a valid name (a letter, then letters, digits or _)",
                         where.file, where.line, name);
+    }
+    // muparser refuses names of its functions, operators and constants (exp, sin, pi, _e, ...);
+    // ask it here, where the file line of the definition is known.
+    try {
+      double probe = 0.0;
+      probe_parser().DefineVar(name, &probe);
+      probe_parser().RemoveVar(name);
+    } catch (const mu::Parser::exception_type& e) {
+      return core::fail(core::ErrorCode::InvalidData,
+                        "{}:{}: \"{}\" cannot name a variable: {} (choose another name)",
+                        where.file, where.line, name, e.GetMsg());
     }
     if (!symbols_.emplace(name, slot).second) {
       return core::fail(core::ErrorCode::InvalidData, "{}:{}: \"{}\" is defined twice", where.file,
@@ -225,9 +239,27 @@ class Compiler {
     return "des variable";
   }
 
+  /// A parser with the functions every statement's parser has, to test names against.
+  mu::Parser& probe_parser() {
+    if (probe_ == nullptr)
+      probe_ = make_parser(nullptr);
+    return *probe_;
+  }
+
   const Definition& d_;
   std::map<std::string, std::size_t> symbols_;
+  std::unique_ptr<mu::Parser> probe_;
 };
+
+/// A statement's value; NaN if muparser throws (it checks everything at compile time, but no
+/// exception may cross CVODE's C frames, which call $DES).
+double evaluate(mu::Parser& parser) noexcept {
+  try {
+    return parser.Eval();
+  } catch (...) {
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+}
 
 std::set<std::size_t> range(std::size_t from, std::size_t to) {
   std::set<std::size_t> out;
@@ -282,7 +314,7 @@ core::Result<std::unique_ptr<Program>> Program::compile(const Definition& defini
 core::Status Program::run_pk() {
   double* slots = slots_.get();
   for (const auto& line : compiled_->pk) {
-    const double value = line.parser->Eval();
+    const double value = evaluate(*line.parser);
     if (!std::isfinite(value)) {
       return core::fail(core::ErrorCode::InvalidData, "{}:{}: pk: \"{} = {}\" gives {}",
                         line.source->where.file, line.source->where.line, line.source->target,
@@ -296,7 +328,7 @@ core::Status Program::run_pk() {
 bool Program::run_des() {
   double* slots = slots_.get();
   for (const auto& line : compiled_->des) {
-    const double value = line.parser->Eval();
+    const double value = evaluate(*line.parser);
     if (!std::isfinite(value))
       return false;
     slots[line.target] = value;
@@ -309,7 +341,7 @@ bool Program::has_ipred() const {
 }
 
 double Program::run_ipred() {
-  return compiled_->ipred->parser->Eval();
+  return evaluate(*compiled_->ipred->parser);
 }
 
 }  // namespace ketapath::usermodel

@@ -99,6 +99,16 @@ TEST(UserModelFile, AParameterWithoutSourceIsRefused) {
       "\"assumed: why\")");
 }
 
+TEST(UserModelFile, ANameMuparserCannotTakeIsRefusedWhereItIsDefined) {
+  // Found by the fuzzer (tests/fuzz/corpus/user_model_toml/regression-reserved-name): a 103-letter
+  // THETA name made muparser throw past the compiler.
+  const std::string long_name(120, 'P');
+  const std::string message =
+      error_of(replace(kGood, "name = \"TVV\"", "name = \"" + long_name + "\""));
+  EXPECT_EQ(message.rfind("m.toml:11: \"" + long_name + "\" cannot name a variable: ", 0), 0u)
+      << message;
+}
+
 TEST(UserModelFile, OmegaMustBePositiveDefinite) {
   const std::string text = replace(replace(kGood, "etas = [\"ETA_CL\"]", "etas = [\"A\", \"B\"]"),
                                    "diagonal = [0.09]", "block = [0.09, 0.2, 0.04]");
