@@ -108,4 +108,43 @@ std::vector<double> nice_ticks(double lo, double hi, int target) {
   return ticks;
 }
 
+std::string tick_text(double v) {
+  return std::abs(v) < 1e-12 ? "0" : fmt::format("{:g}", v);
+}
+
+SvgElement svg_mark(std::string tag, std::vector<SvgAttribute> attributes, std::string text) {
+  return {.tag = std::move(tag),
+          .attributes = std::move(attributes),
+          .text = std::move(text),
+          .children = {},
+          .line_break = true};
+}
+
+void AxisRange::add(double v) {
+  if (std::isfinite(v)) {
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+}
+
+void AxisRange::settle() {
+  if (!std::isfinite(lo)) {
+    lo = 0.0;
+    hi = 1.0;
+  }
+  if (hi - lo < 1e-12) {
+    const double pad = std::max(1e-6, std::abs(lo) * 0.1);
+    lo -= pad;
+    hi += pad;
+  }
+}
+
+std::vector<double> AxisRange::settle_to_ticks() {
+  settle();
+  std::vector<double> ticks = nice_ticks(lo, hi);
+  lo = std::min(lo, ticks.front());
+  hi = std::max(hi, ticks.back());
+  return ticks;
+}
+
 }  // namespace ketapath::core

@@ -15,6 +15,7 @@
 //   // <text x="10.0" y="14">A &amp; B</text>
 //   // </svg>
 
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,6 +59,25 @@ std::string svg_number(double v);
 
 /// Axis ticks at 1, 2 or 5 x 10^k covering [lo, hi] with about `target` intervals.
 std::vector<double> nice_ticks(double lo, double hi, int target = 5);
+
+/// A tick label: "0" for |v| < 1e-12 (no "-0" or "1e-17"), else the shortest %g form.
+std::string tick_text(double v);
+
+/// A mark with its attributes and text, ending its line (the charts' common element).
+SvgElement svg_mark(std::string tag, std::vector<SvgAttribute> attributes, std::string text = "");
+
+/// The data range of a chart axis: add() every value drawn (non-finite values are skipped), then
+/// settle() makes it finite ([0, 1] when nothing was added) and non-empty (a single value is
+/// padded by 10% of itself, at least 1e-6); settle_to_ticks() also widens it to the nice ticks
+/// that cover it and returns them.
+struct AxisRange {
+  double lo = std::numeric_limits<double>::infinity();
+  double hi = -std::numeric_limits<double>::infinity();
+
+  void add(double v);
+  void settle();
+  std::vector<double> settle_to_ticks();
+};
 
 /// The standalone SVG document (UTF-8) of a chart.
 std::string render_svg(const Chart& chart);

@@ -22,45 +22,8 @@ const char* colour(std::size_t i) {
   return kPalette[i % std::size(kPalette)];
 }
 
-struct Range {
-  double lo = std::numeric_limits<double>::infinity();
-  double hi = -std::numeric_limits<double>::infinity();
-
-  void add(double v) {
-    if (std::isfinite(v)) {
-      lo = std::min(lo, v);
-      hi = std::max(hi, v);
-    }
-  }
-
-  void settle() {
-    if (!std::isfinite(lo)) {
-      lo = 0.0;
-      hi = 1.0;
-    }
-    if (hi - lo < 1e-12) {
-      const double pad = std::max(1e-6, std::abs(lo) * 0.1);
-      lo -= pad;
-      hi += pad;
-    }
-  }
-};
-
-std::string fmt_tick(double v) {
-  if (std::abs(v) < 1e-12) {
-    return "0";
-  }
-  return fmt::format("{:g}", v);
-}
-
-core::SvgElement mark(std::string tag, std::vector<core::SvgAttribute> attributes,
-                      std::string text = "") {
-  return {.tag = std::move(tag),
-          .attributes = std::move(attributes),
-          .text = std::move(text),
-          .children = {},
-          .line_break = true};
-}
+using Range = core::AxisRange;
+using core::svg_mark;
 
 std::string px(double v) {
   return core::svg_pixel(v);
@@ -75,10 +38,11 @@ core::Chart canvas(std::string_view title) {
                     .height = kHeight,
                     .attributes = {{"font-family", "sans-serif"}, {"font-size", "12"}},
                     .marks = {}};
-  chart.marks.push_back(mark("rect", {{"width", "100%"}, {"height", "100%"}, {"fill", "white"}}));
   chart.marks.push_back(
-      mark("text", {{"x", num(kLeft)}, {"y", "24"}, {"font-size", "15"}, {"font-weight", "bold"}},
-           std::string(title)));
+      svg_mark("rect", {{"width", "100%"}, {"height", "100%"}, {"fill", "white"}}));
+  chart.marks.push_back(svg_mark(
+      "text", {{"x", num(kLeft)}, {"y", "24"}, {"font-size", "15"}, {"font-weight", "bold"}},
+      std::string(title)));
   return chart;
 }
 
@@ -93,13 +57,14 @@ void axes(core::Chart& chart, Range& x, Range& y, std::string_view x_label,
   y.hi = std::max(y.hi, yt.back());
   for (double t : yt) {
     const double py = kTop + plot_h * (1.0 - (t - y.lo) / (y.hi - y.lo));
-    out.push_back(mark("line", {{"x1", px(kLeft)},
-                                {"y1", px(py)},
-                                {"x2", px(kLeft + plot_w)},
-                                {"y2", px(py)},
-                                {"stroke", "#e0e0e0"}}));
-    out.push_back(mark("text", {{"x", px(kLeft - 6)}, {"y", px(py + 4)}, {"text-anchor", "end"}},
-                       fmt_tick(t)));
+    out.push_back(svg_mark("line", {{"x1", px(kLeft)},
+                                    {"y1", px(py)},
+                                    {"x2", px(kLeft + plot_w)},
+                                    {"y2", px(py)},
+                                    {"stroke", "#e0e0e0"}}));
+    out.push_back(svg_mark("text",
+                           {{"x", px(kLeft - 6)}, {"y", px(py + 4)}, {"text-anchor", "end"}},
+                           core::tick_text(t)));
   }
   if (x_ticks) {
     const auto xt = nice_ticks(x.lo, x.hi);
@@ -107,31 +72,31 @@ void axes(core::Chart& chart, Range& x, Range& y, std::string_view x_label,
     x.hi = std::max(x.hi, xt.back());
     for (double t : xt) {
       const double p = kLeft + plot_w * (t - x.lo) / (x.hi - x.lo);
-      out.push_back(mark("line", {{"x1", px(p)},
-                                  {"y1", px(kTop)},
-                                  {"x2", px(p)},
-                                  {"y2", px(kTop + plot_h)},
-                                  {"stroke", "#e0e0e0"}}));
-      out.push_back(mark("text",
-                         {{"x", px(p)}, {"y", px(kTop + plot_h + 16)}, {"text-anchor", "middle"}},
-                         fmt_tick(t)));
+      out.push_back(svg_mark("line", {{"x1", px(p)},
+                                      {"y1", px(kTop)},
+                                      {"x2", px(p)},
+                                      {"y2", px(kTop + plot_h)},
+                                      {"stroke", "#e0e0e0"}}));
+      out.push_back(
+          svg_mark("text", {{"x", px(p)}, {"y", px(kTop + plot_h + 16)}, {"text-anchor", "middle"}},
+                   core::tick_text(t)));
     }
   }
-  out.push_back(mark("rect", {{"x", num(kLeft)},
-                              {"y", num(kTop)},
-                              {"width", num(plot_w)},
-                              {"height", num(plot_h)},
-                              {"fill", "none"},
-                              {"stroke", "#333"}}));
-  out.push_back(mark(
+  out.push_back(svg_mark("rect", {{"x", num(kLeft)},
+                                  {"y", num(kTop)},
+                                  {"width", num(plot_w)},
+                                  {"height", num(plot_h)},
+                                  {"fill", "none"},
+                                  {"stroke", "#333"}}));
+  out.push_back(svg_mark(
       "text", {{"x", num(kLeft + plot_w / 2)}, {"y", num(kHeight - 18)}, {"text-anchor", "middle"}},
       std::string(x_label)));
-  out.push_back(mark("text",
-                     {{"x", "16"},
-                      {"y", num(kTop + plot_h / 2)},
-                      {"text-anchor", "middle"},
-                      {"transform", fmt::format("rotate(-90 16 {})", kTop + plot_h / 2)}},
-                     std::string(y_label)));
+  out.push_back(svg_mark("text",
+                         {{"x", "16"},
+                          {"y", num(kTop + plot_h / 2)},
+                          {"text-anchor", "middle"},
+                          {"transform", fmt::format("rotate(-90 16 {})", kTop + plot_h / 2)}},
+                         std::string(y_label)));
 }
 
 }  // namespace
@@ -172,7 +137,7 @@ core::Chart chart_of(const LinePlot& plot) {
         if (std::isfinite(s.lo[j]))
           points += fmt::format("{:.1f},{:.1f} ", sx(s.x[j]), sy(s.lo[j]));
       }
-      out.push_back(mark(
+      out.push_back(svg_mark(
           "polygon",
           {{"points", points}, {"fill", colour(i)}, {"fill-opacity", "0.18"}, {"stroke", "none"}}));
     }
@@ -185,20 +150,20 @@ core::Chart chart_of(const LinePlot& plot) {
       }
       path += fmt::format("{}{:.1f},{:.1f} ", pen_down ? "L" : "M", sx(s.x[j]), sy(s.y[j]));
       pen_down = true;
-      out.push_back(mark(
+      out.push_back(svg_mark(
           "circle",
           {{"cx", px(sx(s.x[j]))}, {"cy", px(sy(s.y[j]))}, {"r", "2.5"}, {"fill", colour(i)}}));
     }
-    out.push_back(mark(
+    out.push_back(svg_mark(
         "path", {{"d", path}, {"fill", "none"}, {"stroke", colour(i)}, {"stroke-width", "2"}}));
     const double ly = kTop + 10 + 18.0 * static_cast<double>(i);
-    out.push_back(mark("line", {{"x1", px(kWidth - kRight + 12)},
-                                {"y1", px(ly)},
-                                {"x2", px(kWidth - kRight + 32)},
-                                {"y2", px(ly)},
-                                {"stroke", colour(i)},
-                                {"stroke-width", "3"}}));
-    out.push_back(mark("text", {{"x", px(kWidth - kRight + 38)}, {"y", px(ly + 4)}}, s.name));
+    out.push_back(svg_mark("line", {{"x1", px(kWidth - kRight + 12)},
+                                    {"y1", px(ly)},
+                                    {"x2", px(kWidth - kRight + 32)},
+                                    {"y2", px(ly)},
+                                    {"stroke", colour(i)},
+                                    {"stroke-width", "3"}}));
+    out.push_back(svg_mark("text", {{"x", px(kWidth - kRight + 38)}, {"y", px(ly + 4)}}, s.name));
   }
   return chart;
 }
@@ -229,14 +194,14 @@ core::Chart chart_of(const BarChart& bars) {
     if (std::isfinite(b.value)) {
       const double top = sy(std::max(0.0, b.value));
       const double bottom = sy(std::min(0.0, b.value));
-      out.push_back(mark("rect", {{"x", px(cx - w / 2)},
-                                  {"y", px(top)},
-                                  {"width", px(w)},
-                                  {"height", px(bottom - top)},
-                                  {"fill", colour(0)}}));
+      out.push_back(svg_mark("rect", {{"x", px(cx - w / 2)},
+                                      {"y", px(top)},
+                                      {"width", px(w)},
+                                      {"height", px(bottom - top)},
+                                      {"fill", colour(0)}}));
     }
     if (std::isfinite(b.lo) && std::isfinite(b.hi)) {
-      out.push_back(mark(
+      out.push_back(svg_mark(
           "path",
           {{"d", fmt::format("M{0:.1f},{1:.1f} L{0:.1f},{2:.1f} M{3:.1f},{1:.1f} L{4:.1f},{1:.1f} "
                              "M{3:.1f},{2:.1f} L{4:.1f},{2:.1f}",
@@ -244,12 +209,12 @@ core::Chart chart_of(const BarChart& bars) {
            {"stroke", "#333"},
            {"stroke-width", "1.5"}}));
     }
-    out.push_back(mark("text",
-                       {{"x", px(cx)},
-                        {"y", px(kHeight - kBottom + 16)},
-                        {"text-anchor", "middle"},
-                        {"font-size", "10"}},
-                       b.label));
+    out.push_back(svg_mark("text",
+                           {{"x", px(cx)},
+                            {"y", px(kHeight - kBottom + 16)},
+                            {"text-anchor", "middle"},
+                            {"font-size", "10"}},
+                           b.label));
   }
   return chart;
 }

@@ -14,55 +14,17 @@ namespace {
 
 using core::svg_pixel;
 
-core::SvgElement mark(std::string tag, std::vector<core::SvgAttribute> attributes,
-                      std::string text = "") {
-  return {.tag = std::move(tag),
-          .attributes = std::move(attributes),
-          .text = std::move(text),
-          .children = {},
-          .line_break = true};
-}
-
-struct Range {
-  double lo = std::numeric_limits<double>::infinity();
-  double hi = -std::numeric_limits<double>::infinity();
-
-  void add(double v) {
-    if (std::isfinite(v)) {
-      lo = std::min(lo, v);
-      hi = std::max(hi, v);
-    }
-  }
-
-  /// A finite, non-empty range widened to nice tick ends.
-  std::vector<double> settle() {
-    if (!std::isfinite(lo)) {
-      lo = 0.0;
-      hi = 1.0;
-    }
-    if (hi - lo < 1e-12) {
-      const double pad = std::max(1e-6, std::abs(lo) * 0.1);
-      lo -= pad;
-      hi += pad;
-    }
-    std::vector<double> ticks = core::nice_ticks(lo, hi);
-    lo = std::min(lo, ticks.front());
-    hi = std::max(hi, ticks.back());
-    return ticks;
-  }
-};
-
-std::string tick_text(double v) {
-  return std::abs(v) < 1e-12 ? "0" : fmt::format("{:g}", v);
-}
+using Range = core::AxisRange;
+using core::svg_mark;
+using core::tick_text;
 
 /// One plotting area: pixel box, data ranges and axes.
 class Panel {
  public:
   Panel(double left, double top, double width, double height, Range x, Range y)
       : left_(left), top_(top), width_(width), height_(height), x_(x), y_(y) {
-    x_ticks_ = x_.settle();
-    y_ticks_ = y_.settle();
+    x_ticks_ = x_.settle_to_ticks();
+    y_ticks_ = y_.settle_to_ticks();
   }
 
   [[nodiscard]] double px(double x) const { return left_ + (x - x_.lo) / (x_.hi - x_.lo) * width_; }
@@ -79,77 +41,77 @@ class Panel {
             std::string_view y_label) const {
     auto& m = chart.marks;
     for (const double t : y_ticks_) {
-      m.push_back(mark("line", {{"x1", svg_pixel(left_)},
-                                {"x2", svg_pixel(left_ + width_)},
-                                {"y1", svg_pixel(py(t))},
-                                {"y2", svg_pixel(py(t))},
-                                {"stroke", "#e4e4e4"}}));
-      m.push_back(
-          mark("text",
-               {{"x", svg_pixel(left_ - 6)}, {"y", svg_pixel(py(t) + 4)}, {"text-anchor", "end"}},
-               tick_text(t)));
+      m.push_back(svg_mark("line", {{"x1", svg_pixel(left_)},
+                                    {"x2", svg_pixel(left_ + width_)},
+                                    {"y1", svg_pixel(py(t))},
+                                    {"y2", svg_pixel(py(t))},
+                                    {"stroke", "#e4e4e4"}}));
+      m.push_back(svg_mark(
+          "text",
+          {{"x", svg_pixel(left_ - 6)}, {"y", svg_pixel(py(t) + 4)}, {"text-anchor", "end"}},
+          tick_text(t)));
     }
     for (const double t : x_ticks_) {
-      m.push_back(mark("line", {{"x1", svg_pixel(px(t))},
-                                {"x2", svg_pixel(px(t))},
-                                {"y1", svg_pixel(top_)},
-                                {"y2", svg_pixel(top_ + height_)},
-                                {"stroke", "#e4e4e4"}}));
-      m.push_back(mark("text",
-                       {{"x", svg_pixel(px(t))},
-                        {"y", svg_pixel(top_ + height_ + 16)},
-                        {"text-anchor", "middle"}},
-                       tick_text(t)));
+      m.push_back(svg_mark("line", {{"x1", svg_pixel(px(t))},
+                                    {"x2", svg_pixel(px(t))},
+                                    {"y1", svg_pixel(top_)},
+                                    {"y2", svg_pixel(top_ + height_)},
+                                    {"stroke", "#e4e4e4"}}));
+      m.push_back(svg_mark("text",
+                           {{"x", svg_pixel(px(t))},
+                            {"y", svg_pixel(top_ + height_ + 16)},
+                            {"text-anchor", "middle"}},
+                           tick_text(t)));
     }
-    m.push_back(mark("rect", {{"x", svg_pixel(left_)},
-                              {"y", svg_pixel(top_)},
-                              {"width", svg_pixel(width_)},
-                              {"height", svg_pixel(height_)},
-                              {"fill", "none"},
-                              {"stroke", "#333333"}}));
-    m.push_back(mark("text",
-                     {{"x", svg_pixel(left_ + width_ / 2)},
-                      {"y", svg_pixel(top_ - 10)},
-                      {"text-anchor", "middle"},
-                      {"font-weight", "bold"}},
-                     std::string(title)));
-    m.push_back(mark("text",
-                     {{"x", svg_pixel(left_ + width_ / 2)},
-                      {"y", svg_pixel(top_ + height_ + 36)},
-                      {"text-anchor", "middle"}},
-                     std::string(x_label)));
+    m.push_back(svg_mark("rect", {{"x", svg_pixel(left_)},
+                                  {"y", svg_pixel(top_)},
+                                  {"width", svg_pixel(width_)},
+                                  {"height", svg_pixel(height_)},
+                                  {"fill", "none"},
+                                  {"stroke", "#333333"}}));
+    m.push_back(svg_mark("text",
+                         {{"x", svg_pixel(left_ + width_ / 2)},
+                          {"y", svg_pixel(top_ - 10)},
+                          {"text-anchor", "middle"},
+                          {"font-weight", "bold"}},
+                         std::string(title)));
+    m.push_back(svg_mark("text",
+                         {{"x", svg_pixel(left_ + width_ / 2)},
+                          {"y", svg_pixel(top_ + height_ + 36)},
+                          {"text-anchor", "middle"}},
+                         std::string(x_label)));
     const double yx = left_ - 44;
     const double yy = top_ + height_ / 2;
     m.push_back(
-        mark("text",
-             {{"x", svg_pixel(yx)},
-              {"y", svg_pixel(yy)},
-              {"text-anchor", "middle"},
-              {"transform", fmt::format("rotate(-90 {} {})", svg_pixel(yx), svg_pixel(yy))}},
-             std::string(y_label)));
+        svg_mark("text",
+                 {{"x", svg_pixel(yx)},
+                  {"y", svg_pixel(yy)},
+                  {"text-anchor", "middle"},
+                  {"transform", fmt::format("rotate(-90 {} {})", svg_pixel(yx), svg_pixel(yy))}},
+                 std::string(y_label)));
   }
 
   void points(core::Chart& chart, std::span<const std::array<double, 2>> xy,
               std::string_view colour) const {
     for (const auto& p : xy) {
       if (std::isfinite(p[0]) && std::isfinite(p[1])) {
-        chart.marks.push_back(mark("circle", {{"cx", svg_pixel(px(p[0]))},
-                                              {"cy", svg_pixel(py(p[1]))},
-                                              {"r", "2.0"},
-                                              {"fill", std::string(colour)},
-                                              {"fill-opacity", "0.45"}}));
+        chart.marks.push_back(svg_mark("circle", {{"cx", svg_pixel(px(p[0]))},
+                                                  {"cy", svg_pixel(py(p[1]))},
+                                                  {"r", "2.0"},
+                                                  {"fill", std::string(colour)},
+                                                  {"fill-opacity", "0.45"}}));
       }
     }
   }
 
   void line(core::Chart& chart, double x1, double y1, double x2, double y2, std::string_view colour,
             std::string_view dash = "") const {
-    core::SvgElement e = mark("line", {{"x1", svg_pixel(px(x1))},
-                                       {"y1", svg_pixel(py(y1))},
-                                       {"x2", svg_pixel(px(x2))},
-                                       {"y2", svg_pixel(py(y2))},
-                                       {"stroke", std::string(colour)},
-                                       {"stroke-width", "1.5"}});
+    core::SvgElement e = svg_mark("line", {{"x1", svg_pixel(px(x1))},
+                                           {"y1", svg_pixel(py(y1))},
+                                           {"x2", svg_pixel(px(x2))},
+                                           {"y2", svg_pixel(py(y2))},
+                                           {"stroke", std::string(colour)},
+                                           {"stroke-width", "1.5"}});
     if (!dash.empty()) {
       e.attributes.push_back({"stroke-dasharray", std::string(dash)});
     }
@@ -163,10 +125,10 @@ class Panel {
       points += fmt::format("{}{},{}", points.empty() ? "" : " ", svg_pixel(px(p[0])),
                             svg_pixel(py(p[1])));
     }
-    core::SvgElement e = mark("polyline", {{"points", points},
-                                           {"fill", "none"},
-                                           {"stroke", std::string(colour)},
-                                           {"stroke-width", "2"}});
+    core::SvgElement e = svg_mark("polyline", {{"points", points},
+                                               {"fill", "none"},
+                                               {"stroke", std::string(colour)},
+                                               {"stroke-width", "2"}});
     if (!dash.empty()) {
       e.attributes.push_back({"stroke-dasharray", std::string(dash)});
     }
@@ -183,10 +145,10 @@ class Panel {
     for (std::size_t i = x.size(); i-- > 0;) {
       points += fmt::format(" {},{}", svg_pixel(px(x[i])), svg_pixel(py(hi[i])));
     }
-    chart.marks.push_back(mark("polygon", {{"points", points},
-                                           {"fill", std::string(colour)},
-                                           {"fill-opacity", "0.35"},
-                                           {"stroke", "none"}}));
+    chart.marks.push_back(svg_mark("polygon", {{"points", points},
+                                               {"fill", std::string(colour)},
+                                               {"fill-opacity", "0.35"},
+                                               {"stroke", "none"}}));
   }
 
  private:
@@ -203,7 +165,7 @@ core::Chart canvas(double width, double height, std::string_view title) {
                                    {"role", "img"},
                                    {"aria-label", std::string(title)}},
                     .marks = {}};
-  chart.marks.push_back(mark(
+  chart.marks.push_back(svg_mark(
       "rect", {{"width", svg_pixel(width)}, {"height", svg_pixel(height)}, {"fill", "white"}}));
   return chart;
 }
@@ -215,22 +177,22 @@ constexpr const char* kObserved = "#08306b";
 void vpc_legend(core::Chart& chart, double x, double y) {
   const auto item = [&](double dy, std::string_view fill, std::string_view label, bool band) {
     if (band) {
-      chart.marks.push_back(mark("rect", {{"x", svg_pixel(x)},
-                                          {"y", svg_pixel(y + dy - 8)},
-                                          {"width", "18.0"},
-                                          {"height", "10.0"},
-                                          {"fill", std::string(fill)},
-                                          {"fill-opacity", "0.35"}}));
+      chart.marks.push_back(svg_mark("rect", {{"x", svg_pixel(x)},
+                                              {"y", svg_pixel(y + dy - 8)},
+                                              {"width", "18.0"},
+                                              {"height", "10.0"},
+                                              {"fill", std::string(fill)},
+                                              {"fill-opacity", "0.35"}}));
     } else {
-      chart.marks.push_back(mark("line", {{"x1", svg_pixel(x)},
-                                          {"x2", svg_pixel(x + 18)},
-                                          {"y1", svg_pixel(y + dy - 3)},
-                                          {"y2", svg_pixel(y + dy - 3)},
-                                          {"stroke", std::string(fill)},
-                                          {"stroke-width", "2"}}));
+      chart.marks.push_back(svg_mark("line", {{"x1", svg_pixel(x)},
+                                              {"x2", svg_pixel(x + 18)},
+                                              {"y1", svg_pixel(y + dy - 3)},
+                                              {"y2", svg_pixel(y + dy - 3)},
+                                              {"stroke", std::string(fill)},
+                                              {"stroke-width", "2"}}));
     }
     chart.marks.push_back(
-        mark("text", {{"x", svg_pixel(x + 24)}, {"y", svg_pixel(y + dy)}}, std::string(label)));
+        svg_mark("text", {{"x", svg_pixel(x + 24)}, {"y", svg_pixel(y + dy)}}, std::string(label)));
   };
   item(0, kMedianBand, "95% band of simulated median", true);
   item(16, kOuterBand, "95% bands of simulated 5th/95th", true);
@@ -319,13 +281,13 @@ core::Chart gof_chart(const FitResult& fit, std::string_view title) {
   c.line(chart, c.x().lo, 0.0, c.x().hi, 0.0, "#d1495b");
   c.line(chart, c.x().lo, 2.0, c.x().hi, 2.0, "#999999", "4 3");
   c.line(chart, c.x().lo, -2.0, c.x().hi, -2.0, "#999999", "4 3");
-  chart.marks.push_back(mark("text",
-                             {{"x", "570.0"},
-                              {"y", "20.0"},
-                              {"text-anchor", "middle"},
-                              {"font-size", "14"},
-                              {"font-weight", "bold"}},
-                             heading));
+  chart.marks.push_back(svg_mark("text",
+                                 {{"x", "570.0"},
+                                  {"y", "20.0"},
+                                  {"text-anchor", "middle"},
+                                  {"font-size", "14"},
+                                  {"font-weight", "bold"}},
+                                 heading));
   return chart;
 }
 
