@@ -37,16 +37,7 @@ int time_file(const std::string& file, std::size_t n) {
       usermodel::UserModel::create(std::move(*definition),
                                    {.relative_tolerance = 1e-6, .absolute_tolerance = 1e-9})
           .value();
-  pk::SubjectTimeline doses;
-  doses.id = "1";
-  for (int k = 0; k < 12; ++k) {
-    pk::Record r;
-    r.time = core::Hours(168.0 * k);
-    r.kind = pk::RecordKind::Dose;
-    r.dose.amount = core::Milligrams(70.0);
-    r.dose.compartment = 1;
-    doses.records.push_back(r);
-  }
+  const pk::SubjectTimeline doses = population::benchmark_timeline();
   std::vector<core::Hours> grid;
   for (int h = 0; h <= 2016; ++h)
     grid.emplace_back(h);

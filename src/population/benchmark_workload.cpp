@@ -33,6 +33,21 @@ BatchProtocol benchmark_protocol() {
   return protocol;
 }
 
+pk::SubjectTimeline benchmark_timeline() {
+  pk::SubjectTimeline subject;
+  subject.id = "1";
+  for (const BatchDose& dose : benchmark_protocol().doses) {
+    pk::Record r;
+    r.time = core::Hours(dose.time_h);
+    r.kind = pk::RecordKind::Dose;
+    r.dose.amount = core::Milligrams(dose.amount_mg);
+    r.dose.compartment = 1;
+    r.source_line = subject.records.size() + 2;  // as if read from a file with a header
+    subject.records.push_back(r);
+  }
+  return subject;
+}
+
 void append_benchmark_subjects(std::size_t first, std::size_t count, std::uint64_t seed,
                                BatchSubjects& out, const BenchmarkTypical& t) {
   auto omega = [](double cv) {

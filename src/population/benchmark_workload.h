@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "pk/event_timeline.h"
 #include "population/batch_model.h"
 
 namespace ketapath::population {
@@ -24,6 +25,10 @@ BatchSubject benchmark_typical_subject(const BenchmarkTypical& typical = {});
 
 /// 12 weekly 70 mg SC doses, hourly output 0..2016 h.
 BatchProtocol benchmark_protocol();
+
+/// The protocol's doses as one subject's NM-TRAN records (CMT 1, the depot), for the per-subject
+/// engines (a user model of the same workload; the output hours are their extra times).
+pk::SubjectTimeline benchmark_timeline();
 
 /// Appends subjects [first, first + count) of the benchmark population for `seed` to `out`.
 /// Subject i uses core::RandomStream(seed, {replicate 0, subject i, Stream::Parameters}) draws

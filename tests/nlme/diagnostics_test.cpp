@@ -40,14 +40,7 @@ TEST(Diagnostics, VpcOfTheTrueModelCoversTheObservations) {
   const auto model = testing::two_cmt_model();
   const auto subjects = testing::bolus_subjects(60, 100.0);
   const auto sims = must(simulate(*model, {.subjects = subjects}, {.seed = 99}));
-  std::vector<std::vector<double>> dv;
-  for (const SimulatedSubject& s : sims) {
-    std::vector<double> d(subjects[s.subject].records.size(), NAN);
-    for (const SimulatedRow& r : s.rows) {
-      d[r.record_index] = r.dv;
-    }
-    dv.push_back(std::move(d));
-  }
+  const std::vector<std::vector<double>> dv = testing::simulated_dv(subjects, sims);
   const Vpc v = must(vpc(*model, {.subjects = subjects, .dv = dv}, {.replicates = 100, .seed = 1}));
   ASSERT_EQ(v.bins.size(), testing::kDesign.size());
   int inside = 0;

@@ -1,5 +1,7 @@
 #include "nlme_test_data.h"
 
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "support/must.h"
@@ -34,6 +36,19 @@ std::unique_ptr<PopulationModel> two_cmt_model() {
                             .etas = {"CL", "V1", "Q", "V2"},
                             .omega = omega,
                             .sigma = {.proportional_variance = 0.01, .additive_variance = 1e-4}}));
+}
+
+std::vector<std::vector<double>> simulated_dv(const std::vector<pk::SubjectTimeline>& subjects,
+                                              const std::vector<SimulatedSubject>& simulated) {
+  std::vector<std::vector<double>> dv;
+  for (const SimulatedSubject& s : simulated) {
+    std::vector<double> d(subjects[s.subject].records.size(), NAN);
+    for (const SimulatedRow& r : s.rows) {
+      d[r.record_index] = r.dv;
+    }
+    dv.push_back(std::move(d));
+  }
+  return dv;
 }
 
 }  // namespace ketapath::nlme::testing

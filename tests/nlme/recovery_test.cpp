@@ -44,14 +44,7 @@ struct Recovery {
 Recovery recover(const PopulationModel& model, FitMethod method) {
   const auto subjects = testing::bolus_subjects(200, 100.0, kLongDesign);
   const auto sims = must(simulate(model, {.subjects = subjects}, {.replicates = 1, .seed = 2026}));
-  std::vector<std::vector<double>> dv;
-  for (const SimulatedSubject& s : sims) {
-    std::vector<double> d(subjects[s.subject].records.size(), NAN);
-    for (const SimulatedRow& r : s.rows) {
-      d[r.record_index] = r.dv;
-    }
-    dv.push_back(std::move(d));
-  }
+  const std::vector<std::vector<double>> dv = testing::simulated_dv(subjects, sims);
   const auto start = std::chrono::steady_clock::now();
   const FitResult fits = must(fit(model, {.subjects = subjects, .dv = dv}, {.method = method}));
   Recovery out;

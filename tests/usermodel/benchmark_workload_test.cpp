@@ -31,21 +31,6 @@ std::unique_ptr<UserModel> load(const std::string& ipred) {
   return std::move(*model);
 }
 
-pk::SubjectTimeline doses() {
-  pk::SubjectTimeline s;
-  s.id = "1";
-  for (int k = 0; k < 12; ++k) {
-    pk::Record r;
-    r.time = core::Hours(168.0 * k);
-    r.kind = pk::RecordKind::Dose;
-    r.dose.amount = core::Milligrams(70.0);
-    r.dose.compartment = 1;
-    r.source_line = static_cast<std::size_t>(k + 2);
-    s.records.push_back(r);
-  }
-  return s;
-}
-
 TEST(BenchmarkWorkloadUserModel, MatchesTheBuiltInKernel) {
   population::BatchSubjects subjects;
   subjects.push_back(population::benchmark_typical_subject());
@@ -72,7 +57,7 @@ TEST(BenchmarkWorkloadUserModel, MatchesTheBuiltInKernel) {
         std::log(p.ka.value() / typical.ka), std::log(p.kon.value() / typical.kon)};
     for (std::size_t v = 0; v < 4; ++v) {
       const auto model = load(outputs[v]);
-      auto bound = model->bind(doses(), {}, grid);
+      auto bound = model->bind(population::benchmark_timeline(), {}, grid);
       ASSERT_TRUE(bound) << bound.error().message;
       std::vector<double> got((*bound)->rows().size());
       ASSERT_TRUE((*bound)->predict(eta, got));
