@@ -31,7 +31,9 @@ function(ketapath_add_test name)
   if(ARG_LABELS)
     set(labels ${ARG_LABELS})
   endif()
+  # User models compile their $DES into a cache (usermodel/native_des.h): the build tree's.
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${labels}"
+                       ENVIRONMENT "KETAPATH_CACHE_DIR=${PROJECT_BINARY_DIR}/test-cache"
                        WORKING_DIRECTORY ${PROJECT_BINARY_DIR})
 endfunction()
 

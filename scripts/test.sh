@@ -43,6 +43,9 @@ stage() {
 stage build scripts/build.sh
 stage "module boundaries" scripts/check-boundaries.sh
 stage "cli function length" scripts/check-function-length.py --max 80 src/cli
+# User models compile their $DES into a cache (src/usermodel/native_des.h): the tests' own, under
+# build/, never the user's ~/.cache.
+export KETAPATH_CACHE_DIR="$PWD/build/test-cache"
 KETAPATH_TEST_POSTGRES_URL="$(scripts/start-postgres.sh --owner $$)"
 export KETAPATH_TEST_POSTGRES_URL
 if [[ -f web/package.json ]]; then

@@ -1,7 +1,9 @@
 // The benchmark workload through the user-model path (models/user/benchmark_workload.toml, $DES
 // on CVODE at the workload's tolerances: relative 1e-6, absolute 1e-9), timed on the subjects of
 // a file written by `population_desolve_compare write-subjects`, for bench/compare_usermodel.sh.
-//   usermodel_compare time SUBJECTS.csv N    -> "user_cpu_s=... subjects=N steps_per_subject=..."
+//   usermodel_compare time SUBJECTS.csv N [auto|bdf|dopri5]  -> "user_cpu_s=... subjects=N
+//   checksum=..."
+// The solver defaults to the model file's (auto).
 // Every subject's full hourly C profile (2,017 values) is computed and kept, as deSolve's are.
 
 #include <cmath>
@@ -20,7 +22,7 @@ namespace {
 
 using namespace ketapath;
 
-int time_file(const std::string& file, std::size_t n) {
+int time_file(const std::string& file, std::size_t n, pk::OdeMethod method) {
   auto table = io::read_subjects_file(file, population::benchmark_subject_columns(),
                                       population::benchmark_typical_subject());
   if (!table) {
@@ -33,6 +35,7 @@ int time_file(const std::string& file, std::size_t n) {
     std::fprintf(stderr, "usermodel_compare: %s\n", definition.error().message.c_str());
     return 2;
   }
+  definition->structure.ode_method = method;
   const auto model =
       usermodel::UserModel::create(std::move(*definition),
                                    {.relative_tolerance = 1e-6, .absolute_tolerance = 1e-9})
@@ -72,8 +75,10 @@ int time_file(const std::string& file, std::size_t n) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc == 4 && std::string(argv[1]) == "time")
-    return time_file(argv[2], static_cast<std::size_t>(std::stoul(argv[3])));
-  std::fprintf(stderr, "usage: usermodel_compare time SUBJECTS.csv N\n");
+  const auto method = argc == 5 ? ketapath::pk::parse_ode_method(argv[4])
+                                : std::optional(ketapath::pk::OdeMethod::Automatic);
+  if ((argc == 4 || argc == 5) && std::string(argv[1]) == "time" && method)
+    return time_file(argv[2], static_cast<std::size_t>(std::stoul(argv[3])), *method);
+  std::fprintf(stderr, "usage: usermodel_compare time SUBJECTS.csv N [auto|bdf|dopri5]\n");
   return 2;
 }

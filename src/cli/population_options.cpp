@@ -184,8 +184,9 @@ void add_model_options(CLI::App& app, PopulationOptions& options) {
       ->delimiter(',');
 }
 
-core::Result<std::unique_ptr<nlme::PopulationModel>> population_model(
-    const PopulationOptions& options) {
+namespace {
+
+core::Result<std::unique_ptr<nlme::PopulationModel>> build_model(const PopulationOptions& options) {
   jobs::PopulationModelSpec spec{.model = options.model,
                                  .model_file = options.model_file,
                                  .parameters = std::nullopt,
@@ -211,6 +212,16 @@ core::Result<std::unique_ptr<nlme::PopulationModel>> population_model(
   spec.parameters = KETAPATH_TRY(parse_parameters(options.params));
   spec.sigma = KETAPATH_TRY(parse_sigma(options.sigma));
   return jobs::population_model(spec, {});
+}
+
+}  // namespace
+
+core::Result<std::unique_ptr<nlme::PopulationModel>> population_model(
+    const PopulationOptions& options) {
+  auto model = KETAPATH_TRY(build_model(options));
+  if (const std::string note = jobs::model_note(*model); !note.empty())
+    fmt::print(stderr, "note: {}\n", note);
+  return model;
 }
 
 core::Result<double> parse_number(std::string_view text, std::string_view what) {

@@ -62,4 +62,12 @@ core::Result<std::unique_ptr<nlme::PopulationModel>> population_model(
   return KETAPATH_TRY(usermodel::UserModel::create(std::move(definition)));
 }
 
+std::string model_note(const nlme::PopulationModel& model) {
+  const auto* user = dynamic_cast<const usermodel::UserModel*>(&model);
+  if (user == nullptr || !user->des_backend().starts_with("muparser"))
+    return {};
+  return fmt::format("{}: $DES runs interpreted on muparser (slower): {}", user->definition().file,
+                     user->des_backend().substr(user->des_backend().find(": ") + 2));
+}
+
 }  // namespace ketapath::jobs

@@ -63,4 +63,8 @@ core::Result<const pk::ModelSpec*> find_catalogue_model(const std::string& name,
 core::Result<std::unique_ptr<nlme::PopulationModel>> population_model(
     const PopulationModelSpec& spec, const PopulationModelFields& fields);
 
+/// What a user of `model` should know about how it runs: for a user model whose $DES could not be
+/// compiled, "model.toml: $DES runs interpreted on muparser (slower): REASON"; empty otherwise.
+std::string model_note(const nlme::PopulationModel& model);
+
 }  // namespace ketapath::jobs

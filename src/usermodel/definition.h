@@ -9,6 +9,8 @@
 
 #include <Eigen/Dense>
 
+#include "pk/ode_function.h"
+
 namespace ketapath::usermodel {
 
 /// Where a piece of text came from, for messages: "two_cmt_wt.toml:14".
@@ -48,6 +50,8 @@ struct Structure {
   std::vector<std::string> compartments;
   int dose_compartment = 1;  ///< NONMEM number CMT 0 doses into
   std::vector<Statement> des;
+  /// The integrator of $DES ([des] solver = "auto" | "bdf" | "dopri5"; pk/ode_function.h).
+  pk::OdeMethod ode_method = pk::OdeMethod::Automatic;
 };
 
 struct Definition {

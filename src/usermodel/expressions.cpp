@@ -9,6 +9,7 @@
 #include <muParser.h>
 
 #include "pk/model.h"
+#include "usermodel/translate.h"
 
 namespace ketapath::usermodel {
 namespace {
@@ -193,6 +194,32 @@ class Compiler {
 
   [[nodiscard]] const std::map<std::string, std::size_t>& symbols() const { return symbols_; }
 
+  /// $DES as C++ (Program::des_source), or the reason it cannot be.
+  core::Result<std::string> des_cpp(std::span<const Statement> statements) const {
+    const SlotOf slot_of = [this](std::string_view name) -> std::optional<std::size_t> {
+      const auto found = symbols_.find(std::string(name));
+      if (found == symbols_.end())
+        return std::nullopt;
+      return found->second;
+    };
+    std::string body;
+    for (const Statement& s : statements) {
+      auto expression = to_cpp(rewrite(s.expression), slot_of);
+      if (!expression) {
+        return core::fail(expression.error().code, "{}:{}: des: {}", s.where.file, s.where.line,
+                          expression.error().message);
+      }
+      body +=
+          fmt::format("  // line {}\n  v = {};\n  if (!std::isfinite(v)) return 0;\n  s[{}] = v;\n",
+                      s.where.line, *expression, symbols_.at(rewrite(s.target)));
+    }
+    return fmt::format(
+        "// $DES of a Ketapath user model, generated (usermodel/translate.h).\n{}"
+        "extern \"C\" int ketapath_des(double* s) {{\n  double v = 0.0;\n{}"
+        "  return 1;\n}}\n",
+        cpp_prelude(), body);
+  }
+
  private:
   core::Status add(const std::string& name, std::size_t slot, const SourceLine& where) {
     static const std::regex valid("[A-Za-z][A-Za-z0-9_]*");
@@ -302,6 +329,12 @@ core::Result<std::unique_ptr<Program>> Program::compile(const Definition& defini
       }
     }
   }
+  if (!definition.structure.des.empty()) {
+    if (auto source = compiler.des_cpp(definition.structure.des))
+      program->des_source_ = std::move(*source);
+    else
+      program->des_problem_ = source.error().message;
+  }
   if (definition.ipred) {
     // IPRED is an output, not a slot: its line has no target.
     Compiled::Line line{0, compiler.make_parser(slots), &*definition.ipred};
@@ -327,6 +360,8 @@ core::Status Program::run_pk() {
 
 bool Program::run_des() {
   double* slots = slots_.get();
+  if (native_des_ != nullptr)
+    return native_des_(slots) != 0;
   for (const auto& line : compiled_->des) {
     const double value = evaluate(*line.parser);
     if (!std::isfinite(value))

@@ -56,7 +56,19 @@ class Program {
   /// name the statement when a value is not finite: `... CL = ...: is NaN`.
   core::Status run_pk();
   /// Runs $DES: reads A(n), writes DADT(n). Returns false when a derivative is not finite.
+  /// Runs the compiled function when one is set (use_native_des), muparser otherwise.
   bool run_des();
+
+  /// $DES as a C++17 translation unit defining extern "C" int ketapath_des(double* slots), with
+  /// the same meaning as run_des (translate.h); empty when the model has no $DES or a statement
+  /// cannot be translated (des_translation_problem() says which).
+  [[nodiscard]] const std::string& des_source() const { return des_source_; }
+
+  [[nodiscard]] const std::string& des_translation_problem() const { return des_problem_; }
+
+  /// From now on run_des calls `function` (native_des.h) on the slots.
+  void use_native_des(int (*function)(double* slots)) { native_des_ = function; }
+
   /// IPRED from the current slots (the ipred expression). Requires has_ipred().
   double run_ipred();
   [[nodiscard]] bool has_ipred() const;
@@ -68,6 +80,9 @@ class Program {
   Layout layout_;
   std::unique_ptr<double[]> slots_;
   std::unique_ptr<Compiled> compiled_;
+  std::string des_source_;
+  std::string des_problem_;
+  int (*native_des_)(double*) = nullptr;
 };
 
 }  // namespace ketapath::usermodel

@@ -41,6 +41,7 @@ class Reader {
     d.structure.des = KETAPATH_TRY(code(root, "des", !d.structure.compartments.empty()));
     if (d.structure.compartments.empty() && !d.structure.des.empty())
       return fail(root, "des", "a des block needs model.compartments (an ODE model)");
+    KETAPATH_TRY(des_solver(root, d));
     KETAPATH_TRY(output(root, d));
     return d;
   }
@@ -249,6 +250,20 @@ class Reader {
   }
 
   /// Statements of a code block: one `NAME = expression` per line; `;` and `#` start comments.
+  core::Status des_solver(const toml::table& root, Definition& d) const {
+    const auto node = root["des"]["solver"];
+    if (!node)
+      return {};
+    const std::string text = KETAPATH_TRY(string(node, "des.solver", true));
+    const auto method = pk::parse_ode_method(text);
+    if (!method) {
+      return fail_at(line_of(node.node()), "des.solver",
+                     "\"{}\" is not a solver (auto, bdf or dopri5)", text);
+    }
+    d.structure.ode_method = *method;
+    return {};
+  }
+
   core::Result<std::vector<Statement>> code(const toml::table& root, std::string_view block,
                                             bool required) const {
     const auto node = root[block]["code"];

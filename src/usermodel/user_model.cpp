@@ -13,6 +13,7 @@
 #include "pk/structure.h"
 #include "usermodel/batch_source.h"
 #include "usermodel/expressions.h"
+#include "usermodel/native_des.h"
 
 namespace ketapath::usermodel {
 namespace {
@@ -227,9 +228,9 @@ class UserSubject final : public nlme::SubjectModel {
       std::copy_n(slots + l.derivatives, dx.size(), dx.begin());
       return true;
     };
-    pk::FunctionOdePropagator propagator(n, rhs, options_.relative_tolerance,
-                                         options_.absolute_tolerance,
-                                         [this](std::size_t r) { load(r); });
+    pk::FunctionOdePropagator propagator(
+        n, rhs, options_.relative_tolerance, options_.absolute_tolerance,
+        [this](std::size_t r) { load(r); }, model_.definition().structure.ode_method);
     pk::EngineOptions engine{.steady_state_tolerance =
                                  std::max(1e-12, 100.0 * options_.relative_tolerance)};
     auto snapshots = pk::run_events(events, propagator, n, n, engine);
@@ -296,6 +297,19 @@ core::Result<std::unique_ptr<UserModel>> UserModel::create(Definition definition
       }
     }
   }
+  if (!program->des_source().empty() && options.native_des) {
+    if (auto native = load_native_des(program->des_source())) {
+      model->native_des_ = native->function;
+      model->des_backend_ = fmt::format("compiled ({})", native->library);
+    } else {
+      model->des_backend_ = fmt::format("muparser: {}", native.error().message);
+    }
+  } else if (!d.structure.des.empty()) {
+    model->des_backend_ = options.native_des
+                              ? fmt::format("muparser: {}", program->des_translation_problem())
+                              : "muparser (compilation not asked for)";
+  }
+  program->use_native_des(model->native_des_);
   model->release(std::move(program));
   return model;
 }
@@ -309,7 +323,9 @@ core::Result<std::unique_ptr<Program>> UserModel::acquire() const {
       return program;
     }
   }
-  return Program::compile(definition_);
+  std::unique_ptr<Program> program = KETAPATH_TRY(Program::compile(definition_));
+  program->use_native_des(native_des_);
+  return program;
 }
 
 void UserModel::release(std::unique_ptr<Program> program) const {

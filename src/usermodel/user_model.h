@@ -31,6 +31,9 @@ struct UserModelOptions {
   /// Automatic: closed form for catalogue structures; Ode: CVODE on the catalogue structure
   /// (a check of the closed form). ODE models always use CVODE.
   pk::SolverKind solver = pk::SolverKind::Automatic;
+  /// Compile $DES to machine code (native_des.h); on any failure, or when false, $DES runs on
+  /// muparser and des_backend() says why.
+  bool native_des = true;
 };
 
 class UserModel final : public nlme::PopulationModel {
@@ -51,6 +54,9 @@ class UserModel final : public nlme::PopulationModel {
 
   [[nodiscard]] const Definition& definition() const { return definition_; }
 
+  /// How $DES runs: "compiled (LIBRARY)" or "muparser: REASON"; empty without $DES.
+  [[nodiscard]] const std::string& des_backend() const { return des_backend_; }
+
   /// Binds one subject (the UserModel must outlive what it returns). Errors: a covariate the
   /// model reads that the data set lacks or never gives a value ("ID 3: WT has no value"), and
   /// any $PK or dosing error of the subject's records at ETA = 0, naming the record line.
@@ -68,6 +74,8 @@ class UserModel final : public nlme::PopulationModel {
   Definition definition_;
   UserModelOptions options_;
   nlme::ResidualError sigma_;
+  int (*native_des_)(double*) = nullptr;
+  std::string des_backend_;
   mutable std::mutex pool_mutex_;
   mutable std::vector<std::unique_ptr<Program>> pool_;
 };

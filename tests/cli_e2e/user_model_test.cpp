@@ -3,6 +3,7 @@
 // bytes on 1 and 2 threads, a fit of the example data set, and the refusals: --param beside a
 // model file, neither or both models, and a model file's own errors with file, line and symbol.
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -38,6 +39,23 @@ TEST(UserModelCliTest, SimulateWritesNonmemColumnsFromTheModelFile) {
   const RunResult two = run_ketapath({"simulate", "--model-file", kModel, "--data", kData, "--nsub",
                                       "2", "--seed", "7", "--threads", "2"});
   EXPECT_EQ(two.out, one.out);
+}
+
+TEST(UserModelCliTest, AnOdeModelRunsCompiledOrSaysWhyNot) {
+  const std::string ode = repo("models/user/two_cmt_wt_ode.toml");
+  const std::vector<std::string> args{"simulate", "--model-file", ode, "--data", kData};
+  const RunResult compiled = run_ketapath(args);
+  ASSERT_EQ(compiled.exit_code, 0) << compiled.err;
+  EXPECT_EQ(compiled.err, "");
+  ::setenv("KETAPATH_CXX", "none", 1);
+  const RunResult interpreted = run_ketapath(args);
+  ::unsetenv("KETAPATH_CXX");
+  ASSERT_EQ(interpreted.exit_code, 0) << interpreted.err;
+  EXPECT_EQ(interpreted.err, "note: " + ode +
+                                 ": $DES runs interpreted on muparser (slower): compilation is "
+                                 "off (KETAPATH_CXX=none)\n");
+  // The same numbers either way, to the printed precision.
+  EXPECT_EQ(interpreted.out, compiled.out);
 }
 
 TEST(UserModelCliTest, TheTimeVaryingWeightIsRead) {

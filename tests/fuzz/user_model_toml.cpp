@@ -15,7 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   const bool closed_form = !definition->structure.catalogue.empty();
-  auto model = usermodel::UserModel::create(std::move(*definition));
+  // No compiler per input: the translation still runs (Program::compile), the build does not.
+  auto model = usermodel::UserModel::create(std::move(*definition), {.native_des = false});
   if (!model) {
     fuzz::check_refusal(model.error(), kOrigin);
     return 0;
