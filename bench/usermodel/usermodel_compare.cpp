@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/allocator.h"
 #include "io/subjects_file.h"
 #include "population/benchmark_workload.h"
 #include "population/subject_columns.h"
@@ -75,6 +76,7 @@ int time_file(const std::string& file, std::size_t n, pk::OdeMethod method) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  ketapath::core::tune_allocator();  // as the ketapath command does
   const auto method = argc == 5 ? ketapath::pk::parse_ode_method(argv[4])
                                 : std::optional(ketapath::pk::OdeMethod::Automatic);
   if ((argc == 4 || argc == 5) && std::string(argv[1]) == "time" && method)

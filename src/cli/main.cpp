@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/command.h"
+#include "core/allocator.h"
 #include "core/check.h"
 
 namespace {
@@ -76,6 +77,7 @@ bool report_unknown_command(CLI::App& app, int argc, char** argv) {
 
 int main(int argc, char** argv) {
   using namespace ketapath;
+  core::tune_allocator();
   CLI::App app{
       "Ketapath: ketamine PK/PD simulation, trials and clinic support for "
       "treatment-refractory anxiety"};
