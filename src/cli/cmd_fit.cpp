@@ -40,10 +40,13 @@ struct Options {
   unsigned threads = 1;
 };
 
-/// Reported names: the model's parameters when it names one per ETA, else the ETAs.
+/// Reported names in the summary: the model's parameters when it names one per ETA with a typical
+/// value shared by every subject, else the ETAs (a user model's parameters depend on each
+/// subject's covariates; subjects.csv has them).
 std::vector<std::string> reported_names(const nlme::PopulationModel& model) {
   const auto names = model.parameter_names();
-  if (names.size() == model.etas().size()) {
+  const std::vector<double> zeros(model.etas().size(), 0.0);
+  if (names.size() == model.etas().size() && !model.individual_parameters(zeros).empty()) {
     return {names.begin(), names.end()};
   }
   return {model.etas().begin(), model.etas().end()};
@@ -105,14 +108,18 @@ std::string summary(const nlme::PopulationModel& model, const jobs::NlmeFitRun& 
   fmt::format_to(std::back_inserter(text), "{:<10} {:>12} {:>14} {:>10} {:>12}\n", "PARAMETER",
                  "TYPICAL", "MEAN ESTIMATE", "SHRINKAGE", "MEDIAN %RSE");
   const std::vector<std::string> names = reported_names(model);
+  const auto parameter_names = model.parameter_names();
+  const bool by_parameter =
+      !names.empty() && !parameter_names.empty() && names.front() == parameter_names.front();
   const std::vector<double> typical =
-      model.individual_parameters(std::vector<double>(model.etas().size(), 0.0));
+      by_parameter ? model.individual_parameters(std::vector<double>(model.etas().size(), 0.0))
+                   : std::vector<double>{};
   for (std::size_t k = 0; k < names.size(); ++k) {
     double mean = 0.0;
     std::vector<double> rse;
     for (const nlme::SubjectFit& s : fits) {
-      mean += k < s.parameters.size() ? s.parameters[k] : s.eta[k];
-      rse.push_back(k < s.rse.size() ? s.rse[k] : s.se_eta[k]);
+      mean += by_parameter ? s.parameters[k] : s.eta[k];
+      rse.push_back(by_parameter ? s.rse[k] : s.se_eta[k]);
     }
     std::nth_element(rse.begin(), rse.begin() + static_cast<std::ptrdiff_t>(rse.size() / 2),
                      rse.end());

@@ -20,9 +20,20 @@ std::vector<std::size_t> dv_rows(std::span<const Row> rows) {
   return out;
 }
 
+/// The reported parameters for `eta`: the subject's own where its data shape them, else the
+/// model's.
+core::Result<std::vector<double>> parameters_at(const PopulationModel& model,
+                                                SubjectModel& subject, std::span<const double> eta) {
+  std::vector<double> own = KETAPATH_TRY(subject.individual_parameters(eta));
+  if (!own.empty())
+    return own;
+  return model.individual_parameters(eta);
+}
+
 /// Relative SE of each reported parameter: sqrt(g' C g) / P with g its central-difference
 /// gradient in ETA.
-std::vector<double> relative_se(const PopulationModel& model, const SubjectFit& fit) {
+core::Result<std::vector<double>> relative_se(const PopulationModel& model, SubjectModel& subject,
+                                              const SubjectFit& fit) {
   const std::size_t n = fit.eta.size();
   std::vector<double> rse(fit.parameters.size(), 0.0);
   Eigen::MatrixXd g(static_cast<Eigen::Index>(fit.parameters.size()), static_cast<Eigen::Index>(n));
@@ -32,8 +43,8 @@ std::vector<double> relative_se(const PopulationModel& model, const SubjectFit& 
     std::vector<double> down = fit.eta;
     up[k] += h;
     down[k] -= h;
-    const std::vector<double> pu = model.individual_parameters(up);
-    const std::vector<double> pd = model.individual_parameters(down);
+    const std::vector<double> pu = KETAPATH_TRY(parameters_at(model, subject, up));
+    const std::vector<double> pd = KETAPATH_TRY(parameters_at(model, subject, down));
     for (std::size_t p = 0; p < rse.size(); ++p) {
       g(static_cast<Eigen::Index>(p), static_cast<Eigen::Index>(k)) = (pu[p] - pd[p]) / (2.0 * h);
     }
@@ -146,8 +157,8 @@ core::Result<SubjectFit> fit_subject(const PopulationModel& model, SubjectModel&
     const double edge = search.box_sds * std::sqrt(model.omega()(kk, kk));
     fit.on_bound = fit.on_bound || std::abs(fit.eta[k]) > edge * (1.0 - 1e-6);
   }
-  fit.parameters = model.individual_parameters(fit.eta);
-  fit.rse = relative_se(model, fit);
+  fit.parameters = KETAPATH_TRY(parameters_at(model, subject, fit.eta));
+  fit.rse = KETAPATH_TRY(relative_se(model, subject, fit));
   KETAPATH_TRY(predictions(model, subject, fit));
   return fit;
 }

@@ -72,6 +72,14 @@ class SubjectModel {
   /// predict(zeros). Errors: Solver (a solver failure or a non-finite prediction), InvalidData
   /// (an expression of the model is undefined for this subject's data), naming the record line.
   virtual core::Status predict(std::span<const double> eta, std::span<double> ipred) = 0;
+
+  /// This subject's named individual parameters for `eta`, in PopulationModel::parameter_names()
+  /// order, where they depend on the subject's own data (a user model's $PK with covariates,
+  /// evaluated at the subject's first record). Empty (the default) when the population model's
+  /// individual_parameters apply to every subject.
+  virtual core::Result<std::vector<double>> individual_parameters(std::span<const double> /*eta*/) {
+    return std::vector<double>{};
+  }
 };
 
 class PopulationModel {

@@ -111,6 +111,17 @@ class UserSubject final : public nlme::SubjectModel {
     return {};
   }
 
+  /// $PK's variables at the subject's first record (its covariates there), in assignment order.
+  core::Result<std::vector<double>> individual_parameters(std::span<const double> eta) override {
+    if (eta.size() != model_.etas().size()) {
+      return core::fail(core::ErrorCode::InvalidArgument, "{}: {} ETAs needed (got {})",
+                        model_.name(), model_.etas().size(), eta.size());
+    }
+    KETAPATH_TRY(run_pk(eta));
+    const std::size_t targets = program_->layout().pk_targets.size();
+    return std::vector<double>(pk_.begin(), pk_.begin() + static_cast<std::ptrdiff_t>(targets));
+  }
+
  private:
   /// $PK on every record for `eta`: pk_ holds records x targets afterwards.
   core::Status run_pk(std::span<const double> eta) {
@@ -310,6 +321,7 @@ core::Result<std::unique_ptr<UserModel>> UserModel::create(Definition definition
                               : "muparser (compilation not asked for)";
   }
   program->use_native_des(model->native_des_);
+  model->parameter_names_ = program->layout().pk_targets;
   model->release(std::move(program));
   return model;
 }

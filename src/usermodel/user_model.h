@@ -54,6 +54,12 @@ class UserModel final : public nlme::PopulationModel {
 
   [[nodiscard]] const Definition& definition() const { return definition_; }
 
+  /// The variables $PK assigns, in order: fits report each subject's values at its first record
+  /// (SubjectModel::individual_parameters), since they depend on its covariates.
+  [[nodiscard]] std::span<const std::string> parameter_names() const override {
+    return parameter_names_;
+  }
+
   /// How $DES runs: "compiled (LIBRARY)" or "muparser: REASON"; empty without $DES.
   [[nodiscard]] const std::string& des_backend() const { return des_backend_; }
 
@@ -75,6 +81,7 @@ class UserModel final : public nlme::PopulationModel {
   UserModelOptions options_;
   nlme::ResidualError sigma_;
   int (*native_des_)(double*) = nullptr;
+  std::vector<std::string> parameter_names_;
   std::string des_backend_;
   mutable std::mutex pool_mutex_;
   mutable std::vector<std::unique_ptr<Program>> pool_;

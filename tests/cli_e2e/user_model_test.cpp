@@ -3,6 +3,9 @@
 // bytes on 1 and 2 threads, a fit of the example data set, and the refusals: --param beside a
 // model file, neither or both models, and a model file's own errors with file, line and symbol.
 
+#include <unistd.h>
+
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -96,6 +99,28 @@ TEST(UserModelCliTest, FitTheExampleDataSet) {
   EXPECT_EQ(r.out.rfind("two_cmt_wt: MAP fit of 20 subjects (220 observations with DV)\n", 0), 0U)
       << r.out;
   EXPECT_NE(r.out.find("20 of 20 subjects converged"), std::string::npos) << r.out;
+  // subjects.csv reports each subject's own $PK values at its first record: ID 1 weighs 57.5 kg
+  // there, so CL = 79 * (57.5/70)^0.75 * exp(ETA1), and Q, with no ETA, has no uncertainty.
+  const std::string path =
+      ::testing::TempDir() + "/user_fit_subjects_" + std::to_string(::getpid()) + ".csv";
+  const RunResult out =
+      run_ketapath({"fit", "--model-file", kModel, "--data", kData, "--out", path});
+  ASSERT_EQ(out.exit_code, 0) << out.err;
+  std::ifstream file(path);
+  const std::string text((std::istreambuf_iterator<char>(file)), {});
+  const Table t = parse_csv(text);
+  const std::vector<std::string> want{"ID", "OBJ", "ETA1", "ETA2", "SE_ETA1", "SE_ETA2",
+                                      "CL", "V1", "Q", "V2", "RSE_CL", "RSE_V1", "RSE_Q",
+                                      "RSE_V2", "STARTS_AGREEING", "ON_BOUND", "HESSIAN_ADJUSTED"};
+  ASSERT_EQ(t.header, want);
+  ASSERT_EQ(t.ids.front(), "1");
+  const std::vector<double>& row = t.rows.front();  // the columns after ID
+  const double eta1 = row[1];
+  EXPECT_NEAR(row[5], 79.0 * std::pow(57.5 / 70.0, 0.75) * std::exp(eta1), 1e-9 * row[5]);
+  EXPECT_NEAR(row[7], 250.0 * std::pow(57.5 / 70.0, 0.75), 1e-9 * row[7]);
+  EXPECT_GT(row[9], 0.0);  // RSE_CL
+  EXPECT_EQ(row[11], 0.0);  // RSE_Q
+  std::filesystem::remove(path);
 }
 
 TEST(UserModelCliTest, Refusals) {
