@@ -34,10 +34,24 @@ double abs_(double x) {
   return std::fabs(x);
 }
 
-/// NM-TRAN spellings to muparser's: THETA(2) -> THETA_2, ** -> ^.
+/// NM-TRAN spellings to muparser's: THETA(2) -> THETA_2, ** -> ^, .EQ. -> ==, /= -> !=, ...
 std::string rewrite(const std::string& text) {
   static const std::regex indexed(R"(\b(THETA|ETA|A|DADT)\s*\(\s*([0-9]+)\s*\))");
-  const std::string named = std::regex_replace(text, indexed, "$1_$2");
+  static const std::pair<std::regex, const char*> fortran[] = {
+      {std::regex(R"(\.EQ\.)", std::regex::icase), " == "},
+      {std::regex(R"(\.NE\.)", std::regex::icase), " != "},
+      {std::regex(R"(\.GE\.)", std::regex::icase), " >= "},
+      {std::regex(R"(\.GT\.)", std::regex::icase), " > "},
+      {std::regex(R"(\.LE\.)", std::regex::icase), " <= "},
+      {std::regex(R"(\.LT\.)", std::regex::icase), " < "},
+      {std::regex(R"(\.AND\.)", std::regex::icase), " && "},
+      {std::regex(R"(\.OR\.)", std::regex::icase), " || "},
+      {std::regex(R"(/=)"), " != "}};
+  std::string named = std::regex_replace(text, indexed, "$1_$2");
+  if (named.find('.') != std::string::npos || named.find("/=") != std::string::npos) {
+    for (const auto& [pattern, replacement] : fortran)
+      named = std::regex_replace(named, pattern, replacement);
+  }
   std::string out;
   out.reserve(named.size());
   for (std::size_t i = 0; i < named.size(); ++i) {

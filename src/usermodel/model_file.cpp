@@ -1,7 +1,6 @@
 #include "usermodel/model_file.h"
 
 #include <cmath>
-#include <regex>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -11,6 +10,7 @@
 #include "core/text_file.h"
 #include "pk/model.h"
 #include "usermodel/batch_source.h"
+#include "usermodel/conditionals.h"
 
 namespace ketapath::usermodel {
 namespace {
@@ -278,45 +278,20 @@ class Reader {
     // A multi-line string that opens with a newline starts on the next line.
     if (line > 0 && opens_with_newline(line))
       ++line;
-    static const std::regex target(R"(^\s*([A-Za-z][A-Za-z0-9_]*(\s*\(\s*[0-9]+\s*\))?)\s*$)");
-    std::vector<Statement> out;
+    std::vector<CodeLine> content;
     std::istringstream lines(text);
     std::string raw;
     for (; std::getline(lines, raw); ++line) {
-      const std::size_t comment = raw.find_first_of(";#");
-      const std::string content = raw.substr(0, comment);
-      if (content.find_first_not_of(" \t\r") == std::string::npos)
+      std::string code_part = raw.substr(0, raw.find_first_of(";#"));
+      if (code_part.find_first_not_of(" \t\r") == std::string::npos)
         continue;
-      const std::size_t eq = assignment(content);
-      std::smatch m;
-      const std::string left = content.substr(0, eq == std::string::npos ? 0 : eq);
-      if (eq == std::string::npos || !std::regex_match(left, m, target))
-        return fail_at(line, key, "\"{}\" is not an assignment NAME = expression", trim(content));
-      std::string name = m[1].str();
-      std::erase_if(name, [](char c) { return c == ' ' || c == '\t'; });
-      out.push_back({name, trim(content.substr(eq + 1)), {origin_, line}});
-      if (out.size() > kMaxStatements)
-        return fail_at(line, key, "has more than {} statements", kMaxStatements);
+      content.push_back({std::move(code_part), line});
     }
+    // NM-TRAN's IF ... THEN ... ELSE ... ENDIF become plain assignments (conditionals.h).
+    std::vector<Statement> out = KETAPATH_TRY(lower_code(content, origin_, key, kMaxStatements));
     if (required && out.empty())
       return fail_at(line_of(node.node()), key, "has no statements");
     return out;
-  }
-
-  /// Position of the assignment '=' (not part of ==, <=, >=, !=), or npos.
-  static std::size_t assignment(const std::string& s) {
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      if (s[i] != '=')
-        continue;
-      const char before = i > 0 ? s[i - 1] : ' ';
-      const char after = i + 1 < s.size() ? s[i + 1] : ' ';
-      if (after == '=' || before == '<' || before == '>' || before == '!' || before == '=') {
-        ++i;
-        continue;
-      }
-      return i;
-    }
-    return std::string::npos;
   }
 
   static std::string trim(std::string_view s) {

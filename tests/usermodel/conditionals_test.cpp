@@ -1,0 +1,187 @@
+// NM-TRAN conditionals in model files (usermodel/conditionals.h): one-line IF, IF/ELSE IF/ELSE
+// blocks, nesting and the Fortran comparisons give the values NONMEM gives; a $DES with an IF (a
+// saturable elimination) integrates to the exact piecewise solution, compiled and on muparser;
+// and the ambiguous cases are refused with the line and the name.
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "io/nmtran.h"
+#include "usermodel/expressions.h"
+#include "usermodel/model_file.h"
+#include "usermodel/user_model.h"
+
+namespace ketapath::usermodel {
+namespace {
+
+std::string model(const std::string& pk, const std::string& des = "") {
+  std::string text = R"([model]
+name = "m"
+)";
+  text += des.empty() ? "structure = \"one_cmt\"\n"
+                      : "compartments = [\"central\"]\ndose_compartment = 1\n";
+  text += R"(
+[[theta]]
+name = "TVCL"
+value = 10.0
+unit = "L/h"
+source = "test"
+
+[[covariate]]
+name = "WT"
+unit = "kg"
+
+[[covariate]]
+name = "SEX"
+unit = "1"
+
+[sigma]
+additive = 0.01
+source = "test"
+
+[pk]
+code = '''
+)" + pk + "'''\n";
+  if (!des.empty())
+    text += "\n[des]\ncode = '''\n" + des + "'''\n\n[output]\nipred = \"A(1)/V\"\n";
+  return text;
+}
+
+// $PK's value of `name` for WT and SEX.
+double pk_value(const std::string& pk, const std::string& name, double wt, double sex) {
+  auto definition = parse_model_file(model(pk), "m.toml");
+  EXPECT_TRUE(definition) << definition.error().message;
+  auto program = Program::compile(*definition);
+  EXPECT_TRUE(program) << program.error().message;
+  const Layout& l = (*program)->layout();
+  std::span<double> slots = (*program)->slots();
+  slots[l.covariates] = wt;
+  slots[l.covariates + 1] = sex;
+  EXPECT_TRUE((*program)->run_pk());
+  const auto at = std::find(l.pk_targets.begin(), l.pk_targets.end(), name);
+  EXPECT_NE(at, l.pk_targets.end()) << name;
+  return slots[l.pk + static_cast<std::size_t>(at - l.pk_targets.begin())];
+}
+
+std::string refusal(const std::string& pk) {
+  auto definition = parse_model_file(model(pk), "m.toml");
+  if (!definition)
+    return definition.error().message;
+  auto program = Program::compile(*definition);
+  return program ? std::string("accepted") : program.error().message;
+}
+
+constexpr const char* kBase = "V = 50\n";
+
+TEST(Conditionals, OneLineIf) {
+  const std::string pk = std::string(kBase) +
+                         "CL = TVCL\n"
+                         "IF (SEX.EQ.1) CL = TVCL * 0.8\n";
+  EXPECT_DOUBLE_EQ(pk_value(pk, "CL", 70, 1), 8.0);
+  EXPECT_DOUBLE_EQ(pk_value(pk, "CL", 70, 0), 10.0);
+}
+
+TEST(Conditionals, BlocksWithElseIfAndElse) {
+  const std::string pk = std::string(kBase) +
+                         "IF (WT.GT.100) THEN\n"
+                         "  F = 3\n"
+                         "  G = F * 2\n"
+                         "ELSE IF (WT.GE.60.AND.SEX.NE.1) THEN\n"
+                         "  F = 2\n"
+                         "  G = 0\n"
+                         "ELSEIF (WT /= 50) THEN\n"
+                         "  F = 1\n"
+                         "  G = 1\n"
+                         "else\n"
+                         "  F = -1\n"
+                         "  G = -1\n"
+                         "END IF\n"
+                         "CL = TVCL * F\n";
+  EXPECT_DOUBLE_EQ(pk_value(pk, "F", 120, 0), 3.0);
+  EXPECT_DOUBLE_EQ(pk_value(pk, "G", 120, 0), 6.0);  // reads F from its own branch
+  EXPECT_DOUBLE_EQ(pk_value(pk, "F", 70, 0), 2.0);
+  EXPECT_DOUBLE_EQ(pk_value(pk, "F", 70, 1), 1.0);  // the first true branch only
+  EXPECT_DOUBLE_EQ(pk_value(pk, "F", 55, 1), 1.0);
+  EXPECT_DOUBLE_EQ(pk_value(pk, "F", 50, 1), -1.0);
+  EXPECT_DOUBLE_EQ(pk_value(pk, "G", 50, 1), -1.0);
+}
+
+TEST(Conditionals, Nested) {
+  const std::string pk = std::string(kBase) +
+                         "K = 0\n"
+                         "IF (SEX.EQ.1) THEN\n"
+                         "  IF (WT.LT.60) THEN\n"
+                         "    K = 1\n"
+                         "  ELSE\n"
+                         "    K = 2\n"
+                         "  ENDIF\n"
+                         "ELSE\n"
+                         "  IF (WT.LE.60.OR.WT.GT.90) K = 3\n"
+                         "ENDIF\n"
+                         "CL = TVCL + K\n";
+  EXPECT_DOUBLE_EQ(pk_value(pk, "K", 50, 1), 1.0);
+  EXPECT_DOUBLE_EQ(pk_value(pk, "K", 70, 1), 2.0);
+  EXPECT_DOUBLE_EQ(pk_value(pk, "K", 60, 0), 3.0);
+  EXPECT_DOUBLE_EQ(pk_value(pk, "K", 95, 0), 3.0);
+  EXPECT_DOUBLE_EQ(pk_value(pk, "K", 70, 0), 0.0);
+}
+
+TEST(Conditionals, AmbiguousCasesAreRefusedWithLineAndName) {
+  // Line numbers: kBase (V = 50) is line 25 of the model text, the next statement line 26.
+  EXPECT_EQ(refusal(std::string(kBase) + "IF (SEX.EQ.1) CL = 8\n"),
+            "m.toml:26: pk.code: CL is assigned only under a condition: give it a value before "
+            "the IF, or assign it in every branch of an IF with an ELSE");
+  EXPECT_EQ(
+      refusal(std::string(kBase) + "CL = 1\nIF (CL.GT.0) THEN\n  CL = 2\nELSE\n  CL = 3\nENDIF\n"),
+      "m.toml:27: pk.code: the condition reads CL, which this IF block assigns: compute the "
+      "condition into a variable before the IF");
+  EXPECT_EQ(refusal(std::string(kBase) + "CL = 1\nIF (WT.GT.0) THEN\n  CL = 2\n"),
+            "m.toml:27: pk.code: IF ... THEN without ENDIF");
+  EXPECT_EQ(refusal(std::string(kBase) + "CL = 1\nENDIF\n"),
+            "m.toml:27: pk.code: \"ENDIF\" without an open IF");
+  EXPECT_EQ(refusal(std::string(kBase) +
+                    "CL = 1\nIF (WT.GT.0) THEN\nCL = 2\nELSE\nCL = 3\nELSE\nENDIF\n"),
+            "m.toml:31: pk.code: \"ELSE\" after ELSE (expected ENDIF)");
+  EXPECT_EQ(refusal(std::string(kBase) + "CL = 1\nIF (WT.GT.(0) CL = 2\n"),
+            "m.toml:27: pk.code: \"IF (WT.GT.(0) CL = 2\": unbalanced parenthesis in the IF");
+  // A name that only starts with IF is an ordinary assignment.
+  EXPECT_EQ(refusal(std::string(kBase) + "IFLAG = 1\nCL = TVCL * IFLAG\n"), "accepted");
+}
+
+TEST(Conditionals, ASaturableDesIntegratesToThePiecewiseSolution) {
+  // 100 mg into one compartment eliminated at 5 mg/h above 10 mg and at 0.5/h below: linear to
+  // 10 mg at 18 h, then 10 exp(-0.5 (t - 18)).
+  const std::string des =
+      "IF (A(1).GT.10) THEN\n"
+      "  DADT(1) = -5\n"
+      "ELSE\n"
+      "  DADT(1) = -0.5 * A(1)\n"
+      "ENDIF\n";
+  for (const bool native : {true, false}) {
+    auto definition = parse_model_file(model("V = 50\n", des), "m.toml");
+    ASSERT_TRUE(definition) << definition.error().message;
+    auto made = UserModel::create(
+        std::move(*definition),
+        {.relative_tolerance = 1e-10, .absolute_tolerance = 1e-12, .native_des = native});
+    ASSERT_TRUE(made) << made.error().message;
+    auto data = io::parse_nmtran(
+        "ID,TIME,AMT,EVID,MDV,DV,WT,SEX\n1,0,100,1,1,.,70,0\n1,10,.,0,0,1,70,0\n"
+        "1,20,.,0,0,1,70,0\n1,30,.,0,0,1,70,0\n",
+        "d.csv");
+    ASSERT_TRUE(data) << data.error().message;
+    auto bound = (*made)->bind(data->subjects.at(0), {}, {});
+    ASSERT_TRUE(bound) << bound.error().message;
+    std::vector<double> c(3);
+    ASSERT_TRUE((*bound)->predict(std::vector<double>{}, c));
+    const double want[] = {50.0 / 50, 10 * std::exp(-1.0) / 50, 10 * std::exp(-6.0) / 50};
+    for (int i = 0; i < 3; ++i)
+      EXPECT_NEAR(c[i], want[i], 1e-6 * want[i]) << "native " << native << " row " << i;
+  }
+}
+
+}  // namespace
+}  // namespace ketapath::usermodel
