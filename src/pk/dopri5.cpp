@@ -9,8 +9,8 @@
 namespace ketapath::pk {
 namespace {
 
-// The Dormand-Prince tableau (Hairer et al. 1993, table II.5.2). The nodes c_i are not needed:
-// the right-hand side does not depend on time (inputs are constant between events).
+// The Dormand-Prince tableau (Hairer et al. 1993, table II.5.2).
+constexpr double c2 = 1.0 / 5.0, c3 = 3.0 / 10.0, c4 = 4.0 / 5.0, c5 = 8.0 / 9.0;
 constexpr double a21 = 1.0 / 5.0;
 constexpr double a31 = 3.0 / 40.0, a32 = 9.0 / 40.0;
 constexpr double a41 = 44.0 / 45.0, a42 = -56.0 / 15.0, a43 = 32.0 / 9.0;
@@ -51,8 +51,8 @@ Dopri5::Dopri5(int states, Function f, double relative_tolerance, double absolut
     *parts[i] = all.subspan(i * n, n);
 }
 
-bool Dopri5::eval(std::span<const double> x, std::span<double> dx) {
-  if (!f_(x, dx))
+bool Dopri5::eval(double t, std::span<const double> x, std::span<double> dx) {
+  if (!f_(t, x, dx))
     return false;
   return std::all_of(dx.begin(), dx.end(), [](double v) { return std::isfinite(v); });
 }
@@ -82,7 +82,7 @@ double Dopri5::initial_step() {
   double h = (dnf <= 1e-10 || dny <= 1e-10) ? 1e-6 : std::sqrt(dny / dnf) * 0.01;
   for (int i = 0; i < n_; ++i)
     y1_[i] = y_[i] + h * k1_[i];
-  if (!eval(y1_, k2_))
+  if (!eval(t_ + h, y1_, k2_))
     return 1e-6;
   double der2 = 0.0;
   for (int i = 0; i < n_; ++i) {
@@ -100,28 +100,28 @@ bool Dopri5::try_step(double h, double& error) {
   const int n = n_;
   for (int i = 0; i < n; ++i)
     y1_[i] = y_[i] + h * a21 * k1_[i];
-  if (!eval(y1_, k2_))
+  if (!eval(t_ + c2 * h, y1_, k2_))
     return false;
   for (int i = 0; i < n; ++i)
     y1_[i] = y_[i] + h * (a31 * k1_[i] + a32 * k2_[i]);
-  if (!eval(y1_, k3_))
+  if (!eval(t_ + c3 * h, y1_, k3_))
     return false;
   for (int i = 0; i < n; ++i)
     y1_[i] = y_[i] + h * (a41 * k1_[i] + a42 * k2_[i] + a43 * k3_[i]);
-  if (!eval(y1_, k4_))
+  if (!eval(t_ + c4 * h, y1_, k4_))
     return false;
   for (int i = 0; i < n; ++i)
     y1_[i] = y_[i] + h * (a51 * k1_[i] + a52 * k2_[i] + a53 * k3_[i] + a54 * k4_[i]);
-  if (!eval(y1_, k5_))
+  if (!eval(t_ + c5 * h, y1_, k5_))
     return false;
   for (int i = 0; i < n; ++i)
     ysti_[i] =
         y_[i] + h * (a61 * k1_[i] + a62 * k2_[i] + a63 * k3_[i] + a64 * k4_[i] + a65 * k5_[i]);
-  if (!eval(ysti_, k6_))
+  if (!eval(t_ + h, ysti_, k6_))
     return false;
   for (int i = 0; i < n; ++i)
     y1_[i] = y_[i] + h * (a71 * k1_[i] + a73 * k3_[i] + a74 * k4_[i] + a75 * k5_[i] + a76 * k6_[i]);
-  if (!eval(y1_, k7_))
+  if (!eval(t_ + h, y1_, k7_))
     return false;
   double sum = 0.0;
   for (int i = 0; i < n; ++i) {
@@ -154,7 +154,7 @@ Dopri5::Outcome Dopri5::advance_to(double target, std::span<double> x) {
     return Outcome::Reached;
   }
   if (!have_dense_ || h_ == 0.0) {
-    if (!eval(y_, k1_))
+    if (!eval(t_, y_, k1_))
       return hold(Outcome::Failed);
     h_ = std::min(initial_step(), target - t_);
   }

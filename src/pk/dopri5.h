@@ -17,9 +17,9 @@ namespace ketapath::pk {
 
 class Dopri5 {
  public:
-  /// dx = f(x); returns false where f is not defined (a NaN or infinity): the step is retried
+  /// dx = f(t, x); returns false where f is not defined (a NaN or infinity): the step is retried
   /// with a smaller size, as CVODE does.
-  using Function = std::function<bool(std::span<const double> x, std::span<double> dx)>;
+  using Function = std::function<bool(double t, std::span<const double> x, std::span<double> dx)>;
 
   enum class Outcome {
     Reached,  // the state at the target is in x
@@ -46,7 +46,7 @@ class Dopri5 {
   [[nodiscard]] double last_step() const { return last_h_; }
 
  private:
-  bool eval(std::span<const double> x, std::span<double> dx);
+  bool eval(double t, std::span<const double> x, std::span<double> dx);
   double initial_step();
   bool try_step(double h, double& error);
   void interpolate(double t, std::span<double> x) const;

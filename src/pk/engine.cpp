@@ -135,6 +135,7 @@ core::Result<std::vector<StateSnapshot>> run_events(std::span<const Event> event
   for (const Event& e : events) {
     if (e.time > t) {
       propagator.select(e.interval_record);
+      propagator.set_time(t);
       KETAPATH_TRY(propagator.advance(x, rates, e.time - t));
     }
     // Time only moves backwards on a reset (EVID 3/4 may restart the clock).

@@ -1,5 +1,6 @@
 #include "pk/ode_function.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -66,23 +67,24 @@ struct FunctionOdePropagator::Impl {
   // same state, inputs and parameters), the integrator carries on from where it stopped instead
   // of restarting.
   bool warm = false;
-  double t = 0.0;
+  double t = 0.0;                    // where the last advance ended, on the caller's clock
+  std::optional<double> next_start;  // set_time's
   Eigen::VectorXd last_x;
   Eigen::VectorXd last_inputs;
 
-  bool derivatives(std::span<const double> x, std::span<double> dx) {
-    if (!f(x, dx))
+  bool derivatives(double time, std::span<const double> x, std::span<double> dx) {
+    if (!f(time, x, dx))
       return false;
     for (Eigen::Index i = 0; i < inputs.size(); ++i)
       dx[static_cast<std::size_t>(i)] += inputs[i];
     return true;
   }
 
-  static int rhs(realtype, N_Vector y, N_Vector ydot, void* data) {
+  static int rhs(realtype time, N_Vector y, N_Vector ydot, void* data) {
     auto* self = static_cast<Impl*>(data);
     const std::span<const double> x(N_VGetArrayPointer(y), static_cast<std::size_t>(self->n));
     const std::span<double> dx(N_VGetArrayPointer(ydot), static_cast<std::size_t>(self->n));
-    return self->derivatives(x, dx) ? 0 : 1;  // 1: recoverable, CVODE retries a smaller step
+    return self->derivatives(time, x, dx) ? 0 : 1;  // 1: recoverable, CVODE retries a smaller step
   }
 
   long cvode_steps() const {
@@ -173,7 +175,9 @@ FunctionOdePropagator::FunctionOdePropagator(int states, RightHandSide rhs,
   m.inputs = Eigen::VectorXd::Zero(states);
   m.dopri = std::make_unique<Dopri5>(
       states,
-      [&m](std::span<const double> x, std::span<double> dx) { return m.derivatives(x, dx); },
+      [&m](double time, std::span<const double> x, std::span<double> dx) {
+        return m.derivatives(time, x, dx);
+      },
       relative_tolerance, absolute_tolerance);
 }
 
@@ -189,6 +193,10 @@ void FunctionOdePropagator::select(std::size_t interval_record) {
       selected_ = interval_record;
     }
   }
+}
+
+void FunctionOdePropagator::set_time(double t) {
+  impl_->next_start = t;
 }
 
 long FunctionOdePropagator::steps() const {
@@ -210,16 +218,18 @@ core::Status FunctionOdePropagator::advance(Eigen::VectorXd& x, const Eigen::Vec
   Impl& m = *impl_;
   Eigen::VectorXd inputs = Eigen::VectorXd::Zero(m.n);
   inputs.head(rates.size()) = rates;
-  const bool resume = m.warm && x == m.last_x && inputs == m.last_inputs;
+  const double start = m.next_start.value_or(m.t);
+  m.next_start.reset();
+  const bool resume = m.warm && start == m.t && x == m.last_x && inputs == m.last_inputs;
   if (!resume) {
     m.inputs = inputs;
-    m.t = 0.0;
+    m.t = start;
     m.bdf_on_trial = false;
     if (m.method == OdeMethod::Bdf) {
-      m.start_bdf(0.0, x);
+      m.start_bdf(start, x);
     } else {
       m.on_bdf = false;
-      m.dopri->start(0.0, std::span<const double>(x.data(), static_cast<std::size_t>(m.n)));
+      m.dopri->start(start, std::span<const double>(x.data(), static_cast<std::size_t>(m.n)));
     }
   }
   const double target = m.t + dt;

@@ -26,9 +26,11 @@
 
 namespace ketapath::pk {
 
-/// Fills dx (size = states) for state x; returns false when the derivative is not defined there
-/// (a NaN or infinity), which CVODE treats as a recoverable failure.
-using RightHandSide = std::function<bool(std::span<const double> x, std::span<double> dx)>;
+/// Fills dx (size = states) for state x at time t (h: the clock set_time gives, else the sum of
+/// the intervals advanced); returns false when the derivative is not defined there (a NaN or
+/// infinity), which the integrators treat as a recoverable failure.
+using RightHandSide =
+    std::function<bool(double t, std::span<const double> x, std::span<double> dx)>;
 
 enum class OdeMethod {
   Automatic,  // explicit where it pays, BDF where the problem is stiff (see above)
@@ -55,6 +57,10 @@ class FunctionOdePropagator final : public Propagator {
   [[nodiscard]] bool linear() const override { return false; }
 
   void select(std::size_t interval_record) override;
+
+  /// The next advance starts at t: the integrators run on this clock, so the right-hand side sees
+  /// the data set's time. A t other than where the last advance ended restarts them.
+  void set_time(double t) override;
 
   /// Steps taken so far by each integrator.
   [[nodiscard]] long steps() const;

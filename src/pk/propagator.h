@@ -28,6 +28,11 @@ class Propagator {
   /// computed) with the event's interval record (resolve.h, Event::interval_record): a model whose
   /// parameters change from record to record switches to that record's. No-op by default.
   virtual void select(std::size_t /*interval_record*/) {}
+
+  /// Called by the event loop before each advance with the time (h, the data set's clock) at
+  /// which it starts: a right-hand side that reads time (a user model's T in $DES) needs it.
+  /// No-op by default. Steady-state cycles do not call it.
+  virtual void set_time(double /*t*/) {}
 };
 
 }  // namespace ketapath::pk

@@ -4,6 +4,7 @@
 #include <limits>
 #include <regex>
 #include <set>
+#include <utility>
 
 #include <fmt/format.h>
 #include <muParser.h>
@@ -32,6 +33,30 @@ double sqrt_(double x) {
 
 double abs_(double x) {
   return std::fabs(x);
+}
+
+double sin_(double x) {
+  return std::sin(x);
+}
+
+double cos_(double x) {
+  return std::cos(x);
+}
+
+double tan_(double x) {
+  return std::tan(x);
+}
+
+double asin_(double x) {
+  return std::asin(x);
+}
+
+double acos_(double x) {
+  return std::acos(x);
+}
+
+double atan_(double x) {
+  return std::atan(x);
 }
 
 /// NM-TRAN spellings to muparser's: THETA(2) -> THETA_2, ** -> ^, .EQ. -> ==, /= -> !=, ...
@@ -114,6 +139,17 @@ class Compiler {
     l.derivatives = next;
     for (std::size_t n = 1; n <= l.compartments; ++n)
       KETAPATH_TRY(add(fmt::format("DADT_{}", n), next++, {d_.file, 0}));
+    l.time = next;
+    if (!d_.structure.compartments.empty()) {
+      // NM-TRAN's T: the time (h, the data set's clock), readable in $DES.
+      if (symbols_.contains("T")) {
+        return core::fail(core::ErrorCode::InvalidData,
+                          "{}: \"T\" is the time in des (as in NM-TRAN): rename the THETA, "
+                          "covariate or ETA called T",
+                          d_.file);
+      }
+      KETAPATH_TRY(add("T", next++, {d_.file, 0}));
+    }
     l.pk = next;
     for (const Statement& s : d_.pk) {
       if (!symbols_.contains(s.target)) {
@@ -172,6 +208,8 @@ class Compiler {
                                    "amount or earlier assignment)",
                                    name));
         }
+        if (name == "T")
+          reads_time_ = true;
         if (!visible.contains(found->second)) {
           return error(s, block,
                        fmt::format("\"{}\" is used before it is assigned, or is a {} that {} "
@@ -193,6 +231,12 @@ class Compiler {
     parser->DefineFun("LOG10", log10_);
     parser->DefineFun("SQRT", sqrt_);
     parser->DefineFun("ABS", abs_);
+    parser->DefineFun("SIN", sin_);
+    parser->DefineFun("COS", cos_);
+    parser->DefineFun("TAN", tan_);
+    parser->DefineFun("ASIN", asin_);
+    parser->DefineFun("ACOS", acos_);
+    parser->DefineFun("ATAN", atan_);
     if (slots != nullptr) {
       for (const auto& [name, slot] : symbols_)
         parser->DefineVar(name, slots + slot);
@@ -207,6 +251,9 @@ class Compiler {
   }
 
   [[nodiscard]] const std::map<std::string, std::size_t>& symbols() const { return symbols_; }
+
+  /// Whether a statement parsed since the last call read T; resets.
+  bool take_reads_time() { return std::exchange(reads_time_, false); }
 
   /// $DES as C++ (Program::des_source), or the reason it cannot be.
   core::Result<std::string> des_cpp(std::span<const Statement> statements) const {
@@ -273,8 +320,10 @@ class Compiler {
       return "ETA";
     if (slot < l.derivatives)
       return "compartment amount";
-    if (slot < l.pk)
+    if (slot < l.time)
       return "derivative";
+    if (slot < l.pk)
+      return "time (T)";
     if (slot < l.des)
       return "pk variable";
     return "des variable";
@@ -288,6 +337,7 @@ class Compiler {
   }
 
   const Definition& d_;
+  bool reads_time_ = false;
   std::map<std::string, std::size_t> symbols_;
   std::unique_ptr<mu::Parser> probe_;
 };
@@ -327,10 +377,12 @@ core::Result<std::unique_ptr<Program>> Program::compile(const Definition& defini
   KETAPATH_TRY(
       compiler.block("pk", definition.pk, range(0, l.amounts), slots, l, program->compiled_->pk));
   std::set<std::size_t> des_visible = range(0, l.derivatives);
-  for (std::size_t i = l.pk; i < l.des; ++i)
-    des_visible.insert(i);
+  for (std::size_t i = l.time; i < l.des; ++i)
+    des_visible.insert(i);  // T and $PK's variables
+  compiler.take_reads_time();
   KETAPATH_TRY(compiler.block("des", definition.structure.des, des_visible, slots, l,
                               program->compiled_->des));
+  program->layout_.des_reads_time = compiler.take_reads_time();
   if (!definition.structure.compartments.empty()) {
     std::set<std::size_t> assigned;
     for (const auto& line : program->compiled_->des)

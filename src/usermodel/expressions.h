@@ -3,7 +3,8 @@
 // bound to one block of double slots: evaluating a block is a handful of byte-code runs with no
 // lookups and no allocation. The language is muparser's (+ - * / ^, comparisons, && ||, c ? a : b,
 // exp log sqrt abs min max ...) with NM-TRAN spellings accepted: THETA(n) ETA(n) A(n) DADT(n)
-// for THETA_n ETA_n A_n DADT_n, ** for ^, and EXP LOG LOG10 SQRT ABS in capitals. LOG is the
+// for THETA_n ETA_n A_n DADT_n, ** for ^, EXP LOG LOG10 SQRT ABS SIN COS TAN ASIN ACOS ATAN in
+// capitals, and .EQ. .NE. .GT. .GE. .LT. .LE. .AND. .OR. /= for the comparisons. LOG is the
 // natural logarithm, as in NM-TRAN.
 //
 // A Program is not thread-safe (the slots are its state); UserModel keeps a pool of them.
@@ -27,6 +28,8 @@ struct Layout {
   std::size_t etas = 0;         ///< first ETA slot
   std::size_t amounts = 0;      ///< first A(n) slot
   std::size_t derivatives = 0;  ///< first DADT(n) slot
+  std::size_t time = 0;         ///< T, the time in $DES (ODE models; == pk otherwise)
+  bool des_reads_time = false;  ///< some $DES statement reads T
   std::size_t pk = 0;           ///< first $PK target slot
   std::size_t des = 0;          ///< first $DES intermediate slot
   std::size_t size = 0;

@@ -34,6 +34,9 @@ constexpr std::array kFunctions{
     Function{"rint", "kp_rint", 1},     Function{"EXP", "std::exp", 1},
     Function{"LOG", "std::log", 1},     Function{"LOG10", "std::log10", 1},
     Function{"SQRT", "std::sqrt", 1},   Function{"ABS", "std::fabs", 1},
+    Function{"SIN", "std::sin", 1},     Function{"COS", "std::cos", 1},
+    Function{"TAN", "std::tan", 1},     Function{"ASIN", "std::asin", 1},
+    Function{"ACOS", "std::acos", 1},   Function{"ATAN", "std::atan", 1},
     Function{"min", "kp_min", -1},      Function{"max", "kp_max", -1},
     Function{"sum", "kp_sum", -1},      Function{"avg", "kp_avg", -1},
 };

@@ -231,8 +231,20 @@ class UserSubject final : public nlme::SubjectModel {
     const pk::ModelStructure structure = KETAPATH_TRY(resolve_structure(inputs.front()));
     const std::vector<pk::Event> events =
         KETAPATH_TRY(pk::resolve_events(structure, inputs.front(), subject_, extra_times_, inputs));
+    if (l.des_reads_time) {
+      for (const pk::Event& e : events) {
+        if (e.action == pk::EventAction::SteadyState) {
+          return core::fail(core::ErrorCode::InvalidData,
+                            "line {}: ID {}: a steady-state dose (SS) with a des block that reads "
+                            "T: the steady state of a time-dependent system is not defined ({})",
+                            subject_.records.at(e.record_index).source_line, subject_.id,
+                            model_.definition().file);
+        }
+      }
+    }
     double* slots = program_->slots().data();
-    auto rhs = [this, slots, &l](std::span<const double> x, std::span<double> dx) {
+    auto rhs = [this, slots, &l](double t, std::span<const double> x, std::span<double> dx) {
+      slots[l.time] = t;
       std::copy(x.begin(), x.end(), slots + l.amounts);
       if (!program_->run_des())
         return false;

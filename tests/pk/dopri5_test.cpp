@@ -41,7 +41,8 @@ struct Linear {
 
 double worst_relative(const Linear& m, double rtol, const std::vector<double>& times) {
   Dopri5 solver(
-      2, [&m](std::span<const double> x, std::span<double> dx) { return m.f(x, dx); }, rtol, 1e-14);
+      2, [&m](double, std::span<const double> x, std::span<double> dx) { return m.f(x, dx); }, rtol,
+      1e-14);
   const std::vector<double> x0{1.0, 2.0};
   solver.start(0.0, x0);
   double worst = 0.0;
@@ -66,10 +67,29 @@ TEST(Dopri5, MatchesTheExactSolutionAtAndBetweenItsSteps) {
   EXPECT_LT(worst_relative(m, 1e-12, times), worst_relative(m, 1e-7, times) / 100.0);
 }
 
+TEST(Dopri5, ATimeDependentRightHandSideSeesTheAbsoluteTime) {
+  // x' = cos(t) from x = 1 at t = 2: x = 1 + sin(t) - sin(2); the stages' nodes must be right.
+  Dopri5 solver(
+      1,
+      [](double t, std::span<const double>, std::span<double> dx) {
+        dx[0] = std::cos(t);
+        return true;
+      },
+      1e-10, 1e-12);
+  const std::vector<double> x0{1.0};
+  solver.start(2.0, x0);
+  std::vector<double> x(1);
+  for (const double t : {2.5, 4.0, 9.0, 30.0}) {
+    ASSERT_EQ(solver.advance_to(t, x), Dopri5::Outcome::Reached);
+    EXPECT_NEAR(x[0], 1.0 + std::sin(t) - std::sin(2.0), 1e-8) << t;
+  }
+}
+
 TEST(Dopri5, StepsPastOutputsInsteadOfStoppingAtThem) {
   const Linear m{0.5, 1.0, 3.0};
   Dopri5 solver(
-      2, [&m](std::span<const double> x, std::span<double> dx) { return m.f(x, dx); }, 1e-6, 1e-12);
+      2, [&m](double, std::span<const double> x, std::span<double> dx) { return m.f(x, dx); }, 1e-6,
+      1e-12);
   const std::vector<double> x0{1.0, 2.0};
   solver.start(0.0, x0);
   std::vector<double> x(2);
@@ -79,7 +99,7 @@ TEST(Dopri5, StepsPastOutputsInsteadOfStoppingAtThem) {
 }
 
 // States (y, u, v): u = cos t, v = sin t, and y relaxes onto u 10,000 times faster.
-bool stiff_f(std::span<const double> x, std::span<double> dx) {
+bool stiff_f(double, std::span<const double> x, std::span<double> dx) {
   dx[0] = -1e4 * (x[0] - x[1]);
   dx[1] = -x[2];
   dx[2] = x[1];
@@ -100,7 +120,7 @@ TEST(Dopri5, RetriesWhereTheDerivativeIsUndefined) {
   // step and still reaches t = 0.5 (x = e^-0.5 = 0.61) accurately.
   Dopri5 solver(
       1,
-      [](std::span<const double> x, std::span<double> dx) {
+      [](double, std::span<const double> x, std::span<double> dx) {
         dx[0] = x[0] < 0.55 ? NAN : -x[0];
         return true;
       },

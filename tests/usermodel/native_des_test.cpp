@@ -166,6 +166,12 @@ TEST(TranslateToCpp, MatchesMuparserOnEveryConstruct) {
       parser.DefineFun("LOG10", [](double x) { return std::log10(x); });
       parser.DefineFun("SQRT", [](double x) { return std::sqrt(x); });
       parser.DefineFun("ABS", [](double x) { return std::fabs(x); });
+      parser.DefineFun("SIN", [](double x) { return std::sin(x); });
+      parser.DefineFun("COS", [](double x) { return std::cos(x); });
+      parser.DefineFun("TAN", [](double x) { return std::tan(x); });
+      parser.DefineFun("ASIN", [](double x) { return std::asin(x); });
+      parser.DefineFun("ACOS", [](double x) { return std::acos(x); });
+      parser.DefineFun("ATAN", [](double x) { return std::atan(x); });
       parser.SetExpr(kExpressions[i]);
       const double want = parser.Eval();
       EXPECT_NEAR(slots[3 + i], want, 1e-15 * std::max(1.0, std::abs(want)))

@@ -1,7 +1,10 @@
-// NM-TRAN conditionals in model files (usermodel/conditionals.h): one-line IF, IF/ELSE IF/ELSE
-// blocks, nesting and the Fortran comparisons give the values NONMEM gives; a $DES with an IF (a
-// saturable elimination) integrates to the exact piecewise solution, compiled and on muparser;
-// and the ambiguous cases are refused with the line and the name.
+// NM-TRAN features of model code:
+// - conditionals (usermodel/conditionals.h): one-line IF, IF/ELSE IF/ELSE blocks, nesting and the
+//   Fortran comparisons give the values NONMEM gives; a $DES with an IF (a saturable elimination)
+//   integrates to the exact piecewise solution, compiled and on muparser; the ambiguous cases
+//   are refused with the line and the name;
+// - T in $DES is the data set's clock, not the time since the last dose (checked against the
+//   exact solution, on every integrator); steady-state doses with such a $DES are refused.
 
 #include <cmath>
 #include <string>
@@ -181,6 +184,74 @@ TEST(Conditionals, ASaturableDesIntegratesToThePiecewiseSolution) {
     for (int i = 0; i < 3; ++i)
       EXPECT_NEAR(c[i], want[i], 1e-6 * want[i]) << "native " << native << " row " << i;
   }
+}
+
+// dA/dt = cos(T) with 10 mg at 5 h: A = sin(t) + 10 after the dose (on the data set's clock;
+// with T counted from the dose it would be sin(t - 5) + sin(5) + 10).
+TEST(DesTime, TIsTheDataSetsClock) {
+  const std::string data =
+      "ID,TIME,AMT,EVID,MDV,DV,WT,SEX\n1,0,.,0,0,1,70,0\n1,3,.,0,0,1,70,0\n"
+      "1,5,10,1,1,.,70,0\n1,8,.,0,0,1,70,0\n1,20,.,0,0,1,70,0\n";
+  auto subjects = io::parse_nmtran(data, "d.csv");
+  ASSERT_TRUE(subjects) << subjects.error().message;
+  for (const char* solver : {"auto", "bdf", "dopri5"}) {
+    for (const bool native : {true, false}) {
+      std::string text = model("V = 1\n", "DADT(1) = COS(T)\n");
+      text.replace(text.find("[des]\n"), 6, fmt::format("[des]\nsolver = \"{}\"\n", solver));
+      auto definition = parse_model_file(text, "m.toml");
+      ASSERT_TRUE(definition) << definition.error().message;
+      auto made = UserModel::create(
+          std::move(*definition),
+          {.relative_tolerance = 1e-10, .absolute_tolerance = 1e-12, .native_des = native});
+      ASSERT_TRUE(made) << made.error().message;
+      auto bound = (*made)->bind(subjects->subjects.at(0), {}, {});
+      ASSERT_TRUE(bound) << bound.error().message;
+      std::vector<double> a(4);
+      ASSERT_TRUE((*bound)->predict(std::vector<double>{}, a));
+      const double want[] = {0.0, std::sin(3.0), std::sin(8.0) + 10, std::sin(20.0) + 10};
+      for (int i = 0; i < 4; ++i)
+        EXPECT_NEAR(a[i], want[i], 1e-7) << solver << " native " << native << " row " << i;
+    }
+  }
+}
+
+TEST(DesTime, SteadyStateWithATimeDependentDesIsRefused) {
+  auto definition = parse_model_file(model("V = 1\n", "DADT(1) = COS(T) - 0.1*A(1)\n"), "m.toml");
+  ASSERT_TRUE(definition) << definition.error().message;
+  auto made = UserModel::create(std::move(*definition));
+  ASSERT_TRUE(made) << made.error().message;
+  auto subjects = io::parse_nmtran(
+      "ID,TIME,AMT,II,SS,EVID,MDV,DV,WT,SEX\n1,0,10,24,1,1,1,.,70,0\n1,5,.,.,.,0,0,1,70,0\n",
+      "d.csv");
+  ASSERT_TRUE(subjects) << subjects.error().message;
+  auto bound = (*made)->bind(subjects->subjects.at(0), {}, {});
+  ASSERT_TRUE(bound) << bound.error().message;
+  std::vector<double> a(1);
+  const auto status = (*bound)->predict(std::vector<double>{}, a);
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().message,
+            "line 2: ID 1: a steady-state dose (SS) with a des block that reads T: the steady "
+            "state of a time-dependent system is not defined (m.toml)");
+}
+
+TEST(DesTime, TCannotBeRedefinedOrReadInPk) {
+  std::string text = model("V = 1\n", "DADT(1) = -A(1)\n");
+  const std::string sex = "name = \"SEX\"";
+  text.replace(text.find(sex), sex.size(), "name = \"T\"");
+  auto definition = parse_model_file(text, "m.toml");
+  ASSERT_TRUE(definition) << definition.error().message;
+  auto program = Program::compile(*definition);
+  ASSERT_FALSE(program);
+  EXPECT_EQ(program.error().message,
+            "m.toml: \"T\" is the time in des (as in NM-TRAN): rename the THETA, covariate or ETA "
+            "called T");
+  auto reads = parse_model_file(model("V = 1 + T\n", "DADT(1) = -A(1)\n"), "m.toml");
+  ASSERT_TRUE(reads);
+  auto refused = Program::compile(*reads);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("\"T\" is used before it is assigned, or is a time (T)"),
+            std::string::npos)
+      << refused.error().message;
 }
 
 }  // namespace
