@@ -52,8 +52,10 @@ core::Result<KetamineBatchPlan> plan_ketamine_batch(
          .duration_h = session.infusion_duration.value()});
   }
   if (!route) {
-    return core::fail(core::ErrorCode::InvalidArgument,
-                      "population: the arm gives no ketamine, nothing to simulate");
+    // A placebo or midazolam arm: no drug enters the model. The kernel runs with no doses (every
+    // amount stays 0), and the outcomes are the expectancy response and the rating noise, as in
+    // `trial`. The route only names the arm's absorption parameters, which no dose uses.
+    route = sessions.empty() ? pd::Route::Iv : sessions.front().route;
   }
   plan.route = *route;
   double follow_up = follow_up_h;

@@ -55,10 +55,16 @@ struct Arm {
   population::BatchSchedule schedule;
 };
 
+// A bundled design's first arm ("glue2017"), or "PATH#ARM": a design file under the source tree and
+// the arm's index.
 Arm load_arm(const std::string& name) {
   const std::string root = KETAPATH_SOURCE_DIR;
   Arm a;
-  auto design = io::load_design_file(root + "/designs/" + name + ".toml");
+  const std::size_t hash = name.find('#');
+  const std::string path = hash == std::string::npos ? root + "/designs/" + name + ".toml"
+                                                     : root + "/" + name.substr(0, hash);
+  const std::size_t arm = hash == std::string::npos ? 0 : std::stoul(name.substr(hash + 1));
+  auto design = io::load_design_file(path);
   EXPECT_TRUE(design.has_value()) << design.error().message;
   a.design = *design;
   const auto dirs = io::DataDirectories::from(std::nullopt, std::nullopt, std::nullopt, root);
@@ -67,7 +73,7 @@ Arm load_arm(const std::string& name) {
   a.model = *model;
   a.generator = std::make_shared<const population::PatientGenerator>(
       population::PatientGenerator::create(a.model, a.design.population).value());
-  a.sessions = protocol::administrations(a.design.arms[0].regimen).value();
+  a.sessions = protocol::administrations(a.design.arms.at(arm).regimen).value();
   a.expectancy = {a.design.expectancy_ketamine, a.design.expectancy_placebo,
                   a.design.expectancy_midazolam};
   std::vector<double> offsets;
@@ -224,8 +230,14 @@ TEST_P(BatchAgreement, RecordsEqualPerSubjectPathWithinTolerance) {
   EXPECT_LE(rating_flips, 2);
 }
 
+// The third: a saline-only arm, with no drug in the model (issue 16 item 7).
 INSTANTIATE_TEST_SUITE_P(BundledDesigns, BatchAgreement,
-                         ::testing::Values("glue2017", "clinic_iv"));
+                         ::testing::Values("glue2017", "clinic_iv",
+                                           "tests/data/designs/placebo_parallel.toml#1"),
+                         [](const ::testing::TestParamInfo<const char*>& info) {
+                           return std::string(info.index == 2 ? "placebo_only"
+                                                              : info.param);
+                         });
 
 // The clinical summary (and the PK endpoint summary) of a population run does not depend on the
 // number of threads: values are computed per subject and folded in subject order.
