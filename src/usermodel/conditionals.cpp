@@ -173,8 +173,10 @@ class Lowering {
       node.branches.push_back(std::move(branch));
       return node;
     }
-    Branch branch{first.condition, line, KETAPATH_TRY(parse_body(depth + 1, line))};
-    node.branches.push_back(std::move(branch));
+    // Each body is parsed into a local first: KETAPATH_TRY returns from inside its expression, so
+    // it must not sit in an aggregate whose other members are already built (they would leak).
+    std::vector<Node> first_body = KETAPATH_TRY(parse_body(depth + 1, line));
+    node.branches.push_back({first.condition, line, std::move(first_body)});
     for (;;) {
       if (next_ >= lines_.size())
         return fail(line, "IF ... THEN without ENDIF");
@@ -187,7 +189,9 @@ class Lowering {
         return fail(l.line, "\"{}\" after ELSE (expected ENDIF)", trim(l.text));
       if (is_keyword(l.text, "ELSE")) {
         ++next_;
-        node.branches.push_back({std::nullopt, l.line, KETAPATH_TRY(parse_body(depth + 1, line))});
+        const std::size_t else_line = l.line;
+        std::vector<Node> body = KETAPATH_TRY(parse_body(depth + 1, line));
+        node.branches.push_back({std::nullopt, else_line, std::move(body)});
         continue;
       }
       // ELSE IF (cond) THEN, or ELSEIF.
@@ -199,8 +203,10 @@ class Lowering {
       if (!chained || unbalanced != 0 || !is_keyword(chained->rest, "THEN"))
         return fail(l.line, "\"{}\" is not ELSE, ELSE IF (...) THEN or ENDIF", trim(l.text));
       ++next_;
-      node.branches.push_back(
-          {chained->condition, l.line, KETAPATH_TRY(parse_body(depth + 1, line))});
+      const std::size_t branch_line = l.line;
+      std::string condition = chained->condition;
+      std::vector<Node> body = KETAPATH_TRY(parse_body(depth + 1, line));
+      node.branches.push_back({std::move(condition), branch_line, std::move(body)});
     }
   }
 
