@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "cli/clinic_commands.h"
+#include "cli/forecast_options.h"
 #include "clinic/service/forecast.h"
 #include "core/private_file.h"
 #include "core/svg.h"
@@ -19,12 +20,8 @@ namespace {
 
 struct ForecastOptions {
   std::int64_t patient = 0;
-  std::string scale;
-  double risk = 0.2;
-  std::string model = "ketamine";
-  std::string data_dir;
+  ForecastQueryOptions query;
   std::string plot;
-  std::uint64_t seed = 1;
   // accept / reject
   std::string next;
   int interval = 0;
@@ -34,35 +31,6 @@ struct ForecastOptions {
   std::string allow_overlap;
   std::string reason;
 };
-
-// The options every forecast command shares: what is forecast, and how.
-void add_query_options(CLI::App* cmd, ForecastOptions& o) {
-  cmd->add_option("--scale", o.scale, "ham-a, gad-7, fq or lsas (default: the most rated)");
-  cmd->add_option("--risk", o.risk, "Largest acceptable P(loss of response), 0-1 (default 0.2)");
-  cmd->add_option("--model", o.model, "Model file or bundled name (default ketamine)");
-  cmd->add_option("--data-dir", o.data_dir, "Where bundled models are looked up first");
-  cmd->add_option("--seed", o.seed, "Seed of the posterior sampling (default 1)");
-}
-
-struct LoadedQuery {
-  pd::KetamineModel model;
-  clinic::ForecastQuery query;
-};
-
-core::Result<LoadedQuery> load_query(const ForecastOptions& o) {
-  LoadedQuery q;
-  q.query.risk = o.risk;
-  q.query.seed = o.seed;
-  if (!o.scale.empty()) {
-    q.query.scale = KETAPATH_TRY(clinic::parse_scale(o.scale));
-  }
-  const auto dirs = io::DataDirectories::standard(
-      o.data_dir.empty() ? std::nullopt : std::optional<std::filesystem::path>(o.data_dir),
-      KETAPATH_SOURCE_DATA_DIR);
-  q.model = KETAPATH_TRY(io::load_model(o.model, dirs));
-  q.query.model_label = fmt::format("{} (ketapath {})", q.model.name, KETAPATH_VERSION);
-  return q;
-}
 
 void print_decisions(const std::vector<clinic::ForecastDecision>& decisions) {
   for (const clinic::ForecastDecision& d : decisions) {
@@ -94,7 +62,7 @@ void add_accept_command(CLI::App* forecast, const std::shared_ptr<GlobalOptions>
   cmd->add_option("--note", o->note, "A note stored with the decision");
   cmd->add_option("--allow-overlap", o->allow_overlap,
                   "Why the course may run beside the patient's active course (recorded)");
-  add_query_options(cmd, *o);
+  add_forecast_query_options(cmd, o->query);
   runners.emplace_back(cmd, [global, o] {
     return run([&]() -> core::Status {
       clinic::ForecastAcceptance seen;
@@ -104,7 +72,7 @@ void add_accept_command(CLI::App* forecast, const std::shared_ptr<GlobalOptions>
       seen.doses_used = o->doses_used;
       seen.note = o->note;
       seen.allow_overlap_reason = o->allow_overlap;
-      const LoadedQuery q = KETAPATH_TRY(load_query(*o));
+      const LoadedForecastQuery q = KETAPATH_TRY(load_forecast_query(o->query));
       auto c = KETAPATH_TRY(open_clinic(*global));
       const auto out = KETAPATH_TRY(clinic::accept_forecast(
           *c.service, clinic::PatientId(o->patient), q.model, q.query, seen));
@@ -128,10 +96,10 @@ void add_reject_command(CLI::App* forecast, const std::shared_ptr<GlobalOptions>
   cmd->fallthrough();
   cmd->add_option("--patient", o->patient, "Patient id")->required();
   cmd->add_option("--reason", o->reason, "Why (required)")->required();
-  add_query_options(cmd, *o);
+  add_forecast_query_options(cmd, o->query);
   runners.emplace_back(cmd, [global, o] {
     return run([&]() -> core::Status {
-      const LoadedQuery q = KETAPATH_TRY(load_query(*o));
+      const LoadedForecastQuery q = KETAPATH_TRY(load_forecast_query(o->query));
       auto c = KETAPATH_TRY(open_clinic(*global));
       const auto out = KETAPATH_TRY(clinic::reject_forecast(
           *c.service, clinic::PatientId(o->patient), q.model, q.query, o->reason));
@@ -199,7 +167,7 @@ void add_forecast_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOpt
   cmd->fallthrough();
   cmd->require_subcommand(0, 1);
   cmd->add_option("--patient", o->patient, "Patient id (required)");
-  add_query_options(cmd, *o);
+  add_forecast_query_options(cmd, o->query);
   cmd->add_option("--plot", o->plot, "Write the forecast chart as SVG to this file (0600)");
   // accept and reject before forecast: the first parsed runner runs (cmd_clinic.cpp).
   add_accept_command(cmd, global, runners);
@@ -209,7 +177,7 @@ void add_forecast_commands(CLI::App& clinic_app, const std::shared_ptr<GlobalOpt
       if (cmd->count("--patient") == 0) {
         return core::fail(core::ErrorCode::InvalidArgument, "forecast: --patient is required");
       }
-      const LoadedQuery q = KETAPATH_TRY(load_query(*o));
+      const LoadedForecastQuery q = KETAPATH_TRY(load_forecast_query(o->query));
       auto c = KETAPATH_TRY(open_clinic(*global));
       const clinic::PatientId patient(o->patient);
       const auto f = KETAPATH_TRY(clinic::forecast(*c.service, patient, q.model, q.query));

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "cli/clinic_commands.h"
+#include "cli/forecast_options.h"
 #include "clinic/json/json.h"
 #include "clinic/pdf/letter_pdf.h"
 #include "clinic/service/demo.h"
@@ -24,6 +25,8 @@ struct RecordOptions {
   int patients = 6;
   std::string anchor;
   std::string role;
+  ForecastQueryOptions forecast;  // report
+  bool no_forecast = false;
 };
 
 void add_report_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& global,
@@ -35,6 +38,9 @@ void add_report_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& 
   report->add_option("--format", o->format, "markdown, html or pdf (pdf needs --output)")
       ->capture_default_str();
   report->add_option("--output,-o", o->output, "Write to this file instead of stdout");
+  report->add_flag("--no-forecast", o->no_forecast,
+                   "Leave the model-informed maintenance forecast out of the letter");
+  add_forecast_query_options(report, o->forecast);
   runners.emplace_back(report, [global, o] {
     return run([&]() -> core::Status {
       if (o->format != "markdown" && o->format != "html" && o->format != "pdf") {
@@ -48,7 +54,11 @@ void add_report_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& 
       }
       auto c = KETAPATH_TRY(open_clinic(*global));
       const clinic::PatientId id(o->patient);
-      const auto data = KETAPATH_TRY(c.service->report_data(id));
+      auto data = KETAPATH_TRY(c.service->report_data(id));
+      if (!o->no_forecast) {
+        const LoadedForecastQuery q = KETAPATH_TRY(load_forecast_query(o->forecast));
+        KETAPATH_TRY(clinic::add_forecast(*c.service, data, q.model, q.query));
+      }
       if (global->json) {
         Json responses = Json::array();
         for (const auto& r : data.plan.scales) {
@@ -63,6 +73,7 @@ void add_report_command(CLI::App& parent, const std::shared_ptr<GlobalOptions>& 
                     {"responses", responses},
                     {"plan", clinic::to_json(data.plan)},
                     {"signed_by", data.generated_by},
+                    {"forecast", data.forecast ? clinic::to_json(*data.forecast) : Json(nullptr)},
                     {"sessions", data.sessions.size()},
                     {"alerts", data.alerts.size()}});
         return {};

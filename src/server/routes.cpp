@@ -12,6 +12,7 @@
 #include "clinic/pdf/letter_pdf.h"
 #include "clinic/service/custody_report.h"
 #include "clinic/service/forecast.h"
+#include "clinic/service/report.h"
 #include "clinic/service/session_forecast.h"
 #include "core/check.h"
 #include "core/svg.h"
@@ -665,7 +666,13 @@ core::Result<Reply> report(Request& r) {
     return core::fail(ErrorCode::InvalidArgument,
                       "format: must be html, markdown or pdf (got \"{}\")", format.substr(0, 20));
   }
-  const auto data = KETAPATH_TRY(r.clinic.report_data(id));
+  auto data = KETAPATH_TRY(r.clinic.report_data(id));
+  // The letter carries the model-informed maintenance forecast when the server has the model
+  // (the query the forecast route uses with its defaults).
+  if (r.state != nullptr && r.state->forecast_model) {
+    KETAPATH_TRY(clinic::add_forecast(r.clinic, data, *r.state->forecast_model,
+                                      {.model_label = r.state->forecast_model_label}));
+  }
   Reply reply;
   if (format == "pdf") {
     reply.text = KETAPATH_TRY(clinic::render_report_pdf(data));

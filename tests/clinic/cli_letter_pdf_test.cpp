@@ -38,7 +38,9 @@ std::string day_text(chrono::sys_days day) {
 
 // Whitespace (line ends inside wrapped table cells, page breaks) collapsed to one space.
 std::string words(const std::string& text) {
-  return std::regex_replace(text, std::regex(R"(\s+)"), " ");
+  // A word broken at its own hyphen by the layout ("rule-" / "based") is one word again.
+  const std::string joined = std::regex_replace(text, std::regex(R"((\S)-\n)"), "$1-");
+  return std::regex_replace(joined, std::regex(R"(\s+)"), " ");
 }
 
 // Pixels of an RGB PPM (P6) image near a colour.

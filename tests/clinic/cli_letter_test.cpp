@@ -116,4 +116,56 @@ TEST_F(ClinicLetterCli, TheLetterSaysWhatHappened) {
   EXPECT_NE(html.out.find("Signed: dr.lee, acting clinician"), std::string::npos);
 }
 
+// Issue 13 item 3 "in the report": the letter carries the model-informed maintenance forecast
+// beside the rule, with the numbers `clinic forecast` shows, and the decisions taken on it; with
+// too few ratings it says so and the rule stands; --no-forecast leaves it out.
+TEST_F(ClinicLetterCli, TheLetterCarriesTheForecastAndItsDecisions) {
+  ASSERT_EQ(run("demo --patients 3 --seed 1").exit_code, 0) << last_error();
+  const auto shown = run("--json forecast --patient 1", "dr.lee");
+  ASSERT_EQ(shown.exit_code, 0) << last_error();
+  const json f = json::parse(shown.out);
+  ASSERT_TRUE(f.at("sufficient").get<bool>()) << shown.out;
+  ASSERT_EQ(
+      run("forecast reject --patient 1 --reason 'patient prefers fortnightly visits'", "dr.lee")
+          .exit_code,
+      0)
+      << last_error();
+  const auto r = run("report --patient 1", "dr.lee");
+  ASSERT_EQ(r.exit_code, 0) << last_error();
+  const std::string& t = r.out;
+  const std::size_t section = t.find("### Model-informed maintenance (decision support)");
+  ASSERT_NE(section, std::string::npos) << t;
+  EXPECT_GT(section, t.find("## Plan"));
+  const std::string rest = t.substr(section);
+  // The same recommendation as `clinic forecast` (same data, same seed).
+  const std::string next = f.at("recommendation").at("next_date").get<std::string>();
+  const int interval = f.at("recommendation").at("interval_days").get<int>();
+  EXPECT_NE(rest.find("Proposal: next infusion " + next + ", then every " +
+                      std::to_string(interval) + " days"),
+            std::string::npos)
+      << rest;
+  EXPECT_NE(rest.find("fitted to this patient's " +
+                      std::to_string(f.at("data").at("ratings_used").get<int>())),
+            std::string::npos)
+      << rest;
+  EXPECT_NE(rest.find("| ANX_EC50 |"), std::string::npos);
+  EXPECT_NE(rest.find("<svg"), std::string::npos);  // the forecast chart
+  EXPECT_NE(rest.find("| rejected | dr.lee | - | patient prefers fortnightly visits |"),
+            std::string::npos)
+      << rest;
+  // The same letter without it.
+  const auto without = run("report --patient 1 --no-forecast", "dr.lee");
+  ASSERT_EQ(without.exit_code, 0) << last_error();
+  EXPECT_EQ(without.out.find("Model-informed maintenance"), std::string::npos);
+  EXPECT_NE(without.out.find("## Plan"), std::string::npos);
+}
+
+TEST_F(ClinicLetterCli, WithTooFewRatingsTheLetterSaysTheRuleStands) {
+  const int id = add_cleared_patient();
+  const auto r = run("report --patient " + std::to_string(id), "dr.lee");
+  ASSERT_EQ(r.exit_code, 0) << last_error();
+  EXPECT_NE(r.out.find("No model-informed proposal: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("The rule-based plan above stands."), std::string::npos) << r.out;
+}
+
 }  // namespace

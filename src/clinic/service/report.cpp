@@ -255,6 +255,104 @@ void amendments_section(const ReportData& d, Heading& heading, Table& table) {
   table({"amended", "by", "record", "field", "original", "amended to", "reason"}, rows);
 }
 
+namespace {
+
+// A probability for the reader: never 0% or 100%, which a posterior cannot claim.
+std::string percent(double p) {
+  if (p >= 0.995)
+    return ">99%";
+  if (p < 0.005)
+    return "<1%";
+  return core::display_number(100.0 * p, 0) + "%";
+}
+
+// The model-informed maintenance part of the plan (forecast.h): what the model was given, what
+// it concludes, what it proposes beside the rule, and what the clinicians decided on it.
+void forecast_blocks(const ReportData& d, Letter& letter) {
+  const auto block = [&letter](LetterBlock::Kind kind, std::string text) {
+    letter.blocks.push_back(
+        {.kind = kind, .level = 3, .text = std::move(text), .header = {}, .rows = {}, .chart = {}});
+  };
+  const ClinicForecast& f = *d.forecast;
+  block(LetterBlock::Kind::Heading, "Model-informed maintenance (decision support)");
+  if (!f.sufficient) {
+    block(LetterBlock::Kind::Paragraph,
+          fmt::format("No model-informed proposal: {}. The rule-based plan above stands.",
+                      f.insufficient_reason));
+  } else {
+    const std::string_view scale = scale_definition(f.scale).label;
+    block(LetterBlock::Kind::Paragraph,
+          fmt::format("Model {}, fitted to this patient's {} {} ratings ({} to {}) and {} doses, "
+                      "with the population model as the prior.",
+                      f.model, f.ratings_used, scale,
+                      f.first_rating ? format_date(day_of(*f.first_rating)) : "-",
+                      f.last_rating ? format_date(day_of(*f.last_rating)) : "-", f.doses_used));
+    block(LetterBlock::Kind::Paragraph,
+          fmt::format(
+              "Probability of being a responder: {}. Probability of being in response now: {}. "
+              "Without a further infusion, the {} trough is predicted to return above the "
+              "response threshold ({} points) {}.",
+              percent(f.p_responder), percent(f.p_response_now), scale,
+              core::display_number(f.response_threshold, 0),
+              f.relapse_median ? "by " + format_date(*f.relapse_median) + " (median)"
+                               : "not within the forecast horizon (median)"));
+    std::string dates;
+    for (const Date day : f.proposed_dates)
+      dates += (dates.empty() ? "" : ", ") + format_date(day);
+    block(LetterBlock::Kind::Paragraph,
+          fmt::format("Proposal: next infusion {}{}, {} infusion(s) in the horizon ({}); "
+                      "P(loss of response) {} against the clinic's risk of {}; {} weeks in "
+                      "response expected, {} gained per infusion. {}",
+                      f.next_date ? format_date(*f.next_date) : "-",
+                      f.interval_days ? fmt::format(", then every {} days", *f.interval_days) : "",
+                      f.infusions, dates.empty() ? "none" : dates, percent(f.p_loss),
+                      percent(f.risk), core::display_number(f.expected_weeks_in_response, 1),
+                      core::display_number(f.weeks_gained_per_infusion, 2),
+                      f.within_risk ? "Within the risk: it may be accepted as the maintenance plan."
+                                    : "Risk not met: shown for information only; the rule-based "
+                                      "plan stands."));
+    std::vector<std::vector<std::string>> rows;
+    for (const ForecastParameter& q : f.parameters) {
+      rows.push_back(
+          {q.name, core::display_number(q.estimate, 3),
+           core::display_number(q.lower80, 3) + " - " + core::display_number(q.upper80, 3),
+           core::display_number(q.population, 3), q.unit});
+    }
+    letter.blocks.push_back(
+        {.kind = LetterBlock::Kind::Table,
+         .level = 0,
+         .text = {},
+         .header = {"parameter", "this patient", "80% interval", "population", "unit"},
+         .rows = std::move(rows),
+         .chart = {}});
+    letter.blocks.push_back({.kind = LetterBlock::Kind::Chart,
+                             .level = 0,
+                             .text = fmt::format("Forecast of {} with 50/80/95% bands", scale),
+                             .header = {},
+                             .rows = {},
+                             .chart = forecast_chart(f)});
+  }
+  if (d.forecast_decisions.empty()) {
+    block(LetterBlock::Kind::Paragraph, "No decision has been taken on a model-informed proposal.");
+    return;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const ForecastDecision& decision : d.forecast_decisions) {
+    rows.push_back({format_timestamp(decision.decided_at), std::string(to_string(decision.verdict)),
+                    decision.decided_by,
+                    decision.course ? std::to_string(decision.course->value()) : "-",
+                    decision.reason.empty() ? "-" : decision.reason});
+  }
+  letter.blocks.push_back({.kind = LetterBlock::Kind::Table,
+                           .level = 0,
+                           .text = {},
+                           .header = {"decided", "decision", "by", "course", "reason"},
+                           .rows = std::move(rows),
+                           .chart = {}});
+}
+
+}  // namespace
+
 Letter letter_of(const ReportData& d) {
   const Patient& p = d.patient;
   const Date today = day_of(d.generated_at);
@@ -537,6 +635,8 @@ Letter letter_of(const ReportData& d) {
                         d.plan.rule));
   paragraph(
       fmt::format("Proposed dates: {} ({}).", dates.empty() ? "none" : dates, d.plan.dates_basis));
+  if (d.forecast)
+    forecast_blocks(d, letter);
   paragraph(
       "Calculations and suggestions are reviewable derivations for the treating clinician, not "
       "instructions.");

@@ -4,7 +4,9 @@
 // severity, action and outcome, every alert with its acknowledgement, trough and acute
 // trajectories per scale on separate lines (with an SVG chart of the trough trajectory: severity
 // bands, baseline and 50%-of-baseline lines), the plan (the combined recommendation with its rule
-// and proposed dates), signed by the acting clinician. Pure text rendering: the caller gathers
+// and proposed dates) and, when the caller added it, the model-informed maintenance forecast
+// (its data, posterior, recommendation and chart, and the decisions taken), signed by the
+// acting clinician. Pure text rendering: the caller gathers
 // the data and writes the file.
 
 #include <optional>
@@ -15,10 +17,12 @@
 #include "clinic/domain/care_team.h"
 #include "clinic/domain/course.h"
 #include "clinic/domain/dose.h"
+#include "clinic/domain/forecast_decision.h"
 #include "clinic/domain/patient.h"
 #include "clinic/domain/response.h"
 #include "clinic/domain/screening.h"
 #include "clinic/domain/session.h"
+#include "clinic/service/forecast.h"
 #include "core/svg.h"
 
 namespace ketapath::clinic {
@@ -34,7 +38,18 @@ struct ReportData {
   ResponsePlan plan;  ///< ClinicService::response_plan
   Timestamp generated_at{};
   std::string generated_by;  ///< the acting clinician, who signs the letter
+  /// Model-informed maintenance (forecast.h), when the caller computed it (add_forecast): the
+  /// letter shows it beside the rule-based plan, with the decisions taken on earlier forecasts.
+  std::optional<ClinicForecast> forecast;
+  std::vector<ForecastDecision> forecast_decisions;
 };
+
+/// Adds the model-informed maintenance forecast of `d.patient` and the decisions taken on earlier
+/// ones to `d`. A forecast the fit cannot make (Solver) goes in as not sufficient, with the
+/// reason, so the letter still goes out with the rule-based plan; other errors (Unauthorized,
+/// NotFound, Validation) are returned.
+core::Status add_forecast(ClinicService& clinic, ReportData& d, const pd::KetamineModel& model,
+                          const ForecastQuery& query);
 
 enum class ReportFormat { Markdown, Html };
 
