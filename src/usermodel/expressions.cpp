@@ -15,50 +15,6 @@
 namespace ketapath::usermodel {
 namespace {
 
-double exp_(double x) {
-  return std::exp(x);
-}
-
-double log_(double x) {
-  return std::log(x);
-}
-
-double log10_(double x) {
-  return std::log10(x);
-}
-
-double sqrt_(double x) {
-  return std::sqrt(x);
-}
-
-double abs_(double x) {
-  return std::fabs(x);
-}
-
-double sin_(double x) {
-  return std::sin(x);
-}
-
-double cos_(double x) {
-  return std::cos(x);
-}
-
-double tan_(double x) {
-  return std::tan(x);
-}
-
-double asin_(double x) {
-  return std::asin(x);
-}
-
-double acos_(double x) {
-  return std::acos(x);
-}
-
-double atan_(double x) {
-  return std::atan(x);
-}
-
 /// NM-TRAN spellings to muparser's: THETA(2) -> THETA_2, ** -> ^, .EQ. -> ==, /= -> !=, ...
 std::string rewrite(const std::string& text) {
   static const std::regex indexed(R"(\b(THETA|ETA|A|DADT)\s*\(\s*([0-9]+)\s*\))");
@@ -226,17 +182,8 @@ class Compiler {
 
   std::unique_ptr<mu::Parser> make_parser(double* slots) {
     auto parser = std::make_unique<mu::Parser>();
-    parser->DefineFun("EXP", exp_);
-    parser->DefineFun("LOG", log_);
-    parser->DefineFun("LOG10", log10_);
-    parser->DefineFun("SQRT", sqrt_);
-    parser->DefineFun("ABS", abs_);
-    parser->DefineFun("SIN", sin_);
-    parser->DefineFun("COS", cos_);
-    parser->DefineFun("TAN", tan_);
-    parser->DefineFun("ASIN", asin_);
-    parser->DefineFun("ACOS", acos_);
-    parser->DefineFun("ATAN", atan_);
+    for (const NmtranFunction& f : nmtran_functions())
+      parser->DefineFun(std::string(f.name), f.evaluate);
     if (slots != nullptr) {
       for (const auto& [name, slot] : symbols_)
         parser->DefineVar(name, slots + slot);

@@ -19,7 +19,7 @@ struct Function {
   int arity;  // -1: one or more arguments
 };
 
-// muparser's built-in functions and the NM-TRAN capitals Program defines.
+// muparser's built-in functions (the NM-TRAN capitals are nmtran_functions()).
 constexpr std::array kFunctions{
     Function{"sin", "std::sin", 1},     Function{"cos", "std::cos", 1},
     Function{"tan", "std::tan", 1},     Function{"asin", "std::asin", 1},
@@ -31,14 +31,9 @@ constexpr std::array kFunctions{
     Function{"log", "std::log", 1},     Function{"ln", "std::log", 1},
     Function{"exp", "std::exp", 1},     Function{"sqrt", "std::sqrt", 1},
     Function{"abs", "std::fabs", 1},    Function{"sign", "kp_sign", 1},
-    Function{"rint", "kp_rint", 1},     Function{"EXP", "std::exp", 1},
-    Function{"LOG", "std::log", 1},     Function{"LOG10", "std::log10", 1},
-    Function{"SQRT", "std::sqrt", 1},   Function{"ABS", "std::fabs", 1},
-    Function{"SIN", "std::sin", 1},     Function{"COS", "std::cos", 1},
-    Function{"TAN", "std::tan", 1},     Function{"ASIN", "std::asin", 1},
-    Function{"ACOS", "std::acos", 1},   Function{"ATAN", "std::atan", 1},
-    Function{"min", "kp_min", -1},      Function{"max", "kp_max", -1},
-    Function{"sum", "kp_sum", -1},      Function{"avg", "kp_avg", -1},
+    Function{"rint", "kp_rint", 1},     Function{"min", "kp_min", -1},
+    Function{"max", "kp_max", -1},      Function{"sum", "kp_sum", -1},
+    Function{"avg", "kp_avg", -1},
 };
 
 // muparser's own value of its constants (2.3.3 has _pi = 3.141592653589, to 12 decimals): the
@@ -162,7 +157,7 @@ class Translator {
     }
   }
 
-  // A leading sign applies to the whole power: -2^2 = -(2^2).
+  // A leading sign applies to the whole power: -2^2 = -(2^2); also an exponent's own sign.
   core::Result<std::string> unary() {
     KETAPATH_TRY(enter());
     std::string out;
@@ -181,24 +176,10 @@ class Translator {
   core::Result<std::string> power() {
     std::string base = KETAPATH_TRY(primary());
     if (take("^")) {
-      std::string exponent = KETAPATH_TRY(unary_power());
+      std::string exponent = KETAPATH_TRY(unary());  // its own sign: 2^-1^2 = 2^(-(1^2))
       return fmt::format("std::pow({}, {})", base, exponent);
     }
     return base;
-  }
-
-  core::Result<std::string> unary_power() {
-    KETAPATH_TRY(enter());
-    std::string out;
-    if (take("-")) {
-      out = fmt::format("(-{})", KETAPATH_TRY(unary_power()));
-    } else if (take("+")) {
-      out = KETAPATH_TRY(unary_power());
-    } else {
-      out = KETAPATH_TRY(power());
-    }
-    --depth_;
-    return out;
   }
 
   core::Result<std::string> primary() {
@@ -249,11 +230,14 @@ class Translator {
   }
 
   core::Result<std::string> call(std::string_view id) {
-    const Function* f = nullptr;
+    std::optional<Function> f;
     for (const Function& candidate : kFunctions)
       if (candidate.name == id)
-        f = &candidate;
-    if (f == nullptr)
+        f = candidate;
+    for (const NmtranFunction& capital : nmtran_functions())
+      if (capital.name == id)
+        f = Function{capital.name, capital.cpp, 1};
+    if (!f)
       return refuse("unknown function \"{}\"", id);
     take("(");
     std::vector<std::string> args;
@@ -275,7 +259,58 @@ class Translator {
   int depth_ = 0;
 };
 
+constexpr NmtranFunction kCapitals[] = {
+    {"EXP", "std::exp",
+     [](double x) {
+       return std::exp(x);
+     }},
+    {"LOG", "std::log",
+     [](double x) {
+       return std::log(x);
+     }},
+    {"LOG10", "std::log10",
+     [](double x) {
+       return std::log10(x);
+     }},
+    {"SQRT", "std::sqrt",
+     [](double x) {
+       return std::sqrt(x);
+     }},
+    {"ABS", "std::fabs",
+     [](double x) {
+       return std::fabs(x);
+     }},
+    {"SIN", "std::sin",
+     [](double x) {
+       return std::sin(x);
+     }},
+    {"COS", "std::cos",
+     [](double x) {
+       return std::cos(x);
+     }},
+    {"TAN", "std::tan",
+     [](double x) {
+       return std::tan(x);
+     }},
+    {"ASIN", "std::asin",
+     [](double x) {
+       return std::asin(x);
+     }},
+    {"ACOS", "std::acos",
+     [](double x) {
+       return std::acos(x);
+     }},
+    {"ATAN", "std::atan",
+     [](double x) {
+       return std::atan(x);
+     }},
+};
+
 }  // namespace
+
+std::span<const NmtranFunction> nmtran_functions() {
+  return kCapitals;
+}
 
 core::Result<std::string> to_cpp(std::string_view expression, const SlotOf& slot_of) {
   return Translator(expression, slot_of).run();

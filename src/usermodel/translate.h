@@ -12,12 +12,24 @@
 #include <cstddef>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
 #include "core/error.h"
 
 namespace ketapath::usermodel {
+
+/// A function NM-TRAN spells in capitals (EXP, LOG, SIN, ...), which the model language adds to
+/// muparser's own: its name, the C++ the compiled code calls, and what muparser calls. The one
+/// list: Program defines these in muparser, to_cpp translates them.
+struct NmtranFunction {
+  std::string_view name;
+  std::string_view cpp;
+  double (*evaluate)(double);
+};
+
+std::span<const NmtranFunction> nmtran_functions();
 
 /// The slot of a variable, or nullopt when the name is not one.
 using SlotOf = std::function<std::optional<std::size_t>(std::string_view name)>;
