@@ -132,29 +132,27 @@ class Translator {
     }
   }
 
-  core::Result<std::string> additive() {
-    std::string left = KETAPATH_TRY(multiplicative());
+  // One left-associative level of two single-character operators over the next level; "&&"
+  // and "||" never reach here, since the operators are single characters.
+  template <class Next>
+  core::Result<std::string> level(char first, char second, Next next) {
+    std::string left = KETAPATH_TRY(next());
     for (;;) {
       skip();
-      // "&&" and "||" are not additive; "+" and "-" are.
-      if (pos_ >= text_.size() || (text_[pos_] != '+' && text_[pos_] != '-'))
+      if (pos_ >= text_.size() || (text_[pos_] != first && text_[pos_] != second))
         return left;
       const char op = text_[pos_++];
-      std::string right = KETAPATH_TRY(multiplicative());
+      std::string right = KETAPATH_TRY(next());
       left = fmt::format("({} {} {})", left, op, right);
     }
   }
 
+  core::Result<std::string> additive() {
+    return level('+', '-', [this] { return multiplicative(); });
+  }
+
   core::Result<std::string> multiplicative() {
-    std::string left = KETAPATH_TRY(unary());
-    for (;;) {
-      skip();
-      if (pos_ >= text_.size() || (text_[pos_] != '*' && text_[pos_] != '/'))
-        return left;
-      const char op = text_[pos_++];
-      std::string right = KETAPATH_TRY(unary());
-      left = fmt::format("({} {} {})", left, op, right);
-    }
+    return level('*', '/', [this] { return unary(); });
   }
 
   // A leading sign applies to the whole power: -2^2 = -(2^2); also an exponent's own sign.
