@@ -49,6 +49,15 @@ core::Result<population::PopulationSpec> parse_population(TableReader& root) {
   spec.p_both = KETAPATH_TRY(r.number_or("both", spec.p_both));
   spec.ham_a_entry = KETAPATH_TRY(r.number_or("ham_a_entry", spec.ham_a_entry));
   spec.lsas_entry = KETAPATH_TRY(r.number_or("lsas_entry", spec.lsas_entry));
+  if (const auto screening = KETAPATH_TRY(r.text("screening"))) {
+    if (*screening != "exact" && *screening != "noisy") {
+      return std::unexpected(
+          r.error("screening", fmt::format("expected \"exact\" (entry on the true severity) or "
+                                           "\"noisy\" (on a noisy screening rating), got \"{}\"",
+                                           *screening)));
+    }
+    spec.noisy_screening = *screening == "noisy";
+  }
   KETAPATH_TRY(read_distribution(r, "ham_a", spec.ham_a));
   KETAPATH_TRY(read_distribution(r, "fq", spec.fq));
   KETAPATH_TRY(read_distribution(r, "gad7", spec.gad7));

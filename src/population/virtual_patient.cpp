@@ -9,6 +9,7 @@
 
 #include "core/check.h"
 #include "core/random.h"
+#include "pd/rating_scales.h"
 
 namespace ketapath::population {
 namespace {
@@ -39,6 +40,25 @@ core::Status check_fraction(double v, std::string_view name) {
 TruncatedNormal above(TruncatedNormal d, double threshold) {
   d.min = std::max(d.min, threshold);
   return d;
+}
+
+// The screening score's marginal (baseline plus test-retest noise of SD `noise`) above entry.
+TruncatedNormal screening_above(const TruncatedNormal& baseline, double noise, double threshold) {
+  TruncatedNormal s = above(baseline, threshold);
+  s.sd = std::hypot(baseline.sd, noise);
+  return s;
+}
+
+// The untreated baseline given its screening score (PopulationSpec: B | S).
+double baseline_given_screening(const TruncatedNormal& baseline, double noise, double screening,
+                                double u) {
+  const double total = baseline.sd * baseline.sd + noise * noise;
+  const double k = baseline.sd * baseline.sd / total;
+  return sample_truncated_normal({.mean = baseline.mean + k * (screening - baseline.mean),
+                                  .sd = baseline.sd * noise / std::sqrt(total),
+                                  .min = baseline.min,
+                                  .max = baseline.max},
+                                 u);
 }
 
 // Per-subject draws of the typical values must practically never exhaust their redraws: the
@@ -127,7 +147,11 @@ PatientGenerator::PatientGenerator(pd::KetamineModel model, PopulationSpec spec,
       fq_(spec.fq),
       gad7_(spec.gad7),
       lsas_(spec.lsas),
-      lsas_entry_(above(spec.lsas, spec.lsas_entry)) {}
+      lsas_entry_(above(spec.lsas, spec.lsas_entry)),
+      ham_a_noise_(pd::scale_noise_sd(model_.typical, pd::Scale::HamA)),
+      lsas_noise_(pd::scale_noise_sd(model_.typical, pd::Scale::Lsas)),
+      ham_a_screening_(screening_above(spec.ham_a, ham_a_noise_, spec.ham_a_entry)),
+      lsas_screening_(screening_above(spec.lsas, lsas_noise_, spec.lsas_entry)) {}
 
 core::Result<PatientGenerator> PatientGenerator::create(pd::KetamineModel model,
                                                         PopulationSpec spec,
@@ -232,10 +256,24 @@ VirtualPatient PatientGenerator::draw(std::uint64_t seed, std::uint64_t replicat
   const bool sad = patient.diagnosis != Diagnosis::Gad;
   // A qualifying diagnosis has its entry scale drawn above the criterion (strictly: the
   // truncation point has probability zero).
-  patient.baseline.ham_a = (gad ? ham_a_entry_ : ham_a_).sample(uniform_at(slots::kHamA));
+  if (spec_.noisy_screening && gad && ham_a_noise_ > 0.0) {
+    const double screening = ham_a_screening_.sample(uniform_at(slots::kHamA));
+    patient.baseline.screening_ham_a = screening;
+    patient.baseline.ham_a = baseline_given_screening(spec_.ham_a, ham_a_noise_, screening,
+                                                      uniform_at(slots::kHamAGivenScreening));
+  } else {
+    patient.baseline.ham_a = (gad ? ham_a_entry_ : ham_a_).sample(uniform_at(slots::kHamA));
+  }
   patient.baseline.fq = fq_.sample(uniform_at(slots::kFq));
   patient.baseline.gad7 = gad7_.sample(uniform_at(slots::kGad7));
-  patient.baseline.lsas = (sad ? lsas_entry_ : lsas_).sample(uniform_at(slots::kLsas));
+  if (spec_.noisy_screening && sad && lsas_noise_ > 0.0) {
+    const double screening = lsas_screening_.sample(uniform_at(slots::kLsas));
+    patient.baseline.screening_lsas = screening;
+    patient.baseline.lsas = baseline_given_screening(spec_.lsas, lsas_noise_, screening,
+                                                     uniform_at(slots::kLsasGivenScreening));
+  } else {
+    patient.baseline.lsas = (sad ? lsas_entry_ : lsas_).sample(uniform_at(slots::kLsas));
+  }
   for (const pd::ScaleDefinition& s : model_.scales) {
     if (pd::is_builtin_scale(s.scale)) {
       continue;

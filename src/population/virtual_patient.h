@@ -53,14 +53,26 @@ struct Baselines {
   double fq = 0.0;
   double gad7 = 0.0;
   double lsas = 0.0;
+  /// The screening scores the entry criteria were applied to, with PopulationSpec::
+  /// noisy_screening (the untreated score plus the scale's test-retest noise); nullopt otherwise
+  /// or for a scale without an entry criterion for the patient's diagnosis.
+  std::optional<double> screening_ham_a;
+  std::optional<double> screening_lsas;
   /// Untreated score on each of the model file's own anxiety scales, indexed by
   /// pd::Scale - pd::kScaleCount (0 for a scale without one), from its ScaleModel::baseline.
   std::vector<double> own;
 };
 
 /// Covariate and severity distributions of a trial population. Entry criteria: GAD needs
-/// HAM-A > ham_a_entry, SAD needs LSAS > lsas_entry (Glue registry ACTRN12615000617561); the
-/// baseline of a qualifying diagnosis is drawn from its distribution truncated at the criterion.
+/// HAM-A > ham_a_entry, SAD needs LSAS > lsas_entry (Glue registry ACTRN12615000617561). By
+/// default the untreated baseline of a qualifying diagnosis is drawn from its distribution
+/// truncated at the criterion. With noisy_screening, the criterion applies to a screening rating
+/// S = B + e instead (B the untreated score, e the scale's test-retest noise, N(0, s), s the
+/// model's SD_HAMA or SD_LSAS), as in a real trial: S is drawn from its marginal N(mean,
+/// sqrt(sd^2 + s^2)) truncated above the criterion, then B from B | S, N(mean + k (S - mean),
+/// sd s / sqrt(sd^2 + s^2)) with k = sd^2 / (sd^2 + s^2), within the scale's bounds. Enrolled
+/// patients' true baselines then sit below their screening scores: regression to the mean, which
+/// makes ratings fall between screening and the first pre-dose rating without any treatment.
 struct PopulationSpec {
   TruncatedNormal weight_kg{75.0, 15.0, 45.0, 140.0};
   TruncatedNormal age_years{40.0, 12.0, 18.0, 70.0};
@@ -70,8 +82,9 @@ struct PopulationSpec {
   double p_gad_only = 0.10;
   double p_sad_only = 0.25;
   double p_both = 0.65;
-  double ham_a_entry = 20.0;  ///< GAD requires HAM-A > this
-  double lsas_entry = 50.0;   ///< SAD requires LSAS > this
+  double ham_a_entry = 20.0;     ///< GAD requires HAM-A > this
+  double lsas_entry = 50.0;      ///< SAD requires LSAS > this
+  bool noisy_screening = false;  ///< entry on a noisy screening rating (above); design "screening"
   TruncatedNormal ham_a{25.0, 5.0, 0.0, 56.0};
   TruncatedNormal fq{55.0, 18.0, 0.0, 120.0};
   TruncatedNormal gad7{15.0, 3.5, 0.0, 21.0};
@@ -104,6 +117,9 @@ inline constexpr std::uint64_t kHamA = 5;
 inline constexpr std::uint64_t kFq = 6;
 inline constexpr std::uint64_t kGad7 = 7;
 inline constexpr std::uint64_t kLsas = 8;
+/// With noisy screening: kHamA / kLsas draw the screening score, these the baseline given it.
+inline constexpr std::uint64_t kHamAGivenScreening = 9;
+inline constexpr std::uint64_t kLsasGivenScreening = 10;
 /// The model file's own scales: slot kOwnScales + (pd::Scale - pd::kScaleCount).
 inline constexpr std::uint64_t kOwnScales = 16;
 inline constexpr std::uint64_t kNonresponder = 0;  ///< in Stream::Response
@@ -159,6 +175,10 @@ class PatientGenerator {
   Eigen::MatrixXd cholesky_;  // lower factor of OMEGA
   // The spec's distributions with their bounds' CDFs computed once (entry: above the criterion).
   TruncatedSampler weight_, age_, ham_a_, ham_a_entry_, fq_, gad7_, lsas_, lsas_entry_;
+  // Noisy screening: the test-retest noise SDs and the screening scores' marginals above entry.
+  double ham_a_noise_ = 0.0;
+  double lsas_noise_ = 0.0;
+  TruncatedSampler ham_a_screening_, lsas_screening_;
 };
 
 /// Sample of a truncated normal from one uniform u in (0, 1) (inverse CDF).

@@ -91,6 +91,20 @@ TEST(DesignFile, ErrorsNameFileLineKeyAndValue) {
             "lsas)");
 }
 
+TEST(DesignFile, ScreeningIsExactOrNoisy) {
+  const std::string base =
+      replace(kMinimal, "[assessments]", "[population]\nscreening = \"noisy\"\n\n[assessments]");
+  const auto noisy = parse_design(base, "d.toml");
+  ASSERT_TRUE(noisy) << noisy.error().message;
+  EXPECT_TRUE(noisy->population.noisy_screening);
+  const auto exact = parse_design(kMinimal, "d.toml");
+  ASSERT_TRUE(exact);
+  EXPECT_FALSE(exact->population.noisy_screening);
+  EXPECT_EQ(error_of(replace(base, "\"noisy\"", "\"fuzzy\"")),
+            "d.toml:3: population.screening: expected \"exact\" (entry on the true severity) or "
+            "\"noisy\" (on a noisy screening rating), got \"fuzzy\"");
+}
+
 TEST(DesignFile, ScheduleFormsAndTheirErrors) {
   const auto weekly = parse_design(
       replace(kMinimal, "doses_mg_per_kg = [0.25, 0.5]\n  schedule = { every_days = 7, count = 2 }",

@@ -211,5 +211,45 @@ TEST(VirtualPatientTest, TruncatedNormalSamplerIsTheInverseCdf) {
               core::normal_quantile(0.5 * (0.158655253931457 + 0.977249868051821)), 1e-9);
 }
 
+// Issue 16 item 6: entry on a noisy screening rating. Every enrolled patient's screening HAM-A
+// meets the criterion, but some true baselines do not; on average the true baseline sits below
+// the screening score by (1 - k)(E[S] - mean), k = sd^2 / (sd^2 + s^2): regression to the mean.
+// The default (exact) is unchanged: no screening score, every baseline above the criterion.
+TEST(VirtualPatientTest, NoisyScreeningEnrolsOnTheScreeningScoreAndRegressesToTheMean) {
+  pd::KetamineModel model = model_with_correlation(0.0);
+  const double s = model.typical.sd_ham_a;
+  ASSERT_GT(s, 0.0);
+  PopulationSpec spec;
+  spec.p_gad_only = 1.0;
+  spec.p_sad_only = 0.0;
+  spec.p_both = 0.0;
+  spec.noisy_screening = true;
+  const auto noisy = generator(model, spec);
+  spec.noisy_screening = false;
+  const auto exact = generator(model, spec);
+  constexpr int kCount = 20000;
+  double screening_sum = 0.0, baseline_sum = 0.0;
+  int below = 0;
+  for (int i = 0; i < kCount; ++i) {
+    const VirtualPatient p = noisy.draw(7, 0, static_cast<std::uint64_t>(i));
+    ASSERT_TRUE(p.baseline.screening_ham_a);
+    EXPECT_GT(*p.baseline.screening_ham_a, spec.ham_a_entry);
+    screening_sum += *p.baseline.screening_ham_a;
+    baseline_sum += p.baseline.ham_a;
+    below += p.baseline.ham_a <= spec.ham_a_entry ? 1 : 0;
+    const VirtualPatient q = exact.draw(7, 0, static_cast<std::uint64_t>(i));
+    EXPECT_FALSE(q.baseline.screening_ham_a);
+    EXPECT_GT(q.baseline.ham_a, spec.ham_a_entry);
+  }
+  const double mean_s = screening_sum / kCount;
+  const double mean_b = baseline_sum / kCount;
+  const double k = spec.ham_a.sd * spec.ham_a.sd / (spec.ham_a.sd * spec.ham_a.sd + s * s);
+  EXPECT_NEAR(mean_s - mean_b, (1.0 - k) * (mean_s - spec.ham_a.mean), 0.05) << "k " << k;
+  EXPECT_GT(mean_s - mean_b, 0.1);
+  EXPECT_GT(below, kCount / 100);  // some enrolled patients do not truly meet the criterion
+  // The same patient from the same counters.
+  EXPECT_EQ(noisy.draw(7, 0, 123).baseline.ham_a, noisy.draw(7, 0, 123).baseline.ham_a);
+}
+
 }  // namespace
 }  // namespace ketapath::population
