@@ -265,6 +265,16 @@ core::Result<trial::Design> parse_root(const toml::table& root, std::string_view
   d.description = KETAPATH_TRY(r.text("description")).value_or("");
   d.model = KETAPATH_TRY(r.text("model")).value_or("ketamine");
   d.population = KETAPATH_TRY(parse_population(r));
+  if (const auto allocation = KETAPATH_TRY(r.text("allocation"))) {
+    if (*allocation != "parallel" && *allocation != "paired") {
+      return std::unexpected(
+          r.error("allocation", fmt::format("expected \"parallel\" (each arm its own patients) or "
+                                            "\"paired\" (every arm the same patients), got \"{}\"",
+                                            *allocation)));
+    }
+    d.allocation =
+        *allocation == "paired" ? trial::Allocation::Paired : trial::Allocation::Parallel;
+  }
   d.assessments = KETAPATH_TRY(parse_assessments(r));
   if (const toml::table* e = KETAPATH_TRY(r.table("expectancy"))) {
     TableReader er(*e, origin, "expectancy", {});

@@ -87,7 +87,7 @@ core::Result<Workload> arm_workload(
     const std::shared_ptr<const trial::Design>& shared_design, const trial::Arm& arm,
     const pd::KetamineModel& model,
     const std::shared_ptr<const population::PatientGenerator>& generator, std::uint64_t seed,
-    const SubjectsText* subjects_file) {
+    std::uint64_t replicate, const SubjectsText* subjects_file) {
   const trial::Design& design = *shared_design;
   const trial::Expectancy expectancy{design.expectancy_ketamine, design.expectancy_placebo,
                                      design.expectancy_midazolam};
@@ -98,7 +98,8 @@ core::Result<Workload> arm_workload(
         core::with_context(plan.error(), fmt::format("design {}, arm {}", design.name, arm.name)));
   }
   auto schedule = KETAPATH_TRY(population::build_schedule(plan->protocol));
-  auto draws = std::make_shared<const population::PatientDraws>(generator, plan->route, seed);
+  auto draws =
+      std::make_shared<const population::PatientDraws>(generator, plan->route, seed, replicate);
   ArmClinical clinical{shared_design, sessions, generator, draws, nullptr, nullptr};
   clinical.outcomes =
       std::make_shared<const trial::BatchOutcomes>(KETAPATH_TRY(trial::BatchOutcomes::create(
@@ -233,9 +234,12 @@ core::Result<std::vector<Workload>> load_workloads(const std::string& design_nam
   auto generator = std::make_shared<const population::PatientGenerator>(
       KETAPATH_TRY(population::PatientGenerator::create(
           model, design->population, {.typical_per_subject = parameter_uncertainty})));
-  for (const trial::Arm& arm : design->arms) {
-    workloads.push_back(
-        KETAPATH_TRY(arm_workload(design, arm, model, generator, seed, file ? &*file : nullptr)));
+  // Parallel arms draw their patients from replicate a (arm a), paired ones all from replicate 0:
+  // subject i of arm a is the i-th subject of that replicate of `ketapath trial` for the arm alone.
+  for (std::size_t a = 0; a < design->arms.size(); ++a) {
+    const std::uint64_t replicate = design->allocation == trial::Allocation::Parallel ? a : 0;
+    workloads.push_back(KETAPATH_TRY(arm_workload(design, design->arms[a], model, generator, seed,
+                                                  replicate, file ? &*file : nullptr)));
   }
   return workloads;
 }

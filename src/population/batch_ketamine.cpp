@@ -97,15 +97,19 @@ std::uint64_t next_draws_id() {
 }  // namespace
 
 PatientDraws::PatientDraws(std::shared_ptr<const PatientGenerator> generator, pd::Route route,
-                           std::uint64_t seed)
-    : generator_(std::move(generator)), route_(route), seed_(seed), id_(next_draws_id()) {}
+                           std::uint64_t seed, std::uint64_t replicate)
+    : generator_(std::move(generator)),
+      route_(route),
+      seed_(seed),
+      replicate_(replicate),
+      id_(next_draws_id()) {}
 
 const VirtualPatient& PatientDraws::patient(std::size_t i) const {
   DrawCache& cache = draw_cache;
   if (cache.owner == id_ && i >= cache.first && i - cache.first < cache.patients.size()) {
     return cache.patients[i - cache.first];
   }
-  cache.single = generator_->draw(seed_, 0, i);
+  cache.single = generator_->draw(seed_, replicate_, i);
   return cache.single;
 }
 
@@ -117,7 +121,7 @@ void PatientDraws::draw(std::size_t first, std::size_t count, BatchSubjects& out
   cache.patients.reserve(count);
   out.reserve(count);
   for (std::size_t i = first; i < first + count; ++i) {
-    cache.patients.push_back(generator_->draw(seed_, 0, i));
+    cache.patients.push_back(generator_->draw(seed_, replicate_, i));
     const VirtualPatient& patient = cache.patients.back();
     out.push_back(ketamine_batch_subject(patient.parameters, route_, patient.covariates.weight));
   }

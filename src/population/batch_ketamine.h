@@ -52,10 +52,13 @@ core::Result<KetamineBatchPlan> plan_ketamine_batch(
 /// run is drawn once. A patient is a pure function of (seed, i): the cache changes no result.
 class PatientDraws {
  public:
+  /// `replicate`: the generator's replicate index the patients come from (0; an arm of a
+  /// parallel design uses its own, so its patients and their noise are independent of the other
+  /// arms').
   PatientDraws(std::shared_ptr<const PatientGenerator> generator, pd::Route route,
-               std::uint64_t seed);
+               std::uint64_t seed, std::uint64_t replicate = 0);
 
-  /// Patient i (replicate 0) from this thread's cache, or drawn.
+  /// Patient i (of `replicate`) from this thread's cache, or drawn.
   [[nodiscard]] const VirtualPatient& patient(std::size_t i) const;
 
   /// Draws subjects [first, first + count) into this thread's cache and appends their batch
@@ -68,6 +71,7 @@ class PatientDraws {
   std::shared_ptr<const PatientGenerator> generator_;
   pd::Route route_;
   std::uint64_t seed_;
+  std::uint64_t replicate_;
   std::uint64_t id_;  // unique per object: the thread caches are keyed by it, not by address
 };
 

@@ -160,6 +160,12 @@ struct Enrichment {
   int max_candidates_per_subject = 50;  ///< gives up (error) beyond this many candidates
 };
 
+/// Which patients the arms hold (design key `allocation`). Parallel: each arm its own patients,
+/// as randomised groups are (a crossover is written as sequences, each arm a sequence whose
+/// phases its patients all receive). Paired: every arm the same patients, a within-patient
+/// comparison of the arms' regimens (what-if comparisons; less variance in the differences).
+enum class Allocation { Parallel, Paired };
+
 struct Design {
   std::string name;  ///< "glue2017"
   std::string title;
@@ -168,6 +174,7 @@ struct Design {
   std::string model = "ketamine";  ///< model file name under models/
   population::PopulationSpec population;
   std::vector<Arm> arms;
+  Allocation allocation = Allocation::Parallel;
   Assessments assessments;
   std::optional<ResponderRule> responder;
   std::optional<Enrichment> enrichment;

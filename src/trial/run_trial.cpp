@@ -461,6 +461,8 @@ core::Result<ReplicateData> run_replicate(const Plan& plan,
   Outcomes outcomes(d.arms.size());
   std::uint64_t candidate = 0;
   for (std::size_t a = 0; a < d.arms.size(); ++a) {
+    if (d.allocation == Allocation::Paired)
+      candidate = 0;  // every arm enrols the same patients
     if (plan.batch[a]) {
       const Enrol next = [&]() {
         return enrol(plan, generator, typical, seed, replicate, candidate, limit);

@@ -105,6 +105,16 @@ TEST(DesignFile, ScreeningIsExactOrNoisy) {
             "\"noisy\" (on a noisy screening rating), got \"fuzzy\"");
 }
 
+TEST(DesignFile, AllocationIsParallelOrPaired) {
+  EXPECT_EQ(parse_design(kMinimal, "d.toml")->allocation, trial::Allocation::Parallel);
+  const std::string paired =
+      replace(kMinimal, "name = \"mini\"", "name = \"mini\"\nallocation = \"paired\"");
+  EXPECT_EQ(parse_design(paired, "d.toml")->allocation, trial::Allocation::Paired);
+  EXPECT_EQ(error_of(replace(paired, "\"paired\"", "\"crossed\"")),
+            "d.toml:2: allocation: expected \"parallel\" (each arm its own patients) or "
+            "\"paired\" (every arm the same patients), got \"crossed\"");
+}
+
 TEST(DesignFile, ScheduleFormsAndTheirErrors) {
   const auto weekly = parse_design(
       replace(kMinimal, "doses_mg_per_kg = [0.25, 0.5]\n  schedule = { every_days = 7, count = 2 }",
