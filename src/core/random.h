@@ -26,6 +26,7 @@ enum class Stream : std::uint32_t {
   Forecast = 7,    ///< predictive draws of a forecast (rating noise of future ratings)
   Uncertainty =
       8,  ///< typical values drawn from a model's parameter uncertainty (pd/typical_uncertainty.h)
+  Dropout = 9,  ///< when a trial subject drops out (trial/subject_outcome.h)
 };
 
 struct StreamKey {

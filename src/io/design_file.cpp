@@ -118,6 +118,12 @@ core::Result<trial::Assessments> parse_assessments(TableReader& root) {
   as.ratings = KETAPATH_TRY(hours_list(r, "ratings_h"));
   as.cadss = KETAPATH_TRY(hours_list(r, "cadss_h"));
   as.vitals = KETAPATH_TRY(hours_list(r, "vitals_h"));
+  as.dropout_per_week = KETAPATH_TRY(r.number_or("dropout_per_week", 0.0));
+  if (!(as.dropout_per_week >= 0.0 && as.dropout_per_week < 1.0)) {
+    return std::unexpected(
+        r.error("dropout_per_week",
+                fmt::format("must be a probability in [0, 1) (got {})", as.dropout_per_week)));
+  }
   KETAPATH_TRY(r.finish());
   return as;
 }

@@ -138,6 +138,10 @@ struct Assessments {
   std::vector<core::Hours> ratings;  ///< rating times of those scales
   std::vector<core::Hours> cadss;    ///< CADSS rating times
   std::vector<core::Hours> vitals;   ///< BP, HR and concentration times
+  /// Probability that a subject still in the trial drops out within a week (0 <= p < 1, from the
+  /// first session); a dropped-out subject's later assessments are missing
+  /// (trial/subject_outcome.h).
+  double dropout_per_week = 0.0;
 };
 
 /// The definition of the s-th rated scale (see Assessments::definitions).

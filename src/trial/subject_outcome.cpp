@@ -1,6 +1,8 @@
 #include "trial/subject_outcome.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 #include "core/random.h"
 #include "pd/rating_scales.h"
@@ -106,6 +108,42 @@ core::Result<SubjectOutcome> simulate_subject(const population::VirtualPatient& 
   return record_outcome(patient, sessions, assessments, unique, course, seed, slot_base);
 }
 
+namespace {
+
+// Assessments::dropout_per_week: everything observed at or after the subject's drop-out time is
+// missing (subject_outcome.h).
+void apply_dropout(const population::VirtualPatient& patient,
+                   const std::vector<protocol::Administration>& sessions, const Assessments& as,
+                   std::uint64_t seed, SubjectOutcome& out) {
+  const double p = as.dropout_per_week;
+  if (p <= 0.0 || sessions.empty())
+    return;
+  core::RandomStream stream(seed, {.replicate = patient.replicate,
+                                   .subject = patient.subject,
+                                   .stream = core::Stream::Dropout});
+  const double leave =
+      sessions.front().time.value() + 168.0 * std::log(stream.uniform()) / std::log1p(-p);
+  const auto missing_from = [leave](double start, const std::vector<core::Hours>& offsets,
+                                    std::vector<double>& values) {
+    for (std::size_t j = 0; j < values.size() && j < offsets.size(); ++j)
+      if (start + offsets[j].value() >= leave)
+        values[j] = std::numeric_limits<double>::quiet_NaN();
+  };
+  for (std::size_t k = 0; k < out.sessions.size() && k < sessions.size(); ++k) {
+    SessionOutcome& so = out.sessions[k];
+    const double start = sessions[k].time.value();
+    if (start >= leave)
+      std::fill(so.pre.begin(), so.pre.end(), std::numeric_limits<double>::quiet_NaN());
+    for (std::vector<double>& scale : so.ratings)
+      missing_from(start, as.ratings, scale);
+    missing_from(start, as.cadss, so.cadss);
+    for (std::vector<double>& variable : so.vitals)
+      missing_from(start, as.vitals, variable);
+  }
+}
+
+}  // namespace
+
 SubjectOutcome record_outcome(const population::VirtualPatient& patient,
                               const std::vector<protocol::Administration>& sessions,
                               const Assessments& assessments,
@@ -178,6 +216,7 @@ SubjectOutcome record_outcome(const population::VirtualPatient& patient,
       so.vitals[vitals_index(Variable::Norketamine)][j] = core::to_ng_per_ml(nk_obs).value();
     }
   }
+  apply_dropout(patient, sessions, assessments, seed, out);
   return out;
 }
 

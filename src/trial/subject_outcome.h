@@ -63,6 +63,12 @@ std::vector<core::Hours> assessment_times(const std::vector<protocol::Administra
 
 /// What a trial records from the model's noise-free course at `times` (= assessment_times(...)):
 /// ratings with noise, CADSS, vitals and measured concentrations, exactly as simulate_subject.
+/// Drop-out (Assessments::dropout_per_week = p > 0): the subject leaves at T = first session +
+/// 168 h x ln(u) / ln(1 - p), u the first uniform of Stream::Dropout for (replicate, subject);
+/// every rating, CADSS and vitals value at or after T is missing (NaN), as is the pre-dose rating
+/// of a session that starts after it. Endpoints then use the subjects observed at each time; a
+/// subject who left before meeting a responder rule is not a responder. The model's own values
+/// (acute, sustained, cadss_model) stay: they are not observations.
 /// `course` may come from pd::simulate_ketamine or from the batch engine (trial/batch_outcome.h).
 SubjectOutcome record_outcome(const population::VirtualPatient& patient,
                               const std::vector<protocol::Administration>& sessions,

@@ -115,6 +115,15 @@ TEST(DesignFile, AllocationIsParallelOrPaired) {
             "\"paired\" (every arm the same patients), got \"crossed\"");
 }
 
+TEST(DesignFile, DropoutIsAWeeklyProbability) {
+  EXPECT_EQ(parse_design(kMinimal, "d.toml")->assessments.dropout_per_week, 0.0);
+  const std::string with =
+      replace(kMinimal, "vitals_h = [0, 0.5]", "vitals_h = [0, 0.5]\ndropout_per_week = 0.05");
+  EXPECT_EQ(parse_design(with, "d.toml")->assessments.dropout_per_week, 0.05);
+  EXPECT_EQ(error_of(replace(with, "0.05", "1.5")),
+            "d.toml:7: assessments.dropout_per_week: must be a probability in [0, 1) (got 1.5)");
+}
+
 TEST(DesignFile, ScheduleFormsAndTheirErrors) {
   const auto weekly = parse_design(
       replace(kMinimal, "doses_mg_per_kg = [0.25, 0.5]\n  schedule = { every_days = 7, count = 2 }",

@@ -235,9 +235,54 @@ INSTANTIATE_TEST_SUITE_P(BundledDesigns, BatchAgreement,
                          ::testing::Values("glue2017", "clinic_iv",
                                            "tests/data/designs/placebo_parallel.toml#1"),
                          [](const ::testing::TestParamInfo<const char*>& info) {
-                           return std::string(info.index == 2 ? "placebo_only"
-                                                              : info.param);
+                           return std::string(info.index == 2 ? "placebo_only" : info.param);
                          });
+
+// Issue 16 item 6, drop-out: with dropout_per_week = p each subject leaves at first session +
+// 168 h ln(u) / ln(1 - p) (u: Stream::Dropout), recomputed here; every rating, CADSS and vitals
+// value from then on is missing and every earlier one is present; with p = 0 nothing is missing.
+TEST(Dropout, AssessmentsFromTheDropOutTimeOnAreMissing) {
+  Arm a = load_arm("glue2017");
+  Assessments as = a.design.assessments;
+  as.dropout_per_week = 0.3;
+  int left_during = 0;
+  for (std::uint64_t i = 0; i < 64; ++i) {
+    const population::VirtualPatient patient = a.generator->draw(kSeed, 0, i);
+    core::RandomStream stream(kSeed,
+                              {.replicate = 0, .subject = i, .stream = core::Stream::Dropout});
+    const double leave =
+        a.sessions.front().time.value() + 168.0 * std::log(stream.uniform()) / std::log(1.0 - 0.3);
+    const SubjectOutcome o =
+        simulate_subject(patient, a.sessions, as, a.expectancy, kSeed, 0).value();
+    const SubjectOutcome full =
+        simulate_subject(patient, a.sessions, a.design.assessments, a.expectancy, kSeed, 0).value();
+    bool any_missing = false;
+    for (std::size_t k = 0; k < o.sessions.size(); ++k) {
+      const double start = a.sessions[k].time.value();
+      for (std::size_t s = 0; s < o.sessions[k].ratings.size(); ++s) {
+        EXPECT_EQ(std::isnan(o.sessions[k].pre[s]), start >= leave);
+        for (std::size_t t = 0; t < as.ratings.size(); ++t) {
+          const bool gone = start + as.ratings[t].value() >= leave;
+          EXPECT_EQ(std::isnan(o.sessions[k].ratings[s][t]), gone) << "subject " << i;
+          if (!gone)  // what is observed is what the full record holds
+            EXPECT_EQ(o.sessions[k].ratings[s][t], full.sessions[k].ratings[s][t]);
+          any_missing = any_missing || gone;
+        }
+      }
+      for (std::size_t t = 0; t < as.vitals.size(); ++t) {
+        EXPECT_EQ(std::isnan(o.sessions[k].vitals[0][t]), start + as.vitals[t].value() >= leave);
+      }
+    }
+    const double last = a.sessions.back().time.value() + as.ratings.back().value();
+    left_during += any_missing && leave < last ? 1 : 0;
+    for (const SessionOutcome& so : full.sessions)
+      for (const auto& scale : so.ratings)
+        for (const double v : scale)
+          EXPECT_FALSE(std::isnan(v));
+  }
+  EXPECT_GT(left_during, 5);  // p = 0.3 a week over the study: many leave
+  EXPECT_LT(left_during, 64);
+}
 
 // The clinical summary (and the PK endpoint summary) of a population run does not depend on the
 // number of threads: values are computed per subject and folded in subject order.
