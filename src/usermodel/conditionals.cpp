@@ -63,11 +63,13 @@ std::size_t assignment(std::string_view s) {
   return std::string_view::npos;
 }
 
-/// The names an expression reads (THETA(n) and friends as THETA).
+/// The names an expression reads (THETA(n) and friends as THETA; the Fortran operators .EQ. ...
+/// are not names).
 std::set<std::string> names_in(std::string_view text) {
   static const std::regex name(R"([A-Za-z_][A-Za-z0-9_]*)");
+  static const std::regex fortran(R"(\.[A-Za-z]+\.)");
   std::set<std::string> out;
-  const std::string s(text);
+  const std::string s = std::regex_replace(std::string(text), fortran, " ");
   for (auto it = std::sregex_iterator(s.begin(), s.end(), name); it != std::sregex_iterator(); ++it)
     out.insert(it->str());
   return out;

@@ -168,6 +168,11 @@ TEST(Conditionals, AmbiguousCasesAreRefusedWithLineAndName) {
             "m.toml:31: pk.code: \"ELSE\" after ELSE (expected ENDIF)");
   EXPECT_EQ(refusal(std::string(kBase) + "CL = 1\nIF (WT.GT.(0) CL = 2\n"),
             "m.toml:27: pk.code: \"IF (WT.GT.(0) CL = 2\": unbalanced parenthesis in the IF");
+  // The Fortran operators are not names: a variable called GT may be assigned in the block.
+  EXPECT_EQ(
+      refusal(std::string(kBase) +
+              "GT = 0\nIF (WT.GT.60) THEN\n  GT = 1\nELSE\n  GT = 2\nENDIF\nCL = TVCL + GT\n"),
+      "accepted");
   // A name that only starts with IF is an ordinary assignment.
   EXPECT_EQ(refusal(std::string(kBase) + "IFLAG = 1\nCL = TVCL * IFLAG\n"), "accepted");
 }
