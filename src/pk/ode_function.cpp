@@ -70,7 +70,6 @@ struct FunctionOdePropagator::Impl {
   double t = 0.0;                    // where the last advance ended, on the caller's clock
   std::optional<double> next_start;  // set_time's
   Eigen::VectorXd last_x;
-  Eigen::VectorXd last_inputs;
 
   bool derivatives(double time, std::span<const double> x, std::span<double> dx) {
     if (!f(time, x, dx))
@@ -216,13 +215,14 @@ core::Status FunctionOdePropagator::advance(Eigen::VectorXd& x, const Eigen::Vec
   if (dt <= 0.0)
     return {};
   Impl& m = *impl_;
-  Eigen::VectorXd inputs = Eigen::VectorXd::Zero(m.n);
-  inputs.head(rates.size()) = rates;
   const double start = m.next_start.value_or(m.t);
   m.next_start.reset();
-  const bool resume = m.warm && start == m.t && x == m.last_x && inputs == m.last_inputs;
+  // The inputs beyond the rates' compartments (an effect site, say) are always 0.
+  const bool resume =
+      m.warm && start == m.t && x == m.last_x && m.inputs.head(rates.size()) == rates;
   if (!resume) {
-    m.inputs = inputs;
+    m.inputs.setZero();
+    m.inputs.head(rates.size()) = rates;
     m.t = start;
     m.bdf_on_trial = false;
     if (m.method == OdeMethod::Bdf) {
@@ -242,7 +242,6 @@ core::Status FunctionOdePropagator::advance(Eigen::VectorXd& x, const Eigen::Vec
   m.t = target;
   m.warm = true;
   m.last_x = x;
-  m.last_inputs = inputs;
   return {};
 }
 
