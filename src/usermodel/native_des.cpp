@@ -136,11 +136,16 @@ core::Status build(const std::string& source, const std::string& cxx, const fs::
                       status, output);
   }
   // Whole files appear under their final names: a concurrent process builds the same bytes.
+  // The kept source is for reading only; the library must land.
   fs::rename(tmp_source, kept_source, ignored);
-  fs::rename(tmp_library, library, ignored);
   fs::remove(log, ignored);
-  if (ignored)
-    return core::fail(core::ErrorCode::Io, "cannot move {} into place", library.string());
+  std::error_code moved;
+  fs::rename(tmp_library, library, moved);
+  if (moved) {
+    fs::remove(tmp_library, ignored);
+    return core::fail(core::ErrorCode::Io, "cannot move {} into place: {}", library.string(),
+                      moved.message());
+  }
   return {};
 }
 
