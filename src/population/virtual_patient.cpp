@@ -231,6 +231,18 @@ VirtualPatient PatientGenerator::draw(std::uint64_t seed, std::uint64_t replicat
   return draw(seed, replicate, subject, *typical);
 }
 
+double PatientGenerator::entry_baseline(const EntryScale& scale, bool qualifies, double u,
+                                        double u_given, std::optional<double>& screening) const {
+  if (!qualifies)
+    return scale.unscreened.sample(u);
+  if (!spec_.noisy_screening || scale.noise <= 0.0) {
+    // Drawn above the criterion (strictly: the truncation point has probability zero).
+    return scale.above_entry.sample(u);
+  }
+  screening = scale.screening.sample(u);
+  return baseline_given_screening(scale.distribution, scale.noise, *screening, u_given);
+}
+
 VirtualPatient PatientGenerator::draw(std::uint64_t seed, std::uint64_t replicate,
                                       std::uint64_t subject,
                                       const pd::KetamineParameters& typical) const {
@@ -254,26 +266,15 @@ VirtualPatient PatientGenerator::draw(std::uint64_t seed, std::uint64_t replicat
                                                                  : Diagnosis::Both;
   const bool gad = patient.diagnosis != Diagnosis::Sad;
   const bool sad = patient.diagnosis != Diagnosis::Gad;
-  // A qualifying diagnosis has its entry scale drawn above the criterion (strictly: the
-  // truncation point has probability zero).
-  if (spec_.noisy_screening && gad && ham_a_noise_ > 0.0) {
-    const double screening = ham_a_screening_.sample(uniform_at(slots::kHamA));
-    patient.baseline.screening_ham_a = screening;
-    patient.baseline.ham_a = baseline_given_screening(spec_.ham_a, ham_a_noise_, screening,
-                                                      uniform_at(slots::kHamAGivenScreening));
-  } else {
-    patient.baseline.ham_a = (gad ? ham_a_entry_ : ham_a_).sample(uniform_at(slots::kHamA));
-  }
+  patient.baseline.ham_a =
+      entry_baseline({spec_.ham_a, ham_a_, ham_a_entry_, ham_a_screening_, ham_a_noise_}, gad,
+                     uniform_at(slots::kHamA), uniform_at(slots::kHamAGivenScreening),
+                     patient.baseline.screening_ham_a);
   patient.baseline.fq = fq_.sample(uniform_at(slots::kFq));
   patient.baseline.gad7 = gad7_.sample(uniform_at(slots::kGad7));
-  if (spec_.noisy_screening && sad && lsas_noise_ > 0.0) {
-    const double screening = lsas_screening_.sample(uniform_at(slots::kLsas));
-    patient.baseline.screening_lsas = screening;
-    patient.baseline.lsas = baseline_given_screening(spec_.lsas, lsas_noise_, screening,
-                                                     uniform_at(slots::kLsasGivenScreening));
-  } else {
-    patient.baseline.lsas = (sad ? lsas_entry_ : lsas_).sample(uniform_at(slots::kLsas));
-  }
+  patient.baseline.lsas = entry_baseline(
+      {spec_.lsas, lsas_, lsas_entry_, lsas_screening_, lsas_noise_}, sad, uniform_at(slots::kLsas),
+      uniform_at(slots::kLsasGivenScreening), patient.baseline.screening_lsas);
   for (const pd::ScaleDefinition& s : model_.scales) {
     if (pd::is_builtin_scale(s.scale)) {
       continue;

@@ -175,6 +175,22 @@ class PatientGenerator {
   Eigen::MatrixXd cholesky_;  // lower factor of OMEGA
   // The spec's distributions with their bounds' CDFs computed once (entry: above the criterion).
   TruncatedSampler weight_, age_, ham_a_, ham_a_entry_, fq_, gad7_, lsas_, lsas_entry_;
+
+  // One entry scale's samplers: unscreened (no criterion for this diagnosis), above the entry
+  // criterion (exact entry), and the screening score's marginal with the noise (noisy entry).
+  struct EntryScale {
+    const TruncatedNormal& distribution;
+    const TruncatedSampler& unscreened;
+    const TruncatedSampler& above_entry;
+    const TruncatedSampler& screening;
+    double noise;
+  };
+
+  /// The untreated baseline of an entry scale (PopulationSpec: exact or noisy entry); sets
+  /// `screening` when the entry was on a noisy screening score.
+  double entry_baseline(const EntryScale& scale, bool qualifies, double u, double u_given,
+                        std::optional<double>& screening) const;
+
   // Noisy screening: the test-retest noise SDs and the screening scores' marginals above entry.
   double ham_a_noise_ = 0.0;
   double lsas_noise_ = 0.0;

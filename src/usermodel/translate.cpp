@@ -97,22 +97,23 @@ class Translator {
     return condition;
   }
 
-  core::Result<std::string> logical_or() {
-    std::string left = KETAPATH_TRY(logical_and());
-    while (take("||")) {
-      std::string right = KETAPATH_TRY(logical_and());
-      left = fmt::format("((({}) != 0.0 || ({}) != 0.0) ? 1.0 : 0.0)", left, right);
+  // || over && over the comparisons; muparser takes any non-zero value (NaN too) as true.
+  template <class Next>
+  core::Result<std::string> logical(std::string_view op, Next next) {
+    std::string left = KETAPATH_TRY(next());
+    while (take(op)) {
+      std::string right = KETAPATH_TRY(next());
+      left = fmt::format("((({}) != 0.0 {} ({}) != 0.0) ? 1.0 : 0.0)", left, op, right);
     }
     return left;
   }
 
+  core::Result<std::string> logical_or() {
+    return logical("||", [this] { return logical_and(); });
+  }
+
   core::Result<std::string> logical_and() {
-    std::string left = KETAPATH_TRY(comparison());
-    while (take("&&")) {
-      std::string right = KETAPATH_TRY(comparison());
-      left = fmt::format("((({}) != 0.0 && ({}) != 0.0) ? 1.0 : 0.0)", left, right);
-    }
-    return left;
+    return logical("&&", [this] { return comparison(); });
   }
 
   core::Result<std::string> comparison() {
