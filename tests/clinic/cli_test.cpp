@@ -781,22 +781,43 @@ TEST_F(ClinicCli, SettingsAreBoundedAndAdminOnly) {
   EXPECT_EQ(entries.at("entries").get<int>(), mid + 1);
 }
 
-// The minimum interval counts administrations, not calculations.
+// The minimum interval counts administrations, not calculations. An administration is checked at
+// its time; an order for a day, over the whole (UTC) day.
 TEST_F(ClinicCli, MinimumIntervalBetweenDoses) {
   const int id = add_patient();
   clear(id);
   const std::string p = " --patient " + std::to_string(id);
-  ASSERT_EQ(run("dose" + p + " --route iv --dose 0.5mg/kg").exit_code, 0) << last_error();
-  ASSERT_EQ(run("dose" + p + " --route iv --dose 0.5mg/kg").exit_code, 0) << last_error();
-  ASSERT_EQ(
-      run("session record " + write("a.json", ready(session_at(id, hours_ago(10))))).exit_code, 0)
+  ASSERT_EQ(run("dose" + p + " --route iv --dose 0.5mg/kg --date " + day(-1)).exit_code, 0)
+      << last_error();
+  ASSERT_EQ(run("dose" + p + " --route iv --dose 0.5mg/kg --date " + day(-1)).exit_code, 0)
+      << last_error();
+  // Yesterday at noon UTC: 20 h either side covers all of yesterday, and today until 08:00.
+  const std::time_t noon =
+      std::chrono::system_clock::to_time_t(
+          std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())) -
+      12 * 3600;
+  ASSERT_EQ(run("session record " + write("a.json", ready(session_at(id, noon)))).exit_code, 0)
       << last_error();
   const Counts before = counts(id);
-  EXPECT_EQ(run("session record " + write("b.json", session_at(id, hours_ago(4)))).exit_code, 3);
-  EXPECT_NE(last_error().find("the minimum interval between two doses is 20 h"), std::string::npos)
+  EXPECT_EQ(run("session record " + write("b.json", session_at(id, noon + 6 * 3600))).exit_code, 3);
+  EXPECT_NE(last_error().find("6 h before " + day(-1) +
+                              "T18:00:00Z; the minimum interval between "
+                              "two doses is 20 h"),
+            std::string::npos)
       << last_error();
-  EXPECT_EQ(run("dose" + p + " --route iv --dose 0.5mg/kg").exit_code, 3);
+  EXPECT_EQ(run("dose" + p + " --route iv --dose 0.5mg/kg --date " + day(-1)).exit_code, 3);
+  EXPECT_NE(last_error().find("no time on " + day(-1) + " (" + day(-1) + "T00:00:00Z to " + day(0) +
+                              "T00:00:00Z) is 20 h from every dose"),
+            std::string::npos)
+      << last_error();
   EXPECT_EQ(counts(id), before);
+  // Today's order goes through and says from when.
+  const auto today = run("dose" + p + " --route iv --dose 0.5mg/kg --json --date " + day(0));
+  ASSERT_EQ(today.exit_code, 0) << last_error();
+  EXPECT_NE(today.out.find("a dose keeps the minimum 20 h only from " + day(0) + "T08:00:00Z to " +
+                           day(1) + "T00:00:00Z"),
+            std::string::npos)
+      << today.out;
 }
 
 // A screening that lapses during a course blocks the next dose; the work list warns ahead.
@@ -914,8 +935,9 @@ TEST_F(ClinicCli, EveryDosePathRefusesEveryViolation) {
   const std::map<std::string, std::pair<Command, std::set<std::string>>> paths = {
       {"dose",
        {[](int id, const Case& c) {
+          // With the earlier session (yesterday noon), yesterday has no time 20 h from it.
           return "dose --patient " + std::to_string(id) + " --route iv --dose " +
-                 fmt_dose(c.mg_per_kg) + " --date " + day(0);
+                 fmt_dose(c.mg_per_kg) + " --date " + day(c.earlier_session ? -1 : 0);
         },
         [&] {
           std::set<std::string> skip = administration_only;
@@ -1007,7 +1029,15 @@ TEST_F(ClinicCli, EveryDosePathRefusesEveryViolation) {
                     .exit_code,
                 0);
       if (c.earlier_session) {
-        ASSERT_EQ(run("session record " + write("e.json", ready(session_at(id, hours_ago(12)))) +
+        // 12 h before the session path's; for an order (a day), noon yesterday: 20 h either side
+        // covers the whole of yesterday at any time of day the test runs.
+        const std::time_t earlier =
+            name == "dose"
+                ? std::chrono::system_clock::to_time_t(
+                      std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())) -
+                      12 * 3600
+                : hours_ago(12);
+        ASSERT_EQ(run("session record " + write("e.json", ready(session_at(id, earlier))) +
                       " --stock-lot " + lots.at("good"))
                       .exit_code,
                   0)

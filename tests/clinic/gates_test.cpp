@@ -1,6 +1,8 @@
 // The clearance gate (clearance.h), the one dose check (ClinicService::check_dose) and the
 // settings' absolute bounds (bounds.h), over the in-memory store.
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "administration.h"
@@ -190,23 +192,39 @@ TEST_F(GateService, PreviewAndIntervalAndRoles) {
   EXPECT_EQ(clinic_.acting_as("nurse.kim").calculate_dose(order()).error().code,
             ErrorCode::Unauthorized);
   EXPECT_EQ(audit_count(), before);
-  // A session 10 h before now: another dose now is refused; calculations do not count.
+  // A session 4 h before now (08:00): every time of today is within 20 h of it, so an order for
+  // today is refused; calculations do not count. Tomorrow is open from 04:00 UTC, and the order
+  // says so (the administration is checked again at its time).
   ASSERT_TRUE(clinic_.calculate_dose(order()));
   ASSERT_TRUE(clinic_.calculate_dose(order()));
   Session s;
   s.patient = patient_;
   s.route = Route::Iv;
   s.dose_per_kg = core::MilligramsPerKilogram(0.5);
-  s.started_at = kNow - std::chrono::hours(10);
+  s.started_at = kNow - std::chrono::hours(4);
   s.ended_at = s.started_at + std::chrono::hours(2);
   ASSERT_TRUE(ketapath::testing::prepare_administration(clinic_, s));
-  ASSERT_TRUE(clinic_.acting_as("nurse.kim").record_session(s));
+  const auto recorded = clinic_.acting_as("nurse.kim").record_session(s);
+  ASSERT_TRUE(recorded) << recorded.error().message;
   const auto again = clinic_.calculate_dose(order());
   ASSERT_FALSE(again);
-  EXPECT_NE(again.error().message.find("10 h before 2026-11-20T12:00:00Z; the minimum interval "
-                                       "between two doses is 20 h"),
+  EXPECT_NE(again.error().message.find(
+                "was given ketamine at 2026-11-20T08:00:00Z (session " +
+                std::to_string(recorded->session.id.value()) +
+                "); no time on 2026-11-20 (2026-11-20T00:00:00Z to 2026-11-21T00:00:00Z) is 20 h "
+                "from every dose"),
             std::string::npos)
       << again.error().message;
+  DoseOrder tomorrow = order();
+  tomorrow.on = kToday + days(1);
+  const auto later = clinic_.calculate_dose(tomorrow);
+  ASSERT_TRUE(later) << later.error().message;
+  const auto& warnings = later->calculation.warnings;
+  EXPECT_TRUE(std::ranges::any_of(warnings, [](const std::string& w) {
+    return w.find(
+               "on 2026-11-21 a dose keeps the minimum 20 h only from 2026-11-21T04:00:00Z to "
+               "2026-11-22T00:00:00Z") != std::string::npos;
+  })) << (warnings.empty() ? "(no warnings)" : warnings.front());
   // A nurse may not record a session above the soft limit without a prescriber's order.
   Session high = s;
   high.dose_record.reset();  // no order: the nurse's own dose above the soft limit

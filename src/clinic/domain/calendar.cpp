@@ -55,6 +55,12 @@ Date local_day(Timestamp at, const ClinicCalendar& c) {
   return Date(std::chrono::floor<std::chrono::days>(local.time_since_epoch()));
 }
 
+Timestamp local_day_start(Date day, const ClinicCalendar& c) {
+  const date::time_zone* zone = date::locate_zone(c.time_zone);
+  const date::local_seconds midnight{std::chrono::seconds(day.time_since_epoch())};
+  return zone->to_sys(midnight, date::choose::earliest);
+}
+
 bool is_clinic_day(Date day, const ClinicCalendar& c) {
   return c.open_days[weekday_index(day)];
 }

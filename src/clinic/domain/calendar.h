@@ -26,6 +26,10 @@ core::Status validate_calendar(const ClinicCalendar& calendar);
 /// The clinic's local day of a UTC instant. The calendar must be valid.
 Date local_day(Timestamp at, const ClinicCalendar& calendar);
 
+/// The UTC instant the clinic's local `day` begins (when a clock change skips midnight, the first
+/// instant of the day). The calendar must be valid.
+Timestamp local_day_start(Date day, const ClinicCalendar& calendar);
+
 bool is_clinic_day(Date day, const ClinicCalendar& calendar);
 
 /// The first clinic day on or after `day`.

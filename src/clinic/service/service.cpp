@@ -341,7 +341,13 @@ core::Status ClinicService::set_screening_policy(const ScreeningPolicy& policy) 
 }
 
 core::Result<ClinicCalendar> ClinicService::clinic_calendar() {
-  const std::string text = KETAPATH_TRY(setting(kClinicCalendar));
+  auto tx = KETAPATH_TRY(store_.begin_read());
+  KETAPATH_TRY(authorize(*tx, Permission::ReadClinical));
+  return clinic_calendar_in(*tx);
+}
+
+core::Result<ClinicCalendar> ClinicService::clinic_calendar_in(Transaction& tx) {
+  const std::string text = KETAPATH_TRY(setting_in(tx, kClinicCalendar));
   const Json j = KETAPATH_TRY(parse_json(text, "setting clinic_calendar"));
   return clinic_calendar_from_json(j, "setting clinic_calendar");
 }

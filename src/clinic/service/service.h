@@ -440,6 +440,8 @@ class ClinicService {
   core::Result<DoseRecord> active_order(Transaction& tx, DoseRecordId id, Date day,
                                         std::string_view what);
   core::Result<DosingPolicy> dosing_policy_in(Transaction& tx);
+  core::Result<ClinicCalendar> clinic_calendar_in(Transaction& tx);
+  core::Status check_interval(Transaction& tx, const DoseRequest& request, DoseCheck& check);
   core::Result<ClearanceRecords> clearance_records(Transaction& tx, PatientId id);
   AuditRecord audit_record(std::string action, std::string entity, std::string before,
                            std::string after) const;

@@ -6,7 +6,9 @@
 #include <array>
 #include <cmath>
 
+#include "clinic/domain/calendar.h"
 #include "clinic/domain/dose_calculator.h"
+#include "clinic/domain/dose_interval.h"
 #include "clinic/json/json.h"
 #include "clinic/service/service.h"
 #include "core/number_text.h"
@@ -17,7 +19,9 @@ namespace {
 
 using core::ErrorCode;
 
-std::string hours_text(std::chrono::seconds s) {
+template <class Duration>
+std::string hours_text(Duration d) {
+  const auto s = std::chrono::duration_cast<std::chrono::seconds>(d);
   return core::display_number(static_cast<double>(s.count()) / 3600.0, 1);
 }
 
@@ -152,6 +156,60 @@ core::Result<ClearanceBasis> ClinicService::clearance(PatientId id, Date day) {
   });
 }
 
+// Gate 3 of check_dose. An administration is checked at its recorded start. An order names a
+// clinic day: it is refused when no time of that day keeps the interval to every recorded dose, and
+// warns when only part of the day does (the administration is checked again at its time).
+core::Status ClinicService::check_interval(Transaction& tx, const DoseRequest& request,
+                                           DoseCheck& check) {
+  const DoseOrder& order = request.order;
+  const std::chrono::hours interval(check.policy.min_dose_interval_hours);
+  const auto sessions = KETAPATH_TRY(tx.sessions().list_for_patient(order.patient));
+  if (request.administered_at) {
+    const Timestamp at = *request.administered_at;
+    for (const Session& s : sessions) {
+      const auto gap = s.started_at > at ? s.started_at - at : at - s.started_at;
+      if (gap < interval) {
+        return core::fail(ErrorCode::Validation,
+                          "{}: patient {} was given ketamine at {} (session {}), {} h {} {}; the "
+                          "minimum interval between two doses is {} h",
+                          request.use_case, order.patient.value(), format_timestamp(s.started_at),
+                          s.id.value(), hours_text(gap), s.started_at > at ? "after" : "before",
+                          format_timestamp(at), check.policy.min_dose_interval_hours);
+      }
+    }
+    return {};
+  }
+  const ClinicCalendar calendar = KETAPATH_TRY(clinic_calendar_in(tx));
+  const TimeWindow day{local_day_start(order.on, calendar),
+                       local_day_start(order.on + std::chrono::days(1), calendar)};
+  std::vector<Timestamp> given;
+  std::string near;  // the administrations whose interval reaches into the day
+  for (const Session& s : sessions) {
+    given.push_back(s.started_at);
+    if (s.started_at + interval > day.from && s.started_at - interval < day.to) {
+      near += fmt::format("{}{} (session {})", near.empty() ? "" : ", ",
+                          format_timestamp(s.started_at), s.id.value());
+    }
+  }
+  const auto allowed = first_allowed_window(day, given, interval);
+  if (!allowed) {
+    return core::fail(ErrorCode::Validation,
+                      "{}: patient {} was given ketamine at {}; no time on {} ({} to {}) is {} h "
+                      "from every dose: the minimum interval between two doses is {} h",
+                      request.use_case, order.patient.value(), near, format_date(order.on),
+                      format_timestamp(day.from), format_timestamp(day.to),
+                      check.policy.min_dose_interval_hours, check.policy.min_dose_interval_hours);
+  }
+  if (allowed->from != day.from || allowed->to != day.to) {
+    check.calculation.warnings.push_back(fmt::format(
+        "interval: patient {} was given ketamine at {}; on {} a dose keeps the minimum {} h only "
+        "from {} to {} (the administration is checked at its recorded time)",
+        order.patient.value(), near, format_date(order.on), check.policy.min_dose_interval_hours,
+        format_timestamp(allowed->from), format_timestamp(allowed->to)));
+  }
+  return {};
+}
+
 core::Result<DoseCheck> ClinicService::check_dose(Transaction& tx, const User& user,
                                                   const DoseRequest& request) {
   const DoseOrder& order = request.order;
@@ -184,22 +242,7 @@ core::Result<DoseCheck> ClinicService::check_dose(Transaction& tx, const User& u
   }
 
   // 3. The minimum interval between two administrations (sessions with a dose).
-  const Timestamp now = clock_();
-  const Timestamp at = request.administered_at.value_or(
-      order.on == day_of(now) ? now : Timestamp(order.on) + std::chrono::hours(12));
-  const std::chrono::hours interval(check.policy.min_dose_interval_hours);
-  for (const Session& s : KETAPATH_TRY(tx.sessions().list_for_patient(order.patient))) {
-    const auto gap = s.started_at > at ? s.started_at - at : at - s.started_at;
-    if (gap < interval) {
-      return core::fail(ErrorCode::Validation,
-                        "{}: patient {} was given ketamine at {} (session {}), {} h {} {}; the "
-                        "minimum interval between two doses is {} h",
-                        what, order.patient.value(), format_timestamp(s.started_at), s.id.value(),
-                        hours_text(std::chrono::duration_cast<std::chrono::seconds>(gap)),
-                        s.started_at > at ? "after" : "before", format_timestamp(at),
-                        check.policy.min_dose_interval_hours);
-    }
-  }
+  KETAPATH_TRY(check_interval(tx, request, check));
   // 4. The medication list on the treatment day: interactions and reconciliation (warnings).
   for (std::string& w : medication_warnings(check.patient.medications, order.on)) {
     check.calculation.warnings.push_back(std::move(w));
