@@ -29,6 +29,7 @@ struct ForecastOptions {
   std::optional<int> doses_used;
   std::string note;
   std::string allow_overlap;
+  std::string above_risk;
   std::string reason;
 };
 
@@ -62,6 +63,8 @@ void add_accept_command(CLI::App* forecast, const std::shared_ptr<GlobalOptions>
   cmd->add_option("--note", o->note, "A note stored with the decision");
   cmd->add_option("--allow-overlap", o->allow_overlap,
                   "Why the course may run beside the patient's active course (recorded)");
+  cmd->add_option("--above-risk-reason", o->above_risk,
+                  "Why a recommendation above the risk is accepted (required for one; recorded)");
   add_forecast_query_options(cmd, o->query);
   runners.emplace_back(cmd, [global, o] {
     return run([&]() -> core::Status {
@@ -72,6 +75,7 @@ void add_accept_command(CLI::App* forecast, const std::shared_ptr<GlobalOptions>
       seen.doses_used = o->doses_used;
       seen.note = o->note;
       seen.allow_overlap_reason = o->allow_overlap;
+      seen.above_risk_reason = o->above_risk;
       const LoadedForecastQuery q = KETAPATH_TRY(load_forecast_query(o->query));
       auto c = KETAPATH_TRY(open_clinic(*global));
       const auto out = KETAPATH_TRY(clinic::accept_forecast(
@@ -150,7 +154,10 @@ void print_forecast(const clinic::ClinicForecast& f) {
         "P(loss of response) {:.2f} (risk {:.2f}){}\n",
         clinic::format_date(*f.next_date), f.interval_days.value_or(0), f.infusions,
         f.expected_weeks_in_response, f.weeks_per_infusion, f.weeks_gained_per_infusion, f.p_loss,
-        f.risk, f.within_risk ? "" : " - RISK NOT MET: for review beside the rule, not to accept");
+        f.risk,
+        f.within_risk ? ""
+                      : " - RISK NOT MET: for review beside the rule; a prescriber may accept it "
+                        "with a reason (--above-risk-reason)");
   }
   fmt::print("reason: {}\nfollow: {}\n", f.reason,
              f.basis == "model" ? "the model's suggestion" : "the rule-based suggestion");

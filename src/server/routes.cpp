@@ -768,6 +768,7 @@ core::Result<Reply> accept_forecast(Request& r) {
   }
   seen.note = KETAPATH_TRY(in.string("note")).value_or("");
   seen.allow_overlap_reason = KETAPATH_TRY(in.string("allow_overlap_reason")).value_or("");
+  seen.above_risk_reason = KETAPATH_TRY(in.string("above_risk_reason")).value_or("");
   const auto risk = KETAPATH_TRY(in.number("risk"));
   const auto scale = KETAPATH_TRY(in.string("scale"));
   KETAPATH_TRY(in.finish());

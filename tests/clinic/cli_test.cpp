@@ -781,6 +781,30 @@ TEST_F(ClinicCli, SettingsAreBoundedAndAdminOnly) {
   EXPECT_EQ(entries.at("entries").get<int>(), mid + 1);
 }
 
+// A recommendation above the risk is accepted only with --above-risk-reason, which the decision
+// records; without it the refusal stores nothing.
+TEST_F(ClinicCli, ForecastAboveTheRiskNeedsAReason) {
+  const int id = add_patient();
+  clear(id);
+  const json library = json::parse(run("drug show --json").out);
+  prepare_forecast(id, 0.5, library);
+  const std::string risk = " --risk 0.000001";
+  const auto shown = run("forecast --patient " + std::to_string(id) + risk + " --json");
+  ASSERT_EQ(shown.exit_code, 0) << last_error();
+  const json rec = json::parse(shown.out).at("recommendation");
+  ASSERT_FALSE(rec.at("within_risk").get<bool>()) << rec.dump();
+  const std::string accept = "forecast accept --patient " + std::to_string(id) + risk + " --next " +
+                             rec.at("next_date").get<std::string>() + " --interval " +
+                             std::to_string(rec.at("interval_days").get<int>());
+  const Counts before = counts(id);
+  EXPECT_EQ(run(accept).exit_code, 3);
+  EXPECT_NE(last_error().find("--above-risk-reason"), std::string::npos) << last_error();
+  EXPECT_EQ(counts(id), before);
+  const auto out = run("--json " + accept + " --above-risk-reason 'best plan found'");
+  ASSERT_EQ(out.exit_code, 0) << last_error();
+  EXPECT_EQ(json::parse(out.out).at("decision").at("reason"), "above the risk: best plan found");
+}
+
 // The minimum interval counts administrations, not calculations. An administration is checked at
 // its time; an order for a day, over the whole (UTC) day.
 TEST_F(ClinicCli, MinimumIntervalBetweenDoses) {

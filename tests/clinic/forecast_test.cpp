@@ -305,7 +305,8 @@ TEST_F(ForecastDecisionTest, ThePlanAboveTheRiskOrWithoutDataIsRefusedAndTheRule
   ForecastQuery strict = query_;
   strict.risk = 1e-6;
   // No schedule meets the risk: the best by expected weeks in response gained per infusion is
-  // still shown with its reasons, flagged "risk not met"; the rule stands.
+  // still shown with its reasons, flagged "risk not met"; the rule stands unless a prescriber gives
+  // a reason (next test).
   const ClinicForecast shown = must(forecast(clinic_, patient_, ketamine(), strict));
   EXPECT_FALSE(shown.within_risk);
   EXPECT_EQ(shown.basis, "rule");
@@ -337,6 +338,53 @@ TEST_F(ForecastDecisionTest, ThePlanAboveTheRiskOrWithoutDataIsRefusedAndTheRule
   EXPECT_NE(none.error().message.find("cannot recommend"), std::string::npos)
       << none.error().message;
   EXPECT_EQ(audit_entries(), before);
+}
+
+// A prescriber may accept a recommendation above the risk, with a reason, recorded in the decision
+// and the course; a reason for one within the risk records an override that did not happen.
+TEST_F(ForecastDecisionTest, AboveTheRiskIsAcceptedOnlyWithAReason) {
+  const auto before = audit_entries();
+  ForecastQuery strict = query_;
+  strict.risk = 1e-6;
+  const ClinicForecast shown = must(forecast(clinic_, patient_, ketamine(), strict));
+  ASSERT_FALSE(shown.within_risk);
+  ForecastAcceptance above{.next_date = *shown.next_date,
+                           .interval_days = *shown.interval_days,
+                           .ratings_used = shown.ratings_used,
+                           .doses_used = shown.doses_used,
+                           .note = "reviewed with the patient"};
+  for (const std::string blank : {"", "  ", "\u00a0"}) {
+    above.above_risk_reason = blank;
+    const auto refused = accept_forecast(clinic_, patient_, ketamine(), strict, above);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, core::ErrorCode::Validation);
+    EXPECT_NE(refused.error().message.find("risk not met"), std::string::npos)
+        << refused.error().message;
+  }
+  EXPECT_EQ(audit_entries(), before);
+  // Within the risk, a reason is refused.
+  ForecastAcceptance within = seen();
+  within.above_risk_reason = "not needed";
+  const auto needless = accept_forecast(clinic_, patient_, ketamine(), query_, within);
+  ASSERT_FALSE(needless);
+  EXPECT_NE(needless.error().message.find("no above-risk reason is needed"), std::string::npos)
+      << needless.error().message;
+  EXPECT_EQ(audit_entries(), before);
+  // With a reason: planned, and the reason is the decision's.
+  above.above_risk_reason = "no schedule meets it; better than the rule's weekly plan";
+  const ForecastOutcome out = must(accept_forecast(clinic_, patient_, ketamine(), strict, above));
+  EXPECT_EQ(audit_entries(), before + 2);
+  ASSERT_TRUE(out.course.has_value());
+  EXPECT_EQ(out.course->sessions.size(), shown.proposed_dates.size());
+  EXPECT_NE(out.course->notes.find("(above the risk, accepted with a reason)"), std::string::npos)
+      << out.course->notes;
+  const auto decisions = must(clinic_.forecast_decisions(patient_));
+  ASSERT_EQ(decisions.size(), 1U);
+  EXPECT_EQ(decisions[0].reason,
+            "above the risk: no schedule meets it; better than the rule's weekly plan; note: "
+            "reviewed with the patient");
+  const auto basis = nlohmann::json::parse(decisions[0].basis_json);
+  EXPECT_FALSE(basis.at("within_risk").get<bool>()) << decisions[0].basis_json;
 }
 
 TEST_F(ForecastDecisionTest, RejectNeedsAReasonAndIsStoredForTheChart) {

@@ -38,6 +38,19 @@ TEST_F(ForecastRoutes, TooFewDataSaySoAndTheAcceptIsRefusedAtTheGate) {
   // The clearance gate answers first (no consent yet), before a forecast is computed; with
   // clearance, the rule-based refusal of tests/clinic/forecast_test.cpp follows.
   EXPECT_NE(accept->body.find("no informed consent"), std::string::npos) << accept->body;
+  // The above-risk reason is a field of the body (a string): read, then the same gate answers.
+  auto reasoned = call("POST", "/api/v1/patients/1/forecast/accept", "prescriber",
+                       {{"next_date", "2030-01-07"},
+                        {"interval_days", 14},
+                        {"above_risk_reason", "best plan found"}});
+  ASSERT_TRUE(reasoned);
+  EXPECT_EQ(reasoned->status, 422) << reasoned->body;
+  EXPECT_NE(reasoned->body.find("no informed consent"), std::string::npos) << reasoned->body;
+  auto typed = call("POST", "/api/v1/patients/1/forecast/accept", "prescriber",
+                    {{"next_date", "2030-01-07"}, {"interval_days", 14}, {"above_risk_reason", 3}});
+  ASSERT_TRUE(typed);
+  EXPECT_EQ(typed->status, 400) << typed->body;
+  EXPECT_NE(typed->body.find("above_risk_reason"), std::string::npos) << typed->body;
   auto missing = call("POST", "/api/v1/patients/1/forecast/accept", "prescriber", Json::object());
   ASSERT_TRUE(missing);
   EXPECT_EQ(missing->status, 400) << missing->body;

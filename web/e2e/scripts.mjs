@@ -748,6 +748,17 @@ export const scripts = [
         chosen.f.posterior.parameters.length);
       await axe(ctx, page, "forecast panel");
       await shot(ctx, page, "forecast-panel");
+      // At the clinic's risk (0.2), a plan above it is offered only with a reason: the browser
+      // refuses the empty reason and nothing is stored.
+      const at02 = await dr.get(`/api/v1/patients/${chosen.id}/forecast?risk=0.2`);
+      if (at02.sufficient && !at02.recommendation?.within_risk && at02.recommendation?.next_date) {
+        assert.equal(await panel.getByRole("button", { name: "Accept: plan these sessions" }).count(), 0);
+        const form = panel.getByRole("form", { name: "Accept above the risk" });
+        const n = (await dr.get(`/api/v1/patients/${chosen.id}/courses`)).courses.length;
+        await form.getByRole("button", { name: "Accept above the risk: plan these sessions" }).click();
+        assert.equal(await form.getByLabel("Reason for accepting above the risk").evaluate((el) => el.validity.valueMissing), true);
+        assert.equal((await dr.get(`/api/v1/patients/${chosen.id}/courses`)).courses.length, n);
+      }
       // Reject: a reason is required (the browser's own check first), then stored and shown.
       const courses0 = (await dr.get(`/api/v1/patients/${chosen.id}/courses`)).courses.length;
       await panel.getByLabel("Reason for rejecting").fill("patient travelling for three weeks; review on return");
@@ -797,19 +808,26 @@ export const scripts = [
         await shot(ctx, page, "forecast-accepted");
         await panel.screenshot({ path: join(ctx.out, "forecast-panel-accepted.png") });
       } else {
-        await panel.getByText(/Accepting is not offered/).waitFor();
-        assert.equal(await panel.getByRole("button", { name: "Accept: plan these sessions" }).count(), 0);
+        // No plan within any risk a prescriber may choose: the server refuses an acceptance
+        // without a reason (nothing stored); with a reason, the plan is accepted and the reason
+        // is the decision's.
         const f = chosen.f.recommendation;
         let refused = "";
         try {
           await dr.post(`/api/v1/patients/${chosen.id}/forecast/accept`,
-            { next_date: f?.next_date ?? "2030-01-01", interval_days: f?.interval_days ?? 7 });
+            { next_date: f?.next_date ?? "2030-01-01", interval_days: f?.interval_days ?? 7, risk: 0.95 });
         } catch (e) {
           refused = String(e.message);
         }
         assert.match(refused, / 422 .*rule-based suggestion/);
         assert.equal((await dr.get(`/api/v1/patients/${chosen.id}/courses`)).courses.length, courses0);
-        console.log("e2e: no demo patient's plan is within a risk of 0.9; the refusal was checked instead");
+        await panel.getByLabel("Acceptable P(loss of response)").fill("0.95");
+        await panel.getByRole("button", { name: "Recompute" }).click();
+        const form = panel.getByRole("form", { name: "Accept above the risk" });
+        await form.getByLabel("Reason for accepting above the risk").fill("best plan found; reviewed with the patient");
+        await form.getByRole("button", { name: "Accept above the risk: plan these sessions" }).click();
+        await panel.getByRole("alert").or(panel.getByText(/accepted by dr.lee, course \d+/)).first().waitFor({ timeout: 60000 });
+        console.log("e2e: no demo patient's plan is within a risk of 0.95; the above-risk acceptance was checked instead");
       }
       noProblems(page);
     },

@@ -94,8 +94,8 @@ struct ClinicForecast {
   std::optional<Date> relapse_median;
   // Recommendation: the allowed schedule with the most expected weeks in response gained per
   // infusion (over no further infusion) among those within the risk; when none is, the best of all,
-  // flagged (within_risk false: "risk not met", shown beside the rule, which stands; it cannot be
-  // accepted).
+  // flagged (within_risk false: "risk not met", shown beside the rule, which stands unless a
+  // prescriber accepts the recommendation with a reason, ForecastAcceptance::above_risk_reason).
   bool within_risk = false;
   std::optional<Date> next_date;
   std::optional<int> interval_days;
@@ -142,6 +142,9 @@ struct ForecastAcceptance {
   std::optional<int> doses_used;
   std::string note;                  ///< optional, stored with the decision
   std::string allow_overlap_reason;  ///< as course plan --allow-overlap
+  /// Why the prescriber accepts a recommendation above the risk (within_risk false): required
+  /// then, refused otherwise; stored as the decision's reason.
+  std::string above_risk_reason;
 };
 
 /// A decision with the forecast it was made on.

@@ -309,8 +309,8 @@ void forecast_blocks(const ReportData& d, Letter& letter) {
                       percent(f.risk), core::display_number(f.expected_weeks_in_response, 1),
                       core::display_number(f.weeks_gained_per_infusion, 2),
                       f.within_risk ? "Within the risk: it may be accepted as the maintenance plan."
-                                    : "Risk not met: shown for information only; the rule-based "
-                                      "plan stands."));
+                                    : "Risk not met: the rule-based plan stands unless a "
+                                      "prescriber accepts this one with a reason."));
     std::vector<std::vector<std::string>> rows;
     for (const ForecastParameter& q : f.parameters) {
       rows.push_back(

@@ -355,6 +355,31 @@ core::Status check_seen(const ClinicForecast& f, const ForecastAcceptance& seen)
                     list);
 }
 
+// A recommendation above the risk is for review beside the rule; a prescriber may still accept it,
+// with a reason (the rule's own schedule is held to no risk at all, and when no schedule meets the
+// risk the recommendation is the best the model found). A reason for one within the risk would
+// record an override that did not happen: refused.
+core::Status check_above_risk(const ClinicForecast& f, const ForecastAcceptance& seen) {
+  if (f.within_risk) {
+    if (!core::is_blank(seen.above_risk_reason)) {
+      return core::fail(core::ErrorCode::Validation,
+                        "forecast accept: the recommendation is within the risk (P(loss of "
+                        "response) {:.2f} at risk {:.2f}): no above-risk reason is needed",
+                        f.p_loss, f.risk);
+    }
+    return {};
+  }
+  if (core::is_blank(seen.above_risk_reason)) {
+    return core::fail(core::ErrorCode::Validation,
+                      "forecast accept: risk not met: no schedule the model tried keeps P(loss of "
+                      "response) at or below the risk {:.2f} (the one shown: P {:.2f}); the "
+                      "rule-based suggestion ({}) stands, or accept this one with a reason "
+                      "(above_risk_reason, --above-risk-reason)",
+                      f.risk, f.p_loss, to_string(f.rule.recommendation));
+  }
+  return core::check_required_text("forecast accept: above-risk reason", seen.above_risk_reason);
+}
+
 }  // namespace
 
 core::Result<ForecastOutcome> accept_forecast(ClinicService& clinic, PatientId id,
@@ -375,23 +400,24 @@ core::Result<ForecastOutcome> accept_forecast(ClinicService& clinic, PatientId i
                       "rule-based suggestion ({}) stands: plan it with course plan",
                       id.value(), f.insufficient_reason, to_string(f.rule.recommendation));
   }
-  if (!f.within_risk || !f.next_date || !f.interval_days || f.proposed_dates.empty()) {
+  if (!f.next_date || !f.interval_days || f.proposed_dates.empty()) {
     return core::fail(core::ErrorCode::Validation,
-                      "forecast accept: risk not met: no schedule the model tried keeps P(loss of "
-                      "response) at or below the risk {} (the one shown: P {:.2f}); the rule-based "
-                      "suggestion ({}) stands: plan it with course plan",
-                      f.risk, f.p_loss, to_string(f.rule.recommendation));
+                      "forecast accept: the model proposes no schedule for patient {}; the "
+                      "rule-based suggestion ({}) stands: plan it with course plan",
+                      id.value(), to_string(f.rule.recommendation));
   }
+  KETAPATH_TRY(check_above_risk(f, seen));
   KETAPATH_TRY(check_seen(f, seen));
   Course c;
   c.patient = id;
   c.protocol = CourseProtocol::MaintenanceForecast;
   c.overlap_reason = seen.allow_overlap_reason;
   c.notes = fmt::format(
-      "accepted forecast ({}): {} every {} days, {}; P(loss of response) {:.2f} at risk {:.2f}; "
+      "accepted forecast ({}): {} every {} days, {}; P(loss of response) {:.2f} at risk {:.2f}{}; "
       "{} {} rating(s), {} dose(s)",
       f.model, pd::route_name(f.dose_route), *f.interval_days, dates_text(f.proposed_dates),
-      f.p_loss, f.risk, f.ratings_used, pd::scale_record_name(f.scale), f.doses_used);
+      f.p_loss, f.risk, f.within_risk ? "" : " (above the risk, accepted with a reason)",
+      f.ratings_used, pd::scale_record_name(f.scale), f.doses_used);
   int number = 1;
   for (const Date d : f.proposed_dates) {
     PlannedSession p;
@@ -407,7 +433,9 @@ core::Result<ForecastOutcome> accept_forecast(ClinicService& clinic, PatientId i
   ForecastDecision d;
   d.patient = id;
   d.verdict = ForecastVerdict::Accepted;
-  d.reason = seen.note;
+  d.reason = f.within_risk ? seen.note
+                           : fmt::format("above the risk: {}{}", seen.above_risk_reason,
+                                         seen.note.empty() ? "" : "; note: " + seen.note);
   d.basis_json = canonical(forecast_basis(f));
   auto stored = KETAPATH_TRY(clinic.decide_forecast(std::move(d), std::move(c)));
   return ForecastOutcome{.decision = std::move(stored.decision),

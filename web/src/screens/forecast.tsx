@@ -159,6 +159,41 @@ function RejectForm({ patient, risk, onDone }: { patient: number; risk: number; 
   );
 }
 
+// A plan above the risk: the rule stands unless a prescriber accepts this plan with a reason,
+// which the decision records (the server refuses it without one).
+function AboveRiskForm({ f, onDone }: { f: Forecast; onDone: () => void }) {
+  const r = f.recommendation!;
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState("");
+  const [busy, setBusy] = useState(false);
+  return (
+    <form class="inline" aria-label="Accept above the risk" onSubmit={async (e) => {
+      e.preventDefault();
+      setBusy(true);
+      try {
+        await post(`/patients/${f.patient}/forecast/accept`, {
+          next_date: r.next_date, interval_days: r.interval_days, ratings_used: f.data.ratings_used,
+          doses_used: f.data.doses_used, risk: r.risk, above_risk_reason: reason,
+        });
+        setReason("");
+        setError("");
+        onDone();
+      } catch (err) {
+        setError(messageOf(err));
+      } finally {
+        setBusy(false);
+      }
+    }}>
+      <p class="not-offered">The model's plan is above the risk ({pct(r.p_loss)} against {pct(r.risk)}): the rule-based suggestion
+        stands unless you accept this plan with a reason.</p>
+      <label for="fc-above">Reason for accepting above the risk</label>
+      <input id="fc-above" value={reason} required onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
+      <button type="submit" disabled={busy}>Accept above the risk: plan these sessions</button>
+      <ErrorLine text={error} />
+    </form>
+  );
+}
+
 function Recommendation({ f, onAccepted, onRejected }: { f: Forecast; onAccepted: () => void; onRejected: () => void }) {
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
@@ -207,9 +242,11 @@ function Recommendation({ f, onAccepted, onRejected }: { f: Forecast; onAccepted
                 setBusy(false);
               }
             }}>Accept: plan these sessions</button>
+          ) : f.sufficient && r && r.next_date != null && r.interval_days != null ? (
+            <AboveRiskForm f={f} onDone={onAccepted} />
           ) : (
-            <p class="not-offered">Accepting is not offered: the model's plan is {f.sufficient ? "not within the risk" : "not available"}, so the
-              rule-based suggestion stands (plan it with Plan course).</p>
+            <p class="not-offered">Accepting is not offered: the model's plan is not available, so the rule-based suggestion
+              stands (plan it with Plan course).</p>
           )}
           <ErrorLine text={error} />
           <RejectForm patient={f.patient} risk={r?.risk ?? 0.2} onDone={onRejected} />
