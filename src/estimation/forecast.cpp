@@ -525,7 +525,7 @@ core::Result<Recommendation> recommend(const KetamineIndividual& individual,
         "risk not met: no allowed schedule keeps P(loss of response) at or below {:.2f} (the "
         "lowest of the {} tried is {:.2f}). The most expected weeks in response per infusion: "
         "{}; P(in response now) {:.2f}. Shown for review beside the rule-based suggestion, which "
-        "stands; it cannot be accepted as a plan",
+        "stands unless this plan is accepted with a reason",
         request.risk, out.evaluated.size(), lowest, chosen, out.p_response_now);
   }
   return out;
