@@ -124,6 +124,16 @@ core::Result<trial::Assessments> parse_assessments(TableReader& root) {
         r.error("dropout_per_week",
                 fmt::format("must be a probability in [0, 1) (got {})", as.dropout_per_week)));
   }
+  const auto reading_sd = [&](const char* key) -> core::Result<double> {
+    const double sd = KETAPATH_TRY(r.number_or(key, 0.0));
+    if (!(sd >= 0.0 && sd <= 30.0)) {
+      return std::unexpected(r.error(key, fmt::format("must be 0-30 (got {})", sd)));
+    }
+    return sd;
+  };
+  as.sbp_reading_sd = core::MillimetresOfMercury(KETAPATH_TRY(reading_sd("sbp_reading_sd_mmhg")));
+  as.dbp_reading_sd = core::MillimetresOfMercury(KETAPATH_TRY(reading_sd("dbp_reading_sd_mmhg")));
+  as.hr_reading_sd = core::BeatsPerMinute(KETAPATH_TRY(reading_sd("hr_reading_sd_bpm")));
   KETAPATH_TRY(r.finish());
   return as;
 }

@@ -142,6 +142,13 @@ struct Assessments {
   /// first session); a dropped-out subject's later assessments are missing
   /// (trial/subject_outcome.h).
   double dropout_per_week = 0.0;
+  /// Reading-to-reading SD of one blood-pressure or heart-rate reading (0: every reading is the
+  /// model's exact value). A reported change is reading(t) - reading(pre-dose), so it carries the
+  /// errors of two readings, and a reported peak is taken over the noisy readings, as a trial's is.
+  /// Sourced value for SBP: docs/trial-designs.md "Vitals readings"; none for DBP and HR.
+  core::MillimetresOfMercury sbp_reading_sd{0.0};
+  core::MillimetresOfMercury dbp_reading_sd{0.0};
+  core::BeatsPerMinute hr_reading_sd{0.0};
 };
 
 /// The definition of the s-th rated scale (see Assessments::definitions).

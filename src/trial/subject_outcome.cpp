@@ -63,6 +63,10 @@ std::uint64_t noise_slot(std::uint64_t slot_base, std::size_t i, pd::Scale scale
   return slot_base + (s / 8) * (std::uint64_t{1} << 32) + 8 * i + s % 8;
 }
 
+std::uint64_t reading_slot(std::uint64_t slot_base, std::size_t i, std::uint64_t slot) {
+  return slot_base + 8 * i + slot;
+}
+
 namespace {
 
 // Index of t in the sorted, de-duplicated `times`.
@@ -204,9 +208,23 @@ SubjectOutcome record_outcome(const population::VirtualPatient& patient,
     so.vitals.assign(kVitalsCount, std::vector<double>(assessments.vitals.size()));
     for (std::size_t j = 0; j < assessments.vitals.size(); ++j) {
       const std::size_t i = index_of(unique, t0 + assessments.vitals[j]);
-      so.vitals[vitals_index(Variable::Dsbp)][j] = course.dsbp[i].value();
-      so.vitals[vitals_index(Variable::Ddbp)][j] = course.ddbp[i].value();
-      so.vitals[vitals_index(Variable::Dhr)][j] = course.dhr[i].value();
+      // A change is a reading minus the pre-dose reading, each with its own error.
+      const auto change = [&](double exact, std::uint64_t slot, double sd) {
+        if (sd == 0.0) {
+          return exact;
+        }
+        const auto error = [&](std::size_t at) {
+          residual.seek(reading_slot(slot_base, at, slot));
+          return sd * residual.normal();
+        };
+        return exact + error(i) - error(pre);
+      };
+      so.vitals[vitals_index(Variable::Dsbp)][j] =
+          change(course.dsbp[i].value(), kSbpReadingSlot, assessments.sbp_reading_sd.value());
+      so.vitals[vitals_index(Variable::Ddbp)][j] =
+          change(course.ddbp[i].value(), kDbpReadingSlot, assessments.dbp_reading_sd.value());
+      so.vitals[vitals_index(Variable::Dhr)][j] =
+          change(course.dhr[i].value(), kHrReadingSlot, assessments.hr_reading_sd.value());
       // Two concentration assays per time: ketamine uses the HAM-A slot, norketamine the FQ slot.
       const auto k_obs =
           pd::observed_concentration(p, course.ketamine[i], z_at(residual, i, pd::Scale::HamA));

@@ -124,6 +124,22 @@ TEST(DesignFile, DropoutIsAWeeklyProbability) {
             "d.toml:7: assessments.dropout_per_week: must be a probability in [0, 1) (got 1.5)");
 }
 
+TEST(DesignFile, VitalsReadingErrorsAreTypedAndBounded) {
+  const auto exact = parse_design(kMinimal, "d.toml");
+  EXPECT_EQ(exact->assessments.sbp_reading_sd.value(), 0.0);
+  EXPECT_EQ(exact->assessments.hr_reading_sd.value(), 0.0);
+  const std::string with = replace(kMinimal, "vitals_h = [0, 0.5]",
+                                   "vitals_h = [0, 0.5]\nsbp_reading_sd_mmhg = 4\n"
+                                   "dbp_reading_sd_mmhg = 3\nhr_reading_sd_bpm = 2.5");
+  const auto noisy = parse_design(with, "d.toml");
+  ASSERT_TRUE(noisy.has_value()) << noisy.error().message;
+  EXPECT_EQ(noisy->assessments.sbp_reading_sd.value(), 4.0);
+  EXPECT_EQ(noisy->assessments.dbp_reading_sd.value(), 3.0);
+  EXPECT_EQ(noisy->assessments.hr_reading_sd.value(), 2.5);
+  EXPECT_EQ(error_of(replace(with, "= 2.5", "= -1")),
+            "d.toml:9: assessments.hr_reading_sd_bpm: must be 0-30 (got -1)");
+}
+
 TEST(DesignFile, ScheduleFormsAndTheirErrors) {
   const auto weekly = parse_design(
       replace(kMinimal, "doses_mg_per_kg = [0.25, 0.5]\n  schedule = { every_days = 7, count = 2 }",

@@ -284,6 +284,54 @@ TEST(Dropout, AssessmentsFromTheDropOutTimeOnAreMissing) {
   EXPECT_LT(left_during, 64);
 }
 
+// Issue 16 item 6, vitals as noisy readings: with an SBP reading SD of s each reported change is
+// the exact change plus two readings' errors (at the time and pre-dose), so its error has mean 0
+// and variance 2 s^2, and is 0 at the pre-dose time itself; DBP (SD 0) and ratings are untouched;
+// and the record is the same on a second run.
+TEST(VitalsReadings, ChangesCarryTwoReadingsErrors) {
+  Arm a = load_arm("glue2017");
+  Assessments as = a.design.assessments;
+  const double sd = 4.0;
+  as.sbp_reading_sd = core::MillimetresOfMercury(sd);
+  double sum = 0.0;
+  double squares = 0.0;
+  int n = 0;
+  for (std::uint64_t i = 0; i < 300; ++i) {
+    const population::VirtualPatient patient = a.generator->draw(kSeed, 0, i);
+    const SubjectOutcome noisy =
+        simulate_subject(patient, a.sessions, as, a.expectancy, kSeed, 0).value();
+    const SubjectOutcome exact =
+        simulate_subject(patient, a.sessions, a.design.assessments, a.expectancy, kSeed, 0).value();
+    const SubjectOutcome again =
+        simulate_subject(patient, a.sessions, as, a.expectancy, kSeed, 0).value();
+    for (std::size_t k = 0; k < noisy.sessions.size(); ++k) {
+      const auto& v = noisy.sessions[k].vitals;
+      const auto& w = exact.sessions[k].vitals;
+      EXPECT_EQ(v, again.sessions[k].vitals);
+      EXPECT_EQ(v[vitals_index(Variable::Ddbp)], w[vitals_index(Variable::Ddbp)]);
+      EXPECT_EQ(noisy.sessions[k].ratings, exact.sessions[k].ratings);
+      for (std::size_t t = 0; t < as.vitals.size(); ++t) {
+        const double error =
+            v[vitals_index(Variable::Dsbp)][t] - w[vitals_index(Variable::Dsbp)][t];
+        if (as.vitals[t].value() == 0.0) {
+          EXPECT_NEAR(error, 0.0, 1e-12);  // (x + e) - e, rounded
+          continue;
+        }
+        sum += error;
+        squares += error * error;
+        ++n;
+      }
+    }
+  }
+  ASSERT_GT(n, 1000);
+  const double mean = sum / n;
+  const double variance = squares / n - mean * mean;
+  // Errors of one session share its pre-dose reading, so fewer than n are independent: the
+  // bounds are about 4 standard errors for ~n/2 independent values.
+  EXPECT_NEAR(mean, 0.0, 4.0 * std::sqrt(2.0 * sd * sd / (n / 2.0)));
+  EXPECT_NEAR(variance / (2.0 * sd * sd), 1.0, 0.15) << "n " << n;
+}
+
 // The clinical summary (and the PK endpoint summary) of a population run does not depend on the
 // number of threads: values are computed per subject and folded in subject order.
 // The batch subject is filled by name: each of a virtual patient's parameters lands in the field
