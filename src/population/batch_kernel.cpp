@@ -273,6 +273,9 @@ struct BlockScratch {
 
 struct LaneParameters {
   Lanes f, v1, cl, v_nk, inv_ec50, kon, koff, dose_scale;
+  // The depot's load per mg of a depot dose, f + (1 - f) fpnk, and the share of it bound for CENT
+  // (the rest reaches NKA presystemically); without presystemic norketamine load = f, share = 1.
+  Lanes depot_load, parent_share;
 };
 
 KETAPATH_KERNEL_CLONES
@@ -480,8 +483,8 @@ void march(const BatchSchedule& schedule, const BlockScratch& scratch, const Lan
             u[l] += amount / dose.duration_h;
             dosed[l] += amount * schedule.delivered_fraction[action.index];
           } else if (dose.target == DoseTarget::Depot) {
-            d[l] += p.f[l] * amount;
-            dosed[l] += p.f[l] * amount;
+            d[l] += p.depot_load[l] * amount;
+            dosed[l] += p.f[l] * amount;  // ketamine: the presystemic part never enters CENT
           } else {
             c[l] += amount;
             dosed[l] += amount;
@@ -499,12 +502,12 @@ void march(const BatchSchedule& schedule, const BlockScratch& scratch, const Lan
       }
     }
   }
-  // Mass balance: everything absorbed into the body and no longer in DEPOT, CENT or PERI was
-  // cleared by CL, so AUC = cleared / CL exactly. Doses given at the last output time are in both
-  // `dosed` and the state, so they cancel.
+  // Mass balance: all ketamine dosed and no longer in DEPOT (its ketamine share), CENT or PERI
+  // was cleared by CL, so AUC = cleared / CL exactly. Doses given at the last output time are in
+  // both `dosed` and the state, so they cancel.
   for (std::size_t l = 0; l < L; ++l) {
     endpoints[kCmax][l] = cmax[l];
-    endpoints[kAuc][l] = (dosed[l] - d[l] - c[l] - pe[l]) / p.cl[l];
+    endpoints[kAuc][l] = (dosed[l] - p.parent_share[l] * d[l] - c[l] - pe[l]) / p.cl[l];
     endpoints[kCeMax][l] = ce_max[l];
     endpoints[kNkMax][l] = nk_max[l];
     endpoints[kSMax][l] = s_max[l];
@@ -533,8 +536,14 @@ void simulate_block(const BatchSchedule& schedule, const BatchSubjects& subjects
     const double k10 = subjects.cl[i] / subjects.v1[i];
     const double k12 = subjects.q[i] / subjects.v1[i];
     const double k21 = subjects.q[i] / subjects.v2[i];
+    // A swallowed part of the dose leaves DEPOT with KA too, into NKA (pd/ketamine_simulate.cpp
+    // does the same); with fpnk 0, load = f and share = 1 exactly, so nothing changes.
+    const double f = subjects.f[i];
+    const double load = f + (1.0 - f) * subjects.fpnk[i];
+    const double share = load > 0.0 ? f / load : 1.0;
     rate.a[kD][kD][l] = -ka;
-    rate.a[kC][kD][l] = ka;
+    rate.a[kC][kD][l] = ka * share;
+    rate.a[kN][kD][l] = ka * (1.0 - share);
     rate.a[kC][kC][l] = -(k10 + k12);
     rate.a[kC][kP][l] = k21;
     rate.a[kP][kC][l] = k12;
@@ -544,7 +553,9 @@ void simulate_block(const BatchSchedule& schedule, const BatchSubjects& subjects
     rate.a[kE][kC][l] = subjects.ke0[i] / subjects.v1[i];
     rate.a[kE][kE][l] = -subjects.ke0[i];
     rate.a[kC][kU][l] = 1.0;  // U mg/h flows into CENT
-    p.f[l] = subjects.f[i];
+    p.f[l] = f;
+    p.depot_load[l] = load;
+    p.parent_share[l] = share;
     p.v1[l] = subjects.v1[i];
     p.cl[l] = subjects.cl[i];
     p.v_nk[l] = subjects.v_nk[i];

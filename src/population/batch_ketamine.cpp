@@ -37,12 +37,6 @@ core::Result<KetamineBatchPlan> plan_ketamine_batch(
                         session.index + 1, pd::route_name(r), pd::route_name(*route));
     }
     route = r;
-    if (r != pd::Route::Iv && typical.absorption(r).first_pass_nk > 0.0) {
-      return core::fail(core::ErrorCode::InvalidArgument,
-                        "population: route {} forms norketamine presystemically (FPNK {}), which "
-                        "the batch engine does not model",
-                        pd::route_name(r), typical.absorption(r).first_pass_nk);
-    }
     const bool per_kg = session.dose.weight_based();
     plan.protocol.doses.push_back(
         {.time_h = session.time.value(),

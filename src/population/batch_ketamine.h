@@ -7,10 +7,10 @@
 // kernel's profiles at the assessment times, which plan_ketamine_batch puts on the output grid.
 //
 // Supported regimens: ketamine by one route per arm (IV bolus or zero-order infusion into the
-// central compartment, or one extravascular route into the depot), plus placebo/midazolam
-// sessions (no drug). Refused with InvalidArgument: several routes in one arm, swallowed routes
-// with presystemic norketamine formation, a third compartment (Q3 > 0), and S_GAMMA
-// other than 2 (the kernel's g = Ce^2 / (EC50^2 + Ce^2)).
+// central compartment, or one extravascular route into the depot, with its presystemic
+// norketamine for swallowed routes: FPNK), plus placebo/midazolam sessions (no drug). Refused with
+// InvalidArgument: several routes in one arm, a third compartment (Q3 > 0), and S_GAMMA other
+// than 2 (the kernel's g = Ce^2 / (EC50^2 + Ce^2)).
 //
 // Example:
 //   auto sessions = protocol::administrations(arm.regimen).value();

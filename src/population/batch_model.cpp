@@ -14,6 +14,7 @@ namespace ketapath::population {
 void BatchSubjects::push_back(const BatchSubject& s) {
   ka.push_back(s.ka.value());
   f.push_back(s.f);
+  fpnk.push_back(s.fpnk);
   v1.push_back(s.v1.value());
   v2.push_back(s.v2.value());
   cl.push_back(s.cl.value());
@@ -31,6 +32,7 @@ void BatchSubjects::push_back(const BatchSubject& s) {
 BatchSubject BatchSubjects::at(std::size_t i) const {
   return {.ka = core::PerHour(ka.at(i)),
           .f = f.at(i),
+          .fpnk = fpnk.at(i),
           .v1 = core::Litres(v1.at(i)),
           .v2 = core::Litres(v2.at(i)),
           .cl = core::LitresPerHour(cl.at(i)),
@@ -46,8 +48,8 @@ BatchSubject BatchSubjects::at(std::size_t i) const {
 }
 
 void BatchSubjects::reserve(std::size_t n) {
-  for (auto* v :
-       {&ka, &f, &v1, &v2, &cl, &q, &fm, &v_nk, &cl_nk, &ke0, &ec50, &kon, &koff, &dose_scale}) {
+  for (auto* v : {&ka, &f, &fpnk, &v1, &v2, &cl, &q, &fm, &v_nk, &cl_nk, &ke0, &ec50, &kon, &koff,
+                  &dose_scale}) {
     v->reserve(n);
   }
 }
@@ -63,6 +65,7 @@ core::Status BatchSubjects::validate() const {
   const Field fields[] = {
       {&ka, "KA", "1/h", core::positive()},
       {&f, "F", "", core::fraction()},
+      {&fpnk, "FPNK", "", core::fraction()},
       {&v1, "V1", "L", core::positive()},
       {&v2, "V2", "L", core::positive()},
       {&cl, "CL", "L/h", core::positive()},

@@ -27,8 +27,11 @@ namespace ketapath::population {
 /// One subject's parameters, named and in their units: the boundary every producer of batch
 /// subjects (virtual patients, the benchmark workload, tests) fills by name.
 struct BatchSubject {
-  core::PerHour ka{1.0};               ///< absorption rate constant (1 for IV, unused)
-  double f = 1.0;                      ///< bioavailability of a depot dose, fraction
+  core::PerHour ka{1.0};  ///< absorption rate constant (1 for IV, unused)
+  double f = 1.0;         ///< bioavailability of a depot dose, fraction
+  /// Fraction of the non-bioavailable depot dose (1 - f) that reaches norketamine presystemically
+  /// (a swallowed dose), absorbed with KA: the depot holds f + (1 - f) fpnk of each dose.
+  double fpnk = 0.0;
   core::Litres v1{1.0};                ///< central volume
   core::Litres v2{1.0};                ///< peripheral volume
   core::LitresPerHour cl{1.0};         ///< ketamine clearance
@@ -48,7 +51,7 @@ struct BatchSubject {
 /// kernel's structure-of-arrays form of BatchSubject. Units: KA, KE0, KON, KOFF 1/h; V1, V2, VNK
 /// L; CL, Q, CLNK L/h; EC50 mg/L; F, FM fractions; dose_scale as in BatchSubject.
 struct BatchSubjects {
-  std::vector<double> ka, f, v1, v2, cl, q, fm, v_nk, cl_nk, ke0, ec50, kon, koff, dose_scale;
+  std::vector<double> ka, f, fpnk, v1, v2, cl, q, fm, v_nk, cl_nk, ke0, ec50, kon, koff, dose_scale;
 
   [[nodiscard]] std::size_t size() const { return ka.size(); }
 
@@ -58,7 +61,7 @@ struct BatchSubjects {
   [[nodiscard]] BatchSubject at(std::size_t i) const;
   void reserve(std::size_t n);
   /// Checks every value: rates, volumes, clearances, EC50 and dose_scale > 0 and finite, KOFF
-  /// >= 0, KON >= 0, F and FM in [0, 1]. InvalidArgument names the subject and parameter:
+  /// >= 0, KON >= 0, F, FPNK and FM in [0, 1]. InvalidArgument names the subject and parameter:
   /// "batch subject 12: parameter CL must be > 0 L/h (got -1 L/h)".
   [[nodiscard]] core::Status validate() const;
 };

@@ -23,6 +23,10 @@ void set_f(BatchSubject& s, double v) {
   s.f = v;
 }
 
+void set_fpnk(BatchSubject& s, double v) {
+  s.fpnk = v;
+}
+
 void set_v1(BatchSubject& s, double v) {
   s.v1 = core::Litres(v);
 }
@@ -107,6 +111,7 @@ std::vector<SubjectColumn> ketamine_subject_columns(pd::Route route) {
     const std::string suffix = core::ascii_upper(pd::route_name(route));
     columns.push_back({"KA_" + suffix, "1/h", kPositive, set_ka});
     columns.push_back({"F_" + suffix, "1", kFraction, set_f});
+    columns.push_back({"FPNK_" + suffix, "1", kFraction, set_fpnk});
   }
   columns.push_back({"S_EC50", "mg/L", kPositive, set_ec50});
   columns.push_back({"S_KON", "1/h", kNonNegative, set_kon});
@@ -120,6 +125,7 @@ BatchSubject ketamine_batch_subject(const pd::KetamineParameters& p, pd::Route r
   const bool iv = route == pd::Route::Iv;
   return {.ka = iv ? core::PerHour(1.0) : p.absorption(route).ka,
           .f = iv ? 1.0 : p.absorption(route).f,
+          .fpnk = iv ? 0.0 : p.absorption(route).first_pass_nk,
           .v1 = p.v1,
           .v2 = p.v2,
           .cl = p.cl,

@@ -7,8 +7,8 @@
 //   benchmark workload: KA F V1 V2 CL Q FM VNK CLNK KE0 EC50 KON KOFF (the kernel's names,
 //                       docs/performance.md; EC50 in mg/L)
 //   a ketamine design arm of route R (models/ketamine.toml names): CL V1 Q V2 FM CLNK VNK KE0,
-//                       KA_R and F_R (not for IV), S_EC50 S_KON S_T12, and WT (kg, the weight
-//                       that mg/kg doses are multiplied by)
+//                       KA_R, F_R and FPNK_R (not for IV), S_EC50 S_KON S_T12, and WT (kg, the
+//                       weight that mg/kg doses are multiplied by)
 //
 // Example:
 //   auto columns = population::ketamine_subject_columns(pd::Route::Sc);

@@ -84,7 +84,7 @@ struct ArmBatch {
 struct Plan {
   const Design* design = nullptr;
   /// Per arm: the batch kernel's plan, or nullopt for an arm it does not cover (no ketamine,
-  /// several routes, presystemic norketamine, Q3 > 0, S_GAMMA other than 2), which runs subject by
+  /// several routes, Q3 > 0, S_GAMMA other than 2), which runs subject by
   /// subject (simulate_subject).
   std::vector<std::optional<ArmBatch>> batch;
   std::vector<std::vector<protocol::Administration>> sessions;  // per arm

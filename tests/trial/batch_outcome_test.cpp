@@ -230,13 +230,23 @@ TEST_P(BatchAgreement, RecordsEqualPerSubjectPathWithinTolerance) {
   EXPECT_LE(rating_flips, 2);
 }
 
-// The third: a saline-only arm, with no drug in the model (issue 16 item 7).
-INSTANTIATE_TEST_SUITE_P(BundledDesigns, BatchAgreement,
-                         ::testing::Values("glue2017", "clinic_iv",
-                                           "tests/data/designs/placebo_parallel.toml#1"),
-                         [](const ::testing::TestParamInfo<const char*>& info) {
-                           return std::string(info.index == 2 ? "placebo_only" : info.param);
-                         });
+// The third: a saline-only arm, with no drug in the model; then the swallowed routes, whose
+// presystemic norketamine the kernel carries (issue 16 item 7).
+constexpr const char* kAgreementArms[] = {"glue2017",
+                                          "clinic_iv",
+                                          "tests/data/designs/placebo_parallel.toml#1",
+                                          "tests/data/designs/swallowed_routes.toml#0",
+                                          "tests/data/designs/swallowed_routes.toml#1",
+                                          "tests/data/designs/swallowed_routes.toml#2"};
+constexpr const char* kAgreementNames[] = {"glue2017", "clinic_iv",  "placebo_only",
+                                           "oral",     "sublingual", "intranasal"};
+
+std::string agreement_name(const ::testing::TestParamInfo<const char*>& info) {
+  return kAgreementNames[info.index];
+}
+
+INSTANTIATE_TEST_SUITE_P(BundledDesigns, BatchAgreement, ::testing::ValuesIn(kAgreementArms),
+                         agreement_name);
 
 // Issue 16 item 6, drop-out: with dropout_per_week = p each subject leaves at first session +
 // 168 h ln(u) / ln(1 - p) (u: Stream::Dropout), recomputed here; every rating, CADSS and vitals
