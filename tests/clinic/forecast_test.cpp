@@ -236,6 +236,13 @@ class ForecastDecisionTest : public ForecastTest {
 
   std::int64_t audit_entries() { return store_.audit().verify()->entries; }
 
+  // The query at a risk no schedule can meet (1e-6), and its forecast.
+  std::pair<ForecastQuery, ClinicForecast> above_the_risk() {
+    ForecastQuery strict = query_;
+    strict.risk = 1e-6;
+    return {strict, must(forecast(clinic_, patient_, ketamine(), strict))};
+  }
+
   ForecastQuery query_;
   ClinicForecast shown_;
 };
@@ -302,12 +309,10 @@ TEST_F(ForecastDecisionTest, AStaleForecastIsAConflictAndStoresNothing) {
 
 TEST_F(ForecastDecisionTest, ThePlanAboveTheRiskOrWithoutDataIsRefusedAndTheRuleStands) {
   const auto before = audit_entries();
-  ForecastQuery strict = query_;
-  strict.risk = 1e-6;
   // No schedule meets the risk: the best by expected weeks in response gained per infusion is
   // still shown with its reasons, flagged "risk not met"; the rule stands unless a prescriber gives
   // a reason (next test).
-  const ClinicForecast shown = must(forecast(clinic_, patient_, ketamine(), strict));
+  const auto [strict, shown] = above_the_risk();
   EXPECT_FALSE(shown.within_risk);
   EXPECT_EQ(shown.basis, "rule");
   ASSERT_TRUE(shown.next_date && shown.interval_days);
@@ -344,9 +349,7 @@ TEST_F(ForecastDecisionTest, ThePlanAboveTheRiskOrWithoutDataIsRefusedAndTheRule
 // and the course; a reason for one within the risk records an override that did not happen.
 TEST_F(ForecastDecisionTest, AboveTheRiskIsAcceptedOnlyWithAReason) {
   const auto before = audit_entries();
-  ForecastQuery strict = query_;
-  strict.risk = 1e-6;
-  const ClinicForecast shown = must(forecast(clinic_, patient_, ketamine(), strict));
+  const auto [strict, shown] = above_the_risk();
   ASSERT_FALSE(shown.within_risk);
   ForecastAcceptance above{.next_date = *shown.next_date,
                            .interval_days = *shown.interval_days,

@@ -132,16 +132,21 @@ export function ForecastChart({ f }: { f: Forecast }) {
   );
 }
 
-function RejectForm({ patient, risk, onDone }: { patient: number; risk: number; onDone: () => void }) {
+// A decision that needs a reason (reject; accept above the risk): the reason is required (the
+// browser's check first, the server's after), cleared once stored.
+function ReasonForm({ name, id, label, button, intro, send, onDone }: {
+  name: string; id: string; label: string; button: string; intro?: string;
+  send: (reason: string) => Promise<unknown>; onDone: () => void;
+}) {
   const [reason, setReason] = useState("");
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
   return (
-    <form class="inline" aria-label="Reject the recommendation" onSubmit={async (e) => {
+    <form class="inline" aria-label={name} onSubmit={async (e) => {
       e.preventDefault();
       setBusy(true);
       try {
-        await post(`/patients/${patient}/forecast/reject`, { reason, risk });
+        await send(reason);
         setReason("");
         setError("");
         onDone();
@@ -151,11 +156,19 @@ function RejectForm({ patient, risk, onDone }: { patient: number; risk: number; 
         setBusy(false);
       }
     }}>
-      <label for="fc-reject">Reason for rejecting</label>
-      <input id="fc-reject" value={reason} required onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
-      <button type="submit" disabled={busy}>Reject recommendation</button>
+      {intro && <p class="not-offered">{intro}</p>}
+      <label for={id}>{label}</label>
+      <input id={id} value={reason} required onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
+      <button type="submit" disabled={busy}>{button}</button>
       <ErrorLine text={error} />
     </form>
+  );
+}
+
+function RejectForm({ patient, risk, onDone }: { patient: number; risk: number; onDone: () => void }) {
+  return (
+    <ReasonForm name="Reject the recommendation" id="fc-reject" label="Reason for rejecting" button="Reject recommendation"
+      send={(reason) => post(`/patients/${patient}/forecast/reject`, { reason, risk })} onDone={onDone} />
   );
 }
 
@@ -163,34 +176,14 @@ function RejectForm({ patient, risk, onDone }: { patient: number; risk: number; 
 // which the decision records (the server refuses it without one).
 function AboveRiskForm({ f, onDone }: { f: Forecast; onDone: () => void }) {
   const r = f.recommendation!;
-  const [reason, setReason] = useState("");
-  const [error, setError] = useState("");
-  const [busy, setBusy] = useState(false);
   return (
-    <form class="inline" aria-label="Accept above the risk" onSubmit={async (e) => {
-      e.preventDefault();
-      setBusy(true);
-      try {
-        await post(`/patients/${f.patient}/forecast/accept`, {
-          next_date: r.next_date, interval_days: r.interval_days, ratings_used: f.data.ratings_used,
-          doses_used: f.data.doses_used, risk: r.risk, above_risk_reason: reason,
-        });
-        setReason("");
-        setError("");
-        onDone();
-      } catch (err) {
-        setError(messageOf(err));
-      } finally {
-        setBusy(false);
-      }
-    }}>
-      <p class="not-offered">The model's plan is above the risk ({pct(r.p_loss)} against {pct(r.risk)}): the rule-based suggestion
-        stands unless you accept this plan with a reason.</p>
-      <label for="fc-above">Reason for accepting above the risk</label>
-      <input id="fc-above" value={reason} required onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
-      <button type="submit" disabled={busy}>Accept above the risk: plan these sessions</button>
-      <ErrorLine text={error} />
-    </form>
+    <ReasonForm name="Accept above the risk" id="fc-above" label="Reason for accepting above the risk"
+      button="Accept above the risk: plan these sessions"
+      intro={`The model's plan is above the risk (${pct(r.p_loss)} against ${pct(r.risk)}): the rule-based suggestion stands unless you accept this plan with a reason.`}
+      send={(reason) => post(`/patients/${f.patient}/forecast/accept`, {
+        next_date: r.next_date, interval_days: r.interval_days, ratings_used: f.data.ratings_used,
+        doses_used: f.data.doses_used, risk: r.risk, above_risk_reason: reason,
+      })} onDone={onDone} />
   );
 }
 
