@@ -56,15 +56,15 @@ double baseline_of(const population::VirtualPatient& patient, pd::Scale scale) {
   return patient.baseline.own[own];
 }
 
+std::uint64_t assessment_slot(std::uint64_t slot_base, std::size_t i, std::uint64_t k) {
+  return slot_base + 8 * i + k;
+}
+
 std::uint64_t noise_slot(std::uint64_t slot_base, std::size_t i, pd::Scale scale) {
   const auto s = static_cast<std::uint64_t>(scale);
   // Slots 0-7 of each assessment time as always; a ninth scale and beyond in blocks of 8 far
   // above them (the trial proper starts at 2^40).
-  return slot_base + (s / 8) * (std::uint64_t{1} << 32) + 8 * i + s % 8;
-}
-
-std::uint64_t reading_slot(std::uint64_t slot_base, std::size_t i, std::uint64_t slot) {
-  return slot_base + 8 * i + slot;
+  return assessment_slot(slot_base + (s / 8) * (std::uint64_t{1} << 32), i, s % 8);
 }
 
 namespace {
@@ -206,25 +206,32 @@ SubjectOutcome record_outcome(const population::VirtualPatient& patient,
           pd::observed_score(p, pd::Scale::Cadss, expected, z_at(noise, i, pd::Scale::Cadss));
     }
     so.vitals.assign(kVitalsCount, std::vector<double>(assessments.vitals.size()));
+    // A change is a reading minus the session's pre-dose reading, each with its own error.
+    const double sbp_sd = assessments.sbp_reading_sd.value();
+    const double dbp_sd = assessments.dbp_reading_sd.value();
+    const double hr_sd = assessments.hr_reading_sd.value();
+    const auto reading_error = [&](std::size_t at, std::uint64_t slot, double sd) {
+      if (sd == 0.0) {
+        return 0.0;
+      }
+      residual.seek(assessment_slot(slot_base, at, slot));
+      return sd * residual.normal();
+    };
+    const double sbp_pre = reading_error(pre, kSbpReadingSlot, sbp_sd);
+    const double dbp_pre = reading_error(pre, kDbpReadingSlot, dbp_sd);
+    const double hr_pre = reading_error(pre, kHrReadingSlot, hr_sd);
+    const auto change = [&](double exact, std::size_t at, std::uint64_t slot, double sd,
+                            double pre_error) {
+      return sd == 0.0 ? exact : exact + (reading_error(at, slot, sd) - pre_error);
+    };
     for (std::size_t j = 0; j < assessments.vitals.size(); ++j) {
       const std::size_t i = index_of(unique, t0 + assessments.vitals[j]);
-      // A change is a reading minus the pre-dose reading, each with its own error.
-      const auto change = [&](double exact, std::uint64_t slot, double sd) {
-        if (sd == 0.0) {
-          return exact;
-        }
-        const auto error = [&](std::size_t at) {
-          residual.seek(reading_slot(slot_base, at, slot));
-          return sd * residual.normal();
-        };
-        return exact + error(i) - error(pre);
-      };
       so.vitals[vitals_index(Variable::Dsbp)][j] =
-          change(course.dsbp[i].value(), kSbpReadingSlot, assessments.sbp_reading_sd.value());
+          change(course.dsbp[i].value(), i, kSbpReadingSlot, sbp_sd, sbp_pre);
       so.vitals[vitals_index(Variable::Ddbp)][j] =
-          change(course.ddbp[i].value(), kDbpReadingSlot, assessments.dbp_reading_sd.value());
+          change(course.ddbp[i].value(), i, kDbpReadingSlot, dbp_sd, dbp_pre);
       so.vitals[vitals_index(Variable::Dhr)][j] =
-          change(course.dhr[i].value(), kHrReadingSlot, assessments.hr_reading_sd.value());
+          change(course.dhr[i].value(), i, kHrReadingSlot, hr_sd, hr_pre);
       // Two concentration assays per time: ketamine uses the HAM-A slot, norketamine the FQ slot.
       const auto k_obs =
           pd::observed_concentration(p, course.ketamine[i], z_at(residual, i, pd::Scale::HamA));

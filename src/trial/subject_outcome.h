@@ -80,7 +80,7 @@ SubjectOutcome record_outcome(const population::VirtualPatient& patient,
 /// (168 h after one dose and before the next) are one rating. Noise: the standard normal of the
 /// rating of scale s at the i-th distinct assessment time is draw noise_slot(slot_base, i, s) of
 /// Stream::Assessment; concentrations use the same slots of Stream::Residual, and vitals readings
-/// (when the design gives their SD) slots 5-7 of it (reading_slot). So the record
+/// (when the design gives their SD) slots 5-7 of it (assessment_slot). So the record
 /// depends only on (seed, replicate, subject, slot_base). Errors come from the model.
 core::Result<SubjectOutcome> simulate_subject(const population::VirtualPatient& patient,
                                               const std::vector<protocol::Administration>& sessions,
@@ -92,16 +92,17 @@ core::Result<SubjectOutcome> simulate_subject(const population::VirtualPatient& 
 /// population::Baselines::own.
 double baseline_of(const population::VirtualPatient& patient, pd::Scale scale);
 
-/// The noise slot of scale `scale` at the i-th assessment time: slot_base + 8 i + scale for the
+/// Each assessment time has 8 draw slots: slot `k` (0-7) of the i-th time is slot_base + 8 i + k.
+std::uint64_t assessment_slot(std::uint64_t slot_base, std::size_t i, std::uint64_t k);
+
+/// The noise slot of scale `scale` at the i-th assessment time: assessment_slot k = scale for the
 /// first eight scale values (as always), then blocks of 8 at multiples of 2^32 above them.
 std::uint64_t noise_slot(std::uint64_t slot_base, std::size_t i, pd::Scale scale);
 
-/// Slots of Stream::Residual at each assessment time beside the two concentration assays (slots 0
-/// and 1): the reading errors of SBP, DBP and HR (Assessments::sbp_reading_sd ...).
+/// Assessment slots of Stream::Residual beside the two concentration assays (slots 0 and 1): the
+/// reading errors of SBP, DBP and HR (Assessments::sbp_reading_sd ...).
 inline constexpr std::uint64_t kSbpReadingSlot = 5;
 inline constexpr std::uint64_t kDbpReadingSlot = 6;
 inline constexpr std::uint64_t kHrReadingSlot = 7;
-/// Draw slot_base + 8 i + slot of Stream::Residual: reading slot `slot` at the i-th time.
-std::uint64_t reading_slot(std::uint64_t slot_base, std::size_t i, std::uint64_t slot);
 
 }  // namespace ketapath::trial
