@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "population/plasma_peak.h"
+
 namespace ketapath::population {
 
 const std::array<const char*, kEndpointCount> kEndpointNames = {
@@ -276,6 +278,153 @@ struct LaneParameters {
   // The depot's load per mg of a depot dose, f + (1 - f) fpnk, and the share of it bound for CENT
   // (the rest reaches NKA presystemically); without presystemic norketamine load = f, share = 1.
   Lanes depot_load, parent_share;
+  // C's slope from the amounts (DEPOT -> CENT rate, CENT outflow k10 + k12, PERI -> CENT k21) and
+  // each lane's closed form of CENT (plasma_peak.h), for the exact Cmax.
+  Lanes to_central, k_cc, k21;
+  PeakRates peak[L];
+  Lanes peak_rate[3];  // PeakRates::rate by lane
+  Lanes peak_k[7];     // k_dd, k_ad, k_ac, k_ap, k_bd, k_bc, k_bp by lane
+  Lanes ka_place;      // KA's place among the rates, fastest first: 0, 1 or 2
+};
+
+// Newton iterations of the lanes' peak search before a lane that has not converged falls back to
+// the scalar search (central_peak, to 1e-9 h).
+constexpr int kPeakIterations = 5;
+// A lane has settled when its last Newton step was at most this fraction of the interval: the
+// root is then within twice that step (within the step's square, once Newton converges), and c is
+// flat there, so the value is within |c''| (2 x 1e-6 h)^2 / 2 of the peak: below 1e-9 relative
+// for every rate these models have (the tests hold Cmax to a dense CVODE peak).
+constexpr double kPeakTolerance = 1e-6;
+
+// The peak of CENT in [0, h] from the amounts (d0, c0, p0) for the lanes where `falls` is 1, into
+// cent_max: every lane runs the same Newton iterations (plasma_peak.h), started from the Newton
+// point at 0, and a lane whose last step was above 1e-9 h is searched again by central_peak. Every
+// value taken is c at a time in [0, h], so the result is never above the true peak.
+KETAPATH_KERNEL_CLONES __attribute__((noinline)) void lane_peaks(const LaneParameters& p,
+                                                                 const Lanes& d0, const Lanes& c0,
+                                                                 const Lanes& p0, double h,
+                                                                 const Lanes& falls,
+                                                                 Lanes& cent_max) {
+  // Lane loops innermost, so that the vectoriser runs the eight searches side by side.
+  alignas(64) double w[3][L];
+  alignas(64) double t[L], lo[L], hi[L], found[L], step[L];
+#pragma GCC unroll 1
+  for (std::size_t l = 0; l < L; ++l) {
+    w[0][l] = p.peak_k[0][l] * d0[l];
+    w[1][l] = p.peak_k[1][l] * d0[l] + p.peak_k[2][l] * c0[l] + p.peak_k[3][l] * p0[l];
+    w[2][l] = p.peak_k[4][l] * d0[l] + p.peak_k[5][l] * c0[l] + p.peak_k[6][l] * p0[l];
+    // Newton starts at 0: ln P - ln N is close to linear in t, so its first step lands near the
+    // root from anywhere in the interval (a chord of c' needs c' at h and starts worse).
+    t[l] = 0.0;
+    lo[l] = 0.0;
+    hi[l] = h;
+    found[l] = 0.0;  // c(0) is taken by the first pass
+    step[l] = h;
+  }
+  for (int k = 0; k <= kPeakIterations; ++k) {
+#pragma GCC unroll 1
+    for (std::size_t l = 0; l < L; ++l) {
+      const double rate[3] = {p.peak_rate[0][l], p.peak_rate[1][l], p.peak_rate[2][l]};
+      const double weight[3] = {w[0][l], w[1][l], w[2][l]};
+      const PeakStep at = peak_step(rate, weight, t[l], lo[l], hi[l]);
+      found[l] = std::max(found[l], at.value);
+      // The last pass only takes c at the last Newton point.
+      step[l] = k < kPeakIterations ? std::fabs(at.next - t[l]) : step[l];
+      t[l] = k < kPeakIterations ? at.next : t[l];
+    }
+  }
+  alignas(64) double settled[L];
+  for (std::size_t l = 0; l < L; ++l) {
+    settled[l] = step[l] <= kPeakTolerance * h ? 1.0 : 0.0;
+  }
+  for (std::size_t l = 0; l < L; ++l) {
+    if (falls[l] != 0.0) {
+      cent_max[l] =
+          std::max(cent_max[l],
+                   settled[l] != 0.0 ? found[l] : central_peak(p.peak[l], d0[l], c0[l], p0[l], h));
+    }
+  }
+}
+
+// Cmax is the true peak of CENT up to the last output time (issue 16), found without testing every
+// step. Checkpoints are the output times and every dose or infusion event. C is a candidate at
+// each checkpoint (right after a bolus, at an infusion's end); between two checkpoints with no
+// infusion running, C is the closed form of plasma_peak.h, and where its slope is > 0 at the first
+// and < 0 at the second, the peak between them is found (about once per extravascular dose and
+// lane). A second sign change inside one interval (C falling, rising, falling again within an
+// output interval with no dose) is not looked for: C' is a sum of three exponentials, and nothing
+// in these models makes it turn twice within an hour without an input.
+struct PeakTracker {
+  // The amounts (DEPOT, CENT, PERI) and where C rose with no infusion running, at the last
+  // checkpoint, double-buffered: a checkpoint writes the next interval's start while the search
+  // still reads this one's.
+  alignas(64) Lanes start[2][3] = {};
+  alignas(64) Lanes rising[2] = {};
+  alignas(64) Lanes cent_max{};  // the largest CENT amount found so far
+  int current = 0;               // the buffer holding the current interval's start
+  double time = 0.0;             // of the last checkpoint
+  double end = 0.0;              // the last output time: nothing after it counts
+  // Every lane's C falls now and cannot rise again before the next dose or infusion event, so the
+  // outputs until then are below cent_max and need no checkpoint (see `checkpoint`).
+  bool all_settled = false;
+
+  // A checkpoint at `now` with the current amounts: the interval since the last one ends (and its
+  // peak is searched for where C rose at its start and falls now) and the next one starts.
+  // `candidate`: C itself may be the peak here.
+  KETAPATH_INLINE void checkpoint(const LaneParameters& p, double now, const Lanes& d,
+                                  const Lanes& c, const Lanes& pe, const Lanes& u, bool candidate) {
+    const double h = now - time;
+    const double(&old_start)[3][L] = start[current];
+    double(&next_start)[3][L] = start[1 - current];
+    const Lanes& was_rising = rising[current];
+    Lanes& now_rising = rising[1 - current];
+    alignas(64) double falls[L];
+    std::uint64_t any = 0;
+    std::uint64_t settled = 1;
+#pragma GCC unroll 1
+    for (std::size_t l = 0; l < L; ++l) {
+      const double slope = p.to_central[l] * d[l] - p.k_cc[l] * c[l] + p.k21[l] * pe[l];
+      const bool peaked = (was_rising[l] != 0.0) & (slope < 0.0) & (h > 0.0);
+      falls[l] = peaked ? 1.0 : 0.0;
+      any |= peaked ? 1U : 0U;
+      // Until the next input, c' = sum_i a_i exp(-r_i t) with a_i = -r_i w_i. By Descartes' rule
+      // of signs for exponential sums, c' has at most as many real zeros as sign changes in the
+      // a_i ordered by rate. c' has the fastest term's sign as t -> -infinity and the slowest
+      // non-zero term's as t -> +infinity. So with at most one change, the slowest term negative
+      // and c' < 0 now, c' < 0 from now on (a zero, if any, is behind us): C falls until the
+      // next input and no later output can be its peak.
+      const double a_ka = -p.peak_rate[0][l] * (p.peak_k[0][l] * d[l]);
+      const double a_alpha = -p.peak_rate[1][l] * (p.peak_k[1][l] * d[l] + p.peak_k[2][l] * c[l] +
+                                                   p.peak_k[3][l] * pe[l]);
+      const double a_beta = -p.peak_rate[2][l] * (p.peak_k[4][l] * d[l] + p.peak_k[5][l] * c[l] +
+                                                  p.peak_k[6][l] * pe[l]);
+      // Ordered by rate, fastest first (alpha > beta always; KA's place is per lane).
+      const double first = p.ka_place[l] == 0.0 ? a_ka : a_alpha;
+      const double second = p.ka_place[l] == 0.0 ? a_alpha : (p.ka_place[l] == 1.0 ? a_ka : a_beta);
+      const double third = p.ka_place[l] == 2.0 ? a_ka : a_beta;
+      const bool change12 = ((first > 0.0) & (second < 0.0)) | ((first < 0.0) & (second > 0.0));
+      const bool change23 = ((second > 0.0) & (third < 0.0)) | ((second < 0.0) & (third > 0.0));
+      // More than one change needs three non-zero terms alternating in sign.
+      const bool one_change = !(change12 & change23);
+      // (With amounts >= 0 the slowest term is always negative, as C tends to 0 from above; the
+      // test keeps the rule true on its own.)
+      const double slowest = third != 0.0 ? third : (second != 0.0 ? second : first);
+      settled &= (u[l] == 0.0) & (slope < 0.0) & one_change & (slowest < 0.0) ? 1U : 0U;
+      now_rising[l] = (u[l] == 0.0) & (slope > 0.0) ? 1.0 : 0.0;
+      next_start[0][l] = d[l];
+      next_start[1][l] = c[l];
+      next_start[2][l] = pe[l];
+      if (candidate) {
+        cent_max[l] = std::max(cent_max[l], c[l]);
+      }
+    }
+    if (any != 0) {
+      lane_peaks(p, old_start[0], old_start[1], old_start[2], h, falls, cent_max);
+    }
+    current = 1 - current;
+    time = now;
+    all_settled = settled != 0;
+  }
 };
 
 KETAPATH_KERNEL_CLONES
@@ -400,11 +549,11 @@ KETAPATH_INLINE void advance_plasticity(const StepData& st, double h, const Lane
     const double x = ce_bound * p.inv_ec50[l];
     negligible[l] = p.kon[l] * h * (x * x) <= kNegligibleDrive * s[l] ? 1.0 : 0.0;
   }
-  bool all_negligible = true;
+  std::uint64_t all_negligible = 1;  // a bitwise AND: no branch per lane
   for (std::size_t l = 0; l < L; ++l) {
-    all_negligible = all_negligible && negligible[l] != 0.0;
+    all_negligible &= negligible[l] != 0.0 ? 1U : 0U;
   }
-  if (all_negligible) {
+  if (all_negligible != 0) {
     for (std::size_t l = 0; l < L; ++l) {
       s[l] *= st.decay[l];
     }
@@ -444,8 +593,12 @@ KETAPATH_KERNEL_CLONES
 void march(const BatchSchedule& schedule, const BlockScratch& scratch, const LaneParameters& p,
            double (*endpoints)[L], double* profiles) {
   alignas(64) Lanes d{}, c{}, pe{}, n{}, e{}, u{}, s{};
-  alignas(64) Lanes dosed{}, cmax{}, ce_max{}, nk_max{}, s_max{};
+  alignas(64) Lanes dosed{}, ce_max{}, nk_max{}, s_max{};
   const auto& doses = schedule.protocol.doses;
+  const auto& times = schedule.protocol.output_times_h;
+  PeakTracker peak;
+  peak.end = times.back();
+  peak.time = times.front();
   for (const ScheduleAction& action : schedule.actions) {
     switch (action.kind) {
       case ScheduleAction::Kind::Advance: {
@@ -458,16 +611,21 @@ void march(const BatchSchedule& schedule, const BlockScratch& scratch, const Lan
         double* row = profiles == nullptr ? nullptr
                                           : profiles + static_cast<std::size_t>(action.index) *
                                                            kProfileVariables * L;
+        if (!peak.all_settled) {
+          peak.checkpoint(p, times[action.index], d, c, pe, u, true);
+        }
+        // Lane loops kept as loops (not unrolled into scalar copies) for the vectoriser.
+#pragma GCC unroll 1
         for (std::size_t l = 0; l < L; ++l) {
-          const double conc = c[l] / p.v1[l];
-          const double nk = n[l] / p.v_nk[l];
-          cmax[l] = std::max(cmax[l], conc);
           ce_max[l] = std::max(ce_max[l], e[l]);
-          nk_max[l] = std::max(nk_max[l], nk);
+          nk_max[l] = std::max(nk_max[l], n[l] / p.v_nk[l]);
           s_max[l] = std::max(s_max[l], s[l]);
-          if (row != nullptr) {
-            row[kProfileC * L + l] = conc;
-            row[kProfileNk * L + l] = nk;
+        }
+        if (row != nullptr) {
+#pragma GCC unroll 1
+          for (std::size_t l = 0; l < L; ++l) {
+            row[kProfileC * L + l] = c[l] / p.v1[l];
+            row[kProfileNk * L + l] = n[l] / p.v_nk[l];
             row[kProfileCe * L + l] = e[l];
             row[kProfileS * L + l] = s[l];
           }
@@ -476,6 +634,11 @@ void march(const BatchSchedule& schedule, const BlockScratch& scratch, const Lan
       }
       case ScheduleAction::Kind::Dose: {
         const BatchDose& dose = doses[action.index];
+        // A dose at or after the last output adds nothing to Cmax (as to the AUC).
+        const bool counts = dose.time_h < peak.end;
+        if (counts) {
+          peak.checkpoint(p, dose.time_h, d, c, pe, u, false);
+        }
         for (std::size_t l = 0; l < L; ++l) {
           const double amount = dose.scaled ? dose.amount_mg * p.dose_scale[l] : dose.amount_mg;
           if (dose.duration_h > 0.0) {
@@ -490,13 +653,24 @@ void march(const BatchSchedule& schedule, const BlockScratch& scratch, const Lan
             dosed[l] += amount;
           }
         }
+        if (counts) {
+          peak.checkpoint(p, dose.time_h, d, c, pe, u, true);  // a bolus peaks right after it
+        }
         break;
       }
       case ScheduleAction::Kind::InfusionEnd: {
         const BatchDose& dose = doses[action.index];
+        const double ends_at = dose.time_h + dose.duration_h;
+        const bool counts = ends_at <= peak.end;
+        if (counts) {
+          peak.checkpoint(p, ends_at, d, c, pe, u, true);  // an infusion peaks at its end
+        }
         for (std::size_t l = 0; l < L; ++l) {
           const double amount = dose.scaled ? dose.amount_mg * p.dose_scale[l] : dose.amount_mg;
           u[l] -= amount / dose.duration_h;  // the same rounded rate as at the start
+        }
+        if (counts) {
+          peak.checkpoint(p, ends_at, d, c, pe, u, false);  // the next interval, infusion-free
         }
         break;
       }
@@ -506,7 +680,7 @@ void march(const BatchSchedule& schedule, const BlockScratch& scratch, const Lan
   // was cleared by CL, so AUC = cleared / CL exactly. Doses given at the last output time are in
   // both `dosed` and the state, so they cancel.
   for (std::size_t l = 0; l < L; ++l) {
-    endpoints[kCmax][l] = cmax[l];
+    endpoints[kCmax][l] = peak.cent_max[l] / p.v1[l];
     endpoints[kAuc][l] = (dosed[l] - p.parent_share[l] * d[l] - c[l] - pe[l]) / p.cl[l];
     endpoints[kCeMax][l] = ce_max[l];
     endpoints[kNkMax][l] = nk_max[l];
@@ -556,6 +730,20 @@ void simulate_block(const BatchSchedule& schedule, const BatchSubjects& subjects
     p.f[l] = f;
     p.depot_load[l] = load;
     p.parent_share[l] = share;
+    p.peak[l] = peak_rates(ka, ka * share, k10, k12, k21);
+    const PeakRates& peak = p.peak[l];
+    const double peak_k[7] = {peak.k_dd, peak.k_ad, peak.k_ac, peak.k_ap,
+                              peak.k_bd, peak.k_bc, peak.k_bp};
+    for (std::size_t k = 0; k < 3; ++k) {
+      p.peak_rate[k][l] = peak.rate[k];
+    }
+    for (std::size_t k = 0; k < 7; ++k) {
+      p.peak_k[k][l] = peak_k[k];
+    }
+    p.ka_place[l] = peak.rate[0] > peak.rate[1] ? 0.0 : (peak.rate[0] > peak.rate[2] ? 1.0 : 2.0);
+    p.to_central[l] = ka * share;
+    p.k_cc[l] = k10 + k12;
+    p.k21[l] = k21;
     p.v1[l] = subjects.v1[i];
     p.cl[l] = subjects.cl[i];
     p.v_nk[l] = subjects.v_nk[i];

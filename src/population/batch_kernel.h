@@ -30,7 +30,7 @@ inline constexpr std::size_t kLanes = 8;
 
 /// Per-subject endpoints, in this order.
 enum Endpoint : std::size_t {
-  kCmax = 0,   ///< highest plasma ketamine at an output time, mg/L
+  kCmax = 0,   ///< true peak of plasma ketamine up to the last output time, mg/L (plasma_peak.h)
   kAuc = 1,    ///< exact AUC of plasma ketamine from 0 to the last output time, mg*h/L
   kCeMax = 2,  ///< highest effect-site concentration at an output time, mg/L
   kNkMax = 3,  ///< highest plasma norketamine at an output time, mg/L

@@ -104,7 +104,8 @@ TEST(BatchRunnerTest, ProfilesIdenticalAcrossThreadsAndConsistentWithEndpoints) 
     for (std::size_t k = 0; k < times; ++k) {
       cmax = std::max(cmax, one.profiles[(i * times + k) * kProfileVariables]);
     }
-    ASSERT_EQ(cmax, one.endpoints[i * kEndpointCount + kCmax]) << "subject " << i;
+    // The true peak (plasma_peak.h) is at least the highest value on the output grid.
+    ASSERT_GE(one.endpoints[i * kEndpointCount + kCmax], cmax) << "subject " << i;
   }
 }
 
