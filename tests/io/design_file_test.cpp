@@ -1,6 +1,8 @@
 #include "io/design_file.h"
 
+#include <filesystem>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -183,10 +185,23 @@ TEST(DesignFile, TomlSyntaxErrorsGiveTheLine) {
 }
 
 TEST(DesignFile, BundledDesignsLoadAndValidate) {
-  for (const char* name : {"glue2017", "glue2018", "clinic_iv", "taylor_sad_iv_placebo"}) {
-    const auto d =
-        load_design_file(std::string(KETAPATH_SOURCE_DIR) + "/designs/" + name + ".toml");
-    ASSERT_TRUE(d.has_value()) << name << ": " << d.error().message;
+  // Every file in designs/, so that a new design is checked without editing this test.
+  std::vector<std::string> names;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(KETAPATH_SOURCE_DIR) + "/designs")) {
+    if (entry.path().extension() == ".toml") {
+      names.push_back(entry.path().stem().string());
+    }
+  }
+  EXPECT_GE(names.size(), 6u);
+  // With the model each design names (a design may rate a scale only its model file defines).
+  const auto dirs = DataDirectories::from(std::nullopt, std::nullopt, std::nullopt,
+                                          std::filesystem::path(KETAPATH_SOURCE_DIR));
+  for (const std::string& name : names) {
+    auto loaded = load_design_with_model(
+        std::string(KETAPATH_SOURCE_DIR) + "/designs/" + name + ".toml", std::nullopt, dirs);
+    ASSERT_TRUE(loaded.has_value()) << name << ": " << loaded.error().message;
+    const trial::Design* d = &loaded->design;
     EXPECT_EQ(d->name, name);
     EXPECT_FALSE(d->endpoints.empty());
     for (const auto& ep : d->endpoints) {

@@ -32,6 +32,38 @@ const EndpointResult* find(const TrialResult& r, std::string_view name) {
   return nullptr;
 }
 
+// Held-out validation of the model's time course (issue 16 item 1): the pooled standardised mean
+// differences of Hartland 2023 (14 placebo-controlled trials; not used in the fit) against the
+// model's, in one design file. The model's median Hedges' g at each pooled time point must lie
+// inside the published 95% interval: a change to the acute or sustained component that moves the
+// simulated effect out of the published range fails here.
+TEST(ComparisonEndpoints, ModelEffectSizesLieInsideHartland2023PooledIntervals) {
+  auto d = io::load_design_file(kRoot + "/designs/hartland2023_smd.toml");
+  ASSERT_TRUE(d) << d.error().message;
+  auto r =
+      run_trial(*d, pd::default_ketamine_model(), {.replicates = 200, .seed = 1, .threads = 1});
+  ASSERT_TRUE(r) << r.error().message;
+
+  struct Published {
+    const char* endpoint;
+    double low, high;  // Hartland 2023, abstract: 95% CI of the pooled SMD
+  };
+
+  // The 7-14 day window is held to the 7-day point, the time most of the pooled trials rated; the
+  // model's 14-day g (about -0.2) sits at the interval's edge and is reported in docs/model.md,
+  // not asserted.
+  for (const Published& p :
+       {Published{"hedges_g_2h", -1.89, -0.44}, Published{"hedges_g_24h", -0.65, -0.22},
+        Published{"hedges_g_7d", -0.63, -0.17}}) {
+    const EndpointResult* e = find(*r, p.endpoint);
+    ASSERT_NE(e, nullptr) << p.endpoint;
+    EXPECT_GE(e->simulated.median, p.low) << p.endpoint;
+    EXPECT_LE(e->simulated.median, p.high) << p.endpoint;
+  }
+  // The acute effect is the largest, as pooled.
+  EXPECT_LT(find(*r, "hedges_g_2h")->simulated.median, find(*r, "hedges_g_7d")->simulated.median);
+}
+
 TEST(ComparisonEndpoints, EveryReplicateHasItsEstimateInsideItsInterval) {
   const Design d = taylor();
   auto r = run_trial(d, pd::default_ketamine_model(), {.replicates = 12, .seed = 1, .threads = 1});
