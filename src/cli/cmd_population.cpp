@@ -66,9 +66,7 @@ void print_clinical(const jobs::ArmClinical& c, const trial::ClinicalSummary& s)
   using Kind = trial::ClinicalItem::Kind;
   const auto& items = c.layout->items();
   if (d.enrichment) {
-    fmt::print(
-        "note: the design's enrichment run-in is not simulated; these are unselected "
-        "patients\n");
+    fmt::print("enrolled through the run-in: {}\n", d.enrichment->definition);
   }
   if (c.layout->has_responder_rule()) {
     fmt::print("responders (design rule): {} of {} = {}\n  rule: {}\n", s.positives(0),

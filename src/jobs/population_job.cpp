@@ -12,6 +12,7 @@
 #include "io/subjects_file.h"
 #include "population/benchmark_workload.h"
 #include "population/subject_columns.h"
+#include "trial/run_in.h"
 #include "usermodel/batch_source.h"
 #include "usermodel/model_file.h"
 
@@ -98,12 +99,27 @@ core::Result<Workload> arm_workload(
         core::with_context(plan.error(), fmt::format("design {}, arm {}", design.name, arm.name)));
   }
   auto schedule = KETAPATH_TRY(population::build_schedule(plan->protocol));
-  auto draws =
-      std::make_shared<const population::PatientDraws>(generator, plan->route, seed, replicate);
+  // A design with an enrichment run-in enrols, as `trial` does, only the candidates its run-in
+  // keeps (trial/run_in.h), and their trial sessions take noise slots apart from the run-in's.
+  std::optional<population::PatientSelection> selection;
+  std::uint64_t slot_base = 0;
+  if (design.enrichment) {
+    auto run_in = std::make_shared<const trial::RunIn>(
+        KETAPATH_TRY(trial::RunIn::create(design, expectancy)));
+    selection = population::PatientSelection{
+        [run_in, seed](const population::VirtualPatient& candidate) {
+          return run_in->accepts(candidate, seed);
+        },
+        static_cast<std::uint64_t>(run_in->max_candidates_per_subject()),
+        fmt::format("the run-in of design {}", design.name)};
+    slot_base = trial::kTrialSlots;
+  }
+  auto draws = std::make_shared<const population::PatientDraws>(generator, plan->route, seed,
+                                                                replicate, std::move(selection));
   ArmClinical clinical{shared_design, sessions, generator, draws, nullptr, nullptr};
-  clinical.outcomes =
-      std::make_shared<const trial::BatchOutcomes>(KETAPATH_TRY(trial::BatchOutcomes::create(
-          sessions, design.assessments, expectancy, schedule.protocol.output_times_h, seed)));
+  clinical.outcomes = std::make_shared<const trial::BatchOutcomes>(KETAPATH_TRY(
+      trial::BatchOutcomes::create(sessions, design.assessments, expectancy,
+                                   schedule.protocol.output_times_h, seed, slot_base)));
   clinical.layout = std::make_shared<const trial::ClinicalLayout>(
       KETAPATH_TRY(trial::ClinicalLayout::create(design, sessions)));
   Workload workload{fmt::format("{}, arm {} ({} ketamine doses, route {})", design.name, arm.name,

@@ -91,8 +91,10 @@ std::uint64_t next_draws_id() {
 }  // namespace
 
 PatientDraws::PatientDraws(std::shared_ptr<const PatientGenerator> generator, pd::Route route,
-                           std::uint64_t seed, std::uint64_t replicate)
+                           std::uint64_t seed, std::uint64_t replicate,
+                           std::optional<PatientSelection> selection)
     : generator_(std::move(generator)),
+      selection_(std::move(selection)),
       route_(route),
       seed_(seed),
       replicate_(replicate),
@@ -103,29 +105,49 @@ const VirtualPatient& PatientDraws::patient(std::size_t i) const {
   if (cache.owner == id_ && i >= cache.first && i - cache.first < cache.patients.size()) {
     return cache.patients[i - cache.first];
   }
-  cache.single = generator_->draw(seed_, replicate_, i);
+  // draw() has selected every subject it cached, so a selection of i succeeds here too (the same
+  // candidates and the same outcome): value() cannot fail for a subject of a drawn chunk.
+  cache.single = select(i).value();
   return cache.single;
 }
 
-void PatientDraws::draw(std::size_t first, std::size_t count, BatchSubjects& out) const {
+core::Result<VirtualPatient> PatientDraws::select(std::size_t i) const {
+  if (!selection_) {
+    return generator_->draw(seed_, replicate_, i);
+  }
+  const std::uint64_t k = selection_->candidates_per_subject;
+  for (std::uint64_t c = 0; c < k; ++c) {
+    VirtualPatient candidate = generator_->draw(seed_, replicate_, i * k + c);
+    if (KETAPATH_TRY(selection_->accepts(candidate))) {
+      return candidate;
+    }
+  }
+  return core::fail(core::ErrorCode::Validation,
+                    "subject {}: none of its {} candidates passed {} (raise "
+                    "max_candidates_per_subject or relax the rule)",
+                    i + 1, k, selection_->what);
+}
+
+core::Status PatientDraws::draw(std::size_t first, std::size_t count, BatchSubjects& out) const {
   DrawCache& cache = draw_cache;
-  cache.owner = id_;
+  cache.owner = 0;  // not valid until every subject of the chunk is drawn
   cache.first = first;
   cache.patients.clear();
   cache.patients.reserve(count);
   out.reserve(count);
   for (std::size_t i = first; i < first + count; ++i) {
-    cache.patients.push_back(generator_->draw(seed_, replicate_, i));
+    cache.patients.push_back(KETAPATH_TRY(select(i)));
     const VirtualPatient& patient = cache.patients.back();
     out.push_back(ketamine_batch_subject(patient.parameters, route_, patient.covariates.weight));
   }
+  cache.owner = id_;
+  return {};
 }
 
 SubjectSource ketamine_subject_source(std::shared_ptr<const PatientDraws> draws) {
   return [draws = std::move(draws)](std::size_t first, std::size_t count,
                                     BatchSubjects& out) -> core::Status {
-    draws->draw(first, count, out);
-    return {};
+    return draws->draw(first, count, out);
   };
 }
 

@@ -17,7 +17,10 @@
 //   auto plan = population::plan_ketamine_batch(sessions, {0, 1, 2, 24, 72, 168}, model.typical);
 //   auto source = population::ketamine_subject_source(generator, plan->route, seed);
 
+#include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "core/error.h"
@@ -50,25 +53,41 @@ core::Result<KetamineBatchPlan> plan_ketamine_batch(
 /// returns the cached patient, drawing it again only when it is not there. The runner calls the
 /// source and then the derived values of a chunk on one thread, so every patient of a clinical
 /// run is drawn once. A patient is a pure function of (seed, i): the cache changes no result.
+/// Which candidates a run with a run-in enrols (a trial design's enrichment, trial/run_in.h):
+/// subject i is the first of its own candidates i K, i K + 1, ..., i K + K - 1 (K =
+/// candidates_per_subject, candidate indices of the draws' replicate) that `accepts` keeps, so a
+/// subject depends only on (seed, i) on any thread count. None of the K: a Validation error.
+struct PatientSelection {
+  std::function<core::Result<bool>(const VirtualPatient&)> accepts;
+  std::uint64_t candidates_per_subject = 1;
+  std::string what;  ///< names the run-in in messages: "the run-in of design glue2018"
+};
+
 class PatientDraws {
  public:
   /// `replicate`: the generator's replicate index the patients come from (0; an arm of a
   /// parallel design uses its own, so its patients and their noise are independent of the other
-  /// arms').
+  /// arms'). `selection`: enrol only the candidates a run-in keeps (none: every candidate).
   PatientDraws(std::shared_ptr<const PatientGenerator> generator, pd::Route route,
-               std::uint64_t seed, std::uint64_t replicate = 0);
+               std::uint64_t seed, std::uint64_t replicate = 0,
+               std::optional<PatientSelection> selection = std::nullopt);
 
   /// Patient i (of `replicate`) from this thread's cache, or drawn.
   [[nodiscard]] const VirtualPatient& patient(std::size_t i) const;
 
   /// Draws subjects [first, first + count) into this thread's cache and appends their batch
-  /// subjects (individual parameters for the route, dose_scale the body weight) to `out`.
-  void draw(std::size_t first, std::size_t count, BatchSubjects& out) const;
+  /// subjects (individual parameters for the route, dose_scale the body weight) to `out`. Errors
+  /// come from the selection.
+  [[nodiscard]] core::Status draw(std::size_t first, std::size_t count, BatchSubjects& out) const;
 
   [[nodiscard]] const PatientGenerator& generator() const { return *generator_; }
 
  private:
+  /// Subject i: the generator's patient i, or the first candidate the selection keeps.
+  [[nodiscard]] core::Result<VirtualPatient> select(std::size_t i) const;
+
   std::shared_ptr<const PatientGenerator> generator_;
+  std::optional<PatientSelection> selection_;
   pd::Route route_;
   std::uint64_t seed_;
   std::uint64_t replicate_;

@@ -21,15 +21,13 @@
 #include "population/virtual_patient.h"
 #include "trial/batch_outcome.h"
 #include "trial/responder.h"
+#include "trial/run_in.h"
 #include "trial/subject_outcome.h"
 
 namespace ketapath::trial {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-// Rating-noise slots of the trial proper start here, so a run-in's ratings of the same subject
-// (slots from 0) are independent of them.
-constexpr std::uint64_t kTrialSlots = std::uint64_t{1} << 40;
 
 std::size_t time_index(const std::vector<core::Hours>& times, core::Hours t) {
   for (std::size_t i = 0; i < times.size(); ++i) {
@@ -89,8 +87,7 @@ struct Plan {
   std::vector<std::optional<ArmBatch>> batch;
   std::vector<std::vector<protocol::Administration>> sessions;  // per arm
   std::vector<std::vector<MetricPlan>> endpoints;
-  std::vector<protocol::Administration> run_in;
-  ResolvedRule run_in_rule;
+  std::optional<RunIn> run_in;  // the design's enrichment run-in, if any
   Expectancy expectancy;
 };
 
@@ -157,8 +154,7 @@ Plan make_plan(const Design& design) {
     plan.endpoints.push_back(std::move(items));
   }
   if (design.enrichment) {
-    plan.run_in = protocol::administrations(design.enrichment->regimen).value();
-    plan.run_in_rule = resolve_rule(design.enrichment->rule, plan.run_in);
+    plan.run_in = RunIn::create(design, plan.expectancy).value();  // checked by validate()
   }
   return plan;
 }
@@ -388,12 +384,7 @@ core::Result<population::VirtualPatient> enrol(const Plan& plan,
                         d.name, limit, replicate + 1);
     }
     population::VirtualPatient patient = generator.draw(seed, replicate, candidate++, typical);
-    if (!d.enrichment) {
-      return patient;
-    }
-    const SubjectOutcome run_in = KETAPATH_TRY(
-        simulate_subject(patient, plan.run_in, d.assessments, plan.expectancy, seed, 0));
-    if (responds(run_in, plan.run_in_rule, d.assessments)) {
+    if (!plan.run_in || KETAPATH_TRY(plan.run_in->accepts(patient, seed))) {
       return patient;
     }
   }

@@ -30,6 +30,7 @@
 #include "population/batch_runner.h"
 #include "trial/population_endpoints.h"
 #include "trial/responder.h"
+#include "trial/run_in.h"
 #include "trial/subject_outcome.h"
 
 namespace ketapath::trial {
@@ -346,6 +347,58 @@ TEST(VitalsReadings, ChangesCarryTwoReadingsErrors) {
 // number of threads: values are computed per subject and folded in subject order.
 // The batch subject is filled by name: each of a virtual patient's parameters lands in the field
 // of the same name and unit (clearance in CL, not in whatever comes fifth).
+// A design's enrichment run-in in the batch population (trial/run_in.h, population::
+// PatientSelection): subject i is the first of its own candidates i K .. i K + K - 1 that the
+// run-in keeps, recomputed here from the generator; every enrolled patient passes the run-in, some
+// candidates do not, a subject is the same drawn in a chunk or alone, and a run-in that keeps no
+// one is an error naming the subject.
+TEST(BatchPopulation, RunInEnrolsTheFirstOfEachSubjectsCandidatesItKeeps) {
+  const Arm a = load_arm("glue2018");
+  ASSERT_TRUE(a.design.enrichment.has_value());
+  const RunIn run_in = RunIn::create(a.design, a.expectancy).value();
+  const auto k = static_cast<std::uint64_t>(run_in.max_candidates_per_subject());
+  population::PatientSelection selection{
+      [&run_in](const population::VirtualPatient& p) { return run_in.accepts(p, kSeed); }, k,
+      "the run-in of glue2018"};
+  const auto draws = std::make_shared<const population::PatientDraws>(a.generator, a.plan.route,
+                                                                      kSeed, 0, selection);
+  constexpr std::size_t kSubjects = 24;
+  population::BatchSubjects out;
+  ASSERT_TRUE(draws->draw(0, kSubjects, out).has_value());
+  ASSERT_EQ(out.size(), kSubjects);
+  std::size_t rejected = 0;
+  for (std::size_t i = 0; i < kSubjects; ++i) {
+    std::uint64_t c = 0;
+    while (!run_in.accepts(a.generator->draw(kSeed, 0, i * k + c), kSeed).value()) {
+      ++c;
+      ++rejected;
+      ASSERT_LT(c, k);
+    }
+    const population::VirtualPatient want = a.generator->draw(kSeed, 0, i * k + c);
+    EXPECT_EQ(draws->patient(i).parameters.cl, want.parameters.cl) << "subject " << i;
+    EXPECT_EQ(draws->patient(i).covariates.weight, want.covariates.weight) << "subject " << i;
+    EXPECT_TRUE(run_in.accepts(draws->patient(i), kSeed).value());
+  }
+  EXPECT_GT(rejected, 0u);  // the run-in turned candidates away: the selection did something
+  // Drawn alone (outside the cached chunk): the same patient.
+  const auto alone = std::make_shared<const population::PatientDraws>(a.generator, a.plan.route,
+                                                                      kSeed, 0, selection);
+  EXPECT_EQ(alone->patient(17).parameters.cl, draws->patient(17).parameters.cl);
+  // A run-in that keeps no one.
+  population::PatientSelection nobody{
+      [](const population::VirtualPatient&) -> core::Result<bool> { return false; }, 3,
+      "a run-in that keeps no one"};
+  const auto none =
+      std::make_shared<const population::PatientDraws>(a.generator, a.plan.route, kSeed, 0, nobody);
+  population::BatchSubjects unused;
+  const auto status = none->draw(4, 2, unused);
+  ASSERT_FALSE(status.has_value());
+  EXPECT_EQ(status.error().code, core::ErrorCode::Validation);
+  EXPECT_EQ(status.error().message,
+            "subject 5: none of its 3 candidates passed a run-in that keeps no one (raise "
+            "max_candidates_per_subject or relax the rule)");
+}
+
 TEST(BatchPopulation, SubjectSourceCarriesEachParameterByName) {
   const Arm a = load_arm("glue2017");
   ASSERT_NE(a.plan.route, pd::Route::Iv);
