@@ -229,12 +229,27 @@ std::vector<std::vector<std::array<double, 4>>> run_kernel(const BatchSchedule& 
   return rows;
 }
 
-TEST(BatchKernelTest, LinearStatesMatchMatrixExponentialPropagator) {
-  const BatchProtocol protocol = short_protocol();
-  const BatchSchedule schedule = build_schedule(protocol).value();
-  const BatchSubjects subjects = test_subjects();
+// The test subjects through three weekly doses (short_protocol), the run most tests start from.
+struct ShortRun {
+  BatchProtocol protocol = short_protocol();
+  BatchSchedule schedule = build_schedule(protocol).value();
+  BatchSubjects subjects = test_subjects();
   std::vector<double> endpoints;
-  const auto rows = run_kernel(schedule, subjects, endpoints);
+  std::vector<std::vector<std::array<double, 4>>> rows;
+};
+
+ShortRun short_run() {
+  ShortRun run;
+  run.rows = run_kernel(run.schedule, run.subjects, run.endpoints);
+  return run;
+}
+
+TEST(BatchKernelTest, LinearStatesMatchMatrixExponentialPropagator) {
+  const ShortRun run = short_run();
+  const BatchProtocol& protocol = run.protocol;
+  const BatchSubjects& subjects = run.subjects;
+  const std::vector<double>& endpoints = run.endpoints;
+  const auto& rows = run.rows;
   for (std::size_t i = 0; i < subjects.size(); ++i) {
     const Subject p = subject_at(subjects, i);
     const pk::LinearPropagator hour(rate_matrix(p), 1.0);
@@ -265,11 +280,11 @@ TEST(BatchKernelTest, LinearStatesMatchMatrixExponentialPropagator) {
 }
 
 TEST(BatchKernelTest, PlasticityAndAucMatchTightCvode) {
-  const BatchProtocol protocol = short_protocol();
-  const BatchSchedule schedule = build_schedule(protocol).value();
-  const BatchSubjects subjects = test_subjects();
-  std::vector<double> endpoints;
-  const auto rows = run_kernel(schedule, subjects, endpoints);
+  const ShortRun run = short_run();
+  const BatchProtocol& protocol = run.protocol;
+  const BatchSubjects& subjects = run.subjects;
+  const std::vector<double>& endpoints = run.endpoints;
+  const auto& rows = run.rows;
   double worst = 0.0;
   double worst_relative = 0.0;
   for (std::size_t i = 0; i < subjects.size(); ++i) {
@@ -361,11 +376,11 @@ double dense_cmax(const Subject& subject, const BatchProtocol& protocol, double 
 // dense_cmax. Subjects include KA equal to the fast disposition rate (the closed form's 0/0,
 // plasma_peak.h) and KA = 40/h (a peak minutes after the dose).
 TEST(BatchKernelTest, CmaxIsTheTruePeak) {
-  const BatchProtocol protocol = short_protocol();
-  const BatchSchedule schedule = build_schedule(protocol).value();
-  const BatchSubjects subjects = test_subjects();
-  std::vector<double> endpoints;
-  const auto rows = run_kernel(schedule, subjects, endpoints);
+  const ShortRun run = short_run();
+  const BatchProtocol& protocol = run.protocol;
+  const BatchSubjects& subjects = run.subjects;
+  const std::vector<double>& endpoints = run.endpoints;
+  const auto& rows = run.rows;
   double worst = 0.0;
   double gain = 0.0;  // how far the grid's highest value was below the peak
   for (std::size_t i = 0; i < subjects.size(); ++i) {
