@@ -13,8 +13,8 @@ pairs=${2:-5}
 threads=${3:-2}
 tool=${BUILD_DIR:-$root/build}/src/cli/ketapath
 [[ -x $tool ]] || { echo "compare_threads: build $tool first (scripts/build.sh ketapath)" >&2; exit 2; }
-rate() {  # subjects per second printed by one run
-  "$tool" population benchmark --subjects "$subjects" --threads "$1" |
+rate() {  # subjects per second of one run (its "population: ..." line is on stderr)
+  "$tool" population benchmark --subjects "$subjects" --threads "$1" 2>&1 >/dev/null |
     sed -n 's/.* \([0-9]*\) subjects\/s .*/\1/p'
 }
 echo "load before: $(uptime)"
