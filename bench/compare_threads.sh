@@ -23,6 +23,10 @@ ratios=()
 for p in $(seq 1 "$pairs"); do
   one=$(rate 1)
   many=$(rate "$threads")
+  if [[ -z $one || -z $many ]]; then
+    echo "compare_threads: no \"N subjects/s\" line from $tool population benchmark" >&2
+    exit 1
+  fi
   ratio=$(awk -v a="$many" -v b="$one" 'BEGIN { printf "%.3f", a / b }')
   printf '%-5d %14d %14d %7sx\n' "$p" "$one" "$many" "$ratio"
   ratios+=("$ratio")

@@ -104,14 +104,19 @@ core::Result<Workload> arm_workload(
   std::optional<population::PatientSelection> selection;
   std::uint64_t slot_base = 0;
   if (design.enrichment) {
-    auto run_in = std::make_shared<const trial::RunIn>(
-        KETAPATH_TRY(trial::RunIn::create(design, expectancy)));
+    auto created = trial::RunIn::create(design, expectancy);
+    if (!created) {
+      return std::unexpected(core::with_context(
+          created.error(), fmt::format("design {}, arm {}", design.name, arm.name)));
+    }
+    auto run_in = std::make_shared<const trial::RunIn>(std::move(*created));
+    // The run-in points into the design: the closure keeps the design alive with it.
     selection = population::PatientSelection{
-        [run_in, seed](const population::VirtualPatient& candidate) {
+        [run_in, shared_design, seed](const population::VirtualPatient& candidate) {
           return run_in->accepts(candidate, seed);
         },
         static_cast<std::uint64_t>(run_in->max_candidates_per_subject()),
-        fmt::format("the run-in of design {}", design.name)};
+        fmt::format("the run-in of design {} (arm {})", design.name, arm.name)};
     slot_base = trial::kTrialSlots;
   }
   auto draws = std::make_shared<const population::PatientDraws>(generator, plan->route, seed,

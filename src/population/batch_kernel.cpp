@@ -288,18 +288,21 @@ struct LaneParameters {
 };
 
 // Newton iterations of the lanes' peak search before a lane that has not converged falls back to
-// the scalar search (central_peak, to 1e-9 h).
+// the scalar search (central_peak, to 1e-9 of the interval).
 constexpr int kPeakIterations = 5;
-// A lane has settled when its last Newton step was at most this fraction of the interval: the
-// root is then within twice that step (within the step's square, once Newton converges), and c is
-// flat there, so the value is within |c''| (2 x 1e-6 h)^2 / 2 of the peak: below 1e-9 relative
-// for every rate these models have (the tests hold Cmax to a dense CVODE peak).
+// A lane has settled when its last Newton step was at most this fraction of the interval h: the
+// root is then within twice that step (within about its square, once Newton converges), and c is
+// flat there, so the value is within |c''| (2e-6 h)^2 / 2 of the peak: below 1e-9 relative for
+// hourly outputs and these models' rates, growing as h^2 (about 1e-7 for 24-h intervals). The
+// tests hold Cmax to a dense CVODE peak.
 constexpr double kPeakTolerance = 1e-6;
 
 // The peak of CENT in [0, h] from the amounts (d0, c0, p0) for the lanes where `falls` is 1, into
 // cent_max: every lane runs the same Newton iterations (plasma_peak.h), started from the Newton
-// point at 0, and a lane whose last step was above 1e-9 h is searched again by central_peak. Every
-// value taken is c at a time in [0, h], so the result is never above the true peak.
+// point at 0, and a lane whose last step was above kPeakTolerance h is searched again by
+// central_peak. Every value taken is the closed form's c at a time in [0, h], so the result is
+// not above the true peak by more than the closed form's error (about 1e-8 relative where KA is
+// moved off alpha or beta, rounding elsewhere).
 KETAPATH_KERNEL_CLONES __attribute__((noinline)) void lane_peaks(const LaneParameters& p,
                                                                  const Lanes& d0, const Lanes& c0,
                                                                  const Lanes& p0, double h,
@@ -351,9 +354,10 @@ KETAPATH_KERNEL_CLONES __attribute__((noinline)) void lane_peaks(const LaneParam
 // each checkpoint (right after a bolus, at an infusion's end); between two checkpoints with no
 // infusion running, C is the closed form of plasma_peak.h, and where its slope is > 0 at the first
 // and < 0 at the second, the peak between them is found (about once per extravascular dose and
-// lane). A second sign change inside one interval (C falling, rising, falling again within an
-// output interval with no dose) is not looked for: C' is a sum of three exponentials, and nothing
-// in these models makes it turn twice within an hour without an input.
+// lane). Not looked for, and stated in batch_kernel.h: C falling, rising and falling again inside
+// one interval between checkpoints (c' < 0 at both ends; possible only where the depot still feeds
+// CENT while C falls, and then within one output interval), and a turn while an infusion runs (C
+// at the infusion's end is taken; a depot absorbing during an infusion could peak before it).
 struct PeakTracker {
   // The amounts (DEPOT, CENT, PERI) and where C rose with no infusion running, at the last
   // checkpoint, double-buffered: a checkpoint writes the next interval's start while the search
@@ -597,6 +601,7 @@ void march(const BatchSchedule& schedule, const BlockScratch& scratch, const Lan
   const auto& doses = schedule.protocol.doses;
   const auto& times = schedule.protocol.output_times_h;
   PeakTracker peak;
+  int infusions_running = 0;  // so that u is exactly 0 once every infusion has ended
   peak.end = times.back();
   peak.time = times.front();
   for (const ScheduleAction& action : schedule.actions) {
@@ -639,6 +644,7 @@ void march(const BatchSchedule& schedule, const BlockScratch& scratch, const Lan
         if (counts) {
           peak.checkpoint(p, dose.time_h, d, c, pe, u, false);
         }
+        infusions_running += dose.duration_h > 0.0 ? 1 : 0;
         for (std::size_t l = 0; l < L; ++l) {
           const double amount = dose.scaled ? dose.amount_mg * p.dose_scale[l] : dose.amount_mg;
           if (dose.duration_h > 0.0) {
@@ -665,9 +671,13 @@ void march(const BatchSchedule& schedule, const BlockScratch& scratch, const Lan
         if (counts) {
           peak.checkpoint(p, ends_at, d, c, pe, u, true);  // an infusion peaks at its end
         }
+        // The same rounded rate as at the start; when the last running infusion ends, u is 0
+        // exactly (overlapping infusions could leave a rounding remainder, which would read as an
+        // infusion still running).
+        --infusions_running;
         for (std::size_t l = 0; l < L; ++l) {
           const double amount = dose.scaled ? dose.amount_mg * p.dose_scale[l] : dose.amount_mg;
-          u[l] -= amount / dose.duration_h;  // the same rounded rate as at the start
+          u[l] = infusions_running == 0 ? 0.0 : u[l] - amount / dose.duration_h;
         }
         if (counts) {
           peak.checkpoint(p, ends_at, d, c, pe, u, false);  // the next interval, infusion-free

@@ -30,7 +30,11 @@ inline constexpr std::size_t kLanes = 8;
 
 /// Per-subject endpoints, in this order.
 enum Endpoint : std::size_t {
-  kCmax = 0,   ///< true peak of plasma ketamine up to the last output time, mg/L (plasma_peak.h)
+  /// true peak of plasma ketamine from time 0 (or the first dose) to the last output time, mg/L:
+  /// C at every output, right after every bolus, at every infusion's end, and the closed-form peak
+  /// between two of those where C turns from rising to falling (plasma_peak.h). Not found: a
+  /// second turn inside one output interval, or a turn while an infusion runs (batch_kernel.cpp).
+  kCmax = 0,
   kAuc = 1,    ///< exact AUC of plasma ketamine from 0 to the last output time, mg*h/L
   kCeMax = 2,  ///< highest effect-site concentration at an output time, mg/L
   kNkMax = 3,  ///< highest plasma norketamine at an output time, mg/L

@@ -47,12 +47,6 @@ core::Result<KetamineBatchPlan> plan_ketamine_batch(
     const std::vector<protocol::Administration>& sessions, const std::vector<double>& assessment_h,
     const pd::KetamineParameters& typical, double follow_up_h = 168.0);
 
-/// Virtual patients of a population run, each drawn once although the kernel's parameters and the
-/// subject's clinical record both need it. source() draws subjects [first, first + count) of
-/// replicate 0 and keeps them in the calling thread's cache; patient(i) on the same thread
-/// returns the cached patient, drawing it again only when it is not there. The runner calls the
-/// source and then the derived values of a chunk on one thread, so every patient of a clinical
-/// run is drawn once. A patient is a pure function of (seed, i): the cache changes no result.
 /// Which candidates a run with a run-in enrols (a trial design's enrichment, trial/run_in.h):
 /// subject i is the first of its own candidates i K, i K + 1, ..., i K + K - 1 (K =
 /// candidates_per_subject, candidate indices of the draws' replicate) that `accepts` keeps, so a
@@ -63,6 +57,13 @@ struct PatientSelection {
   std::string what;  ///< names the run-in in messages: "the run-in of design glue2018"
 };
 
+/// Virtual patients of a population run, each drawn once although the kernel's parameters and the
+/// subject's clinical record both need it. source() draws subjects [first, first + count) of
+/// the replicate and keeps them in the calling thread's cache; patient(i) on the same thread
+/// returns the cached patient, drawing (and, with a selection, selecting) it again only when it
+/// is not there. The runner calls the source and then the derived values of a chunk on one
+/// thread, so every patient of a clinical run is drawn once. A patient is a pure function of
+/// (seed, i): the cache changes no result.
 class PatientDraws {
  public:
   /// `replicate`: the generator's replicate index the patients come from (0; an arm of a
@@ -72,7 +73,10 @@ class PatientDraws {
                std::uint64_t seed, std::uint64_t replicate = 0,
                std::optional<PatientSelection> selection = std::nullopt);
 
-  /// Patient i (of `replicate`) from this thread's cache, or drawn.
+  /// Patient i (of `replicate`) from this thread's cache, or drawn (with a selection: the run-in
+  /// simulated again for up to K candidates). A subject of a chunk draw() returned without error
+  /// is always selected again without error; for any other subject an error of the selection
+  /// throws (std::bad_expected_access), so call it only for drawn subjects.
   [[nodiscard]] const VirtualPatient& patient(std::size_t i) const;
 
   /// Draws subjects [first, first + count) into this thread's cache and appends their batch

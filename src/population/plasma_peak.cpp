@@ -1,9 +1,7 @@
 #include "population/plasma_peak.h"
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
-#include <cstdint>
 
 namespace ketapath::population {
 namespace {

@@ -124,7 +124,7 @@ inline PeakStep peak_step(const double (&rate)[3], const double (&w)[3], double 
   return out;
 }
 
-/// c'(t) from the weights: the first guess's chord needs it at the interval's ends.
+/// c'(t) from the weights (central_peak checks the bracket at the interval's ends with it).
 inline double peak_slope(const double (&rate)[3], const double (&w)[3], double t) {
   double slope = 0.0;
 #pragma GCC unroll 3

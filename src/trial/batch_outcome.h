@@ -6,10 +6,13 @@
 // outcome with trial::record_outcome (the one simulate_subject uses), so a virtual patient's
 // observed scores come from the same noise slots on both paths.
 //
-// Mapping: population subject i of every arm is PatientGenerator::draw(seed, 0, i), rated with
-// slot_base 0, i.e. the i-th subject of replicate 0 of a `ketapath trial` run of that arm alone
-// without enrichment. The only difference is the integrator of S (Gauss collocation here, RK4
-// substeps in simulate_ketamine); tests/trial/batch_outcome_test.cpp measures it.
+// Mapping: population subject i of an arm is PatientGenerator::draw(seed, r, i) (r = 0, or the
+// arm's index for parallel arms), rated with slot_base 0, i.e. the i-th subject of replicate r of
+// a `ketapath trial` run of that arm alone. With an enrichment run-in, subject i is instead the
+// first of candidates i K .. i K + K - 1 the run-in keeps, rated from slot_base trial::kTrialSlots
+// (population::PatientSelection, trial/run_in.h). The only difference is the integrator of S (Gauss
+// collocation here, RK4 substeps in simulate_ketamine); tests/trial/batch_outcome_test.cpp measures
+// it.
 //
 // Example:
 //   auto batch = trial::BatchOutcomes::create(sessions, design.assessments, expectancy,

@@ -101,14 +101,7 @@ std::vector<std::size_t> all_sessions(std::size_t n) {
 
 ResolvedRule resolve_rule(const ResponderRule& rule,
                           const std::vector<protocol::Administration>& sessions) {
-  ResolvedRule out{&rule, {}};
-  if (rule.sessions.empty()) {
-    out.sessions = all_sessions(sessions.size());
-  }
-  for (const SessionSelector& sel : rule.sessions) {
-    out.sessions.push_back(resolve_session(sel, sessions).value());  // checked by validate()
-  }
-  return out;
+  return {&rule, rule_sessions(rule, sessions).value()};  // checked by validate()
 }
 
 Plan make_plan(const Design& design) {

@@ -248,7 +248,6 @@ TEST(BatchKernelTest, LinearStatesMatchMatrixExponentialPropagator) {
   const ShortRun run = short_run();
   const BatchProtocol& protocol = run.protocol;
   const BatchSubjects& subjects = run.subjects;
-  const std::vector<double>& endpoints = run.endpoints;
   const auto& rows = run.rows;
   for (std::size_t i = 0; i < subjects.size(); ++i) {
     const Subject p = subject_at(subjects, i);
@@ -437,13 +436,50 @@ TEST(BatchKernelTest, CmaxAfterCFallsThenRises) {
   }
 }
 
+// Cmax's window: a bolus given at the last output time adds nothing (as for the AUC), and one given
+// before the first output counts from the dose.
+TEST(BatchKernelTest, CmaxCountsDosesFromTheFirstDoseToBeforeTheLastOutput) {
+  BatchProtocol protocol;
+  protocol.doses.push_back(
+      {.time_h = 0.0, .amount_mg = 70.0, .target = DoseTarget::Depot, .scaled = false});
+  protocol.output_times_h = hourly_times(24);
+  BatchProtocol late = protocol;
+  late.doses.push_back(
+      {.time_h = 24.0, .amount_mg = 500.0, .target = DoseTarget::Central, .scaled = false});
+  BatchProtocol early = protocol;
+  early.doses.insert(
+      early.doses.begin(),
+      {.time_h = 0.0, .amount_mg = 500.0, .target = DoseTarget::Central, .scaled = false});
+  early.output_times_h.erase(early.output_times_h.begin());  // outputs from 1 h
+  BatchSubjects subjects;
+  append_benchmark_subjects(0, 8, 3, subjects);
+  std::vector<double> base, with_late, with_early;
+  run_kernel(build_schedule(protocol).value(), subjects, base);
+  run_kernel(build_schedule(late).value(), subjects, with_late);
+  run_kernel(build_schedule(early).value(), subjects, with_early);
+  for (std::size_t i = 0; i < subjects.size(); ++i) {
+    const double cmax = base[i * kEndpointCount + kCmax];
+    EXPECT_EQ(with_late[i * kEndpointCount + kCmax], cmax) << "subject " << i;
+    // Right after the 500 mg bolus at 0 (before the first output at 1 h): 500 mg / V1.
+    EXPECT_NEAR(with_early[i * kEndpointCount + kCmax], 500.0 / subjects.v1[i],
+                1e-12 * 500.0 / subjects.v1[i])
+        << "subject " << i;
+  }
+}
+
 TEST(PlasmaPeak, PortableExpIsWithinTwoUlpOfTheLibrary) {
   for (double x = -700.0; x <= 700.0; x += 0.01234567) {
     const double want = std::exp(x);
     const double got = portable_exp(x);
     EXPECT_LE(std::abs(got - want), 2.0 * (std::nextafter(want, HUGE_VAL) - want)) << "x " << x;
   }
+  for (double x : {-708.0, 708.0, -707.99, 707.99}) {
+    const double want = std::exp(x);
+    EXPECT_LE(std::abs(portable_exp(x) - want), 2.0 * (std::nextafter(want, HUGE_VAL) - want))
+        << "x " << x;
+  }
   EXPECT_EQ(portable_exp(0.0), 1.0);
+  EXPECT_EQ(portable_exp(-708.5), 0.0);  // below the range: 0, as documented
   EXPECT_EQ(portable_exp(-800.0), 0.0);
 }
 

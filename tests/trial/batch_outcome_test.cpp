@@ -343,10 +343,6 @@ TEST(VitalsReadings, ChangesCarryTwoReadingsErrors) {
   EXPECT_NEAR(variance / (2.0 * sd * sd), 1.0, 0.15) << "n " << n;
 }
 
-// The clinical summary (and the PK endpoint summary) of a population run does not depend on the
-// number of threads: values are computed per subject and folded in subject order.
-// The batch subject is filled by name: each of a virtual patient's parameters lands in the field
-// of the same name and unit (clearance in CL, not in whatever comes fifth).
 // A design's enrichment run-in in the batch population (trial/run_in.h, population::
 // PatientSelection): subject i is the first of its own candidates i K .. i K + K - 1 that the
 // run-in keeps, recomputed here from the generator; every enrolled patient passes the run-in, some
@@ -399,6 +395,8 @@ TEST(BatchPopulation, RunInEnrolsTheFirstOfEachSubjectsCandidatesItKeeps) {
             "max_candidates_per_subject or relax the rule)");
 }
 
+// The batch subject is filled by name: each of a virtual patient's parameters lands in the field
+// of the same name and unit (clearance in CL, not in whatever comes fifth).
 TEST(BatchPopulation, SubjectSourceCarriesEachParameterByName) {
   const Arm a = load_arm("glue2017");
   ASSERT_NE(a.plan.route, pd::Route::Iv);
@@ -473,6 +471,8 @@ TEST(BatchPopulation, ClinicalColumnsAppendMechanismsThenScoresAfterTheRecordedO
   EXPECT_GT(ddbp, 0.0);
 }
 
+// The clinical summary (and the PK endpoint summary) of a population run does not depend on the
+// number of threads: values are computed per subject and folded in subject order.
 TEST(BatchPopulation, ClinicalSummaryIdenticalOnOneAndThreeThreads) {
   const Arm a = load_arm("glue2017");
   const auto outcomes = std::make_shared<const BatchOutcomes>(

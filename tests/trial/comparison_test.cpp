@@ -60,8 +60,9 @@ TEST(ComparisonEndpoints, ModelEffectSizesLieInsideHartland2023PooledIntervals) 
     EXPECT_GE(e->simulated.median, p.low) << p.endpoint;
     EXPECT_LE(e->simulated.median, p.high) << p.endpoint;
   }
-  // The acute effect is the largest, as pooled.
+  // The acute effect is the largest, as pooled: above the 24-h and the 7-day one.
   EXPECT_LT(find(*r, "hedges_g_2h")->simulated.median, find(*r, "hedges_g_7d")->simulated.median);
+  EXPECT_LT(find(*r, "hedges_g_2h")->simulated.median, find(*r, "hedges_g_24h")->simulated.median);
 }
 
 TEST(ComparisonEndpoints, EveryReplicateHasItsEstimateInsideItsInterval) {
