@@ -245,10 +245,7 @@ ShortRun short_run() {
 }
 
 TEST(BatchKernelTest, LinearStatesMatchMatrixExponentialPropagator) {
-  const ShortRun run = short_run();
-  const BatchProtocol& protocol = run.protocol;
-  const BatchSubjects& subjects = run.subjects;
-  const auto& rows = run.rows;
+  const auto [protocol, schedule, subjects, endpoints, rows] = short_run();
   for (std::size_t i = 0; i < subjects.size(); ++i) {
     const Subject p = subject_at(subjects, i);
     const pk::LinearPropagator hour(rate_matrix(p), 1.0);
@@ -279,11 +276,7 @@ TEST(BatchKernelTest, LinearStatesMatchMatrixExponentialPropagator) {
 }
 
 TEST(BatchKernelTest, PlasticityAndAucMatchTightCvode) {
-  const ShortRun run = short_run();
-  const BatchProtocol& protocol = run.protocol;
-  const BatchSubjects& subjects = run.subjects;
-  const std::vector<double>& endpoints = run.endpoints;
-  const auto& rows = run.rows;
+  const auto [protocol, schedule, subjects, endpoints, rows] = short_run();
   double worst = 0.0;
   double worst_relative = 0.0;
   for (std::size_t i = 0; i < subjects.size(); ++i) {
@@ -375,11 +368,7 @@ double dense_cmax(const Subject& subject, const BatchProtocol& protocol, double 
 // dense_cmax. Subjects include KA equal to the fast disposition rate (the closed form's 0/0,
 // plasma_peak.h) and KA = 40/h (a peak minutes after the dose).
 TEST(BatchKernelTest, CmaxIsTheTruePeak) {
-  const ShortRun run = short_run();
-  const BatchProtocol& protocol = run.protocol;
-  const BatchSubjects& subjects = run.subjects;
-  const std::vector<double>& endpoints = run.endpoints;
-  const auto& rows = run.rows;
+  const auto [protocol, schedule, subjects, endpoints, rows] = short_run();
   double worst = 0.0;
   double gain = 0.0;  // how far the grid's highest value was below the peak
   for (std::size_t i = 0; i < subjects.size(); ++i) {
