@@ -278,14 +278,25 @@ struct LaneParameters {
   // The depot's load per mg of a depot dose, f + (1 - f) fpnk, and the share of it bound for CENT
   // (the rest reaches NKA presystemically); without presystemic norketamine load = f, share = 1.
   Lanes depot_load, parent_share;
-  // C's slope from the amounts (DEPOT -> CENT rate, CENT outflow k10 + k12, PERI -> CENT k21) and
-  // each lane's closed form of CENT (plasma_peak.h), for the exact Cmax.
-  Lanes to_central, k_cc, k21;
+  // Each lane's closed form of CENT (plasma_peak.h), for the exact Cmax.
   PeakRates peak[L];
   Lanes peak_rate[3];  // PeakRates::rate by lane
-  Lanes peak_k[7];     // k_dd, k_ad, k_ac, k_ap, k_bd, k_bc, k_bp by lane
+  Lanes peak_k[7];     // PeakRates::k by lane
   Lanes ka_place;      // KA's place among the rates, fastest first: 0, 1 or 2
 };
+
+// Lane l's weight coefficients (PeakRates::k) gathered from the structure of arrays.
+struct LaneCoefficients {
+  double k[7];
+};
+
+KETAPATH_INLINE LaneCoefficients lane_coefficients(const LaneParameters& p, std::size_t l) {
+  LaneCoefficients out;
+  for (std::size_t i = 0; i < 7; ++i) {
+    out.k[i] = p.peak_k[i][l];
+  }
+  return out;
+}
 
 // Newton iterations of the lanes' peak search before a lane that has not converged falls back to
 // the scalar search (central_peak, to 1e-9 of the interval).
@@ -313,9 +324,11 @@ KETAPATH_KERNEL_CLONES __attribute__((noinline)) void lane_peaks(const LaneParam
   alignas(64) double t[L], lo[L], hi[L], found[L], step[L];
 #pragma GCC unroll 1
   for (std::size_t l = 0; l < L; ++l) {
-    w[0][l] = p.peak_k[0][l] * d0[l];
-    w[1][l] = p.peak_k[1][l] * d0[l] + p.peak_k[2][l] * c0[l] + p.peak_k[3][l] * p0[l];
-    w[2][l] = p.peak_k[4][l] * d0[l] + p.peak_k[5][l] * c0[l] + p.peak_k[6][l] * p0[l];
+    double weight[3];
+    peak_weights(lane_coefficients(p, l).k, d0[l], c0[l], p0[l], weight);
+    for (std::size_t i = 0; i < 3; ++i) {
+      w[i][l] = weight[i];
+    }
     // Newton starts at 0: ln P - ln N is close to linear in t, so its first step lands near the
     // root from anywhere in the interval (a chord of c' needs c' at h and starts worse).
     t[l] = 0.0;
@@ -387,21 +400,23 @@ struct PeakTracker {
     std::uint64_t settled = 1;
 #pragma GCC unroll 1
     for (std::size_t l = 0; l < L; ++l) {
-      const double slope = p.to_central[l] * d[l] - p.k_cc[l] * c[l] + p.k21[l] * pe[l];
+      // c' now from the closed form (the same one the lane search brackets with): the sum of
+      // a_i = -r_i w_i.
+      double w[3];
+      peak_weights(lane_coefficients(p, l).k, d[l], c[l], pe[l], w);
+      const double a_ka = -p.peak_rate[0][l] * w[0];
+      const double a_alpha = -p.peak_rate[1][l] * w[1];
+      const double a_beta = -p.peak_rate[2][l] * w[2];
+      const double slope = a_ka + a_alpha + a_beta;
       const bool peaked = (was_rising[l] != 0.0) & (slope < 0.0) & (h > 0.0);
       falls[l] = peaked ? 1.0 : 0.0;
       any |= peaked ? 1U : 0U;
-      // Until the next input, c' = sum_i a_i exp(-r_i t) with a_i = -r_i w_i. By Descartes' rule
+      // Until the next input, c' = sum_i a_i exp(-r_i t). By Descartes' rule
       // of signs for exponential sums, c' has at most as many real zeros as sign changes in the
       // a_i ordered by rate. c' has the fastest term's sign as t -> -infinity and the slowest
       // non-zero term's as t -> +infinity. So with at most one change, the slowest term negative
       // and c' < 0 now, c' < 0 from now on (a zero, if any, is behind us): C falls until the
       // next input and no later output can be its peak.
-      const double a_ka = -p.peak_rate[0][l] * (p.peak_k[0][l] * d[l]);
-      const double a_alpha = -p.peak_rate[1][l] * (p.peak_k[1][l] * d[l] + p.peak_k[2][l] * c[l] +
-                                                   p.peak_k[3][l] * pe[l]);
-      const double a_beta = -p.peak_rate[2][l] * (p.peak_k[4][l] * d[l] + p.peak_k[5][l] * c[l] +
-                                                  p.peak_k[6][l] * pe[l]);
       // Ordered by rate, fastest first (alpha > beta always; KA's place is per lane).
       const double first = p.ka_place[l] == 0.0 ? a_ka : a_alpha;
       const double second = p.ka_place[l] == 0.0 ? a_alpha : (p.ka_place[l] == 1.0 ? a_ka : a_beta);
@@ -742,18 +757,13 @@ void simulate_block(const BatchSchedule& schedule, const BatchSubjects& subjects
     p.parent_share[l] = share;
     p.peak[l] = peak_rates(ka, ka * share, k10, k12, k21);
     const PeakRates& peak = p.peak[l];
-    const double peak_k[7] = {peak.k_dd, peak.k_ad, peak.k_ac, peak.k_ap,
-                              peak.k_bd, peak.k_bc, peak.k_bp};
     for (std::size_t k = 0; k < 3; ++k) {
       p.peak_rate[k][l] = peak.rate[k];
     }
     for (std::size_t k = 0; k < 7; ++k) {
-      p.peak_k[k][l] = peak_k[k];
+      p.peak_k[k][l] = peak.k[k];
     }
     p.ka_place[l] = peak.rate[0] > peak.rate[1] ? 0.0 : (peak.rate[0] > peak.rate[2] ? 1.0 : 2.0);
-    p.to_central[l] = ka * share;
-    p.k_cc[l] = k10 + k12;
-    p.k21[l] = k21;
     p.v1[l] = subjects.v1[i];
     p.cl[l] = subjects.cl[i];
     p.v_nk[l] = subjects.v_nk[i];

@@ -32,19 +32,21 @@ PeakRates peak_rates(double ka, double to_central, double k10, double k12, doubl
   // -alpha A - beta B = c'(0) = -k_cc c0 + k21 p0, so A = ((beta - k_cc) c0 + k21 p0) / (beta -
   // alpha); the depot's part is the standard Bateman-type sum.
   const double ab = beta - alpha;
-  r.k_dd = input * (k21 - moved) / ((alpha - moved) * (beta - moved));
-  r.k_ad = input * (k21 - alpha) / ((moved - alpha) * (beta - alpha));
-  r.k_ac = (beta - k_cc) / ab;
-  r.k_ap = k21 / ab;
-  r.k_bd = input * (k21 - beta) / ((moved - beta) * (alpha - beta));
-  r.k_bc = 1.0 - r.k_ac;
-  r.k_bp = -r.k_ap;
+  const double k_ac = (beta - k_cc) / ab;
+  const double k_ap = k21 / ab;
+  r.k[0] = input * (k21 - moved) / ((alpha - moved) * (beta - moved));
+  r.k[1] = input * (k21 - alpha) / ((moved - alpha) * (beta - alpha));
+  r.k[2] = k_ac;
+  r.k[3] = k_ap;
+  r.k[4] = input * (k21 - beta) / ((moved - beta) * (alpha - beta));
+  r.k[5] = 1.0 - k_ac;
+  r.k[6] = -k_ap;
   return r;
 }
 
 double central_peak(const PeakRates& rates, double d0, double c0, double p0, double h) {
   double w[3];
-  peak_weights(rates, d0, c0, p0, w);
+  peak_weights(rates.k, d0, c0, p0, w);
   const double start_value = w[0] + w[1] + w[2];
   const double start_slope = peak_slope(rates.rate, w, 0.0);
   const double end_slope = peak_slope(rates.rate, w, h);

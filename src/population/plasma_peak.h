@@ -26,9 +26,9 @@ namespace ketapath::population {
 /// (w_ka, w_alpha, w_beta) = K (d0, c0, p0) for amounts d0 (depot), c0 (central), p0 (peripheral).
 struct PeakRates {
   double rate[3] = {1.0, 1.0, 1.0};  ///< KA (moved off alpha and beta if needed), alpha, beta; 1/h
-  double k_dd = 0.0;                 ///< w_ka per mg of depot
-  double k_ad = 0.0, k_ac = 0.0, k_ap = 0.0;  ///< w_alpha per mg of depot, central, peripheral
-  double k_bd = 0.0, k_bc = 0.0, k_bp = 0.0;  ///< w_beta per mg of depot, central, peripheral
+  /// The weights' coefficients, in this order: w_ka per mg of depot; w_alpha per mg of depot,
+  /// central and peripheral; w_beta per mg of depot, central and peripheral (peak_weights).
+  double k[7] = {};
 };
 
 /// The closed form for KA (depot elimination), to_central (DEPOT -> CENT rate: KA times the share
@@ -76,11 +76,12 @@ inline double portable_exp(double x) {
   return x < -708.0 ? 0.0 : p * scale;
 }
 
-/// The weights for amounts (d0, c0, p0) at an interval's start.
-inline void peak_weights(const PeakRates& r, double d0, double c0, double p0, double (&w)[3]) {
-  w[0] = r.k_dd * d0;
-  w[1] = r.k_ad * d0 + r.k_ac * c0 + r.k_ap * p0;
-  w[2] = r.k_bd * d0 + r.k_bc * c0 + r.k_bp * p0;
+/// The weights for amounts (d0, c0, p0) at an interval's start, from PeakRates::k (an array, so
+/// that the kernel's lane loops can pass one lane's coefficients).
+inline void peak_weights(const double (&k)[7], double d0, double c0, double p0, double (&w)[3]) {
+  w[0] = k[0] * d0;
+  w[1] = k[1] * d0 + k[2] * c0 + k[3] * p0;
+  w[2] = k[4] * d0 + k[5] * c0 + k[6] * p0;
 }
 
 /// c at time t and one safeguarded Newton step towards the root of c' in the bracket [lo, hi]
