@@ -4,8 +4,9 @@
 # kernel, on the SAME subjects file, interleaved: pair p runs deSolve, then Ketapath, and the
 # ratio of their subjects per CPU-second is printed per pair with the median over pairs.
 # Each side times only its simulation: R times its loop of ode() calls (not R start-up, reading
-# the file or building data frames); Ketapath times simulate_block with every subject's full
-# hourly time course kept in memory, then again with endpoints only. Agreement is checked first.
+# the file or building data frames); Ketapath times simulate_subjects (the runner's path, in
+# chunks of 64) with every subject's full hourly time course kept in memory, then again with
+# endpoints only. Agreement is checked first.
 # Usage: bench/compare_desolve.sh [DESOLVE_SUBJECTS (100)] [KETAPATH_SUBJECTS (4000)] [PAIRS (5)]
 #                                 [SEED (1)] [HMAX (0: no step limit; deSolve's default is the
 #                                 largest output gap)]

@@ -7,9 +7,10 @@
 //       difference of C, CE and NK where they exceed 1% of the subject's peak; absolute
 //       difference of S); exit 3 if C differs by 1e-4 or more;
 //   population_desolve_compare time FILE
-//       simulates every subject of the file on one thread, keeping every subject's full hourly
-//       time course in memory (as deSolve returns one matrix per subject), then again keeping
-//       endpoints only; prints "ketapath subjects=N profiles_cpu_s=X endpoints_cpu_s=Y";
+//       simulates every subject of the file on one thread through the runner's path
+//       (simulate_subjects in chunks of 64), keeping every subject's full hourly time course in
+//       memory (as deSolve returns one matrix per subject), then again keeping endpoints only;
+//       prints "ketapath subjects=N profiles_cpu_s=X endpoints_cpu_s=Y";
 //   population_desolve_compare limit FILE
 //       how close the kernel is to the cost of the exp() calls a closed form would need.
 // Times are CPU seconds of this process, so a loaded machine slows both engines alike (but
@@ -29,7 +30,9 @@
 
 #include "io/subjects_file.h"
 #include "population/batch_kernel.h"
+#include "population/batch_runner.h"
 #include "population/benchmark_workload.h"
+#include "population/subject_blocks.h"
 #include "population/subject_columns.h"
 
 namespace {
@@ -163,26 +166,20 @@ int time_file(const std::string& file) {
   const std::size_t per_subject = times * kProfileVariables;
   // Every subject's time course kept: [subject][time][variable], as deSolve's output matrices.
   std::vector<double> kept(n * per_subject);
-  std::vector<double> block(per_subject * kLanes);
-  std::vector<double> endpoints(kLanes * kEndpointCount);
+  std::vector<double> endpoints(n * kEndpointCount);
   double checksum = 0.0;
+  // In chunks of the runner's size (kChunkSize), through the runner's own path (simulate_subjects),
+  // so blocks are grouped only as `ketapath population` groups them.
   auto run = [&](bool profiles) {
     const double start = cpu_seconds();
-    for (std::size_t first = 0; first < n; first += kLanes) {
-      const std::size_t count = std::min(kLanes, n - first);
-      simulate_block(schedule, subjects, first, count, endpoints.data(),
-                     profiles ? block.data() : nullptr);
-      if (profiles) {
-        for (std::size_t l = 0; l < count; ++l) {
-          double* out = &kept[(first + l) * per_subject];
-          for (std::size_t k = 0; k < per_subject; ++k) {
-            out[k] = block[k * kLanes + l];
-          }
-        }
-      }
-      checksum += endpoints[kSEnd];
+    for (std::size_t first = 0; first < n; first += kChunkSize) {
+      const std::size_t count = std::min(kChunkSize, n - first);
+      simulate_subjects(schedule, subjects, first, count, &endpoints[first * kEndpointCount],
+                        profiles ? &kept[first * per_subject] : nullptr);
     }
-    return cpu_seconds() - start;
+    const double seconds = cpu_seconds() - start;
+    checksum += endpoints[kSEnd];
+    return seconds;
   };
   const double profiles_s = run(true);
   const double endpoints_s = run(false);

@@ -258,6 +258,12 @@ ExponentialPlan make_plan(const std::vector<double>& widths) {
 // exp(A c_i w) over (DEPOT, CENT, PERI, CE, U).
 constexpr std::size_t kPhiCount = 19;
 constexpr std::size_t kRowCount = 5;
+// The collocation map's polynomials (numerator of the gain, numerator of the shift, the common
+// denominator), each with 8 multilinear terms in (n_0, n_1, n_2).
+constexpr std::size_t kMapPolynomials = 3;
+constexpr std::size_t kMapTerms = 8;
+
+enum : std::size_t { kGainTerms = 0, kShiftTerms = 1, kDenominatorTerms = 2 };
 
 struct alignas(64) StepData {
   double phi[kPhiCount][L];
@@ -266,6 +272,9 @@ struct alignas(64) StepData {
   // Per state, the largest CE coefficient at the step's start, Gauss nodes and end: with every
   // state and coefficient >= 0, bound . state >= CE at each of those points.
   double bound[kRowCount][L];
+  // The collocation step's affine map s1 = (gain s0 + shift) / den as three multilinear
+  // polynomials in the node drives n_0, n_1, n_2 (collocation_polynomials).
+  double map[kMapPolynomials][kMapTerms][L];
 };
 
 struct BlockScratch {
@@ -308,57 +317,69 @@ constexpr int kPeakIterations = 5;
 // tests hold Cmax to a dense CVODE peak.
 constexpr double kPeakTolerance = 1e-6;
 
-// The peak of CENT in [0, h] from the amounts (d0, c0, p0) for the lanes where `falls` is 1, into
-// cent_max: every lane runs the same Newton iterations (plasma_peak.h), started from the Newton
-// point at 0, and a lane whose last step was above kPeakTolerance h is searched again by
-// central_peak. Every value taken is the closed form's c at a time in [0, h], so the result is
-// not above the true peak by more than the closed form's error (about 1e-8 relative where KA is
-// moved off alpha or beta, rounding elsewhere).
+// Peak searches waiting for a full vector: one per lane and interval where C turned from rising to
+// falling. Slot i searches the interval of length h[i] that starts with the amounts (d0, c0, p0)
+// of lane lane[i]; searching eight turns at once, whichever lanes and intervals they come from,
+// takes about a third of the passes that searching each checkpoint's turning lanes would.
+struct PeakQueue {
+  alignas(64) Lanes d0{}, c0{}, p0{}, h{};
+  std::size_t lane[L] = {};
+  std::size_t size = 0;
+};
+
+// The peaks of CENT of the queued searches, into cent_max of their lanes: every slot runs the same
+// Newton iterations (plasma_peak.h), started from the Newton point at 0, and a slot whose last step
+// was above kPeakTolerance h is searched again by central_peak. Every value taken is the closed
+// form's c at a time in [0, h], so the result is not above the true peak by more than the closed
+// form's error (about 1e-8 relative where KA is moved off alpha or beta, rounding elsewhere).
+// Slots past the queue's size repeat slot 0 and are discarded.
 KETAPATH_KERNEL_CLONES __attribute__((noinline)) void lane_peaks(const LaneParameters& p,
-                                                                 const Lanes& d0, const Lanes& c0,
-                                                                 const Lanes& p0, double h,
-                                                                 const Lanes& falls,
+                                                                 const PeakQueue& queue,
                                                                  Lanes& cent_max) {
-  // Lane loops innermost, so that the vectoriser runs the eight searches side by side.
-  alignas(64) double w[3][L];
-  alignas(64) double t[L], lo[L], hi[L], found[L], step[L];
-#pragma GCC unroll 1
-  for (std::size_t l = 0; l < L; ++l) {
+  // Slot loops innermost, so that the vectoriser runs the eight searches side by side.
+  alignas(64) double rate[3][L], w[3][L];
+  alignas(64) double h[L], t[L], lo[L], hi[L], found[L], step[L];
+  std::size_t lane[L];
+  for (std::size_t i = 0; i < L; ++i) {
+    const std::size_t slot = i < queue.size ? i : 0;
+    lane[i] = queue.lane[slot];
+    h[i] = queue.h[slot];
     double weight[3];
-    peak_weights(lane_coefficients(p, l).k, d0[l], c0[l], p0[l], weight);
-    for (std::size_t i = 0; i < 3; ++i) {
-      w[i][l] = weight[i];
+    peak_weights(lane_coefficients(p, lane[i]).k, queue.d0[slot], queue.c0[slot], queue.p0[slot],
+                 weight);
+    for (std::size_t k = 0; k < 3; ++k) {
+      rate[k][i] = p.peak_rate[k][lane[i]];
+      w[k][i] = weight[k];
     }
+  }
+#pragma GCC unroll 1
+  for (std::size_t i = 0; i < L; ++i) {
     // Newton starts at 0: ln P - ln N is close to linear in t, so its first step lands near the
     // root from anywhere in the interval (a chord of c' needs c' at h and starts worse).
-    t[l] = 0.0;
-    lo[l] = 0.0;
-    hi[l] = h;
-    found[l] = 0.0;  // c(0) is taken by the first pass
-    step[l] = h;
+    t[i] = 0.0;
+    lo[i] = 0.0;
+    hi[i] = h[i];
+    found[i] = 0.0;  // c(0) is taken by the first pass
+    step[i] = h[i];
   }
   for (int k = 0; k <= kPeakIterations; ++k) {
 #pragma GCC unroll 1
-    for (std::size_t l = 0; l < L; ++l) {
-      const double rate[3] = {p.peak_rate[0][l], p.peak_rate[1][l], p.peak_rate[2][l]};
-      const double weight[3] = {w[0][l], w[1][l], w[2][l]};
-      const PeakStep at = peak_step(rate, weight, t[l], lo[l], hi[l]);
-      found[l] = std::max(found[l], at.value);
+    for (std::size_t i = 0; i < L; ++i) {
+      const double r[3] = {rate[0][i], rate[1][i], rate[2][i]};
+      const double weight[3] = {w[0][i], w[1][i], w[2][i]};
+      const PeakStep at = peak_step(r, weight, t[i], lo[i], hi[i]);
+      found[i] = std::max(found[i], at.value);
       // The last pass only takes c at the last Newton point.
-      step[l] = k < kPeakIterations ? std::fabs(at.next - t[l]) : step[l];
-      t[l] = k < kPeakIterations ? at.next : t[l];
+      step[i] = k < kPeakIterations ? std::fabs(at.next - t[i]) : step[i];
+      t[i] = k < kPeakIterations ? at.next : t[i];
     }
   }
-  alignas(64) double settled[L];
-  for (std::size_t l = 0; l < L; ++l) {
-    settled[l] = step[l] <= kPeakTolerance * h ? 1.0 : 0.0;
-  }
-  for (std::size_t l = 0; l < L; ++l) {
-    if (falls[l] != 0.0) {
-      cent_max[l] =
-          std::max(cent_max[l],
-                   settled[l] != 0.0 ? found[l] : central_peak(p.peak[l], d0[l], c0[l], p0[l], h));
-    }
+  for (std::size_t i = 0; i < queue.size; ++i) {
+    const std::size_t l = lane[i];
+    const double peak = step[i] <= kPeakTolerance * h[i]
+                            ? found[i]
+                            : central_peak(p.peak[l], queue.d0[i], queue.c0[i], queue.p0[i], h[i]);
+    cent_max[l] = std::max(cent_max[l], peak);
   }
 }
 
@@ -377,10 +398,11 @@ struct PeakTracker {
   // still reads this one's.
   alignas(64) Lanes start[2][3] = {};
   alignas(64) Lanes rising[2] = {};
-  alignas(64) Lanes cent_max{};  // the largest CENT amount found so far
-  int current = 0;               // the buffer holding the current interval's start
-  double time = 0.0;             // of the last checkpoint
-  double end = 0.0;              // the last output time: nothing after it counts
+  alignas(64) Lanes cent_max{};  // the largest CENT amount found so far (queued searches aside)
+  PeakQueue queue;
+  int current = 0;    // the buffer holding the current interval's start
+  double time = 0.0;  // of the last checkpoint
+  double end = 0.0;   // the last output time: nothing after it counts
   // Every lane's C falls now and cannot rise again before the next dose or infusion event, so the
   // outputs until then are below cent_max and need no checkpoint (see `checkpoint`).
   bool all_settled = false;
@@ -438,13 +460,116 @@ struct PeakTracker {
       }
     }
     if (any != 0) {
-      lane_peaks(p, old_start[0], old_start[1], old_start[2], h, falls, cent_max);
+      for (std::size_t l = 0; l < L; ++l) {
+        if (falls[l] != 0.0) {
+          const std::size_t slot = queue.size++;
+          queue.d0[slot] = old_start[0][l];
+          queue.c0[slot] = old_start[1][l];
+          queue.p0[slot] = old_start[2][l];
+          queue.h[slot] = h;
+          queue.lane[slot] = l;
+          if (queue.size == L) {
+            flush(p);
+          }
+        }
+      }
     }
     current = 1 - current;
     time = now;
     all_settled = settled != 0;
   }
+
+  // Runs the queued searches (before cent_max is read, and whenever the queue is full).
+  void flush(const LaneParameters& p) {
+    if (queue.size > 0) {
+      lane_peaks(p, queue, cent_max);
+      queue.size = 0;
+    }
+  }
 };
+
+// One 3-stage Gauss collocation step of dS/dt = b - a S (a = KON g + KOFF, b = KON g) as the
+// affine map s1 = (gain s0 + shift) / den. The stage derivatives K solve (I + h diag(a) A) K =
+// b - a s0; with row j multiplied by d_j = 1 + n_j every entry is a polynomial in n (p = d a =
+// KON n + KOFF d, q = d b = KON n), so the system M K = q - p s0 with M = diag(d) + diag(p) hA is
+// solved by Cramer's rule: s1 = s0 + h w^T M^-1 (q - p s0), w^T M^-1 = (C w)^T / det M with C the
+// cofactor matrix.
+struct CollocationMap {
+  double gain, shift, den;
+};
+
+KETAPATH_INLINE CollocationMap collocation_map(double h, const double (&n)[3], double kon,
+                                               double koff) {
+  double d[3], p[3], q[3];
+  for (std::size_t j = 0; j < 3; ++j) {
+    d[j] = 1.0 + n[j];
+    q[j] = kon * n[j];
+    p[j] = q[j] + koff * d[j];
+  }
+  double m[3][3];
+  for (std::size_t j = 0; j < 3; ++j) {
+    for (std::size_t k = 0; k < 3; ++k) {
+      m[j][k] = p[j] * (h * kButcher[j][k]);
+    }
+    m[j][j] += d[j];
+  }
+  const double c00 = m[1][1] * m[2][2] - m[1][2] * m[2][1];
+  const double c01 = m[1][2] * m[2][0] - m[1][0] * m[2][2];
+  const double c02 = m[1][0] * m[2][1] - m[1][1] * m[2][0];
+  const double c10 = m[0][2] * m[2][1] - m[0][1] * m[2][2];
+  const double c11 = m[0][0] * m[2][2] - m[0][2] * m[2][0];
+  const double c12 = m[0][1] * m[2][0] - m[0][0] * m[2][1];
+  const double c20 = m[0][1] * m[1][2] - m[0][2] * m[1][1];
+  const double c21 = m[0][2] * m[1][0] - m[0][0] * m[1][2];
+  const double c22 = m[0][0] * m[1][1] - m[0][1] * m[1][0];
+  const double det = m[0][0] * c00 + m[0][1] * c01 + m[0][2] * c02;
+  // y = C w, so that w^T M^-1 = y^T / det (M^-1 = C^T / det).
+  const double y0 = c00 * kWeight[0] + c01 * kWeight[1] + c02 * kWeight[2];
+  const double y1 = c10 * kWeight[0] + c11 * kWeight[1] + c12 * kWeight[2];
+  const double y2 = c20 * kWeight[0] + c21 * kWeight[1] + c22 * kWeight[2];
+  return {.gain = det - h * (y0 * p[0] + y1 * p[1] + y2 * p[2]),
+          .shift = h * (y0 * q[0] + y1 * q[1] + y2 * q[2]),
+          .den = det};
+}
+
+// Row j of M is affine in n_j alone, so det M and both Cramer numerators are multilinear in
+// (n_0, n_1, n_2): eight terms each, term b the coefficient of the product of the n_j with bit j
+// of b set. They depend on the lane's KON and KOFF and the step length only, so they are found
+// once per subject and step length, from the map at the eight corners n in {0, 1}^3 (Moebius
+// inversion), and each step evaluates three polynomials (multilinear) and divides once, instead
+// of forming and solving the system.
+KETAPATH_INLINE void collocation_polynomials(double h, const LaneParameters& p,
+                                             double (&terms)[kMapPolynomials][kMapTerms][L]) {
+  for (std::size_t b = 0; b < kMapTerms; ++b) {
+    const double n[3] = {static_cast<double>(b & 1U), static_cast<double>((b >> 1U) & 1U),
+                         static_cast<double>((b >> 2U) & 1U)};
+#pragma GCC unroll 1
+    for (std::size_t l = 0; l < L; ++l) {
+      const CollocationMap at = collocation_map(h, n, p.kon[l], p.koff[l]);
+      terms[kGainTerms][b][l] = at.gain;
+      terms[kShiftTerms][b][l] = at.shift;
+      terms[kDenominatorTerms][b][l] = at.den;
+    }
+  }
+  for (auto& polynomial : terms) {
+    for (std::size_t j = 0; j < 3; ++j) {
+      for (std::size_t b = 0; b < kMapTerms; ++b) {
+        if ((b >> j) & 1U) {
+          for (std::size_t l = 0; l < L; ++l) {
+            polynomial[b][l] -= polynomial[b ^ (1U << j)][l];
+          }
+        }
+      }
+    }
+  }
+}
+
+// A multilinear polynomial of collocation_polynomials at (n_0, n_1, n_2), lane l.
+KETAPATH_INLINE double multilinear(const double (&c)[kMapTerms][L], std::size_t l, double n0,
+                                   double n1, double n2) {
+  return (c[0][l] + c[1][l] * n0) + n1 * (c[2][l] + c[3][l] * n0) +
+         n2 * ((c[4][l] + c[5][l] * n0) + n1 * (c[6][l] + c[7][l] * n0));
+}
 
 KETAPATH_KERNEL_CLONES
 void prepare_steps(const BatchSchedule& schedule, const ExponentialPlan& plan, const Mat& rate,
@@ -484,6 +609,7 @@ void prepare_steps(const BatchSchedule& schedule, const ExponentialPlan& plan, c
         }
       }
     }
+    collocation_polynomials(schedule.widths_h[w], p, step.map);
     for (std::size_t s = 0; s < kRowCount; ++s) {
       for (std::size_t l = 0; l < L; ++l) {
         double largest = std::max(kRowStates[s] == kE ? 1.0 : 0.0, phi.a[kE][kRowStates[s]][l]);
@@ -498,79 +624,49 @@ void prepare_steps(const BatchSchedule& schedule, const ExponentialPlan& plan, c
 
 // The drive of S at the three Gauss nodes of a step, as n_j = (CE(t + c_j h) / EC50)^2 (so that
 // g = n / (1 + n)), CE exact from the step's start state.
+template <bool kInput>
 KETAPATH_INLINE void node_drive(const StepData& st, std::size_t l, double d, double c, double pe,
                                 double e, double u, double inv_ec50, double (&n)[3]) {
   for (std::size_t j = 0; j < 3; ++j) {
-    const double ce = st.row[j][0][l] * d + st.row[j][1][l] * c + st.row[j][2][l] * pe +
-                      st.row[j][3][l] * e + st.row[j][4][l] * u;
+    double ce =
+        st.row[j][0][l] * d + st.row[j][1][l] * c + st.row[j][2][l] * pe + st.row[j][3][l] * e;
+    if constexpr (kInput) {
+      ce += st.row[j][4][l] * u;
+    }
     const double x = ce * inv_ec50;
     n[j] = x * x;
   }
 }
 
-// One 3-stage Gauss collocation step of dS/dt = b - a S (a = KON g + KOFF, b = KON g) as the
-// affine map s1 = gain s0 + shift. The stage derivatives K solve (I + h diag(a) A) K = b - a s0;
-// with row j multiplied by d_j = 1 + n_j every entry is a polynomial in n (p = d a = KON n + KOFF
-// d, q = d b = KON n), so the system M K = q - p s0 with M = diag(d) + diag(p) hA is solved by
-// Cramer's rule: s1 = s0 + h w^T M^-1 (q - p s0), w^T M^-1 = (C w)^T / det M with C the cofactor
-// matrix. One division per step (three Hill quotients and an LU solve needed six).
-KETAPATH_INLINE void collocation_map(const double (&ha)[3][3], double h, const double (&n)[3],
-                                     double kon, double koff, double& gain, double& shift) {
-  double d[3], p[3], q[3];
-  for (std::size_t j = 0; j < 3; ++j) {
-    d[j] = 1.0 + n[j];
-    q[j] = kon * n[j];
-    p[j] = q[j] + koff * d[j];
-  }
-  double m[3][3];
-  for (std::size_t j = 0; j < 3; ++j) {
-    for (std::size_t k = 0; k < 3; ++k) {
-      m[j][k] = p[j] * ha[j][k];
-    }
-    m[j][j] += d[j];
-  }
-  const double c00 = m[1][1] * m[2][2] - m[1][2] * m[2][1];
-  const double c01 = m[1][2] * m[2][0] - m[1][0] * m[2][2];
-  const double c02 = m[1][0] * m[2][1] - m[1][1] * m[2][0];
-  const double c10 = m[0][2] * m[2][1] - m[0][1] * m[2][2];
-  const double c11 = m[0][0] * m[2][2] - m[0][2] * m[2][0];
-  const double c12 = m[0][1] * m[2][0] - m[0][0] * m[2][1];
-  const double c20 = m[0][1] * m[1][2] - m[0][2] * m[1][1];
-  const double c21 = m[0][2] * m[1][0] - m[0][0] * m[1][2];
-  const double c22 = m[0][0] * m[1][1] - m[0][1] * m[1][0];
-  const double det = m[0][0] * c00 + m[0][1] * c01 + m[0][2] * c02;
-  // y = C w, so that w^T M^-1 = y^T / det (M^-1 = C^T / det).
-  const double y0 = c00 * kWeight[0] + c01 * kWeight[1] + c02 * kWeight[2];
-  const double y1 = c10 * kWeight[0] + c11 * kWeight[1] + c12 * kWeight[2];
-  const double y2 = c20 * kWeight[0] + c21 * kWeight[1] + c22 * kWeight[2];
-  const double scale = h / det;
-  gain = 1.0 - scale * (y0 * p[0] + y1 * p[1] + y2 * p[2]);
-  shift = scale * (y0 * q[0] + y1 * q[1] + y2 * q[2]);
-}
-
 // S over one step for every lane: the exact decay where the lane's drive is negligible, the
 // collocation map elsewhere; the block skips the solve when every lane's drive is negligible.
+// kInput: an infusion runs (U may be non-zero); without one U is exactly 0 and its terms, which
+// would add exact zeros, are left out.
+template <bool kInput>
 KETAPATH_INLINE void advance_plasticity(const StepData& st, double h, const LaneParameters& p,
                                         const Lanes& d, const Lanes& c, const Lanes& pe,
                                         const Lanes& e, const Lanes& u, Lanes& s) {
-  double ha[3][3];
-  for (std::size_t j = 0; j < 3; ++j) {
-    for (std::size_t k = 0; k < 3; ++k) {
-      ha[j][k] = h * kButcher[j][k];
-    }
-  }
   alignas(64) double negligible[L];  // 1 where the lane may take the exact decay
-  // A lane loop for the vectoriser, not eight scalar copies.
+  // The same as an integer mask (all bits set where negligible), so that the block's test, the AND
+  // over lanes, is a vector reduction rather than eight scalar compares.
+  alignas(64) std::int64_t mask[L];
+  // Lane loops for the vectoriser, not eight scalar copies.
 #pragma GCC unroll 1
   for (std::size_t l = 0; l < L; ++l) {
-    const double ce_bound = st.bound[0][l] * d[l] + st.bound[1][l] * c[l] + st.bound[2][l] * pe[l] +
-                            st.bound[3][l] * e[l] + st.bound[4][l] * u[l];
+    double ce_bound = st.bound[0][l] * d[l] + st.bound[1][l] * c[l] + st.bound[2][l] * pe[l] +
+                      st.bound[3][l] * e[l];
+    if constexpr (kInput) {
+      ce_bound += st.bound[4][l] * u[l];
+    }
     const double x = ce_bound * p.inv_ec50[l];
-    negligible[l] = p.kon[l] * h * (x * x) <= kNegligibleDrive * s[l] ? 1.0 : 0.0;
+    const bool may_decay = p.kon[l] * h * (x * x) <= kNegligibleDrive * s[l];
+    negligible[l] = may_decay ? 1.0 : 0.0;
+    mask[l] = may_decay ? -1 : 0;
   }
-  std::uint64_t all_negligible = 1;  // a bitwise AND: no branch per lane
+  std::int64_t all_negligible = -1;
+#pragma GCC unroll 1
   for (std::size_t l = 0; l < L; ++l) {
-    all_negligible &= negligible[l] != 0.0 ? 1U : 0U;
+    all_negligible &= mask[l];
   }
   if (all_negligible != 0) {
     for (std::size_t l = 0; l < L; ++l) {
@@ -580,31 +676,38 @@ KETAPATH_INLINE void advance_plasticity(const StepData& st, double h, const Lane
   }
   for (std::size_t l = 0; l < L; ++l) {
     double n3[3];
-    node_drive(st, l, d[l], c[l], pe[l], e[l], u[l], p.inv_ec50[l], n3);
-    double gain;
-    double shift;
-    collocation_map(ha, h, n3, p.kon[l], p.koff[l], gain, shift);
+    node_drive<kInput>(st, l, d[l], c[l], pe[l], e[l], u[l], p.inv_ec50[l], n3);
+    const double gain = multilinear(st.map[kGainTerms], l, n3[0], n3[1], n3[2]);
+    const double shift = multilinear(st.map[kShiftTerms], l, n3[0], n3[1], n3[2]);
+    // The reciprocal does not depend on S, so the division is off the chain from step to step.
+    const double inverse = 1.0 / multilinear(st.map[kDenominatorTerms], l, n3[0], n3[1], n3[2]);
     // Blend by the 0/1 weight (exact: one term is the other's value, the other 0).
     const double keep = negligible[l];
-    s[l] = keep * (s[l] * st.decay[l]) + (1.0 - keep) * (gain * s[l] + shift);
+    s[l] = keep * (s[l] * st.decay[l]) + (1.0 - keep) * ((gain * s[l] + shift) * inverse);
   }
 }
 
-// The exact linear advance of DEPOT, CENT, PERI, NKA and CE over one step (U is constant).
+// The exact linear advance of DEPOT, CENT, PERI, NKA and CE over one step (U is constant; kInput
+// as for advance_plasticity).
+template <bool kInput>
 KETAPATH_INLINE void advance_linear(const StepData& st, Lanes& d, Lanes& c, Lanes& pe, Lanes& n,
                                     Lanes& e, const Lanes& u) {
   for (std::size_t l = 0; l < L; ++l) {
     const double d0 = d[l];
     const double c0 = c[l];
     const double p0 = pe[l];
-    const double r0 = u[l];
     d[l] = st.phi[0][l] * d0;
-    c[l] = st.phi[1][l] * d0 + st.phi[2][l] * c0 + st.phi[3][l] * p0 + st.phi[15][l] * r0;
-    pe[l] = st.phi[4][l] * d0 + st.phi[5][l] * c0 + st.phi[6][l] * p0 + st.phi[16][l] * r0;
-    n[l] = st.phi[7][l] * d0 + st.phi[8][l] * c0 + st.phi[9][l] * p0 + st.phi[10][l] * n[l] +
-           st.phi[17][l] * r0;
-    e[l] = st.phi[11][l] * d0 + st.phi[12][l] * c0 + st.phi[13][l] * p0 + st.phi[14][l] * e[l] +
-           st.phi[18][l] * r0;
+    c[l] = st.phi[1][l] * d0 + st.phi[2][l] * c0 + st.phi[3][l] * p0;
+    pe[l] = st.phi[4][l] * d0 + st.phi[5][l] * c0 + st.phi[6][l] * p0;
+    n[l] = st.phi[7][l] * d0 + st.phi[8][l] * c0 + st.phi[9][l] * p0 + st.phi[10][l] * n[l];
+    e[l] = st.phi[11][l] * d0 + st.phi[12][l] * c0 + st.phi[13][l] * p0 + st.phi[14][l] * e[l];
+    if constexpr (kInput) {
+      const double r0 = u[l];
+      c[l] += st.phi[15][l] * r0;
+      pe[l] += st.phi[16][l] * r0;
+      n[l] += st.phi[17][l] * r0;
+      e[l] += st.phi[18][l] * r0;
+    }
   }
 }
 
@@ -623,8 +726,13 @@ void march(const BatchSchedule& schedule, const BlockScratch& scratch, const Lan
     switch (action.kind) {
       case ScheduleAction::Kind::Advance: {
         const StepData& st = scratch.steps[action.index];
-        advance_plasticity(st, schedule.widths_h[action.index], p, d, c, pe, e, u, s);
-        advance_linear(st, d, c, pe, n, e, u);
+        if (infusions_running > 0) {
+          advance_plasticity<true>(st, schedule.widths_h[action.index], p, d, c, pe, e, u, s);
+          advance_linear<true>(st, d, c, pe, n, e, u);
+        } else {
+          advance_plasticity<false>(st, schedule.widths_h[action.index], p, d, c, pe, e, u, s);
+          advance_linear<false>(st, d, c, pe, n, e, u);
+        }
         break;
       }
       case ScheduleAction::Kind::Output: {
@@ -638,7 +746,7 @@ void march(const BatchSchedule& schedule, const BlockScratch& scratch, const Lan
 #pragma GCC unroll 1
         for (std::size_t l = 0; l < L; ++l) {
           ce_max[l] = std::max(ce_max[l], e[l]);
-          nk_max[l] = std::max(nk_max[l], n[l] / p.v_nk[l]);
+          nk_max[l] = std::max(nk_max[l], n[l]);  // amounts: divided by VNK at the end
           s_max[l] = std::max(s_max[l], s[l]);
         }
         if (row != nullptr) {
@@ -704,11 +812,14 @@ void march(const BatchSchedule& schedule, const BlockScratch& scratch, const Lan
   // Mass balance: all ketamine dosed and no longer in DEPOT (its ketamine share), CENT or PERI
   // was cleared by CL, so AUC = cleared / CL exactly. Doses given at the last output time are in
   // both `dosed` and the state, so they cancel.
+  peak.flush(p);
   for (std::size_t l = 0; l < L; ++l) {
     endpoints[kCmax][l] = peak.cent_max[l] / p.v1[l];
     endpoints[kAuc][l] = (dosed[l] - p.parent_share[l] * d[l] - c[l] - pe[l]) / p.cl[l];
     endpoints[kCeMax][l] = ce_max[l];
-    endpoints[kNkMax][l] = nk_max[l];
+    // Division by a positive number is monotone after rounding, so the largest amount over VNK is
+    // the largest concentration, bit for bit.
+    endpoints[kNkMax][l] = nk_max[l] / p.v_nk[l];
     endpoints[kSMax][l] = s_max[l];
     endpoints[kSEnd][l] = s[l];
   }
@@ -718,6 +829,17 @@ void march(const BatchSchedule& schedule, const BlockScratch& scratch, const Lan
 
 void simulate_block(const BatchSchedule& schedule, const BatchSubjects& subjects, std::size_t first,
                     std::size_t count, double* endpoints, double* profiles) {
+  std::array<std::size_t, L> index{};
+  for (std::size_t l = 0; l < count && l < L; ++l) {
+    index[l] = first + l;
+  }
+  simulate_block(schedule, subjects, std::span(index.data(), std::min(count, L)), endpoints,
+                 profiles);
+}
+
+void simulate_block(const BatchSchedule& schedule, const BatchSubjects& subjects,
+                    std::span<const std::size_t> index, double* endpoints, double* profiles) {
+  const std::size_t count = index.size();
   thread_local BlockScratch scratch;
   thread_local const BatchSchedule* planned_for = nullptr;
   thread_local std::vector<double> planned_widths;
@@ -730,7 +852,7 @@ void simulate_block(const BatchSchedule& schedule, const BatchSubjects& subjects
   Mat rate{};
   LaneParameters p{};
   for (std::size_t l = 0; l < L; ++l) {
-    const std::size_t i = first + (l < count ? l : 0);
+    const std::size_t i = index[l < count ? l : 0];
     const double ka = subjects.ka[i];
     const double k10 = subjects.cl[i] / subjects.v1[i];
     const double k12 = subjects.q[i] / subjects.v1[i];

@@ -10,9 +10,13 @@
 // Nonlinear part (S): dS/dt = -(KON g + KOFF) S + KON g is linear in S once CE(t) is known, and
 // CE(t) inside a step is exact (a precomputed row of exp(A c w) applied to the step's start
 // state). Each step solves the 3-stage Gauss-Legendre collocation equations for S exactly (order
-// 6, A-stable, one division per step), with CE evaluated exactly at the three Gauss nodes. Where
-// the drug's drive of S is negligible (at most 1e-11 of S over the step) S takes its exact decay
-// exp(-KOFF h) instead, decided per lane.
+// 6, A-stable), with CE evaluated exactly at the three Gauss nodes: the solution is
+// s1 = (G s0 + H) / D with G, H and D multilinear polynomials in the three nodes' drives, whose
+// coefficients depend only on the subject's KON and KOFF and the step length, so they are computed
+// once per subject and step length and each step evaluates three polynomials and one reciprocal.
+// Where the drug's drive of S is negligible (at most 1e-11 of S over the step) S takes its exact
+// decay exp(-KOFF h) instead, decided per lane. Steps with no infusion running leave out the
+// infusion-rate terms (exact zeros).
 //
 // Every lane does the same arithmetic in the same order (no FMA contraction, no data-dependent
 // branches except per-lane masks), so a subject's result does not depend on which block, thread or
@@ -20,6 +24,7 @@
 
 #include <array>
 #include <cstddef>
+#include <span>
 
 #include "population/batch_model.h"
 
@@ -60,6 +65,11 @@ extern const std::array<const char*, kProfileVariables> kProfileVariableNames;
 /// Parameters must be valid (BatchSubjects::validate).
 void simulate_block(const BatchSchedule& schedule, const BatchSubjects& subjects, std::size_t first,
                     std::size_t count, double* endpoints, double* profiles = nullptr);
+
+/// The same for 1..kLanes subjects given by position: lane l simulates subject index[l].
+void simulate_block(const BatchSchedule& schedule, const BatchSubjects& subjects,
+                    std::span<const std::size_t> index, double* endpoints,
+                    double* profiles = nullptr);
 
 /// Cost model counters for the report of how close the engine is to its limit.
 struct KernelWork {

@@ -158,11 +158,25 @@ core::Result<BatchSchedule> build_schedule(const BatchProtocol& protocol,
     for (; offset < options.fine_window_h; offset += options.fine_step_h) {
       points.push_back(t + offset);
     }
-    for (double step = options.fine_step_h * 2.0; step < options.max_step_h; step *= 2.0) {
-      points.push_back(t + offset);
-      offset += step;
-    }
+    // The steps double up to the largest, but a step doubles only where the offset is a multiple
+    // of the doubled step (else after one step of waiting), and the ramp ends, once its step has
+    // reached half the largest, at a multiple of the largest: with doses on the output grid no
+    // step is split by an output into two odd lengths, each of which would cost matrix
+    // exponentials per subject.
+    auto multiple = [](double x, double step) {
+      return x / step == std::floor(x / step);
+    };
     points.push_back(t + offset);
+    bool waited = false;
+    for (double step = options.fine_step_h;
+         step < options.max_step_h &&
+         !(step * 2.0 >= options.max_step_h && multiple(offset, options.max_step_h));) {
+      const double doubled = std::min(step * 2.0, options.max_step_h);
+      waited = !waited && !multiple(offset, doubled);
+      step = waited ? step : doubled;
+      offset += step;
+      points.push_back(t + offset);
+    }
   };
   for (const BatchDose& dose : protocol.doses) {
     if (dose.time_h <= end) {

@@ -9,6 +9,7 @@
 
 #include "core/check.h"
 #include "population/batch_kernel.h"
+#include "population/subject_blocks.h"
 
 namespace ketapath::population {
 
@@ -98,14 +99,38 @@ class SegmentWorker {
     turn_.notify_all();
   }
 
+  // Subjects [offset, offset + count) of the segment in consecutive blocks, as the derived values
+  // are computed per block of consecutive subjects.
+  core::Status simulate_with_derived(const BatchSubjects& subjects, std::size_t offset,
+                                     std::size_t count, std::vector<double>& block_profiles,
+                                     std::vector<double>& chunk_profiles) {
+    const std::size_t times = schedule_.protocol.output_times_h.size();
+    const std::size_t derived = options_.derived.per_subject;
+    for (std::size_t b = 0; b < count; b += kLanes) {
+      const std::size_t lanes = std::min(kLanes, count - b);
+      simulate_block(schedule_, subjects, b, lanes, &(*endpoints_)[(offset + b) * kEndpointCount],
+                     block_profiles.data());
+      double* out = &(*endpoints_)[count_ * kEndpointCount + (offset + b) * derived];
+      KETAPATH_TRY(
+          options_.derived.compute(first_ + offset + b, lanes, block_profiles.data(), out));
+      if (options_.profiles) {
+        double* rows[kLanes];
+        for (std::size_t l = 0; l < lanes; ++l) {
+          rows[l] = &chunk_profiles[(b + l) * times * kProfileVariables];
+        }
+        copy_block_profiles(block_profiles.data(), times, lanes, rows);
+      }
+    }
+    return {};
+  }
+
   void work(std::size_t chunks) {
     BatchSubjects subjects;
     std::vector<double> block_profiles;
     std::vector<double> chunk_profiles;
     const std::size_t times = schedule_.protocol.output_times_h.size();
     const std::size_t derived = options_.derived.per_subject;
-    const bool need_profiles = options_.profiles || derived > 0;
-    if (need_profiles) {
+    if (derived > 0) {
       block_profiles.resize(times * kProfileVariables * kLanes);
     }
     if (options_.profiles) {
@@ -129,30 +154,15 @@ class SegmentWorker {
                                                   status.error().message});
         return;
       }
-      for (std::size_t b = 0; b < count; b += kLanes) {
-        const std::size_t lanes = std::min(kLanes, count - b);
-        simulate_block(schedule_, subjects, b, lanes, &(*endpoints_)[(offset + b) * kEndpointCount],
-                       need_profiles ? block_profiles.data() : nullptr);
-        if (derived > 0) {
-          double* out = &(*endpoints_)[count_ * kEndpointCount + (offset + b) * derived];
-          if (auto status =
-                  options_.derived.compute(first_ + offset + b, lanes, block_profiles.data(), out);
-              !status) {
-            fail(status.error());
-            return;
-          }
-        }
-        if (options_.profiles) {
-          for (std::size_t l = 0; l < lanes; ++l) {
-            double* out = &chunk_profiles[(b + l) * times * kProfileVariables];
-            for (std::size_t k = 0; k < times; ++k) {
-              for (std::size_t v = 0; v < kProfileVariables; ++v) {
-                out[k * kProfileVariables + v] =
-                    block_profiles[(k * kProfileVariables + v) * kLanes + l];
-              }
-            }
-          }
-        }
+      if (derived == 0) {
+        // Blocks grouped by tail (subject_blocks.h): the same numbers, fewer collocation steps.
+        simulate_subjects(schedule_, subjects, 0, count, &(*endpoints_)[offset * kEndpointCount],
+                          options_.profiles ? chunk_profiles.data() : nullptr);
+      } else if (auto status =
+                     simulate_with_derived(subjects, offset, count, block_profiles, chunk_profiles);
+                 !status) {
+        fail(status.error());
+        return;
       }
       if (options_.profiles && sink_ != nullptr) {
         // Chunks are taken in increasing order, so waiting for the predecessors cannot deadlock.

@@ -605,6 +605,39 @@ TEST(BatchScheduleTest, OutputsComeBeforeDosesAtTheSameTime) {
   EXPECT_GT(profile[(2 * kProfileVariables + 0) * kLanes], 0.0);
 }
 
+// The steps after a dose double up to the largest and end on the output grid: on the benchmark
+// workload every step length is a power of two, so no output splits a step into two odd lengths
+// (each distinct length costs matrix exponentials per subject).
+TEST(BatchScheduleTest, RampAfterADoseDoublesAndEndsOnTheOutputGrid) {
+  const BatchSchedule schedule = build_schedule(benchmark_protocol()).value();
+  std::vector<double> widths = schedule.widths_h;
+  std::sort(widths.begin(), widths.end());
+  EXPECT_EQ(widths,
+            (std::vector<double>{1.0 / 64, 1.0 / 32, 1.0 / 16, 1.0 / 8, 1.0 / 4, 0.5, 1.0}));
+  // Between doses no step grows more than twofold.
+  double previous = 0.0;
+  for (const ScheduleAction& action : schedule.actions) {
+    if (action.kind == ScheduleAction::Kind::Dose) {
+      previous = 0.0;
+    } else if (action.kind == ScheduleAction::Kind::Advance) {
+      const double width = schedule.widths_h[action.index];
+      EXPECT_LE(width, previous > 0.0 ? 2.0 * previous : width);
+      previous = width;
+    }
+  }
+  // Lengths that do not divide one another and a dose off the output grid still give a schedule
+  // (the ramp ends) whose steps stay within the largest.
+  BatchProtocol protocol = short_protocol();
+  protocol.doses[1].time_h = 168.3;
+  const StepOptions odd{
+      .first_step_h = 0.015, .fine_step_h = 0.03, .fine_window_h = 1.0, .max_step_h = 0.7};
+  const BatchSchedule graded = build_schedule(protocol, odd).value();
+  EXPECT_GT(graded.advance_count, 504U / 0.7);
+  for (double width : graded.widths_h) {
+    EXPECT_LE(width, odd.max_step_h * (1.0 + 1e-12));
+  }
+}
+
 TEST(BatchSubjectsTest, ValidateNamesSubjectAndParameter) {
   BatchSubjects subjects;
   append_benchmark_subjects(0, 3, 1, subjects);
