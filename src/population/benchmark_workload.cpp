@@ -23,13 +23,13 @@ BatchSubject benchmark_typical_subject(const BenchmarkTypical& t) {
           .dose_scale = 1.0};
 }
 
-BatchProtocol benchmark_protocol() {
+BatchProtocol benchmark_protocol(int weeks) {
   BatchProtocol protocol;
-  for (int week = 0; week < 12; ++week) {
+  for (int week = 0; week < weeks; ++week) {
     protocol.doses.push_back(
         {.time_h = 168.0 * week, .amount_mg = 70.0, .target = DoseTarget::Depot});
   }
-  protocol.output_times_h = hourly_times(2016);
+  protocol.output_times_h = hourly_times(168 * weeks);
   return protocol;
 }
 

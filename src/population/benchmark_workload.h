@@ -23,8 +23,9 @@ struct BenchmarkTypical {
 /// The typical benchmark subject (no variability): `typical` as a BatchSubject.
 BatchSubject benchmark_typical_subject(const BenchmarkTypical& typical = {});
 
-/// 12 weekly 70 mg SC doses, hourly output 0..2016 h.
-BatchProtocol benchmark_protocol();
+/// 12 weekly 70 mg SC doses, hourly output 0..2016 h; with `weeks` < 12, the first `weeks` doses
+/// and hourly output to the end of the last week (168 x weeks h), as the tests use.
+BatchProtocol benchmark_protocol(int weeks = 12);
 
 /// The protocol's doses as one subject's NM-TRAN records (CMT 1, the depot), for the per-subject
 /// engines (a user model of the same workload; the output hours are their extra times).

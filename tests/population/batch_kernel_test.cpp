@@ -151,11 +151,9 @@ Reference cvode_reference(const Subject& subject, const BatchProtocol& protocol)
   return ref;
 }
 
+// Three weekly doses, outputs to the end of week 3.
 BatchProtocol short_protocol() {
-  BatchProtocol protocol = benchmark_protocol();
-  protocol.doses.resize(3);  // three weekly doses, outputs to the end of week 3
-  protocol.output_times_h = hourly_times(504);
-  return protocol;
+  return benchmark_protocol(3);
 }
 
 BatchSubject typical_subject(const BenchmarkTypical& t) {

@@ -20,10 +20,7 @@ namespace ketapath::population {
 namespace {
 
 BatchSchedule short_schedule() {
-  BatchProtocol protocol = benchmark_protocol();
-  protocol.doses.resize(2);
-  protocol.output_times_h = hourly_times(336);
-  return build_schedule(protocol).value();
+  return build_schedule(benchmark_protocol(2)).value();
 }
 
 SubjectSource benchmark_source(std::uint64_t seed) {

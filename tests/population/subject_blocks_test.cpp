@@ -16,13 +16,6 @@
 namespace ketapath::population {
 namespace {
 
-BatchProtocol three_weeks() {
-  BatchProtocol protocol = benchmark_protocol();
-  protocol.doses.resize(3);
-  protocol.output_times_h = hourly_times(504);
-  return protocol;
-}
-
 // 37 subjects (not a multiple of the block), a few of them far slower or faster than the rest so
 // that the grouping moves subjects between blocks.
 BatchSubjects mixed_subjects() {
@@ -63,7 +56,7 @@ TEST(SubjectBlocks, TailOrderIsAPermutationWithTheSlowestFirst) {
 }
 
 TEST(SubjectBlocks, GroupedBlocksGiveEverySubjectItsOwnResultsBitForBit) {
-  const BatchSchedule schedule = build_schedule(three_weeks()).value();
+  const BatchSchedule schedule = build_schedule(benchmark_protocol(3)).value();
   const std::size_t times = schedule.protocol.output_times_h.size();
   const std::size_t per_subject = times * kProfileVariables;
   const BatchSubjects subjects = mixed_subjects();
