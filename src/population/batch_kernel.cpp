@@ -320,7 +320,9 @@ constexpr double kPeakTolerance = 1e-6;
 // Peak searches waiting for a full vector: one per lane and interval where C turned from rising to
 // falling. Slot i searches the interval of length h[i] that starts with the amounts (d0, c0, p0)
 // of lane lane[i]; searching eight turns at once, whichever lanes and intervals they come from,
-// takes about a third of the passes that searching each checkpoint's turning lanes would.
+// never takes more vector passes than searching each checkpoint's turning lanes, and fewer where
+// lanes turn in different intervals (on the benchmark most turn in the same hour: section 3f of
+// docs/performance.md).
 struct PeakQueue {
   alignas(64) Lanes d0{}, c0{}, p0{}, h{};
   std::size_t lane[L] = {};
@@ -839,7 +841,10 @@ void simulate_block(const BatchSchedule& schedule, const BatchSubjects& subjects
 
 void simulate_block(const BatchSchedule& schedule, const BatchSubjects& subjects,
                     std::span<const std::size_t> index, double* endpoints, double* profiles) {
-  const std::size_t count = index.size();
+  const std::size_t count = std::min(index.size(), L);
+  if (count == 0) {
+    return;
+  }
   thread_local BlockScratch scratch;
   thread_local const BatchSchedule* planned_for = nullptr;
   thread_local std::vector<double> planned_widths;

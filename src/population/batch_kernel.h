@@ -18,9 +18,10 @@
 // decay exp(-KOFF h) instead, decided per lane. Steps with no infusion running leave out the
 // infusion-rate terms (exact zeros).
 //
-// Every lane does the same arithmetic in the same order (no FMA contraction, no data-dependent
-// branches except per-lane masks), so a subject's result does not depend on which block, thread or
-// process computed it, nor on which instruction set (SSE2, AVX2, AVX-512) the dispatcher picked.
+// Every lane does the same arithmetic in the same order (no FMA contraction; the only
+// data-dependent branches skip work whose result no lane would change: all lanes' drive negligible,
+// all lanes' C settled), so a subject's result does not depend on which block, thread or process
+// computed it, nor on which instruction set (SSE2, AVX2, AVX-512) the dispatcher picked.
 
 #include <array>
 #include <cstddef>

@@ -159,10 +159,11 @@ core::Result<BatchSchedule> build_schedule(const BatchProtocol& protocol,
       points.push_back(t + offset);
     }
     // The steps double up to the largest, but a step doubles only where the offset is a multiple
-    // of the doubled step (else after one step of waiting), and the ramp ends, once its step has
-    // reached half the largest, at a multiple of the largest: with doses on the output grid no
-    // step is split by an output into two odd lengths, each of which would cost matrix
-    // exponentials per subject.
+    // of the doubled step (else after one step of waiting), and once it has reached half the
+    // largest the ramp ends at the first multiple of the largest (or when the step is the
+    // largest). With lengths that are powers of two (the defaults) it ends on the grid of the
+    // largest step, so with doses on the output grid no output splits a step into two odd
+    // lengths, each of which would cost matrix exponentials per subject.
     auto multiple = [](double x, double step) {
       return x / step == std::floor(x / step);
     };

@@ -96,8 +96,9 @@ struct BatchProtocol {
 /// so after each dose the steps grow geometrically from `first_step_h` to `fine_step_h`, stay at
 /// `fine_step_h` until `fine_window_h` after the dose, then double up to `max_step_h`, the step
 /// everywhere else (each doubling waits, at most one step, until the offset from the dose is a
-/// multiple of the doubled step, and the ramp ends at a multiple of `max_step_h`: with doses on
-/// the output grid, no output splits a step into two odd lengths). The defaults keep S within 1e-7
+/// multiple of the doubled step; with the defaults, whose lengths are powers of two, the ramp then
+/// ends at a multiple of `max_step_h`, so with doses on the output grid no output splits a step
+/// into two odd lengths). The defaults keep S within 1e-7
 /// absolute of a 64-times finer solution on the benchmark workload
 /// (tests/population/batch_kernel_test.cpp).
 struct StepOptions {

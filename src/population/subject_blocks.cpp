@@ -17,7 +17,9 @@ double tail_rate(const BatchSubjects& s, std::size_t i) {
   const double k12 = s.q[i] / s.v1[i];
   const double k21 = s.q[i] / s.v2[i];
   const double sum = k10 + k12 + k21;
-  const double slow = 0.5 * (sum - std::sqrt(std::max(sum * sum - 4.0 * k10 * k21, 0.0)));
+  // The smaller root of x^2 - sum x + k10 k21 as product over the larger (no cancellation).
+  const double slow =
+      k10 * k21 / (0.5 * (sum + std::sqrt(std::max(sum * sum - 4.0 * k10 * k21, 0.0))));
   return std::min({s.ka[i], slow, s.ke0[i]});
 }
 
@@ -79,7 +81,7 @@ void simulate_subjects(const BatchSchedule& schedule, const BatchSubjects& subje
       const std::size_t position = order[b + l] - first;
       std::copy_n(&block_endpoints[l * kEndpointCount], kEndpointCount,
                   &endpoints[position * kEndpointCount]);
-      rows[l] = profiles + position * times * kProfileVariables;
+      rows[l] = profiles != nullptr ? profiles + position * times * kProfileVariables : nullptr;
     }
     if (profiles != nullptr) {
       copy_block_profiles(block.data(), times, lanes, rows);

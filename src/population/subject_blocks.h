@@ -4,8 +4,9 @@
 // A block of kLanes subjects solves S's collocation at a step while any of its lanes still feels
 // the drug (batch_kernel.h), so one slowly clearing subject keeps seven others solving. Blocks
 // formed from subjects whose drug effect fades at similar rates take fewer collocation steps.
-// Every lane's arithmetic is its own (no lane reads another's values), so a subject's results are
-// bit for bit the same in any block: the grouping changes speed only.
+// A lane's arithmetic uses only its own values; the block-level shortcuts (all lanes' drive
+// negligible, all lanes' C settled) skip work whose result a lane would not change, so a subject's
+// results are bit for bit the same in any block (tested): the grouping changes speed only.
 
 #include <cstddef>
 #include <vector>
