@@ -72,25 +72,13 @@ FileSubjects read_subjects(const std::string& path) {
   return {std::move(table->ids), std::move(table->subjects)};
 }
 
-// Ketapath profiles of subjects [0, n): [subject][time][variable].
+// Ketapath profiles of subjects [0, n): [subject][time][variable], by the path `time` measures.
 std::vector<double> ketapath_profiles(const BatchSchedule& schedule, const BatchSubjects& s,
                                       std::size_t n) {
   const std::size_t times = schedule.protocol.output_times_h.size();
   std::vector<double> all(n * times * kProfileVariables);
-  std::vector<double> block(times * kProfileVariables * kLanes);
-  std::vector<double> endpoints(kLanes * kEndpointCount);
-  for (std::size_t first = 0; first < n; first += kLanes) {
-    const std::size_t count = std::min(kLanes, n - first);
-    simulate_block(schedule, s, first, count, endpoints.data(), block.data());
-    for (std::size_t l = 0; l < count; ++l) {
-      for (std::size_t k = 0; k < times; ++k) {
-        for (std::size_t v = 0; v < kProfileVariables; ++v) {
-          all[((first + l) * times + k) * kProfileVariables + v] =
-              block[(k * kProfileVariables + v) * kLanes + l];
-        }
-      }
-    }
-  }
+  std::vector<double> endpoints(n * kEndpointCount);
+  simulate_subjects(schedule, s, 0, n, endpoints.data(), all.data());
   return all;
 }
 
